@@ -1,0 +1,372 @@
+package io.bulwark.server;
+
+import io.bulwark.core.BulwarkVersion;
+import io.bulwark.core.config.BulwarkConfig;
+import io.bulwark.core.config.Secret;
+import io.bulwark.core.features.FeatureFlags;
+import io.bulwark.core.health.DiskSpaceHealthCheck;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.core.health.HealthChecks;
+import io.bulwark.core.health.MemoryHealthCheck;
+import io.bulwark.core.json.Json;
+import io.bulwark.core.units.Durations;
+import io.bulwark.server.auth.ApiKeyStore;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.JsonBodies;
+import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.InFlight;
+import io.bulwark.server.internal.http.ProblemRenderer;
+import io.bulwark.server.internal.http.RequestObserver;
+import io.bulwark.server.internal.routes.HealthRoutes;
+import io.bulwark.server.internal.routes.KeyRoutes;
+import io.bulwark.server.internal.routes.ServerRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Bulwark server: the HTTP API, health, metrics and auth over the library modules.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Requests run on virtual threads (Javalin's Jetty 12 pool).</li>
+ *   <li>Shutdown is in three steps so that no accepted request is cut off: readiness turns 503
+ *       at once; after {@code server.shutdown.drainDelay} the listening socket closes (open
+ *       connections stay); then the server waits up to {@code server.shutdown.grace} for
+ *       in-flight requests and stops.</li>
+ *   <li>Refusals that depend on config (a public bind without keys, prod without keys) are
+ *       {@link StartupException}s, which the CLI turns into exit code 2.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * BulwarkConfig config = ConfigLoader.load(ServerKeys.schema(), inputs);
+ * try (BulwarkServer server = BulwarkServer.builder(config).build().start()) {
+ *     server.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class BulwarkServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
+
+    private final BulwarkConfig config;
+    private final InstantSource clock;
+    private final Path dataDir;
+    private final PrometheusMeterRegistry meters;
+    private final HealthChecks health;
+    private final ExecutorService healthExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ApiKeyStore keys;
+    private final Authenticator authenticator;
+    private final InFlight inFlight = new InFlight();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final boolean loopback;
+    private Javalin app;
+    private Instant startedAt;
+
+    /** Builds a server; nothing listens until {@link #start()}. */
+    public static Builder builder(BulwarkConfig config) {
+        return new Builder(config);
+    }
+
+    /** Collects what the server is made of. */
+    public static final class Builder {
+        private final BulwarkConfig config;
+        private InstantSource clock = InstantSource.system();
+        private final List<HealthCheck> checks = new ArrayList<>();
+
+        private Builder(BulwarkConfig config) {
+            this.config = config;
+        }
+
+        /** The clock for timestamps and uptime; the system clock by default. */
+        public Builder clock(InstantSource clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Adds a health check besides the built-in ones (store, diskSpace, memory). */
+        public Builder healthCheck(HealthCheck check) {
+            checks.add(check);
+            return this;
+        }
+
+        /**
+         * Builds the server.
+         *
+         * @throws StartupException when the data directory is unusable or auth is misconfigured
+         */
+        public BulwarkServer build() {
+            return new BulwarkServer(this);
+        }
+    }
+
+    private BulwarkServer(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.dataDir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the data directory " + dataDir + " (data.dir): " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dataDir)) {
+            throw new StartupException("the data directory " + dataDir + " (data.dir) is not writable");
+        }
+        this.keys = ApiKeyStore.open(dataDir, clock);
+        String host = config.get(ServerKeys.HOST);
+        this.loopback = isLoopback(host);
+        Optional<Secret> adminKey = config.find(ServerKeys.AUTH_ADMIN_KEY);
+        boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
+        if (!loopback && !anyKey) {
+            throw new StartupException("refusing to bind to " + host + " (server.host) without API keys: a non-loopback "
+                    + "address would expose an open API. Create a key with 'bulwark keys create --role admin --name admin "
+                    + "--data-dir " + dataDir + "', set auth.adminKey, or bind to 127.0.0.1.");
+        }
+        if (config.get(ServerKeys.AUTH_REQUIRED) && !anyKey) {
+            throw new StartupException("auth.required is true (profile " + config.profile().id() + ") but no API key "
+                    + "exists. Create one with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
+                    + "' or set auth.adminKey.");
+        }
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
+        this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
+        health.register(new DataDirHealthCheck(dataDir));
+        health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
+                config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
+        health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
+        b.checks.forEach(health::register);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws StartupException when the port cannot be bound
+     */
+    public BulwarkServer start() {
+        bindMetrics();
+        long bodyLimit = config.get(ServerKeys.MAX_REQUEST_BODY).bytes();
+        RequestObserver observer = new RequestObserver(meters, inFlight, config.get(ServerKeys.LOG_ACCESS));
+        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters);
+        startedAt = clock.instant();
+        FeatureFlags features = FeatureFlags.from(config);
+        app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = bodyLimit;
+            c.jsonMapper(new JavalinJackson(Json.mapper(), true));
+            c.jetty.host = config.get(ServerKeys.HOST);
+            c.jetty.port = config.get(ServerKeys.PORT);
+            c.requestLogger.http(observer::end);
+            c.routes.before(observer::begin);
+            c.routes.before(ctx -> {
+                long declared = ctx.req().getContentLengthLong();
+                if (declared > bodyLimit) {
+                    throw JsonBodies.tooLarge(declared, bodyLimit);
+                }
+            });
+            c.routes.beforeMatched(ctx -> {
+                for (RouteRole role : ctx.routeRoles()) {
+                    authenticator.authorize(ctx, (Role) role);
+                }
+            });
+            c.routes.exception(ApiException.class, ProblemRenderer::api);
+            c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
+            c.routes.exception(Exception.class, ProblemRenderer::unexpected);
+            c.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    ProblemRenderer.javalin(new io.javalin.http.NotFoundResponse(), ctx);
+                }
+            });
+            healthRoutes.register(c.routes);
+            new KeyRoutes(keys, bodyLimit).register(c.routes);
+            new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw new StartupException("cannot listen on " + config.get(ServerKeys.HOST) + ":" + config.get(ServerKeys.PORT)
+                    + " (server.host, server.port): " + rootMessage(e), e);
+        }
+        for (HealthCheck check : health.checks()) {
+            Gauge.builder("bulwark.health.status", healthRoutes,
+                            r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()
+                                    .map(c -> HealthRoutes.gaugeValue(c.status())).orElse(0.0))
+                    .tag("check", check.name())
+                    .description("Last result of each health check: 1 up, 0.5 degraded, 0 down")
+                    .register(meters);
+        }
+        LOG.info("Bulwark {} ready on {} (profile {}, data {})", BulwarkVersion.get(), uri(), config.profile().id(), dataDir);
+        if (authenticator.isOpen()) {
+            LOG.warn("The API is open: no API keys exist and the server is bound to loopback. Create a key with "
+                    + "'bulwark keys create --role admin --name admin' to require keys.");
+        }
+        return this;
+    }
+
+    private void bindMetrics() {
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(meters);
+        new JvmInfoMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        Gauge.builder("bulwark.build.info", () -> 1).tag("version", BulwarkVersion.get())
+                .description("The running Bulwark version").register(meters);
+        Gauge.builder("bulwark.http.inflight.requests", inFlight, InFlight::current)
+                .description("HTTP requests being served").register(meters);
+    }
+
+    /** The port the server listens on (the chosen one when {@code server.port} is 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URI, e.g. {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        String host = config.get(ServerKeys.HOST);
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** The health checks, so modules can add theirs before start. */
+    public HealthChecks health() {
+        return health;
+    }
+
+    /** The meter registry Bulwark's metrics go to. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** True once shutdown has begun. */
+    public boolean isShuttingDown() {
+        return shuttingDown.get();
+    }
+
+    /**
+     * Stops gracefully: readiness 503 at once, then the drain delay, then no new connections,
+     * then up to the grace period for in-flight requests. Safe to call more than once.
+     */
+    public void shutdown() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        Duration drain = config.get(ServerKeys.SHUTDOWN_DRAIN_DELAY);
+        Duration grace = config.get(ServerKeys.SHUTDOWN_GRACE);
+        LOG.info("Shutting down: readiness now answers 503; accepting connections for {} more, then waiting up to {} "
+                + "for {} in-flight requests", Durations.format(drain), Durations.format(grace), inFlight.current());
+        try {
+            Thread.sleep(drain.toMillis());
+            if (app != null) {
+                for (Connector connector : app.jettyServer().server().getConnectors()) {
+                    if (connector instanceof NetworkConnector nc) {
+                        nc.close();
+                    }
+                }
+                if (!inFlight.awaitIdle(grace)) {
+                    LOG.warn("{} requests were still in flight after the grace period ({}); stopping anyway, their "
+                            + "clients will see the connection close", inFlight.current(), Durations.format(grace));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while draining; stopping now");
+        } finally {
+            closeQuietly();
+            LOG.info("Bulwark stopped");
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #shutdown()} has finished. */
+    public void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private void closeQuietly() {
+        if (app != null) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Error while stopping the HTTP server; the process exits anyway", e);
+            }
+        }
+        healthExecutor.shutdownNow();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("Error while closing {}", c, e);
+            }
+        }
+        meters.close();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new StartupException("server.host '" + host + "' does not resolve: " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

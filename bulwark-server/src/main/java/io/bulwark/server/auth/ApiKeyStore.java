@@ -1,0 +1,277 @@
+package io.bulwark.server.auth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bulwark.core.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * API keys kept in {@code keys.json} in the data directory, so that the CLI can create and
+ * revoke keys offline and a running server sees the change on its next request.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Keys are 256 random bits, so a single SHA-256 is enough to store them: a slow password
+ *       hash guards low-entropy secrets, which these are not (see docs/decisions.md).</li>
+ *   <li>A key reads {@code bwk_<id>_<secret>}: the id finds the record without a scan, and the
+ *       hash is compared in constant time.</li>
+ *   <li>Writers (this process or another) take an exclusive lock on {@code keys.lock}, read,
+ *       change, write a temporary file and rename it over {@code keys.json}: readers never see a
+ *       half-written file, and two CLIs cannot lose each other's keys.</li>
+ *   <li>Readers keep a snapshot and reload it when the file's modification time or size
+ *       changes; the check is one {@code stat} per verification.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ApiKeyStore keys = ApiKeyStore.open(Path.of("data"), InstantSource.system());
+ * CreatedKey ci = keys.create("ci", Role.OPERATOR);
+ * System.out.println(ci.plaintext()); // shown once
+ * }</pre>
+ */
+public final class ApiKeyStore {
+
+    /** The file name inside the data directory. */
+    public static final String FILE = "keys.json";
+    private static final String PREFIX = "bwk_";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern SHAPE = Pattern.compile("bwk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}");
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final Path file;
+    private final Path lockFile;
+    private final InstantSource clock;
+    private final SecureRandom random = new SecureRandom();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile Snapshot snapshot = new Snapshot(null, -1, List.of());
+
+    private record Snapshot(FileTime modified, long size, List<ApiKey> keys) {
+    }
+
+    /** A stored key as written to disk: the record plus its hash, which the API never shows. */
+    private record StoredKey(String id, String name, Role role, String hash, Instant createdAt) {
+        ApiKey toKey() {
+            return new ApiKey(id, name, role, hash, createdAt);
+        }
+
+        static StoredKey of(ApiKey k) {
+            return new StoredKey(k.id(), k.name(), k.role(), k.hash(), k.createdAt());
+        }
+    }
+
+    private record StoredFormat(int version, List<StoredKey> keys) {
+    }
+
+    private ApiKeyStore(Path dataDir, InstantSource clock) {
+        this.file = dataDir.resolve(FILE);
+        this.lockFile = dataDir.resolve("keys.lock");
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the store in {@code dataDir}, creating the directory when it does not exist.
+     *
+     * @throws UncheckedIOException when the directory cannot be created or the file is unreadable
+     */
+    public static ApiKeyStore open(Path dataDir, InstantSource clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        ApiKeyStore store = new ApiKeyStore(dataDir, clock);
+        store.current();
+        return store;
+    }
+
+    /** The file the keys live in. */
+    public Path file() {
+        return file;
+    }
+
+    /** Every key, oldest first. */
+    public List<ApiKey> list() {
+        return current();
+    }
+
+    /** True when no key exists. */
+    public boolean isEmpty() {
+        return current().isEmpty();
+    }
+
+    /**
+     * Creates a key.
+     *
+     * @throws IllegalArgumentException when the name is not 1-64 of letters, digits, '.', '_', '-'
+     * @throws IllegalStateException when a key with that name exists
+     */
+    public CreatedKey create(String name, Role role) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, but was '"
+                    + name + "'");
+        }
+        byte[] idBytes = new byte[6];
+        byte[] secret = new byte[32];
+        random.nextBytes(idBytes);
+        random.nextBytes(secret);
+        String id = HexFormat.of().formatHex(idBytes);
+        String plaintext = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        ApiKey key = new ApiKey(id, name, role, hash(plaintext), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        update(keys -> {
+            if (keys.stream().anyMatch(k -> k.name().equals(name))) {
+                throw new IllegalStateException("an API key named '" + name + "' already exists");
+            }
+            keys.add(key);
+            return true;
+        });
+        return new CreatedKey(key, plaintext);
+    }
+
+    /**
+     * Revokes the key whose id or name is {@code idOrName}.
+     *
+     * @return the revoked key, or empty when none matched
+     */
+    public Optional<ApiKey> revoke(String idOrName) {
+        ApiKey[] removed = new ApiKey[1];
+        update(keys -> {
+            for (int i = 0; i < keys.size(); i++) {
+                ApiKey k = keys.get(i);
+                if (k.id().equals(idOrName) || k.name().equals(idOrName)) {
+                    removed[0] = keys.remove(i);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return Optional.ofNullable(removed[0]);
+    }
+
+    /** The key that {@code presented} is, or empty when it is malformed, unknown or wrong. */
+    public Optional<ApiKey> verify(String presented) {
+        if (presented == null) {
+            return Optional.empty();
+        }
+        var m = SHAPE.matcher(presented);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String id = m.group(1);
+        byte[] candidate = hash(presented).getBytes(StandardCharsets.US_ASCII);
+        for (ApiKey k : current()) {
+            if (k.id().equals(id)) {
+                return MessageDigest.isEqual(k.hash().getBytes(StandardCharsets.US_ASCII), candidate)
+                        ? Optional.of(k) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code sha256:<hex>} of {@code text}. */
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    private List<ApiKey> current() {
+        Snapshot s = snapshot;
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            if (modified.equals(s.modified) && size == s.size) {
+                return s.keys;
+            }
+            Snapshot fresh = new Snapshot(modified, size, read());
+            snapshot = fresh;
+            return fresh.keys;
+        } catch (NoSuchFileException e) {
+            if (s.modified != null || s.size != -1) {
+                snapshot = new Snapshot(null, -1, List.of());
+            }
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read API keys from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<ApiKey> read() throws IOException {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            StoredFormat format = MAPPER.readValue(bytes, StoredFormat.class);
+            return format.keys() == null ? List.of()
+                    : format.keys().stream().map(StoredKey::toKey).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    private interface Change {
+        boolean apply(List<ApiKey> keys);
+    }
+
+    private void update(Change change) {
+        writeLock.lock();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            List<ApiKey> keys = new ArrayList<>(read());
+            if (!change.apply(keys)) {
+                return;
+            }
+            Path tmp = file.resolveSibling(FILE + ".tmp");
+            byte[] json = MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(new StoredFormat(1, keys.stream().map(StoredKey::of).toList()));
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(java.nio.ByteBuffer.wrap(json));
+                out.force(true);
+            }
+            restrictToOwner(tmp);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            snapshot = new Snapshot(Files.getLastModifiedTime(file), Files.size(file), List.copyOf(keys));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write API keys to " + file + ": " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void restrictToOwner(Path path) {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // Not a POSIX file system: the data directory's own permissions protect the file.
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.bulwark.server.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.bulwark.core.json.Json;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads JSON request bodies with a size bound and turns every parse or binding failure into a
+ * 400 that says where the body broke or which field is wrong.
+ */
+public final class JsonBodies {
+
+    private JsonBodies() {
+    }
+
+    /**
+     * Reads the body as {@code type}.
+     *
+     * @param limit the largest body accepted, in bytes
+     * @throws ApiException 413 over the limit, 400 for malformed JSON or invalid fields
+     */
+    public static <T> T read(Context ctx, Class<T> type, long limit) {
+        byte[] body = readBounded(ctx, limit);
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty; expected a JSON object");
+        }
+        try {
+            T value = Json.mapper().readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("the request body is null; expected a JSON object");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            String allowed = e.getKnownPropertyIds() == null ? "" : "; allowed: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            throw ApiException.validation("the request has an unknown field",
+                    List.of(new FieldError(path(e), "unknown field" + allowed)));
+        } catch (InvalidFormatException e) {
+            throw ApiException.validation("a field has the wrong type",
+                    List.of(new FieldError(path(e), "expected " + simpleType(e.getTargetType()) + " but was '" + e.getValue() + "'")));
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            if (field.isEmpty()) {
+                throw ApiException.malformedJson("expected a JSON object" + at(e.getLocation()));
+            }
+            throw ApiException.validation("a field has the wrong type",
+                    List.of(new FieldError(field, "expected " + simpleType(e.getTargetType()))));
+        } catch (DatabindException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            if (cause instanceof IllegalArgumentException iae) {
+                throw ApiException.validation("a field is invalid",
+                        List.of(new FieldError(path((JsonMappingException) e), iae.getMessage())));
+            }
+            throw ApiException.malformedJson("cannot read the body" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the raw body, refusing more than {@code limit} bytes even when no Content-Length was sent. */
+    public static byte[] readBounded(Context ctx, long limit) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared, limit);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge(-1, limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /** The 413 for a body over {@code limit}. */
+    public static ApiException tooLarge(long declared, long limit) {
+        String size = declared >= 0 ? "is " + declared + " bytes" : "exceeds it";
+        return ApiException.tooLarge("the request body " + size + "; the limit is " + limit
+                + " bytes (server.maxRequestBody)");
+    }
+
+    private static String at(JsonLocation location) {
+        if (location == null || location.getLineNr() < 0) {
+            return "";
+        }
+        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase(java.util.Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+}

@@ -1,0 +1,105 @@
+package io.bulwark.server.internal.routes;
+
+import io.bulwark.core.health.HealthChecks;
+import io.bulwark.core.health.HealthReport;
+import io.bulwark.core.health.HealthStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/** {@code /health/live}, {@code /health/ready}, {@code /health} and {@code /metrics}: open to probes and scrapers. */
+public final class HealthRoutes {
+
+    private final HealthChecks checks;
+    private final BooleanSupplier shuttingDown;
+    private final PrometheusMeterRegistry prometheus;
+    private final AtomicReference<HealthReport> last = new AtomicReference<>();
+
+    public HealthRoutes(HealthChecks checks, BooleanSupplier shuttingDown, PrometheusMeterRegistry prometheus) {
+        this.checks = checks;
+        this.shuttingDown = shuttingDown;
+        this.prometheus = prometheus;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        routes.get("/health/ready", this::ready);
+        routes.get("/health", this::health);
+        routes.get("/metrics", this::metrics);
+    }
+
+    /** The report of the last run, for the health gauges; runs the checks when there is none. */
+    public HealthReport lastReport() {
+        HealthReport r = last.get();
+        return r != null ? r : run();
+    }
+
+    private HealthReport run() {
+        HealthReport report = checks.run();
+        last.set(report);
+        return report;
+    }
+
+    private void ready(Context ctx) {
+        if (shuttingDown.getAsBoolean()) {
+            ctx.status(503).json(Map.of("status", "DOWN", "reason", "shutting down"));
+            return;
+        }
+        HealthReport report = run();
+        List<HealthReport.Check> failing = report.failingReadiness();
+        if (failing.isEmpty()) {
+            ctx.json(Map.of("status", "UP"));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "DOWN");
+        body.put("reason", "failing checks: " + String.join(", ", failing.stream().map(HealthReport.Check::name).toList()));
+        body.put("failing", failing.stream().map(HealthRoutes::view).toList());
+        ctx.status(503).json(body);
+    }
+
+    private void health(Context ctx) {
+        HealthReport report = run();
+        String overall = shuttingDown.getAsBoolean() ? "unhealthy" : report.status().name().toLowerCase(Locale.ROOT);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", overall);
+        if (shuttingDown.getAsBoolean()) {
+            body.put("reason", "shutting down");
+        }
+        Map<String, Object> byName = new LinkedHashMap<>();
+        report.checks().forEach(c -> byName.put(c.name(), view(c)));
+        body.put("checks", byName);
+        ctx.status(overall.equals("unhealthy") ? 503 : 200).json(body);
+    }
+
+    private void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+        ctx.result(prometheus.scrape());
+    }
+
+    private static Map<String, Object> view(HealthReport.Check c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("status", c.status().name());
+        m.put("readiness", c.readiness());
+        m.put("latencyMs", Math.round(c.latency().toNanos() / 10_000.0) / 100.0);
+        m.put("details", c.details());
+        return m;
+    }
+
+    /** 1 for UP, 0.5 for DEGRADED, 0 for DOWN: what the {@code bulwark_health_status} gauge shows. */
+    public static double gaugeValue(HealthStatus status) {
+        return switch (status) {
+            case UP -> 1.0;
+            case DEGRADED -> 0.5;
+            case DOWN -> 0.0;
+        };
+    }
+}
