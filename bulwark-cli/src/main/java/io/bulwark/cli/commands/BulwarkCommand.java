@@ -1,0 +1,87 @@
+package io.bulwark.cli.commands;
+
+import io.bulwark.cli.internal.CliException;
+import io.bulwark.cli.internal.ExitCodes;
+import io.bulwark.core.BulwarkVersion;
+import io.bulwark.core.config.ConfigException;
+import io.bulwark.server.StartupException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** The root {@code bulwark} command. */
+@Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCommand.Version.class,
+        description = "Bulwark: durable jobs, resilient provider calls and the operations layer, in one runtime.",
+        subcommands = {VersionCommand.class, ServeCommand.class, ConfigCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
+                "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})
+public final class BulwarkCommand implements Runnable {
+
+    private final Map<String, String> env;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public BulwarkCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** The environment the commands read (the process's, or a test's). */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A command line over the process environment. */
+    public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** A command line over {@code env}, with Bulwark's exit codes and error printing. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new BulwarkCommand(env));
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof CliException cli) {
+                err.println("error: " + cli.getMessage());
+                err.flush();
+                return cli.exitCode();
+            }
+            if (ex instanceof ConfigException config) {
+                err.println(config.getMessage());
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            if (ex instanceof StartupException startup) {
+                err.println("error: cannot start: " + startup.getMessage());
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            err.println("error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return ExitCodes.FAILURE;
+        });
+        return cl;
+    }
+
+    /** Finds the root command from any subcommand's spec. */
+    static BulwarkCommand root(CommandLine.Model.CommandSpec spec) {
+        return (BulwarkCommand) spec.root().userObject();
+    }
+
+    /** {@code bulwark --version}. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"bulwark " + BulwarkVersion.get()};
+        }
+    }
+}
