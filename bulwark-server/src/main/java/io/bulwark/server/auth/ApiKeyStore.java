@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -66,7 +67,13 @@ public final class ApiKeyStore {
     private final Path lockFile;
     private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * One lock per key file for the whole JVM: two stores on the same directory in one process
+     * (the server and an embedded CLI, or tests) must queue here, because the OS file lock
+     * below cannot be taken twice by one JVM.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private final ReentrantLock writeLock;
     private volatile Snapshot snapshot = new Snapshot(null, -1, List.of());
 
     private record Snapshot(FileTime modified, long size, List<ApiKey> keys) {
@@ -87,8 +94,9 @@ public final class ApiKeyStore {
     }
 
     private ApiKeyStore(Path dataDir, InstantSource clock) {
-        this.file = dataDir.resolve(FILE);
+        this.file = dataDir.resolve(FILE).toAbsolutePath().normalize();
         this.lockFile = dataDir.resolve("keys.lock");
+        this.writeLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         this.clock = clock;
     }
 

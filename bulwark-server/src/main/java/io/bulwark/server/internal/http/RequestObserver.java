@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Per-request bookkeeping: the request id (taken from {@code X-Request-Id} when it is sane,
- * else generated) in the response and the logging context, the in-flight count, the access
- * log line and the {@code http_server_requests_seconds} histogram by route template.
+ * else generated) in the response and the logging context, the access log line
+ * and the {@code http_server_requests_seconds} histogram by route template.
  */
 public final class RequestObserver {
 
@@ -34,18 +34,15 @@ public final class RequestObserver {
             Duration.ofSeconds(10)};
 
     private final MeterRegistry meters;
-    private final InFlight inFlight;
     private final boolean accessLog;
 
-    public RequestObserver(MeterRegistry meters, InFlight inFlight, boolean accessLog) {
+    public RequestObserver(MeterRegistry meters, boolean accessLog) {
         this.meters = meters;
-        this.inFlight = inFlight;
         this.accessLog = accessLog;
     }
 
     /** Runs before every request, matched or not. */
     public void begin(Context ctx) {
-        inFlight.begin();
         String given = ctx.header(HEADER);
         String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         ctx.attribute(ATTR, id);
@@ -73,7 +70,6 @@ public final class RequestObserver {
             }
         } finally {
             MDC.remove(MDC_KEY);
-            inFlight.end();
         }
     }
 
