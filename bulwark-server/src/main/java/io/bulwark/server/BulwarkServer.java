@@ -166,6 +166,7 @@ public final class BulwarkServer implements AutoCloseable {
                     + "' or set auth.adminKey.");
         }
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
         health.register(new DataDirHealthCheck(dataDir));
@@ -249,7 +250,7 @@ public final class BulwarkServer implements AutoCloseable {
         return this;
     }
 
-    private void bindMetrics() {
+    private static void configureMeterNames(PrometheusMeterRegistry meters) {
         // Micrometer's names for these two fail `promtool check metrics` (an abbreviated unit,
         // a gauge ending in _count); Prometheus' own name for CPU time replaces the first.
         meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
@@ -259,6 +260,9 @@ public final class BulwarkServer implements AutoCloseable {
                 return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
             }
         });
+    }
+
+    private void bindMetrics() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
                     .description("CPU time used by the process").register(meters);

@@ -3,11 +3,11 @@ package io.bulwark.server.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
@@ -77,15 +77,12 @@ public final class LogSetup {
         return encoder;
     }
 
+    /** One JSON object per line: ISO-8601 UTC {@code @timestamp}, level, logger, message, MDC fields. */
     private static Encoder<ILoggingEvent> json(LoggerContext context) {
-        JsonEncoder encoder = new JsonEncoder();
+        LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
-        encoder.setWithSequenceNumber(false);
-        encoder.setWithNanoseconds(false);
-        encoder.setWithContext(false);
-        encoder.setWithArguments(false);
-        encoder.setWithMessage(false);
-        encoder.setWithFormattedMessage(true);
+        encoder.setTimeZone("UTC");
+        encoder.setIncludeContext(false);
         encoder.start();
         return encoder;
     }
