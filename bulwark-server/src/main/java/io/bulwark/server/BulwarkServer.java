@@ -165,6 +165,10 @@ public final class BulwarkServer implements AutoCloseable {
                     + "exists. Create one with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
                     + "' or set auth.adminKey.");
         }
+        if (config.get(ServerKeys.HEALTH_DISK_WARN_FREE).compareTo(config.get(ServerKeys.HEALTH_DISK_MIN_FREE)) < 0) {
+            throw new StartupException("health.disk.warnFree (" + config.get(ServerKeys.HEALTH_DISK_WARN_FREE)
+                    + ") must be at least health.disk.minFree (" + config.get(ServerKeys.HEALTH_DISK_MIN_FREE) + ")");
+        }
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);

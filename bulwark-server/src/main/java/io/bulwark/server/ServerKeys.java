@@ -77,12 +77,12 @@ public final class ServerKeys {
             .description("How long one health check may take before it is reported DOWN as timed out.").build();
 
     public static final ConfigKey<DataSize> HEALTH_DISK_MIN_FREE = ConfigKey
-            .builder("health.disk.minFree", ValueTypes.size(DataSize.ofBytes(0), DataSize.ofBytes(Long.MAX_VALUE)))
+            .builder("health.disk.minFree", ValueTypes.size(DataSize.ofBytes(0), DataSize.ofGibibytes(1024L * 1024L)))
             .defaultValue(DataSize.ofMebibytes(100))
             .description("Free space on the data volume below which diskSpace is DOWN.").build();
 
     public static final ConfigKey<DataSize> HEALTH_DISK_WARN_FREE = ConfigKey
-            .builder("health.disk.warnFree", ValueTypes.size(DataSize.ofBytes(0), DataSize.ofBytes(Long.MAX_VALUE)))
+            .builder("health.disk.warnFree", ValueTypes.size(DataSize.ofBytes(0), DataSize.ofGibibytes(1024L * 1024L)))
             .defaultValue(DataSize.ofGibibytes(1))
             .description("Free space on the data volume below which diskSpace is DEGRADED.").build();
 

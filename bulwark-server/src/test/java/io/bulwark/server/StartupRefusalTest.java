@@ -42,6 +42,14 @@ class StartupRefusalTest {
     }
 
     @Test
+    void diskWarnThresholdBelowTheDownThresholdIsRefused() {
+        assertThatThrownBy(() -> BulwarkServer.builder(TestServers.config(dir,
+                Map.of("health.disk.minFree", "2GiB", "health.disk.warnFree", "1GiB"))).build())
+                .isInstanceOf(StartupException.class)
+                .hasMessage("health.disk.warnFree (1GiB) must be at least health.disk.minFree (2GiB)");
+    }
+
+    @Test
     void aTakenPortIsAStartupErrorNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
