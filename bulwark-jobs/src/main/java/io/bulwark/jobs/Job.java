@@ -1,0 +1,47 @@
+package io.bulwark.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A snapshot of a job as the store holds it. Payload and result are JSON text.
+ *
+ * @param id a UUIDv7, so ids sort by creation time
+ * @param queue the queue it runs on
+ * @param type the handler name
+ * @param payload the handler's input, JSON
+ * @param priority 0 (highest) to 9 (lowest)
+ * @param state where it is
+ * @param runAt when it may run (for scheduled and retryable jobs, when it becomes available)
+ * @param attempt attempts started so far
+ * @param maxAttempts attempts allowed in all
+ * @param backoff the retry delays
+ * @param timeout how long one attempt may run
+ * @param idempotencyKey the key that de-duplicates enqueues, or null
+ * @param tags free labels
+ * @param result the handler's return value, JSON, or null
+ * @param lastError the last failure, or null
+ * @param history every transition, oldest first (may be empty when a store was asked not to load it)
+ * @param createdAt when it was enqueued
+ * @param startedAt when its last attempt started, or null
+ * @param finishedAt when it reached a final state, or null
+ */
+public record Job(UUID id, String queue, String type, String payload, int priority, JobState state, Instant runAt,
+                  int attempt, int maxAttempts, Backoff backoff, Duration timeout, String idempotencyKey,
+                  Set<String> tags, String result, String lastError, List<Transition> history, Instant createdAt,
+                  Instant startedAt, Instant finishedAt) {
+
+    public Job {
+        tags = tags == null ? Set.of() : Set.copyOf(tags);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A copy with {@code history} in place of this one's. */
+    public Job withHistory(List<Transition> history) {
+        return new Job(id, queue, type, payload, priority, state, runAt, attempt, maxAttempts, backoff, timeout,
+                idempotencyKey, tags, result, lastError, history, createdAt, startedAt, finishedAt);
+    }
+}

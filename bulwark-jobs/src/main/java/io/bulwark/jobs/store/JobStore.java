@@ -1,0 +1,110 @@
+package io.bulwark.jobs.store;
+
+import io.bulwark.jobs.Job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where jobs live. Owned by bulwark-jobs; implemented by the in-memory store (bulwark-test), the
+ * embedded SQLite store and, later, PostgreSQL and MariaDB. Every implementation passes the
+ * same contract suite ({@code JobStoreContract} in bulwark-test).
+ *
+ * <h2>Rules every implementation keeps</h2>
+ * <ul>
+ *   <li><b>Batches.</b> Enqueue, claim, renew and complete take many jobs at once, so that a
+ *       database pays one round trip and one commit per batch. A batch enqueue is all or
+ *       nothing.</li>
+ *   <li><b>Durability.</b> A method that returns has committed durably: an acknowledged enqueue
+ *       survives a crash of the process.</li>
+ *   <li><b>Time.</b> The store's own clock ({@link #now()}) decides run times and leases, never a
+ *       caller's.</li>
+ *   <li><b>Claim order.</b> Among due jobs of a queue, ascending {@code runAt + priority ×
+ *       agingStep}: higher priority first, but a job that has waited {@code agingStep} longer
+ *       counts as one priority level higher, so no priority starves.</li>
+ *   <li><b>Fencing.</b> Each claim gives the attempt a token greater than any before it for that
+ *       job; renewals and outcomes with another token change nothing.</li>
+ *   <li><b>Idempotency.</b> An enqueue whose idempotency key matches an existing job (in any
+ *       state, until it is pruned) returns that job instead of inserting, decided by a unique
+ *       constraint rather than a look-up first, so concurrent enqueues cannot both insert.</li>
+ *   <li><b>History.</b> Every state change is recorded with time, reason, node and attempt.</li>
+ * </ul>
+ */
+public interface JobStore extends AutoCloseable {
+
+    /** The store's clock. */
+    Instant now();
+
+    /**
+     * Inserts {@code jobs}, all or nothing, in order.
+     *
+     * @return one result per job, in the same order
+     */
+    List<Enqueued> enqueue(List<NewJob> jobs);
+
+    /**
+     * Claims up to {@code max} due jobs of {@code queue} for {@code node}: each becomes running,
+     * its attempt counted, with a lease of {@code lease}.
+     */
+    List<Claim> claim(String queue, String node, int max, Duration lease);
+
+    /** Extends the leases that are still held by {@code lease} from now. */
+    List<Renewal> renew(Collection<Lease> leases, Duration lease);
+
+    /**
+     * Records how attempts ended, as one batch.
+     *
+     * @return for each outcome, in order, whether it was applied (false when its token was stale)
+     */
+    List<Boolean> complete(List<Outcome> outcomes);
+
+    /**
+     * Running jobs whose lease expired (their node died or stalled) become available again, or
+     * dead when they have used every attempt.
+     *
+     * @return the rescued jobs, as they are now
+     */
+    List<Job> rescueExpired(String node, int max);
+
+    /** The job, with its history, if it exists. */
+    Optional<Job> get(UUID id);
+
+    /** Jobs matching {@code query}, newest first, without history. */
+    List<Job> list(JobQuery query);
+
+    /**
+     * Cancels a job. Scheduled, available and retryable jobs end cancelled at once; a running job
+     * is flagged so that its worker sees the request on its next renewal and stops it.
+     *
+     * @return the job as it is now, or empty when it does not exist
+     */
+    Optional<Job> cancel(UUID id, String reason);
+
+    /**
+     * Runs a dead, cancelled or completed job again: it becomes available with one more attempt
+     * allowed, keeping its id and history.
+     *
+     * @return the job as it is now; empty when it does not exist
+     * @throws IllegalStateException when the job is not in one of those states
+     */
+    Optional<Job> retry(UUID id, String reason);
+
+    /** Runs again every dead job of {@code queue} (or only {@code ids} when not empty); returns how many. */
+    int retryDead(String queue, Collection<UUID> ids);
+
+    /** Deletes every dead job of {@code queue}; returns how many. */
+    int purgeDead(String queue);
+
+    /** Deletes up to {@code limit} jobs that finished before {@code finishedBefore}; returns how many. */
+    int prune(Instant finishedBefore, int limit);
+
+    /** What each queue holds. */
+    List<QueueCounts> counts();
+
+    @Override
+    void close();
+}
