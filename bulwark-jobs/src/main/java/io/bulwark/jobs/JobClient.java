@@ -1,0 +1,140 @@
+package io.bulwark.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.json.Json;
+import io.bulwark.jobs.store.Enqueued;
+import io.bulwark.jobs.store.JobStore;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.QueueCounts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Enqueues and manages jobs: applies queue defaults, enforces queue size limits, and tells
+ * local workers that work arrived.
+ *
+ * <pre>{@code
+ * JobClient jobs = new JobClient(store, queues, ids, meters, loop::wakeQueue);
+ * Enqueued e = jobs.enqueue(JobRequest.builder("emails", "send-welcome").payload("{\"userId\":42}").build());
+ * }</pre>
+ */
+public final class JobClient {
+
+    private final JobStore store;
+    private final QueueRegistry queues;
+    private final Uuid7 ids;
+    private final MeterRegistry meters;
+    private final Consumer<String> onEnqueued;
+
+    /**
+     * @param onEnqueued told the queue of each enqueue, so an in-process worker can poll at once
+     */
+    public JobClient(JobStore store, QueueRegistry queues, Uuid7 ids, MeterRegistry meters, Consumer<String> onEnqueued) {
+        this.store = store;
+        this.queues = queues;
+        this.ids = ids;
+        this.meters = meters;
+        this.onEnqueued = onEnqueued;
+    }
+
+    /**
+     * Enqueues one job.
+     *
+     * @throws IllegalArgumentException when the payload is not JSON
+     * @throws QueueFullException when the queue is at its maxSize
+     */
+    public Enqueued enqueue(JobRequest request) {
+        return enqueueAll(List.of(request)).get(0);
+    }
+
+    /** Enqueues a batch, all or nothing; results in the same order. */
+    public List<Enqueued> enqueueAll(List<JobRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        checkSizes(requests);
+        Instant now = store.now();
+        List<NewJob> jobs = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            jobs.add(resolve(requests.get(i), now, i, requests.size()));
+        }
+        List<Enqueued> out = store.enqueue(jobs);
+        for (Enqueued e : out) {
+            if (!e.replayed()) {
+                Counter.builder("bulwark.jobs.enqueued").tag("queue", e.job().queue()).tag("type", e.job().type())
+                        .description("Jobs enqueued, by queue and type").register(meters).increment();
+            }
+        }
+        out.stream().map(e -> e.job().queue()).distinct().forEach(onEnqueued);
+        return out;
+    }
+
+    private NewJob resolve(JobRequest r, Instant now, int index, int total) {
+        QueueSettings s = queues.get(r.queue());
+        String where = total > 1 ? "jobs[" + index + "]." : "";
+        String payload = r.payload() == null ? "{}" : r.payload();
+        try {
+            Json.mapper().readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + "payload is not valid JSON: " + e.getOriginalMessage());
+        }
+        Instant runAt = r.runAt() != null ? r.runAt() : r.delay() != null ? now.plus(r.delay()) : null;
+        return new NewJob(ids.next(), r.queue(), r.type(), payload,
+                r.priority() != null ? r.priority() : s.priority(), runAt,
+                r.maxAttempts() != null ? r.maxAttempts() : s.maxAttempts(),
+                r.backoff() != null ? r.backoff() : s.backoff(),
+                r.timeout() != null ? r.timeout() : s.timeout(),
+                r.idempotencyKey(), r.tags());
+    }
+
+    private void checkSizes(List<JobRequest> requests) {
+        Map<String, Integer> adding = new HashMap<>();
+        for (JobRequest r : requests) {
+            if (queues.get(r.queue()).maxSize() > 0) {
+                adding.merge(r.queue(), 1, Integer::sum);
+            }
+        }
+        if (adding.isEmpty()) {
+            return;
+        }
+        Map<String, Long> waiting = new HashMap<>();
+        for (QueueCounts c : store.counts()) {
+            waiting.put(c.queue(), c.byState().entrySet().stream().filter(e -> !e.getKey().isFinal())
+                    .mapToLong(Map.Entry::getValue).sum());
+        }
+        adding.forEach((queue, n) -> {
+            long size = waiting.getOrDefault(queue, 0L);
+            long max = queues.get(queue).maxSize();
+            if (size + n > max) {
+                throw new QueueFullException(queue, size, max, Duration.ofSeconds(1));
+            }
+        });
+    }
+
+    public Optional<Job> get(UUID id) {
+        return store.get(id);
+    }
+
+    /** Cancels a job; a running one is stopped by its worker at its next lease renewal. */
+    public Optional<Job> cancel(UUID id) {
+        return store.cancel(id, "cancelled by request");
+    }
+
+    /** Runs a dead, cancelled or completed job again, same id. */
+    public Optional<Job> retry(UUID id) {
+        Optional<Job> job = store.retry(id, "retried by request");
+        job.ifPresent(j -> onEnqueued.accept(j.queue()));
+        return job;
+    }
+}

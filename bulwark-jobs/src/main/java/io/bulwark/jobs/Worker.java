@@ -1,0 +1,529 @@
+package io.bulwark.jobs;
+
+import io.bulwark.core.json.Json;
+import io.bulwark.jobs.internal.JobMetrics;
+import io.bulwark.jobs.internal.Running;
+import io.bulwark.jobs.internal.TokenBucket;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.JobStore;
+import io.bulwark.jobs.store.Lease;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.jobs.store.Renewal;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs jobs from a {@link JobStore}: claims them in batches per queue, runs their handlers on
+ * the injected executor, renews their leases, enforces timeouts, honours cancellations and
+ * records outcomes in batches.
+ *
+ * <h2>Two ways to drive it</h2>
+ * Every step is a public method, so a test drives the worker by hand with a settable clock:
+ * {@link #poll()} claims and starts jobs, {@link #awaitIdle} waits for their handlers,
+ * {@link #flush()} records outcomes, {@link #renew()}, {@link #enforceTimeouts()} and
+ * {@link #rescue()} do the periodic work. {@link WorkerLoop} runs the same steps on a scheduler
+ * the caller provides.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Concurrency per queue is a counter checked before each claim, not a semaphore, so it can
+ *       change at run time. One poll per queue runs at a time (a per-queue lock), so the check
+ *       and the claim cannot race.</li>
+ *   <li>An attempt stopped from outside (timeout, cancellation, lost lease, drain) records its
+ *       stop reason first and then interrupts the handler; the reason, not what the handler
+ *       returns afterwards, decides the outcome.</li>
+ *   <li>Outcomes are buffered and recorded by {@link #flush()} in one store call, which is what
+ *       lets a database commit many completions at once.</li>
+ * </ul>
+ */
+public final class Worker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final int FLUSH_BATCH = 500;
+
+    private final JobStore store;
+    private final Handlers handlers;
+    private final QueueRegistry queues;
+    private final Set<String> queueNames;
+    private final String node;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final ExecutorService executor;
+    private final Duration lease;
+    private final int claimBatch;
+    private final JobMetrics metrics;
+
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> pollLocks = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Finished> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
+    private volatile Runnable onFinished = () -> { };
+
+    private record Finished(Outcome outcome, Job job, Duration ran) {
+    }
+
+    private Worker(Builder b) {
+        this.store = b.store;
+        this.handlers = b.handlers;
+        this.queues = b.queues;
+        this.queueNames = Set.copyOf(b.queueNames);
+        this.node = b.node;
+        this.clock = b.clock;
+        this.random = b.random;
+        this.executor = Objects.requireNonNull(b.executor, "executor");
+        this.lease = b.lease;
+        this.claimBatch = b.claimBatch;
+        this.metrics = new JobMetrics(b.meters);
+    }
+
+    /** Starts a builder for a worker on {@code store} running {@code handlers}. */
+    public static Builder builder(JobStore store, Handlers handlers) {
+        return new Builder(store, handlers);
+    }
+
+    /** Configures a {@link Worker}. */
+    public static final class Builder {
+        private final JobStore store;
+        private final Handlers handlers;
+        private QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
+        private final List<String> queueNames = new ArrayList<>();
+        private String node = "node-1";
+        private InstantSource clock = InstantSource.system();
+        private RandomGenerator random = RandomGenerator.getDefault();
+        private ExecutorService executor;
+        private Duration lease = Duration.ofSeconds(30);
+        private int claimBatch = 100;
+        private MeterRegistry meters = new SimpleMeterRegistry();
+
+        private Builder(JobStore store, Handlers handlers) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.handlers = Objects.requireNonNull(handlers, "handlers");
+        }
+
+        /** The queues this worker takes jobs from (at least one). */
+        public Builder queues(String... names) {
+            queueNames.addAll(List.of(names));
+            return this;
+        }
+
+        /** Where queue settings come from. */
+        public Builder settings(QueueRegistry registry) {
+            this.queues = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** This node's name, recorded in history and leases. */
+        public Builder node(String name) {
+            this.node = Objects.requireNonNull(name, "node");
+            return this;
+        }
+
+        /** The clock for timeouts and rate limits; the store's clock decides leases. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Randomness for backoff jitter. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Runs the handlers; a virtual-thread-per-task executor suits them. Required. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** How long a claim holds a job without renewal (default 30s). */
+        public Builder lease(Duration lease) {
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("lease must be >= 1s but was " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** The most jobs one claim takes (default 100). */
+        public Builder claimBatch(int n) {
+            if (n < 1 || n > 10_000) {
+                throw new IllegalArgumentException("claimBatch must be from 1 to 10000 but was " + n);
+            }
+            this.claimBatch = n;
+            return this;
+        }
+
+        /** Where the job meters go. */
+        public Builder meters(MeterRegistry meters) {
+            this.meters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
+        public Worker build() {
+            if (queueNames.isEmpty()) {
+                throw new IllegalArgumentException("a worker needs at least one queue");
+            }
+            return new Worker(this);
+        }
+    }
+
+    /** The node name. */
+    public String node() {
+        return node;
+    }
+
+    /** The lease this worker takes. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** Called (on a handler's thread) whenever an attempt has finished; the loop uses it to flush and poll. */
+    void onFinished(Runnable r) {
+        this.onFinished = r;
+    }
+
+    /** Claims and starts jobs on every queue; returns how many started. */
+    public int poll() {
+        int started = 0;
+        for (String q : queueNames) {
+            started += poll(q);
+        }
+        return started;
+    }
+
+    /** Claims and starts jobs of one queue, as many as its concurrency and rate allow. */
+    public int poll(String queue) {
+        if (draining.get()) {
+            return 0;
+        }
+        ReentrantLock lock = pollLocks.computeIfAbsent(queue, q -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return 0; // another poll of this queue is under way
+        }
+        try {
+            QueueSettings s = queues.get(queue);
+            if (s.paused()) {
+                return 0;
+            }
+            AtomicInteger busy = inFlight.computeIfAbsent(queue, q -> new AtomicInteger());
+            int want = Math.min(claimBatch, s.concurrency() - busy.get());
+            if (want <= 0) {
+                return 0;
+            }
+            TokenBucket bucket = null;
+            if (s.ratePerSecond() > 0) {
+                bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
+                want = bucket.take(want, s.ratePerSecond(), s.burst());
+                if (want == 0) {
+                    return 0;
+                }
+            }
+            List<Claim> claims = store.claim(queue, node, want, lease);
+            if (bucket != null && claims.size() < want) {
+                bucket.giveBack(want - claims.size());
+            }
+            for (Claim c : claims) {
+                start(c, busy);
+            }
+            return claims.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void start(Claim claim, AtomicInteger busy) {
+        Job job = claim.job();
+        busy.incrementAndGet();
+        Running r = new Running(claim);
+        running.put(job.id(), r);
+        metrics.count("started", job.queue(), typeLabel(job.type()));
+        if (job.startedAt() != null) {
+            metrics.queueWait(job.queue(), Duration.between(job.runAt(), job.startedAt()));
+        }
+        try {
+            r.future(executor.submit(() -> execute(r, busy)));
+        } catch (RuntimeException e) {
+            // The executor refused (shut down): give the job back at once.
+            finish(r, busy, new Outcome.Released(lease(claim), "executor refused: " + e.getMessage()), Duration.ZERO);
+        }
+    }
+
+    private void execute(Running r, AtomicInteger busy) {
+        Job job = r.claim().job();
+        Instant t0 = clock.instant();
+        Outcome outcome;
+        try {
+            Object result = invoke(r);
+            outcome = r.stopReason() != null ? stopped(r) : new Outcome.Succeeded(lease(r.claim()), toJson(result));
+        } catch (JobFailure f) {
+            outcome = r.stopReason() != null ? stopped(r) : failed(r, "error", message(f), f.retryable(), f.retryDelay().orElse(null));
+        } catch (Throwable t) {
+            outcome = r.stopReason() != null ? stopped(r) : failed(r, "error", message(t), true, null);
+            if (t instanceof VirtualMachineError vme) {
+                finish(r, busy, outcome, Duration.between(t0, clock.instant()));
+                throw vme;
+            }
+            if (r.stopReason() == null) {
+                LOG.debug("Job {} ({}) attempt {} failed; it will be retried or moved to dead by its backoff and maxAttempts",
+                        job.id(), job.type(), job.attempt(), t);
+            }
+        }
+        finish(r, busy, outcome, Duration.between(t0, clock.instant()));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object invoke(Running r) throws Exception {
+        Job job = r.claim().job();
+        Handlers.Registration reg = handlers.find(job.type()).orElseThrow(() ->
+                JobFailure.permanent("no handler is registered for type '" + job.type() + "' on node " + node));
+        Object payload;
+        try {
+            payload = Json.mapper().readValue(job.payload() == null ? "{}" : job.payload(), reg.payloadType());
+        } catch (Exception e) {
+            throw JobFailure.permanent("payload does not match " + reg.payloadType().getSimpleName() + ": " + message(e));
+        }
+        return reg.handler().handle(new JobContext<>(job, payload, () -> r.stopReason() != null));
+    }
+
+    private Outcome stopped(Running r) {
+        Job job = r.claim().job();
+        return switch (r.stopReason()) {
+            case TIMEOUT -> failed(r, "timeout", "timed out after " + job.timeout().toMillis() + "ms", true, null);
+            case CANCEL -> new Outcome.Cancelled(lease(r.claim()), "cancelled");
+            case DRAIN -> new Outcome.Released(lease(r.claim()), "worker " + node + " is draining");
+            case LEASE_LOST -> null; // another attempt owns the job now; the store would refuse anything we say
+        };
+    }
+
+    private Outcome failed(Running r, String reason, String error, boolean retryable, Duration delay) {
+        Job job = r.claim().job();
+        Duration d = delay != null ? delay : job.backoff().delay(Math.max(1, job.attempt()), random);
+        return new Outcome.Failed(lease(r.claim()), reason, error, retryable, d);
+    }
+
+    private void finish(Running r, AtomicInteger busy, Outcome outcome, Duration ran) {
+        Job job = r.claim().job();
+        if (outcome != null) {
+            outcomes.add(new Finished(outcome, job, ran));
+        }
+        running.remove(job.id());
+        busy.decrementAndGet();
+        metrics.runDuration(job.queue(), typeLabel(job.type()), ran);
+        if (running.isEmpty()) {
+            idleLock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                idleLock.unlock();
+            }
+        }
+        onFinished.run();
+    }
+
+    /** Records buffered outcomes in one store call per batch; returns how many were recorded. */
+    public int flush() {
+        int total = 0;
+        while (true) {
+            List<Finished> batch = new ArrayList<>();
+            Finished f;
+            while (batch.size() < FLUSH_BATCH && (f = outcomes.poll()) != null) {
+                batch.add(f);
+            }
+            if (batch.isEmpty()) {
+                return total;
+            }
+            List<Boolean> applied;
+            try {
+                applied = store.complete(batch.stream().map(Finished::outcome).toList());
+            } catch (RuntimeException e) {
+                outcomes.addAll(batch);
+                throw e;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (applied.get(i)) {
+                    count(batch.get(i));
+                } else {
+                    LOG.info("Outcome of job {} attempt {} was refused: its lease had expired and another attempt owns it",
+                            batch.get(i).job().id(), batch.get(i).job().attempt());
+                }
+            }
+            total += batch.size();
+        }
+    }
+
+    private void count(Finished f) {
+        String q = f.job().queue();
+        String t = typeLabel(f.job().type());
+        switch (f.outcome()) {
+            case Outcome.Succeeded s -> metrics.count("completed", q, t);
+            case Outcome.Failed fl -> {
+                metrics.count("failed", q, t);
+                boolean dead = !fl.retryable() || f.job().attempt() >= f.job().maxAttempts();
+                metrics.count(dead ? "dead" : "retried", q, t);
+            }
+            case Outcome.Cancelled c -> metrics.count("cancelled", q, t);
+            case Outcome.Released rl -> metrics.count("released", q, t);
+        }
+    }
+
+    /** Renews the leases of running jobs; stops those whose lease is lost or that were cancelled. */
+    public int renew() {
+        Collection<Running> now = List.copyOf(running.values());
+        if (now.isEmpty()) {
+            return 0;
+        }
+        List<Lease> leases = now.stream().map(r -> lease(r.claim())).toList();
+        int held = 0;
+        for (Renewal renewal : store.renew(leases, lease)) {
+            Running r = running.get(renewal.jobId());
+            if (r == null) {
+                continue;
+            }
+            if (!renewal.held()) {
+                LOG.warn("Lost the lease of job {} (attempt {}): it expired and was rescued; stopping this attempt",
+                        renewal.jobId(), r.claim().job().attempt());
+                r.stop(Running.Stop.LEASE_LOST);
+            } else {
+                held++;
+                if (renewal.cancelRequested()) {
+                    r.stop(Running.Stop.CANCEL);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Interrupts attempts that ran past their timeout; returns how many. */
+    public int enforceTimeouts() {
+        Instant now = clock.instant();
+        int stopped = 0;
+        for (Running r : running.values()) {
+            Job job = r.claim().job();
+            Instant started = job.startedAt() != null ? job.startedAt() : now;
+            if (!now.isBefore(started.plus(job.timeout())) && r.stop(Running.Stop.TIMEOUT)) {
+                stopped++;
+            }
+        }
+        return stopped;
+    }
+
+    /** Stops the attempt of {@code id} on this node, if it runs here. */
+    public boolean cancelLocal(UUID id) {
+        Running r = running.get(id);
+        return r != null && r.stop(Running.Stop.CANCEL);
+    }
+
+    /** Makes jobs whose lease expired available again (or dead); returns how many. */
+    public int rescue() {
+        List<Job> rescued = store.rescueExpired(node, 1000);
+        rescued.stream().collect(java.util.stream.Collectors.groupingBy(Job::queue, java.util.stream.Collectors.counting()))
+                .forEach((q, n) -> metrics.rescued(q, n.intValue()));
+        if (!rescued.isEmpty()) {
+            LOG.warn("Rescued {} jobs whose lease expired (their node died or stalled); they run again or are dead "
+                    + "when out of attempts", rescued.size());
+        }
+        return rescued.size();
+    }
+
+    /** Waits until no attempt runs on this node, or {@code timeout} passes; true when idle. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (!running.isEmpty()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    /**
+     * Stops claiming, waits up to {@code grace} for running attempts, then interrupts the rest and
+     * gives their jobs back (available at once, the attempt not counted) so another node can take
+     * them without waiting for the lease to expire. Outcomes are flushed.
+     */
+    public void drain(Duration grace) throws InterruptedException {
+        draining.set(true);
+        if (!awaitIdle(grace)) {
+            LOG.info("Draining: {} jobs still running after {}; interrupting them and releasing their leases",
+                    running.size(), grace);
+            running.values().forEach(r -> r.stop(Running.Stop.DRAIN));
+            if (!awaitIdle(Duration.ofSeconds(5))) {
+                LOG.warn("{} handlers ignored the interrupt; their leases will expire and another node will rescue them",
+                        running.size());
+            }
+        }
+        flush();
+    }
+
+    /** Attempts running on this node now. */
+    public int running() {
+        return running.size();
+    }
+
+    /** Attempts of {@code queue} running on this node now. */
+    public int running(String queue) {
+        AtomicInteger n = inFlight.get(queue);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The queues this worker serves. */
+    public Set<String> queues() {
+        return queueNames;
+    }
+
+    private String typeLabel(String type) {
+        return handlers.find(type).isPresent() ? type : "unknown";
+    }
+
+    private static Lease lease(Claim c) {
+        return new Lease(c.job().id(), c.token());
+    }
+
+    private static String toJson(Object result) throws JobFailure {
+        if (result == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().writeValueAsString(result);
+        } catch (Exception e) {
+            throw JobFailure.permanent("the handler's result cannot be written as JSON: " + message(e));
+        }
+    }
+
+    private static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getName() : (t instanceof JobFailure ? m : t.getClass().getSimpleName() + ": " + m);
+    }
+}
