@@ -1,0 +1,142 @@
+package io.bulwark.jobs.builtin;
+
+import io.bulwark.jobs.JobContext;
+import io.bulwark.jobs.JobFailure;
+import io.bulwark.jobs.JobHandler;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code http} job type: one HTTP call per attempt. 2xx (or a listed expected status) is
+ * success; 5xx and timeouts are retried with the job's backoff; 429 and 503 are retried after
+ * their {@code Retry-After} (capped); any other 4xx fails for good, since repeating the same
+ * request cannot fix it.
+ */
+public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, Map<String, Object>> {
+
+    /** The job type name. */
+    public static final String TYPE = "http";
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final int MAX_BODY_KEPT = 64 * 1024;
+
+    /**
+     * The payload of an {@code http} job.
+     *
+     * @param method GET, POST, PUT, PATCH, DELETE or HEAD (default GET; POST when a body is given)
+     * @param url an absolute http(s) URL
+     * @param headers request headers
+     * @param body the request body, sent as is
+     * @param expectedStatuses statuses that count as success besides 2xx
+     * @param timeoutMs the request timeout (default: the job's timeout)
+     */
+    public record Request(String method, String url, Map<String, String> headers, String body,
+                          List<Integer> expectedStatuses, Long timeoutMs) {
+    }
+
+    private final HttpClient client;
+    private final Duration maxRetryAfter;
+
+    public HttpJobHandler(HttpClient client, Duration maxRetryAfter) {
+        this.client = client;
+        this.maxRetryAfter = maxRetryAfter;
+    }
+
+    @Override
+    public Map<String, Object> handle(JobContext<Request> ctx) throws Exception {
+        Request r = ctx.payload();
+        HttpRequest request = build(r, ctx.job().timeout());
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new IOException("HTTP " + request.method() + " " + request.uri() + " timed out", e);
+        }
+        int status = response.statusCode();
+        boolean expected = r.expectedStatuses() != null && r.expectedStatuses().contains(status);
+        if ((status >= 200 && status < 300) || expected) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", status);
+            String body = response.body();
+            result.put("body", body != null && body.length() > MAX_BODY_KEPT ? body.substring(0, MAX_BODY_KEPT) : body);
+            return result;
+        }
+        String what = "HTTP " + request.method() + " " + request.uri() + " answered " + status;
+        if (status == 429 || status == 503) {
+            Optional<Duration> after = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            if (after.isPresent()) {
+                Duration capped = after.get().compareTo(maxRetryAfter) > 0 ? maxRetryAfter : after.get();
+                throw JobFailure.retryAfter(capped, what + "; retrying after " + capped.toSeconds() + "s (Retry-After)");
+            }
+            throw new IOException(what);
+        }
+        if (status >= 500) {
+            throw new IOException(what);
+        }
+        throw JobFailure.permanent(what + "; a client error is not retried");
+    }
+
+    private static HttpRequest build(Request r, Duration jobTimeout) throws JobFailure {
+        if (r.url() == null) {
+            throw JobFailure.permanent("http job: url is required");
+        }
+        URI uri;
+        try {
+            uri = URI.create(r.url());
+        } catch (IllegalArgumentException e) {
+            throw JobFailure.permanent("http job: url is not a URL: " + e.getMessage());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+            throw JobFailure.permanent("http job: url must be an absolute http(s) URL but was '" + r.url() + "'");
+        }
+        String method = r.method() == null ? (r.body() == null ? "GET" : "POST") : r.method().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw JobFailure.permanent("http job: method must be one of GET, POST, PUT, PATCH, DELETE, HEAD but was '" + r.method() + "'");
+        }
+        Duration timeout = r.timeoutMs() != null ? Duration.ofMillis(r.timeoutMs()) : jobTimeout;
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(method, r.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r.body()));
+        if (r.headers() != null) {
+            try {
+                r.headers().forEach(b::header);
+            } catch (IllegalArgumentException e) {
+                throw JobFailure.permanent("http job: invalid header: " + e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    /** Retry-After as seconds or an HTTP date; empty when absent or unreadable. */
+    static Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String v = header.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException e2) {
+                return Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.bulwark.jobs;
+
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.time.SettableClock;
+import io.bulwark.jobs.store.InMemoryJobStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A worker on an in-memory store with a settable clock, driven by hand. */
+final class WorkerHarness implements AutoCloseable {
+
+    final SettableClock clock = SettableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
+    final InMemoryJobStore store = new InMemoryJobStore(clock);
+    final Handlers handlers = new Handlers();
+    final QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    final JobClient client = new JobClient(store, queues, new Uuid7(clock, new SplittableRandom(7)), meters, q -> { });
+    private Worker worker;
+
+    Worker worker() {
+        if (worker == null) {
+            worker = newWorker("node-1");
+        }
+        return worker;
+    }
+
+    Worker newWorker(String node) {
+        return Worker.builder(store, handlers).queues("q").settings(queues).node(node).clock(clock)
+                .random(new SplittableRandom(42)).executor(executor).lease(Duration.ofSeconds(30)).meters(meters).build();
+    }
+
+    UUID enqueue(JobRequest.Builder b) {
+        return client.enqueue(b.build()).job().id();
+    }
+
+    /** Polls, waits for the started handlers to finish, and records their outcomes. */
+    int runOnce() throws InterruptedException {
+        int started = worker().poll();
+        assertThat(worker().awaitIdle(Duration.ofSeconds(5))).as("handlers finished").isTrue();
+        worker().flush();
+        return started;
+    }
+
+    Job job(UUID id) {
+        return store.get(id).orElseThrow();
+    }
+
+    double counter(String name, String queue) {
+        var c = meters.find(name).tag("queue", queue).counters();
+        return c.stream().mapToDouble(x -> x.count()).sum();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
