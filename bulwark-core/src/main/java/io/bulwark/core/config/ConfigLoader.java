@@ -1,5 +1,6 @@
 package io.bulwark.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -56,7 +57,7 @@ public final class ConfigLoader {
 
         Optional<Path> file = inputs.file().or(() -> defaultFile(inputs.workDir()));
         Map<String, Object> fileValues = new LinkedHashMap<>();
-        file.ifPresent(path -> readFile(path, inputs.file().isPresent(), fileValues, problems));
+        file.ifPresent(path -> readFile(schema, path, inputs.file().isPresent(), fileValues, problems));
         Object fileProfile = fileValues.remove(PROFILE_KEY);
 
         Profile profile = Profile.DEV;
@@ -142,7 +143,8 @@ public final class ConfigLoader {
         return DEFAULT_FILES.stream().map(workDir::resolve).filter(Files::isRegularFile).findFirst();
     }
 
-    private static void readFile(Path path, boolean explicit, Map<String, Object> into, List<ConfigProblem> problems) {
+    private static void readFile(ConfigSchema schema, Path path, boolean explicit, Map<String, Object> into,
+                                 List<ConfigProblem> problems) {
         Origin origin = new Origin(Origin.Source.FILE, path.toString());
         if (!Files.isRegularFile(path)) {
             problems.add(new ConfigProblem("--config", origin, explicit ? "file not found" : "not a regular file"));
@@ -151,7 +153,10 @@ public final class ConfigLoader {
         Object tree;
         try {
             ObjectMapper mapper = path.toString().endsWith(".json") ? Json.mapper() : YAML;
-            tree = mapper.readValue(Files.readAllBytes(path), Object.class);
+            // An empty or comments-only file has no content at all: it sets nothing.
+            try (JsonParser parser = mapper.createParser(Files.readAllBytes(path))) {
+                tree = parser.nextToken() == null ? null : mapper.readValue(parser, Object.class);
+            }
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
@@ -168,14 +173,17 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem("--config", origin, "expected a map of keys at the top level"));
             return;
         }
-        flatten("", map, into);
+        flatten(schema, "", map, into);
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> into) {
+    private static void flatten(ConfigSchema schema, String prefix, Map<?, ?> map, Map<String, Object> into) {
         map.forEach((k, v) -> {
             String name = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
-            if (v instanceof Map<?, ?> nested && !nested.isEmpty()) {
-                flatten(name, nested, into);
+            // A map under a secret key stays its (wrong) value: flattened, its keys, which may be
+            // the secret itself, would become key names echoed in "unknown key" problems.
+            boolean secret = schema.find(name).map(ConfigKey::secret).orElse(false);
+            if (v instanceof Map<?, ?> nested && !nested.isEmpty() && !secret) {
+                flatten(schema, name, nested, into);
             } else {
                 into.put(name, v);
             }
