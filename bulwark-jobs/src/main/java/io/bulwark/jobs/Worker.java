@@ -65,7 +65,7 @@ public final class Worker {
     private final JobStore store;
     private final Handlers handlers;
     private final QueueRegistry queues;
-    private final Set<String> queueNames;
+    private final Set<String> queueNames = ConcurrentHashMap.newKeySet();
     private final String node;
     private final InstantSource clock;
     private final RandomGenerator random;
@@ -91,7 +91,7 @@ public final class Worker {
         this.store = b.store;
         this.handlers = b.handlers;
         this.queues = b.queues;
-        this.queueNames = Set.copyOf(b.queueNames);
+        this.queueNames.addAll(b.queueNames);
         this.node = b.node;
         this.clock = b.clock;
         this.random = b.random;
@@ -125,7 +125,7 @@ public final class Worker {
             this.handlers = Objects.requireNonNull(handlers, "handlers");
         }
 
-        /** The queues this worker takes jobs from (at least one). */
+        /** The queues this worker takes jobs from; more can be added with {@link Worker#serve}. */
         public Builder queues(String... names) {
             queueNames.addAll(List.of(names));
             return this;
@@ -186,9 +186,6 @@ public final class Worker {
         }
 
         public Worker build() {
-            if (queueNames.isEmpty()) {
-                throw new IllegalArgumentException("a worker needs at least one queue");
-            }
             return new Worker(this);
         }
     }
@@ -500,7 +497,12 @@ public final class Worker {
 
     /** The queues this worker serves. */
     public Set<String> queues() {
-        return queueNames;
+        return Set.copyOf(queueNames);
+    }
+
+    /** Serves {@code queue} too, from the next poll on (a queue first seen at run time). */
+    public void serve(String queue) {
+        queueNames.add(queue);
     }
 
     private String typeLabel(String type) {

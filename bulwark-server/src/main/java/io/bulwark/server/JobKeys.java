@@ -1,0 +1,80 @@
+package io.bulwark.server;
+
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.config.ValueTypes;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Config keys of the job engine in the server. */
+public final class JobKeys {
+
+    public static final ConfigKey<Boolean> WORKER = ConfigKey.builder("jobs.worker", ValueTypes.bool())
+            .defaultValue(true).description("Run jobs on this node (false: accept and serve jobs over the API only).").build();
+
+    public static final ConfigKey<Duration> LEASE = ConfigKey
+            .builder("jobs.lease", ValueTypes.duration(Duration.ofSeconds(1), Duration.ofHours(1)))
+            .defaultValue(Duration.ofSeconds(30))
+            .description("How long a claim holds a job without renewal; a dead node's jobs run again after it.").build();
+
+    public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey
+            .builder("jobs.pollInterval", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)))
+            .defaultValue(Duration.ofMillis(500))
+            .description("How often an idle worker looks for due jobs (new jobs in this process wake it at once).").build();
+
+    public static final ConfigKey<Duration> RETENTION = ConfigKey
+            .builder("jobs.retention", ValueTypes.duration(Duration.ofMinutes(1), Duration.ofDays(3650)))
+            .defaultValue(Duration.ofDays(7))
+            .description("How long finished jobs (and their idempotency keys) are kept before pruning.").build();
+
+    public static final ConfigKey<Duration> PRIORITY_AGING = ConfigKey
+            .builder("jobs.priorityAging", ValueTypes.duration(Duration.ofMillis(1), Duration.ofDays(1)))
+            .defaultValue(Duration.ofSeconds(30))
+            .description("A job that has waited this long counts as one priority level higher, so no priority starves.").build();
+
+    public static final ConfigKey<Duration> MAX_RETRY_AFTER = ConfigKey
+            .builder("jobs.maxRetryAfter", ValueTypes.duration(Duration.ZERO, Duration.ofDays(1)))
+            .defaultValue(Duration.ofHours(1))
+            .description("The longest Retry-After the http job type honours.").build();
+
+    public static final ConfigKey<Integer> QUEUE_CONCURRENCY = ConfigKey
+            .builder("jobs.queues.*.concurrency", ValueTypes.integer(1, 10_000))
+            .description("Most jobs of the queue running at once on one node (default 10).").build();
+
+    public static final ConfigKey<Integer> QUEUE_RATE = ConfigKey
+            .builder("jobs.queues.*.ratePerSecond", ValueTypes.integer(0, 1_000_000))
+            .description("Most jobs of the queue started per second on one node; 0 for no limit (default).").build();
+
+    public static final ConfigKey<Integer> QUEUE_BURST = ConfigKey
+            .builder("jobs.queues.*.burst", ValueTypes.integer(1, 1_000_000))
+            .description("Starts allowed at once under the rate limit (default 1).").build();
+
+    public static final ConfigKey<Integer> QUEUE_MAX_SIZE = ConfigKey
+            .builder("jobs.queues.*.maxSize", ValueTypes.integer(0, Integer.MAX_VALUE))
+            .description("Most jobs waiting or running; beyond it enqueues get 429; 0 for no limit (default).").build();
+
+    public static final ConfigKey<Integer> QUEUE_PRIORITY = ConfigKey
+            .builder("jobs.queues.*.priority", ValueTypes.integer(0, 9))
+            .description("Default priority of the queue's jobs, 0 (highest) to 9 (default 5).").build();
+
+    public static final ConfigKey<Integer> QUEUE_MAX_ATTEMPTS = ConfigKey
+            .builder("jobs.queues.*.maxAttempts", ValueTypes.integer(1, 1000))
+            .description("Default attempts of the queue's jobs (default 25).").build();
+
+    public static final ConfigKey<Duration> QUEUE_TIMEOUT = ConfigKey
+            .builder("jobs.queues.*.timeout", ValueTypes.duration(Duration.ofMillis(1), Duration.ofDays(1)))
+            .description("Default time one attempt may run (default 5m).").build();
+
+    public static final ConfigKey<Boolean> QUEUE_PAUSED = ConfigKey
+            .builder("jobs.queues.*.paused", ValueTypes.bool())
+            .description("Start no job of the queue (default false).").build();
+
+    /** Every job key. */
+    public static final List<ConfigKey<?>> ALL = List.of(WORKER, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING,
+            MAX_RETRY_AFTER, QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST, QUEUE_MAX_SIZE, QUEUE_PRIORITY,
+            QUEUE_MAX_ATTEMPTS, QUEUE_TIMEOUT, QUEUE_PAUSED);
+
+    private JobKeys() {
+    }
+
+}

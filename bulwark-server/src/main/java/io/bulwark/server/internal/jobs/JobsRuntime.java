@@ -1,0 +1,240 @@
+package io.bulwark.server.internal.jobs;
+
+import io.bulwark.core.config.BulwarkConfig;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.core.health.HealthResult;
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.json.Json;
+import io.bulwark.jobs.Handlers;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobClient;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.QueueRegistry;
+import io.bulwark.jobs.QueueSettings;
+import io.bulwark.jobs.Worker;
+import io.bulwark.jobs.WorkerLoop;
+import io.bulwark.jobs.builtin.BuiltinHandlers;
+import io.bulwark.jobs.store.JobStore;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.server.JobKeys;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The job engine inside the server: store, handlers, queue settings (config, then what was
+ * changed over the API), client, worker and its loop, pruning and the store health check.
+ */
+public final class JobsRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobsRuntime.class);
+
+    private final JobStore store;
+    private final QueuePersistence persistence;
+    private final Handlers handlers = new Handlers();
+    private final QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
+    private final JobClient client;
+    private final Worker worker;
+    private final boolean runWorker;
+    private final Duration pollInterval;
+    private final Duration retention;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicReference<List<QueueCounts>> counts = new AtomicReference<>(List.of());
+    private WorkerLoop loop;
+
+    public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
+                       InstantSource clock, String node) {
+        this.store = store;
+        this.persistence = persistence;
+        this.runWorker = config.get(JobKeys.WORKER);
+        this.pollInterval = config.get(JobKeys.POLL_INTERVAL);
+        this.retention = config.get(JobKeys.RETENTION);
+        BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                config.get(JobKeys.MAX_RETRY_AFTER));
+        applyConfig(config);
+        persistence.load().forEach((name, json) -> {
+            try {
+                QueueView v = Json.mapper().readValue(json, QueueView.class);
+                queues.put(name, v.applyTo(queues.get(name), new java.util.ArrayList<>()));
+            } catch (Exception e) {
+                LOG.warn("Ignoring unreadable persisted settings of queue {}; it uses its configured settings", name, e);
+            }
+        });
+        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
+        SecureRandom random = new SecureRandom();
+        this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
+                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).build();
+        this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
+            worker.serve(q);
+            if (loop != null) {
+                loop.wake();
+            }
+        });
+        for (JobState state : JobState.values()) {
+            Gauge.builder("bulwark.jobs.depth", counts, c -> c.get().stream().mapToLong(q -> q.count(state)).sum())
+                    .tag("state", state.id()).description("Jobs in each state, all queues").register(meters);
+        }
+        Gauge.builder("bulwark.jobs.inflight", worker, Worker::running).description("Attempts running on this node")
+                .register(meters);
+    }
+
+    private void applyConfig(BulwarkConfig config) {
+        Map<String, QueueView> views = new LinkedHashMap<>();
+        config.getAll(JobKeys.QUEUE_CONCURRENCY).forEach((k, v) -> views.merge(queue(k), new QueueView(v, null, null, null, null, null, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_RATE).forEach((k, v) -> views.merge(queue(k), new QueueView(null, v.doubleValue(), null, null, null, null, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_BURST).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, v, null, null, null, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_MAX_SIZE).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, v.longValue(), null, null, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_PRIORITY).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, v, null, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_MAX_ATTEMPTS).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, v, null, null, null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_TIMEOUT).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, null, null, io.bulwark.core.units.Durations.format(v), null), JobsRuntime::merge));
+        config.getAll(JobKeys.QUEUE_PAUSED).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, null, null, null, v), JobsRuntime::merge));
+        views.forEach((name, v) -> queues.put(name, v.applyTo(QueueSettings.DEFAULT, new java.util.ArrayList<>())));
+    }
+
+    private static String queue(String key) {
+        return key.split("\\.")[2];
+    }
+
+    private static QueueView merge(QueueView a, QueueView b) {
+        return new QueueView(b.concurrency() != null ? b.concurrency() : a.concurrency(),
+                b.ratePerSecond() != null ? b.ratePerSecond() : a.ratePerSecond(), b.burst() != null ? b.burst() : a.burst(),
+                b.maxSize() != null ? b.maxSize() : a.maxSize(), b.priority() != null ? b.priority() : a.priority(),
+                b.maxAttempts() != null ? b.maxAttempts() : a.maxAttempts(), null,
+                b.timeout() != null ? b.timeout() : a.timeout(), b.paused() != null ? b.paused() : a.paused());
+    }
+
+    /** Starts the worker loop (unless {@code jobs.worker} is false), pruning and count sampling. */
+    public void start() {
+        refreshCounts();
+        queues.configured().keySet().forEach(worker::serve);
+        counts.get().forEach(c -> worker.serve(c.queue()));
+        worker.serve("default");
+        if (runWorker) {
+            loop = WorkerLoop.start(worker, scheduler, pollInterval);
+        }
+        scheduler.scheduleWithFixedDelay(this::refreshCounts, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::prune, 10, 60, TimeUnit.SECONDS);
+    }
+
+    private void refreshCounts() {
+        try {
+            counts.set(store.counts());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read queue counts from the store; metrics and /api/v1/queues show the last known counts", e);
+        }
+    }
+
+    private void prune() {
+        try {
+            Instant before = store.now().minus(retention);
+            int n;
+            int total = 0;
+            do {
+                n = store.prune(before, 1000);
+                total += n;
+            } while (n == 1000);
+            if (total > 0) {
+                LOG.info("Pruned {} jobs that finished before {} (jobs.retention)", total, before);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Pruning finished jobs failed; it runs again in a minute", e);
+        }
+    }
+
+    /** Stops claiming and drains running attempts within {@code grace}, then closes the store. */
+    public void stop(Duration grace) {
+        if (loop != null) {
+            loop.stop();
+        }
+        try {
+            worker.drain(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the last outcomes while draining; those jobs run again after their lease expires", e);
+        }
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+        store.close();
+    }
+
+    /** The readiness check of the store, with queue lag in its details. */
+    public HealthCheck storeCheck() {
+        return HealthCheck.of("store", () -> {
+            List<QueueCounts> now = store.counts();
+            counts.set(now);
+            Instant t = store.now();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("kind", store.getClass().getSimpleName());
+            long lag = now.stream().map(QueueCounts::oldestAvailableRunAt).filter(java.util.Objects::nonNull)
+                    .mapToLong(a -> Math.max(0, Duration.between(a, t).toMillis())).max().orElse(0);
+            details.put("queueLagMs", lag);
+            details.put("queues", now.size());
+            return HealthResult.up(details);
+        });
+    }
+
+    /** Cancels a job, stopping it at once when it runs on this node. */
+    public Optional<Job> cancel(UUID id) {
+        Optional<Job> job = client.cancel(id);
+        job.filter(j -> j.state() == JobState.RUNNING).ifPresent(j -> worker.cancelLocal(id));
+        return job;
+    }
+
+    /** Changes a queue's settings and persists them. */
+    public void putQueue(String name, QueueSettings s) {
+        queues.put(name, s);
+        worker.serve(name);
+        try {
+            persistence.save(name, Json.mapper().writeValueAsString(QueueView.of(s)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (loop != null) {
+            loop.wake();
+        }
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public Handlers handlers() {
+        return handlers;
+    }
+
+    public JobClient client() {
+        return client;
+    }
+
+    public QueueRegistry queues() {
+        return queues;
+    }
+
+    public Worker worker() {
+        return worker;
+    }
+
+    /** The counts sampled most recently (at most a second old). */
+    public List<QueueCounts> counts() {
+        return counts.get();
+    }
+}

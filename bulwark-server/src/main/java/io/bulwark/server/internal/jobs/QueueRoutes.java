@@ -1,0 +1,140 @@
+package io.bulwark.server.internal.jobs;
+
+import io.bulwark.jobs.JobRequest;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.QueueSettings;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.FieldError;
+import io.bulwark.server.http.JsonBodies;
+import io.bulwark.server.http.Page;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/queues}: state, settings, pause and resume, and the dead-letter queue
+ * (list, retry, purge). Viewers read; operators change.
+ */
+public final class QueueRoutes {
+
+    /** The body of {@code POST /api/v1/queues/{name}/dead/retry}; no ids means every dead job. */
+    public record RetryBody(List<UUID> ids) {
+    }
+
+    private final JobsRuntime jobs;
+    private final long bodyLimit;
+
+    public QueueRoutes(JobsRuntime jobs, long bodyLimit) {
+        this.jobs = jobs;
+        this.bodyLimit = bodyLimit;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/queues", this::list, Role.VIEWER);
+        routes.get("/api/v1/queues/{name}", this::get, Role.VIEWER);
+        routes.put("/api/v1/queues/{name}", this::put, Role.OPERATOR);
+        routes.post("/api/v1/queues/{name}/pause", ctx -> paused(ctx, true), Role.OPERATOR);
+        routes.post("/api/v1/queues/{name}/resume", ctx -> paused(ctx, false), Role.OPERATOR);
+        routes.get("/api/v1/queues/{name}/dead", this::dead, Role.VIEWER);
+        routes.post("/api/v1/queues/{name}/dead/retry", this::retryDead, Role.OPERATOR);
+        routes.delete("/api/v1/queues/{name}/dead", this::purgeDead, Role.OPERATOR);
+    }
+
+    private void list(Context ctx) {
+        Map<String, QueueCounts> byName = new LinkedHashMap<>();
+        jobs.store().counts().forEach(c -> byName.put(c.queue(), c));
+        Set<String> names = new TreeSet<>(byName.keySet());
+        names.addAll(jobs.queues().configured().keySet());
+        List<Map<String, Object>> out = new ArrayList<>();
+        Instant now = jobs.store().now();
+        for (String n : names) {
+            out.add(view(n, byName.get(n), now));
+        }
+        ctx.json(Map.of("queues", out));
+    }
+
+    private void get(Context ctx) {
+        String name = name(ctx);
+        QueueCounts counts = jobs.store().counts().stream().filter(c -> c.queue().equals(name)).findFirst().orElse(null);
+        ctx.json(view(name, counts, jobs.store().now()));
+    }
+
+    private Map<String, Object> view(String name, QueueCounts counts, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        QueueSettings s = jobs.queues().get(name);
+        m.put("name", name);
+        Map<String, Long> byState = new LinkedHashMap<>();
+        for (JobState st : JobState.values()) {
+            byState.put(st.id(), counts == null ? 0 : counts.count(st));
+        }
+        m.put("counts", byState);
+        m.put("inFlight", jobs.worker().running(name));
+        Instant oldest = counts == null ? null : counts.oldestAvailableRunAt();
+        m.put("oldestAvailableAgeSeconds", oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));
+        m.put("paused", s.paused());
+        m.put("settings", QueueView.of(s));
+        return m;
+    }
+
+    private void put(Context ctx) {
+        String name = name(ctx);
+        QueueView body = JsonBodies.read(ctx, QueueView.class, bodyLimit);
+        List<FieldError> errors = new ArrayList<>();
+        QueueSettings next = body.applyTo(jobs.queues().get(name), errors);
+        if (next == null) {
+            throw ApiException.validation("invalid queue settings", errors);
+        }
+        jobs.putQueue(name, next);
+        get(ctx);
+    }
+
+    private void paused(Context ctx, boolean paused) {
+        String name = name(ctx);
+        jobs.putQueue(name, jobs.queues().get(name).withPaused(paused));
+        get(ctx);
+    }
+
+    private void dead(Context ctx) {
+        String name = name(ctx);
+        int limit = Page.limit(ctx.queryParam("limit"), 100);
+        var found = jobs.store().list(new JobQuery(name, JobState.DEAD, null, null, limit));
+        ctx.json(Map.of("items", found.stream().map(j -> JobView.of(j, false)).toList()));
+    }
+
+    private void retryDead(Context ctx) {
+        String name = name(ctx);
+        List<UUID> ids = List.of();
+        if (ctx.req().getContentLengthLong() > 0) {
+            RetryBody body = JsonBodies.read(ctx, RetryBody.class, bodyLimit);
+            ids = body.ids() == null ? List.of() : body.ids();
+        }
+        int n = jobs.store().retryDead(name, ids);
+        jobs.worker().serve(name);
+        ctx.json(Map.of("retried", n));
+    }
+
+    private void purgeDead(Context ctx) {
+        ctx.json(Map.of("purged", jobs.store().purgeDead(name(ctx))));
+    }
+
+    private static String name(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!JobRequest.NAME.matcher(name).matches()) {
+            throw ApiException.validation("invalid queue name", List.of(new FieldError("name",
+                    "must be 1 to 64 letters, digits, '.', '_' or '-' but was '" + name + "'")));
+        }
+        return name;
+    }
+}
