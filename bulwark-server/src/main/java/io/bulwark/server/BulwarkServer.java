@@ -14,7 +14,12 @@ import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.jobs.JobRoutes;
+import io.bulwark.server.internal.jobs.JobsRuntime;
+import io.bulwark.server.internal.jobs.QueuePersistence;
+import io.bulwark.server.internal.jobs.QueueRoutes;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
@@ -98,6 +103,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
+    private final JobsRuntime jobs;
     private Javalin app;
     private Instant startedAt;
 
@@ -111,6 +117,8 @@ public final class BulwarkServer implements AutoCloseable {
         private final BulwarkConfig config;
         private InstantSource clock = InstantSource.system();
         private final List<HealthCheck> checks = new ArrayList<>();
+        private JobStore jobStore;
+        private QueuePersistence queuePersistence = QueuePersistence.none();
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -119,6 +127,16 @@ public final class BulwarkServer implements AutoCloseable {
         /** The clock for timestamps and uptime; the system clock by default. */
         public Builder clock(InstantSource clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * The job store; the server then runs the job engine and serves {@code /api/v1/jobs} and
+         * {@code /api/v1/queues}. The server closes it when it stops.
+         */
+        public Builder jobStore(JobStore store, QueuePersistence persistence) {
+            this.jobStore = store;
+            this.queuePersistence = persistence;
             return this;
         }
 
@@ -173,7 +191,9 @@ public final class BulwarkServer implements AutoCloseable {
         configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
-        health.register(new DataDirHealthCheck(dataDir));
+        this.jobs = b.jobStore == null ? null
+                : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName());
+        health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
         health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
@@ -230,6 +250,10 @@ public final class BulwarkServer implements AutoCloseable {
             healthRoutes.register(c.routes);
             new KeyRoutes(keys, bodyLimit).register(c.routes);
             new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
+            if (jobs != null) {
+                new JobRoutes(jobs, bodyLimit).register(c.routes);
+                new QueueRoutes(jobs, bodyLimit).register(c.routes);
+            }
         });
         try {
             app.start();
@@ -237,6 +261,9 @@ public final class BulwarkServer implements AutoCloseable {
             closeQuietly();
             throw new StartupException("cannot listen on " + config.get(ServerKeys.HOST) + ":" + config.get(ServerKeys.PORT)
                     + " (server.host, server.port): " + rootMessage(e), e);
+        }
+        if (jobs != null) {
+            jobs.start();
         }
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
@@ -367,6 +394,10 @@ public final class BulwarkServer implements AutoCloseable {
                 LOG.warn("Error while stopping the HTTP server; the process exits anyway", e);
             }
         }
+        if (jobs != null) {
+            // After the HTTP server, so that no request enqueues into a closing store.
+            jobs.stop(config.get(ServerKeys.SHUTDOWN_GRACE));
+        }
         healthExecutor.shutdownNow();
         for (AutoCloseable c : closeables) {
             try {
@@ -376,6 +407,17 @@ public final class BulwarkServer implements AutoCloseable {
             }
         }
         meters.close();
+    }
+
+    /** This node's name in job history and leases: the host name and the process id. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static boolean isLoopback(String host) {

@@ -48,6 +48,21 @@ public final class ApiClient {
         }
     }
 
+    public JsonNode put(String path, Object body) {
+        try {
+            return send(request(path).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw CliException.failure("cannot encode the request: " + e.getOriginalMessage());
+        }
+    }
+
+    /** POST with a raw JSON body, as the user wrote it. */
+    public JsonNode postJson(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

@@ -1,0 +1,291 @@
+package io.bulwark.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.cli.internal.ApiClient;
+import io.bulwark.cli.internal.CliException;
+import io.bulwark.cli.internal.ExitCodes;
+import io.bulwark.cli.internal.Output;
+import io.bulwark.core.json.Json;
+import io.bulwark.core.units.Durations;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code bulwark jobs enqueue | get | list | cancel | retry | wait}, over the REST API. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Enqueue, inspect, cancel, retry and wait for jobs.",
+        subcommands = {JobsCommand.Enqueue.class, JobsCommand.Get.class, JobsCommand.ListJobs.class,
+                JobsCommand.Cancel.class, JobsCommand.Retry.class, JobsCommand.Wait.class})
+final class JobsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final List<String> COLUMNS = List.of("id", "queue", "type", "state", "attempt", "priority", "runAt");
+
+    static Map<String, Object> row(JsonNode j) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", j.path("id").asText());
+        row.put("queue", j.path("queue").asText());
+        row.put("type", j.path("type").asText());
+        row.put("state", j.path("state").asText());
+        row.put("attempt", j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt());
+        row.put("priority", j.path("priority").asInt());
+        row.put("runAt", j.path("runAt").asText());
+        return row;
+    }
+
+    static void print(PrintWriter out, OutputOption output, JsonNode job) {
+        if (output.json()) {
+            Output.json(out, job);
+            return;
+        }
+        Output.table(out, COLUMNS, List.of(row(job)));
+        if (job.hasNonNull("lastError")) {
+            out.println("last error: " + job.get("lastError").asText());
+        }
+        if (job.hasNonNull("result")) {
+            out.println("result: " + job.get("result"));
+        }
+        if (job.has("history")) {
+            out.println("history:");
+            job.get("history").forEach(h -> out.println("  " + h.path("at").asText() + "  " + h.path("from").asText("-")
+                    + " -> " + h.path("to").asText() + "  " + h.path("reason").asText()
+                    + (h.hasNonNull("node") ? "  (" + h.get("node").asText() + ")" : "")));
+        }
+        out.flush();
+    }
+
+    static String path(String id) {
+        return "/api/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Enqueue a job; prints it (or the existing one, for a repeated idempotency key).")
+    static final class Enqueue implements Runnable {
+        @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Handler type, e.g. http or builtin.noop.")
+        String type;
+        @Option(names = "--queue", paramLabel = "QUEUE", description = "Queue (default: default).")
+        String queue;
+        @Option(names = "--payload", paramLabel = "JSON", description = "Payload as JSON (default {}).")
+        String payload;
+        @Option(names = "--priority", paramLabel = "0-9", description = "0 highest, 9 lowest.")
+        Integer priority;
+        @Option(names = "--delay", paramLabel = "DURATION", description = "Run after this long, e.g. 30s.")
+        String delay;
+        @Option(names = "--max-attempts", paramLabel = "N")
+        Integer maxAttempts;
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "Time one attempt may run.")
+        String timeout;
+        @Option(names = "--idempotency-key", paramLabel = "KEY")
+        String idempotencyKey;
+        @Option(names = "--tag", paramLabel = "TAG", description = "A tag; repeatable.")
+        List<String> tags;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("type", type);
+            if (queue != null) {
+                body.put("queue", queue);
+            }
+            if (payload != null) {
+                try {
+                    body.set("payload", Json.mapper().readTree(payload));
+                } catch (Exception e) {
+                    throw CliException.usage("--payload is not valid JSON: " + e.getMessage());
+                }
+            }
+            if (priority != null) {
+                body.put("priority", priority);
+            }
+            if (delay != null) {
+                body.put("delay", delay);
+            }
+            if (maxAttempts != null) {
+                body.put("maxAttempts", maxAttempts);
+            }
+            if (timeout != null) {
+                body.put("timeout", timeout);
+            }
+            if (idempotencyKey != null) {
+                body.put("idempotencyKey", idempotencyKey);
+            }
+            if (tags != null) {
+                tags.forEach(body.putArray("tags")::add);
+            }
+            JsonNode job = server.client(BulwarkCommand.root(spec).env()).post("/api/v1/jobs", body);
+            print(spec.commandLine().getOut(), output, job);
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a job with its history.")
+    static final class Get implements Runnable {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).get(path(id)));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+    static final class ListJobs implements Runnable {
+        @Option(names = "--queue", paramLabel = "QUEUE")
+        String queue;
+        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, available, running, retryable, completed, dead or cancelled.")
+        String state;
+        @Option(names = "--type", paramLabel = "TYPE")
+        String type;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
+        int limit;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            StringBuilder q = new StringBuilder("/api/v1/jobs?limit=" + limit);
+            append(q, "queue", queue);
+            append(q, "state", state);
+            append(q, "type", type);
+            JsonNode page = server.client(BulwarkCommand.root(spec).env()).get(q.toString());
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json()) {
+                Output.json(out, page);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            page.path("items").forEach(j -> rows.add(row(j)));
+            Output.table(out, COLUMNS, rows);
+        }
+
+        private static void append(StringBuilder q, String name, String value) {
+            if (value != null) {
+                q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job; a running one is interrupted.")
+    static final class Cancel implements Runnable {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output,
+                    server.client(BulwarkCommand.root(spec).env()).post(path(id) + "/cancel", Map.of()));
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run a dead, cancelled or completed job again (same id).")
+    static final class Retry implements Runnable {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output,
+                    server.client(BulwarkCommand.root(spec).env()).post(path(id) + "/retry", Map.of()));
+        }
+    }
+
+    @Command(name = "wait", mixinStandardHelpOptions = true,
+            description = {"Wait until a job is final (completed, dead or cancelled), showing its state as it changes.",
+                    "Exit 0 when it completed, 1 when it ended dead or cancelled or the wait timed out."})
+    static final class Wait implements Callable<Integer> {
+        private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled");
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "Give up after this long (default ${DEFAULT-VALUE}).")
+        String timeout;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Duration limit;
+            try {
+                limit = Durations.parse(timeout);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--timeout " + e.getMessage());
+            }
+            ApiClient client = server.client(BulwarkCommand.root(spec).env());
+            PrintWriter err = spec.commandLine().getErr();
+            long deadline = System.nanoTime() + limit.toNanos();
+            String last = null;
+            long started = System.nanoTime();
+            while (true) {
+                JsonNode job = client.get(path(id));
+                String state = job.path("state").asText();
+                String line = "\r" + id + "  " + state + "  attempt " + job.path("attempt").asInt() + "/"
+                        + job.path("maxAttempts").asInt() + "  " + (System.nanoTime() - started) / 1_000_000_000L + "s";
+                if (!line.equals(last)) {
+                    err.print(line);
+                    err.flush();
+                    last = line;
+                }
+                if (FINAL.contains(state)) {
+                    err.println();
+                    print(spec.commandLine().getOut(), output, job);
+                    return state.equals("completed") ? ExitCodes.OK : ExitCodes.FAILURE;
+                }
+                if (System.nanoTime() > deadline) {
+                    err.println();
+                    throw CliException.failure("job " + id + " is still " + state + " after " + timeout);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+}

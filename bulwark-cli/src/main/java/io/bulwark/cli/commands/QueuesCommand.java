@@ -1,0 +1,195 @@
+package io.bulwark.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.cli.internal.CliException;
+import io.bulwark.cli.internal.Output;
+import io.bulwark.core.json.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code bulwark queues list | show | pause | resume | set}, over the REST API. */
+@Command(name = "queues", mixinStandardHelpOptions = true, description = "Inspect and change queues.",
+        subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Show.class, QueuesCommand.Pause.class,
+                QueuesCommand.Resume.class, QueuesCommand.Set.class})
+final class QueuesCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final List<String> COLUMNS = List.of("name", "available", "running", "scheduled", "retryable", "dead",
+            "completed", "inFlight", "lagSeconds", "paused", "concurrency");
+
+    static Map<String, Object> row(JsonNode q) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", q.path("name").asText());
+        for (String s : List.of("available", "running", "scheduled", "retryable", "dead", "completed")) {
+            row.put(s, q.path("counts").path(s).asLong());
+        }
+        row.put("inFlight", q.path("inFlight").asInt());
+        row.put("lagSeconds", q.path("oldestAvailableAgeSeconds").asLong());
+        row.put("paused", q.path("paused").asBoolean());
+        row.put("concurrency", q.path("settings").path("concurrency").asInt());
+        return row;
+    }
+
+    static void print(PrintWriter out, OutputOption output, JsonNode q) {
+        if (output.json()) {
+            Output.json(out, q);
+        } else {
+            Output.table(out, COLUMNS, List.of(row(q)));
+            out.println("settings: " + q.path("settings"));
+            out.flush();
+        }
+    }
+
+    static String path(String name) {
+        return "/api/v1/queues/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every queue: counts by state, in flight, lag.")
+    static final class ListQueues implements Runnable {
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            JsonNode body = server.client(BulwarkCommand.root(spec).env()).get("/api/v1/queues");
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json()) {
+                Output.json(out, body);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            body.path("queues").forEach(q -> rows.add(row(q)));
+            Output.table(out, COLUMNS, rows);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One queue with its settings.")
+    static final class Show implements Runnable {
+        @Parameters(paramLabel = "QUEUE")
+        String name;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).get(path(name)));
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Start no more jobs of the queue (enqueues still work).")
+    static final class Pause implements Runnable {
+        @Parameters(paramLabel = "QUEUE")
+        String name;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).post(path(name) + "/pause", Map.of()));
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Start jobs of a paused queue again.")
+    static final class Resume implements Runnable {
+        @Parameters(paramLabel = "QUEUE")
+        String name;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).post(path(name) + "/resume", Map.of()));
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change queue settings; they persist across restarts.")
+    static final class Set implements Runnable {
+        @Parameters(paramLabel = "QUEUE")
+        String name;
+        @Option(names = "--concurrency", paramLabel = "N")
+        Integer concurrency;
+        @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Jobs started per second per node; 0 for no limit.")
+        Double rate;
+        @Option(names = "--burst", paramLabel = "N")
+        Integer burst;
+        @Option(names = "--max-size", paramLabel = "N", description = "0 for no limit.")
+        Long maxSize;
+        @Option(names = "--priority", paramLabel = "0-9")
+        Integer priority;
+        @Option(names = "--max-attempts", paramLabel = "N")
+        Integer maxAttempts;
+        @Option(names = "--timeout", paramLabel = "DURATION")
+        String timeout;
+        @Mixin
+        ServerOptions server;
+        @Mixin
+        OutputOption output;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            ObjectNode body = Json.mapper().createObjectNode();
+            if (concurrency != null) {
+                body.put("concurrency", concurrency);
+            }
+            if (rate != null) {
+                body.put("ratePerSecond", rate);
+            }
+            if (burst != null) {
+                body.put("burst", burst);
+            }
+            if (maxSize != null) {
+                body.put("maxSize", maxSize);
+            }
+            if (priority != null) {
+                body.put("priority", priority);
+            }
+            if (maxAttempts != null) {
+                body.put("maxAttempts", maxAttempts);
+            }
+            if (timeout != null) {
+                body.put("timeout", timeout);
+            }
+            if (body.isEmpty()) {
+                throw CliException.usage("give at least one setting to change, e.g. --concurrency 20");
+            }
+            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).put(path(name), body));
+        }
+    }
+}
