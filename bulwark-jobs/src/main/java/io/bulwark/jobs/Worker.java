@@ -264,7 +264,7 @@ public final class Worker {
             metrics.queueWait(job.queue(), Duration.between(job.runAt(), job.startedAt()));
         }
         try {
-            r.future(executor.submit(() -> execute(r, busy)));
+            executor.execute(() -> execute(r, busy));
         } catch (RuntimeException e) {
             // The executor refused (shut down): give the job back at once.
             finish(r, busy, new Outcome.Released(lease(claim), "executor refused: " + e.getMessage()), Duration.ZERO);
@@ -275,6 +275,7 @@ public final class Worker {
         Job job = r.claim().job();
         Instant t0 = clock.instant();
         Outcome outcome;
+        r.enter();
         try {
             Object result = invoke(r);
             outcome = r.stopReason() != null ? stopped(r) : new Outcome.Succeeded(lease(r.claim()), toJson(result));
@@ -283,6 +284,7 @@ public final class Worker {
         } catch (Throwable t) {
             outcome = r.stopReason() != null ? stopped(r) : failed(r, "error", message(t), true, null);
             if (t instanceof VirtualMachineError vme) {
+                r.exit();
                 finish(r, busy, outcome, Duration.between(t0, clock.instant()));
                 throw vme;
             }
@@ -290,6 +292,8 @@ public final class Worker {
                 LOG.debug("Job {} ({}) attempt {} failed; it will be retried or moved to dead by its backoff and maxAttempts",
                         job.id(), job.type(), job.attempt(), t);
             }
+        } finally {
+            r.exit();
         }
         finish(r, busy, outcome, Duration.between(t0, clock.instant()));
     }
