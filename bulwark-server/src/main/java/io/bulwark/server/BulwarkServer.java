@@ -223,6 +223,9 @@ public final class BulwarkServer implements AutoCloseable {
             // Javalin attaches its servlet context inside a handler set here, so every request
             // passes through the GracefulHandler that Server.stop() waits on.
             c.jetty.modifyServer(server -> {
+                // Idle keep-alive connections are closed this soon once shutdown begins; requests
+                // in flight are waited for up to the grace period regardless.
+                graceful.setShutdownIdleTimeout(100);
                 server.setHandler(graceful);
                 server.setStopTimeout(config.get(ServerKeys.SHUTDOWN_GRACE).toMillis());
             });
