@@ -1,0 +1,99 @@
+package io.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.core.config.ConfigInputs;
+import io.bulwark.core.config.ConfigLoader;
+import io.bulwark.core.json.Json;
+import io.bulwark.jobs.store.InMemoryJobStore;
+import io.bulwark.server.BulwarkServer;
+import io.bulwark.server.ServerKeys;
+import io.bulwark.server.internal.jobs.QueuePersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobsCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private BulwarkServer server;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void start() {
+        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
+                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false", "jobs.pollInterval", "50ms"),
+                Optional.empty()));
+        server = BulwarkServer.builder(config).jobStore(new InMemoryJobStore(InstantSource.system()), QueuePersistence.none())
+                .build().start();
+        env = Map.of("BULWARK_URL", server.uri().toString());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private JsonNode json(CliRun r) throws Exception {
+        assertThat(r.exit()).as(r.err()).isZero();
+        return Json.mapper().readTree(r.out());
+    }
+
+    @Test
+    void enqueueWaitGetAndList() throws Exception {
+        JsonNode job = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.echo", "--queue", "cli",
+                "--payload", "{\"x\":1}", "-o", "json"));
+        String id = job.get("id").asText();
+        CliRun waited = CliRun.run(env, "jobs", "wait", id, "--timeout", "10s");
+        assertThat(waited.exit()).as(waited.err()).isZero();
+        assertThat(waited.out()).contains("completed").contains("result: {\"x\":1}");
+        assertThat(CliRun.run(env, "jobs", "get", id).out()).contains("history:").contains("available -> running");
+        assertThat(CliRun.run(env, "jobs", "list", "--queue", "cli").out()).contains(id);
+    }
+
+    @Test
+    void aJobThatDiesMakesWaitExitOneAndTheDlqRetriesAndPurgesIt() throws Exception {
+        String id = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.fail", "--queue", "d",
+                "--payload", "{\"times\":9}", "--max-attempts", "1", "-o", "json")).get("id").asText();
+        CliRun waited = CliRun.run(env, "jobs", "wait", id, "--timeout", "10s");
+        assertThat(waited.exit()).isEqualTo(1);
+        assertThat(CliRun.run(env, "dlq", "list", "d").out()).contains(id).contains("fails on purpose");
+        assertThat(CliRun.run(env, "dlq", "retry", "d", id).out()).contains("Retried 1");
+        assertThat(CliRun.run(env, "jobs", "wait", id, "--timeout", "10s").exit()).isEqualTo(1);
+        assertThat(CliRun.run(env, "dlq", "purge", "d").out()).contains("Purged 1");
+    }
+
+    @Test
+    void queuesCanBeListedPausedResumedAndSet() throws Exception {
+        assertThat(CliRun.run(env, "queues", "pause", "p").exit()).isZero();
+        CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--queue", "p");
+        JsonNode shown = json(CliRun.run(env, "queues", "show", "p", "-o", "json"));
+        assertThat(shown.get("paused").asBoolean()).isTrue();
+        assertThat(shown.get("counts").get("available").asLong()).isEqualTo(1);
+        assertThat(CliRun.run(env, "queues", "list").out()).containsPattern("p\\s+1\\s+0");
+        assertThat(CliRun.run(env, "queues", "resume", "p").exit()).isZero();
+        JsonNode set = json(CliRun.run(env, "queues", "set", "p", "--concurrency", "3", "--max-size", "100", "-o", "json"));
+        assertThat(set.get("settings").get("concurrency").asInt()).isEqualTo(3);
+        CliRun bad = CliRun.run(env, "queues", "set", "p", "--concurrency", "0");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("concurrency: must be from 1 to 10000 but was 0");
+        assertThat(CliRun.run(env, "queues", "set", "p").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void badJobInputExitsTwoWithEachField() {
+        CliRun r = CliRun.run(env, "jobs", "enqueue", "--type", "nope", "--priority", "11");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("type: no handler is registered for 'nope'").contains("priority: must be from 0");
+        assertThat(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--payload", "{oops").exit()).isEqualTo(2);
+    }
+}
