@@ -37,6 +37,10 @@ public final class JobKeys {
             .defaultValue(Duration.ofHours(1))
             .description("The longest Retry-After the http job type honours.").build();
 
+    public static final ConfigKey<String> PLUGINS_DIR = ConfigKey.builder("jobs.pluginsDir", ValueTypes.string())
+            .defaultValue("./plugins")
+            .description("Directory of handler plugin jars (ServiceLoader io.bulwark.jobs.HandlerPlugin); missing is fine.").build();
+
     public static final ConfigKey<Integer> QUEUE_CONCURRENCY = ConfigKey
             .builder("jobs.queues.*.concurrency", ValueTypes.integer(1, 10_000))
             .description("Most jobs of the queue running at once on one node (default 10).").build();
@@ -71,7 +75,7 @@ public final class JobKeys {
 
     /** Every job key. */
     public static final List<ConfigKey<?>> ALL = List.of(WORKER, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING,
-            MAX_RETRY_AFTER, QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST, QUEUE_MAX_SIZE, QUEUE_PRIORITY,
+            MAX_RETRY_AFTER, PLUGINS_DIR, QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST, QUEUE_MAX_SIZE, QUEUE_PRIORITY,
             QUEUE_MAX_ATTEMPTS, QUEUE_TIMEOUT, QUEUE_PAUSED);
 
     private JobKeys() {

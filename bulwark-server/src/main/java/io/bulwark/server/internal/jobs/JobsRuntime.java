@@ -5,6 +5,7 @@ import io.bulwark.core.health.HealthCheck;
 import io.bulwark.core.health.HealthResult;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.json.Json;
+import io.bulwark.jobs.HandlerPlugins;
 import io.bulwark.jobs.Handlers;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobClient;
@@ -17,6 +18,7 @@ import io.bulwark.jobs.builtin.BuiltinHandlers;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.server.JobKeys;
+import io.bulwark.server.StartupException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -69,6 +71,11 @@ public final class JobsRuntime {
         this.retention = config.get(JobKeys.RETENTION);
         BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.get(JobKeys.MAX_RETRY_AFTER));
+        try {
+            HandlerPlugins.load(java.nio.file.Path.of(config.get(JobKeys.PLUGINS_DIR)), handlers, getClass().getClassLoader());
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage() + " (jobs.pluginsDir)", e);
+        }
         applyConfig(config);
         persistence.load().forEach((name, json) -> {
             try {
