@@ -16,15 +16,7 @@ import java.util.Map;
 /** {@code bulwark config check | show}. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Validate or show the effective configuration.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
-final class ConfigCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class ConfigCommand extends GroupCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validate the configuration without starting: exit 0 when valid, 2 listing every problem."})

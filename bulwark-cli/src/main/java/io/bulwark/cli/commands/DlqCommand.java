@@ -16,33 +16,19 @@ import java.util.Map;
 /** {@code bulwark dlq list | retry | purge}: the dead jobs of a queue. */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "The dead-letter queue: inspect, retry or purge dead jobs.",
         subcommands = {DlqCommand.ListDead.class, DlqCommand.Retry.class, DlqCommand.Purge.class})
-final class DlqCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class DlqCommand extends GroupCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Dead jobs of a queue, with their last error.")
-    static final class ListDead implements Runnable {
+    static final class ListDead extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String queue;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "100")
         int limit;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            JsonNode body = server.client(BulwarkCommand.root(spec).env()).get(QueuesCommand.path(queue) + "/dead?limit=" + limit);
-            PrintWriter out = spec.commandLine().getOut();
+            JsonNode body = client().get(QueuesCommand.path(queue) + "/dead?limit=" + limit);
+            PrintWriter out = out();
             if (output.json()) {
                 Output.json(out, body);
                 return;
@@ -60,39 +46,31 @@ final class DlqCommand implements Runnable {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run dead jobs again: all of the queue, or the ids given.")
-    static final class Retry implements Runnable {
+    static final class Retry extends ApiCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
         @Parameters(index = "1..*", paramLabel = "ID", arity = "0..*")
         List<String> ids;
-        @Mixin
-        ServerOptions server;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             Map<String, Object> body = ids == null || ids.isEmpty() ? Map.of() : Map.of("ids", ids);
-            JsonNode r = server.client(BulwarkCommand.root(spec).env()).post(QueuesCommand.path(queue) + "/dead/retry", body);
-            spec.commandLine().getOut().println("Retried " + r.path("retried").asInt() + " dead jobs of queue '" + queue + "'.");
-            spec.commandLine().getOut().flush();
+            JsonNode r = client().post(QueuesCommand.path(queue) + "/dead/retry", body);
+            report("Retried " + r.path("retried").asInt() + " dead jobs of queue '" + queue + "'.",
+                    Map.of("queue", queue, "retried", r.path("retried").asInt()));
         }
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete every dead job of a queue.")
-    static final class Purge implements Runnable {
+    static final class Purge extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String queue;
-        @Mixin
-        ServerOptions server;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            JsonNode r = server.client(BulwarkCommand.root(spec).env()).delete(QueuesCommand.path(queue) + "/dead");
-            spec.commandLine().getOut().println("Purged " + r.path("purged").asInt() + " dead jobs of queue '" + queue + "'.");
-            spec.commandLine().getOut().flush();
+            JsonNode r = client().delete(QueuesCommand.path(queue) + "/dead");
+            report("Purged " + r.path("purged").asInt() + " dead jobs of queue '" + queue + "'.",
+                    Map.of("queue", queue, "purged", r.path("purged").asInt()));
         }
     }
 }

@@ -29,15 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Enqueue, inspect, cancel, retry and wait for jobs.",
         subcommands = {JobsCommand.Enqueue.class, JobsCommand.Get.class, JobsCommand.ListJobs.class,
                 JobsCommand.Cancel.class, JobsCommand.Retry.class, JobsCommand.Wait.class})
-final class JobsCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class JobsCommand extends GroupCommand {
 
     static final List<String> COLUMNS = List.of("id", "queue", "type", "state", "attempt", "priority", "runAt");
 
@@ -79,7 +71,7 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Enqueue a job; prints it (or the existing one, for a repeated idempotency key).")
-    static final class Enqueue implements Runnable {
+    static final class Enqueue extends ApiCommand implements Runnable {
         @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Handler type, e.g. http or builtin.noop.")
         String type;
         @Option(names = "--queue", paramLabel = "QUEUE", description = "Queue (default: default).")
@@ -98,12 +90,6 @@ final class JobsCommand implements Runnable {
         String idempotencyKey;
         @Option(names = "--tag", paramLabel = "TAG", description = "A tag; repeatable.")
         List<String> tags;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -137,30 +123,24 @@ final class JobsCommand implements Runnable {
             if (tags != null) {
                 tags.forEach(body.putArray("tags")::add);
             }
-            JsonNode job = server.client(BulwarkCommand.root(spec).env()).post("/api/v1/jobs", body);
-            print(spec.commandLine().getOut(), output, job);
+            JsonNode job = client().post("/api/v1/jobs", body);
+            print(out(), output, job);
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a job with its history.")
-    static final class Get implements Runnable {
+    static final class Get extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).get(path(id)));
+            print(out(), output, client().get(path(id)));
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
-    static final class ListJobs implements Runnable {
+    static final class ListJobs extends ApiCommand implements Runnable {
         @Option(names = "--queue", paramLabel = "QUEUE")
         String queue;
         @Option(names = "--state", paramLabel = "STATE", description = "scheduled, available, running, retryable, completed, dead or cancelled.")
@@ -169,12 +149,6 @@ final class JobsCommand implements Runnable {
         String type;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
         int limit;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -182,8 +156,8 @@ final class JobsCommand implements Runnable {
             append(q, "queue", queue);
             append(q, "state", state);
             append(q, "type", type);
-            JsonNode page = server.client(BulwarkCommand.root(spec).env()).get(q.toString());
-            PrintWriter out = spec.commandLine().getOut();
+            JsonNode page = client().get(q.toString());
+            PrintWriter out = out();
             if (output.json()) {
                 Output.json(out, page);
                 return;
@@ -201,56 +175,38 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job; a running one is interrupted.")
-    static final class Cancel implements Runnable {
+    static final class Cancel extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output,
-                    server.client(BulwarkCommand.root(spec).env()).post(path(id) + "/cancel", Map.of()));
+            print(out(), output,
+                    client().post(path(id) + "/cancel", Map.of()));
         }
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run a dead, cancelled or completed job again (same id).")
-    static final class Retry implements Runnable {
+    static final class Retry extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output,
-                    server.client(BulwarkCommand.root(spec).env()).post(path(id) + "/retry", Map.of()));
+            print(out(), output,
+                    client().post(path(id) + "/retry", Map.of()));
         }
     }
 
     @Command(name = "wait", mixinStandardHelpOptions = true,
             description = {"Wait until a job is final (completed, dead or cancelled), showing its state as it changes.",
                     "Exit 0 when it completed, 1 when it ended dead or cancelled or the wait timed out."})
-    static final class Wait implements Callable<Integer> {
+    static final class Wait extends ApiCommand implements Callable<Integer> {
         private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled");
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "Give up after this long (default ${DEFAULT-VALUE}).")
         String timeout;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -260,7 +216,7 @@ final class JobsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw CliException.usage("--timeout " + e.getMessage());
             }
-            ApiClient client = server.client(BulwarkCommand.root(spec).env());
+            ApiClient client = client();
             PrintWriter err = spec.commandLine().getErr();
             long deadline = System.nanoTime() + limit.toNanos();
             String last = null;
@@ -277,7 +233,7 @@ final class JobsCommand implements Runnable {
                 }
                 if (FINAL.contains(state)) {
                     err.println();
-                    print(spec.commandLine().getOut(), output, job);
+                    print(out(), output, job);
                     return state.equals("completed") ? ExitCodes.OK : ExitCodes.FAILURE;
                 }
                 if (System.nanoTime() > deadline) {

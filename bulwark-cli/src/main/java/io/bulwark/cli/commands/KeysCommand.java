@@ -33,15 +33,7 @@ import java.util.Optional;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys (roles: viewer, operator, admin).",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class KeysCommand extends GroupCommand {
 
     /** Where the keys are: a data directory, or a server. */
     static final class Target {

@@ -23,15 +23,7 @@ import java.util.Map;
 @Command(name = "queues", mixinStandardHelpOptions = true, description = "Inspect and change queues.",
         subcommands = {QueuesCommand.ListQueues.class, QueuesCommand.Show.class, QueuesCommand.Pause.class,
                 QueuesCommand.Resume.class, QueuesCommand.Set.class})
-final class QueuesCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class QueuesCommand extends GroupCommand {
 
     static final List<String> COLUMNS = List.of("name", "available", "running", "scheduled", "retryable", "dead",
             "completed", "inFlight", "lagSeconds", "paused", "concurrency");
@@ -64,18 +56,12 @@ final class QueuesCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every queue: counts by state, in flight, lag.")
-    static final class ListQueues implements Runnable {
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class ListQueues extends ApiCommand implements Runnable {
 
         @Override
         public void run() {
-            JsonNode body = server.client(BulwarkCommand.root(spec).env()).get("/api/v1/queues");
-            PrintWriter out = spec.commandLine().getOut();
+            JsonNode body = client().get("/api/v1/queues");
+            PrintWriter out = out();
             if (output.json()) {
                 Output.json(out, body);
                 return;
@@ -87,58 +73,40 @@ final class QueuesCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One queue with its settings.")
-    static final class Show implements Runnable {
+    static final class Show extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String name;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).get(path(name)));
+            print(out(), output, client().get(path(name)));
         }
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Start no more jobs of the queue (enqueues still work).")
-    static final class Pause implements Runnable {
+    static final class Pause extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String name;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).post(path(name) + "/pause", Map.of()));
+            print(out(), output, client().post(path(name) + "/pause", Map.of()));
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Start jobs of a paused queue again.")
-    static final class Resume implements Runnable {
+    static final class Resume extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String name;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).post(path(name) + "/resume", Map.of()));
+            print(out(), output, client().post(path(name) + "/resume", Map.of()));
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Change queue settings; they persist across restarts.")
-    static final class Set implements Runnable {
+    static final class Set extends ApiCommand implements Runnable {
         @Parameters(paramLabel = "QUEUE")
         String name;
         @Option(names = "--concurrency", paramLabel = "N")
@@ -155,12 +123,6 @@ final class QueuesCommand implements Runnable {
         Integer maxAttempts;
         @Option(names = "--timeout", paramLabel = "DURATION")
         String timeout;
-        @Mixin
-        ServerOptions server;
-        @Mixin
-        OutputOption output;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -189,7 +151,7 @@ final class QueuesCommand implements Runnable {
             if (body.isEmpty()) {
                 throw CliException.usage("give at least one setting to change, e.g. --concurrency 20");
             }
-            print(spec.commandLine().getOut(), output, server.client(BulwarkCommand.root(spec).env()).put(path(name), body));
+            print(out(), output, client().put(path(name), body));
         }
     }
 }
