@@ -1,0 +1,335 @@
+package io.bulwark.jdbc.sqlite;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.jdbc.StoreException;
+import io.bulwark.jdbc.sqlite.internal.Admin;
+import io.bulwark.jdbc.sqlite.internal.Attempts;
+import io.bulwark.jdbc.sqlite.internal.Database;
+import io.bulwark.jdbc.sqlite.internal.Enqueues;
+import io.bulwark.jdbc.sqlite.internal.GroupCommitWriter;
+import io.bulwark.jdbc.sqlite.internal.Reads;
+import io.bulwark.jdbc.sqlite.internal.Session;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.Enqueued;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.JobStore;
+import io.bulwark.jobs.store.Lease;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.jobs.store.Renewal;
+import org.flywaydb.core.api.FlywayException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The embedded job store: one SQLite file, {@code jobs.db}, in a data directory. The default
+ * store of {@code bulwark serve}; it keeps every rule of {@link JobStore}.
+ *
+ * <pre>{@code
+ * try (SqliteJobStore store = SqliteJobStore.open(Path.of("data"), InstantSource.system(),
+ *         SqliteOptions.defaults())) {
+ *     store.enqueue(List.of(newJob));
+ *     List<Claim> claims = store.claim("emails", "node-1", 10, Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>One writer, group commit.</b> Every change runs on one connection owned by one loop
+ *       (a thread from {@link SqliteOptions#threadFactory()}): it takes all the writes waiting,
+ *       runs them in one transaction and commits once, so concurrent callers share an fsync.
+ *       A call returns only after its commit: in {@link Durability#FULL} an acknowledged write
+ *       survives power loss, in {@link Durability#NORMAL} a crash of the process. Since only this
+ *       loop writes, a write operation may read and then update without races: claims by
+ *       concurrent callers cannot hand out one job twice.</li>
+ *   <li><b>Readers.</b> {@link #get}, {@link #list}, {@link #counts} and the queue settings run on
+ *       a small pool of read-only connections; in WAL mode they never wait for the writer and see
+ *       every committed write, so every acknowledged one.</li>
+ *   <li><b>Time.</b> Every time comes from the injected clock ({@link #now()}), kept in whole
+ *       milliseconds: times read back equal times written.</li>
+ *   <li><b>History.</b> {@link #get}, {@link #claim}, {@link #cancel} and {@link #retry} return
+ *       jobs with their history; {@link #enqueue}, {@link #list} and {@link #rescueExpired} without
+ *       (as the in-memory store does), which keeps the hot enqueue path to two inserts a job.</li>
+ *   <li><b>Ids</b> are stored as 16 big-endian bytes and ordered byte-wise (unsigned). For UUIDv7
+ *       ids that is creation order and agrees with {@link UUID#compareTo}; for other UUIDs whose top
+ *       bit is set the two orders differ (Java compares signed), which only matters for ties.</li>
+ *   <li><b>Schema.</b> Versioned migrations ({@code db/sqlite/V<n>__*.sql}) applied by Flyway at
+ *       open, each once.</li>
+ * </ul>
+ */
+public final class SqliteJobStore implements JobStore {
+
+    /** The database file in the data directory. */
+    public static final String FILE_NAME = "jobs.db";
+
+    private static final String STORE = "SQLite job store";
+    /** Deletes run in batches of this many jobs, so that other writes are not held up by a large purge. */
+    private static final int DELETE_BATCH = 1_000;
+
+    private final Path file;
+    private final InstantSource clock;
+    private final GroupCommitWriter writer;
+    private final HikariDataSource readers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
+        this.file = file;
+        this.clock = clock;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /**
+     * Opens (creating when needed) {@code dataDir/jobs.db}, applies pending migrations and starts
+     * the writer on a thread from {@code options.threadFactory()}.
+     *
+     * @throws StoreException when the directory or the database cannot be opened or migrated
+     */
+    public static SqliteJobStore open(Path dataDir, InstantSource clock, SqliteOptions options) {
+        Objects.requireNonNull(dataDir, "dataDir must be set");
+        Objects.requireNonNull(clock, "clock must be set");
+        Objects.requireNonNull(options, "options must be set");
+        Path file = dataDir.toAbsolutePath().resolve(FILE_NAME);
+        String location = file.toString();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException(STORE, location, "open", "cannot create the data directory: " + e, e);
+        }
+        try {
+            Database.migrate(file, options);
+        } catch (FlywayException e) {
+            throw new StoreException(STORE, location, "migrate", e.getMessage(), e);
+        }
+        Connection connection;
+        try {
+            connection = Database.openWriter(file, options);
+        } catch (SQLException e) {
+            throw new StoreException(STORE, location, "open", e.getMessage(), e);
+        }
+        HikariDataSource readers;
+        try {
+            readers = Database.openReaders(file, options);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw new StoreException(STORE, location, "open", "cannot open the read connections: " + e.getMessage(), e);
+        }
+        Session session = new Session(connection, clock, options.agingStep().toMillis());
+        GroupCommitWriter writer;
+        try {
+            writer = GroupCommitWriter.start(session, location, options.maxBatch(), options.writeQueueCapacity(),
+                    options.threadFactory());
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            readers.close();
+            throw e;
+        }
+        return new SqliteJobStore(file, clock, writer, readers);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Opening failed already; that is the error to report.
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public Instant now() {
+        return Session.now(clock);
+    }
+
+    @Override
+    public List<Enqueued> enqueue(List<NewJob> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        Enqueues.validate(jobs);
+        List<NewJob> batch = List.copyOf(jobs);
+        return writer.call("enqueue", s -> Enqueues.enqueue(s, batch));
+    }
+
+    @Override
+    public List<Claim> claim(String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        requirePositive("lease", lease);
+        if (max < 1) {
+            return List.of();
+        }
+        return writer.call("claim", s -> Attempts.claim(s, queue, node, max, lease));
+    }
+
+    @Override
+    public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
+        requirePositive("lease", lease);
+        if (leases.isEmpty()) {
+            return List.of();
+        }
+        List<Lease> batch = List.copyOf(leases);
+        return writer.call("renew", s -> Attempts.renew(s, batch, lease));
+    }
+
+    @Override
+    public List<Boolean> complete(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        List<Outcome> batch = List.copyOf(outcomes);
+        return writer.call("complete", s -> Attempts.complete(s, batch));
+    }
+
+    @Override
+    public List<Job> rescueExpired(String node, int max) {
+        if (max < 1) {
+            return List.of();
+        }
+        return writer.call("rescueExpired", s -> Attempts.rescueExpired(s, node, max));
+    }
+
+    @Override
+    public Optional<Job> get(UUID id) {
+        Objects.requireNonNull(id, "id must be set");
+        return read("get", c -> Reads.get(c, id));
+    }
+
+    @Override
+    public List<Job> list(JobQuery query) {
+        Objects.requireNonNull(query, "query must be set");
+        return read("list", c -> Reads.list(c, query));
+    }
+
+    @Override
+    public Optional<Job> cancel(UUID id, String reason) {
+        Objects.requireNonNull(id, "id must be set");
+        return writer.call("cancel", s -> Admin.cancel(s, id, reason));
+    }
+
+    @Override
+    public Optional<Job> retry(UUID id, String reason) {
+        Objects.requireNonNull(id, "id must be set");
+        return writer.call("retry", s -> Admin.retry(s, id, reason));
+    }
+
+    @Override
+    public int retryDead(String queue, Collection<UUID> ids) {
+        Objects.requireNonNull(queue, "queue must be set");
+        List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
+        return writer.call("retryDead", s -> Admin.retryDead(s, queue, only));
+    }
+
+    @Override
+    public int purgeDead(String queue) {
+        Objects.requireNonNull(queue, "queue must be set");
+        int total = 0;
+        int n;
+        do {
+            n = writer.call("purgeDead", s -> Admin.purgeDead(s, queue, DELETE_BATCH));
+            total += n;
+        } while (n == DELETE_BATCH);
+        return total;
+    }
+
+    @Override
+    public int prune(Instant finishedBefore, int limit) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
+        int total = 0;
+        while (total < limit) {
+            int want = Math.min(DELETE_BATCH, limit - total);
+            int n = writer.call("prune", s -> Admin.prune(s, finishedBefore, want));
+            total += n;
+            if (n < want) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public List<QueueCounts> counts() {
+        return read("counts", Reads::counts);
+    }
+
+    /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
+    public Optional<String> queueSettings(String name) {
+        Objects.requireNonNull(name, "name must be set");
+        return read("queueSettings", c -> Reads.queueSettings(c, name));
+    }
+
+    /** Persists {@code json} as the settings of queue {@code name}, replacing earlier ones. */
+    public void saveQueueSettings(String name, String json) {
+        Objects.requireNonNull(name, "name must be set");
+        Objects.requireNonNull(json, "json must be set");
+        writer.call("saveQueueSettings", s -> Admin.saveQueueSettings(s, name, json));
+    }
+
+    /** Every persisted queue's settings (JSON), by queue name. */
+    public Map<String, String> allQueueSettings() {
+        return read("allQueueSettings", Reads::allQueueSettings);
+    }
+
+    /** What the writer has done so far: operations, commits, the largest group commit. */
+    public WriteStats writeStats() {
+        return writer.stats();
+    }
+
+    /** Runs the writes already queued, then closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                writer.close();
+            } finally {
+                readers.close();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(String operation, ReadWork<T> work) {
+        if (closed.get()) {
+            throw new IllegalStateException(STORE + " " + file + " is closed; " + operation + " refused");
+        }
+        try (Connection c = readers.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(STORE, file.toString(), operation, e.getMessage(), e);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return STORE + " " + file;
+    }
+}

@@ -1,0 +1,94 @@
+package io.bulwark.jdbc.sqlite.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.jdbc.sqlite.Durability;
+import io.bulwark.jdbc.sqlite.SqliteOptions;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * How the store's connections are made. Every connection runs in WAL mode (readers never block the
+ * writer, and a commit appends to the log instead of rewriting pages), with foreign keys enforced
+ * and a busy timeout for locks held by other processes, such as a CLI opening the same file.
+ */
+public final class Database {
+
+    /** Where the versioned migrations live, on the class path. */
+    public static final String MIGRATIONS = "classpath:db/sqlite";
+
+    /** Keeps the WAL file from staying large after a burst (it is truncated to this at checkpoints). */
+    private static final int JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+    private Database() {
+    }
+
+    public static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    private static SQLiteConfig common(SqliteOptions options) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
+        c.enforceForeignKeys(true);
+        c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        return c;
+    }
+
+    private static SQLiteConfig writerConfig(SqliteOptions options) {
+        SQLiteConfig c = common(options);
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        c.setSynchronous(options.durability() == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.NORMAL);
+        c.setJournalSizeLimit(JOURNAL_SIZE_LIMIT);
+        c.setCacheSize(-16_384); // 16 MiB of page cache for the writer (negative: KiB)
+        return c;
+    }
+
+    /** The writer's connection; it creates the file and switches it to WAL on first open. */
+    public static Connection openWriter(Path file, SqliteOptions options) throws SQLException {
+        return writerConfig(options).createConnection(url(file));
+    }
+
+    /**
+     * Applies the migrations not yet applied, each once, recorded in {@code flyway_schema_history}.
+     *
+     * @return how many were applied now
+     */
+    public static int migrate(Path file, SqliteOptions options) {
+        SQLiteDataSource ds = new SQLiteDataSource(writerConfig(options));
+        ds.setUrl(url(file));
+        MigrateResult result = Flyway.configure(Database.class.getClassLoader())
+                .dataSource(ds)
+                .loggers("slf4j")
+                .locations(MIGRATIONS)
+                .failOnMissingLocations(true)
+                .validateMigrationNaming(true)
+                .load()
+                .migrate();
+        return result.migrationsExecuted;
+    }
+
+    /** A pool of read-only connections; its threads come from the options' thread factory. */
+    public static HikariDataSource openReaders(Path file, SqliteOptions options) {
+        SQLiteConfig config = common(options);
+        config.setReadOnly(true);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(url(file));
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("bulwark-sqlite-read");
+        hc.setDataSource(ds);
+        hc.setReadOnly(true);
+        hc.setAutoCommit(true);
+        hc.setMaximumPoolSize(options.readConnections());
+        hc.setMinimumIdle(1);
+        hc.setThreadFactory(options.threadFactory());
+        return new HikariDataSource(hc);
+    }
+}

@@ -1,0 +1,150 @@
+package io.bulwark.jdbc.sqlite.internal;
+
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.Enqueued;
+import io.bulwark.jobs.store.NewJob;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Inserting jobs. Idempotency is decided by the unique index on {@code (queue, idempotency_key)}:
+ * the insert does nothing on a conflict, and the job that holds the key is read back and returned
+ * as a replay, so two enqueues with one key can never both insert.
+ */
+public final class Enqueues {
+
+    private static final String INSERT = "INSERT INTO jobs (id, queue, type, payload, priority, state, run_at, sort_key, "
+            + "attempt, max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, "
+            + "tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private static final String ID_TAKEN = "SELECT 1 FROM jobs WHERE id = ?";
+
+    private static final String BY_KEY = "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?";
+
+    private Enqueues() {
+    }
+
+    /**
+     * Checks a batch before it reaches the writer: required fields, and no id twice.
+     *
+     * @throws IllegalArgumentException naming the job and the problem
+     */
+    public static void validate(List<NewJob> jobs) {
+        Set<UUID> ids = new HashSet<>(jobs.size() * 2);
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob j = jobs.get(i);
+            if (j == null) {
+                throw new IllegalArgumentException("job " + i + " of the batch is null");
+            }
+            require(j.id() != null, "job " + i + " of the batch has no id");
+            require(j.queue() != null && !j.queue().isBlank(), "job " + j.id() + " has no queue");
+            require(j.type() != null && !j.type().isBlank(), "job " + j.id() + " has no type");
+            require(j.maxAttempts() >= 1, "maxAttempts of job " + j.id() + " must be >= 1 but was " + j.maxAttempts());
+            if (!ids.add(j.id())) {
+                throw new IllegalArgumentException("the batch holds job id " + j.id() + " twice; nothing was enqueued");
+            }
+        }
+    }
+
+    private static void require(boolean ok, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** Inserts the batch, all or nothing (the writer's savepoint undoes a partial batch). */
+    public static List<Enqueued> enqueue(Session s, List<NewJob> jobs) throws SQLException {
+        long now = s.nowMs();
+        PreparedStatement insert = s.prepare(INSERT);
+        List<Enqueued> out = new ArrayList<>(jobs.size());
+        for (NewJob j : jobs) {
+            long requested = j.runAt() == null ? now : j.runAt().toEpochMilli();
+            long runAt = Math.max(requested, now);
+            JobState state = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
+            byte[] id = JobRows.bytes(j.id());
+            insert.setBytes(1, id);
+            insert.setString(2, j.queue());
+            insert.setString(3, j.type());
+            insert.setString(4, j.payload());
+            insert.setInt(5, j.priority());
+            insert.setString(6, state.id());
+            insert.setLong(7, runAt);
+            if (state == JobState.AVAILABLE) {
+                insert.setLong(8, s.sortKey(runAt, j.priority()));
+            } else {
+                insert.setNull(8, Types.BIGINT);
+            }
+            insert.setInt(9, j.maxAttempts());
+            if (j.backoff() == null) {
+                insert.setNull(10, Types.BIGINT);
+                insert.setNull(11, Types.DOUBLE);
+                insert.setNull(12, Types.BIGINT);
+            } else {
+                insert.setLong(10, j.backoff().base().toMillis());
+                insert.setDouble(11, j.backoff().factor());
+                insert.setLong(12, j.backoff().cap().toMillis());
+            }
+            JobRows.setNullableLong(insert, 13, j.timeout() == null ? null : j.timeout().toMillis());
+            insert.setString(14, j.idempotencyKey());
+            insert.setString(15, JobRows.tagsJson(j.tags()));
+            insert.setLong(16, now);
+            if (insert.executeUpdate() == 1) {
+                s.history(id, now, null, state, "enqueued", null, 0);
+                out.add(new Enqueued(inserted(j, state, runAt, now), false));
+            } else {
+                out.add(new Enqueued(existing(s, j, id), true));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the insert ran into. An id that is taken refuses the batch, even when the key matches
+     * too (the same NewJob twice is a caller's bug, not a retry: a retry gets a new id); otherwise
+     * the job holding the key is the answer.
+     */
+    private static Job existing(Session s, NewJob j, byte[] id) throws SQLException {
+        PreparedStatement taken = s.prepare(ID_TAKEN);
+        taken.setBytes(1, id);
+        try (ResultSet rs = taken.executeQuery()) {
+            if (rs.next()) {
+                throw new IllegalArgumentException("a job with id " + j.id() + " already exists; nothing was enqueued");
+            }
+        }
+        PreparedStatement byKey = s.prepare(BY_KEY);
+        byKey.setString(1, j.queue());
+        byKey.setString(2, j.idempotencyKey());
+        byte[] holder;
+        try (ResultSet rs = byKey.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("job " + j.id() + " was not inserted, yet neither its id nor its "
+                        + "idempotency key is taken");
+            }
+            holder = rs.getBytes(1);
+        }
+        return s.jobWithoutHistory(holder).orElseThrow();
+    }
+
+    /**
+     * The job just inserted, built from what was written rather than read back. Like a replay, it
+     * comes without history (as {@link io.bulwark.jobs.store.JobStore#list} gives jobs): enqueue is
+     * the hottest path and callers want the job, not its one transition.
+     */
+    private static Job inserted(NewJob j, JobState state, long runAt, long now) {
+        Instant created = Instant.ofEpochMilli(now);
+        return new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), state, Instant.ofEpochMilli(runAt), 0,
+                j.maxAttempts(), j.backoff() == null ? null : JobRows.storedBackoff(j.backoff()),
+                j.timeout() == null ? null : JobRows.storedMillis(j.timeout()), j.idempotencyKey(), j.tags(), null, null,
+                List.of(), created, null, null);
+    }
+}

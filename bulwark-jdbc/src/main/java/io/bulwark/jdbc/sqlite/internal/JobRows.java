@@ -1,0 +1,187 @@
+package io.bulwark.jdbc.sqlite.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.bulwark.core.json.Json;
+import io.bulwark.jobs.Backoff;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.Transition;
+
+import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * How a job is laid out in the {@code jobs} and {@code job_history} tables. Ids are 16 big-endian
+ * bytes, so that SQLite's byte-wise BLOB order is the order of a UUIDv7's timestamp; times are
+ * epoch milliseconds; states are their lower-case API names.
+ */
+public final class JobRows {
+
+    /** The columns {@link #job} reads, in order, for SELECT and RETURNING. */
+    public static final String COLUMNS = "id, queue, type, payload, priority, state, run_at, attempt, max_attempts, "
+            + "backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, tags, result, last_error, "
+            + "created_at, started_at, finished_at, token, lease_until, sort_key";
+
+    static final String HISTORY_COLUMNS = "at, from_state, to_state, reason, node, attempt";
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private JobRows() {
+    }
+
+    /** The row at the cursor, without history. */
+    public static Job job(ResultSet rs) throws SQLException {
+        Long baseMs = nullableLong(rs, 10);
+        Backoff backoff = baseMs == null ? null
+                : new Backoff(Duration.ofMillis(baseMs), rs.getDouble(11), Duration.ofMillis(rs.getLong(12)));
+        Long timeoutMs = nullableLong(rs, 13);
+        return new Job(uuid(rs.getBytes(1)), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                state(rs.getString(6)), instant(rs.getLong(7)), rs.getInt(8), rs.getInt(9), backoff,
+                timeoutMs == null ? null : Duration.ofMillis(timeoutMs), rs.getString(14), tags(rs.getString(15)),
+                rs.getString(16), rs.getString(17), List.of(), instant(rs.getLong(18)), nullableInstant(rs, 19),
+                nullableInstant(rs, 20));
+    }
+
+    /** The fencing token of the row at the cursor (column 21 of {@link #COLUMNS}). */
+    public static long token(ResultSet rs) throws SQLException {
+        return rs.getLong(21);
+    }
+
+    /** The lease end of the row at the cursor (column 22 of {@link #COLUMNS}). */
+    public static Instant leaseUntil(ResultSet rs) throws SQLException {
+        return nullableInstant(rs, 22);
+    }
+
+    /** The claim-order key of the row at the cursor (column 23 of {@link #COLUMNS}). */
+    public static long sortKey(ResultSet rs) throws SQLException {
+        return rs.getLong(23);
+    }
+
+    /** Reads every transition of one job from a statement selecting {@link #HISTORY_COLUMNS} by job id. */
+    static List<Transition> history(PreparedStatement select, byte[] id) throws SQLException {
+        select.setBytes(1, id);
+        List<Transition> out = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                String from = rs.getString(2);
+                out.add(new Transition(instant(rs.getLong(1)), from == null ? null : state(from), state(rs.getString(3)),
+                        rs.getString(4), rs.getString(5), rs.getInt(6)));
+            }
+        }
+        return out;
+    }
+
+    /** Reads the histories selected by a statement whose columns are {@code job_id, } then {@link #HISTORY_COLUMNS}. */
+    static void histories(PreparedStatement select, Map<UUID, List<Transition>> into) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                String from = rs.getString(3);
+                into.computeIfAbsent(uuid(rs.getBytes(1)), k -> new ArrayList<>()).add(new Transition(
+                        instant(rs.getLong(2)), from == null ? null : state(from), state(rs.getString(4)),
+                        rs.getString(5), rs.getString(6), rs.getInt(7)));
+            }
+        }
+    }
+
+    static final String SELECT_HISTORY = "SELECT " + HISTORY_COLUMNS + " FROM job_history WHERE job_id = ? ORDER BY seq";
+
+    public static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    public static UUID uuid(byte[] b) {
+        if (b == null || b.length != 16) {
+            throw new IllegalStateException("a job id must be 16 bytes but was " + (b == null ? "null" : b.length));
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        return new UUID(buf.getLong(), buf.getLong());
+    }
+
+    /** The order SQLite gives BLOB ids: unsigned, byte by byte. */
+    public static int compareIds(UUID a, UUID b) {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    static int compareIds(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b);
+    }
+
+    private static final Map<String, JobState> STATES = Arrays.stream(JobState.values())
+            .collect(Collectors.toUnmodifiableMap(JobState::id, st -> st));
+
+    public static JobState state(String id) {
+        JobState st = STATES.get(id);
+        if (st == null) {
+            throw new IllegalStateException("unknown job state '" + id + "' in the database");
+        }
+        return st;
+    }
+
+    public static String tagsJson(Set<String> tags) {
+        if (tags.isEmpty()) {
+            return "[]";
+        }
+        try {
+            return Json.mapper().writeValueAsString(new TreeSet<>(tags));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tags cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static Set<String> tags(String json) {
+        if (json == null || json.equals("[]")) {
+            return Set.of();
+        }
+        try {
+            return Set.copyOf(Json.mapper().readValue(json, STRINGS));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored tags are not a JSON array of strings: " + json, e);
+        }
+    }
+
+    /** {@code b} as it reads back: whole milliseconds. */
+    static Backoff storedBackoff(Backoff b) {
+        return new Backoff(storedMillis(b.base()), b.factor(), storedMillis(b.cap()));
+    }
+
+    static Duration storedMillis(Duration d) {
+        return Duration.ofMillis(d.toMillis());
+    }
+
+    static Instant instant(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis);
+    }
+
+    static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+        Long v = nullableLong(rs, column);
+        return v == null ? null : Instant.ofEpochMilli(v);
+    }
+
+    static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}

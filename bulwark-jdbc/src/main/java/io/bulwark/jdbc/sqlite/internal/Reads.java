@@ -1,0 +1,149 @@
+package io.bulwark.jdbc.sqlite.internal;
+
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.QueueCounts;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Queries on a read-only connection. Each method that reads more than one statement runs in one
+ * read transaction, so that a job and its history come from the same snapshot.
+ */
+public final class Reads {
+
+    private Reads() {
+    }
+
+    public static Optional<Job> get(Connection c, UUID jobId) throws SQLException {
+        byte[] id = JobRows.bytes(jobId);
+        return inSnapshot(c, () -> {
+            Job job;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?")) {
+                ps.setBytes(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    job = JobRows.job(rs);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(JobRows.SELECT_HISTORY)) {
+                return Optional.of(job.withHistory(JobRows.history(ps, id)));
+            }
+        });
+    }
+
+    /** Newest first; only the filters that are set reach the SQL, so that the planner can use an index. */
+    public static List<Job> list(Connection c, JobQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM jobs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.queue() != null) {
+            sql.append(" AND queue = ?");
+            args.add(q.queue());
+        }
+        if (q.state() != null) {
+            sql.append(" AND state = ?");
+            args.add(q.state().id());
+        }
+        if (q.type() != null) {
+            sql.append(" AND type = ?");
+            args.add(q.type());
+        }
+        if (q.after() != null) {
+            sql.append(" AND id < ?");
+            args.add(JobRows.bytes(q.after()));
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(q.limit());
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Job> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(JobRows.job(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
+    public static List<QueueCounts> counts(Connection c) throws SQLException {
+        String sql = "SELECT queue, state, count(*), min(CASE WHEN state = 'available' THEN run_at END) FROM jobs "
+                + "GROUP BY queue, state";
+        Map<String, Map<JobState, Long>> byQueue = new TreeMap<>();
+        Map<String, Instant> oldest = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String queue = rs.getString(1);
+                JobState state = JobRows.state(rs.getString(2));
+                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class)).put(state, rs.getLong(3));
+                if (state == JobState.AVAILABLE) {
+                    oldest.put(queue, Instant.ofEpochMilli(rs.getLong(4)));
+                }
+            }
+        }
+        List<QueueCounts> out = new ArrayList<>(byQueue.size());
+        byQueue.forEach((queue, states) -> out.add(new QueueCounts(queue, states, oldest.get(queue))));
+        return out;
+    }
+
+    public static Optional<String> queueSettings(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT settings FROM queues WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public static Map<String, String> allQueueSettings(Connection c) throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, settings FROM queues");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T inSnapshot(Connection c, Query<T> query) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = query.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.bulwark.jdbc.sqlite.internal;
+
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.Transition;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The writer's connection and what every write operation needs from it: prepared statements
+ * (parsed once and kept, since the same few statements run millions of times), the store's clock,
+ * claim-order keys and history rows. Used only by the writer thread, so nothing here is shared.
+ */
+public final class Session implements AutoCloseable {
+
+    private static final String INSERT_HISTORY = "INSERT INTO job_history (job_id, seq, at, from_state, to_state, "
+            + "reason, node, attempt) VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM job_history WHERE job_id = ?1), "
+            + "?2, ?3, ?4, ?5, ?6, ?7)";
+
+    private static final int HISTORY_CHUNK = 512;
+
+    private final Connection connection;
+    private final InstantSource clock;
+    private final long agingStepMs;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    public Session(Connection connection, InstantSource clock, long agingStepMs) {
+        this.connection = connection;
+        this.clock = clock;
+        this.agingStepMs = agingStepMs;
+    }
+
+    /** The store's time in whole milliseconds, the precision it keeps. */
+    public static Instant now(InstantSource clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    long nowMs() {
+        return now(clock).toEpochMilli();
+    }
+
+    long agingStepMs() {
+        return agingStepMs;
+    }
+
+    /** The claim-order key of a job that becomes available: {@code runAt + priority × agingStep}. */
+    long sortKey(long runAtMs, int priority) {
+        return runAtMs + priority * agingStepMs;
+    }
+
+    /** A prepared statement for {@code sql}, parsed on first use and kept until the session closes. */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        } else {
+            ps.clearParameters();
+        }
+        return ps;
+    }
+
+    void execute(String sql) throws SQLException {
+        prepare(sql).execute();
+    }
+
+    /** Records one transition of job {@code id}; its sequence number follows the job's last one. */
+    void history(byte[] id, long at, JobState from, JobState to, String reason, String node, int attempt)
+            throws SQLException {
+        PreparedStatement ps = prepare(INSERT_HISTORY);
+        ps.setBytes(1, id);
+        ps.setLong(2, at);
+        if (from == null) {
+            ps.setNull(3, Types.VARCHAR);
+        } else {
+            ps.setString(3, from.id());
+        }
+        ps.setString(4, to.id());
+        ps.setString(5, reason);
+        ps.setString(6, node);
+        ps.setInt(7, attempt);
+        ps.executeUpdate();
+    }
+
+    /** The job with its full history, as this transaction sees it. */
+    Optional<Job> job(byte[] id) throws SQLException {
+        Optional<Job> job = jobWithoutHistory(id);
+        return job.isEmpty() ? job : Optional.of(withHistory(job.get(), id));
+    }
+
+    /** The job's row alone, as this transaction sees it. */
+    Optional<Job> jobWithoutHistory(byte[] id) throws SQLException {
+        PreparedStatement ps = prepare("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?");
+        ps.setBytes(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(JobRows.job(rs));
+        }
+    }
+
+    Job withHistory(Job job, byte[] id) throws SQLException {
+        return job.withHistory(JobRows.history(prepare(JobRows.SELECT_HISTORY), id));
+    }
+
+    /**
+     * The history of many jobs in one statement (a third of a claim's time went to one query per
+     * job). The IN list is padded to a power of two by repeating the last id, so that at most ten
+     * statements are ever prepared for it.
+     */
+    Map<UUID, List<Transition>> histories(List<byte[]> ids) throws SQLException {
+        Map<UUID, List<Transition>> out = new HashMap<>(ids.size() * 2);
+        for (int from = 0; from < ids.size(); from += HISTORY_CHUNK) {
+            List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + HISTORY_CHUNK));
+            int slots = Integer.bitCount(chunk.size()) == 1 ? chunk.size() : Integer.highestOneBit(chunk.size()) << 1;
+            String sql = "SELECT job_id, " + JobRows.HISTORY_COLUMNS + " FROM job_history WHERE job_id IN ("
+                    + "?, ".repeat(slots - 1) + "?) ORDER BY job_id, seq";
+            PreparedStatement ps = prepare(sql);
+            for (int i = 0; i < slots; i++) {
+                ps.setBytes(i + 1, chunk.get(Math.min(i, chunk.size() - 1)));
+            }
+            JobRows.histories(ps, out);
+        }
+        return out;
+    }
+
+    void begin() throws SQLException {
+        execute("BEGIN IMMEDIATE");
+    }
+
+    void commit() throws SQLException {
+        execute("COMMIT");
+    }
+
+    void savepoint() throws SQLException {
+        execute("SAVEPOINT op");
+    }
+
+    void releaseSavepoint() throws SQLException {
+        execute("RELEASE op");
+    }
+
+    /** Undoes one operation's changes and leaves the batch's transaction open. */
+    void rollbackToSavepoint() throws SQLException {
+        execute("ROLLBACK TO op");
+        execute("RELEASE op");
+    }
+
+    /** Ends the transaction, if one is open, without keeping anything. */
+    void rollbackQuietly() {
+        try (Statement st = connection.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // No transaction was open (SQLite rolls back by itself after some errors): nothing to undo.
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement ps : statements.values()) {
+            ps.close();
+        }
+        statements.clear();
+        connection.close();
+    }
+}
