@@ -14,6 +14,8 @@ import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
+import io.bulwark.jdbc.sqlite.SqliteJobStore;
+import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -138,6 +140,34 @@ public final class BulwarkServer implements AutoCloseable {
             this.jobStore = store;
             this.queuePersistence = persistence;
             return this;
+        }
+
+        /**
+         * The embedded job store: SQLite in the data directory ({@code jobs.db}), with queue
+         * settings persisted in it. What {@code bulwark serve} runs on.
+         *
+         * @throws StartupException when the database cannot be opened or migrated
+         */
+        public Builder embeddedJobStore() {
+            Path dir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+            SqliteJobStore store;
+            try {
+                store = SqliteJobStore.open(dir, clock, SqliteOptions.builder()
+                        .agingStep(config.get(JobKeys.PRIORITY_AGING)).build());
+            } catch (RuntimeException e) {
+                throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
+            }
+            return jobStore(store, new QueuePersistence() {
+                @Override
+                public java.util.Map<String, String> load() {
+                    return store.allQueueSettings();
+                }
+
+                @Override
+                public void save(String queue, String json) {
+                    store.saveQueueSettings(queue, json);
+                }
+            });
         }
 
         /** Adds a health check besides the built-in ones (store, diskSpace, memory). */

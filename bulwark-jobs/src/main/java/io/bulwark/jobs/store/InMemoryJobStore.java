@@ -217,7 +217,7 @@ public final class InMemoryJobStore implements JobStore {
             Instant now = now();
             List<Entry> expired = jobs.values().stream()
                     .filter(e -> e.job.state() == JobState.RUNNING && e.leaseUntil != null && e.leaseUntil.isBefore(now))
-                    .sorted(Comparator.comparing((Entry e) -> e.leaseUntil)).limit(max).toList();
+                    .sorted(Comparator.comparing((Entry e) -> e.leaseUntil).thenComparing(e -> e.job.id())).limit(max).toList();
             List<Job> out = new ArrayList<>(expired.size());
             for (Entry e : expired) {
                 Job j = e.job;
@@ -334,7 +334,7 @@ public final class InMemoryJobStore implements JobStore {
         try {
             List<UUID> old = jobs.values().stream()
                     .filter(e -> e.job.state().isFinal() && e.job.finishedAt() != null && e.job.finishedAt().isBefore(finishedBefore))
-                    .sorted(Comparator.comparing((Entry e) -> e.job.finishedAt())).limit(limit).map(e -> e.job.id()).toList();
+                    .sorted(Comparator.comparing((Entry e) -> e.job.finishedAt()).thenComparing(e -> e.job.id())).limit(limit).map(e -> e.job.id()).toList();
             old.forEach(this::remove);
             return old.size();
         } finally {
