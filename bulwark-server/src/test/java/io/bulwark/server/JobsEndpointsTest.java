@@ -117,6 +117,7 @@ class JobsEndpointsTest {
         String id = post("/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"slow\"}").get("id").asText();
         JsonNode queue = http.get("/api/v1/queues/slow").json();
         assertThat(queue.get("paused").asBoolean()).isTrue();
+        assertThat(queue.has("completedPerSecond")).isTrue();
         assertThat(queue.get("counts").get("available").asLong()).isEqualTo(1);
         assertThat(post("/api/v1/jobs/" + id + "/cancel", "").get("state").asText()).isEqualTo("cancelled");
         assertThat(http.send("POST", "/api/v1/jobs/" + id + "/cancel", "", Map.of()).status()).isEqualTo(200);

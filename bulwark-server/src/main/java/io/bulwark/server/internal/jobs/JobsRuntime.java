@@ -60,12 +60,17 @@ public final class JobsRuntime {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<List<QueueCounts>> counts = new AtomicReference<>(List.of());
+    private final Throughput throughput = new Throughput();
+    private final MeterRegistry meters;
+    private final InstantSource clock;
     private WorkerLoop loop;
 
     public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
                        InstantSource clock, String node) {
         this.store = store;
         this.persistence = persistence;
+        this.meters = meters;
+        this.clock = clock;
         this.runWorker = config.get(JobKeys.WORKER);
         this.pollInterval = config.get(JobKeys.POLL_INTERVAL);
         this.retention = config.get(JobKeys.RETENTION);
@@ -142,6 +147,11 @@ public final class JobsRuntime {
     }
 
     private void refreshCounts() {
+        Instant now = clock.instant();
+        for (String q : worker.queues()) {
+            throughput.sample(q, now, meters.find("bulwark.jobs.completed").tag("queue", q).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
+        }
         try {
             counts.set(store.counts());
         } catch (RuntimeException e) {
@@ -238,6 +248,11 @@ public final class JobsRuntime {
 
     public Worker worker() {
         return worker;
+    }
+
+    /** Jobs of {@code queue} completed per second on this node over the last minute. */
+    public double completedPerSecond(String queue) {
+        return throughput.perSecond(queue);
     }
 
     /** The counts sampled most recently (at most a second old). */

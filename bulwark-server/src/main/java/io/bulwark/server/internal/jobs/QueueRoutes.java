@@ -81,6 +81,7 @@ public final class QueueRoutes {
         }
         m.put("counts", byState);
         m.put("inFlight", jobs.worker().running(name));
+        m.put("completedPerSecond", jobs.completedPerSecond(name));
         Instant oldest = counts == null ? null : counts.oldestAvailableRunAt();
         m.put("oldestAvailableAgeSeconds", oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));
         m.put("paused", s.paused());
