@@ -1,0 +1,225 @@
+package io.bulwark.bench.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.core.json.Json;
+import org.HdrHistogram.Histogram;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The end-to-end job benchmark: a real {@code bulwark serve} child process on the embedded store,
+ * driven over HTTP. Measures, on one node:
+ * <ol>
+ *   <li>enqueue rate: N {@code builtin.noop} jobs in batches into a paused queue;</li>
+ *   <li>run rate: from resuming the queue until every job completed;</li>
+ *   <li>overall rate: N jobs enqueued while the queue runs, until all completed;</li>
+ *   <li>enqueue-to-start delay (p50/p99) on an idle queue, from the jobs' own timestamps;</li>
+ *   <li>single-enqueue latency over HTTP (p50/p99), each a durable commit;</li>
+ *   <li>peak RSS of the server (VmHWM) over the whole run.</li>
+ * </ol>
+ * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]}
+ */
+public final class JobsBench {
+
+    private static final Pattern READY = Pattern.compile("ready on (http://\\S+)");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String base;
+
+    public static void main(String[] args) throws Exception {
+        int jobs = 100_000;
+        int batch = 1000;
+        int concurrency = 256;
+        Path jar = Path.of("bulwark-cli", "target", "bulwark.jar");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--jar" -> jar = Path.of(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] [--jar PATH]");
+                    System.exit(2);
+                }
+            }
+        }
+        new JobsBench().run(jar, jobs, batch, concurrency);
+    }
+
+    private void run(Path jar, int jobs, int batch, int concurrency) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            System.err.println(jar + " does not exist: build it with ./mvnw -pl bulwark-cli -am package -DskipTests");
+            System.exit(2);
+        }
+        Path data = Files.createTempDirectory("bulwark-jobs-bench");
+        Process server = start(jar, data, concurrency);
+        try {
+            System.out.printf("Bulwark jobs benchmark: %d builtin.noop jobs, batches of %d, concurrency %d, one node%n",
+                    jobs, batch, concurrency);
+            System.out.printf("machine: %d cores, %s, JDK %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+                    memory(), Runtime.version(), System.getProperty("java.vendor"));
+
+            call("POST", "/api/v1/queues/bench/pause", "");
+            long t0 = System.nanoTime();
+            enqueue("bench", jobs, batch);
+            double enqueueSeconds = seconds(t0);
+            long t1 = System.nanoTime();
+            call("POST", "/api/v1/queues/bench/resume", "");
+            awaitCompleted("bench", jobs);
+            double runSeconds = seconds(t1);
+
+            long t2 = System.nanoTime();
+            enqueue("overall", jobs, batch);
+            awaitCompleted("overall", jobs);
+            double overallSeconds = seconds(t2);
+
+            Histogram startDelay = startDelays(500);
+            Histogram single = singleEnqueues(2000);
+            long peakKb = status(server.pid(), "VmHWM");
+
+            System.out.printf("%n%-44s %12s%n", "measure", "value");
+            row("enqueue (paused queue, batches)", jobs / enqueueSeconds, "jobs/s");
+            row("run (resume until all completed)", jobs / runSeconds, "jobs/s");
+            row("overall (enqueue + run, sequential phases)", jobs / (enqueueSeconds + runSeconds), "jobs/s");
+            row("overall (enqueue while running)", jobs / overallSeconds, "jobs/s");
+            row("enqueue-to-start p50, idle queue", startDelay.getValueAtPercentile(50), "ms");
+            row("enqueue-to-start p99, idle queue", startDelay.getValueAtPercentile(99), "ms");
+            row("single enqueue over HTTP p50", single.getValueAtPercentile(50) / 1000.0, "ms");
+            row("single enqueue over HTTP p99", single.getValueAtPercentile(99) / 1000.0, "ms");
+            row("server peak RSS (VmHWM)", peakKb / 1024.0, "MiB");
+        } finally {
+            server.toHandle().destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static void row(String what, double value, String unit) {
+        System.out.printf("%-44s %12.2f %s%n", what, value, unit);
+    }
+
+    private Process start(Path jar, Path data, int concurrency) throws IOException {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+                "serve", "--port", "0", "--data-dir", data.toString(), "--log.access=false",
+                "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        ready.complete(m.group(1));
+                    }
+                }
+            } catch (IOException e) {
+                // server gone
+            }
+            ready.completeExceptionally(new IllegalStateException("the server exited before it was ready"));
+        });
+        base = ready.orTimeout(60, TimeUnit.SECONDS).join();
+        return p;
+    }
+
+    private void enqueue(String queue, int jobs, int batch) throws Exception {
+        for (int done = 0; done < jobs; done += batch) {
+            ObjectNode body = Json.mapper().createObjectNode();
+            ArrayNode list = body.putArray("jobs");
+            for (int i = 0; i < Math.min(batch, jobs - done); i++) {
+                list.addObject().put("queue", queue).put("type", "builtin.noop");
+            }
+            call("POST", "/api/v1/jobs/batch", Json.mapper().writeValueAsString(body));
+        }
+    }
+
+    private void awaitCompleted(String queue, int jobs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (call("GET", "/api/v1/queues/" + queue, null).get("counts").get("completed").asLong() < jobs) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("jobs of " + queue + " did not complete within 10 minutes");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Enqueues one job at a time on an idle queue and reads how long each waited to start. */
+    private Histogram startDelays(int n) throws Exception {
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < n; i++) {
+            String id = call("POST", "/api/v1/jobs", "{\"queue\":\"latency\",\"type\":\"builtin.noop\"}").get("id").asText();
+            JsonNode job;
+            do {
+                job = call("GET", "/api/v1/jobs/" + id, null);
+            } while (!job.get("state").asText().equals("completed"));
+            long ms = Duration.between(Instant.parse(job.get("createdAt").asText()), Instant.parse(job.get("startedAt").asText())).toMillis();
+            h.recordValue(Math.max(0, ms));
+        }
+        return h;
+    }
+
+    /** Sequential single enqueues; microseconds each. */
+    private Histogram singleEnqueues(int n) throws Exception {
+        Histogram h = new Histogram(3);
+        String body = "{\"queue\":\"single\",\"type\":\"builtin.noop\"}";
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            call("POST", "/api/v1/jobs", body);
+            h.recordValue((System.nanoTime() - t) / 1000);
+        }
+        return h;
+    }
+
+    private JsonNode call(String method, String path, String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.mapper().readTree(r.body());
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static long status(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static String memory() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) / 1024 / 1024 + " GiB RAM";
+            }
+        }
+        return "unknown RAM";
+    }
+}
