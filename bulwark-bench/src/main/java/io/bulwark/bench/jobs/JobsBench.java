@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *   <li>single-enqueue latency over HTTP (p50/p99), each a durable commit;</li>
  *   <li>peak RSS of the server (VmHWM) over the whole run.</li>
  * </ol>
- * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]}
+ * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]
+ * [--server-flag --key=value ...] [--only-single]}
  */
 public final class JobsBench {
 
@@ -44,25 +45,51 @@ public final class JobsBench {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String base;
+    private final List<String> serverFlags = new ArrayList<>();
+
+    /** Only the single-enqueue latency: for experiments with server flags. */
+    private void single(Path jar) throws Exception {
+        Process server = start(jar, Files.createTempDirectory("bulwark-jobs-bench"), 10);
+        try {
+            singleEnqueues(500);
+            Histogram h = singleEnqueues(3000);
+            System.out.printf("single enqueue over HTTP, flags %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", serverFlags,
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getMaxValue() / 1000.0);
+        } finally {
+            server.toHandle().destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         int jobs = 100_000;
         int batch = 1000;
         int concurrency = 256;
+        boolean onlySingle = false;
         Path jar = Path.of("bulwark-cli", "target", "bulwark.jar");
+        List<String> serverFlags = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = Path.of(args[++i]);
+                case "--server-flag" -> serverFlags.add(args[++i]);
+                case "--only-single" -> onlySingle = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] [--jar PATH]");
                     System.exit(2);
                 }
             }
         }
-        new JobsBench().run(jar, jobs, batch, concurrency);
+        JobsBench bench = new JobsBench();
+        bench.serverFlags.addAll(serverFlags);
+        if (onlySingle) {
+            bench.single(jar);
+        } else {
+            bench.run(jar, jobs, batch, concurrency);
+        }
     }
 
     private void run(Path jar, int jobs, int batch, int concurrency) throws Exception {
@@ -118,9 +145,10 @@ public final class JobsBench {
     }
 
     private Process start(Path jar, Path data, int concurrency) throws IOException {
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
                 "serve", "--port", "0", "--data-dir", data.toString(), "--log.access=false",
-                "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency);
+                "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency));
+        cmd.addAll(serverFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
