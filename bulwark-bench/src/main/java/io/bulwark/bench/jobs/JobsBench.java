@@ -63,6 +63,11 @@ public final class JobsBench {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /** Runs with command-line {@code args}; returns the exit code. */
+    public static int run(String[] args) throws Exception {
         int jobs = 100_000;
         int batch = 1000;
         int concurrency = 256;
@@ -78,25 +83,27 @@ public final class JobsBench {
                 case "--server-flag" -> serverFlags.add(args[++i]);
                 case "--only-single" -> onlySingle = true;
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] [--jar PATH]");
-                    System.exit(2);
+                    System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] "
+                            + "[--jar PATH] [--server-flag --key=value] [--only-single]");
+                    return 2;
                 }
             }
         }
         JobsBench bench = new JobsBench();
         bench.serverFlags.addAll(serverFlags);
+        if (!Files.isRegularFile(jar)) {
+            System.err.println(jar + " does not exist: build it with ./mvnw -pl bulwark-cli -am package -DskipTests");
+            return 2;
+        }
         if (onlySingle) {
             bench.single(jar);
         } else {
             bench.run(jar, jobs, batch, concurrency);
         }
+        return 0;
     }
 
     private void run(Path jar, int jobs, int batch, int concurrency) throws Exception {
-        if (!Files.isRegularFile(jar)) {
-            System.err.println(jar + " does not exist: build it with ./mvnw -pl bulwark-cli -am package -DskipTests");
-            System.exit(2);
-        }
         Path data = Files.createTempDirectory("bulwark-jobs-bench");
         Process server = start(jar, data, concurrency);
         try {

@@ -38,7 +38,7 @@ public final class ConfigLoader {
      */
     public static final Set<String> RESERVED_ENV = Set.of(
             PROFILE_ENV, "BULWARK_CONFIG", "BULWARK_URL", "BULWARK_API_KEY", "BULWARK_REQUIRE_SERVICES",
-            "BULWARK_JAVA_OPTS", "BULWARK_JAVA_HOME", "BULWARK_HOME", "BULWARK_OUTPUT");
+            "BULWARK_JAVA_OPTS", "BULWARK_JAVA_HOME", "BULWARK_HOME", "BULWARK_OUTPUT", "BULWARK_SKIP_BUILD");
 
     private static final List<String> DEFAULT_FILES = List.of("bulwark.yaml", "bulwark.yml", "bulwark.json");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

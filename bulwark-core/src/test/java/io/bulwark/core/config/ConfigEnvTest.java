@@ -71,7 +71,7 @@ class ConfigEnvTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"BULWARK_URL", "BULWARK_API_KEY", "BULWARK_REQUIRE_SERVICES", "BULWARK_CONFIG",
+    @ValueSource(strings = {"BULWARK_URL", "BULWARK_SKIP_BUILD", "BULWARK_API_KEY", "BULWARK_REQUIRE_SERVICES", "BULWARK_CONFIG",
             "BULWARK_JAVA_OPTS", "BULWARK_JAVA_HOME", "BULWARK_HOME", "BULWARK_OUTPUT"})
     void reservedVariablesThatSteerTheToolsAreIgnored(String name) {
         BulwarkConfig config = TestSchema.in(dir).env(name, "not a config value").load();
