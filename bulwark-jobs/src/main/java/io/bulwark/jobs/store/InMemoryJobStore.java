@@ -2,7 +2,6 @@ package io.bulwark.jobs.store;
 
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
-import io.bulwark.jobs.Transition;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,60 +11,77 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static io.bulwark.jobs.store.StoreArguments.requirePositive;
+import static io.bulwark.jobs.store.StoreArguments.requireValidBatch;
 
 /**
- * A {@link JobStore} in memory, for tests (users' and ours) and trying things out. Nothing
- * survives the process.
+ * A {@link JobStore} in memory, for tests (users' and ours) and for trying things out. Nothing
+ * survives the process. It keeps the same rules as the durable stores and passes the same contract
+ * suite ({@code JobStoreContract} in bulwark-test), so a test that passes against it exercises the
+ * semantics production has.
+ *
+ * <pre>{@code
+ * SettableClock clock = SettableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+ * JobStore store = new InMemoryJobStore(clock);
+ * store.enqueue(List.of(newJob));
+ * clock.advance(Duration.ofSeconds(31));   // drive leases and backoff by hand
+ * }</pre>
  *
  * <h2>Design notes</h2>
- * One lock guards everything: this store is for tests and development, where obviously correct
- * beats fast. It keeps the same rules as the durable stores (it passes the same contract suite):
- * claim order by {@code runAt + priority × agingStep}, fencing tokens, idempotency per queue,
- * history on every change.
+ * <ul>
+ *   <li>One {@link ReentrantLock} guards all state, and every method holds it from its first read
+ *       to its last write. This store is for tests and development, where obviously correct beats
+ *       fast: each operation is atomic, so the idempotency check and the insert cannot interleave
+ *       and two claims cannot take the same job. A lock rather than {@code synchronized}, so a
+ *       virtual thread waiting for it does not pin its carrier.</li>
+ *   <li>Jobs live as mutable {@link InMemoryEntry} objects, which also hold what the {@link Job}
+ *       record does not show (fencing token, lease, node, cancel flag). Nothing mutable escapes:
+ *       callers get {@link Job} snapshots.</li>
+ *   <li>Time is read once per operation, so every change an operation makes carries the same
+ *       instant, as one database transaction would.</li>
+ *   <li>A claim scans every job and sorts the queue's available ones, O(n log n) under the lock:
+ *       fine for the thousands of jobs a test holds, not for a production queue.</li>
+ * </ul>
  */
 public final class InMemoryJobStore implements JobStore {
 
-    /** A job plus what the {@link Job} record does not show: fencing token, lease, node, cancel flag. */
-    private static final class Entry {
-        Job job;
-        long token;
-        Instant leaseUntil;
-        String node;
-        boolean cancelRequested;
-        final List<Transition> history = new ArrayList<>();
+    /** The aging step when none is given: a job that waited 30 s counts as one priority level higher. */
+    public static final Duration DEFAULT_AGING_STEP = Duration.ofSeconds(30);
 
-        Entry(Job job) {
-            this.job = job;
-        }
+    private record IdempotencyKey(String queue, String key) {
     }
 
     private final InstantSource clock;
     private final Duration agingStep;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<UUID, Entry> jobs = new HashMap<>();
-    private final Map<String, UUID> idempotency = new HashMap<>();
+    private final Map<UUID, InMemoryEntry> jobs = new HashMap<>();
+    private final Map<IdempotencyKey, UUID> keys = new HashMap<>();
 
+    /**
+     * A store on {@code clock} with claim order {@code runAt + priority × agingStep}.
+     *
+     * @throws IllegalArgumentException when {@code agingStep} is not positive
+     */
     public InMemoryJobStore(InstantSource clock, Duration agingStep) {
-        if (agingStep.isNegative() || agingStep.isZero()) {
-            throw new IllegalArgumentException("agingStep must be > 0 but was " + agingStep);
-        }
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock must be set");
+        requirePositive("agingStep", agingStep);
         this.agingStep = agingStep;
     }
 
-    /** A store with a 30 s aging step. */
+    /** A store on {@code clock} with the {@linkplain #DEFAULT_AGING_STEP default aging step}. */
     public InMemoryJobStore(InstantSource clock) {
-        this(clock, Duration.ofSeconds(30));
+        this(clock, DEFAULT_AGING_STEP);
     }
 
     @Override
@@ -73,338 +89,324 @@ public final class InMemoryJobStore implements JobStore {
         return clock.instant();
     }
 
+    /** {@inheritDoc} The returned jobs carry no history, as with the durable stores. */
     @Override
     public List<Enqueued> enqueue(List<NewJob> batch) {
-        lock.lock();
-        try {
-            Set<UUID> ids = new HashSet<>();
+        requireValidBatch(batch);
+        return locked(() -> {
+            // Every check that can refuse the batch runs before the first insert: all or nothing.
             for (NewJob n : batch) {
-                if (!ids.add(n.id()) || jobs.containsKey(n.id())) {
-                    throw new IllegalArgumentException("job id " + n.id() + " is used twice; nothing was enqueued");
+                if (jobs.containsKey(n.id())) {
+                    throw new IllegalArgumentException("a job with id " + n.id() + " already exists; nothing was enqueued");
                 }
             }
             Instant now = now();
             List<Enqueued> out = new ArrayList<>(batch.size());
             for (NewJob n : batch) {
-                String key = n.idempotencyKey() == null ? null : n.queue() + '\u0000' + n.idempotencyKey();
-                if (key != null && idempotency.containsKey(key)) {
-                    out.add(new Enqueued(snapshot(jobs.get(idempotency.get(key)), false), true));
+                IdempotencyKey key = n.idempotencyKey() == null ? null : new IdempotencyKey(n.queue(), n.idempotencyKey());
+                UUID holder = key == null ? null : keys.get(key);
+                if (holder != null) {
+                    // Also covers a key used twice in this batch: the second is a replay of the first.
+                    out.add(new Enqueued(jobs.get(holder).snapshot(false), true));
                     continue;
                 }
                 boolean later = n.runAt() != null && n.runAt().isAfter(now);
-                JobState state = later ? JobState.SCHEDULED : JobState.AVAILABLE;
-                Job job = new Job(n.id(), n.queue(), n.type(), n.payload(), n.priority(), state, later ? n.runAt() : now,
-                        0, n.maxAttempts(), n.backoff(), n.timeout(), n.idempotencyKey(), n.tags(), null, null, List.of(),
-                        now, null, null);
-                Entry e = new Entry(job);
-                e.history.add(new Transition(now, null, state, "enqueued", null, 0));
+                InMemoryEntry e = new InMemoryEntry(n, later ? JobState.SCHEDULED : JobState.AVAILABLE,
+                        later ? n.runAt() : now, now);
                 jobs.put(n.id(), e);
                 if (key != null) {
-                    idempotency.put(key, n.id());
+                    keys.put(key, n.id());
                 }
-                out.add(new Enqueued(snapshot(e, false), false));
+                out.add(new Enqueued(e.snapshot(false), false));
             }
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<Claim> claim(String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        requirePositive("lease", lease);
         if (max <= 0) {
             return List.of();
         }
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = now();
-            for (Entry e : jobs.values()) {
-                Job j = e.job;
-                if (j.queue().equals(queue) && (j.state() == JobState.SCHEDULED || j.state() == JobState.RETRYABLE)
-                        && !j.runAt().isAfter(now)) {
-                    move(e, JobState.AVAILABLE, "due", null, now, j.runAt(), j.attempt(), j.finishedAt());
+            for (InMemoryEntry e : jobs.values()) {
+                if (e.spec.queue().equals(queue) && (e.state == JobState.SCHEDULED || e.state == JobState.RETRYABLE)
+                        && !e.runAt.isAfter(now)) {
+                    e.moveTo(JobState.AVAILABLE, "due", null, now);
                 }
             }
-            List<Entry> due = jobs.values().stream()
-                    .filter(e -> e.job.queue().equals(queue) && e.job.state() == JobState.AVAILABLE && !e.job.runAt().isAfter(now))
-                    .sorted(Comparator.comparing((Entry e) -> e.job.runAt().plus(agingStep.multipliedBy(e.job.priority())))
-                            .thenComparing(e -> e.job.id()))
-                    .limit(max).toList();
-            List<Claim> claims = new ArrayList<>(due.size());
-            for (Entry e : due) {
+            List<InMemoryEntry> next = jobs.values().stream()
+                    .filter(e -> e.spec.queue().equals(queue) && e.state == JobState.AVAILABLE)
+                    .sorted(Comparator.comparing((InMemoryEntry e) -> e.claimKey(agingStep)).thenComparing(e -> e.spec.id()))
+                    .limit(max)
+                    .toList();
+            List<Claim> claims = new ArrayList<>(next.size());
+            for (InMemoryEntry e : next) {
                 e.token++;
                 e.leaseUntil = now.plus(lease);
                 e.node = node;
                 e.cancelRequested = false;
-                Job j = e.job;
-                e.job = new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), JobState.RUNNING, j.runAt(),
-                        j.attempt() + 1, j.maxAttempts(), j.backoff(), j.timeout(), j.idempotencyKey(), j.tags(), j.result(),
-                        j.lastError(), List.of(), j.createdAt(), now, null);
-                e.history.add(new Transition(now, JobState.AVAILABLE, JobState.RUNNING, "claimed", node, e.job.attempt()));
-                claims.add(new Claim(snapshot(e, true), e.token, e.leaseUntil));
+                e.attempt++;
+                e.startedAt = now;
+                e.moveTo(JobState.RUNNING, "claimed", node, now);
+                claims.add(new Claim(e.snapshot(true), e.token, e.leaseUntil));
             }
             return claims;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
-        lock.lock();
-        try {
+        requirePositive("lease", lease);
+        return locked(() -> {
             Instant now = now();
             List<Renewal> out = new ArrayList<>(leases.size());
             for (Lease l : leases) {
-                Entry e = jobs.get(l.jobId());
-                boolean held = held(e, l);
+                InMemoryEntry e = jobs.get(l.jobId());
+                boolean held = e != null && e.isHeldBy(l);
                 if (held) {
                     e.leaseUntil = now.plus(lease);
                 }
+                // A lease that is not held must stop anyway; its cancel flag would say nothing more.
                 out.add(new Renewal(l.jobId(), held, held && e.cancelRequested));
             }
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<Boolean> complete(List<Outcome> outcomes) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = now();
             List<Boolean> applied = new ArrayList<>(outcomes.size());
             for (Outcome o : outcomes) {
-                Entry e = jobs.get(o.lease().jobId());
-                if (!held(e, o.lease())) {
-                    applied.add(false);
-                    continue;
+                InMemoryEntry e = jobs.get(o.lease().jobId());
+                boolean held = e != null && e.isHeldBy(o.lease());
+                if (held) {
+                    apply(e, o, now);
                 }
-                Job j = e.job;
-                switch (o) {
-                    case Outcome.Succeeded s -> {
-                        move(e, JobState.COMPLETED, "completed", e.node, now, j.runAt(), j.attempt(), now);
-                        e.job = withResult(e.job, s.result(), j.lastError());
-                    }
-                    case Outcome.Failed f -> {
-                        boolean noAttempts = j.attempt() >= j.maxAttempts();
-                        if (!f.retryable() || noAttempts) {
-                            String why = f.reason() + (noAttempts && f.retryable() ? " (no attempts left)" : " (not retryable)");
-                            move(e, JobState.DEAD, why, e.node, now, j.runAt(), j.attempt(), now);
-                        } else {
-                            move(e, JobState.RETRYABLE, f.reason(), e.node, now, now.plus(f.retryDelay()), j.attempt(), null);
-                        }
-                        e.job = withResult(e.job, j.result(), f.error());
-                    }
-                    case Outcome.Cancelled c -> move(e, JobState.CANCELLED, c.reason(), e.node, now, j.runAt(), j.attempt(), now);
-                    case Outcome.Released r -> move(e, JobState.AVAILABLE, "released: " + r.reason(), e.node, now, now,
-                            Math.max(0, j.attempt() - 1), null);
-                }
-                e.leaseUntil = null;
-                applied.add(true);
+                applied.add(held);
             }
             return applied;
-        } finally {
-            lock.unlock();
+        });
+    }
+
+    private static void apply(InMemoryEntry e, Outcome o, Instant now) {
+        e.leaseUntil = null;
+        switch (o) {
+            case Outcome.Succeeded s -> {
+                e.result = s.result();
+                e.finishedAt = now;
+                e.moveTo(JobState.COMPLETED, "completed", e.node, now);
+            }
+            case Outcome.Failed f -> {
+                e.lastError = f.error();
+                boolean noAttemptsLeft = e.attempt >= e.maxAttempts;
+                if (!f.retryable() || noAttemptsLeft) {
+                    // When both hold, "not retryable" is the cause to report: more attempts would not help.
+                    e.finishedAt = now;
+                    e.moveTo(JobState.DEAD, f.reason() + (f.retryable() ? " (no attempts left)" : " (not retryable)"),
+                            e.node, now);
+                } else {
+                    Duration delay = f.retryDelay() == null || f.retryDelay().isNegative() ? Duration.ZERO : f.retryDelay();
+                    e.runAt = now.plus(delay);
+                    e.moveTo(JobState.RETRYABLE, f.reason(), e.node, now);
+                }
+            }
+            case Outcome.Cancelled c -> {
+                e.finishedAt = now;
+                e.moveTo(JobState.CANCELLED, c.reason(), e.node, now);
+            }
+            case Outcome.Released r -> {
+                // A drained attempt was given back, not used: it does not count against maxAttempts.
+                e.attempt = Math.max(0, e.attempt - 1);
+                e.runAt = now;
+                e.moveTo(JobState.AVAILABLE, "released: " + r.reason(), e.node, now);
+            }
         }
     }
 
     @Override
     public List<Job> rescueExpired(String node, int max) {
-        lock.lock();
-        try {
+        if (max <= 0) {
+            return List.of();
+        }
+        return locked(() -> {
             Instant now = now();
-            List<Entry> expired = jobs.values().stream()
-                    .filter(e -> e.job.state() == JobState.RUNNING && e.leaseUntil != null && e.leaseUntil.isBefore(now))
-                    .sorted(Comparator.comparing((Entry e) -> e.leaseUntil).thenComparing(e -> e.job.id())).limit(max).toList();
+            List<InMemoryEntry> expired = jobs.values().stream()
+                    .filter(e -> e.state == JobState.RUNNING && e.leaseUntil.isBefore(now))
+                    .sorted(Comparator.comparing((InMemoryEntry e) -> e.leaseUntil).thenComparing(e -> e.spec.id()))
+                    .limit(max)
+                    .toList();
             List<Job> out = new ArrayList<>(expired.size());
-            for (Entry e : expired) {
-                Job j = e.job;
-                if (j.attempt() >= j.maxAttempts()) {
-                    move(e, JobState.DEAD, "lease expired (no attempts left)", node, now, j.runAt(), j.attempt(), now);
-                } else {
-                    move(e, JobState.AVAILABLE, "lease expired", node, now, now, j.attempt(), null);
-                }
+            for (InMemoryEntry e : expired) {
                 e.leaseUntil = null;
-                out.add(snapshot(e, false));
+                if (e.attempt >= e.maxAttempts) {
+                    e.finishedAt = now;
+                    e.moveTo(JobState.DEAD, "lease expired (no attempts left)", node, now);
+                } else {
+                    e.runAt = now;
+                    e.moveTo(JobState.AVAILABLE, "lease expired", node, now);
+                }
+                out.add(e.snapshot(false));
             }
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Job> get(UUID id) {
-        lock.lock();
-        try {
-            return Optional.ofNullable(jobs.get(id)).map(e -> snapshot(e, true));
-        } finally {
-            lock.unlock();
-        }
+        Objects.requireNonNull(id, "id must be set");
+        return locked(() -> Optional.ofNullable(jobs.get(id)).map(e -> e.snapshot(true)));
     }
 
     @Override
     public List<Job> list(JobQuery q) {
-        lock.lock();
-        try {
-            return jobs.values().stream().map(e -> e.job)
-                    .filter(j -> q.queue() == null || j.queue().equals(q.queue()))
-                    .filter(j -> q.state() == null || j.state() == q.state())
-                    .filter(j -> q.type() == null || j.type().equals(q.type()))
-                    .filter(j -> q.after() == null || j.id().compareTo(q.after()) < 0)
-                    .sorted(Comparator.comparing(Job::id).reversed()).limit(q.limit()).toList();
-        } finally {
-            lock.unlock();
-        }
+        Objects.requireNonNull(q, "query must be set");
+        return locked(() -> jobs.values().stream()
+                .filter(e -> q.queue() == null || e.spec.queue().equals(q.queue()))
+                .filter(e -> q.state() == null || e.state == q.state())
+                .filter(e -> q.type() == null || e.spec.type().equals(q.type()))
+                .filter(e -> q.after() == null || e.spec.id().compareTo(q.after()) < 0)
+                // UUIDv7 ids sort by creation time, so descending id is newest first.
+                .sorted(Comparator.comparing((InMemoryEntry e) -> e.spec.id()).reversed())
+                .limit(q.limit())
+                .map(e -> e.snapshot(false))
+                .toList());
     }
 
     @Override
     public Optional<Job> cancel(UUID id, String reason) {
-        lock.lock();
-        try {
-            Entry e = jobs.get(id);
+        Objects.requireNonNull(id, "id must be set");
+        return locked(() -> {
+            InMemoryEntry e = jobs.get(id);
             if (e == null) {
                 return Optional.empty();
             }
-            Job j = e.job;
-            switch (j.state()) {
-                case SCHEDULED, AVAILABLE, RETRYABLE -> move(e, JobState.CANCELLED, reason, null, now(), j.runAt(), j.attempt(), now());
+            switch (e.state) {
+                case SCHEDULED, AVAILABLE, RETRYABLE -> {
+                    Instant now = now();
+                    e.finishedAt = now;
+                    e.moveTo(JobState.CANCELLED, reason, null, now);
+                }
+                // Only its worker can stop it; the worker learns of the request on its next renewal.
                 case RUNNING -> e.cancelRequested = true;
-                default -> { }
+                case COMPLETED, DEAD, CANCELLED -> {
+                    // Already final: nothing to cancel.
+                }
             }
-            return Optional.of(snapshot(e, true));
-        } finally {
-            lock.unlock();
-        }
+            return Optional.of(e.snapshot(true));
+        });
     }
 
     @Override
     public Optional<Job> retry(UUID id, String reason) {
-        lock.lock();
-        try {
-            Entry e = jobs.get(id);
+        Objects.requireNonNull(id, "id must be set");
+        return locked(() -> {
+            InMemoryEntry e = jobs.get(id);
             if (e == null) {
                 return Optional.empty();
             }
-            retry(e, reason);
-            return Optional.of(snapshot(e, true));
-        } finally {
-            lock.unlock();
-        }
+            if (!e.state.isFinal()) {
+                throw new IllegalStateException("job " + id + " is " + e.state.id()
+                        + "; only dead, cancelled or completed jobs can be retried");
+            }
+            runAgain(e, reason == null ? "retried" : "retry: " + reason, now());
+            return Optional.of(e.snapshot(true));
+        });
     }
 
-    private void retry(Entry e, String reason) {
-        Job j = e.job;
-        if (j.state() != JobState.DEAD && j.state() != JobState.CANCELLED && j.state() != JobState.COMPLETED) {
-            throw new IllegalStateException("job " + j.id() + " is " + j.state().id()
-                    + "; only dead, cancelled and completed jobs can be retried");
-        }
-        Instant now = now();
-        move(e, JobState.AVAILABLE, reason == null ? "retried" : "retry: " + reason, null, now, now, j.attempt(), null);
-        Job m = e.job;
-        e.job = new Job(m.id(), m.queue(), m.type(), m.payload(), m.priority(), m.state(), m.runAt(), m.attempt(),
-                Math.max(m.maxAttempts(), m.attempt() + 1), m.backoff(), m.timeout(), m.idempotencyKey(), m.tags(),
-                m.result(), m.lastError(), List.of(), m.createdAt(), m.startedAt(), null);
+    /** A final job becomes available now, allowed at least one more attempt than it has used. */
+    private static void runAgain(InMemoryEntry e, String reason, Instant now) {
+        e.runAt = now;
+        e.finishedAt = null;
+        e.maxAttempts = Math.max(e.maxAttempts, e.attempt + 1);
+        e.moveTo(JobState.AVAILABLE, reason, null, now);
     }
 
     @Override
     public int retryDead(String queue, Collection<UUID> ids) {
-        return forEachMatching(e -> e.job.queue().equals(queue) && e.job.state() == JobState.DEAD
-                && (ids.isEmpty() || ids.contains(e.job.id())), e -> retry(e, "dead-letter retry"));
+        Objects.requireNonNull(queue, "queue must be set");
+        Set<UUID> only = ids == null ? Set.of() : Set.copyOf(ids);
+        return locked(() -> {
+            Instant now = now();
+            List<InMemoryEntry> dead = matching(e -> e.spec.queue().equals(queue) && e.state == JobState.DEAD
+                    && (only.isEmpty() || only.contains(e.spec.id())));
+            dead.forEach(e -> runAgain(e, "retry: dead-letter retry", now));
+            return dead.size();
+        });
     }
 
     @Override
     public int purgeDead(String queue) {
-        lock.lock();
-        try {
-            List<UUID> dead = jobs.values().stream()
-                    .filter(e -> e.job.queue().equals(queue) && e.job.state() == JobState.DEAD).map(e -> e.job.id()).toList();
-            dead.forEach(this::remove);
-            return dead.size();
-        } finally {
-            lock.unlock();
-        }
+        Objects.requireNonNull(queue, "queue must be set");
+        return locked(() -> remove(matching(e -> e.spec.queue().equals(queue) && e.state == JobState.DEAD)));
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
-        lock.lock();
-        try {
-            List<UUID> old = jobs.values().stream()
-                    .filter(e -> e.job.state().isFinal() && e.job.finishedAt() != null && e.job.finishedAt().isBefore(finishedBefore))
-                    .sorted(Comparator.comparing((Entry e) -> e.job.finishedAt()).thenComparing(e -> e.job.id())).limit(limit).map(e -> e.job.id()).toList();
-            old.forEach(this::remove);
-            return old.size();
-        } finally {
-            lock.unlock();
+        Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
+        if (limit <= 0) {
+            return 0;
         }
+        return locked(() -> remove(jobs.values().stream()
+                .filter(e -> e.state.isFinal() && e.finishedAt.isBefore(finishedBefore))
+                .sorted(Comparator.comparing((InMemoryEntry e) -> e.finishedAt).thenComparing(e -> e.spec.id()))
+                .limit(limit)
+                .toList()));
     }
 
     @Override
     public List<QueueCounts> counts() {
-        lock.lock();
-        try {
+        return locked(() -> {
             Map<String, Map<JobState, Long>> byQueue = new TreeMap<>();
             Map<String, Instant> oldest = new HashMap<>();
-            for (Entry e : jobs.values()) {
-                Job j = e.job;
-                byQueue.computeIfAbsent(j.queue(), q -> new EnumMap<>(JobState.class)).merge(j.state(), 1L, Long::sum);
-                if (j.state() == JobState.AVAILABLE) {
-                    oldest.merge(j.queue(), j.runAt(), (a, b) -> a.isBefore(b) ? a : b);
+            for (InMemoryEntry e : jobs.values()) {
+                byQueue.computeIfAbsent(e.spec.queue(), q -> new EnumMap<>(JobState.class)).merge(e.state, 1L, Long::sum);
+                if (e.state == JobState.AVAILABLE) {
+                    oldest.merge(e.spec.queue(), e.runAt, (a, b) -> a.isBefore(b) ? a : b);
                 }
             }
-            List<QueueCounts> out = new ArrayList<>();
-            byQueue.forEach((q, m) -> out.add(new QueueCounts(q, new LinkedHashMap<>(m), oldest.get(q))));
+            List<QueueCounts> out = new ArrayList<>(byQueue.size());
+            byQueue.forEach((q, states) -> out.add(new QueueCounts(q, states, oldest.get(q))));
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
+    /** Nothing to release: the jobs go with the object. */
     @Override
     public void close() {
     }
 
-    private int forEachMatching(Predicate<Entry> which, java.util.function.Consumer<Entry> action) {
+    @Override
+    public String toString() {
+        return locked(() -> "InMemoryJobStore(jobs=" + jobs.size() + ", agingStep=" + agingStep + ")");
+    }
+
+    private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {
-            List<Entry> matching = jobs.values().stream().filter(which).toList();
-            matching.forEach(action);
-            return matching.size();
+            return action.get();
         } finally {
             lock.unlock();
         }
     }
 
-    private void remove(UUID id) {
-        Entry e = jobs.remove(id);
-        if (e != null && e.job.idempotencyKey() != null) {
-            idempotency.remove(e.job.queue() + '\u0000' + e.job.idempotencyKey());
+    private List<InMemoryEntry> matching(Predicate<InMemoryEntry> which) {
+        return jobs.values().stream().filter(which).toList();
+    }
+
+    /** Deletes the entries and frees their idempotency keys; returns how many. */
+    private int remove(List<InMemoryEntry> entries) {
+        for (InMemoryEntry e : entries) {
+            jobs.remove(e.spec.id());
+            if (e.spec.idempotencyKey() != null) {
+                keys.remove(new IdempotencyKey(e.spec.queue(), e.spec.idempotencyKey()));
+            }
         }
-    }
-
-    private static boolean held(Entry e, Lease l) {
-        return e != null && e.job.state() == JobState.RUNNING && e.token == l.token();
-    }
-
-    private static void move(Entry e, JobState to, String reason, String node, Instant now, Instant runAt, int attempt,
-                             Instant finishedAt) {
-        Job j = e.job;
-        e.history.add(new Transition(now, j.state(), to, reason, node, attempt));
-        e.job = new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), to, runAt, attempt, j.maxAttempts(),
-                j.backoff(), j.timeout(), j.idempotencyKey(), j.tags(), j.result(), j.lastError(), List.of(), j.createdAt(),
-                j.startedAt(), finishedAt);
-    }
-
-    private static Job withResult(Job j, String result, String lastError) {
-        return new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), j.state(), j.runAt(), j.attempt(),
-                j.maxAttempts(), j.backoff(), j.timeout(), j.idempotencyKey(), j.tags(), result, lastError, List.of(),
-                j.createdAt(), j.startedAt(), j.finishedAt());
-    }
-
-    private static Job snapshot(Entry e, boolean withHistory) {
-        return withHistory ? e.job.withHistory(e.history) : e.job;
+        return entries.size();
     }
 }

@@ -1,0 +1,71 @@
+package io.bulwark.jobs.store;
+
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.Transition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One job inside {@link InMemoryJobStore}: what the caller asked for, what changes as it runs,
+ * and what the {@link Job} record does not show (fencing token, lease, node, cancel flag).
+ * Mutable, and touched only under the store's lock; callers get immutable {@link Job} snapshots.
+ */
+final class InMemoryEntry {
+
+    final NewJob spec;
+    final Instant createdAt;
+    final List<Transition> history = new ArrayList<>();
+
+    JobState state;
+    Instant runAt;
+    int attempt;
+    int maxAttempts;
+    String result;
+    String lastError;
+    Instant startedAt;
+    Instant finishedAt;
+
+    /** The token of the current (or last) attempt; each claim increments it, so it only grows. */
+    long token;
+    Instant leaseUntil;
+    /** The node that claimed the current (or last) attempt. */
+    String node;
+    boolean cancelRequested;
+
+    InMemoryEntry(NewJob spec, JobState state, Instant runAt, Instant now) {
+        this.spec = spec;
+        this.createdAt = now;
+        this.state = state;
+        this.runAt = runAt;
+        this.maxAttempts = spec.maxAttempts();
+        history.add(new Transition(now, null, state, "enqueued", null, 0));
+    }
+
+    /**
+     * Records the change to {@code to} and makes it. Callers set the fields that change with it
+     * (attempt, run time, ...) first, so the history entry carries the attempt number as it is after.
+     */
+    void moveTo(JobState to, String reason, String byNode, Instant at) {
+        history.add(new Transition(at, state, to, reason, byNode, attempt));
+        state = to;
+    }
+
+    /** The claim order: earlier is claimed first. One priority level weighs as much as {@code agingStep} of waiting. */
+    Instant claimKey(Duration agingStep) {
+        return runAt.plus(agingStep.multipliedBy(spec.priority()));
+    }
+
+    boolean isHeldBy(Lease lease) {
+        return state == JobState.RUNNING && token == lease.token();
+    }
+
+    Job snapshot(boolean withHistory) {
+        return new Job(spec.id(), spec.queue(), spec.type(), spec.payload(), spec.priority(), state, runAt, attempt,
+                maxAttempts, spec.backoff(), spec.timeout(), spec.idempotencyKey(), spec.tags(), result, lastError,
+                withHistory ? history : List.of(), createdAt, startedAt, finishedAt);
+    }
+}

@@ -1,0 +1,129 @@
+package io.bulwark.test.jobs;
+
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.Transition;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.jobs.store.Renewal;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.bulwark.test.jobs.StoreFixture.LEASE;
+import static io.bulwark.test.jobs.StoreFixture.lease;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Leases, their renewal and rescue, and the fencing tokens that make a rescued attempt's word void. */
+abstract class LeaseRules extends OutcomeRules {
+
+    @Test
+    void aRenewalExtendsTheLeaseFromNowSoTheJobIsNotRescued() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim c = f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(20));
+        assertThat(f.store.renew(List.of(lease(c)), LEASE)).containsExactly(new Renewal(id, true, false));
+        f.clock.advance(Duration.ofSeconds(30));
+        assertThat(f.store.rescueExpired("n2", 10)).as("at the renewed lease's end, not after it").isEmpty();
+        f.clock.advance(Duration.ofMillis(1));
+        assertThat(f.store.rescueExpired("n2", 10)).extracting(Job::id).containsExactly(id);
+    }
+
+    @Test
+    void aLeaseIsRescuedOnlyOnceTheClockIsPastItsEnd() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim c = f.claimOne("q", "n1");
+        f.clock.set(c.leaseUntil());
+        assertThat(f.store.rescueExpired("n2", 10)).isEmpty();
+        f.clock.advance(Duration.ofMillis(1));
+        Instant now = f.clock.instant();
+        assertThat(f.store.rescueExpired("n2", 10)).singleElement().satisfies(j -> {
+            assertThat(j.id()).isEqualTo(id);
+            assertThat(j.state()).isEqualTo(JobState.AVAILABLE);
+            assertThat(j.runAt()).isEqualTo(now);
+        });
+        assertThat(f.get(id).history()).last()
+                .isEqualTo(new Transition(now, JobState.RUNNING, JobState.AVAILABLE, "lease expired", "n2", 1));
+        assertThat(f.claimOne("q", "n2").job().attempt()).as("the lost attempt counts").isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredLeaseOnTheLastAttemptIsDead() {
+        UUID id = f.enqueue(f.job("q", 5, null, 1, null));
+        f.claimOne("q", "n1");
+        f.clock.advance(LEASE.plusMillis(1));
+        Instant now = f.clock.instant();
+        assertThat(f.store.rescueExpired("n2", 10)).singleElement().extracting(Job::state).isEqualTo(JobState.DEAD);
+        Job dead = f.get(id);
+        assertThat(dead.finishedAt()).isEqualTo(now);
+        assertThat(dead.history()).last().isEqualTo(
+                new Transition(now, JobState.RUNNING, JobState.DEAD, "lease expired (no attempts left)", "n2", 1));
+    }
+
+    @Test
+    void rescueTakesTheOldestLeasesFirstAndAtMostMax() {
+        UUID first = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID second = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID third = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        f.clock.advance(LEASE.plusSeconds(5));
+        assertThat(f.store.rescueExpired("n2", 0)).isEmpty();
+        assertThat(f.store.rescueExpired("n2", 2)).extracting(Job::id).containsExactly(first, second);
+        assertThat(f.store.rescueExpired("n2", 2)).extracting(Job::id).containsExactly(third);
+        assertThat(f.store.rescueExpired("n2", 2)).isEmpty();
+    }
+
+    @Test
+    void anOldTokenIsRefusedAfterRescueAndReclaimAndChangesNothing() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim old = f.claimOne("q", "n1");
+        f.clock.advance(LEASE.plusMillis(1));
+        f.store.rescueExpired("n2", 10);
+        Claim current = f.claimOne("q", "n2");
+        Job before = f.get(id);
+
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(f.store.renew(List.of(lease(old)), LEASE)).containsExactly(new Renewal(id, false, false));
+        assertThat(f.store.complete(List.of(new Outcome.Succeeded(lease(old), "{}"),
+                new Outcome.Failed(lease(old), "error", "stale", false, Duration.ZERO),
+                new Outcome.Cancelled(lease(old), "stale"),
+                new Outcome.Released(lease(old), "stale")))).containsExactly(false, false, false, false);
+        assertThat(f.get(id)).isEqualTo(before);
+
+        f.clock.set(current.leaseUntil().plusMillis(1));
+        assertThat(f.store.rescueExpired("n3", 10)).as("the stale renewal did not extend the new lease")
+                .extracting(Job::id).containsExactly(id);
+    }
+
+    @Test
+    void theCurrentTokenStillWorksAfterAStaleOneWasRefused() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim old = f.claimOne("q", "n1");
+        f.clock.advance(LEASE.plusMillis(1));
+        f.store.rescueExpired("n2", 10);
+        Claim current = f.claimOne("q", "n2");
+        assertThat(current.token()).isGreaterThan(old.token());
+        assertThat(f.complete(new Outcome.Succeeded(lease(old), "{\"from\":\"old\"}"))).isFalse();
+        assertThat(f.store.renew(List.of(lease(current)), LEASE)).containsExactly(new Renewal(id, true, false));
+        assertThat(f.complete(new Outcome.Succeeded(lease(current), "{\"from\":\"current\"}"))).isTrue();
+        assertThat(f.get(id).result()).isEqualTo("{\"from\":\"current\"}");
+    }
+
+    @Test
+    void aLeaseOnAFinishedOrUnknownJobIsNotHeld() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim c = f.claimOne("q", "n1");
+        f.complete(new Outcome.Succeeded(lease(c), null));
+        UUID unknown = UUID.randomUUID();
+        assertThat(f.store.renew(List.of(lease(c), StoreFixture.lease(unknown, 1)), LEASE))
+                .containsExactly(new Renewal(id, false, false), new Renewal(unknown, false, false));
+        assertThat(f.complete(new Outcome.Succeeded(StoreFixture.lease(unknown, 1), null))).isFalse();
+    }
+}
