@@ -43,6 +43,9 @@ public record Backoff(Duration base, double factor, Duration cap) {
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt must be >= 1 but was " + attempt);
         }
+        if (base.isZero()) {
+            return Duration.ZERO; // 0 × an overflowed power is NaN, which must not read as "cap"
+        }
         double ceilingMs = base.toMillis() * Math.pow(factor, attempt - 1);
         long capMs = cap.toMillis();
         return Duration.ofMillis(ceilingMs >= capMs || Double.isNaN(ceilingMs) ? capMs : (long) ceilingMs);
