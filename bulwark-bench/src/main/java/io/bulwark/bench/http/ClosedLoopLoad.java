@@ -75,7 +75,7 @@ final class ClosedLoopLoad {
             Histogram measured = latencies.getIntervalHistogram();
             long failed = errors.sum();
             long t1 = System.nanoTime();
-            return new ScenarioResult(scenario.name(), LatencySummary.of(measured, failed, Duration.ofNanos(t1 - t0)),
+            return ScenarioResult.of(scenario.name(), LatencySummary.of(measured, failed, Duration.ofNanos(t1 - t0)),
                     cpu.stop().orElse(null), failed > 0 ? firstError.get() : null);
         } finally {
             running.set(false);

@@ -1,37 +1,37 @@
 package io.bulwark.bench.http;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * Polls {@code GET /health/ready} every 5 ms until it answers 200, which is when a load
  * balancer would start sending traffic: the end of "start to ready". The poll interval bounds
  * the error of that figure to about 5 ms.
+ *
+ * <p>Each poll is one plain socket, one request line and one status line, not a
+ * {@link java.net.http.HttpClient} call: on a two-core machine the probe competes with the
+ * starting server for CPU, and {@code HttpClient}'s async machinery (a selector thread,
+ * futures, an exception with a stack trace per refused connect) took about a fifth of a core
+ * while polling, which would have slowed the very start it times.
  */
 final class ReadinessProbe {
 
     private static final Duration INTERVAL = Duration.ofMillis(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
-
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(REQUEST_TIMEOUT)
-            .build();
+    private static final int TIMEOUT_MS = 1000;
 
     /**
-     * Sends one request to a port nothing listens on, so that the harness's own HTTP client is
-     * loaded and initialised before the first measured start rather than during it.
+     * Polls once before the first measured start, against a port nothing listens on, so that
+     * the probe's own classes are loaded before any start is timed.
      */
-    void prime() throws InterruptedException {
-        try {
-            client.send(request(URI.create("http://127.0.0.1:" + ServerLauncher.freePort())), HttpResponse.BodyHandlers.discarding());
-        } catch (IOException expected) {
-            // Refused: exactly what priming wants.
-        }
+    void prime() {
+        poll(URI.create("http://127.0.0.1:" + ServerLauncher.freePort()));
     }
 
     /**
@@ -41,14 +41,9 @@ final class ReadinessProbe {
      * @throws IllegalStateException when the process exits first or {@code bound} passes
      */
     Duration await(ServerProcess server, Duration bound) throws InterruptedException {
-        HttpRequest ready = request(server.base().resolve("/health/ready"));
         while (true) {
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return server.sinceStart();
-                }
-            } catch (IOException notListeningYet) {
-                // Connection refused until the port is bound: keep polling.
+            if (poll(server.base()) == 200) {
+                return server.sinceStart();
             }
             if (!server.isAlive()) {
                 throw new IllegalStateException("the server " + server.state() + " before it was ready; its log ("
@@ -56,14 +51,38 @@ final class ReadinessProbe {
             }
             if (server.sinceStart().compareTo(bound) > 0) {
                 throw new IllegalStateException("the server was not ready within " + bound + " (GET "
-                        + ready.uri() + " never answered 200); its log (" + server.log() + ") ends with:"
-                        + System.lineSeparator() + server.logTail(20));
+                        + server.base().resolve("/health/ready") + " never answered 200); its log (" + server.log()
+                        + ") ends with:" + System.lineSeparator() + server.logTail(20));
             }
             Thread.sleep(INTERVAL);
         }
     }
 
-    private static HttpRequest request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build();
+    /** The status of one {@code GET /health/ready}, or -1 when there was no HTTP answer (not listening yet). */
+    private static int poll(URI base) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /health/ready HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            return statusCode(in.readLine());
+        } catch (IOException notListeningYet) {
+            return -1;
+        }
+    }
+
+    /** The code of an HTTP status line such as {@code HTTP/1.1 200 OK}, or -1 when it is not one. */
+    static int statusCode(String statusLine) {
+        if (statusLine == null || !statusLine.startsWith("HTTP/")) {
+            return -1;
+        }
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[1].matches("\\d{3}")) {
+            return -1;
+        }
+        return Integer.parseInt(parts[1]);
     }
 }

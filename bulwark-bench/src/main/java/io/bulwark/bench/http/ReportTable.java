@@ -51,8 +51,9 @@ final class ReportTable {
             out.println(f("%-20s %12.0f %9.3f %9.3f %9.3f %9.3f %9.3f %8d", sr.scenario(), l.requestsPerSecond(),
                     l.p50Ms(), l.p90Ms(), l.p99Ms(), l.p999Ms(), l.maxMs(), l.errors()));
             if (sr.cpu() != null) {
-                out.println(f("    CPU (cores): server %.2f, harness %.2f, other processes %.2f",
-                        sr.cpu().serverCores(), sr.cpu().harnessCores(), sr.cpu().otherCores()));
+                out.println(f("    CPU (cores): server %.2f, harness %.2f, other processes %.2f; server CPU per request %.0f µs",
+                        sr.cpu().serverCores(), sr.cpu().harnessCores(), sr.cpu().otherCores(),
+                        sr.serverCpuMicrosPerRequest() == null ? 0.0 : sr.serverCpuMicrosPerRequest()));
             }
             if (sr.firstError() != null) {
                 out.println("    first error: " + sr.firstError());
