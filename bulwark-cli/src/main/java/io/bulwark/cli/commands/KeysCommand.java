@@ -100,11 +100,7 @@ final class KeysCommand extends GroupCommand {
             Optional<ApiClient> remote = target.remote(env);
             if (remote.isPresent()) {
                 JsonNode body = remote.get().post("/api/v1/keys", Map.of("name", name, "role", parsed.id()));
-                view = new LinkedHashMap<>();
-                view.put("id", body.path("id").asText());
-                view.put("name", body.path("name").asText());
-                view.put("role", body.path("role").asText());
-                view.put("createdAt", body.path("createdAt").asText());
+                view = row(body);
                 view.put("key", body.path("key").asText());
             } else {
                 CreatedKey created;
@@ -150,14 +146,7 @@ final class KeysCommand extends GroupCommand {
                 String cursor = null;
                 do {
                     JsonNode page = remote.get().get("/api/v1/keys?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
-                    page.path("items").forEach(k -> {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("id", k.path("id").asText());
-                        row.put("name", k.path("name").asText());
-                        row.put("role", k.path("role").asText());
-                        row.put("createdAt", k.path("createdAt").asText());
-                        rows.add(row);
-                    });
+                    page.path("items").forEach(k -> rows.add(row(k)));
                     cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
                 } while (cursor != null);
             } else {
@@ -196,6 +185,16 @@ final class KeysCommand extends GroupCommand {
             out.println("Revoked API key '" + idOrName + "'.");
             out.flush();
         }
+    }
+
+    /** A key as the API returned it, in the columns the CLI prints. */
+    private static Map<String, Object> row(JsonNode k) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", k.path("id").asText());
+        row.put("name", k.path("name").asText());
+        row.put("role", k.path("role").asText());
+        row.put("createdAt", k.path("createdAt").asText());
+        return row;
     }
 
     private static Map<String, Object> row(ApiKey k) {

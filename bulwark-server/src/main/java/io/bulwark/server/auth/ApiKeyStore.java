@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -212,8 +213,10 @@ public final class ApiKeyStore {
     private List<ApiKey> current() {
         Snapshot s = snapshot;
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
+            // One stat per verification: the modification time and size come from the same call.
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            FileTime modified = attrs.lastModifiedTime();
+            long size = attrs.size();
             if (modified.equals(s.modified) && size == s.size) {
                 return s.keys;
             }
