@@ -87,6 +87,7 @@ public final class SqliteJobStore implements JobStore {
     private final GroupCommitWriter writer;
     private final HikariDataSource readers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SqliteStateStore state = new SqliteStateStore(this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
@@ -289,6 +290,18 @@ public final class SqliteJobStore implements JobStore {
         return read("allQueueSettings", Reads::allQueueSettings);
     }
 
+    /**
+     * The store's {@link io.bulwark.core.state.StateStore}: runtime state (settings changed over
+     * the API, breaker history) kept in the same database, written through the same writer.
+     */
+    public io.bulwark.core.state.StateStore state() {
+        return state;
+    }
+
+    <T> T write(String operation, GroupCommitWriter.Work<T> work) {
+        return writer.call(operation, work);
+    }
+
     /** What the writer has done so far: operations, commits, the largest group commit. */
     public WriteStats writeStats() {
         return writer.stats();
@@ -307,11 +320,11 @@ public final class SqliteJobStore implements JobStore {
     }
 
     @FunctionalInterface
-    private interface ReadWork<T> {
+    interface ReadWork<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T read(String operation, ReadWork<T> work) {
+    <T> T read(String operation, ReadWork<T> work) {
         if (closed.get()) {
             throw new IllegalStateException(STORE + " " + file + " is closed; " + operation + " refused");
         }
