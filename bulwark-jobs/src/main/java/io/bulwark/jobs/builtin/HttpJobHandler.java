@@ -1,5 +1,6 @@
 package io.bulwark.jobs.builtin;
 
+import io.bulwark.core.http.RetryAfter;
 import io.bulwark.jobs.JobContext;
 import io.bulwark.jobs.JobFailure;
 import io.bulwark.jobs.JobHandler;
@@ -11,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +78,7 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
         if (status == 429 || status == 503) {
             Optional<Duration> after = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
             if (after.isPresent()) {
-                Duration capped = after.get().compareTo(maxRetryAfter) > 0 ? maxRetryAfter : after.get();
+                Duration capped = RetryAfter.capped(after.get(), maxRetryAfter);
                 throw JobFailure.retryAfter(capped, what + "; retrying after " + capped.toSeconds() + "s (Retry-After)");
             }
             throw new IOException(what);
@@ -122,21 +121,6 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
 
     /** Retry-After as seconds or an HTTP date; empty when absent or unreadable. */
     static Optional<Duration> retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        String v = header.trim();
-        try {
-            long seconds = Long.parseLong(v);
-            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (DateTimeParseException e2) {
-                return Optional.empty();
-            }
-        }
+        return RetryAfter.parse(header, InstantSource.system());
     }
 }
