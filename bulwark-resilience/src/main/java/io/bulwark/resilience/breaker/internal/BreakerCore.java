@@ -1,0 +1,304 @@
+package io.bulwark.resilience.breaker.internal;
+
+import io.bulwark.resilience.ResilienceClock;
+import io.bulwark.resilience.breaker.BreakerMetrics;
+import io.bulwark.resilience.breaker.BreakerTransition;
+import io.bulwark.resilience.breaker.CircuitBreaker.State;
+import io.bulwark.resilience.breaker.CircuitBreakerConfig;
+import io.bulwark.resilience.breaker.internal.CallWindow.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The state machine of one circuit breaker.
+ *
+ * <p>Design notes. The whole state is one immutable {@link BreakerSnapshot} in an
+ * {@link AtomicReference}; a transition is a CAS from the snapshot the deciding thread saw, so
+ * exactly one thread wins each transition and reports it. The CLOSED recording path does not
+ * CAS at all: it writes into the snapshot's lock-free {@link CallWindow} and only CASes when
+ * the counts cross a threshold. Permission in CLOSED is one volatile read.
+ *
+ * <p>HALF_OPEN admits at most {@code permittedCallsInHalfOpen} probes, tracked as their start
+ * times. An outcome frees the oldest slot; a probe older than {@code probeTimeout} frees its
+ * slot at the next acquisition, so a probe that never returns cannot wedge the breaker.
+ * Outcomes carry no permit, so an outcome that arrives in HALF_OPEN from a call admitted
+ * earlier (in CLOSED, or a probe whose slot had already expired) frees the oldest live slot;
+ * the concurrency bound then holds for calls admitted in this half-open period, which is the
+ * guarantee that matters: an open provider never sees more than N fresh probes at once.
+ * A slow probe counts as a failed probe. Outcomes reaching an OPEN or forced breaker are not
+ * recorded (they only count in the lifetime totals).
+ */
+public final class BreakerCore {
+
+    /** Receives each transition, on the thread that won it. */
+    public interface TransitionSink {
+        /** {@code local} is false for an open learnt from another node (it must not be re-published). */
+        void transitioned(BreakerTransition transition, Instant openUntil, boolean local);
+    }
+
+    private final ResilienceClock clock;
+    private final TransitionSink sink;
+    private final AtomicReference<BreakerSnapshot> ref;
+    private final LongAdder notPermitted = new LongAdder();
+
+    public BreakerCore(CircuitBreakerConfig config, ResilienceClock clock, TransitionSink sink) {
+        this.clock = clock;
+        this.sink = sink;
+        this.ref = new AtomicReference<>(closed(config, clock.now(), 0));
+    }
+
+    /** The current snapshot (for messages and metrics). */
+    public State state() {
+        return ref.get().state();
+    }
+
+    /** The config in force. */
+    public CircuitBreakerConfig config() {
+        return ref.get().config();
+    }
+
+    /** True when a call may start now; a HALF_OPEN permission holds a probe slot until an outcome or release. */
+    public boolean tryAcquire() {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            switch (s.state()) {
+                case CLOSED, FORCED_CLOSED, DISABLED -> {
+                    return true;
+                }
+                case FORCED_OPEN -> {
+                    notPermitted.increment();
+                    return false;
+                }
+                case OPEN -> {
+                    long now = clock.nanos();
+                    if (now - s.openUntilNanos() < 0) {
+                        notPermitted.increment();
+                        return false;
+                    }
+                    transition(s, halfOpen(s), "wait of " + human(s.config().waitDurationForTrip(s.trips()))
+                            + " in OPEN elapsed", true);
+                }
+                case HALF_OPEN -> {
+                    long now = clock.nanos();
+                    long[] live = s.liveProbes(now);
+                    if (live.length >= s.config().permittedCallsInHalfOpen()) {
+                        if (live != s.probes()) {
+                            ref.compareAndSet(s, s.withProbes(live, s.successes()));
+                        }
+                        notPermitted.increment();
+                        return false;
+                    }
+                    long[] next = java.util.Arrays.copyOf(live, live.length + 1);
+                    next[live.length] = now;
+                    if (ref.compareAndSet(s, s.withProbes(next, s.successes()))) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Records a finished call that took {@code nanos}; {@code failed} per the config's predicates. */
+    public void record(boolean failed, long nanos) {
+        BreakerSnapshot s = ref.get();
+        if (s.state() == State.CLOSED) {
+            CircuitBreakerConfig c = s.config();
+            Outcome outcome = Outcome.of(failed, nanos, c.slowCallDuration().toNanos());
+            CallWindow window = s.window();
+            long now = window instanceof TimeWindow ? clock.nanos() : 0L;
+            WindowCounts counts = window.record(outcome, now);
+            checkTrip(s, counts, failed);
+        } else if (s.state() == State.HALF_OPEN) {
+            probeOutcome(failed || nanos >= s.config().slowCallDuration().toNanos());
+        }
+    }
+
+    /** Frees a HALF_OPEN probe slot without recording an outcome (ignored error, cancelled call). */
+    public void release() {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            if (s.state() != State.HALF_OPEN || s.probes().length == 0) {
+                return;
+            }
+            long[] rest = java.util.Arrays.copyOfRange(s.probes(), 1, s.probes().length);
+            if (ref.compareAndSet(s, s.withProbes(rest, s.successes()))) {
+                return;
+            }
+        }
+    }
+
+    private void checkTrip(BreakerSnapshot s, WindowCounts counts, boolean failed) {
+        CircuitBreakerConfig c = s.config();
+        int consecutive = c.consecutiveFailureThreshold();
+        if (failed && consecutive > 0 && s.window().consecutiveFailures() >= consecutive) {
+            open(s, consecutive + " consecutive failures", counts, 1);
+            return;
+        }
+        if (counts.total() < c.minimumNumberOfCalls()) {
+            return;
+        }
+        float failureRate = counts.failed() * 100f / counts.total();
+        if (failureRate >= c.failureRateThreshold()) {
+            open(s, "failure rate " + pct(failureRate) + " >= " + pct(c.failureRateThreshold()) + " over "
+                    + counts.total() + " calls", counts, 1);
+            return;
+        }
+        float slowRate = counts.slow() * 100f / counts.total();
+        if (slowRate >= c.slowCallRateThreshold()) {
+            open(s, "slow-call rate " + pct(slowRate) + " >= " + pct(c.slowCallRateThreshold()) + " over "
+                    + counts.total() + " calls (slow >= " + human(c.slowCallDuration()) + ")", counts, 1);
+        }
+    }
+
+    private void probeOutcome(boolean failed) {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            if (s.state() != State.HALF_OPEN || s.probes().length == 0) {
+                return; // a late outcome: the slot it held has already been reclaimed
+            }
+            long[] rest = java.util.Arrays.copyOfRange(s.probes(), 1, s.probes().length);
+            if (failed) {
+                if (open(s, "a probe failed in HALF_OPEN", s.window().counts(clock.nanos()), s.trips() + 1)) {
+                    return;
+                }
+            } else if (s.successes() + 1 >= s.config().successesToClose()) {
+                if (transition(s, closed(s.config(), clock.now(), 0),
+                        (s.successes() + 1) + " probes succeeded in HALF_OPEN", true)) {
+                    return;
+                }
+            } else if (ref.compareAndSet(s, s.withProbes(rest, s.successes() + 1))) {
+                return;
+            }
+        }
+    }
+
+    private boolean open(BreakerSnapshot s, String reason, WindowCounts counts, int trips) {
+        Duration wait = s.config().waitDurationForTrip(trips);
+        Instant now = clock.now();
+        BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now,
+                clock.nanos() + wait.toNanos(), now.plus(wait), trips, BreakerSnapshot.NO_PROBES, 0);
+        int min = s.config().minimumNumberOfCalls();
+        return transition(s, next, reason + "; open for " + human(wait), counts.failureRate(min),
+                counts.slowRate(min), true);
+    }
+
+    /** Applies an open learnt from another node, unless this breaker is forced or already open longer. */
+    public boolean openFromRemote(Instant openUntil, String node) {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            boolean applies = switch (s.state()) {
+                case CLOSED, HALF_OPEN -> true;
+                case OPEN -> s.openUntil() != null && s.openUntil().isBefore(openUntil);
+                default -> false;
+            };
+            Instant now = clock.now();
+            if (!applies || !openUntil.isAfter(now)) {
+                return false;
+            }
+            long untilNanos = clock.nanos() + Duration.between(now, openUntil).toNanos();
+            BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now, untilNanos,
+                    openUntil, Math.max(1, s.trips()), BreakerSnapshot.NO_PROBES, 0);
+            WindowCounts counts = s.window().counts(clock.nanos());
+            int min = s.config().minimumNumberOfCalls();
+            if (transition(s, next, "opened on node " + node + " until " + openUntil, counts.failureRate(min),
+                    counts.slowRate(min), false)) {
+                return true;
+            }
+        }
+    }
+
+    /** Moves to a manual or reset state whatever the current one is. */
+    public void force(State target, String reason) {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            BreakerSnapshot next = target == State.CLOSED
+                    ? closed(s.config(), clock.now(), 0)
+                    : new BreakerSnapshot(target, s.config(), s.window(), clock.now(), 0, null, 0,
+                            BreakerSnapshot.NO_PROBES, 0);
+            if (transition(s, next, reason, true)) {
+                return;
+            }
+        }
+    }
+
+    /** Puts a new config in force, keeping the state; a CLOSED breaker starts a fresh window. */
+    public void reconfigure(CircuitBreakerConfig config) {
+        while (true) {
+            BreakerSnapshot s = ref.get();
+            CallWindow window = s.state() == State.CLOSED ? CallWindow.of(config, clock.nanos()) : s.window();
+            if (ref.compareAndSet(s, s.withConfig(config, window))) {
+                return;
+            }
+        }
+    }
+
+    /** A snapshot of the counts. */
+    public BreakerMetrics metrics() {
+        BreakerSnapshot s = ref.get();
+        WindowCounts counts = s.window().counts(clock.nanos());
+        int min = s.config().minimumNumberOfCalls();
+        return new BreakerMetrics(s.state(), s.since(), s.openUntil(), counts.failureRate(min), counts.slowRate(min),
+                (int) counts.total(), (int) counts.failed(), (int) counts.slow(), notPermitted.sum(),
+                s.state() == State.HALF_OPEN ? s.liveProbes(clock.nanos()).length : 0);
+    }
+
+    /** Words for a refusal in the current state, naming the rate and when calls may pass again. */
+    public String refusal(String name) {
+        BreakerSnapshot s = ref.get();
+        WindowCounts counts = s.window().counts(clock.nanos());
+        int min = s.config().minimumNumberOfCalls();
+        String rate = "failure rate " + pct(counts.failureRate(min)) + ", slow-call rate "
+                + pct(counts.slowRate(min)) + " over " + counts.total() + " calls";
+        return switch (s.state()) {
+            case OPEN -> "CircuitBreaker '" + name + "' is OPEN (" + rate + "); it lets probes through from "
+                    + s.openUntil();
+            case HALF_OPEN -> "CircuitBreaker '" + name + "' is HALF_OPEN and all "
+                    + s.config().permittedCallsInHalfOpen() + " probe slots are taken; a slot frees when a probe"
+                    + " returns or after probeTimeout " + human(s.config().probeTimeout());
+            case FORCED_OPEN -> "CircuitBreaker '" + name + "' is FORCED_OPEN (" + rate
+                    + "); it stays open until forceClose() or reset()";
+            default -> "CircuitBreaker '" + name + "' is " + s.state();
+        };
+    }
+
+    /** When an OPEN breaker lets probes through, or null. */
+    public Instant openUntil() {
+        return ref.get().openUntil();
+    }
+
+    private boolean transition(BreakerSnapshot from, BreakerSnapshot to, String reason, boolean local) {
+        WindowCounts counts = from.window().counts(clock.nanos());
+        int min = from.config().minimumNumberOfCalls();
+        return transition(from, to, reason, counts.failureRate(min), counts.slowRate(min), local);
+    }
+
+    private boolean transition(BreakerSnapshot from, BreakerSnapshot to, String reason, float failureRate,
+                               float slowRate, boolean local) {
+        if (!ref.compareAndSet(from, to)) {
+            return false;
+        }
+        sink.transitioned(new BreakerTransition(to.since(), from.state(), to.state(), reason, failureRate, slowRate),
+                to.openUntil(), local);
+        return true;
+    }
+
+    private BreakerSnapshot halfOpen(BreakerSnapshot s) {
+        return new BreakerSnapshot(State.HALF_OPEN, s.config(), s.window(), clock.now(), 0, null, s.trips(),
+                BreakerSnapshot.NO_PROBES, 0);
+    }
+
+    private BreakerSnapshot closed(CircuitBreakerConfig config, Instant now, int trips) {
+        return new BreakerSnapshot(State.CLOSED, config, CallWindow.of(config, clock.nanos()), now, 0, null, trips,
+                BreakerSnapshot.NO_PROBES, 0);
+    }
+
+    private static String pct(float rate) {
+        return rate < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f%%", rate);
+    }
+
+    private static String human(Duration d) {
+        return io.bulwark.core.units.Durations.format(d);
+    }
+}

@@ -1,0 +1,76 @@
+package io.bulwark.resilience.breaker.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The last N outcomes in a ring.
+ *
+ * <p>Design notes. Each slot holds the packed contribution of its outcome to three counters
+ * (total, failed, slow), 21 bits each in one {@code long}. Recording takes a ticket
+ * ({@code getAndIncrement}), swaps the new contribution into the ticket's slot
+ * ({@code getAndSet}) and adds {@code new - old} to the packed sum with one
+ * {@code addAndGet}: three atomic instructions, no lock, no allocation. Additions commute, so
+ * the sum is exact once the recorders in flight have finished; in between a field may read
+ * one low or even -1 for an instant (a slot overwritten before its writer added it), which is
+ * why the fields are decoded as signed. Slots start empty (contribution 0), so {@code total}
+ * is {@code min(calls, N)} with no extra bookkeeping.
+ */
+final class CountWindow implements CallWindow {
+
+    private static final int BITS = 21;
+    private static final long TOTAL = 1L;
+    private static final long FAILED = 1L << BITS;
+    private static final long SLOW = 1L << (2 * BITS);
+    private static final long[] CONTRIBUTION = new long[Outcome.values().length];
+
+    static {
+        for (Outcome o : Outcome.values()) {
+            CONTRIBUTION[o.ordinal()] = TOTAL + (o.failed ? FAILED : 0) + (o.slow ? SLOW : 0);
+        }
+    }
+
+    private final int size;
+    private final AtomicLongArray ring;
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicLong sum = new AtomicLong();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+    CountWindow(int size) {
+        this.size = size;
+        this.ring = new AtomicLongArray(size);
+    }
+
+    @Override
+    public WindowCounts record(Outcome outcome, long nowNanos) {
+        long contribution = CONTRIBUTION[outcome.ordinal()];
+        int slot = (int) Long.remainderUnsigned(ticket.getAndIncrement(), size);
+        long old = ring.getAndSet(slot, contribution);
+        long packed = sum.addAndGet(contribution - old);
+        if (outcome.failed) {
+            consecutiveFailures.incrementAndGet();
+        } else if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+        return decode(packed);
+    }
+
+    @Override
+    public WindowCounts counts(long nowNanos) {
+        return decode(sum.get());
+    }
+
+    @Override
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    static WindowCounts decode(long packed) {
+        long total = (packed << (64 - BITS)) >> (64 - BITS);
+        long rest = (packed - total) >> BITS;
+        long failed = (rest << (64 - BITS)) >> (64 - BITS);
+        long slow = (rest - failed) >> BITS;
+        return new WindowCounts(Math.max(0, total), Math.max(0, failed), Math.max(0, slow));
+    }
+}
