@@ -22,6 +22,11 @@ import io.bulwark.server.internal.jobs.JobRoutes;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
 import io.bulwark.server.internal.jobs.QueueRoutes;
+import io.bulwark.server.internal.resilience.GatewayRoute;
+import io.bulwark.server.internal.resilience.ProviderRoutes;
+import io.bulwark.server.internal.resilience.ResilienceRoutes;
+import io.bulwark.server.internal.resilience.ResilienceRuntime;
+import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
@@ -106,6 +111,8 @@ public final class BulwarkServer implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
     private final JobsRuntime jobs;
+    private final StateStore state;
+    private final ResilienceRuntime resilience;
     private Javalin app;
     private Instant startedAt;
 
@@ -121,6 +128,7 @@ public final class BulwarkServer implements AutoCloseable {
         private final List<HealthCheck> checks = new ArrayList<>();
         private JobStore jobStore;
         private QueuePersistence queuePersistence = QueuePersistence.none();
+        private StateStore stateStore;
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -157,6 +165,7 @@ public final class BulwarkServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
             }
+            stateStore(store.state());
             return jobStore(store, new QueuePersistence() {
                 @Override
                 public java.util.Map<String, String> load() {
@@ -168,6 +177,15 @@ public final class BulwarkServer implements AutoCloseable {
                     store.saveQueueSettings(queue, json);
                 }
             });
+        }
+
+        /**
+         * Where runtime state is kept (settings changed over the API, breaker and degradation
+         * history); the embedded job store's by default with {@link #embeddedJobStore()}, else in memory.
+         */
+        public Builder stateStore(StateStore state) {
+            this.stateStore = state;
+            return this;
         }
 
         /** Adds a health check besides the built-in ones (store, diskSpace, memory). */
@@ -223,7 +241,10 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName());
+        this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
+        this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
+        health.register(resilience.healthCheck());
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
         health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
@@ -287,6 +308,9 @@ public final class BulwarkServer implements AutoCloseable {
                 new JobRoutes(jobs, bodyLimit).register(c.routes);
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);
             }
+            new ProviderRoutes(resilience, bodyLimit).register(c.routes);
+            new GatewayRoute(resilience).register(c.routes);
+            new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
         });
         try {
             app.start();
@@ -298,6 +322,7 @@ public final class BulwarkServer implements AutoCloseable {
         if (jobs != null) {
             jobs.start();
         }
+        resilience.start();
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
                             r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()
@@ -409,6 +434,11 @@ public final class BulwarkServer implements AutoCloseable {
         }
     }
 
+    /** Where runtime state is kept: the embedded store's tables, or memory. */
+    public StateStore stateStore() {
+        return state;
+    }
+
     @Override
     public void close() {
         shutdown();
@@ -427,6 +457,7 @@ public final class BulwarkServer implements AutoCloseable {
                 LOG.warn("Error while stopping the HTTP server; the process exits anyway", e);
             }
         }
+        resilience.close();
         if (jobs != null) {
             // After the HTTP server, so that no request enqueues into a closing store.
             jobs.stop(config.get(ServerKeys.SHUTDOWN_GRACE));

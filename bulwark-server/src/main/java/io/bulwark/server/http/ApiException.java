@@ -30,6 +30,11 @@ public final class ApiException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
+    /** 400: a document was refused by a library's validation; each problem becomes a field error. */
+    public static ApiException validation(io.bulwark.core.validation.ValidationException e) {
+        return validation(e.getMessage(), e.problems().stream().map(p -> new FieldError(p.field(), p.message())).toList());
+    }
+
     /** 400: the request is malformed. */
     public static ApiException badRequest(String detail) {
         return new ApiException(400, "bad-request", "Bad request", detail, null, Map.of());

@@ -1,0 +1,50 @@
+package io.bulwark.resilience.provider;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * No provider of a group could answer and degradation had nothing else to give (or its
+ * {@code error} action came first). The message names every provider tried and what happened,
+ * so an operator reading a 503 knows where to look.
+ */
+public final class ProviderGroupException extends RuntimeException {
+
+    private final String group;
+    private final List<Attempt> attempts;
+    private final String degradedReason;
+
+    public ProviderGroupException(String group, List<Attempt> attempts, String degradedReason) {
+        super(message(group, attempts, degradedReason));
+        this.group = group;
+        this.attempts = List.copyOf(attempts);
+        this.degradedReason = degradedReason;
+    }
+
+    private static String message(String group, List<Attempt> attempts, String degradedReason) {
+        String tried = attempts.isEmpty()
+                ? "no provider was tried"
+                : attempts.stream().map(a -> a.provider() + ": " + a.outcome()).collect(Collectors.joining("; "));
+        return "no provider of group '" + group + "' could answer (" + tried + ")"
+                + (degradedReason.isEmpty() ? "" : "; the group is degraded: " + degradedReason);
+    }
+
+    /** The group. */
+    public String group() {
+        return group;
+    }
+
+    /** What happened with each provider tried, in order. */
+    public List<Attempt> attempts() {
+        return attempts;
+    }
+
+    /** Why the group is degraded, or empty. */
+    public String degradedReason() {
+        return degradedReason;
+    }
+
+    /** One provider tried and what came of it ("HTTP 503 after 3 attempts", "circuit breaker OPEN"). */
+    public record Attempt(String provider, String outcome) {
+    }
+}

@@ -1,0 +1,82 @@
+package io.bulwark.resilience.provider;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One call to a provider group: what is forwarded to the chosen provider.
+ *
+ * @param method the HTTP method (POST through the gateway)
+ * @param path appended to the provider's base URL; empty for the base URL itself
+ * @param headers headers to forward (hop-by-hop and Bulwark's own are dropped by the gateway)
+ * @param body the body, forwarded as is
+ * @param cacheKey the key under which a good answer is cached for degraded service; empty
+ *                 derives one from method, path and body
+ */
+public record ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+                              Optional<String> cacheKey) {
+
+    public ProviderRequest {
+        Objects.requireNonNull(method, "method");
+        path = path == null ? "" : path;
+        checkPath(path);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        body = body == null ? new byte[0] : body;
+        cacheKey = cacheKey == null ? Optional.empty() : cacheKey;
+    }
+
+    /**
+     * Refuses a path that could leave the provider's base URL: it must be empty or start with
+     * {@code /} or {@code ?}, and hold no {@code ..} segment, no fragment, no whitespace.
+     */
+    public static void checkPath(String path) {
+        if (path.isEmpty()) {
+            return;
+        }
+        if (!(path.startsWith("/") || path.startsWith("?"))) {
+            throw new IllegalArgumentException("path must start with '/' or '?' but was '" + path + "'");
+        }
+        String plain = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
+        for (String segment : plain.split("/", -1)) {
+            if (segment.equals("..") || segment.equalsIgnoreCase("%2e%2e")) {
+                throw new IllegalArgumentException("path must not hold a '..' segment but was '" + path + "'");
+            }
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= ' ' || c == '#' || c == '\\' || c >= 0x7f) {
+                throw new IllegalArgumentException("path must be URL-encoded, without spaces, '#' or '\\', but was '"
+                        + path + "'");
+            }
+        }
+    }
+
+    /** A POST of {@code body} to the base URL. */
+    public static ProviderRequest post(String body) {
+        return new ProviderRequest("POST", "", Map.of(), body.getBytes(StandardCharsets.UTF_8), Optional.empty());
+    }
+
+    /** The cache key: the caller's, else a SHA-256 of method, path and body. */
+    public String effectiveCacheKey() {
+        if (cacheKey.isPresent()) {
+            return cacheKey.get();
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(method.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(path.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(body);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.bulwark.resilience.provider;
+
+import io.bulwark.core.config.Secret;
+import io.bulwark.resilience.breaker.CircuitBreakerConfig;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A provider's settings, checked and resolved from a {@link ProviderSpec}.
+ *
+ * @param spec the document they came from, as it is shown and stored
+ */
+public record ProviderSettings(String name, URI baseUrl, Optional<Auth> auth, Duration timeout, int weight,
+                               int capacity, Duration maxWait, String retry, CircuitBreakerConfig breaker,
+                               boolean sharedBreaker, ProviderSpec spec) {
+
+    /** The header that carries the provider's secret. */
+    public record Auth(String header, String prefix, Secret secret) {
+
+        /** The header's value; never log it. */
+        public String value() {
+            return prefix + secret.reveal();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.bulwark.resilience.provider;
+
+import io.bulwark.core.http.RetryAfter;
+import io.bulwark.core.units.Durations;
+import io.bulwark.core.validation.Problems;
+import io.bulwark.resilience.ResilienceClock;
+import io.bulwark.resilience.retry.RetryBudget;
+import io.bulwark.resilience.retry.RetryConfig;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A named retry config for provider calls, as written in config or sent to
+ * {@code PUT /api/v1/retry-configs}; null means the default. Providers name the one they use.
+ *
+ * <pre>{@code
+ * {"maxAttempts": 3, "baseDelay": "100ms", "factor": 2, "maxDelay": "5s", "maxDuration": "20s",
+ *  "retryOnStatuses": [408, 429, 500, 502, 503, 504], "maxRetryAfter": "30s",
+ *  "budgetPercent": 20, "budgetMinPerSecond": 1, "budgetWindow": "10s"}
+ * }</pre>
+ *
+ * @param maxAttempts attempts in all, the first included (default 3)
+ * @param baseDelay the first backoff bound (default 100ms)
+ * @param factor the backoff growth (default 2)
+ * @param maxDelay the backoff cap (default 5s)
+ * @param maxDuration no attempt starts later than this after the first (default 0: no limit)
+ * @param retryOnStatuses statuses retried (default 408, 429, 500, 502, 503, 504); connection
+ *                        errors and timeouts are always retried
+ * @param maxRetryAfter the longest {@code Retry-After} honoured (default 30s)
+ * @param budgetPercent retries may be at most this percentage of a provider's recent calls (default 20)
+ * @param budgetMinPerSecond ... or this many per second, whichever is more (default 1)
+ * @param budgetWindow what "recent" means (default 10s, whole seconds)
+ */
+public record RetrySpec(Integer maxAttempts, String baseDelay, Double factor, String maxDelay, String maxDuration,
+                        List<Integer> retryOnStatuses, String maxRetryAfter, Double budgetPercent,
+                        Integer budgetMinPerSecond, String budgetWindow) {
+
+    /** The statuses retried unless a spec says otherwise. */
+    public static final List<Integer> RETRIED_STATUSES = List.of(408, 429, 500, 502, 503, 504);
+
+    /** Every setting at its default. */
+    public static RetrySpec defaults() {
+        return new RetrySpec(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The retry config and budget settings, with every bad field recorded in {@code problems} under {@code path}. */
+    public RetrySettings resolve(Problems problems, String path, InstantSource clock) {
+        RetryConfig.Builder b = RetryConfig.builder();
+        if (maxAttempts != null) {
+            problems.attempt(path + ".maxAttempts", () -> b.maxAttempts(maxAttempts), null);
+        }
+        Duration base = ProviderSpec.duration(problems, path + ".baseDelay", baseDelay, Duration.ofMillis(100), Duration.ZERO);
+        Duration cap = ProviderSpec.duration(problems, path + ".maxDelay", maxDelay, Duration.ofSeconds(5), Duration.ZERO);
+        double f = factor == null ? 2.0 : factor;
+        problems.attempt(path + ".factor", () -> b.backoff(base, f, cap), null);
+        Duration total = ProviderSpec.duration(problems, path + ".maxDuration", maxDuration, Duration.ZERO, Duration.ZERO);
+        problems.attempt(path + ".maxDuration", () -> b.maxTotalDuration(total), null);
+        Set<Integer> statuses = Set.copyOf(retryOnStatuses == null ? RETRIED_STATUSES : retryOnStatuses);
+        for (Integer s : statuses) {
+            if (s == null || s < 400 || s > 599) {
+                problems.add(path + ".retryOnStatuses", "statuses must be in 400..599 but one was " + s);
+                break;
+            }
+        }
+        b.retryOnResult(result -> result instanceof ProviderResponse r && statuses.contains(r.status()));
+        b.retryAfter(result -> result instanceof ProviderResponse r
+                ? RetryAfter.parse(first(r, "Retry-After"), clock)
+                : Optional.empty());
+        Duration maxAfter = ProviderSpec.duration(problems, path + ".maxRetryAfter", maxRetryAfter, Duration.ofSeconds(30),
+                Duration.ZERO);
+        problems.attempt(path + ".maxRetryAfter", () -> b.maxRetryAfter(maxAfter), null);
+        double percent = budgetPercent == null ? 20 : budgetPercent;
+        if (!(percent >= 0 && percent <= 1000)) {
+            problems.add(path + ".budgetPercent", "must be in 0..1000 but was " + budgetPercent);
+        }
+        int floor = ProviderSpec.range(problems, path + ".budgetMinPerSecond", budgetMinPerSecond, 1, 0, 1_000_000);
+        Duration window = ProviderSpec.duration(problems, path + ".budgetWindow", budgetWindow, Duration.ofSeconds(10),
+                Duration.ofSeconds(1));
+        if (window.toNanosPart() != 0 || window.toSeconds() > 3600) {
+            problems.add(path + ".budgetWindow", "must be whole seconds in 1s..1h but was " + budgetWindow);
+        }
+        RetryConfig config = problems.attempt(path, b::build, RetryConfig.ofDefaults());
+        return new RetrySettings(config, percent, floor, window, this);
+    }
+
+    private static String first(ProviderResponse r, String header) {
+        for (var e : r.headers().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(header) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A retry config resolved from a spec, and the settings of the per-provider budget.
+     *
+     * @param spec the document it came from, as it is shown and stored
+     */
+    public record RetrySettings(RetryConfig config, double budgetPercent, int budgetMinPerSecond,
+                                Duration budgetWindow, RetrySpec spec) {
+
+        /** A new budget for provider {@code name}. */
+        public RetryBudget newBudget(String name, ResilienceClock clock) {
+            return RetryBudget.of(name, budgetPercent, budgetMinPerSecond, budgetWindow, clock);
+        }
+    }
+}

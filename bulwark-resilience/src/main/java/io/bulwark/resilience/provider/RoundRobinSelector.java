@@ -1,0 +1,15 @@
+package io.bulwark.resilience.provider;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Each call goes to the next available provider in turn. */
+final class RoundRobinSelector implements ProviderSelector {
+
+    private final AtomicLong next = new AtomicLong();
+
+    @Override
+    public int select(List<Candidate> candidates) {
+        return (int) Math.floorMod(next.getAndIncrement(), (long) candidates.size());
+    }
+}

@@ -1,0 +1,155 @@
+package io.bulwark.server;
+
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.config.ValueType;
+import io.bulwark.core.config.ValueTypes;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Config keys of providers, provider groups and retry configs ({@code docs/resilience.md}).
+ * A provider is {@code providers.<name>.*} and names its group; a group is
+ * {@code providerGroups.<name>.*}; a retry config is {@code retries.<name>.*}. Changes made over
+ * the API are kept in the store and win over these at the next start.
+ */
+public final class ResilienceKeys {
+
+    private static ConfigKey<String> text(String name, String description) {
+        return ConfigKey.builder(name, ValueTypes.string()).description(description).build();
+    }
+
+    private static ConfigKey<Integer> number(String name, int min, int max, String description) {
+        return ConfigKey.builder(name, ValueTypes.integer(min, max)).description(description).build();
+    }
+
+    private static ConfigKey<Duration> duration(String name, Duration min, Duration max, String description) {
+        return ConfigKey.builder(name, ValueTypes.duration(min, max)).description(description).build();
+    }
+
+    private static final ValueType<Boolean> BOOL = ValueTypes.bool();
+
+    public static final ConfigKey<String> PROVIDER_GROUP = text("providers.*.group",
+            "The provider group this provider belongs to (required).");
+    public static final ConfigKey<String> PROVIDER_BASE_URL = text("providers.*.baseUrl",
+            "The provider's absolute http(s) URL; a call's path is appended (required).");
+    public static final ConfigKey<String> PROVIDER_AUTH_HEADER = text("providers.*.authHeader",
+            "The header that carries the provider's secret (default Authorization).");
+    public static final ConfigKey<String> PROVIDER_AUTH_PREFIX = text("providers.*.authPrefix",
+            "Text before the secret in that header, e.g. 'Bearer '.");
+    public static final ConfigKey<String> PROVIDER_AUTH_SECRET = text("providers.*.authSecret",
+            "A reference to the provider's secret: env:VARIABLE or file:/path (never the secret itself).");
+    public static final ConfigKey<Duration> PROVIDER_TIMEOUT = duration("providers.*.timeout", Duration.ofMillis(1),
+            Duration.ofHours(1), "The longest one attempt may take before it is interrupted (default 30s).");
+    public static final ConfigKey<Integer> PROVIDER_WEIGHT = number("providers.*.weight", 1, 1000,
+            "The provider's weight under the weighted strategy (default 1).");
+    public static final ConfigKey<Integer> PROVIDER_CAPACITY = number("providers.*.capacity", 1, 100_000,
+            "The most calls in flight to the provider at once (default 64).");
+    public static final ConfigKey<Duration> PROVIDER_MAX_WAIT = duration("providers.*.maxWait", Duration.ZERO,
+            Duration.ofMinutes(10), "How long a call waits for capacity before it is refused (default 0s).");
+    public static final ConfigKey<String> PROVIDER_RETRY = text("providers.*.retry",
+            "The name of the retry config the provider uses (default 'default').");
+    public static final ConfigKey<String> BREAKER_WINDOW_TYPE = ConfigKey
+            .builder("providers.*.breaker.windowType", ValueTypes.oneOf("count", "time"))
+            .description("count: the last N calls; time: the last N seconds (default count).").build();
+    public static final ConfigKey<Integer> BREAKER_WINDOW_SIZE = number("providers.*.breaker.windowSize", 1, 1_000_000,
+            "N of the sliding window: calls, or seconds (default 100 calls, 60 seconds).");
+    public static final ConfigKey<Integer> BREAKER_MINIMUM_CALLS = number("providers.*.breaker.minimumCalls", 1,
+            1_000_000, "No rate is judged over fewer calls than this.");
+    public static final ConfigKey<Integer> BREAKER_FAILURE_RATE = number("providers.*.breaker.failureRateThreshold",
+            1, 100, "Opens at or above this failure percentage.");
+    public static final ConfigKey<Integer> BREAKER_SLOW_RATE = number("providers.*.breaker.slowCallRateThreshold",
+            1, 100, "Opens at or above this percentage of slow calls.");
+    public static final ConfigKey<Duration> BREAKER_SLOW_CALL = duration("providers.*.breaker.slowCallDuration",
+            Duration.ofMillis(1), Duration.ofHours(1), "A call at least this long is slow.");
+    public static final ConfigKey<Integer> BREAKER_CONSECUTIVE = number("providers.*.breaker.consecutiveFailures", 0,
+            1_000_000, "Opens after this many failures in a row; 0 is off.");
+    public static final ConfigKey<Duration> BREAKER_WAIT = duration("providers.*.breaker.waitInOpen",
+            Duration.ofMillis(1), Duration.ofDays(1), "How long an open breaker waits before letting probes through.");
+    public static final ConfigKey<Duration> BREAKER_MAX_WAIT = duration("providers.*.breaker.maxWait",
+            Duration.ofMillis(1), Duration.ofDays(1), "The longest wait in open, however often it trips.");
+    public static final ConfigKey<Integer> BREAKER_PROBES = number("providers.*.breaker.halfOpenProbes", 1, 10_000,
+            "The most probes in flight at once when half-open.");
+    public static final ConfigKey<Integer> BREAKER_SUCCESSES = number("providers.*.breaker.successesToClose", 1,
+            10_000, "Successful probes that close the breaker.");
+    public static final ConfigKey<Duration> BREAKER_PROBE_TIMEOUT = duration("providers.*.breaker.probeTimeout",
+            Duration.ofMillis(1), Duration.ofHours(1), "A probe that has not returned after this long frees its slot.");
+    public static final ConfigKey<Boolean> BREAKER_SHARED = ConfigKey.builder("providers.*.breaker.shared", BOOL)
+            .description("Share this breaker's openings with the other nodes through the store.").build();
+
+    public static final ConfigKey<String> GROUP_STRATEGY = text("providerGroups.*.strategy",
+            "How a call's first provider is chosen: round-robin (default) or weighted.");
+    public static final ConfigKey<String> GROUP_FALLBACK_CHAIN = text("providerGroups.*.fallbackChain",
+            "Providers in the order tried after the chosen one fails, comma-separated (default: all, by name).");
+    public static final ConfigKey<String> GROUP_TRIGGERS = text("providerGroups.*.degradation.triggers",
+            "What degrades the group, comma-separated: breaker-open, error-rate, latency (default breaker-open).");
+    public static final ConfigKey<String> GROUP_ACTIONS = text("providerGroups.*.degradation.actions",
+            "What a degraded group does, in order: fallback, cache, reduced-mode, default, error (default fallback,error).");
+    public static final ConfigKey<Integer> GROUP_ERROR_RATE = number("providerGroups.*.degradation.errorRatePercent",
+            1, 100, "The error-rate trigger's threshold in percent (default 50).");
+    public static final ConfigKey<Duration> GROUP_LATENCY = duration("providerGroups.*.degradation.latencyThreshold",
+            Duration.ofMillis(1), Duration.ofHours(1), "The latency trigger's p95 threshold (default 5s).");
+    public static final ConfigKey<Duration> GROUP_WINDOW = duration("providerGroups.*.degradation.window",
+            Duration.ofSeconds(1), Duration.ofMinutes(10), "The window error rate and latency are measured over (default 1m).");
+    public static final ConfigKey<Integer> GROUP_MINIMUM_CALLS = number("providerGroups.*.degradation.minimumCalls",
+            1, 1_000_000, "Fewer calls than this in the window never trigger (default 10).");
+    public static final ConfigKey<Duration> GROUP_MAX_STALENESS = duration("providerGroups.*.degradation.maxStaleness",
+            Duration.ofSeconds(1), Duration.ofDays(7), "The oldest cached answer the cache action serves (default 5m).");
+    public static final ConfigKey<Integer> GROUP_DEFAULT_STATUS = number("providerGroups.*.degradation.defaultStatus",
+            200, 599, "The status of the default action's answer (default 200).");
+    public static final ConfigKey<String> GROUP_DEFAULT_BODY = text("providerGroups.*.degradation.defaultBody",
+            "The body of the default action's answer.");
+
+    public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = number("retries.*.maxAttempts", 1, 100,
+            "Attempts in all, the first included (default 3).");
+    public static final ConfigKey<Duration> RETRY_BASE_DELAY = duration("retries.*.baseDelay", Duration.ZERO,
+            Duration.ofHours(1), "The first backoff bound (default 100ms).");
+    public static final ConfigKey<String> RETRY_FACTOR = text("retries.*.factor", "The backoff growth, >= 1 (default 2).");
+    public static final ConfigKey<Duration> RETRY_MAX_DELAY = duration("retries.*.maxDelay", Duration.ZERO,
+            Duration.ofHours(1), "The backoff cap (default 5s).");
+    public static final ConfigKey<Duration> RETRY_MAX_DURATION = duration("retries.*.maxDuration", Duration.ZERO,
+            Duration.ofHours(24), "No attempt starts later than this after the first; 0s is no limit (default).");
+    public static final ConfigKey<String> RETRY_STATUSES = text("retries.*.retryOnStatuses",
+            "Statuses retried, comma-separated (default 408,429,500,502,503,504).");
+    public static final ConfigKey<Duration> RETRY_MAX_RETRY_AFTER = duration("retries.*.maxRetryAfter", Duration.ZERO,
+            Duration.ofHours(1), "The longest Retry-After honoured (default 30s).");
+    public static final ConfigKey<Integer> RETRY_BUDGET_PERCENT = number("retries.*.budgetPercent", 0, 1000,
+            "Retries may be at most this percentage of a provider's recent calls (default 20).");
+    public static final ConfigKey<Integer> RETRY_BUDGET_FLOOR = number("retries.*.budgetMinPerSecond", 0, 1_000_000,
+            "...or this many retries per second, whichever is more (default 1).");
+    public static final ConfigKey<Duration> RETRY_BUDGET_WINDOW = duration("retries.*.budgetWindow",
+            Duration.ofSeconds(1), Duration.ofHours(1), "The window the retry budget counts calls over (default 10s).");
+
+    public static final ConfigKey<String> DRIFT_FACTOR = ConfigKey.builder("resilience.drift.factor", ValueTypes.string())
+            .defaultValue("2.0").description("A provider drifts when a latency percentile or its error rate exceeds its baseline by this factor.").build();
+    public static final ConfigKey<Duration> DRIFT_WINDOW = ConfigKey
+            .builder("resilience.drift.window", ValueTypes.duration(Duration.ofSeconds(10), Duration.ofMinutes(10)))
+            .defaultValue(Duration.ofMinutes(5)).description("The window compared with the baseline, and the one a baseline records.").build();
+    public static final ConfigKey<Integer> DRIFT_MINIMUM_CALLS = ConfigKey
+            .builder("resilience.drift.minimumCalls", ValueTypes.integer(1, 1_000_000))
+            .defaultValue(50).description("Fewer calls than this in the window never count as drift.").build();
+    public static final ConfigKey<Duration> SHARED_POLL = ConfigKey
+            .builder("resilience.sharedBreakerPoll", ValueTypes.duration(Duration.ofMillis(100), Duration.ofMinutes(1)))
+            .defaultValue(Duration.ofSeconds(1)).description("How often shared breaker state is read from the store: the bound on how late a node learns another opened a breaker.").build();
+    public static final ConfigKey<Duration> HISTORY_RETENTION = ConfigKey
+            .builder("resilience.historyRetention", ValueTypes.duration(Duration.ofHours(1), Duration.ofDays(3650)))
+            .defaultValue(Duration.ofDays(30)).description("How long breaker and degradation history is kept.").build();
+    public static final ConfigKey<Integer> CACHE_ENTRIES = ConfigKey
+            .builder("resilience.cacheEntries", ValueTypes.integer(0, 10_000_000))
+            .defaultValue(10_000).description("Last good answers kept for the cache degradation action.").build();
+
+    /** Every key. */
+    public static final List<ConfigKey<?>> ALL = List.of(PROVIDER_GROUP, PROVIDER_BASE_URL, PROVIDER_AUTH_HEADER,
+            PROVIDER_AUTH_PREFIX, PROVIDER_AUTH_SECRET, PROVIDER_TIMEOUT, PROVIDER_WEIGHT, PROVIDER_CAPACITY,
+            PROVIDER_MAX_WAIT, PROVIDER_RETRY, BREAKER_WINDOW_TYPE, BREAKER_WINDOW_SIZE, BREAKER_MINIMUM_CALLS,
+            BREAKER_FAILURE_RATE, BREAKER_SLOW_RATE, BREAKER_SLOW_CALL, BREAKER_CONSECUTIVE, BREAKER_WAIT,
+            BREAKER_MAX_WAIT, BREAKER_PROBES, BREAKER_SUCCESSES, BREAKER_PROBE_TIMEOUT, BREAKER_SHARED,
+            GROUP_STRATEGY, GROUP_FALLBACK_CHAIN, GROUP_TRIGGERS, GROUP_ACTIONS, GROUP_ERROR_RATE, GROUP_LATENCY,
+            GROUP_WINDOW, GROUP_MINIMUM_CALLS, GROUP_MAX_STALENESS, GROUP_DEFAULT_STATUS, GROUP_DEFAULT_BODY,
+            RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_DURATION, RETRY_STATUSES,
+            RETRY_MAX_RETRY_AFTER, RETRY_BUDGET_PERCENT, RETRY_BUDGET_FLOOR, RETRY_BUDGET_WINDOW, DRIFT_FACTOR,
+            DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES);
+
+    private ResilienceKeys() {
+    }
+}

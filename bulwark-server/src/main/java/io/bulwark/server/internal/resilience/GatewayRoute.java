@@ -1,0 +1,109 @@
+package io.bulwark.server.internal.resilience;
+
+import io.bulwark.resilience.provider.ProviderGroup;
+import io.bulwark.resilience.provider.ProviderGroupException;
+import io.bulwark.resilience.provider.ProviderRequest;
+import io.bulwark.resilience.provider.ProviderResponse;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.FieldError;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /api/v1/providers/{group}/call}: the provider gateway. Forwards the body and the
+ * caller's headers (not Bulwark's own credentials) to the provider the group chooses, through
+ * its policies and degradation, and answers with the provider's status, body and content type,
+ * plus headers naming the provider and whether the answer is degraded.
+ *
+ * <ul>
+ *   <li>{@code ?path=/v1/chat/completions} is appended to the provider's base URL (it may not
+ *       leave it: no {@code ..}, no host).</li>
+ *   <li>{@code X-Bulwark-Cache-Key} names the request for the cache degradation action; without
+ *       it the key is a hash of method, path and body.</li>
+ *   <li>The answer carries {@code X-Bulwark-Provider}, {@code X-Bulwark-Source} (primary,
+ *       fallback, cache, default), {@code X-Bulwark-Degraded} (true/false), and when degraded
+ *       {@code X-Bulwark-Degraded-Reason} and {@code X-Bulwark-Reduced-Mode}.</li>
+ *   <li>When nothing could answer: 503 problem {@code provider-unavailable} naming each provider
+ *       tried and what happened.</li>
+ * </ul>
+ */
+public final class GatewayRoute {
+
+    /** Request headers never forwarded: Bulwark's credentials, hop-by-hop, and Bulwark's own. */
+    private static final Set<String> DROPPED = Set.of("authorization", "cookie", "host", "content-length", "connection",
+            "keep-alive", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect",
+            "accept-encoding");
+    /** Provider response headers passed back to the caller. */
+    private static final Set<String> PASSED_BACK = Set.of("content-type", "retry-after", "x-request-id");
+    private static final int MAX_REASON_HEADER = 500;
+
+    private final ResilienceRuntime runtime;
+
+    public GatewayRoute(ResilienceRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/providers/{group}/call", this::call, Role.OPERATOR);
+    }
+
+    private void call(Context ctx) throws InterruptedException {
+        String name = ctx.pathParam("group");
+        ProviderGroup group = runtime.providers().group(name).orElseThrow(() -> ApiException.notFound(
+                "no provider group is named '" + name + "'; there are " + runtime.providers().groups().keySet()));
+        String path = Optional.ofNullable(ctx.queryParam("path")).orElse("");
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String h : ctx.req().getHeaderNames() == null ? List.<String>of()
+                : java.util.Collections.list(ctx.req().getHeaderNames())) {
+            String lower = h.toLowerCase(Locale.ROOT);
+            if (!DROPPED.contains(lower) && !lower.startsWith("x-bulwark-")) {
+                headers.put(h, java.util.Collections.list(ctx.req().getHeaders(h)));
+            }
+        }
+        ProviderRequest request;
+        try {
+            request = new ProviderRequest("POST", path, headers, ctx.bodyAsBytes(),
+                    Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
+        }
+        ProviderResponse answer;
+        try {
+            answer = group.call(request);
+        } catch (ProviderGroupException e) {
+            throw new ApiException(503, "provider-unavailable", "No provider could answer", e.getMessage(), null,
+                    Map.of("X-Bulwark-Degraded", "true"));
+        }
+        answer.headers().forEach((h, values) -> {
+            if (PASSED_BACK.contains(h.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
+                ctx.header(h, values.get(0));
+            }
+        });
+        ctx.header("X-Bulwark-Provider", answer.provider());
+        ctx.header("X-Bulwark-Source", answer.source().name().toLowerCase(Locale.ROOT));
+        ctx.header("X-Bulwark-Degraded", Boolean.toString(answer.degraded()));
+        if (answer.degraded()) {
+            ctx.header("X-Bulwark-Degraded-Reason", headerSafe(answer.degradedReason()));
+            ctx.header("X-Bulwark-Reduced-Mode", Boolean.toString(answer.reducedMode()));
+        }
+        ctx.status(answer.status()).result(answer.body());
+    }
+
+    /** A reason as a header value: printable ASCII only, and not too long. */
+    static String headerSafe(String text) {
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_REASON_HEADER));
+        for (int i = 0; i < text.length() && sb.length() < MAX_REASON_HEADER; i++) {
+            char c = text.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,259 @@
+package io.bulwark.server.internal.resilience;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bulwark.core.config.BulwarkConfig;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.core.health.HealthResult;
+import io.bulwark.core.json.Json;
+import io.bulwark.core.state.StateEntry;
+import io.bulwark.core.state.StateStore;
+import io.bulwark.core.validation.ValidationException;
+import io.bulwark.resilience.ResilienceClock;
+import io.bulwark.resilience.breaker.BreakerHistoryStore;
+import io.bulwark.resilience.breaker.SharedBreakerState;
+import io.bulwark.resilience.breaker.StateStoreBreakerHistory;
+import io.bulwark.resilience.breaker.StateStoreSharedBreakerState;
+import io.bulwark.resilience.degradation.GroupDegradation;
+import io.bulwark.resilience.provider.DriftMonitor;
+import io.bulwark.resilience.provider.GroupSpec;
+import io.bulwark.resilience.provider.ProviderGroup;
+import io.bulwark.resilience.provider.Providers;
+import io.bulwark.resilience.provider.RetrySpec;
+import io.bulwark.server.ResilienceKeys;
+import io.bulwark.server.StartupException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The providers of a server: built from config, overridden by changes made over the API (kept
+ * in the {@link StateStore}: kinds {@value #GROUP_KIND} and {@value #RETRY_KIND}, one document
+ * per name, a deleted one kept as a tombstone so the file's version does not come back), with
+ * a scheduler that evaluates degradation every second, checks drift, polls shared breaker state
+ * and prunes old history.
+ */
+public final class ResilienceRuntime implements AutoCloseable {
+
+    static final String GROUP_KIND = "provider-group";
+    static final String RETRY_KIND = "retry-config";
+    private static final String TOMBSTONE = "{\"deleted\":true}";
+    private static final Logger LOG = LoggerFactory.getLogger(ResilienceRuntime.class);
+
+    private final StateStore state;
+    private final ScheduledExecutorService scheduler;
+    private final Providers providers;
+    private final DriftMonitor drift;
+    private final SharedBreakerState shared;
+    private final ReentrantLock changes = new ReentrantLock();
+    private final Duration sharedPoll;
+    private final Duration historyRetention;
+    private Map<String, RetrySpec> retrySpecs;
+    private Map<String, GroupSpec> groupSpecs;
+
+    public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
+                             String node) {
+        this.state = state;
+        this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
+                .factory());
+        ResilienceClock rc = new ResilienceClock(clock, System::nanoTime);
+        BreakerHistoryStore history = new StateStoreBreakerHistory(state);
+        this.shared = new StateStoreSharedBreakerState(state, node);
+        this.sharedPoll = config.get(ResilienceKeys.SHARED_POLL);
+        this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
+        this.providers = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
+                .breakerHistory(history).sharedBreakerState(shared)
+                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES)).build();
+        double factor;
+        try {
+            factor = Double.parseDouble(config.get(ResilienceKeys.DRIFT_FACTOR).trim());
+        } catch (NumberFormatException e) {
+            throw new StartupException("resilience.drift.factor must be a number > 1 but was '"
+                    + config.get(ResilienceKeys.DRIFT_FACTOR) + "'");
+        }
+        try {
+            this.drift = new DriftMonitor(providers, state, meters, factor, config.get(ResilienceKeys.DRIFT_WINDOW),
+                    config.get(ResilienceKeys.DRIFT_MINIMUM_CALLS));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("resilience.drift.factor: " + e.getMessage());
+        }
+        ProvidersConfig.Specs fromFile = ProvidersConfig.read(config);
+        Map<String, RetrySpec> retries = new TreeMap<>(fromFile.retries());
+        Map<String, GroupSpec> groups = new TreeMap<>();
+        fromFile.groups().forEach(g -> groups.put(g.name(), g));
+        overlay(RETRY_KIND, retries, RetrySpec.class);
+        overlay(GROUP_KIND, groups, GroupSpec.class);
+        try {
+            providers.apply(retries, List.copyOf(groups.values()));
+        } catch (ValidationException e) {
+            StringBuilder sb = new StringBuilder("invalid providers (from the config file, the environment, or changes "
+                    + "kept in the store):");
+            e.problems().forEach(p -> sb.append("\n  ").append(p.field()).append(": ").append(p.message()));
+            throw new StartupException(sb.toString());
+        }
+        this.retrySpecs = retries;
+        this.groupSpecs = groups;
+    }
+
+    private <T> void overlay(String kind, Map<String, T> into, Class<T> type) {
+        for (StateEntry e : state.list(kind)) {
+            if (e.json().equals(TOMBSTONE)) {
+                into.remove(e.name());
+                continue;
+            }
+            try {
+                into.put(e.name(), Json.mapper().readValue(e.json(), type));
+            } catch (JsonProcessingException ex) {
+                throw new StartupException("the stored " + kind + " '" + e.name() + "' is unreadable ("
+                        + ex.getOriginalMessage() + "); replace it over the API or delete it from the store");
+            }
+        }
+    }
+
+    /** Starts the periodic work. */
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::pollShared, sharedPoll.toMillis(), sharedPoll.toMillis(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void tick() {
+        try {
+            providers.evaluateAll();
+            drift.check();
+        } catch (RuntimeException e) {
+            LOG.warn("Evaluating provider degradation and drift failed ({}); it runs again in a second", e.toString());
+        }
+    }
+
+    private void pollShared() {
+        try {
+            shared.pollOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("Reading shared breaker state from the store failed ({}); breakers keep their local state and "
+                    + "the next poll tries again", e.toString());
+        }
+    }
+
+    private void prune() {
+        try {
+            var before = state.now().minus(historyRetention);
+            state.pruneHistory(GroupDegradation.HISTORY_KIND, before);
+            state.pruneHistory(StateStoreBreakerHistory.KIND, before);
+        } catch (RuntimeException e) {
+            LOG.warn("Pruning provider history failed ({}); it is tried again in an hour", e.toString());
+        }
+    }
+
+    /** The providers in force. */
+    public Providers providers() {
+        return providers;
+    }
+
+    /** Baselines and drift. */
+    public DriftMonitor drift() {
+        return drift;
+    }
+
+    /** The group specs in force, by name. */
+    public Map<String, GroupSpec> groupSpecs() {
+        return new TreeMap<>(groupSpecs);
+    }
+
+    /** The retry specs in force, by name. */
+    public Map<String, RetrySpec> retrySpecs() {
+        return new TreeMap<>(retrySpecs);
+    }
+
+    /**
+     * Replaces every group (all of them when {@code replaceAll}, else only those given), then
+     * keeps the change in the store. Nothing changes when a spec is wrong.
+     *
+     * @throws ValidationException naming every bad field
+     */
+    public void putGroups(List<GroupSpec> groups, boolean replaceAll) {
+        changes.lock();
+        try {
+            Map<String, GroupSpec> next = replaceAll ? new TreeMap<>() : new TreeMap<>(groupSpecs);
+            for (GroupSpec g : groups) {
+                next.put(g.name() == null ? "" : g.name(), g);
+            }
+            providers.apply(retrySpecs, List.copyOf(next.values()));
+            for (String removed : groupSpecs.keySet()) {
+                if (!next.containsKey(removed)) {
+                    state.put(GROUP_KIND, removed, TOMBSTONE);
+                }
+            }
+            for (GroupSpec g : groups) {
+                state.put(GROUP_KIND, g.name(), json(g));
+            }
+            groupSpecs = next;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Replaces the retry configs, then keeps them in the store. Nothing changes when a spec is
+     * wrong or a provider names a config that would be gone.
+     */
+    public void putRetries(Map<String, RetrySpec> retries) {
+        changes.lock();
+        try {
+            Map<String, RetrySpec> next = new TreeMap<>(retries);
+            providers.apply(next, List.copyOf(groupSpecs.values()));
+            for (String removed : retrySpecs.keySet()) {
+                if (!next.containsKey(removed)) {
+                    state.put(RETRY_KIND, removed, TOMBSTONE);
+                }
+            }
+            next.forEach((n, r) -> state.put(RETRY_KIND, n, json(r)));
+            retrySpecs = next;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return Json.mapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code /health}'s "providers" check: degraded while a group is degraded or a provider drifts. */
+    public HealthCheck healthCheck() {
+        return HealthCheck.of("providers", () -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            Map<String, Object> degraded = new TreeMap<>();
+            for (ProviderGroup g : providers.groups().values()) {
+                var s = g.degradation().state();
+                if (s.degraded()) {
+                    degraded.put(g.name(), s.reason());
+                }
+            }
+            Map<String, List<String>> drifted = drift.drifted();
+            details.put("groups", providers.groups().size());
+            details.put("degradedGroups", degraded);
+            details.put("driftingProviders", drifted);
+            return degraded.isEmpty() && drifted.isEmpty() ? HealthResult.up(details) : HealthResult.degraded(details);
+        });
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
