@@ -34,6 +34,7 @@ public final class Provider {
     private final ProviderTransport transport;
     private final ProviderStats stats;
     private final LongSupplier ticker;
+    private final java.time.InstantSource wall;
     private final Map<String, String> authHeaders;
     private final Counter successes;
     private final Counter failures;
@@ -41,7 +42,9 @@ public final class Provider {
     private final Timer latency;
 
     Provider(ProviderSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead, Timeout timeout,
-             ProviderTransport transport, ProviderStats stats, LongSupplier ticker, MeterRegistry registry) {
+             ProviderTransport transport, ProviderStats stats, java.time.InstantSource wall, LongSupplier ticker,
+             MeterRegistry registry) {
+        this.wall = wall;
         this.settings = settings;
         this.breaker = breaker;
         this.retry = retry;
@@ -98,10 +101,18 @@ public final class Provider {
         return !breakerOpen();
     }
 
-    /** True when the breaker is open or forced open. */
+    /**
+     * True when the breaker refuses calls now: forced open, or open with its wait not yet over.
+     * (An open breaker whose wait is over reads OPEN until the next call asks; that call is a
+     * probe, so it counts as accepting calls.)
+     */
     public boolean breakerOpen() {
-        CircuitBreaker.State s = breaker.state();
-        return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+        var m = breaker.metrics();
+        return switch (m.state()) {
+            case FORCED_OPEN -> true;
+            case OPEN -> m.openUntil() == null || m.openUntil().isAfter(wall.instant());
+            default -> false;
+        };
     }
 
     /** Why calls are refused, for errors and degradation findings. */

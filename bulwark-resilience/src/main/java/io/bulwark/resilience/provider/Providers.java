@@ -63,6 +63,7 @@ public final class Providers {
     private final SharedBreakerState sharedState;
     private final Map<String, Function<String, ProviderSelector>> strategies;
     private final ResponseCache cache;
+    private final io.bulwark.resilience.retry.Sleeper sleeper;
     private final Duration statsBucket;
     private final int statsBuckets;
     private final ReentrantLock changes = new ReentrantLock();
@@ -87,6 +88,7 @@ public final class Providers {
         all.putAll(b.strategies);
         this.strategies = Map.copyOf(all);
         this.cache = new ResponseCache(b.clock.wall(), b.cacheEntries);
+        this.sleeper = b.sleeper;
         this.statsBucket = b.statsBucket;
         this.statsBuckets = b.statsBuckets;
     }
@@ -186,7 +188,7 @@ public final class Providers {
         }
         Retry retry = retries.get(p.name());
         if (retry == null) {
-            retry = Retry.builder(p.name(), retrySettings.config()).clock(clock).scheduler(scheduler)
+            retry = Retry.builder(p.name(), retrySettings.config()).clock(clock).scheduler(scheduler).sleeper(sleeper)
                     .budget(retrySettings.newBudget(p.name(), clock)).build();
             retries.put(p.name(), retry);
         } else {
@@ -196,7 +198,7 @@ public final class Providers {
                 .maxWaitDuration(p.maxWait()).build(), clock);
         Timeout timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
         ProviderStats s = stats.computeIfAbsent(p.name(), n -> new ProviderStats(clock.wall(), statsBucket, statsBuckets));
-        return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock::nanos, registry);
+        return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock.wall(), clock::nanos, registry);
     }
 
     private void forgetRemoved() {
@@ -254,6 +256,7 @@ public final class Providers {
         private SharedBreakerState sharedState;
         private final Map<String, Function<String, ProviderSelector>> strategies = new LinkedHashMap<>();
         private long cacheEntries = 10_000;
+        private io.bulwark.resilience.retry.Sleeper sleeper = io.bulwark.resilience.retry.Sleeper.threadSleep();
         private Duration statsBucket = Duration.ofSeconds(10);
         private int statsBuckets = 61;
 
@@ -305,6 +308,12 @@ public final class Providers {
         /** Adds a selection strategy by name, e.g. a load-balancing strategy. */
         public Builder strategy(String name, Function<String, ProviderSelector> factory) {
             strategies.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /** How retries wait between attempts (default: the thread sleeps); tests pass a recording one. */
+        public Builder sleeper(io.bulwark.resilience.retry.Sleeper value) {
+            sleeper = Objects.requireNonNull(value, "sleeper");
             return this;
         }
 
