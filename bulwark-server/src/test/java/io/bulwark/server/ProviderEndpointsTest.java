@@ -1,0 +1,172 @@
+package io.bulwark.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.test.http.FlakyServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Providers, the gateway, breakers, retry configs and degradation over real HTTP, on the embedded store. */
+class ProviderEndpointsTest {
+
+    @TempDir
+    Path dir;
+
+    private final FlakyServer openai = FlakyServer.start("openai");
+    private final FlakyServer anthropic = FlakyServer.start("anthropic");
+    private BulwarkServer server;
+    private Http http;
+
+    @BeforeEach
+    void start() {
+        server = start(Map.of());
+        http = new Http(server.uri());
+    }
+
+    private BulwarkServer start(Map<String, String> extra) {
+        Map<String, String> flags = new java.util.HashMap<>(Map.of("log.access", "false",
+                "providers.openai.group", "llm", "providers.openai.baseUrl", openai.uri().toString(),
+                "providers.openai.retry", "once", "providers.openai.breaker.consecutiveFailures", "2",
+                "providers.anthropic.group", "llm", "providers.anthropic.baseUrl", anthropic.uri().toString(),
+                "providers.anthropic.retry", "once", "retries.once.maxAttempts", "1",
+                "providerGroups.llm.fallbackChain", "openai,anthropic"));
+        flags.putAll(extra);
+        return BulwarkServer.builder(TestServers.config(dir, flags)).embeddedJobStore().build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        openai.close();
+        anthropic.close();
+    }
+
+    @Test
+    void theGatewayForwardsTheBodyAndNamesTheProviderThatAnswered() {
+        openai.echo();
+
+        Http.Response r = http.send("POST", "/api/v1/providers/llm/call?path=/v1/chat", "{\"prompt\":\"hi\"}",
+                Map.of("Content-Type", "application/json", "X-Tenant", "t1"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Bulwark-Provider")).isEqualTo("openai");
+        assertThat(r.header("X-Bulwark-Degraded")).isEqualTo("false");
+        assertThat(r.body()).contains("\"prompt\":\"hi\"");
+        var seen = openai.lastRequest().orElseThrow();
+        assertThat(seen.path()).isEqualTo("/v1/chat");
+        assertThat(seen.header("X-Tenant")).contains("t1");
+    }
+
+    @Test
+    void aFailingProviderFallsBackAndTheAnswerSaysItIsDegraded() {
+        openai.fail(503);
+        anthropic.succeed("from anthropic");
+
+        Http.Response r = http.send("POST", "/api/v1/providers/llm/call", "{}", Map.of());
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("from anthropic");
+        assertThat(r.header("X-Bulwark-Provider")).isEqualTo("anthropic");
+        assertThat(r.header("X-Bulwark-Source")).isEqualTo("fallback");
+        assertThat(r.header("X-Bulwark-Degraded")).isEqualTo("true");
+    }
+
+    @Test
+    void whenNoProviderAnswersTheProblemNamesEachOne() {
+        openai.fail(500);
+        anthropic.fail(502);
+
+        Http.Response r = http.send("POST", "/api/v1/providers/llm/call", "{}", Map.of());
+
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.json().get("type").asText()).isEqualTo("urn:bulwark:problem:provider-unavailable");
+        assertThat(r.json().get("detail").asText()).contains("openai: HTTP 500").contains("anthropic: HTTP 502");
+    }
+
+    @Test
+    void breakersCanBeOpenedByHandAndThenNoCallReachesTheProvider() {
+        openai.succeed("a");
+        anthropic.succeed("b");
+
+        Http.Response opened = http.send("POST", "/api/v1/circuit-breakers/openai/open", "", Map.of());
+        assertThat(opened.json().get("state").asText()).isEqualTo("FORCED_OPEN");
+        for (int i = 0; i < 4; i++) {
+            assertThat(http.send("POST", "/api/v1/providers/llm/call", "{}", Map.of()).header("X-Bulwark-Provider"))
+                    .isEqualTo("anthropic");
+        }
+        assertThat(openai.requests()).isZero();
+
+        JsonNode breaker = http.get("/api/v1/circuit-breakers/openai").json();
+        assertThat(breaker.get("history").get(0).get("to").asText()).isEqualTo("FORCED_OPEN");
+        assertThat(http.send("POST", "/api/v1/circuit-breakers/openai/reset", "", Map.of()).json().get("state").asText())
+                .isEqualTo("CLOSED");
+    }
+
+    @Test
+    void groupsChangedOverTheApiSurviveARestart() {
+        String group = "{\"strategy\":\"weighted\",\"providers\":[{\"name\":\"solo\",\"baseUrl\":\"" + openai.uri()
+                + "\",\"weight\":2,\"timeout\":\"5s\"}],\"degradation\":{\"actions\":[\"fallback\",\"cache\",\"error\"]}}";
+        Http.Response put = http.send("PUT", "/api/v1/providers/chat", group, Map.of("Content-Type", "application/json"));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(http.send("DELETE", "/api/v1/providers/llm", "", Map.of()).status()).isEqualTo(204);
+        server.close();
+
+        server = start(Map.of());
+        http = new Http(server.uri());
+
+        JsonNode groups = http.get("/api/v1/providers").json().get("groups");
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0).get("name").asText()).isEqualTo("chat");
+        assertThat(groups.get(0).get("strategy").asText()).isEqualTo("weighted");
+    }
+
+    @Test
+    void badProviderSettingsAre400NamingEachFieldAndChangeNothing() {
+        String bad = "{\"providers\":[{\"name\":\"x\",\"baseUrl\":\"not a url\",\"authSecret\":\"sk-123\","
+                + "\"capacity\":0}],\"strategy\":\"fastest\"}";
+        Http.Response r = http.send("PUT", "/api/v1/providers/llm", bad, Map.of("Content-Type", "application/json"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsText("field")).contains("groups.llm.strategy",
+                "groups.llm.providers[0].baseUrl", "groups.llm.providers[0].authSecret", "groups.llm.providers[0].capacity");
+        assertThat(r.body()).doesNotContain("sk-123");
+        assertThat(http.get("/api/v1/providers/llm").json().get("providers")).hasSize(2);
+    }
+
+    @Test
+    void degradationCanBeSwitchedOnByHandAndShowsInHealth() {
+        anthropic.succeed("b");
+        openai.succeed("a");
+        Http.Response entered = http.send("POST", "/api/v1/degradation/llm/enter", "{\"reason\":\"incident 42\"}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(entered.json().get("degraded").asBoolean()).isTrue();
+        assertThat(entered.json().get("reason").asText()).contains("incident 42");
+        JsonNode health = http.get("/health").json();
+        assertThat(health.get("checks").get("providers").get("status").asText()).isEqualTo("DEGRADED");
+        assertThat(health.get("status").asText()).isEqualTo("degraded");
+
+        Http.Response exited = http.send("POST", "/api/v1/degradation/llm/exit", "", Map.of());
+        assertThat(exited.json().get("degraded").asBoolean()).isFalse();
+        assertThat(exited.json().get("history").get(0).get("recoveredAt").isNull()).isFalse();
+    }
+
+    @Test
+    void retryConfigsAreReadAndReplaced() {
+        Http.Response put = http.send("PUT", "/api/v1/retry-configs",
+                "{\"retryConfigs\":{\"once\":{\"maxAttempts\":1},\"patient\":{\"maxAttempts\":5,\"baseDelay\":\"1s\"}}}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(http.get("/api/v1/retry-configs").json().get("retryConfigs").has("patient")).isTrue();
+
+        Http.Response orphan = http.send("PUT", "/api/v1/retry-configs", "{\"retryConfigs\":{}}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(orphan.status()).isEqualTo(400);
+        assertThat(orphan.body()).contains("no retry config is named 'once'");
+    }
+}
