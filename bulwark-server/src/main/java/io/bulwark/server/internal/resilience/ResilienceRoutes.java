@@ -92,7 +92,10 @@ public final class ResilienceRoutes {
     }
 
     private void retryConfigs(Context ctx) {
-        ctx.json(Map.of("retryConfigs", runtime.retrySpecs()));
+        // "default" is always there, at the defaults unless configured, since providers name it by default.
+        Map<String, RetrySpec> all = new java.util.TreeMap<>(runtime.retrySpecs());
+        all.putIfAbsent("default", RetrySpec.defaults());
+        ctx.json(Map.of("retryConfigs", all));
     }
 
     private void putRetryConfigs(Context ctx) {

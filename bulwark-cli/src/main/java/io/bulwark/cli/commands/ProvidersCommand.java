@@ -1,0 +1,203 @@
+package io.bulwark.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.cli.internal.CliException;
+import io.bulwark.cli.internal.Output;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code bulwark providers list | show | set | delete | stats | baseline | retries | set-retries}, over the REST API. */
+@Command(name = "providers", mixinStandardHelpOptions = true,
+        description = "Provider groups, their providers, statistics, baselines and retry configs.",
+        subcommands = {ProvidersCommand.ListGroups.class, ProvidersCommand.Show.class, ProvidersCommand.Set.class,
+                ProvidersCommand.Delete.class, ProvidersCommand.Stats.class, ProvidersCommand.Baseline.class,
+                ProvidersCommand.Retries.class, ProvidersCommand.SetRetries.class})
+final class ProvidersCommand extends GroupCommand {
+
+    static final List<String> COLUMNS = List.of("group", "provider", "breaker", "calls", "errorRate", "p50Ms", "p95Ms",
+            "p99Ms", "drift", "degraded");
+
+    static String path(String... parts) {
+        StringBuilder sb = new StringBuilder("/api/v1/providers");
+        for (String p : parts) {
+            sb.append('/').append(URLEncoder.encode(p, StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    static List<Map<String, Object>> rows(JsonNode group) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JsonNode p : group.path("providers")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("group", group.path("name").asText());
+            row.put("provider", p.path("name").asText());
+            row.put("breaker", p.path("breaker").path("state").asText());
+            JsonNode recent = p.path("recent");
+            row.put("calls", recent.path("calls").asLong());
+            row.put("errorRate", String.format("%.1f%%", recent.path("errorRate").asDouble() * 100));
+            row.put("p50Ms", String.format("%.1f", recent.path("p50Ms").asDouble()));
+            row.put("p95Ms", String.format("%.1f", recent.path("p95Ms").asDouble()));
+            row.put("p99Ms", String.format("%.1f", recent.path("p99Ms").asDouble()));
+            row.put("drift", p.path("drift").isEmpty() ? "-" : "DRIFT");
+            row.put("degraded", group.path("degradation").path("degraded").asBoolean());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static String readFile(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every provider: breaker, recent calls, latency, drift.")
+    static final class ListGroups extends ApiCommand implements Runnable {
+        @Override
+        public void run() {
+            JsonNode body = client().get(path());
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, body);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            body.path("groups").forEach(g -> rows.addAll(rows(g)));
+            Output.table(out, COLUMNS, rows);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One group: its providers, degradation and settings.")
+    static final class Show extends ApiCommand implements Runnable {
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Override
+        public void run() {
+            JsonNode g = client().get(path(group));
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, g);
+                return;
+            }
+            Output.table(out, COLUMNS, rows(g));
+            out.println("strategy: " + g.path("strategy").asText() + ", fallback chain: " + g.path("fallbackChain"));
+            out.println("degradation: " + g.path("degradation").path("reason").asText("none"));
+            out.flush();
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Create or replace a group from a JSON file (see docs/resilience.md); kept across restarts.")
+    static final class Set extends ApiCommand implements Runnable {
+        @Parameters(paramLabel = "GROUP")
+        String group;
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The group as JSON.")
+        Path file;
+
+        @Override
+        public void run() {
+            JsonNode g = client().put(path(group), new RawJson(readFile(file)));
+            Output.json(out(), g);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a group; kept across restarts.")
+    static final class Delete extends ApiCommand implements Runnable {
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Override
+        public void run() {
+            client().delete(path(group));
+            out().println("deleted provider group " + group);
+            out().flush();
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "A provider's latency and error series, baseline and drift.")
+    static final class Stats extends ApiCommand implements Runnable {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+        @Parameters(index = "1", paramLabel = "PROVIDER")
+        String provider;
+
+        @Override
+        public void run() {
+            JsonNode s = client().get(path(group, provider, "stats"));
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, s);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode p : s.path("series")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("start", p.path("start").asText());
+                row.put("calls", p.path("calls").asLong());
+                row.put("errors", p.path("errors").asLong());
+                row.put("p50Ms", String.format("%.1f", p.path("p50Ms").asDouble()));
+                row.put("p95Ms", String.format("%.1f", p.path("p95Ms").asDouble()));
+                row.put("p99Ms", String.format("%.1f", p.path("p99Ms").asDouble()));
+                rows.add(row);
+            }
+            Output.table(out, List.of("start", "calls", "errors", "p50Ms", "p95Ms", "p99Ms"), rows);
+            out.println("baseline: " + (s.path("baseline").isNull() || s.path("baseline").isMissingNode() ? "none (record one with 'bulwark providers baseline')"
+                    : s.path("baseline")));
+            out.println("drift: " + (s.path("drift").isEmpty() ? "none" : s.path("drift")));
+            out.flush();
+        }
+    }
+
+    @Command(name = "baseline", mixinStandardHelpOptions = true,
+            description = "Record the provider's recent latency and error rate as its baseline, for drift detection.")
+    static final class Baseline extends ApiCommand implements Runnable {
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+        @Parameters(index = "1", paramLabel = "PROVIDER")
+        String provider;
+
+        @Override
+        public void run() {
+            Output.json(out(), client().post(path(group, provider, "baseline"), Map.of()));
+        }
+    }
+
+    @Command(name = "retries", mixinStandardHelpOptions = true, description = "The retry configs providers name.")
+    static final class Retries extends ApiCommand implements Runnable {
+        @Override
+        public void run() {
+            Output.json(out(), client().get("/api/v1/retry-configs"));
+        }
+    }
+
+    @Command(name = "set-retries", mixinStandardHelpOptions = true,
+            description = "Replace every retry config from a JSON file {\"retryConfigs\": {...}}; kept across restarts.")
+    static final class SetRetries extends ApiCommand implements Runnable {
+        @Option(names = "--file", required = true, paramLabel = "FILE")
+        Path file;
+
+        @Override
+        public void run() {
+            Output.json(out(), client().put("/api/v1/retry-configs", new RawJson(readFile(file))));
+        }
+    }
+
+    /** A JSON document sent as it is. */
+    record RawJson(@com.fasterxml.jackson.annotation.JsonValue @com.fasterxml.jackson.annotation.JsonRawValue String json) {
+    }
+}

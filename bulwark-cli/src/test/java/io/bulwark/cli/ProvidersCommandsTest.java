@@ -1,0 +1,94 @@
+package io.bulwark.cli;
+
+import io.bulwark.core.config.ConfigInputs;
+import io.bulwark.core.config.ConfigLoader;
+import io.bulwark.server.BulwarkServer;
+import io.bulwark.server.ServerKeys;
+import io.bulwark.test.http.FlakyServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bulwark providers | breakers | degradation} against a running server with one provider group. */
+class ProvidersCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private final FlakyServer upstream = FlakyServer.start("up");
+    private BulwarkServer server;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void start() {
+        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
+                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false",
+                        "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString()),
+                Optional.empty()));
+        server = BulwarkServer.builder(config).embeddedJobStore().build().start();
+        env = Map.of("BULWARK_URL", server.uri().toString());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        upstream.close();
+    }
+
+    private CliRun ok(String... args) {
+        CliRun r = CliRun.run(env, args);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r;
+    }
+
+    @Test
+    void listShowAndStatsOfProviders() {
+        assertThat(ok("providers", "list").out()).contains("llm").contains("up").contains("CLOSED");
+        assertThat(ok("providers", "show", "llm").out()).contains("strategy: round-robin");
+        assertThat(ok("providers", "stats", "llm", "up").out()).contains("baseline: none");
+        assertThat(ok("providers", "retries").out()).contains("\"default\"");
+    }
+
+    @Test
+    void aBaselineNeedsEnoughCallsAndSaysHowMany() {
+        CliRun r = CliRun.run(env, "providers", "baseline", "llm", "up");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("had 0 calls").contains("resilience.drift.minimumCalls");
+    }
+
+    @Test
+    void breakersAreForcedOpenAndReset() {
+        assertThat(ok("breakers", "open", "up").out()).contains("FORCED_OPEN");
+        assertThat(ok("breakers", "show", "up").out()).contains("FORCED_OPEN").contains("forced open by an operator");
+        assertThat(ok("breakers", "reset", "up").out()).contains("CLOSED");
+        assertThat(ok("breakers", "list").out()).contains("up").contains("llm");
+    }
+
+    @Test
+    void degradationIsSwitchedOnAndOffByHand() {
+        assertThat(ok("degradation", "enter", "llm", "--reason", "maintenance").out()).contains("maintenance").contains("true");
+        assertThat(ok("degradation", "status").out()).contains("llm").contains("true");
+        assertThat(ok("degradation", "exit", "llm").out()).contains("false");
+    }
+
+    @Test
+    void aGroupIsSetFromAFileAndBadSettingsExitTwoNamingTheField() throws Exception {
+        Path good = dir.resolve("group.json");
+        Files.writeString(good, "{\"providers\":[{\"name\":\"other\",\"baseUrl\":\"" + upstream.uri() + "\"}]}");
+        assertThat(ok("providers", "set", "chat", "--file", good.toString()).out()).contains("\"chat\"");
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"providers\":[{\"name\":\"x\",\"baseUrl\":\"nope\"}]}");
+        CliRun r = CliRun.run(env, "providers", "set", "chat2", "--file", bad.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("groups.chat2.providers[0].baseUrl");
+    }
+}
