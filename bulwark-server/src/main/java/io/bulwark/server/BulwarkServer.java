@@ -239,10 +239,11 @@ public final class BulwarkServer implements AutoCloseable {
         configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
-        this.jobs = b.jobStore == null ? null
-                : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName());
+
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
         this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
+        this.jobs = b.jobStore == null ? null
+                : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
         health.register(resilience.healthCheck());
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),

@@ -169,4 +169,21 @@ class ProviderEndpointsTest {
         assertThat(orphan.status()).isEqualTo(400);
         assertThat(orphan.body()).contains("no retry config is named 'once'");
     }
+
+    @Test
+    void anHttpJobCanTargetAProviderGroup() {
+        openai.fail(503);
+        anthropic.succeed("answer");
+        Http.Response created = http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"http\",\"payload\":{\"url\":\"group:llm/v1/chat\",\"body\":\"{}\"}}", Map.of());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+
+        JsonNode done = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> http.get("/api/v1/jobs/" + id).json(), j -> j.get("state").asText().equals("completed"));
+
+        assertThat(done.get("result").get("provider").asText()).isEqualTo("anthropic");
+        assertThat(done.get("result").get("degraded").asBoolean()).isTrue();
+        assertThat(anthropic.lastRequest().orElseThrow().path()).isEqualTo("/v1/chat");
+    }
 }

@@ -43,6 +43,14 @@ public final class BuiltinHandlers {
      * @param maxRetryAfter the longest {@code Retry-After} the {@code http} handler honours
      */
     public static Handlers registerAll(Handlers handlers, HttpClient http, Duration maxRetryAfter) {
+        return registerAll(handlers, http, maxRetryAfter, GroupCalls.none());
+    }
+
+    /**
+     * Registers every built-in handler, with the {@code http} handler able to call provider
+     * groups ({@code url: group:NAME}) through {@code groups}.
+     */
+    public static Handlers registerAll(Handlers handlers, HttpClient http, Duration maxRetryAfter, GroupCalls groups) {
         handlers.register("builtin.noop", JsonNode.class, ctx -> null);
         handlers.register("builtin.echo", JsonNode.class, ctx -> ctx.payload());
         handlers.register("builtin.sleep", Sleep.class, ctx -> {
@@ -56,7 +64,7 @@ public final class BuiltinHandlers {
             }
             return java.util.Map.of("attempts", ctx.attempt());
         });
-        HttpJobHandler httpHandler = new HttpJobHandler(http, maxRetryAfter);
+        HttpJobHandler httpHandler = new HttpJobHandler(http, maxRetryAfter, groups);
         handlers.register(HttpJobHandler.TYPE, HttpJobHandler.Request.class, httpHandler);
         return handlers;
     }

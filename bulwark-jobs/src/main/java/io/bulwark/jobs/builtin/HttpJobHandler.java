@@ -49,15 +49,25 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
 
     private final HttpClient client;
     private final Duration maxRetryAfter;
+    private final GroupCalls groups;
 
     public HttpJobHandler(HttpClient client, Duration maxRetryAfter) {
+        this(client, maxRetryAfter, GroupCalls.none());
+    }
+
+    /** A handler that also calls provider groups for urls {@code group:NAME[/path]}. */
+    public HttpJobHandler(HttpClient client, Duration maxRetryAfter, GroupCalls groups) {
         this.client = client;
         this.maxRetryAfter = maxRetryAfter;
+        this.groups = groups;
     }
 
     @Override
     public Map<String, Object> handle(JobContext<Request> ctx) throws Exception {
         Request r = ctx.payload();
+        if (r.url() != null && r.url().startsWith(GROUP_PREFIX)) {
+            return callGroup(r);
+        }
         HttpRequest request = build(r, ctx.job().timeout());
         HttpResponse<String> response;
         try {
@@ -117,6 +127,44 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
             }
         }
         return b.build();
+    }
+
+    /** The url prefix that targets a provider group instead of a URL. */
+    public static final String GROUP_PREFIX = "group:";
+
+    /**
+     * {@code group:NAME[/path]}: the group answers through its policies and degradation, so
+     * retries within the call are the group's; a failed call (no provider could answer) is
+     * retried with the job's backoff, a client error fails for good.
+     */
+    private Map<String, Object> callGroup(Request r) throws Exception {
+        String target = r.url().substring(GROUP_PREFIX.length());
+        int slash = target.indexOf('/');
+        String group = slash < 0 ? target : target.substring(0, slash);
+        String path = slash < 0 ? "" : target.substring(slash);
+        String method = r.method() == null ? "POST" : r.method().toUpperCase(Locale.ROOT);
+        GroupCalls.Answer answer;
+        try {
+            answer = groups.call(group, method, path, r.headers() == null ? Map.of() : r.headers(),
+                    r.body() == null ? "" : r.body());
+        } catch (IllegalArgumentException e) {
+            throw JobFailure.permanent("http job: " + e.getMessage());
+        }
+        boolean expected = r.expectedStatuses() != null && r.expectedStatuses().contains(answer.status());
+        String what = "provider group " + group + " answered " + answer.status() + " (provider " + answer.provider() + ")";
+        if ((answer.status() >= 200 && answer.status() < 300) || expected) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", answer.status());
+            String body = answer.body();
+            result.put("body", body != null && body.length() > MAX_BODY_KEPT ? body.substring(0, MAX_BODY_KEPT) : body);
+            result.put("provider", answer.provider());
+            result.put("degraded", answer.degraded());
+            return result;
+        }
+        if (answer.status() >= 500 || answer.status() == 408 || answer.status() == 429) {
+            throw new IOException(what);
+        }
+        throw JobFailure.permanent(what + "; a client error is not retried");
     }
 
     /** Retry-After as seconds or an HTTP date; empty when absent or unreadable. */

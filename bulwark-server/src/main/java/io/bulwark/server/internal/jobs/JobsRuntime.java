@@ -66,7 +66,7 @@ public final class JobsRuntime {
     private WorkerLoop loop;
 
     public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
-                       InstantSource clock, String node) {
+                       InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups) {
         this.store = store;
         this.persistence = persistence;
         this.meters = meters;
@@ -75,7 +75,7 @@ public final class JobsRuntime {
         this.pollInterval = config.get(JobKeys.POLL_INTERVAL);
         this.retention = config.get(JobKeys.RETENTION);
         BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-                config.get(JobKeys.MAX_RETRY_AFTER));
+                config.get(JobKeys.MAX_RETRY_AFTER), groups);
         try {
             HandlerPlugins.load(java.nio.file.Path.of(config.get(JobKeys.PLUGINS_DIR)), handlers, getClass().getClassLoader());
         } catch (RuntimeException e) {

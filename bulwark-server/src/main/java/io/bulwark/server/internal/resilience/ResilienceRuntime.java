@@ -233,6 +233,25 @@ public final class ResilienceRuntime implements AutoCloseable {
         }
     }
 
+    /** How {@code http} jobs with {@code url: group:NAME[/path]} call a provider group. */
+    public io.bulwark.jobs.builtin.GroupCalls groupCalls() {
+        return (group, method, path, headers, body) -> {
+            var g = providers.group(group).orElseThrow(() -> new IllegalArgumentException(
+                    "no provider group is named '" + group + "'; there are " + providers.groups().keySet()));
+            Map<String, List<String>> h = new LinkedHashMap<>();
+            headers.forEach((k, v) -> h.put(k, List.of(v)));
+            var request = new io.bulwark.resilience.provider.ProviderRequest(method, path, h,
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Optional.empty());
+            try {
+                var answer = g.call(request);
+                return new io.bulwark.jobs.builtin.GroupCalls.Answer(answer.status(), answer.bodyText(),
+                        answer.provider(), answer.degraded());
+            } catch (io.bulwark.resilience.provider.ProviderGroupException e) {
+                throw new java.io.IOException(e.getMessage(), e);
+            }
+        };
+    }
+
     /** {@code /health}'s "providers" check: degraded while a group is degraded or a provider drifts. */
     public HealthCheck healthCheck() {
         return HealthCheck.of("providers", () -> {
