@@ -18,6 +18,8 @@ import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.balancer.BalancerRoutes;
+import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
@@ -106,6 +108,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
     private final JobsRuntime jobs;
+    private final BalancerRuntime balancers;
     private Javalin app;
     private Instant startedAt;
 
@@ -228,6 +231,8 @@ public final class BulwarkServer implements AutoCloseable {
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
         health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
         b.checks.forEach(health::register);
+        this.balancers = BalancerRuntime.fromConfig(config, meters);
+        closeables.add(balancers);
     }
 
     /**
@@ -287,6 +292,7 @@ public final class BulwarkServer implements AutoCloseable {
                 new JobRoutes(jobs, bodyLimit).register(c.routes);
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);
             }
+            new BalancerRoutes(balancers).register(c.routes);
         });
         try {
             app.start();
@@ -298,6 +304,7 @@ public final class BulwarkServer implements AutoCloseable {
         if (jobs != null) {
             jobs.start();
         }
+        balancers.start();
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
                             r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()
