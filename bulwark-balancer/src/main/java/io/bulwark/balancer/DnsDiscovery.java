@@ -98,10 +98,7 @@ public final class DnsDiscovery extends AbstractDiscovery {
 
         /** {@code http} (default) or {@code https}. */
         public Builder scheme(String value) {
-            if (!"http".equals(value) && !"https".equals(value)) {
-                throw new IllegalArgumentException("scheme must be http or https but was '" + value + "'");
-            }
-            this.scheme = value;
+            this.scheme = Endpoint.requireScheme(value);
             return this;
         }
 

@@ -62,6 +62,27 @@ public record Endpoint(String id, URI uri, int weight, String zone, Map<String, 
         return new Builder(parseUri(uri));
     }
 
+    /**
+     * A builder for {@code scheme://address:port}, where {@code address} is a host name or an IP
+     * literal (IPv6 literals are bracketed here); what discovery sources use.
+     */
+    public static Builder builder(String scheme, String address, int port) {
+        requireScheme(scheme);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535 but was " + port);
+        }
+        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+        return builder(scheme + "://" + host + ":" + port);
+    }
+
+    /** Returns {@code scheme} when it is {@code http} or {@code https}; otherwise throws naming it. */
+    public static String requireScheme(String scheme) {
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("scheme must be http or https but was '" + scheme + "'");
+        }
+        return scheme;
+    }
+
     /** A builder for an endpoint at {@code uri}. */
     public static Builder builder(URI uri) {
         return new Builder(requireHttpUri(uri));

@@ -61,4 +61,19 @@ class CapacityTest {
 
         assertThat(lb.states()).extracting(EndpointState::inFlight).containsExactly(3, 3);
     }
+
+    @Test
+    void endpointsKeepTheirStateAcrossUpdatesAndARemovedOneCanStillComplete() {
+        LoadBalancer lb = LoadBalancer.of("users", Fixtures.endpoints(2), BalancerConfig.defaults());
+        Selection onE0 = lb.pick();
+        Selection onE1 = lb.pick();
+
+        lb.update(List.of(Fixtures.endpoints(2).get(1), Endpoint.builder("http://10.0.0.7:80").id("e7").build()));
+        onE0.complete(200, 1);
+
+        assertThat(lb.states()).extracting(e -> e.endpoint().id() + ":" + e.inFlight()).containsExactly("e1:1", "e7:0");
+        onE1.complete(200, 1);
+        assertThat(lb.states()).allMatch(e -> e.inFlight() == 0);
+        assertThat(lb.states().getFirst().requests()).isEqualTo(1);
+    }
 }

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -139,7 +138,7 @@ public final class KubernetesDiscovery extends AbstractDiscovery {
                     continue;
                 }
                 for (String ip : e.getAddresses()) {
-                    Endpoint.Builder b = Endpoint.builder(uri(ip, port)).zone(e.getZone() == null ? "" : e.getZone());
+                    Endpoint.Builder b = Endpoint.builder(scheme, ip, port).zone(e.getZone() == null ? "" : e.getZone());
                     if (e.getTargetRef() != null && e.getTargetRef().getName() != null) {
                         b.metadata("pod", e.getTargetRef().getName());
                     }
@@ -163,7 +162,7 @@ public final class KubernetesDiscovery extends AbstractDiscovery {
                 continue;
             }
             for (EndpointAddress address : subset.getAddresses()) {
-                Endpoint.Builder b = Endpoint.builder(uri(address.getIp(), port));
+                Endpoint.Builder b = Endpoint.builder(scheme, address.getIp(), port);
                 if (address.getTargetRef() != null && address.getTargetRef().getName() != null) {
                     b.metadata("pod", address.getTargetRef().getName());
                 }
@@ -185,11 +184,6 @@ public final class KubernetesDiscovery extends AbstractDiscovery {
             }
         }
         return null;
-    }
-
-    private URI uri(String ip, int port) {
-        String host = ip.contains(":") ? "[" + ip + "]" : ip;
-        return URI.create(scheme + "://" + host + ":" + port);
     }
 
     /** Builds a {@link KubernetesDiscovery}; each setter checks its value at once. */
@@ -223,10 +217,7 @@ public final class KubernetesDiscovery extends AbstractDiscovery {
 
         /** {@code http} (default) or {@code https}. */
         public Builder scheme(String value) {
-            if (!"http".equals(value) && !"https".equals(value)) {
-                throw new IllegalArgumentException("scheme must be http or https but was '" + value + "'");
-            }
-            this.scheme = value;
+            this.scheme = Endpoint.requireScheme(value);
             return this;
         }
 

@@ -5,7 +5,6 @@ import io.bulwark.balancer.Endpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,10 +106,7 @@ public final class DnsLookup {
     }
 
     private Endpoint endpoint(InetAddress address, int targetPort, int weight, String host) {
-        String literal = address.getHostAddress();
-        String authority = literal.contains(":") ? "[" + literal + "]" : literal;
-        URI uri = URI.create(scheme + "://" + authority + ":" + targetPort);
-        return Endpoint.builder(uri).weight(weight).maxConcurrent(maxConcurrent)
+        return Endpoint.builder(scheme, address.getHostAddress(), targetPort).weight(weight).maxConcurrent(maxConcurrent)
                 .metadata("dnsName", host.endsWith(".") ? host.substring(0, host.length() - 1) : host).build();
     }
 }
