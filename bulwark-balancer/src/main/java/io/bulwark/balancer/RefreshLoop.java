@@ -45,8 +45,12 @@ final class RefreshLoop implements AutoCloseable {
     }
 
     private void schedule(Duration delay) {
-        if (!closed) {
-            next.set(scheduler.schedule(this::run, delay.toNanos(), TimeUnit.NANOSECONDS));
+        if (closed) {
+            return;
+        }
+        next.set(scheduler.schedule(this::run, delay.toNanos(), TimeUnit.NANOSECONDS));
+        if (closed) {
+            next.get().cancel(false); // close() ran while this was being scheduled
         }
     }
 

@@ -49,6 +49,8 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final AtomicInteger totalInFlight = new AtomicInteger();
     private final long slowStartNanos;
+    /** Only consistent hash reads the group total (for its load bound); others skip the two atomics. */
+    private final boolean trackTotal;
 
     /** Use {@link LoadBalancer#builder(String)}. */
     public DefaultLoadBalancer(String name, List<Endpoint> endpoints, BalancerConfig config, LongSupplier ticker,
@@ -59,6 +61,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         this.picker = Pickers.forConfig(config, random, totalInFlight::get);
         this.metrics = new BalancerMetrics(registry, name, ticker);
         this.slowStartNanos = config.slowStart().toNanos();
+        this.trackTotal = config.strategy() == io.bulwark.balancer.Strategy.CONSISTENT_HASH;
         this.outliers = new Outliers(this, config);
         requireUniqueIds(endpoints);
         long warm = ticker.getAsLong() - slowStartNanos;
@@ -93,7 +96,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         if (slot == null) {
             throw new NoEndpointAvailableException(name, s.all().length, Describe.noEndpoint(this, s, now));
         }
-        totalInFlight.incrementAndGet();
+        if (trackTotal) {
+            totalInFlight.incrementAndGet();
+        }
         slot.requests.increment();
         slot.meters.countRequest();
         return new DefaultSelection(this, slot, now);
@@ -204,7 +209,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
 
     private void release(EndpointSlot slot) {
         slot.release();
-        totalInFlight.decrementAndGet();
+        if (trackTotal) {
+            totalInFlight.decrementAndGet();
+        }
     }
 
     private Snapshot current(long now) {

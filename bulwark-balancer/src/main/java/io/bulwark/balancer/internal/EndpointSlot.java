@@ -2,7 +2,7 @@ package io.bulwark.balancer.internal;
 
 import io.bulwark.balancer.Endpoint;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,10 +14,15 @@ public final class EndpointSlot {
 
     /** No ejection: {@link #ejectedUntil} holds this when the endpoint is not ejected. */
     static final long NOT_EJECTED = Long.MIN_VALUE;
+    /** A NaN payload no arithmetic produces: "no sample yet". */
+    private static final long EWMA_EMPTY = 0x7ff8_dead_beef_0001L;
 
     private volatile Endpoint endpoint;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicReference<Ewma> latency = new AtomicReference<>(Ewma.EMPTY);
+    /** The latency EWMA as double bits; {@link #EWMA_EMPTY} before the first sample. */
+    private final AtomicLong latencyBits = new AtomicLong(EWMA_EMPTY);
+    /** Ticker time of the last sample; written after the value, so a racing reader may see a slightly old stamp. */
+    private volatile long latencyStamp;
     final AtomicInteger consecutive5xx = new AtomicInteger();
     final AtomicInteger consecutiveGateway = new AtomicInteger();
     final LongAdder requests = new LongAdder();
@@ -52,7 +57,8 @@ public final class EndpointSlot {
 
     /** The latency EWMA in nanoseconds (0 before the first sample). */
     public double latencyNanos() {
-        return latency.get().value();
+        long bits = latencyBits.get();
+        return bits == EWMA_EMPTY ? 0 : Double.longBitsToDouble(bits);
     }
 
     /** Whether it is ejected at ticker time {@code now}. */
@@ -93,24 +99,20 @@ public final class EndpointSlot {
         inFlight.decrementAndGet();
     }
 
-    void recordLatency(long nanos, long now, double decayNanos) {
-        latency.updateAndGet(e -> e.next(nanos, now, decayNanos));
-    }
-
     /**
-     * An exponentially weighted moving average whose old value fades with the time since the last
-     * sample; each new sample weighs at least 10%, so samples taken at the same instant still count.
+     * Folds {@code nanos} into the EWMA: the old value fades with the time since the last sample
+     * ({@code exp(-elapsed / decay)}), and each new sample weighs at least 10%, so samples taken
+     * at the same instant still count. One CAS on the value bits, no allocation.
      */
-    record Ewma(double value, long stamp, boolean empty) {
-        static final Ewma EMPTY = new Ewma(0, 0, true);
-
-        Ewma next(long sample, long now, double decayNanos) {
-            if (empty) {
-                return new Ewma(sample, now, false);
+    void recordLatency(long nanos, long now, double decayNanos) {
+        double w = Math.min(0.9, Math.exp(-Math.max(0, now - latencyStamp) / decayNanos));
+        while (true) {
+            long bits = latencyBits.get();
+            double next = bits == EWMA_EMPTY ? nanos : Double.longBitsToDouble(bits) * w + nanos * (1 - w);
+            if (latencyBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+                latencyStamp = now;
+                return;
             }
-            double elapsed = Math.max(0, now - stamp);
-            double w = Math.min(0.9, Math.exp(-elapsed / decayNanos));
-            return new Ewma(value * w + sample * (1 - w), now, false);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.bulwark.balancer.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -64,11 +63,14 @@ public final class HashRing {
         return owners[Math.floorMod(position, owners.length)];
     }
 
-    /** A well-mixed 64-bit hash of {@code key} (FNV-1a over UTF-8, then the murmur3 finaliser). */
+    /**
+     * A well-mixed 64-bit hash of {@code key}: FNV-1a over its UTF-16 code units (no byte array
+     * per call), then the murmur3 finaliser.
+     */
     public static long hash(String key) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
+        for (int i = 0, n = key.length(); i < n; i++) {
+            h ^= key.charAt(i);
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;
