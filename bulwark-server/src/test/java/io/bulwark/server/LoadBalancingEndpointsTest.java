@@ -22,7 +22,7 @@ class LoadBalancingEndpointsTest {
              BulwarkServer server = TestServers.start(dir, Map.of(
                      "lb.groups.users.endpoints", a.uri() + ";weight=3;id=a, " + b.uri() + ";id=b",
                      "lb.groups.users.strategy", "weighted-round-robin",
-                     "lb.groups.orders.endpoints", a.uri().toString()))) {
+                     "lb.groups.orders.endpoints", a.uri() + ";id=a"))) {
             Http http = new Http(server.uri());
 
             Http.Response list = http.get("/api/v1/load-balancing");
@@ -41,6 +41,12 @@ class LoadBalancingEndpointsTest {
             assertThat(first.get("healthy").asBoolean()).isTrue();
             assertThat(first.get("ejected").asBoolean()).isFalse();
             assertThat(first.get("inFlight").asInt()).isZero();
+
+            String metrics = http.get("/metrics").body();
+            assertThat(metrics).contains("bulwark_lb_requests_total{endpoint=\"a\",group=\"users\"}")
+                    .contains("bulwark_lb_in_flight{endpoint=\"b\",group=\"users\"}")
+                    .contains("bulwark_lb_ejections_total{endpoint=\"a\",group=\"orders\"}")
+                    .contains("bulwark_lb_endpoint_healthy{endpoint=\"a\",group=\"users\"} 1.0");
         }
     }
 

@@ -10,6 +10,7 @@ import io.bulwark.balancer.internal.strategy.Picker;
 import io.bulwark.balancer.internal.strategy.Pickers;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -236,8 +237,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
                 validUntil = s.ejectedUntil;
             }
             if (slowStartNanos > 0 && now - s.warmingSince < slowStartNanos) {
-                long step = Math.max(1_000_000L, slowStartNanos / 20);
-                validUntil = Math.min(validUntil, now + step);
+                long nextStep = now + Math.max(1_000_000L, slowStartNanos / 20);
+                if (nextStep - validUntil < 0) { // differences, not Math.min: ticker values may wrap
+                    validUntil = nextStep;
+                }
             }
             availableByIndex[i] = s.healthy() && !ejected;
             available += availableByIndex[i] ? 1 : 0;
@@ -275,13 +278,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return new Membership(slots, picker.needsRing() ? new HashRing(slots, config.virtualNodes()) : null);
     }
 
-    BalancerMetrics metrics() {
-        return metrics;
-    }
-
     private static boolean[] filled(int n) {
         boolean[] b = new boolean[n];
-        java.util.Arrays.fill(b, true);
+        Arrays.fill(b, true);
         return b;
     }
 

@@ -20,10 +20,12 @@ public final class BalancerRoutes {
 
     private final BalancerRuntime balancers;
 
+    /** Routes over the groups of {@code balancers}. */
     public BalancerRoutes(BalancerRuntime balancers) {
         this.balancers = balancers;
     }
 
+    /** Adds the routes (viewer role). */
     public void register(RoutesConfig routes) {
         routes.get("/api/v1/load-balancing", this::list, Role.VIEWER);
         routes.get("/api/v1/load-balancing/{group}", this::get, Role.VIEWER);
