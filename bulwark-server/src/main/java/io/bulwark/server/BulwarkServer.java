@@ -18,6 +18,8 @@ import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.balancer.BalancerRoutes;
+import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
@@ -113,6 +115,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final JobsRuntime jobs;
     private final StateStore state;
     private final ResilienceRuntime resilience;
+    private final BalancerRuntime balancers;
     private Javalin app;
     private Instant startedAt;
 
@@ -250,6 +253,8 @@ public final class BulwarkServer implements AutoCloseable {
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
         health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
         b.checks.forEach(health::register);
+        this.balancers = BalancerRuntime.fromConfig(config, meters);
+        closeables.add(balancers);
     }
 
     /**
@@ -312,6 +317,7 @@ public final class BulwarkServer implements AutoCloseable {
             new ProviderRoutes(resilience, bodyLimit).register(c.routes);
             new GatewayRoute(resilience).register(c.routes);
             new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
+            new BalancerRoutes(balancers).register(c.routes);
         });
         try {
             app.start();
@@ -324,6 +330,7 @@ public final class BulwarkServer implements AutoCloseable {
             jobs.start();
         }
         resilience.start();
+        balancers.start();
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
                             r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()

@@ -101,6 +101,6 @@ public final class ServerKeys {
 
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
-        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL);
+        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL).with(BalancerKeys.ALL);
     }
 }

@@ -1,0 +1,83 @@
+package io.bulwark.balancer.internal;
+
+import java.util.Arrays;
+
+/**
+ * A consistent-hash ring: {@code virtualNodes x weight} points per endpoint, placed by a 64-bit hash
+ * of {@code id#n}, sorted. A key goes to the first point at or after its hash, wrapping around.
+ * Because points depend only on an endpoint's id, adding one endpoint moves only the keys that now
+ * land on its points: about {@code 1/N} of them.
+ */
+public final class HashRing {
+
+    private final long[] hashes;
+    private final int[] owners;
+
+    HashRing(EndpointSlot[] slots, int virtualNodes) {
+        int total = 0;
+        for (EndpointSlot s : slots) {
+            total += virtualNodes * s.endpoint().weight();
+        }
+        long[] packedHashes = new long[total];
+        int[] packedOwners = new int[total];
+        Integer[] order = new Integer[total];
+        int p = 0;
+        for (int i = 0; i < slots.length; i++) {
+            String id = slots[i].endpoint().id();
+            int points = virtualNodes * slots[i].endpoint().weight();
+            for (int v = 0; v < points; v++) {
+                packedHashes[p] = hash(id + "#" + v);
+                packedOwners[p] = i;
+                order[p] = p;
+                p++;
+            }
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Long.compare(packedHashes[a], packedHashes[b]);
+            return c != 0 ? c : Integer.compare(packedOwners[a], packedOwners[b]);
+        });
+        this.hashes = new long[total];
+        this.owners = new int[total];
+        for (int k = 0; k < total; k++) {
+            hashes[k] = packedHashes[order[k]];
+            owners[k] = packedOwners[order[k]];
+        }
+    }
+
+    /** How many points the ring has. */
+    public int size() {
+        return hashes.length;
+    }
+
+    /** The position of the first point at or after {@code keyHash}. */
+    public int positionOf(long keyHash) {
+        int i = Arrays.binarySearch(hashes, keyHash);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        return i == hashes.length ? 0 : i;
+    }
+
+    /** The membership index owning the point at {@code position} (taken modulo the size). */
+    public int ownerAt(int position) {
+        return owners[Math.floorMod(position, owners.length)];
+    }
+
+    /**
+     * A well-mixed 64-bit hash of {@code key}: FNV-1a over its UTF-16 code units (no byte array
+     * per call), then the murmur3 finaliser.
+     */
+    public static long hash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0, n = key.length(); i < n; i++) {
+            h ^= key.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

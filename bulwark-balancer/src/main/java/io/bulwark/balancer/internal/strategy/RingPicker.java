@@ -1,0 +1,54 @@
+package io.bulwark.balancer.internal.strategy;
+
+import io.bulwark.balancer.internal.EndpointSlot;
+import io.bulwark.balancer.internal.HashRing;
+import io.bulwark.balancer.internal.Snapshot;
+import java.util.function.IntSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Consistent hashing over a ring of virtual nodes, optionally with bounded load (Mirrokni et al.):
+ * walking clockwise from the key's point, skip endpoints that are not usable, and, when bounded,
+ * those already at {@code ceil(factor x (total in flight + 1) / usable)}. The acquire itself checks
+ * the bound, so concurrent picks cannot push one endpoint past it. A missing key hashes a random
+ * number.
+ */
+final class RingPicker implements Picker {
+    private final RandomGenerator random;
+    private final boolean capacityAware;
+    private final double boundFactor;
+    private final IntSupplier totalInFlight;
+
+    /** {@code boundFactor <= 0} means no load bound (IP hash). */
+    RingPicker(RandomGenerator random, boolean capacityAware, double boundFactor, IntSupplier totalInFlight) {
+        this.random = random;
+        this.capacityAware = capacityAware;
+        this.boundFactor = boundFactor;
+        this.totalInFlight = totalInFlight;
+    }
+
+    @Override
+    public boolean needsRing() {
+        return true;
+    }
+
+    @Override
+    public EndpointSlot pick(Snapshot snapshot, String key) {
+        HashRing ring = snapshot.ring();
+        long h = key == null ? random.nextLong() : HashRing.hash(key);
+        int limit = Integer.MAX_VALUE;
+        if (boundFactor > 0) {
+            limit = (int) Math.ceil(boundFactor * (totalInFlight.getAsInt() + 1) / snapshot.usable.length);
+        }
+        int start = ring.positionOf(h);
+        EndpointSlot[] all = snapshot.all();
+        boolean[] usable = snapshot.usableByIndex;
+        for (int k = 0, size = ring.size(); k < size; k++) {
+            int owner = ring.ownerAt(start + k);
+            if (usable[owner] && all[owner].tryAcquire(capacityAware, limit)) {
+                return all[owner];
+            }
+        }
+        return Picker.scan(snapshot.usable, 0, capacityAware);
+    }
+}
