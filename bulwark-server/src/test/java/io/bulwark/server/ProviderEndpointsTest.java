@@ -186,4 +186,27 @@ class ProviderEndpointsTest {
         assertThat(done.get("result").get("degraded").asBoolean()).isTrue();
         assertThat(anthropic.lastRequest().orElseThrow().path()).isEqualTo("/v1/chat");
     }
+
+    @Test
+    void aLoadBalancingStrategyChoosesProviders() {
+        openai.succeed("a");
+        anthropic.succeed("b");
+        String group = "{\"strategy\":\"least-requests\",\"providers\":[{\"name\":\"p1\",\"baseUrl\":\""
+                + openai.uri() + "\"},{\"name\":\"p2\",\"baseUrl\":\"" + anthropic.uri() + "\"}]}";
+        Http.Response put = http.send("PUT", "/api/v1/providers/lb", group, Map.of("Content-Type", "application/json"));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.send("POST", "/api/v1/providers/lb/call", "{}", Map.of()).status()).isEqualTo(200);
+        }
+
+        // One call at a time: least-requests sees both idle, so both get calls.
+        assertThat(openai.requests()).isPositive();
+        assertThat(anthropic.requests()).isPositive();
+        assertThat(openai.requests() + anthropic.requests()).isEqualTo(20);
+        Http.Response unknown = http.send("PUT", "/api/v1/providers/lb", group.replace("least-requests", "ip-hash"),
+                Map.of("Content-Type", "application/json"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("least-requests").contains("latency-aware").contains("consistent-hash");
+    }
 }

@@ -63,12 +63,15 @@ public final class ProviderGroup {
     private final GroupDegradation degradation;
     private final ResponseCache cache;
     private final InstantSource clock;
+    private final java.util.function.LongSupplier ticker;
     private final MeterRegistry registry;
     private final AtomicLong lastEvaluation = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<Instant> allFailedAt = new AtomicReference<>();
 
     ProviderGroup(GroupSettings settings, List<Provider> providers, ProviderSelector selector,
-                  GroupDegradation degradation, ResponseCache cache, InstantSource clock, MeterRegistry registry) {
+                  GroupDegradation degradation, ResponseCache cache, InstantSource clock,
+                  java.util.function.LongSupplier ticker, MeterRegistry registry) {
+        this.ticker = ticker;
         this.settings = settings;
         this.providers = List.copyOf(providers);
         Map<String, Provider> names = new java.util.LinkedHashMap<>();
@@ -200,15 +203,24 @@ public final class ProviderGroup {
         }
         List<ProviderSelector.Candidate> candidates = available.stream()
                 .map(p -> new ProviderSelector.Candidate(p.name(), p.settings().weight())).toList();
-        int first = selector.select(candidates);
+        ProviderSelector.Choice choice = selector.choose(candidates, request);
         LinkedHashSet<Provider> order = new LinkedHashSet<>();
-        order.add(available.get(first));
+        order.add(available.get(choice.index()));
         if (fallback) {
             order.addAll(available);
         }
         boolean primary = true;
         for (Provider p : order) {
+            long started = ticker.getAsLong();
             Provider.Result result = p.call(request);
+            if (primary) {
+                long took = ticker.getAsLong() - started;
+                if (result.response().isPresent()) {
+                    choice.done(result.response().get().status(), took);
+                } else {
+                    choice.failed(took);
+                }
+            }
             if (result.response().isPresent()) {
                 ProviderResponse r = result.response().get();
                 if (r.status() >= 200 && r.status() < 300 && settings.degradation().actions().contains(DegradationAction.CACHE)) {

@@ -13,9 +13,33 @@ public interface ProviderSelector {
 
     /**
      * Picks one of {@code candidates} (never empty; the providers able to take a call now, in
-     * chain order) and returns its index.
+     * chain order). Strategies that keep the same request on the same provider read
+     * {@code request.effectiveCacheKey()}.
      */
-    int select(List<Candidate> candidates);
+    Choice choose(List<Candidate> candidates, ProviderRequest request);
+
+    /**
+     * A pick, told how the chosen provider's call went, so that strategies which track load or
+     * latency stay right. Exactly one of {@link #done} or {@link #failed} is called.
+     */
+    interface Choice {
+
+        /** The index of the chosen candidate. */
+        int index();
+
+        /** The provider answered with {@code status} after {@code latencyNanos}. */
+        default void done(int status, long latencyNanos) {
+        }
+
+        /** The call failed without an answer (refused, timed out, connection failed). */
+        default void failed(long latencyNanos) {
+        }
+
+        /** A choice that needs no feedback. */
+        static Choice of(int index) {
+            return () -> index;
+        }
+    }
 
     /** A provider as a selector sees it. */
     record Candidate(String name, int weight) {

@@ -84,7 +84,7 @@ public final class Providers {
         this.historyStore = b.historyStore;
         this.sharedState = b.sharedState;
         Map<String, Function<String, ProviderSelector>> all = new LinkedHashMap<>();
-        ProviderSelector.BUILT_IN.forEach(n -> all.put(n, ProviderSelector::named));
+        ProviderSelector.BUILT_IN.forEach(n -> all.put(n, group -> ProviderSelector.named(n)));
         all.putAll(b.strategies);
         this.strategies = Map.copyOf(all);
         this.cache = new ResponseCache(b.clock.wall(), b.cacheEntries);
@@ -163,10 +163,10 @@ public final class Providers {
                 builtProviders.put(p.name(), provider);
             }
             ProviderSelector selector = selectors.compute(g.name() + "\u0000" + g.strategy(),
-                    (k, existing) -> existing != null ? existing : strategies.get(g.strategy()).apply(g.strategy()));
+                    (k, existing) -> existing != null ? existing : strategies.get(g.strategy()).apply(g.name()));
             GroupDegradation degradation = degradations.computeIfAbsent(g.name(),
                     n -> new GroupDegradation(n, state, registry));
-            builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), registry));
+            builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), clock::nanos, registry));
         }
         return new Snapshot(Map.copyOf(builtGroups), Map.copyOf(builtProviders), Map.copyOf(retrySettings));
     }
@@ -305,7 +305,10 @@ public final class Providers {
             return this;
         }
 
-        /** Adds a selection strategy by name, e.g. a load-balancing strategy. */
+        /**
+         * Adds a selection strategy by name, e.g. a load-balancing strategy; the factory gets the
+         * group's name and makes one selector per group.
+         */
         public Builder strategy(String name, Function<String, ProviderSelector> factory) {
             strategies.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(factory, "factory"));
             return this;

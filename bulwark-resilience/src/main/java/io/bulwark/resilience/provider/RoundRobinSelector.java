@@ -9,7 +9,7 @@ final class RoundRobinSelector implements ProviderSelector {
     private final AtomicLong next = new AtomicLong();
 
     @Override
-    public int select(List<Candidate> candidates) {
-        return (int) Math.floorMod(next.getAndIncrement(), (long) candidates.size());
+    public Choice choose(List<Candidate> candidates, ProviderRequest request) {
+        return Choice.of((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
     }
 }

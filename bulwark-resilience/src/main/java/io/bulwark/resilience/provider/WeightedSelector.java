@@ -17,7 +17,7 @@ final class WeightedSelector implements ProviderSelector {
     private final Map<String, Long> scores = new HashMap<>();
 
     @Override
-    public int select(List<Candidate> candidates) {
+    public Choice choose(List<Candidate> candidates, ProviderRequest request) {
         lock.lock();
         try {
             long total = 0;
@@ -34,7 +34,7 @@ final class WeightedSelector implements ProviderSelector {
                 }
             }
             scores.put(candidates.get(best).name(), bestScore - total);
-            return best;
+            return Choice.of(best);
         } finally {
             lock.unlock();
         }

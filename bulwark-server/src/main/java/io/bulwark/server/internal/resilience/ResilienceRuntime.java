@@ -71,9 +71,11 @@ public final class ResilienceRuntime implements AutoCloseable {
         this.shared = new StateStoreSharedBreakerState(state, node);
         this.sharedPoll = config.get(ResilienceKeys.SHARED_POLL);
         this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
-        this.providers = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
+        Providers.Builder builder = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
                 .breakerHistory(history).sharedBreakerState(shared)
-                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES)).build();
+                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES));
+        BalancedSelector.factories().forEach(e -> builder.strategy(e.getKey(), e.getValue()));
+        this.providers = builder.build();
         double factor;
         try {
             factor = Double.parseDouble(config.get(ResilienceKeys.DRIFT_FACTOR).trim());
