@@ -34,7 +34,7 @@ public final class RateLimitKeys {
     public static final ConfigKey<String> ENDPOINT_ALGORITHM = ConfigKey
             .builder("ratelimit.endpoints.*.algorithm", checked("one of " + Algorithm.allowed(),
                     text -> Algorithm.parse(text).id()))
-            .description("How the limits decide: " + Algorithm.allowed() + " (default token-bucket).").build();
+            .description("How the limits decide (default token-bucket).").build();
 
     public static final ConfigKey<String> ENDPOINT_KEY = ConfigKey
             .builder("ratelimit.endpoints.*.key", checked("apiKey, ip or header:<Name>", text -> KeySource.parse(text).spec()))
@@ -48,8 +48,9 @@ public final class RateLimitKeys {
     public static final ConfigKey<String> TRUSTED_PROXIES = ConfigKey
             .builder("ratelimit.trustedProxies", checked("comma-separated IP addresses or CIDR ranges",
                     text -> TrustedProxies.parse(text).toString()))
-            .description("Peers whose X-Forwarded-For is believed when keying by client IP (IPs or CIDRs); "
-                    + "from any other peer the header is ignored.").build();
+            .defaultValue("none")
+            .description("Peers whose X-Forwarded-For is believed when keying by client IP (IPs or CIDRs, "
+                    + "or none); from any other peer the header is ignored.").build();
 
     public static final ConfigKey<Boolean> IETF_HEADERS = ConfigKey.builder("ratelimit.ietfHeaders", ValueTypes.bool())
             .defaultValue(false)

@@ -53,13 +53,13 @@ public final class TrustedProxies {
     }
 
     /**
-     * Parses {@code "10.0.0.0/8, 127.0.0.1, ::1"}.
+     * Parses {@code "10.0.0.0/8, 127.0.0.1, ::1"}; {@code none} or blank for no trusted proxy.
      *
      * @throws IllegalArgumentException naming the bad entry
      */
     public static TrustedProxies parse(String text) {
         List<Range> out = new ArrayList<>();
-        if (text != null) {
+        if (text != null && !text.trim().equalsIgnoreCase("none")) {
             for (String raw : text.split(",")) {
                 String entry = raw.trim();
                 if (!entry.isEmpty()) {
@@ -148,6 +148,6 @@ public final class TrustedProxies {
 
     @Override
     public String toString() {
-        return String.join(",", ranges.stream().map(Range::text).toList());
+        return ranges.isEmpty() ? "none" : String.join(",", ranges.stream().map(Range::text).toList());
     }
 }
