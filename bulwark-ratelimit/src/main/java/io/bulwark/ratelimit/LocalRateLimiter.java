@@ -77,8 +77,7 @@ public final class LocalRateLimiter implements RateLimiter {
             long read = ticker.getAsLong();
             AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
-            if (state == KeyState.EVICTED) {
-                table.drop(key, cell);
+            if (evicted(key, cell, state)) {
                 continue;
             }
             long now = Math.max(read, state.touched());
@@ -92,6 +91,15 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
+    /** True when {@code state} is the eviction marker: the stale cell is dropped, and the caller looks again. */
+    private boolean evicted(String key, AtomicReference<KeyState> cell, KeyState state) {
+        if (state != KeyState.EVICTED) {
+            return false;
+        }
+        table.drop(key, cell);
+        return true;
+    }
+
     private Decision tryAcquireAll(String key, long cost) {
         int n = engines.length;
         Verdict[] verdicts = new Verdict[n];
@@ -102,8 +110,7 @@ public final class LocalRateLimiter implements RateLimiter {
             long read = ticker.getAsLong();
             AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
-            if (state == KeyState.EVICTED) {
-                table.drop(key, cell);
+            if (evicted(key, cell, state)) {
                 continue;
             }
             long now = Math.max(read, state.touched());

@@ -22,32 +22,24 @@ import java.time.Duration;
  * debt overflow the bucket by up to {@code maxDelay * P} units and hands the overflow back as
  * a delay: the request proceeds when that much has drained.
  */
-final class BucketEngine implements LimitEngine {
+final class BucketEngine extends EngineBase {
 
     /** The per-key state: the tick of the last admission and the debt at that tick. */
     record State(long last, long debt) {
     }
 
-    private final Limit limit;
-    private final long permits;
     private final long tick;
     private final long window;
     private final long capacity;
     private final long maxOverflow;
 
     BucketEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
+        super(limit);
         this.tick = Resolution.of(Math.max(limit.permits(), limit.burst()), limit.windowNanos());
         this.window = limit.windowNanos() / tick;
         this.capacity = limit.burst() * window;
         long delayTicks = limit.algorithm().paces() ? saturatedNanos(limit.maxDelay()) / tick : 0;
         this.maxOverflow = delayTicks > Resolution.MAX_PRODUCT / permits ? Resolution.MAX_PRODUCT : delayTicks * permits;
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
     }
 
     @Override

@@ -9,25 +9,15 @@ import java.time.Duration;
  * while the window's count plus the cost stays within the permits; a rejection waits for the
  * next window.
  */
-final class FixedWindowEngine implements LimitEngine {
+final class FixedWindowEngine extends EngineBase {
 
     /** The per-key state: the window's index and its count. */
     record State(long index, long count) {
     }
 
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
 
     FixedWindowEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
+        super(limit);
     }
 
     @Override

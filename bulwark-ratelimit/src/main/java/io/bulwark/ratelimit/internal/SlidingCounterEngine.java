@@ -16,29 +16,19 @@ import java.time.Duration;
  * hard promise; the estimate is the soft one (it assumes the previous window's requests were
  * spread evenly).
  */
-final class SlidingCounterEngine implements LimitEngine {
+final class SlidingCounterEngine extends EngineBase {
 
     /** The per-key state: the current window's index and the counts of it and the one before. */
     record State(long index, long previous, long current) {
     }
 
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
     private final long tick;
     private final long window;
 
     SlidingCounterEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
+        super(limit);
         this.tick = Resolution.of(permits, windowNanos);
         this.window = windowNanos / tick;
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * suits limits of up to a few thousand permits per key; larger limits want the sliding
  * counter.
  */
-final class SlidingLogEngine implements LimitEngine {
+final class SlidingLogEngine extends EngineBase {
 
     /** The per-key log, oldest first; the arrays are never written after construction. */
     record State(long[] times, long[] costs, long total) {
@@ -24,19 +24,9 @@ final class SlidingLogEngine implements LimitEngine {
 
     private static final State EMPTY = new State(new long[0], new long[0], 0);
 
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
 
     SlidingLogEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
+        super(limit);
     }
 
     @Override
