@@ -85,7 +85,7 @@ public final class LocalRateLimiter implements RateLimiter {
             if (!v.allowed) {
                 return Decision.reject(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.retryNanos));
             }
-            if (cell.compareAndSet(state, KeyState.of(now, now + v.resetNanos, v.next))) {
+            if (cell.compareAndSet(state, (KeyState) v.next)) {
                 return Decision.allow(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.delayNanos));
             }
         }

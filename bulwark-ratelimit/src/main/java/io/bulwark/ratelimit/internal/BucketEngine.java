@@ -25,7 +25,15 @@ import java.time.Duration;
 final class BucketEngine extends EngineBase {
 
     /** The per-key state: the tick of the last admission and the debt at that tick. */
-    record State(long last, long debt) {
+    static final class State extends KeyState.Single {
+        final long last;
+        final long debt;
+
+        State(long now, long reset, long last, long debt) {
+            super(now, now + reset);
+            this.last = last;
+            this.debt = debt;
+        }
     }
 
     private final long tick;
@@ -48,9 +56,11 @@ final class BucketEngine extends EngineBase {
         long debt = drained((State) state, t);
         long need = debt + cost * window;
         if (need <= capacity) {
-            out.allow(new State(t, need), (capacity - need) / window, nanosUntil(t, need, now), 0);
+            long reset = nanosUntil(t, need, now);
+            out.allow(new State(now, reset, t, need), (capacity - need) / window, reset, 0);
         } else if (need - capacity <= maxOverflow) {
-            out.allow(new State(t, need), 0, nanosUntil(t, need, now), nanosUntil(t, need - capacity, now));
+            long reset = nanosUntil(t, need, now);
+            out.allow(new State(now, reset, t, need), 0, reset, nanosUntil(t, need - capacity, now));
         } else {
             long remaining = debt >= capacity ? 0 : (capacity - debt) / window;
             out.reject(remaining, nanosUntil(t, debt, now), nanosUntil(t, need - capacity - maxOverflow, now));

@@ -12,7 +12,15 @@ import java.time.Duration;
 final class FixedWindowEngine extends EngineBase {
 
     /** The per-key state: the window's index and its count. */
-    record State(long index, long count) {
+    static final class State extends KeyState.Single {
+        final long index;
+        final long count;
+
+        State(long now, long reset, long index, long count) {
+            super(now, now + reset);
+            this.index = index;
+            this.count = count;
+        }
     }
 
 
@@ -26,7 +34,7 @@ final class FixedWindowEngine extends EngineBase {
         long count = count((State) state, index);
         long reset = windowNanos - Math.floorMod(now, windowNanos);
         if (count + cost <= permits) {
-            out.allow(new State(index, count + cost), permits - count - cost, reset, 0);
+            out.allow(new State(now, reset, index, count + cost), permits - count - cost, reset, 0);
         } else {
             out.reject(permits - count, reset, reset);
         }

@@ -19,7 +19,17 @@ import java.time.Duration;
 final class SlidingCounterEngine extends EngineBase {
 
     /** The per-key state: the current window's index and the counts of it and the one before. */
-    record State(long index, long previous, long current) {
+    static final class State extends KeyState.Single {
+        final long index;
+        final long previous;
+        final long current;
+
+        State(long now, long reset, long index, long previous, long current) {
+            super(now, now + reset);
+            this.index = index;
+            this.previous = previous;
+            this.current = current;
+        }
     }
 
     private final long tick;
@@ -41,8 +51,8 @@ final class SlidingCounterEngine extends EngineBase {
         long need = used + cost * window;
         long windowStart = index * windowNanos;
         if (need <= budget) {
-            out.allow(new State(index, s.previous, s.current + cost), (budget - need) / window,
-                    reset(s.previous, s.current + cost, windowStart, now), 0);
+            long reset = reset(s.previous, s.current + cost, windowStart, now);
+            out.allow(new State(now, reset, index, s.previous, s.current + cost), (budget - need) / window, reset, 0);
             return;
         }
         long target;
@@ -80,10 +90,10 @@ final class SlidingCounterEngine extends EngineBase {
 
     private static State rolled(State s, long index) {
         if (s == null || s.index < index - 1) {
-            return new State(index, 0, 0);
+            return new State(0, 0, index, 0, 0);
         }
         if (s.index == index - 1) {
-            return new State(index, s.current, 0);
+            return new State(0, 0, index, s.current, 0);
         }
         return s;
     }
