@@ -224,14 +224,14 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
             return this;
         }
 
-        /** Bucket capacity, {@code >= 1}; defaults to permits. Buckets only. */
+        /** Bucket capacity, {@code >= 1}; defaults to permits. Buckets only: window algorithms ignore it. */
         public Builder burst(long value) {
             requirePositive("burst", value);
             this.burst = value;
             return this;
         }
 
-        /** Longest delay handed out by a pacing limit, {@code >= 0}; defaults to the window. */
+        /** Longest delay handed out by a pacing limit, {@code >= 0}; defaults to the window. Other algorithms ignore it. */
         public Builder maxDelay(Duration value) {
             Objects.requireNonNull(value, "maxDelay");
             if (value.isNegative()) {

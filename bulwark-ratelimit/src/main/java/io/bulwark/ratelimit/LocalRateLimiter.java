@@ -31,7 +31,10 @@ import java.util.function.LongSupplier;
  * the old state, the time and the cost), and, only if all allow, CASes the new state in; on a
  * lost race it starts over with the winner's state. A rejection writes nothing, which is the
  * all-or-nothing rule. Time is clamped to the key's last time, so a thread that read the
- * ticker before a faster one never sees time run backwards.
+ * ticker before a faster one never sees time run backwards. A retry after a lost race keeps
+ * its cell and its ticker reading (clamped to the winner's time): under contention the retry
+ * is arithmetic and one CAS, not another map look-up and clock read; a slightly old reading
+ * only ever refills less, never more.
  */
 public final class LocalRateLimiter implements RateLimiter {
 
@@ -73,11 +76,13 @@ public final class LocalRateLimiter implements RateLimiter {
     private Decision tryAcquireOne(String key, long cost) {
         LimitEngine engine = engines[0];
         Verdict v = new Verdict();
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
         while (true) {
-            long read = ticker.getAsLong();
-            AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
-            if (evicted(key, cell, state)) {
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                cell = table.cell(key, read);
                 continue;
             }
             long now = Math.max(read, state.touched());
@@ -88,16 +93,8 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(state, (KeyState) v.next)) {
                 return Decision.allow(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.delayNanos));
             }
+            Thread.onSpinWait();
         }
-    }
-
-    /** True when {@code state} is the eviction marker: the stale cell is dropped, and the caller looks again. */
-    private boolean evicted(String key, AtomicReference<KeyState> cell, KeyState state) {
-        if (state != KeyState.EVICTED) {
-            return false;
-        }
-        table.drop(key, cell);
-        return true;
     }
 
     private Decision tryAcquireAll(String key, long cost) {
@@ -106,11 +103,13 @@ public final class LocalRateLimiter implements RateLimiter {
         for (int i = 0; i < n; i++) {
             verdicts[i] = new Verdict();
         }
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
         while (true) {
-            long read = ticker.getAsLong();
-            AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
-            if (evicted(key, cell, state)) {
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                cell = table.cell(key, read);
                 continue;
             }
             long now = Math.max(read, state.touched());
@@ -131,6 +130,7 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
                 return decide(verdicts, true);
             }
+            Thread.onSpinWait();
         }
     }
 
