@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +79,7 @@ public final class LocalRateLimiter implements RateLimiter {
         Verdict v = new Verdict();
         long read = ticker.getAsLong();
         AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
         while (true) {
             KeyState state = cell.get();
             if (state == KeyState.EVICTED) {
@@ -93,7 +95,20 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(state, (KeyState) v.next)) {
                 return Decision.allow(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.delayNanos));
             }
+            backOff(++lost);
+        }
+    }
+
+    /**
+     * After the {@code lost}-th lost CAS: spin once, then yield the core for a moment, so that
+     * threads hammering one key take turns instead of invalidating each other's work (the
+     * same remedy as Resilience4j's {@code AtomicRateLimiter}).
+     */
+    private static void backOff(int lost) {
+        if (lost == 1) {
             Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(1);
         }
     }
 
@@ -105,6 +120,7 @@ public final class LocalRateLimiter implements RateLimiter {
         }
         long read = ticker.getAsLong();
         AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
         while (true) {
             KeyState state = cell.get();
             if (state == KeyState.EVICTED) {
@@ -130,7 +146,7 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
                 return decide(verdicts, true);
             }
-            Thread.onSpinWait();
+            backOff(++lost);
         }
     }
 
