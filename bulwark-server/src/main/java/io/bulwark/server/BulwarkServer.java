@@ -32,6 +32,10 @@ import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
+import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
+import io.bulwark.server.internal.ratelimit.RateLimitRoutes;
+import io.bulwark.server.internal.ratelimit.RateLimitRuntime;
+import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
@@ -116,6 +120,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final StateStore state;
     private final ResilienceRuntime resilience;
     private final BalancerRuntime balancers;
+    private final RateLimitRuntime rateLimits;
     private Javalin app;
     private Instant startedAt;
 
@@ -247,6 +252,7 @@ public final class BulwarkServer implements AutoCloseable {
         this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
+        this.rateLimits = new RateLimitRuntime(config, state, meters, System::nanoTime);
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
         health.register(resilience.healthCheck());
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
@@ -299,6 +305,9 @@ public final class BulwarkServer implements AutoCloseable {
                     authenticator.authorize(ctx, (Role) role);
                 }
             });
+            RateLimitMiddleware limits = new RateLimitMiddleware(rateLimits);
+            c.routes.beforeMatched(limits::limit);
+            c.routes.after(limits::fillIn);
             c.routes.exception(ApiException.class, ProblemRenderer::api);
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
             c.routes.exception(Exception.class, ProblemRenderer::unexpected);
@@ -310,6 +319,7 @@ public final class BulwarkServer implements AutoCloseable {
             healthRoutes.register(c.routes);
             new KeyRoutes(keys, bodyLimit).register(c.routes);
             new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
+            new RateLimitRoutes(rateLimits, bodyLimit).register(c.routes);
             if (jobs != null) {
                 new JobRoutes(jobs, bodyLimit).register(c.routes);
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);

@@ -101,6 +101,7 @@ public final class ServerKeys {
 
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
-        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL).with(BalancerKeys.ALL);
+        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL).with(BalancerKeys.ALL)
+                .with(RateLimitKeys.ALL);
     }
 }
