@@ -49,6 +49,10 @@ public final class ResilienceKeys {
             Duration.ofMinutes(10), "How long a call waits for capacity before it is refused (default 0s).");
     public static final ConfigKey<String> PROVIDER_RETRY = text("providers.*.retry",
             "The name of the retry config the provider uses (default 'default').");
+    public static final ConfigKey<String> PROVIDER_LIMITS = text("providers.*.limits",
+            "Request limits of the provider, e.g. 500/1m,10000/1d; a call over them goes to the next provider.");
+    public static final ConfigKey<String> PROVIDER_COST_LIMITS = text("providers.*.costLimits",
+            "Cost limits of the provider (cost from X-Bulwark-Cost, e.g. tokens), e.g. 90000/1m.");
     public static final ConfigKey<String> BREAKER_WINDOW_TYPE = ConfigKey
             .builder("providers.*.breaker.windowType", ValueTypes.oneOf("count", "time"))
             .description("count: the last N calls; time: the last N seconds (default count).").build();
@@ -141,7 +145,7 @@ public final class ResilienceKeys {
     /** Every key. */
     public static final List<ConfigKey<?>> ALL = List.of(PROVIDER_GROUP, PROVIDER_BASE_URL, PROVIDER_AUTH_HEADER,
             PROVIDER_AUTH_PREFIX, PROVIDER_AUTH_SECRET, PROVIDER_TIMEOUT, PROVIDER_WEIGHT, PROVIDER_CAPACITY,
-            PROVIDER_MAX_WAIT, PROVIDER_RETRY, BREAKER_WINDOW_TYPE, BREAKER_WINDOW_SIZE, BREAKER_MINIMUM_CALLS,
+            PROVIDER_MAX_WAIT, PROVIDER_RETRY, PROVIDER_LIMITS, PROVIDER_COST_LIMITS, BREAKER_WINDOW_TYPE, BREAKER_WINDOW_SIZE, BREAKER_MINIMUM_CALLS,
             BREAKER_FAILURE_RATE, BREAKER_SLOW_RATE, BREAKER_SLOW_CALL, BREAKER_CONSECUTIVE, BREAKER_WAIT,
             BREAKER_MAX_WAIT, BREAKER_PROBES, BREAKER_SUCCESSES, BREAKER_PROBE_TIMEOUT, BREAKER_SHARED,
             GROUP_STRATEGY, GROUP_FALLBACK_CHAIN, GROUP_TRIGGERS, GROUP_ACTIONS, GROUP_ERROR_RATE, GROUP_LATENCY,

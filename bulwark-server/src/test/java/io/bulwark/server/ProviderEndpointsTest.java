@@ -209,4 +209,28 @@ class ProviderEndpointsTest {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body()).contains("least-requests").contains("latency-aware").contains("consistent-hash");
     }
+
+    @Test
+    void aProviderOverItsLimitsIsSkippedAndWhenAllAreTheAnswerIs429() {
+        openai.succeed("a");
+        anthropic.succeed("b");
+        String group = "{\"providers\":[{\"name\":\"p1\",\"baseUrl\":\"" + openai.uri() + "\",\"limits\":\"2/1h\"},"
+                + "{\"name\":\"p2\",\"baseUrl\":\"" + anthropic.uri() + "\",\"costLimits\":\"100/1h\"}],"
+                + "\"fallbackChain\":[\"p1\",\"p2\"]}";
+        assertThat(http.send("PUT", "/api/v1/providers/limited", group, Map.of("Content-Type", "application/json"))
+                .status()).isEqualTo(200);
+        Map<String, String> cost60 = Map.of("X-Bulwark-Cost", "60");
+
+        // round robin starts at p1: p1, p2 (cost 60 of 100), p1 (its 2 requests used)...
+        assertThat(http.send("POST", "/api/v1/providers/limited/call", "{}", cost60).header("X-Bulwark-Provider")).isEqualTo("p1");
+        assertThat(http.send("POST", "/api/v1/providers/limited/call", "{}", cost60).header("X-Bulwark-Provider")).isEqualTo("p2");
+        assertThat(http.send("POST", "/api/v1/providers/limited/call", "{}", cost60).header("X-Bulwark-Provider")).isEqualTo("p1");
+        Http.Response limited = http.send("POST", "/api/v1/providers/limited/call", "{}", cost60);
+
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isNotNull();
+        assertThat(limited.json().get("detail").asText()).contains("p1: rate limited").contains("p2: rate limited");
+        assertThat(http.send("POST", "/api/v1/providers/limited/call", "{}", Map.of("X-Bulwark-Cost", "0")).status())
+                .isEqualTo(400);
+    }
 }

@@ -40,11 +40,13 @@ public final class Provider {
     private final Counter failures;
     private final Counter rejections;
     private final Timer latency;
+    private final io.bulwark.ratelimit.ProviderLimits limits;
 
     Provider(ProviderSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead, Timeout timeout,
              ProviderTransport transport, ProviderStats stats, java.time.InstantSource wall, LongSupplier ticker,
-             MeterRegistry registry) {
+             MeterRegistry registry, io.bulwark.ratelimit.ProviderLimits limits) {
         this.wall = wall;
+        this.limits = limits;
         this.settings = settings;
         this.breaker = breaker;
         this.retry = retry;
@@ -127,6 +129,20 @@ public final class Provider {
      * result says what happened, so a group can try the next provider.
      */
     public Result call(ProviderRequest request) throws InterruptedException {
+        if (limits != null) {
+            java.util.Optional<io.bulwark.ratelimit.Decision> d;
+            try {
+                d = limits.check(name(), request.cost());
+            } catch (IllegalArgumentException e) {
+                return Result.failed("refused: " + e.getMessage());
+            }
+            if (d.isPresent() && !d.get().allowed()) {
+                rejections.increment();
+                var decision = d.get();
+                return new Result(Optional.empty(), "rate limited: over " + decision.closest().spec() + ", retry after "
+                        + decision.retryAfter().toMillis() + "ms", Optional.of(decision.retryAfter()));
+            }
+        }
         URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
         Callable<ProviderResponse> attempt = () -> send(target, request);
         try {
@@ -188,15 +204,19 @@ public final class Provider {
         return b + path;
     }
 
-    /** What came of a call: an answer (any non-failure status) or a description of the failure. */
-    public record Result(Optional<ProviderResponse> response, String failure) {
+    /**
+     * What came of a call: an answer (any non-failure status) or a description of the failure;
+     * {@code limitedFor} is set when the provider's rate limit refused the call, with how long
+     * until it would admit one.
+     */
+    public record Result(Optional<ProviderResponse> response, String failure, Optional<java.time.Duration> limitedFor) {
 
         static Result answered(ProviderResponse r) {
-            return new Result(Optional.of(r), "");
+            return new Result(Optional.of(r), "", Optional.empty());
         }
 
         static Result failed(String why) {
-            return new Result(Optional.empty(), why);
+            return new Result(Optional.empty(), why, Optional.empty());
         }
     }
 }

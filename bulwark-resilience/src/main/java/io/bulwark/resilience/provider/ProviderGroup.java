@@ -234,7 +234,7 @@ public final class ProviderGroup {
                         + "' after " + attempts.get(attempts.size() - 1).provider() + " failed";
                 return Optional.of(r.as(Source.FALLBACK, why, reducedMode()));
             }
-            attempts.add(new ProviderGroupException.Attempt(p.name(), result.failure()));
+            attempts.add(new ProviderGroupException.Attempt(p.name(), result.failure(), result.limitedFor()));
             primary = false;
         }
         return Optional.empty();

@@ -44,7 +44,22 @@ public final class ProviderGroupException extends RuntimeException {
         return degradedReason;
     }
 
+    /**
+     * When every provider tried was refused by its rate limit: the shortest wait until one would
+     * admit a call. The gateway answers 429 with {@code Retry-After} then, not 503.
+     */
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        if (attempts.isEmpty() || attempts.stream().anyMatch(a -> a.limitedFor().isEmpty())) {
+            return java.util.Optional.empty();
+        }
+        return attempts.stream().map(a -> a.limitedFor().get()).min(java.time.Duration::compareTo);
+    }
+
     /** One provider tried and what came of it ("HTTP 503 after 3 attempts", "circuit breaker OPEN"). */
-    public record Attempt(String provider, String outcome) {
+    public record Attempt(String provider, String outcome, java.util.Optional<java.time.Duration> limitedFor) {
+
+        public Attempt(String provider, String outcome) {
+            this(provider, outcome, java.util.Optional.empty());
+        }
     }
 }

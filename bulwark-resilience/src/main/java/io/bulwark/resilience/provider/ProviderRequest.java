@@ -18,9 +18,16 @@ import java.util.Optional;
  * @param body the body, forwarded as is
  * @param cacheKey the key under which a good answer is cached for degraded service; empty
  *                 derives one from method, path and body
+ * @param cost what the call costs against providers' cost limits (e.g. tokens), at least 1
  */
 public record ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
-                              Optional<String> cacheKey) {
+                              Optional<String> cacheKey, long cost) {
+
+    /** A request costing 1. */
+    public ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+                           Optional<String> cacheKey) {
+        this(method, path, headers, body, cacheKey, 1);
+    }
 
     public ProviderRequest {
         Objects.requireNonNull(method, "method");
@@ -29,6 +36,9 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         body = body == null ? new byte[0] : body;
         cacheKey = cacheKey == null ? Optional.empty() : cacheKey;
+        if (cost < 1) {
+            throw new IllegalArgumentException("cost must be >= 1 but was " + cost);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.bulwark.resilience.provider;
 
 import io.bulwark.core.config.Secret;
+import io.bulwark.ratelimit.ProviderLimit;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig;
 
 import java.net.URI;
@@ -10,11 +11,12 @@ import java.util.Optional;
 /**
  * A provider's settings, checked and resolved from a {@link ProviderSpec}.
  *
+ * @param limit the provider's request and cost limits, if any
  * @param spec the document they came from, as it is shown and stored
  */
 public record ProviderSettings(String name, URI baseUrl, Optional<Auth> auth, Duration timeout, int weight,
                                int capacity, Duration maxWait, String retry, CircuitBreakerConfig breaker,
-                               boolean sharedBreaker, ProviderSpec spec) {
+                               boolean sharedBreaker, Optional<ProviderLimit> limit, ProviderSpec spec) {
 
     /** The header that carries the provider's secret. */
     public record Auth(String header, String prefix, Secret secret) {

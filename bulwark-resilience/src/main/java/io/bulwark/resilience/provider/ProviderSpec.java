@@ -4,6 +4,7 @@ import io.bulwark.core.config.Secret;
 import io.bulwark.core.config.ValueTypes;
 import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
+import io.bulwark.ratelimit.ProviderLimit;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig;
 
 import java.net.URI;
@@ -33,10 +34,20 @@ import java.util.regex.Pattern;
  * @param maxWait how long a call waits for capacity before it is refused (default 0: at once)
  * @param retry the name of a retry config (default {@code default})
  * @param breaker the breaker's settings
+ * @param limits request limits, e.g. {@code "500/1m,10000/1d"}; a call over them goes to the next provider
+ * @param costLimits cost limits (e.g. tokens, from {@code X-Bulwark-Cost}), e.g. {@code "90000/1m"}
  */
 public record ProviderSpec(String name, String baseUrl, String authHeader, String authPrefix, String authSecret,
                            String timeout, Integer weight, Integer capacity, String maxWait, String retry,
-                           BreakerSpec breaker) {
+                           BreakerSpec breaker, String limits, String costLimits) {
+
+    /** A provider without rate limits. */
+    public ProviderSpec(String name, String baseUrl, String authHeader, String authPrefix, String authSecret,
+                        String timeout, Integer weight, Integer capacity, String maxWait, String retry,
+                        BreakerSpec breaker) {
+        this(name, baseUrl, authHeader, authPrefix, authSecret, timeout, weight, capacity, maxWait, retry, breaker,
+                null, null);
+    }
 
     /** Names of providers, groups and retry configs: letters, digits, '.', '_' and '-', up to 64. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -79,7 +90,14 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
         checkName(problems, path + ".retry", retryName);
         BreakerSpec b = breaker == null ? BreakerSpec.defaults() : breaker;
         CircuitBreakerConfig breakerConfig = b.toConfig(problems, path + ".breaker");
-        return new ProviderSettings(name, uri, auth, t, wt, cap, w, retryName, breakerConfig, b.isShared(), this);
+        Optional<ProviderLimit> limit = Optional.empty();
+        if ((limits != null && !limits.isBlank()) || (costLimits != null && !costLimits.isBlank())) {
+            String field = limits != null && !limits.isBlank() ? path + ".limits" : path + ".costLimits";
+            limit = Optional.ofNullable(problems.attempt(field,
+                    () -> ProviderLimit.parse(name == null || !NAME.matcher(name).matches() ? "invalid" : name,
+                            limits, costLimits), null));
+        }
+        return new ProviderSettings(name, uri, auth, t, wt, cap, w, retryName, breakerConfig, b.isShared(), limit, this);
     }
 
     static void checkName(Problems problems, String field, String value) {

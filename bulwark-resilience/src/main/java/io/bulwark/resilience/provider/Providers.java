@@ -74,6 +74,7 @@ public final class Providers {
     private final Map<String, ProviderStats> stats = new ConcurrentHashMap<>();
     private final Map<String, GroupDegradation> degradations = new ConcurrentHashMap<>();
     private final Map<String, ProviderSelector> selectors = new ConcurrentHashMap<>();
+    private final io.bulwark.ratelimit.ProviderLimits limits;
 
     private Providers(Builder b) {
         this.clock = b.clock;
@@ -89,6 +90,7 @@ public final class Providers {
         this.strategies = Map.copyOf(all);
         this.cache = new ResponseCache(b.clock.wall(), b.cacheEntries);
         this.sleeper = b.sleeper;
+        this.limits = io.bulwark.ratelimit.ProviderLimits.of(io.bulwark.ratelimit.RateLimiterFactory.local(b.clock::nanos));
         this.statsBucket = b.statsBucket;
         this.statsBuckets = b.statsBuckets;
     }
@@ -197,8 +199,15 @@ public final class Providers {
         Bulkhead bulkhead = Bulkhead.of(p.name(), BulkheadConfig.builder().maxConcurrentCalls(p.capacity())
                 .maxWaitDuration(p.maxWait()).build(), clock);
         Timeout timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
+        if (p.limit().isPresent()) {
+            if (!limits.get(p.name()).equals(p.limit())) {
+                limits.set(p.limit().get());
+            }
+        } else {
+            limits.remove(p.name());
+        }
         ProviderStats s = stats.computeIfAbsent(p.name(), n -> new ProviderStats(clock.wall(), statsBucket, statsBuckets));
-        return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock.wall(), clock::nanos, registry);
+        return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock.wall(), clock::nanos, registry, limits);
     }
 
     private void forgetRemoved() {
@@ -206,6 +215,8 @@ public final class Providers {
         breakers.keySet().removeIf(n -> !s.providers().containsKey(n));
         retries.keySet().removeIf(n -> !s.providers().containsKey(n));
         stats.keySet().removeIf(n -> !s.providers().containsKey(n));
+        limits.all().stream().map(io.bulwark.ratelimit.ProviderLimit::provider)
+                .filter(n -> !s.providers().containsKey(n)).forEach(limits::remove);
         degradations.keySet().removeIf(n -> !s.groups().containsKey(n));
         selectors.keySet().removeIf(k -> !s.groups().containsKey(k.substring(0, k.indexOf('\u0000'))));
     }

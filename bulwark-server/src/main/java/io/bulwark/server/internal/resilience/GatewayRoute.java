@@ -26,6 +26,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code ?path=/v1/chat/completions} is appended to the provider's base URL (it may not
  *       leave it: no {@code ..}, no host).</li>
+ *   <li>{@code X-Bulwark-Cost} is what the call costs against providers' cost limits (default 1);
+ *       a provider over its limits is skipped, and when all are, the answer is 429 with
+ *       {@code Retry-After}.</li>
  *   <li>{@code X-Bulwark-Cache-Key} names the request for the cache degradation action; without
  *       it the key is a hash of method, path and body.</li>
  *   <li>The answer carries {@code X-Bulwark-Provider}, {@code X-Bulwark-Source} (primary,
@@ -71,7 +74,7 @@ public final class GatewayRoute {
         ProviderRequest request;
         try {
             request = new ProviderRequest("POST", path, headers, ctx.bodyAsBytes(),
-                    Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")));
+                    Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")));
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
         }
@@ -79,6 +82,9 @@ public final class GatewayRoute {
         try {
             answer = group.call(request);
         } catch (ProviderGroupException e) {
+            if (e.retryAfter().isPresent()) {
+                throw ApiException.tooManyRequests(e.getMessage(), e.retryAfter().get());
+            }
             throw new ApiException(503, "provider-unavailable", "No provider could answer", e.getMessage(), null,
                     Map.of("X-Bulwark-Degraded", "true"));
         }
@@ -95,6 +101,23 @@ public final class GatewayRoute {
             ctx.header("X-Bulwark-Reduced-Mode", Boolean.toString(answer.reducedMode()));
         }
         ctx.status(answer.status()).result(answer.body());
+    }
+
+    /** {@code X-Bulwark-Cost}: what the call costs against cost limits (default 1). */
+    private static long cost(String header) {
+        if (header == null || header.isBlank()) {
+            return 1;
+        }
+        try {
+            long cost = Long.parseLong(header.trim());
+            if (cost >= 1) {
+                return cost;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.validation("invalid provider call", List.of(new FieldError("X-Bulwark-Cost",
+                "must be a whole number >= 1 but was '" + header + "'")));
     }
 
     /** A reason as a header value: printable ASCII only, and not too long. */

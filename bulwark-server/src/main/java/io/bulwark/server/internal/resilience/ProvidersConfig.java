@@ -97,7 +97,9 @@ final class ProvidersConfig {
                 get(c, ResilienceKeys.PROVIDER_WEIGHT, pre + "weight"),
                 get(c, ResilienceKeys.PROVIDER_CAPACITY, pre + "capacity"),
                 text(get(c, ResilienceKeys.PROVIDER_MAX_WAIT, pre + "maxWait")),
-                get(c, ResilienceKeys.PROVIDER_RETRY, pre + "retry"), breaker);
+                get(c, ResilienceKeys.PROVIDER_RETRY, pre + "retry"), breaker,
+                get(c, ResilienceKeys.PROVIDER_LIMITS, pre + "limits"),
+                get(c, ResilienceKeys.PROVIDER_COST_LIMITS, pre + "costLimits"));
     }
 
     private static DegradationSpec degradation(BulwarkConfig c, String g) {
