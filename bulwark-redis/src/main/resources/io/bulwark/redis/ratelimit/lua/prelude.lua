@@ -1,0 +1,53 @@
+-- Bulwark distributed rate limiter: shared prelude of every composed script.
+--
+-- Calling convention (written by io.bulwark.redis.ratelimit.internal.ScriptArgs):
+--   KEYS: two per limit, in config order: the limit's state key, and an auxiliary key (the log
+--         of a sliding-log limit; unused by the others). All share one hash tag.
+--   ARGV[1] = 1 to acquire, 0 to peek (compute, write nothing)
+--   ARGV[2] = cost (>= 1; 0 when peeking)
+--   ARGV[3] = number of limits n
+--   then 6 per limit: algorithm code, permits, window_us, burst, max_delay_us, time_divisor
+-- Reply: { all_allowed, then per limit: allowed, remaining, used, reset_us, retry_us, delay_us }.
+--
+-- Arithmetic: Lua 5.1 numbers are doubles, exact for integers below 2^53. Every stored or
+-- intermediate value is bounded by about 2 * max(permits, burst) * window_us, which the Java
+-- side checks stays below 2^52; divisions go through idiv/ceil_div, which correct the double
+-- quotient to the exact floor.
+if redis.REDIS_VERSION_NUM == nil then
+  -- Redis < 7 (only < 5 needs it, 5 and 6 accept it): replicate effects, so TIME is allowed.
+  redis.replicate_commands()
+end
+
+local function idiv(a, b)
+  local q = math.floor(a / b)
+  if q * b > a then
+    q = q - 1
+  elseif (q + 1) * b <= a then
+    q = q + 1
+  end
+  return q
+end
+
+local function ceil_div(a, b)
+  if a <= 0 then
+    return 0
+  end
+  return idiv(a + b - 1, b)
+end
+
+local function imax(a, b)
+  if a > b then return a end
+  return b
+end
+
+local function imin(a, b)
+  if a < b then return a end
+  return b
+end
+
+local clock = redis.call('TIME')
+local NOW = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+
+-- algorithm code -> function(state_key, aux_key, p, cost) returning
+-- { ok, remaining, used, reset_us, retry_us, delay_us, commit } where commit() writes the new state.
+local ALG = {}
