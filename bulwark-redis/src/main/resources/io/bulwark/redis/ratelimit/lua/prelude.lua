@@ -6,7 +6,7 @@
 --   ARGV[1] = 1 to acquire, 0 to peek (compute, write nothing)
 --   ARGV[2] = cost (>= 1; 0 when peeking)
 --   ARGV[3] = number of limits n
---   then 6 per limit: algorithm code, permits, window_us, burst, max_delay_us, time_divisor
+--   then 5 per limit: algorithm code, permits, window_us, burst, max_delay_us
 -- Reply: { all_allowed, then per limit: allowed, remaining, used, reset_us, retry_us, delay_us }.
 --
 -- Arithmetic: Lua 5.1 numbers are doubles, exact for integers below 2^53. Every stored or
