@@ -2,6 +2,7 @@ package io.bulwark.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -26,11 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>Design notes. Lettuce multiplexes every thread's commands over one connection, which is
- * what makes one round trip per decision cheap; a pool would only add hand-offs. The connection
- * rejects commands while it is disconnected (instead of queueing them until it reconnects), so a
- * caller learns at once that Redis is away and can apply its failure mode; commands time out
- * after {@link Builder#commandTimeout}. Opening is lazy and guarded by a {@link ReentrantLock}
- * (it blocks on the network), so a node whose Redis is down at start still starts. Lettuce runs
+ * what makes one round trip per decision cheap; a pool would only add hand-offs. Lettuce's
+ * background reconnection is off: a lost connection rejects commands at once (instead of
+ * queueing them), so a caller learns that Redis is away and applies its failure mode, and the
+ * next {@link #connection()} (a limiter's recovery probe) opens a new one right away rather than
+ * after Lettuce's growing reconnect delay. Commands time out after {@link Builder#commandTimeout}.
+ * Opening is lazy, so a node whose Redis is down at start still starts; it is guarded by a
+ * {@link ReentrantLock} taken with {@code tryLock} (it blocks on the network), so while one caller
+ * connects the others fail fast rather than wait. Lettuce runs
  * its I/O on its own event loops: pass {@link Builder#clientResources} to share or size them;
  * by default this object creates them and {@link #close()} shuts them down.
  */
@@ -51,7 +55,7 @@ public final class RedisConnections implements AutoCloseable {
         this.uri.setTimeout(b.commandTimeout);
         this.client = b.resources == null ? RedisClient.create(uri) : RedisClient.create(b.resources, uri);
         this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
                 .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
@@ -76,13 +80,20 @@ public final class RedisConnections implements AutoCloseable {
      */
     public StatefulRedisConnection<String, String> connection() {
         StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
+        if (c != null && c.isOpen()) {
             return c;
         }
-        openLock.lock();
+        // one caller (re)connects; the others fail at once instead of queueing behind a connect
+        if (!openLock.tryLock()) {
+            throw new RedisConnectionException("Unable to connect to " + displayUri + ": another caller is connecting");
+        }
         try {
             if (closed) {
                 throw new IllegalStateException("RedisConnections to " + displayUri + " is closed");
+            }
+            if (connection != null && !connection.isOpen()) {
+                connection.closeAsync();
+                connection = null;
             }
             if (connection == null) {
                 connection = client.connect();
