@@ -1,6 +1,14 @@
 package io.bulwark.ratelimit;
 
+import io.bulwark.ratelimit.internal.KeyState;
+import io.bulwark.ratelimit.internal.KeyTable;
+import io.bulwark.ratelimit.internal.LimitEngine;
+import io.bulwark.ratelimit.internal.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,19 +21,32 @@ import java.util.function.LongSupplier;
  * Decision d = limiter.tryAcquire("key-42");
  * }</pre>
  *
- * <p>The map holds at most {@link RateLimitConfig#maxKeys()} keys: past that, keys that are
- * fully replenished (forgetting them changes nothing) go first, then the longest idle, so a
- * flood of keys cannot exhaust memory. {@link #evictIdle()} drops replenished keys on demand
+ * <p>The map holds about {@link RateLimitConfig#maxKeys()} keys at most: past that, keys that
+ * are fully replenished (forgetting them changes nothing) go first, then the longest idle, so
+ * a flood of keys cannot exhaust memory. {@link #evictIdle()} drops replenished keys on demand
  * (a caller may schedule it; the limiter starts no threads).
+ *
+ * <h2>Design notes</h2>
+ * One attempt reads the key's {@link KeyState}, asks every limit's engine (pure functions of
+ * the old state, the time and the cost), and, only if all allow, CASes the new state in; on a
+ * lost race it starts over with the winner's state. A rejection writes nothing, which is the
+ * all-or-nothing rule. Time is clamped to the key's last time, so a thread that read the
+ * ticker before a faster one never sees time run backwards.
  */
 public final class LocalRateLimiter implements RateLimiter {
 
     private final RateLimitConfig config;
     private final LongSupplier ticker;
+    private final LimitEngine[] engines;
+    private final long maxCost;
+    private final KeyTable table;
 
     private LocalRateLimiter(RateLimitConfig config, LongSupplier ticker) {
         this.config = Objects.requireNonNull(config, "config");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.engines = config.limits().stream().map(LimitEngine::of).toArray(LimitEngine[]::new);
+        this.maxCost = config.limits().stream().mapToLong(Limit::capacity).min().orElseThrow();
+        this.table = new KeyTable(config.maxKeys(), engines.length);
     }
 
     /**
@@ -43,21 +64,122 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public Decision tryAcquire(String key, long cost) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(key, "key");
+        requireCost(cost);
+        int n = engines.length;
+        Verdict[] verdicts = new Verdict[n];
+        for (int i = 0; i < n; i++) {
+            verdicts[i] = new Verdict();
+        }
+        while (true) {
+            long read = ticker.getAsLong();
+            AtomicReference<KeyState> cell = table.cell(key, this::replenished, read);
+            KeyState state = cell.get();
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                continue;
+            }
+            long now = Math.max(read, state.touched());
+            boolean allowed = true;
+            for (int i = 0; i < n; i++) {
+                engines[i].attempt(state.states()[i], now, cost, verdicts[i]);
+                allowed &= verdicts[i].allowed;
+            }
+            if (!allowed) {
+                return decide(verdicts, false);
+            }
+            Object[] next = new Object[n];
+            for (int i = 0; i < n; i++) {
+                next[i] = verdicts[i].next;
+            }
+            if (cell.compareAndSet(state, new KeyState(now, next))) {
+                return decide(verdicts, true);
+            }
+        }
     }
 
     @Override
     public Usage usage(String key) {
-        throw new UnsupportedOperationException("skeleton");
+        Objects.requireNonNull(key, "key");
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.peek(key);
+        KeyState state = cell == null ? KeyState.EVICTED : cell.get();
+        List<LimitUsage> out = new ArrayList<>(engines.length);
+        for (int i = 0; i < engines.length; i++) {
+            out.add(state == KeyState.EVICTED
+                    ? LimitUsage.unused(engines[i].limit())
+                    : engines[i].usage(state.states()[i], Math.max(read, state.touched())));
+        }
+        return new Usage(config.name(), key, out);
     }
 
     @Override
     public long trackedKeys() {
-        throw new UnsupportedOperationException("skeleton");
+        return table.size();
     }
 
     /** Drops every key whose limits are all fully replenished; returns how many went. */
     public int evictIdle() {
-        throw new UnsupportedOperationException("skeleton");
+        return table.sweep(this::replenished, ticker.getAsLong(), false);
+    }
+
+    private boolean replenished(KeyState state, Long read) {
+        long now = Math.max(read, state.touched());
+        for (int i = 0; i < engines.length; i++) {
+            if (!engines[i].replenished(state.states()[i], now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void requireCost(long cost) {
+        if (cost < 1) {
+            throw new IllegalArgumentException("cost must be >= 1 but was " + cost + " (rate limiter '" + config.name() + "')");
+        }
+        if (cost > maxCost) {
+            throw new IllegalArgumentException("cost " + cost + " can never pass rate limiter '" + config.name()
+                    + "': its smallest capacity is " + maxCost + " (limits " + config.limits() + ")");
+        }
+    }
+
+    /**
+     * The decision reporting the limit closest to exhaustion: on rejection the rejecting limit
+     * with the longest wait; otherwise the smallest share remaining (ties: the longest reset).
+     * The delay is the longest any pacing limit asked for.
+     */
+    private Decision decide(Verdict[] verdicts, boolean allowed) {
+        int pick = -1;
+        long delay = 0;
+        for (int i = 0; i < verdicts.length; i++) {
+            Verdict v = verdicts[i];
+            delay = Math.max(delay, v.delayNanos);
+            if (allowed || !v.allowed) {
+                if (pick < 0 || closer(v, i, verdicts[pick], pick, allowed)) {
+                    pick = i;
+                }
+            }
+        }
+        Verdict v = verdicts[pick];
+        Limit limit = engines[pick].limit();
+        Duration reset = nanos(v.resetNanos);
+        return allowed
+                ? Decision.allow(limit, v.remaining, reset, nanos(delay))
+                : Decision.reject(limit, v.remaining, reset, nanos(v.retryNanos));
+    }
+
+    /** True when {@code a} is closer to exhaustion than {@code b} (both rejecting, or both allowing). */
+    private boolean closer(Verdict a, int ia, Verdict b, int ib, boolean allowed) {
+        if (!allowed) {
+            return a.retryNanos > b.retryNanos;
+        }
+        // shares are compared as doubles: a choice of what to report, never part of the state
+        double sa = (double) a.remaining / engines[ia].limit().capacity();
+        double sb = (double) b.remaining / engines[ib].limit().capacity();
+        return sa < sb || (sa == sb && a.resetNanos > b.resetNanos);
+    }
+
+    private static Duration nanos(long n) {
+        return n == 0 ? Duration.ZERO : Duration.ofNanos(n);
     }
 }

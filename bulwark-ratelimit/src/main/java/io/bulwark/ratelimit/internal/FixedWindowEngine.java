@@ -1,0 +1,61 @@
+package io.bulwark.ratelimit.internal;
+
+import io.bulwark.ratelimit.Limit;
+import io.bulwark.ratelimit.LimitUsage;
+import java.time.Duration;
+
+/**
+ * A counter per aligned window {@code [k*W, (k+1)*W)} of the ticker's nanoseconds: admits
+ * while the window's count plus the cost stays within the permits; a rejection waits for the
+ * next window.
+ */
+final class FixedWindowEngine implements LimitEngine {
+
+    /** The per-key state: the window's index and its count. */
+    record State(long index, long count) {
+    }
+
+    private final Limit limit;
+    private final long permits;
+    private final long windowNanos;
+
+    FixedWindowEngine(Limit limit) {
+        this.limit = limit;
+        this.permits = limit.permits();
+        this.windowNanos = limit.windowNanos();
+    }
+
+    @Override
+    public Limit limit() {
+        return limit;
+    }
+
+    @Override
+    public void attempt(Object state, long now, long cost, Verdict out) {
+        long index = Math.floorDiv(now, windowNanos);
+        long count = count((State) state, index);
+        long reset = windowNanos - Math.floorMod(now, windowNanos);
+        if (count + cost <= permits) {
+            out.allow(new State(index, count + cost), permits - count - cost, reset, 0);
+        } else {
+            out.reject(permits - count, reset, reset);
+        }
+    }
+
+    @Override
+    public LimitUsage usage(Object state, long now) {
+        long index = Math.floorDiv(now, windowNanos);
+        long count = count((State) state, index);
+        long reset = count == 0 ? 0 : windowNanos - Math.floorMod(now, windowNanos);
+        return new LimitUsage(limit, count, permits - count, Duration.ofNanos(reset));
+    }
+
+    @Override
+    public boolean replenished(Object state, long now) {
+        return count((State) state, Math.floorDiv(now, windowNanos)) == 0;
+    }
+
+    private static long count(State s, long index) {
+        return s == null || s.index != index ? 0 : s.count;
+    }
+}
