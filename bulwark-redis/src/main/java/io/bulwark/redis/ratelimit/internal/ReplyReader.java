@@ -12,7 +12,8 @@ import java.util.List;
  * Turns the driver's reply ({@code all_allowed}, then per limit {@code allowed, remaining, used,
  * reset_us, retry_us, delay_us}) into a {@link Decision} or a {@link Usage}, choosing the limit
  * closest to exhaustion as the local limiter does: on rejection the rejecting limit with the
- * longest wait, otherwise the limit with the smallest share of its capacity remaining.
+ * longest wait, otherwise the limit with the smallest share of its capacity remaining (ties: the
+ * longest reset).
  */
 public final class ReplyReader {
 
@@ -40,7 +41,7 @@ public final class ReplyReader {
         Duration reset = micros(reply.get(at + 3));
         return allowed
                 ? Decision.allow(limit, remaining, reset, micros(delay))
-                : Decision.reject(limit, remaining, reset, micros(Math.max(1, reply.get(at + 4))));
+                : Decision.reject(limit, remaining, reset, micros(reply.get(at + 4)));
     }
 
     /** The usage the reply of a peek carries. */
@@ -62,10 +63,10 @@ public final class ReplyReader {
         if (!allowed) {
             return reply.get(a + 4) > reply.get(b + 4);
         }
-        // remaining_i / capacity_i < remaining_best / capacity_best, without division
-        double left = (double) Math.max(0, reply.get(a + 1)) * limits.get(best).capacity();
-        double right = (double) Math.max(0, reply.get(b + 1)) * limits.get(i).capacity();
-        return left < right;
+        // shares as doubles, as the local limiter compares them: a choice of what to report only
+        double left = (double) Math.max(0, reply.get(a + 1)) / limits.get(i).capacity();
+        double right = (double) Math.max(0, reply.get(b + 1)) / limits.get(best).capacity();
+        return left < right || (left == right && reply.get(a + 3) > reply.get(b + 3));
     }
 
     private static Duration micros(long value) {

@@ -11,8 +11,10 @@ ALG[4] = function(key, aux, p, cost)
   local after = count
   local retry = 0
   if ok then after = count + cost else retry = reset end
+  local ttl = reset
+  if after == 0 then reset = 0 end -- a peek at an unused window: nothing to reset
   return { ok, permits - after, after, reset, retry, 0, function()
     redis.call('HSET', key, 'k', index, 'c', after)
-    redis.call('PEXPIRE', key, imax(1, ceil_div(reset, 1000) + 1))
+    redis.call('PEXPIRE', key, imax(1, ceil_div(ttl, 1000) + 1))
   end }
 end
