@@ -1,6 +1,7 @@
 package io.bulwark.redis;
 
 import io.lettuce.core.RedisURI;
+import java.net.URI;
 import java.util.Set;
 
 /** Parses and masks Redis URIs; package-private helper of {@link RedisConnections}. */
@@ -19,12 +20,13 @@ final class RedisUris {
                     + " redis-sentinel:// (e.g. redis://127.0.0.1:6379) but was '" + display + "'");
         }
         try {
-            RedisURI uri = RedisURI.create(value);
-            if (!"redis-socket".equals(scheme) && (uri.getHost() == null || uri.getHost().isBlank())
-                    && uri.getSentinels().isEmpty()) {
-                throw new IllegalArgumentException("no host");
+            if (scheme.equals("redis") || scheme.equals("rediss")) {
+                String host = URI.create(value).getHost();
+                if (host == null || host.isBlank()) {
+                    throw new IllegalArgumentException("it names no host");
+                }
             }
-            return uri;
+            return RedisURI.create(value);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("uri must look like redis://host:port[/database] but was '"
                     + display + "': " + String.valueOf(e.getMessage()).replace(value, display), e);
