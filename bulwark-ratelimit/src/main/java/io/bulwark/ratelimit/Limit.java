@@ -29,10 +29,11 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
     public static final String UNITS = "ms, s, m, h, d, second, minute, hour, day";
 
     /**
-     * The largest {@code max(permits, burst) * window-in-nanoseconds} product: the algorithms
-     * use exact integer arithmetic in nanoseconds and keep a factor of 4 of headroom.
+     * The largest {@code max(permits, burst) * window} product, the window counted in ticks of
+     * the finest resolution (1ns, 10ns, ... 1s) that divides it: the bucket and sliding-counter
+     * algorithms use exact integer arithmetic and keep a factor of 4 of headroom.
      */
-    public static final long MAX_PRODUCT = Long.MAX_VALUE / 4;
+    public static final long MAX_PRODUCT = io.bulwark.ratelimit.internal.Resolution.MAX_PRODUCT;
 
     private static final Pattern TEXT = Pattern.compile("\\s*(-?\\d+)\\s*/\\s*(\\d*)\\s*([a-zA-Z]+)\\s*");
 
@@ -63,11 +64,16 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("window must be at most 100 days but was " + window);
         }
-        if (Math.max(permits, burst) > MAX_PRODUCT / nanos) {
+        if (needsResolution(algorithm) && io.bulwark.ratelimit.internal.Resolution.of(Math.max(permits, burst), nanos) < 0) {
             throw new IllegalArgumentException("permits " + Math.max(permits, burst) + " per "
-                    + Durations.format(window) + " is out of range: permits x window-in-nanoseconds must be at most "
-                    + MAX_PRODUCT + "; use a shorter window or a coarser unit of cost");
+                    + Durations.format(window) + " is out of range for " + algorithm.id()
+                    + ": permits x window must be at most " + MAX_PRODUCT
+                    + " at a resolution dividing the window (1ns to 1s); use a coarser unit of cost or a whole number of milliseconds");
         }
+    }
+
+    private static boolean needsResolution(Algorithm algorithm) {
+        return algorithm.bucket() || algorithm == Algorithm.SLIDING_COUNTER;
     }
 
     /** A token bucket of {@code permits} per {@code window}, burst {@code permits}. */

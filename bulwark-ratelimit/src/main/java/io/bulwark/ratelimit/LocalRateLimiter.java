@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p>The map holds about {@link RateLimitConfig#maxKeys()} keys at most: past that, keys that
- * are fully replenished (forgetting them changes nothing) go first, then the longest idle, so
- * a flood of keys cannot exhaust memory. {@link #evictIdle()} drops replenished keys on demand
+ * are fully replenished (forgetting them changes nothing) go first, then the idlest (those
+ * replenished soonest), so a flood of keys cannot exhaust memory. {@link #evictIdle()} drops replenished keys on demand
  * (a caller may schedule it; the limiter starts no threads).
  *
  * <h2>Design notes</h2>
@@ -73,7 +73,7 @@ public final class LocalRateLimiter implements RateLimiter {
         }
         while (true) {
             long read = ticker.getAsLong();
-            AtomicReference<KeyState> cell = table.cell(key, this::replenished, read);
+            AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
             if (state == KeyState.EVICTED) {
                 table.drop(key, cell);
@@ -89,10 +89,12 @@ public final class LocalRateLimiter implements RateLimiter {
                 return decide(verdicts, false);
             }
             Object[] next = new Object[n];
+            long quiet = 0;
             for (int i = 0; i < n; i++) {
                 next[i] = verdicts[i].next;
+                quiet = Math.max(quiet, verdicts[i].resetNanos);
             }
-            if (cell.compareAndSet(state, new KeyState(now, next))) {
+            if (cell.compareAndSet(state, new KeyState(now, now + quiet, next))) {
                 return decide(verdicts, true);
             }
         }
@@ -120,17 +122,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     /** Drops every key whose limits are all fully replenished; returns how many went. */
     public int evictIdle() {
-        return table.sweep(this::replenished, ticker.getAsLong(), false);
-    }
-
-    private boolean replenished(KeyState state, Long read) {
-        long now = Math.max(read, state.touched());
-        for (int i = 0; i < engines.length; i++) {
-            if (!engines[i].replenished(state.states()[i], now)) {
-                return false;
-            }
-        }
-        return true;
+        return table.sweep(ticker.getAsLong(), false);
     }
 
     private void requireCost(long cost) {

@@ -9,12 +9,13 @@ import java.time.Duration;
  * arithmetic: the generic cell rate algorithm on exact integers.
  *
  * <h2>Design notes</h2>
- * A bucket of {@code B} (burst) permits refilled at {@code P} permits per {@code W} nanos.
- * To keep the arithmetic exact without fractions of a nanosecond, the state counts "debt" in
- * scaled units of {@code 1/P} nanosecond: one permit weighs {@code W} units, the full bucket
- * {@code B*W} units, and one nanosecond drains {@code P} units. {@link Limit} guarantees
- * {@code max(P, B) * W <= Long.MAX_VALUE / 4}, so sums of two such amounts never overflow;
- * the drain {@code elapsed * P} is only computed when it is known to be at most the debt.
+ * A bucket of {@code B} (burst) permits refilled at {@code P} permits per window of {@code W}
+ * ticks (see {@link Resolution}; a tick is 1ns for all but huge limits). To keep the
+ * arithmetic exact without fractions of a tick, the state counts "debt" in units of
+ * {@code 1/P} tick: one permit weighs {@code W} units, the full bucket {@code B*W} units, and
+ * one tick drains {@code P} units. {@code max(P, B) * W <= Long.MAX_VALUE / 4}, so sums of two
+ * such amounts never overflow; the drain {@code elapsed * P} is only computed when it is known
+ * to be at most the debt.
  *
  * <p>The token bucket and the leaky meter admit when the debt after the request fits in the
  * bucket: they are the same promise, seen from the tokens or from the water. Pacing lets the
@@ -23,23 +24,25 @@ import java.time.Duration;
  */
 final class BucketEngine implements LimitEngine {
 
-    /** The per-key state: the time of the last admission and the debt at that time. */
+    /** The per-key state: the tick of the last admission and the debt at that tick. */
     record State(long last, long debt) {
     }
 
     private final Limit limit;
     private final long permits;
-    private final long windowNanos;
+    private final long tick;
+    private final long window;
     private final long capacity;
     private final long maxOverflow;
 
     BucketEngine(Limit limit) {
         this.limit = limit;
         this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
-        this.capacity = limit.burst() * windowNanos;
-        long delayNanos = limit.algorithm().paces() ? saturatedNanos(limit.maxDelay()) : 0;
-        this.maxOverflow = delayNanos > Limit.MAX_PRODUCT / permits ? Limit.MAX_PRODUCT : delayNanos * permits;
+        this.tick = Resolution.of(Math.max(limit.permits(), limit.burst()), limit.windowNanos());
+        this.window = limit.windowNanos() / tick;
+        this.capacity = limit.burst() * window;
+        long delayTicks = limit.algorithm().paces() ? saturatedNanos(limit.maxDelay()) / tick : 0;
+        this.maxOverflow = delayTicks > Resolution.MAX_PRODUCT / permits ? Resolution.MAX_PRODUCT : delayTicks * permits;
     }
 
     @Override
@@ -49,36 +52,33 @@ final class BucketEngine implements LimitEngine {
 
     @Override
     public void attempt(Object state, long now, long cost, Verdict out) {
-        long debt = drained((State) state, now);
-        long need = debt + cost * windowNanos;
+        long t = Math.floorDiv(now, tick);
+        long debt = drained((State) state, t);
+        long need = debt + cost * window;
         if (need <= capacity) {
-            out.allow(new State(now, need), (capacity - need) / windowNanos, ceilDiv(need, permits), 0);
+            out.allow(new State(t, need), (capacity - need) / window, nanosUntil(t, need, now), 0);
         } else if (need - capacity <= maxOverflow) {
-            out.allow(new State(now, need), 0, ceilDiv(need, permits), ceilDiv(need - capacity, permits));
+            out.allow(new State(t, need), 0, nanosUntil(t, need, now), nanosUntil(t, need - capacity, now));
         } else {
-            long remaining = debt >= capacity ? 0 : (capacity - debt) / windowNanos;
-            out.reject(remaining, ceilDiv(debt, permits), ceilDiv(need - capacity - maxOverflow, permits));
+            long remaining = debt >= capacity ? 0 : (capacity - debt) / window;
+            out.reject(remaining, nanosUntil(t, debt, now), nanosUntil(t, need - capacity - maxOverflow, now));
         }
     }
 
     @Override
     public LimitUsage usage(Object state, long now) {
-        long debt = drained((State) state, now);
-        long remaining = debt >= capacity ? 0 : (capacity - debt) / windowNanos;
-        return new LimitUsage(limit, limit.burst() - remaining, remaining, Duration.ofNanos(ceilDiv(debt, permits)));
+        long t = Math.floorDiv(now, tick);
+        long debt = drained((State) state, t);
+        long remaining = debt >= capacity ? 0 : (capacity - debt) / window;
+        return new LimitUsage(limit, limit.burst() - remaining, remaining, Duration.ofNanos(nanosUntil(t, debt, now)));
     }
 
-    @Override
-    public boolean replenished(Object state, long now) {
-        return drained((State) state, now) == 0;
-    }
-
-    /** The debt left at {@code now}, without ever computing an overflowing drain. */
-    private long drained(State s, long now) {
+    /** The debt left at tick {@code t}, without ever computing an overflowing drain. */
+    private long drained(State s, long t) {
         if (s == null) {
             return 0;
         }
-        long elapsed = now - s.last;
+        long elapsed = t - s.last;
         if (elapsed <= 0) {
             return s.debt;
         }
@@ -88,8 +88,13 @@ final class BucketEngine implements LimitEngine {
         return s.debt - elapsed * permits;
     }
 
-    private static long ceilDiv(long a, long b) {
-        return a <= 0 ? 0 : Math.ceilDiv(a, b);
+    /** Nanoseconds from {@code now} until {@code units} of debt have drained, counted from tick {@code t}. */
+    private long nanosUntil(long t, long units, long now) {
+        if (units <= 0) {
+            return 0;
+        }
+        long ticks = Math.ceilDiv(units, permits);
+        return tick == 1 ? ticks : (t + ticks) * tick - now;
     }
 
     private static long saturatedNanos(Duration d) {

@@ -50,11 +50,6 @@ final class FixedWindowEngine implements LimitEngine {
         return new LimitUsage(limit, count, permits - count, Duration.ofNanos(reset));
     }
 
-    @Override
-    public boolean replenished(Object state, long now) {
-        return count((State) state, Math.floorDiv(now, windowNanos)) == 0;
-    }
-
     private static long count(State s, long index) {
         return s == null || s.index != index ? 0 : s.count;
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiPredicate;
 
 /**
  * A bounded map from key to a CAS cell of {@link KeyState}.
@@ -25,10 +24,13 @@ import java.util.function.BiPredicate;
  *
  * <p>The bound: when an insert takes the map past {@code maxKeys}, one thread (the others
  * skip) removes the keys whose limits are fully replenished (forgetting them changes no
- * decision), then, if still above 90% of the bound, the longest idle ones. Evicting a key that
- * is not replenished forgets its usage: the bound should exceed the number of keys active
- * within a window. Working down to 90% makes the O(n log n) sweep happen once per
- * {@code maxKeys / 10} inserts at worst.
+ * decision), then, if still above 90% of the bound, those that will be replenished soonest:
+ * the idlest, measured by what forgetting them would lose rather than by when they were last
+ * seen. (A key that is hammered and rejected is not written to, so "last admitted" would make
+ * an exhausted abuser the first to be forgotten, resetting its limit; "soonest replenished"
+ * keeps it longest.) Evicting a key that is not replenished forgets its usage: the bound
+ * should exceed the number of keys active within a window. Working down to 90% makes the
+ * O(n log n) sweep happen once per {@code maxKeys / 10} inserts at worst.
  */
 public final class KeyTable {
 
@@ -44,7 +46,7 @@ public final class KeyTable {
     }
 
     /** The cell of {@code key}, inserting a fresh one (and enforcing the bound) when absent. */
-    public AtomicReference<KeyState> cell(String key, BiPredicate<KeyState, Long> replenished, long now) {
+    public AtomicReference<KeyState> cell(String key, long now) {
         AtomicReference<KeyState> cell = cells.get(key);
         if (cell != null) {
             return cell;
@@ -55,7 +57,7 @@ public final class KeyTable {
             return prior;
         }
         if (cells.size() > maxKeys) {
-            sweep(replenished, now, true);
+            sweep(now, true);
         }
         return created;
     }
@@ -79,7 +81,7 @@ public final class KeyTable {
      * Removes replenished keys and, when {@code enforceBound}, the longest idle beyond 90% of
      * the bound; returns how many went. Returns 0 at once if another thread is sweeping.
      */
-    public int sweep(BiPredicate<KeyState, Long> replenished, long now, boolean enforceBound) {
+    public int sweep(long now, boolean enforceBound) {
         if (!sweeping.compareAndSet(false, true)) {
             return 0;
         }
@@ -87,7 +89,7 @@ public final class KeyTable {
             int removed = 0;
             for (Map.Entry<String, AtomicReference<KeyState>> e : cells.entrySet()) {
                 KeyState s = e.getValue().get();
-                if (s != KeyState.EVICTED && replenished.test(s, now) && evict(e.getKey(), e.getValue(), s)) {
+                if (s != KeyState.EVICTED && s.quiet(now) && evict(e.getKey(), e.getValue(), s)) {
                     removed++;
                 }
             }
@@ -96,7 +98,7 @@ public final class KeyTable {
                 // snapshot the states first: sorting on live values would break the comparator's contract
                 List<Seen> idle = new ArrayList<>(cells.size());
                 cells.forEach((key, cell) -> idle.add(new Seen(key, cell, cell.get())));
-                idle.sort(Comparator.comparingLong(seen -> seen.state.touched()));
+                idle.sort(Comparator.comparingLong(seen -> seen.state.quietAt()));
                 for (int i = 0; i < idle.size() && cells.size() > target; i++) {
                     Seen seen = idle.get(i);
                     if (seen.state != KeyState.EVICTED && evict(seen.key, seen.cell, seen.state)) {

@@ -23,9 +23,6 @@ public interface LimitEngine {
     /** The usage at {@code now}. */
     LimitUsage usage(Object state, long now);
 
-    /** True when forgetting {@code state} at {@code now} changes no future decision. */
-    boolean replenished(Object state, long now);
-
     /** The engine for {@code limit}. */
     static LimitEngine of(Limit limit) {
         return switch (limit.algorithm()) {
@@ -34,10 +31,5 @@ public interface LimitEngine {
             case SLIDING_COUNTER -> new SlidingCounterEngine(limit);
             case SLIDING_LOG -> new SlidingLogEngine(limit);
         };
-    }
-
-    /** {@code ceil(a / b)} for {@code a >= 0}, {@code b > 0}. */
-    static long ceilDiv(long a, long b) {
-        return Math.ceilDiv(a, b);
     }
 }

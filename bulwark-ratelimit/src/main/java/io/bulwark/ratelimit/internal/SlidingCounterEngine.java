@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * The approximated sliding window: the estimate at offset {@code e} into aligned window
  * {@code k} is {@code previous * (W - e) / W + current}. Exact integers: every comparison is
- * made multiplied by {@code W} ({@code permits * W} fits with headroom, see {@link Limit}).
+ * made multiplied by {@code W}, counted in ticks of {@link Resolution} ({@code permits * W}
+ * then fits with headroom); the tick divides the window, so windows stay aligned.
  *
  * <h2>Design notes</h2>
  * Since the weighted previous count is never negative, {@code current + cost <= permits}
@@ -24,11 +25,15 @@ final class SlidingCounterEngine implements LimitEngine {
     private final Limit limit;
     private final long permits;
     private final long windowNanos;
+    private final long tick;
+    private final long window;
 
     SlidingCounterEngine(Limit limit) {
         this.limit = limit;
         this.permits = limit.permits();
         this.windowNanos = limit.windowNanos();
+        this.tick = Resolution.of(permits, windowNanos);
+        this.window = windowNanos / tick;
     }
 
     @Override
@@ -39,52 +44,48 @@ final class SlidingCounterEngine implements LimitEngine {
     @Override
     public void attempt(Object state, long now, long cost, Verdict out) {
         long index = Math.floorDiv(now, windowNanos);
-        long e = Math.floorMod(now, windowNanos);
+        long e = Math.floorMod(now, windowNanos) / tick;
         State s = rolled((State) state, index);
-        long budget = permits * windowNanos;
-        long used = s.previous * (windowNanos - e) + s.current * windowNanos;
-        long need = used + cost * windowNanos;
+        long budget = permits * window;
+        long used = s.previous * (window - e) + s.current * window;
+        long need = used + cost * window;
+        long windowStart = index * windowNanos;
         if (need <= budget) {
-            out.allow(new State(index, s.previous, s.current + cost), (budget - need) / windowNanos, reset(s.previous, s.current + cost, e), 0);
+            out.allow(new State(index, s.previous, s.current + cost), (budget - need) / window,
+                    reset(s.previous, s.current + cost, windowStart, now), 0);
             return;
         }
-        long retry;
+        long target;
         if (s.current + cost > permits) {
             // wait for the next window, then for the current count's weight to shrink enough
-            long free = (permits - cost) * windowNanos;
-            long offset = s.current == 0 ? 0 : windowNanos - free / s.current;
-            retry = windowNanos - e + Math.max(0, offset);
+            long free = (permits - cost) * window;
+            long offset = window - free / s.current;
+            target = windowStart + windowNanos + Math.max(0, offset) * tick;
         } else {
-            long free = (permits - s.current - cost) * windowNanos;
-            long offset = windowNanos - free / s.previous;
-            retry = Math.max(1, offset - e);
+            long free = (permits - s.current - cost) * window;
+            target = windowStart + (window - free / s.previous) * tick;
         }
-        out.reject(Math.max(0, (budget - used) / windowNanos), reset(s.previous, s.current, e), retry);
+        out.reject(Math.max(0, (budget - used) / window), reset(s.previous, s.current, windowStart, now), Math.max(1, target - now));
     }
 
     @Override
     public LimitUsage usage(Object state, long now) {
         long index = Math.floorDiv(now, windowNanos);
-        long e = Math.floorMod(now, windowNanos);
+        long e = Math.floorMod(now, windowNanos) / tick;
         State s = rolled((State) state, index);
-        long used = s.previous * (windowNanos - e) + s.current * windowNanos;
-        long remaining = Math.max(0, (permits * windowNanos - used) / windowNanos);
-        long usedPermits = Math.ceilDiv(used, windowNanos);
-        return new LimitUsage(limit, usedPermits, remaining, Duration.ofNanos(reset(s.previous, s.current, e)));
+        long used = s.previous * (window - e) + s.current * window;
+        long remaining = Math.max(0, (permits * window - used) / window);
+        long usedPermits = Math.ceilDiv(used, window);
+        return new LimitUsage(limit, usedPermits, remaining,
+                Duration.ofNanos(reset(s.previous, s.current, index * windowNanos, now)));
     }
 
-    @Override
-    public boolean replenished(Object state, long now) {
-        State s = rolled((State) state, Math.floorDiv(now, windowNanos));
-        return s.previous == 0 && s.current == 0;
-    }
-
-    /** Time until the estimate is zero: the current count ages out at the end of the next window. */
-    private long reset(long previous, long current, long e) {
+    /** Nanoseconds until the estimate is zero: the current count ages out at the end of the next window. */
+    private long reset(long previous, long current, long windowStart, long now) {
         if (current > 0) {
-            return 2 * windowNanos - e;
+            return windowStart + 2 * windowNanos - now;
         }
-        return previous > 0 ? windowNanos - e : 0;
+        return previous > 0 ? windowStart + windowNanos - now : 0;
     }
 
     private static State rolled(State s, long index) {

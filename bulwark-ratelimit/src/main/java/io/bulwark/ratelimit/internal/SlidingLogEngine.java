@@ -78,11 +78,6 @@ final class SlidingLogEngine implements LimitEngine {
         return new LimitUsage(limit, s.total, permits - s.total, Duration.ofNanos(reset));
     }
 
-    @Override
-    public boolean replenished(Object state, long now) {
-        return live((State) state, now).total == 0;
-    }
-
     /** The log without the entries that no longer count at {@code now}. */
     private State live(State s, long now) {
         if (s == null) {
