@@ -78,6 +78,16 @@ class RedisLimiterConfigTest {
     }
 
     @Test
+    void aDayLongLimitOfAHundredThousandIsAccepted() {
+        try (RedisConnections redis = RedisConnections.of("redis://127.0.0.1:1")) {
+            for (Algorithm a : Algorithm.values()) {
+                RateLimitConfig config = RateLimitConfig.builder("daily").limits("100000/1d", a).build();
+                assertThat(RedisFixture.limiter(redis, config).config()).isEqualTo(config);
+            }
+        }
+    }
+
+    @Test
     void aCostNoLimitCouldEverAdmitIsRefusedBeforeAnyNetworkCall() {
         try (RedisConnections redis = RedisConnections.of("redis://127.0.0.1:1")) {
             RedisRateLimiter limiter = RedisFixture.limiter(redis,

@@ -105,6 +105,26 @@ class RedisLimiterModelTest {
         assertThat(fits.remaining()).isZero();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
+    void aHundredThousandADayStaysExactOnCoarserTicks(Algorithm algorithm) {
+        Limit limit = Limit.of(algorithm, 100_000, Duration.ofDays(1));
+        RedisRateLimiter limiter = RedisFixture.limiter(redis, RateLimitConfig.of("big-" + algorithm.id(), limit));
+        String key = RedisFixture.uniqueKey();
+
+        Decision first = limiter.tryAcquire(key, 60_000);
+        Decision second = limiter.tryAcquire(key, 50_000);
+
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.remaining()).isEqualTo(40_000);
+        assertThat(second.allowed()).isFalse();
+        assertThat(limiter.tryAcquire(key, 40_000).allowed()).isTrue();
+        if (algorithm == Algorithm.TOKEN_BUCKET) {
+            // 10,000 permits missing at 100,000 a day: 8,640 s, less what refilled since
+            assertThat(second.retryAfter()).isBetween(Duration.ofSeconds(8630), Duration.ofSeconds(8640));
+        }
+    }
+
     private static void runAgainstModel(RedisRateLimiter limiter, List<Limit> limits, List<Long> costs, String what) {
         for (int attempt = 0; ; attempt++) {
             String key = RedisFixture.uniqueKey();

@@ -1,5 +1,6 @@
 package io.bulwark.redis.ratelimit.internal;
 
+import io.bulwark.ratelimit.Algorithm;
 import io.bulwark.ratelimit.Limit;
 import io.bulwark.ratelimit.RateLimitConfig;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.List;
  */
 public final class ScriptPlan {
 
-    /** Doubles in Redis' Lua hold integers exactly below 2^53; keep a factor of 2 of headroom. */
-    static final long MAX_EXACT = 1L << 52;
+    /** Doubles in Redis' Lua hold integers exactly below 2^53; sums of a few amounts must stay below it. */
+    static final long MAX_EXACT = 1L << 50;
 
     private final LimiterScript script;
     private final String prefix;
@@ -41,7 +42,7 @@ public final class ScriptPlan {
     public static ScriptPlan of(RateLimitConfig config, String keyPrefix) {
         List<Limit> list = config.limits();
         String[] suffixes = new String[list.size() * 2];
-        String[] args = new String[3 + list.size() * 5];
+        String[] args = new String[3 + list.size() * 6];
         for (int i = 0; i < list.size(); i++) {
             Limit l = list.get(i);
             long windowNanos = l.windowNanos();
@@ -51,16 +52,17 @@ public final class ScriptPlan {
             }
             long windowMicros = windowNanos / 1000;
             long maxDelayMicros = l.maxDelay().toNanos() / 1000;
-            requireExact(config, l, windowMicros, maxDelayMicros);
+            long tick = tick(config, l, windowMicros, maxDelayMicros);
             String base = ":" + l.algorithm().id() + ":" + l.permits() + ":" + windowMicros + ":" + l.burst();
             suffixes[2 * i] = base;
             suffixes[2 * i + 1] = base + ":log";
-            int a = 3 + i * 5;
+            int a = 3 + i * 6;
             args[a] = Integer.toString(LimiterScripts.code(l.algorithm()));
             args[a + 1] = Long.toString(l.permits());
             args[a + 2] = Long.toString(windowMicros);
             args[a + 3] = Long.toString(l.burst());
             args[a + 4] = Long.toString(maxDelayMicros);
+            args[a + 5] = Long.toString(tick);
         }
         args[2] = Integer.toString(list.size());
         return new ScriptPlan(LimiterScripts.forLimits(list), keyPrefix + "{" + config.name() + ":", suffixes, args);
@@ -94,20 +96,25 @@ public final class ScriptPlan {
         return limits;
     }
 
-    private static void requireExact(RateLimitConfig config, Limit l, long windowMicros, long maxDelayMicros) {
-        long largest;
-        try {
-            long cap = Math.multiplyExact(Math.max(l.permits(), l.burst()), windowMicros);
-            // a bucket may hold its capacity plus one request (pacing: plus the queued delay)
-            largest = Math.addExact(Math.multiplyExact(cap, 2), Math.multiplyExact(maxDelayMicros, l.permits()));
-        } catch (ArithmeticException e) {
-            largest = Long.MAX_VALUE;
+    /**
+     * The tick, in microseconds, of a limit's arithmetic: the smallest power of ten dividing the
+     * window that keeps {@code max(permits, burst) * window} and {@code maxDelay * permits},
+     * counted in ticks, at most {@link #MAX_EXACT} (as the local limiter picks its resolution in
+     * nanoseconds). Flooring time to a tick only makes a limit stricter by less than one tick.
+     */
+    static long tick(RateLimitConfig config, Limit l, long windowMicros, long maxDelayMicros) {
+        if (!l.algorithm().bucket() && l.algorithm() != Algorithm.SLIDING_COUNTER) {
+            return 1; // fixed window and sliding log only count permits
         }
-        if (largest > MAX_EXACT) {
-            throw new IllegalArgumentException("limit " + l + " of rate limiter '" + config.name()
-                    + "' is out of range for Redis: 2 x permits x window-in-microseconds + maxDelay x permits"
-                    + " must be at most " + MAX_EXACT + " but was " + (largest == Long.MAX_VALUE ? "more" : largest)
-                    + "; use a shorter window or maxDelay, or a coarser unit of cost");
+        long largest = Math.max(l.permits(), l.burst());
+        for (long tick = 1; tick <= 1_000_000 && tick <= windowMicros && windowMicros % tick == 0; tick *= 10) {
+            if (largest <= MAX_EXACT / (windowMicros / tick) && maxDelayMicros / tick <= MAX_EXACT / l.permits()) {
+                return tick;
+            }
         }
+        throw new IllegalArgumentException("limit " + l + " of rate limiter '" + config.name()
+                + "' is out of range for Redis: max(permits, burst) x window and maxDelay x permits must each be"
+                + " at most " + MAX_EXACT + " at a resolution dividing the window (1us to 1s); use a coarser unit"
+                + " of cost, a shorter maxDelay or a whole number of seconds");
     }
 }

@@ -6,9 +6,9 @@ local n = tonumber(ARGV[3])
 local results = {}
 local all = true
 for i = 1, n do
-  local base = 3 + (i - 1) * 5
+  local base = 3 + (i - 1) * 6
   local p = {}
-  for j = 1, 5 do p[j] = tonumber(ARGV[base + j]) end
+  for j = 1, 6 do p[j] = tonumber(ARGV[base + j]) end
   local r = ALG[p[1]](KEYS[2 * i - 1], KEYS[2 * i], p, cost)
   results[i] = r
   if not r[1] then all = false end

@@ -6,13 +6,14 @@
 --   ARGV[1] = 1 to acquire, 0 to peek (compute, write nothing)
 --   ARGV[2] = cost (>= 1; 0 when peeking)
 --   ARGV[3] = number of limits n
---   then 5 per limit: algorithm code, permits, window_us, burst, max_delay_us
+--   then 6 per limit: algorithm code, permits, window_us, burst, max_delay_us, tick_us (the
+--   time resolution of the bucket and sliding-counter arithmetic: 1 but for huge limits)
 -- Reply: { all_allowed, then per limit: allowed, remaining, used, reset_us, retry_us, delay_us }.
 --
--- Arithmetic: Lua 5.1 numbers are doubles, exact for integers below 2^53. Every stored or
--- intermediate value is bounded by about 2 * max(permits, burst) * window_us, which the Java
--- side checks stays below 2^52; divisions go through idiv/ceil_div, which correct the double
--- quotient to the exact floor.
+-- Arithmetic: Lua 5.1 numbers are doubles, exact for integers below 2^53. The Java side picks
+-- tick_us so that max(permits, burst) * window and max_delay * permits, counted in ticks, are
+-- each at most 2^50: every stored or intermediate value (a sum of a few such amounts) stays
+-- exact. Divisions go through idiv/ceil_div, which correct the double quotient to the exact floor.
 if redis.REDIS_VERSION_NUM == nil then
   -- Redis < 7 (only < 5 needs it, 5 and 6 accept it): replicate effects, so TIME is allowed.
   redis.replicate_commands()

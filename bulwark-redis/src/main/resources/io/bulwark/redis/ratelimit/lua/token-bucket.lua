@@ -1,17 +1,20 @@
 -- Token bucket (code 1) and leaky bucket as a meter (code 2): the same arithmetic, seen as
--- tokens left or as water in. State (hash): l = tokens * window_us (scaled, so that refill is
--- permits per microsecond, exact), t = time of l in microseconds. A new key is a full bucket.
+-- tokens left or as water in, on ticks of `tick` microseconds (1 but for huge limits). State
+-- (hash): l = tokens scaled by the window in ticks (one permit weighs W units, one tick refills
+-- `permits` units, so refill is exact), t = the tick of l. A new key is a full bucket.
 local function bucket(key, aux, p, cost)
-  local permits, window, burst = p[2], p[3], p[4]
-  local cap = burst * window
+  local permits, burst, tick = p[2], p[4], p[6]
+  local W = p[3] / tick
+  local cap = burst * W
+  local t = idiv(NOW, tick)
   local s = redis.call('HMGET', key, 'l', 't')
-  local level, at = cap, NOW
+  local level, at = cap, t
   if s[1] then
     level = tonumber(s[1])
     at = tonumber(s[2])
-    local elapsed = NOW - at
+    local elapsed = t - at
     if elapsed > 0 then
-      at = NOW
+      at = t
       if level < cap then
         if elapsed >= ceil_div(cap - level, permits) then
           level = cap
@@ -21,14 +24,18 @@ local function bucket(key, aux, p, cost)
       end
     end
   end
-  local need = cost * window
+  -- microseconds from now until `units` have refilled, counted from tick t
+  local function until_refilled(units)
+    if units <= 0 then return 0 end
+    return (t + ceil_div(units, permits)) * tick - NOW
+  end
+  local need = cost * W
   local ok = need <= level
   local after = level
-  if ok then after = level - need end
-  local remaining = idiv(after, window)
   local retry = 0
-  if not ok then retry = ceil_div(need - level, permits) end
-  local reset = ceil_div(cap - after, permits)
+  if ok then after = level - need else retry = until_refilled(need - level) end
+  local remaining = idiv(after, W)
+  local reset = until_refilled(cap - after)
   return { ok, remaining, burst - remaining, reset, retry, 0, function()
     redis.call('HSET', key, 'l', after, 't', at)
     redis.call('PEXPIRE', key, imax(1, ceil_div(reset, 1000) + 1))
