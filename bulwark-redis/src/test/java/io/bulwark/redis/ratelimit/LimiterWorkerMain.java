@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
 
 /**
  * The second JVM of {@link TwoProcessesShareOneLimitTest}: connects, prints {@code ready}, waits
@@ -42,20 +43,23 @@ public final class LimiterWorkerMain {
             if (!"go".equals(in.readLine())) {
                 throw new IllegalStateException("expected 'go' on stdin");
             }
-            System.out.println("admitted=" + run(limiter, key, threads, attempts));
+            System.out.println("admitted=" + run(limiter, key, threads, i -> i < attempts));
             System.out.println("degraded=" + limiter.state().degraded());
         }
     }
 
-    /** Runs the threads; returns how many requests were admitted. Shared with the test's own JVM. */
-    static long run(RedisRateLimiter limiter, String key, int threads, int attempts) throws Exception {
+    /**
+     * Runs {@code threads} threads, each requesting while {@code more} holds for its request
+     * count so far; returns how many requests were admitted. Shared with the tests' own JVM.
+     */
+    static long run(RedisRateLimiter limiter, String key, int threads, IntPredicate more) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Long>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 results.add(pool.submit(() -> {
                     long admitted = 0;
-                    for (int i = 0; i < attempts; i++) {
+                    for (int i = 0; more.test(i); i++) {
                         if (limiter.tryAcquire(key).allowed()) {
                             admitted++;
                         }

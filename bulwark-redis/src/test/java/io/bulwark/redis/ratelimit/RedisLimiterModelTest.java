@@ -6,17 +6,12 @@ import io.bulwark.ratelimit.Algorithm;
 import io.bulwark.ratelimit.Decision;
 import io.bulwark.ratelimit.Limit;
 import io.bulwark.ratelimit.RateLimitConfig;
-import io.bulwark.redis.RedisConnections;
 import io.bulwark.test.ratelimit.ReferenceLimiter;
-import io.bulwark.test.services.LocalService;
-import io.bulwark.test.services.RequiresService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,20 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sequence whose run straddles an aligned window boundary (possible for the window algorithms,
  * measured on the server's clock) is run again on a new key.
  */
-@RequiresService(LocalService.REDIS)
-class RedisLimiterModelTest {
-
-    private static RedisConnections redis;
-
-    @BeforeAll
-    static void connect() {
-        redis = RedisFixture.shared();
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
-    }
+class RedisLimiterModelTest extends SharedRedisTest {
 
     static Stream<Arguments> limits() {
         Duration hour = Duration.ofHours(1);

@@ -8,17 +8,8 @@ import io.bulwark.ratelimit.Decision;
 import io.bulwark.ratelimit.Limit;
 import io.bulwark.ratelimit.LimitUsage;
 import io.bulwark.ratelimit.RateLimitConfig;
-import io.bulwark.redis.RedisConnections;
-import io.bulwark.test.services.LocalService;
-import io.bulwark.test.services.RequiresService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,23 +20,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * promises for the span the server's clock measured around the run. Plus refill, usage and
  * key expiry.
  */
-@RequiresService(LocalService.REDIS)
-class RedisLimiterPromiseTest {
+class RedisLimiterPromiseTest extends SharedRedisTest {
 
     private static final Duration WINDOW = Duration.ofMillis(200);
     private static final long PERMITS = 5;
 
-    private static RedisConnections redis;
-
-    @BeforeAll
-    static void connect() {
-        redis = RedisFixture.shared();
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
-    }
 
     @ParameterizedTest
     @EnumSource(Algorithm.class)
@@ -59,7 +38,8 @@ class RedisLimiterPromiseTest {
         String key = RedisFixture.uniqueKey();
 
         long startMicros = RedisFixture.serverMicros(redis);
-        long admitted = hammer(limiter, key, 4, WINDOW.multipliedBy(3));
+        long deadline = System.nanoTime() + WINDOW.multipliedBy(3).toNanos();
+        long admitted = LimiterWorkerMain.run(limiter, key, 4, i -> System.nanoTime() - deadline < 0);
         long endMicros = RedisFixture.serverMicros(redis);
 
         long bound = promise(limit, startMicros, endMicros);
@@ -127,31 +107,5 @@ class RedisLimiterPromiseTest {
                     limit.permits() * (Math.floorDiv(endMicros, w) - Math.floorDiv(startMicros, w) + 1);
             case SLIDING_LOG -> limit.permits() * (span / w + 1); // windows of length w covering the span
         };
-    }
-
-    private static long hammer(RedisRateLimiter limiter, String key, int threads, Duration duration) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long deadline = System.nanoTime() + duration.toNanos();
-            List<Future<Long>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> {
-                    long admitted = 0;
-                    while (System.nanoTime() - deadline < 0) {
-                        if (limiter.tryAcquire(key).allowed()) {
-                            admitted++;
-                        }
-                    }
-                    return admitted;
-                }));
-            }
-            long total = 0;
-            for (Future<Long> f : results) {
-                total += f.get();
-            }
-            return total;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.ratelimit.Algorithm;
 import io.bulwark.ratelimit.RateLimitConfig;
-import io.bulwark.redis.RedisConnections;
-import io.bulwark.test.services.LocalService;
-import io.bulwark.test.services.RequiresService;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -16,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,24 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Many threads in two JVMs on one key: together they never admit more than the limit (plus, for
  * the refilling bucket, what the server-measured span refilled), and they use it up.
  */
-@RequiresService(LocalService.REDIS)
-class TwoProcessesShareOneLimitTest {
+class TwoProcessesShareOneLimitTest extends SharedRedisTest {
 
     private static final long PERMITS = 300;
     private static final int THREADS = 4;
     private static final int ATTEMPTS = 150; // per thread: 2 x 4 x 150 = 1200 requests for 300 permits
 
-    private static RedisConnections redis;
-
-    @BeforeAll
-    static void connect() {
-        redis = RedisFixture.shared();
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
-    }
 
     @ParameterizedTest
     @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "SLIDING_LOG", "SLIDING_COUNTER"})
@@ -63,7 +46,7 @@ class TwoProcessesShareOneLimitTest {
             go.write("go\n");
             go.flush();
 
-            long here = LimiterWorkerMain.run(limiter, key, THREADS, ATTEMPTS);
+            long here = LimiterWorkerMain.run(limiter, key, THREADS, i -> i < ATTEMPTS);
             List<String> lines = new ArrayList<>();
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 lines.add(line);

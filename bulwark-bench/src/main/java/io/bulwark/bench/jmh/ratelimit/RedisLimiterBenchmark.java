@@ -69,6 +69,10 @@ public class RedisLimiterBenchmark {
 
     @Setup(Level.Trial)
     public void connect() {
+        // Logback without a configuration logs Lettuce and Netty at DEBUG on every command,
+        // which would measure the console instead of Redis
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         String run = UUID.randomUUID().toString().substring(0, 8);
         bulwarkRedis = RedisConnections.builder().uri(URI).commandTimeout(Duration.ofSeconds(2)).build();
         bulwark = RedisRateLimiter.builder(RateLimitConfig.of("bench", Limit.of(PERMITS, WINDOW)), bulwarkRedis)

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Lua scripts, one per algorithm, composed per config: the prelude (helpers, server time),
- * the script of each algorithm the config uses, then the two-phase driver. A config of one
- * algorithm runs exactly that algorithm's script; a config that mixes algorithms runs them
- * together, still in one atomic call.
+ * The Lua scripts, one per algorithm (the three buckets share one, as they share one engine
+ * locally), composed per config: the prelude (helpers, server time), the script of each
+ * algorithm the config uses, then the two-phase driver. A config of one algorithm runs exactly
+ * that algorithm's script; a config that mixes algorithms runs them together, still in one
+ * atomic call.
  */
 public final class LimiterScripts {
 
@@ -58,10 +59,9 @@ public final class LimiterScripts {
             if (done.contains(a)) {
                 continue;
             }
-            // the token bucket and the leaky-bucket meter share one script (the same arithmetic)
-            if (a == Algorithm.TOKEN_BUCKET || a == Algorithm.LEAKY_BUCKET) {
-                done.add(Algorithm.TOKEN_BUCKET);
-                done.add(Algorithm.LEAKY_BUCKET);
+            // the three buckets share one script (one arithmetic, as in the local limiter)
+            if (a.bucket()) {
+                done.addAll(EnumSet.of(Algorithm.TOKEN_BUCKET, Algorithm.LEAKY_BUCKET, Algorithm.LEAKY_BUCKET_PACING));
             } else {
                 done.add(a);
             }
@@ -72,7 +72,7 @@ public final class LimiterScripts {
 
     private static String file(Algorithm a) {
         return switch (a) {
-            case TOKEN_BUCKET, LEAKY_BUCKET -> "token-bucket.lua";
+            case TOKEN_BUCKET, LEAKY_BUCKET, LEAKY_BUCKET_PACING -> "bucket.lua";
             default -> a.id() + ".lua";
         };
     }
