@@ -1,8 +1,8 @@
 -- Token bucket (code 1), leaky bucket as a meter (code 2) and leaky bucket as a pacing queue
 -- (code 3): one arithmetic, as in the local BucketEngine, on ticks of `tick` microseconds (1
--- but for huge limits). State (hash): d = debt, the permits taken and not yet refilled, scaled
--- so that one permit weighs W (the window in ticks) and one tick drains `permits`: exact; and
--- t = the tick of d. A new key has no debt (a full bucket, an empty leaky bucket).
+-- but for huge limits). State "debt:tick": the permits taken and not yet refilled, scaled so
+-- that one permit weighs W (the window in ticks) and one tick drains `permits` (exact), and the
+-- tick of that debt. A new key has no debt (a full bucket, an empty leaky bucket).
 --
 -- The token bucket and the meter admit while the debt after the request fits in the capacity
 -- (burst * W): the same promise, seen as tokens left or as water in. Pacing lets the debt
@@ -14,11 +14,10 @@ local function bucket(key, aux, p, cost)
   local cap = burst * W
   local max_overflow = idiv(p[5], tick) * permits -- 0 but for pacing
   local t = idiv(NOW, tick)
-  local s = redis.call('HMGET', key, 'd', 't')
-  local debt, at = 0, t
-  if s[1] then
-    debt = tonumber(s[1])
-    at = tonumber(s[2])
+  local debt, at = read_state(key)
+  if not debt then
+    debt, at = 0, t
+  else
     local elapsed = t - at
     if elapsed > 0 then
       at = t
@@ -40,8 +39,7 @@ local function bucket(key, aux, p, cost)
     if need < cap then remaining = idiv(cap - need, W) end
     local reset = until_drained(need)
     return { true, remaining, burst - remaining, reset, 0, until_drained(need - cap), function()
-      redis.call('HSET', key, 'd', need, 't', at)
-      redis.call('PEXPIRE', key, imax(1, ceil_div(reset, 1000) + 1))
+      write_state(key, reset, need, at)
     end }
   end
   local remaining = 0

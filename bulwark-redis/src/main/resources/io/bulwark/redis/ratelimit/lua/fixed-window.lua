@@ -1,11 +1,11 @@
 -- Fixed window (code 4): a counter per aligned window [k*window, (k+1)*window) of Redis server
--- time (epoch microseconds). State (hash): k = window index, c = count in it.
+-- time (epoch microseconds). State "index:count".
 ALG[4] = function(key, aux, p, cost)
   local permits, window = p[2], p[3]
   local index = idiv(NOW, window)
-  local s = redis.call('HMGET', key, 'k', 'c')
+  local k, c = read_state(key)
   local count = 0
-  if s[1] and tonumber(s[1]) == index then count = tonumber(s[2]) end
+  if k == index then count = c end
   local reset = (index + 1) * window - NOW
   local ok = count + cost <= permits
   local after = count
@@ -14,7 +14,6 @@ ALG[4] = function(key, aux, p, cost)
   local ttl = reset
   if after == 0 then reset = 0 end -- a peek at an unused window: nothing to reset
   return { ok, permits - after, after, reset, retry, 0, function()
-    redis.call('HSET', key, 'k', index, 'c', after)
-    redis.call('PEXPIRE', key, imax(1, ceil_div(ttl, 1000) + 1))
+    write_state(key, ttl, index, after)
   end }
 end

@@ -46,6 +46,26 @@ local function imin(a, b)
   return b
 end
 
+-- Small states are one string of integers separated by ':' (one GET, one SET with its expiry),
+-- written with %d so no integer is ever printed in exponent form.
+-- Returns the two or three integers of the state at key, or nil when the key is absent.
+local function read_state(key)
+  local v = redis.call('GET', key)
+  if not v then return nil end
+  local i = string.find(v, ':', 1, true)
+  local j = string.find(v, ':', i + 1, true)
+  if j then
+    return tonumber(string.sub(v, 1, i - 1)), tonumber(string.sub(v, i + 1, j - 1)), tonumber(string.sub(v, j + 1))
+  end
+  return tonumber(string.sub(v, 1, i - 1)), tonumber(string.sub(v, i + 1))
+end
+
+local function write_state(key, ttl_us, a, b, c)
+  local v
+  if c then v = string.format('%d:%d:%d', a, b, c) else v = string.format('%d:%d', a, b) end
+  redis.call('SET', key, v, 'PX', imax(1, ceil_div(ttl_us, 1000) + 1))
+end
+
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 

@@ -3,7 +3,7 @@
 -- sliding window. At offset e (in ticks of `tick` microseconds) into the current window of W
 -- ticks, everything multiplied by W so the comparison is exact:
 --   used = prev * (W - e) + cur * W,  a request passes when used + cost * W <= permits * W.
--- State (hash): k = current window index, c = its count, p = the previous window's count.
+-- State "index:current:previous": the current window's index, its count, the previous one's.
 -- The figures (remaining, reset, retry) are computed as in the local SlidingCounterEngine.
 local function counter_reset(prev, cur, window_start, window_us)
   if cur > 0 then return window_start + 2 * window_us - NOW end
@@ -17,15 +17,12 @@ ALG[6] = function(key, aux, p, cost)
   local index = idiv(NOW, window_us)
   local window_start = index * window_us
   local e = idiv(NOW - window_start, tick)
-  local s = redis.call('HMGET', key, 'k', 'c', 'p')
+  local k, c, pc = read_state(key)
   local cur, prev = 0, 0
-  if s[1] then
-    local k = tonumber(s[1])
-    if k == index then
-      cur = tonumber(s[2]); prev = tonumber(s[3])
-    elseif k == index - 1 then
-      prev = tonumber(s[2])
-    end
+  if k == index then
+    cur, prev = c, pc
+  elseif k == index - 1 then
+    prev = c
   end
   local budget = permits * W
   local used = prev * (W - e) + cur * W
@@ -34,8 +31,7 @@ ALG[6] = function(key, aux, p, cost)
     local after = cur + cost
     return { true, idiv(budget - need, W), ceil_div(need, W), counter_reset(prev, after, window_start, window_us), 0, 0,
       function()
-        redis.call('HSET', key, 'k', index, 'c', after, 'p', prev)
-        redis.call('PEXPIRE', key, imax(1, ceil_div(window_start + 2 * window_us - NOW, 1000) + 1))
+        write_state(key, window_start + 2 * window_us - NOW, index, after, prev)
       end }
   end
   local target
