@@ -23,6 +23,7 @@ public record RedisLimiterState(Status status, Instant since, Optional<String> l
         DEGRADED
     }
 
+    /** Validates. */
     public RedisLimiterState {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(since, "since");
