@@ -66,6 +66,33 @@ public final class LocalRateLimiter implements RateLimiter {
     public Decision tryAcquire(String key, long cost) {
         Objects.requireNonNull(key, "key");
         requireCost(cost);
+        return engines.length == 1 ? tryAcquireOne(key, cost) : tryAcquireAll(key, cost);
+    }
+
+    /** The common case of one limit: no arrays, one scratch verdict the JIT can keep in registers. */
+    private Decision tryAcquireOne(String key, long cost) {
+        LimitEngine engine = engines[0];
+        Verdict v = new Verdict();
+        while (true) {
+            long read = ticker.getAsLong();
+            AtomicReference<KeyState> cell = table.cell(key, read);
+            KeyState state = cell.get();
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                continue;
+            }
+            long now = Math.max(read, state.touched());
+            engine.attempt(state.state(0), now, cost, v);
+            if (!v.allowed) {
+                return Decision.reject(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.retryNanos));
+            }
+            if (cell.compareAndSet(state, KeyState.of(now, now + v.resetNanos, v.next))) {
+                return Decision.allow(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.delayNanos));
+            }
+        }
+    }
+
+    private Decision tryAcquireAll(String key, long cost) {
         int n = engines.length;
         Verdict[] verdicts = new Verdict[n];
         for (int i = 0; i < n; i++) {
@@ -82,7 +109,7 @@ public final class LocalRateLimiter implements RateLimiter {
             long now = Math.max(read, state.touched());
             boolean allowed = true;
             for (int i = 0; i < n; i++) {
-                engines[i].attempt(state.states()[i], now, cost, verdicts[i]);
+                engines[i].attempt(state.state(i), now, cost, verdicts[i]);
                 allowed &= verdicts[i].allowed;
             }
             if (!allowed) {
@@ -94,7 +121,7 @@ public final class LocalRateLimiter implements RateLimiter {
                 next[i] = verdicts[i].next;
                 quiet = Math.max(quiet, verdicts[i].resetNanos);
             }
-            if (cell.compareAndSet(state, new KeyState(now, now + quiet, next))) {
+            if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
                 return decide(verdicts, true);
             }
         }
@@ -110,7 +137,7 @@ public final class LocalRateLimiter implements RateLimiter {
         for (int i = 0; i < engines.length; i++) {
             out.add(state == KeyState.EVICTED
                     ? LimitUsage.unused(engines[i].limit())
-                    : engines[i].usage(state.states()[i], Math.max(read, state.touched())));
+                    : engines[i].usage(state.state(i), Math.max(read, state.touched())));
         }
         return new Usage(config.name(), key, out);
     }

@@ -25,6 +25,10 @@ import io.bulwark.server.internal.jobs.QueueRoutes;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
+import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
+import io.bulwark.server.internal.ratelimit.RateLimitRoutes;
+import io.bulwark.server.internal.ratelimit.RateLimitRuntime;
+import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
@@ -106,6 +110,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
     private final JobsRuntime jobs;
+    private final RateLimitRuntime rateLimits;
     private Javalin app;
     private Instant startedAt;
 
@@ -121,6 +126,7 @@ public final class BulwarkServer implements AutoCloseable {
         private final List<HealthCheck> checks = new ArrayList<>();
         private JobStore jobStore;
         private QueuePersistence queuePersistence = QueuePersistence.none();
+        private StateStore stateStore;
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -168,6 +174,12 @@ public final class BulwarkServer implements AutoCloseable {
                     store.saveQueueSettings(queue, json);
                 }
             });
+        }
+
+        /** Where runtime changes (rate limits set over the API) are kept; in memory by default. */
+        public Builder stateStore(StateStore store) {
+            this.stateStore = store;
+            return this;
         }
 
         /** Adds a health check besides the built-in ones (store, diskSpace, memory). */
@@ -223,6 +235,8 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName());
+        this.rateLimits = new RateLimitRuntime(config, b.stateStore != null ? b.stateStore : StateStore.inMemory(clock),
+                meters, System::nanoTime);
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
@@ -272,6 +286,9 @@ public final class BulwarkServer implements AutoCloseable {
                     authenticator.authorize(ctx, (Role) role);
                 }
             });
+            RateLimitMiddleware limits = new RateLimitMiddleware(rateLimits);
+            c.routes.beforeMatched(limits::limit);
+            c.routes.after(limits::fillIn);
             c.routes.exception(ApiException.class, ProblemRenderer::api);
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
             c.routes.exception(Exception.class, ProblemRenderer::unexpected);
@@ -283,6 +300,7 @@ public final class BulwarkServer implements AutoCloseable {
             healthRoutes.register(c.routes);
             new KeyRoutes(keys, bodyLimit).register(c.routes);
             new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
+            new RateLimitRoutes(rateLimits, bodyLimit).register(c.routes);
             if (jobs != null) {
                 new JobRoutes(jobs, bodyLimit).register(c.routes);
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);

@@ -101,6 +101,6 @@ public final class ServerKeys {
 
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
-        return ConfigSchema.of(ALL).with(JobKeys.ALL);
+        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(RateLimitKeys.ALL);
     }
 }

@@ -20,6 +20,7 @@ class ConfigDocsTest {
         String doc = page.substring(page.indexOf("## Every key"));
         java.util.List<ConfigKey<?>> all = new java.util.ArrayList<>(ServerKeys.ALL);
         all.addAll(JobKeys.ALL);
+        all.addAll(RateLimitKeys.ALL);
         for (ConfigKey key : all) {
             String row = doc.lines().filter(l -> l.startsWith("| `" + key.name() + "`")).findFirst().orElse(null);
             assertThat(row).as("docs/configuration.md has a row for %s", key.name()).isNotNull();

@@ -21,6 +21,10 @@ public final class Authenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final String BEARER = "Bearer ";
+    /** Request attribute: the verified caller's API key id ({@code auth.adminKey} for the configured admin key). */
+    public static final String KEY_ID = "bulwark.auth.keyId";
+    /** Request attribute: the verified caller's {@link Role}. */
+    public static final String ROLE = "bulwark.auth.role";
 
     private final ApiKeyStore keys;
     private final Optional<Secret> adminKey;
@@ -79,6 +83,7 @@ public final class Authenticator {
         if (adminKey.isPresent() && adminKey.get().matches(presented)) {
             role = Role.ADMIN;
             who = "the configured admin key (auth.adminKey)";
+            ctx.attribute(KEY_ID, "auth.adminKey");
         } else {
             Optional<ApiKey> key = keys.verify(presented);
             if (key.isEmpty()) {
@@ -88,7 +93,9 @@ public final class Authenticator {
             }
             role = key.get().role();
             who = "the key '" + key.get().name() + "'";
+            ctx.attribute(KEY_ID, key.get().id());
         }
+        ctx.attribute(ROLE, role);
         if (!role.includes(required)) {
             forbidden.increment();
             LOG.info("Refused {} {}: role {} is below {}", ctx.method(), ctx.path(), role.id(), required.id());

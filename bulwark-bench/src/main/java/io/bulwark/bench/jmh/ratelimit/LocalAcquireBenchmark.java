@@ -1,0 +1,91 @@
+package io.bulwark.bench.jmh.ratelimit;
+
+import io.bulwark.ratelimit.Limit;
+import io.bulwark.ratelimit.LocalRateLimiter;
+import io.bulwark.ratelimit.RateLimitConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One local acquire, on 1 and 2 threads, for Bulwark's {@link LocalRateLimiter} and its peers
+ * Bucket4j ({@code Bucket.tryConsume}) and Resilience4j ({@code RateLimiter.acquirePermission}
+ * with a zero timeout), all under the same limit: a token bucket of 1,000,000,000 per second,
+ * so every call takes the admitting path that a healthy service mostly sees.
+ *
+ * <p>Bulwark's call does more than the peers': it looks the key up in its bounded key table
+ * (the peers are one bucket each, keyed by nothing) and returns a full {@code Decision}
+ * (remaining, reset, the limit that is closest) where the peers return a boolean.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class LocalAcquireBenchmark {
+
+    private static final long PERMITS = 1_000_000_000L;
+
+    private LocalRateLimiter bulwark;
+    private Bucket bucket4j;
+    private RateLimiter resilience4j;
+
+    @Setup
+    public void create() {
+        bulwark = LocalRateLimiter.of(RateLimitConfig.of("bench", Limit.of(PERMITS, Duration.ofSeconds(1))), System::nanoTime);
+        bucket4j = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(PERMITS).refillGreedy(PERMITS, Duration.ofSeconds(1)).build())
+                .build();
+        resilience4j = RateLimiter.of("bench", RateLimiterConfig.custom()
+                .limitForPeriod((int) PERMITS).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+        if (!bulwark.tryAcquire("key").allowed() || !bucket4j.tryConsume(1) || !resilience4j.acquirePermission()) {
+            throw new IllegalStateException("setup is wrong: every limiter must admit");
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bulwark1() {
+        return bulwark.tryAcquire("key").allowed();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bulwark2() {
+        return bulwark.tryAcquire("key").allowed();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bucket4j1() {
+        return bucket4j.tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bucket4j2() {
+        return bucket4j.tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean resilience4j1() {
+        return resilience4j.acquirePermission();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean resilience4j2() {
+        return resilience4j.acquirePermission();
+    }
+}

@@ -1,0 +1,96 @@
+package io.bulwark.server.internal.ratelimit;
+
+import io.bulwark.ratelimit.LimitUsage;
+import io.bulwark.ratelimit.RateLimiter;
+import io.bulwark.ratelimit.Usage;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.JsonBodies;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/rate-limits}: the endpoint limits (viewers read, admins change) and the
+ * current usage of one key.
+ */
+public final class RateLimitRoutes {
+
+    /** The body of {@code PUT /api/v1/rate-limits}: endpoint limits to create or change, by name. */
+    public record PutBody(Map<String, EndpointSpec> endpoints) {
+    }
+
+    private final RateLimitRuntime runtime;
+    private final long bodyLimit;
+
+    public RateLimitRoutes(RateLimitRuntime runtime, long bodyLimit) {
+        this.runtime = runtime;
+        this.bodyLimit = bodyLimit;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/rate-limits", this::list, Role.VIEWER);
+        routes.put("/api/v1/rate-limits", this::put, Role.ADMIN);
+        routes.get("/api/v1/rate-limits/{name}/keys/{key}", this::usage, Role.VIEWER);
+    }
+
+    private void list(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EndpointLimit e : runtime.all()) {
+            EndpointSpec spec = EndpointSpec.of(e);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.name());
+            m.put("route", spec.route());
+            m.put("limits", spec.limits());
+            m.put("algorithm", spec.algorithm());
+            m.put("key", spec.key());
+            m.put("bypass", spec.bypass() == null ? "" : spec.bypass());
+            m.put("source", runtime.source(e.name()));
+            m.put("trackedKeys", runtime.limiter(e.name()).map(RateLimiter::trackedKeys).orElse(0L));
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoints", out);
+        body.put("trustedProxies", runtime.proxies().toString());
+        body.put("ietfHeaders", runtime.ietfHeaders());
+        ctx.json(body);
+    }
+
+    private void put(Context ctx) {
+        PutBody body = JsonBodies.read(ctx, PutBody.class, bodyLimit);
+        if (body == null || body.endpoints() == null) {
+            throw ApiException.validation("invalid rate limits; nothing was changed",
+                    List.of(new io.bulwark.server.http.FieldError("endpoints", "is required: an object of endpoint limits by name")));
+        }
+        runtime.apply(body.endpoints());
+        list(ctx);
+    }
+
+    private void usage(Context ctx) {
+        String name = ctx.pathParam("name");
+        RateLimiter limiter = runtime.limiter(name).orElseThrow(() -> ApiException.notFound("no rate limit named '" + name
+                + "'; known: " + runtime.all().stream().map(EndpointLimit::name).toList()));
+        String key = ctx.pathParam("key");
+        Usage usage = limiter.usage(key);
+        List<Map<String, Object>> limits = new ArrayList<>();
+        for (LimitUsage u : usage.limits()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("limit", u.limit().spec());
+            m.put("algorithm", u.limit().algorithm().id());
+            m.put("permits", u.limit().permits());
+            m.put("used", u.used());
+            m.put("remaining", u.remaining());
+            m.put("resetAfterMillis", u.resetAfter().toMillis());
+            limits.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("key", key);
+        body.put("limits", limits);
+        ctx.json(body);
+    }
+}
