@@ -1,6 +1,7 @@
 package io.bulwark.redis.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bulwark.core.health.HealthResult;
 import io.bulwark.core.health.HealthStatus;
@@ -150,6 +151,45 @@ class RedisOutageFallbackTest {
 
         assertThat(limiter.tryAcquire("k").allowed()).isTrue();
         assertThat(limiter.state().degraded()).isTrue();
+    }
+
+    @Test
+    void aCommandTimeoutCountsAsRedisAwayAndTheLimiterRecoversWhenRedisAnswersAgain() throws Exception {
+        try (RedisConnections slow = RedisConnections.builder().uri(server.uri())
+                .commandTimeout(Duration.ofMillis(200)).build();
+             RedisConnections admin = RedisConnections.of(server.uri())) {
+            RedisRateLimiter limiter = RedisRateLimiter.builder(RateLimitConfig.of("paused", Limit.parse("1/1h")), slow)
+                    .options(RedisLimiterOptions.builder().failureMode(RedisFailureMode.FAIL_CLOSED)
+                            .recoveryBackoff(BACKOFF).build())
+                    .clock(clock).ticker(ticker::get).meterRegistry(meters).build();
+            assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+
+            admin.connection().sync().clientPause(1_000); // every client's commands wait 1 s
+            Decision paused = limiter.tryAcquire("k");
+
+            assertThat(paused.allowed()).isFalse();
+            assertThat(limiter.state().lastError()).hasValueSatisfying(e -> assertThat(e).containsIgnoringCase("timeout"));
+            ticker.addAndGet(BACKOFF.toNanos());
+            await("the pause ends and the limiter decides on Redis again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        limiter.tryAcquire("k");
+                        ticker.addAndGet(BACKOFF.toNanos());
+                        return !limiter.state().degraded();
+                    });
+            assertThat(limiter.tryAcquire("k").allowed()).as("1/1h was used before the pause").isFalse();
+        }
+    }
+
+    @Test
+    void aFlushedScriptIsLoadedAgainWithoutFallingBack() {
+        RedisRateLimiter limiter = limiter("flushed", RedisFailureMode.FAIL_CLOSED, 1, "3/1h");
+        assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+
+        redis.connection().sync().scriptFlush();
+
+        assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+        assertThat(limiter.usage("k").limits().getFirst().remaining()).isEqualTo(1);
+        assertThat(limiter.state().degraded()).isFalse();
     }
 
     private RedisRateLimiter limiter(String name, RedisFailureMode mode, int nodes, String limits) {
