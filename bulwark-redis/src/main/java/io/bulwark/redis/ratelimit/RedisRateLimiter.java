@@ -4,7 +4,6 @@ import io.bulwark.ratelimit.Decision;
 import io.bulwark.ratelimit.Limit;
 import io.bulwark.ratelimit.RateLimitConfig;
 import io.bulwark.ratelimit.RateLimiter;
-import io.bulwark.ratelimit.RateLimiterFactory;
 import io.bulwark.ratelimit.Usage;
 import io.bulwark.redis.RedisConnections;
 import io.bulwark.redis.ratelimit.internal.Failover;
@@ -71,15 +70,6 @@ public final class RedisRateLimiter implements RateLimiter {
     /** A builder for a limiter enforcing {@code config} on {@code redis}. */
     public static Builder builder(RateLimitConfig config, RedisConnections redis) {
         return new Builder(config, redis);
-    }
-
-    /**
-     * A factory of Redis limiters sharing {@code redis}, for a {@link io.bulwark.ratelimit.RateLimiterRegistry}.
-     */
-    public static RateLimiterFactory factory(RedisConnections redis, RedisLimiterOptions options,
-                                             InstantSource clock, LongSupplier ticker, MeterRegistry meters) {
-        Objects.requireNonNull(redis, "redis");
-        return config -> builder(config, redis).options(options).clock(clock).ticker(ticker).meterRegistry(meters).build();
     }
 
     @Override
