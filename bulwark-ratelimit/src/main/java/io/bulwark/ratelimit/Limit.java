@@ -143,6 +143,20 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
         return builder().algorithm(other).permits(permits).window(window).build();
     }
 
+    /**
+     * This node's share when {@code nodes} nodes enforce the limit each on its own (e.g. a
+     * local fallback while a shared store is unreachable): permits and burst divided by
+     * {@code nodes}, rounded down but at least 1, so the nodes together never exceed it
+     * (unless the limit is below one permit per node).
+     */
+    public Limit share(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be >= 1 but was " + nodes);
+        }
+        return new Limit(algorithm, Math.max(1, permits / nodes), window,
+                algorithm.bucket() ? Math.max(1, burst / nodes) : Math.max(1, permits / nodes), maxDelay);
+    }
+
     /** The window in nanoseconds. */
     public long windowNanos() {
         return window.toNanos();
@@ -210,14 +224,14 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
             return this;
         }
 
-        /** Bucket capacity, {@code >= 1}; defaults to permits. Buckets only. */
+        /** Bucket capacity, {@code >= 1}; defaults to permits. Buckets only: window algorithms ignore it. */
         public Builder burst(long value) {
             requirePositive("burst", value);
             this.burst = value;
             return this;
         }
 
-        /** Longest delay handed out by a pacing limit, {@code >= 0}; defaults to the window. */
+        /** Longest delay handed out by a pacing limit, {@code >= 0}; defaults to the window. Other algorithms ignore it. */
         public Builder maxDelay(Duration value) {
             Objects.requireNonNull(value, "maxDelay");
             if (value.isNegative()) {

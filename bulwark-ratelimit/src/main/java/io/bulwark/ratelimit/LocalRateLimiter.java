@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,7 +32,10 @@ import java.util.function.LongSupplier;
  * the old state, the time and the cost), and, only if all allow, CASes the new state in; on a
  * lost race it starts over with the winner's state. A rejection writes nothing, which is the
  * all-or-nothing rule. Time is clamped to the key's last time, so a thread that read the
- * ticker before a faster one never sees time run backwards.
+ * ticker before a faster one never sees time run backwards. A retry after a lost race keeps
+ * its cell and its ticker reading (clamped to the winner's time): under contention the retry
+ * is arithmetic and one CAS, not another map look-up and clock read; a slightly old reading
+ * only ever refills less, never more.
  */
 public final class LocalRateLimiter implements RateLimiter {
 
@@ -73,12 +77,14 @@ public final class LocalRateLimiter implements RateLimiter {
     private Decision tryAcquireOne(String key, long cost) {
         LimitEngine engine = engines[0];
         Verdict v = new Verdict();
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
         while (true) {
-            long read = ticker.getAsLong();
-            AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
             if (state == KeyState.EVICTED) {
                 table.drop(key, cell);
+                cell = table.cell(key, read);
                 continue;
             }
             long now = Math.max(read, state.touched());
@@ -86,9 +92,23 @@ public final class LocalRateLimiter implements RateLimiter {
             if (!v.allowed) {
                 return Decision.reject(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.retryNanos));
             }
-            if (cell.compareAndSet(state, KeyState.of(now, now + v.resetNanos, v.next))) {
+            if (cell.compareAndSet(state, (KeyState) v.next)) {
                 return Decision.allow(engine.limit(), v.remaining, nanos(v.resetNanos), nanos(v.delayNanos));
             }
+            backOff(++lost);
+        }
+    }
+
+    /**
+     * After the {@code lost}-th lost CAS: spin once, then yield the core for a moment, so that
+     * threads hammering one key take turns instead of invalidating each other's work (the
+     * same remedy as Resilience4j's {@code AtomicRateLimiter}).
+     */
+    private static void backOff(int lost) {
+        if (lost == 1) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(1);
         }
     }
 
@@ -98,12 +118,14 @@ public final class LocalRateLimiter implements RateLimiter {
         for (int i = 0; i < n; i++) {
             verdicts[i] = new Verdict();
         }
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
         while (true) {
-            long read = ticker.getAsLong();
-            AtomicReference<KeyState> cell = table.cell(key, read);
             KeyState state = cell.get();
             if (state == KeyState.EVICTED) {
                 table.drop(key, cell);
+                cell = table.cell(key, read);
                 continue;
             }
             long now = Math.max(read, state.touched());
@@ -124,6 +146,7 @@ public final class LocalRateLimiter implements RateLimiter {
             if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
                 return decide(verdicts, true);
             }
+            backOff(++lost);
         }
     }
 

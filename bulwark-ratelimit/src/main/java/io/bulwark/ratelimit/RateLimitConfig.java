@@ -77,6 +77,11 @@ public record RateLimitConfig(String name, List<Limit> limits, int maxKeys) {
         return new RateLimitConfig(other, limits, maxKeys);
     }
 
+    /** This config with every limit cut to one node's share of {@code nodes} (see {@link Limit#share}). */
+    public RateLimitConfig share(int nodes) {
+        return new RateLimitConfig(name, limits.stream().map(l -> l.share(nodes)).toList(), maxKeys);
+    }
+
     /** The limits as {@code "100/1m,5000/1h"}. */
     public String limitsSpec() {
         return String.join(",", limits.stream().map(Limit::spec).toList());

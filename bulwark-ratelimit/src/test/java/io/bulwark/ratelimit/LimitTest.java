@@ -85,6 +85,15 @@ class LimitTest {
     }
 
     @Test
+    void aNodesShareDividesPermitsAndBurstRoundingDownButKeepsOne() {
+        RateLimitConfig c = RateLimitConfig.builder("api").limits("100/1m,5/1s").build().share(3);
+        assertThat(c.limits()).extracting(Limit::permits).containsExactly(33L, 1L);
+        assertThat(c.limits()).extracting(Limit::burst).containsExactly(33L, 1L);
+        assertThat(Limit.parse("10/1s", Algorithm.SLIDING_LOG).share(4).permits()).isEqualTo(2);
+        assertThatThrownBy(() -> Limit.parse("10/1s").share(0)).hasMessage("nodes must be >= 1 but was 0");
+    }
+
+    @Test
     void configNeedsANameAndALimit() {
         assertThatThrownBy(() -> RateLimitConfig.builder("bad name")).hasMessageContaining("name must be");
         assertThatThrownBy(() -> RateLimitConfig.builder("api").build()).hasMessageContaining("limits must hold at least one limit");

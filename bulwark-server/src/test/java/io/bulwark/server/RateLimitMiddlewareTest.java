@@ -108,6 +108,11 @@ class RateLimitMiddlewareTest {
         assertThat(limited.json().get("type").asText()).isEqualTo("urn:bulwark:problem:rate-limited");
         assertThat(limited.json().get("detail").asText())
                 .contains("rate limit 'server' exceeded for API key " + viewer.key().id()).contains("3/1h");
+
+        String metrics = http.get("/metrics").body();
+        assertThat(metrics).contains("bulwark_ratelimit_decisions_total{limiter=\"server\",outcome=\"allowed\"} 3.0")
+                .contains("bulwark_ratelimit_decisions_total{limiter=\"server\",outcome=\"rejected\"} 1.0")
+                .contains("bulwark_ratelimit_keys{limiter=\"server\"} 1.0");
     }
 
     @Test

@@ -22,22 +22,27 @@ import java.time.Duration;
  * debt overflow the bucket by up to {@code maxDelay * P} units and hands the overflow back as
  * a delay: the request proceeds when that much has drained.
  */
-final class BucketEngine implements LimitEngine {
+final class BucketEngine extends EngineBase {
 
     /** The per-key state: the tick of the last admission and the debt at that tick. */
-    record State(long last, long debt) {
+    static final class State extends KeyState.Single {
+        final long last;
+        final long debt;
+
+        State(long now, long reset, long last, long debt) {
+            super(now, now + reset);
+            this.last = last;
+            this.debt = debt;
+        }
     }
 
-    private final Limit limit;
-    private final long permits;
     private final long tick;
     private final long window;
     private final long capacity;
     private final long maxOverflow;
 
     BucketEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
+        super(limit);
         this.tick = Resolution.of(Math.max(limit.permits(), limit.burst()), limit.windowNanos());
         this.window = limit.windowNanos() / tick;
         this.capacity = limit.burst() * window;
@@ -46,19 +51,16 @@ final class BucketEngine implements LimitEngine {
     }
 
     @Override
-    public Limit limit() {
-        return limit;
-    }
-
-    @Override
     public void attempt(Object state, long now, long cost, Verdict out) {
-        long t = Math.floorDiv(now, tick);
+        long t = tick == 1 ? now : Math.floorDiv(now, tick); // a 64-bit division saved on the common path
         long debt = drained((State) state, t);
         long need = debt + cost * window;
         if (need <= capacity) {
-            out.allow(new State(t, need), (capacity - need) / window, nanosUntil(t, need, now), 0);
+            long reset = nanosUntil(t, need, now);
+            out.allow(new State(now, reset, t, need), (capacity - need) / window, reset, 0);
         } else if (need - capacity <= maxOverflow) {
-            out.allow(new State(t, need), 0, nanosUntil(t, need, now), nanosUntil(t, need - capacity, now));
+            long reset = nanosUntil(t, need, now);
+            out.allow(new State(now, reset, t, need), 0, reset, nanosUntil(t, need - capacity, now));
         } else {
             long remaining = debt >= capacity ? 0 : (capacity - debt) / window;
             out.reject(remaining, nanosUntil(t, debt, now), nanosUntil(t, need - capacity - maxOverflow, now));

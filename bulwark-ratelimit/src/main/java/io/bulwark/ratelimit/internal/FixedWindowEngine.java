@@ -9,25 +9,23 @@ import java.time.Duration;
  * while the window's count plus the cost stays within the permits; a rejection waits for the
  * next window.
  */
-final class FixedWindowEngine implements LimitEngine {
+final class FixedWindowEngine extends EngineBase {
 
     /** The per-key state: the window's index and its count. */
-    record State(long index, long count) {
+    static final class State extends KeyState.Single {
+        final long index;
+        final long count;
+
+        State(long now, long reset, long index, long count) {
+            super(now, now + reset);
+            this.index = index;
+            this.count = count;
+        }
     }
 
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
 
     FixedWindowEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
+        super(limit);
     }
 
     @Override
@@ -36,7 +34,7 @@ final class FixedWindowEngine implements LimitEngine {
         long count = count((State) state, index);
         long reset = windowNanos - Math.floorMod(now, windowNanos);
         if (count + cost <= permits) {
-            out.allow(new State(index, count + cost), permits - count - cost, reset, 0);
+            out.allow(new State(now, reset, index, count + cost), permits - count - cost, reset, 0);
         } else {
             out.reject(permits - count, reset, reset);
         }

@@ -16,29 +16,29 @@ import java.time.Duration;
  * hard promise; the estimate is the soft one (it assumes the previous window's requests were
  * spread evenly).
  */
-final class SlidingCounterEngine implements LimitEngine {
+final class SlidingCounterEngine extends EngineBase {
 
     /** The per-key state: the current window's index and the counts of it and the one before. */
-    record State(long index, long previous, long current) {
+    static final class State extends KeyState.Single {
+        final long index;
+        final long previous;
+        final long current;
+
+        State(long now, long reset, long index, long previous, long current) {
+            super(now, now + reset);
+            this.index = index;
+            this.previous = previous;
+            this.current = current;
+        }
     }
 
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
     private final long tick;
     private final long window;
 
     SlidingCounterEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
+        super(limit);
         this.tick = Resolution.of(permits, windowNanos);
         this.window = windowNanos / tick;
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
     }
 
     @Override
@@ -51,8 +51,8 @@ final class SlidingCounterEngine implements LimitEngine {
         long need = used + cost * window;
         long windowStart = index * windowNanos;
         if (need <= budget) {
-            out.allow(new State(index, s.previous, s.current + cost), (budget - need) / window,
-                    reset(s.previous, s.current + cost, windowStart, now), 0);
+            long reset = reset(s.previous, s.current + cost, windowStart, now);
+            out.allow(new State(now, reset, index, s.previous, s.current + cost), (budget - need) / window, reset, 0);
             return;
         }
         long target;
@@ -90,10 +90,10 @@ final class SlidingCounterEngine implements LimitEngine {
 
     private static State rolled(State s, long index) {
         if (s == null || s.index < index - 1) {
-            return new State(index, 0, 0);
+            return new State(0, 0, index, 0, 0);
         }
         if (s.index == index - 1) {
-            return new State(index, s.current, 0);
+            return new State(0, 0, index, s.current, 0);
         }
         return s;
     }

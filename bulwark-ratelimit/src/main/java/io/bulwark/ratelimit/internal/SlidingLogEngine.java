@@ -16,27 +16,26 @@ import java.util.Arrays;
  * suits limits of up to a few thousand permits per key; larger limits want the sliding
  * counter.
  */
-final class SlidingLogEngine implements LimitEngine {
+final class SlidingLogEngine extends EngineBase {
 
     /** The per-key log, oldest first; the arrays are never written after construction. */
-    record State(long[] times, long[] costs, long total) {
+    static final class State extends KeyState.Single {
+        final long[] times;
+        final long[] costs;
+        final long total;
+
+        State(long now, long reset, long[] times, long[] costs, long total) {
+            super(now, now + reset);
+            this.times = times;
+            this.costs = costs;
+            this.total = total;
+        }
     }
 
-    private static final State EMPTY = new State(new long[0], new long[0], 0);
-
-    private final Limit limit;
-    private final long permits;
-    private final long windowNanos;
+    private static final State EMPTY = new State(0, 0, new long[0], new long[0], 0);
 
     SlidingLogEngine(Limit limit) {
-        this.limit = limit;
-        this.permits = limit.permits();
-        this.windowNanos = limit.windowNanos();
-    }
-
-    @Override
-    public Limit limit() {
-        return limit;
+        super(limit);
     }
 
     @Override
@@ -48,13 +47,13 @@ final class SlidingLogEngine implements LimitEngine {
             if (n > 0 && s.times[n - 1] == now) {
                 long[] costs = s.costs.clone();
                 costs[n - 1] += cost;
-                next = new State(s.times, costs, s.total + cost);
+                next = new State(now, windowNanos, s.times, costs, s.total + cost);
             } else {
                 long[] times = Arrays.copyOf(s.times, n + 1);
                 long[] costs = Arrays.copyOf(s.costs, n + 1);
                 times[n] = now;
                 costs[n] = cost;
-                next = new State(times, costs, s.total + cost);
+                next = new State(now, windowNanos, times, costs, s.total + cost);
             }
             out.allow(next, permits - next.total, windowNanos, 0);
             return;
@@ -93,7 +92,7 @@ final class SlidingLogEngine implements LimitEngine {
         if (drop == 0) {
             return s;
         }
-        return new State(Arrays.copyOfRange(times, drop, times.length),
+        return new State(0, 0, Arrays.copyOfRange(times, drop, times.length),
                 Arrays.copyOfRange(s.costs, drop, s.costs.length), s.total - dropped);
     }
 }

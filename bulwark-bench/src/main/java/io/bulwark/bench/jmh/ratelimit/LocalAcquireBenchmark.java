@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * One local acquire, on 1 and 2 threads, for Bulwark's {@link LocalRateLimiter} and its peers
  * Bucket4j ({@code Bucket.tryConsume}) and Resilience4j ({@code RateLimiter.acquirePermission}
  * with a zero timeout), all under the same limit: a token bucket of 1,000,000,000 per second,
- * so every call takes the admitting path that a healthy service mostly sees.
+ * so every call takes the admitting path that a healthy service mostly sees. All three read
+ * {@code System.nanoTime} (Bucket4j's default is the millisecond clock; it is switched to
+ * nanoseconds so that the clock is not what differs).
  *
  * <p>Bulwark's call does more than the peers': it looks the key up in its bounded key table
  * (the peers are one bucket each, keyed by nothing) and returns a full {@code Decision}
@@ -45,6 +47,7 @@ public class LocalAcquireBenchmark {
         bulwark = LocalRateLimiter.of(RateLimitConfig.of("bench", Limit.of(PERMITS, Duration.ofSeconds(1))), System::nanoTime);
         bucket4j = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(PERMITS).refillGreedy(PERMITS, Duration.ofSeconds(1)).build())
+                .withNanosecondPrecision() // the same clock as the others: System.nanoTime
                 .build();
         resilience4j = RateLimiter.of("bench", RateLimiterConfig.custom()
                 .limitForPeriod((int) PERMITS).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());

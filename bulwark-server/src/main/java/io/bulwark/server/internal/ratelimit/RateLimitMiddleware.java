@@ -37,6 +37,7 @@ public final class RateLimitMiddleware {
 
     private final RateLimitRuntime runtime;
 
+    /** Middleware over the endpoint limits of {@code runtime}. */
     public RateLimitMiddleware(RateLimitRuntime runtime) {
         this.runtime = runtime;
     }

@@ -27,11 +27,13 @@ public final class RateLimitRoutes {
     private final RateLimitRuntime runtime;
     private final long bodyLimit;
 
+    /** Routes over {@code runtime}, reading PUT bodies of at most {@code bodyLimit} bytes. */
     public RateLimitRoutes(RateLimitRuntime runtime, long bodyLimit) {
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
     }
 
+    /** Registers the three routes with their roles. */
     public void register(RoutesConfig routes) {
         routes.get("/api/v1/rate-limits", this::list, Role.VIEWER);
         routes.put("/api/v1/rate-limits", this::put, Role.ADMIN);

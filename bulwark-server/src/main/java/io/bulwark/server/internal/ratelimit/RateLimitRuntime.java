@@ -113,7 +113,10 @@ public final class RateLimitRuntime {
         });
     }
 
-    /** The endpoint limit covering a request Javalin matched to {@code method path}, if any. */
+    /**
+     * The endpoint limit covering a request Javalin matched to {@code method path}, if any;
+     * when several cover the same route, the first by name applies.
+     */
     public Optional<EndpointLimit> match(String method, String path) {
         for (EndpointLimit e : endpoints.values()) {
             if (e.route().matches(method, path)) {
