@@ -107,6 +107,23 @@ class RedisLimiterModelTest extends SharedRedisTest {
         }
     }
 
+    @Test
+    void aRejectedSlidingLogWaitsUntilEnoughOfItsOldestEntriesLeaveTheWindow() {
+        Limit limit = Limit.of(Algorithm.SLIDING_LOG, 40, Duration.ofHours(1));
+        RedisRateLimiter limiter = RedisFixture.limiter(redis, RateLimitConfig.of("log-retry", limit));
+        String key = RedisFixture.uniqueKey();
+        for (int i = 0; i < 40; i++) {
+            assertThat(limiter.tryAcquire(key).allowed()).isTrue();
+        }
+
+        // 20 entries must leave: more than the first batch the script reads
+        Decision rejected = limiter.tryAcquire(key, 20);
+
+        assertThat(rejected.allowed()).isFalse();
+        assertThat(rejected.retryAfter()).isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
+        assertThat(rejected.resetAfter()).isBetween(rejected.retryAfter(), Duration.ofHours(1));
+    }
+
     private static void runAgainstModel(RedisRateLimiter limiter, List<Limit> limits, List<Long> costs, String what) {
         for (int attempt = 0; ; attempt++) {
             String key = RedisFixture.uniqueKey();

@@ -30,16 +30,22 @@ ALG[5] = function(key, log, p, cost)
   if ok then
     after = sum + cost
   else
-    -- wait until enough of the oldest entries have left the window
+    -- wait until enough of the oldest entries have left the window; read them in small
+    -- batches, since the excess is usually one request's cost and the log may be long
     local excess = sum + cost - permits
-    local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-    local freed = 0
-    for i = 1, #entries, 2 do
-      freed = freed + cost_of(entries[i])
-      if freed >= excess then
-        retry = tonumber(entries[i + 1]) + window - NOW
-        break
+    local freed, from, batch = 0, 0, 16
+    while retry == 0 do
+      local entries = redis.call('ZRANGE', log, from, from + batch - 1, 'WITHSCORES')
+      if #entries == 0 then break end
+      for i = 1, #entries, 2 do
+        freed = freed + cost_of(entries[i])
+        if freed >= excess then
+          retry = tonumber(entries[i + 1]) + window - NOW
+          break
+        end
       end
+      from = from + batch
+      batch = batch * 4
     end
   end
   local reset = 0
