@@ -8,7 +8,6 @@ import io.bulwark.ratelimit.RateLimitConfig;
 import io.bulwark.ratelimit.Usage;
 import io.bulwark.redis.ratelimit.RedisFailureMode;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,25 +26,7 @@ public final class Fallback {
         this.mode = mode;
         this.config = config;
         this.retryAfter = retryAfter;
-        this.local = mode == RedisFailureMode.LOCAL ? LocalRateLimiter.of(share(config, nodes), ticker) : null;
-    }
-
-    /** This node's share of {@code config}: permits and burst divided by {@code nodes}, at least 1. */
-    public static RateLimitConfig share(RateLimitConfig config, int nodes) {
-        List<Limit> limits = config.limits().stream().map(l -> share(l, nodes)).toList();
-        return RateLimitConfig.builder(config.name()).limits(limits).maxKeys(config.maxKeys()).build();
-    }
-
-    private static Limit share(Limit l, int nodes) {
-        Limit.Builder b = Limit.builder().algorithm(l.algorithm()).window(l.window())
-                .permits(Math.max(1, l.permits() / nodes));
-        if (l.algorithm().bucket()) {
-            b.burst(Math.max(1, l.burst() / nodes));
-        }
-        if (l.algorithm().paces()) {
-            b.maxDelay(l.maxDelay());
-        }
-        return b.build();
+        this.local = mode == RedisFailureMode.LOCAL ? LocalRateLimiter.of(config.share(nodes), ticker) : null;
     }
 
     /** The decision for {@code key} and {@code cost} while Redis is away. */
