@@ -43,6 +43,44 @@ class LocalRateLimiterConcurrencyTest {
         assertThat(admitted).isPositive().isLessThanOrEqualTo(promise);
     }
 
+    @org.junit.jupiter.api.Test
+    void evictionRacingWithAdmissionsNeverLosesOne() throws Exception {
+        // frozen time, 1 per hour per key: each key admits exactly once, unless an admission is
+        // lost to a cell that eviction removed (then the key would admit a second time)
+        LocalRateLimiter limiter = LocalRateLimiter.of(RateLimitConfig.of("evict", Limit.parse("1/1h")), () -> 0L);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread evictor = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                limiter.evictIdle(); // fresh, never-admitted cells are "replenished" and go
+            }
+        });
+        // every key is asked twice in a row by different threads: many fresh cells for the evictor
+        int keys = THREADS * ATTEMPTS / 2;
+        try {
+            long admitted = race(new java.util.function.BooleanSupplier() {
+                private final AtomicLong next = new AtomicLong();
+
+                @Override
+                public boolean getAsBoolean() {
+                    return limiter.tryAcquire("k" + next.getAndIncrement() / 2).allowed();
+                }
+            });
+            done.set(true);
+            evictor.join();
+            assertThat(admitted).isEqualTo(keys);
+            // and every admission is still on record: an admission written into a cell that was
+            // already out of the map would let its key in once more
+            long again = 0;
+            for (int k = 0; k < keys; k++) {
+                again += limiter.tryAcquire("k" + k).allowed() ? 1 : 0;
+            }
+            assertThat(again).isZero();
+        } finally {
+            done.set(true);
+            evictor.join();
+        }
+    }
+
     private static long race(java.util.function.BooleanSupplier attempt) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {

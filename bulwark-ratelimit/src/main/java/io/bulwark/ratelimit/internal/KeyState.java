@@ -42,7 +42,8 @@ public abstract class KeyState {
 
     /** True when every limit is fully replenished at {@code now}. */
     public final boolean quiet(long now) {
-        return now - quietAt >= 0;
+        // MIN_VALUE marks "nothing to replenish" and must not overflow the subtraction
+        return quietAt == Long.MIN_VALUE || now - quietAt >= 0;
     }
 
     /** The state of limit {@code i}, or null when it was never touched. */
