@@ -253,6 +253,8 @@ public final class BulwarkServer implements AutoCloseable {
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
         this.rateLimits = new RateLimitRuntime(config, state, meters, System::nanoTime);
+        closeables.add(rateLimits);
+        rateLimits.redisHealth().ifPresent(health::register);
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
         health.register(resilience.healthCheck());
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),

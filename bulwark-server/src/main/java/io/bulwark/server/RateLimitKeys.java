@@ -9,6 +9,7 @@ import io.bulwark.server.internal.ratelimit.EndpointRoute;
 import io.bulwark.server.internal.ratelimit.KeySource;
 import io.bulwark.server.internal.ratelimit.TrustedProxies;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -60,9 +61,34 @@ public final class RateLimitKeys {
             .defaultValue(RateLimitConfig.DEFAULT_MAX_KEYS)
             .description("Most keys each endpoint limiter tracks; past it the idlest are forgotten.").build();
 
+    public static final ConfigKey<String> REDIS_URI = ConfigKey.builder("ratelimit.redis.uri", ValueTypes.string())
+            .description("Redis for limits shared by every node, e.g. redis://127.0.0.1:6379; unset: limits are per node.")
+            .build();
+
+    public static final ConfigKey<String> REDIS_FAILURE_MODE = ConfigKey
+            .builder("ratelimit.redis.failureMode", ValueTypes.oneOf("local", "fail-open", "fail-closed"))
+            .defaultValue("local")
+            .description("While Redis is unreachable: local (this node's share of each limit), fail-open or fail-closed.")
+            .build();
+
+    public static final ConfigKey<Integer> REDIS_EXPECTED_NODES = ConfigKey
+            .builder("ratelimit.redis.expectedNodes", ValueTypes.integer(1, 10_000)).defaultValue(1)
+            .description("Nodes sharing the limits; the local fallback admits 1/N of each limit.").build();
+
+    public static final ConfigKey<Duration> REDIS_COMMAND_TIMEOUT = ConfigKey
+            .builder("ratelimit.redis.commandTimeout", ValueTypes.duration(Duration.ofMillis(1), Duration.ofSeconds(10)))
+            .defaultValue(Duration.ofMillis(100))
+            .description("How long a decision waits for Redis before the failure mode applies.").build();
+
+    public static final ConfigKey<Duration> REDIS_RECOVERY_BACKOFF = ConfigKey
+            .builder("ratelimit.redis.recoveryBackoff", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(10)))
+            .defaultValue(Duration.ofSeconds(1))
+            .description("While Redis is away, how long before one decision tries it again.").build();
+
     /** Every rate-limit key. */
     public static final List<ConfigKey<?>> ALL = List.of(ENDPOINT_ROUTE, ENDPOINT_LIMITS, ENDPOINT_ALGORITHM, ENDPOINT_KEY,
-            ENDPOINT_BYPASS, TRUSTED_PROXIES, IETF_HEADERS, MAX_KEYS);
+            ENDPOINT_BYPASS, TRUSTED_PROXIES, IETF_HEADERS, MAX_KEYS, REDIS_URI, REDIS_FAILURE_MODE, REDIS_EXPECTED_NODES,
+            REDIS_COMMAND_TIMEOUT, REDIS_RECOVERY_BACKOFF);
 
     private RateLimitKeys() {
     }

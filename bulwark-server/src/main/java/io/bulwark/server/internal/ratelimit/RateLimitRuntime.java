@@ -39,7 +39,7 @@ import java.util.function.LongSupplier;
  * swaps the reference. Changes are serialised by a {@link ReentrantLock}: they are rare, and
  * the persistence they do may block.
  */
-public final class RateLimitRuntime {
+public final class RateLimitRuntime implements AutoCloseable {
 
     /** The state-store kind of endpoint limits changed over the API. */
     public static final String KIND = "rate-limits";
@@ -53,6 +53,8 @@ public final class RateLimitRuntime {
     private final boolean ietfHeaders;
     private final int maxKeys;
     private final ReentrantLock changes = new ReentrantLock();
+    private final io.bulwark.redis.RedisConnections redis;
+    private final io.bulwark.redis.ratelimit.RedisRateLimiterFactory redisFactory;
     private volatile Map<String, EndpointLimit> endpoints;
     private volatile Map<String, String> sources;
 
@@ -66,7 +68,27 @@ public final class RateLimitRuntime {
         this.proxies = config.find(RateLimitKeys.TRUSTED_PROXIES).map(TrustedProxies::parse).orElse(TrustedProxies.none());
         this.ietfHeaders = config.get(RateLimitKeys.IETF_HEADERS);
         this.maxKeys = config.get(RateLimitKeys.MAX_KEYS);
-        this.limiters = RateLimiterRegistry.of(new RateLimitMetrics(meters).instrument(RateLimiterFactory.local(ticker)));
+        RateLimiterFactory factory = RateLimiterFactory.local(ticker);
+        Optional<String> redisUri = config.find(RateLimitKeys.REDIS_URI);
+        if (redisUri.isPresent()) {
+            try {
+                this.redis = io.bulwark.redis.RedisConnections.builder().uri(redisUri.get())
+                        .commandTimeout(config.get(RateLimitKeys.REDIS_COMMAND_TIMEOUT)).build();
+                this.redisFactory = new io.bulwark.redis.ratelimit.RedisRateLimiterFactory(redis,
+                        io.bulwark.redis.ratelimit.RedisLimiterOptions.builder()
+                                .failureMode(config.get(RateLimitKeys.REDIS_FAILURE_MODE))
+                                .expectedNodes(config.get(RateLimitKeys.REDIS_EXPECTED_NODES))
+                                .recoveryBackoff(config.get(RateLimitKeys.REDIS_RECOVERY_BACKOFF)).build(),
+                        java.time.Clock.systemUTC(), ticker, meters);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("ratelimit.redis: " + e.getMessage());
+            }
+            factory = redisFactory;
+        } else {
+            this.redis = null;
+            this.redisFactory = null;
+        }
+        this.limiters = RateLimiterRegistry.of(new RateLimitMetrics(meters).instrument(factory));
 
         Map<String, EndpointSpec> specs = new TreeMap<>();
         collect(config, RateLimitKeys.ENDPOINT_ROUTE, specs, v -> new EndpointSpec(v, null, null, null, null));
@@ -111,6 +133,19 @@ public final class RateLimitRuntime {
             String name = concrete.substring(PREFIX.length(), concrete.length() - suffix.length());
             specs.put(name, one.apply(value).merge(specs.get(name)));
         });
+    }
+
+    /** The health check of the Redis limiters (degraded while one falls back), when limits are on Redis. */
+    public Optional<io.bulwark.core.health.HealthCheck> redisHealth() {
+        return Optional.ofNullable(redisFactory).map(io.bulwark.redis.ratelimit.RedisRateLimiterFactory::healthCheck);
+    }
+
+    /** Closes the Redis connection, if any. */
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     /**
