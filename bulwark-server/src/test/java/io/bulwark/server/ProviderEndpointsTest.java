@@ -233,4 +233,19 @@ class ProviderEndpointsTest {
         assertThat(http.send("POST", "/api/v1/providers/limited/call", "{}", Map.of("X-Bulwark-Cost", "0")).status())
                 .isEqualTo(400);
     }
+
+    @Test
+    void providerPoliciesAndTheGatewayShowInMetrics() {
+        openai.succeed("a");
+        assertThat(http.send("POST", "/api/v1/providers/llm/call", "{}", Map.of()).status()).isEqualTo(200);
+
+        String metrics = http.get("/metrics").body();
+
+        assertThat(metrics).contains("bulwark_breaker_state{name=\"openai\",state=\"closed\"} 1.0")
+                .contains("bulwark_retry_calls_total{name=\"openai\"")
+                .contains("bulwark_bulkhead_max{name=\"openai\"} 64.0")
+                .contains("bulwark_provider_calls_total{outcome=\"success\",provider=\"openai\"} 1.0")
+                .contains("bulwark_gateway_answers_total{group=\"llm\",source=\"primary\"} 1.0")
+                .contains("bulwark_degradation_active{group=\"llm\"} 0.0");
+    }
 }

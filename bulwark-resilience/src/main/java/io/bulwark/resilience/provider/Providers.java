@@ -71,6 +71,9 @@ public final class Providers {
             new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of()));
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+    private final Map<String, Timeout> timeouts = new ConcurrentHashMap<>();
+    private final io.bulwark.resilience.ResilienceMetrics metrics;
     private final Map<String, ProviderStats> stats = new ConcurrentHashMap<>();
     private final Map<String, GroupDegradation> degradations = new ConcurrentHashMap<>();
     private final Map<String, ProviderSelector> selectors = new ConcurrentHashMap<>();
@@ -90,6 +93,7 @@ public final class Providers {
         this.strategies = Map.copyOf(all);
         this.cache = new ResponseCache(b.clock.wall(), b.cacheEntries);
         this.sleeper = b.sleeper;
+        this.metrics = new io.bulwark.resilience.ResilienceMetrics(b.registry);
         this.limits = io.bulwark.ratelimit.ProviderLimits.of(io.bulwark.ratelimit.RateLimiterFactory.local(b.clock::nanos));
         this.statsBucket = b.statsBucket;
         this.statsBuckets = b.statsBuckets;
@@ -185,6 +189,7 @@ public final class Providers {
             }
             breaker = b.build();
             breakers.put(p.name(), breaker);
+            metrics.bind(breaker);
         } else {
             breaker.reconfigure(p.breaker());
         }
@@ -193,12 +198,27 @@ public final class Providers {
             retry = Retry.builder(p.name(), retrySettings.config()).clock(clock).scheduler(scheduler).sleeper(sleeper)
                     .budget(retrySettings.newBudget(p.name(), clock)).build();
             retries.put(p.name(), retry);
+            metrics.bind(retry);
         } else {
             retry.reconfigure(retrySettings.config());
         }
-        Bulkhead bulkhead = Bulkhead.of(p.name(), BulkheadConfig.builder().maxConcurrentCalls(p.capacity())
-                .maxWaitDuration(p.maxWait()).build(), clock);
-        Timeout timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
+        BulkheadConfig bulkheadConfig = BulkheadConfig.builder().maxConcurrentCalls(p.capacity())
+                .maxWaitDuration(p.maxWait()).build();
+        Bulkhead bulkhead = bulkheads.get(p.name());
+        if (bulkhead == null || !bulkhead.config().equals(bulkheadConfig)) {
+            // A new capacity is a new bulkhead (calls in flight finish on the old one); its meters follow it.
+            unbind("bulwark.bulkhead.", p.name());
+            bulkhead = Bulkhead.of(p.name(), bulkheadConfig, clock);
+            bulkheads.put(p.name(), bulkhead);
+            metrics.bind(bulkhead);
+        }
+        Timeout timeout = timeouts.get(p.name());
+        if (timeout == null || !timeout.config().timeout().equals(p.timeout())) {
+            unbind("bulwark.timeout", p.name());
+            timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
+            timeouts.put(p.name(), timeout);
+            metrics.bind(timeout);
+        }
         if (p.limit().isPresent()) {
             if (!limits.get(p.name()).equals(p.limit())) {
                 limits.set(p.limit().get());
@@ -210,8 +230,22 @@ public final class Providers {
         return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock.wall(), clock::nanos, registry, limits);
     }
 
+    /** Removes the meters named {@code prefix...} of instance {@code name}, so a replacement can bind its own. */
+    private void unbind(String prefix, String name) {
+        registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith(prefix) && name.equals(m.getId().getTag("name")))
+                .toList().forEach(registry::remove);
+    }
+
     private void forgetRemoved() {
         Snapshot s = current.get();
+        for (String gone : breakers.keySet().stream().filter(n -> !s.providers().containsKey(n)).toList()) {
+            for (String prefix : List.of("bulwark.breaker.", "bulwark.retry.", "bulwark.bulkhead.", "bulwark.timeout")) {
+                unbind(prefix, gone);
+            }
+        }
+        bulkheads.keySet().removeIf(n -> !s.providers().containsKey(n));
+        timeouts.keySet().removeIf(n -> !s.providers().containsKey(n));
         breakers.keySet().removeIf(n -> !s.providers().containsKey(n));
         retries.keySet().removeIf(n -> !s.providers().containsKey(n));
         stats.keySet().removeIf(n -> !s.providers().containsKey(n));
