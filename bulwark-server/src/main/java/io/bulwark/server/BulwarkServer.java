@@ -249,7 +249,15 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
-        this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
+        try {
+            this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
+        } catch (RuntimeException e) {
+            // The job store was opened by the builder; a refused start must not leave its writer running.
+            if (b.jobStore != null) {
+                b.jobStore.close();
+            }
+            throw e;
+        }
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
         this.rateLimits = new RateLimitRuntime(config, state, meters, System::nanoTime);

@@ -248,4 +248,30 @@ class ProviderEndpointsTest {
                 .contains("bulwark_gateway_answers_total{group=\"llm\",source=\"primary\"} 1.0")
                 .contains("bulwark_degradation_active{group=\"llm\"} 0.0");
     }
+
+    @Test
+    void breakerHistorySurvivesARestart() {
+        http.send("POST", "/api/v1/circuit-breakers/openai/open", "", Map.of());
+        http.send("POST", "/api/v1/circuit-breakers/openai/reset", "", Map.of());
+        server.close();
+
+        server = start(Map.of());
+        http = new Http(server.uri());
+
+        JsonNode history = http.get("/api/v1/circuit-breakers/openai").json().get("history");
+        assertThat(history.findValuesAsText("to")).contains("FORCED_OPEN", "CLOSED");
+    }
+
+    @Test
+    void badProviderConfigStopsStartupNamingEachField() {
+        server.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(Map.of("providers.openai.baseUrl", "ftp://nope",
+                        "providers.anthropic.authSecret", "sk-plain", "providerGroups.llm.strategy", "fastest")))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("groups.llm.providers[1].baseUrl")
+                .hasMessageContaining("groups.llm.providers[0].authSecret")
+                .hasMessageContaining("groups.llm.strategy")
+                .hasMessageNotContaining("sk-plain");
+        server = start(Map.of());
+    }
 }
