@@ -43,7 +43,7 @@ class ResilienceMetricsTest {
 
     @Test
     void publishesRetryAndBulkheadCounters() {
-        RetryRegistry retries = RetryRegistry.builder(clock).sleeper(d -> { })
+        RetryRegistry retries = RetryRegistry.builder(clock).instances(b -> b.sleeper(d -> { }))
                 .defaultConfig(RetryConfig.builder().backoff(Duration.ZERO, 1, Duration.ZERO).build()).build();
         BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.builder().maxConcurrentCalls(1).build(), clock);
         new ResilienceMetrics(meters).bindRetries(retries).bindBulkheads(bulkheads);

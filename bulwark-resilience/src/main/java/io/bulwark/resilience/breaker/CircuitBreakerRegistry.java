@@ -62,9 +62,7 @@ public final class CircuitBreakerRegistry {
     /** Puts {@code config} in force for {@code name} (the same instance, its state and history kept), creating it if absent. */
     public CircuitBreaker replace(String name, CircuitBreakerConfig config) {
         Objects.requireNonNull(config, "config");
-        CircuitBreaker breaker = instances.computeIfAbsent(name, () -> create(name, config));
-        breaker.reconfigure(config);
-        return breaker;
+        return instances.replace(name, () -> create(name, config), b -> b.reconfigure(config));
     }
 
     /** The breaker named {@code name}, if any. */

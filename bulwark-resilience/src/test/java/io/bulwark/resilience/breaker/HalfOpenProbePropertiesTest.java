@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class HalfOpenProbeProperties {
+class HalfOpenProbePropertiesTest {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
-class RetryProperties {
+class RetryPropertiesTest {
 
     @Property(tries = 300)
     void everyBackoffDelayLiesWithinZeroAndTheCappedCeiling(@ForAll @LongRange(min = 0, max = 5_000) long baseMs,
