@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -140,9 +141,13 @@ public final class Timeout {
         TimeoutConfig c = config;
         CompletableFuture<T> outcome = new CompletableFuture<>();
         AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        AtomicBoolean decided = new AtomicBoolean(); // the timer or the task: who answers the caller
         FutureTask<T> running = new FutureTask<>(task) {
             @Override
             protected void done() {
+                if (!decided.compareAndSet(false, true)) {
+                    return; // the timer answered the caller
+                }
                 ScheduledFuture<?> t = timer.get();
                 if (t != null) {
                     t.cancel(false);
@@ -162,7 +167,8 @@ public final class Timeout {
             }
         };
         timer.set(scheduler.schedule(() -> {
-            if (outcome.completeExceptionally(exceeded(c, null))) {
+            if (decided.compareAndSet(false, true)) {
+                outcome.completeExceptionally(exceeded(c, null));
                 running.cancel(true);
             }
         }, c.timeout().toNanos(), TimeUnit.NANOSECONDS));
@@ -197,17 +203,22 @@ public final class Timeout {
                 return CompletableFuture.failedFuture(e);
             }
             CompletableFuture<T> source = stage.toCompletableFuture();
+            AtomicBoolean decided = new AtomicBoolean(); // the timer or the source: who answers the caller
             ScheduledFuture<?> timer;
             try {
                 timer = scheduler.schedule(() -> {
-                    if (outcome.completeExceptionally(exceeded(c, null))) {
-                        source.cancel(true);
+                    if (decided.compareAndSet(false, true)) {
+                        source.cancel(true); // cancelled before the caller hears of the timeout
+                        outcome.completeExceptionally(exceeded(c, null));
                     }
                 }, c.timeout().toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 return CompletableFuture.failedFuture(e);
             }
             source.whenComplete((r, e) -> {
+                if (!decided.compareAndSet(false, true)) {
+                    return; // the timer answered the caller
+                }
                 timer.cancel(false);
                 if (e != null) {
                     outcome.completeExceptionally(Failures.unwrap(e));

@@ -114,7 +114,12 @@ public final class BreakerCore {
             CallWindow window = s.window();
             long now = window instanceof TimeWindow ? clock.nanos() : 0L;
             WindowCounts counts = window.record(outcome, now);
-            checkTrip(s, counts, failed);
+            if (counts != null) {
+                checkTrip(s, counts, failed);
+            } else if (failed) { // unchanged rates, but the run of consecutive failures grew
+                checkTrip(s, window.counts(now), true);
+            } // an unchanged success cannot cross a threshold the counts had not crossed
+
         } else if (s.state() == State.HALF_OPEN) {
             probeOutcome(failed || nanos >= s.config().slowCallDuration().toNanos());
         }
@@ -140,7 +145,7 @@ public final class BreakerCore {
             open(s, consecutive + " consecutive failures", counts, 1);
             return;
         }
-        if (counts.total() < c.minimumNumberOfCalls()) {
+        if (counts.total() < minimumCalls(c)) {
             return;
         }
         float failureRate = counts.failed() * 100f / counts.total();
@@ -182,7 +187,7 @@ public final class BreakerCore {
         Instant now = clock.now();
         BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now,
                 clock.nanos() + wait.toNanos(), now.plus(wait), trips, BreakerSnapshot.NO_PROBES, 0, 0);
-        int min = s.config().minimumNumberOfCalls();
+        int min = minimumCalls(s.config());
         return transition(s, next, reason + "; open for " + human(wait), counts.failureRate(min),
                 counts.slowRate(min), true);
     }
@@ -204,7 +209,7 @@ public final class BreakerCore {
             BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now, untilNanos,
                     openUntil, Math.max(1, s.trips()), BreakerSnapshot.NO_PROBES, 0, 0);
             WindowCounts counts = s.window().counts(clock.nanos());
-            int min = s.config().minimumNumberOfCalls();
+            int min = minimumCalls(s.config());
             if (transition(s, next, "opened on node " + node + " until " + openUntil, counts.failureRate(min),
                     counts.slowRate(min), false)) {
                 return true;
@@ -241,7 +246,7 @@ public final class BreakerCore {
     public BreakerMetrics metrics() {
         BreakerSnapshot s = ref.get();
         WindowCounts counts = s.window().counts(clock.nanos());
-        int min = s.config().minimumNumberOfCalls();
+        int min = minimumCalls(s.config());
         return new BreakerMetrics(s.state(), s.since(), s.openUntil(), counts.failureRate(min), counts.slowRate(min),
                 (int) counts.total(), (int) counts.failed(), (int) counts.slow(), notPermitted.sum(),
                 s.state() == State.HALF_OPEN ? s.liveProbes(clock.nanos()).length : 0);
@@ -251,7 +256,7 @@ public final class BreakerCore {
     public String refusal(String name) {
         BreakerSnapshot s = ref.get();
         WindowCounts counts = s.window().counts(clock.nanos());
-        int min = s.config().minimumNumberOfCalls();
+        int min = minimumCalls(s.config());
         String rate = "failure rate " + pct(counts.failureRate(min)) + ", slow-call rate "
                 + pct(counts.slowRate(min)) + " over " + counts.total() + " calls";
         return switch (s.state()) {
@@ -273,7 +278,7 @@ public final class BreakerCore {
 
     private boolean transition(BreakerSnapshot from, BreakerSnapshot to, String reason, boolean local) {
         WindowCounts counts = from.window().counts(clock.nanos());
-        int min = from.config().minimumNumberOfCalls();
+        int min = minimumCalls(from.config());
         return transition(from, to, reason, counts.failureRate(min), counts.slowRate(min), local);
     }
 
@@ -300,6 +305,12 @@ public final class BreakerCore {
     private BreakerSnapshot closed(CircuitBreakerConfig config, Instant now, int trips) {
         return new BreakerSnapshot(State.CLOSED, config, CallWindow.of(config, clock.nanos()), now, 0, null, trips,
                 BreakerSnapshot.NO_PROBES, 0, 0);
+    }
+
+    /** A count-based window never holds more than its size, so a larger minimum means "the whole window". */
+    private static int minimumCalls(CircuitBreakerConfig c) {
+        return c.windowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+                ? Math.min(c.minimumNumberOfCalls(), c.windowSize()) : c.minimumNumberOfCalls();
     }
 
     private static String pct(float rate) {
