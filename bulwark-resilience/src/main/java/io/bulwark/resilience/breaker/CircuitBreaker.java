@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -158,11 +159,16 @@ public final class CircuitBreaker {
         recorded(core.config().recordResult().test(result), nanos, null);
     }
 
-    /** Records a call that threw {@code error}: a failure, a success, or ignored per the config. */
+    /**
+     * Records a call that threw {@code error}: a failure, a success, or ignored per the config.
+     * A rejection by another policy and a cancellation by the caller are always ignored: neither
+     * says anything about the provider.
+     */
     public void onError(long nanos, Throwable error) {
         Throwable cause = Failures.unwrap(error);
         CircuitBreakerConfig config = core.config();
-        if (cause instanceof PolicyRejectedException || config.isIgnored(cause)) {
+        if (cause instanceof PolicyRejectedException || cause instanceof CancellationException
+                || config.isIgnored(cause)) {
             core.release();
             count(Outcome.IGNORED, nanos, cause);
             return;

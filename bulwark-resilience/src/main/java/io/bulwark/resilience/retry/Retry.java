@@ -154,11 +154,24 @@ public final class Retry {
      * scheduler. Cancelling the returned stage stops further attempts.
      */
     public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+        return runAsync(supplier, null);
+    }
+
+    /**
+     * Runs an asynchronous call with retries; no attempt starts that could not start before
+     * {@code deadline} (which replaces maxTotalDuration).
+     */
+    public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier,
+                                                         Instant deadline) {
+        return runAsync(supplier, Objects.requireNonNull(deadline, "deadline"));
+    }
+
+    private <T> CompletionStage<T> runAsync(Supplier<? extends CompletionStage<T>> supplier, Instant deadline) {
         if (scheduler == null) {
             throw new IllegalStateException("retry '" + name + "' has no scheduler; build it with"
                     + " Retry.builder(...).scheduler(executor) to retry asynchronous calls");
         }
-        return new AsyncRetryLoop<T>(planner, config, scheduler, supplier).start();
+        return new AsyncRetryLoop<T>(planner, config, scheduler, supplier).start(deadline);
     }
 
     /** {@code supplier} of an asynchronous call wrapped in this retry. */

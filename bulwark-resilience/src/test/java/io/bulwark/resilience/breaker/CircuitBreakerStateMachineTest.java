@@ -314,6 +314,17 @@ class CircuitBreakerStateMachineTest {
     }
 
     @Test
+    void aCallCancelledByItsCallerIsNotAProviderFailure() {
+        CircuitBreaker b = breaker(tenCallsHalfFail());
+        for (int i = 0; i < 20; i++) {
+            assertThat(b.tryAcquirePermission()).isTrue();
+            b.onError(MS, new java.util.concurrent.CompletionException(new java.util.concurrent.CancellationException()));
+        }
+        assertThat(b.state()).isEqualTo(State.CLOSED);
+        assertThat(b.metrics().bufferedCalls()).isZero();
+    }
+
+    @Test
     void anHttp4xxIsNotAFailureButA5xx408Or429Is() {
         record Response(int status) {
         }

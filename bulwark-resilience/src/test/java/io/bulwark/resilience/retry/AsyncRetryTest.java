@@ -22,22 +22,28 @@ import org.junit.jupiter.api.Test;
 class AsyncRetryTest {
 
     /** Runs every scheduled task at once and remembers the delay it was asked for. */
+    /** Runs every scheduled task at once, as if its delay had passed: it records the delay and moves the clock. */
     static final class ImmediateScheduler extends ScheduledThreadPoolExecutor {
         final List<Duration> delays = new CopyOnWriteArrayList<>();
+        private final SettableClock wall;
 
-        ImmediateScheduler() {
+        ImmediateScheduler(SettableClock wall) {
             super(1);
+            this.wall = wall;
         }
 
         @Override
         public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            delays.add(Duration.ofNanos(unit.toNanos(delay)));
+            Duration d = Duration.ofNanos(unit.toNanos(delay));
+            delays.add(d);
+            wall.advance(d);
             return super.schedule(command, 0, TimeUnit.NANOSECONDS);
         }
     }
 
-    private final ImmediateScheduler scheduler = new ImmediateScheduler();
-    private final ResilienceClock clock = ResilienceClock.of(SettableClock.at(Instant.EPOCH));
+    private final SettableClock wall = SettableClock.at(Instant.EPOCH);
+    private final ImmediateScheduler scheduler = new ImmediateScheduler(wall);
+    private final ResilienceClock clock = ResilienceClock.of(wall);
 
     @AfterEach
     void stop() {
@@ -70,5 +76,19 @@ class AsyncRetryTest {
                 .toCompletableFuture();
         assertThat(outcome).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(IOException.class).withMessageContaining("attempt 2");
+    }
+
+    @Test
+    void aCallSiteDeadlineStopsFurtherAsynchronousAttempts() {
+        Retry r = Retry.builder("p", RetryConfig.builder().maxAttempts(10)
+                        .retryAfter(o -> Optional.of(Duration.ofSeconds(1))).build())
+                .clock(clock).scheduler(scheduler).build();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> outcome = r.<String>executeCompletionStage(
+                () -> CompletableFuture.failedFuture(new IOException("attempt " + calls.incrementAndGet())),
+                wall.instant().plusMillis(1_500)).toCompletableFuture();
+        assertThat(outcome).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("attempt 2"); // at 0s and 1s; 2s is past the deadline
+        assertThat(calls).hasValue(2);
     }
 }

@@ -30,6 +30,10 @@ public abstract class ResilienceBenchmark {
 
     @Setup(Level.Trial)
     public void build() {
+        // Without a logback.xml, logback logs at DEBUG, and Resilience4j logs every recorded call
+        // at DEBUG: that would measure console output, not the breaker. Production runs at INFO.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         p = new ResiliencePolicies(NO_OP);
     }
 
