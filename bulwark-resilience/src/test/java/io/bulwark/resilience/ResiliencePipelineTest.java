@@ -95,7 +95,8 @@ class ResiliencePipelineTest {
 
     @Test
     void eachAttemptGetsItsOwnTimeoutAndATimedOutAttemptIsABreakerFailure() {
-        Timeout timeout = Timeout.of("openai", TimeoutConfig.of(Duration.ofMillis(20)), scheduler, clock);
+        Timeout timeout = Timeout.of("openai", TimeoutConfig.of(Duration.ofMillis(20)), scheduler,
+                ResilienceClock.system()); // a real scheduler thread interrupts: real time
         ResiliencePipeline<String> p = ResiliencePipeline.<String>builder()
                 .timeout(timeout).retry(retry).circuitBreaker(breaker).build();
         AtomicInteger calls = new AtomicInteger();

@@ -15,14 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TimeoutTest {
 
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-    private final ResilienceClock clock = ResilienceClock.of(SettableClock.at(Instant.EPOCH));
+    /** Real time, for the tests where a real scheduler thread interrupts a blocked call. */
+    private final ResilienceClock clock = ResilienceClock.system();
+    private final SettableClock wall = SettableClock.at(Instant.EPOCH);
 
     TimeoutTest() {
         scheduler.setRemoveOnCancelPolicy(true);
@@ -48,27 +51,52 @@ class TimeoutTest {
     }
 
     @Test
-    void aCallThatFinishesInTimeReturnsItsResultAndCancelsTheInterrupt() throws Exception {
-        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofMinutes(1)), scheduler, clock);
+    void aCallThatFinishesInTimeReturnsItsResultAndIsNeverInterrupted() throws Exception {
+        List<Runnable> timers = new ArrayList<>();
+        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), capturing(timers),
+                ResilienceClock.of(wall));
         assertThat(t.executeCallable(() -> "ok")).isEqualTo("ok");
-        assertThat(scheduler.getQueue()).isEmpty();
+        wall.advance(Duration.ofSeconds(2));
+        timers.getFirst().run(); // the watchdog finds nothing left to interrupt
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(t.timeoutCount()).isZero();
+    }
+
+    @Test
+    void oneScheduledTaskWatchesEveryCallOfAPeriodInsteadOfOnePerCall() throws Exception {
+        List<Runnable> timers = new ArrayList<>();
+        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), capturing(timers),
+                ResilienceClock.of(wall));
+        for (int i = 0; i < 100; i++) {
+            t.executeCallable(() -> "ok");
+            wall.advance(Duration.ofMillis(5));
+        }
+        assertThat(timers).hasSize(1); // armed for the first deadline; later deadlines are not earlier
+        wall.advance(Duration.ofSeconds(1));
+        timers.getFirst().run();
+        t.executeCallable(() -> "ok");
+        assertThat(timers).hasSize(2); // the run disarmed (nothing in flight), so the next call arms again
+    }
+
+    private static ScheduledThreadPoolExecutor capturing(List<Runnable> timers) {
+        return new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                timers.add(command);
+                return super.schedule(() -> { }, 1, TimeUnit.DAYS);
+            }
+        };
     }
 
     @Test
     void whenTheTimerFiresAsTheCallEndsNoInterruptLeaksIntoTheCaller() {
-        AtomicReference<Runnable> timer = new AtomicReference<>();
-        ScheduledThreadPoolExecutor manual = new ScheduledThreadPoolExecutor(1) {
-            @Override
-            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-                timer.set(command);
-                return super.schedule(() -> { }, 1, TimeUnit.DAYS);
-            }
-        };
+        List<Runnable> timers = new ArrayList<>();
+        ScheduledThreadPoolExecutor manual = capturing(timers);
         try {
-            Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), manual, clock);
+            Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), manual, ResilienceClock.of(wall));
             assertThatThrownBy(() -> t.executeCallable(() -> {
-                timer.get().run(); // the deadline passes at the very end of the call
+                wall.advance(Duration.ofSeconds(1)); // the deadline passes at the very end of the call
+                timers.getFirst().run();
                 return "late";
             })).isInstanceOf(TimeoutExceededException.class);
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
