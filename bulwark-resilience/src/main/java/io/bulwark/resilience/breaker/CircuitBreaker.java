@@ -228,6 +228,13 @@ public final class CircuitBreaker {
         return core.openFromRemote(Objects.requireNonNull(openUntil, "openUntil"), Checks.name(node));
     }
 
+    /** Stops applying other nodes' opens to this breaker (it still publishes its own, if built with a shared state). */
+    public void detachFromCluster() {
+        if (sharedState != null) {
+            sharedState.detach(this);
+        }
+    }
+
     /** A snapshot of the window and counters. */
     public BreakerMetrics metrics() {
         return core.metrics();

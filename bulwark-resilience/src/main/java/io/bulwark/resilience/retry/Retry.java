@@ -179,17 +179,41 @@ public final class Retry {
         return () -> executeCompletionStage(supplier);
     }
 
+    /**
+     * The first attempt, kept small so that the JIT inlines it into the caller: a call that
+     * succeeds at once costs a predicate and a counter.
+     */
     private <T> T run(Callable<T> callable, Instant callSiteDeadline) throws Exception {
         RetryConfig c = config;
         long start = planner.started(c);
+        T result;
+        try {
+            result = callable.call();
+        } catch (Exception e) {
+            return retryLoop(c, callable, callSiteDeadline, start, e, null);
+        }
+        if (!c.retryOnResult().test(result)) {
+            planner.finished(1, true, null);
+            return result;
+        }
+        return retryLoop(c, callable, callSiteDeadline, start, null, result);
+    }
+
+    /** The attempts after a failed first one. */
+    private <T> T retryLoop(RetryConfig c, Callable<T> callable, Instant callSiteDeadline, long start,
+                            Exception firstError, T firstResult) throws Exception {
         long deadline = callSiteDeadline != null ? planner.deadlineFrom(callSiteDeadline) : planner.deadline(c, start);
+        T result = firstResult;
+        Exception error = firstError;
         for (int attempt = 1; ; attempt++) {
-            T result = null;
-            Exception error = null;
-            try {
-                result = callable.call();
-            } catch (Exception e) {
-                error = e;
+            if (attempt > 1) {
+                result = null;
+                error = null;
+                try {
+                    result = callable.call();
+                } catch (Exception e) {
+                    error = e;
+                }
             }
             if (planner.isFinal(c, error, result)) {
                 planner.finished(attempt, error == null, error);

@@ -48,8 +48,8 @@ class BreakerHistoryAndSharedStateTest {
     void anOpenOnNodeAIsSeenByNodeBOnItsNextPoll() {
         StateStoreSharedBreakerState nodeA = new StateStoreSharedBreakerState(store, "A");
         StateStoreSharedBreakerState nodeB = new StateStoreSharedBreakerState(store, "B");
-        CircuitBreaker onA = CircuitBreaker.builder("openai").config(config).clock(clock).sharedState(nodeA).build();
-        CircuitBreaker onB = CircuitBreaker.builder("openai").config(config).clock(clock).sharedState(nodeB).build();
+        CircuitBreaker onA = breakerOn(nodeA);
+        CircuitBreaker onB = breakerOn(nodeB);
 
         failOnce(onA);
         assertThat(onA.state()).isEqualTo(State.OPEN);
@@ -75,8 +75,8 @@ class BreakerHistoryAndSharedStateTest {
     void anExpiredOrForcedStateIsNotOverriddenByARemoteOpen() {
         StateStoreSharedBreakerState nodeA = new StateStoreSharedBreakerState(store, "A");
         StateStoreSharedBreakerState nodeB = new StateStoreSharedBreakerState(store, "B");
-        CircuitBreaker onA = CircuitBreaker.builder("openai").config(config).clock(clock).sharedState(nodeA).build();
-        CircuitBreaker onB = CircuitBreaker.builder("openai").config(config).clock(clock).sharedState(nodeB).build();
+        CircuitBreaker onA = breakerOn(nodeA);
+        CircuitBreaker onB = breakerOn(nodeB);
         onB.forceClose();
         failOnce(onA);
         assertThat(nodeB.pollOnce()).isZero();
@@ -87,6 +87,12 @@ class BreakerHistoryAndSharedStateTest {
         wall.advance(Duration.ofMinutes(5)); // B polls long after A's openUntil
         assertThat(nodeB.pollOnce()).isZero();
         assertThat(onB.state()).isEqualTo(State.CLOSED);
+    }
+
+    /** The "openai" breaker of one node, as its registry would build it. */
+    private CircuitBreaker breakerOn(StateStoreSharedBreakerState node) {
+        return CircuitBreakerRegistry.builder(clock).defaultConfig(config).instances(b -> b.sharedState(node)).build()
+                .circuitBreaker("openai");
     }
 
     private CircuitBreaker reopen(CircuitBreaker b) {
