@@ -135,6 +135,17 @@ class TimeoutTest {
     }
 
     @Test
+    void aShutDownSchedulerRefusesTheCallWithoutRunningIt() {
+        ScheduledThreadPoolExecutor stopped = new ScheduledThreadPoolExecutor(1);
+        stopped.shutdown();
+        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), stopped, clock);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        assertThatThrownBy(() -> t.executeCallable(calls::incrementAndGet))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
     void theConfigNamesTheBadValue() {
         assertThatThrownBy(() -> TimeoutConfig.of(Duration.ZERO)).hasMessage("timeout must be > 0 but was PT0S");
     }

@@ -52,7 +52,12 @@ public final class Watchdog {
         for (int i = 0; i <= mask; i++) {
             int slot = (start + i) & mask;
             if (slots.get(slot) == null && slots.compareAndSet(slot, null, call)) {
-                arm(call.deadlineNanos());
+                try {
+                    arm(call.deadlineNanos());
+                } catch (RejectedExecutionException shutDown) {
+                    slots.set(slot, null); // the call will not run: give the slot back
+                    throw shutDown;
+                }
                 return slot;
             }
         }
