@@ -83,9 +83,6 @@ public final class CircuitBreaker {
         }
         this.reports = new BreakerReports(name, HISTORY_KEPT, b.historyStore, sharedState, listeners);
         this.core = new BreakerCore(b.config, clock, reports);
-        if (sharedState != null) {
-            sharedState.attach(this);
-        }
     }
 
     /** A breaker on {@code clock}; production callers pass {@link ResilienceClock#system()}. */
@@ -219,6 +216,13 @@ public final class CircuitBreaker {
     /** Opens this breaker because another node opened it (called by a {@link SharedBreakerState}). */
     public boolean openFromRemote(Instant openUntil, String node) {
         return core.openFromRemote(Objects.requireNonNull(openUntil, "openUntil"), Checks.name(node));
+    }
+
+    /** Starts applying other nodes' opens to this breaker (done once it is the instance in use). */
+    void attachToCluster() {
+        if (sharedState != null) {
+            sharedState.attach(this);
+        }
     }
 
     /** Stops applying other nodes' opens to this breaker (it still publishes its own, if built with a shared state). */
@@ -362,6 +366,16 @@ public final class CircuitBreaker {
 
         /** The breaker. */
         public CircuitBreaker build() {
+            CircuitBreaker breaker = buildUnattached();
+            breaker.attachToCluster();
+            return breaker;
+        }
+
+        /**
+         * The breaker, not yet attached to its shared state: a registry attaches only the instance
+         * that wins a race for a name, so that a dropped one never receives other nodes' opens.
+         */
+        CircuitBreaker buildUnattached() {
             if (clock == null) {
                 throw new IllegalStateException("clock must be set for breaker '" + name
                         + "'; pass ResilienceClock.system() in production");

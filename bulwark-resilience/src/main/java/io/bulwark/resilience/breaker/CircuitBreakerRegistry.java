@@ -34,6 +34,7 @@ public final class CircuitBreakerRegistry {
         this.clock = b.clock;
         this.defaultConfig = b.defaultConfig;
         this.instanceSettings = b.instances;
+        instances.forEachAndEveryAdded(CircuitBreaker::attachToCluster); // only the winner of a race
     }
 
     /** A registry with the default config and neither history store nor shared state. */
@@ -93,7 +94,7 @@ public final class CircuitBreakerRegistry {
     private CircuitBreaker create(String name, CircuitBreakerConfig config) {
         CircuitBreaker.Builder b = CircuitBreaker.builder(name).config(config).clock(clock);
         instanceSettings.accept(b);
-        return b.build();
+        return b.buildUnattached();
     }
 
     /** Builds a {@link CircuitBreakerRegistry}. */
