@@ -29,7 +29,7 @@ import java.util.Objects;
  *   <li>{@code bulwark_breaker_failure_rate{name}} (percent, -1 below the minimum calls)</li>
  *   <li>{@code bulwark_retry_calls_total{name,outcome}}: success_without_retry, success_with_retry, failed_without_retry, failed_with_retry</li>
  *   <li>{@code bulwark_retry_budget_exhausted_total{name}}</li>
- *   <li>{@code bulwark_bulkhead_calls_total{name,outcome}}: permitted, rejected; {@code bulwark_bulkhead_in_use{name}}, {@code bulwark_bulkhead_max{name}}</li>
+ *   <li>{@code bulwark_bulkhead_calls_total{name,outcome}}: permitted, rejected; {@code bulwark_bulkhead_in_use{name}}, {@code bulwark_bulkhead_waiting{name}}, {@code bulwark_bulkhead_max{name}}</li>
  *   <li>{@code bulwark_timeout_total{name}}</li>
  *   <li>{@code bulwark_fallback_used_total{name}}</li>
  * </ul>
@@ -121,6 +121,8 @@ public final class ResilienceMetrics {
                 .tags("name", name, "outcome", "rejected").register(meters);
         Gauge.builder("bulwark.bulkhead.in.use", bulkhead, Bulkhead::inUse).tags("name", name)
                 .description("Calls in flight").register(meters);
+        Gauge.builder("bulwark.bulkhead.waiting", bulkhead, Bulkhead::waiting).tags("name", name)
+                .description("Calls waiting for a slot").register(meters);
         Gauge.builder("bulwark.bulkhead.max", bulkhead, b -> b.config().maxConcurrentCalls()).tags("name", name)
                 .description("The limit of calls in flight").register(meters);
         return this;

@@ -3,9 +3,9 @@ package io.bulwark.resilience.breaker;
 import io.bulwark.resilience.PolicyRejectedException;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.breaker.internal.BreakerCore;
+import io.bulwark.resilience.breaker.internal.BreakerReports;
 import io.bulwark.resilience.event.BreakerCallRecorded;
 import io.bulwark.resilience.event.BreakerCallRecorded.Outcome;
-import io.bulwark.resilience.event.BreakerStateChanged;
 import io.bulwark.resilience.event.ResilienceEvent;
 import io.bulwark.resilience.internal.Checks;
 import io.bulwark.resilience.internal.Failures;
@@ -13,18 +13,15 @@ import io.bulwark.resilience.internal.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A circuit breaker: stops calling a provider that keeps failing, lets a few probes through
@@ -66,32 +63,26 @@ public final class CircuitBreaker {
         DISABLED
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
     /** How many transitions a breaker keeps in memory (and loads from its history store). */
     public static final int HISTORY_KEPT = 200;
 
     private final String name;
     private final ResilienceClock clock;
-    private final BreakerHistoryStore historyStore;
     private final SharedBreakerState sharedState;
     private final Listeners listeners = new Listeners();
     private final LongAdder[] calls = new LongAdder[Outcome.values().length];
-    private final AtomicReference<List<BreakerTransition>> history;
+    private final BreakerReports reports;
     private final BreakerCore core;
 
     private CircuitBreaker(Builder b) {
         this.name = b.name;
         this.clock = b.clock;
-        this.historyStore = b.historyStore;
         this.sharedState = b.sharedState;
         for (int i = 0; i < calls.length; i++) {
             calls[i] = new LongAdder();
         }
-        this.history = new AtomicReference<>(loadHistory());
-        this.core = new BreakerCore(b.config, clock, this::transitioned);
-        if (sharedState != null) {
-            sharedState.attach(this);
-        }
+        this.reports = new BreakerReports(name, HISTORY_KEPT, b.historyStore, sharedState, listeners);
+        this.core = new BreakerCore(b.config, clock, reports);
     }
 
     /** A breaker on {@code clock}; production callers pass {@link ResilienceClock#system()}. */
@@ -158,11 +149,16 @@ public final class CircuitBreaker {
         recorded(core.config().recordResult().test(result), nanos, null);
     }
 
-    /** Records a call that threw {@code error}: a failure, a success, or ignored per the config. */
+    /**
+     * Records a call that threw {@code error}: a failure, a success, or ignored per the config.
+     * A rejection by another policy and a cancellation by the caller are always ignored: neither
+     * says anything about the provider.
+     */
     public void onError(long nanos, Throwable error) {
         Throwable cause = Failures.unwrap(error);
         CircuitBreakerConfig config = core.config();
-        if (cause instanceof PolicyRejectedException || config.isIgnored(cause)) {
+        if (cause instanceof PolicyRejectedException || cause instanceof CancellationException
+                || config.isIgnored(cause)) {
             core.release();
             count(Outcome.IGNORED, nanos, cause);
             return;
@@ -222,6 +218,20 @@ public final class CircuitBreaker {
         return core.openFromRemote(Objects.requireNonNull(openUntil, "openUntil"), Checks.name(node));
     }
 
+    /** Starts applying other nodes' opens to this breaker (done once it is the instance in use). */
+    void attachToCluster() {
+        if (sharedState != null) {
+            sharedState.attach(this);
+        }
+    }
+
+    /** Stops applying other nodes' opens to this breaker (it still publishes its own, if built with a shared state). */
+    public void detachFromCluster() {
+        if (sharedState != null) {
+            sharedState.detach(this);
+        }
+    }
+
     /** A snapshot of the window and counters. */
     public BreakerMetrics metrics() {
         return core.metrics();
@@ -234,7 +244,7 @@ public final class CircuitBreaker {
 
     /** The transitions kept, oldest first (including those loaded from the history store). */
     public List<BreakerTransition> history() {
-        return history.get();
+        return reports.history();
     }
 
     /** Adds a listener for this breaker's events; a listener that throws never breaks a call. */
@@ -318,45 +328,6 @@ public final class CircuitBreaker {
         };
     }
 
-    private List<BreakerTransition> loadHistory() {
-        if (historyStore == null) {
-            return List.of();
-        }
-        try {
-            return List.copyOf(historyStore.recent(name, HISTORY_KEPT));
-        } catch (RuntimeException e) {
-            LOG.warn("Could not load the history of breaker '{}'; it starts with an empty history and keeps"
-                    + " appending new transitions", name, e);
-            return List.of();
-        }
-    }
-
-    private void transitioned(BreakerTransition transition, Instant openUntil, boolean local) {
-        history.updateAndGet(list -> {
-            List<BreakerTransition> next = new ArrayList<>(list.size() + 1);
-            next.addAll(list.size() >= HISTORY_KEPT ? list.subList(list.size() - HISTORY_KEPT + 1, list.size()) : list);
-            next.add(transition);
-            return List.copyOf(next);
-        });
-        if (historyStore != null) {
-            try {
-                historyStore.append(name, transition);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not persist transition {} -> {} of breaker '{}'; it is kept in memory only and"
-                        + " will be missing after a restart", transition.from(), transition.to(), name, e);
-            }
-        }
-        if (sharedState != null && local && transition.to() == State.OPEN) {
-            try {
-                sharedState.publish(name, State.OPEN, openUntil, sharedState.nodeId());
-            } catch (RuntimeException e) {
-                LOG.warn("Could not publish the open of breaker '{}' to the cluster; other nodes will keep calling"
-                        + " until their own breakers open", name, e);
-            }
-        }
-        listeners.publish(() -> new BreakerStateChanged(name, transition));
-    }
-
     /** Builds a {@link CircuitBreaker}. */
     public static final class Builder {
         private final String name;
@@ -395,6 +366,16 @@ public final class CircuitBreaker {
 
         /** The breaker. */
         public CircuitBreaker build() {
+            CircuitBreaker breaker = buildUnattached();
+            breaker.attachToCluster();
+            return breaker;
+        }
+
+        /**
+         * The breaker, not yet attached to its shared state: a registry attaches only the instance
+         * that wins a race for a name, so that a dropped one never receives other nodes' opens.
+         */
+        CircuitBreaker buildUnattached() {
             if (clock == null) {
                 throw new IllegalStateException("clock must be set for breaker '" + name
                         + "'; pass ResilienceClock.system() in production");

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * CircuitBreakerRegistry breakers = CircuitBreakerRegistry.builder(ResilienceClock.system())
  *         .defaultConfig(config)
- *         .historyStore(new StateStoreBreakerHistory(stateStore))
+ *         .instances(b -> b.historyStore(new StateStoreBreakerHistory(stateStore)))
  *         .build();
  * CircuitBreaker openai = breakers.circuitBreaker("openai");
  * breakers.replace("openai", stricter);        // at runtime: same instance, history kept
@@ -27,15 +27,14 @@ public final class CircuitBreakerRegistry {
 
     private final ResilienceClock clock;
     private final CircuitBreakerConfig defaultConfig;
-    private final BreakerHistoryStore historyStore;
-    private final SharedBreakerState sharedState;
+    private final Consumer<CircuitBreaker.Builder> instanceSettings;
     private final NamedInstances<CircuitBreaker> instances = new NamedInstances<>();
 
     private CircuitBreakerRegistry(Builder b) {
         this.clock = b.clock;
         this.defaultConfig = b.defaultConfig;
-        this.historyStore = b.historyStore;
-        this.sharedState = b.sharedState;
+        this.instanceSettings = b.instances;
+        instances.forEachAndEveryAdded(CircuitBreaker::attachToCluster); // only the winner of a race
     }
 
     /** A registry with the default config and neither history store nor shared state. */
@@ -62,9 +61,7 @@ public final class CircuitBreakerRegistry {
     /** Puts {@code config} in force for {@code name} (the same instance, its state and history kept), creating it if absent. */
     public CircuitBreaker replace(String name, CircuitBreakerConfig config) {
         Objects.requireNonNull(config, "config");
-        CircuitBreaker breaker = instances.computeIfAbsent(name, () -> create(name, config));
-        breaker.reconfigure(config);
-        return breaker;
+        return instances.replace(name, () -> create(name, config), b -> b.reconfigure(config));
     }
 
     /** The breaker named {@code name}, if any. */
@@ -75,9 +72,7 @@ public final class CircuitBreakerRegistry {
     /** Removes a breaker (and stops applying other nodes' opens to it). */
     public Optional<CircuitBreaker> remove(String name) {
         Optional<CircuitBreaker> removed = instances.remove(name);
-        if (sharedState != null) {
-            removed.ifPresent(sharedState::detach);
-        }
+        removed.ifPresent(CircuitBreaker::detachFromCluster);
         return removed;
     }
 
@@ -98,21 +93,15 @@ public final class CircuitBreakerRegistry {
 
     private CircuitBreaker create(String name, CircuitBreakerConfig config) {
         CircuitBreaker.Builder b = CircuitBreaker.builder(name).config(config).clock(clock);
-        if (historyStore != null) {
-            b.historyStore(historyStore);
-        }
-        if (sharedState != null) {
-            b.sharedState(sharedState);
-        }
-        return b.build();
+        instanceSettings.accept(b);
+        return b.buildUnattached();
     }
 
     /** Builds a {@link CircuitBreakerRegistry}. */
     public static final class Builder {
         private final ResilienceClock clock;
         private CircuitBreakerConfig defaultConfig = CircuitBreakerConfig.ofDefaults();
-        private BreakerHistoryStore historyStore;
-        private SharedBreakerState sharedState;
+        private Consumer<CircuitBreaker.Builder> instances = b -> { };
 
         private Builder(ResilienceClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,15 +113,11 @@ public final class CircuitBreakerRegistry {
             return this;
         }
 
-        /** Where every breaker's transitions are persisted. */
-        public Builder historyStore(BreakerHistoryStore store) {
-            this.historyStore = Objects.requireNonNull(store, "historyStore");
-            return this;
-        }
-
-        /** Shares every breaker's opens with the cluster. */
-        public Builder sharedState(SharedBreakerState shared) {
-            this.sharedState = Objects.requireNonNull(shared, "sharedState");
+        /**
+         * Settings every breaker is built with, e.g. {@code b -> b.historyStore(history).sharedState(shared)}.
+         */
+        public Builder instances(Consumer<CircuitBreaker.Builder> settings) {
+            this.instances = Objects.requireNonNull(settings, "instances");
             return this;
         }
 

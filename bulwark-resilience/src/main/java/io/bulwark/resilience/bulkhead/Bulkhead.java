@@ -68,6 +68,11 @@ public final class Bulkhead {
         return Math.max(0, config.maxConcurrentCalls() - slots.availablePermits());
     }
 
+    /** Calls waiting for a slot now (an estimate, as {@link Semaphore#getQueueLength()}). */
+    public int waiting() {
+        return slots.getQueueLength();
+    }
+
     /** Free slots now. */
     public int available() {
         return Math.max(0, slots.availablePermits());

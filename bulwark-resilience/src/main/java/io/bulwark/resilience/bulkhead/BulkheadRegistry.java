@@ -46,9 +46,7 @@ public final class BulkheadRegistry {
     /** Puts {@code config} in force for {@code name} (the same instance), creating it if absent. */
     public Bulkhead replace(String name, BulkheadConfig config) {
         Objects.requireNonNull(config, "config");
-        Bulkhead bulkhead = instances.computeIfAbsent(name, () -> Bulkhead.of(name, config, clock));
-        bulkhead.reconfigure(config);
-        return bulkhead;
+        return instances.replace(name, () -> Bulkhead.of(name, config, clock), b -> b.reconfigure(config));
     }
 
     /** The bulkhead named {@code name}, if any. */

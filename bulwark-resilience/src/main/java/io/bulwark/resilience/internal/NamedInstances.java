@@ -42,6 +42,13 @@ public final class NamedInstances<T> {
         return created;
     }
 
+    /** The instance named {@code name} (created with {@code factory} if absent) after {@code reconfigure} ran on it. */
+    public T replace(String name, Supplier<? extends T> factory, Consumer<T> reconfigure) {
+        T instance = computeIfAbsent(name, factory);
+        reconfigure.accept(instance);
+        return instance;
+    }
+
     /** The instance named {@code name}, if any. */
     public Optional<T> find(String name) {
         return Optional.ofNullable(instances.get(name));

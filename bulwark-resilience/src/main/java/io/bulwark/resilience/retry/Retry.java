@@ -154,11 +154,24 @@ public final class Retry {
      * scheduler. Cancelling the returned stage stops further attempts.
      */
     public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+        return runAsync(supplier, null);
+    }
+
+    /**
+     * Runs an asynchronous call with retries; no attempt starts that could not start before
+     * {@code deadline} (which replaces maxTotalDuration).
+     */
+    public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier,
+                                                         Instant deadline) {
+        return runAsync(supplier, Objects.requireNonNull(deadline, "deadline"));
+    }
+
+    private <T> CompletionStage<T> runAsync(Supplier<? extends CompletionStage<T>> supplier, Instant deadline) {
         if (scheduler == null) {
             throw new IllegalStateException("retry '" + name + "' has no scheduler; build it with"
                     + " Retry.builder(...).scheduler(executor) to retry asynchronous calls");
         }
-        return new AsyncRetryLoop<T>(planner, config, scheduler, supplier).start();
+        return new AsyncRetryLoop<T>(planner, config, scheduler, supplier).start(deadline);
     }
 
     /** {@code supplier} of an asynchronous call wrapped in this retry. */
@@ -166,17 +179,41 @@ public final class Retry {
         return () -> executeCompletionStage(supplier);
     }
 
+    /**
+     * The first attempt, kept small so that the JIT inlines it into the caller: a call that
+     * succeeds at once costs a predicate and a counter.
+     */
     private <T> T run(Callable<T> callable, Instant callSiteDeadline) throws Exception {
         RetryConfig c = config;
         long start = planner.started(c);
+        T result;
+        try {
+            result = callable.call();
+        } catch (Exception e) {
+            return retryLoop(c, callable, callSiteDeadline, start, e, null);
+        }
+        if (!c.retryOnResult().test(result)) {
+            planner.finished(1, true, null);
+            return result;
+        }
+        return retryLoop(c, callable, callSiteDeadline, start, null, result);
+    }
+
+    /** The attempts after a failed first one. */
+    private <T> T retryLoop(RetryConfig c, Callable<T> callable, Instant callSiteDeadline, long start,
+                            Exception firstError, T firstResult) throws Exception {
         long deadline = callSiteDeadline != null ? planner.deadlineFrom(callSiteDeadline) : planner.deadline(c, start);
+        T result = firstResult;
+        Exception error = firstError;
         for (int attempt = 1; ; attempt++) {
-            T result = null;
-            Exception error = null;
-            try {
-                result = callable.call();
-            } catch (Exception e) {
-                error = e;
+            if (attempt > 1) {
+                result = null;
+                error = null;
+                try {
+                    result = callable.call();
+                } catch (Exception e) {
+                    error = e;
+                }
             }
             if (planner.isFinal(c, error, result)) {
                 planner.finished(attempt, error == null, error);

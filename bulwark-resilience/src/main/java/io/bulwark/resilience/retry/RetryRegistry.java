@@ -7,10 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 
 /**
  * Named retries sharing a clock, a sleeper, a scheduler and a default config; optionally each
@@ -18,7 +15,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * RetryRegistry retries = RetryRegistry.builder(ResilienceClock.system())
- *         .scheduler(scheduler)
+ *         .instances(b -> b.scheduler(scheduler))
  *         .budgetPerInstance(20, 1, Duration.ofSeconds(10))
  *         .build();
  * Retry openai = retries.retry("openai");
@@ -57,9 +54,7 @@ public final class RetryRegistry {
     /** Puts {@code config} in force for {@code name} (the same instance), creating it if absent. */
     public Retry replace(String name, RetryConfig config) {
         Objects.requireNonNull(config, "config");
-        Retry retry = instances.computeIfAbsent(name, () -> create(name, config));
-        retry.reconfigure(config);
-        return retry;
+        return instances.replace(name, () -> create(name, config), r -> r.reconfigure(config));
     }
 
     /** The retry named {@code name}, if any. */
@@ -84,10 +79,8 @@ public final class RetryRegistry {
 
     private Retry create(String name, RetryConfig config) {
         Builder s = settings;
-        Retry.Builder b = Retry.builder(name, config).clock(s.clock).sleeper(s.sleeper).random(s.random);
-        if (s.scheduler != null) {
-            b.scheduler(s.scheduler);
-        }
+        Retry.Builder b = Retry.builder(name, config).clock(s.clock);
+        s.instances.accept(b);
         if (s.budgetWindow != null) {
             b.budget(RetryBudget.of(name, s.budgetPercent, s.budgetMinPerSecond, s.budgetWindow, s.clock));
         }
@@ -98,9 +91,7 @@ public final class RetryRegistry {
     public static final class Builder {
         private final ResilienceClock clock;
         private RetryConfig defaultConfig = RetryConfig.ofDefaults();
-        private Sleeper sleeper = Sleeper.threadSleep();
-        private RandomGenerator random = ThreadLocalRandom.current();
-        private ScheduledExecutorService scheduler;
+        private Consumer<Retry.Builder> instances = b -> { };
         private double budgetPercent;
         private int budgetMinPerSecond;
         private Duration budgetWindow;
@@ -115,21 +106,12 @@ public final class RetryRegistry {
             return this;
         }
 
-        /** How synchronous retries wait. */
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
-
-        /** The jitter source; thread-safe. */
-        public Builder random(RandomGenerator random) {
-            this.random = Objects.requireNonNull(random, "random");
-            return this;
-        }
-
-        /** Where asynchronous retries schedule their attempts. */
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        /**
+         * Settings every retry is built with, e.g. {@code b -> b.sleeper(sleeper).scheduler(scheduler)}:
+         * a sleeper, a random source (thread-safe), a scheduler for asynchronous retries.
+         */
+        public Builder instances(Consumer<Retry.Builder> settings) {
+            this.instances = Objects.requireNonNull(settings, "instances");
             return this;
         }
 

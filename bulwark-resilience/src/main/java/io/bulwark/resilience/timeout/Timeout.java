@@ -6,6 +6,8 @@ import io.bulwark.resilience.event.TimeoutExceeded;
 import io.bulwark.resilience.internal.Checks;
 import io.bulwark.resilience.internal.Failures;
 import io.bulwark.resilience.internal.Listeners;
+import io.bulwark.resilience.timeout.internal.Interrupter;
+import io.bulwark.resilience.timeout.internal.Watchdog;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -32,8 +34,9 @@ import java.util.function.Supplier;
  * Answer a = timeout.executeCallable(() -> client.ask(q));   // TimeoutExceededException after 5s
  * }</pre>
  *
- * <p>Design notes. A synchronous call runs on the caller's thread; an interrupt of that thread is
- * scheduled on the injected scheduler and cancelled when the call ends. The interrupt and the
+ * <p>Design notes. A synchronous call runs on the caller's thread; a {@code Watchdog} task on the
+ * injected scheduler interrupts that thread at the deadline (one task watches every call in
+ * flight, so the scheduler is not woken per call). The interrupt and the
  * end of the call race through one small state machine per call (RUNNING, then DONE by the
  * caller or INTERRUPTING then INTERRUPTED by the timer): when the timer won, the caller waits
  * the few instructions until the interrupt has been delivered and then clears it, so that no
@@ -45,11 +48,15 @@ import java.util.function.Supplier;
  */
 public final class Timeout {
 
+    /** Synchronous calls one timeout watches with a shared task; more at once each schedule their own interrupt. */
+    private static final int WATCHED_CALLS = 256;
+
     private final String name;
     private final ScheduledExecutorService scheduler;
     private final ResilienceClock clock;
     private final Listeners listeners = new Listeners();
     private final LongAdder timeouts = new LongAdder();
+    private final Watchdog watchdog;
     private volatile TimeoutConfig config;
 
     private Timeout(String name, TimeoutConfig config, ScheduledExecutorService scheduler, ResilienceClock clock) {
@@ -57,6 +64,7 @@ public final class Timeout {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.watchdog = new Watchdog(scheduler, clock.ticker(), WATCHED_CALLS);
     }
 
     /** A timeout whose interrupts are scheduled on {@code scheduler}. */
@@ -93,8 +101,11 @@ public final class Timeout {
     /** Runs {@code callable} on this thread, interrupting it at the limit. */
     public <T> T executeCallable(Callable<T> callable) throws Exception {
         TimeoutConfig c = config;
-        Interrupter interrupter = new Interrupter(Thread.currentThread());
-        ScheduledFuture<?> timer = scheduler.schedule(interrupter, c.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        long timeoutNanos = c.timeout().toNanos();
+        Interrupter interrupter = new Interrupter(Thread.currentThread(), clock.nanos() + timeoutNanos);
+        int slot = watchdog.watch(interrupter);
+        ScheduledFuture<?> timer = slot >= 0 ? null
+                : scheduler.schedule(interrupter, timeoutNanos, TimeUnit.NANOSECONDS); // every slot taken
         T result = null;
         Throwable error = null;
         try {
@@ -102,8 +113,13 @@ public final class Timeout {
         } catch (Throwable t) {
             error = t;
         }
-        if (interrupter.finish()) {
+        boolean inTime = interrupter.finish();
+        if (slot >= 0) {
+            watchdog.unwatch(slot);
+        } else if (inTime) {
             timer.cancel(false);
+        }
+        if (inTime) {
             if (error != null) {
                 throw Failures.sneakyThrow(error);
             }
@@ -140,9 +156,13 @@ public final class Timeout {
         TimeoutConfig c = config;
         CompletableFuture<T> outcome = new CompletableFuture<>();
         AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        AtomicBoolean decided = new AtomicBoolean(); // the timer or the task: who answers the caller
         FutureTask<T> running = new FutureTask<>(task) {
             @Override
             protected void done() {
+                if (!decided.compareAndSet(false, true)) {
+                    return; // the timer answered the caller
+                }
                 ScheduledFuture<?> t = timer.get();
                 if (t != null) {
                     t.cancel(false);
@@ -162,7 +182,8 @@ public final class Timeout {
             }
         };
         timer.set(scheduler.schedule(() -> {
-            if (outcome.completeExceptionally(exceeded(c, null))) {
+            if (decided.compareAndSet(false, true)) {
+                outcome.completeExceptionally(exceeded(c, null));
                 running.cancel(true);
             }
         }, c.timeout().toNanos(), TimeUnit.NANOSECONDS));
@@ -197,17 +218,22 @@ public final class Timeout {
                 return CompletableFuture.failedFuture(e);
             }
             CompletableFuture<T> source = stage.toCompletableFuture();
+            AtomicBoolean decided = new AtomicBoolean(); // the timer or the source: who answers the caller
             ScheduledFuture<?> timer;
             try {
                 timer = scheduler.schedule(() -> {
-                    if (outcome.completeExceptionally(exceeded(c, null))) {
-                        source.cancel(true);
+                    if (decided.compareAndSet(false, true)) {
+                        source.cancel(true); // cancelled before the caller hears of the timeout
+                        outcome.completeExceptionally(exceeded(c, null));
                     }
                 }, c.timeout().toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 return CompletableFuture.failedFuture(e);
             }
             source.whenComplete((r, e) -> {
+                if (!decided.compareAndSet(false, true)) {
+                    return; // the timer answered the caller
+                }
                 timer.cancel(false);
                 if (e != null) {
                     outcome.completeExceptionally(Failures.unwrap(e));
@@ -223,39 +249,5 @@ public final class Timeout {
         timeouts.increment();
         listeners.publish(() -> new TimeoutExceeded(name, clock.now(), c.timeout()));
         return new TimeoutExceededException(name, c.timeout(), cause);
-    }
-
-    /** Interrupts one call's thread unless the call finished first. */
-    private static final class Interrupter extends AtomicInteger implements Runnable {
-        private static final int RUNNING = 0;
-        private static final int DONE = 1;
-        private static final int INTERRUPTING = 2;
-        private static final int INTERRUPTED = 3;
-
-        private final transient Thread target;
-
-        Interrupter(Thread target) {
-            this.target = target;
-        }
-
-        @Override
-        public void run() {
-            if (compareAndSet(RUNNING, INTERRUPTING)) {
-                target.interrupt();
-                set(INTERRUPTED);
-            }
-        }
-
-        /** True when the call finished first; false when the timer fired (its interrupt is then cleared). */
-        boolean finish() {
-            if (compareAndSet(RUNNING, DONE)) {
-                return true;
-            }
-            while (get() != INTERRUPTED) {
-                Thread.onSpinWait(); // the timer is between its CAS and interrupt(): a few instructions
-            }
-            Thread.interrupted();
-            return false;
-        }
     }
 }

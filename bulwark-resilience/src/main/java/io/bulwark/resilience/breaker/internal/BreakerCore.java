@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The state machine of one circuit breaker.
@@ -18,15 +19,17 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link AtomicReference}; a transition is a CAS from the snapshot the deciding thread saw, so
  * exactly one thread wins each transition and reports it. The CLOSED recording path does not
  * CAS at all: it writes into the snapshot's lock-free {@link CallWindow} and only CASes when
- * the counts cross a threshold. Permission in CLOSED is one volatile read.
+ * the counts cross a threshold. Permission in CLOSED is one volatile read. A transition's CAS
+ * and its report (history, store, listeners) happen under one lock taken only by transitions,
+ * so the history lists transitions in the order they happened; the CAS alone still decides.
  *
  * <p>HALF_OPEN admits at most {@code permittedCallsInHalfOpen} probes, tracked as their start
- * times. An outcome frees the oldest slot; a probe older than {@code probeTimeout} frees its
- * slot at the next acquisition, so a probe that never returns cannot wedge the breaker.
- * Outcomes carry no permit, so an outcome that arrives in HALF_OPEN from a call admitted
- * earlier (in CLOSED, or a probe whose slot had already expired) frees the oldest live slot;
- * the concurrency bound then holds for calls admitted in this half-open period, which is the
- * guarantee that matters: an open provider never sees more than N fresh probes at once.
+ * times. A probe older than {@code probeTimeout} frees its slot at the next acquisition (it is
+ * moved to an "expired, not returned" count), so a probe that never returns cannot wedge the
+ * breaker. Outcomes carry no permit; {@link BreakerSnapshot#probeReturned} explains why
+ * attributing them to expired probes first and then to the oldest slot keeps the bound exact
+ * for the probes of one half-open period. A call admitted before the period (in CLOSED) that
+ * returns during it is the one case the bound cannot see, as in every permit-less breaker.
  * A slow probe counts as a failed probe. Outcomes reaching an OPEN or forced breaker are not
  * recorded (they only count in the lifetime totals).
  */
@@ -42,6 +45,8 @@ public final class BreakerCore {
     private final TransitionSink sink;
     private final AtomicReference<BreakerSnapshot> ref;
     private final LongAdder notPermitted = new LongAdder();
+    /** Orders transitions with their reports (history, store, listeners); never taken on a non-transition path. */
+    private final ReentrantLock transitionLock = new ReentrantLock();
 
     public BreakerCore(CircuitBreakerConfig config, ResilienceClock clock, TransitionSink sink) {
         this.clock = clock;
@@ -82,17 +87,17 @@ public final class BreakerCore {
                 }
                 case HALF_OPEN -> {
                     long now = clock.nanos();
-                    long[] live = s.liveProbes(now);
-                    if (live.length >= s.config().permittedCallsInHalfOpen()) {
-                        if (live != s.probes()) {
-                            ref.compareAndSet(s, s.withProbes(live, s.successes()));
+                    BreakerSnapshot current = s.expire(now);
+                    if (current.probes().length >= s.config().permittedCallsInHalfOpen()) {
+                        if (current != s) {
+                            ref.compareAndSet(s, current);
                         }
                         notPermitted.increment();
                         return false;
                     }
-                    long[] next = java.util.Arrays.copyOf(live, live.length + 1);
-                    next[live.length] = now;
-                    if (ref.compareAndSet(s, s.withProbes(next, s.successes()))) {
+                    long[] next = java.util.Arrays.copyOf(current.probes(), current.probes().length + 1);
+                    next[next.length - 1] = now;
+                    if (ref.compareAndSet(s, current.withProbes(next, current.expired(), current.successes()))) {
                         return true;
                     }
                 }
@@ -109,7 +114,12 @@ public final class BreakerCore {
             CallWindow window = s.window();
             long now = window instanceof TimeWindow ? clock.nanos() : 0L;
             WindowCounts counts = window.record(outcome, now);
-            checkTrip(s, counts, failed);
+            if (counts != null) {
+                checkTrip(s, counts, failed);
+            } else if (failed) { // unchanged rates, but the run of consecutive failures grew
+                checkTrip(s, window.counts(now), true);
+            } // an unchanged success cannot cross a threshold the counts had not crossed
+
         } else if (s.state() == State.HALF_OPEN) {
             probeOutcome(failed || nanos >= s.config().slowCallDuration().toNanos());
         }
@@ -119,11 +129,10 @@ public final class BreakerCore {
     public void release() {
         while (true) {
             BreakerSnapshot s = ref.get();
-            if (s.state() != State.HALF_OPEN || s.probes().length == 0) {
+            if (s.state() != State.HALF_OPEN || !s.probesOutstanding()) {
                 return;
             }
-            long[] rest = java.util.Arrays.copyOfRange(s.probes(), 1, s.probes().length);
-            if (ref.compareAndSet(s, s.withProbes(rest, s.successes()))) {
+            if (ref.compareAndSet(s, s.probeReturned(s.successes()))) {
                 return;
             }
         }
@@ -136,7 +145,7 @@ public final class BreakerCore {
             open(s, consecutive + " consecutive failures", counts, 1);
             return;
         }
-        if (counts.total() < c.minimumNumberOfCalls()) {
+        if (counts.total() < minimumCalls(c)) {
             return;
         }
         float failureRate = counts.failed() * 100f / counts.total();
@@ -155,10 +164,9 @@ public final class BreakerCore {
     private void probeOutcome(boolean failed) {
         while (true) {
             BreakerSnapshot s = ref.get();
-            if (s.state() != State.HALF_OPEN || s.probes().length == 0) {
-                return; // a late outcome: the slot it held has already been reclaimed
+            if (s.state() != State.HALF_OPEN || !s.probesOutstanding()) {
+                return; // an outcome of a call admitted before this half-open period
             }
-            long[] rest = java.util.Arrays.copyOfRange(s.probes(), 1, s.probes().length);
             if (failed) {
                 if (open(s, "a probe failed in HALF_OPEN", s.window().counts(clock.nanos()), s.trips() + 1)) {
                     return;
@@ -168,7 +176,7 @@ public final class BreakerCore {
                         (s.successes() + 1) + " probes succeeded in HALF_OPEN", true)) {
                     return;
                 }
-            } else if (ref.compareAndSet(s, s.withProbes(rest, s.successes() + 1))) {
+            } else if (ref.compareAndSet(s, s.probeReturned(s.successes() + 1))) {
                 return;
             }
         }
@@ -178,8 +186,8 @@ public final class BreakerCore {
         Duration wait = s.config().waitDurationForTrip(trips);
         Instant now = clock.now();
         BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now,
-                clock.nanos() + wait.toNanos(), now.plus(wait), trips, BreakerSnapshot.NO_PROBES, 0);
-        int min = s.config().minimumNumberOfCalls();
+                clock.nanos() + wait.toNanos(), now.plus(wait), trips, BreakerSnapshot.NO_PROBES, 0, 0);
+        int min = minimumCalls(s.config());
         return transition(s, next, reason + "; open for " + human(wait), counts.failureRate(min),
                 counts.slowRate(min), true);
     }
@@ -199,9 +207,9 @@ public final class BreakerCore {
             }
             long untilNanos = clock.nanos() + Duration.between(now, openUntil).toNanos();
             BreakerSnapshot next = new BreakerSnapshot(State.OPEN, s.config(), s.window(), now, untilNanos,
-                    openUntil, Math.max(1, s.trips()), BreakerSnapshot.NO_PROBES, 0);
+                    openUntil, Math.max(1, s.trips()), BreakerSnapshot.NO_PROBES, 0, 0);
             WindowCounts counts = s.window().counts(clock.nanos());
-            int min = s.config().minimumNumberOfCalls();
+            int min = minimumCalls(s.config());
             if (transition(s, next, "opened on node " + node + " until " + openUntil, counts.failureRate(min),
                     counts.slowRate(min), false)) {
                 return true;
@@ -216,7 +224,7 @@ public final class BreakerCore {
             BreakerSnapshot next = target == State.CLOSED
                     ? closed(s.config(), clock.now(), 0)
                     : new BreakerSnapshot(target, s.config(), s.window(), clock.now(), 0, null, 0,
-                            BreakerSnapshot.NO_PROBES, 0);
+                            BreakerSnapshot.NO_PROBES, 0, 0);
             if (transition(s, next, reason, true)) {
                 return;
             }
@@ -238,7 +246,7 @@ public final class BreakerCore {
     public BreakerMetrics metrics() {
         BreakerSnapshot s = ref.get();
         WindowCounts counts = s.window().counts(clock.nanos());
-        int min = s.config().minimumNumberOfCalls();
+        int min = minimumCalls(s.config());
         return new BreakerMetrics(s.state(), s.since(), s.openUntil(), counts.failureRate(min), counts.slowRate(min),
                 (int) counts.total(), (int) counts.failed(), (int) counts.slow(), notPermitted.sum(),
                 s.state() == State.HALF_OPEN ? s.liveProbes(clock.nanos()).length : 0);
@@ -248,7 +256,7 @@ public final class BreakerCore {
     public String refusal(String name) {
         BreakerSnapshot s = ref.get();
         WindowCounts counts = s.window().counts(clock.nanos());
-        int min = s.config().minimumNumberOfCalls();
+        int min = minimumCalls(s.config());
         String rate = "failure rate " + pct(counts.failureRate(min)) + ", slow-call rate "
                 + pct(counts.slowRate(min)) + " over " + counts.total() + " calls";
         return switch (s.state()) {
@@ -270,28 +278,39 @@ public final class BreakerCore {
 
     private boolean transition(BreakerSnapshot from, BreakerSnapshot to, String reason, boolean local) {
         WindowCounts counts = from.window().counts(clock.nanos());
-        int min = from.config().minimumNumberOfCalls();
+        int min = minimumCalls(from.config());
         return transition(from, to, reason, counts.failureRate(min), counts.slowRate(min), local);
     }
 
     private boolean transition(BreakerSnapshot from, BreakerSnapshot to, String reason, float failureRate,
                                float slowRate, boolean local) {
-        if (!ref.compareAndSet(from, to)) {
-            return false;
+        transitionLock.lock();
+        try {
+            if (!ref.compareAndSet(from, to)) {
+                return false;
+            }
+            sink.transitioned(new BreakerTransition(to.since(), from.state(), to.state(), reason, failureRate,
+                    slowRate), to.openUntil(), local);
+            return true;
+        } finally {
+            transitionLock.unlock();
         }
-        sink.transitioned(new BreakerTransition(to.since(), from.state(), to.state(), reason, failureRate, slowRate),
-                to.openUntil(), local);
-        return true;
     }
 
     private BreakerSnapshot halfOpen(BreakerSnapshot s) {
         return new BreakerSnapshot(State.HALF_OPEN, s.config(), s.window(), clock.now(), 0, null, s.trips(),
-                BreakerSnapshot.NO_PROBES, 0);
+                BreakerSnapshot.NO_PROBES, 0, 0);
     }
 
     private BreakerSnapshot closed(CircuitBreakerConfig config, Instant now, int trips) {
         return new BreakerSnapshot(State.CLOSED, config, CallWindow.of(config, clock.nanos()), now, 0, null, trips,
-                BreakerSnapshot.NO_PROBES, 0);
+                BreakerSnapshot.NO_PROBES, 0, 0);
+    }
+
+    /** A count-based window never holds more than its size, so a larger minimum means "the whole window". */
+    private static int minimumCalls(CircuitBreakerConfig c) {
+        return c.windowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+                ? Math.min(c.minimumNumberOfCalls(), c.windowSize()) : c.minimumNumberOfCalls();
     }
 
     private static String pct(float rate) {

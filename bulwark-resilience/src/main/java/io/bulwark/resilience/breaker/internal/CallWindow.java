@@ -8,7 +8,7 @@ import io.bulwark.resilience.breaker.CircuitBreakerConfig;
  */
 public sealed interface CallWindow permits CountWindow, TimeWindow {
 
-    /** Records one outcome at {@code nowNanos} and returns the window's counts after it. */
+    /** Records one outcome at {@code nowNanos}; returns the counts after it, or null when they did not change. */
     WindowCounts record(Outcome outcome, long nowNanos);
 
     /** The counts now, without recording. */

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the sum is exact once the recorders in flight have finished; in between a field may read
  * one low or even -1 for an instant (a slot overwritten before its writer added it), which is
  * why the fields are decoded as signed. Slots start empty (contribution 0), so {@code total}
- * is {@code min(calls, N)} with no extra bookkeeping.
+ * is {@code min(calls, N)} with no extra bookkeeping. When the slot already holds the same
+ * contribution (a success replacing a success: the steady state of a healthy provider) the
+ * swap and the add are skipped, leaving the ticket as the only shared write; skipping is
+ * equivalent to writing, because the sum always equals the ring's contents once writers finish.
  */
 final class CountWindow implements CallWindow {
 
@@ -46,14 +49,16 @@ final class CountWindow implements CallWindow {
     public WindowCounts record(Outcome outcome, long nowNanos) {
         long contribution = CONTRIBUTION[outcome.ordinal()];
         int slot = (int) Long.remainderUnsigned(ticket.getAndIncrement(), size);
-        long old = ring.getAndSet(slot, contribution);
-        long packed = sum.addAndGet(contribution - old);
         if (outcome.failed) {
             consecutiveFailures.incrementAndGet();
         } else if (consecutiveFailures.get() != 0) {
             consecutiveFailures.set(0);
         }
-        return decode(packed);
+        if (ring.get(slot) == contribution) {
+            return null; // the same outcome replaces itself: nothing changes, no shared write
+        }
+        long old = ring.getAndSet(slot, contribution);
+        return decode(sum.addAndGet(contribution - old));
     }
 
     @Override

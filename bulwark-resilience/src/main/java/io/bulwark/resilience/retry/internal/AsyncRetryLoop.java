@@ -33,9 +33,10 @@ public final class AsyncRetryLoop<T> {
         this.supplier = supplier;
     }
 
-    /** Starts the first attempt and returns the call's outcome. */
-    public CompletableFuture<T> start() {
-        deadline = planner.deadline(config, planner.started(config));
+    /** Starts the first attempt and returns the call's outcome; a non-null {@code callSiteDeadline} replaces maxTotalDuration. */
+    public CompletableFuture<T> start(java.time.Instant callSiteDeadline) {
+        long startNanos = planner.started(config);
+        deadline = callSiteDeadline != null ? planner.deadlineFrom(callSiteDeadline) : planner.deadline(config, startNanos);
         attempt(1);
         return promise;
     }
