@@ -274,4 +274,26 @@ class ProviderEndpointsTest {
                 .hasMessageNotContaining("sk-plain");
         server = start(Map.of());
     }
+
+    @Test
+    void theRateLimitMiddlewareCoversTheGateway() {
+        server.close();
+        server = start(Map.of("ratelimit.endpoints.gateway.route", "POST /api/v1/providers/{group}/call",
+                "ratelimit.endpoints.gateway.limits", "2/1h", "ratelimit.endpoints.gateway.key", "header:X-Tenant"));
+        http = new Http(server.uri());
+        openai.succeed("a");
+        anthropic.succeed("b");
+        Map<String, String> tenant = Map.of("X-Tenant", "t1");
+
+        Http.Response first = http.send("POST", "/api/v1/providers/llm/call", "{}", tenant);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.header("X-RateLimit-Limit")).isEqualTo("2");
+        assertThat(http.send("POST", "/api/v1/providers/llm/call", "{}", tenant).status()).isEqualTo(200);
+        Http.Response third = http.send("POST", "/api/v1/providers/llm/call", "{}", tenant);
+
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.header("Retry-After")).isNotNull();
+        assertThat(openai.requests() + anthropic.requests()).isEqualTo(2);
+        assertThat(http.send("POST", "/api/v1/providers/llm/call", "{}", Map.of("X-Tenant", "t2")).status()).isEqualTo(200);
+    }
 }
