@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  * The provider gateway's added latency: the same local upstream called directly and through
  * {@code POST /api/v1/providers/{group}/call} (breaker, retry, bulkhead, timeout, degradation
  * checks, header forwarding), one request at a time, the two interleaved so that both see the
- * same machine. Reports p50 / p90 / p99 of each and the difference.
+ * same machine. Reports p50 / p90 / p99 of each and the difference, and of {@code GET /health/live}
+ * on the same server: Bulwark's HTTP floor, the part of the gateway's time that is the hop itself.
  *
  * <pre>{@code
  * scripts/bench.sh gateway --requests 20000
@@ -76,19 +77,22 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         try (BulwarkServer server = BulwarkServer.builder(config).embeddedJobStore().build().start()) {
             URI gateway = server.uri().resolve("/api/v1/providers/bench/call?path=/v1/chat");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI live = server.uri().resolve("/health/live");
             Histogram directTimes = new Histogram(3_600_000_000L, 3);
             Histogram gatewayTimes = new Histogram(3_600_000_000L, 3);
+            Histogram liveTimes = new Histogram(3_600_000_000L, 3);
             out.println("warming up: " + warmup + " requests of each kind");
             out.flush();
-            run(client, direct, gateway, body, warmup, null, null);
+            run(client, direct, gateway, live, body, warmup, null, null, null);
             out.println("measuring: " + requests + " requests of each kind, interleaved, one at a time");
             out.flush();
-            run(client, direct, gateway, body, requests, directTimes, gatewayTimes);
+            run(client, direct, gateway, live, body, requests, directTimes, gatewayTimes, liveTimes);
             out.println();
             out.println("machine: " + Machine.current().describe());
             out.printf("%-10s %10s %10s %10s %10s%n", "µs", "p50", "p90", "p99", "max");
             line(out, "direct", directTimes);
             line(out, "gateway", gatewayTimes);
+            line(out, "live", liveTimes);
             out.printf("%-10s %10.0f %10.0f %10.0f%n", "added", added(directTimes, gatewayTimes, 50),
                     added(directTimes, gatewayTimes, 90), added(directTimes, gatewayTimes, 99));
             out.flush();
@@ -98,8 +102,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void run(HttpClient client, URI direct, URI gateway, String body, int n, Histogram d, Histogram g)
-            throws IOException, InterruptedException {
+    private static void run(HttpClient client, URI direct, URI gateway, URI live, String body, int n, Histogram d,
+                            Histogram g, Histogram l) throws IOException, InterruptedException {
+        HttpRequest toLive = HttpRequest.newBuilder(live).GET().build();
         HttpRequest toDirect = HttpRequest.newBuilder(direct).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
         HttpRequest toGateway = HttpRequest.newBuilder(gateway).POST(HttpRequest.BodyPublishers.ofString(body))
@@ -107,6 +112,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             time(client, toDirect, d);
             time(client, toGateway, g);
+            time(client, toLive, l);
         }
     }
 
