@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bulwark's call does more than the peers': it looks the key up in its bounded key table
  * (the peers are one bucket each, keyed by nothing) and returns a full {@code Decision}
- * (remaining, reset, the limit that is closest) where the peers return a boolean.
+ * (remaining, reset, the limit that is closest) where the peers return a boolean. The
+ * {@code ...Keyed} variants give the peers the same job: one limiter per key, found in a
+ * {@code ConcurrentHashMap}, which is how per-client limits are built on them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +43,8 @@ public class LocalAcquireBenchmark {
     private LocalRateLimiter bulwark;
     private Bucket bucket4j;
     private RateLimiter resilience4j;
+    private final java.util.concurrent.ConcurrentHashMap<String, Bucket> bucket4jByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, RateLimiter> resilience4jByKey = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Setup
     public void create() {
@@ -51,6 +55,8 @@ public class LocalAcquireBenchmark {
                 .build();
         resilience4j = RateLimiter.of("bench", RateLimiterConfig.custom()
                 .limitForPeriod((int) PERMITS).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+        bucket4jByKey.put("key", bucket4j);
+        resilience4jByKey.put("key", resilience4j);
         if (!bulwark.tryAcquire("key").allowed() || !bucket4j.tryConsume(1) || !resilience4j.acquirePermission()) {
             throw new IllegalStateException("setup is wrong: every limiter must admit");
         }
@@ -90,5 +96,29 @@ public class LocalAcquireBenchmark {
     @Threads(2)
     public boolean resilience4j2() {
         return resilience4j.acquirePermission();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bucket4jKeyed1() {
+        return bucket4jByKey.get("key").tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bucket4jKeyed2() {
+        return bucket4jByKey.get("key").tryConsume(1);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean resilience4jKeyed1() {
+        return resilience4jByKey.get("key").acquirePermission();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean resilience4jKeyed2() {
+        return resilience4jByKey.get("key").acquirePermission();
     }
 }
