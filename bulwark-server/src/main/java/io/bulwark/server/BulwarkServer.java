@@ -260,7 +260,7 @@ public final class BulwarkServer implements AutoCloseable {
         }
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
-        this.rateLimits = new RateLimitRuntime(config, state, meters, System::nanoTime);
+        this.rateLimits = new RateLimitRuntime(config, state, meters, clock, System::nanoTime);
         closeables.add(rateLimits);
         rateLimits.redisHealth().ifPresent(health::register);
         health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));

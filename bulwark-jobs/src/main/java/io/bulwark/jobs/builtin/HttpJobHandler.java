@@ -76,12 +76,8 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
             throw new IOException("HTTP " + request.method() + " " + request.uri() + " timed out", e);
         }
         int status = response.statusCode();
-        boolean expected = r.expectedStatuses() != null && r.expectedStatuses().contains(status);
-        if ((status >= 200 && status < 300) || expected) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", status);
-            String body = response.body();
-            result.put("body", body != null && body.length() > MAX_BODY_KEPT ? body.substring(0, MAX_BODY_KEPT) : body);
+        Map<String, Object> result = result(r, status, response.body());
+        if (result != null) {
             return result;
         }
         String what = "HTTP " + request.method() + " " + request.uri() + " answered " + status;
@@ -129,6 +125,18 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
         return b.build();
     }
 
+    /** The job's result when {@code status} counts as success (2xx or expected), else null. */
+    private static Map<String, Object> result(Request r, int status, String body) {
+        boolean expected = r.expectedStatuses() != null && r.expectedStatuses().contains(status);
+        if (!((status >= 200 && status < 300) || expected)) {
+            return null;
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", status);
+        result.put("body", body != null && body.length() > MAX_BODY_KEPT ? body.substring(0, MAX_BODY_KEPT) : body);
+        return result;
+    }
+
     /** The url prefix that targets a provider group instead of a URL. */
     public static final String GROUP_PREFIX = "group:";
 
@@ -150,17 +158,13 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
         } catch (IllegalArgumentException e) {
             throw JobFailure.permanent("http job: " + e.getMessage());
         }
-        boolean expected = r.expectedStatuses() != null && r.expectedStatuses().contains(answer.status());
-        String what = "provider group " + group + " answered " + answer.status() + " (provider " + answer.provider() + ")";
-        if ((answer.status() >= 200 && answer.status() < 300) || expected) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", answer.status());
-            String body = answer.body();
-            result.put("body", body != null && body.length() > MAX_BODY_KEPT ? body.substring(0, MAX_BODY_KEPT) : body);
+        Map<String, Object> result = result(r, answer.status(), answer.body());
+        if (result != null) {
             result.put("provider", answer.provider());
             result.put("degraded", answer.degraded());
             return result;
         }
+        String what = "provider group " + group + " answered " + answer.status() + " (provider " + answer.provider() + ")";
         if (answer.status() >= 500 || answer.status() == 408 || answer.status() == 429) {
             throw new IOException(what);
         }

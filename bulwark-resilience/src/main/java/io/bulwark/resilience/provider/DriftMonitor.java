@@ -40,6 +40,17 @@ public final class DriftMonitor {
     private final Duration window;
     private final long minimumCalls;
     private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    /**
+     * Baselines as last read from the store. {@link #check()} runs every second and the API
+     * reads baselines on every view, so they are read from the store at most once per
+     * {@link #RELOAD_AFTER} (a baseline recorded on another node sharing the store shows within it).
+     */
+    private final Map<String, Cached> baselines = new ConcurrentHashMap<>();
+
+    private static final java.time.Duration RELOAD_AFTER = java.time.Duration.ofMinutes(1);
+
+    private record Cached(Optional<Baseline> baseline, java.time.Instant readAt) {
+    }
     private volatile Map<String, List<String>> drifted = Map.of();
 
     public DriftMonitor(Providers providers, StateStore state, MeterRegistry registry, double factor, Duration window,
@@ -86,11 +97,22 @@ public final class DriftMonitor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the baseline of " + provider, e);
         }
+        baselines.put(provider, new Cached(Optional.of(b), state.now()));
         return b;
     }
 
     /** The recorded baseline of {@code provider}, if any. */
     public Optional<Baseline> baseline(String provider) {
+        java.time.Instant now = state.now();
+        Cached cached = baselines.get(provider);
+        if (cached == null || !now.isBefore(cached.readAt().plus(RELOAD_AFTER))) {
+            cached = new Cached(read(provider), now);
+            baselines.put(provider, cached);
+        }
+        return cached.baseline();
+    }
+
+    private Optional<Baseline> read(String provider) {
         return state.get(KIND, provider).map(e -> {
             try {
                 return Json.mapper().readValue(e.json(), Baseline.class);

@@ -88,6 +88,11 @@ public final class Provider {
         return retry;
     }
 
+    /** Its timeout. */
+    public Timeout timeout() {
+        return timeout;
+    }
+
     /** Its bulkhead (the provider's capacity). */
     public Bulkhead bulkhead() {
         return bulkhead;

@@ -64,7 +64,8 @@ public final class ProviderGroup {
     private final ResponseCache cache;
     private final InstantSource clock;
     private final java.util.function.LongSupplier ticker;
-    private final MeterRegistry registry;
+    private final Map<Source, Counter> answers = new java.util.EnumMap<>(Source.class);
+    private final Counter errors;
     private final AtomicLong lastEvaluation = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<Instant> allFailedAt = new AtomicReference<>();
 
@@ -81,7 +82,16 @@ public final class ProviderGroup {
         this.degradation = degradation;
         this.cache = cache;
         this.clock = clock;
-        this.registry = registry;
+        // Registered once here, not looked up in the registry on every call.
+        for (Source source : Source.values()) {
+            answers.put(source, answerCounter(registry, source.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        this.errors = answerCounter(registry, "error");
+    }
+
+    private Counter answerCounter(MeterRegistry registry, String source) {
+        return Counter.builder("bulwark.gateway.answers").description("Answers of provider group calls by where they came from")
+                .tag("group", name()).tag("source", source).register(registry);
     }
 
     /** The group's name. */
@@ -97,6 +107,11 @@ public final class ProviderGroup {
     /** Its providers, in declaration order. */
     public List<Provider> providers() {
         return providers;
+    }
+
+    /** The selector choosing each call's first provider; kept when a change leaves the strategy as it is. */
+    ProviderSelector selector() {
+        return selector;
     }
 
     /** Its degradation state and history. */
@@ -246,9 +261,7 @@ public final class ProviderGroup {
     }
 
     private void count(Source source) {
-        String tag = source == null ? "error" : source.name().toLowerCase(java.util.Locale.ROOT);
-        Counter.builder("bulwark.gateway.answers").description("Answers of provider group calls by where they came from")
-                .tag("group", name()).tag("source", tag).register(registry).increment();
+        (source == null ? errors : answers.get(source)).increment();
     }
 
     private void maybeEvaluate() {

@@ -46,6 +46,16 @@ public record ProviderResponse(int status, Map<String, List<String>> headers, by
         return !degradedReason.isEmpty();
     }
 
+    /** The first value of header {@code name}, matched without regard to case; null when absent. */
+    public String header(String name) {
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
     /** The body as UTF-8 text. */
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);

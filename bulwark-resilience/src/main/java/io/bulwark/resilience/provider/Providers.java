@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,7 +43,8 @@ import java.util.function.Function;
  * {@link #apply} checks every spec first and changes nothing when one is wrong, naming each bad
  * field. Then it builds the new set and swaps it in with one volatile write, so a call sees the
  * old set or the new one, never a mix. A provider's breaker, retry budget, statistics and
- * degradation state outlive a change of its settings (they are kept by name and reconfigured),
+ * degradation state outlive a change of its settings (taken by name from the set being replaced,
+ * and reconfigured),
  * so changing a timeout does not close an open breaker or forget its history. Building happens
  * under a lock: changes are rare and must not interleave.
  */
@@ -69,14 +69,7 @@ public final class Providers {
     private final ReentrantLock changes = new ReentrantLock();
     private final AtomicReference<Snapshot> current =
             new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of()));
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
-    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
-    private final Map<String, Timeout> timeouts = new ConcurrentHashMap<>();
     private final io.bulwark.resilience.ResilienceMetrics metrics;
-    private final Map<String, ProviderStats> stats = new ConcurrentHashMap<>();
-    private final Map<String, GroupDegradation> degradations = new ConcurrentHashMap<>();
-    private final Map<String, ProviderSelector> selectors = new ConcurrentHashMap<>();
     private final io.bulwark.ratelimit.ProviderLimits limits;
 
     private Providers(Builder b) {
@@ -151,35 +144,45 @@ public final class Providers {
                 groups.add(settings);
             }
             problems.throwIfAny("invalid provider settings");
-            current.set(build(retrySettings, groups));
-            forgetRemoved();
+            Snapshot previous = current.get();
+            current.set(build(previous, retrySettings, groups));
+            forgetRemoved(previous);
         } finally {
             changes.unlock();
         }
     }
 
-    private Snapshot build(Map<String, RetrySpec.RetrySettings> retrySettings, List<GroupSettings> groups) {
+    /**
+     * The new set. What outlives a change is taken from {@code previous}, by name: a provider's
+     * breaker, retry (and budget), bulkhead, timeout and statistics; a group's degradation state,
+     * and its selector while the strategy stays the same.
+     */
+    private Snapshot build(Snapshot previous, Map<String, RetrySpec.RetrySettings> retrySettings,
+                           List<GroupSettings> groups) {
         Map<String, ProviderGroup> builtGroups = new LinkedHashMap<>();
         Map<String, Provider> builtProviders = new LinkedHashMap<>();
         for (GroupSettings g : groups) {
             List<Provider> members = new ArrayList<>();
             for (ProviderSettings p : g.providers()) {
-                Provider provider = provider(p, retrySettings.get(p.retry()));
+                Provider provider = provider(p, retrySettings.get(p.retry()), previous.providers().get(p.name()));
                 members.add(provider);
                 builtProviders.put(p.name(), provider);
             }
-            ProviderSelector selector = selectors.compute(g.name() + "\u0000" + g.strategy(),
-                    (k, existing) -> existing != null ? existing : strategies.get(g.strategy()).apply(g.name()));
-            GroupDegradation degradation = degradations.computeIfAbsent(g.name(),
-                    n -> new GroupDegradation(n, state, registry));
+            ProviderGroup old = previous.groups().get(g.name());
+            ProviderSelector selector = old != null && old.settings().strategy().equals(g.strategy())
+                    ? old.selector() : strategies.get(g.strategy()).apply(g.name());
+            GroupDegradation degradation = old != null ? old.degradation() : new GroupDegradation(g.name(), state, registry);
             builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), clock::nanos, registry));
         }
         return new Snapshot(Map.copyOf(builtGroups), Map.copyOf(builtProviders), Map.copyOf(retrySettings));
     }
 
-    private Provider provider(ProviderSettings p, RetrySpec.RetrySettings retrySettings) {
-        CircuitBreaker breaker = breakers.get(p.name());
-        if (breaker == null) {
+    private Provider provider(ProviderSettings p, RetrySpec.RetrySettings retrySettings, Provider previous) {
+        CircuitBreaker breaker;
+        Retry retry;
+        ProviderStats stats;
+        Timeout timeout;
+        if (previous == null) {
             CircuitBreaker.Builder b = CircuitBreaker.builder(p.name()).config(p.breaker()).clock(clock);
             if (historyStore != null) {
                 b.historyStore(historyStore);
@@ -188,36 +191,28 @@ public final class Providers {
                 b.sharedState(sharedState);
             }
             breaker = b.build();
-            breakers.put(p.name(), breaker);
-            metrics.bind(breaker);
-        } else {
-            breaker.reconfigure(p.breaker());
-        }
-        Retry retry = retries.get(p.name());
-        if (retry == null) {
             retry = Retry.builder(p.name(), retrySettings.config()).clock(clock).scheduler(scheduler).sleeper(sleeper)
                     .budget(retrySettings.newBudget(p.name(), clock)).build();
-            retries.put(p.name(), retry);
-            metrics.bind(retry);
+            timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
+            stats = new ProviderStats(clock.wall(), statsBucket, statsBuckets);
+            metrics.bind(breaker).bind(retry).bind(timeout);
         } else {
+            breaker = previous.breaker();
+            breaker.reconfigure(p.breaker());
+            retry = previous.retry();
             retry.reconfigure(retrySettings.config());
+            timeout = previous.timeout();
+            timeout.reconfigure(TimeoutConfig.of(p.timeout()));
+            stats = previous.stats();
         }
         BulkheadConfig bulkheadConfig = BulkheadConfig.builder().maxConcurrentCalls(p.capacity())
                 .maxWaitDuration(p.maxWait()).build();
-        Bulkhead bulkhead = bulkheads.get(p.name());
+        Bulkhead bulkhead = previous == null ? null : previous.bulkhead();
         if (bulkhead == null || !bulkhead.config().equals(bulkheadConfig)) {
             // A new capacity is a new bulkhead (calls in flight finish on the old one); its meters follow it.
             unbind("bulwark.bulkhead.", p.name());
             bulkhead = Bulkhead.of(p.name(), bulkheadConfig, clock);
-            bulkheads.put(p.name(), bulkhead);
             metrics.bind(bulkhead);
-        }
-        Timeout timeout = timeouts.get(p.name());
-        if (timeout == null || !timeout.config().timeout().equals(p.timeout())) {
-            unbind("bulwark.timeout", p.name());
-            timeout = Timeout.of(p.name(), TimeoutConfig.of(p.timeout()), scheduler, clock);
-            timeouts.put(p.name(), timeout);
-            metrics.bind(timeout);
         }
         if (p.limit().isPresent()) {
             if (!limits.get(p.name()).equals(p.limit())) {
@@ -226,8 +221,7 @@ public final class Providers {
         } else {
             limits.remove(p.name());
         }
-        ProviderStats s = stats.computeIfAbsent(p.name(), n -> new ProviderStats(clock.wall(), statsBucket, statsBuckets));
-        return new Provider(p, breaker, retry, bulkhead, timeout, transport, s, clock.wall(), clock::nanos, registry, limits);
+        return new Provider(p, breaker, retry, bulkhead, timeout, transport, stats, clock.wall(), clock::nanos, registry, limits);
     }
 
     /** Removes the meters named {@code prefix...} of instance {@code name}, so a replacement can bind its own. */
@@ -237,22 +231,17 @@ public final class Providers {
                 .toList().forEach(registry::remove);
     }
 
-    private void forgetRemoved() {
-        Snapshot s = current.get();
-        for (String gone : breakers.keySet().stream().filter(n -> !s.providers().containsKey(n)).toList()) {
-            for (String prefix : List.of("bulwark.breaker.", "bulwark.retry.", "bulwark.bulkhead.", "bulwark.timeout")) {
-                unbind(prefix, gone);
+    /** Unbinds the meters and drops the limits of providers that {@code previous} had and the new set has not. */
+    private void forgetRemoved(Snapshot previous) {
+        Map<String, Provider> now = current.get().providers();
+        for (String gone : previous.providers().keySet()) {
+            if (!now.containsKey(gone)) {
+                for (String prefix : List.of("bulwark.breaker.", "bulwark.retry.", "bulwark.bulkhead.", "bulwark.timeout")) {
+                    unbind(prefix, gone);
+                }
+                limits.remove(gone);
             }
         }
-        bulkheads.keySet().removeIf(n -> !s.providers().containsKey(n));
-        timeouts.keySet().removeIf(n -> !s.providers().containsKey(n));
-        breakers.keySet().removeIf(n -> !s.providers().containsKey(n));
-        retries.keySet().removeIf(n -> !s.providers().containsKey(n));
-        stats.keySet().removeIf(n -> !s.providers().containsKey(n));
-        limits.all().stream().map(io.bulwark.ratelimit.ProviderLimit::provider)
-                .filter(n -> !s.providers().containsKey(n)).forEach(limits::remove);
-        degradations.keySet().removeIf(n -> !s.groups().containsKey(n));
-        selectors.keySet().removeIf(k -> !s.groups().containsKey(k.substring(0, k.indexOf('\u0000'))));
     }
 
     /** Every group, by name. */

@@ -68,7 +68,7 @@ public record RetrySpec(Integer maxAttempts, String baseDelay, Double factor, St
         }
         b.retryOnResult(result -> result instanceof ProviderResponse r && statuses.contains(r.status()));
         b.retryAfter(result -> result instanceof ProviderResponse r
-                ? RetryAfter.parse(first(r, "Retry-After"), clock)
+                ? RetryAfter.parse(r.header("Retry-After"), clock)
                 : Optional.empty());
         Duration maxAfter = ProviderSpec.duration(problems, path + ".maxRetryAfter", maxRetryAfter, Duration.ofSeconds(30),
                 Duration.ZERO);
@@ -85,15 +85,6 @@ public record RetrySpec(Integer maxAttempts, String baseDelay, Double factor, St
         }
         RetryConfig config = problems.attempt(path, b::build, RetryConfig.ofDefaults());
         return new RetrySettings(config, percent, floor, window, this);
-    }
-
-    private static String first(ProviderResponse r, String header) {
-        for (var e : r.headers().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(header) && !e.getValue().isEmpty()) {
-                return e.getValue().get(0);
-            }
-        }
-        return null;
     }
 
     /**

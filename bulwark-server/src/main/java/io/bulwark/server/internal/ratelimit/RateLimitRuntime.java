@@ -63,7 +63,8 @@ public final class RateLimitRuntime implements AutoCloseable {
      *
      * @throws StartupException naming each bad key
      */
-    public RateLimitRuntime(BulwarkConfig config, StateStore store, MeterRegistry meters, LongSupplier ticker) {
+    public RateLimitRuntime(BulwarkConfig config, StateStore store, MeterRegistry meters, java.time.InstantSource clock,
+                            LongSupplier ticker) {
         this.store = store;
         this.proxies = config.find(RateLimitKeys.TRUSTED_PROXIES).map(TrustedProxies::parse).orElse(TrustedProxies.none());
         this.ietfHeaders = config.get(RateLimitKeys.IETF_HEADERS);
@@ -79,7 +80,7 @@ public final class RateLimitRuntime implements AutoCloseable {
                                 .failureMode(config.get(RateLimitKeys.REDIS_FAILURE_MODE))
                                 .expectedNodes(config.get(RateLimitKeys.REDIS_EXPECTED_NODES))
                                 .recoveryBackoff(config.get(RateLimitKeys.REDIS_RECOVERY_BACKOFF)).build(),
-                        java.time.Clock.systemUTC(), ticker, meters);
+                        clock, ticker, meters);
             } catch (IllegalArgumentException e) {
                 throw new StartupException("ratelimit.redis: " + e.getMessage());
             }

@@ -35,38 +35,22 @@ final class ProvidersConfig {
 
     static Specs read(BulwarkConfig config) {
         Map<String, String> groupOf = names(config.getAll(ResilienceKeys.PROVIDER_GROUP), 1);
-        TreeSet<String> providerNames = new TreeSet<>(groupOf.keySet());
-        for (ConfigKey<?> k : ResilienceKeys.ALL) {
-            if (k.name().startsWith("providers.*.")) {
-                providerNames.addAll(names(config.getAll(k), 1).keySet());
-            }
-        }
         Map<String, List<ProviderSpec>> byGroup = new TreeMap<>();
-        for (String p : providerNames) {
+        for (String p : namesUnder(config, "providers.*.")) {
             // A provider without a group is reported by the group check below, under its own name.
             String group = groupOf.getOrDefault(p, "(no group: set providers." + p + ".group)");
             byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(provider(config, p));
         }
         TreeSet<String> groupNames = new TreeSet<>(byGroup.keySet());
-        for (ConfigKey<?> k : ResilienceKeys.ALL) {
-            if (k.name().startsWith("providerGroups.*.")) {
-                groupNames.addAll(names(config.getAll(k), 1).keySet());
-            }
-        }
+        groupNames.addAll(namesUnder(config, "providerGroups.*."));
         List<GroupSpec> groups = new ArrayList<>();
         for (String g : groupNames) {
             String chain = get(config, ResilienceKeys.GROUP_FALLBACK_CHAIN, "providerGroups." + g + ".fallbackChain");
             groups.add(new GroupSpec(g, get(config, ResilienceKeys.GROUP_STRATEGY, "providerGroups." + g + ".strategy"),
                     byGroup.getOrDefault(g, List.of()), chain == null ? null : list(chain), degradation(config, g)));
         }
-        TreeSet<String> retryNames = new TreeSet<>();
-        for (ConfigKey<?> k : ResilienceKeys.ALL) {
-            if (k.name().startsWith("retries.*.")) {
-                retryNames.addAll(names(config.getAll(k), 1).keySet());
-            }
-        }
         Map<String, RetrySpec> retries = new LinkedHashMap<>();
-        for (String r : retryNames) {
+        for (String r : namesUnder(config, "retries.*.")) {
             retries.put(r, retry(config, r));
         }
         return new Specs(retries, groups);
@@ -163,6 +147,17 @@ final class ProvidersConfig {
 
     private static List<String> list(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The names standing for {@code *} in every key set under the pattern {@code prefix} ({@code "providers.*."}). */
+    private static TreeSet<String> namesUnder(BulwarkConfig config, String prefix) {
+        TreeSet<String> names = new TreeSet<>();
+        for (ConfigKey<?> k : ResilienceKeys.ALL) {
+            if (k.name().startsWith(prefix)) {
+                names.addAll(names(config.getAll(k), 1).keySet());
+            }
+        }
+        return names;
     }
 
     /** The names standing for {@code *} (segment {@code index}) in {@code values}' keys, with the values. */

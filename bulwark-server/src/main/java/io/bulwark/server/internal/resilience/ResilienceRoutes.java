@@ -92,9 +92,9 @@ public final class ResilienceRoutes {
     }
 
     private void retryConfigs(Context ctx) {
-        // "default" is always there, at the defaults unless configured, since providers name it by default.
-        Map<String, RetrySpec> all = new java.util.TreeMap<>(runtime.retrySpecs());
-        all.putIfAbsent("default", RetrySpec.defaults());
+        // The configs in force, "default" among them (Providers always has it).
+        Map<String, RetrySpec> all = new java.util.TreeMap<>();
+        runtime.providers().retryConfigs().forEach((name, settings) -> all.put(name, settings.spec()));
         ctx.json(Map.of("retryConfigs", all));
     }
 

@@ -10,7 +10,6 @@ import io.bulwark.core.state.StateStore;
 import io.bulwark.core.validation.ValidationException;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.breaker.BreakerHistoryStore;
-import io.bulwark.resilience.breaker.SharedBreakerState;
 import io.bulwark.resilience.breaker.StateStoreBreakerHistory;
 import io.bulwark.resilience.breaker.StateStoreSharedBreakerState;
 import io.bulwark.resilience.degradation.GroupDegradation;
@@ -54,7 +53,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Providers providers;
     private final DriftMonitor drift;
-    private final SharedBreakerState shared;
+    private final StateStoreSharedBreakerState shared;
     private final ReentrantLock changes = new ReentrantLock();
     private final Duration sharedPoll;
     private final Duration historyRetention;
@@ -125,8 +124,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     /** Starts the periodic work. */
     public void start() {
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-        scheduler.scheduleWithFixedDelay(this::pollShared, sharedPoll.toMillis(), sharedPoll.toMillis(),
-                TimeUnit.MILLISECONDS);
+        shared.start(scheduler, sharedPoll);
         scheduler.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
     }
 
@@ -136,15 +134,6 @@ public final class ResilienceRuntime implements AutoCloseable {
             drift.check();
         } catch (RuntimeException e) {
             LOG.warn("Evaluating provider degradation and drift failed ({}); it runs again in a second", e.toString());
-        }
-    }
-
-    private void pollShared() {
-        try {
-            shared.pollOnce();
-        } catch (RuntimeException e) {
-            LOG.warn("Reading shared breaker state from the store failed ({}); breakers keep their local state and "
-                    + "the next poll tries again", e.toString());
         }
     }
 
@@ -171,11 +160,6 @@ public final class ResilienceRuntime implements AutoCloseable {
     /** The group specs in force, by name. */
     public Map<String, GroupSpec> groupSpecs() {
         return new TreeMap<>(groupSpecs);
-    }
-
-    /** The retry specs in force, by name. */
-    public Map<String, RetrySpec> retrySpecs() {
-        return new TreeMap<>(retrySpecs);
     }
 
     /**
