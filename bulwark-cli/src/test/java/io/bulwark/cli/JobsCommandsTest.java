@@ -1,12 +1,9 @@
 package io.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bulwark.core.config.ConfigInputs;
-import io.bulwark.core.config.ConfigLoader;
 import io.bulwark.core.json.Json;
 import io.bulwark.jobs.store.InMemoryJobStore;
 import io.bulwark.server.BulwarkServer;
-import io.bulwark.server.ServerKeys;
 import io.bulwark.server.internal.jobs.QueuePersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,9 +26,7 @@ class JobsCommandsTest {
 
     @BeforeEach
     void start() {
-        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
-                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false", "jobs.pollInterval", "50ms"),
-                Optional.empty()));
+        var config = CliServers.config(dir, Map.of("jobs.pollInterval", "50ms"));
         server = BulwarkServer.builder(config).jobStore(new InMemoryJobStore(InstantSource.system()), QueuePersistence.none())
                 .build().start();
         env = Map.of("BULWARK_URL", server.uri().toString());

@@ -1,17 +1,13 @@
 package io.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bulwark.core.config.ConfigInputs;
-import io.bulwark.core.config.ConfigLoader;
 import io.bulwark.core.json.Json;
 import io.bulwark.server.BulwarkServer;
-import io.bulwark.server.ServerKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,8 +45,7 @@ class KeysCommandTest {
     void managesKeysOnARunningServerWithAnAdminKey() throws Exception {
         String admin = Json.mapper().readTree(CliRun.run("keys", "create", "--role", "admin", "--name", "root",
                 "--data-dir", dir.toString(), "-o", "json").out()).get("key").asText();
-        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
-                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false"), Optional.empty()));
+        var config = CliServers.config(dir, Map.of());
         try (BulwarkServer server = BulwarkServer.builder(config).build().start()) {
             Map<String, String> env = Map.of("BULWARK_URL", server.uri().toString(), "BULWARK_API_KEY", admin);
             CliRun created = CliRun.run(env, "keys", "create", "--role", "viewer", "--name", "grafana", "-o", "json");

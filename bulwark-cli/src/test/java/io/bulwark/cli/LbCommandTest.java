@@ -1,11 +1,8 @@
 package io.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bulwark.core.config.ConfigInputs;
-import io.bulwark.core.config.ConfigLoader;
 import io.bulwark.core.json.Json;
 import io.bulwark.server.BulwarkServer;
-import io.bulwark.server.ServerKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,11 +23,9 @@ class LbCommandTest {
 
     @BeforeEach
     void start() {
-        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
-                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false",
-                        "lb.groups.users.endpoints", "http://127.0.0.1:9;id=one;weight=2, http://127.0.0.2:9;id=two",
-                        "lb.groups.users.strategy", "least-requests"),
-                Optional.empty()));
+        var config = CliServers.config(dir, Map.of(
+                "lb.groups.users.endpoints", "http://127.0.0.1:9;id=one;weight=2, http://127.0.0.2:9;id=two",
+                "lb.groups.users.strategy", "least-requests"));
         server = BulwarkServer.builder(config).build().start();
         env = Map.of("BULWARK_URL", server.uri().toString());
     }

@@ -1,10 +1,7 @@
 package io.bulwark.cli;
 
-import io.bulwark.core.config.ConfigInputs;
-import io.bulwark.core.config.ConfigLoader;
 import io.bulwark.core.json.Json;
 import io.bulwark.server.BulwarkServer;
-import io.bulwark.server.ServerKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +23,8 @@ class LimitsCommandTest {
 
     @BeforeEach
     void start() {
-        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
-                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false",
-                        "ratelimit.endpoints.server.route", "GET /api/v1/server",
-                        "ratelimit.endpoints.server.limits", "100/1m,5000/1h",
-                        "ratelimit.endpoints.server.key", "ip"),
-                Optional.empty()));
+        var config = CliServers.config(dir, Map.of("ratelimit.endpoints.server.route", "GET /api/v1/server",
+                "ratelimit.endpoints.server.limits", "100/1m,5000/1h", "ratelimit.endpoints.server.key", "ip"));
         server = BulwarkServer.builder(config).build().start();
         env = Map.of("BULWARK_URL", server.uri().toString());
     }

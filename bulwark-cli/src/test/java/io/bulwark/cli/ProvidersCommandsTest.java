@@ -1,9 +1,6 @@
 package io.bulwark.cli;
 
-import io.bulwark.core.config.ConfigInputs;
-import io.bulwark.core.config.ConfigLoader;
 import io.bulwark.server.BulwarkServer;
-import io.bulwark.server.ServerKeys;
 import io.bulwark.test.http.FlakyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,10 +25,7 @@ class ProvidersCommandsTest {
 
     @BeforeEach
     void start() {
-        var config = ConfigLoader.load(ServerKeys.schema(), new ConfigInputs(Optional.empty(), dir, Map.of(),
-                Map.of("server.port", "0", "data.dir", dir.toString(), "log.access", "false",
-                        "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString()),
-                Optional.empty()));
+        var config = CliServers.config(dir, Map.of("providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString()));
         server = BulwarkServer.builder(config).embeddedJobStore().build().start();
         env = Map.of("BULWARK_URL", server.uri().toString());
     }
