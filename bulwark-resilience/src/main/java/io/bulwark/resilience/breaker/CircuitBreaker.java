@@ -115,6 +115,11 @@ public final class CircuitBreaker {
         return core.state();
     }
 
+    /** True while the breaker refuses calls without asking it: forced open, or open with its wait not over. */
+    public boolean refusesCalls() {
+        return core.refusesCalls();
+    }
+
     /** Asks to start a call; false when the breaker refuses it. A true answer must be followed by an outcome or a release. */
     public boolean tryAcquirePermission() {
         if (core.tryAcquire()) {

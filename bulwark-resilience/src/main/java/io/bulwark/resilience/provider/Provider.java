@@ -34,7 +34,6 @@ public final class Provider {
     private final ProviderTransport transport;
     private final ProviderStats stats;
     private final LongSupplier ticker;
-    private final java.time.InstantSource wall;
     private final Map<String, String> authHeaders;
     private final Counter successes;
     private final Counter failures;
@@ -43,9 +42,8 @@ public final class Provider {
     private final io.bulwark.ratelimit.ProviderLimits limits;
 
     Provider(ProviderSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead, Timeout timeout,
-             ProviderTransport transport, ProviderStats stats, java.time.InstantSource wall, LongSupplier ticker,
-             MeterRegistry registry, io.bulwark.ratelimit.ProviderLimits limits) {
-        this.wall = wall;
+             ProviderTransport transport, ProviderStats stats, LongSupplier ticker, MeterRegistry registry,
+             io.bulwark.ratelimit.ProviderLimits limits) {
         this.limits = limits;
         this.settings = settings;
         this.breaker = breaker;
@@ -108,18 +106,9 @@ public final class Provider {
         return !breakerOpen();
     }
 
-    /**
-     * True when the breaker refuses calls now: forced open, or open with its wait not yet over.
-     * (An open breaker whose wait is over reads OPEN until the next call asks; that call is a
-     * probe, so it counts as accepting calls.)
-     */
+    /** True when the breaker refuses calls now: forced open, or open with its wait not over. */
     public boolean breakerOpen() {
-        var m = breaker.metrics();
-        return switch (m.state()) {
-            case FORCED_OPEN -> true;
-            case OPEN -> m.openUntil() == null || m.openUntil().isAfter(wall.instant());
-            default -> false;
-        };
+        return breaker.refusesCalls();
     }
 
     /** Why calls are refused, for errors and degradation findings. */

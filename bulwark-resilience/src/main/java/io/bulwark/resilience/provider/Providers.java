@@ -221,7 +221,7 @@ public final class Providers {
         } else {
             limits.remove(p.name());
         }
-        return new Provider(p, breaker, retry, bulkhead, timeout, transport, stats, clock.wall(), clock::nanos, registry, limits);
+        return new Provider(p, breaker, retry, bulkhead, timeout, transport, stats, clock::nanos, registry, limits);
     }
 
     /** Removes the meters named {@code prefix...} of instance {@code name}, so a replacement can bind its own. */

@@ -64,6 +64,17 @@ public final class BreakerCore {
         return ref.get().config();
     }
 
+    /**
+     * True while calls are refused for now without asking: FORCED_OPEN, or OPEN with its wait not
+     * over. (Once the wait is over the state still reads OPEN until a call asks, and that call
+     * becomes a probe, so the breaker no longer refuses.) Changes nothing and counts nothing.
+     */
+    public boolean refusesCalls() {
+        BreakerSnapshot s = ref.get();
+        return s.state() == State.FORCED_OPEN
+                || (s.state() == State.OPEN && clock.nanos() - s.openUntilNanos() < 0);
+    }
+
     /** True when a call may start now; a HALF_OPEN permission holds a probe slot until an outcome or release. */
     public boolean tryAcquire() {
         while (true) {
