@@ -254,6 +254,16 @@ public final class Providers {
         return Optional.ofNullable(current.get().groups().get(name));
     }
 
+    /**
+     * One group.
+     *
+     * @throws java.util.NoSuchElementException naming the groups there are
+     */
+    public ProviderGroup requireGroup(String name) {
+        return group(name).orElseThrow(() -> new java.util.NoSuchElementException(
+                "no provider group is named '" + name + "'; there are " + groups().keySet()));
+    }
+
     /** Every provider, by name. */
     public Map<String, Provider> providers() {
         return new java.util.TreeMap<>(current.get().providers());

@@ -59,9 +59,7 @@ public final class GatewayRoute {
     }
 
     private void call(Context ctx) throws InterruptedException {
-        String name = ctx.pathParam("group");
-        ProviderGroup group = runtime.providers().group(name).orElseThrow(() -> ApiException.notFound(
-                "no provider group is named '" + name + "'; there are " + runtime.providers().groups().keySet()));
+        ProviderGroup group = ProviderRoutes.group(runtime, ctx);
         String path = Optional.ofNullable(ctx.queryParam("path")).orElse("");
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String h : ctx.req().getHeaderNames() == null ? List.<String>of()

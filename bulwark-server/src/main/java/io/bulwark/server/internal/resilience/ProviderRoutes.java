@@ -111,9 +111,16 @@ public final class ProviderRoutes {
     }
 
     private ProviderGroup group(Context ctx) {
-        String name = ctx.pathParam("group");
-        return runtime.providers().group(name).orElseThrow(() -> ApiException.notFound(
-                "no provider group is named '" + name + "'; there are " + runtime.providers().groups().keySet()));
+        return group(runtime, ctx);
+    }
+
+    /** The group named by the path's {@code {group}}, or 404 naming the groups there are. */
+    static ProviderGroup group(ResilienceRuntime runtime, Context ctx) {
+        try {
+            return runtime.providers().requireGroup(ctx.pathParam("group"));
+        } catch (java.util.NoSuchElementException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
     }
 
     private Provider provider(Context ctx) {

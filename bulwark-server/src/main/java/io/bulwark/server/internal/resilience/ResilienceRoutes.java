@@ -139,8 +139,6 @@ public final class ResilienceRoutes {
     }
 
     private ProviderGroup group(Context ctx) {
-        String name = ctx.pathParam("group");
-        return runtime.providers().group(name).orElseThrow(() -> ApiException.notFound(
-                "no provider group is named '" + name + "'; there are " + runtime.providers().groups().keySet()));
+        return ProviderRoutes.group(runtime, ctx);
     }
 }

@@ -222,8 +222,12 @@ public final class ResilienceRuntime implements AutoCloseable {
     /** How {@code http} jobs with {@code url: group:NAME[/path]} call a provider group. */
     public io.bulwark.jobs.builtin.GroupCalls groupCalls() {
         return (group, method, path, headers, body) -> {
-            var g = providers.group(group).orElseThrow(() -> new IllegalArgumentException(
-                    "no provider group is named '" + group + "'; there are " + providers.groups().keySet()));
+            ProviderGroup g;
+            try {
+                g = providers.requireGroup(group);
+            } catch (java.util.NoSuchElementException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             Map<String, List<String>> h = new LinkedHashMap<>();
             headers.forEach((k, v) -> h.put(k, List.of(v)));
             var request = new io.bulwark.resilience.provider.ProviderRequest(method, path, h,
