@@ -1,5 +1,6 @@
 package io.bulwark.jdbc.sqlite.internal;
 
+import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.Enqueued;
@@ -100,7 +101,7 @@ public final class Enqueues {
             insert.setLong(16, now);
             if (insert.executeUpdate() == 1) {
                 s.history(id, now, null, state, "enqueued", null, 0);
-                out.add(new Enqueued(inserted(j, state, runAt, now), false));
+                out.add(new Enqueued(JobRows.inserted(j, state, runAt, now), false));
             } else {
                 out.add(new Enqueued(existing(s, j, id), true));
             }
@@ -133,18 +134,5 @@ public final class Enqueues {
             holder = rs.getBytes(1);
         }
         return s.jobWithoutHistory(holder).orElseThrow();
-    }
-
-    /**
-     * The job just inserted, built from what was written rather than read back. Like a replay, it
-     * comes without history (as {@link io.bulwark.jobs.store.JobStore#list} gives jobs): enqueue is
-     * the hottest path and callers want the job, not its one transition.
-     */
-    private static Job inserted(NewJob j, JobState state, long runAt, long now) {
-        Instant created = Instant.ofEpochMilli(now);
-        return new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), state, Instant.ofEpochMilli(runAt), 0,
-                j.maxAttempts(), j.backoff() == null ? null : JobRows.storedBackoff(j.backoff()),
-                j.timeout() == null ? null : JobRows.storedMillis(j.timeout()), j.idempotencyKey(), j.tags(), null, null,
-                List.of(), created, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.jdbc.sqlite.internal;
 
+import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;

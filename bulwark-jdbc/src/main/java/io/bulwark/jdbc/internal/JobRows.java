@@ -1,4 +1,4 @@
-package io.bulwark.jdbc.sqlite.internal;
+package io.bulwark.jdbc.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -25,7 +25,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * How a job is laid out in the {@code jobs} and {@code job_history} tables. Ids are 16 big-endian
+ * How a job is laid out in the jobs and job-history tables of every JDBC store (the same columns
+ * in each dialect, so that backups move between them). Ids are 16 big-endian
  * bytes, so that SQLite's byte-wise BLOB order is the order of a UUIDv7's timestamp; times are
  * epoch milliseconds; states are their lower-case API names.
  */
@@ -36,20 +37,28 @@ public final class JobRows {
             + "backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, tags, result, last_error, "
             + "created_at, started_at, finished_at, token, lease_until, sort_key";
 
-    static final String HISTORY_COLUMNS = "at, from_state, to_state, reason, node, attempt";
+    public static final String HISTORY_COLUMNS = "at, from_state, to_state, reason, node, attempt";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private JobRows() {
     }
 
-    /** The row at the cursor, without history. */
+    /** The row at the cursor, without history; the id is read as 16 bytes. */
     public static Job job(ResultSet rs) throws SQLException {
+        return job(rs, uuid(rs.getBytes(1)));
+    }
+
+    /**
+     * The row at the cursor, without history, with the id the caller read from column 1 (whose
+     * type depends on the database: 16 bytes, or a native uuid).
+     */
+    public static Job job(ResultSet rs, UUID id) throws SQLException {
         Long baseMs = nullableLong(rs, 10);
         Backoff backoff = baseMs == null ? null
                 : new Backoff(Duration.ofMillis(baseMs), rs.getDouble(11), Duration.ofMillis(rs.getLong(12)));
         Long timeoutMs = nullableLong(rs, 13);
-        return new Job(uuid(rs.getBytes(1)), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+        return new Job(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
                 state(rs.getString(6)), instant(rs.getLong(7)), rs.getInt(8), rs.getInt(9), backoff,
                 timeoutMs == null ? null : Duration.ofMillis(timeoutMs), rs.getString(14), tags(rs.getString(15)),
                 rs.getString(16), rs.getString(17), List.of(), instant(rs.getLong(18)), nullableInstant(rs, 19),
@@ -72,32 +81,34 @@ public final class JobRows {
     }
 
     /** Reads every transition of one job from a statement selecting {@link #HISTORY_COLUMNS} by job id. */
-    static List<Transition> history(PreparedStatement select, byte[] id) throws SQLException {
+    public static List<Transition> history(PreparedStatement select, byte[] id) throws SQLException {
         select.setBytes(1, id);
         List<Transition> out = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                String from = rs.getString(2);
-                out.add(new Transition(instant(rs.getLong(1)), from == null ? null : state(from), state(rs.getString(3)),
-                        rs.getString(4), rs.getString(5), rs.getInt(6)));
+                out.add(transition(rs, 1));
             }
         }
         return out;
     }
 
+    /** The transition whose {@link #HISTORY_COLUMNS} start at column {@code first} of the row at the cursor. */
+    public static Transition transition(ResultSet rs, int first) throws SQLException {
+        String from = rs.getString(first + 1);
+        return new Transition(instant(rs.getLong(first)), from == null ? null : state(from),
+                state(rs.getString(first + 2)), rs.getString(first + 3), rs.getString(first + 4), rs.getInt(first + 5));
+    }
+
     /** Reads the histories selected by a statement whose columns are {@code job_id, } then {@link #HISTORY_COLUMNS}. */
-    static void histories(PreparedStatement select, Map<UUID, List<Transition>> into) throws SQLException {
+    public static void histories(PreparedStatement select, Map<UUID, List<Transition>> into) throws SQLException {
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                String from = rs.getString(3);
-                into.computeIfAbsent(uuid(rs.getBytes(1)), k -> new ArrayList<>()).add(new Transition(
-                        instant(rs.getLong(2)), from == null ? null : state(from), state(rs.getString(4)),
-                        rs.getString(5), rs.getString(6), rs.getInt(7)));
+                into.computeIfAbsent(uuid(rs.getBytes(1)), k -> new ArrayList<>()).add(transition(rs, 2));
             }
         }
     }
 
-    static final String SELECT_HISTORY = "SELECT " + HISTORY_COLUMNS + " FROM job_history WHERE job_id = ? ORDER BY seq";
+    public static final String SELECT_HISTORY = "SELECT " + HISTORY_COLUMNS + " FROM job_history WHERE job_id = ? ORDER BY seq";
 
     public static byte[] bytes(UUID id) {
         return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
@@ -117,7 +128,7 @@ public final class JobRows {
         return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
     }
 
-    static int compareIds(byte[] a, byte[] b) {
+    public static int compareIds(byte[] a, byte[] b) {
         return Arrays.compareUnsigned(a, b);
     }
 
@@ -143,7 +154,7 @@ public final class JobRows {
         }
     }
 
-    static Set<String> tags(String json) {
+    public static Set<String> tags(String json) {
         if (json == null || json.equals("[]")) {
             return Set.of();
         }
@@ -155,33 +166,45 @@ public final class JobRows {
     }
 
     /** {@code b} as it reads back: whole milliseconds. */
-    static Backoff storedBackoff(Backoff b) {
+    public static Backoff storedBackoff(Backoff b) {
         return new Backoff(storedMillis(b.base()), b.factor(), storedMillis(b.cap()));
     }
 
-    static Duration storedMillis(Duration d) {
+    public static Duration storedMillis(Duration d) {
         return Duration.ofMillis(d.toMillis());
     }
 
-    static Instant instant(long epochMillis) {
+    public static Instant instant(long epochMillis) {
         return Instant.ofEpochMilli(epochMillis);
     }
 
-    static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    public static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 
-    static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+    public static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
         Long v = nullableLong(rs, column);
         return v == null ? null : Instant.ofEpochMilli(v);
     }
 
-    static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    public static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.BIGINT);
         } else {
             ps.setLong(index, value);
         }
+    }
+
+    /**
+     * The job just inserted, built from what was written rather than read back. Like a replay, it
+     * comes without history (as {@link io.bulwark.jobs.store.JobStore#list} gives jobs): enqueue is
+     * the hottest path and callers want the job, not its one transition.
+     */
+    public static Job inserted(io.bulwark.jobs.store.NewJob j, JobState state, long runAt, long now) {
+        return new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), state, Instant.ofEpochMilli(runAt), 0,
+                j.maxAttempts(), j.backoff() == null ? null : storedBackoff(j.backoff()),
+                j.timeout() == null ? null : storedMillis(j.timeout()), j.idempotencyKey(), j.tags(), null, null,
+                List.of(), Instant.ofEpochMilli(now), null, null);
     }
 }

@@ -1,0 +1,403 @@
+package io.bulwark.jdbc.database;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.core.state.StateStore;
+import io.bulwark.jdbc.StoreException;
+import io.bulwark.jdbc.database.internal.Attempts;
+import io.bulwark.jdbc.database.internal.Inserts;
+import io.bulwark.jdbc.database.internal.Migrations;
+import io.bulwark.jdbc.database.internal.Operator;
+import io.bulwark.jdbc.database.internal.Pools;
+import io.bulwark.jdbc.database.internal.Queries;
+import io.bulwark.jdbc.database.internal.Tx;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.Enqueued;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.JobStore;
+import io.bulwark.jobs.store.Lease;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.jobs.store.Renewal;
+import org.flywaydb.core.api.FlywayException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The job store on a database server, PostgreSQL or MariaDB: what a fleet of Bulwark nodes
+ * shares. It keeps every rule of {@link JobStore}, with the database's clock deciding run times and
+ * leases so that nodes whose clocks disagree still agree on who holds a job.
+ *
+ * <pre>{@code
+ * try (DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder("jdbc:postgresql://db/app")
+ *         .user("bulwark").password(secret).build())) {
+ *     store.enqueue(List.of(newJob));
+ *     // or inside the application's own transaction, visible to workers only once it commits:
+ *     store.enqueue(connection, List.of(newJob));
+ * }
+ * }</pre>
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>One transaction per call.</b> Each method runs in one transaction on a pooled
+ *       connection and returns after its commit, so an acknowledged enqueue is as durable as the
+ *       database makes a commit. A transaction that loses a deadlock or a serialization conflict is
+ *       run again, up to three times.</li>
+ *   <li><b>Time.</b> The transaction reads the database's clock once at its start
+ *       ({@code clock_timestamp()} / {@code NOW(3)}, in epoch milliseconds); every time it writes
+ *       comes from that one reading. Tests replace it with a settable clock
+ *       ({@link DatabaseOptions#clock()}).</li>
+ *   <li><b>Claims</b> take rows with {@code FOR UPDATE SKIP LOCKED}: many nodes claim from one
+ *       queue without waiting for each other and never take a job twice. See
+ *       {@code internal.Attempts}.</li>
+ *   <li><b>Schema.</b> Flyway migrations per dialect, applied at open under a database lock.</li>
+ * </ul>
+ */
+public final class DatabaseJobStore implements JobStore {
+
+    /** Deletes run in batches of this many jobs, so that a large purge never holds many locks. */
+    private static final int DELETE_BATCH = 1_000;
+    /** A transaction that loses a deadlock or serialization conflict is run this many times in all. */
+    private static final int TX_ATTEMPTS = 3;
+
+    private final DatabaseOptions options;
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final String location;
+    private final String clockQuery;
+    private final long agingStepMs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final DatabaseStateStore state = new DatabaseStateStore(this);
+
+    private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool) {
+        this.options = options;
+        this.dialect = options.dialect();
+        this.pool = pool;
+        this.location = StoreUrls.redact(options.url());
+        this.clockQuery = Pools.clockQuery(dialect);
+        this.agingStepMs = options.agingStep().toMillis();
+    }
+
+    /**
+     * Connects, applies pending migrations and returns the store.
+     *
+     * @throws StoreException when the database cannot be reached, refuses the credentials, or its
+     *                        schema cannot be migrated (or was migrated by a newer Bulwark)
+     */
+    public static DatabaseJobStore open(DatabaseOptions options) {
+        Objects.requireNonNull(options, "options must be set");
+        String location = StoreUrls.redact(options.url());
+        String store = options.dialect().displayName() + " job store";
+        HikariDataSource pool;
+        try {
+            pool = Pools.open("bulwark-" + options.dialect().id(), options.url(), options, false);
+        } catch (RuntimeException e) {
+            throw new StoreException(store, location, "connect", rootMessage(e), e);
+        }
+        try {
+            Migrations.migrate(options.dialect(), pool);
+        } catch (FlywayException | Migrations.SchemaTooNewException e) {
+            pool.close();
+            throw new StoreException(store, location, "migrate", rootMessage(e), e);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new DatabaseJobStore(options, pool);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? m : e.getMessage() + " (" + m + ")";
+    }
+
+    /** PostgreSQL or MariaDB. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The pool, for status and metrics (HikariCP's Micrometer binding). */
+    public HikariDataSource dataSource() {
+        return pool;
+    }
+
+    /** The options the store was opened with. */
+    public DatabaseOptions options() {
+        return options;
+    }
+
+    @Override
+    public Instant now() {
+        if (options.clock() != null) {
+            return options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        }
+        return Instant.ofEpochMilli(tx("now", Tx::now));
+    }
+
+    @Override
+    public List<Enqueued> enqueue(List<NewJob> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        io.bulwark.jdbc.sqlite.internal.Enqueues.validate(jobs);
+        List<NewJob> batch = List.copyOf(jobs);
+        try {
+            return tx("enqueue", t -> Inserts.enqueue(t, batch));
+        } catch (StoreException e) {
+            // PostgreSQL aborts the whole batch when an id is taken; say which, as the other stores do.
+            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                for (NewJob j : batch) {
+                    if (get(j.id()).isPresent()) {
+                        throw new IllegalArgumentException("a job with id " + j.id()
+                                + " already exists; nothing was enqueued");
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Enqueues inside the caller's own transaction on {@code connection} (which must reach the
+     * same database): the jobs are visible to workers only once the caller commits, and vanish if
+     * it rolls back. The connection's auto-commit and transaction are left to the caller.
+     *
+     * @throws SQLException as the caller's connection reports it; the caller decides to roll back
+     */
+    public List<Enqueued> enqueue(Connection connection, List<NewJob> jobs) throws SQLException {
+        Objects.requireNonNull(connection, "connection must be set");
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        io.bulwark.jdbc.sqlite.internal.Enqueues.validate(jobs);
+        try (Tx t = new Tx(connection, dialect, readNow(connection), agingStepMs)) {
+            return Inserts.enqueue(t, List.copyOf(jobs));
+        }
+    }
+
+    @Override
+    public List<Claim> claim(String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        requirePositive("lease", lease);
+        if (max < 1) {
+            return List.of();
+        }
+        return tx("claim", t -> Attempts.claim(t, queue, node, max, lease));
+    }
+
+    @Override
+    public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
+        requirePositive("lease", lease);
+        if (leases.isEmpty()) {
+            return List.of();
+        }
+        List<Lease> batch = List.copyOf(leases);
+        return tx("renew", t -> Attempts.renew(t, batch, lease));
+    }
+
+    @Override
+    public List<Boolean> complete(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        List<Outcome> batch = List.copyOf(outcomes);
+        return tx("complete", t -> Attempts.complete(t, batch));
+    }
+
+    @Override
+    public List<Job> rescueExpired(String node, int max) {
+        if (max < 1) {
+            return List.of();
+        }
+        return tx("rescueExpired", t -> Attempts.rescueExpired(t, node, max));
+    }
+
+    @Override
+    public Optional<Job> get(UUID id) {
+        Objects.requireNonNull(id, "id must be set");
+        return tx("get", t -> Queries.get(t, id));
+    }
+
+    @Override
+    public List<Job> list(JobQuery query) {
+        Objects.requireNonNull(query, "query must be set");
+        return tx("list", t -> Queries.list(t, query));
+    }
+
+    @Override
+    public Optional<Job> cancel(UUID id, String reason) {
+        Objects.requireNonNull(id, "id must be set");
+        return tx("cancel", t -> Operator.cancel(t, id, reason));
+    }
+
+    @Override
+    public Optional<Job> retry(UUID id, String reason) {
+        Objects.requireNonNull(id, "id must be set");
+        return tx("retry", t -> Operator.retry(t, id, reason));
+    }
+
+    @Override
+    public int retryDead(String queue, Collection<UUID> ids) {
+        Objects.requireNonNull(queue, "queue must be set");
+        List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
+        return tx("retryDead", t -> Operator.retryDead(t, queue, only));
+    }
+
+    @Override
+    public int purgeDead(String queue) {
+        Objects.requireNonNull(queue, "queue must be set");
+        int total = 0;
+        int n;
+        do {
+            n = tx("purgeDead", t -> Operator.purgeDead(t, queue, DELETE_BATCH));
+            total += n;
+        } while (n == DELETE_BATCH);
+        return total;
+    }
+
+    @Override
+    public int prune(Instant finishedBefore, int limit) {
+        Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
+        int total = 0;
+        while (total < limit) {
+            int want = Math.min(DELETE_BATCH, limit - total);
+            int n = tx("prune", t -> Operator.prune(t, finishedBefore, want));
+            total += n;
+            if (n < want) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public List<QueueCounts> counts() {
+        return tx("counts", Queries::counts);
+    }
+
+    /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
+    public Optional<String> queueSettings(String name) {
+        Objects.requireNonNull(name, "name must be set");
+        return tx("queueSettings", t -> Queries.queueSettings(t, name));
+    }
+
+    /** Persists {@code json} as the settings of queue {@code name}, replacing earlier ones. */
+    public void saveQueueSettings(String name, String json) {
+        Objects.requireNonNull(name, "name must be set");
+        Objects.requireNonNull(json, "json must be set");
+        tx("saveQueueSettings", t -> Operator.saveQueueSettings(t, name, json));
+    }
+
+    /** Every persisted queue's settings (JSON), by queue name. */
+    public Map<String, String> allQueueSettings() {
+        return tx("allQueueSettings", Queries::allQueueSettings);
+    }
+
+    /** The store's {@link StateStore}: runtime state kept in the same database. */
+    public StateStore state() {
+        return state;
+    }
+
+    /** The schema version the database is at. */
+    public String schemaVersion() {
+        return Migrations.current(dialect, pool).orElse("none");
+    }
+
+    /** Closes the pool. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            pool.close();
+        }
+    }
+
+    @FunctionalInterface
+    interface TxWork<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it; a deadlock or serialization failure
+     * runs it again from the start (up to {@link #TX_ATTEMPTS} in all), anything else rolls back.
+     */
+    <T> T tx(String operation, TxWork<T> work) {
+        if (closed.get()) {
+            throw new IllegalStateException(this + " is closed; " + operation + " refused");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                try (Tx t = new Tx(c, dialect, readNow(c), agingStepMs)) {
+                    T result = work.run(t);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollback(c, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt < TX_ATTEMPTS && isConflict(e)) {
+                    continue;
+                }
+                throw new StoreException(dialect.displayName() + " job store", location, operation, e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Deadlock (40P01, MariaDB 1213) or serialization failure (40001): the transaction may simply run again. */
+    private static boolean isConflict(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1213;
+    }
+
+    private long readNow(Connection c) throws SQLException {
+        if (options.clock() != null) {
+            return options.clock().instant().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
+        }
+        try (PreparedStatement ps = c.prepareStatement(clockQuery); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+        }
+    }
+
+    DataSource pool() {
+        return pool;
+    }
+
+    @Override
+    public String toString() {
+        return dialect.displayName() + " job store " + location;
+    }
+}

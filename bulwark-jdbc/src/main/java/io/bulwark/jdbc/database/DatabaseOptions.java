@@ -1,0 +1,110 @@
+package io.bulwark.jdbc.database;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * How to open a {@link DatabaseJobStore}.
+ *
+ * <pre>{@code
+ * DatabaseOptions options = DatabaseOptions.builder("jdbc:postgresql://db:5432/app")
+ *         .user("bulwark").password(System.getenv("DB_PASSWORD"))
+ *         .pool(new PoolSettings(20, 2, Duration.ofMinutes(30), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ZERO))
+ *         .build();
+ * }</pre>
+ *
+ * @param url the JDBC URL; its scheme picks the {@link Dialect}
+ * @param user the database user, or null to take it from the URL
+ * @param password the password, or null; never logged or shown
+ * @param pool the connection pool
+ * @param agingStep how long a job waits to count as one priority level higher
+ * @param clock null to let the database's clock decide run times and leases (what a fleet needs);
+ *              a clock here replaces it, for tests that move time by hand
+ * @param threadFactory where the pool's housekeeping threads come from
+ */
+public record DatabaseOptions(String url, String user, String password, PoolSettings pool, Duration agingStep,
+                              InstantSource clock, ThreadFactory threadFactory) {
+
+    public DatabaseOptions {
+        Objects.requireNonNull(url, "url must be set");
+        Objects.requireNonNull(pool, "pool must be set");
+        Objects.requireNonNull(threadFactory, "threadFactory must be set");
+        if (agingStep == null || agingStep.isNegative() || agingStep.isZero()) {
+            throw new IllegalArgumentException("agingStep must be > 0 but was " + agingStep);
+        }
+        Dialect.of(url);
+    }
+
+    /** The dialect of {@link #url()}. */
+    public Dialect dialect() {
+        return Dialect.of(url);
+    }
+
+    /** Options for {@code url} with every default. */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+        return "DatabaseOptions[url=" + StoreUrls.redact(url) + ", user=" + user + ", pool=" + pool + ", agingStep="
+                + agingStep + ", clock=" + (clock == null ? "database" : clock) + "]";
+    }
+
+    /** Builds {@link DatabaseOptions}; every setter checks its value at once. */
+    public static final class Builder {
+        private final String url;
+        private String user;
+        private String password;
+        private PoolSettings pool = PoolSettings.defaults();
+        private Duration agingStep = Duration.ofSeconds(30);
+        private InstantSource clock;
+        private ThreadFactory threadFactory = Thread.ofPlatform().daemon().name("bulwark-db-pool-", 0).factory();
+
+        private Builder(String url) {
+            Dialect.of(url);
+            this.url = url;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        public Builder pool(PoolSettings pool) {
+            this.pool = Objects.requireNonNull(pool, "pool must be set");
+            return this;
+        }
+
+        public Builder agingStep(Duration step) {
+            if (step == null || step.isNegative() || step.isZero()) {
+                throw new IllegalArgumentException("agingStep must be > 0 but was " + step);
+            }
+            this.agingStep = step;
+            return this;
+        }
+
+        /** Replaces the database's clock; for tests that drive time by hand. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must be set");
+            return this;
+        }
+
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory must be set");
+            return this;
+        }
+
+        public DatabaseOptions build() {
+            return new DatabaseOptions(url, user, password, pool, agingStep, clock, threadFactory);
+        }
+    }
+}

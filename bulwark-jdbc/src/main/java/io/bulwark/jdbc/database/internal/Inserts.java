@@ -1,0 +1,140 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jdbc.database.Dialect;
+import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.Enqueued;
+import io.bulwark.jobs.store.NewJob;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Inserting jobs. Idempotency is decided by the unique index on {@code (queue, idempotency_key)},
+ * never by a look-up first: on PostgreSQL the insert does nothing on a key conflict (ON CONFLICT on
+ * that index alone, so a taken id still raises); on MariaDB the duplicate-key error of the one
+ * statement is caught (InnoDB undoes only that statement). Either way the job holding the key is
+ * read back and returned as a replay, so two enqueues with one key can never both insert.
+ */
+public final class Inserts {
+
+    private static final String INSERT = "INSERT INTO " + Tx.JOBS + " (id, queue, type, payload, priority, state, run_at, "
+            + "sort_key, attempt, max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, "
+            + "idempotency_key, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String INSERT_PG = INSERT
+            + " ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+
+    /** MariaDB's error code for a duplicate key. */
+    private static final int ER_DUP_ENTRY = 1062;
+
+    private Inserts() {
+    }
+
+    /** Inserts the batch, all or nothing: the caller's transaction commits or rolls it back as one. */
+    public static List<Enqueued> enqueue(Tx tx, List<NewJob> jobs) throws SQLException {
+        long now = tx.now();
+        boolean pg = tx.dialect() == Dialect.POSTGRESQL;
+        PreparedStatement insert = tx.prepare(pg ? INSERT_PG : INSERT);
+        int[] inserted = new int[jobs.size()];
+        JobState[] states = new JobState[jobs.size()];
+        long[] runAts = new long[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob j = jobs.get(i);
+            long requested = j.runAt() == null ? now : j.runAt().toEpochMilli();
+            runAts[i] = Math.max(requested, now);
+            states[i] = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
+            bind(tx, insert, j, states[i], runAts[i], now);
+            if (pg) {
+                insert.addBatch();
+            } else {
+                inserted[i] = insertOne(insert);
+            }
+        }
+        if (pg) {
+            // One round trip for the whole batch; each row's count says whether it went in.
+            int[] counts = insert.executeBatch();
+            System.arraycopy(counts, 0, inserted, 0, counts.length);
+        }
+        List<Enqueued> out = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            NewJob j = jobs.get(i);
+            if (inserted[i] == 1) {
+                tx.history(j.id(), null, states[i], "enqueued", null, 0);
+                out.add(new Enqueued(JobRows.inserted(j, states[i], runAts[i], now), false));
+            } else {
+                out.add(new Enqueued(existing(tx, j), true));
+            }
+        }
+        tx.flushHistory();
+        return out;
+    }
+
+    private static int insertOne(PreparedStatement insert) throws SQLException {
+        try {
+            return insert.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_DUP_ENTRY) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private static void bind(Tx tx, PreparedStatement insert, NewJob j, JobState state, long runAt, long now)
+            throws SQLException {
+        tx.setId(insert, 1, j.id());
+        insert.setString(2, j.queue());
+        insert.setString(3, j.type());
+        insert.setString(4, j.payload());
+        insert.setInt(5, j.priority());
+        insert.setString(6, state.id());
+        insert.setLong(7, runAt);
+        if (state == JobState.AVAILABLE) {
+            insert.setLong(8, tx.sortKey(runAt, j.priority()));
+        } else {
+            insert.setNull(8, Types.BIGINT);
+        }
+        insert.setInt(9, j.maxAttempts());
+        if (j.backoff() == null) {
+            insert.setNull(10, Types.BIGINT);
+            insert.setNull(11, Types.DOUBLE);
+            insert.setNull(12, Types.BIGINT);
+        } else {
+            insert.setLong(10, j.backoff().base().toMillis());
+            insert.setDouble(11, j.backoff().factor());
+            insert.setLong(12, j.backoff().cap().toMillis());
+        }
+        JobRows.setNullableLong(insert, 13, j.timeout() == null ? null : j.timeout().toMillis());
+        insert.setString(14, j.idempotencyKey());
+        insert.setString(15, JobRows.tagsJson(j.tags()));
+        insert.setLong(16, now);
+    }
+
+    /**
+     * What the insert ran into. An id that is taken refuses the batch, even when the key matches
+     * too (the same NewJob twice is a caller's bug, not a retry: a retry gets a new id); otherwise
+     * the job holding the key is the answer.
+     */
+    private static Job existing(Tx tx, NewJob j) throws SQLException {
+        if (tx.jobWithoutHistory(j.id()).isPresent()) {
+            throw new IllegalArgumentException("a job with id " + j.id() + " already exists; nothing was enqueued");
+        }
+        PreparedStatement byKey = tx.prepare("SELECT id FROM " + Tx.JOBS + " WHERE queue = ? AND idempotency_key = ?");
+        byKey.setString(1, j.queue());
+        byKey.setString(2, j.idempotencyKey());
+        try (ResultSet rs = byKey.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("job " + j.id() + " was not inserted, yet neither its id nor its "
+                        + "idempotency key is taken");
+            }
+            return tx.jobWithoutHistory(tx.id(rs, 1)).orElseThrow();
+        }
+    }
+}

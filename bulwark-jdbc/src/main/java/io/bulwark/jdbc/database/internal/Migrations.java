@@ -1,0 +1,90 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jdbc.database.Dialect;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+
+import javax.sql.DataSource;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The schema of a database store, versioned by Flyway: one migration set per dialect in
+ * {@code db/<dialect>/}, recorded in {@code bulwark_schema_history}. Flyway takes a database lock
+ * while it migrates (an advisory lock on PostgreSQL, {@code GET_LOCK} on MariaDB), so nodes that
+ * start at once migrate once and the others wait, then find nothing to do.
+ */
+public final class Migrations {
+
+    public static final String HISTORY_TABLE = "bulwark_schema_history";
+
+    private Migrations() {
+    }
+
+    public static Flyway flyway(Dialect dialect, DataSource ds) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(ds)
+                .loggers("slf4j")
+                .locations("classpath:db/" + dialect.id())
+                .table(HISTORY_TABLE)
+                .failOnMissingLocations(true)
+                .validateMigrationNaming(true)
+                // A schema written by a newer Bulwark must stop this one (checked below), not be ignored.
+                .ignoreMigrationPatterns("")
+                // A database that holds the application's own tables gets ours beside them.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+    }
+
+    /**
+     * Applies the pending migrations.
+     *
+     * @return how many were applied now
+     * @throws SchemaTooNewException when the database holds a migration this binary does not know
+     */
+    public static int migrate(Dialect dialect, DataSource ds) {
+        Flyway flyway = flyway(dialect, ds);
+        requireNotNewer(flyway.info());
+        return flyway.migrate().migrationsExecuted;
+    }
+
+    /** The version the database is at, if any migration was applied. */
+    public static Optional<String> current(Dialect dialect, DataSource ds) {
+        MigrationInfo current = flyway(dialect, ds).info().current();
+        return current == null || current.getVersion() == null ? Optional.empty()
+                : Optional.of(current.getVersion().getVersion());
+    }
+
+    /** The newest version this binary's migrations reach. */
+    public static String latestKnown(Dialect dialect, DataSource ds) {
+        return Arrays.stream(flyway(dialect, ds).info().all())
+                .filter(i -> i.getType() != null && !i.getType().isBaseline() && i.getVersion() != null)
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo)
+                .map(MigrationVersion::getVersion)
+                .orElse("0");
+    }
+
+    static void requireNotNewer(MigrationInfoService info) {
+        for (MigrationInfo i : info.applied()) {
+            if (i.getState() == MigrationState.FUTURE_SUCCESS) {
+                throw new SchemaTooNewException("the database schema is at version " + info.current().getVersion()
+                        + " (" + i.getDescription() + "), newer than this Bulwark knows; run the Bulwark version "
+                        + "that migrated it, or a newer one");
+            }
+        }
+    }
+
+    /** The database was migrated by a newer Bulwark. */
+    public static final class SchemaTooNewException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SchemaTooNewException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.QueueCounts;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Reads: a job with its history, listings, counts, queue settings. They run in a read-only
+ * transaction, on a replica when one is configured.
+ */
+public final class Queries {
+
+    private Queries() {
+    }
+
+    public static Optional<Job> get(Tx tx, UUID id) throws SQLException {
+        return tx.job(id);
+    }
+
+    /** Newest first; only the filters that are set reach the SQL, so that the planner can use an index. */
+    public static List<Job> list(Tx tx, JobQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM ").append(Tx.JOBS)
+                .append(" WHERE 1 = 1");
+        if (q.queue() != null) {
+            sql.append(" AND queue = ?");
+        }
+        if (q.state() != null) {
+            sql.append(" AND state = ?");
+        }
+        if (q.type() != null) {
+            sql.append(" AND type = ?");
+        }
+        if (q.after() != null) {
+            sql.append(" AND id < ?");
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        PreparedStatement ps = tx.prepare(sql.toString());
+        int i = 1;
+        if (q.queue() != null) {
+            ps.setString(i++, q.queue());
+        }
+        if (q.state() != null) {
+            ps.setString(i++, q.state().id());
+        }
+        if (q.type() != null) {
+            ps.setString(i++, q.type());
+        }
+        if (q.after() != null) {
+            tx.setId(ps, i++, q.after());
+        }
+        ps.setInt(i, q.limit());
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(tx.job(rs));
+            }
+        }
+        return out;
+    }
+
+    /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
+    public static List<QueueCounts> counts(Tx tx) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT queue, state, count(*), min(CASE WHEN state = 'available' THEN run_at END) "
+                + "FROM " + Tx.JOBS + " GROUP BY queue, state");
+        Map<String, Map<JobState, Long>> byQueue = new TreeMap<>();
+        Map<String, Instant> oldest = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String queue = rs.getString(1);
+                JobState state = JobRows.state(rs.getString(2));
+                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class)).put(state, rs.getLong(3));
+                if (state == JobState.AVAILABLE) {
+                    oldest.put(queue, Instant.ofEpochMilli(rs.getLong(4)));
+                }
+            }
+        }
+        List<QueueCounts> out = new ArrayList<>(byQueue.size());
+        byQueue.forEach((queue, states) -> out.add(new QueueCounts(queue, states, oldest.get(queue))));
+        return out;
+    }
+
+    public static Optional<String> queueSettings(Tx tx, String name) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT settings FROM bulwark_queues WHERE name = ?");
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    public static Map<String, String> allQueueSettings(Tx tx) throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (ResultSet rs = tx.prepare("SELECT name, settings FROM bulwark_queues").executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,232 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jdbc.database.Dialect;
+import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.Transition;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One transaction of a database store: its connection, the store's time for the whole
+ * transaction (read once at its start, from the database's clock in a fleet), and what every
+ * operation needs: ids bound and read in the dialect's type, IN lists, history rows (collected
+ * and written as one JDBC batch), jobs read back. Not shared between threads.
+ */
+public final class Tx implements AutoCloseable {
+
+    static final String JOBS = "bulwark_jobs";
+    static final String HISTORY = "bulwark_job_history";
+
+    private static final String INSERT_HISTORY = "INSERT INTO " + HISTORY
+            + " (job_id, at, from_state, to_state, reason, node, attempt) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private final Connection connection;
+    private final Dialect dialect;
+    private final long now;
+    private final long agingStepMs;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private PreparedStatement history;
+    private int pendingHistory;
+
+    public Tx(Connection connection, Dialect dialect, long now, long agingStepMs) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.now = now;
+        this.agingStepMs = agingStepMs;
+    }
+
+    /** The store's time for this transaction, in epoch milliseconds. */
+    public long now() {
+        return now;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    long agingStepMs() {
+        return agingStepMs;
+    }
+
+    /** The claim-order key of a job that becomes available: {@code runAt + priority × agingStep}. */
+    long sortKey(long runAtMs, int priority) {
+        return runAtMs + priority * agingStepMs;
+    }
+
+    /** A statement for {@code sql}, prepared once per transaction. */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        } else {
+            ps.clearParameters();
+        }
+        return ps;
+    }
+
+    /** Binds a job id in the dialect's type: a native uuid, or 16 big-endian bytes. */
+    void setId(PreparedStatement ps, int index, UUID id) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            ps.setObject(index, id);
+        } else {
+            ps.setBytes(index, JobRows.bytes(id));
+        }
+    }
+
+    UUID id(ResultSet rs, int column) throws SQLException {
+        return dialect == Dialect.POSTGRESQL ? rs.getObject(column, UUID.class) : JobRows.uuid(rs.getBytes(column));
+    }
+
+    Job job(ResultSet rs) throws SQLException {
+        return JobRows.job(rs, id(rs, 1));
+    }
+
+    /**
+     * {@code (?, ?, ...)} for {@code n} values, padded to a power of two so that few distinct
+     * statements are ever prepared; {@link #setIds} repeats the last id into the padding.
+     */
+    static String in(int n) {
+        int slots = slots(n);
+        return "(" + "?, ".repeat(slots - 1) + "?)";
+    }
+
+    private static int slots(int n) {
+        return n <= 1 ? 1 : Integer.bitCount(n) == 1 ? n : Integer.highestOneBit(n) << 1;
+    }
+
+    /** Binds {@code ids} from {@code first} on, filling the padding of {@link #in} with the last id. */
+    void setIds(PreparedStatement ps, int first, List<UUID> ids) throws SQLException {
+        int slots = slots(ids.size());
+        for (int i = 0; i < slots; i++) {
+            setId(ps, first + i, ids.get(Math.min(i, ids.size() - 1)));
+        }
+    }
+
+    /** Records one transition; written with the others of this transaction by {@link #flushHistory}. */
+    void history(UUID id, JobState from, JobState to, String reason, String node, int attempt) throws SQLException {
+        if (history == null) {
+            history = connection.prepareStatement(INSERT_HISTORY);
+        }
+        setId(history, 1, id);
+        history.setLong(2, now);
+        if (from == null) {
+            history.setNull(3, Types.VARCHAR);
+        } else {
+            history.setString(3, from.id());
+        }
+        history.setString(4, to.id());
+        history.setString(5, reason);
+        history.setString(6, node);
+        history.setInt(7, attempt);
+        history.addBatch();
+        pendingHistory++;
+    }
+
+    /** Writes the transitions recorded so far; must run before they are read back. */
+    void flushHistory() throws SQLException {
+        if (pendingHistory > 0) {
+            history.executeBatch();
+            pendingHistory = 0;
+        }
+    }
+
+    /** The job's row alone, as this transaction sees it. */
+    Optional<Job> jobWithoutHistory(UUID id) throws SQLException {
+        PreparedStatement ps = prepare("SELECT " + JobRows.COLUMNS + " FROM " + JOBS + " WHERE id = ?");
+        setId(ps, 1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+        }
+    }
+
+    /** The job with its whole history, as this transaction sees it. */
+    Optional<Job> job(UUID id) throws SQLException {
+        Optional<Job> job = jobWithoutHistory(id);
+        if (job.isEmpty()) {
+            return job;
+        }
+        return Optional.of(job.get().withHistory(histories(List.of(id)).getOrDefault(id, List.of())));
+    }
+
+    /** The rows of {@code ids}, without history, in the order of {@code ids}; missing ones are left out. */
+    List<Job> jobs(List<UUID> ids) throws SQLException {
+        Map<UUID, Job> byId = new HashMap<>(ids.size() * 2);
+        for (int from = 0; from < ids.size(); from += 512) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + 512));
+            PreparedStatement ps = prepare("SELECT " + JobRows.COLUMNS + " FROM " + JOBS + " WHERE id IN "
+                    + in(chunk.size()));
+            setIds(ps, 1, chunk);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Job j = job(rs);
+                    byId.put(j.id(), j);
+                }
+            }
+        }
+        List<Job> out = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            Job j = byId.get(id);
+            if (j != null) {
+                out.add(j);
+            }
+        }
+        return out;
+    }
+
+    /** The histories of many jobs, oldest transition first, in as few statements as it takes. */
+    Map<UUID, List<Transition>> histories(Collection<UUID> ids) throws SQLException {
+        flushHistory();
+        List<UUID> all = List.copyOf(ids);
+        Map<UUID, List<Transition>> out = new LinkedHashMap<>(all.size() * 2);
+        for (int from = 0; from < all.size(); from += 512) {
+            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + 512));
+            PreparedStatement ps = prepare("SELECT job_id, " + JobRows.HISTORY_COLUMNS + " FROM " + HISTORY
+                    + " WHERE job_id IN " + in(chunk.size()) + " ORDER BY job_id, id");
+            setIds(ps, 1, chunk);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(id(rs, 1), k -> new ArrayList<>()).add(JobRows.transition(rs, 2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Closes the statements; the connection belongs to the caller. */
+    @Override
+    public void close() throws SQLException {
+        SQLException first = null;
+        List<PreparedStatement> all = new ArrayList<>(statements.values());
+        if (history != null) {
+            all.add(history);
+        }
+        for (PreparedStatement ps : all) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        statements.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
