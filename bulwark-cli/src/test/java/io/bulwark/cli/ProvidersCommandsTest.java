@@ -26,7 +26,7 @@ class ProvidersCommandsTest {
     @BeforeEach
     void start() {
         var config = CliServers.config(dir, Map.of("providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString()));
-        server = BulwarkServer.builder(config).embeddedJobStore().build().start();
+        server = BulwarkServer.builder(config).configuredStore().build().start();
         env = Map.of("BULWARK_URL", server.uri().toString());
     }
 

@@ -14,10 +14,9 @@ import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
-import io.bulwark.jdbc.sqlite.SqliteJobStore;
-import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.store.OpenedStore;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -159,37 +158,21 @@ public final class BulwarkServer implements AutoCloseable {
         }
 
         /**
-         * The embedded job store: SQLite in the data directory ({@code jobs.db}), with queue
-         * settings persisted in it. What {@code bulwark serve} runs on.
+         * The store that {@code store.url} names, with queue settings and runtime state kept in it:
+         * the embedded SQLite store in the data directory ({@code jobs.db}) by default, or a
+         * PostgreSQL or MariaDB database shared by a fleet. What {@code bulwark serve} runs on.
          *
-         * @throws StartupException when the database cannot be opened or migrated
+         * @throws StartupException when the database cannot be reached, opened or migrated
          */
-        public Builder embeddedJobStore() {
-            Path dir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
-            SqliteJobStore store;
-            try {
-                store = SqliteJobStore.open(dir, clock, SqliteOptions.builder()
-                        .agingStep(config.get(JobKeys.PRIORITY_AGING)).build());
-            } catch (RuntimeException e) {
-                throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
-            }
+        public Builder configuredStore() {
+            OpenedStore store = OpenedStore.open(config, clock);
             stateStore(store.state());
-            return jobStore(store, new QueuePersistence() {
-                @Override
-                public java.util.Map<String, String> load() {
-                    return store.allQueueSettings();
-                }
-
-                @Override
-                public void save(String queue, String json) {
-                    store.saveQueueSettings(queue, json);
-                }
-            });
+            return jobStore(store.jobs(), store.queues());
         }
 
         /**
          * Where runtime state is kept (settings changed over the API, breaker and degradation
-         * history); the embedded job store's by default with {@link #embeddedJobStore()}, else in memory.
+         * history); the embedded job store's by default with {@link #configuredStore()}, else in memory.
          */
         public Builder stateStore(StateStore state) {
             this.stateStore = state;

@@ -102,6 +102,7 @@ public final class ServerKeys {
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
         return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL).with(BalancerKeys.ALL)
-                .with(RateLimitKeys.ALL);
+                .with(RateLimitKeys.ALL)
+                .with(StoreKeys.ALL);
     }
 }

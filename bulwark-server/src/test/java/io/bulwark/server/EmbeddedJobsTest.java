@@ -18,7 +18,7 @@ class EmbeddedJobsTest {
 
     private BulwarkServer start() {
         return BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false", "jobs.pollInterval", "50ms")))
-                .embeddedJobStore().build().start();
+                .configuredStore().build().start();
     }
 
     @Test
@@ -49,7 +49,7 @@ class EmbeddedJobsTest {
     @Test
     void unknownQueueSettingsAndOversizedPayloadsAreRefusedAndNothingIsStored() {
         try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir,
-                Map.of("log.access", "false", "server.maxRequestBody", "4KiB"))).embeddedJobStore().build().start()) {
+                Map.of("log.access", "false", "server.maxRequestBody", "4KiB"))).configuredStore().build().start()) {
             Http http = new Http(server.uri());
             Http.Response unknown = http.send("PUT", "/api/v1/queues/mail", "{\"concurency\":3}", Map.of());
             assertThat(unknown.status()).isEqualTo(400);

@@ -37,7 +37,7 @@ class ProviderEndpointsTest {
                 "providers.anthropic.retry", "once", "retries.once.maxAttempts", "1",
                 "providerGroups.llm.fallbackChain", "openai,anthropic"));
         flags.putAll(extra);
-        return BulwarkServer.builder(TestServers.config(dir, flags)).embeddedJobStore().build().start();
+        return BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build().start();
     }
 
     @AfterEach

@@ -74,7 +74,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                         "providers.up.group", "bench", "providers.up.baseUrl",
                         "http://127.0.0.1:" + upstream.getAddress().getPort()), Optional.empty()));
         PrintWriter out = spec.commandLine().getOut();
-        try (BulwarkServer server = BulwarkServer.builder(config).embeddedJobStore().build().start()) {
+        try (BulwarkServer server = BulwarkServer.builder(config).configuredStore().build().start()) {
             URI gateway = server.uri().resolve("/api/v1/providers/bench/call?path=/v1/chat");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI live = server.uri().resolve("/health/live");

@@ -41,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         BulwarkConfig config = options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra);
         LogSetup.configure(config.get(ServerKeys.LOG_FORMAT), config.get(ServerKeys.LOG_LEVEL));
-        BulwarkServer server = BulwarkServer.builder(config).embeddedJobStore().build().start();
+        BulwarkServer server = BulwarkServer.builder(config).configuredStore().build().start();
         AtomicBoolean signalled = new AtomicBoolean();
         SignalHandler handler = signal -> {
             if (!signalled.compareAndSet(false, true)) {

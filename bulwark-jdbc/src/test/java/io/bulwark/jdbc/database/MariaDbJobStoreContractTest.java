@@ -3,6 +3,7 @@ package io.bulwark.jdbc.database;
 import io.bulwark.core.time.SettableClock;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.test.jobs.JobStoreContract;
+import io.bulwark.test.db.TestDatabase;
 import io.bulwark.test.services.LocalService;
 import io.bulwark.test.services.RequiresService;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ class MariaDbJobStoreContractTest extends JobStoreContract {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(Dialect.MARIADB);
+        db = TestDatabase.create(LocalService.MARIADB);
     }
 
     @AfterAll
@@ -30,7 +31,7 @@ class MariaDbJobStoreContractTest extends JobStoreContract {
 
     @Override
     protected JobStore createStore(SettableClock clock, Duration agingStep) {
-        return DatabaseJobStore.open(db.options().clock(clock).agingStep(agingStep).build());
+        return DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).agingStep(agingStep).build());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.bulwark.jdbc.database;
 
 import io.bulwark.core.state.StateStore;
 import io.bulwark.core.time.SettableClock;
+import io.bulwark.test.db.TestDatabase;
 import io.bulwark.test.services.LocalService;
 import io.bulwark.test.services.RequiresService;
 import io.bulwark.test.state.StateStoreContract;
@@ -18,7 +19,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(Dialect.POSTGRESQL);
+        db = TestDatabase.create(LocalService.POSTGRESQL);
     }
 
     @AfterAll
@@ -30,7 +31,7 @@ class PostgresStateStoreContractTest extends StateStoreContract {
 
     @Override
     protected StateStore open(SettableClock clock) {
-        jobs = DatabaseJobStore.open(db.options().clock(clock).build());
+        jobs = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).build());
         db.truncate();
         return jobs.state();
     }

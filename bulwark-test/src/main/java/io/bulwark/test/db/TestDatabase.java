@@ -1,4 +1,4 @@
-package io.bulwark.jdbc.database;
+package io.bulwark.test.db;
 
 import io.bulwark.test.services.LocalService;
 
@@ -11,51 +11,80 @@ import java.util.UUID;
 
 /**
  * A private schema (PostgreSQL) or database (MariaDB) on the local server, made for one test class
- * and dropped after it, so that tests never see each other's rows nor touch anything else.
+ * and dropped after it, so that tests never see each other's rows nor touch anything else. Needs
+ * the database's JDBC driver on the test class path.
+ *
+ * <pre>{@code
+ * @RequiresService(LocalService.POSTGRESQL)
+ * class MyStoreTest {
+ *     static TestDatabase db = TestDatabase.create(LocalService.POSTGRESQL);
+ *     // db.url(), db.user(); db.truncate() between tests; db.close() drops it
+ * }
+ * }</pre>
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
     private static final String[] TABLES = {"bulwark_job_history", "bulwark_jobs", "bulwark_queues",
             "bulwark_state_documents", "bulwark_state_history"};
 
-    final Dialect dialect;
-    final String name;
-    final String url;
-    final String user;
+    private final LocalService server;
+    private final String name;
+    private final String url;
+    private final String user;
 
-    private TestDatabase(Dialect dialect, String name, String url, String user) {
-        this.dialect = dialect;
+    private TestDatabase(LocalService server, String name, String url, String user) {
+        this.server = server;
         this.name = name;
         this.url = url;
         this.user = user;
     }
 
-    static TestDatabase create(Dialect dialect) {
+    /**
+     * Makes a new, empty schema (PostgreSQL) or database (MariaDB) on the local server.
+     *
+     * @throws IllegalArgumentException for a service that is not a database
+     */
+    public static TestDatabase create(LocalService server) {
         String name = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        TestDatabase db = switch (dialect) {
-            case POSTGRESQL -> new TestDatabase(dialect, name, "jdbc:postgresql://" + LocalService.POSTGRESQL.host() + ":"
+        TestDatabase db = switch (server) {
+            case POSTGRESQL -> new TestDatabase(server, name, "jdbc:postgresql://" + LocalService.POSTGRESQL.host() + ":"
                     + LocalService.POSTGRESQL.port() + "/test?currentSchema=" + name, "postgres");
-            case MARIADB -> new TestDatabase(dialect, name, "jdbc:mariadb://" + LocalService.MARIADB.host() + ":"
+            case MARIADB -> new TestDatabase(server, name, "jdbc:mariadb://" + LocalService.MARIADB.host() + ":"
                     + LocalService.MARIADB.port() + "/" + name, "root");
+            default -> throw new IllegalArgumentException(server.displayName() + " is not a database");
         };
-        db.admin(dialect == Dialect.POSTGRESQL ? "CREATE SCHEMA " + name : "CREATE DATABASE " + name);
+        db.admin(db.postgres() ? "CREATE SCHEMA " + name : "CREATE DATABASE " + name);
         return db;
     }
 
-    /** Options for a store in this database, on the database clock unless the caller sets one. */
-    DatabaseOptions.Builder options() {
-        return DatabaseOptions.builder(url).user(user);
+    private boolean postgres() {
+        return server == LocalService.POSTGRESQL;
+    }
+
+    /** The JDBC URL of this schema or database. */
+    public String url() {
+        return url;
+    }
+
+    /** The user that owns it (trust or empty-password auth on the local servers). */
+    public String user() {
+        return user;
+    }
+
+    /** The schema or database name. */
+    public String name() {
+        return name;
     }
 
     /** A new connection to this schema or database, outside auto-commit. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(url, user, null);
         c.setAutoCommit(false);
         return c;
     }
 
     /** Deletes every row Bulwark keeps, leaving the schema in place. */
-    void truncate() {
+    public void truncate() {
         try (Connection c = DriverManager.getConnection(url, user, null); Statement st = c.createStatement()) {
             for (String table : TABLES) {
                 if (exists(c, table)) {
@@ -68,14 +97,14 @@ final class TestDatabase implements AutoCloseable {
     }
 
     private boolean exists(Connection c, String table) throws SQLException {
-        try (var rs = c.getMetaData().getTables(dialect == Dialect.MARIADB ? name : null,
-                dialect == Dialect.POSTGRESQL ? name : null, table, null)) {
+        try (var rs = c.getMetaData().getTables(postgres() ? null : name,
+                postgres() ? name : null, table, null)) {
             return rs.next();
         }
     }
 
     private void admin(String sql) {
-        String adminUrl = dialect == Dialect.POSTGRESQL
+        String adminUrl = postgres()
                 ? "jdbc:postgresql://" + LocalService.POSTGRESQL.host() + ":" + LocalService.POSTGRESQL.port() + "/test"
                 : "jdbc:mariadb://" + LocalService.MARIADB.host() + ":" + LocalService.MARIADB.port() + "/";
         try (Connection c = DriverManager.getConnection(adminUrl, user, null); Statement st = c.createStatement()) {
@@ -87,6 +116,6 @@ final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        admin(dialect == Dialect.POSTGRESQL ? "DROP SCHEMA " + name + " CASCADE" : "DROP DATABASE " + name);
+        admin(postgres() ? "DROP SCHEMA " + name + " CASCADE" : "DROP DATABASE " + name);
     }
 }

@@ -1,0 +1,241 @@
+package io.bulwark.jdbc.database;
+
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.jdbc.StoreException;
+import io.bulwark.jdbc.database.internal.Migrations;
+import io.bulwark.jobs.Backoff;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a database store does beyond the job-store contract: transactional enqueue, the
+ * database's clock, migrations under concurrency and from a newer binary, hostile strings. Each
+ * dialect's test extends it.
+ */
+abstract class DatabaseStoreRules {
+
+    private static final Uuid7 IDS = new Uuid7(InstantSource.system(), new java.util.SplittableRandom(7));
+
+    static TestDatabase db;
+    private final List<DatabaseJobStore> opened = new ArrayList<>();
+
+    abstract LocalService server();
+
+    static void create(LocalService server) {
+        db = TestDatabase.create(server);
+    }
+
+    @AfterAll
+    static void drop() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(DatabaseJobStore::close);
+        db.truncate();
+    }
+
+    DatabaseJobStore open() {
+        DatabaseJobStore s = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build());
+        opened.add(s);
+        return s;
+    }
+
+    static NewJob job(String queue, String type, String payload, String key, Set<String> tags) {
+        return new NewJob(IDS.next(), queue, type, payload, 5, null, 3, Backoff.DEFAULT, Duration.ofMinutes(1), key, tags);
+    }
+
+    static NewJob job(String queue) {
+        return job(queue, "t", "{}", null, Set.of());
+    }
+
+    @Test
+    void aJobEnqueuedInTheCallersTransactionIsSeenOnlyAfterItCommits() throws SQLException {
+        DatabaseJobStore store = open();
+        NewJob committed = job("tx");
+        try (Connection c = db.connect()) {
+            store.enqueue(c, List.of(committed));
+            assertThat(store.get(committed.id())).as("not visible before commit").isEmpty();
+            assertThat(store.claim("tx", "n1", 10, Duration.ofSeconds(30))).isEmpty();
+            c.commit();
+        }
+        assertThat(store.get(committed.id())).get().extracting(Job::queue).isEqualTo("tx");
+        assertThat(store.claim("tx", "n1", 10, Duration.ofSeconds(30))).extracting(cl -> cl.job().id())
+                .containsExactly(committed.id());
+    }
+
+    @Test
+    void aJobEnqueuedInTheCallersTransactionVanishesWhenItRollsBack() throws SQLException {
+        DatabaseJobStore store = open();
+        NewJob rolledBack = job("tx");
+        try (Connection c = db.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS app_orders (id INT)");
+            }
+            c.commit();
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO app_orders VALUES (1)");
+            }
+            store.enqueue(c, List.of(rolledBack));
+            c.rollback();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM app_orders")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the application's own row went too").isZero();
+            }
+        }
+        assertThat(store.get(rolledBack.id())).isEmpty();
+        assertThat(store.counts()).isEmpty();
+    }
+
+    @Test
+    void withoutAClockTheDatabaseDecidesTimes() throws SQLException {
+        DatabaseJobStore store = open();
+        Instant before = databaseNow();
+        Instant now = store.now();
+        Claim c;
+        store.enqueue(List.of(job("clock")));
+        c = store.claim("clock", "n1", 1, Duration.ofSeconds(30)).get(0);
+        Instant after = databaseNow();
+
+        assertThat(now).isBetween(before, after);
+        assertThat(c.job().startedAt()).isBetween(before, after);
+        assertThat(c.leaseUntil()).isEqualTo(c.job().startedAt().plusSeconds(30));
+    }
+
+    private Instant databaseNow() throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(io.bulwark.jdbc.database.internal.Pools.clockQuery(
+                     Dialect.of(db.url())))) {
+            rs.next();
+            return Instant.ofEpochMilli(rs.getLong(1));
+        }
+    }
+
+    @Test
+    void tenStoresOpeningAtOnceMigrateOnceAndASecondMigrateDoesNothing() throws Exception {
+        TestDatabase fresh = TestDatabase.create(server());
+        try {
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            List<Future<DatabaseJobStore>> opening = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                opening.add(pool.submit(() -> DatabaseJobStore.open(
+                        DatabaseOptions.builder(fresh.url()).user(fresh.user()).build())));
+            }
+            List<DatabaseJobStore> stores = new ArrayList<>();
+            for (Future<DatabaseJobStore> f : opening) {
+                stores.add(f.get());
+            }
+            pool.shutdown();
+            try (Connection c = fresh.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
+                         + " WHERE version IN ('1', '2') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(2);
+            }
+            assertThat(Migrations.migrate(Dialect.of(fresh.url()), stores.get(0).dataSource())).isZero();
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("2");
+            stores.forEach(DatabaseJobStore::close);
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void aSchemaMigratedByANewerBulwarkStopsTheStoreWithAClearMessage() throws Exception {
+        TestDatabase fresh = TestDatabase.create(server());
+        try {
+            DatabaseJobStore.open(DatabaseOptions.builder(fresh.url()).user(fresh.user()).build()).close();
+            try (Connection c = fresh.connect(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO " + Migrations.HISTORY_TABLE + " (installed_rank, version, description, type, "
+                        + "script, checksum, installed_by, execution_time, success) VALUES (99, '99', 'from the future', "
+                        + "'SQL', 'V99__from_the_future.sql', 1, 'test', 1, " + (server() == LocalService.POSTGRESQL
+                        ? "true" : "1") + ")");
+                c.commit();
+            }
+            assertThatThrownBy(() -> DatabaseJobStore.open(DatabaseOptions.builder(fresh.url()).user(fresh.user()).build()))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("schema is at version 99")
+                    .hasMessageContaining("newer than this Bulwark knows");
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void aWrongPasswordOrNoServerFailsAtOpenNamingTheStoreWithoutThePassword() {
+        String unreachable = server() == LocalService.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/test"
+                : "jdbc:mariadb://127.0.0.1:1/test";
+        assertThatThrownBy(() -> DatabaseJobStore.open(DatabaseOptions.builder(unreachable).user("u")
+                .password("hunter2-secret").build()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageContaining("connect failed")
+                .hasMessageNotContaining("hunter2-secret");
+    }
+
+    /** Strings a hostile caller sends, stored and returned exactly, changing nothing else. */
+    static final List<String> HOSTILE = List.of("'; DROP TABLE bulwark_jobs; --", "' OR 1=1 --", "\" OR \"\"=\"",
+            "x'); DELETE FROM bulwark_jobs; --", "\\'; SELECT pg_sleep(10); --", "%_*?", "émoji 🎉 ünïcode");
+
+    @Test
+    void hostileStringsAreStoredVerbatimAndChangeNothingElse() {
+        DatabaseJobStore store = open();
+        NewJob bystander = job("bystander");
+        store.enqueue(List.of(bystander));
+        List<NewJob> hostile = new ArrayList<>();
+        for (String s : HOSTILE) {
+            hostile.add(job(s, s.replace(' ', '_'), "{\"v\":\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
+                    s, Set.of(s)));
+        }
+        store.enqueue(hostile);
+        for (NewJob n : hostile) {
+            Job j = store.get(n.id()).orElseThrow();
+            assertThat(j.queue()).isEqualTo(n.queue());
+            assertThat(j.type()).isEqualTo(n.type());
+            assertThat(j.payload()).isEqualTo(n.payload());
+            assertThat(j.idempotencyKey()).isEqualTo(n.idempotencyKey());
+            assertThat(j.tags()).isEqualTo(n.tags());
+            assertThat(store.list(new JobQuery(n.queue(), null, n.type(), null, 10))).extracting(Job::id)
+                    .containsExactly(n.id());
+            assertThat(store.enqueue(List.of(job(n.queue(), "t", "{}", n.idempotencyKey(), Set.of()))).get(0).replayed())
+                    .isTrue();
+            store.saveQueueSettings(n.queue(), "{\"q\":1}");
+            assertThat(store.queueSettings(n.queue())).contains("{\"q\":1}");
+            store.state().put("kind", n.queue(), "{}");
+            assertThat(store.state().get("kind", n.queue())).isPresent();
+        }
+        assertThat(store.get(bystander.id())).isPresent();
+        assertThat(store.counts()).hasSize(HOSTILE.size() + 1);
+        assertThat(store.retryDead(HOSTILE.get(1), List.of())).isZero();
+        assertThat(store.purgeDead(HOSTILE.get(0))).isZero();
+        assertThat(store.list(new JobQuery(null, null, null, null, 100))).hasSize(HOSTILE.size() + 1);
+    }
+}
