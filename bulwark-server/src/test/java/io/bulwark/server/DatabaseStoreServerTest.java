@@ -1,0 +1,90 @@
+package io.bulwark.server;
+
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The server on PostgreSQL and MariaDB, chosen by store.url: jobs run, settings persist, two nodes share one store. */
+@RequiresService({LocalService.POSTGRESQL, LocalService.MARIADB})
+class DatabaseStoreServerTest {
+
+    private static final Map<LocalService, TestDatabase> DBS = new EnumMap<>(LocalService.class);
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createDatabases() {
+        DBS.put(LocalService.POSTGRESQL, TestDatabase.create(LocalService.POSTGRESQL));
+        DBS.put(LocalService.MARIADB, TestDatabase.create(LocalService.MARIADB));
+    }
+
+    @AfterAll
+    static void dropDatabases() {
+        DBS.values().forEach(TestDatabase::close);
+    }
+
+    private BulwarkServer start(LocalService server, Path dataDir) {
+        TestDatabase db = DBS.get(server);
+        return BulwarkServer.builder(TestServers.config(dataDir, Map.of("log.access", "false", "jobs.pollInterval",
+                "50ms", "store.url", db.url(), "store.user", db.user()))).configuredStore().build().start();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LocalService.class, names = {"POSTGRESQL", "MARIADB"})
+    void jobsRunAndQueueSettingsLiveInTheDatabaseSharedByTwoNodes(LocalService server) {
+        String id;
+        try (BulwarkServer a = start(server, dir.resolve("a")); BulwarkServer b = start(server, dir.resolve("b"))) {
+            Http httpA = new Http(a.uri());
+            Http httpB = new Http(b.uri());
+            assertThat(httpA.send("PUT", "/api/v1/queues/mail", "{\"concurrency\":3,\"paused\":true}", Map.of())
+                    .status()).isEqualTo(200);
+            id = httpA.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"mail\"}", Map.of()).json()
+                    .get("id").asText();
+            assertThat(httpB.get("/api/v1/jobs/" + id).json().get("state").asText())
+                    .as("the other node reads the same store").isEqualTo("available");
+            assertThat(httpB.get("/health").json().get("checks").get("store").get("details").get("kind").asText())
+                    .isEqualTo("DatabaseJobStore");
+        }
+        try (BulwarkServer restarted = start(server, dir.resolve("c"))) {
+            Http http = new Http(restarted.uri());
+            assertThat(http.get("/api/v1/queues/mail").json().get("paused").asBoolean()).isTrue();
+            http.send("POST", "/api/v1/queues/mail/resume", "", Map.of());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/api/v1/jobs/" + id).json().get("state").asText().equals("completed"));
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsStartupWithOneLineAndNoPassword() {
+        assertThatThrownBy(() -> BulwarkServer.builder(TestServers.config(dir, Map.of("store.url",
+                "jdbc:postgresql://127.0.0.1:1/app", "store.user", "bulwark", "store.password", "hunter2-secret")))
+                .configuredStore())
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("cannot open the store at jdbc:postgresql://127.0.0.1:1/app (store.url)")
+                .hasMessageContaining("check that the database runs")
+                .hasMessageNotContaining("hunter2-secret");
+    }
+
+    @Test
+    void aStoreUrlOfAnotherKindIsAConfigErrorNamingWhatIsAllowed() {
+        assertThatThrownBy(() -> TestServers.config(dir, Map.of("store.url", "jdbc:oracle:thin:@db:1521/x")))
+                .hasMessageContaining("store.url")
+                .hasMessageContaining("jdbc:postgresql://");
+    }
+}
