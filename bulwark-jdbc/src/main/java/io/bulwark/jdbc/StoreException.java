@@ -28,4 +28,28 @@ public class StoreException extends RuntimeException {
     public String location() {
         return location;
     }
+
+    /**
+     * True when the database could not be reached or refused to serve for now (connection lost or
+     * refused, pool exhausted, server shutting down or out of resources): the same call may work a
+     * moment later. False for a failure that repeating will not cure.
+     */
+    public boolean isUnavailable() {
+        for (Throwable t = getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08: connection exception; 53: insufficient resources; 57P0x: shutting down, crashed.
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * flushes outcomes as they come; renews leases every third of the lease; enforces timeouts every
  * 100 ms; rescues expired leases every half lease.
  *
+ * <p>When the store fails (a database that went away), each periodic step backs off: after the
+ * n-th failure in a row it skips its next {@code min(2^n, 64) - 1} ticks, so a poll every 500 ms
+ * tries about every 30 s at worst. The loop logs once when the store starts failing and once when
+ * it works again, not on every tick; outcomes not yet recorded stay buffered and are written when
+ * the store returns.
+ *
  * <pre>{@code
  * ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
  * WorkerLoop loop = WorkerLoop.start(worker, scheduler, Duration.ofMillis(500));
@@ -34,6 +40,8 @@ public final class WorkerLoop {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** The poll step's back-off: a wake-up does not poll while polls fail. */
+    private volatile Backoff polling = new Backoff();
 
     private WorkerLoop(Worker worker, ScheduledExecutorService scheduler) {
         this.worker = worker;
@@ -45,7 +53,7 @@ public final class WorkerLoop {
         WorkerLoop loop = new WorkerLoop(worker, scheduler);
         worker.onFinished(loop::wake);
         long lease = worker.lease().toMillis();
-        loop.every(pollInterval.toMillis(), loop::cycle, "poll");
+        loop.polling = loop.every(pollInterval.toMillis(), loop::cycle, "poll");
         loop.every(Math.max(100, lease / 3), worker::renew, "renew leases");
         loop.every(100, worker::enforceTimeouts, "enforce timeouts");
         loop.every(Math.max(100, lease / 2), worker::rescue, "rescue expired leases");
@@ -58,7 +66,9 @@ public final class WorkerLoop {
             try {
                 scheduler.execute(() -> {
                     wakePending.set(false);
-                    guarded(this::cycle, "poll");
+                    if (polling.failures() == 0) {
+                        guarded(this::cycle, "poll", polling);
+                    }
                 });
             } catch (RuntimeException e) {
                 wakePending.set(false); // scheduler shut down
@@ -80,18 +90,76 @@ public final class WorkerLoop {
         }
     }
 
-    private void every(long millis, Runnable step, String what) {
-        tasks.add(scheduler.scheduleWithFixedDelay(() -> guarded(step, what), 0, millis, TimeUnit.MILLISECONDS));
+    private Backoff every(long millis, Runnable step, String what) {
+        Backoff backoff = new Backoff();
+        tasks.add(scheduler.scheduleWithFixedDelay(() -> {
+            if (!backoff.skip()) {
+                guarded(step, what, backoff);
+            }
+        }, 0, millis, TimeUnit.MILLISECONDS));
+        return backoff;
     }
 
-    private void guarded(Runnable step, String what) {
+    /** Runs {@code step}; logs the first failure of a run of them, and the recovery, not every tick. */
+    private void guarded(Runnable step, String what, Backoff backoff) {
         if (stopped.get() && !what.equals("renew leases")) {
             return;
         }
         try {
             step.run();
         } catch (RuntimeException e) {
-            LOG.warn("Worker {} failed to {}; it tries again on the next tick", worker.node(), what, e);
+            int n = backoff.failed();
+            if (n == 1) {
+                LOG.warn("Worker {} failed to {}: {}. It backs off (up to 64 ticks between tries) and resumes by itself "
+                        + "when the store works again; outcomes not yet recorded are kept", worker.node(), what,
+                        e.toString(), e);
+            } else {
+                LOG.debug("Worker {} failed to {} again ({} failures in a row)", worker.node(), what, n, e);
+            }
+            return;
+        }
+        int before = backoff.succeeded();
+        if (before > 0) {
+            LOG.info("Worker {} can {} again after {} failed tries; back to normal", worker.node(), what, before);
+        }
+    }
+
+    /**
+     * Capped exponential back-off of one periodic step, counted in its ticks: after the n-th failure
+     * in a row the step skips its next {@code min(2^n, 64) - 1} ticks. Written by the step's runs,
+     * which never overlap (fixed delay), and read by wake-ups.
+     */
+    static final class Backoff {
+        private static final int MAX_SKIP = 63;
+        private volatile int failures;
+        private int skip;
+
+        boolean skip() {
+            if (skip > 0) {
+                skip--;
+                return true;
+            }
+            return false;
+        }
+
+        int failures() {
+            return failures;
+        }
+
+        /** Counts a failure and sets the ticks to skip; returns the failures in a row. */
+        int failed() {
+            int n = failures + 1;
+            failures = n;
+            skip = Math.min((1 << Math.min(n, 6)) - 1, MAX_SKIP);
+            return n;
+        }
+
+        /** Ends a run of failures; returns how long it was. */
+        int succeeded() {
+            int n = failures;
+            failures = 0;
+            skip = 0;
+            return n;
         }
     }
 }

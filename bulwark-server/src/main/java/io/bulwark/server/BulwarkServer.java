@@ -303,6 +303,7 @@ public final class BulwarkServer implements AutoCloseable {
             c.routes.after(limits::fillIn);
             c.routes.exception(ApiException.class, ProblemRenderer::api);
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
+            c.routes.exception(io.bulwark.jdbc.StoreException.class, ProblemRenderer::store);
             c.routes.exception(Exception.class, ProblemRenderer::unexpected);
             c.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {

@@ -46,6 +46,23 @@ public final class ProblemRenderer {
                 RequestObserver.requestId(ctx), null));
     }
 
+    /**
+     * The store failed. While it cannot be reached the client gets a 503 with Retry-After (the
+     * request may work a moment later); any other store failure is unexpected.
+     */
+    public static void store(io.bulwark.jdbc.StoreException e, Context ctx) {
+        if (!e.isUnavailable()) {
+            unexpected(e, ctx);
+            return;
+        }
+        String id = RequestObserver.requestId(ctx);
+        LOG.warn("Request {} {} got a 503: the store is unavailable ({})", ctx.method().name(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", "5");
+        write(ctx, new Problem("urn:bulwark:problem:store-unavailable", "Store unavailable", 503,
+                "the store cannot be reached right now (" + e.operation() + " failed); try again shortly (an "
+                        + "enqueue with an idempotency key is safe to repeat)", ctx.path(), id, null));
+    }
+
     /** A bug or an unexpected failure: logged with its stack trace, answered without internals. */
     public static void unexpected(Exception e, Context ctx) {
         String id = RequestObserver.requestId(ctx);
