@@ -16,7 +16,9 @@ import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
-import io.bulwark.server.internal.store.OpenedStore;
+import io.bulwark.jdbc.JdbcJobStore;
+import io.bulwark.server.internal.store.ConfiguredStore;
+import io.bulwark.server.internal.store.StoreRoutes;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -165,9 +167,9 @@ public final class BulwarkServer implements AutoCloseable {
          * @throws StartupException when the database cannot be reached, opened or migrated
          */
         public Builder configuredStore() {
-            OpenedStore store = OpenedStore.open(config, clock);
+            JdbcJobStore store = ConfiguredStore.open(config, clock);
             stateStore(store.state());
-            return jobStore(store.jobs(), store.queues());
+            return jobStore(store, QueuePersistence.of(store::allQueueSettings, store::saveQueueSettings));
         }
 
         /**
@@ -317,6 +319,9 @@ public final class BulwarkServer implements AutoCloseable {
             if (jobs != null) {
                 new JobRoutes(jobs, bodyLimit).register(c.routes);
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);
+                if (jobs.store() instanceof JdbcJobStore jdbc) {
+                    new StoreRoutes(jdbc).register(c.routes);
+                }
             }
             new ProviderRoutes(resilience, bodyLimit).register(c.routes);
             new GatewayRoute(resilience).register(c.routes);
@@ -382,6 +387,11 @@ public final class BulwarkServer implements AutoCloseable {
                 .description("The running Bulwark version").register(meters);
         Gauge.builder("bulwark.http.inflight.requests", graceful, GracefulHandler::getCurrentRequestCount)
                 .description("HTTP requests being served").register(meters);
+        if (jobs != null && jobs.store() instanceof io.bulwark.jdbc.database.DatabaseJobStore db) {
+            // HikariCP's own binding: hikaricp_connections_{active,idle,pending,max,timeout_total,...}{pool=...}
+            db.dataSource().setMetricsTrackerFactory(
+                    new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
+        }
     }
 
     /** The port the server listens on (the chosen one when {@code server.port} is 0). */

@@ -60,6 +60,13 @@ class DatabaseStoreServerTest {
                     .as("the other node reads the same store").isEqualTo("available");
             assertThat(httpB.get("/health").json().get("checks").get("store").get("details").get("kind").asText())
                     .isEqualTo("DatabaseJobStore");
+            var status = httpB.get("/api/v1/store").json();
+            String dialect = server == LocalService.POSTGRESQL ? "postgresql" : "mariadb";
+            assertThat(status.get("dialect").asText()).isEqualTo(dialect);
+            assertThat(status.get("schemaVersion").asText()).isEqualTo("2");
+            assertThat(status.get("location").asText()).isEqualTo(DBS.get(server).url());
+            assertThat(status.get("pools").get(0).get("max").asInt()).isEqualTo(10);
+            assertThat(httpB.get("/metrics").body()).contains("hikaricp_connections_active{pool=\"bulwark-" + dialect + "\"");
         }
         try (BulwarkServer restarted = start(server, dir.resolve("c"))) {
             Http http = new Http(restarted.uri());

@@ -43,6 +43,10 @@ class EmbeddedJobsTest {
                     .until(() -> http.get("/api/v1/jobs/" + id).json().get("state").asText().equals("completed"));
             assertThat(http.get("/health").json().get("checks").get("store").get("details").get("kind").asText())
                     .isEqualTo("SqliteJobStore");
+            var status = http.get("/api/v1/store").json();
+            assertThat(status.get("dialect").asText()).isEqualTo("sqlite");
+            assertThat(status.get("schemaVersion").asText()).isEqualTo("2");
+            assertThat(status.get("location").asText()).endsWith("jobs.db");
         }
     }
 

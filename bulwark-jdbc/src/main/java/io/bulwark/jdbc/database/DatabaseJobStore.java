@@ -3,6 +3,7 @@ package io.bulwark.jdbc.database;
 import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jdbc.StoreException;
+import io.bulwark.jdbc.StoreStatus;
 import io.bulwark.jdbc.database.internal.Attempts;
 import io.bulwark.jdbc.database.internal.Inserts;
 import io.bulwark.jdbc.database.internal.Migrations;
@@ -68,7 +69,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>Schema.</b> Flyway migrations per dialect, applied at open under a database lock.</li>
  * </ul>
  */
-public final class DatabaseJobStore implements JobStore {
+public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     /** Deletes run in batches of this many jobs, so that a large purge never holds many locks. */
     private static final int DELETE_BATCH = 1_000;
@@ -83,14 +84,18 @@ public final class DatabaseJobStore implements JobStore {
     private final long agingStepMs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DatabaseStateStore state = new DatabaseStateStore(this);
+    private final PoolWatch watch;
+    private final String serverVersion;
 
-    private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool) {
+    private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool, String serverVersion) {
         this.options = options;
         this.dialect = options.dialect();
         this.pool = pool;
         this.location = StoreUrls.redact(options.url());
         this.clockQuery = Pools.clockQuery(dialect);
         this.agingStepMs = options.agingStep().toMillis();
+        this.serverVersion = serverVersion;
+        this.watch = new PoolWatch(pool, options.ticker());
     }
 
     /**
@@ -109,8 +114,16 @@ public final class DatabaseJobStore implements JobStore {
         } catch (RuntimeException e) {
             throw new StoreException(store, location, "connect", rootMessage(e), e);
         }
+        String version;
+        try (Connection c = pool.getConnection()) {
+            version = c.getMetaData().getDatabaseProductVersion();
+            c.rollback();
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException(store, location, "connect", rootMessage(e), e);
+        }
         try {
-            Migrations.migrate(options.dialect(), pool);
+            Migrations.migrate(options);
         } catch (FlywayException | Migrations.SchemaTooNewException e) {
             pool.close();
             throw new StoreException(store, location, "migrate", rootMessage(e), e);
@@ -118,7 +131,7 @@ public final class DatabaseJobStore implements JobStore {
             pool.close();
             throw e;
         }
-        return new DatabaseJobStore(options, pool);
+        return new DatabaseJobStore(options, pool, version);
     }
 
     private static String rootMessage(Throwable e) {
@@ -295,12 +308,14 @@ public final class DatabaseJobStore implements JobStore {
     }
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
+    @Override
     public Optional<String> queueSettings(String name) {
         Objects.requireNonNull(name, "name must be set");
         return tx("queueSettings", t -> Queries.queueSettings(t, name));
     }
 
     /** Persists {@code json} as the settings of queue {@code name}, replacing earlier ones. */
+    @Override
     public void saveQueueSettings(String name, String json) {
         Objects.requireNonNull(name, "name must be set");
         Objects.requireNonNull(json, "json must be set");
@@ -308,18 +323,26 @@ public final class DatabaseJobStore implements JobStore {
     }
 
     /** Every persisted queue's settings (JSON), by queue name. */
+    @Override
     public Map<String, String> allQueueSettings() {
         return tx("allQueueSettings", Queries::allQueueSettings);
     }
 
     /** The store's {@link StateStore}: runtime state kept in the same database. */
+    @Override
     public StateStore state() {
         return state;
     }
 
     /** The schema version the database is at. */
     public String schemaVersion() {
-        return Migrations.current(dialect, pool).orElse("none");
+        return Migrations.current(options).orElse("none");
+    }
+
+    /** Dialect, versions and the pool's figures right now. */
+    @Override
+    public StoreStatus status() {
+        return new StoreStatus(dialect.id(), location, serverVersion, schemaVersion(), List.of(watch.status("primary")));
     }
 
     /** Closes the pool. Idempotent. */
@@ -344,7 +367,7 @@ public final class DatabaseJobStore implements JobStore {
             throw new IllegalStateException(this + " is closed; " + operation + " refused");
         }
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = watch.borrow(operation)) {
                 try (Tx t = new Tx(c, dialect, readNow(c), agingStepMs)) {
                     T result = work.run(t);
                     c.commit();
@@ -352,6 +375,8 @@ public final class DatabaseJobStore implements JobStore {
                 } catch (SQLException | RuntimeException e) {
                     rollback(c, e);
                     throw e;
+                } finally {
+                    watch.giveBack();
                 }
             } catch (SQLException e) {
                 if (attempt < TX_ATTEMPTS && isConflict(e)) {

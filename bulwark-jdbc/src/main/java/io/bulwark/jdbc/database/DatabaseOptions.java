@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.LongSupplier;
 
 /**
  * How to open a {@link DatabaseJobStore}.
@@ -23,14 +24,16 @@ import java.util.concurrent.ThreadFactory;
  * @param clock null to let the database's clock decide run times and leases (what a fleet needs);
  *              a clock here replaces it, for tests that move time by hand
  * @param threadFactory where the pool's housekeeping threads come from
+ * @param ticker nanoseconds for how long connections are held (diagnostics only), {@code System::nanoTime} by default
  */
 public record DatabaseOptions(String url, String user, String password, PoolSettings pool, Duration agingStep,
-                              InstantSource clock, ThreadFactory threadFactory) {
+                              InstantSource clock, ThreadFactory threadFactory, LongSupplier ticker) {
 
     public DatabaseOptions {
         Objects.requireNonNull(url, "url must be set");
         Objects.requireNonNull(pool, "pool must be set");
         Objects.requireNonNull(threadFactory, "threadFactory must be set");
+        Objects.requireNonNull(ticker, "ticker must be set");
         if (agingStep == null || agingStep.isNegative() || agingStep.isZero()) {
             throw new IllegalArgumentException("agingStep must be > 0 but was " + agingStep);
         }
@@ -63,6 +66,7 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
         private Duration agingStep = Duration.ofSeconds(30);
         private InstantSource clock;
         private ThreadFactory threadFactory = Thread.ofPlatform().daemon().name("bulwark-db-pool-", 0).factory();
+        private LongSupplier ticker = System::nanoTime;
 
         private Builder(String url) {
             Dialect.of(url);
@@ -103,8 +107,13 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
             return this;
         }
 
+        public Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker must be set");
+            return this;
+        }
+
         public DatabaseOptions build() {
-            return new DatabaseOptions(url, user, password, pool, agingStep, clock, threadFactory);
+            return new DatabaseOptions(url, user, password, pool, agingStep, clock, threadFactory, ticker);
         }
     }
 }

@@ -73,7 +73,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       open, each once.</li>
  * </ul>
  */
-public final class SqliteJobStore implements JobStore {
+public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     /** The database file in the data directory. */
     public static final String FILE_NAME = "jobs.db";
@@ -273,12 +273,14 @@ public final class SqliteJobStore implements JobStore {
     }
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
+    @Override
     public Optional<String> queueSettings(String name) {
         Objects.requireNonNull(name, "name must be set");
         return read("queueSettings", c -> Reads.queueSettings(c, name));
     }
 
     /** Persists {@code json} as the settings of queue {@code name}, replacing earlier ones. */
+    @Override
     public void saveQueueSettings(String name, String json) {
         Objects.requireNonNull(name, "name must be set");
         Objects.requireNonNull(json, "json must be set");
@@ -286,6 +288,7 @@ public final class SqliteJobStore implements JobStore {
     }
 
     /** Every persisted queue's settings (JSON), by queue name. */
+    @Override
     public Map<String, String> allQueueSettings() {
         return read("allQueueSettings", Reads::allQueueSettings);
     }
@@ -294,12 +297,36 @@ public final class SqliteJobStore implements JobStore {
      * The store's {@link io.bulwark.core.state.StateStore}: runtime state (settings changed over
      * the API, breaker history) kept in the same database, written through the same writer.
      */
+    @Override
     public io.bulwark.core.state.StateStore state() {
         return state;
     }
 
     <T> T write(String operation, GroupCommitWriter.Work<T> work) {
         return writer.call(operation, work);
+    }
+
+    /** What the store is: SQLite's version, the schema version, the read pool's figures. */
+    @Override
+    public io.bulwark.jdbc.StoreStatus status() {
+        return read("status", c -> {
+            String version;
+            String schema;
+            try (var st = c.createStatement()) {
+                try (var rs = st.executeQuery("SELECT sqlite_version()")) {
+                    rs.next();
+                    version = rs.getString(1);
+                }
+                try (var rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
+                        + "AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+                    schema = rs.next() ? rs.getString(1) : "none";
+                }
+            }
+            var mx = readers.getHikariPoolMXBean();
+            return new io.bulwark.jdbc.StoreStatus("sqlite", file.toString(), version, schema, List.of(
+                    new io.bulwark.jdbc.StoreStatus.Pool(readers.getPoolName(), "read", mx.getActiveConnections(),
+                            mx.getIdleConnections(), mx.getThreadsAwaitingConnection(), readers.getMaximumPoolSize(), 0)));
+        });
     }
 
     /** What the writer has done so far: operations, commits, the largest group commit. */

@@ -160,7 +160,7 @@ abstract class DatabaseStoreRules {
                 rs.next();
                 assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(2);
             }
-            assertThat(Migrations.migrate(Dialect.of(fresh.url()), stores.get(0).dataSource())).isZero();
+            assertThat(Migrations.migrate(stores.get(0).options())).isZero();
             assertThat(stores.get(0).schemaVersion()).isEqualTo("2");
             stores.forEach(DatabaseJobStore::close);
         } finally {
@@ -199,6 +199,44 @@ abstract class DatabaseStoreRules {
                 .hasMessageContaining("127.0.0.1:1")
                 .hasMessageContaining("connect failed")
                 .hasMessageNotContaining("hunter2-secret");
+    }
+
+    @Test
+    void anExhaustedPoolNamesItsSizeItsWaitersAndTheLongestHolder() throws Exception {
+        DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user())
+                .pool(new PoolSettings(1, 0, Duration.ofMinutes(30), Duration.ofMillis(250), Duration.ofMillis(250),
+                        Duration.ZERO)).build());
+        opened.add(store);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("slow-report").start(() -> store.tx("report", t -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        holding.await();
+        try {
+            assertThatThrownBy(store::counts)
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("counts failed")
+                    .hasMessageContaining("total=1, active=1")
+                    .hasMessageContaining("longest holder: report on thread slow-report")
+                    .satisfies(e -> assertThat(((StoreException) e).isUnavailable()).isTrue());
+            assertThat(store.status().pools()).singleElement().satisfies(p -> {
+                assertThat(p.active()).isEqualTo(1);
+                assertThat(p.max()).isEqualTo(1);
+                assertThat(p.timeouts()).isEqualTo(1);
+            });
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertThat(store.status().schemaVersion()).isEqualTo("2");
+        assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 
     /** Strings a hostile caller sends, stored and returned exactly, changing nothing else. */

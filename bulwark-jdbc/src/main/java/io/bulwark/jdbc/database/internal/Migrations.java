@@ -7,7 +7,7 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 
-import javax.sql.DataSource;
+import io.bulwark.jdbc.database.DatabaseOptions;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -24,9 +24,13 @@ public final class Migrations {
     private Migrations() {
     }
 
-    public static Flyway flyway(Dialect dialect, DataSource ds) {
+    /**
+     * Flyway for the store's database. It connects on its own (two connections while it holds its
+     * lock), not through the store's pool, so that a pool of one connection still migrates.
+     */
+    public static Flyway flyway(Dialect dialect, DatabaseOptions options) {
         return Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(ds)
+                .dataSource(options.url(), options.user(), options.password())
                 .loggers("slf4j")
                 .locations("classpath:db/" + dialect.id())
                 .table(HISTORY_TABLE)
@@ -46,22 +50,22 @@ public final class Migrations {
      * @return how many were applied now
      * @throws SchemaTooNewException when the database holds a migration this binary does not know
      */
-    public static int migrate(Dialect dialect, DataSource ds) {
-        Flyway flyway = flyway(dialect, ds);
+    public static int migrate(DatabaseOptions options) {
+        Flyway flyway = flyway(options.dialect(), options);
         requireNotNewer(flyway.info());
         return flyway.migrate().migrationsExecuted;
     }
 
     /** The version the database is at, if any migration was applied. */
-    public static Optional<String> current(Dialect dialect, DataSource ds) {
-        MigrationInfo current = flyway(dialect, ds).info().current();
+    public static Optional<String> current(DatabaseOptions options) {
+        MigrationInfo current = flyway(options.dialect(), options).info().current();
         return current == null || current.getVersion() == null ? Optional.empty()
                 : Optional.of(current.getVersion().getVersion());
     }
 
     /** The newest version this binary's migrations reach. */
-    public static String latestKnown(Dialect dialect, DataSource ds) {
-        return Arrays.stream(flyway(dialect, ds).info().all())
+    public static String latestKnown(DatabaseOptions options) {
+        return Arrays.stream(flyway(options.dialect(), options).info().all())
                 .filter(i -> i.getType() != null && !i.getType().isBaseline() && i.getVersion() != null)
                 .map(MigrationInfo::getVersion)
                 .max(MigrationVersion::compareTo)

@@ -2,32 +2,28 @@ package io.bulwark.server.internal.store;
 
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.Secret;
-import io.bulwark.core.state.StateStore;
+import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.jdbc.database.DatabaseJobStore;
 import io.bulwark.jdbc.database.DatabaseOptions;
 import io.bulwark.jdbc.database.PoolSettings;
 import io.bulwark.jdbc.database.StoreUrls;
 import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
-import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.JobKeys;
 import io.bulwark.server.StartupException;
 import io.bulwark.server.StoreKeys;
-import io.bulwark.server.internal.jobs.QueuePersistence;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
 
 /**
- * The store that {@code store.url} names, opened: its jobs, its state and where queue settings
- * persist. The embedded SQLite store lives in {@code data.dir}; a PostgreSQL or MariaDB store is
- * shared by every node that names the same database.
- *
- * @param jobs the job store
- * @param state the runtime state in the same database
- * @param queues where queue settings changed over the API are kept
+ * Opens the store that {@code store.url} names: the embedded SQLite store in {@code data.dir}, or a
+ * PostgreSQL or MariaDB store shared by every node that names the same database.
  */
-public record OpenedStore(JobStore jobs, StateStore state, QueuePersistence queues) {
+public final class ConfiguredStore {
+
+    private ConfiguredStore() {
+    }
 
     /**
      * Opens the configured store.
@@ -35,7 +31,7 @@ public record OpenedStore(JobStore jobs, StateStore state, QueuePersistence queu
      * @throws StartupException with one line naming what failed (connection, credentials, schema)
      *                          and what to do, never the password
      */
-    public static OpenedStore open(BulwarkConfig config, InstantSource clock) {
+    public static JdbcJobStore open(BulwarkConfig config, InstantSource clock) {
         String url = config.get(StoreKeys.URL);
         if (StoreKeys.EMBEDDED.equals(url)) {
             return embedded(config, clock);
@@ -56,10 +52,10 @@ public record OpenedStore(JobStore jobs, StateStore state, QueuePersistence queu
             throw new StartupException("cannot open the store at " + StoreUrls.redact(url) + " (store.url): "
                     + e.getMessage() + "; check that the database runs and accepts store.user and store.password", e);
         }
-        return new OpenedStore(store, store.state(), QueuePersistence.of(store::allQueueSettings, store::saveQueueSettings));
+        return store;
     }
 
-    private static OpenedStore embedded(BulwarkConfig config, InstantSource clock) {
+    private static JdbcJobStore embedded(BulwarkConfig config, InstantSource clock) {
         Path dir = Path.of(config.get(io.bulwark.server.ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
         SqliteJobStore store;
         try {
@@ -68,6 +64,6 @@ public record OpenedStore(JobStore jobs, StateStore state, QueuePersistence queu
         } catch (RuntimeException e) {
             throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
         }
-        return new OpenedStore(store, store.state(), QueuePersistence.of(store::allQueueSettings, store::saveQueueSettings));
+        return store;
     }
 }

@@ -1,0 +1,30 @@
+package io.bulwark.jdbc;
+
+import io.bulwark.core.state.StateStore;
+import io.bulwark.jobs.store.JobStore;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every JDBC job store offers besides the {@link JobStore} rules: the runtime state kept in
+ * the same database, persisted queue settings, and its status. The embedded SQLite store and the
+ * PostgreSQL / MariaDB store implement it.
+ */
+public interface JdbcJobStore extends JobStore {
+
+    /** Runtime state (settings changed over the API, breaker history) in the same database. */
+    StateStore state();
+
+    /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
+    Optional<String> queueSettings(String name);
+
+    /** Persists {@code json} as the settings of queue {@code name}, replacing earlier ones. */
+    void saveQueueSettings(String name, String json);
+
+    /** Every persisted queue's settings (JSON), by queue name. */
+    Map<String, String> allQueueSettings();
+
+    /** Dialect, versions, pools right now. */
+    StoreStatus status();
+}
