@@ -1,12 +1,17 @@
 package io.bulwark.server;
 
+import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.config.Secret;
 import io.bulwark.core.config.ValueType;
 import io.bulwark.core.config.ValueTypes;
+import io.bulwark.jdbc.StoreSchema;
+import io.bulwark.jdbc.database.DatabaseOptions;
 import io.bulwark.jdbc.database.Dialect;
+import io.bulwark.jdbc.database.PoolSettings;
 import io.bulwark.jdbc.database.StoreUrls;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -64,6 +69,38 @@ public final class StoreKeys {
             POOL_MAX_LIFETIME, POOL_CONNECTION_TIMEOUT, POOL_VALIDATION_TIMEOUT, POOL_LEAK_DETECTION);
 
     private StoreKeys() {
+    }
+
+    /** True when {@code store.url} names the embedded store. */
+    public static boolean embedded(BulwarkConfig config) {
+        return EMBEDDED.equals(config.get(URL));
+    }
+
+    /**
+     * The options of the PostgreSQL or MariaDB store that {@code config} names.
+     *
+     * @throws IllegalStateException when it names the embedded store
+     * @throws IllegalArgumentException when the pool settings contradict each other
+     */
+    public static DatabaseOptions databaseOptions(BulwarkConfig config) {
+        if (embedded(config)) {
+            throw new IllegalStateException("store.url names the embedded store, not a database");
+        }
+        DatabaseOptions.Builder options = DatabaseOptions.builder(config.get(URL))
+                .agingStep(config.get(JobKeys.PRIORITY_AGING))
+                .pool(new PoolSettings(config.get(POOL_SIZE), config.get(POOL_MIN_IDLE), config.get(POOL_MAX_LIFETIME),
+                        config.get(POOL_CONNECTION_TIMEOUT), config.get(POOL_VALIDATION_TIMEOUT),
+                        config.get(POOL_LEAK_DETECTION)));
+        config.find(USER).ifPresent(options::user);
+        config.find(PASSWORD).map(Secret::reveal).ifPresent(options::password);
+        return options.build();
+    }
+
+    /** The versioned schema of the store that {@code config} names, for {@code bulwark store migrate|info|validate}. */
+    public static StoreSchema schema(BulwarkConfig config) {
+        return embedded(config)
+                ? StoreSchema.embedded(Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize())
+                : StoreSchema.database(databaseOptions(config));
     }
 
     private static ValueType<String> storeUrl() {

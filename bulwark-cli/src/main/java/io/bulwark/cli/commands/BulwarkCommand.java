@@ -18,7 +18,7 @@ import java.util.Map;
                 JobsCommand.class, QueuesCommand.class, DlqCommand.class, ProvidersCommand.class,
                 BreakersCommand.class, DegradationCommand.class,
                 LbCommand.class,
-                LimitsCommand.class,
+                LimitsCommand.class, StoreCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
                 "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})

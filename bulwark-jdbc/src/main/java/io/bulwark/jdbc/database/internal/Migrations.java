@@ -73,7 +73,7 @@ public final class Migrations {
                 .orElse("0");
     }
 
-    static void requireNotNewer(MigrationInfoService info) {
+    public static void requireNotNewer(MigrationInfoService info) {
         for (MigrationInfo i : info.applied()) {
             if (i.getState() == MigrationState.FUTURE_SUCCESS) {
                 throw new SchemaTooNewException("the database schema is at version " + info.current().getVersion()

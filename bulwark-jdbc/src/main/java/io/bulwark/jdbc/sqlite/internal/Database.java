@@ -62,17 +62,21 @@ public final class Database {
      * @return how many were applied now
      */
     public static int migrate(Path file, SqliteOptions options) {
+        MigrateResult result = flyway(file, options).migrate();
+        return result.migrationsExecuted;
+    }
+
+    /** Flyway for the embedded store's file, with its migrations. */
+    public static Flyway flyway(Path file, SqliteOptions options) {
         SQLiteDataSource ds = new SQLiteDataSource(writerConfig(options));
         ds.setUrl(url(file));
-        MigrateResult result = Flyway.configure(Database.class.getClassLoader())
+        return Flyway.configure(Database.class.getClassLoader())
                 .dataSource(ds)
                 .loggers("slf4j")
                 .locations(MIGRATIONS)
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)
-                .load()
-                .migrate();
-        return result.migrationsExecuted;
+                .load();
     }
 
     /** A pool of read-only connections; its threads come from the options' thread factory. */

@@ -1,11 +1,9 @@
 package io.bulwark.server.internal.store;
 
 import io.bulwark.core.config.BulwarkConfig;
-import io.bulwark.core.config.Secret;
 import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.jdbc.database.DatabaseJobStore;
 import io.bulwark.jdbc.database.DatabaseOptions;
-import io.bulwark.jdbc.database.PoolSettings;
 import io.bulwark.jdbc.database.StoreUrls;
 import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
@@ -33,24 +31,23 @@ public final class ConfiguredStore {
      */
     public static JdbcJobStore open(BulwarkConfig config, InstantSource clock) {
         String url = config.get(StoreKeys.URL);
-        if (StoreKeys.EMBEDDED.equals(url)) {
+        if (StoreKeys.embedded(config)) {
             return embedded(config, clock);
         }
-        DatabaseOptions.Builder options = DatabaseOptions.builder(url)
-                .agingStep(config.get(JobKeys.PRIORITY_AGING))
-                .pool(new PoolSettings(config.get(StoreKeys.POOL_SIZE), config.get(StoreKeys.POOL_MIN_IDLE),
-                        config.get(StoreKeys.POOL_MAX_LIFETIME), config.get(StoreKeys.POOL_CONNECTION_TIMEOUT),
-                        config.get(StoreKeys.POOL_VALIDATION_TIMEOUT), config.get(StoreKeys.POOL_LEAK_DETECTION)));
-        config.find(StoreKeys.USER).ifPresent(options::user);
-        config.find(StoreKeys.PASSWORD).map(Secret::reveal).ifPresent(options::password);
-        DatabaseJobStore store;
+        DatabaseOptions options;
         try {
-            store = DatabaseJobStore.open(options.build());
+            options = StoreKeys.databaseOptions(config);
         } catch (IllegalArgumentException e) {
             throw new StartupException("store.pool: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        }
+        DatabaseJobStore store;
+        try {
+            store = DatabaseJobStore.open(options);
+        } catch (io.bulwark.jdbc.StoreException e) {
+            String hint = e.operation().equals("connect")
+                    ? "; check that the database runs and accepts store.user and store.password" : "";
             throw new StartupException("cannot open the store at " + StoreUrls.redact(url) + " (store.url): "
-                    + e.getMessage() + "; check that the database runs and accepts store.user and store.password", e);
+                    + e.getMessage() + hint, e);
         }
         return store;
     }
