@@ -40,16 +40,19 @@ public final class StoreSchema {
 
     private final Flyway flyway;
     private final String location;
+    /** The database store's options; null for the embedded store, whose single writer needs no lock. */
+    private final DatabaseOptions database;
 
-    private StoreSchema(Flyway flyway, String location) {
+    private StoreSchema(Flyway flyway, String location, DatabaseOptions database) {
         this.flyway = flyway;
         this.location = location;
+        this.database = database;
     }
 
     /** The schema of a PostgreSQL or MariaDB store. */
     public static StoreSchema database(DatabaseOptions options) {
         return new StoreSchema(Migrations.flyway(options.dialect(), options),
-                io.bulwark.jdbc.database.StoreUrls.redact(options.url()));
+                io.bulwark.jdbc.database.StoreUrls.redact(options.url()), options);
     }
 
     /** The schema of the embedded store in {@code dataDir} (created when missing, as the store does). */
@@ -61,7 +64,7 @@ public final class StoreSchema {
             throw new StoreException("SQLite job store", file.toString(), "open", "cannot create the data directory: "
                     + e, e);
         }
-        return new StoreSchema(Database.flyway(file, SqliteOptions.defaults()), file.toString());
+        return new StoreSchema(Database.flyway(file, SqliteOptions.defaults()), file.toString(), null);
     }
 
     /**
@@ -73,6 +76,9 @@ public final class StoreSchema {
      */
     public int migrate() {
         try {
+            if (database != null) {
+                return Migrations.migrate(database);
+            }
             Migrations.requireNotNewer(flyway.info());
             return flyway.migrate().migrationsExecuted;
         } catch (FlywayException | Migrations.SchemaTooNewException e) {

@@ -78,6 +78,28 @@ class DatabaseStoreServerTest {
     }
 
     @Test
+    void onPostgresAnIdleWorkerStartsAJobEnqueuedOnAnotherNodeWithoutWaitingForItsPoll() {
+        TestDatabase db = DBS.get(LocalService.POSTGRESQL);
+        Map<String, String> common = Map.of("log.access", "false", "jobs.pollInterval", "1m", "store.url", db.url(),
+                "store.user", db.user());
+        java.util.Map<String, String> apiOnly = new java.util.HashMap<>(common);
+        apiOnly.put("jobs.worker", "false");
+        try (BulwarkServer worker = BulwarkServer.builder(TestServers.config(dir.resolve("w"), common)).configuredStore()
+                .build().start();
+             BulwarkServer api = BulwarkServer.builder(TestServers.config(dir.resolve("a"), apiOnly)).configuredStore()
+                     .build().start()) {
+            Http http = new Http(api.uri());
+            // The worker polled once at start; its next poll is a minute away.
+            String id = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"wake\"}", Map.of())
+                    .json().get("id").asText();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/api/v1/jobs/" + id).json().get("state").asText().equals("completed"));
+            assertThat(new Http(worker.uri()).get("/api/v1/jobs/" + id).json().get("history").get(2).get("node").asText())
+                    .as("run by the worker node").isNotBlank();
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseStopsStartupWithOneLineAndNoPassword() {
         assertThatThrownBy(() -> BulwarkServer.builder(TestServers.config(dir, Map.of("store.url",
                 "jdbc:postgresql://127.0.0.1:1/app", "store.user", "bulwark", "store.password", "hunter2-secret")))

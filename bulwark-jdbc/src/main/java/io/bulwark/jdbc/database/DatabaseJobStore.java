@@ -203,7 +203,9 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
         io.bulwark.jdbc.sqlite.internal.Enqueues.validate(jobs);
         try (Tx t = new Tx(connection, dialect, readNow(connection), agingStepMs)) {
-            return Inserts.enqueue(t, List.copyOf(jobs));
+            List<Enqueued> out = Inserts.enqueue(t, List.copyOf(jobs));
+            t.sendWakeups();
+            return out;
         }
     }
 
@@ -334,6 +336,21 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return state;
     }
 
+    /**
+     * On PostgreSQL, listens for jobs that become ready to run on any node (enqueued, retried) and
+     * tells {@code onReady} their queue, within milliseconds of the commit, so an idle worker need
+     * not poll hard. The listener runs on one thread from {@code threads} with a connection of its
+     * own (outside the pool), and reconnects by itself when the database goes away. Empty on
+     * MariaDB, which has no notifications: its workers poll every {@code jobs.pollInterval}.
+     */
+    public Optional<AutoCloseable> listen(java.util.function.Consumer<String> onReady,
+                                          java.util.concurrent.ThreadFactory threads) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return Optional.empty();
+        }
+        return Optional.of(Listener.start(options, onReady, threads));
+    }
+
     /** The schema version the database is at. */
     public String schemaVersion() {
         return Migrations.current(options).orElse("none");
@@ -370,6 +387,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
             try (Connection c = watch.borrow(operation)) {
                 try (Tx t = new Tx(c, dialect, readNow(c), agingStepMs)) {
                     T result = work.run(t);
+                    t.sendWakeups();
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {

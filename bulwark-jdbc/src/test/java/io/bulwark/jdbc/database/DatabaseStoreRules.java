@@ -190,6 +190,17 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void onlyPostgresOffersAWakeUpListener() throws Exception {
+        DatabaseJobStore store = open();
+        var listener = store.listen(q -> { }, Thread.ofPlatform().daemon().factory());
+        assertThat(listener.isPresent()).as("PostgreSQL has LISTEN/NOTIFY; MariaDB workers poll")
+                .isEqualTo(server() == LocalService.POSTGRESQL);
+        if (listener.isPresent()) {
+            listener.get().close();
+        }
+    }
+
+    @Test
     void aWrongPasswordOrNoServerFailsAtOpenNamingTheStoreWithoutThePassword() {
         String unreachable = server() == LocalService.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/test"
                 : "jdbc:mariadb://127.0.0.1:1/test";

@@ -67,6 +67,9 @@ public final class Inserts {
             NewJob j = jobs.get(i);
             if (inserted[i] == 1) {
                 tx.history(j.id(), null, states[i], "enqueued", null, 0);
+                if (states[i] == JobState.AVAILABLE) {
+                    tx.wake(j.queue());
+                }
                 out.add(new Enqueued(JobRows.inserted(j, states[i], runAts[i], now), false));
             } else {
                 out.add(new Enqueued(existing(tx, j), true));

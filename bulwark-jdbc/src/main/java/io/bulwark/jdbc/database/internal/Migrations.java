@@ -8,7 +8,13 @@ import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 
 import io.bulwark.jdbc.database.DatabaseOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.Optional;
 
 /**
@@ -52,8 +58,51 @@ public final class Migrations {
      */
     public static int migrate(DatabaseOptions options) {
         Flyway flyway = flyway(options.dialect(), options);
-        requireNotNewer(flyway.info());
-        return flyway.migrate().migrationsExecuted;
+        try (Connection c = DriverManager.getConnection(options.url(), credentials(options))) {
+            // Flyway locks only once its history table exists; nodes that start together on an empty
+            // schema (or one holding the application's tables, which Flyway must baseline) would race
+            // to create it. One lock per schema around the whole migration serialises them.
+            lock(options.dialect(), c);
+            try {
+                requireNotNewer(flyway.info());
+                return flyway.migrate().migrationsExecuted;
+            } finally {
+                unlock(options.dialect(), c);
+            }
+        } catch (SQLException e) {
+            throw new org.flywaydb.core.api.FlywayException("cannot take the migration lock: " + e.getMessage(), e);
+        }
+    }
+
+    private static Properties credentials(DatabaseOptions options) {
+        Properties p = new Properties();
+        if (options.user() != null) {
+            p.setProperty("user", options.user());
+        }
+        if (options.password() != null) {
+            p.setProperty("password", options.password());
+        }
+        return p;
+    }
+
+    private static void lock(Dialect dialect, Connection c) throws SQLException {
+        String sql = dialect == Dialect.POSTGRESQL
+                ? "SELECT pg_advisory_lock(hashtext(current_schema() || '.bulwark_migrate'))"
+                : "SELECT GET_LOCK(CONCAT(DATABASE(), '.bulwark_migrate'), 300)";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            if (dialect == Dialect.MARIADB && (!rs.next() || rs.getInt(1) != 1)) {
+                throw new SQLException("another node held the migration lock for 300 s");
+            }
+        }
+    }
+
+    private static void unlock(Dialect dialect, Connection c) throws SQLException {
+        String sql = dialect == Dialect.POSTGRESQL
+                ? "SELECT pg_advisory_unlock(hashtext(current_schema() || '.bulwark_migrate'))"
+                : "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.bulwark_migrate'))";
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     /** The version the database is at, if any migration was applied. */

@@ -80,6 +80,7 @@ public final class Operator {
     }
 
     private static void makeAvailable(Tx tx, UUID id, JobState from, int attempt, String reason) throws SQLException {
+        tx.wake(queueOf(tx, id));
         PreparedStatement ps = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', run_at = ?, "
                 + "sort_key = ? + priority * ?, finished_at = NULL, lease_until = NULL, "
                 + "max_attempts = GREATEST(max_attempts, attempt + 1) WHERE id = ?");
@@ -89,6 +90,14 @@ public final class Operator {
         tx.setId(ps, 4, id);
         ps.executeUpdate();
         tx.history(id, from, JobState.AVAILABLE, reason, null, attempt);
+    }
+
+    private static String queueOf(Tx tx, UUID id) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT queue FROM " + Tx.JOBS + " WHERE id = ?");
+        tx.setId(ps, 1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : "";
+        }
     }
 
     /** Retries the dead jobs of {@code queue}: all of them, or those of {@code ids} that are. */

@@ -41,6 +41,7 @@ public final class Tx implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private PreparedStatement history;
     private int pendingHistory;
+    private final java.util.Set<String> wake = new java.util.LinkedHashSet<>();
 
     public Tx(Connection connection, Dialect dialect, long now, long agingStepMs) {
         this.connection = connection;
@@ -136,6 +137,34 @@ public final class Tx implements AutoCloseable {
         history.addBatch();
         pendingHistory++;
     }
+
+    /**
+     * Notes that {@code queue} has a job that can run now, so that idle workers on other nodes
+     * hear of it when this transaction commits ({@link #sendWakeups}).
+     */
+    void wake(String queue) {
+        wake.add(queue);
+    }
+
+    /**
+     * On PostgreSQL, one {@code NOTIFY} per queue noted by {@link #wake}, on the channel
+     * {@link #CHANNEL}; PostgreSQL delivers them when the transaction commits, and drops them when
+     * it rolls back. Other dialects have no such thing: their workers poll.
+     */
+    public void sendWakeups() throws SQLException {
+        if (wake.isEmpty() || dialect != Dialect.POSTGRESQL) {
+            return;
+        }
+        PreparedStatement ps = prepare("SELECT pg_notify('" + CHANNEL + "', ?)");
+        for (String q : wake) {
+            ps.setString(1, q);
+            ps.execute();
+        }
+        wake.clear();
+    }
+
+    /** The PostgreSQL channel that carries queue names of jobs ready to run. */
+    public static final String CHANNEL = "bulwark_jobs";
 
     /** Writes the transitions recorded so far; must run before they are read back. */
     void flushHistory() throws SQLException {

@@ -64,6 +64,11 @@ public final class JobsRuntime {
     private final MeterRegistry meters;
     private final InstantSource clock;
     private WorkerLoop loop;
+    private AutoCloseable listener;
+    /** The persisted settings last applied, by queue, to see what other nodes changed since. */
+    private final Map<String, String> appliedSettings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** True while reading queue counts fails, so an outage is logged once, not every second. */
+    private volatile boolean countsFailing;
 
     public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
                        InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups) {
@@ -82,14 +87,7 @@ public final class JobsRuntime {
             throw new StartupException(e.getMessage() + " (jobs.pluginsDir)", e);
         }
         applyConfig(config);
-        persistence.load().forEach((name, json) -> {
-            try {
-                QueueView v = Json.mapper().readValue(json, QueueView.class);
-                queues.put(name, v.applyTo(queues.get(name), new java.util.ArrayList<>()));
-            } catch (Exception e) {
-                LOG.warn("Ignoring unreadable persisted settings of queue {}; it uses its configured settings", name, e);
-            }
-        });
+        syncQueueSettings();
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
@@ -106,6 +104,27 @@ public final class JobsRuntime {
         }
         Gauge.builder("bulwark.jobs.inflight", worker, Worker::running).description("Attempts running on this node")
                 .register(meters);
+    }
+
+    /**
+     * Applies queue settings persisted in the store that changed since this node last looked: at
+     * start, then every second on a shared store, so a queue paused or changed over the API of any
+     * node is paused or changed on every node.
+     */
+    private void syncQueueSettings() {
+        persistence.load().forEach((name, json) -> {
+            if (json.equals(appliedSettings.get(name))) {
+                return;
+            }
+            try {
+                QueueView v = Json.mapper().readValue(json, QueueView.class);
+                queues.put(name, v.applyTo(queues.get(name), new java.util.ArrayList<>()));
+                appliedSettings.put(name, json);
+            } catch (Exception e) {
+                LOG.warn("Ignoring unreadable persisted settings of queue {}; it uses its configured settings", name, e);
+                appliedSettings.put(name, json);
+            }
+        });
     }
 
     private void applyConfig(BulwarkConfig config) {
@@ -141,6 +160,16 @@ public final class JobsRuntime {
         worker.serve("default");
         if (runWorker) {
             loop = WorkerLoop.start(worker, scheduler, pollInterval);
+            if (store instanceof io.bulwark.jdbc.database.DatabaseJobStore db) {
+                // PostgreSQL tells this node within milliseconds when any node enqueues or retries a job.
+                listener = db.listen(q -> {
+                    if (!worker.queues().contains(q)) {
+                        syncQueueSettings(); // a queue new to this node may have been paused elsewhere
+                        worker.serve(q);
+                    }
+                    loop.wake();
+                }, Thread.ofPlatform().name("bulwark-jobs-listen").daemon(true).factory()).orElse(null);
+            }
         }
         scheduler.scheduleWithFixedDelay(this::refreshCounts, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::prune, 10, 60, TimeUnit.SECONDS);
@@ -154,8 +183,20 @@ public final class JobsRuntime {
         }
         try {
             counts.set(store.counts());
+            if (store instanceof io.bulwark.jdbc.database.DatabaseJobStore) {
+                syncQueueSettings();
+                counts.get().forEach(c -> worker.serve(c.queue()));
+            }
+            if (countsFailing) {
+                countsFailing = false;
+                LOG.info("Reading queue counts from the store works again");
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Cannot read queue counts from the store; metrics and /api/v1/queues show the last known counts", e);
+            if (!countsFailing) {
+                countsFailing = true;
+                LOG.warn("Cannot read queue counts from the store ({}); metrics and /api/v1/queues show the last known "
+                        + "counts until it works again", e.getMessage());
+            }
         }
     }
 
@@ -180,6 +221,13 @@ public final class JobsRuntime {
     public void stop(Duration grace) {
         if (loop != null) {
             loop.stop();
+        }
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the wake-up listener failed; the store closes its connection anyway", e);
+            }
         }
         try {
             worker.drain(grace);
@@ -221,7 +269,9 @@ public final class JobsRuntime {
         queues.put(name, s);
         worker.serve(name);
         try {
-            persistence.save(name, Json.mapper().writeValueAsString(QueueView.of(s)));
+            String json = Json.mapper().writeValueAsString(QueueView.of(s));
+            persistence.save(name, json);
+            appliedSettings.put(name, json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
