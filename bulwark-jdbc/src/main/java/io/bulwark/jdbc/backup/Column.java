@@ -1,0 +1,45 @@
+package io.bulwark.jdbc.backup;
+
+/**
+ * One column of a backed-up table, by its portable name (the same in every dialect) and type.
+ *
+ * @param name the column, as in every dialect's schema
+ * @param type how it is read, written to the backup and bound again
+ */
+record Column(String name, Type type) {
+
+    enum Type {
+        /** A job id: uuid on PostgreSQL, 16 bytes elsewhere; a string in the backup. */
+        ID,
+        TEXT,
+        INT,
+        LONG,
+        DOUBLE,
+        /** boolean on PostgreSQL and MariaDB, 0/1 on SQLite; a JSON boolean in the backup. */
+        BOOL
+    }
+
+    static Column id(String name) {
+        return new Column(name, Type.ID);
+    }
+
+    static Column text(String name) {
+        return new Column(name, Type.TEXT);
+    }
+
+    static Column integer(String name) {
+        return new Column(name, Type.INT);
+    }
+
+    static Column bigint(String name) {
+        return new Column(name, Type.LONG);
+    }
+
+    static Column real(String name) {
+        return new Column(name, Type.DOUBLE);
+    }
+
+    static Column bool(String name) {
+        return new Column(name, Type.BOOL);
+    }
+}

@@ -1,0 +1,65 @@
+package io.bulwark.jdbc.backup;
+
+import java.util.List;
+
+/**
+ * A table a backup carries: its record tag in the backup, its name per dialect, its columns in
+ * the portable order, and the order rows are read in (the order that must survive a restore:
+ * history in the order it happened).
+ *
+ * @param tag the {@code "t"} of its records in the backup file
+ * @param sqliteName the table in the embedded store
+ * @param serverName the table on PostgreSQL and MariaDB
+ * @param columns the columns copied
+ * @param sqliteOrder ORDER BY on the embedded store
+ * @param serverOrder ORDER BY on PostgreSQL and MariaDB
+ */
+record Table(String tag, String sqliteName, String serverName, List<Column> columns, String sqliteOrder,
+             String serverOrder) {
+
+    static final Table JOBS = new Table("job", "jobs", "bulwark_jobs", List.of(
+            Column.id("id"), Column.text("queue"), Column.text("type"), Column.text("payload"), Column.integer("priority"),
+            Column.text("state"), Column.bigint("run_at"), Column.bigint("sort_key"), Column.integer("attempt"),
+            Column.integer("max_attempts"), Column.bigint("backoff_base_ms"), Column.real("backoff_factor"),
+            Column.bigint("backoff_cap_ms"), Column.bigint("timeout_ms"), Column.text("idempotency_key"),
+            Column.text("tags"), Column.text("result"), Column.text("last_error"), Column.bigint("created_at"),
+            Column.bigint("started_at"), Column.bigint("finished_at"), Column.bigint("token"),
+            Column.bigint("lease_until"), Column.text("node"), Column.bool("cancel_requested")),
+            "id", "id");
+
+    /** History in the order it happened, per job; {@code seq} is rebuilt on restore where the store numbers per job. */
+    static final Table HISTORY = new Table("history", "job_history", "bulwark_job_history", List.of(
+            Column.id("job_id"), Column.bigint("at"), Column.text("from_state"), Column.text("to_state"),
+            Column.text("reason"), Column.text("node"), Column.integer("attempt")),
+            "job_id, seq", "job_id, id");
+
+    static final Table QUEUES = new Table("queue", "queues", "bulwark_queues", List.of(
+            Column.text("name"), Column.text("settings"), Column.bigint("updated_at")), "name", "name");
+
+    static final Table STATE = new Table("state", "state_documents", "bulwark_state_documents", List.of(
+            Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("version"),
+            Column.bigint("updated_at")), "kind, name", "kind, name");
+
+    static final Table STATE_HISTORY = new Table("stateHistory", "state_history", "bulwark_state_history", List.of(
+            Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("at")), "id", "id");
+
+    /** Every table, parents before children (history refers to jobs). */
+    static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY);
+
+    String name(Flavor flavor) {
+        return flavor == Flavor.SQLITE ? sqliteName : serverName;
+    }
+
+    String order(Flavor flavor) {
+        return flavor == Flavor.SQLITE ? sqliteOrder : serverOrder;
+    }
+
+    static Table byTag(String tag) {
+        for (Table t : ALL) {
+            if (t.tag.equals(tag)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,207 @@
+package io.bulwark.jdbc.backup;
+
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.state.StateEntry;
+import io.bulwark.core.time.SettableClock;
+import io.bulwark.jdbc.JdbcJobStore;
+import io.bulwark.jdbc.database.DatabaseJobStore;
+import io.bulwark.jdbc.database.DatabaseOptions;
+import io.bulwark.jdbc.sqlite.SqliteJobStore;
+import io.bulwark.jdbc.sqlite.SqliteOptions;
+import io.bulwark.jobs.Backoff;
+import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.Lease;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A backup restores into every kind of store and reads back the same, row by row: embedded to
+ * PostgreSQL to MariaDB and back to embedded, each hop compared job by job (with history), queue
+ * by queue and state document by document through the stores' own APIs.
+ */
+@RequiresService({LocalService.POSTGRESQL, LocalService.MARIADB})
+class BackupRoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    private final SettableClock clock = SettableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        open.add(c);
+        return c;
+    }
+
+    private SqliteJobStore sqlite(String name) {
+        return keep(SqliteJobStore.open(dir.resolve(name), clock, SqliteOptions.builder().build()));
+    }
+
+    private DatabaseJobStore database(TestDatabase db) {
+        return keep(DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).build()));
+    }
+
+    private static DatabaseOptions options(TestDatabase db) {
+        return DatabaseOptions.builder(db.url()).user(db.user()).build();
+    }
+
+    /** A store with jobs in every state, retries, history, queue settings, state documents and records. */
+    private List<java.util.UUID> fill(JdbcJobStore store) {
+        Uuid7 ids = new Uuid7(clock, new SplittableRandom(11));
+        List<NewJob> batch = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            batch.add(new NewJob(ids.next(), i % 3 == 0 ? "mail" : "reports", "type-" + (i % 4),
+                    i % 5 == 0 ? null : "{\"i\":" + i + ",\"s\":\"é 🎉 'quote'\"}", i % 10,
+                    i % 7 == 0 ? clock.instant().plusSeconds(3600) : null, 1 + i % 3,
+                    i % 2 == 0 ? Backoff.DEFAULT : null, i % 3 == 0 ? Duration.ofSeconds(90) : null,
+                    i % 4 == 0 ? "key-" + i : null, i % 2 == 0 ? Set.of("a", "b") : Set.of()));
+        }
+        List<java.util.UUID> all = store.enqueue(batch).stream().map(e -> e.job().id()).toList();
+        clock.advance(Duration.ofSeconds(1));
+        List<Claim> claims = store.claim("reports", "node-a", 20, Duration.ofSeconds(30));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            Lease l = new Lease(claims.get(i).job().id(), claims.get(i).token());
+            outcomes.add(switch (i % 4) {
+                case 0 -> new Outcome.Succeeded(l, "{\"ok\":" + i + "}");
+                case 1 -> new Outcome.Failed(l, "error", "boom " + i, true, Duration.ofSeconds(5));
+                case 2 -> new Outcome.Failed(l, "error", "fatal " + i, false, Duration.ZERO);
+                default -> new Outcome.Cancelled(l, "stopped");
+            });
+        }
+        store.complete(outcomes.subList(0, outcomes.size() - 2));
+        clock.advance(Duration.ofSeconds(1));
+        store.claim("mail", "node-b", 3, Duration.ofSeconds(30));
+        store.cancel(all.get(3), "by operator");
+        store.retryDead("reports", List.of());
+        store.saveQueueSettings("mail", "{\"concurrency\":3,\"paused\":true}");
+        store.state().put("provider-group", "llm", "{\"providers\":[1,2]}");
+        store.state().put("provider-group", "llm", "{\"providers\":[1,2,3]}");
+        store.state().append("breaker-history", "openai", "{\"to\":\"open\"}");
+        clock.advance(Duration.ofSeconds(1));
+        store.state().append("breaker-history", "openai", "{\"to\":\"closed\"}");
+        return all;
+    }
+
+    private static void assertSame(JdbcJobStore a, JdbcJobStore b, List<java.util.UUID> ids) {
+        for (java.util.UUID id : ids) {
+            Job ja = a.get(id).orElseThrow();
+            assertThat(b.get(id)).as("job %s", id).contains(ja);
+        }
+        assertThat(b.list(new JobQuery(null, null, null, null, 1_000))).isEqualTo(a.list(new JobQuery(null, null, null,
+                null, 1_000)));
+        assertThat(b.counts()).isEqualTo(a.counts());
+        assertThat(b.allQueueSettings()).isEqualTo(a.allQueueSettings());
+        for (String kind : List.of("provider-group")) {
+            assertThat(b.state().list(kind)).isEqualTo(a.state().list(kind));
+        }
+        assertThat(b.state().history("breaker-history", "openai", 10))
+                .isEqualTo(a.state().history("breaker-history", "openai", 10));
+        assertThat(b.state().get("provider-group", "llm")).map(StateEntry::version).contains(2L);
+    }
+
+    private static byte[] backup(StoreBackup from) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        from.backup(out, StoreBackup.Progress.NONE);
+        return out.toByteArray();
+    }
+
+    @Test
+    void embeddedToPostgresToMariaDbAndBackToEmbeddedReadsTheSameEveryHop() throws Exception {
+        try (TestDatabase pg = TestDatabase.create(LocalService.POSTGRESQL);
+             TestDatabase maria = TestDatabase.create(LocalService.MARIADB)) {
+            SqliteJobStore origin = sqlite("origin");
+            List<java.util.UUID> ids = fill(origin);
+
+            byte[] first = backup(StoreBackup.embedded(dir.resolve("origin")));
+            StoreBackup.Summary restored = StoreBackup.database(options(pg)).restore(new ByteArrayInputStream(first),
+                    StoreBackup.Progress.NONE);
+            assertThat(restored.source()).isEqualTo("sqlite");
+            assertThat(restored.rows()).containsEntry("job", 60L).containsEntry("queue", 1L).containsEntry("state", 1L)
+                    .containsEntry("stateHistory", 2L);
+            DatabaseJobStore onPg = database(pg);
+            assertSame(origin, onPg, ids);
+
+            StoreBackup.database(options(maria)).restore(new ByteArrayInputStream(backup(StoreBackup.database(options(pg)))),
+                    StoreBackup.Progress.NONE);
+            DatabaseJobStore onMaria = database(maria);
+            assertSame(origin, onMaria, ids);
+
+            StoreBackup.embedded(dir.resolve("back")).restore(
+                    new ByteArrayInputStream(backup(StoreBackup.database(options(maria)))), StoreBackup.Progress.NONE);
+            SqliteJobStore back = sqlite("back");
+            assertSame(origin, back, ids);
+
+            // The restored stores work on: history goes on from where it was.
+            Claim c = back.claim("reports", "node-c", 1, Duration.ofSeconds(30)).get(0);
+            assertThat(back.complete(List.of(new Outcome.Succeeded(new Lease(c.job().id(), c.token()), null))))
+                    .containsExactly(true);
+            assertThat(back.get(c.job().id()).orElseThrow().history()).last()
+                    .satisfies(t -> assertThat(t.reason()).isEqualTo("completed"));
+        }
+    }
+
+    @Test
+    void aTruncatedOrForeignFileOrANonEmptyTargetRestoresNothing() throws Exception {
+        SqliteJobStore origin = sqlite("origin");
+        fill(origin);
+        byte[] whole = backup(StoreBackup.embedded(dir.resolve("origin")));
+        Function<byte[], ByteArrayInputStream> in = ByteArrayInputStream::new;
+
+        // Cut the uncompressed stream before its end line, then compress again.
+        byte[] plain = new java.util.zip.GZIPInputStream(in.apply(whole)).readAllBytes();
+        String text = new String(plain, java.nio.charset.StandardCharsets.UTF_8);
+        String cut = text.substring(0, text.lastIndexOf("{\"t\":\"end\""));
+        ByteArrayOutputStream truncated = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(truncated)) {
+            gz.write(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        StoreBackup target = StoreBackup.embedded(dir.resolve("target"));
+        assertThatThrownBy(() -> target.restore(in.apply(truncated.toByteArray()), StoreBackup.Progress.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+        SqliteJobStore empty = sqlite("target");
+        assertThat(empty.counts()).as("nothing was kept").isEmpty();
+        empty.close();
+
+        ByteArrayOutputStream foreign = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(foreign)) {
+            gz.write("{\"hello\":1}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> target.restore(in.apply(foreign.toByteArray()), StoreBackup.Progress.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Bulwark store backup");
+
+        assertThatThrownBy(() -> StoreBackup.embedded(dir.resolve("origin")).restore(in.apply(whole),
+                StoreBackup.Progress.NONE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not empty");
+    }
+}
