@@ -61,6 +61,57 @@ class StoreCommandTest {
         assertThat(bad.err()).contains("store.url");
     }
 
+    @Test
+    @RequiresService(LocalService.POSTGRESQL)
+    void aBackupOfTheEmbeddedStoreRestoresIntoPostgresWithItsKeysAndOnlyIntoAnEmptyStore() throws Exception {
+        Path origin = dir.resolve("origin");
+        assertThat(CliRun.run("keys", "create", "--role", "admin", "--name", "ops", "--data-dir", origin.toString())
+                .exit()).isZero();
+        try (io.bulwark.jdbc.sqlite.SqliteJobStore store = io.bulwark.jdbc.sqlite.SqliteJobStore.open(origin,
+                java.time.InstantSource.system(), io.bulwark.jdbc.sqlite.SqliteOptions.defaults())) {
+            io.bulwark.core.ids.Uuid7 ids = new io.bulwark.core.ids.Uuid7(java.time.InstantSource.system(),
+                    new java.util.SplittableRandom(1));
+            java.util.List<io.bulwark.jobs.store.NewJob> jobs = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                jobs.add(new io.bulwark.jobs.store.NewJob(ids.next(), "mail", "t", "{}", 5, null, 3, null, null, null,
+                        java.util.Set.of()));
+            }
+            store.enqueue(jobs);
+            store.saveQueueSettings("mail", "{\"paused\":true}");
+        }
+        Path file = dir.resolve("bulwark.backup.gz");
+        CliRun backup = CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString());
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        assertThat(backup.out()).contains("Backed up 250 jobs, 250 history rows, 1 queues").contains("and the API keys");
+        assertThat(CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString()).exit())
+                .as("an existing file is kept without --force").isEqualTo(2);
+
+        try (TestDatabase db = TestDatabase.create(LocalService.POSTGRESQL)) {
+            Path node = dir.resolve("node");
+            String[] store = {"--store.url=" + db.url(), "--store.user=" + db.user(), "--data-dir=" + node};
+            CliRun restore = CliRun.run(args("store", "restore", concat(store, "--from", file.toString())));
+            assertThat(restore.exit()).as(restore.err()).isZero();
+            assertThat(restore.out()).contains("Restored 250 jobs, 250 history rows, 1 queues")
+                    .contains("backup of a sqlite store").contains("API keys restored");
+            assertThat(node.resolve("keys.json")).exists();
+            assertThat(CliRun.run("keys", "list", "--data-dir", node.toString()).out()).contains("ops");
+            try (var c = db.connect(); var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*) FROM bulwark_jobs WHERE queue = 'mail'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(250);
+            }
+            CliRun again = CliRun.run(args("store", "restore", concat(store, "--from", file.toString())));
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.err()).contains("is not empty");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     private static String[] args(String a, String b, String[] rest) {
         String[] all = new String[rest.length + 2];
         all[0] = a;

@@ -102,11 +102,13 @@ public final class StoreBackup {
      *
      * @param source the store the backup was taken from ({@code sqlite}, {@code postgresql}, {@code mariadb})
      * @param rows rows per table tag ({@code job}, {@code history}, {@code queue}, {@code state}, {@code stateHistory})
+     * @param files small files carried beside the tables (the server's {@code keys.json}), by name
      */
-    public record Summary(String source, Map<String, Long> rows) {
+    public record Summary(String source, Map<String, Long> rows, Map<String, String> files) {
 
         public Summary {
             rows = Map.copyOf(rows);
+            files = Map.copyOf(files);
         }
 
         public long total() {
@@ -186,6 +188,14 @@ public final class StoreBackup {
      * @throws IOException when {@code out} fails
      */
     public Summary backup(OutputStream out, Progress progress) throws IOException {
+        return backup(out, progress, Map.of());
+    }
+
+    /**
+     * Writes a snapshot of the store and {@code files} (small text files that live beside it, such
+     * as the server's API keys, by name) to {@code out}; {@code out} is not closed.
+     */
+    public Summary backup(OutputStream out, Progress progress, Map<String, String> files) throws IOException {
         try (Connection c = connector.connect(false)) {
             beginSnapshot(c);
             try {
@@ -209,6 +219,14 @@ public final class StoreBackup {
                     for (Table t : Table.ALL) {
                         done = copyOut(c, t, g, progress, done);
                     }
+                    for (Map.Entry<String, String> f : new java.util.TreeMap<>(files).entrySet()) {
+                        g.writeStartObject();
+                        g.writeStringField("t", "file");
+                        g.writeStringField("name", f.getKey());
+                        g.writeStringField("content", f.getValue());
+                        g.writeEndObject();
+                        g.writeRaw('\n');
+                    }
                     g.writeStartObject();
                     g.writeStringField("t", "end");
                     writeCounts(g, counts);
@@ -217,7 +235,7 @@ public final class StoreBackup {
                     progress.rows(done);
                 }
                 c.rollback();
-                return new Summary(flavor.id, counts);
+                return new Summary(flavor.id, counts, files);
             } catch (SQLException | RuntimeException | IOException e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -366,6 +384,7 @@ public final class StoreBackup {
         Map<Table, Integer> pending = new LinkedHashMap<>();
         Map<String, Long> seen = new LinkedHashMap<>();
         Map<String, Long> declared = null;
+        Map<String, String> files = new LinkedHashMap<>();
         String source = null;
         boolean ended = false;
         long done = 0;
@@ -394,6 +413,10 @@ public final class StoreBackup {
                 if (tag.equals("end")) {
                     ended = true;
                     break;
+                }
+                if (tag.equals("file")) {
+                    files.put(row.path("name").asText(), row.path("content").asText());
+                    continue;
                 }
                 Table t = Table.byTag(tag);
                 if (t == null) {
@@ -441,7 +464,7 @@ public final class StoreBackup {
             }
         }
         progress.rows(done);
-        return new Summary(source, seen);
+        return new Summary(source, seen, files);
     }
 
     /**
