@@ -390,6 +390,10 @@ public final class StoreBackup {
         long done = 0;
         UUID lastJob = null;
         int seq = 0;
+        PgCopy copy = flavor == Flavor.POSTGRESQL ? new PgCopy(c) : null;
+        if (copy != null) {
+            copy.deferIndexes(c);
+        }
         InputStream gz = new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
         try (MappingIterator<JsonNode> lines = Json.mapper().readerFor(JsonNode.class).readValues(gz)) {
             if (!lines.hasNext()) {
@@ -422,6 +426,14 @@ public final class StoreBackup {
                 if (t == null) {
                     throw new IllegalArgumentException("unknown record type '" + tag + "' in the backup");
                 }
+                seen.merge(tag, 1L, Long::sum);
+                if (++done % PROGRESS_EVERY == 0) {
+                    progress.rows(done);
+                }
+                if (copy != null) {
+                    copy.add(t, row);
+                    continue;
+                }
                 PreparedStatement ps = inserts.get(t);
                 if (ps == null) {
                     ps = c.prepareStatement(insertSql(t));
@@ -435,15 +447,15 @@ public final class StoreBackup {
                     ps.setInt(n + 1, seq);
                 }
                 ps.addBatch();
-                seen.merge(tag, 1L, Long::sum);
                 int p = pending.merge(t, 1, Integer::sum);
                 if (p >= BATCH) {
                     flushUpTo(inserts, pending, t);
                 }
-                if (++done % PROGRESS_EVERY == 0) {
-                    progress.rows(done);
-                }
             }
+        }
+        if (copy != null) {
+            copy.finish();
+            copy.rebuild(c);
         }
         if (!ended) {
             throw new IllegalArgumentException("the backup ends before its end line: it is truncated; nothing was restored");
