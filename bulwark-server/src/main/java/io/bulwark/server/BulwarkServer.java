@@ -391,6 +391,15 @@ public final class BulwarkServer implements AutoCloseable {
             // HikariCP's own binding: hikaricp_connections_{active,idle,pending,max,timeout_total,...}{pool=...}
             db.dataSource().setMetricsTrackerFactory(
                     new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
+            db.replicaDataSource().ifPresent(r -> {
+                r.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
+                FunctionCounter.builder("bulwark.store.replica.fallbacks", db, d -> d.status().replica().fallbacks())
+                        .description("List and count queries sent to the primary because the replica lagged or failed")
+                        .register(meters);
+                Gauge.builder("bulwark.store.replica.lag", db, d -> d.status().replica().lagMs() / 1000.0)
+                        .baseUnit("seconds").description("Replication lag of the read replica as it last reported; "
+                                + "negative when it could not be asked").register(meters);
+            });
         }
     }
 

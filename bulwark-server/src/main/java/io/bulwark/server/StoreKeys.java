@@ -34,6 +34,15 @@ public final class StoreKeys {
             .description("Database password: env:VAR or file:/path (a literal works but shows in process lists).")
             .build();
 
+    public static final ConfigKey<String> READ_URL = ConfigKey.builder("store.readUrl", storeUrl())
+            .description("A read-only replica (same dialect and user) for list and count queries; writes, claims and "
+                    + "single-job reads stay on store.url. Unset: everything on store.url.").build();
+
+    public static final ConfigKey<Duration> READ_MAX_LAG = ConfigKey
+            .builder("store.readMaxLag", ValueTypes.duration(Duration.ZERO, Duration.ofHours(1)))
+            .defaultValue(Duration.ofSeconds(10))
+            .description("Beyond this replication lag, reads go to store.url until the replica catches up.").build();
+
     public static final ConfigKey<Integer> POOL_SIZE = ConfigKey.builder("store.pool.size", ValueTypes.integer(1, 1_000))
             .defaultValue(10)
             .description("Most connections to the database at once.").build();
@@ -65,7 +74,7 @@ public final class StoreKeys {
             .description("Warn, naming the holder, when a connection is held longer than this; 0 is off (else >= 2s).")
             .build();
 
-    public static final List<ConfigKey<?>> ALL = List.of(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE,
+    public static final List<ConfigKey<?>> ALL = List.of(URL, USER, PASSWORD, READ_URL, READ_MAX_LAG, POOL_SIZE, POOL_MIN_IDLE,
             POOL_MAX_LIFETIME, POOL_CONNECTION_TIMEOUT, POOL_VALIDATION_TIMEOUT, POOL_LEAK_DETECTION);
 
     private StoreKeys() {
@@ -93,6 +102,8 @@ public final class StoreKeys {
                         config.get(POOL_LEAK_DETECTION)));
         config.find(USER).ifPresent(options::user);
         config.find(PASSWORD).map(Secret::reveal).ifPresent(options::password);
+        config.find(READ_URL).filter(u -> !EMBEDDED.equals(u)).ifPresent(options::readUrl);
+        options.readMaxLag(config.get(READ_MAX_LAG));
         return options.build();
     }
 

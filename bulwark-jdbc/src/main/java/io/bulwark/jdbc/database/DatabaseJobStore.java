@@ -86,6 +86,8 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final DatabaseStateStore state = new DatabaseStateStore(this);
     private final PoolWatch watch;
     private final String serverVersion;
+    /** Where list and count queries go when a replica is configured; null otherwise. */
+    private final ReplicaReads replica;
 
     private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool, String serverVersion) {
         this.options = options;
@@ -96,6 +98,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         this.agingStepMs = options.agingStep().toMillis();
         this.serverVersion = serverVersion;
         this.watch = new PoolWatch(pool, options.ticker());
+        this.replica = options.readUrl() == null ? null : new ReplicaReads(options);
     }
 
     /**
@@ -151,6 +154,11 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     /** The pool, for status and metrics (HikariCP's Micrometer binding). */
     public HikariDataSource dataSource() {
         return pool;
+    }
+
+    /** The read replica's pool, when one is configured. */
+    public Optional<HikariDataSource> replicaDataSource() {
+        return Optional.ofNullable(replica).map(ReplicaReads::dataSource);
     }
 
     /** The options the store was opened with. */
@@ -255,7 +263,8 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public List<Job> list(JobQuery query) {
         Objects.requireNonNull(query, "query must be set");
-        return tx("list", t -> Queries.list(t, query));
+        return replica == null ? tx("list", t -> Queries.list(t, query))
+                : replica.read("list", t -> Queries.list(t, query), () -> tx("list", t -> Queries.list(t, query)));
     }
 
     @Override
@@ -306,7 +315,8 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     @Override
     public List<QueueCounts> counts() {
-        return tx("counts", Queries::counts);
+        return replica == null ? tx("counts", Queries::counts)
+                : replica.read("counts", Queries::counts, () -> tx("counts", Queries::counts));
     }
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
@@ -359,13 +369,19 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     /** Dialect, versions and the pool's figures right now. */
     @Override
     public StoreStatus status() {
-        return new StoreStatus(dialect.id(), location, serverVersion, schemaVersion(), List.of(watch.status("primary")));
+        List<StoreStatus.Pool> pools = replica == null ? List.of(watch.status("primary"))
+                : List.of(watch.status("primary"), replica.poolStatus());
+        return new StoreStatus(dialect.id(), location, serverVersion, schemaVersion(), pools,
+                replica == null ? null : replica.status());
     }
 
     /** Closes the pool. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (replica != null) {
+                replica.close();
+            }
             pool.close();
         }
     }

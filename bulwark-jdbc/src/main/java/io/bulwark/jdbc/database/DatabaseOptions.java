@@ -24,10 +24,13 @@ import java.util.function.LongSupplier;
  * @param clock null to let the database's clock decide run times and leases (what a fleet needs);
  *              a clock here replaces it, for tests that move time by hand
  * @param threadFactory where the pool's housekeeping threads come from
- * @param ticker nanoseconds for how long connections are held (diagnostics only), {@code System::nanoTime} by default
+ * @param ticker nanoseconds for how long connections are held and when to ask a replica again, {@code System::nanoTime} by default
+ * @param readUrl a read-only replica (same dialect, same user) for list and count queries, or null
+ * @param readMaxLag beyond this replication lag, reads go to the primary
  */
 public record DatabaseOptions(String url, String user, String password, PoolSettings pool, Duration agingStep,
-                              InstantSource clock, ThreadFactory threadFactory, LongSupplier ticker) {
+                              InstantSource clock, ThreadFactory threadFactory, LongSupplier ticker, String readUrl,
+                              Duration readMaxLag) {
 
     public DatabaseOptions {
         Objects.requireNonNull(url, "url must be set");
@@ -38,6 +41,10 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
             throw new IllegalArgumentException("agingStep must be > 0 but was " + agingStep);
         }
         Dialect.of(url);
+        if (readUrl != null && Dialect.of(readUrl) != Dialect.of(url)) {
+            throw new IllegalArgumentException("readUrl must be of the same dialect as url: " + StoreUrls.redact(readUrl));
+        }
+        Objects.requireNonNull(readMaxLag, "readMaxLag must be set");
     }
 
     /** The dialect of {@link #url()}. */
@@ -53,8 +60,9 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
     /** Never shows the password. */
     @Override
     public String toString() {
-        return "DatabaseOptions[url=" + StoreUrls.redact(url) + ", user=" + user + ", pool=" + pool + ", agingStep="
-                + agingStep + ", clock=" + (clock == null ? "database" : clock) + "]";
+        return "DatabaseOptions[url=" + StoreUrls.redact(url) + ", readUrl=" + (readUrl == null ? "none"
+                : StoreUrls.redact(readUrl)) + ", user=" + user + ", pool=" + pool + ", agingStep=" + agingStep
+                + ", clock=" + (clock == null ? "database" : clock) + "]";
     }
 
     /** Builds {@link DatabaseOptions}; every setter checks its value at once. */
@@ -67,6 +75,8 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
         private InstantSource clock;
         private ThreadFactory threadFactory = Thread.ofPlatform().daemon().name("bulwark-db-pool-", 0).factory();
         private LongSupplier ticker = System::nanoTime;
+        private String readUrl;
+        private Duration readMaxLag = Duration.ofSeconds(10);
 
         private Builder(String url) {
             Dialect.of(url);
@@ -112,8 +122,27 @@ public record DatabaseOptions(String url, String user, String password, PoolSett
             return this;
         }
 
+        /** A read-only replica for list and count queries; writes, claims and single-job reads stay on the primary. */
+        public Builder readUrl(String readUrl) {
+            if (readUrl != null) {
+                Dialect.of(readUrl);
+            }
+            this.readUrl = readUrl;
+            return this;
+        }
+
+        /** Beyond this replication lag reads go to the primary (10 s by default). */
+        public Builder readMaxLag(Duration lag) {
+            if (lag == null || lag.isNegative()) {
+                throw new IllegalArgumentException("readMaxLag must be >= 0 but was " + lag);
+            }
+            this.readMaxLag = lag;
+            return this;
+        }
+
         public DatabaseOptions build() {
-            return new DatabaseOptions(url, user, password, pool, agingStep, clock, threadFactory, ticker);
+            return new DatabaseOptions(url, user, password, pool, agingStep, clock, threadFactory, ticker, readUrl,
+                    readMaxLag);
         }
     }
 }

@@ -325,7 +325,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
             var mx = readers.getHikariPoolMXBean();
             return new io.bulwark.jdbc.StoreStatus("sqlite", file.toString(), version, schema, List.of(
                     new io.bulwark.jdbc.StoreStatus.Pool(readers.getPoolName(), "read", mx.getActiveConnections(),
-                            mx.getIdleConnections(), mx.getThreadsAwaitingConnection(), readers.getMaximumPoolSize(), 0)));
+                            mx.getIdleConnections(), mx.getThreadsAwaitingConnection(), readers.getMaximumPoolSize(), 0)), null);
         });
     }
 

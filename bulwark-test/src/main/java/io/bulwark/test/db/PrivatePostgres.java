@@ -117,6 +117,28 @@ public final class PrivatePostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a streaming replica of this server under {@code dir} with {@code pg_basebackup -R}
+     * (which writes the standby settings) and starts it on a free port of its own.
+     */
+    public PrivatePostgres startReplica(Path dir) {
+        Path replicaData = dir.resolve("pgdata");
+        try {
+            if (asPostgresUser) {
+                run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+                run(List.of("chmod", "755", dir.toString()), false);
+            }
+            PrivatePostgres replica = new PrivatePostgres(bin, replicaData, freePort(), asPostgresUser);
+            pg(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
+                    "-U", "postgres", "-D", replicaData.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
+            replica.start();
+            return replica;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a replica of the private PostgreSQL on port " + port + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Starts the server and waits until it accepts connections. */
     public void start() {
         try {

@@ -19,6 +19,15 @@ public final class Pools {
      * reads the same epoch milliseconds whatever the server's time zone.
      */
     public static HikariDataSource open(String name, String url, DatabaseOptions options, boolean readOnly) {
+        return open(name, url, options, readOnly, true);
+    }
+
+    /**
+     * @param failFast true to refuse a pool whose database cannot be reached now; false for a
+     *                 replica, whose pool connects when it can
+     */
+    public static HikariDataSource open(String name, String url, DatabaseOptions options, boolean readOnly,
+                                        boolean failFast) {
         PoolSettings p = options.pool();
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
@@ -40,7 +49,7 @@ public final class Pools {
         hc.setLeakDetectionThreshold(p.leakDetection().toMillis());
         hc.setThreadFactory(options.threadFactory());
         // Fail at once when the database cannot be reached at start, rather than build a pool that never works.
-        hc.setInitializationFailTimeout(1);
+        hc.setInitializationFailTimeout(failFast ? 1 : -1);
         if (options.dialect() == Dialect.MARIADB) {
             hc.setConnectionInitSql("SET time_zone = '+00:00'");
             hc.addDataSourceProperty("cachePrepStmts", "true");
