@@ -201,6 +201,58 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void anUpgradeFromTheFirstSchemaVersionKeepsEveryJob() throws Exception {
+        TestDatabase fresh = TestDatabase.create(server());
+        try {
+            DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
+            assertThat(Migrations.migrate(options, Migrations.configure(options.dialect(), options).target("1").load()))
+                    .isEqualTo(1);
+            try (Connection c = fresh.connect(); Statement st = c.createStatement()) {
+                String id = server() == LocalService.POSTGRESQL ? "'0195b4a2-0000-7000-8000-000000000001'"
+                        : "UNHEX('0195b4a2000070008000000000000001')";
+                st.execute("INSERT INTO bulwark_jobs (id, queue, type, payload, priority, state, run_at, sort_key, "
+                        + "max_attempts, tags, created_at) VALUES (" + id + ", 'old', 't', '{\"v\":1}', 5, 'available', "
+                        + "1000, 1150, 3, '[]', 1000)");
+                st.execute("INSERT INTO bulwark_queues (name, settings, updated_at) VALUES ('old', '{}', 1000)");
+                c.commit();
+            }
+            try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
+                assertThat(upgraded.schemaVersion()).isEqualTo("2");
+                Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
+                assertThat(old.payload()).isEqualTo("{\"v\":1}");
+                assertThat(upgraded.queueSettings("old")).contains("{}");
+                assertThat(upgraded.claim("old", "n1", 1, Duration.ofSeconds(30))).hasSize(1);
+                upgraded.state().put("k", "n", "{}");
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void aFailedMigrationLeavesTheSchemaAtTheLastGoodVersionAndSaysWhich(@org.junit.jupiter.api.io.TempDir
+                                                                          java.nio.file.Path dir) throws Exception {
+        TestDatabase fresh = TestDatabase.create(server());
+        try {
+            DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
+            DatabaseJobStore.open(options).close();
+            java.nio.file.Files.writeString(dir.resolve("V3__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+                    + "no_such_type;");
+            var broken = Migrations.configure(options.dialect(), options)
+                    .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
+            assertThatThrownBy(() -> Migrations.migrate(options, broken))
+                    .hasMessageContaining("V3__broken.sql")
+                    .hasMessageContaining("no_such_type");
+            try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("2");
+                store.enqueue(List.of(job("after")));
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
     void aWrongPasswordOrNoServerFailsAtOpenNamingTheStoreWithoutThePassword() {
         String unreachable = server() == LocalService.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/test"
                 : "jdbc:mariadb://127.0.0.1:1/test";

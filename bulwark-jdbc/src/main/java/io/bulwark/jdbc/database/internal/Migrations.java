@@ -35,6 +35,12 @@ public final class Migrations {
      * lock), not through the store's pool, so that a pool of one connection still migrates.
      */
     public static Flyway flyway(Dialect dialect, DatabaseOptions options) {
+        return configure(dialect, options).load();
+    }
+
+    /** The configuration {@link #flyway} loads; tests add locations or a target version to it. */
+    public static org.flywaydb.core.api.configuration.FluentConfiguration configure(Dialect dialect,
+                                                                                     DatabaseOptions options) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(options.url(), options.user(), options.password())
                 .loggers("slf4j")
@@ -46,8 +52,7 @@ public final class Migrations {
                 .ignoreMigrationPatterns("")
                 // A database that holds the application's own tables gets ours beside them.
                 .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load();
+                .baselineVersion("0");
     }
 
     /**
@@ -57,7 +62,11 @@ public final class Migrations {
      * @throws SchemaTooNewException when the database holds a migration this binary does not know
      */
     public static int migrate(DatabaseOptions options) {
-        Flyway flyway = flyway(options.dialect(), options);
+        return migrate(options, flyway(options.dialect(), options));
+    }
+
+    /** Applies {@code flyway}'s pending migrations under the store's migration lock. */
+    public static int migrate(DatabaseOptions options, Flyway flyway) {
         try (Connection c = DriverManager.getConnection(options.url(), credentials(options))) {
             // Flyway locks only once its history table exists; nodes that start together on an empty
             // schema (or one holding the application's tables, which Flyway must baseline) would race
@@ -66,6 +75,17 @@ public final class Migrations {
             try {
                 requireNotNewer(flyway.info());
                 return flyway.migrate().migrationsExecuted;
+            } catch (org.flywaydb.core.api.FlywayException e) {
+                if (options.dialect() == Dialect.MARIADB) {
+                    // MariaDB cannot roll DDL back, so Flyway records the migration as failed and would
+                    // refuse every later start. Each failed statement is atomic on its own: dropping the
+                    // failed entry leaves the history at the last version that was applied whole.
+                    flyway.repair();
+                    throw new org.flywaydb.core.api.FlywayException(e.getMessage() + " (MariaDB cannot undo DDL: "
+                            + "statements of that migration before the failing one stay applied; the schema history "
+                            + "stays at the last whole version)", e);
+                }
+                throw e;
             } finally {
                 unlock(options.dialect(), c);
             }
