@@ -302,41 +302,13 @@ abstract class DatabaseStoreRules {
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 
-    /** Strings a hostile caller sends, stored and returned exactly, changing nothing else. */
-    static final List<String> HOSTILE = List.of("'; DROP TABLE bulwark_jobs; --", "' OR 1=1 --", "\" OR \"\"=\"",
-            "x'); DELETE FROM bulwark_jobs; --", "\\'; SELECT pg_sleep(10); --", "%_*?", "émoji 🎉 ünïcode");
-
     @Test
     void hostileStringsAreStoredVerbatimAndChangeNothingElse() {
         DatabaseJobStore store = open();
-        NewJob bystander = job("bystander");
-        store.enqueue(List.of(bystander));
-        List<NewJob> hostile = new ArrayList<>();
-        for (String s : HOSTILE) {
-            hostile.add(job(s, s.replace(' ', '_'), "{\"v\":\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
-                    s, Set.of(s)));
+        io.bulwark.test.jobs.HostileStrings.assertKeptVerbatim(store, store.state(), IDS);
+        for (String s : io.bulwark.test.jobs.HostileStrings.ALL) {
+            store.saveQueueSettings(s, "{\"q\":1}");
+            assertThat(store.queueSettings(s)).contains("{\"q\":1}");
         }
-        store.enqueue(hostile);
-        for (NewJob n : hostile) {
-            Job j = store.get(n.id()).orElseThrow();
-            assertThat(j.queue()).isEqualTo(n.queue());
-            assertThat(j.type()).isEqualTo(n.type());
-            assertThat(j.payload()).isEqualTo(n.payload());
-            assertThat(j.idempotencyKey()).isEqualTo(n.idempotencyKey());
-            assertThat(j.tags()).isEqualTo(n.tags());
-            assertThat(store.list(new JobQuery(n.queue(), null, n.type(), null, 10))).extracting(Job::id)
-                    .containsExactly(n.id());
-            assertThat(store.enqueue(List.of(job(n.queue(), "t", "{}", n.idempotencyKey(), Set.of()))).get(0).replayed())
-                    .isTrue();
-            store.saveQueueSettings(n.queue(), "{\"q\":1}");
-            assertThat(store.queueSettings(n.queue())).contains("{\"q\":1}");
-            store.state().put("kind", n.queue(), "{}");
-            assertThat(store.state().get("kind", n.queue())).isPresent();
-        }
-        assertThat(store.get(bystander.id())).isPresent();
-        assertThat(store.counts()).hasSize(HOSTILE.size() + 1);
-        assertThat(store.retryDead(HOSTILE.get(1), List.of())).isZero();
-        assertThat(store.purgeDead(HOSTILE.get(0))).isZero();
-        assertThat(store.list(new JobQuery(null, null, null, null, 100))).hasSize(HOSTILE.size() + 1);
     }
 }
