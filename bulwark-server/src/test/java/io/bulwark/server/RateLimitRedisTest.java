@@ -22,7 +22,10 @@ class RateLimitRedisTest {
     Path dirB;
 
     private BulwarkServer start(Path dir, String prefix) {
+        // fail-closed with a long command timeout: this test is about sharing, so a slow Redis on a
+        // loaded machine must fail the request loudly rather than fall back to a local share.
         return TestServers.start(dir, Map.of("log.access", "false", "ratelimit.redis.uri", "redis://127.0.0.1:6379",
+                "ratelimit.redis.commandTimeout", "5s", "ratelimit.redis.failureMode", "fail-closed",
                 "ratelimit.endpoints." + prefix + ".route", "GET /api/v1/server",
                 "ratelimit.endpoints." + prefix + ".limits", "4/1h", "ratelimit.endpoints." + prefix + ".key", "ip"));
     }
