@@ -51,6 +51,15 @@ class StoreCommandTest {
     }
 
     @Test
+    void configShowNeverPrintsTheStorePasswordNorOneWrittenIntoTheUrl() {
+        CliRun show = CliRun.run("config", "show", "--store.url=jdbc:postgresql://u:pw123@db:5432/app?password=secret9",
+                "--store.password=hunter2", "--data-dir=" + dir);
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("jdbc:postgresql://***@db:5432/app?password=***")
+                .doesNotContain("pw123").doesNotContain("secret9").doesNotContain("hunter2");
+    }
+
+    @Test
     void anUnreachableDatabaseExitsOneAndABadUrlExitsTwo() {
         CliRun down = CliRun.run("store", "migrate", "--store.url=jdbc:postgresql://127.0.0.1:1/app",
                 "--store.password=hunter2-secret", "--data-dir=" + dir);
