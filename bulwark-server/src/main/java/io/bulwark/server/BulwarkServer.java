@@ -335,7 +335,7 @@ public final class BulwarkServer implements AutoCloseable {
                 new QueueRoutes(jobs, bodyLimit).register(c.routes);
             }
             new ProviderRoutes(resilience, bodyLimit).register(c.routes);
-            new GatewayRoute(resilience).register(c.routes);
+            new GatewayRoute(resilience, bodyLimit).register(c.routes);
             new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
             new BalancerRoutes(balancers).register(c.routes);
         });

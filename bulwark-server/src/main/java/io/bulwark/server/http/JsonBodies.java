@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
 /**
  * Reads JSON request bodies with a size bound and turns every parse or binding failure into a
  * 400 that says where the body broke or which field is wrong.
+ *
+ * <p>Every route reads its body through here, so a body is read the same way whatever its
+ * transfer encoding: the stream is read to its end (bounded), never skipped because no
+ * {@code Content-Length} was sent. A body that is present must be declared JSON
+ * ({@code application/json} or {@code application/*+json}); anything else is a 415.
  */
 public final class JsonBodies {
 
@@ -32,10 +37,46 @@ public final class JsonBodies {
      * @throws ApiException 413 over the limit, 400 for malformed JSON or invalid fields
      */
     public static <T> T read(Context ctx, Class<T> type, long limit) {
+        return readOptional(ctx, type, limit).orElseThrow(
+                () -> ApiException.badRequest("the request body is empty; expected a JSON object"));
+    }
+
+    /**
+     * Reads the body as {@code type} when there is one; empty when the request has no body
+     * (neither a {@code Content-Length} nor a chunk of content).
+     *
+     * @throws ApiException 413 over the limit, 415 for a body that is not declared JSON, 400 for
+     *                      malformed JSON or invalid fields
+     */
+    public static <T> java.util.Optional<T> readOptional(Context ctx, Class<T> type, long limit) {
         byte[] body = readBounded(ctx, limit);
         if (body.length == 0) {
-            throw ApiException.badRequest("the request body is empty; expected a JSON object");
+            return java.util.Optional.empty();
         }
+        requireJson(ctx.req().getContentType());
+        return java.util.Optional.of(parse(body, type));
+    }
+
+    /** 415 unless {@code contentType} is {@code application/json} or {@code application/*+json}. */
+    static void requireJson(String contentType) {
+        if (!isJson(contentType)) {
+            throw ApiException.unsupportedMediaType("the request body must be JSON, sent with Content-Type: "
+                    + "application/json, but " + (contentType == null || contentType.isBlank()
+                    ? "no Content-Type was sent" : "it was '" + contentType + "'"));
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json")
+                || (type.startsWith("application/") && type.endsWith("+json") && type.indexOf('/') == type.lastIndexOf('/'));
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
         try {
             T value = Json.mapper().readValue(body, type);
             if (value == null) {

@@ -124,7 +124,7 @@ public final class ResilienceRoutes {
 
     private void enter(Context ctx) {
         ProviderGroup g = group(ctx);
-        EnterBody body = ctx.req().getContentLengthLong() > 0 ? JsonBodies.read(ctx, EnterBody.class, bodyLimit) : null;
+        EnterBody body = JsonBodies.readOptional(ctx, EnterBody.class, bodyLimit).orElse(null);
         String reason = body == null || body.reason() == null || body.reason().isBlank()
                 ? "switched on by an operator" : body.reason();
         g.degradation().enterManually(reason);
