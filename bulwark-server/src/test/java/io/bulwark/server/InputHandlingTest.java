@@ -112,4 +112,49 @@ class InputHandlingTest {
         assertThat(http.send("POST", "/api/v1/queues/dlq/dead/retry", null, Map.of()).status())
                 .as("a request without a body needs no content type").isEqualTo(200);
     }
+
+    @Test
+    void aFractionIsNotAnIntegerAndNoTypeStandsForAnother() {
+        for (String priority : new String[] {"-0.5", "9.99", "1e0", "\"5\"", "true"}) {
+            Http.Response r = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"priority\":" + priority + "}", Map.of());
+            assertThat(assertFieldError(r, "priority").get("message").asText()).as(priority).contains("an integer");
+        }
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"paused\":1}", Map.of()), "paused");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"paused\":\"true\"}", Map.of()), "paused");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"concurrency\":true}", Map.of()), "concurrency");
+        assertFieldError(http.send("POST", "/api/v1/jobs", "{\"type\":5}", Map.of()), "type");
+        assertFieldError(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"tags\":[true]}", Map.of()), "tags[0]");
+        assertThat(http.get("/api/v1/jobs?queue=default").json().get("items")).as("nothing was enqueued").isEmpty();
+    }
+
+    @Test
+    void aLoneSurrogateIsRefusedNamingTheField() {
+        JsonNode e = assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"tags\":[\"ok\",\"a\\ud800b\"]}", Map.of()), "tags[1]");
+        assertThat(e.get("message").asText()).contains("lone UTF-16 surrogate");
+        assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"payload\":{\"x\":\"\\udc00\"}}", Map.of()), "payload.x");
+        Http.Response paired = http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"tags\":[\"\\ud83d\\ude00\"]}", Map.of());
+        assertThat(paired.status()).as("a surrogate pair is a character").isEqualTo(201);
+        assertThat(paired.json().get("tags").get(0).asText()).isEqualTo("\uD83D\uDE00");
+    }
+
+    @Test
+    void aNumberTooLargeForItsFieldIsA400NamingTheField() {
+        JsonNode e = assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"maxAttempts\":99999999999}", Map.of()), "maxAttempts");
+        assertThat(e.get("message").asText()).contains("out of range");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"ratePerSecond\":1e400}", Map.of()), "ratePerSecond");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"maxSize\":1e400}", Map.of()), "maxSize");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"backoff\":{\"factor\":-1e400}}", Map.of()),
+                "backoff.factor");
+    }
+
+    @Test
+    void aTypeErrorInsideBackoffNamesThatFieldNotItsNeighbour() {
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"backoff\":{\"base\":5}}", Map.of()), "backoff.base");
+        assertFieldError(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"backoff\":{\"base\":5}}", Map.of()),
+                "backoff.base");
+    }
 }

@@ -2,6 +2,8 @@ package io.bulwark.server.http;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -77,8 +79,27 @@ public final class JsonBodies {
     }
 
     private static <T> T parse(byte[] body, Class<T> type) {
+        JsonNode tree;
         try {
-            T value = Json.mapper().readValue(body, type);
+            tree = Json.strictMapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw ApiException.badRequest("the request body is empty; expected a JSON object");
+        }
+        if (tree.isNull()) {
+            throw ApiException.badRequest("the request body is null; expected a JSON object");
+        }
+        String broken = TextRules.loneSurrogate(tree, "");
+        if (broken != null) {
+            throw ApiException.validation("a text holds invalid Unicode", List.of(new FieldError(broken.isEmpty() ? "(body)" : broken,
+                    "holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape); text must be valid Unicode")));
+        }
+        try {
+            T value = Json.strictMapper().readerFor(type).readValue(tree);
             if (value == null) {
                 throw ApiException.badRequest("the request body is null; expected a JSON object");
             }
@@ -89,12 +110,12 @@ public final class JsonBodies {
             throw ApiException.validation("the request has an unknown field",
                     List.of(new FieldError(path(e), "unknown field" + allowed)));
         } catch (InvalidFormatException e) {
-            throw ApiException.validation("a field has the wrong type",
+            throw ApiException.validation("a field has the wrong type or is out of range",
                     List.of(new FieldError(path(e), "expected " + simpleType(e.getTargetType()) + " but was '" + e.getValue() + "'")));
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty()) {
-                throw ApiException.malformedJson("expected a JSON object" + at(e.getLocation()));
+                throw ApiException.malformedJson("expected a JSON object but the body is " + kind(tree));
             }
             throw ApiException.validation("a field has the wrong type",
                     List.of(new FieldError(field, "expected " + simpleType(e.getTargetType()))));
@@ -103,16 +124,40 @@ public final class JsonBodies {
             if (cause instanceof ApiException api) {
                 throw api;
             }
-            if (cause instanceof IllegalArgumentException iae) {
-                throw ApiException.validation("a field is invalid",
-                        List.of(new FieldError(path((JsonMappingException) e), iae.getMessage())));
+            String field = path((JsonMappingException) e);
+            if (cause instanceof InputCoercionException overflow) {
+                throw ApiException.validation("a number is out of range", List.of(new FieldError(field,
+                        "is out of range: expected " + simpleType(overflow.getTargetType()) + " from "
+                                + range(overflow.getTargetType()))));
             }
-            throw ApiException.malformedJson("cannot read the body" + at(e.getLocation()) + ": " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+            if (cause instanceof IllegalArgumentException iae) {
+                throw ApiException.validation("a field is invalid", List.of(new FieldError(field, iae.getMessage())));
+            }
+            if (!field.isEmpty()) {
+                throw ApiException.validation("a field is invalid", List.of(new FieldError(field, e.getOriginalMessage())));
+            }
+            throw ApiException.malformedJson("cannot read the body: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String kind(JsonNode tree) {
+        return tree.isArray() ? "an array" : tree.isTextual() ? "a string" : tree.isNumber() ? "a number"
+                : tree.isBoolean() ? "a boolean" : "another value";
+    }
+
+    private static String range(Class<?> type) {
+        if (type == int.class || type == Integer.class) {
+            return Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+        }
+        if (type == long.class || type == Long.class) {
+            return Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+        }
+        if (type == short.class || type == Short.class) {
+            return Short.MIN_VALUE + " to " + Short.MAX_VALUE;
+        }
+        return "the range of " + (type == null ? "the field" : type.getSimpleName());
     }
 
     /** Reads the raw body, refusing more than {@code limit} bytes even when no Content-Length was sent. */
@@ -165,8 +210,18 @@ public final class JsonBodies {
         if (type == null) {
             return "another type";
         }
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class) {
             return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a finite number";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 UTC time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";

@@ -13,11 +13,11 @@ import java.util.List;
  * what is absent keeps its current value.
  */
 public record QueueView(Integer concurrency, Double ratePerSecond, Integer burst, Long maxSize, Integer priority,
-                        Integer maxAttempts, JobView.BackoffView backoff, String timeout, Boolean paused) {
+                        Integer maxAttempts, EnqueueBody.BackoffBody backoff, String timeout, Boolean paused) {
 
     public static QueueView of(QueueSettings s) {
         return new QueueView(s.concurrency(), s.ratePerSecond(), s.burst(), s.maxSize(), s.priority(), s.maxAttempts(),
-                new JobView.BackoffView(Durations.format(s.backoff().base()), s.backoff().factor(), Durations.format(s.backoff().cap())),
+                new EnqueueBody.BackoffBody(Durations.format(s.backoff().base()), s.backoff().factor(), Durations.format(s.backoff().cap())),
                 Durations.format(s.timeout()), s.paused());
     }
 
@@ -43,7 +43,7 @@ public record QueueView(Integer concurrency, Double ratePerSecond, Integer burst
         if (backoff != null) {
             try {
                 b = Backoff.of(backoff.base() == null ? b.base() : Durations.parse(backoff.base()),
-                        backoff.factor() == 0 ? b.factor() : backoff.factor(),
+                        backoff.factor() == null ? b.factor() : backoff.factor(),
                         backoff.cap() == null ? b.cap() : Durations.parse(backoff.cap()));
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("backoff", e.getMessage()));
