@@ -157,4 +157,99 @@ class InputHandlingTest {
         assertFieldError(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"backoff\":{\"base\":5}}", Map.of()),
                 "backoff.base");
     }
+
+    @Test
+    void theRangesOfConfigKeysHoldOverTheApi() {
+        JsonNode delay = assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"delay\":\"99999999999d\"}", Map.of()), "delay");
+        assertThat(delay.get("message").asText()).contains("from 0s to 3650d");
+        assertThat(assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"timeout\":\"400d\"}", Map.of()), "timeout")
+                .get("message").asText()).contains("from 1ms to 1d");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"ratePerSecond\":1e300}", Map.of()), "ratePerSecond");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"backoff\":{\"cap\":\"99999d\"}}", Map.of()), "backoff.cap");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"backoff\":{\"base\":\"str\"}}", Map.of()), "backoff.base");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"backoff\":{\"factor\":1e300}}", Map.of()), "backoff.factor");
+        assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"backoff\":{\"base\":\"999999d\"}}", Map.of()), "backoff.base");
+
+        for (String field : new String[] {"maxDelay", "maxDuration", "maxRetryAfter", "baseDelay", "budgetWindow"}) {
+            Http.Response r = http.send("PUT", "/api/v1/retry-configs",
+                    "{\"retryConfigs\":{\"slow\":{\"" + field + "\":\"9999h\"}}}", Map.of());
+            assertThat(assertFieldError(r, "retries.slow." + field).get("message").asText()).as(field).contains("expected a duration from");
+        }
+        assertFieldError(http.send("PUT", "/api/v1/retry-configs", "{\"retryConfigs\":{\"slow\":{\"factor\":1e300}}}", Map.of()),
+                "retries.slow.factor");
+
+        // The config loader says the same thing about the same value.
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServers.config(dir,
+                Map.of("retries.slow.maxDelay", "9999h"))).getMessage()).contains("expected a duration from 0s to 1h");
+    }
+
+    @Test
+    void conversionsThatUsedToOverflowOrMeetNullAre400s() {
+        assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"runAt\":\"+999999999-12-31T23:59:59Z\"}", Map.of()), "runAt");
+        assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"runAt\":\"-999999999-01-01T00:00:00Z\"}", Map.of()), "runAt");
+        assertFieldError(http.send("PUT", "/api/v1/queues/q", "{\"ratePerSecond\":1e400}", Map.of()), "ratePerSecond");
+
+        String provider = "{\"name\":null,\"baseUrl\":\"" + upstream.uri() + "\"}";
+        assertFieldError(http.send("PUT", "/api/v1/providers", "{\"groups\":[{\"name\":\"g\",\"providers\":[" + provider + "]}]}",
+                Map.of()), "groups.g.providers[0].name");
+        assertFieldError(http.send("PUT", "/api/v1/providers/g", "{\"providers\":[" + provider + "]}", Map.of()),
+                "groups.g.providers[0].name");
+        assertFieldError(http.send("PUT", "/api/v1/providers", "{\"groups\":[null]}", Map.of()), "groups[0]");
+        assertFieldError(http.send("PUT", "/api/v1/providers/g",
+                "{\"providers\":[{\"name\":\"p\",\"baseUrl\":\"" + upstream.uri() + "\"}],\"fallbackChain\":[null]}", Map.of()),
+                "groups.g.fallbackChain[0]");
+    }
+
+    @Test
+    void freeTextIsBoundedAndCannotForgeLogLines() {
+        JsonNode tooLong = assertFieldError(http.send("POST", "/api/v1/degradation/llm/enter",
+                "{\"reason\":\"" + "x".repeat(501) + "\"}", Map.of()), "reason");
+        assertThat(tooLong.get("message").asText()).contains("at most 500 characters");
+        assertFieldError(http.send("PUT", "/api/v1/rate-limits", "{\"endpoints\":{\"jobs\":{\"route\":\"POST /api/v1/jobs\","
+                + "\"limits\":\"10/1m\",\"bypass\":\"" + "k".repeat(201) + "\"}}}", Map.of()), "endpoints.jobs.bypass");
+
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.bulwark.resilience.degradation.GroupDegradation.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            Http.Response r = http.send("POST", "/api/v1/degradation/llm/enter",
+                    "{\"reason\":\"incident\\r\\n2026-01-01 INFO Admin key created\"}", Map.of());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().get("reason").asText()).as("the API shows what was sent").contains("\r\n");
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(lines.list).isNotEmpty();
+        assertThat(lines.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n", "\r"));
+        assertThat(lines.list.get(0).getFormattedMessage()).contains("incident\\r\\n2026-01-01 INFO Admin key created");
+    }
+
+    @Test
+    void noGatewayPathEscapesTheProvidersBasePath() {
+        upstream.succeed("ok");
+        for (String attack : new String[] {"/../admin", "/%2e%2e/admin", "/.%2e/admin", "/%2e./admin", "/..%2fadmin",
+                "/%2E%2E/admin", "/%252e%252e/admin", "/..;/admin", "/./admin", "/v1/%2fadmin", "/v1/%5c..%5cadmin",
+                "/v1/%00", "/%25%32%65%25%32%65/admin", "/%zz"}) {
+            int before = upstream.requests();
+            Http.Response r = http.send("POST", "/api/v1/providers/llm/call?path="
+                    + java.net.URLEncoder.encode(attack, java.nio.charset.StandardCharsets.UTF_8), "{}", Map.of());
+            assertFieldError(r, "path");
+            assertThat(upstream.requests()).as(attack + " reached the provider").isEqualTo(before);
+        }
+        for (String fine : new String[] {"/v1/chat", "/v1/a.b/c", "/v1/%7Euser", "/v1/..x/y", "?q=../x"}) {
+            Http.Response r = http.send("POST", "/api/v1/providers/llm/call?path="
+                    + java.net.URLEncoder.encode(fine, java.nio.charset.StandardCharsets.UTF_8), "{}", Map.of());
+            assertThat(r.status()).as(fine + ": " + r.body()).isEqualTo(200);
+            String received = upstream.lastRequest().orElseThrow().path();
+            // What an upstream that decodes and normalises would serve.
+            String served = java.net.URI.create("http://upstream" + received.replace("%", "%25")).normalize().getPath();
+            assertThat(served).as(fine).matches("/base(/.*)?");
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.bulwark.resilience.provider;
 
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig.WindowType;
@@ -48,19 +47,19 @@ public record BreakerSpec(String windowType, Integer windowSize, Integer minimum
             problems.attempt(path + ".slowCallRateThreshold", () -> b.slowCallRateThreshold(slowCallRateThreshold), null);
         }
         if (slowCallDuration != null) {
-            problems.attempt(path + ".slowCallDuration", () -> b.slowCallDuration(Durations.parse(slowCallDuration)), null);
+            problems.attempt(path + ".slowCallDuration", () -> b.slowCallDuration(SpecRanges.BREAKER_SLOW_CALL.convert(slowCallDuration)), null);
         }
         if (consecutiveFailures != null) {
             problems.attempt(path + ".consecutiveFailures", () -> b.consecutiveFailureThreshold(consecutiveFailures), null);
         }
         if (waitInOpen != null) {
-            problems.attempt(path + ".waitInOpen", () -> b.waitDurationInOpen(Durations.parse(waitInOpen)), null);
+            problems.attempt(path + ".waitInOpen", () -> b.waitDurationInOpen(SpecRanges.BREAKER_WAIT.convert(waitInOpen)), null);
         }
         if (waitMultiplier != null) {
             problems.attempt(path + ".waitMultiplier", () -> b.waitDurationMultiplier(waitMultiplier), null);
         }
         if (maxWait != null) {
-            problems.attempt(path + ".maxWait", () -> b.maxWaitDuration(Durations.parse(maxWait)), null);
+            problems.attempt(path + ".maxWait", () -> b.maxWaitDuration(SpecRanges.BREAKER_MAX_WAIT.convert(maxWait)), null);
         }
         if (halfOpenProbes != null) {
             problems.attempt(path + ".halfOpenProbes", () -> b.permittedCallsInHalfOpen(halfOpenProbes), null);
@@ -69,7 +68,7 @@ public record BreakerSpec(String windowType, Integer windowSize, Integer minimum
             problems.attempt(path + ".successesToClose", () -> b.successesToClose(successesToClose), null);
         }
         if (probeTimeout != null) {
-            problems.attempt(path + ".probeTimeout", () -> b.probeTimeout(Durations.parse(probeTimeout)), null);
+            problems.attempt(path + ".probeTimeout", () -> b.probeTimeout(SpecRanges.BREAKER_PROBE_TIMEOUT.convert(probeTimeout)), null);
         }
         return problems.attempt(path, b::build, CircuitBreakerConfig.ofDefaults());
     }

@@ -1,6 +1,5 @@
 package io.bulwark.resilience.provider;
 
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.resilience.degradation.DegradationAction;
 import io.bulwark.resilience.degradation.DegradationConfig;
@@ -53,10 +52,10 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.attempt(path + ".errorRatePercent", () -> b.errorRateThreshold(percent(errorRatePercent)), null);
         }
         if (latencyThreshold != null) {
-            problems.attempt(path + ".latencyThreshold", () -> b.latencyThreshold(Durations.parse(latencyThreshold)), null);
+            problems.attempt(path + ".latencyThreshold", () -> b.latencyThreshold(SpecRanges.GROUP_LATENCY.convert(latencyThreshold)), null);
         }
         if (window != null) {
-            problems.attempt(path + ".window", () -> b.window(Durations.parse(window)), null);
+            problems.attempt(path + ".window", () -> b.window(SpecRanges.GROUP_WINDOW.convert(window)), null);
         }
         if (minimumCalls != null) {
             problems.attempt(path + ".minimumCalls", () -> b.minimumCalls(minimumCalls), null);
@@ -74,7 +73,7 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.attempt(path + ".actions", () -> b.actions(parsed), null);
         }
         if (maxStaleness != null) {
-            problems.attempt(path + ".maxStaleness", () -> b.maxStaleness(Durations.parse(maxStaleness)), null);
+            problems.attempt(path + ".maxStaleness", () -> b.maxStaleness(SpecRanges.GROUP_MAX_STALENESS.convert(maxStaleness)), null);
         }
         if (defaultStatus != null) {
             problems.attempt(path + ".defaultStatus", () -> b.defaultStatus(defaultStatus), null);

@@ -104,28 +104,19 @@ final class ProvidersConfig {
 
     private static RetrySpec retry(BulwarkConfig c, String r) {
         String pre = "retries." + r + ".";
-        String factor = get(c, ResilienceKeys.RETRY_FACTOR, pre + "factor");
+        Double factor = get(c, ResilienceKeys.RETRY_FACTOR, pre + "factor");
         String statuses = get(c, ResilienceKeys.RETRY_STATUSES, pre + "retryOnStatuses");
-        Integer percent = get(c, ResilienceKeys.RETRY_BUDGET_PERCENT, pre + "budgetPercent");
+        Double percent = get(c, ResilienceKeys.RETRY_BUDGET_PERCENT, pre + "budgetPercent");
         return new RetrySpec(get(c, ResilienceKeys.RETRY_MAX_ATTEMPTS, pre + "maxAttempts"),
                 text(get(c, ResilienceKeys.RETRY_BASE_DELAY, pre + "baseDelay")),
-                factor == null ? null : number(factor),
+                factor,
                 text(get(c, ResilienceKeys.RETRY_MAX_DELAY, pre + "maxDelay")),
                 text(get(c, ResilienceKeys.RETRY_MAX_DURATION, pre + "maxDuration")),
                 statuses == null ? null : list(statuses).stream().map(ProvidersConfig::status).toList(),
                 text(get(c, ResilienceKeys.RETRY_MAX_RETRY_AFTER, pre + "maxRetryAfter")),
-                percent == null ? null : percent.doubleValue(),
+                percent,
                 get(c, ResilienceKeys.RETRY_BUDGET_FLOOR, pre + "budgetMinPerSecond"),
                 text(get(c, ResilienceKeys.RETRY_BUDGET_WINDOW, pre + "budgetWindow")));
-    }
-
-    /** A number, or NaN so that the spec's own check names the field and the bad value. */
-    private static Double number(String text) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /** A status, or 0 so that the spec's own check names the field. */
