@@ -61,13 +61,14 @@ public record RetrySpec(Integer maxAttempts, String baseDelay, Double factor, St
         problems.attempt(path + ".factor", () -> b.backoff(base, f, cap), null);
         Duration total = ProviderSpec.ranged(problems, path + ".maxDuration", SpecRanges.RETRY_MAX_DURATION, maxDuration, Duration.ZERO);
         problems.attempt(path + ".maxDuration", () -> b.maxTotalDuration(total), null);
-        Set<Integer> statuses = Set.copyOf(retryOnStatuses == null ? RETRIED_STATUSES : retryOnStatuses);
-        for (Integer s : statuses) {
+        List<Integer> listed = retryOnStatuses == null ? RETRIED_STATUSES : retryOnStatuses;
+        for (int i = 0; i < listed.size(); i++) {
+            Integer s = listed.get(i);
             if (s == null || s < 400 || s > 599) {
-                problems.add(path + ".retryOnStatuses", "statuses must be in 400..599 but one was " + s);
-                break;
+                problems.add(path + ".retryOnStatuses[" + i + "]", "statuses must be in 400..599 but one was " + s);
             }
         }
+        Set<Integer> statuses = listed.stream().filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
         b.retryOnResult(result -> result instanceof ProviderResponse r && statuses.contains(r.status()));
         b.retryAfter(result -> result instanceof ProviderResponse r
                 ? RetryAfter.parse(r.header("Retry-After"), clock)

@@ -93,6 +93,10 @@ public final class JsonBodies {
         if (tree.isNull()) {
             throw ApiException.badRequest("the request body is null; expected a JSON object");
         }
+        if (!tree.isObject()) {
+            // Every body is an object; saying so beats a type error on a field named "".
+            throw ApiException.malformedJson("expected a JSON object but the body is " + kind(tree));
+        }
         String broken = TextRules.loneSurrogate(tree, "");
         if (broken != null) {
             throw ApiException.validation("a text holds invalid Unicode", List.of(new FieldError(broken.isEmpty() ? "(body)" : broken,
@@ -114,9 +118,6 @@ public final class JsonBodies {
                     List.of(new FieldError(path(e), "expected " + simpleType(e.getTargetType()) + " but was '" + e.getValue() + "'")));
         } catch (MismatchedInputException e) {
             String field = path(e);
-            if (field.isEmpty()) {
-                throw ApiException.malformedJson("expected a JSON object but the body is " + kind(tree));
-            }
             throw ApiException.validation("a field has the wrong type",
                     List.of(new FieldError(field, "expected " + simpleType(e.getTargetType()))));
         } catch (DatabindException e) {
@@ -133,17 +134,14 @@ public final class JsonBodies {
             if (cause instanceof IllegalArgumentException iae) {
                 throw ApiException.validation("a field is invalid", List.of(new FieldError(field, iae.getMessage())));
             }
-            if (!field.isEmpty()) {
-                throw ApiException.validation("a field is invalid", List.of(new FieldError(field, e.getOriginalMessage())));
-            }
-            throw ApiException.malformedJson("cannot read the body: " + e.getOriginalMessage());
+            throw ApiException.validation("a field is invalid", List.of(new FieldError(field, e.getOriginalMessage())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static String kind(JsonNode tree) {
-        return tree.isArray() ? "an array" : tree.isTextual() ? "a string" : tree.isNumber() ? "a number"
+        return tree.isObject() ? "an object" : tree.isArray() ? "an array" : tree.isTextual() ? "a string" : tree.isNumber() ? "a number"
                 : tree.isBoolean() ? "a boolean" : "another value";
     }
 
@@ -192,6 +190,11 @@ public final class JsonBodies {
     }
 
     private static String path(JsonMappingException e) {
+        String p = rawPath(e);
+        return p.isEmpty() ? "(body)" : p;
+    }
+
+    private static String rawPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
