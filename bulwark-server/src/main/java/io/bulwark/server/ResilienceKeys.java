@@ -20,10 +20,6 @@ public final class ResilienceKeys {
         return ConfigKey.builder(name, ValueTypes.string()).description(description).build();
     }
 
-    private static ConfigKey<Integer> number(String name, int min, int max, String description) {
-        return ConfigKey.builder(name, ValueTypes.integer(min, max)).description(description).build();
-    }
-
     /** A key whose range is the one the API checks too ({@link SpecRanges}). */
     private static <T> ConfigKey<T> ranged(String name, ValueType<T> type, String description) {
         return ConfigKey.builder(name, type).description(description).build();
@@ -56,26 +52,26 @@ public final class ResilienceKeys {
     public static final ConfigKey<String> BREAKER_WINDOW_TYPE = ConfigKey
             .builder("providers.*.breaker.windowType", ValueTypes.oneOf("count", "time"))
             .description("count: the last N calls; time: the last N seconds (default count).").build();
-    public static final ConfigKey<Integer> BREAKER_WINDOW_SIZE = number("providers.*.breaker.windowSize", 1, 1_000_000,
+    public static final ConfigKey<Integer> BREAKER_WINDOW_SIZE = ranged("providers.*.breaker.windowSize", SpecRanges.BREAKER_WINDOW_SIZE,
             "N of the sliding window: calls, or seconds (default 100 calls, 60 seconds).");
-    public static final ConfigKey<Integer> BREAKER_MINIMUM_CALLS = number("providers.*.breaker.minimumCalls", 1,
-            1_000_000, "No rate is judged over fewer calls than this.");
-    public static final ConfigKey<Integer> BREAKER_FAILURE_RATE = number("providers.*.breaker.failureRateThreshold",
-            1, 100, "Opens at or above this failure percentage.");
-    public static final ConfigKey<Integer> BREAKER_SLOW_RATE = number("providers.*.breaker.slowCallRateThreshold",
-            1, 100, "Opens at or above this percentage of slow calls.");
+    public static final ConfigKey<Integer> BREAKER_MINIMUM_CALLS = ranged("providers.*.breaker.minimumCalls",
+            SpecRanges.BREAKER_MINIMUM_CALLS, "No rate is judged over fewer calls than this.");
+    public static final ConfigKey<Double> BREAKER_FAILURE_RATE = ranged("providers.*.breaker.failureRateThreshold",
+            SpecRanges.BREAKER_FAILURE_RATE, "Opens at or above this failure percentage.");
+    public static final ConfigKey<Double> BREAKER_SLOW_RATE = ranged("providers.*.breaker.slowCallRateThreshold",
+            SpecRanges.BREAKER_SLOW_RATE, "Opens at or above this percentage of slow calls.");
     public static final ConfigKey<Duration> BREAKER_SLOW_CALL = ranged("providers.*.breaker.slowCallDuration",
             SpecRanges.BREAKER_SLOW_CALL, "A call at least this long is slow.");
-    public static final ConfigKey<Integer> BREAKER_CONSECUTIVE = number("providers.*.breaker.consecutiveFailures", 0,
-            1_000_000, "Opens after this many failures in a row; 0 is off.");
+    public static final ConfigKey<Integer> BREAKER_CONSECUTIVE = ranged("providers.*.breaker.consecutiveFailures",
+            SpecRanges.BREAKER_CONSECUTIVE, "Opens after this many failures in a row; 0 is off.");
     public static final ConfigKey<Duration> BREAKER_WAIT = ranged("providers.*.breaker.waitInOpen",
             SpecRanges.BREAKER_WAIT, "How long an open breaker waits before letting probes through.");
     public static final ConfigKey<Duration> BREAKER_MAX_WAIT = ranged("providers.*.breaker.maxWait",
             SpecRanges.BREAKER_MAX_WAIT, "The longest wait in open, however often it trips.");
-    public static final ConfigKey<Integer> BREAKER_PROBES = number("providers.*.breaker.halfOpenProbes", 1, 10_000,
+    public static final ConfigKey<Integer> BREAKER_PROBES = ranged("providers.*.breaker.halfOpenProbes", SpecRanges.BREAKER_PROBES,
             "The most probes in flight at once when half-open.");
-    public static final ConfigKey<Integer> BREAKER_SUCCESSES = number("providers.*.breaker.successesToClose", 1,
-            10_000, "Successful probes that close the breaker.");
+    public static final ConfigKey<Integer> BREAKER_SUCCESSES = ranged("providers.*.breaker.successesToClose",
+            SpecRanges.BREAKER_SUCCESSES, "Successful probes that close the breaker.");
     public static final ConfigKey<Duration> BREAKER_PROBE_TIMEOUT = ranged("providers.*.breaker.probeTimeout",
             SpecRanges.BREAKER_PROBE_TIMEOUT, "A probe that has not returned after this long frees its slot.");
     public static final ConfigKey<Boolean> BREAKER_SHARED = ConfigKey.builder("providers.*.breaker.shared", BOOL)
@@ -89,18 +85,18 @@ public final class ResilienceKeys {
             "What degrades the group, comma-separated: breaker-open, error-rate, latency (default breaker-open).");
     public static final ConfigKey<String> GROUP_ACTIONS = text("providerGroups.*.degradation.actions",
             "What a degraded group does, in order: fallback, cache, reduced-mode, default, error (default fallback,error).");
-    public static final ConfigKey<Integer> GROUP_ERROR_RATE = number("providerGroups.*.degradation.errorRatePercent",
-            1, 100, "The error-rate trigger's threshold in percent (default 50).");
+    public static final ConfigKey<Double> GROUP_ERROR_RATE = ranged("providerGroups.*.degradation.errorRatePercent",
+            SpecRanges.GROUP_ERROR_RATE, "The error-rate trigger's threshold in percent (default 50).");
     public static final ConfigKey<Duration> GROUP_LATENCY = ranged("providerGroups.*.degradation.latencyThreshold",
             SpecRanges.GROUP_LATENCY, "The latency trigger's p95 threshold (default 5s).");
     public static final ConfigKey<Duration> GROUP_WINDOW = ranged("providerGroups.*.degradation.window",
             SpecRanges.GROUP_WINDOW, "The window error rate and latency are measured over (default 1m).");
-    public static final ConfigKey<Integer> GROUP_MINIMUM_CALLS = number("providerGroups.*.degradation.minimumCalls",
-            1, 1_000_000, "Fewer calls than this in the window never trigger (default 10).");
+    public static final ConfigKey<Integer> GROUP_MINIMUM_CALLS = ranged("providerGroups.*.degradation.minimumCalls",
+            SpecRanges.GROUP_MINIMUM_CALLS, "Fewer calls than this in the window never trigger (default 10).");
     public static final ConfigKey<Duration> GROUP_MAX_STALENESS = ranged("providerGroups.*.degradation.maxStaleness",
             SpecRanges.GROUP_MAX_STALENESS, "The oldest cached answer the cache action serves (default 5m).");
-    public static final ConfigKey<Integer> GROUP_DEFAULT_STATUS = number("providerGroups.*.degradation.defaultStatus",
-            200, 599, "The status of the default action's answer (default 200).");
+    public static final ConfigKey<Integer> GROUP_DEFAULT_STATUS = ranged("providerGroups.*.degradation.defaultStatus",
+            SpecRanges.GROUP_DEFAULT_STATUS, "The status of the default action's answer (default 200).");
     public static final ConfigKey<String> GROUP_DEFAULT_BODY = text("providerGroups.*.degradation.defaultBody",
             "The body of the default action's answer.");
 

@@ -138,6 +138,14 @@ class InputHandlingTest {
                 "{\"type\":\"builtin.noop\",\"tags\":[\"\\ud83d\\ude00\"]}", Map.of());
         assertThat(paired.status()).as("a surrogate pair is a character").isEqualTo(201);
         assertThat(paired.json().get("tags").get(0).asText()).isEqualTo("\uD83D\uDE00");
+        assertFieldError(http.send("POST", "/api/v1/jobs",
+                "{\"type\":\"builtin.noop\",\"payload\":{\"a\\ud800\":1}}", Map.of()), "payload.(field name)");
+    }
+
+    @Test
+    void aDuplicateKeyIsMalformedJson() {
+        assertProblem(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"priority\":1,\"priority\":9}", Map.of()),
+                400, "malformed-json");
     }
 
     @Test
@@ -179,6 +187,10 @@ class InputHandlingTest {
         }
         assertFieldError(http.send("PUT", "/api/v1/retry-configs", "{\"retryConfigs\":{\"slow\":{\"factor\":1e300}}}", Map.of()),
                 "retries.slow.factor");
+
+        String provider = "{\"name\":\"p\",\"baseUrl\":\"" + upstream.uri() + "\",\"breaker\":{\"failureRateThreshold\":101}}";
+        assertFieldError(http.send("PUT", "/api/v1/providers/g", "{\"providers\":[" + provider + "],"
+                + "\"degradation\":{\"defaultStatus\":700}}", Map.of()), "groups.g.providers[0].breaker.failureRateThreshold");
 
         // The config loader says the same thing about the same value.
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TestServers.config(dir,

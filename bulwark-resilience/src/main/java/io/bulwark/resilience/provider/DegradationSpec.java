@@ -49,7 +49,7 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             b.triggers(parsed);
         }
         if (errorRatePercent != null) {
-            problems.attempt(path + ".errorRatePercent", () -> b.errorRateThreshold(percent(errorRatePercent)), null);
+            problems.attempt(path + ".errorRatePercent", () -> b.errorRateThreshold(SpecRanges.GROUP_ERROR_RATE.convert(errorRatePercent) / 100), null);
         }
         if (latencyThreshold != null) {
             problems.attempt(path + ".latencyThreshold", () -> b.latencyThreshold(SpecRanges.GROUP_LATENCY.convert(latencyThreshold)), null);
@@ -58,7 +58,7 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.attempt(path + ".window", () -> b.window(SpecRanges.GROUP_WINDOW.convert(window)), null);
         }
         if (minimumCalls != null) {
-            problems.attempt(path + ".minimumCalls", () -> b.minimumCalls(minimumCalls), null);
+            problems.attempt(path + ".minimumCalls", () -> b.minimumCalls(SpecRanges.GROUP_MINIMUM_CALLS.convert(minimumCalls)), null);
         }
         if (actions != null) {
             List<DegradationAction> parsed = new ArrayList<>();
@@ -76,7 +76,7 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.attempt(path + ".maxStaleness", () -> b.maxStaleness(SpecRanges.GROUP_MAX_STALENESS.convert(maxStaleness)), null);
         }
         if (defaultStatus != null) {
-            problems.attempt(path + ".defaultStatus", () -> b.defaultStatus(defaultStatus), null);
+            problems.attempt(path + ".defaultStatus", () -> b.defaultStatus(SpecRanges.GROUP_DEFAULT_STATUS.convert(defaultStatus)), null);
         }
         if (defaultBody != null) {
             b.defaultBody(defaultBody);
@@ -86,12 +86,5 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.add(path + ".defaultBody", "the default action needs a defaultBody (may be empty text)");
         }
         return config;
-    }
-
-    private static double percent(double value) {
-        if (!(value > 0 && value <= 100)) {
-            throw new IllegalArgumentException("errorRatePercent must be in (0, 100] but was " + value);
-        }
-        return value / 100;
     }
 }

@@ -59,8 +59,8 @@ final class ProvidersConfig {
     private static ProviderSpec provider(BulwarkConfig c, String p) {
         String pre = "providers." + p + ".";
         String breakerPre = pre + "breaker.";
-        Integer failure = get(c, ResilienceKeys.BREAKER_FAILURE_RATE, breakerPre + "failureRateThreshold");
-        Integer slow = get(c, ResilienceKeys.BREAKER_SLOW_RATE, breakerPre + "slowCallRateThreshold");
+        Double failure = get(c, ResilienceKeys.BREAKER_FAILURE_RATE, breakerPre + "failureRateThreshold");
+        Double slow = get(c, ResilienceKeys.BREAKER_SLOW_RATE, breakerPre + "slowCallRateThreshold");
         BreakerSpec breaker = new BreakerSpec(get(c, ResilienceKeys.BREAKER_WINDOW_TYPE, breakerPre + "windowType"),
                 get(c, ResilienceKeys.BREAKER_WINDOW_SIZE, breakerPre + "windowSize"),
                 get(c, ResilienceKeys.BREAKER_MINIMUM_CALLS, breakerPre + "minimumCalls"),
@@ -90,9 +90,9 @@ final class ProvidersConfig {
         String pre = "providerGroups." + g + ".degradation.";
         String triggers = get(c, ResilienceKeys.GROUP_TRIGGERS, pre + "triggers");
         String actions = get(c, ResilienceKeys.GROUP_ACTIONS, pre + "actions");
-        Integer errorRate = get(c, ResilienceKeys.GROUP_ERROR_RATE, pre + "errorRatePercent");
+        Double errorRate = get(c, ResilienceKeys.GROUP_ERROR_RATE, pre + "errorRatePercent");
         return new DegradationSpec(triggers == null ? null : list(triggers),
-                errorRate == null ? null : errorRate.doubleValue(),
+                errorRate,
                 text(get(c, ResilienceKeys.GROUP_LATENCY, pre + "latencyThreshold")),
                 text(get(c, ResilienceKeys.GROUP_WINDOW, pre + "window")),
                 get(c, ResilienceKeys.GROUP_MINIMUM_CALLS, pre + "minimumCalls"),
