@@ -79,7 +79,7 @@ class JobsCommandsTest {
         assertThat(set.get("settings").get("concurrency").asInt()).isEqualTo(3);
         CliRun bad = CliRun.run(env, "queues", "set", "p", "--concurrency", "0");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("concurrency: must be from 1 to 10000 but was 0");
+        assertThat(bad.err()).contains("concurrency: expected an integer from 1 to 10000 but was 0");
         assertThat(CliRun.run(env, "queues", "set", "p").exit()).isEqualTo(2);
     }
 
@@ -87,7 +87,7 @@ class JobsCommandsTest {
     void badJobInputExitsTwoWithEachField() {
         CliRun r = CliRun.run(env, "jobs", "enqueue", "--type", "nope", "--priority", "11");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("type: no handler is registered for 'nope'").contains("priority: must be from 0");
+        assertThat(r.err()).contains("type: no handler is registered for 'nope'").contains("priority: expected an integer from 0 to 9");
         assertThat(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--payload", "{oops").exit()).isEqualTo(2);
     }
 }

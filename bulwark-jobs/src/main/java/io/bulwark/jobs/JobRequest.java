@@ -91,13 +91,18 @@ public record JobRequest(String queue, String type, String payload, Integer prio
             if (delay != null) {
                 throw new IllegalArgumentException("give runAt or delay, not both");
             }
-            this.runAt = Objects.requireNonNull(at, "runAt");
+            Objects.requireNonNull(at, "runAt");
+            if (at.isBefore(JobLimits.MIN_RUN_AT) || at.isAfter(JobLimits.MAX_RUN_AT)) {
+                throw new IllegalArgumentException("runAt must be from " + JobLimits.MIN_RUN_AT + " to "
+                        + JobLimits.MAX_RUN_AT + " but was " + at);
+            }
+            this.runAt = at;
             return this;
         }
 
         public Builder delay(Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException("delay must be >= 0 but was " + d);
+            if (d == null || d.isNegative() || d.compareTo(JobLimits.MAX_DELAY) > 0) {
+                throw new IllegalArgumentException("delay must be from 0s to " + JobLimits.MAX_DELAY.toDays() + "d but was " + d);
             }
             if (runAt != null) {
                 throw new IllegalArgumentException("give runAt or delay, not both");

@@ -31,6 +31,7 @@ import io.bulwark.server.internal.resilience.ResilienceRoutes;
 import io.bulwark.server.internal.resilience.ResilienceRuntime;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.JettyProblems;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
 import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
@@ -286,7 +287,9 @@ public final class BulwarkServer implements AutoCloseable {
                 graceful.setShutdownIdleTimeout(100);
                 server.setHandler(graceful);
                 server.setStopTimeout(config.get(ServerKeys.SHUTDOWN_GRACE).toMillis());
+                server.setErrorHandler(JettyProblems.server());
             });
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(JettyProblems.context()));
             c.requestLogger.http(observer::end);
             c.routes.before(observer::begin);
             c.routes.before(ctx -> {
@@ -324,7 +327,7 @@ public final class BulwarkServer implements AutoCloseable {
                 }
             }
             new ProviderRoutes(resilience, bodyLimit).register(c.routes);
-            new GatewayRoute(resilience).register(c.routes);
+            new GatewayRoute(resilience, bodyLimit).register(c.routes);
             new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
             new BalancerRoutes(balancers).register(c.routes);
         });

@@ -2,11 +2,15 @@ package io.bulwark.server;
 
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.config.ValueTypes;
+import io.bulwark.jobs.JobLimits;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Config keys of the job engine in the server. */
+/**
+ * Config keys of the job engine in the server. A queue key's range is {@link JobLimits}', the
+ * one the API checks the same setting against.
+ */
 public final class JobKeys {
 
     public static final ConfigKey<Boolean> WORKER = ConfigKey.builder("jobs.worker", ValueTypes.bool())
@@ -42,31 +46,31 @@ public final class JobKeys {
             .description("Directory of handler plugin jars (ServiceLoader io.bulwark.jobs.HandlerPlugin); missing is fine.").build();
 
     public static final ConfigKey<Integer> QUEUE_CONCURRENCY = ConfigKey
-            .builder("jobs.queues.*.concurrency", ValueTypes.integer(1, 10_000))
+            .builder("jobs.queues.*.concurrency", JobLimits.CONCURRENCY)
             .description("Most jobs of the queue running at once on one node (default 10).").build();
 
-    public static final ConfigKey<Integer> QUEUE_RATE = ConfigKey
-            .builder("jobs.queues.*.ratePerSecond", ValueTypes.integer(0, 1_000_000))
+    public static final ConfigKey<Double> QUEUE_RATE = ConfigKey
+            .builder("jobs.queues.*.ratePerSecond", JobLimits.RATE_PER_SECOND)
             .description("Most jobs of the queue started per second on one node; 0 for no limit (default).").build();
 
     public static final ConfigKey<Integer> QUEUE_BURST = ConfigKey
-            .builder("jobs.queues.*.burst", ValueTypes.integer(1, 1_000_000))
+            .builder("jobs.queues.*.burst", JobLimits.BURST)
             .description("Starts allowed at once under the rate limit (default 1).").build();
 
     public static final ConfigKey<Integer> QUEUE_MAX_SIZE = ConfigKey
-            .builder("jobs.queues.*.maxSize", ValueTypes.integer(0, Integer.MAX_VALUE))
+            .builder("jobs.queues.*.maxSize", JobLimits.MAX_SIZE)
             .description("Most jobs waiting or running; beyond it enqueues get 429; 0 for no limit (default).").build();
 
     public static final ConfigKey<Integer> QUEUE_PRIORITY = ConfigKey
-            .builder("jobs.queues.*.priority", ValueTypes.integer(0, 9))
+            .builder("jobs.queues.*.priority", JobLimits.PRIORITY)
             .description("Default priority of the queue's jobs, 0 (highest) to 9 (default 5).").build();
 
     public static final ConfigKey<Integer> QUEUE_MAX_ATTEMPTS = ConfigKey
-            .builder("jobs.queues.*.maxAttempts", ValueTypes.integer(1, 1000))
+            .builder("jobs.queues.*.maxAttempts", JobLimits.MAX_ATTEMPTS)
             .description("Default attempts of the queue's jobs (default 25).").build();
 
     public static final ConfigKey<Duration> QUEUE_TIMEOUT = ConfigKey
-            .builder("jobs.queues.*.timeout", ValueTypes.duration(Duration.ofMillis(1), Duration.ofDays(1)))
+            .builder("jobs.queues.*.timeout", JobLimits.TIMEOUT)
             .description("Default time one attempt may run (default 5m).").build();
 
     public static final ConfigKey<Boolean> QUEUE_PAUSED = ConfigKey

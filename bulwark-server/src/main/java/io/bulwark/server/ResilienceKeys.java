@@ -3,6 +3,7 @@ package io.bulwark.server;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.config.ValueType;
 import io.bulwark.core.config.ValueTypes;
+import io.bulwark.resilience.provider.SpecRanges;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +20,9 @@ public final class ResilienceKeys {
         return ConfigKey.builder(name, ValueTypes.string()).description(description).build();
     }
 
-    private static ConfigKey<Integer> number(String name, int min, int max, String description) {
-        return ConfigKey.builder(name, ValueTypes.integer(min, max)).description(description).build();
-    }
-
-    private static ConfigKey<Duration> duration(String name, Duration min, Duration max, String description) {
-        return ConfigKey.builder(name, ValueTypes.duration(min, max)).description(description).build();
+    /** A key whose range is the one the API checks too ({@link SpecRanges}). */
+    private static <T> ConfigKey<T> ranged(String name, ValueType<T> type, String description) {
+        return ConfigKey.builder(name, type).description(description).build();
     }
 
     private static final ValueType<Boolean> BOOL = ValueTypes.bool();
@@ -39,14 +37,12 @@ public final class ResilienceKeys {
             "Text before the secret in that header, e.g. 'Bearer '.");
     public static final ConfigKey<String> PROVIDER_AUTH_SECRET = text("providers.*.authSecret",
             "A reference to the provider's secret: env:VARIABLE or file:/path (never the secret itself).");
-    public static final ConfigKey<Duration> PROVIDER_TIMEOUT = duration("providers.*.timeout", Duration.ofMillis(1),
-            Duration.ofHours(1), "The longest one attempt may take before it is interrupted (default 30s).");
-    public static final ConfigKey<Integer> PROVIDER_WEIGHT = number("providers.*.weight", 1, 1000,
+    public static final ConfigKey<Duration> PROVIDER_TIMEOUT = ranged("providers.*.timeout", SpecRanges.PROVIDER_TIMEOUT, "The longest one attempt may take before it is interrupted (default 30s).");
+    public static final ConfigKey<Integer> PROVIDER_WEIGHT = ranged("providers.*.weight", SpecRanges.PROVIDER_WEIGHT,
             "The provider's weight under the weighted strategy (default 1).");
-    public static final ConfigKey<Integer> PROVIDER_CAPACITY = number("providers.*.capacity", 1, 100_000,
+    public static final ConfigKey<Integer> PROVIDER_CAPACITY = ranged("providers.*.capacity", SpecRanges.PROVIDER_CAPACITY,
             "The most calls in flight to the provider at once (default 64).");
-    public static final ConfigKey<Duration> PROVIDER_MAX_WAIT = duration("providers.*.maxWait", Duration.ZERO,
-            Duration.ofMinutes(10), "How long a call waits for capacity before it is refused (default 0s).");
+    public static final ConfigKey<Duration> PROVIDER_MAX_WAIT = ranged("providers.*.maxWait", SpecRanges.PROVIDER_MAX_WAIT, "How long a call waits for capacity before it is refused (default 0s).");
     public static final ConfigKey<String> PROVIDER_RETRY = text("providers.*.retry",
             "The name of the retry config the provider uses (default 'default').");
     public static final ConfigKey<String> PROVIDER_LIMITS = text("providers.*.limits",
@@ -56,28 +52,28 @@ public final class ResilienceKeys {
     public static final ConfigKey<String> BREAKER_WINDOW_TYPE = ConfigKey
             .builder("providers.*.breaker.windowType", ValueTypes.oneOf("count", "time"))
             .description("count: the last N calls; time: the last N seconds (default count).").build();
-    public static final ConfigKey<Integer> BREAKER_WINDOW_SIZE = number("providers.*.breaker.windowSize", 1, 1_000_000,
+    public static final ConfigKey<Integer> BREAKER_WINDOW_SIZE = ranged("providers.*.breaker.windowSize", SpecRanges.BREAKER_WINDOW_SIZE,
             "N of the sliding window: calls, or seconds (default 100 calls, 60 seconds).");
-    public static final ConfigKey<Integer> BREAKER_MINIMUM_CALLS = number("providers.*.breaker.minimumCalls", 1,
-            1_000_000, "No rate is judged over fewer calls than this.");
-    public static final ConfigKey<Integer> BREAKER_FAILURE_RATE = number("providers.*.breaker.failureRateThreshold",
-            1, 100, "Opens at or above this failure percentage.");
-    public static final ConfigKey<Integer> BREAKER_SLOW_RATE = number("providers.*.breaker.slowCallRateThreshold",
-            1, 100, "Opens at or above this percentage of slow calls.");
-    public static final ConfigKey<Duration> BREAKER_SLOW_CALL = duration("providers.*.breaker.slowCallDuration",
-            Duration.ofMillis(1), Duration.ofHours(1), "A call at least this long is slow.");
-    public static final ConfigKey<Integer> BREAKER_CONSECUTIVE = number("providers.*.breaker.consecutiveFailures", 0,
-            1_000_000, "Opens after this many failures in a row; 0 is off.");
-    public static final ConfigKey<Duration> BREAKER_WAIT = duration("providers.*.breaker.waitInOpen",
-            Duration.ofMillis(1), Duration.ofDays(1), "How long an open breaker waits before letting probes through.");
-    public static final ConfigKey<Duration> BREAKER_MAX_WAIT = duration("providers.*.breaker.maxWait",
-            Duration.ofMillis(1), Duration.ofDays(1), "The longest wait in open, however often it trips.");
-    public static final ConfigKey<Integer> BREAKER_PROBES = number("providers.*.breaker.halfOpenProbes", 1, 10_000,
+    public static final ConfigKey<Integer> BREAKER_MINIMUM_CALLS = ranged("providers.*.breaker.minimumCalls",
+            SpecRanges.BREAKER_MINIMUM_CALLS, "No rate is judged over fewer calls than this.");
+    public static final ConfigKey<Double> BREAKER_FAILURE_RATE = ranged("providers.*.breaker.failureRateThreshold",
+            SpecRanges.BREAKER_FAILURE_RATE, "Opens at or above this failure percentage.");
+    public static final ConfigKey<Double> BREAKER_SLOW_RATE = ranged("providers.*.breaker.slowCallRateThreshold",
+            SpecRanges.BREAKER_SLOW_RATE, "Opens at or above this percentage of slow calls.");
+    public static final ConfigKey<Duration> BREAKER_SLOW_CALL = ranged("providers.*.breaker.slowCallDuration",
+            SpecRanges.BREAKER_SLOW_CALL, "A call at least this long is slow.");
+    public static final ConfigKey<Integer> BREAKER_CONSECUTIVE = ranged("providers.*.breaker.consecutiveFailures",
+            SpecRanges.BREAKER_CONSECUTIVE, "Opens after this many failures in a row; 0 is off.");
+    public static final ConfigKey<Duration> BREAKER_WAIT = ranged("providers.*.breaker.waitInOpen",
+            SpecRanges.BREAKER_WAIT, "How long an open breaker waits before letting probes through.");
+    public static final ConfigKey<Duration> BREAKER_MAX_WAIT = ranged("providers.*.breaker.maxWait",
+            SpecRanges.BREAKER_MAX_WAIT, "The longest wait in open, however often it trips.");
+    public static final ConfigKey<Integer> BREAKER_PROBES = ranged("providers.*.breaker.halfOpenProbes", SpecRanges.BREAKER_PROBES,
             "The most probes in flight at once when half-open.");
-    public static final ConfigKey<Integer> BREAKER_SUCCESSES = number("providers.*.breaker.successesToClose", 1,
-            10_000, "Successful probes that close the breaker.");
-    public static final ConfigKey<Duration> BREAKER_PROBE_TIMEOUT = duration("providers.*.breaker.probeTimeout",
-            Duration.ofMillis(1), Duration.ofHours(1), "A probe that has not returned after this long frees its slot.");
+    public static final ConfigKey<Integer> BREAKER_SUCCESSES = ranged("providers.*.breaker.successesToClose",
+            SpecRanges.BREAKER_SUCCESSES, "Successful probes that close the breaker.");
+    public static final ConfigKey<Duration> BREAKER_PROBE_TIMEOUT = ranged("providers.*.breaker.probeTimeout",
+            SpecRanges.BREAKER_PROBE_TIMEOUT, "A probe that has not returned after this long frees its slot.");
     public static final ConfigKey<Boolean> BREAKER_SHARED = ConfigKey.builder("providers.*.breaker.shared", BOOL)
             .description("Share this breaker's openings with the other nodes through the store.").build();
 
@@ -89,40 +85,36 @@ public final class ResilienceKeys {
             "What degrades the group, comma-separated: breaker-open, error-rate, latency (default breaker-open).");
     public static final ConfigKey<String> GROUP_ACTIONS = text("providerGroups.*.degradation.actions",
             "What a degraded group does, in order: fallback, cache, reduced-mode, default, error (default fallback,error).");
-    public static final ConfigKey<Integer> GROUP_ERROR_RATE = number("providerGroups.*.degradation.errorRatePercent",
-            1, 100, "The error-rate trigger's threshold in percent (default 50).");
-    public static final ConfigKey<Duration> GROUP_LATENCY = duration("providerGroups.*.degradation.latencyThreshold",
-            Duration.ofMillis(1), Duration.ofHours(1), "The latency trigger's p95 threshold (default 5s).");
-    public static final ConfigKey<Duration> GROUP_WINDOW = duration("providerGroups.*.degradation.window",
-            Duration.ofSeconds(1), Duration.ofMinutes(10), "The window error rate and latency are measured over (default 1m).");
-    public static final ConfigKey<Integer> GROUP_MINIMUM_CALLS = number("providerGroups.*.degradation.minimumCalls",
-            1, 1_000_000, "Fewer calls than this in the window never trigger (default 10).");
-    public static final ConfigKey<Duration> GROUP_MAX_STALENESS = duration("providerGroups.*.degradation.maxStaleness",
-            Duration.ofSeconds(1), Duration.ofDays(7), "The oldest cached answer the cache action serves (default 5m).");
-    public static final ConfigKey<Integer> GROUP_DEFAULT_STATUS = number("providerGroups.*.degradation.defaultStatus",
-            200, 599, "The status of the default action's answer (default 200).");
+    public static final ConfigKey<Double> GROUP_ERROR_RATE = ranged("providerGroups.*.degradation.errorRatePercent",
+            SpecRanges.GROUP_ERROR_RATE, "The error-rate trigger's threshold in percent (default 50).");
+    public static final ConfigKey<Duration> GROUP_LATENCY = ranged("providerGroups.*.degradation.latencyThreshold",
+            SpecRanges.GROUP_LATENCY, "The latency trigger's p95 threshold (default 5s).");
+    public static final ConfigKey<Duration> GROUP_WINDOW = ranged("providerGroups.*.degradation.window",
+            SpecRanges.GROUP_WINDOW, "The window error rate and latency are measured over (default 1m).");
+    public static final ConfigKey<Integer> GROUP_MINIMUM_CALLS = ranged("providerGroups.*.degradation.minimumCalls",
+            SpecRanges.GROUP_MINIMUM_CALLS, "Fewer calls than this in the window never trigger (default 10).");
+    public static final ConfigKey<Duration> GROUP_MAX_STALENESS = ranged("providerGroups.*.degradation.maxStaleness",
+            SpecRanges.GROUP_MAX_STALENESS, "The oldest cached answer the cache action serves (default 5m).");
+    public static final ConfigKey<Integer> GROUP_DEFAULT_STATUS = ranged("providerGroups.*.degradation.defaultStatus",
+            SpecRanges.GROUP_DEFAULT_STATUS, "The status of the default action's answer (default 200).");
     public static final ConfigKey<String> GROUP_DEFAULT_BODY = text("providerGroups.*.degradation.defaultBody",
             "The body of the default action's answer.");
 
-    public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = number("retries.*.maxAttempts", 1, 100,
+    public static final ConfigKey<Integer> RETRY_MAX_ATTEMPTS = ranged("retries.*.maxAttempts", SpecRanges.RETRY_MAX_ATTEMPTS,
             "Attempts in all, the first included (default 3).");
-    public static final ConfigKey<Duration> RETRY_BASE_DELAY = duration("retries.*.baseDelay", Duration.ZERO,
-            Duration.ofHours(1), "The first backoff bound (default 100ms).");
-    public static final ConfigKey<String> RETRY_FACTOR = text("retries.*.factor", "The backoff growth, >= 1 (default 2).");
-    public static final ConfigKey<Duration> RETRY_MAX_DELAY = duration("retries.*.maxDelay", Duration.ZERO,
-            Duration.ofHours(1), "The backoff cap (default 5s).");
-    public static final ConfigKey<Duration> RETRY_MAX_DURATION = duration("retries.*.maxDuration", Duration.ZERO,
-            Duration.ofHours(24), "No attempt starts later than this after the first; 0s is no limit (default).");
+    public static final ConfigKey<Duration> RETRY_BASE_DELAY = ranged("retries.*.baseDelay", SpecRanges.RETRY_BASE_DELAY, "The first backoff bound (default 100ms).");
+    public static final ConfigKey<Double> RETRY_FACTOR = ranged("retries.*.factor", SpecRanges.RETRY_FACTOR, "The backoff growth, >= 1 (default 2).");
+    public static final ConfigKey<Duration> RETRY_MAX_DELAY = ranged("retries.*.maxDelay", SpecRanges.RETRY_MAX_DELAY, "The backoff cap (default 5s).");
+    public static final ConfigKey<Duration> RETRY_MAX_DURATION = ranged("retries.*.maxDuration", SpecRanges.RETRY_MAX_DURATION, "No attempt starts later than this after the first; 0s is no limit (default).");
     public static final ConfigKey<String> RETRY_STATUSES = text("retries.*.retryOnStatuses",
             "Statuses retried, comma-separated (default 408,429,500,502,503,504).");
-    public static final ConfigKey<Duration> RETRY_MAX_RETRY_AFTER = duration("retries.*.maxRetryAfter", Duration.ZERO,
-            Duration.ofHours(1), "The longest Retry-After honoured (default 30s).");
-    public static final ConfigKey<Integer> RETRY_BUDGET_PERCENT = number("retries.*.budgetPercent", 0, 1000,
+    public static final ConfigKey<Duration> RETRY_MAX_RETRY_AFTER = ranged("retries.*.maxRetryAfter", SpecRanges.RETRY_MAX_RETRY_AFTER, "The longest Retry-After honoured (default 30s).");
+    public static final ConfigKey<Double> RETRY_BUDGET_PERCENT = ranged("retries.*.budgetPercent", SpecRanges.RETRY_BUDGET_PERCENT,
             "Retries may be at most this percentage of a provider's recent calls (default 20).");
-    public static final ConfigKey<Integer> RETRY_BUDGET_FLOOR = number("retries.*.budgetMinPerSecond", 0, 1_000_000,
+    public static final ConfigKey<Integer> RETRY_BUDGET_FLOOR = ranged("retries.*.budgetMinPerSecond", SpecRanges.RETRY_BUDGET_FLOOR,
             "...or this many retries per second, whichever is more (default 1).");
-    public static final ConfigKey<Duration> RETRY_BUDGET_WINDOW = duration("retries.*.budgetWindow",
-            Duration.ofSeconds(1), Duration.ofHours(1), "The window the retry budget counts calls over (default 10s).");
+    public static final ConfigKey<Duration> RETRY_BUDGET_WINDOW = ranged("retries.*.budgetWindow",
+            SpecRanges.RETRY_BUDGET_WINDOW, "The window the retry budget counts calls over (default 10s).");
 
     public static final ConfigKey<String> DRIFT_FACTOR = ConfigKey.builder("resilience.drift.factor", ValueTypes.string())
             .defaultValue("2.0").description("A provider drifts when a latency percentile or its error rate exceeds its baseline by this factor.").build();

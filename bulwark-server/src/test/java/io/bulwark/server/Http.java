@@ -44,9 +44,26 @@ final class Http {
         return get(path, Map.of());
     }
 
+    /** Sends {@code body} as JSON (Content-Type: application/json) unless {@code headers} name another type. */
     Response send(String method, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        if (body != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.build());
+    }
+
+    /**
+     * Sends {@code body} as JSON with no Content-Length, so that it goes chunked: a server must
+     * read it all the same.
+     */
+    Response sendChunked(String method, String path, String body, Map<String, String> headers) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
         headers.forEach(b::header);
         return send(b.build());
     }

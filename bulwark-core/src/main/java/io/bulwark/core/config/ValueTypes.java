@@ -70,6 +70,52 @@ public final class ValueTypes {
         };
     }
 
+    /**
+     * A finite number in {@code [min, max]}, written as a JSON or YAML number or as text
+     * ({@code 2.5}, {@code 1e3}); a number past a bound, Infinity or NaN is refused.
+     */
+    public static ValueType<Double> decimal(double min, double max) {
+        if (!(min <= max) || !Double.isFinite(min) || !Double.isFinite(max)) {
+            throw new IllegalArgumentException("min must be <= max, both finite, but was " + min + " > " + max);
+        }
+        String describe = "a number from " + plain(min) + " to " + plain(max);
+        return new ValueType<>() {
+            @Override
+            public Double convert(Object raw) {
+                double d;
+                if (raw instanceof Number n) {
+                    d = n.doubleValue();
+                } else {
+                    String s = scalar(raw, describe);
+                    try {
+                        d = Double.parseDouble(s.trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("expected " + describe + " but was '" + s + "'");
+                    }
+                }
+                if (!(d >= min && d <= max)) {
+                    throw new IllegalArgumentException("expected " + describe + " but was " + raw);
+                }
+                return d;
+            }
+
+            @Override
+            public String describe() {
+                return describe;
+            }
+
+            @Override
+            public String render(Double value) {
+                return plain(value);
+            }
+        };
+    }
+
+    /** {@code 1000000} rather than {@code 1.0E6}; {@code 2.5} as is. */
+    private static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
     /** {@code true} or {@code false}. */
     public static ValueType<Boolean> bool() {
         return new ValueType<>() {

@@ -1,5 +1,6 @@
 package io.bulwark.resilience.degradation;
 
+import io.bulwark.core.logging.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.state.StateRecord;
@@ -133,7 +134,7 @@ public final class GroupDegradation {
                 .register(registry).increment();
         record("entered", at, entered.reason(), null);
         LOG.warn("Provider group '{}' is degraded: {}. Its degradation actions apply until an evaluation finds "
-                + "no trigger{}", group, entered.reason(), manual ? " and the manual switch is turned off" : "");
+                + "no trigger{}", group, LogText.safe(entered.reason()), manual ? " and the manual switch is turned off" : "");
         return entered;
     }
 
@@ -144,7 +145,7 @@ public final class GroupDegradation {
         record("recovered", current.since().orElse(at), current.reason(), at);
         DegradationState normal = DegradationState.normal(group);
         state.set(normal);
-        LOG.info("Provider group '{}' recovered after {} degraded ({})", group, lasted, current.reason());
+        LOG.info("Provider group '{}' recovered after {} degraded ({})", group, lasted, LogText.safe(current.reason()));
         return normal;
     }
 

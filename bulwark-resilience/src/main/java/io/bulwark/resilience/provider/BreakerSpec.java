@@ -1,6 +1,5 @@
 package io.bulwark.resilience.provider;
 
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig.WindowType;
@@ -35,41 +34,45 @@ public record BreakerSpec(String windowType, Integer windowSize, Integer minimum
                 .recordResult(result -> result instanceof ProviderResponse r && isFailure(r.status()));
         if (windowType != null || windowSize != null) {
             WindowType type = problems.attempt(path + ".windowType", () -> windowType(windowType), WindowType.COUNT_BASED);
-            int size = windowSize != null ? windowSize : (type == WindowType.COUNT_BASED ? 100 : 60);
-            problems.attempt(path + ".windowSize", () -> b.slidingWindow(type, size), null);
+            Integer size = windowSize != null
+                    ? problems.attempt(path + ".windowSize", () -> SpecRanges.BREAKER_WINDOW_SIZE.convert(windowSize), null)
+                    : Integer.valueOf(type == WindowType.COUNT_BASED ? 100 : 60);
+            if (size != null) {
+                problems.attempt(path + ".windowSize", () -> b.slidingWindow(type, size), null);
+            }
         }
         if (minimumCalls != null) {
-            problems.attempt(path + ".minimumCalls", () -> b.minimumNumberOfCalls(minimumCalls), null);
+            problems.attempt(path + ".minimumCalls", () -> b.minimumNumberOfCalls(SpecRanges.BREAKER_MINIMUM_CALLS.convert(minimumCalls)), null);
         }
         if (failureRateThreshold != null) {
-            problems.attempt(path + ".failureRateThreshold", () -> b.failureRateThreshold(failureRateThreshold), null);
+            problems.attempt(path + ".failureRateThreshold", () -> b.failureRateThreshold(SpecRanges.BREAKER_FAILURE_RATE.convert(failureRateThreshold).floatValue()), null);
         }
         if (slowCallRateThreshold != null) {
-            problems.attempt(path + ".slowCallRateThreshold", () -> b.slowCallRateThreshold(slowCallRateThreshold), null);
+            problems.attempt(path + ".slowCallRateThreshold", () -> b.slowCallRateThreshold(SpecRanges.BREAKER_SLOW_RATE.convert(slowCallRateThreshold).floatValue()), null);
         }
         if (slowCallDuration != null) {
-            problems.attempt(path + ".slowCallDuration", () -> b.slowCallDuration(Durations.parse(slowCallDuration)), null);
+            problems.attempt(path + ".slowCallDuration", () -> b.slowCallDuration(SpecRanges.BREAKER_SLOW_CALL.convert(slowCallDuration)), null);
         }
         if (consecutiveFailures != null) {
-            problems.attempt(path + ".consecutiveFailures", () -> b.consecutiveFailureThreshold(consecutiveFailures), null);
+            problems.attempt(path + ".consecutiveFailures", () -> b.consecutiveFailureThreshold(SpecRanges.BREAKER_CONSECUTIVE.convert(consecutiveFailures)), null);
         }
         if (waitInOpen != null) {
-            problems.attempt(path + ".waitInOpen", () -> b.waitDurationInOpen(Durations.parse(waitInOpen)), null);
+            problems.attempt(path + ".waitInOpen", () -> b.waitDurationInOpen(SpecRanges.BREAKER_WAIT.convert(waitInOpen)), null);
         }
         if (waitMultiplier != null) {
             problems.attempt(path + ".waitMultiplier", () -> b.waitDurationMultiplier(waitMultiplier), null);
         }
         if (maxWait != null) {
-            problems.attempt(path + ".maxWait", () -> b.maxWaitDuration(Durations.parse(maxWait)), null);
+            problems.attempt(path + ".maxWait", () -> b.maxWaitDuration(SpecRanges.BREAKER_MAX_WAIT.convert(maxWait)), null);
         }
         if (halfOpenProbes != null) {
-            problems.attempt(path + ".halfOpenProbes", () -> b.permittedCallsInHalfOpen(halfOpenProbes), null);
+            problems.attempt(path + ".halfOpenProbes", () -> b.permittedCallsInHalfOpen(SpecRanges.BREAKER_PROBES.convert(halfOpenProbes)), null);
         }
         if (successesToClose != null) {
-            problems.attempt(path + ".successesToClose", () -> b.successesToClose(successesToClose), null);
+            problems.attempt(path + ".successesToClose", () -> b.successesToClose(SpecRanges.BREAKER_SUCCESSES.convert(successesToClose)), null);
         }
         if (probeTimeout != null) {
-            problems.attempt(path + ".probeTimeout", () -> b.probeTimeout(Durations.parse(probeTimeout)), null);
+            problems.attempt(path + ".probeTimeout", () -> b.probeTimeout(SpecRanges.BREAKER_PROBE_TIMEOUT.convert(probeTimeout)), null);
         }
         return problems.attempt(path, b::build, CircuitBreakerConfig.ofDefaults());
     }

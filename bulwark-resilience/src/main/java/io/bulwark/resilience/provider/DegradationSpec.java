@@ -1,6 +1,5 @@
 package io.bulwark.resilience.provider;
 
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.resilience.degradation.DegradationAction;
 import io.bulwark.resilience.degradation.DegradationConfig;
@@ -50,16 +49,16 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             b.triggers(parsed);
         }
         if (errorRatePercent != null) {
-            problems.attempt(path + ".errorRatePercent", () -> b.errorRateThreshold(percent(errorRatePercent)), null);
+            problems.attempt(path + ".errorRatePercent", () -> b.errorRateThreshold(SpecRanges.GROUP_ERROR_RATE.convert(errorRatePercent) / 100), null);
         }
         if (latencyThreshold != null) {
-            problems.attempt(path + ".latencyThreshold", () -> b.latencyThreshold(Durations.parse(latencyThreshold)), null);
+            problems.attempt(path + ".latencyThreshold", () -> b.latencyThreshold(SpecRanges.GROUP_LATENCY.convert(latencyThreshold)), null);
         }
         if (window != null) {
-            problems.attempt(path + ".window", () -> b.window(Durations.parse(window)), null);
+            problems.attempt(path + ".window", () -> b.window(SpecRanges.GROUP_WINDOW.convert(window)), null);
         }
         if (minimumCalls != null) {
-            problems.attempt(path + ".minimumCalls", () -> b.minimumCalls(minimumCalls), null);
+            problems.attempt(path + ".minimumCalls", () -> b.minimumCalls(SpecRanges.GROUP_MINIMUM_CALLS.convert(minimumCalls)), null);
         }
         if (actions != null) {
             List<DegradationAction> parsed = new ArrayList<>();
@@ -74,10 +73,10 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.attempt(path + ".actions", () -> b.actions(parsed), null);
         }
         if (maxStaleness != null) {
-            problems.attempt(path + ".maxStaleness", () -> b.maxStaleness(Durations.parse(maxStaleness)), null);
+            problems.attempt(path + ".maxStaleness", () -> b.maxStaleness(SpecRanges.GROUP_MAX_STALENESS.convert(maxStaleness)), null);
         }
         if (defaultStatus != null) {
-            problems.attempt(path + ".defaultStatus", () -> b.defaultStatus(defaultStatus), null);
+            problems.attempt(path + ".defaultStatus", () -> b.defaultStatus(SpecRanges.GROUP_DEFAULT_STATUS.convert(defaultStatus)), null);
         }
         if (defaultBody != null) {
             b.defaultBody(defaultBody);
@@ -87,12 +86,5 @@ public record DegradationSpec(List<String> triggers, Double errorRatePercent, St
             problems.add(path + ".defaultBody", "the default action needs a defaultBody (may be empty text)");
         }
         return config;
-    }
-
-    private static double percent(double value) {
-        if (!(value > 0 && value <= 100)) {
-            throw new IllegalArgumentException("errorRatePercent must be in (0, 100] but was " + value);
-        }
-        return value / 100;
     }
 }

@@ -58,9 +58,11 @@ public record GroupSpec(String name, String strategy, List<ProviderSpec> provide
                 resolved.add(settings);
             }
         }
+        // Names may be null here (already reported above); they are left out so that building the
+        // settings cannot fail on them before the problems are thrown.
         List<String> chain = fallbackChain;
         if (chain == null) {
-            chain = resolved.stream().map(ProviderSettings::name).toList();
+            chain = resolved.stream().map(ProviderSettings::name).filter(java.util.Objects::nonNull).toList();
         } else {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < chain.size(); i++) {
@@ -73,8 +75,8 @@ public record GroupSpec(String name, String strategy, List<ProviderSpec> provide
                 }
             }
             // Providers left out of the chain are still chosen by the strategy; they are tried last.
-            List<String> full = new ArrayList<>(chain);
-            resolved.stream().map(ProviderSettings::name).filter(n -> !full.contains(n)).forEach(full::add);
+            List<String> full = new ArrayList<>(chain.stream().filter(java.util.Objects::nonNull).toList());
+            resolved.stream().map(ProviderSettings::name).filter(n -> n != null && !full.contains(n)).forEach(full::add);
             chain = full;
         }
         DegradationConfig d = (degradation == null ? DegradationSpec.defaults() : degradation)

@@ -42,8 +42,13 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
     }
 
     /**
-     * Refuses a path that could leave the provider's base URL: it must be empty or start with
-     * {@code /} or {@code ?}, and hold no {@code ..} segment, no fragment, no whitespace.
+     * Refuses a path that could leave the provider's base URL. It must be empty or start with
+     * {@code /} or {@code ?}; its path part is percent-decoded again and again until it no longer
+     * changes (so {@code %252e} counts as {@code .}), and then may hold no dot segment
+     * ({@code .} or {@code ..}, also as {@code ..;param}), no encoded {@code /} or {@code \},
+     * no control character, fragment, whitespace or malformed escape. Checking the fully
+     * decoded form is what keeps {@code /.%2e/admin}, {@code /%2e./admin} and
+     * {@code /..%2fadmin} inside the base path of an upstream that decodes and normalises.
      */
     public static void checkPath(String path) {
         if (path.isEmpty()) {
@@ -52,12 +57,6 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
         if (!(path.startsWith("/") || path.startsWith("?"))) {
             throw new IllegalArgumentException("path must start with '/' or '?' but was '" + path + "'");
         }
-        String plain = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
-        for (String segment : plain.split("/", -1)) {
-            if (segment.equals("..") || segment.equalsIgnoreCase("%2e%2e")) {
-                throw new IllegalArgumentException("path must not hold a '..' segment but was '" + path + "'");
-            }
-        }
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c <= ' ' || c == '#' || c == '\\' || c >= 0x7f) {
@@ -65,6 +64,60 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
                         + path + "'");
             }
         }
+        String plain = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
+        long slashes = plain.chars().filter(ch -> ch == '/').count();
+        String decoded = plain;
+        for (int round = 0; ; round++) {
+            String next = decodeOnce(decoded, path);
+            if (next.equals(decoded)) {
+                break;
+            }
+            if (round == 5) {
+                throw new IllegalArgumentException("path is percent-encoded too many times over: '" + path + "'");
+            }
+            decoded = next;
+        }
+        if (decoded.chars().filter(ch -> ch == '/').count() != slashes || decoded.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("path must not hold an encoded '/' or '\\' but was '" + path + "'");
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < ' ' || c == 0x7f) {
+                throw new IllegalArgumentException("path must not hold an encoded control character but was '" + path + "'");
+            }
+        }
+        for (String segment : decoded.split("/", -1)) {
+            int semi = segment.indexOf(';');
+            String name = semi < 0 ? segment : segment.substring(0, semi);
+            if (name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("path must not hold a '.' or '..' segment, plain or percent-encoded, "
+                        + "but was '" + path + "'");
+            }
+        }
+    }
+
+    /** One round of percent-decoding (bytes as UTF-8; '+' is left alone, as in a path). */
+    private static String decodeOnce(String s, String original) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new IllegalArgumentException("path holds a malformed percent-escape: '" + original + "'");
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** A POST of {@code body} to the base URL. */

@@ -1,8 +1,8 @@
 package io.bulwark.resilience.provider;
 
 import io.bulwark.core.config.Secret;
+import io.bulwark.core.config.ValueType;
 import io.bulwark.core.config.ValueTypes;
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.ratelimit.ProviderLimit;
 import io.bulwark.resilience.breaker.CircuitBreakerConfig;
@@ -82,10 +82,10 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
         } else if (authHeader != null || authPrefix != null) {
             problems.add(path + ".authSecret", "authHeader and authPrefix need an authSecret (env:VARIABLE or file:/path)");
         }
-        Duration t = duration(problems, path + ".timeout", timeout, Duration.ofSeconds(30), Duration.ofMillis(1));
-        Duration w = duration(problems, path + ".maxWait", maxWait, Duration.ZERO, Duration.ZERO);
-        int wt = range(problems, path + ".weight", weight, 1, 1, 1000);
-        int cap = range(problems, path + ".capacity", capacity, 64, 1, 100_000);
+        Duration t = ranged(problems, path + ".timeout", SpecRanges.PROVIDER_TIMEOUT, timeout, Duration.ofSeconds(30));
+        Duration w = ranged(problems, path + ".maxWait", SpecRanges.PROVIDER_MAX_WAIT, maxWait, Duration.ZERO);
+        int wt = ranged(problems, path + ".weight", SpecRanges.PROVIDER_WEIGHT, weight, 1);
+        int cap = ranged(problems, path + ".capacity", SpecRanges.PROVIDER_CAPACITY, capacity, 64);
         String retryName = retry == null ? "default" : retry;
         checkName(problems, path + ".retry", retryName);
         BreakerSpec b = breaker == null ? BreakerSpec.defaults() : breaker;
@@ -116,26 +116,15 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
         return uri;
     }
 
-    static Duration duration(Problems problems, String field, String text, Duration orElse, Duration min) {
-        if (text == null) {
-            return orElse;
-        }
-        Duration d = problems.attempt(field, () -> Durations.parse(text), orElse);
-        if (d.compareTo(min) < 0) {
-            problems.add(field, "must be at least " + Durations.format(min) + " but was " + text);
-            return orElse;
-        }
-        return d;
-    }
-
-    static int range(Problems problems, String field, Integer value, int orElse, int min, int max) {
+    /**
+     * {@code value} checked by {@code type} (one of {@link SpecRanges}), {@code orElse} when it is
+     * null, or {@code orElse} with a problem on {@code field} naming the allowed range.
+     */
+    static <T> T ranged(Problems problems, String field, ValueType<T> type, Object value, T orElse) {
         if (value == null) {
             return orElse;
         }
-        if (value < min || value > max) {
-            problems.add(field, "must be in " + min + ".." + max + " but was " + value);
-            return orElse;
-        }
-        return value;
+        return problems.attempt(field, () -> type.convert(value), orElse);
     }
+
 }

@@ -1,7 +1,6 @@
 package io.bulwark.resilience.provider;
 
 import io.bulwark.core.http.RetryAfter;
-import io.bulwark.core.units.Durations;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.retry.RetryBudget;
@@ -51,36 +50,38 @@ public record RetrySpec(Integer maxAttempts, String baseDelay, Double factor, St
     public RetrySettings resolve(Problems problems, String path, InstantSource clock) {
         RetryConfig.Builder b = RetryConfig.builder();
         if (maxAttempts != null) {
-            problems.attempt(path + ".maxAttempts", () -> b.maxAttempts(maxAttempts), null);
-        }
-        Duration base = ProviderSpec.duration(problems, path + ".baseDelay", baseDelay, Duration.ofMillis(100), Duration.ZERO);
-        Duration cap = ProviderSpec.duration(problems, path + ".maxDelay", maxDelay, Duration.ofSeconds(5), Duration.ZERO);
-        double f = factor == null ? 2.0 : factor;
-        problems.attempt(path + ".factor", () -> b.backoff(base, f, cap), null);
-        Duration total = ProviderSpec.duration(problems, path + ".maxDuration", maxDuration, Duration.ZERO, Duration.ZERO);
-        problems.attempt(path + ".maxDuration", () -> b.maxTotalDuration(total), null);
-        Set<Integer> statuses = Set.copyOf(retryOnStatuses == null ? RETRIED_STATUSES : retryOnStatuses);
-        for (Integer s : statuses) {
-            if (s == null || s < 400 || s > 599) {
-                problems.add(path + ".retryOnStatuses", "statuses must be in 400..599 but one was " + s);
-                break;
+            Integer n = ProviderSpec.ranged(problems, path + ".maxAttempts", SpecRanges.RETRY_MAX_ATTEMPTS, maxAttempts, null);
+            if (n != null) {
+                problems.attempt(path + ".maxAttempts", () -> b.maxAttempts(n), null);
             }
         }
+        Duration base = ProviderSpec.ranged(problems, path + ".baseDelay", SpecRanges.RETRY_BASE_DELAY, baseDelay, Duration.ofMillis(100));
+        Duration cap = ProviderSpec.ranged(problems, path + ".maxDelay", SpecRanges.RETRY_MAX_DELAY, maxDelay, Duration.ofSeconds(5));
+        double f = ProviderSpec.ranged(problems, path + ".factor", SpecRanges.RETRY_FACTOR, factor, 2.0);
+        problems.attempt(path + ".factor", () -> b.backoff(base, f, cap), null);
+        Duration total = ProviderSpec.ranged(problems, path + ".maxDuration", SpecRanges.RETRY_MAX_DURATION, maxDuration, Duration.ZERO);
+        problems.attempt(path + ".maxDuration", () -> b.maxTotalDuration(total), null);
+        List<Integer> listed = retryOnStatuses == null ? RETRIED_STATUSES : retryOnStatuses;
+        for (int i = 0; i < listed.size(); i++) {
+            Integer s = listed.get(i);
+            if (s == null || s < 400 || s > 599) {
+                problems.add(path + ".retryOnStatuses[" + i + "]", "statuses must be in 400..599 but one was " + s);
+            }
+        }
+        Set<Integer> statuses = listed.stream().filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
         b.retryOnResult(result -> result instanceof ProviderResponse r && statuses.contains(r.status()));
         b.retryAfter(result -> result instanceof ProviderResponse r
                 ? RetryAfter.parse(r.header("Retry-After"), clock)
                 : Optional.empty());
-        Duration maxAfter = ProviderSpec.duration(problems, path + ".maxRetryAfter", maxRetryAfter, Duration.ofSeconds(30),
-                Duration.ZERO);
+        Duration maxAfter = ProviderSpec.ranged(problems, path + ".maxRetryAfter", SpecRanges.RETRY_MAX_RETRY_AFTER,
+                maxRetryAfter, Duration.ofSeconds(30));
         problems.attempt(path + ".maxRetryAfter", () -> b.maxRetryAfter(maxAfter), null);
-        double percent = budgetPercent == null ? 20 : budgetPercent;
-        if (!(percent >= 0 && percent <= 1000)) {
-            problems.add(path + ".budgetPercent", "must be in 0..1000 but was " + budgetPercent);
-        }
-        int floor = ProviderSpec.range(problems, path + ".budgetMinPerSecond", budgetMinPerSecond, 1, 0, 1_000_000);
-        Duration window = ProviderSpec.duration(problems, path + ".budgetWindow", budgetWindow, Duration.ofSeconds(10),
-                Duration.ofSeconds(1));
-        if (window.toNanosPart() != 0 || window.toSeconds() > 3600) {
+        double percent = ProviderSpec.ranged(problems, path + ".budgetPercent", SpecRanges.RETRY_BUDGET_PERCENT, budgetPercent, 20.0);
+        int floor = ProviderSpec.ranged(problems, path + ".budgetMinPerSecond", SpecRanges.RETRY_BUDGET_FLOOR,
+                budgetMinPerSecond, 1);
+        Duration window = ProviderSpec.ranged(problems, path + ".budgetWindow", SpecRanges.RETRY_BUDGET_WINDOW, budgetWindow,
+                Duration.ofSeconds(10));
+        if (window.toNanosPart() != 0) {
             problems.add(path + ".budgetWindow", "must be whole seconds in 1s..1h but was " + budgetWindow);
         }
         RetryConfig config = problems.attempt(path, b::build, RetryConfig.ofDefaults());

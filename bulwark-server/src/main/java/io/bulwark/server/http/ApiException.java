@@ -76,6 +76,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(413, "payload-too-large", "Payload too large", detail, null, Map.of());
     }
 
+    /** 415: a body came without a JSON content type. */
+    public static ApiException unsupportedMediaType(String detail) {
+        return new ApiException(415, "unsupported-media-type", "Unsupported media type", detail, null, Map.of());
+    }
+
     /** 429: over a limit; retry after {@code retryAfter}. */
     public static ApiException tooManyRequests(String detail, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);

@@ -2,6 +2,8 @@ package io.bulwark.server.http;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -19,6 +21,11 @@ import java.util.stream.Collectors;
 /**
  * Reads JSON request bodies with a size bound and turns every parse or binding failure into a
  * 400 that says where the body broke or which field is wrong.
+ *
+ * <p>Every route reads its body through here, so a body is read the same way whatever its
+ * transfer encoding: the stream is read to its end (bounded), never skipped because no
+ * {@code Content-Length} was sent. A body that is present must be declared JSON
+ * ({@code application/json} or {@code application/*+json}); anything else is a 415.
  */
 public final class JsonBodies {
 
@@ -32,12 +39,71 @@ public final class JsonBodies {
      * @throws ApiException 413 over the limit, 400 for malformed JSON or invalid fields
      */
     public static <T> T read(Context ctx, Class<T> type, long limit) {
+        return readOptional(ctx, type, limit).orElseThrow(
+                () -> ApiException.badRequest("the request body is empty; expected a JSON object"));
+    }
+
+    /**
+     * Reads the body as {@code type} when there is one; empty when the request has no body
+     * (neither a {@code Content-Length} nor a chunk of content).
+     *
+     * @throws ApiException 413 over the limit, 415 for a body that is not declared JSON, 400 for
+     *                      malformed JSON or invalid fields
+     */
+    public static <T> java.util.Optional<T> readOptional(Context ctx, Class<T> type, long limit) {
         byte[] body = readBounded(ctx, limit);
         if (body.length == 0) {
+            return java.util.Optional.empty();
+        }
+        requireJson(ctx.req().getContentType());
+        return java.util.Optional.of(parse(body, type));
+    }
+
+    /** 415 unless {@code contentType} is {@code application/json} or {@code application/*+json}. */
+    static void requireJson(String contentType) {
+        if (!isJson(contentType)) {
+            throw ApiException.unsupportedMediaType("the request body must be JSON, sent with Content-Type: "
+                    + "application/json, but " + (contentType == null || contentType.isBlank()
+                    ? "no Content-Type was sent" : "it was '" + contentType + "'"));
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json")
+                || (type.startsWith("application/") && type.endsWith("+json") && type.indexOf('/') == type.lastIndexOf('/'));
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        JsonNode tree;
+        try {
+            tree = Json.strictMapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (tree == null || tree.isMissingNode()) {
             throw ApiException.badRequest("the request body is empty; expected a JSON object");
         }
+        if (tree.isNull()) {
+            throw ApiException.badRequest("the request body is null; expected a JSON object");
+        }
+        if (!tree.isObject()) {
+            // Every body is an object; saying so beats a type error on a field named "".
+            throw ApiException.malformedJson("expected a JSON object but the body is " + kind(tree));
+        }
+        String broken = TextRules.loneSurrogate(tree, "");
+        if (broken != null) {
+            throw ApiException.validation("a text holds invalid Unicode", List.of(new FieldError(broken.isEmpty() ? "(body)" : broken,
+                    "holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape); text must be valid Unicode")));
+        }
         try {
-            T value = Json.mapper().readValue(body, type);
+            T value = Json.strictMapper().readerFor(type).readValue(tree);
             if (value == null) {
                 throw ApiException.badRequest("the request body is null; expected a JSON object");
             }
@@ -48,13 +114,10 @@ public final class JsonBodies {
             throw ApiException.validation("the request has an unknown field",
                     List.of(new FieldError(path(e), "unknown field" + allowed)));
         } catch (InvalidFormatException e) {
-            throw ApiException.validation("a field has the wrong type",
+            throw ApiException.validation("a field has the wrong type or is out of range",
                     List.of(new FieldError(path(e), "expected " + simpleType(e.getTargetType()) + " but was '" + e.getValue() + "'")));
         } catch (MismatchedInputException e) {
             String field = path(e);
-            if (field.isEmpty()) {
-                throw ApiException.malformedJson("expected a JSON object" + at(e.getLocation()));
-            }
             throw ApiException.validation("a field has the wrong type",
                     List.of(new FieldError(field, "expected " + simpleType(e.getTargetType()))));
         } catch (DatabindException e) {
@@ -62,16 +125,37 @@ public final class JsonBodies {
             if (cause instanceof ApiException api) {
                 throw api;
             }
-            if (cause instanceof IllegalArgumentException iae) {
-                throw ApiException.validation("a field is invalid",
-                        List.of(new FieldError(path((JsonMappingException) e), iae.getMessage())));
+            String field = path((JsonMappingException) e);
+            if (cause instanceof InputCoercionException overflow) {
+                throw ApiException.validation("a number is out of range", List.of(new FieldError(field,
+                        "is out of range: expected " + simpleType(overflow.getTargetType()) + " from "
+                                + range(overflow.getTargetType()))));
             }
-            throw ApiException.malformedJson("cannot read the body" + at(e.getLocation()) + ": " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+            if (cause instanceof IllegalArgumentException iae) {
+                throw ApiException.validation("a field is invalid", List.of(new FieldError(field, iae.getMessage())));
+            }
+            throw ApiException.validation("a field is invalid", List.of(new FieldError(field, e.getOriginalMessage())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String kind(JsonNode tree) {
+        return tree.isObject() ? "an object" : tree.isArray() ? "an array" : tree.isTextual() ? "a string" : tree.isNumber() ? "a number"
+                : tree.isBoolean() ? "a boolean" : "another value";
+    }
+
+    private static String range(Class<?> type) {
+        if (type == int.class || type == Integer.class) {
+            return Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+        }
+        if (type == long.class || type == Long.class) {
+            return Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+        }
+        if (type == short.class || type == Short.class) {
+            return Short.MIN_VALUE + " to " + Short.MAX_VALUE;
+        }
+        return "the range of " + (type == null ? "the field" : type.getSimpleName());
     }
 
     /** Reads the raw body, refusing more than {@code limit} bytes even when no Content-Length was sent. */
@@ -106,6 +190,11 @@ public final class JsonBodies {
     }
 
     private static String path(JsonMappingException e) {
+        String p = rawPath(e);
+        return p.isEmpty() ? "(body)" : p;
+    }
+
+    private static String rawPath(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
@@ -124,8 +213,18 @@ public final class JsonBodies {
         if (type == null) {
             return "another type";
         }
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class) {
             return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a finite number";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 UTC time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";

@@ -1,6 +1,7 @@
 package io.bulwark.server.internal.http;
 
 import io.bulwark.core.json.Json;
+import io.bulwark.core.logging.LogText;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.Problem;
 import io.javalin.http.Context;
@@ -66,7 +67,7 @@ public final class ProblemRenderer {
     /** A bug or an unexpected failure: logged with its stack trace, answered without internals. */
     public static void unexpected(Exception e, Context ctx) {
         String id = RequestObserver.requestId(ctx);
-        LOG.error("Request {} {} failed; the client got a 500 with request id {}", ctx.method().name(), ctx.path(), id, e);
+        LOG.error("Request {} {} failed; the client got a 500 with request id {}", ctx.method().name(), LogText.safe(ctx.path()), id, e);
         write(ctx, new Problem("urn:bulwark:problem:internal", "Internal server error", 500,
                 "the server failed to handle the request; its log has the details under request id " + id,
                 ctx.path(), id, null));

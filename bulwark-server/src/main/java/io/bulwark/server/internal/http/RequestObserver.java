@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.http;
 
+import io.bulwark.core.logging.LogText;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,7 +67,7 @@ public final class RequestObserver {
                     .register(meters)
                     .record(nanos, TimeUnit.NANOSECONDS);
             if (accessLog) {
-                ACCESS.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), status, String.format("%.1f", millis));
+                ACCESS.info("{} {} {} {}ms", ctx.method().name(), LogText.safe(ctx.path()), status, String.format("%.1f", millis));
             }
         } finally {
             MDC.remove(MDC_KEY);

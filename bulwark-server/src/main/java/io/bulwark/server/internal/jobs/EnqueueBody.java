@@ -5,8 +5,10 @@ import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Handlers;
+import io.bulwark.jobs.JobLimits;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.server.http.FieldError;
+import io.bulwark.server.internal.http.Fields;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,30 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
                           Integer maxAttempts, BackoffBody backoff, String timeout, String idempotencyKey,
                           List<String> tags) {
 
-    /** Backoff in a request: durations as text. */
+    /** Backoff in a request: durations as text; a field left out keeps its current value. */
     public record BackoffBody(String base, Double factor, String cap) {
+
+        /**
+         * {@code current} with this body's fields applied, each checked against {@link JobLimits};
+         * null with an error per bad field (under {@code prefix}, e.g. {@code backoff.}).
+         */
+        public Backoff resolve(String prefix, Backoff current, List<FieldError> errors) {
+            int before = errors.size();
+            Duration b = Fields.check(prefix + "base", JobLimits.BACKOFF_BASE, base, errors);
+            Double f = Fields.check(prefix + "factor", JobLimits.BACKOFF_FACTOR, factor, errors);
+            Duration c = Fields.check(prefix + "cap", JobLimits.BACKOFF_CAP, cap, errors);
+            if (errors.size() > before) {
+                return null;
+            }
+            Duration nb = b != null ? b : current.base();
+            Duration nc = c != null ? c : current.cap();
+            if (nc.compareTo(nb) < 0) {
+                errors.add(new FieldError(prefix + "cap", "must be >= base (" + Durations.format(nb) + ") but was "
+                        + Durations.format(nc)));
+                return null;
+            }
+            return Backoff.of(nb, f != null ? f : current.factor(), nc);
+        }
     }
 
     /** The default queue, for a body that names none. */
@@ -43,20 +67,13 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
         } else if (handlers.find(type).isEmpty()) {
             errors.add(new FieldError(prefix + "type", "no handler is registered for '" + type + "'; known types: " + known(handlers)));
         }
-        if (priority != null && (priority < 0 || priority > 9)) {
-            errors.add(new FieldError(prefix + "priority", "must be from 0 (highest) to 9 but was " + priority));
-        }
-        Duration delayValue = duration(prefix + "delay", delay, errors);
+        Fields.check(prefix + "priority", JobLimits.PRIORITY, priority, errors);
+        Duration delayValue = Fields.check(prefix + "delay", JobLimits.DELAY, delay, errors);
         if (delayValue != null && runAt != null) {
             errors.add(new FieldError(prefix + "delay", "give runAt or delay, not both"));
         }
-        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > 1000)) {
-            errors.add(new FieldError(prefix + "maxAttempts", "must be from 1 to 1000 but was " + maxAttempts));
-        }
-        Duration timeoutValue = duration(prefix + "timeout", timeout, errors);
-        if (timeoutValue != null && timeoutValue.isZero()) {
-            errors.add(new FieldError(prefix + "timeout", "must be > 0"));
-        }
+        Fields.check(prefix + "maxAttempts", JobLimits.MAX_ATTEMPTS, maxAttempts, errors);
+        Duration timeoutValue = Fields.check(prefix + "timeout", JobLimits.TIMEOUT, timeout, errors);
         Backoff backoffValue = backoff(prefix + "backoff.", errors);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             errors.add(new FieldError(prefix + "idempotencyKey", "must be 1 to 255 characters"));
@@ -108,33 +125,7 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
         if (backoff == null) {
             return null;
         }
-        Duration base = duration(prefix + "base", backoff.base() == null ? "1s" : backoff.base(), errors);
-        Duration cap = duration(prefix + "cap", backoff.cap() == null ? "1h" : backoff.cap(), errors);
-        double factor = backoff.factor() == null ? 2.0 : backoff.factor();
-        if (!(factor >= 1.0) || factor > 100) {
-            errors.add(new FieldError(prefix + "factor", "must be from 1 to 100 but was " + factor));
-            return null;
-        }
-        if (base == null || cap == null) {
-            return null;
-        }
-        if (cap.compareTo(base) < 0) {
-            errors.add(new FieldError(prefix + "cap", "must be >= base (" + Durations.format(base) + ")"));
-            return null;
-        }
-        return Backoff.of(base, factor, cap);
-    }
-
-    private static Duration duration(String field, String text, List<FieldError> errors) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            errors.add(new FieldError(field, e.getMessage()));
-            return null;
-        }
+        return backoff.resolve(prefix, Backoff.DEFAULT, errors);
     }
 
     private static String known(Handlers handlers) {

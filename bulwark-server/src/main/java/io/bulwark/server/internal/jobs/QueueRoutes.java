@@ -116,10 +116,13 @@ public final class QueueRoutes {
 
     private void retryDead(Context ctx) {
         String name = name(ctx);
-        List<UUID> ids = List.of();
-        if (ctx.req().getContentLengthLong() > 0) {
-            RetryBody body = JsonBodies.read(ctx, RetryBody.class, bodyLimit);
-            ids = body.ids() == null ? List.of() : body.ids();
+        List<UUID> ids = JsonBodies.readOptional(ctx, RetryBody.class, bodyLimit)
+                .map(RetryBody::ids).orElse(List.of());
+        for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) == null) {
+                throw ApiException.validation("invalid retry request", List.of(new FieldError("ids[" + i + "]",
+                        "must be a job id (a UUID) but was null")));
+            }
         }
         int n = jobs.store().retryDead(name, ids);
         jobs.worker().serve(name);

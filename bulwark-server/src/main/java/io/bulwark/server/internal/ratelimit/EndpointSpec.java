@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public record EndpointSpec(String route, String limits, String algorithm, String key, String bypass) {
 
+    /** The longest bypass entry (an API key id, or {@code admin}). */
+    public static final int MAX_BYPASS_NAME = 200;
+
     /** This spec with every field it lacks taken from {@code current} (which may be null). */
     public EndpointSpec merge(EndpointSpec current) {
         if (current == null) {
@@ -86,6 +89,11 @@ public record EndpointSpec(String route, String limits, String algorithm, String
         if (bypass != null) {
             for (String entry : bypass.split(",")) {
                 String t = entry.trim();
+                if (t.length() > MAX_BYPASS_NAME) {
+                    errors.add(new FieldError(prefix + ".bypass", "each entry must be at most " + MAX_BYPASS_NAME
+                            + " characters but one was " + t.length()));
+                    break;
+                }
                 if (t.equalsIgnoreCase("admin")) {
                     bypassAdmin = true;
                 } else if (!t.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.ratelimit;
 
+import io.bulwark.core.logging.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
@@ -116,7 +117,7 @@ public final class RateLimitRuntime implements AutoCloseable {
             EndpointLimit e = read(entry.json()).validate(entry.name(), KIND + "/" + entry.name(), maxKeys, stored);
             if (e == null) {
                 LOG.warn("Ignoring the stored rate limit '{}' ({}); the bulwark.yaml setting, if any, applies. "
-                        + "Fix it with PUT /api/v1/rate-limits", entry.name(), stored);
+                        + "Fix it with PUT /api/v1/rate-limits", LogText.safe(entry.name()), LogText.safe(stored.toString(), 2000));
             } else {
                 built.put(entry.name(), e);
                 origin.put(entry.name(), "api");
@@ -224,7 +225,8 @@ public final class RateLimitRuntime implements AutoCloseable {
             merged.keySet().forEach(name -> {
                 limiters.replace(name, next.get(name).config());
                 origin.put(name, "api");
-                LOG.info("Rate limit '{}' is now {} (changed over the API, kept across restarts)", name, merged.get(name));
+                LOG.info("Rate limit '{}' is now {} (changed over the API, kept across restarts)", LogText.safe(name),
+                        LogText.safe(String.valueOf(merged.get(name)), 2000));
             });
             endpoints = Map.copyOf(next);
             sources = Map.copyOf(origin);

@@ -7,6 +7,7 @@ import io.bulwark.resilience.provider.ProviderResponse;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.FieldError;
+import io.bulwark.server.http.JsonBodies;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -49,9 +50,12 @@ public final class GatewayRoute {
     private static final int MAX_REASON_HEADER = 500;
 
     private final ResilienceRuntime runtime;
+    private final long bodyLimit;
 
-    public GatewayRoute(ResilienceRuntime runtime) {
+    /** The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes. */
+    public GatewayRoute(ResilienceRuntime runtime, long bodyLimit) {
         this.runtime = runtime;
+        this.bodyLimit = bodyLimit;
     }
 
     public void register(RoutesConfig routes) {
@@ -71,7 +75,7 @@ public final class GatewayRoute {
         }
         ProviderRequest request;
         try {
-            request = new ProviderRequest("POST", path, headers, ctx.bodyAsBytes(),
+            request = new ProviderRequest("POST", path, headers, JsonBodies.readBounded(ctx, bodyLimit),
                     Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")));
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));

@@ -58,6 +58,12 @@ public final class ProviderRoutes {
             throw ApiException.validation("invalid providers", List.of(new FieldError("groups",
                     "is required: a list of provider groups (an empty list removes every group)")));
         }
+        for (int i = 0; i < body.groups().size(); i++) {
+            if (body.groups().get(i) == null) {
+                throw ApiException.validation("invalid providers", List.of(new FieldError("groups[" + i + "]",
+                        "must be a provider group object but was null")));
+            }
+        }
         apply(() -> runtime.putGroups(body.groups(), true));
         list(ctx);
     }

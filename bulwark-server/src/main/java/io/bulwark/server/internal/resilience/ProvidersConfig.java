@@ -59,8 +59,8 @@ final class ProvidersConfig {
     private static ProviderSpec provider(BulwarkConfig c, String p) {
         String pre = "providers." + p + ".";
         String breakerPre = pre + "breaker.";
-        Integer failure = get(c, ResilienceKeys.BREAKER_FAILURE_RATE, breakerPre + "failureRateThreshold");
-        Integer slow = get(c, ResilienceKeys.BREAKER_SLOW_RATE, breakerPre + "slowCallRateThreshold");
+        Double failure = get(c, ResilienceKeys.BREAKER_FAILURE_RATE, breakerPre + "failureRateThreshold");
+        Double slow = get(c, ResilienceKeys.BREAKER_SLOW_RATE, breakerPre + "slowCallRateThreshold");
         BreakerSpec breaker = new BreakerSpec(get(c, ResilienceKeys.BREAKER_WINDOW_TYPE, breakerPre + "windowType"),
                 get(c, ResilienceKeys.BREAKER_WINDOW_SIZE, breakerPre + "windowSize"),
                 get(c, ResilienceKeys.BREAKER_MINIMUM_CALLS, breakerPre + "minimumCalls"),
@@ -90,9 +90,9 @@ final class ProvidersConfig {
         String pre = "providerGroups." + g + ".degradation.";
         String triggers = get(c, ResilienceKeys.GROUP_TRIGGERS, pre + "triggers");
         String actions = get(c, ResilienceKeys.GROUP_ACTIONS, pre + "actions");
-        Integer errorRate = get(c, ResilienceKeys.GROUP_ERROR_RATE, pre + "errorRatePercent");
+        Double errorRate = get(c, ResilienceKeys.GROUP_ERROR_RATE, pre + "errorRatePercent");
         return new DegradationSpec(triggers == null ? null : list(triggers),
-                errorRate == null ? null : errorRate.doubleValue(),
+                errorRate,
                 text(get(c, ResilienceKeys.GROUP_LATENCY, pre + "latencyThreshold")),
                 text(get(c, ResilienceKeys.GROUP_WINDOW, pre + "window")),
                 get(c, ResilienceKeys.GROUP_MINIMUM_CALLS, pre + "minimumCalls"),
@@ -104,28 +104,19 @@ final class ProvidersConfig {
 
     private static RetrySpec retry(BulwarkConfig c, String r) {
         String pre = "retries." + r + ".";
-        String factor = get(c, ResilienceKeys.RETRY_FACTOR, pre + "factor");
+        Double factor = get(c, ResilienceKeys.RETRY_FACTOR, pre + "factor");
         String statuses = get(c, ResilienceKeys.RETRY_STATUSES, pre + "retryOnStatuses");
-        Integer percent = get(c, ResilienceKeys.RETRY_BUDGET_PERCENT, pre + "budgetPercent");
+        Double percent = get(c, ResilienceKeys.RETRY_BUDGET_PERCENT, pre + "budgetPercent");
         return new RetrySpec(get(c, ResilienceKeys.RETRY_MAX_ATTEMPTS, pre + "maxAttempts"),
                 text(get(c, ResilienceKeys.RETRY_BASE_DELAY, pre + "baseDelay")),
-                factor == null ? null : number(factor),
+                factor,
                 text(get(c, ResilienceKeys.RETRY_MAX_DELAY, pre + "maxDelay")),
                 text(get(c, ResilienceKeys.RETRY_MAX_DURATION, pre + "maxDuration")),
                 statuses == null ? null : list(statuses).stream().map(ProvidersConfig::status).toList(),
                 text(get(c, ResilienceKeys.RETRY_MAX_RETRY_AFTER, pre + "maxRetryAfter")),
-                percent == null ? null : percent.doubleValue(),
+                percent,
                 get(c, ResilienceKeys.RETRY_BUDGET_FLOOR, pre + "budgetMinPerSecond"),
                 text(get(c, ResilienceKeys.RETRY_BUDGET_WINDOW, pre + "budgetWindow")));
-    }
-
-    /** A number, or NaN so that the spec's own check names the field and the bad value. */
-    private static Double number(String text) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /** A status, or 0 so that the spec's own check names the field. */

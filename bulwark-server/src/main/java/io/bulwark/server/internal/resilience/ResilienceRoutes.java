@@ -32,6 +32,9 @@ public final class ResilienceRoutes {
     public record EnterBody(String reason) {
     }
 
+    /** The longest manual degradation reason: it is shown in views, headers and logs. */
+    static final int MAX_REASON = 500;
+
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
 
@@ -124,9 +127,13 @@ public final class ResilienceRoutes {
 
     private void enter(Context ctx) {
         ProviderGroup g = group(ctx);
-        EnterBody body = ctx.req().getContentLengthLong() > 0 ? JsonBodies.read(ctx, EnterBody.class, bodyLimit) : null;
+        EnterBody body = JsonBodies.readOptional(ctx, EnterBody.class, bodyLimit).orElse(null);
         String reason = body == null || body.reason() == null || body.reason().isBlank()
                 ? "switched on by an operator" : body.reason();
+        if (reason.length() > MAX_REASON) {
+            throw ApiException.validation("invalid degradation request", List.of(new FieldError("reason",
+                    "must be at most " + MAX_REASON + " characters but was " + reason.length())));
+        }
         g.degradation().enterManually(reason);
         groupDegradation(ctx);
     }
