@@ -11,7 +11,6 @@ import io.bulwark.core.health.MemoryHealthCheck;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import io.bulwark.server.auth.ApiKeyStore;
-import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jdbc.sqlite.SqliteJobStore;
@@ -29,9 +28,11 @@ import io.bulwark.server.internal.resilience.ProviderRoutes;
 import io.bulwark.server.internal.resilience.ResilienceRoutes;
 import io.bulwark.server.internal.resilience.ResilienceRuntime;
 import io.bulwark.core.state.StateStore;
+import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
+import io.bulwark.server.internal.http.RouteAccess;
 import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
 import io.bulwark.server.internal.ratelimit.RateLimitRoutes;
 import io.bulwark.server.internal.ratelimit.RateLimitRuntime;
@@ -42,7 +43,6 @@ import io.bulwark.server.internal.routes.ServerRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -121,6 +121,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final ResilienceRuntime resilience;
     private final BalancerRuntime balancers;
     private final RateLimitRuntime rateLimits;
+    private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
     private Javalin app;
     private Instant startedAt;
 
@@ -285,6 +286,7 @@ public final class BulwarkServer implements AutoCloseable {
         HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters);
         startedAt = clock.instant();
         FeatureFlags features = FeatureFlags.from(config);
+        AccessFilter access = new AccessFilter(routeAccess, authenticator);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -310,11 +312,8 @@ public final class BulwarkServer implements AutoCloseable {
                     throw JsonBodies.tooLarge(declared, bodyLimit);
                 }
             });
-            c.routes.beforeMatched(ctx -> {
-                for (RouteRole role : ctx.routeRoles()) {
-                    authenticator.authorize(ctx, (Role) role);
-                }
-            });
+            c.routes.before(access::before);
+            c.routes.beforeMatched(access::beforeMatched);
             RateLimitMiddleware limits = new RateLimitMiddleware(rateLimits);
             c.routes.beforeMatched(limits::limit);
             c.routes.after(limits::fillIn);
@@ -339,6 +338,7 @@ public final class BulwarkServer implements AutoCloseable {
             new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
             new BalancerRoutes(balancers).register(c.routes);
         });
+        routeAccess.table(); // throws when a route declares no access
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -410,6 +410,11 @@ public final class BulwarkServer implements AutoCloseable {
         String host = config.get(ServerKeys.HOST);
         String shown = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** Every route with the access it needs, for the auth tests. */
+    List<RouteAccess.Route> routeTable() {
+        return routeAccess.table();
     }
 
     /** The health checks, so modules can add theirs before start. */

@@ -3,6 +3,7 @@ package io.bulwark.server.internal.routes;
 import io.bulwark.core.health.HealthChecks;
 import io.bulwark.core.health.HealthReport;
 import io.bulwark.core.health.HealthStatus;
+import io.bulwark.server.internal.http.Anonymous;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,10 +30,10 @@ public final class HealthRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        routes.get("/health/ready", this::ready);
-        routes.get("/health", this::health);
-        routes.get("/metrics", this::metrics);
+        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Anonymous.ALLOWED);
+        routes.get("/health/ready", this::ready, Anonymous.ALLOWED);
+        routes.get("/health", this::health, Anonymous.ALLOWED);
+        routes.get("/metrics", this::metrics, Anonymous.ALLOWED);
     }
 
     /** The report of the last run, for the health gauges; runs the checks when there is none. */
