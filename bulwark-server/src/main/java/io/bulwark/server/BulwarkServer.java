@@ -11,6 +11,7 @@ import io.bulwark.core.health.MemoryHealthCheck;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import io.bulwark.server.auth.ApiKeyStore;
+import io.bulwark.server.auth.KeyFileException;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jdbc.sqlite.SqliteJobStore;
@@ -30,6 +31,7 @@ import io.bulwark.server.internal.resilience.ResilienceRuntime;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.OpenAccess;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
 import io.bulwark.server.internal.http.RouteAccess;
@@ -225,10 +227,20 @@ public final class BulwarkServer implements AutoCloseable {
         if (!Files.isWritable(dataDir)) {
             throw new StartupException("the data directory " + dataDir + " (data.dir) is not writable");
         }
-        this.keys = ApiKeyStore.open(dataDir, clock);
+        try {
+            this.keys = ApiKeyStore.open(dataDir, clock);
+        } catch (KeyFileException e) {
+            throw new StartupException(e.getMessage() + ". The API fails closed: restore the file from a backup, or move "
+                    + "it away and create a key with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
+                    + "'.", e);
+        }
         String host = config.get(ServerKeys.HOST);
         this.loopback = isLoopback(host);
         Optional<Secret> adminKey = config.find(ServerKeys.AUTH_ADMIN_KEY);
+        if (adminKey.isPresent()) {
+            keys.seal("auth.adminKey configured");
+        }
+        OpenAccess openAccess = OpenAccess.from(config, loopback);
         boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
         if (!loopback && !anyKey) {
             throw new StartupException("refusing to bind to " + host + " (server.host) without API keys: a non-loopback "
@@ -240,13 +252,23 @@ public final class BulwarkServer implements AutoCloseable {
                     + "exists. Create one with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
                     + "' or set auth.adminKey.");
         }
+        if (openAccess.keyRequired(keys) && !anyKey) {
+            throw new StartupException("the data directory " + dataDir + " has had API keys (" + ApiKeyStore.SEAL_FILE
+                    + "), so its API stays closed although no key exists now. Create one with 'bulwark keys create "
+                    + "--role admin --name admin --data-dir " + dataDir + "', set auth.adminKey, or open the API on "
+                    + "purpose by setting auth.required=false.");
+        }
+        if (openAccess.reopenedOnPurpose(keys) && !anyKey) {
+            LOG.warn("auth.required=false is set explicitly ({}) on a data directory that has had API keys: the API is "
+                    + "open to anyone who reaches {} while no key exists", openAccess.origin(), host);
+        }
         if (config.get(ServerKeys.HEALTH_DISK_WARN_FREE).compareTo(config.get(ServerKeys.HEALTH_DISK_MIN_FREE)) < 0) {
             throw new StartupException("health.disk.warnFree (" + config.get(ServerKeys.HEALTH_DISK_WARN_FREE)
                     + ") must be at least health.disk.minFree (" + config.get(ServerKeys.HEALTH_DISK_MIN_FREE) + ")");
         }
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         configureMeterNames(meters);
-        this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
+        this.authenticator = new Authenticator(keys, adminKey, openAccess, meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
@@ -318,6 +340,7 @@ public final class BulwarkServer implements AutoCloseable {
             c.routes.beforeMatched(limits::limit);
             c.routes.after(limits::fillIn);
             c.routes.exception(ApiException.class, ProblemRenderer::api);
+            c.routes.exception(KeyFileException.class, (e, ctx) -> ProblemRenderer.api(Authenticator.keyFileProblem(e), ctx));
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
             c.routes.exception(Exception.class, ProblemRenderer::unexpected);
             c.routes.error(404, ctx -> {

@@ -64,7 +64,8 @@ public final class ServerKeys {
     public static final ConfigKey<Boolean> AUTH_REQUIRED = ConfigKey.builder("auth.required", ValueTypes.bool())
             .defaultValue(false)
             .profileDefault(Profile.PROD, true)
-            .description("Refuse to start without API keys, even on loopback.").build();
+            .description("Refuse to start without API keys, even on loopback. Left unset, it becomes true once the data "
+                    + "directory has had a key (auth.sealed); setting false explicitly opens such a directory again.").build();
 
     public static final ConfigKey<Secret> AUTH_ADMIN_KEY = ConfigKey.builder("auth.adminKey", ValueTypes.secret())
             .secret()
