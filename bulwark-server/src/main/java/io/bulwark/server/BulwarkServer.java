@@ -42,6 +42,7 @@ import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
+import io.bulwark.server.logging.LogSetup;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -240,6 +241,9 @@ public final class BulwarkServer implements AutoCloseable {
         if (adminKey.isPresent()) {
             keys.seal("auth.adminKey configured");
         }
+        // Provider credentials travel in headers of the config's choosing; the admin key is a literal secret.
+        LogSetup.redact(config.getAll(ResilienceKeys.PROVIDER_AUTH_HEADER).values(),
+                adminKey.map(k -> List.of(k.reveal())).orElse(List.of()));
         OpenAccess openAccess = OpenAccess.from(config, loopback);
         boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
         if (!loopback && !anyKey) {
