@@ -18,6 +18,7 @@ import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.auth.AdminKeyStrength;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -238,6 +239,9 @@ public final class BulwarkServer implements AutoCloseable {
         String host = config.get(ServerKeys.HOST);
         this.loopback = isLoopback(host);
         Optional<Secret> adminKey = config.find(ServerKeys.AUTH_ADMIN_KEY);
+        adminKey.flatMap(k -> AdminKeyStrength.problem(k.reveal(), config.profile())).ifPresent(problem -> {
+            throw new StartupException(problem);
+        });
         if (adminKey.isPresent()) {
             keys.seal("auth.adminKey configured");
         }

@@ -70,7 +70,8 @@ public final class ServerKeys {
     public static final ConfigKey<Secret> AUTH_ADMIN_KEY = ConfigKey.builder("auth.adminKey", ValueTypes.secret())
             .secret()
             .description("An admin key supplied by the deployment (e.g. from a Kubernetes secret), "
-                    + "accepted besides the keys in the data directory.").build();
+                    + "accepted besides the keys in the data directory. Never blank; in staging and prod at least 24 "
+                    + "characters and about 64 bits of entropy (openssl rand -base64 32).").build();
 
     public static final ConfigKey<Duration> HEALTH_TIMEOUT = ConfigKey
             .builder("health.timeout", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)))
