@@ -18,6 +18,8 @@ import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.internal.DataDirHealthCheck;
+import io.bulwark.server.internal.OwnerOnly;
+import io.bulwark.server.internal.ServeLock;
 import io.bulwark.server.internal.auth.AdminKeyStrength;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
@@ -126,6 +128,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final BalancerRuntime balancers;
     private final RateLimitRuntime rateLimits;
     private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
+    private final ServeLock serveLock;
     private Javalin app;
     private Instant startedAt;
 
@@ -142,6 +145,7 @@ public final class BulwarkServer implements AutoCloseable {
         private JobStore jobStore;
         private QueuePersistence queuePersistence = QueuePersistence.none();
         private StateStore stateStore;
+        private ServeLock serveLock;
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -171,11 +175,14 @@ public final class BulwarkServer implements AutoCloseable {
          */
         public Builder embeddedJobStore() {
             Path dir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+            // Locked before the database opens, so that a second server never touches it.
+            serveLock = lockDataDir(config);
             SqliteJobStore store;
             try {
                 store = SqliteJobStore.open(dir, clock, SqliteOptions.builder()
                         .agingStep(config.get(JobKeys.PRIORITY_AGING)).build());
             } catch (RuntimeException e) {
+                serveLock.close();
                 throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
             }
             stateStore(store.state());
@@ -213,22 +220,25 @@ public final class BulwarkServer implements AutoCloseable {
          * @throws StartupException when the data directory is unusable or auth is misconfigured
          */
         public BulwarkServer build() {
-            return new BulwarkServer(this);
+            ServeLock lock = serveLock != null ? serveLock : lockDataDir(config);
+            try {
+                return new BulwarkServer(this, lock);
+            } catch (RuntimeException e) {
+                // A refused start must not keep the directory locked or the job store's writer running.
+                lock.close();
+                if (jobStore != null) {
+                    jobStore.close();
+                }
+                throw e;
+            }
         }
     }
 
-    private BulwarkServer(Builder b) {
+    private BulwarkServer(Builder b, ServeLock serveLock) {
         this.config = b.config;
         this.clock = b.clock;
         this.dataDir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StartupException("cannot create the data directory " + dataDir + " (data.dir): " + e.getMessage(), e);
-        }
-        if (!Files.isWritable(dataDir)) {
-            throw new StartupException("the data directory " + dataDir + " (data.dir) is not writable");
-        }
+        this.serveLock = serveLock;
         try {
             this.keys = ApiKeyStore.open(dataDir, clock);
         } catch (KeyFileException e) {
@@ -280,15 +290,7 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
-        try {
-            this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
-        } catch (RuntimeException e) {
-            // The job store was opened by the builder; a refused start must not leave its writer running.
-            if (b.jobStore != null) {
-                b.jobStore.close();
-            }
-            throw e;
-        }
+        this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
         this.rateLimits = new RateLimitRuntime(config, state, meters, clock, System::nanoTime);
@@ -535,6 +537,29 @@ public final class BulwarkServer implements AutoCloseable {
             }
         }
         meters.close();
+        serveLock.close();
+    }
+
+    /**
+     * Creates the data directory (0700) when needed and takes its {@link ServeLock}.
+     *
+     * @throws StartupException when the directory is unusable or another server holds it
+     */
+    private static ServeLock lockDataDir(BulwarkConfig config) {
+        Path dir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+        try {
+            OwnerOnly.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the data directory " + dir + " (data.dir): " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StartupException("the data directory " + dir + " (data.dir) is not writable");
+        }
+        if (OwnerOnly.isOpenToOthers(dir)) {
+            LOG.warn("The data directory {} (data.dir) is open to other users; it holds key hashes and job payloads. "
+                    + "Restrict it with 'chmod 700 {}'", dir, dir);
+        }
+        return ServeLock.acquire(dir);
     }
 
     /** This node's name in job history and leases: the host name and the process id. */

@@ -119,7 +119,7 @@ public final class ApiKeyStore {
      */
     public static ApiKeyStore open(Path dataDir, InstantSource clock) {
         try {
-            Files.createDirectories(dataDir);
+            io.bulwark.server.internal.OwnerOnly.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -305,7 +305,8 @@ public final class ApiKeyStore {
 
     private void update(Change change) {
         writeLock.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                io.bulwark.server.internal.OwnerOnly.fileAttributes(lockFile.getParent()));
              FileLock ignored = channel.lock()) {
             List<ApiKey> keys = new ArrayList<>(read());
             if (!change.apply(keys)) {
@@ -314,8 +315,8 @@ public final class ApiKeyStore {
             Path tmp = file.resolveSibling(FILE + ".tmp");
             byte[] json = MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(new StoredFormat(1, keys.stream().map(StoredKey::of).toList()));
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), io.bulwark.server.internal.OwnerOnly.fileAttributes(tmp.getParent()))) {
                 out.write(java.nio.ByteBuffer.wrap(json));
                 out.force(true);
             }
