@@ -315,7 +315,8 @@ public final class BulwarkServer implements AutoCloseable {
         bindMetrics();
         long bodyLimit = config.get(ServerKeys.MAX_REQUEST_BODY).bytes();
         RequestObserver observer = new RequestObserver(meters, config.get(ServerKeys.LOG_ACCESS));
-        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters);
+        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters,
+                ctx -> authenticator.identify(ctx).isPresent());
         startedAt = clock.instant();
         FeatureFlags features = FeatureFlags.from(config);
         AccessFilter access = new AccessFilter(routeAccess, authenticator);
