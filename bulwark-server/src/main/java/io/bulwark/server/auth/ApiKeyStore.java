@@ -144,13 +144,16 @@ public final class ApiKeyStore {
         if (isSealed()) {
             return;
         }
-        try {
-            Path tmp = sealFile.resolveSibling(SEAL_FILE + ".tmp");
-            Files.writeString(tmp, "This data directory has had API keys (" + why + ", " + clock.instant()
-                    + "), so its API stays closed without one.\nTo open it again on loopback, set auth.required=false "
-                    + "explicitly; see docs/security.md.\n", StandardCharsets.UTF_8);
-            restrictToOwner(tmp);
-            Files.move(tmp, sealFile, StandardCopyOption.REPLACE_EXISTING);
+        String text = "This data directory has had API keys (" + why + ", " + clock.instant()
+                + "), so its API stays closed without one.\nTo open it again on loopback, set auth.required=false "
+                + "explicitly; see docs/security.md.\n";
+        // CREATE_NEW: of concurrent sealers (two CLIs, a CLI and a server) exactly one writes the marker.
+        try (FileChannel out = FileChannel.open(sealFile, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), io.bulwark.server.internal.OwnerOnly.fileAttributes(sealFile.getParent()))) {
+            out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            out.force(true);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // sealed meanwhile
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + sealFile + ": " + e.getMessage(), e);
         }
