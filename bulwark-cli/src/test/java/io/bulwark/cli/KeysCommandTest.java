@@ -73,4 +73,12 @@ class KeysCommandTest {
         assertThat(serve.exit()).as(serve.err()).isEqualTo(2);
         assertThat(serve.err()).contains("cannot read the API keys in").contains("keys.json").contains("not valid JSON");
     }
+
+    @Test
+    void keyCommandsOnACorruptKeyFileSayWhatIsWrongWithoutAStackTrace() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("keys.json"), "{ not json");
+        CliRun list = CliRun.run("keys", "list", "--data-dir", dir.toString());
+        assertThat(list.exit()).isEqualTo(1);
+        assertThat(list.err()).contains("cannot read the API keys in").contains("not valid JSON").doesNotContain("\tat ");
+    }
 }

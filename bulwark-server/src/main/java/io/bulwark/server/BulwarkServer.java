@@ -21,6 +21,7 @@ import io.bulwark.server.internal.DataDirHealthCheck;
 import io.bulwark.server.internal.OwnerOnly;
 import io.bulwark.server.internal.ServeLock;
 import io.bulwark.server.internal.auth.AdminKeyStrength;
+import io.bulwark.server.internal.auth.LogRedaction;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -45,7 +46,6 @@ import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
-import io.bulwark.server.logging.LogSetup;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -255,9 +255,7 @@ public final class BulwarkServer implements AutoCloseable {
         if (adminKey.isPresent()) {
             keys.seal("auth.adminKey configured");
         }
-        // Provider credentials travel in headers of the config's choosing; the admin key is a literal secret.
-        LogSetup.redact(config.getAll(ResilienceKeys.PROVIDER_AUTH_HEADER).values(),
-                adminKey.map(k -> List.of(k.reveal())).orElse(List.of()));
+        LogRedaction.register(config);
         OpenAccess openAccess = OpenAccess.from(config, loopback);
         boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
         if (!loopback && !anyKey) {
