@@ -65,4 +65,20 @@ class KeysCommandTest {
             assertThat(nobody.err()).contains("cannot connect to http://127.0.0.1:1");
         }
     }
+
+    @Test
+    void serveRefusesACorruptKeyFileWithExitCode2NamingIt() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("keys.json"), "{ not json");
+        CliRun serve = CliRun.run("serve", "--data-dir", dir.toString(), "--port", "0");
+        assertThat(serve.exit()).as(serve.err()).isEqualTo(2);
+        assertThat(serve.err()).contains("cannot read the API keys in").contains("keys.json").contains("not valid JSON");
+    }
+
+    @Test
+    void keyCommandsOnACorruptKeyFileSayWhatIsWrongWithoutAStackTrace() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("keys.json"), "{ not json");
+        CliRun list = CliRun.run("keys", "list", "--data-dir", dir.toString());
+        assertThat(list.exit()).isEqualTo(1);
+        assertThat(list.err()).contains("cannot read the API keys in").contains("not valid JSON").doesNotContain("\tat ");
+    }
 }

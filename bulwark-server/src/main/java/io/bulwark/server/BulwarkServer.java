@@ -11,7 +11,7 @@ import io.bulwark.core.health.MemoryHealthCheck;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import io.bulwark.server.auth.ApiKeyStore;
-import io.bulwark.server.auth.Role;
+import io.bulwark.server.auth.KeyFileException;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jobs.store.JobStore;
@@ -19,6 +19,10 @@ import io.bulwark.server.internal.DataDirHealthCheck;
 import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.server.internal.store.ConfiguredStore;
 import io.bulwark.server.internal.store.StoreRoutes;
+import io.bulwark.server.internal.OwnerOnly;
+import io.bulwark.server.internal.ServeLock;
+import io.bulwark.server.internal.auth.AdminKeyStrength;
+import io.bulwark.server.internal.auth.LogRedaction;
 import io.bulwark.server.internal.balancer.BalancerRoutes;
 import io.bulwark.server.internal.balancer.BalancerRuntime;
 import io.bulwark.server.internal.jobs.JobRoutes;
@@ -30,10 +34,13 @@ import io.bulwark.server.internal.resilience.ProviderRoutes;
 import io.bulwark.server.internal.resilience.ResilienceRoutes;
 import io.bulwark.server.internal.resilience.ResilienceRuntime;
 import io.bulwark.core.state.StateStore;
+import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Authenticator;
 import io.bulwark.server.internal.http.JettyProblems;
+import io.bulwark.server.internal.http.OpenAccess;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
+import io.bulwark.server.internal.http.RouteAccess;
 import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
 import io.bulwark.server.internal.ratelimit.RateLimitRoutes;
 import io.bulwark.server.internal.ratelimit.RateLimitRuntime;
@@ -44,7 +51,6 @@ import io.bulwark.server.internal.routes.ServerRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -123,6 +129,8 @@ public final class BulwarkServer implements AutoCloseable {
     private final ResilienceRuntime resilience;
     private final BalancerRuntime balancers;
     private final RateLimitRuntime rateLimits;
+    private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
+    private final ServeLock serveLock;
     private Javalin app;
     private Instant startedAt;
 
@@ -139,6 +147,7 @@ public final class BulwarkServer implements AutoCloseable {
         private JobStore jobStore;
         private QueuePersistence queuePersistence = QueuePersistence.none();
         private StateStore stateStore;
+        private ServeLock serveLock;
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -168,7 +177,15 @@ public final class BulwarkServer implements AutoCloseable {
          * @throws StartupException when the database cannot be reached, opened or migrated
          */
         public Builder configuredStore() {
-            JdbcJobStore store = ConfiguredStore.open(config, clock);
+            // Locked before the store opens, so that a second server never touches the data directory.
+            serveLock = lockDataDir(config);
+            JdbcJobStore store;
+            try {
+                store = ConfiguredStore.open(config, clock);
+            } catch (RuntimeException e) {
+                serveLock.close();
+                throw e;
+            }
             stateStore(store.state());
             return jobStore(store, QueuePersistence.of(store::allQueueSettings, store::saveQueueSettings));
         }
@@ -194,26 +211,43 @@ public final class BulwarkServer implements AutoCloseable {
          * @throws StartupException when the data directory is unusable or auth is misconfigured
          */
         public BulwarkServer build() {
-            return new BulwarkServer(this);
+            ServeLock lock = serveLock != null ? serveLock : lockDataDir(config);
+            try {
+                return new BulwarkServer(this, lock);
+            } catch (RuntimeException e) {
+                // A refused start must not keep the directory locked or the job store's writer running.
+                lock.close();
+                if (jobStore != null) {
+                    jobStore.close();
+                }
+                throw e;
+            }
         }
     }
 
-    private BulwarkServer(Builder b) {
+    private BulwarkServer(Builder b, ServeLock serveLock) {
         this.config = b.config;
         this.clock = b.clock;
         this.dataDir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+        this.serveLock = serveLock;
         try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StartupException("cannot create the data directory " + dataDir + " (data.dir): " + e.getMessage(), e);
+            this.keys = ApiKeyStore.open(dataDir, clock);
+        } catch (KeyFileException e) {
+            throw new StartupException(e.getMessage() + ". The API fails closed: restore the file from a backup, or move "
+                    + "it away and create a key with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
+                    + "'.", e);
         }
-        if (!Files.isWritable(dataDir)) {
-            throw new StartupException("the data directory " + dataDir + " (data.dir) is not writable");
-        }
-        this.keys = ApiKeyStore.open(dataDir, clock);
         String host = config.get(ServerKeys.HOST);
         this.loopback = isLoopback(host);
         Optional<Secret> adminKey = config.find(ServerKeys.AUTH_ADMIN_KEY);
+        adminKey.flatMap(k -> AdminKeyStrength.problem(k.reveal(), config.profile())).ifPresent(problem -> {
+            throw new StartupException(problem);
+        });
+        if (adminKey.isPresent()) {
+            keys.seal("auth.adminKey configured");
+        }
+        LogRedaction.register(config);
+        OpenAccess openAccess = OpenAccess.from(config, loopback);
         boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
         if (!loopback && !anyKey) {
             throw new StartupException("refusing to bind to " + host + " (server.host) without API keys: a non-loopback "
@@ -225,25 +259,27 @@ public final class BulwarkServer implements AutoCloseable {
                     + "exists. Create one with 'bulwark keys create --role admin --name admin --data-dir " + dataDir
                     + "' or set auth.adminKey.");
         }
+        if (openAccess.keyRequired(keys) && !anyKey) {
+            throw new StartupException("the data directory " + dataDir + " has had API keys (" + ApiKeyStore.SEAL_FILE
+                    + "), so its API stays closed although no key exists now. Create one with 'bulwark keys create "
+                    + "--role admin --name admin --data-dir " + dataDir + "', set auth.adminKey, or open the API on "
+                    + "purpose by setting auth.required=false.");
+        }
+        if (openAccess.reopenedOnPurpose(keys) && !anyKey) {
+            LOG.warn("auth.required=false is set explicitly ({}) on a data directory that has had API keys: the API is "
+                    + "open to anyone who reaches {} while no key exists", openAccess.origin(), host);
+        }
         if (config.get(ServerKeys.HEALTH_DISK_WARN_FREE).compareTo(config.get(ServerKeys.HEALTH_DISK_MIN_FREE)) < 0) {
             throw new StartupException("health.disk.warnFree (" + config.get(ServerKeys.HEALTH_DISK_WARN_FREE)
                     + ") must be at least health.disk.minFree (" + config.get(ServerKeys.HEALTH_DISK_MIN_FREE) + ")");
         }
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         configureMeterNames(meters);
-        this.authenticator = new Authenticator(keys, adminKey, loopback && !config.get(ServerKeys.AUTH_REQUIRED), meters);
+        this.authenticator = new Authenticator(keys, adminKey, openAccess, meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
-        try {
-            this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
-        } catch (RuntimeException e) {
-            // The job store was opened by the builder; a refused start must not leave its writer running.
-            if (b.jobStore != null) {
-                b.jobStore.close();
-            }
-            throw e;
-        }
+        this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
         this.jobs = b.jobStore == null ? null
                 : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
         this.rateLimits = new RateLimitRuntime(config, state, meters, clock, System::nanoTime);
@@ -268,9 +304,11 @@ public final class BulwarkServer implements AutoCloseable {
         bindMetrics();
         long bodyLimit = config.get(ServerKeys.MAX_REQUEST_BODY).bytes();
         RequestObserver observer = new RequestObserver(meters, config.get(ServerKeys.LOG_ACCESS));
-        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters);
+        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters,
+                ctx -> authenticator.identify(ctx).isPresent());
         startedAt = clock.instant();
         FeatureFlags features = FeatureFlags.from(config);
+        AccessFilter access = new AccessFilter(routeAccess, authenticator);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -298,15 +336,13 @@ public final class BulwarkServer implements AutoCloseable {
                     throw JsonBodies.tooLarge(declared, bodyLimit);
                 }
             });
-            c.routes.beforeMatched(ctx -> {
-                for (RouteRole role : ctx.routeRoles()) {
-                    authenticator.authorize(ctx, (Role) role);
-                }
-            });
+            c.routes.before(access::before);
+            c.routes.beforeMatched(access::beforeMatched);
             RateLimitMiddleware limits = new RateLimitMiddleware(rateLimits);
             c.routes.beforeMatched(limits::limit);
             c.routes.after(limits::fillIn);
             c.routes.exception(ApiException.class, ProblemRenderer::api);
+            c.routes.exception(KeyFileException.class, (e, ctx) -> ProblemRenderer.api(Authenticator.keyFileProblem(e), ctx));
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
             c.routes.exception(io.bulwark.jdbc.StoreException.class, ProblemRenderer::store);
             c.routes.exception(Exception.class, ProblemRenderer::unexpected);
@@ -331,6 +367,7 @@ public final class BulwarkServer implements AutoCloseable {
             new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
             new BalancerRoutes(balancers).register(c.routes);
         });
+        routeAccess.table(); // throws when a route declares no access
         try {
             app.start();
         } catch (RuntimeException e) {
@@ -416,6 +453,11 @@ public final class BulwarkServer implements AutoCloseable {
         String host = config.get(ServerKeys.HOST);
         String shown = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** Every route with the access it needs, for the auth tests. */
+    List<RouteAccess.Route> routeTable() {
+        return routeAccess.table();
     }
 
     /** The health checks, so modules can add theirs before start. */
@@ -505,6 +547,29 @@ public final class BulwarkServer implements AutoCloseable {
             }
         }
         meters.close();
+        serveLock.close();
+    }
+
+    /**
+     * Creates the data directory (0700) when needed and takes its {@link ServeLock}.
+     *
+     * @throws StartupException when the directory is unusable or another server holds it
+     */
+    private static ServeLock lockDataDir(BulwarkConfig config) {
+        Path dir = Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
+        try {
+            OwnerOnly.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("cannot create the data directory " + dir + " (data.dir): " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StartupException("the data directory " + dir + " (data.dir) is not writable");
+        }
+        if (OwnerOnly.isOpenToOthers(dir)) {
+            LOG.warn("The data directory {} (data.dir) is open to other users; it holds key hashes and job payloads. "
+                    + "Restrict it with 'chmod 700 {}'", dir, dir);
+        }
+        return ServeLock.acquire(dir);
     }
 
     /** This node's name in job history and leases: the host name and the process id. */

@@ -64,12 +64,14 @@ public final class ServerKeys {
     public static final ConfigKey<Boolean> AUTH_REQUIRED = ConfigKey.builder("auth.required", ValueTypes.bool())
             .defaultValue(false)
             .profileDefault(Profile.PROD, true)
-            .description("Refuse to start without API keys, even on loopback.").build();
+            .description("Refuse to start without API keys, even on loopback. Left unset, it becomes true once the data "
+                    + "directory has had a key (auth.sealed); setting false explicitly opens such a directory again.").build();
 
     public static final ConfigKey<Secret> AUTH_ADMIN_KEY = ConfigKey.builder("auth.adminKey", ValueTypes.secret())
             .secret()
             .description("An admin key supplied by the deployment (e.g. from a Kubernetes secret), "
-                    + "accepted besides the keys in the data directory.").build();
+                    + "accepted besides the keys in the data directory. Never blank; in staging and prod at least 24 "
+                    + "characters and about 64 bits of entropy (openssl rand -base64 32).").build();
 
     public static final ConfigKey<Duration> HEALTH_TIMEOUT = ConfigKey
             .builder("health.timeout", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)))

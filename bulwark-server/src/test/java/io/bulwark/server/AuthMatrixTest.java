@@ -6,6 +6,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.CreatedKey;
 import io.bulwark.server.auth.Role;
+import io.bulwark.server.internal.http.AccessFilter;
+import io.bulwark.server.internal.http.Anonymous;
+import io.bulwark.server.internal.http.RouteAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,46 +22,32 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every role and key state against every endpoint class, over real HTTP. */
+/**
+ * Every route the server registers, read from its own route table, against every key state and
+ * every method, over real HTTP. A route added tomorrow is in this matrix without anyone editing
+ * it; a route registered without an access stops the server from starting.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthMatrixTest {
 
     enum Caller { NONE, MALFORMED, UNKNOWN, REVOKED, VIEWER, OPERATOR, ADMIN, CONFIGURED_ADMIN }
 
-    enum Endpoint {
-        PUBLIC("GET", "/health/live", null, null),
-        METRICS("GET", "/metrics", null, null),
-        VIEW("GET", "/api/v1/server", null, Role.VIEWER),
-        ACT("PUT", "/api/v1/loggers/io.bulwark.authtest", "{\"level\":\"debug\"}", Role.OPERATOR),
-        ADMINISTER("GET", "/api/v1/keys", null, Role.ADMIN);
-
-        final String method;
-        final String path;
-        final String body;
-        final Role required;
-
-        Endpoint(String method, String path, String body, Role required) {
-            this.method = method;
-            this.path = path;
-            this.body = body;
-            this.required = required;
-        }
-    }
-
     private static final String CONFIGURED = "configured-admin-secret-0123456789";
+    private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     @TempDir
     static Path dir;
 
     private BulwarkServer server;
     private Http http;
-    private final Map<Caller, String> keys = new java.util.EnumMap<>(Caller.class);
+    private final Map<Caller, String> keys = new EnumMap<>(Caller.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     @BeforeAll
@@ -75,8 +64,9 @@ class AuthMatrixTest {
         keys.put(Caller.CONFIGURED_ADMIN, CONFIGURED);
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        // The embedded job store, so that the jobs and queues routes are registered too.
         server = BulwarkServer.builder(TestServers.config(dir, Map.of(), Map.of("BULWARK_AUTH_ADMIN_KEY", CONFIGURED), null))
-                .build().start();
+                .configuredStore().build().start();
         http = new Http(server.uri());
     }
 
@@ -86,48 +76,114 @@ class AuthMatrixTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
-    static Stream<Arguments> matrix() {
+    /** Each path parameter filled with a value no resource has, so that no route acts on real state. */
+    private static String fill(String path) {
+        return path.replaceAll("\\{[^}]+}", "x-authtest").replaceAll("<[^>]+>", "x-authtest");
+    }
+
+    private List<RouteAccess.Route> routes() {
+        return server.routeTable();
+    }
+
+    Stream<Arguments> routesByCaller() {
         List<Arguments> all = new ArrayList<>();
-        for (Caller caller : Caller.values()) {
-            for (Endpoint endpoint : Endpoint.values()) {
-                all.add(Arguments.of(caller, endpoint, expected(caller, endpoint)));
+        for (RouteAccess.Route route : routes()) {
+            for (Caller caller : Caller.values()) {
+                all.add(Arguments.of(route.method() + " " + route.path(), route, caller));
             }
         }
         return all.stream();
     }
 
-    private static int expected(Caller caller, Endpoint endpoint) {
-        if (endpoint.required == null) {
-            return 200;
+    Stream<Arguments> routesByOverrideHeader() {
+        List<Arguments> all = new ArrayList<>();
+        for (RouteAccess.Route route : routes()) {
+            for (String header : AccessFilter.METHOD_OVERRIDE_HEADERS) {
+                all.add(Arguments.of(route.method() + " " + route.path(), route, header));
+            }
         }
-        Role role = switch (caller) {
+        return all.stream();
+    }
+
+    private static Role roleOf(Caller caller) {
+        return switch (caller) {
             case NONE, MALFORMED, UNKNOWN, REVOKED -> null;
             case VIEWER -> Role.VIEWER;
             case OPERATOR -> Role.OPERATOR;
             case ADMIN, CONFIGURED_ADMIN -> Role.ADMIN;
         };
-        if (role == null) {
-            return 401;
-        }
-        return role.includes(endpoint.required) ? 200 : 403;
     }
 
-    @ParameterizedTest(name = "{0} on {1} → {2}")
-    @MethodSource("matrix")
-    void everyCallerGetsTheStatusItsRoleAllows(Caller caller, Endpoint endpoint, int expected) {
-        Map<String, String> headers = caller == Caller.NONE ? Map.of() : Http.bearer(keys.get(caller));
-        Http.Response r = http.send(endpoint.method, endpoint.path, endpoint.body, headers);
-        assertThat(r.status()).as(r.body()).isEqualTo(expected);
-        if (expected >= 400) {
-            assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-            assertThat(r.json().get("status").asInt()).isEqualTo(expected);
-            assertThat(r.json().get("detail").asText()).isNotBlank();
+    private Map<String, String> headers(Caller caller) {
+        return caller == Caller.NONE ? Map.of() : Http.bearer(keys.get(caller));
+    }
+
+    @Test
+    void theRouteTableIsTheWholeApiAndEveryRouteDeclaresItsAccess() {
+        List<RouteAccess.Route> table = routes();
+        assertThat(table).hasSizeGreaterThan(40);
+        assertThat(table).contains(new RouteAccess.Route("DELETE", "/api/v1/keys/{id}", Role.ADMIN),
+                new RouteAccess.Route("PUT", "/api/v1/loggers/{name}", Role.ADMIN),
+                new RouteAccess.Route("GET", "/health/live", Anonymous.ALLOWED),
+                new RouteAccess.Route("POST", "/api/v1/jobs", Role.OPERATOR));
+        assertThat(table).allSatisfy(r -> assertThat(r.access()).isNotNull());
+        assertThat(table).filteredOn(r -> r.path().startsWith("/api/")).allSatisfy(r ->
+                assertThat(r.access()).as(r.method() + " " + r.path()).isInstanceOf(Role.class));
+    }
+
+    @ParameterizedTest(name = "{0} as {2}")
+    @MethodSource("routesByCaller")
+    void everyCallerGetsTheStatusItsRoleAllowsWithTheRouteMethodAndHead(String name, RouteAccess.Route route, Caller caller) {
+        List<String> methods = route.method().equals("GET") ? List.of("GET", "HEAD") : List.of(route.method());
+        for (String method : methods) {
+            Http.Response r = http.send(method, fill(route.path()), null, headers(caller));
+            String what = method + " " + fill(route.path()) + " as " + caller + ": " + r.body();
+            if (route.access() instanceof Role required) {
+                Role role = roleOf(caller);
+                if (role == null) {
+                    assertThat(r.status()).as(what).isEqualTo(401);
+                    assertThat(r.header("WWW-Authenticate")).as(what).startsWith("Bearer");
+                } else if (!role.includes(required)) {
+                    assertThat(r.status()).as(what).isEqualTo(403);
+                    if (!method.equals("HEAD")) {
+                        assertThat(r.json().get("detail").asText()).contains("needs the " + required.id() + " role");
+                    }
+                } else {
+                    assertThat(r.status()).as(what).isNotIn(401, 403, 500);
+                }
+                if (r.status() == 401 || r.status() == 403) {
+                    assertThat(r.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+                }
+            } else {
+                assertThat(r.status()).as(what).isNotIn(401, 403, 500);
+            }
         }
-        if (expected == 401) {
-            assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+    }
+
+    @ParameterizedTest(name = "{0} with {2}")
+    @MethodSource("routesByOverrideHeader")
+    void methodOverrideHeadersAreRefusedWhateverTheKey(String name, RouteAccess.Route route, String header) {
+        for (Caller caller : List.of(Caller.NONE, Caller.VIEWER, Caller.ADMIN)) {
+            Map<String, String> h = new java.util.HashMap<>(headers(caller));
+            h.put(header, route.method().equals("GET") ? "DELETE" : route.method());
+            for (String sent : List.of("GET", route.method())) {
+                Http.Response r = http.send(sent, fill(route.path()), null, h);
+                String what = sent + " " + fill(route.path()) + " with " + header + " as " + caller + ": " + r.body();
+                assertThat(r.status()).as(what).isEqualTo(400);
+                assertThat(r.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+                assertThat(r.json().get("detail").asText()).as(what).contains(header);
+            }
         }
-        if (expected == 403) {
-            assertThat(r.json().get("detail").asText()).contains("needs the " + endpoint.required.id() + " role");
+    }
+
+    @Test
+    void withoutAKeyNoMethodOnAnyApiPathGetsPastAuthentication() {
+        for (String path : routes().stream().map(RouteAccess.Route::path).filter(p -> p.startsWith("/api/"))
+                .map(AuthMatrixTest::fill).distinct().toList()) {
+            for (String method : METHODS) {
+                Http.Response r = http.send(method, path, null, Map.of());
+                assertThat(r.status()).as(method + " " + path + ": " + r.body()).isIn(401, 404, 405);
+            }
         }
     }
 

@@ -160,4 +160,34 @@ class HealthEndpointsTest {
         assertThat(finished.json().get("checks").get("gate").get("status").asText()).isEqualTo("UP");
         server.awaitStopped();
     }
+
+    @Test
+    void anonymousCallersSeeOnlyStatusesOnceKeysExistAndKeyHoldersSeeDetails() {
+        String viewer = io.bulwark.server.auth.ApiKeyStore.open(dir, java.time.InstantSource.system())
+                .create("viewer", io.bulwark.server.auth.Role.VIEWER).plaintext();
+        HealthCheck broker = HealthCheck.of("broker", () -> HealthResult.down(Map.of("error", "refused by 10.0.0.7")));
+        try (BulwarkServer server = TestServers.start(dir, Map.of(), List.of(broker))) {
+            Http http = new Http(server.uri());
+            for (Map<String, String> anonymous : List.of(Map.<String, String>of(), Http.bearer("not-a-key"))) {
+                Http.Response health = http.get("/health", anonymous);
+                assertThat(health.status()).isEqualTo(503);
+                assertThat(health.json().get("status").asText()).isEqualTo("unhealthy");
+                JsonNode store = health.json().get("checks").get("store");
+                assertThat(store.get("status").asText()).isEqualTo("UP");
+                assertThat(store.has("details")).isFalse();
+                assertThat(store.has("latencyMs")).isFalse();
+                assertThat(health.body()).doesNotContain(dir.toString()).doesNotContain("10.0.0.7");
+                Http.Response ready = http.get("/health/ready", anonymous);
+                assertThat(ready.status()).isEqualTo(503);
+                assertThat(ready.json().get("reason").asText()).contains("broker");
+                assertThat(ready.body()).doesNotContain("10.0.0.7");
+            }
+            assertThat(http.get("/health/live").status()).isEqualTo(200);
+
+            Http.Response detailed = http.get("/health", Http.bearer(viewer));
+            assertThat(detailed.json().get("checks").get("store").get("details").isObject()).isTrue();
+            assertThat(detailed.json().get("checks").get("memory").get("details").size()).isPositive();
+            assertThat(http.get("/health/ready", Http.bearer(viewer)).body()).contains("10.0.0.7");
+        }
+    }
 }

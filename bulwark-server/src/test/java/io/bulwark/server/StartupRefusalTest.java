@@ -58,4 +58,17 @@ class StartupRefusalTest {
                     .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
         }
     }
+
+    @Test
+    void aWeakAdminKeyIsRefusedUnderProdNamingTheKeyAndABlankOneEverywhere() {
+        assertThatThrownBy(() -> BulwarkServer.builder(TestServers.config(dir, Map.of(),
+                Map.of("BULWARK_AUTH_ADMIN_KEY", "a"), "prod")).build())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("auth.adminKey is too weak for the prod profile")
+                .hasMessageContaining("openssl rand -base64 32");
+        assertThatThrownBy(() -> BulwarkServer.builder(TestServers.config(dir, Map.of(),
+                Map.of("BULWARK_AUTH_ADMIN_KEY", " "), null)).build())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("auth.adminKey is blank");
+    }
 }

@@ -5,6 +5,7 @@ import io.bulwark.cli.internal.ExitCodes;
 import io.bulwark.core.BulwarkVersion;
 import io.bulwark.core.config.ConfigException;
 import io.bulwark.server.StartupException;
+import io.bulwark.server.auth.KeyFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,6 +63,12 @@ public final class BulwarkCommand implements Runnable {
                 err.println(config.getMessage());
                 err.flush();
                 return ExitCodes.USAGE;
+            }
+            if (ex instanceof KeyFileException keys) {
+                // A damaged key file is a state to repair, not a bug: the message names the file and the problem.
+                err.println("error: " + keys.getMessage());
+                err.flush();
+                return ExitCodes.FAILURE;
             }
             if (ex instanceof StartupException startup) {
                 err.println("error: cannot start: " + startup.getMessage());

@@ -59,6 +59,12 @@ public final class ApiKeyStore {
 
     /** The file name inside the data directory. */
     public static final String FILE = "keys.json";
+    /**
+     * The marker that this data directory has had an API key. It is written before the first key
+     * and never removed by Bulwark, so that revoking every key or deleting {@code keys.json}
+     * does not open the API again (see docs/security.md).
+     */
+    public static final String SEAL_FILE = "auth.sealed";
     private static final String PREFIX = "bwk_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern SHAPE = Pattern.compile("bwk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}");
@@ -66,6 +72,7 @@ public final class ApiKeyStore {
 
     private final Path file;
     private final Path lockFile;
+    private final Path sealFile;
     private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
     /**
@@ -97,6 +104,7 @@ public final class ApiKeyStore {
     private ApiKeyStore(Path dataDir, InstantSource clock) {
         this.file = dataDir.resolve(FILE).toAbsolutePath().normalize();
         this.lockFile = dataDir.resolve("keys.lock");
+        this.sealFile = this.file.resolveSibling(SEAL_FILE);
         this.writeLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         this.clock = clock;
     }
@@ -104,17 +112,51 @@ public final class ApiKeyStore {
     /**
      * Opens the store in {@code dataDir}, creating the directory when it does not exist.
      *
-     * @throws UncheckedIOException when the directory cannot be created or the file is unreadable
+     * Seals the directory (see {@link #SEAL_FILE}) when it holds keys from before the marker existed.
+     *
+     * @throws UncheckedIOException when the directory cannot be created
+     * @throws KeyFileException when {@code keys.json} exists but cannot be read or parsed
      */
     public static ApiKeyStore open(Path dataDir, InstantSource clock) {
         try {
-            Files.createDirectories(dataDir);
+            io.bulwark.server.internal.OwnerOnly.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
         ApiKeyStore store = new ApiKeyStore(dataDir, clock);
-        store.current();
+        if (!store.current().isEmpty()) {
+            store.seal("keys.json held keys");
+        }
         return store;
+    }
+
+    /** True once this data directory has had a key (or a configured admin key): the API no longer opens by default. */
+    public boolean isSealed() {
+        return Files.exists(sealFile);
+    }
+
+    /**
+     * Marks the data directory as having had keys; does nothing when it already is.
+     *
+     * @param why what caused it, written into the marker for whoever finds it
+     */
+    public void seal(String why) {
+        if (isSealed()) {
+            return;
+        }
+        String text = "This data directory has had API keys (" + why + ", " + clock.instant()
+                + "), so its API stays closed without one.\nTo open it again on loopback, set auth.required=false "
+                + "explicitly; see docs/security.md.\n";
+        // CREATE_NEW: of concurrent sealers (two CLIs, a CLI and a server) exactly one writes the marker.
+        try (FileChannel out = FileChannel.open(sealFile, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), io.bulwark.server.internal.OwnerOnly.fileAttributes(sealFile.getParent()))) {
+            out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            out.force(true);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // sealed meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + sealFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** The file the keys live in. */
@@ -149,6 +191,8 @@ public final class ApiKeyStore {
         random.nextBytes(secret);
         String id = HexFormat.of().formatHex(idBytes);
         String plaintext = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        // Sealed before the key exists, so that no moment has a key without the marker.
+        seal("key '" + name + "' created");
         ApiKey key = new ApiKey(id, name, role, hash(plaintext), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         update(keys -> {
             if (keys.stream().anyMatch(k -> k.name().equals(name))) {
@@ -229,18 +273,32 @@ public final class ApiKeyStore {
             }
             return List.of();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read API keys from " + file + ": " + e.getMessage(), e);
+            throw new KeyFileException(file, "unreadable: " + e.getMessage(), e);
         }
     }
 
     private List<ApiKey> read() throws IOException {
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            StoredFormat format = MAPPER.readValue(bytes, StoredFormat.class);
-            return format.keys() == null ? List.of()
-                    : format.keys().stream().map(StoredKey::toKey).toList();
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return List.of();
+        }
+        try {
+            StoredFormat format = MAPPER.readValue(bytes, StoredFormat.class);
+            if (format == null) {
+                throw new KeyFileException(file, "empty, not a key list", null);
+            }
+            List<ApiKey> keys = format.keys() == null ? List.of()
+                    : format.keys().stream().map(StoredKey::toKey).toList();
+            for (ApiKey k : keys) {
+                if (k.id() == null || k.hash() == null || k.role() == null) {
+                    throw new KeyFileException(file, "a key lacks its id, hash or role", null);
+                }
+            }
+            return keys;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new KeyFileException(file, "not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -250,7 +308,8 @@ public final class ApiKeyStore {
 
     private void update(Change change) {
         writeLock.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                io.bulwark.server.internal.OwnerOnly.fileAttributes(lockFile.getParent()));
              FileLock ignored = channel.lock()) {
             List<ApiKey> keys = new ArrayList<>(read());
             if (!change.apply(keys)) {
@@ -259,8 +318,8 @@ public final class ApiKeyStore {
             Path tmp = file.resolveSibling(FILE + ".tmp");
             byte[] json = MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(new StoredFormat(1, keys.stream().map(StoredKey::of).toList()));
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), io.bulwark.server.internal.OwnerOnly.fileAttributes(tmp.getParent()))) {
                 out.write(java.nio.ByteBuffer.wrap(json));
                 out.force(true);
             }

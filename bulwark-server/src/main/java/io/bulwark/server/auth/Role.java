@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 public enum Role implements RouteRole {
     /** Reads: lists, details, metrics-like views. */
     VIEWER,
-    /** Acts: enqueue, cancel, retry, pause, change log levels. */
+    /** Acts: enqueue, cancel, retry, pause. */
     OPERATOR,
-    /** Administers: config, API keys. */
+    /** Administers: config, API keys, log levels. */
     ADMIN;
 
     /** The lower-case name used in the API and the CLI. */

@@ -32,8 +32,8 @@ public final class DataDirHealthCheck implements HealthCheck {
         details.put("kind", "data-directory");
         details.put("path", dataDir.toAbsolutePath().normalize().toString());
         Path probe = dataDir.resolve(".health-probe");
-        try (var ch = java.nio.channels.FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (var ch = java.nio.channels.FileChannel.open(probe, java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.fileAttributes(dataDir))) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[]{1}));
             ch.force(false);
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.bulwark.server.internal.http;
 import io.bulwark.core.config.Secret;
 import io.bulwark.server.auth.ApiKey;
 import io.bulwark.server.auth.ApiKeyStore;
+import io.bulwark.server.auth.KeyFileException;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.javalin.http.Context;
@@ -28,19 +29,16 @@ public final class Authenticator {
 
     private final ApiKeyStore keys;
     private final Optional<Secret> adminKey;
-    private final boolean openWithoutKeys;
+    private final OpenAccess open;
     private final Counter missing;
     private final Counter invalid;
     private final Counter forbidden;
 
-    /**
-     * @param openWithoutKeys whether the API is open while no key exists: true only on a
-     *                        loopback bind with {@code auth.required=false}
-     */
-    public Authenticator(ApiKeyStore keys, Optional<Secret> adminKey, boolean openWithoutKeys, MeterRegistry meters) {
+    /** @param open when the API may answer without a key while none exists */
+    public Authenticator(ApiKeyStore keys, Optional<Secret> adminKey, OpenAccess open, MeterRegistry meters) {
         this.keys = keys;
         this.adminKey = adminKey;
-        this.openWithoutKeys = openWithoutKeys;
+        this.open = open;
         this.missing = failures(meters, "missing");
         this.invalid = failures(meters, "invalid");
         this.forbidden = failures(meters, "forbidden");
@@ -51,17 +49,61 @@ public final class Authenticator {
                 .description("API requests refused by authentication or authorization").register(meters);
     }
 
-    /** True while the API accepts requests without a key. */
+    /**
+     * True while the API accepts requests without a key.
+     *
+     * @throws KeyFileException when {@code keys.json} cannot be read
+     */
     public boolean isOpen() {
-        return openWithoutKeys && adminKey.isEmpty() && keys.isEmpty();
+        return adminKey.isEmpty() && keys.isEmpty() && open.openWithoutKeys(keys);
+    }
+
+    /** The 503 for a key file that cannot be read: the API fails closed and says why. */
+    public static ApiException keyFileProblem(KeyFileException e) {
+        LOG.error("Refusing requests that need a key: {}. Repair or restore the file; requests succeed again as soon "
+                + "as it reads", e.getMessage());
+        return ApiException.unavailable("the API key file (" + ApiKeyStore.FILE + " in the data directory) cannot be "
+                + "read: " + e.reason() + "; requests that need a key are refused until it is repaired");
     }
 
     /**
      * Checks that the request may do what {@code required} may.
      *
-     * @throws ApiException 401 when the key is missing or wrong, 403 when its role is too low
+     * @throws ApiException 401 when the key is missing or wrong, 403 when its role is too low,
+     *                      503 when the key file cannot be read
      */
     public void authorize(Context ctx, Role required) {
+        try {
+            check(ctx, required);
+        } catch (KeyFileException e) {
+            throw keyFileProblem(e);
+        }
+    }
+
+    /**
+     * The role of the caller when it presents a valid key, or admin while the API is open;
+     * empty otherwise. Never refuses: for routes that show more to callers who are known.
+     */
+    public Optional<Role> identify(Context ctx) {
+        try {
+            String header = ctx.header("Authorization");
+            if (header == null || header.isBlank()) {
+                return isOpen() ? Optional.of(Role.ADMIN) : Optional.empty();
+            }
+            if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                return Optional.empty();
+            }
+            String presented = header.substring(BEARER.length()).trim();
+            if (adminKey.isPresent() && adminKey.get().matches(presented)) {
+                return Optional.of(Role.ADMIN);
+            }
+            return keys.verify(presented).map(ApiKey::role);
+        } catch (KeyFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void check(Context ctx, Role required) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             if (isOpen()) {

@@ -3,6 +3,7 @@ package io.bulwark.server.internal.routes;
 import io.bulwark.core.health.HealthChecks;
 import io.bulwark.core.health.HealthReport;
 import io.bulwark.core.health.HealthStatus;
+import io.bulwark.server.internal.http.Anonymous;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,26 +14,35 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
-/** {@code /health/live}, {@code /health/ready}, {@code /health} and {@code /metrics}: open to probes and scrapers. */
+/**
+ * {@code /health/live}, {@code /health/ready}, {@code /health} and {@code /metrics}: open to probes
+ * and scrapers. Check details (paths, heap figures, error messages) go only to callers with a
+ * valid key, or to anyone while the API is open: an anonymous caller sees each check's status.
+ */
 public final class HealthRoutes {
 
     private final HealthChecks checks;
     private final BooleanSupplier shuttingDown;
     private final PrometheusMeterRegistry prometheus;
+    private final Predicate<Context> showDetails;
     private final AtomicReference<HealthReport> last = new AtomicReference<>();
 
-    public HealthRoutes(HealthChecks checks, BooleanSupplier shuttingDown, PrometheusMeterRegistry prometheus) {
+    /** @param showDetails whether the caller may see check details: it presents a valid key, or the API is open */
+    public HealthRoutes(HealthChecks checks, BooleanSupplier shuttingDown, PrometheusMeterRegistry prometheus,
+                        Predicate<Context> showDetails) {
         this.checks = checks;
         this.shuttingDown = shuttingDown;
         this.prometheus = prometheus;
+        this.showDetails = showDetails;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        routes.get("/health/ready", this::ready);
-        routes.get("/health", this::health);
-        routes.get("/metrics", this::metrics);
+        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Anonymous.ALLOWED);
+        routes.get("/health/ready", this::ready, Anonymous.ALLOWED);
+        routes.get("/health", this::health, Anonymous.ALLOWED);
+        routes.get("/metrics", this::metrics, Anonymous.ALLOWED);
     }
 
     /** The report of the last run, for the health gauges; runs the checks when there is none. */
@@ -61,7 +71,8 @@ public final class HealthRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "DOWN");
         body.put("reason", "failing checks: " + String.join(", ", failing.stream().map(HealthReport.Check::name).toList()));
-        body.put("failing", failing.stream().map(HealthRoutes::view).toList());
+        boolean details = showDetails.test(ctx);
+        body.put("failing", failing.stream().map(c -> details ? view(c) : statusOnly(c)).toList());
         ctx.status(503).json(body);
     }
 
@@ -73,8 +84,9 @@ public final class HealthRoutes {
         if (shuttingDown.getAsBoolean()) {
             body.put("reason", "shutting down");
         }
+        boolean details = showDetails.test(ctx);
         Map<String, Object> byName = new LinkedHashMap<>();
-        report.checks().forEach(c -> byName.put(c.name(), view(c)));
+        report.checks().forEach(c -> byName.put(c.name(), details ? view(c) : statusOnly(c)));
         body.put("checks", byName);
         ctx.status(overall.equals("unhealthy") ? 503 : 200).json(body);
     }
@@ -82,6 +94,13 @@ public final class HealthRoutes {
     private void metrics(Context ctx) {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
         ctx.result(prometheus.scrape());
+    }
+
+    private static Map<String, Object> statusOnly(HealthReport.Check c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("status", c.status().name());
+        return m;
     }
 
     private static Map<String, Object> view(HealthReport.Check c) {

@@ -1,0 +1,83 @@
+package io.bulwark.server.internal.http;
+
+import io.bulwark.server.auth.Role;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.RouteRole;
+import io.javalin.security.Roles;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The server's route table with the access each route needs, read from Javalin's own router:
+ * what a request is checked against, and what the auth tests enumerate.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>The lookup repeats Javalin's: the request path without the context path, the method as
+ *       sent, and {@code HEAD} served by the {@code GET} route when no {@code HEAD} route exists.
+ *       Javalin gives a {@code HEAD} request no route roles of its own, which is how HEAD used
+ *       to skip authentication; looking the route up here closes that.</li>
+ *   <li>Each route declares exactly one access: a {@link Role} or {@link Anonymous#ALLOWED}.
+ *       {@link #table()} refuses a route that declares none, so a route cannot be open by
+ *       omission.</li>
+ * </ul>
+ */
+public final class RouteAccess {
+
+    /** One registered route and the access it needs. */
+    public record Route(String method, String path, RouteRole access) {
+    }
+
+    private final Supplier<InternalRouter> router;
+
+    /** @param router Javalin's router; read on each call because it exists only once the app is created */
+    public RouteAccess(Supplier<InternalRouter> router) {
+        this.router = router;
+    }
+
+    /**
+     * Every HTTP route with its access, in registration order.
+     *
+     * @throws IllegalStateException naming a route that declares no access or more than one
+     */
+    public List<Route> table() {
+        return router.get().allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Route(e.method.name(), e.path, access(e)))
+                .toList();
+    }
+
+    /** The access the route that will serve {@code ctx} needs; empty when no route matches (a 404 follows). */
+    public Optional<RouteRole> required(Context ctx) {
+        String path = ctx.path();
+        String contextPath = ctx.contextPath();
+        if (path.startsWith(contextPath)) {
+            path = path.substring(contextPath.length());
+        }
+        HandlerType method = HandlerType.findOrDefault(ctx.req().getMethod());
+        InternalRouter r = router.get();
+        ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
+        if (found == null && method.equals(HandlerType.HEAD)) {
+            found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
+        }
+        return found == null ? Optional.empty() : Optional.of(access(found.endpoint));
+    }
+
+    private static RouteRole access(Endpoint e) {
+        Roles roles = e.metadata(Roles.class);
+        Set<RouteRole> declared = roles == null ? Set.of() : roles.getRoles();
+        if (declared.size() != 1 || !(declared.iterator().next() instanceof Role || declared.iterator().next() instanceof Anonymous)) {
+            throw new IllegalStateException("route " + e.method.name() + " " + e.path + " must declare exactly one access "
+                    + "(a Role, or Anonymous.ALLOWED for probes) but declares " + declared);
+        }
+        return declared.iterator().next();
+    }
+}
