@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.StoreStatus;
+import io.bulwark.jdbc.internal.Batches;
 import io.bulwark.jdbc.database.internal.Attempts;
 import io.bulwark.jdbc.database.internal.Inserts;
 import io.bulwark.jdbc.database.internal.Migrations;
@@ -71,8 +72,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
-    /** Deletes run in batches of this many jobs, so that a large purge never holds many locks. */
-    private static final int DELETE_BATCH = 1_000;
     /** A transaction that loses a deadlock or serialization conflict is run this many times in all. */
     private static final int TX_ATTEMPTS = 3;
 
@@ -289,28 +288,13 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        int total = 0;
-        int n;
-        do {
-            n = tx("purgeDead", t -> Operator.purgeDead(t, queue, DELETE_BATCH));
-            total += n;
-        } while (n == DELETE_BATCH);
-        return total;
+        return Batches.delete(Integer.MAX_VALUE, n -> tx("purgeDead", t -> Operator.purgeDead(t, queue, n)));
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        int total = 0;
-        while (total < limit) {
-            int want = Math.min(DELETE_BATCH, limit - total);
-            int n = tx("prune", t -> Operator.prune(t, finishedBefore, want));
-            total += n;
-            if (n < want) {
-                break;
-            }
-        }
-        return total;
+        return Batches.delete(limit, n -> tx("prune", t -> Operator.prune(t, finishedBefore, n)));
     }
 
     @Override

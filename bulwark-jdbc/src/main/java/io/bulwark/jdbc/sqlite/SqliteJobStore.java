@@ -2,6 +2,7 @@ package io.bulwark.jdbc.sqlite;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.jdbc.StoreException;
+import io.bulwark.jdbc.internal.Batches;
 import io.bulwark.jdbc.sqlite.internal.Admin;
 import io.bulwark.jdbc.sqlite.internal.Attempts;
 import io.bulwark.jdbc.sqlite.internal.Database;
@@ -81,8 +82,6 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     public static final String FILE_NAME = "jobs.db";
 
     private static final String STORE = "SQLite job store";
-    /** Deletes run in batches of this many jobs, so that other writes are not held up by a large purge. */
-    private static final int DELETE_BATCH = 1_000;
 
     private final Path file;
     private final InstantSource clock;
@@ -273,28 +272,13 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        int total = 0;
-        int n;
-        do {
-            n = writer.call("purgeDead", s -> Admin.purgeDead(s, queue, DELETE_BATCH));
-            total += n;
-        } while (n == DELETE_BATCH);
-        return total;
+        return Batches.delete(Integer.MAX_VALUE, n -> writer.call("purgeDead", s -> Admin.purgeDead(s, queue, n)));
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        int total = 0;
-        while (total < limit) {
-            int want = Math.min(DELETE_BATCH, limit - total);
-            int n = writer.call("prune", s -> Admin.prune(s, finishedBefore, want));
-            total += n;
-            if (n < want) {
-                break;
-            }
-        }
-        return total;
+        return Batches.delete(limit, n -> writer.call("prune", s -> Admin.prune(s, finishedBefore, n)));
     }
 
     @Override
