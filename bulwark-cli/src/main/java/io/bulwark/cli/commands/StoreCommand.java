@@ -59,8 +59,8 @@ final class StoreCommand extends GroupCommand {
         }
     }
 
-    /** The schema commands' shared part: load the configuration, name the store, turn failures into exit 1. */
-    abstract static class SchemaCommand implements Runnable {
+    /** A command on the store the configuration names, without a server: the same config options as serve. */
+    abstract static class ConfiguredCommand implements Runnable {
         @Mixin
         ConfigOptions options;
 
@@ -73,9 +73,17 @@ final class StoreCommand extends GroupCommand {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        BulwarkConfig config() {
+            return options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra);
+        }
+    }
+
+    /** The schema commands' shared part: name the store, turn failures into exit 1. */
+    abstract static class SchemaCommand extends ConfiguredCommand {
+
         @Override
         public void run() {
-            BulwarkConfig config = options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra);
+            BulwarkConfig config = config();
             PrintWriter out = spec.commandLine().getOut();
             try {
                 run(StoreKeys.schema(config), out);
@@ -146,22 +154,11 @@ final class StoreCommand extends GroupCommand {
     }
 
     /** Backup and restore: the configured store, with a progress bar on the error stream. */
-    abstract static class CopyCommand implements Runnable {
-        @Mixin
-        ConfigOptions options;
-
-        @Mixin
-        OutputOption output;
-
-        @CommandLine.Unmatched
-        List<String> extra = new ArrayList<>();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    abstract static class CopyCommand extends ConfiguredCommand {
 
         @Override
         public void run() {
-            BulwarkConfig config = options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra);
+            BulwarkConfig config = config();
             java.nio.file.Path dataDir = java.nio.file.Path.of(config.get(ServerKeys.DATA_DIR)).toAbsolutePath().normalize();
             StoreBackup store = StoreKeys.embedded(config) ? StoreBackup.embedded(dataDir)
                     : StoreBackup.database(StoreKeys.databaseOptions(config));
