@@ -25,12 +25,12 @@ final class JobsDbReport {
     static final double GOAL_TX_ENQUEUE_P99_MS = 5.0;
 
     private final List<ThroughputResult> throughput = new ArrayList<>();
-    private Optional<Ceiling> ceiling = Optional.empty();
+    private final List<Ceiling> ceilings = new ArrayList<>();
     private String ceilingSkipped;
     private Optional<Latency> latency = Optional.empty();
 
-    /** The pgbench figure. */
-    record Ceiling(double rowsPerSecond, String script, int clients, int seconds) {
+    /** A pgbench figure, in jobs per second. */
+    record Ceiling(String name, double rowsPerSecond, String script, int clients, int seconds) {
     }
 
     /** p50/p99 in milliseconds of the two single enqueues. */
@@ -42,7 +42,7 @@ final class JobsDbReport {
     }
 
     void ceiling(Ceiling c) {
-        ceiling = Optional.of(c);
+        ceilings.add(c);
     }
 
     void ceilingSkipped(String why) {
@@ -75,11 +75,10 @@ final class JobsDbReport {
                 : OptionalDouble.empty();
     }
 
-    /** Bulwark's run rate as a share of the pgbench ceiling, at {@code nodes}. */
-    OptionalDouble ceilingShare(int nodes) {
+    /** Bulwark's run rate as a share of pgbench ceiling {@code c}, at {@code nodes}. */
+    OptionalDouble ceilingShare(int nodes, Ceiling c) {
         Optional<ThroughputResult> b = find(BULWARK, nodes);
-        return b.isPresent() && ceiling.isPresent() ? OptionalDouble.of(b.get().runPerSecond() / ceiling.get().rowsPerSecond())
-                : OptionalDouble.empty();
+        return b.isPresent() ? OptionalDouble.of(b.get().runPerSecond() / c.rowsPerSecond()) : OptionalDouble.empty();
     }
 
     /** The report as text: one table, then the goals. */
@@ -93,21 +92,27 @@ final class JobsDbReport {
             out.append(String.format(Locale.ROOT, "%-13s %5d %12.0f %12.0f %8.2f %4.1f/%-4.1f%n", r.system(), r.nodes(),
                     r.enqueuePerSecond(), r.runPerSecond(), r.runSeconds(), r.loadBefore(), r.loadAfter()));
         }
-        ceiling.ifPresentOrElse(c -> out.append(String.format(Locale.ROOT, "%-13s %5s %12s %12.0f   (rows/s: %s, -c %d, %d s)%n",
-                        "pgbench", "-", "-", c.rowsPerSecond(), c.script(), c.clients(), c.seconds())),
-                () -> out.append("pgbench ceiling: skipped").append(ceilingSkipped == null ? "" : " (" + ceilingSkipped + ")")
-                        .append('\n'));
+        for (Ceiling c : ceilings) {
+            out.append(String.format(Locale.ROOT, "%-13s %5s %12s %12.0f   (%s, -c %d, %d s)%n", "pgbench " + c.name(), "-", "-",
+                    c.rowsPerSecond(), c.script(), c.clients(), c.seconds()));
+        }
+        if (ceilings.isEmpty()) {
+            out.append("pgbench ceiling: skipped").append(ceilingSkipped == null ? "" : " (" + ceilingSkipped + ")").append('\n');
+        }
         out.append('\n');
         for (int n : nodeCounts) {
             OptionalDouble ratio = peerRatio(n);
-            OptionalDouble share = ceilingShare(n);
             String peer = fastestPeer(n).map(ThroughputResult::system).orElse("none");
-            out.append(String.format(Locale.ROOT, "%d node(s): Bulwark ÷ faster peer (%s) = %s (goal >= %.1f: %s); "
-                            + "Bulwark ÷ pgbench ceiling = %s (goal >= %.0f%%: %s)%n", n, peer,
+            out.append(String.format(Locale.ROOT, "%d node(s): Bulwark ÷ faster peer (%s) = %s (goal >= %.1f: %s)", n, peer,
                     ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "n/a", GOAL_PEER_RATIO,
-                    verdict(ratio, GOAL_PEER_RATIO),
-                    share.isPresent() ? String.format(Locale.ROOT, "%.0f%%", share.getAsDouble() * 100) : "n/a",
-                    GOAL_CEILING_SHARE * 100, verdict(share, GOAL_CEILING_SHARE)));
+                    verdict(ratio, GOAL_PEER_RATIO)));
+            for (Ceiling c : ceilings) {
+                OptionalDouble share = ceilingShare(n, c);
+                out.append(String.format(Locale.ROOT, "; ÷ pgbench %s = %s (goal >= %.0f%%: %s)", c.name(),
+                        share.isPresent() ? String.format(Locale.ROOT, "%.0f%%", share.getAsDouble() * 100) : "n/a",
+                        GOAL_CEILING_SHARE * 100, verdict(share, GOAL_CEILING_SHARE)));
+            }
+            out.append('\n');
         }
         latency.ifPresent(l -> out.append(String.format(Locale.ROOT,
                 "single enqueue over %d calls: transactional (enqueue(connection, job) + commit) p50 %.2f ms, p99 %.2f ms "
@@ -132,16 +137,17 @@ final class JobsDbReport {
                     .put("runSeconds", r.runSeconds()).put("settings", r.settings())
                     .put("loadBefore", r.loadBefore()).put("loadAfter", r.loadAfter());
         }
-        ceiling.ifPresent(c -> root.putObject("pgbench").put("rowsPerSecond", c.rowsPerSecond()).put("clients", c.clients())
+        ObjectNode pgbench = root.putObject("pgbench");
+        ceilings.forEach(c -> pgbench.putObject(c.name()).put("jobsPerSecond", c.rowsPerSecond()).put("clients", c.clients())
                 .put("seconds", c.seconds()).put("script", c.script()));
-        if (ceiling.isEmpty() && ceilingSkipped != null) {
-            root.putObject("pgbench").put("skipped", ceilingSkipped);
+        if (ceilings.isEmpty() && ceilingSkipped != null) {
+            pgbench.put("skipped", ceilingSkipped);
         }
         ObjectNode goals = root.putObject("goals");
         new TreeSet<>(throughput.stream().map(ThroughputResult::nodes).toList()).forEach(n -> {
             ObjectNode g = goals.putObject(n + "-nodes");
             peerRatio(n).ifPresent(v -> g.put("bulwarkOverFasterPeer", v));
-            ceilingShare(n).ifPresent(v -> g.put("bulwarkShareOfCeiling", v));
+            ceilings.forEach(c -> ceilingShare(n, c).ifPresent(v -> g.put("bulwarkShareOfPgbench-" + c.name(), v)));
         });
         latency.ifPresent(l -> root.putObject("singleEnqueueMs").put("calls", l.calls()).put("transactionalP50", l.txP50())
                 .put("transactionalP99", l.txP99()).put("plainP50", l.plainP50()).put("plainP99", l.plainP99()));

@@ -14,9 +14,16 @@ import java.util.regex.Pattern;
 
 /**
  * What the database alone can do for the job life cycle, measured with {@code pgbench} on Bulwark's
- * own {@code bulwark_jobs} table (same columns and indexes): per job, one transaction that inserts
- * the row as an enqueue does, updates it to running as a claim does, then to completed as an
- * outcome does. Bulwark's history rows and reads are not in it: they are Bulwark's own cost.
+ * own {@code bulwark_jobs} table (same columns and indexes), in two shapes:
+ * <ul>
+ *   <li>{@link #PER_JOB}: per job, one transaction that inserts the row as an enqueue does, updates
+ *       it to running as a claim does, then to completed as an outcome does (the issue's ceiling);</li>
+ *   <li>{@link #BATCHED}: what a batching job system writes, with nothing else: {@value #BATCH} rows
+ *       inserted in one transaction, {@value #BATCH} claimed with {@code FOR UPDATE SKIP LOCKED}
+ *       through the claim index in a second, and completed in a third (three commits per
+ *       {@value #BATCH} jobs, as Bulwark's enqueue, claim and outcome flush are).</li>
+ * </ul>
+ * Bulwark's history rows and its reads are in neither: they are Bulwark's own cost.
  */
 final class PgbenchCeiling {
 
@@ -36,6 +43,32 @@ final class PgbenchCeiling {
             WHERE id = :job_id AND state = 'running' AND token = 1;
             END;
             """;
+
+    /** Jobs per transaction of {@link #BATCHED}. */
+    static final int BATCH = 100;
+
+    /** Enqueue, claim and complete {@value #BATCH} jobs, each its own (auto-committed) transaction. */
+    static final String BATCHED = """
+            \\set tag random(1000000000000000, 9000000000000000)
+            INSERT INTO bulwark_jobs (id, queue, type, payload, priority, state, run_at, sort_key, attempt, max_attempts, \
+            backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, tags, created_at) \
+            SELECT gen_random_uuid(), 'bench', 'noop', '{}', 5, 'available', 1700000000000, 1700000150000 + g, 0, 25, 1000, 2.0, \
+            3600000, 300000, NULL, '[]', 1700000000000 FROM generate_series(1, 100) g;
+            UPDATE bulwark_jobs SET state = 'running', attempt = attempt + 1, token = token + 1, started_at = 1700000000000, \
+            lease_until = :tag::bigint, node = 'node-1', cancel_requested = FALSE WHERE id IN (SELECT id FROM bulwark_jobs \
+            WHERE queue = 'bench' AND state = 'available' ORDER BY sort_key, id LIMIT 100 FOR UPDATE SKIP LOCKED);
+            UPDATE bulwark_jobs SET state = 'completed', result = NULL, finished_at = 1700000000000, lease_until = NULL \
+            WHERE state = 'running' AND lease_until = :tag::bigint;
+            """;
+
+    /** A pgbench script and how many jobs one of its transactions (script runs) carries. */
+    record Script(String name, String text, int jobsPerRun) {
+    }
+
+    static final Script PER_JOB_SCRIPT = new Script("per job: insert + update to running + update to completed in one "
+            + "transaction", SCRIPT, 1);
+    static final Script BATCHED_SCRIPT = new Script("batched: insert 100, claim 100 (SKIP LOCKED), complete 100, three "
+            + "transactions", BATCHED, BATCH);
 
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\((?:without initial connection time|excluding connections establishing)\\)");
 
@@ -60,11 +93,11 @@ final class PgbenchCeiling {
         return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
-    /** Runs the script on {@code schema} (Bulwark's tables already there); rows (jobs) per second. */
-    static double run(Path pgbench, BenchDatabase.Schema schema, String user, int clients, int seconds) throws Exception {
+    /** Runs {@code s} on {@code schema} (Bulwark's tables already there); jobs per second. */
+    static double run(Path pgbench, Script s, BenchDatabase.Schema schema, String user, int clients, int seconds) throws Exception {
         Path script = Files.createTempFile("bulwark-pgbench", ".sql");
         try {
-            Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
+            Files.writeString(script, s.text(), StandardCharsets.UTF_8);
             URI u = URI.create(schema.db().baseUrl().substring("jdbc:".length()));
             String db = u.getPath().substring(1);
             ProcessBuilder pb = new ProcessBuilder(pgbench.toString(), "-n", "-M", "prepared", "-f", script.toString(),
@@ -77,7 +110,7 @@ final class PgbenchCeiling {
             if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("pgbench failed (exit " + (p.isAlive() ? "none" : p.exitValue()) + "): " + out);
             }
-            return tps(out);
+            return tps(out) * s.jobsPerRun();
         } finally {
             Files.deleteIfExists(script);
         }
