@@ -83,6 +83,7 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
 
             Handlers handlers = new Handlers().register("noop", Map.class, ctx -> null);
             Map<String, TimedJobStore.Stat> calls = TimedJobStore.newStats();
+            CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             for (int i = 0; i < nodes; i++) {
                 DatabaseJobStore store = stores.get(i);
@@ -102,13 +103,14 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
                 });
             }
             double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            CpuUse cpu = CpuUse.now().minus(cpu0);
             long completed = schema.scalar("SELECT count(*) FROM bulwark_jobs WHERE queue = 'bench' AND state = 'completed'");
             if (completed != jobs) {
                 throw new IllegalStateException("Bulwark: " + completed + " of " + jobs + " jobs completed");
             }
             lastCalls = TimedJobStore.describe(calls);
             return new ThroughputResult(JobsDbReport.BULWARK, nodes, jobs, enqueueSeconds, runSeconds, settings(), loadBefore,
-                    BenchDatabase.loadAverage());
+                    BenchDatabase.loadAverage(), cpu);
         } finally {
             for (AutoCloseable c : closers.reversed()) {
                 c.close();

@@ -94,11 +94,13 @@ record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duratio
                         .shutdownMaxWait(Duration.ofSeconds(5))
                         .build());
             }
+            CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             schedulers.forEach(Scheduler::start);
             double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            CpuUse cpu = CpuUse.now().minus(cpu0);
             return new ThroughputResult(SYSTEM, nodes, jobs, enqueueSeconds, runSeconds, settings(), loadBefore,
-                    BenchDatabase.loadAverage());
+                    BenchDatabase.loadAverage(), cpu);
         } finally {
             schedulers.forEach(Scheduler::stop);
             pools.forEach(HikariDataSource::close);

@@ -86,11 +86,13 @@ record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
                         usingStandardBackgroundJobServerConfiguration().andName("node-" + (i + 1))
                                 .andWorkerCount(workers).andPollInterval(pollInterval)));
             }
+            CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             servers.forEach(BackgroundJobServer::start);
             double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            CpuUse cpu = CpuUse.now().minus(cpu0);
             return new ThroughputResult(SYSTEM, nodes, jobs, enqueueSeconds, runSeconds, settings(), loadBefore,
-                    BenchDatabase.loadAverage());
+                    BenchDatabase.loadAverage(), cpu);
         } finally {
             servers.forEach(BackgroundJobServer::stop);
             storages.forEach(PostgresStorageProvider::close);

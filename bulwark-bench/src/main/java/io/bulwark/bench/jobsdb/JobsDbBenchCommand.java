@@ -80,6 +80,10 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
     @Option(names = "--latency-calls", defaultValue = "5000", description = "Single enqueues measured of each kind (default ${DEFAULT-VALUE}).")
     int latencyCalls;
 
+    @Option(names = "--warmup-jobs", defaultValue = "5000",
+            description = "Jobs of an unmeasured run of each system first, so that none pays for the JIT (default ${DEFAULT-VALUE}).")
+    int warmupJobs;
+
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")
     Path json;
 
@@ -112,6 +116,21 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
         JobRunrRun jobRunr = new JobRunrRun(jobrunrWorkers, jobrunrWorkers + 2, Duration.ofSeconds(5));
         JobsDbReport report = new JobsDbReport();
 
+        if (warmupJobs > 0) {
+            out.printf("warm-up: %d jobs through each system on one node, unmeasured%n", warmupJobs);
+            out.flush();
+            for (String system : List.of("bulwark", "db-scheduler", "jobrunr")) {
+                if (systems.contains(system)) {
+                    try (BenchDatabase.Schema s = db.createSchema("warmup")) {
+                        switch (system) {
+                            case "bulwark" -> bulwark.run(s, user, warmupJobs, 1, enqueueBatch);
+                            case "db-scheduler" -> dbScheduler.run(s, user, warmupJobs, 1, enqueueBatch);
+                            default -> jobRunr.run(s, user, warmupJobs, 1);
+                        }
+                    }
+                }
+            }
+        }
         for (int n : nodeCounts) {
             if (systems.contains("bulwark")) {
                 measure(out, report, db, "bulwark", n, s -> bulwark.run(s, user, jobs, n, enqueueBatch));
@@ -180,8 +199,9 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
         try (BenchDatabase.Schema s = db.createSchema(system + n)) {
             ThroughputResult r = m.run(s);
             report.add(r);
-            out.printf(Locale.ROOT, "enqueue %.0f jobs/s, run %.0f jobs/s (%.2f s); load %.2f after%n", r.enqueuePerSecond(),
-                    r.runPerSecond(), r.runSeconds(), r.loadAfter());
+            out.printf(Locale.ROOT, "enqueue %.0f jobs/s, run %.0f jobs/s (%.2f s; CPU per job: JVM %.0f µs, PostgreSQL %.0f µs); "
+                    + "load %.2f after%n", r.enqueuePerSecond(), r.runPerSecond(), r.runSeconds(), r.jvmMicrosPerJob(),
+                    r.dbMicrosPerJob(), r.loadAfter());
             out.flush();
         }
     }

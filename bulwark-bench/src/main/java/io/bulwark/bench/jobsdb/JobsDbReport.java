@@ -86,14 +86,15 @@ final class JobsDbReport {
         StringBuilder out = new StringBuilder();
         TreeSet<Integer> nodeCounts = new TreeSet<>();
         throughput.forEach(r -> nodeCounts.add(r.nodes()));
-        out.append(String.format(Locale.ROOT, "%-13s %5s %12s %12s %8s %10s%n", "system", "nodes", "enqueue/s", "run jobs/s",
-                "run s", "load b/a"));
+        out.append(String.format(Locale.ROOT, "%-15s %5s %10s %11s %7s %14s %10s%n", "system", "nodes", "enqueue/s", "run jobs/s",
+                "run s", "CPU µs/job j+db", "load b/a"));
         for (ThroughputResult r : throughput) {
-            out.append(String.format(Locale.ROOT, "%-13s %5d %12.0f %12.0f %8.2f %4.1f/%-4.1f%n", r.system(), r.nodes(),
-                    r.enqueuePerSecond(), r.runPerSecond(), r.runSeconds(), r.loadBefore(), r.loadAfter()));
+            out.append(String.format(Locale.ROOT, "%-15s %5d %10.0f %11.0f %7.2f %6.0f + %-6.0f %4.1f/%-4.1f%n", r.system(), r.nodes(),
+                    r.enqueuePerSecond(), r.runPerSecond(), r.runSeconds(), r.jvmMicrosPerJob(), r.dbMicrosPerJob(), r.loadBefore(),
+                    r.loadAfter()));
         }
         for (Ceiling c : ceilings) {
-            out.append(String.format(Locale.ROOT, "%-13s %5s %12s %12.0f   (%s, -c %d, %d s)%n", "pgbench " + c.name(), "-", "-",
+            out.append(String.format(Locale.ROOT, "%-15s %5s %10s %11.0f   (%s, -c %d, %d s)%n", "pgbench " + c.name(), "-", "-",
                     c.rowsPerSecond(), c.script(), c.clients(), c.seconds()));
         }
         if (ceilings.isEmpty()) {
@@ -135,7 +136,8 @@ final class JobsDbReport {
             rows.addObject().put("system", r.system()).put("nodes", r.nodes()).put("jobs", r.jobs())
                     .put("enqueuePerSecond", r.enqueuePerSecond()).put("runPerSecond", r.runPerSecond())
                     .put("runSeconds", r.runSeconds()).put("settings", r.settings())
-                    .put("loadBefore", r.loadBefore()).put("loadAfter", r.loadAfter());
+                    .put("loadBefore", r.loadBefore()).put("loadAfter", r.loadAfter())
+                    .put("jvmCpuMicrosPerJob", r.jvmMicrosPerJob()).put("dbCpuMicrosPerJob", r.dbMicrosPerJob());
         }
         ObjectNode pgbench = root.putObject("pgbench");
         ceilings.forEach(c -> pgbench.putObject(c.name()).put("jobsPerSecond", c.rowsPerSecond()).put("clients", c.clients())

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JobsDbReportTest {
 
     private static ThroughputResult result(String system, int nodes, double runSeconds) {
-        return new ThroughputResult(system, nodes, 10_000, 1.0, runSeconds, "", 1.0, 1.0);
+        return new ThroughputResult(system, nodes, 10_000, 1.0, runSeconds, "", 1.0, 1.0, new CpuUse(100, 200));
     }
 
     @Test
@@ -54,6 +54,15 @@ class JobsDbReportTest {
                 .contains("÷ pgbench batched = 25% (goal >= 50%: missed)")
                 .contains("p99 4.90 ms (goal p99 < 5 ms: met)");
         assertThat(report.json("m").get("goals").get("1-nodes").get("bulwarkOverFasterPeer").asDouble()).isEqualTo(0.5);
+    }
+
+    @Test
+    void cpuOfAProcessIsReadFromItsStatLineWhateverItsName() {
+        String stat = "4242 (postgres: user db (x)) S 1 2 3 4 5 6 7 8 9 10 150 50 7 3 20 0 1 0";
+        assertThat(CpuUse.parse(stat, true)).isEqualTo(150 + 50 + 7 + 3);
+        assertThat(CpuUse.parse(stat, false)).isEqualTo(200);
+        assertThat(CpuUse.parse("1 (java) S 1 2 3 4 5 6 7 8 9 10 150 50 7 3 20", true)).isZero();
+        assertThat(result("bulwark", 1, 1.0).jvmMicrosPerJob()).isEqualTo(100.0);
     }
 
     @Test
