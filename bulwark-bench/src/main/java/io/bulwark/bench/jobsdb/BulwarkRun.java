@@ -96,10 +96,12 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
                 store.listen(q -> loop.wake(), Thread.ofPlatform().daemon().name("bench-node-" + i + "-listen").factory())
                         .ifPresent(closers::add);
                 closers.add(() -> {
+                    // Let a poll under way finish: interrupting it mid-statement breaks its connection.
                     loop.stop();
+                    scheduler.shutdown();
+                    scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
                     worker.drain(Duration.ofSeconds(5));
-                    scheduler.shutdownNow();
-                    executor.shutdownNow();
+                    executor.shutdown();
                 });
             }
             double runSeconds = schema.awaitZero(REMAINING, t1, 600);
