@@ -36,8 +36,9 @@ import java.util.random.RandomGenerator;
  * @param concurrency jobs running at once per node
  * @param poolSize connections per node's pool
  * @param pollInterval the loop's poll period (a full claim polls again at once)
+ * @param loopThreads threads of each node's loop scheduler
  */
-record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollInterval) {
+record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollInterval, int loopThreads) {
 
     /** The store calls of the last run, one line per operation (set by {@link #run}). */
     static volatile String lastCalls = "";
@@ -48,7 +49,8 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
 
     String settings() {
         return "claimBatch " + claimBatch + ", concurrency " + concurrency + "/node, pool " + poolSize
-                + "/node, poll " + pollInterval.toMillis() + " ms + LISTEN/NOTIFY, virtual-thread handlers";
+                + "/node, poll " + pollInterval.toMillis() + " ms + LISTEN/NOTIFY, " + loopThreads
+                + " loop threads/node, virtual-thread handlers";
     }
 
     DatabaseOptions options(String url, String user) {
@@ -88,7 +90,7 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
             for (int i = 0; i < nodes; i++) {
                 DatabaseJobStore store = stores.get(i);
                 ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-                ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
+                ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(loopThreads,
                         Thread.ofPlatform().daemon().name("bench-node-" + i + "-loop-", 0).factory());
                 Worker worker = Worker.builder(new TimedJobStore(store, calls), handlers).queues(QUEUE).settings(queues).node("node-" + (i + 1))
                         .executor(executor).claimBatch(claimBatch).build();

@@ -65,6 +65,9 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
     @Option(names = "--poll", defaultValue = "100", description = "Bulwark: poll interval in ms (default ${DEFAULT-VALUE}).")
     int pollMillis;
 
+    @Option(names = "--loop-threads", defaultValue = "2", description = "Bulwark: threads of each node's WorkerLoop scheduler (default ${DEFAULT-VALUE}).")
+    int loopThreads;
+
     @Option(names = "--dbs-threads", defaultValue = "20", description = "db-scheduler: threads per node (default ${DEFAULT-VALUE}).")
     int dbsThreads;
 
@@ -111,7 +114,7 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
         out.printf("PostgreSQL: %s%n%n", serverSettings(db));
         out.flush();
 
-        BulwarkRun bulwark = new BulwarkRun(claimBatch, concurrency, pool, Duration.ofMillis(pollMillis));
+        BulwarkRun bulwark = new BulwarkRun(claimBatch, concurrency, pool, Duration.ofMillis(pollMillis), loopThreads);
         DbSchedulerRun dbScheduler = new DbSchedulerRun(dbsThreads, 4.0, 20.0, Duration.ofMillis(100));
         JobRunrRun jobRunr = new JobRunrRun(jobrunrWorkers, jobrunrWorkers + 2, Duration.ofSeconds(5));
         JobsDbReport report = new JobsDbReport();
