@@ -1,0 +1,97 @@
+package io.bulwark.bench.jobsdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The local PostgreSQL the benchmark runs on, and a private schema per measured run: each system
+ * starts on empty tables and pays for no other's garbage (the schema is dropped after its run and a
+ * {@code CHECKPOINT} writes the dirty pages out before the next one starts).
+ *
+ * @param baseUrl JDBC URL of the database, without {@code currentSchema}
+ * @param user a user allowed to create schemas and run {@code CHECKPOINT}
+ */
+record BenchDatabase(String baseUrl, String user) {
+
+    /** A new empty schema; its URL and name. */
+    Schema createSchema(String label) throws SQLException {
+        String name = "bench_" + label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        admin("CREATE SCHEMA " + name);
+        String sep = baseUrl.contains("?") ? "&" : "?";
+        return new Schema(name, baseUrl + sep + "currentSchema=" + name, this);
+    }
+
+    /** A new connection outside auto-commit to {@code url}. */
+    Connection connect(String url) throws SQLException {
+        Connection c = DriverManager.getConnection(url, user, null);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(baseUrl, user, null); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** One number from {@code sql} on {@code url}. */
+    long scalar(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, null); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg}, or -1 where there is none. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** A private schema; {@link #close()} drops it and checkpoints. */
+    record Schema(String name, String url, BenchDatabase db) implements AutoCloseable {
+
+        /** Polls {@code remainingSql} (a count of unfinished jobs) until it reads 0; seconds since {@code startNanos}. */
+        double awaitZero(String remainingSql, long startNanos, long timeoutSeconds) throws SQLException, InterruptedException {
+            try (Connection c = DriverManager.getConnection(url, db.user(), null); Statement st = c.createStatement()) {
+                long deadline = startNanos + timeoutSeconds * 1_000_000_000L;
+                while (true) {
+                    try (ResultSet rs = st.executeQuery(remainingSql)) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            return (System.nanoTime() - startNanos) / 1e9;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(rs.getLong(1) + " jobs still unfinished after " + timeoutSeconds
+                                    + " s in schema " + name + " (" + remainingSql + ")");
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+
+        long scalar(String sql) throws SQLException {
+            return db.scalar(url, sql);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            db.admin("DROP SCHEMA " + name + " CASCADE");
+            db.admin("CHECKPOINT");
+        }
+    }
+}
