@@ -15,24 +15,17 @@ import io.bulwark.server.auth.KeyFileException;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jobs.store.JobStore;
+import io.bulwark.server.capability.Capabilities;
+import io.bulwark.server.capability.Capability;
+import io.bulwark.server.capability.ServerContext;
 import io.bulwark.server.internal.DataDirHealthCheck;
 import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.server.internal.store.ConfiguredStore;
-import io.bulwark.server.internal.store.StoreRoutes;
 import io.bulwark.server.internal.OwnerOnly;
 import io.bulwark.server.internal.ServeLock;
 import io.bulwark.server.internal.auth.AdminKeyStrength;
 import io.bulwark.server.internal.auth.LogRedaction;
-import io.bulwark.server.internal.balancer.BalancerRoutes;
-import io.bulwark.server.internal.balancer.BalancerRuntime;
-import io.bulwark.server.internal.jobs.JobRoutes;
-import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
-import io.bulwark.server.internal.jobs.QueueRoutes;
-import io.bulwark.server.internal.resilience.GatewayRoute;
-import io.bulwark.server.internal.resilience.ProviderRoutes;
-import io.bulwark.server.internal.resilience.ResilienceRoutes;
-import io.bulwark.server.internal.resilience.ResilienceRuntime;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Authenticator;
@@ -41,9 +34,6 @@ import io.bulwark.server.internal.http.OpenAccess;
 import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
 import io.bulwark.server.internal.http.RouteAccess;
-import io.bulwark.server.internal.ratelimit.RateLimitMiddleware;
-import io.bulwark.server.internal.ratelimit.RateLimitRoutes;
-import io.bulwark.server.internal.ratelimit.RateLimitRuntime;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
@@ -124,11 +114,9 @@ public final class BulwarkServer implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
-    private final JobsRuntime jobs;
     private final StateStore state;
-    private final ResilienceRuntime resilience;
-    private final BalancerRuntime balancers;
-    private final RateLimitRuntime rateLimits;
+    /** Every capability, in the order they were made; the server composes them and knows none by name. */
+    private final List<Capability> capabilities;
     private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
     private final ServeLock serveLock;
     private Javalin app;
@@ -279,20 +267,16 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
-        this.resilience = new ResilienceRuntime(config, state, meters, clock, nodeName());
-        this.jobs = b.jobStore == null ? null
-                : new JobsRuntime(config, b.jobStore, b.queuePersistence, meters, clock, nodeName(), resilience.groupCalls());
-        this.rateLimits = new RateLimitRuntime(config, state, meters, clock, System::nanoTime);
-        closeables.add(rateLimits);
-        rateLimits.redisHealth().ifPresent(health::register);
-        health.register(jobs != null ? jobs.storeCheck() : new DataDirHealthCheck(dataDir));
-        health.register(resilience.healthCheck());
+        this.capabilities = Capabilities.make(new ServerContext(config, meters, clock, state, nodeName(),
+                config.get(ServerKeys.MAX_REQUEST_BODY).bytes(), b.jobStore, b.queuePersistence));
+        if (b.jobStore == null) {
+            health.register(new DataDirHealthCheck(dataDir));
+        }
+        capabilities.forEach(c -> c.healthChecks().forEach(health::register));
         health.register(new DiskSpaceHealthCheck(dataDir, config.get(ServerKeys.HEALTH_DISK_MIN_FREE),
                 config.get(ServerKeys.HEALTH_DISK_WARN_FREE)));
         health.register(new MemoryHealthCheck(config.get(ServerKeys.HEALTH_MEMORY_WARN_PERCENT)));
         b.checks.forEach(health::register);
-        this.balancers = BalancerRuntime.fromConfig(config, meters);
-        closeables.add(balancers);
     }
 
     /**
@@ -338,9 +322,7 @@ public final class BulwarkServer implements AutoCloseable {
             });
             c.routes.before(access::before);
             c.routes.beforeMatched(access::beforeMatched);
-            RateLimitMiddleware limits = new RateLimitMiddleware(rateLimits);
-            c.routes.beforeMatched(limits::limit);
-            c.routes.after(limits::fillIn);
+            capabilities.forEach(cap -> cap.filters(c.routes));
             c.routes.exception(ApiException.class, ProblemRenderer::api);
             c.routes.exception(KeyFileException.class, (e, ctx) -> ProblemRenderer.api(Authenticator.keyFileProblem(e), ctx));
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
@@ -354,18 +336,7 @@ public final class BulwarkServer implements AutoCloseable {
             healthRoutes.register(c.routes);
             new KeyRoutes(keys, bodyLimit).register(c.routes);
             new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
-            new RateLimitRoutes(rateLimits, bodyLimit).register(c.routes);
-            if (jobs != null) {
-                new JobRoutes(jobs, bodyLimit).register(c.routes);
-                new QueueRoutes(jobs, bodyLimit).register(c.routes);
-                if (jobs.store() instanceof JdbcJobStore jdbc) {
-                    new StoreRoutes(jdbc).register(c.routes);
-                }
-            }
-            new ProviderRoutes(resilience, bodyLimit).register(c.routes);
-            new GatewayRoute(resilience, bodyLimit).register(c.routes);
-            new ResilienceRoutes(resilience, bodyLimit).register(c.routes);
-            new BalancerRoutes(balancers).register(c.routes);
+            capabilities.forEach(cap -> cap.routes(c.routes));
         });
         routeAccess.table(); // throws when a route declares no access
         try {
@@ -375,11 +346,7 @@ public final class BulwarkServer implements AutoCloseable {
             throw new StartupException("cannot listen on " + config.get(ServerKeys.HOST) + ":" + config.get(ServerKeys.PORT)
                     + " (server.host, server.port): " + rootMessage(e), e);
         }
-        if (jobs != null) {
-            jobs.start();
-        }
-        resilience.start();
-        balancers.start();
+        capabilities.forEach(Capability::start);
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
                             r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()
@@ -427,20 +394,6 @@ public final class BulwarkServer implements AutoCloseable {
                 .description("The running Bulwark version").register(meters);
         Gauge.builder("bulwark.http.inflight.requests", graceful, GracefulHandler::getCurrentRequestCount)
                 .description("HTTP requests being served").register(meters);
-        if (jobs != null && jobs.store() instanceof io.bulwark.jdbc.database.DatabaseJobStore db) {
-            // HikariCP's own binding: hikaricp_connections_{active,idle,pending,max,timeout_total,...}{pool=...}
-            db.dataSource().setMetricsTrackerFactory(
-                    new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
-            db.replicaDataSource().ifPresent(r -> {
-                r.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
-                FunctionCounter.builder("bulwark.store.replica.fallbacks", db, d -> d.status().replica().fallbacks())
-                        .description("List and count queries sent to the primary because the replica lagged or failed")
-                        .register(meters);
-                Gauge.builder("bulwark.store.replica.lag", db, d -> d.status().replica().lagMs() / 1000.0)
-                        .baseUnit("seconds").description("Replication lag of the read replica as it last reported; "
-                                + "negative when it could not be asked").register(meters);
-            });
-        }
     }
 
     /** The port the server listens on (the chosen one when {@code server.port} is 0). */
@@ -533,11 +486,18 @@ public final class BulwarkServer implements AutoCloseable {
                 LOG.warn("Error while stopping the HTTP server; the process exits anyway", e);
             }
         }
-        resilience.close();
-        if (jobs != null) {
-            // After the HTTP server, so that no request enqueues into a closing store.
-            jobs.stop(config.get(ServerKeys.SHUTDOWN_GRACE));
+        // After the HTTP server, so that no request reaches a stopping capability; the last made
+        // stops first, so jobs drain while the provider groups they call still work.
+        Duration grace = config.get(ServerKeys.SHUTDOWN_GRACE);
+        for (int i = capabilities.size() - 1; i >= 0; i--) {
+            Capability cap = capabilities.get(i);
+            try {
+                cap.stop(grace);
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping {} failed; shutdown goes on", cap.name(), e);
+            }
         }
+        Capabilities.closeAll(capabilities);
         healthExecutor.shutdownNow();
         for (AutoCloseable c : closeables) {
             try {

@@ -103,8 +103,6 @@ public final class ServerKeys {
 
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
-        return ConfigSchema.of(ALL).with(JobKeys.ALL).with(ResilienceKeys.ALL).with(BalancerKeys.ALL)
-                .with(RateLimitKeys.ALL)
-                .with(StoreKeys.ALL);
+        return ConfigSchema.of(ALL).with(StoreKeys.ALL).with(io.bulwark.server.capability.Capabilities.configKeys());
     }
 }

@@ -1,0 +1,73 @@
+package io.bulwark.server.capability;
+
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.server.StartupException;
+import io.bulwark.server.internal.balancer.BalancerCapability;
+import io.bulwark.server.internal.jobs.JobsCapability;
+import io.bulwark.server.internal.ratelimit.RateLimitCapability;
+import io.bulwark.server.internal.resilience.ResilienceCapability;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The one place capabilities are listed: the built-in ones in the order they are made (a
+ * capability may use those before it: jobs call provider groups), then any found with
+ * {@link ServiceLoader}.
+ */
+public final class Capabilities {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
+
+    private static final List<CapabilityFactory> BUILT_IN = List.of(new ResilienceCapability.Factory(),
+            new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory());
+
+    private Capabilities() {
+    }
+
+    /** Every factory: the built-in ones, then those on the class path. */
+    public static List<CapabilityFactory> factories() {
+        List<CapabilityFactory> all = new ArrayList<>(BUILT_IN);
+        ServiceLoader.load(CapabilityFactory.class, Capabilities.class.getClassLoader()).forEach(all::add);
+        return all;
+    }
+
+    /** The config keys of every capability. */
+    public static List<ConfigKey<?>> configKeys() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        factories().forEach(f -> keys.addAll(f.configKeys()));
+        return keys;
+    }
+
+    /**
+     * Makes every capability that applies, in order. When one refuses, those already made are
+     * closed before the refusal goes on.
+     */
+    public static List<Capability> make(ServerContext context) {
+        for (CapabilityFactory f : factories()) {
+            try {
+                f.create(context).ifPresent(context::add);
+            } catch (RuntimeException e) {
+                closeAll(context.made());
+                throw e instanceof StartupException ? e : new StartupException("cannot start " + f.name() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return context.made();
+    }
+
+    /** Closes {@code capabilities} in reverse order, logging rather than throwing. */
+    public static void closeAll(List<Capability> capabilities) {
+        for (int i = capabilities.size() - 1; i >= 0; i--) {
+            Capability c = capabilities.get(i);
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing {} failed; shutdown goes on", c.name(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.bulwark.server.internal.ratelimit;
+
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.server.RateLimitKeys;
+import io.bulwark.server.capability.Capability;
+import io.bulwark.server.capability.CapabilityFactory;
+import io.bulwark.server.capability.ServerContext;
+import io.javalin.config.RoutesConfig;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Endpoint rate limits: the middleware on every matched request, their routes and Redis health. */
+public final class RateLimitCapability implements Capability {
+
+    /** Makes it from {@code ratelimit.*}. */
+    public static final class Factory implements CapabilityFactory {
+        @Override
+        public String name() {
+            return "ratelimit";
+        }
+
+        @Override
+        public List<ConfigKey<?>> configKeys() {
+            return RateLimitKeys.ALL;
+        }
+
+        @Override
+        public Optional<Capability> create(ServerContext ctx) {
+            return Optional.of(new RateLimitCapability(new RateLimitRuntime(ctx.config(), ctx.state(), ctx.meters(),
+                    ctx.clock(), System::nanoTime), ctx.bodyLimit()));
+        }
+    }
+
+    private final RateLimitRuntime runtime;
+    private final long bodyLimit;
+
+    private RateLimitCapability(RateLimitRuntime runtime, long bodyLimit) {
+        this.runtime = runtime;
+        this.bodyLimit = bodyLimit;
+    }
+
+    @Override
+    public String name() {
+        return "ratelimit";
+    }
+
+    @Override
+    public void filters(RoutesConfig routes) {
+        RateLimitMiddleware limits = new RateLimitMiddleware(runtime);
+        routes.beforeMatched(limits::limit);
+        routes.after(limits::fillIn);
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        new RateLimitRoutes(runtime, bodyLimit).register(routes);
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        return runtime.redisHealth().map(List::of).orElse(List.of());
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.bulwark.server.internal.resilience;
+
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.server.ResilienceKeys;
+import io.bulwark.server.capability.Capability;
+import io.bulwark.server.capability.CapabilityFactory;
+import io.bulwark.server.capability.ServerContext;
+import io.javalin.config.RoutesConfig;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Providers, the gateway, breakers, retries and degradation, as the server runs them. */
+public final class ResilienceCapability implements Capability {
+
+    /** Makes it from {@code resilience.*}, {@code providers.*} and {@code retries.*}. */
+    public static final class Factory implements CapabilityFactory {
+        @Override
+        public String name() {
+            return "resilience";
+        }
+
+        @Override
+        public List<ConfigKey<?>> configKeys() {
+            return ResilienceKeys.ALL;
+        }
+
+        @Override
+        public Optional<Capability> create(ServerContext ctx) {
+            return Optional.of(new ResilienceCapability(new ResilienceRuntime(ctx.config(), ctx.state(), ctx.meters(),
+                    ctx.clock(), ctx.node()), ctx.bodyLimit()));
+        }
+    }
+
+    private final ResilienceRuntime runtime;
+    private final long bodyLimit;
+
+    private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit) {
+        this.runtime = runtime;
+        this.bodyLimit = bodyLimit;
+    }
+
+    /** The runtime, for capabilities that call provider groups (http jobs). */
+    public ResilienceRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public String name() {
+        return "resilience";
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        new ProviderRoutes(runtime, bodyLimit).register(routes);
+        new GatewayRoute(runtime, bodyLimit).register(routes);
+        new ResilienceRoutes(runtime, bodyLimit).register(routes);
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        return List.of(runtime.healthCheck());
+    }
+
+    @Override
+    public void start() {
+        runtime.start();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
