@@ -67,7 +67,7 @@ abstract class CrashRecoveryRules {
     String start() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 Path.of("target", "bulwark.jar").toAbsolutePath().toString(), "serve", "--port", "0",
-                "--data-dir", dataDir.toString(), "--jobs.lease=3s", "--jobs.pollInterval=50ms", "--log.access=false",
+                "--data-dir", dataDir.toString(), "--jobs.lease=5s", "--jobs.pollInterval=50ms", "--log.access=false",
                 "--jobs.queues.default.concurrency=" + CONCURRENCY));
         cmd.addAll(storeArgs());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -64,7 +64,9 @@ public final class JobClient {
             return List.of();
         }
         checkSizes(requests);
-        Instant now = store.now();
+        // The store's time is needed only to turn a delay into a run time; on a database store
+        // reading it is a round trip of its own, so enqueues without a delay skip it.
+        Instant now = requests.stream().anyMatch(r -> r.delay() != null) ? store.now() : null;
         List<NewJob> jobs = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             jobs.add(resolve(requests.get(i), now, i, requests.size()));

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * flushes outcomes as they come; renews leases every third of the lease; enforces timeouts every
  * 100 ms; rescues expired leases every half lease.
  *
- * <p>When the store fails (a database that went away), each periodic step backs off: after the
- * n-th failure in a row it skips its next {@code min(2^n, 64) - 1} ticks, so a poll every 500 ms
- * tries about every 30 s at worst. The loop logs once when the store starts failing and once when
+ * <p>When the store fails (a database that went away), each periodic step but lease renewal backs
+ * off: after the n-th failure in a row it skips its next {@code min(2^n, 64) - 1} ticks, so a poll
+ * every 500 ms tries about every 30 s at worst. The loop logs once when the store starts failing and once when
  * it works again, not on every tick; outcomes not yet recorded stay buffered and are written when
  * the store returns.
  *
@@ -92,8 +92,11 @@ public final class WorkerLoop {
 
     private Backoff every(long millis, Runnable step, String what) {
         Backoff backoff = new Backoff();
+        // Renewals never skip a tick: a missed renewal can cost the lease of a job that still runs,
+        // and they come only every third of a lease anyway. They still log once per outage.
+        boolean mayBackOff = !what.equals("renew leases");
         tasks.add(scheduler.scheduleWithFixedDelay(() -> {
-            if (!backoff.skip()) {
+            if (!mayBackOff || !backoff.skip()) {
                 guarded(step, what, backoff);
             }
         }, 0, millis, TimeUnit.MILLISECONDS));

@@ -212,17 +212,26 @@ public final class Attempts {
     public static List<Boolean> complete(Tx tx, List<Outcome> outcomes) throws SQLException {
         Map<UUID, Held> rows = lock(tx, outcomes.stream().map(o -> o.lease().jobId()).toList());
         List<Boolean> applied = new ArrayList<>(outcomes.size());
+        // PostgreSQL takes the whole batch in a few set-based statements; MariaDB one statement per job.
+        SetOutcomes set = tx.dialect() == io.bulwark.jdbc.database.Dialect.POSTGRESQL ? new SetOutcomes() : null;
         for (Outcome o : outcomes) {
             Held h = rows.get(o.lease().jobId());
             if (!holds(h, o.lease().token())) {
                 applied.add(false);
                 continue;
             }
-            apply(tx, o, h);
+            if (set != null) {
+                set.add(tx, o, h.id(), h.attempt(), h.maxAttempts(), h.node(), h.priority());
+            } else {
+                apply(tx, o, h);
+            }
             // A second outcome for the same attempt in this batch finds it no longer running.
             rows.put(h.id(), new Held(h.id(), h.token(), JobState.COMPLETED, false, h.attempt(), h.maxAttempts(),
                     h.node(), h.priority()));
             applied.add(true);
+        }
+        if (set != null) {
+            set.execute(tx, tx.connection());
         }
         tx.flushHistory();
         return applied;

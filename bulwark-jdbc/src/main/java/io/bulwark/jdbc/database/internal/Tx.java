@@ -59,6 +59,10 @@ public final class Tx implements AutoCloseable {
         return dialect;
     }
 
+    Connection connection() {
+        return connection;
+    }
+
     long agingStepMs() {
         return agingStepMs;
     }

@@ -1,0 +1,117 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.Outcome;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Applies a batch of outcomes on PostgreSQL with one set-based {@code UPDATE ... FROM unnest(...)}
+ * per kind of outcome instead of one statement per job: a hundred completions cost five
+ * statements at most, not a hundred round trips. The fencing stays in each statement's WHERE
+ * ({@code state = 'running' AND token = u.token}); the rows are already locked by the caller, so
+ * every row must match, and a shortfall is an error rather than a silent loss.
+ */
+final class SetOutcomes {
+
+    private record Row(UUID id, long token, String text, long number) {
+    }
+
+    private final List<Row> succeeded = new ArrayList<>();
+    private final List<Row> dead = new ArrayList<>();
+    private final List<Row> retry = new ArrayList<>();
+    private final List<Row> cancelled = new ArrayList<>();
+    private final List<Row> released = new ArrayList<>();
+
+    /** Records {@code o} for job {@code h} and its history; written by {@link #execute}. */
+    void add(Tx tx, Outcome o, UUID id, int attempt, int maxAttempts, String node, int priority) throws SQLException {
+        long now = tx.now();
+        long token = o.lease().token();
+        switch (o) {
+            case Outcome.Succeeded ok -> {
+                succeeded.add(new Row(id, token, ok.result(), 0));
+                tx.history(id, JobState.RUNNING, JobState.COMPLETED, "completed", node, attempt);
+            }
+            case Outcome.Failed f -> {
+                if (attempt >= maxAttempts || !f.retryable()) {
+                    dead.add(new Row(id, token, f.error(), 0));
+                    String why = f.retryable() ? " (no attempts left)" : " (not retryable)";
+                    tx.history(id, JobState.RUNNING, JobState.DEAD, f.reason() + why, node, attempt);
+                } else {
+                    long delay = f.retryDelay() == null ? 0 : Math.max(0, f.retryDelay().toMillis());
+                    retry.add(new Row(id, token, f.error(), now + delay));
+                    tx.history(id, JobState.RUNNING, JobState.RETRYABLE, f.reason(), node, attempt);
+                }
+            }
+            case Outcome.Cancelled c -> {
+                cancelled.add(new Row(id, token, null, 0));
+                tx.history(id, JobState.RUNNING, JobState.CANCELLED, c.reason(), node, attempt);
+            }
+            case Outcome.Released r -> {
+                released.add(new Row(id, token, null, tx.sortKey(now, priority)));
+                tx.history(id, JobState.RUNNING, JobState.AVAILABLE, "released: " + r.reason(), node, attempt - 1);
+            }
+        }
+    }
+
+    private static final String FROM = " FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[]) "
+            + "AS u(id, token, txt, num) WHERE j.id = u.id AND j.state = 'running' AND j.token = u.token";
+
+    /** Runs one statement per kind that has rows. */
+    void execute(Tx tx, Connection c) throws SQLException {
+        long now = tx.now();
+        run(tx, c, succeeded, "UPDATE " + Tx.JOBS + " j SET state = 'completed', result = u.txt, finished_at = ?, "
+                + "lease_until = NULL" + FROM, now);
+        run(tx, c, dead, "UPDATE " + Tx.JOBS + " j SET state = 'dead', last_error = u.txt, finished_at = ?, "
+                + "lease_until = NULL" + FROM, now);
+        run(tx, c, retry, "UPDATE " + Tx.JOBS + " j SET state = 'retryable', run_at = u.num, last_error = u.txt, "
+                + "lease_until = NULL" + FROM, null);
+        run(tx, c, cancelled, "UPDATE " + Tx.JOBS + " j SET state = 'cancelled', finished_at = ?, lease_until = NULL"
+                + FROM, now);
+        run(tx, c, released, "UPDATE " + Tx.JOBS + " j SET state = 'available', run_at = ?, sort_key = u.num, "
+                + "attempt = j.attempt - 1, lease_until = NULL" + FROM, now);
+    }
+
+    /** Runs {@code sql}: the store's time first when {@code now} is set, then the four arrays. */
+    private static void run(Tx tx, Connection c, List<Row> rows, String sql, Long now) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        UUID[] ids = new UUID[n];
+        Long[] tokens = new Long[n];
+        String[] texts = new String[n];
+        Long[] numbers = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            ids[i] = r.id();
+            tokens[i] = r.token();
+            texts[i] = r.text();
+            numbers[i] = r.number();
+        }
+        PreparedStatement ps = tx.prepare(sql);
+        Array a1 = c.createArrayOf("uuid", ids);
+        Array a2 = c.createArrayOf("bigint", tokens);
+        Array a3 = c.createArrayOf("text", texts);
+        Array a4 = c.createArrayOf("bigint", numbers);
+        int i = 1;
+        if (now != null) {
+            ps.setLong(i++, now);
+        }
+        ps.setArray(i++, a1);
+        ps.setArray(i++, a2);
+        ps.setArray(i++, a3);
+        ps.setArray(i, a4);
+        int updated = ps.executeUpdate();
+        if (updated != n) {
+            throw new IllegalStateException(n - updated + " of " + n + " jobs changed under their row locks; the "
+                    + "outcomes were not applied");
+        }
+    }
+}
