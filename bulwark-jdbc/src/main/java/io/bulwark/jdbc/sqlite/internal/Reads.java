@@ -2,7 +2,6 @@ package io.bulwark.jdbc.sqlite.internal;
 
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
-import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.QueueCounts;
 
@@ -10,10 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,23 +82,7 @@ public final class Reads {
 
     /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
     public static List<QueueCounts> counts(Connection c) throws SQLException {
-        String sql = "SELECT queue, state, count(*), min(CASE WHEN state = 'available' THEN run_at END) FROM jobs "
-                + "GROUP BY queue, state";
-        Map<String, Map<JobState, Long>> byQueue = new TreeMap<>();
-        Map<String, Instant> oldest = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String queue = rs.getString(1);
-                JobState state = JobRows.state(rs.getString(2));
-                byQueue.computeIfAbsent(queue, k -> new EnumMap<>(JobState.class)).put(state, rs.getLong(3));
-                if (state == JobState.AVAILABLE) {
-                    oldest.put(queue, Instant.ofEpochMilli(rs.getLong(4)));
-                }
-            }
-        }
-        List<QueueCounts> out = new ArrayList<>(byQueue.size());
-        byQueue.forEach((queue, states) -> out.add(new QueueCounts(queue, states, oldest.get(queue))));
-        return out;
+        return JobRows.counts(c, "jobs");
     }
 
     public static Optional<String> queueSettings(Connection c, String name) throws SQLException {
