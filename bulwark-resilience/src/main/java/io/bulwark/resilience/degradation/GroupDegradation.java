@@ -27,6 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * evaluation finds none (or, for a manual switch, when it is switched off), with every episode
  * kept in the {@link StateStore} (kind {@value #HISTORY_KIND}) so history survives a restart.
  *
+ * <p>Entering and recovering are each logged once per episode (group, trigger, reason; and the
+ * episode's duration on recovery): evaluations that find the group in the state it is already in
+ * change nothing and log nothing, and updated findings during an episode are not logged again.
+ *
  * <h2>Design notes</h2>
  * Reads ({@link #state()}) are a volatile read of an immutable state. Changes take a lock:
  * they are rare (an evaluation at most once a second per group, operator switches), and the
@@ -133,8 +137,11 @@ public final class GroupDegradation {
                 .tag("group", group).tag("trigger", findings.get(0).trigger().configName())
                 .register(registry).increment();
         record("entered", at, entered.reason(), null);
-        LOG.warn("Provider group '{}' is degraded: {}. Its degradation actions apply until an evaluation finds "
-                + "no trigger{}", group, LogText.safe(entered.reason()), manual ? " and the manual switch is turned off" : "");
+        String triggers = findings.stream().map(f -> f.trigger().configName()).distinct()
+                .collect(java.util.stream.Collectors.joining(","));
+        LOG.warn("Provider group '{}' entered degraded mode (trigger {}): {}. Its degradation actions apply until an "
+                + "evaluation finds no trigger{}", group, triggers, LogText.safe(entered.reason()),
+                manual ? " and the manual switch is turned off" : "");
         return entered;
     }
 
@@ -145,7 +152,8 @@ public final class GroupDegradation {
         record("recovered", current.since().orElse(at), current.reason(), at);
         DegradationState normal = DegradationState.normal(group);
         state.set(normal);
-        LOG.info("Provider group '{}' recovered after {} degraded ({})", group, lasted, LogText.safe(current.reason()));
+        LOG.info("Provider group '{}' recovered after {} degraded (entered for: {})", group,
+                io.bulwark.core.units.Durations.format(lasted), LogText.safe(current.reason()));
         return normal;
     }
 

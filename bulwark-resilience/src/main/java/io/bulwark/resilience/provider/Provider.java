@@ -139,12 +139,15 @@ public final class Provider {
         }
         URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
         Callable<ProviderResponse> attempt = () -> send(target, request);
+        Callable<ProviderResponse> guarded =
+                breaker.decorateCallable(bulkhead.decorateCallable(timeout.decorateCallable(attempt)));
+        int allowed = attemptsFor(request);
         try {
-            ProviderResponse r = retry.executeCallable(
-                    breaker.decorateCallable(bulkhead.decorateCallable(timeout.decorateCallable(attempt))));
+            ProviderResponse r = request.maxAttempts().isPresent()
+                    ? retry.executeCallable(guarded, allowed) : retry.executeCallable(guarded);
             if (BreakerSpec.isFailure(r.status())) {
                 failures.increment();
-                return Result.failed("HTTP " + r.status() + retried());
+                return Result.failed("HTTP " + r.status() + retried(allowed));
             }
             successes.increment();
             return Result.answered(r);
@@ -156,20 +159,29 @@ public final class Provider {
             return Result.failed("refused: " + e.getMessage());
         } catch (TimeoutExceededException e) {
             failures.increment();
-            return Result.failed("timed out after " + settings.timeout().toMillis() + "ms" + retried());
+            return Result.failed("timed out after " + settings.timeout().toMillis() + "ms" + retried(allowed));
         } catch (InterruptedException e) {
             throw e;
         } catch (IOException e) {
             failures.increment();
-            return Result.failed("connection failed: " + e.getMessage() + retried());
+            return Result.failed("connection failed: " + e.getMessage() + retried(allowed));
         } catch (Exception e) {
             failures.increment();
-            return Result.failed(e.getClass().getSimpleName() + ": " + e.getMessage() + retried());
+            return Result.failed(e.getClass().getSimpleName() + ": " + e.getMessage() + retried(allowed));
         }
     }
 
-    private String retried() {
+    /** The attempts {@code request} may make here: the retry config's, or fewer if the request asks. */
+    int attemptsFor(ProviderRequest request) {
+        int configured = retry.config().maxAttempts();
+        return Math.min(configured, request.maxAttempts().orElse(configured));
+    }
+
+    private String retried(int allowed) {
         int max = retry.config().maxAttempts();
+        if (allowed < max) {
+            return " (" + allowed + " of the " + max + " attempts the retry policy allows, as the request asked)";
+        }
         return max > 1 ? " (retry policy allows " + max + " attempts)" : "";
     }
 

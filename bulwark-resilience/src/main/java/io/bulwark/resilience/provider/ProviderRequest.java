@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One call to a provider group: what is forwarded to the chosen provider.
@@ -19,9 +20,18 @@ import java.util.Optional;
  * @param cacheKey the key under which a good answer is cached for degraded service; empty
  *                 derives one from method, path and body
  * @param cost what the call costs against providers' cost limits (e.g. tokens), at least 1
+ * @param maxAttempts at most this many attempts per provider, at least 1; a provider whose retry
+ *                    config allows fewer makes only those (the caller can lower retries, never
+ *                    raise them). Empty: each provider's retry config decides
  */
 public record ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
-                              Optional<String> cacheKey, long cost) {
+                              Optional<String> cacheKey, long cost, OptionalInt maxAttempts) {
+
+    /** A request whose attempts each provider's retry config decides. */
+    public ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+                           Optional<String> cacheKey, long cost) {
+        this(method, path, headers, body, cacheKey, cost, OptionalInt.empty());
+    }
 
     /** A request costing 1. */
     public ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
@@ -38,6 +48,10 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
         cacheKey = cacheKey == null ? Optional.empty() : cacheKey;
         if (cost < 1) {
             throw new IllegalArgumentException("cost must be >= 1 but was " + cost);
+        }
+        maxAttempts = maxAttempts == null ? OptionalInt.empty() : maxAttempts;
+        if (maxAttempts.isPresent() && maxAttempts.getAsInt() < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts.getAsInt());
         }
     }
 
@@ -118,6 +132,11 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** This request with at most {@code attempts} attempts per provider (see {@link #maxAttempts()}). */
+    public ProviderRequest withMaxAttempts(int attempts) {
+        return new ProviderRequest(method, path, headers, body, cacheKey, cost, OptionalInt.of(attempts));
     }
 
     /** A POST of {@code body} to the base URL. */

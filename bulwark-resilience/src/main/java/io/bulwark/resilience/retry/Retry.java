@@ -130,6 +130,20 @@ public final class Retry {
         return run(callable, Objects.requireNonNull(deadline, "deadline"));
     }
 
+    /**
+     * Runs {@code callable} with retries, but with at most {@code maxAttempts} attempts in all:
+     * a caller can ask for fewer attempts than the config allows, never more (a larger value is
+     * clamped to the config's {@code maxAttempts}). Everything else, the budget included, applies
+     * as configured.
+     *
+     * @throws IllegalArgumentException when {@code maxAttempts} is below 1
+     */
+    public <T> T executeCallable(Callable<T> callable, int maxAttempts) throws Exception {
+        Checks.atLeast("maxAttempts", maxAttempts, 1);
+        RetryConfig c = config;
+        return run(maxAttempts < c.maxAttempts() ? c.toBuilder().maxAttempts(maxAttempts).build() : c, callable, null);
+    }
+
     /** Runs {@code supplier} with retries. */
     public <T> T executeSupplier(Supplier<T> supplier) {
         try {
@@ -184,7 +198,10 @@ public final class Retry {
      * succeeds at once costs a predicate and a counter.
      */
     private <T> T run(Callable<T> callable, Instant callSiteDeadline) throws Exception {
-        RetryConfig c = config;
+        return run(config, callable, callSiteDeadline);
+    }
+
+    private <T> T run(RetryConfig c, Callable<T> callable, Instant callSiteDeadline) throws Exception {
         long start = planner.started(c);
         T result;
         try {

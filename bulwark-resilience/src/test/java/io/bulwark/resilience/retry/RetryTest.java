@@ -44,6 +44,25 @@ class RetryTest {
     }
 
     @Test
+    void aCallCanAskForFewerAttemptsThanTheConfigButNeverMore() {
+        Retry r = retry(RetryConfig.builder().maxAttempts(4));
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.Callable<String> failing = () -> {
+            calls.incrementAndGet();
+            throw new IOException("down");
+        };
+
+        assertThatThrownBy(() -> r.executeCallable(failing, 2)).isInstanceOf(IOException.class);
+        assertThat(calls).hasValue(2);
+        calls.set(0);
+        assertThatThrownBy(() -> r.executeCallable(failing, 10)).isInstanceOf(IOException.class);
+        assertThat(calls).as("clamped to the config's maxAttempts").hasValue(4);
+        assertThatThrownBy(() -> r.executeCallable(failing, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAttempts must be >= 1 but was 0");
+        assertThat(r.config().maxAttempts()).as("the config itself is untouched").isEqualTo(4);
+    }
+
+    @Test
     void retriesUntilAnAttemptSucceeds() throws Exception {
         Retry r = retry(RetryConfig.builder().maxAttempts(3));
         AtomicInteger calls = new AtomicInteger();

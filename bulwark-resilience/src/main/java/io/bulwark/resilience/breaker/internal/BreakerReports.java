@@ -1,5 +1,6 @@
 package io.bulwark.resilience.breaker.internal;
 
+import io.bulwark.core.logging.LogText;
 import io.bulwark.resilience.breaker.BreakerHistoryStore;
 import io.bulwark.resilience.breaker.BreakerTransition;
 import io.bulwark.resilience.breaker.CircuitBreaker.State;
@@ -15,8 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a breaker's transitions go: its in-memory history (the last {@code keep}), the history
- * store, the cluster (opens decided here) and the listeners. A failing store or cluster is
+ * store, the cluster (opens decided here), the listeners and the log. A failing store or cluster is
  * logged and never breaks a call.
+ *
+ * <p>Each transition is logged here exactly once, with its reason: {@link BreakerCore} decides a
+ * transition by a compare-and-set on the breaker's snapshot and calls {@link #transitioned} only
+ * for the one that won, so calls and evaluations that find the breaker already in its state never
+ * log again. Opening is a WARN (calls are now refused), every other change an INFO.
  */
 public final class BreakerReports implements BreakerCore.TransitionSink {
 
@@ -47,6 +53,7 @@ public final class BreakerReports implements BreakerCore.TransitionSink {
 
     @Override
     public void transitioned(BreakerTransition transition, Instant openUntil, boolean local) {
+        log(transition, local);
         history.updateAndGet(list -> {
             List<BreakerTransition> next = new ArrayList<>(Math.min(list.size() + 1, keep));
             next.addAll(list.size() >= keep ? list.subList(list.size() - keep + 1, list.size()) : list);
@@ -70,6 +77,18 @@ public final class BreakerReports implements BreakerCore.TransitionSink {
             }
         }
         listeners.publish(() -> new BreakerStateChanged(name, transition));
+    }
+
+    private void log(BreakerTransition t, boolean local) {
+        String origin = local ? "" : " (learned from the cluster)";
+        switch (t.to()) {
+            case OPEN -> LOG.warn("Circuit breaker '{}' {} -> OPEN{}: {}. Calls are refused until the wait elapses;"
+                    + " then probes decide whether it closes", name, t.from(), origin, LogText.safe(t.reason()));
+            case FORCED_OPEN -> LOG.warn("Circuit breaker '{}' {} -> FORCED_OPEN: {}. Calls are refused until an"
+                    + " operator resets it", name, t.from(), LogText.safe(t.reason()));
+            default -> LOG.info("Circuit breaker '{}' {} -> {}{}: {}", name, t.from(), t.to(), origin,
+                    LogText.safe(t.reason()));
+        }
     }
 
     private List<BreakerTransition> load() {

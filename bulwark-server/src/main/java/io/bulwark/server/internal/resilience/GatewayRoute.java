@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -30,6 +31,9 @@ import java.util.Set;
  *   <li>{@code X-Bulwark-Cost} is what the call costs against providers' cost limits (default 1);
  *       a provider over its limits is skipped, and when all are, the answer is 429 with
  *       {@code Retry-After}.</li>
+ *   <li>{@code X-Bulwark-Retry-Max-Attempts: N} makes at most N attempts per provider for this
+ *       call; N above a provider's retry {@code maxAttempts} is clamped to it, N below 1 or not a
+ *       whole number is a 400 problem naming the header. The retry budget applies as usual.</li>
  *   <li>{@code X-Bulwark-Cache-Key} names the request for the cache degradation action; without
  *       it the key is a hash of method, path and body.</li>
  *   <li>The answer carries {@code X-Bulwark-Provider}, {@code X-Bulwark-Source} (primary,
@@ -48,6 +52,8 @@ public final class GatewayRoute {
     /** Provider response headers passed back to the caller. */
     private static final Set<String> PASSED_BACK = Set.of("content-type", "retry-after", "x-request-id");
     private static final int MAX_REASON_HEADER = 500;
+    /** The request header that lowers a call's retry attempts. */
+    static final String RETRY_MAX_ATTEMPTS = "X-Bulwark-Retry-Max-Attempts";
 
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
@@ -76,7 +82,8 @@ public final class GatewayRoute {
         ProviderRequest request;
         try {
             request = new ProviderRequest("POST", path, headers, JsonBodies.readBounded(ctx, bodyLimit),
-                    Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")));
+                    Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")),
+                    maxAttempts(ctx.header(RETRY_MAX_ATTEMPTS), group));
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
         }
@@ -120,6 +127,30 @@ public final class GatewayRoute {
         }
         throw ApiException.validation("invalid provider call", List.of(new FieldError("X-Bulwark-Cost",
                 "must be a whole number >= 1 but was '" + header + "'")));
+    }
+
+    /**
+     * {@code X-Bulwark-Retry-Max-Attempts}: at most this many attempts per provider for this call.
+     * It can lower the group's retries, never raise them: each provider makes at most its own
+     * retry config's {@code maxAttempts}, so a larger number is clamped rather than refused (a
+     * caller need not know the config to ask for "no more than 2"). Absent: as configured.
+     */
+    private static OptionalInt maxAttempts(String header, ProviderGroup group) {
+        if (header == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            long n = Long.parseLong(header.trim());
+            if (n >= 1) {
+                return OptionalInt.of((int) Math.min(n, Integer.MAX_VALUE));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        int configured = group.providers().stream().mapToInt(p -> p.retry().config().maxAttempts()).max().orElse(1);
+        throw ApiException.validation("invalid provider call", List.of(new FieldError(RETRY_MAX_ATTEMPTS,
+                "must be a whole number >= 1 but was '" + header + "'; the retry configs of group '" + group.name()
+                        + "' allow 1 to " + configured + " attempts, and a larger number is clamped to that")));
     }
 
     /** A reason as a header value: printable ASCII only, and not too long. */
