@@ -1,5 +1,5 @@
 // Claim latency with and without a retention prune of a million finished jobs running beside it
-// (docs/decisions.md, "Retention pruning"). Fill the schema first with bench-fill-1m-jobs.sql, then:
+// (docs/decisions.md, "Retention pruning"). Fill the schema first with fill-1m-jobs.sql beside this file, then:
 //   ./mvnw -q -pl bulwark-jdbc dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
 //   java -cp "$(cat /tmp/cp.txt):bulwark-jdbc/target/classes" scripts/bench/PruneBench.java [jdbc-url] [user]
 import io.bulwark.jdbc.database.*;

@@ -394,6 +394,10 @@ public final class StoreBackup {
         if (copy != null) {
             copy.deferIndexes(c);
         }
+        SqliteIndexes sqliteIndexes = flavor == Flavor.SQLITE ? new SqliteIndexes() : null;
+        if (sqliteIndexes != null) {
+            sqliteIndexes.defer(c);
+        }
         InputStream gz = new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
         try (MappingIterator<JsonNode> lines = Json.mapper().readerFor(JsonNode.class).readValues(gz)) {
             if (!lines.hasNext()) {
@@ -467,6 +471,9 @@ public final class StoreBackup {
         }
         for (PreparedStatement ps : inserts.values()) {
             ps.close();
+        }
+        if (sqliteIndexes != null) {
+            sqliteIndexes.rebuild(c);
         }
         for (Map.Entry<String, Long> e : declared.entrySet()) {
             long got = seen.getOrDefault(e.getKey(), 0L);
