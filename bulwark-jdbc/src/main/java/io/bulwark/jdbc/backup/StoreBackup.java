@@ -272,12 +272,7 @@ public final class StoreBackup {
     }
 
     private String schemaVersion(Connection c) throws SQLException {
-        String table = flavor == Flavor.SQLITE ? "flyway_schema_history" : Migrations.HISTORY_TABLE;
-        String ok = flavor == Flavor.POSTGRESQL ? "success" : "success = 1";
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM " + table
-                + " WHERE " + ok + " AND version IS NOT NULL ORDER BY installed_rank DESC")) {
-            return rs.next() ? rs.getString(1) : "none";
-        }
+        return JobRows.schemaVersion(c, flavor == Flavor.SQLITE ? "flyway_schema_history" : Migrations.HISTORY_TABLE);
     }
 
     private static void writeCounts(JsonGenerator g, Map<String, Long> counts) throws IOException {

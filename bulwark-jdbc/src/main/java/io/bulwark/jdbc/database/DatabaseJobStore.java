@@ -1,5 +1,7 @@
 package io.bulwark.jdbc.database;
 
+import io.bulwark.jdbc.internal.Arguments;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jdbc.StoreException;
@@ -85,10 +87,13 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final DatabaseStateStore state = new DatabaseStateStore(this);
     private final PoolWatch watch;
     private final String serverVersion;
+    /** Read once at open, after migrating: status must answer even when the pool is exhausted. */
+    private final String schemaVersion;
     /** Where list and count queries go when a replica is configured; null otherwise. */
     private final ReplicaReads replica;
 
-    private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool, String serverVersion) {
+    private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool, String serverVersion,
+                             String schemaVersion) {
         this.options = options;
         this.dialect = options.dialect();
         this.pool = pool;
@@ -96,6 +101,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         this.clockQuery = Pools.clockQuery(dialect);
         this.agingStepMs = options.agingStep().toMillis();
         this.serverVersion = serverVersion;
+        this.schemaVersion = schemaVersion;
         this.watch = new PoolWatch(pool, options.ticker());
         this.replica = options.readUrl() == null ? null : new ReplicaReads(options);
     }
@@ -133,7 +139,15 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
             pool.close();
             throw e;
         }
-        return new DatabaseJobStore(options, pool, version);
+        String schema;
+        try (Connection c = pool.getConnection()) {
+            schema = io.bulwark.jdbc.internal.JobRows.schemaVersion(c, Migrations.HISTORY_TABLE);
+            c.rollback();
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException(store, location, "migrate", rootMessage(e), e);
+        }
+        return new DatabaseJobStore(options, pool, version, schema);
     }
 
     private static String rootMessage(Throwable e) {
@@ -178,7 +192,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        io.bulwark.jdbc.sqlite.internal.Enqueues.validate(jobs);
+        Arguments.validateBatch(jobs);
         List<NewJob> batch = List.copyOf(jobs);
         try {
             return tx("enqueue", t -> Inserts.enqueue(t, batch));
@@ -208,7 +222,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        io.bulwark.jdbc.sqlite.internal.Enqueues.validate(jobs);
+        Arguments.validateBatch(jobs);
         try (Tx t = new Tx(connection, dialect, readNow(connection), agingStepMs)) {
             List<Enqueued> out = Inserts.enqueue(t, List.copyOf(jobs));
             t.sendWakeups();
@@ -219,7 +233,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public List<Claim> claim(String queue, String node, int max, Duration lease) {
         Objects.requireNonNull(queue, "queue must be set");
-        requirePositive("lease", lease);
+        Arguments.requirePositive("lease", lease);
         if (max < 1) {
             return List.of();
         }
@@ -228,7 +242,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     @Override
     public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
-        requirePositive("lease", lease);
+        Arguments.requirePositive("lease", lease);
         if (leases.isEmpty()) {
             return List.of();
         }
@@ -345,9 +359,14 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return Optional.of(Listener.start(options, onReady, threads));
     }
 
-    /** The schema version the database is at. */
+    /** The schema version the database was at once this store had migrated it. */
     public String schemaVersion() {
-        return Migrations.current(options).orElse("none");
+        return schemaVersion;
+    }
+
+    /** The read replica's state (lag, serving, fallbacks), when one is configured; cheap enough for a metrics scrape. */
+    public Optional<StoreStatus.Replica> replicaStatus() {
+        return Optional.ofNullable(replica).map(ReplicaReads::status);
     }
 
     /** Dialect, versions and the pool's figures right now. */
@@ -429,11 +448,6 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
     }
 
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0 but was " + d);
-        }
-    }
 
     DataSource pool() {
         return pool;

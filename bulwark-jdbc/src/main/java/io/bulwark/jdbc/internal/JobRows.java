@@ -233,4 +233,18 @@ public final class JobRows {
                 oldest.get(queue))));
         return out;
     }
+
+    /**
+     * The newest version Flyway applied whole, read from its history table {@code table} on
+     * {@code c}; {@code "none"} before the first migration. One query, no Flyway scan of the
+     * migrations, so status and backups can ask cheaply. ({@code WHERE success} reads the same
+     * on PostgreSQL's boolean and MariaDB's and SQLite's integer.)
+     */
+    public static String schemaVersion(java.sql.Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + table + " WHERE success "
+                + "AND version IS NOT NULL ORDER BY installed_rank DESC");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : "none";
+        }
+    }
 }

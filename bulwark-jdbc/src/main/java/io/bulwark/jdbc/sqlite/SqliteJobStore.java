@@ -1,5 +1,7 @@
 package io.bulwark.jdbc.sqlite;
 
+import io.bulwark.jdbc.internal.Arguments;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.internal.Batches;
@@ -196,7 +198,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        Enqueues.validate(jobs);
+        Arguments.validateBatch(jobs);
         List<NewJob> batch = List.copyOf(jobs);
         return writer.call("enqueue", s -> Enqueues.enqueue(s, batch));
     }
@@ -204,7 +206,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public List<Claim> claim(String queue, String node, int max, Duration lease) {
         Objects.requireNonNull(queue, "queue must be set");
-        requirePositive("lease", lease);
+        Arguments.requirePositive("lease", lease);
         if (max < 1) {
             return List.of();
         }
@@ -213,7 +215,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     @Override
     public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
-        requirePositive("lease", lease);
+        Arguments.requirePositive("lease", lease);
         if (leases.isEmpty()) {
             return List.of();
         }
@@ -331,10 +333,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
                     rs.next();
                     version = rs.getString(1);
                 }
-                try (var rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 "
-                        + "AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
-                    schema = rs.next() ? rs.getString(1) : "none";
-                }
+                schema = io.bulwark.jdbc.internal.JobRows.schemaVersion(c, "flyway_schema_history");
             }
             var mx = readers.getHikariPoolMXBean();
             return new io.bulwark.jdbc.StoreStatus("sqlite", file.toString(), version, schema, List.of(
@@ -376,11 +375,6 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
     }
 
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0 but was " + d);
-        }
-    }
 
     @Override
     public String toString() {

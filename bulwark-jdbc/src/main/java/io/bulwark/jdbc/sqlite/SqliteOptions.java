@@ -1,5 +1,7 @@
 package io.bulwark.jdbc.sqlite;
 
+import io.bulwark.jdbc.internal.Arguments;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -28,9 +30,9 @@ public record SqliteOptions(Duration agingStep, Durability durability, Duration 
                             int writeQueueCapacity, int readConnections, ThreadFactory threadFactory) {
 
     public SqliteOptions {
-        requirePositive("agingStep", agingStep);
+        Arguments.requirePositive("agingStep", agingStep);
         Objects.requireNonNull(durability, "durability must be set");
-        requirePositive("busyTimeout", busyTimeout);
+        Arguments.requirePositive("busyTimeout", busyTimeout);
         requireAtLeast("maxBatch", maxBatch, 1);
         requireAtLeast("writeQueueCapacity", writeQueueCapacity, 1);
         requireAtLeast("readConnections", readConnections, 1);
@@ -63,7 +65,7 @@ public record SqliteOptions(Duration agingStep, Durability durability, Duration 
         }
 
         public Builder agingStep(Duration d) {
-            requirePositive("agingStep", d);
+            Arguments.requirePositive("agingStep", d);
             this.agingStep = d;
             return this;
         }
@@ -74,7 +76,7 @@ public record SqliteOptions(Duration agingStep, Durability durability, Duration 
         }
 
         public Builder busyTimeout(Duration d) {
-            requirePositive("busyTimeout", d);
+            Arguments.requirePositive("busyTimeout", d);
             this.busyTimeout = d;
             return this;
         }
@@ -110,11 +112,6 @@ public record SqliteOptions(Duration agingStep, Durability durability, Duration 
         }
     }
 
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero() || d.toMillis() < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1ms but was " + d);
-        }
-    }
 
     private static void requireAtLeast(String name, int n, int min) {
         if (n < min) {

@@ -5,7 +5,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
-import org.flywaydb.core.api.MigrationVersion;
 
 import io.bulwark.jdbc.database.DatabaseOptions;
 import java.sql.Connection;
@@ -13,9 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.Properties;
-import java.util.Optional;
 
 /**
  * The schema of a database store, versioned by Flyway: one migration set per dialect in
@@ -125,22 +122,7 @@ public final class Migrations {
         }
     }
 
-    /** The version the database is at, if any migration was applied. */
-    public static Optional<String> current(DatabaseOptions options) {
-        MigrationInfo current = flyway(options.dialect(), options).info().current();
-        return current == null || current.getVersion() == null ? Optional.empty()
-                : Optional.of(current.getVersion().getVersion());
-    }
 
-    /** The newest version this binary's migrations reach. */
-    public static String latestKnown(DatabaseOptions options) {
-        return Arrays.stream(flyway(options.dialect(), options).info().all())
-                .filter(i -> i.getType() != null && !i.getType().isBaseline() && i.getVersion() != null)
-                .map(MigrationInfo::getVersion)
-                .max(MigrationVersion::compareTo)
-                .map(MigrationVersion::getVersion)
-                .orElse("0");
-    }
 
     public static void requireNotNewer(MigrationInfoService info) {
         for (MigrationInfo i : info.applied()) {

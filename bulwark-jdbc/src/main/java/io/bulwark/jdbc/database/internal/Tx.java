@@ -59,7 +59,7 @@ public final class Tx implements AutoCloseable {
         return dialect;
     }
 
-    Connection connection() {
+    public Connection connection() {
         return connection;
     }
 

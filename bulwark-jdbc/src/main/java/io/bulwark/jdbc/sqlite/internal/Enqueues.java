@@ -11,10 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Inserting jobs. Idempotency is decided by the unique index on {@code (queue, idempotency_key)}:
@@ -32,34 +29,6 @@ public final class Enqueues {
     private static final String BY_KEY = "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?";
 
     private Enqueues() {
-    }
-
-    /**
-     * Checks a batch before it reaches the writer: required fields, and no id twice.
-     *
-     * @throws IllegalArgumentException naming the job and the problem
-     */
-    public static void validate(List<NewJob> jobs) {
-        Set<UUID> ids = new HashSet<>(jobs.size() * 2);
-        for (int i = 0; i < jobs.size(); i++) {
-            NewJob j = jobs.get(i);
-            if (j == null) {
-                throw new IllegalArgumentException("job " + i + " of the batch is null");
-            }
-            require(j.id() != null, "job " + i + " of the batch has no id");
-            require(j.queue() != null && !j.queue().isBlank(), "job " + j.id() + " has no queue");
-            require(j.type() != null && !j.type().isBlank(), "job " + j.id() + " has no type");
-            require(j.maxAttempts() >= 1, "maxAttempts of job " + j.id() + " must be >= 1 but was " + j.maxAttempts());
-            if (!ids.add(j.id())) {
-                throw new IllegalArgumentException("the batch holds job id " + j.id() + " twice; nothing was enqueued");
-            }
-        }
-    }
-
-    private static void require(boolean ok, String problem) {
-        if (!ok) {
-            throw new IllegalArgumentException(problem);
-        }
     }
 
     /** Inserts the batch, all or nothing (the writer's savepoint undoes a partial batch). */

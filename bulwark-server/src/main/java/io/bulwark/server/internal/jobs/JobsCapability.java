@@ -66,10 +66,10 @@ public final class JobsCapability implements Capability {
                     new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
             db.replicaDataSource().ifPresent(r -> {
                 r.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
-                FunctionCounter.builder("bulwark.store.replica.fallbacks", db, d -> d.status().replica().fallbacks())
+                FunctionCounter.builder("bulwark.store.replica.fallbacks", db, d -> d.replicaStatus().map(rs -> (double) rs.fallbacks()).orElse(0.0))
                         .description("List and count queries sent to the primary because the replica lagged or failed")
                         .register(meters);
-                Gauge.builder("bulwark.store.replica.lag", db, d -> d.status().replica().lagMs() / 1000.0)
+                Gauge.builder("bulwark.store.replica.lag", db, d -> d.replicaStatus().map(rs -> rs.lagMs() / 1000.0).orElse(-1.0))
                         .baseUnit("seconds").description("Replication lag of the read replica as it last reported; "
                                 + "negative when it could not be asked").register(meters);
             });
