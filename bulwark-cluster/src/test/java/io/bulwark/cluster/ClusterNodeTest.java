@@ -1,0 +1,196 @@
+package io.bulwark.cluster;
+
+import io.bulwark.cluster.store.InMemoryClusterStore;
+import io.bulwark.core.time.SettableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterNodeTest {
+
+    private static final Duration HB = Duration.ofSeconds(5);
+
+    private final SettableClock clock = SettableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    private final FlakyClusterStore store = new FlakyClusterStore(new InMemoryClusterStore(clock));
+    private final List<String> rescued = new ArrayList<>();
+
+    private ClusterNode node(String id) {
+        NodeInfo info = new NodeInfo(id, id, NodeRole.WORKER, "test", clock.instant(), List.of(), 10);
+        ClusterNode n = ClusterNode.builder(store, info).heartbeat(HB).deadAfter(3)
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .onDead((dead, at, term) -> rescued.add(dead.id() + "@" + at + "#" + term.term())).build();
+        n.join();
+        return n;
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+    }
+
+    /** One heartbeat period as the scheduler runs it: an election every half period, a heartbeat every period. */
+    private void period(ClusterNode... nodes) {
+        advance(HB.dividedBy(2));
+        for (ClusterNode n : nodes) {
+            n.elect();
+        }
+        advance(HB.dividedBy(2));
+        for (ClusterNode n : nodes) {
+            n.tick();
+        }
+    }
+
+    @Test
+    void exactlyOneOfManyNodesLeadsAndTheOthersSeeIt() {
+        List<ClusterNode> nodes = List.of(node("a"), node("b"), node("c"));
+        nodes.forEach(ClusterNode::elect);
+        assertThat(nodes.stream().filter(ClusterNode::isLeader)).hasSize(1);
+        assertThat(nodes.get(0).isLeader()).isTrue();
+        ClusterView view = nodes.get(2).view();
+        assertThat(view.leader()).map(Term::holder).contains("a");
+        assertThat(view.nodes()).extracting(NodeView::state).containsOnly(NodeState.ALIVE);
+        assertThat(view.node("a").orElseThrow().leader()).isTrue();
+    }
+
+    @Test
+    void aNewLeaderIsElectedWithinTwoHeartbeatsOfTheLeaderStoppingAndItsTermIsGreater() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        a.elect();
+        b.elect();
+        long first = a.term().orElseThrow().term();
+        // a is killed right after renewing: b, electing every half period, takes over once the lease runs out.
+        Duration waited = Duration.ZERO;
+        while (!b.isLeader()) {
+            advance(HB.dividedBy(2));
+            waited = waited.plus(HB.dividedBy(2));
+            b.beat();
+            b.elect();
+        }
+        assertThat(waited).isLessThanOrEqualTo(HB.multipliedBy(2));
+        assertThat(b.term().orElseThrow().term()).isGreaterThan(first);
+        assertThat(a.isLeader()).as("a's lease ran out on its own clock too").isFalse();
+        assertThat(store.terms(10)).extracting(Term::holder).containsExactly("b", "a");
+    }
+
+    @Test
+    void theLeaderDeclaresASilentNodeDeadAfterThreeMissedBeatsAndHandsOverItsWorkOnce() {
+        ClusterNode leader = node("a");
+        ClusterNode quiet = node("b");
+        leader.elect();
+        for (int i = 0; i < 6; i++) {
+            period(leader);
+            if (i <= 2) {
+                assertThat(rescued).as("not dead while 3 periods have not passed (period %d)", i).isEmpty();
+            }
+            ClusterView v = leader.lastView().orElseThrow();
+            if (i == 1) {
+                assertThat(v.node("b").orElseThrow().state()).isEqualTo(NodeState.ALIVE);
+            }
+            if (i == 2) {
+                assertThat(v.node("b").orElseThrow().state()).isEqualTo(NodeState.SUSPECT);
+            }
+        }
+        // Declared at the first election after 15 s of silence.
+        assertThat(rescued).containsExactly("b@2026-01-01T00:00:17.500Z#1");
+        assertThat(leader.lastView().orElseThrow().node("b").orElseThrow().state()).isEqualTo(NodeState.DEAD);
+        period(leader);
+        assertThat(rescued).as("handed over once").hasSize(1);
+
+        // The "dead" node was only paused: it learns it at its next heartbeat and joins again.
+        assertThat(quiet.beat().known()).isFalse();
+        assertThat(leader.view().node("b").orElseThrow().state()).isEqualTo(NodeState.ALIVE);
+    }
+
+    @Test
+    void aNewLeaderHandsOverNodesDeclaredDeadBeforeItsTermAgain() {
+        ClusterNode a = node("a");
+        node("b");
+        ClusterNode c = node("c");
+        a.elect();
+        for (int i = 0; i < 4; i++) {
+            period(a);
+            c.beat();
+        }
+        assertThat(rescued).hasSize(1);
+        // a dies; c becomes leader and runs the (idempotent) hand-over of b again, in case a died half-way.
+        for (int i = 0; i < 3 && !c.isLeader(); i++) {
+            advance(HB.dividedBy(2));
+            c.tick();
+        }
+        assertThat(c.isLeader()).isTrue();
+        assertThat(rescued).hasSize(2).last().asString().startsWith("b@").endsWith("#2");
+    }
+
+    @Test
+    void noNodeIsDeclaredDeadForTheTimeTheStoreWasAway() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        a.elect();
+        store.down = true;
+        for (int i = 0; i < 6; i++) {   // 30 s without a store
+            advance(HB);
+            assertThatThrownBy(a::tick).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(a.storeReachable()).isFalse();
+        assertThat(a.isLeader()).as("leadership not believed past its lease").isFalse();
+        store.down = false;
+        a.tick();   // re-elected; every absence counts from now
+        assertThat(a.isLeader()).isTrue();
+        assertThat(rescued).isEmpty();
+        advance(HB);
+        b.beat();
+        a.tick();
+        assertThat(rescued).isEmpty();
+        assertThat(a.view().nodes()).extracting(NodeView::state).containsOnly(NodeState.ALIVE);
+    }
+
+    @Test
+    void aDrainRequestReachesTheNodeAtItsNextHeartbeatOnce() {
+        ClusterNode a = node("a");
+        List<String> drains = new ArrayList<>();
+        a.onDrainRequested(() -> drains.add("drain"));
+        assertThat(store.requestDrain("a")).isTrue();
+        assertThat(store.requestDrain("nope")).isFalse();
+        a.beat();
+        a.beat();
+        assertThat(drains).containsExactly("drain");
+        assertThat(a.drainRequested()).isTrue();
+        a.reportLoad(() -> new NodeLoad(2, List.of("mail"), true));
+        a.beat();
+        assertThat(a.view().node("a").orElseThrow().state()).isEqualTo(NodeState.DRAINING);
+        assertThat(a.view().node("a").orElseThrow().row().inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void leavingResignsSoAnotherNodeLeadsAtOnce() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        List<Optional<Term>> changes = new ArrayList<>();
+        b.onLeadership(changes::add);
+        a.elect();
+        b.elect();
+        a.leave();
+        b.elect();
+        assertThat(b.isLeader()).isTrue();
+        assertThat(changes).hasSize(1).first().extracting(Optional::isPresent).isEqualTo(true);
+        assertThat(b.view().nodes()).extracting(NodeView::id).containsExactly("b");
+    }
+
+    @Test
+    void optionsOutsideTheirRangeAreRefusedNamingTheValue() {
+        NodeInfo info = new NodeInfo("a", "a", NodeRole.BOTH, "t", clock.instant(), List.of(), 1);
+        assertThatThrownBy(() -> ClusterNode.builder(store, info).deadAfter(1))
+                .hasMessage("deadAfter must be between 2 and 100 heartbeats but was 1");
+        assertThatThrownBy(() -> ClusterNode.builder(store, info).heartbeat(Duration.ofMillis(10)))
+                .hasMessageContaining("heartbeat must be between 100ms and 5m but was PT0.01S");
+        assertThatThrownBy(() -> new NodeInfo("a b", "a", NodeRole.BOTH, "t", clock.instant(), List.of(), 1))
+                .hasMessageContaining("id must be 1 to 100 letters");
+    }
+}
