@@ -370,8 +370,9 @@ public final class Worker {
                 if (applied.get(i)) {
                     count(batch.get(i));
                 } else {
-                    LOG.info("Outcome of job {} attempt {} was refused: its lease had expired and another attempt owns it",
-                            batch.get(i).job().id(), batch.get(i).job().attempt());
+                    metrics.fenced(batch.get(i).job().queue(), "complete");
+                    LOG.info("Outcome of job {} attempt {} was refused: its lease had expired or its node was declared "
+                            + "dead, and the job was rescued", batch.get(i).job().id(), batch.get(i).job().attempt());
                 }
             }
             total += batch.size();
@@ -407,6 +408,7 @@ public final class Worker {
                 continue;
             }
             if (!renewal.held()) {
+                metrics.fenced(r.claim().job().queue(), "renew");
                 LOG.warn("Lost the lease of job {} (attempt {}): it expired and was rescued; stopping this attempt",
                         renewal.jobId(), r.claim().job().attempt());
                 r.stop(Running.Stop.LEASE_LOST);
@@ -444,7 +446,7 @@ public final class Worker {
     public int rescue() {
         List<Job> rescued = store.rescueExpired(node, 1000);
         rescued.stream().collect(java.util.stream.Collectors.groupingBy(Job::queue, java.util.stream.Collectors.counting()))
-                .forEach((q, n) -> metrics.rescued(q, n.intValue()));
+                .forEach((q, n) -> metrics.rescued(q, "lease_expired", n.intValue()));
         if (!rescued.isEmpty()) {
             LOG.warn("Rescued {} jobs whose lease expired (their node died or stalled); they run again or are dead "
                     + "when out of attempts", rescued.size());

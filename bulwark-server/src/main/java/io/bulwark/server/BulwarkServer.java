@@ -119,6 +119,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final List<Capability> capabilities;
     private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
     private final ServeLock serveLock;
+    private final ServerContext.NodeIdentity identity;
     private Javalin app;
     private Instant startedAt;
 
@@ -136,6 +137,7 @@ public final class BulwarkServer implements AutoCloseable {
         private QueuePersistence queuePersistence = QueuePersistence.none();
         private StateStore stateStore;
         private ServeLock serveLock;
+        private ServerContext.ClusterStores clusterStores;
 
         private Builder(BulwarkConfig config) {
             this.config = config;
@@ -184,6 +186,15 @@ public final class BulwarkServer implements AutoCloseable {
          */
         public Builder stateStore(StateStore state) {
             this.stateStore = state;
+            return this;
+        }
+
+        /**
+         * The fleet's node and lock stores; {@link #configuredStore()} sets them from the job store.
+         * Without them the server is a fleet of one, kept in memory.
+         */
+        public Builder clusterStores(io.bulwark.cluster.store.ClusterStore nodes, io.bulwark.cluster.store.LockStore locks) {
+            this.clusterStores = new ServerContext.ClusterStores(nodes, locks);
             return this;
         }
 
@@ -237,7 +248,8 @@ public final class BulwarkServer implements AutoCloseable {
         LogRedaction.register(config);
         OpenAccess openAccess = OpenAccess.from(config, loopback);
         boolean anyKey = adminKey.isPresent() || !keys.isEmpty();
-        if (!loopback && !anyKey) {
+        boolean apiServed = !"worker".equals(config.get(ClusterKeys.NODE_ROLE));
+        if (!loopback && !anyKey && apiServed) {
             throw new StartupException("refusing to bind to " + host + " (server.host) without API keys: a non-loopback "
                     + "address would expose an open API. Create a key with 'bulwark keys create --role admin --name admin "
                     + "--data-dir " + dataDir + "', set auth.adminKey, or bind to 127.0.0.1.");
@@ -267,8 +279,13 @@ public final class BulwarkServer implements AutoCloseable {
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
-        this.capabilities = Capabilities.make(new ServerContext(config, meters, clock, state, nodeName(),
-                config.get(ServerKeys.MAX_REQUEST_BODY).bytes(), b.jobStore, b.queuePersistence));
+        this.identity = identity(config);
+        if (identity.role() == io.bulwark.cluster.NodeRole.WORKER && b.jobStore == null) {
+            throw new StartupException("node.role=worker needs a job store to run jobs from (store.url)");
+        }
+        this.capabilities = Capabilities.make(new ServerContext(config, meters, clock, state, identity,
+                config.get(ServerKeys.MAX_REQUEST_BODY).bytes(), b.jobStore, b.queuePersistence, b.clusterStores,
+                () -> Thread.ofPlatform().name("bulwark-shutdown").start(this::shutdown)));
         if (b.jobStore == null) {
             health.register(new DataDirHealthCheck(dataDir));
         }
@@ -322,7 +339,9 @@ public final class BulwarkServer implements AutoCloseable {
             });
             c.routes.before(access::before);
             c.routes.beforeMatched(access::beforeMatched);
-            capabilities.forEach(cap -> cap.filters(c.routes));
+            if (servesApi()) {
+                capabilities.forEach(cap -> cap.filters(c.routes));
+            }
             c.routes.exception(ApiException.class, ProblemRenderer::api);
             c.routes.exception(KeyFileException.class, (e, ctx) -> ProblemRenderer.api(Authenticator.keyFileProblem(e), ctx));
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
@@ -334,9 +353,12 @@ public final class BulwarkServer implements AutoCloseable {
                 }
             });
             healthRoutes.register(c.routes);
-            new KeyRoutes(keys, bodyLimit).register(c.routes);
-            new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
-            capabilities.forEach(cap -> cap.routes(c.routes));
+            // A worker node serves no API: only /health/* and /metrics, so Kubernetes can probe it.
+            if (servesApi()) {
+                new KeyRoutes(keys, bodyLimit).register(c.routes);
+                new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
+                capabilities.forEach(cap -> cap.routes(c.routes));
+            }
         });
         routeAccess.table(); // throws when a route declares no access
         try {
@@ -355,8 +377,9 @@ public final class BulwarkServer implements AutoCloseable {
                     .description("Last result of each health check: 1 up, 0.5 degraded, 0 down")
                     .register(meters);
         }
-        LOG.info("Bulwark {} ready on {} (profile {}, data {})", BulwarkVersion.get(), uri(), config.profile().id(), dataDir);
-        if (authenticator.isOpen()) {
+        LOG.info("Bulwark {} ready on {} as node {} ({}; profile {}, data {})", BulwarkVersion.get(), uri(), identity.id(),
+                identity.role().id(), config.profile().id(), dataDir);
+        if (authenticator.isOpen() && servesApi()) {
             LOG.warn("The API is open: no API keys exist and the server is bound to loopback. Create a key with "
                     + "'bulwark keys create --role admin --name admin' to require keys.");
         }
@@ -532,15 +555,51 @@ public final class BulwarkServer implements AutoCloseable {
         return ServeLock.acquire(dir);
     }
 
-    /** This node's name in job history and leases: the host name and the process id. */
-    private static String nodeName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
+    private boolean servesApi() {
+        return identity.role() != io.bulwark.cluster.NodeRole.WORKER;
+    }
+
+    /** This node's id, name and role. */
+    public ServerContext.NodeIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * This node's identity: its name ({@code node.name}, else the host name and the process id), an
+     * id unique to this run (the name and six random hex digits, so a restarted process never
+     * inherits the jobs or the death of its previous run), and its role.
+     */
+    private static ServerContext.NodeIdentity identity(BulwarkConfig config) {
+        String name = config.get(ClusterKeys.NODE_NAME);
+        if (name.isEmpty()) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            name = (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+            if (name.length() > 90) {
+                name = name.substring(name.length() - 90);
+            }
+            name = name.replaceFirst("^[^A-Za-z0-9]+", "n");
+        } else {
+            try {
+                io.bulwark.cluster.NodeInfo.requireName("node.name", name);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage());
+            }
+            if (name.length() > 90) {
+                throw new StartupException("node.name must be at most 90 characters but was " + name.length());
+            }
         }
-        return host + "-" + ProcessHandle.current().pid();
+        String id = name + "-" + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt()).substring(2);
+        io.bulwark.cluster.NodeRole role = switch (config.get(ClusterKeys.NODE_ROLE)) {
+            case "worker" -> io.bulwark.cluster.NodeRole.WORKER;
+            case "api" -> io.bulwark.cluster.NodeRole.API;
+            default -> config.get(JobKeys.WORKER) ? io.bulwark.cluster.NodeRole.BOTH : io.bulwark.cluster.NodeRole.API;
+        };
+        return new ServerContext.NodeIdentity(id, name, role);
     }
 
     private static boolean isLoopback(String host) {

@@ -13,8 +13,38 @@ import java.util.List;
  */
 public final class JobKeys {
 
+    /**
+     * The queues named by {@code jobs.serveQueues}.
+     *
+     * @throws StartupException naming the key when a name is not a valid queue name
+     */
+    public static java.util.Set<String> servedQueues(io.bulwark.core.config.BulwarkConfig config) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String part : config.get(SERVE_QUEUES).split(",")) {
+            String q = part.strip();
+            if (q.isEmpty()) {
+                continue;
+            }
+            if (!io.bulwark.jobs.JobRequest.NAME.matcher(q).matches()) {
+                throw new StartupException("jobs.serveQueues: queue name '" + q + "' must be 1 to 64 letters, digits, "
+                        + "'.', '_' or '-'");
+            }
+            names.add(q);
+        }
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
     public static final ConfigKey<Boolean> WORKER = ConfigKey.builder("jobs.worker", ValueTypes.bool())
             .defaultValue(true).description("Run jobs on this node (false: accept and serve jobs over the API only).").build();
+
+    public static final ConfigKey<String> SERVE_QUEUES = ConfigKey.builder("jobs.serveQueues", ValueTypes.string())
+            .defaultValue("").description("The queues this node runs, comma-separated (bulwark worker --queues); empty: every queue.")
+            .build();
+
+    public static final ConfigKey<Integer> CONCURRENCY = ConfigKey
+            .builder("jobs.concurrency", JobLimits.CONCURRENCY)
+            .description("Attempts this node runs at once per queue whose concurrency is not configured (bulwark worker "
+                    + "--concurrency); unset: 10.").build();
 
     public static final ConfigKey<Duration> LEASE = ConfigKey
             .builder("jobs.lease", ValueTypes.duration(Duration.ofSeconds(1), Duration.ofHours(1)))
@@ -78,7 +108,7 @@ public final class JobKeys {
             .description("Start no job of the queue (default false).").build();
 
     /** Every job key. */
-    public static final List<ConfigKey<?>> ALL = List.of(WORKER, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING,
+    public static final List<ConfigKey<?>> ALL = List.of(WORKER, SERVE_QUEUES, CONCURRENCY, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING,
             MAX_RETRY_AFTER, PLUGINS_DIR, QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST, QUEUE_MAX_SIZE, QUEUE_PRIORITY,
             QUEUE_MAX_ATTEMPTS, QUEUE_TIMEOUT, QUEUE_PAUSED);
 

@@ -103,6 +103,6 @@ public final class ServerKeys {
 
     /** The schema a server process accepts. */
     public static ConfigSchema schema() {
-        return ConfigSchema.of(ALL).with(StoreKeys.ALL).with(io.bulwark.server.capability.Capabilities.configKeys());
+        return ConfigSchema.of(ALL).with(StoreKeys.ALL).with(ClusterKeys.ALL).with(io.bulwark.server.capability.Capabilities.configKeys());
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
                 JobsCommand.class, QueuesCommand.class, DlqCommand.class, ProvidersCommand.class,
                 BreakersCommand.class, DegradationCommand.class,
                 LbCommand.class,
-                LimitsCommand.class, StoreCommand.class,
+                LimitsCommand.class, StoreCommand.class, WorkerCommand.class, NodesCommand.class,
+                LocksCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
                 "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})

@@ -39,7 +39,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BulwarkConfig config = options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra);
+        return run(options.load(ServerKeys.schema(), BulwarkCommand.root(spec).env(), extra));
+    }
+
+    /** Runs a server (or a worker node) on {@code config} until a signal or a drain request stops it. */
+    static int run(BulwarkConfig config) {
         LogSetup.configure(config.get(ServerKeys.LOG_FORMAT), config.get(ServerKeys.LOG_LEVEL));
         BulwarkServer server = BulwarkServer.builder(config).configuredStore().build().start();
         AtomicBoolean signalled = new AtomicBoolean();

@@ -23,10 +23,30 @@ public final class JobMetrics {
                 .description("Jobs " + what + ", by queue and type").register(meters).increment();
     }
 
-    public void rescued(String queue, int n) {
-        Counter.builder("bulwark.jobs.rescued").tag("queue", queue)
-                .description("Running jobs whose lease expired and that were made available again or dead")
+    /**
+     * Counts running jobs taken back from a node: {@code cause} is {@code lease_expired} (the
+     * node stopped renewing) or {@code node_dead} (the leader declared the node dead).
+     */
+    public void rescued(String queue, String cause, int n) {
+        rescued(meters, queue, cause, n);
+    }
+
+    /** {@link #rescued(String, String, int)} for code outside the worker (the leader's hand-over). */
+    public static void rescued(MeterRegistry meters, String queue, String cause, int n) {
+        Counter.builder("bulwark.jobs.rescued").tag("queue", queue).tag("cause", cause)
+                .description("Running jobs taken back from their node and made available again or dead, by cause")
                 .register(meters).increment(n);
+    }
+
+    /**
+     * Counts an attempt's renewal or outcome refused by its fencing token: the job was rescued
+     * from this node (its lease expired or the node was declared dead) and belongs to another
+     * attempt now. {@code step} is {@code renew} or {@code complete}.
+     */
+    public void fenced(String queue, String step) {
+        Counter.builder("bulwark.jobs.fenced").tag("queue", queue).tag("step", step)
+                .description("Renewals and outcomes refused because the attempt's fencing token was stale")
+                .register(meters).increment();
     }
 
     public void runDuration(String queue, String type, Duration d) {

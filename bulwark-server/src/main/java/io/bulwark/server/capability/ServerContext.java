@@ -26,9 +26,31 @@ public final class ServerContext {
     private final JobStore jobStore;
     private final QueuePersistence queuePersistence;
     private final List<Capability> made = new ArrayList<>();
+    private final NodeIdentity identity;
+    private final ClusterStores cluster;
+    private final Runnable shutdown;
 
-    public ServerContext(BulwarkConfig config, MeterRegistry meters, InstantSource clock, StateStore state, String node,
-                         long bodyLimit, JobStore jobStore, QueuePersistence queuePersistence) {
+    /** Who this node is: its id (unique per run), readable name and role. */
+    public record NodeIdentity(String id, String name, io.bulwark.cluster.NodeRole role) {
+    }
+
+    /** The fleet's stores when the job store provides them (all JDBC stores do). */
+    public record ClusterStores(io.bulwark.cluster.store.ClusterStore nodes, io.bulwark.cluster.store.LockStore locks) {
+    }
+
+    public ServerContext(BulwarkConfig config, MeterRegistry meters, InstantSource clock, StateStore state,
+                         NodeIdentity identity, long bodyLimit, JobStore jobStore, QueuePersistence queuePersistence,
+                         ClusterStores cluster, Runnable shutdown) {
+        this(config, meters, clock, state, identity.id(), bodyLimit, jobStore, queuePersistence, identity, cluster,
+                shutdown);
+    }
+
+    private ServerContext(BulwarkConfig config, MeterRegistry meters, InstantSource clock, StateStore state, String node,
+                          long bodyLimit, JobStore jobStore, QueuePersistence queuePersistence, NodeIdentity identity,
+                          ClusterStores cluster, Runnable shutdown) {
+        this.identity = identity;
+        this.cluster = cluster;
+        this.shutdown = shutdown;
         this.config = config;
         this.meters = meters;
         this.clock = clock;
@@ -56,9 +78,24 @@ public final class ServerContext {
         return state;
     }
 
-    /** This node's name in history, leases and logs. */
+    /** This node's id in history, leases and logs (unique per run; see {@link #identity()}). */
     public String node() {
         return node;
+    }
+
+    /** This node's id, name and role. */
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    /** The fleet's node and lock stores, when the job store provides them. */
+    public Optional<ClusterStores> clusterStores() {
+        return Optional.ofNullable(cluster);
+    }
+
+    /** Asks the server to shut down gracefully, as SIGTERM does (a drained node leaving). Returns at once. */
+    public void requestShutdown() {
+        shutdown.run();
     }
 
     /** The largest request body, in bytes ({@code server.maxRequestBody}). */

@@ -81,6 +81,11 @@ public final class JobsCapability implements Capability {
         return "jobs";
     }
 
+    /** The job engine, for capabilities made after this one (the cluster hands dead nodes' jobs to it). */
+    public JobsRuntime runtime() {
+        return runtime;
+    }
+
     @Override
     public void routes(RoutesConfig routes) {
         new JobRoutes(runtime, bodyLimit).register(routes);

@@ -51,7 +51,12 @@ public final class JobsRuntime {
     private final JobStore store;
     private final QueuePersistence persistence;
     private final Handlers handlers = new Handlers();
-    private final QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
+    private final QueueRegistry queues;
+    /** The queues this node serves ({@code jobs.serveQueues}); empty: every queue. */
+    private final java.util.Set<String> served;
+    /** Whether this node does the fleet's singleton work (pruning): the leader, or always without a fleet. */
+    private volatile java.util.function.BooleanSupplier singleton = () -> true;
+    private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
     private final JobClient client;
     private final Worker worker;
     private final boolean runWorker;
@@ -76,7 +81,10 @@ public final class JobsRuntime {
         this.persistence = persistence;
         this.meters = meters;
         this.clock = clock;
-        this.runWorker = config.get(JobKeys.WORKER);
+        this.runWorker = config.get(JobKeys.WORKER) && !"api".equals(config.get(io.bulwark.server.ClusterKeys.NODE_ROLE));
+        this.served = JobKeys.servedQueues(config);
+        this.queues = new QueueRegistry(config.find(JobKeys.CONCURRENCY).map(QueueSettings.DEFAULT::withConcurrency)
+                .orElse(QueueSettings.DEFAULT));
         this.pollInterval = config.get(JobKeys.POLL_INTERVAL);
         this.retention = config.get(JobKeys.RETENTION);
         BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
@@ -93,7 +101,7 @@ public final class JobsRuntime {
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
                 .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
-            worker.serve(q);
+            serve(q);
             if (loop != null) {
                 loop.wake();
             }
@@ -155,9 +163,10 @@ public final class JobsRuntime {
     /** Starts the worker loop (unless {@code jobs.worker} is false), pruning and count sampling. */
     public void start() {
         refreshCounts();
-        queues.configured().keySet().forEach(worker::serve);
-        counts.get().forEach(c -> worker.serve(c.queue()));
-        worker.serve("default");
+        queues.configured().keySet().forEach(this::serve);
+        counts.get().forEach(c -> serve(c.queue()));
+        serve("default");
+        served.forEach(worker::serve);
         if (runWorker) {
             loop = WorkerLoop.start(worker, scheduler, pollInterval);
             if (store instanceof io.bulwark.jdbc.database.DatabaseJobStore db) {
@@ -165,7 +174,7 @@ public final class JobsRuntime {
                 listener = db.listen(q -> {
                     if (!worker.queues().contains(q)) {
                         syncQueueSettings(); // a queue new to this node may have been paused elsewhere
-                        worker.serve(q);
+                        serve(q);
                     }
                     loop.wake();
                 }, Thread.ofPlatform().name("bulwark-jobs-listen").daemon(true).factory()).orElse(null);
@@ -185,7 +194,7 @@ public final class JobsRuntime {
             counts.set(store.counts());
             if (store instanceof io.bulwark.jdbc.database.DatabaseJobStore) {
                 syncQueueSettings();
-                counts.get().forEach(c -> worker.serve(c.queue()));
+                counts.get().forEach(c -> serve(c.queue()));
             }
             if (countsFailing) {
                 countsFailing = false;
@@ -200,7 +209,26 @@ public final class JobsRuntime {
         }
     }
 
+    /** Serves {@code queue} on this node unless {@code jobs.serveQueues} leaves it out. */
+    public void serveIfAllowed(String queue) {
+        serve(queue);
+    }
+
+    private void serve(String queue) {
+        if (served.isEmpty() || served.contains(queue)) {
+            worker.serve(queue);
+        }
+    }
+
+    /** Makes pruning leader-only: {@code leader} says whether this node leads the fleet now. */
+    public void singletonWhen(java.util.function.BooleanSupplier leader) {
+        this.singleton = leader;
+    }
+
     private void prune() {
+        if (!singleton.getAsBoolean()) {
+            return;
+        }
         try {
             Instant before = store.now().minus(retention);
             int n;
@@ -219,6 +247,25 @@ public final class JobsRuntime {
 
     /** Stops claiming and drains running attempts within {@code grace}, then closes the store. */
     public void stop(Duration grace) {
+        drain(grace);
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+        store.close();
+    }
+
+    /** True once {@link #drain} began: this node claims nothing more. */
+    public boolean draining() {
+        return drained.get();
+    }
+
+    /**
+     * Stops claiming, then lets running attempts finish within {@code grace} and gives back those
+     * still running after it (available at once elsewhere). The store stays open. Runs once.
+     */
+    public void drain(Duration grace) {
+        if (!drained.compareAndSet(false, true)) {
+            return;
+        }
         if (loop != null) {
             loop.stop();
         }
@@ -236,9 +283,6 @@ public final class JobsRuntime {
         } catch (RuntimeException e) {
             LOG.warn("Could not record the last outcomes while draining; those jobs run again after their lease expires", e);
         }
-        scheduler.shutdownNow();
-        executor.shutdownNow();
-        store.close();
     }
 
     /** The readiness check of the store, with queue lag in its details. */
@@ -267,7 +311,7 @@ public final class JobsRuntime {
     /** Changes a queue's settings and persists them. */
     public void putQueue(String name, QueueSettings s) {
         queues.put(name, s);
-        worker.serve(name);
+        serve(name);
         try {
             String json = Json.mapper().writeValueAsString(QueueView.of(s));
             persistence.save(name, json);
@@ -282,6 +326,19 @@ public final class JobsRuntime {
 
     public JobStore store() {
         return store;
+    }
+
+    /**
+     * How many attempts this node runs at once at most, as it reports to the fleet: the sum of the
+     * concurrency of the queues it serves now; 0 when it runs no worker.
+     */
+    public int capacity() {
+        if (!runWorker) {
+            return 0;
+        }
+        java.util.Set<String> names = served.isEmpty() ? java.util.Set.of("default") : served;
+        long sum = names.stream().mapToLong(q -> queues.get(q).concurrency()).sum();
+        return (int) Math.min(Integer.MAX_VALUE, sum);
     }
 
     public Handlers handlers() {

@@ -125,7 +125,7 @@ public final class QueueRoutes {
             }
         }
         int n = jobs.store().retryDead(name, ids);
-        jobs.worker().serve(name);
+        jobs.serveIfAllowed(name);
         ctx.json(Map.of("retried", n));
     }
 
