@@ -45,11 +45,17 @@ public interface ContentionBackend {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 store.close();
             } finally {
-                closer.close();
+                try {
+                    closer.close();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not close " + closer + ": " + e, e);
+                }
             }
         }
     }
