@@ -46,7 +46,10 @@ import java.util.random.RandomGenerator;
  * again, until it gets the lock or {@code wait} has passed on the injected {@link InstantSource}.
  * The deadline is this process's affair, so it uses the injected clock; the lock's expiry uses
  * only the store's. Sleeping goes through a {@link Sleeper} so a test drives the waits by hand.
- * Thread-safe; one instance serves every thread of its owner.
+ * Thread-safe; one instance serves every thread of its owner. A store that fails (a database or
+ * Redis that cannot be reached) throws its own exception through every method here; nothing is
+ * retried, since whether a failed acquire took the lock is unknown (if it did, it lapses after
+ * its ttl).
  */
 public final class Locks {
 
