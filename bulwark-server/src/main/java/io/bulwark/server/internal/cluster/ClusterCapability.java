@@ -6,7 +6,6 @@ import io.bulwark.cluster.NodeLoad;
 import io.bulwark.cluster.store.ClusterStore;
 import io.bulwark.cluster.store.InMemoryClusterStore;
 import io.bulwark.cluster.store.InMemoryLockStore;
-import io.bulwark.cluster.store.LockStore;
 import io.bulwark.core.BulwarkVersion;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.health.HealthCheck;
@@ -64,7 +63,7 @@ public final class ClusterCapability implements Capability {
 
     private final ServerContext ctx;
     private final ClusterStore store;
-    private final LockStore locks;
+    private final LockBackends locks;
     private final ClusterNode node;
     private final JobsRuntime jobs;
     private final ScheduledExecutorService scheduler =
@@ -107,7 +106,7 @@ public final class ClusterCapability implements Capability {
     @Override
     public void routes(RoutesConfig routes) {
         new NodeRoutes(node, store).register(routes);
-        new LockRoutes(locks, ctx.bodyLimit()).register(routes);
+        new LockRoutes(locks.store(), ctx.bodyLimit()).register(routes);
     }
 
     @Override
@@ -160,7 +159,7 @@ public final class ClusterCapability implements Capability {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        LockBackends.closeIfOwned(locks, ctx.clusterStores().map(ServerContext.ClusterStores::locks).orElse(null));
+        locks.close();
     }
 
     private void drainAndLeave() {
