@@ -125,8 +125,9 @@ public final class InMemoryClusterStore implements ClusterStore {
     public void resign(Term term) {
         locked(() -> {
             Instant now = now();
-            if (!terms.isEmpty() && terms.getLast().term() == term.term() && terms.getLast().until().isAfter(now)) {
-                Term t = terms.getLast();
+            Term t = terms.isEmpty() ? null : terms.getLast();
+            // The holder too: a term is its number and its holder, and only the holder may give it up.
+            if (t != null && t.term() == term.term() && t.holder().equals(term.holder()) && t.until().isAfter(now)) {
                 terms.set(terms.size() - 1, new Term(t.term(), t.holder(), t.electedAt(), now));
             }
             return null;

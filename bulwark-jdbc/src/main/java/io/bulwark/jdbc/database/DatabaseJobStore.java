@@ -268,6 +268,17 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     }
 
     @Override
+    public List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max) {
+        Objects.requireNonNull(node, "node must be set");
+        Objects.requireNonNull(claimedBefore, "claimedBefore must be set");
+        if (max < 1) {
+            return List.of();
+        }
+        long before = claimedBefore.toEpochMilli();
+        return tx("rescueNode", t -> Attempts.rescueNode(t, node, before, rescuer, max));
+    }
+
+    @Override
     public Optional<Job> get(UUID id) {
         Objects.requireNonNull(id, "id must be set");
         return tx("get", t -> Queries.get(t, id));

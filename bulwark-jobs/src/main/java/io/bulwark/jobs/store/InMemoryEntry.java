@@ -54,6 +54,22 @@ final class InMemoryEntry {
         state = to;
     }
 
+    /**
+     * Ends a running attempt whose node was lost (its lease expired, or it was declared dead):
+     * available again now, or dead when every attempt is used. The token stays as it was, so the
+     * lost attempt's word is refused from now on.
+     */
+    void loseAttempt(String reason, String rescuer, Instant now) {
+        leaseUntil = null;
+        if (attempt >= maxAttempts) {
+            finishedAt = now;
+            moveTo(JobState.DEAD, reason + " (no attempts left)", rescuer, now);
+        } else {
+            runAt = now;
+            moveTo(JobState.AVAILABLE, reason, rescuer, now);
+        }
+    }
+
     /** The claim order: earlier is claimed first. One priority level weighs as much as {@code agingStep} of waiting. */
     Instant claimKey(Duration agingStep) {
         return runAt.plus(agingStep.multipliedBy(spec.priority()));

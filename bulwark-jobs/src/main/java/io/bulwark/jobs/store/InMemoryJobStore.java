@@ -236,25 +236,38 @@ public final class InMemoryJobStore implements JobStore {
         }
         return locked(() -> {
             Instant now = now();
-            List<InMemoryEntry> expired = jobs.values().stream()
-                    .filter(e -> e.state == JobState.RUNNING && e.leaseUntil.isBefore(now))
-                    .sorted(Comparator.comparing((InMemoryEntry e) -> e.leaseUntil).thenComparing(e -> e.spec.id()))
-                    .limit(max)
-                    .toList();
-            List<Job> out = new ArrayList<>(expired.size());
-            for (InMemoryEntry e : expired) {
-                e.leaseUntil = null;
-                if (e.attempt >= e.maxAttempts) {
-                    e.finishedAt = now;
-                    e.moveTo(JobState.DEAD, "lease expired (no attempts left)", node, now);
-                } else {
-                    e.runAt = now;
-                    e.moveTo(JobState.AVAILABLE, "lease expired", node, now);
-                }
-                out.add(e.snapshot(false));
-            }
-            return out;
+            return rescue(running(e -> e.leaseUntil.isBefore(now), e -> e.leaseUntil, max), "lease expired", node, now);
         });
+    }
+
+    @Override
+    public List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max) {
+        Objects.requireNonNull(node, "node must be set");
+        Objects.requireNonNull(claimedBefore, "claimedBefore must be set");
+        if (max <= 0) {
+            return List.of();
+        }
+        return locked(() -> rescue(running(e -> node.equals(e.node) && !e.startedAt.isAfter(claimedBefore),
+                e -> e.startedAt, max), "node " + node + " died, rescued by " + rescuer, rescuer, now()));
+    }
+
+    /** Up to {@code max} running entries that match, by {@code order} then id. */
+    private List<InMemoryEntry> running(Predicate<InMemoryEntry> which, java.util.function.Function<InMemoryEntry,
+            Instant> order, int max) {
+        return jobs.values().stream()
+                .filter(e -> e.state == JobState.RUNNING && which.test(e))
+                .sorted(Comparator.comparing(order).thenComparing(e -> e.spec.id()))
+                .limit(max)
+                .toList();
+    }
+
+    private static List<Job> rescue(List<InMemoryEntry> lost, String reason, String rescuer, Instant now) {
+        List<Job> out = new ArrayList<>(lost.size());
+        for (InMemoryEntry e : lost) {
+            e.loseAttempt(reason, rescuer, now);
+            out.add(e.snapshot(false));
+        }
+        return out;
     }
 
     @Override

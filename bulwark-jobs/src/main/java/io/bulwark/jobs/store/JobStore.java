@@ -70,6 +70,28 @@ public interface JobStore extends AutoCloseable {
      */
     List<Job> rescueExpired(String node, int max);
 
+    /**
+     * The running attempts of a node the leader declared dead: each job that {@code node} claimed
+     * at or before {@code claimedBefore} (its attempt's start) becomes available again at once, or
+     * dead when it has used every attempt, exactly as {@link #rescueExpired} treats an expired
+     * lease, though its lease may not have expired yet. Oldest attempt first, at most {@code max}.
+     * The history names the dead node and {@code rescuer}: {@code "node n1 died, rescued by n2"}.
+     * The attempt's token is never reused, so a late renewal or outcome from the dead node is
+     * refused. What {@code node} claimed after {@code claimedBefore} stays (it may have come back
+     * and registered again).
+     *
+     * <pre>{@code
+     * Instant declared = cluster.markDead(List.of(node), term);
+     * List<Job> rescued;
+     * do {
+     *     rescued = jobs.rescueNode(node, declared, self, 500);
+     * } while (rescued.size() == 500);
+     * }</pre>
+     *
+     * @return the rescued jobs, as they are now, without history
+     */
+    List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max);
+
     /** The job, with its history, if it exists. */
     Optional<Job> get(UUID id);
 

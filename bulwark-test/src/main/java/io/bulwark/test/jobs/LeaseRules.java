@@ -17,7 +17,10 @@ import static io.bulwark.test.jobs.StoreFixture.LEASE;
 import static io.bulwark.test.jobs.StoreFixture.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Leases, their renewal and rescue, and the fencing tokens that make a rescued attempt's word void. */
+/**
+ * Leases, their renewal and rescue (expired, or of a node declared dead), and the fencing tokens
+ * that make a rescued attempt's word void.
+ */
 abstract class LeaseRules extends OutcomeRules {
 
     @Test
@@ -125,5 +128,103 @@ abstract class LeaseRules extends OutcomeRules {
         assertThat(f.store.renew(List.of(lease(c), StoreFixture.lease(unknown, 1)), LEASE))
                 .containsExactly(new Renewal(id, false, false), new Renewal(unknown, false, false));
         assertThat(f.complete(new Outcome.Succeeded(StoreFixture.lease(unknown, 1), null))).isFalse();
+    }
+
+    @Test
+    void rescueNodeTakesOnlyThatNodesAttemptsStartedAtOrBeforeTheInstant() {
+        UUID early = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        UUID other = f.enqueue(f.job("q"));
+        f.claimOne("q", "n2");
+        Instant declared = f.clock.instant();
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID late = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        Instant now = f.clock.instant();
+
+        assertThat(f.store.rescueNode("n1", declared, "leader", 10)).as("its lease has not expired: no matter")
+                .singleElement().satisfies(j -> {
+                    assertThat(j.id()).isEqualTo(early);
+                    assertThat(j.state()).isEqualTo(JobState.AVAILABLE);
+                    assertThat(j.runAt()).isEqualTo(now);
+                });
+        assertThat(f.get(early).history()).last().isEqualTo(new Transition(now, JobState.RUNNING, JobState.AVAILABLE,
+                "node n1 died, rescued by leader", "leader", 1));
+        assertThat(f.get(other).state()).as("another node's").isEqualTo(JobState.RUNNING);
+        assertThat(f.get(late).state()).as("claimed after the instant").isEqualTo(JobState.RUNNING);
+        assertThat(f.store.rescueNode("n1", declared, "leader", 10)).isEmpty();
+        assertThat(f.claimOne("q", "n3").job()).satisfies(j -> {
+            assertThat(j.id()).isEqualTo(early);
+            assertThat(j.attempt()).as("the lost attempt counts").isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aLateRenewalOrOutcomeFromARescuedNodeIsRefusedAndChangesNothing() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim old = f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(1));
+        f.store.rescueNode("n1", f.clock.instant(), "leader", 10);
+        Job rescued = f.get(id);
+
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(f.store.renew(List.of(lease(old)), LEASE)).containsExactly(new Renewal(id, false, false));
+        assertThat(f.store.complete(List.of(new Outcome.Succeeded(lease(old), "{}"),
+                new Outcome.Failed(lease(old), "error", "late", true, Duration.ZERO),
+                new Outcome.Cancelled(lease(old), "late"),
+                new Outcome.Released(lease(old), "late")))).containsExactly(false, false, false, false);
+        assertThat(f.get(id)).isEqualTo(rescued);
+
+        Claim again = f.claimOne("q", "n2");
+        assertThat(again.token()).as("the token is never reused").isGreaterThan(old.token());
+        assertThat(f.complete(new Outcome.Succeeded(lease(old), "{\"from\":\"dead\"}"))).isFalse();
+        assertThat(f.complete(new Outcome.Succeeded(lease(again), "{\"from\":\"n2\"}"))).isTrue();
+        assertThat(f.get(id).result()).isEqualTo("{\"from\":\"n2\"}");
+    }
+
+    @Test
+    void aRescuedAttemptThatWasTheLastIsDead() {
+        UUID id = f.enqueue(f.job("q", 5, null, 1, null));
+        f.claimOne("q", "n1");
+        Instant now = f.clock.instant();
+
+        assertThat(f.store.rescueNode("n1", now, "leader", 10)).singleElement().extracting(Job::state)
+                .isEqualTo(JobState.DEAD);
+        Job dead = f.get(id);
+        assertThat(dead.finishedAt()).isEqualTo(now);
+        assertThat(dead.history()).last().isEqualTo(new Transition(now, JobState.RUNNING, JobState.DEAD,
+                "node n1 died, rescued by leader (no attempts left)", "leader", 1));
+    }
+
+    @Test
+    void rescueNodeTakesTheOldestAttemptsFirstAndAtMostMax() {
+        UUID first = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID second = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID third = f.enqueue(f.job("q"));
+        f.claimOne("q", "n1");
+        Instant declared = f.clock.instant();
+
+        assertThat(f.store.rescueNode("n1", declared, "leader", 0)).isEmpty();
+        assertThat(f.store.rescueNode("n1", declared, "leader", 2)).extracting(Job::id).containsExactly(first, second);
+        assertThat(f.store.rescueNode("n1", declared, "leader", 2)).extracting(Job::id).containsExactly(third);
+        assertThat(f.store.rescueNode("n1", declared, "leader", 2)).isEmpty();
+    }
+
+    @Test
+    void rescueNodeLeavesTheNodesFinishedAndWaitingJobsAlone() {
+        UUID done = f.enqueue(f.job("q"));
+        f.complete(new Outcome.Succeeded(lease(f.claimOne("q", "n1")), null));
+        UUID retrying = f.enqueue(f.job("q"));
+        f.complete(new Outcome.Failed(lease(f.claimOne("q", "n1")), "error", "x", true, Duration.ofMinutes(5)));
+        Job doneBefore = f.get(done);
+        Job retryingBefore = f.get(retrying);
+
+        assertThat(f.store.rescueNode("n1", f.clock.instant(), "leader", 10)).isEmpty();
+        assertThat(f.get(done)).isEqualTo(doneBefore);
+        assertThat(f.get(retrying)).isEqualTo(retryingBefore);
     }
 }

@@ -51,6 +51,10 @@ public final class Attempts {
     private static final String EXPIRED = "SELECT id, attempt, max_attempts, priority FROM " + Tx.JOBS
             + " WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
+    private static final String LOST = "SELECT id, attempt, max_attempts, priority FROM " + Tx.JOBS
+            + " WHERE state = 'running' AND node = ? AND started_at <= ? ORDER BY started_at, id LIMIT ?"
+            + " FOR UPDATE SKIP LOCKED";
+
     private Attempts() {
     }
 
@@ -305,19 +309,44 @@ public final class Attempts {
      * they have used every attempt. The history names {@code node}, the rescuer.
      */
     public static List<Job> rescueExpired(Tx tx, String node, int max) throws SQLException {
-        long now = tx.now();
         PreparedStatement ps = tx.prepare(EXPIRED);
-        ps.setLong(1, now);
+        ps.setLong(1, tx.now());
         ps.setInt(2, max);
-        record Expired(UUID id, int attempt, int maxAttempts, int priority) {
+        return rescue(tx, ps, "lease expired", node);
+    }
+
+    /**
+     * Running jobs that {@code node} claimed at or before {@code claimedBefore} (epoch ms), oldest
+     * attempt first, rescued as {@link #rescueExpired} rescues an expired lease: the node was
+     * declared dead. Rows another transaction holds (a late outcome from that node) are skipped,
+     * as rescues skip them everywhere; if that outcome rolls back, the lease expires and the
+     * rescue of expired leases takes the job.
+     */
+    public static List<Job> rescueNode(Tx tx, String node, long claimedBefore, String rescuer, int max)
+            throws SQLException {
+        PreparedStatement ps = tx.prepare(LOST);
+        ps.setString(1, node);
+        ps.setLong(2, claimedBefore);
+        ps.setInt(3, max);
+        return rescue(tx, ps, "node " + node + " died, rescued by " + rescuer, rescuer);
+    }
+
+    /**
+     * Ends the attempts {@code select} finds (it locks them): available again now, or dead when
+     * they have used every attempt. Their tokens stay, so their holders' word is refused.
+     */
+    private static List<Job> rescue(Tx tx, PreparedStatement select, String reason, String rescuer)
+            throws SQLException {
+        long now = tx.now();
+        record Lost(UUID id, int attempt, int maxAttempts, int priority) {
         }
-        List<Expired> expired = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
+        List<Lost> lost = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                expired.add(new Expired(tx.id(rs, 1), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
+                lost.add(new Lost(tx.id(rs, 1), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
             }
         }
-        if (expired.isEmpty()) {
+        if (lost.isEmpty()) {
             return List.of();
         }
         PreparedStatement dead = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'dead', finished_at = ?, "
@@ -326,13 +355,13 @@ public final class Attempts {
                 + "sort_key = ?, lease_until = NULL WHERE id = ?");
         boolean anyDead = false;
         boolean anyAgain = false;
-        for (Expired e : expired) {
+        for (Lost e : lost) {
             if (e.attempt() >= e.maxAttempts()) {
                 dead.setLong(1, now);
                 tx.setId(dead, 2, e.id());
                 dead.addBatch();
                 anyDead = true;
-                tx.history(e.id(), JobState.RUNNING, JobState.DEAD, "lease expired (no attempts left)", node,
+                tx.history(e.id(), JobState.RUNNING, JobState.DEAD, reason + " (no attempts left)", rescuer,
                         e.attempt());
             } else {
                 again.setLong(1, now);
@@ -340,7 +369,7 @@ public final class Attempts {
                 tx.setId(again, 3, e.id());
                 again.addBatch();
                 anyAgain = true;
-                tx.history(e.id(), JobState.RUNNING, JobState.AVAILABLE, "lease expired", node, e.attempt());
+                tx.history(e.id(), JobState.RUNNING, JobState.AVAILABLE, reason, rescuer, e.attempt());
             }
         }
         if (anyDead) {
@@ -350,6 +379,6 @@ public final class Attempts {
             again.executeBatch();
         }
         tx.flushHistory();
-        return tx.jobs(expired.stream().map(Expired::id).toList());
+        return tx.jobs(lost.stream().map(Lost::id).toList());
     }
 }

@@ -47,6 +47,9 @@ public final class Attempts {
     private static final String EXPIRED = "SELECT id, attempt, max_attempts, priority FROM jobs "
             + "WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ?";
 
+    private static final String LOST = "SELECT id, attempt, max_attempts, priority FROM jobs "
+            + "WHERE state = 'running' AND node = ? AND started_at <= ? ORDER BY started_at, id LIMIT ?";
+
     private Attempts() {
     }
 
@@ -219,23 +222,46 @@ public final class Attempts {
         PreparedStatement ps = s.prepare(EXPIRED);
         ps.setLong(1, now);
         ps.setInt(2, max);
-        record Expired(byte[] id, int attempt, int maxAttempts, int priority) {
+        return rescue(s, ps, now, "lease expired", node);
+    }
+
+    /**
+     * Running jobs that {@code node} claimed at or before {@code claimedBefore} (epoch ms), oldest
+     * attempt first, rescued as {@link #rescueExpired} rescues an expired lease: the node was
+     * declared dead.
+     */
+    public static List<Job> rescueNode(Session s, String node, long claimedBefore, String rescuer, int max)
+            throws SQLException {
+        PreparedStatement ps = s.prepare(LOST);
+        ps.setString(1, node);
+        ps.setLong(2, claimedBefore);
+        ps.setInt(3, max);
+        return rescue(s, ps, s.nowMs(), "node " + node + " died, rescued by " + rescuer, rescuer);
+    }
+
+    /**
+     * Ends the attempts {@code select} finds: available again at {@code now}, or dead when they have used
+     * every attempt. Their tokens stay, so their holders' word is refused.
+     */
+    private static List<Job> rescue(Session s, PreparedStatement select, long now, String reason, String rescuer)
+            throws SQLException {
+        record Lost(byte[] id, int attempt, int maxAttempts, int priority) {
         }
-        List<Expired> expired = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
+        List<Lost> lost = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                expired.add(new Expired(rs.getBytes(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
+                lost.add(new Lost(rs.getBytes(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)));
             }
         }
-        List<Job> out = new ArrayList<>(expired.size());
-        for (Expired e : expired) {
+        List<Job> out = new ArrayList<>(lost.size());
+        for (Lost e : lost) {
             if (e.attempt() >= e.maxAttempts()) {
                 PreparedStatement dead = s.prepare("UPDATE jobs SET state = 'dead', finished_at = ?, lease_until = NULL "
                         + "WHERE id = ?");
                 dead.setLong(1, now);
                 dead.setBytes(2, e.id());
                 dead.executeUpdate();
-                s.history(e.id(), now, JobState.RUNNING, JobState.DEAD, "lease expired (no attempts left)", node,
+                s.history(e.id(), now, JobState.RUNNING, JobState.DEAD, reason + " (no attempts left)", rescuer,
                         e.attempt());
             } else {
                 PreparedStatement again = s.prepare("UPDATE jobs SET state = 'available', run_at = ?, sort_key = ?, "
@@ -244,7 +270,7 @@ public final class Attempts {
                 again.setLong(2, s.sortKey(now, e.priority()));
                 again.setBytes(3, e.id());
                 again.executeUpdate();
-                s.history(e.id(), now, JobState.RUNNING, JobState.AVAILABLE, "lease expired", node, e.attempt());
+                s.history(e.id(), now, JobState.RUNNING, JobState.AVAILABLE, reason, rescuer, e.attempt());
             }
             out.add(s.jobWithoutHistory(e.id()).orElseThrow());
         }
