@@ -12,6 +12,8 @@ import io.bulwark.jdbc.sqlite.internal.Enqueues;
 import io.bulwark.jdbc.sqlite.internal.GroupCommitWriter;
 import io.bulwark.jdbc.sqlite.internal.Reads;
 import io.bulwark.jdbc.sqlite.internal.Session;
+import io.bulwark.jdbc.internal.cluster.ClusterDialect;
+import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
@@ -91,6 +93,8 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final HikariDataSource readers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SqliteStateStore state = new SqliteStateStore(this);
+    private final SqliteClusterStore cluster = new SqliteClusterStore(this);
+    private final SqliteLockStore locks = new SqliteLockStore(this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
@@ -331,6 +335,30 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     <T> T write(String operation, GroupCommitWriter.Work<T> work) {
         return writer.call(operation, work);
+    }
+
+    /**
+     * The store's {@link io.bulwark.cluster.store.ClusterStore}: nodes and the leader's term in the
+     * same file, for one process (the rules are a fleet's, the clock is this store's).
+     */
+    @Override
+    public io.bulwark.cluster.store.ClusterStore cluster() {
+        return cluster;
+    }
+
+    /** The store's {@link io.bulwark.cluster.store.LockStore}: named locks with fencing tokens in the same file. */
+    @Override
+    public io.bulwark.cluster.store.LockStore locks() {
+        return locks;
+    }
+
+    <T> T clusterWrite(String operation, ClusterTx.Work<T> work) {
+        return writer.call(operation, s -> work.run(new ClusterTx(s.connection(), s.nowMs(), ClusterDialect.SQLITE)));
+    }
+
+    <T> T clusterRead(String operation, ClusterTx.Work<T> work) {
+        long now = now().toEpochMilli();
+        return read(operation, c -> work.run(new ClusterTx(c, now, ClusterDialect.SQLITE)));
     }
 
     /** What the store is: SQLite's version, the schema version, the read pool's figures. */
