@@ -361,10 +361,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return state;
     }
 
-    /**
-     * The store's {@link io.bulwark.cluster.store.ClusterStore}: nodes, heartbeats and the leader's
-     * term in the same database, judged by the database's clock.
-     */
+    /** Nodes, heartbeats and the leader's term in the same database, judged by the database's clock. */
     @Override
     public io.bulwark.cluster.store.ClusterStore cluster() {
         return cluster;

@@ -27,9 +27,6 @@ import io.bulwark.jobs.store.Renewal;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -116,7 +113,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         Path file = dataDir.toAbsolutePath().resolve(FILE_NAME);
         String location = file.toString();
         try {
-            createOwnerOnly(dataDir, file);
+            Database.createOwnerOnly(dataDir, file);
         } catch (IOException e) {
             throw new StoreException(STORE, location, "open", "cannot create the data directory: " + e, e);
         }
@@ -149,34 +146,6 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
             throw e;
         }
         return new SqliteJobStore(file, clock, writer, readers);
-    }
-
-    /**
-     * Creates the directory as 0700 and the database file as 0600 before SQLite opens it: the file
-     * holds job payloads, and SQLite gives the -wal and -shm files the permissions of the database
-     * file, so the three are the owner's alone. An existing directory keeps its permissions.
-     */
-    private static void createOwnerOnly(Path dataDir, Path file) throws IOException {
-        boolean posix = dataDir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (!posix) {
-            Files.createDirectories(dataDir);
-            return;
-        }
-        if (!Files.isDirectory(dataDir)) {
-            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        var ownerOnly = PosixFilePermissions.fromString("rw-------");
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-        } catch (FileAlreadyExistsException e) {
-            Files.setPosixFilePermissions(file, ownerOnly);
-        }
-        for (String suffix : new String[]{"-wal", "-shm"}) {
-            Path side = file.resolveSibling(file.getFileName() + suffix);
-            if (Files.exists(side)) {
-                Files.setPosixFilePermissions(side, ownerOnly); // left by an older version, created 0644
-            }
-        }
     }
 
     private static void closeQuietly(Connection c) {
@@ -337,10 +306,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return writer.call(operation, work);
     }
 
-    /**
-     * The store's {@link io.bulwark.cluster.store.ClusterStore}: nodes and the leader's term in the
-     * same file, for one process (the rules are a fleet's, the clock is this store's).
-     */
+    /** Nodes and the leader's term in the same file: one process, a fleet's rules, this store's clock. */
     @Override
     public io.bulwark.cluster.store.ClusterStore cluster() {
         return cluster;

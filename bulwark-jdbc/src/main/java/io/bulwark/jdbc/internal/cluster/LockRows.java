@@ -33,6 +33,7 @@ public final class LockRows {
     private LockRows() {
     }
 
+    /** Grants {@code name} to {@code owner} with the next token, unless an unexpired holder has it. */
     public static Optional<LockGrant> tryAcquire(ClusterTx tx, String name, String owner, long ttlMs)
             throws SQLException {
         long now = tx.now();
@@ -76,6 +77,7 @@ public final class LockRows {
         }
     }
 
+    /** Extends the lock to {@code ttlMs} from now, if {@code token} holds it unexpired. */
     public static Optional<LockGrant> renew(ClusterTx tx, String name, long token, long ttlMs) throws SQLException {
         try (PreparedStatement ps = tx.prepare("UPDATE " + tx.table("locks") + " SET until = ? "
                 + "WHERE name = ? AND token = ? AND owner IS NOT NULL AND until > ?")) {
@@ -90,6 +92,7 @@ public final class LockRows {
         return holder(tx, name);
     }
 
+    /** Frees the lock now (the row stays, with no owner), if {@code token} holds it unexpired. */
     public static boolean release(ClusterTx tx, String name, long token) throws SQLException {
         try (PreparedStatement ps = tx.prepare("UPDATE " + tx.table("locks") + " SET owner = NULL, until = ? "
                 + "WHERE name = ? AND token = ? AND owner IS NOT NULL AND until > ?")) {
@@ -101,6 +104,7 @@ public final class LockRows {
         }
     }
 
+    /** The unexpired holder of {@code name}, if any. */
     public static Optional<LockGrant> holder(ClusterTx tx, String name) throws SQLException {
         try (PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM " + tx.table("locks")
                 + " WHERE name = ? AND owner IS NOT NULL AND until > ?")) {

@@ -76,6 +76,7 @@ public final class NodeRows {
         }
     }
 
+    /** Deletes the node's row, live or dead; an unknown id changes nothing. */
     public static void deregister(ClusterTx tx, String id) throws SQLException {
         try (PreparedStatement ps = tx.prepare("DELETE FROM " + tx.table("nodes") + " WHERE id = ?")) {
             ps.setString(1, id);
@@ -101,6 +102,7 @@ public final class NodeRows {
         return out;
     }
 
+    /** Flags a live node to drain; false when no live row has the id. */
     public static boolean requestDrain(ClusterTx tx, String id) throws SQLException {
         try (PreparedStatement ps = tx.prepare("UPDATE " + tx.table("nodes") + " SET drain_requested = ? "
                 + "WHERE id = ? AND dead_at IS NULL")) {
