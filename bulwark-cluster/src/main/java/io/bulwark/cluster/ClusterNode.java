@@ -86,6 +86,7 @@ public final class ClusterNode implements AutoCloseable {
     private volatile boolean reachable = true;
     private volatile long lastBeat;
     private volatile boolean drainRequested;
+    private volatile boolean joined;
     private volatile long lastTermSeen;
     private volatile ClusterView lastView;
 
@@ -200,6 +201,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Registers this node. */
     public void join() {
         store.register(self);
+        joined = true;
         lastBeat = ticker.getAsLong();
         LOG.info("Node {} ({}, {}) joined the cluster; heartbeat every {}, dead after {} missed", self.id(), self.name(),
                 self.role().id(), heartbeat, deadAfter);
@@ -210,7 +212,9 @@ public final class ClusterNode implements AutoCloseable {
         NodeLoad now = load.get();
         Beat b = guarded("heartbeat", () -> store.heartbeat(self.id(), now.inFlight(), now.queues(), now.draining()));
         lastBeat = ticker.getAsLong();
-        if (!b.known()) {
+        if (!b.known() && !joined) {
+            join();
+        } else if (!b.known()) {
             LOG.warn("Node {} was declared dead by the leader (it missed {} heartbeats: a long pause or a lost "
                     + "connection); the jobs it had claimed before were rescued and their results will be refused. "
                     + "It registers again and goes on", self.id(), deadAfter);
@@ -310,9 +314,18 @@ public final class ClusterNode implements AutoCloseable {
         return new ClusterView(self.id(), now, leader, views);
     }
 
-    /** Joins, then heartbeats every period and elects every half period on {@code scheduler}. */
+    /**
+     * Joins, then heartbeats every period and elects every half period on {@code scheduler}. When
+     * the store cannot be reached to join, the periodic work still starts: the first heartbeat that
+     * reaches the store registers the node.
+     */
     public void start(ScheduledExecutorService scheduler) {
-        join();
+        try {
+            join();
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} could not join the cluster yet ({}); it registers at its first heartbeat that reaches "
+                    + "the store", self.id(), e.toString());
+        }
         long period = heartbeat.toMillis();
         tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::beat), period, period, TimeUnit.MILLISECONDS));
         tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::elect), 0, period / 2, TimeUnit.MILLISECONDS));

@@ -184,6 +184,23 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aNodeThatCouldNotJoinAtStartRegistersAtItsFirstHeartbeatThatWorks() {
+        NodeInfo info = new NodeInfo("late", "late", NodeRole.WORKER, "test", clock.instant(), List.of(), 1);
+        ClusterNode n = ClusterNode.builder(store, info).heartbeat(HB).ticker(() -> clock.millis() * 1_000_000L).build();
+        store.down = true;
+        var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            n.start(scheduler);   // join fails; the periodic work starts anyway
+        } finally {
+            scheduler.shutdownNow();
+        }
+        store.down = false;
+        assertThat(n.beat().known()).isFalse();
+        assertThat(n.view().node("late")).isPresent();
+        assertThat(n.beat().known()).isTrue();
+    }
+
+    @Test
     void optionsOutsideTheirRangeAreRefusedNamingTheValue() {
         NodeInfo info = new NodeInfo("a", "a", NodeRole.BOTH, "t", clock.instant(), List.of(), 1);
         assertThatThrownBy(() -> ClusterNode.builder(store, info).deadAfter(1))

@@ -132,12 +132,7 @@ public final class ClusterCapability implements Capability {
 
     @Override
     public void start() {
-        try {
-            node.start(scheduler);
-        } catch (RuntimeException e) {
-            LOG.warn("Node {} could not join the cluster at start ({}); it keeps trying at every heartbeat", node.id(),
-                    e.toString());
-        }
+        node.start(scheduler);
     }
 
     /** Says it drains, lets this node's jobs end within {@code grace}, then leaves the fleet. */
