@@ -48,6 +48,19 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCapabilitysCommandsAreComposedIntoTheRoot() {
+        var root = BulwarkCommand.commandLine(Map.of());
+        for (CliCapability c : CliCapabilities.all()) {
+            for (Class<?> command : c.commands()) {
+                String name = command.getAnnotation(picocli.CommandLine.Command.class).name();
+                assertThat(root.getSubcommands()).as("%s's command %s", c.name(), name).containsKey(name);
+            }
+        }
+        assertThat(root.getSubcommands()).containsKeys("serve", "worker", "config", "keys", "version", "help", "jobs",
+                "queues", "dlq", "providers", "breakers", "degradation", "lb", "limits", "store", "nodes", "locks");
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(CliRun.run("frobnicate").exit()).isEqualTo(2);
         assertThat(CliRun.run("keys", "list", "--nope").exit()).isEqualTo(2);

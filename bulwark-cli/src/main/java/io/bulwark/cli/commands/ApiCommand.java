@@ -9,27 +9,27 @@ import java.io.PrintWriter;
 import java.util.Map;
 
 /** A command that calls a running server: {@code --url}, {@code --api-key}, {@code --output}. */
-abstract class ApiCommand {
+public abstract class ApiCommand {
 
     @Mixin
-    ServerOptions server;
+    protected ServerOptions server;
 
     @Mixin
-    OutputOption output;
+    protected OutputOption output;
 
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    protected CommandLine.Model.CommandSpec spec;
 
-    ApiClient client() {
+    protected ApiClient client() {
         return server.client(BulwarkCommand.root(spec).env());
     }
 
-    PrintWriter out() {
+    protected PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
     /** Prints {@code line} as text, or {@code json} with {@code --output json}. */
-    void report(String line, Map<String, Object> json) {
+    protected void report(String line, Map<String, Object> json) {
         if (output.json()) {
             Output.json(out(), json);
         } else {

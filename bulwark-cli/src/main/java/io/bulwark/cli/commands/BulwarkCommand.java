@@ -15,13 +15,8 @@ import java.util.Map;
 /** The root {@code bulwark} command. */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCommand.Version.class,
         description = "Bulwark: durable jobs, resilient provider calls and the operations layer, in one runtime.",
-        subcommands = {VersionCommand.class, ServeCommand.class, ConfigCommand.class, KeysCommand.class,
-                JobsCommand.class, QueuesCommand.class, DlqCommand.class, ProvidersCommand.class,
-                BreakersCommand.class, DegradationCommand.class,
-                LbCommand.class,
-                LimitsCommand.class, StoreCommand.class, WorkerCommand.class, NodesCommand.class,
-                LocksCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {VersionCommand.class, ServeCommand.class, WorkerCommand.class, ConfigCommand.class,
+                KeysCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
                 "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})
 public final class BulwarkCommand implements Runnable {
@@ -53,6 +48,8 @@ public final class BulwarkCommand implements Runnable {
     /** A command line over {@code env}, with Bulwark's exit codes and error printing. */
     public static CommandLine commandLine(Map<String, String> env) {
         CommandLine cl = new CommandLine(new BulwarkCommand(env));
+        io.bulwark.cli.CliCapabilities.addTo(cl);
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof CliException cli) {
@@ -85,7 +82,7 @@ public final class BulwarkCommand implements Runnable {
     }
 
     /** Finds the root command from any subcommand's spec. */
-    static BulwarkCommand root(CommandLine.Model.CommandSpec spec) {
+    public static BulwarkCommand root(CommandLine.Model.CommandSpec spec) {
         return (BulwarkCommand) spec.root().userObject();
     }
 

@@ -3,10 +3,10 @@ package io.bulwark.cli.commands;
 import picocli.CommandLine;
 
 /** A command that only groups subcommands: run alone, it prints its usage. */
-abstract class GroupCommand implements Runnable {
+public abstract class GroupCommand implements Runnable {
 
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    protected CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

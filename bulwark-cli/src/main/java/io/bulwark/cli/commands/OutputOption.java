@@ -10,7 +10,7 @@ public final class OutputOption {
             description = "table or json (default: ${DEFAULT-VALUE}).")
     Output.Format format = Output.Format.table;
 
-    boolean json() {
+    public boolean json() {
         return format == Output.Format.json;
     }
 }

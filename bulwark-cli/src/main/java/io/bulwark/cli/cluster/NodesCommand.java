@@ -1,4 +1,7 @@
-package io.bulwark.cli.commands;
+package io.bulwark.cli.cluster;
+
+import io.bulwark.cli.commands.ApiCommand;
+import io.bulwark.cli.commands.GroupCommand;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.cli.internal.Output;

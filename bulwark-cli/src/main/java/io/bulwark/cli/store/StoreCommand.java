@@ -1,4 +1,9 @@
-package io.bulwark.cli.commands;
+package io.bulwark.cli.store;
+
+import io.bulwark.cli.commands.ApiCommand;
+import io.bulwark.cli.commands.GroupCommand;
+import io.bulwark.cli.commands.OutputOption;
+import io.bulwark.cli.commands.BulwarkCommand;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.cli.internal.CliException;

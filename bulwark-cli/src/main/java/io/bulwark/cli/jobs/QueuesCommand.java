@@ -1,4 +1,8 @@
-package io.bulwark.cli.commands;
+package io.bulwark.cli.jobs;
+
+import io.bulwark.cli.commands.ApiCommand;
+import io.bulwark.cli.commands.GroupCommand;
+import io.bulwark.cli.commands.OutputOption;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
