@@ -94,6 +94,22 @@ class InputHandlingTest {
         assertThat(r.json().get("reason").asText()).contains("incident 42");
     }
 
+    /** Found by ApiBodiesFuzzTest: "{" then NUL bytes made the parser guess UTF-32 and fail with a 500. */
+    @Test
+    void bodiesThatAreNotUtf8AreRefusedAsMalformedNotA500() {
+        for (byte[] body : java.util.List.of("{\0\0\0\0\0\0\0/apnf".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+                "\0\0\0{".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            Http.Response r = http.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/jobs"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build());
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        }
+        Http.Response bom = http.send("POST", "/api/v1/jobs", "\uFEFF{\"type\":\"builtin.noop\"}", Map.of());
+        assertThat(bom.status()).as("a leading byte-order mark is ignored: " + bom.body()).isEqualTo(201);
+    }
+
     @Test
     void aBodyThatIsNotDeclaredJsonIs415() {
         String job = "{\"type\":\"builtin.noop\"}";

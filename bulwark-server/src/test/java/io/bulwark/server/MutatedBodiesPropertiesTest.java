@@ -38,98 +38,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MutatedBodiesPropertiesTest {
 
-    private static final String ADMIN = "fuzz-admin-key-0123456789abcdef0123456789";
     private static final String LONE_SURROGATE = "@@LONE@@";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private record Route(String method, String path, String seed) {
-    }
-
-    private static final String BACKOFF = "{\"base\":\"1s\",\"factor\":2,\"cap\":\"1m\"}";
-    private static final String JOB = "{\"type\":\"builtin.noop\",\"queue\":\"fuzz\",\"priority\":3,\"delay\":\"1s\","
-            + "\"maxAttempts\":3,\"backoff\":" + BACKOFF + ",\"timeout\":\"1m\",\"idempotencyKey\":\"k1\","
-            + "\"tags\":[\"a\"],\"payload\":{\"x\":1}}";
-    private static final String BREAKER = "{\"windowType\":\"count\",\"windowSize\":10,\"minimumCalls\":5,"
-            + "\"failureRateThreshold\":50,\"slowCallRateThreshold\":90,\"slowCallDuration\":\"2s\",\"consecutiveFailures\":3,"
-            + "\"waitInOpen\":\"1s\",\"waitMultiplier\":2,\"maxWait\":\"10s\",\"halfOpenProbes\":1,\"successesToClose\":1,"
-            + "\"probeTimeout\":\"5s\",\"shared\":false}";
-    private static final String DEGRADATION = "{\"triggers\":[\"breaker-open\"],\"errorRatePercent\":50,"
-            + "\"latencyThreshold\":\"5s\",\"window\":\"1m\",\"minimumCalls\":10,\"actions\":[\"fallback\",\"default\",\"error\"],"
-            + "\"maxStaleness\":\"5m\",\"defaultStatus\":200,\"defaultBody\":\"{}\"}";
-
-    private static FlakyServer upstream;
-    private static BulwarkServer server;
-    private static Http http;
-    private static Path dir;
-    private static List<Route> routes;
+    private static BodyRoutes fixture;
 
     @BeforeContainer
     static void start() throws IOException {
-        dir = Files.createTempDirectory("bulwark-fuzz");
-        upstream = FlakyServer.start("fuzz-upstream");
-        upstream.succeed("ok");
-        server = BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false", "auth.adminKey", ADMIN,
-                        "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString())))
-                .jobStore(new InMemoryJobStore(InstantSource.system()), QueuePersistence.none())
-                .build().start();
-        http = new Http(server.uri());
-        String provider = "{\"name\":\"p2\",\"baseUrl\":\"" + upstream.uri() + "\",\"timeout\":\"5s\",\"weight\":2,"
-                + "\"capacity\":10,\"maxWait\":\"0s\",\"retry\":\"default\",\"breaker\":" + BREAKER
-                + ",\"limits\":\"100/1m\",\"costLimits\":\"1000/1m\"}";
-        String group = "{\"name\":\"g2\",\"strategy\":\"round-robin\",\"providers\":[" + provider + "],"
-                + "\"fallbackChain\":[\"p2\"],\"degradation\":" + DEGRADATION + "}";
-        routes = List.of(
-                new Route("POST", "/api/v1/jobs", JOB),
-                new Route("POST", "/api/v1/jobs/batch", "{\"jobs\":[" + JOB + "]}"),
-                new Route("PUT", "/api/v1/queues/fuzz", "{\"concurrency\":2,\"ratePerSecond\":1.5,\"burst\":2,\"maxSize\":1000,"
-                        + "\"priority\":3,\"maxAttempts\":3,\"backoff\":" + BACKOFF + ",\"timeout\":\"1m\",\"paused\":true}"),
-                new Route("POST", "/api/v1/queues/fuzz/dead/retry", "{\"ids\":[\"0190f7d6-6c3e-7a3b-9d2e-1b2c3d4e5f60\"]}"),
-                new Route("POST", "/api/v1/keys", "{\"name\":\"fuzz\",\"role\":\"viewer\"}"),
-                new Route("PUT", "/api/v1/loggers/fuzz.logger", "{\"level\":\"info\"}"),
-                new Route("PUT", "/api/v1/rate-limits", "{\"endpoints\":{\"fuzz\":{\"route\":\"GET /api/v1/never\","
-                        + "\"limits\":\"1000/1s\",\"algorithm\":\"token-bucket\",\"key\":\"ip\",\"bypass\":\"admin\"}}}"),
-                new Route("PUT", "/api/v1/retry-configs", "{\"retryConfigs\":{\"r\":{\"maxAttempts\":3,\"baseDelay\":\"100ms\","
-                        + "\"factor\":2,\"maxDelay\":\"5s\",\"maxDuration\":\"20s\",\"retryOnStatuses\":[500],"
-                        + "\"maxRetryAfter\":\"30s\",\"budgetPercent\":20,\"budgetMinPerSecond\":1,\"budgetWindow\":\"10s\"}}}"),
-                new Route("PUT", "/api/v1/providers", "{\"groups\":[" + group.replace("g2", "llm")
-                        .replace("\"p2\"", "\"up\"") + "]}"),
-                new Route("PUT", "/api/v1/providers/g2", group),
-                new Route("POST", "/api/v1/degradation/llm/enter", "{\"reason\":\"fuzz\"}"));
+        fixture = new BodyRoutes();
     }
 
     @AfterContainer
     static void stop() {
-        server.close();
-        upstream.close();
+        fixture.close();
     }
 
     @Property(tries = 1200)
-    void noMutatedBodyGetsA5xxAndEveryRefusalIsAProblemNamingItsFields(@ForAll @IntRange(min = 0, max = 10) int route,
+    void noMutatedBodyGetsA5xxAndEveryRefusalIsAProblemNamingItsFields(@ForAll @IntRange(min = 0, max = 12) int route,
                                                                        @ForAll long seed) {
-        Route r = routes.get(route);
+        BodyRoutes.Route r = fixture.routes.get(route);
         Random random = new Random(seed);
         String body = mutate(r.seed(), random);
-        Http.Response res = http.send(r.method(), r.path(), body, Map.of("Authorization", "Bearer " + ADMIN));
+        Http.Response res = fixture.http.send(r.method(), r.path(), body, Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN));
 
-        String what = r.method() + " " + r.path() + " seed " + seed + " body " + abbreviate(body) + " -> " + res.body();
-        assertThat(res.status()).as(what).isLessThan(500);
-        if (res.status() >= 400) {
-            assertThat(res.header("Content-Type")).as(what).isEqualTo("application/problem+json");
-            JsonNode p = res.json();
-            assertThat(p.get("status").asInt()).as(what).isEqualTo(res.status());
-            assertThat(p.get("detail").asText()).as(what).isNotBlank();
-            if (p.get("type").asText().endsWith(":validation")) {
-                assertThat(p.get("errors")).as(what).isNotEmpty();
-                for (JsonNode e : p.get("errors")) {
-                    assertThat(e.get("field").asText()).as(what).isNotBlank();
-                    assertThat(e.get("message").asText()).as(what).isNotBlank();
-                }
-            }
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...(" + s.length() + " chars)";
+        BodyRoutes.requireNoServerErrorAndAProblem(r, body, res);
     }
 
     static String mutate(String seed, Random random) {
