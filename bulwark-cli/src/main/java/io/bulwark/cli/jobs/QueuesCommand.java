@@ -30,7 +30,7 @@ import java.util.Map;
 final class QueuesCommand extends GroupCommand {
 
     static final List<String> COLUMNS = List.of("name", "available", "running", "scheduled", "retryable", "dead",
-            "completed", "inFlight", "lagSeconds", "paused", "concurrency");
+            "completed", "inFlight", "perSecond", "lagSeconds", "paused", "concurrency");
 
     static Map<String, Object> row(JsonNode q) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -39,6 +39,7 @@ final class QueuesCommand extends GroupCommand {
             row.put(s, q.path("counts").path(s).asLong());
         }
         row.put("inFlight", q.path("inFlight").asInt());
+        row.put("perSecond", String.format(java.util.Locale.ROOT, "%.1f", q.path("completedPerSecond").asDouble()));
         row.put("lagSeconds", q.path("oldestAvailableAgeSeconds").asLong());
         row.put("paused", q.path("paused").asBoolean());
         row.put("concurrency", q.path("settings").path("concurrency").asInt());
