@@ -362,12 +362,24 @@ public final class BulwarkServer implements AutoCloseable {
             }
         });
         routeAccess.table(); // throws when a route declares no access
+        // Javalin logs "Failed to start Javalin" with a stack trace before it rethrows; the
+        // StartupException below says it once, in one line, so its logger is quiet meanwhile.
+        ch.qos.logback.classic.Logger javalinLog = LoggerFactory.getLogger("io.javalin.Javalin")
+                instanceof ch.qos.logback.classic.Logger l ? l : null;
+        ch.qos.logback.classic.Level javalinLevel = javalinLog == null ? null : javalinLog.getLevel();
+        if (javalinLog != null) {
+            javalinLog.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
         try {
             app.start();
         } catch (RuntimeException e) {
             closeQuietly();
             throw new StartupException("cannot listen on " + config.get(ServerKeys.HOST) + ":" + config.get(ServerKeys.PORT)
                     + " (server.host, server.port): " + rootMessage(e), e);
+        } finally {
+            if (javalinLog != null) {
+                javalinLog.setLevel(javalinLevel);
+            }
         }
         capabilities.forEach(Capability::start);
         for (HealthCheck check : health.checks()) {

@@ -69,6 +69,7 @@ public final class ClusterCapability implements Capability {
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-cluster").daemon(true).factory());
     private volatile boolean leaving;
+    private volatile boolean started;
 
     private ClusterCapability(ServerContext ctx) {
         this.ctx = ctx;
@@ -132,6 +133,7 @@ public final class ClusterCapability implements Capability {
 
     @Override
     public void start() {
+        started = true;
         node.start(scheduler);
     }
 
@@ -139,6 +141,10 @@ public final class ClusterCapability implements Capability {
     @Override
     public void stop(Duration grace) {
         leaving = true;
+        if (!started) {
+            scheduler.shutdownNow(); // the server never listened: this node never joined
+            return;
+        }
         try {
             node.beat(); // tell the fleet at once that this node drains
         } catch (RuntimeException e) {
