@@ -42,13 +42,18 @@ public final class RateLimitMetrics {
     /** {@code limiter}, counting its decisions; the keys gauge follows the latest limiter of that name. */
     public RateLimiter instrument(RateLimiter limiter) {
         String name = limiter.name();
-        AtomicReference<RateLimiter> ref = current.computeIfAbsent(name, n -> new AtomicReference<>());
-        ref.set(limiter);
-        Gauge.builder(KEYS, ref, r -> Math.max(0, r.get().trackedKeys()))
-                .tag("limiter", name)
-                .description("Keys a rate limiter holds state for")
-                .strongReference(true)
-                .register(registry);
+        AtomicReference<RateLimiter> fresh = new AtomicReference<>(limiter);
+        AtomicReference<RateLimiter> ref = current.putIfAbsent(name, fresh);
+        if (ref != null) {
+            ref.set(limiter); // the gauge registered for the first one reads this one from now on
+        } else {
+            // Registered once per name: registering again would make Micrometer warn that the gauge exists.
+            Gauge.builder(KEYS, fresh, r -> Math.max(0, r.get().trackedKeys()))
+                    .tag("limiter", name)
+                    .description("Keys a rate limiter holds state for")
+                    .strongReference(true)
+                    .register(registry);
+        }
         return new Counted(limiter, counter(name, Decision.Outcome.ALLOWED), counter(name, Decision.Outcome.DELAYED),
                 counter(name, Decision.Outcome.REJECTED));
     }

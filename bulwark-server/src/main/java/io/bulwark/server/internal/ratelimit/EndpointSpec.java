@@ -27,6 +27,13 @@ public record EndpointSpec(String route, String limits, String algorithm, String
     /** The longest bypass entry (an API key id, or {@code admin}). */
     public static final int MAX_BYPASS_NAME = 200;
 
+    /** How logs show it: {@code POST /api/v1/jobs: 3/1m (token-bucket, key apiKey, bypass admin)}. */
+    public String describe() {
+        return (route == null ? "(no route)" : route) + ": " + (limits == null ? "(no limits)" : limits) + " ("
+                + (algorithm == null ? "default algorithm" : algorithm) + ", key " + (key == null ? "default" : key)
+                + (bypass == null || bypass.isBlank() ? "" : ", bypass " + bypass) + ")";
+    }
+
     /** This spec with every field it lacks taken from {@code current} (which may be null). */
     public EndpointSpec merge(EndpointSpec current) {
         if (current == null) {

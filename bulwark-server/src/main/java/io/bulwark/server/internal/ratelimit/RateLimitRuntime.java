@@ -226,7 +226,7 @@ public final class RateLimitRuntime implements AutoCloseable {
                 limiters.replace(name, next.get(name).config());
                 origin.put(name, "api");
                 LOG.info("Rate limit '{}' is now {} (changed over the API, kept across restarts)", LogText.safe(name),
-                        LogText.safe(String.valueOf(merged.get(name)), 2000));
+                        LogText.safe(merged.get(name).describe(), 2000));
             });
             endpoints = Map.copyOf(next);
             sources = Map.copyOf(origin);
