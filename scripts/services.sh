@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Starts the local services Bulwark's tests use (see SERVICES.md) when they are installed but
+# Starts the local services Bulwark's tests use (see docs/services.md) when they are installed but
 # not listening. Prints one line per service; a service that is not installed is only noted,
 # because its tests skip (or fail under BULWARK_REQUIRE_SERVICES=1, which is CI's business).
 # Exits non-zero only when an installed service could not be started.
 #
-# The start commands mirror SERVICES.md and io.bulwark.test.services.LocalService; keep the
-# three in step.
+# The start commands mirror io.bulwark.test.services.LocalService; keep the two in step.
 set -euo pipefail
 
 readonly WAIT_SECONDS=60
@@ -45,7 +44,7 @@ start() {
 }
 
 start_postgresql() {
-  # SERVICES.md writes the version as $(ls /etc/postgresql); a glob says the same without
+  # The cluster's version is the one directory under /etc/postgresql; a glob finds it without
   # parsing ls, and fails clearly unless there is exactly one version.
   local versions=(/etc/postgresql/*/)
   if [[ ${#versions[@]} -ne 1 || ! -d ${versions[0]} ]]; then
@@ -68,6 +67,20 @@ readonly SERVICES=(
 report() {
   printf '%-11s 127.0.0.1:%-5s %s\n' "$1" "$2" "$3"
 }
+
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  cat <<'USAGE'
+usage: scripts/services.sh    start the local services the tests use, where installed but down
+The start commands (docs/services.md says which tests need which service):
+  PostgreSQL  pg_ctlcluster --skip-systemctl-redirect <the version under /etc/postgresql> main start
+  MariaDB     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  Redis       redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+  RabbitMQ    rabbitmq-server -detached
+  NATS        nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server (as a daemon)
+  Mosquitto   mosquitto -d -c /etc/mosquitto/mosquitto.conf
+USAGE
+  exit 0
+fi
 
 mkdir -p "$LOG_DIR"
 failed=0

@@ -8,7 +8,7 @@ import java.time.Duration;
  * {@code 127.0.0.1}, with the command that starts it on the development and CI machines.
  *
  * <p>This enum is the one place those commands are written down in code; {@code
- * scripts/services.sh} runs the same ones, and SERVICES.md documents them.
+ * scripts/services.sh} runs the same ones, and docs/services.md documents them.
  *
  * <pre>{@code
  * ProbeResult redis = LocalService.REDIS.probe(Duration.ofSeconds(2));
