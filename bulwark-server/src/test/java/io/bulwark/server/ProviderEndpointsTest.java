@@ -127,6 +127,42 @@ class ProviderEndpointsTest {
     }
 
     @Test
+    void aGroupOverriddenOverTheApiIsNamedAtStartAndResetRunsItAsConfiguredAgain() {
+        String changed = "{\"strategy\":\"weighted\",\"providers\":[{\"name\":\"solo\",\"baseUrl\":\"" + openai.uri()
+                + "\",\"timeout\":\"5s\"}]}";
+        assertThat(http.send("PUT", "/api/v1/providers/llm", changed, Map.of()).status()).isEqualTo(200);
+        server.close();
+
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        var log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.bulwark.server.internal.resilience.ResilienceRuntime.class);
+        log.addAppender(appender);
+        try {
+            server = start(Map.of());
+        } finally {
+            log.detachAppender(appender);
+        }
+        http = new Http(server.uri());
+        assertThat(appender.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains("Provider group 'llm' runs as last changed over the API")
+                        .contains("bulwark providers reset llm"));
+        assertThat(http.get("/api/v1/providers/llm").json().get("providers")).hasSize(1);
+
+        Http.Response reset = http.send("POST", "/api/v1/providers/llm/reset", "", Map.of());
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+        assertThat(reset.json().get("droppedStored").asBoolean()).isTrue();
+        assertThat(reset.json().get("source").asText()).isEqualTo("config");
+        assertThat(http.get("/api/v1/providers/llm").json().get("providers")).hasSize(2);
+        assertThat(http.send("POST", "/api/v1/providers/nope/reset", "", Map.of()).status()).isEqualTo(404);
+
+        server.close();
+        server = start(Map.of());
+        http = new Http(server.uri());
+        assertThat(http.get("/api/v1/providers/llm").json().get("providers")).as("the reset is kept").hasSize(2);
+    }
+
+    @Test
     void badProviderSettingsAre400NamingEachFieldAndChangeNothing() {
         String bad = "{\"providers\":[{\"name\":\"x\",\"baseUrl\":\"not a url\",\"authSecret\":\"sk-123\","
                 + "\"capacity\":0}],\"strategy\":\"fastest\"}";

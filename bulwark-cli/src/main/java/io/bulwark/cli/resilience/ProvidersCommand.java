@@ -25,7 +25,7 @@ import java.util.Map;
 @Command(name = "providers", mixinStandardHelpOptions = true,
         description = "Provider groups, their providers, statistics, baselines and retry configs.",
         subcommands = {ProvidersCommand.ListGroups.class, ProvidersCommand.Show.class, ProvidersCommand.Set.class,
-                ProvidersCommand.Delete.class, ProvidersCommand.Stats.class, ProvidersCommand.Baseline.class,
+                ProvidersCommand.Delete.class, ProvidersCommand.Reset.class, ProvidersCommand.Stats.class, ProvidersCommand.Baseline.class,
                 ProvidersCommand.Retries.class, ProvidersCommand.SetRetries.class})
 final class ProvidersCommand extends GroupCommand {
 
@@ -128,6 +128,27 @@ final class ProvidersCommand extends GroupCommand {
         public void run() {
             client().delete(path(group));
             out().println("deleted provider group " + group);
+            out().flush();
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Drop a group's version changed over the API: it runs as configured (file, env, flags) again.")
+    static final class Reset extends ApiCommand implements Runnable {
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Override
+        public void run() {
+            JsonNode r = client().post(path(group) + "/reset", java.util.Map.of());
+            if (output.json()) {
+                Output.json(out(), r);
+                return;
+            }
+            String dropped = r.path("droppedStored").asBoolean() ? "dropped the version kept in the store; "
+                    : "nothing was kept in the store; ";
+            out().println("provider group " + group + ": " + dropped + (r.path("runs").asBoolean()
+                    ? "it runs as configured" : "it is not configured, so it is gone"));
             out().flush();
         }
     }

@@ -39,6 +39,7 @@ public final class ProviderRoutes {
         routes.get("/api/v1/providers/{group}", this::get, Role.VIEWER);
         routes.put("/api/v1/providers/{group}", this::put, Role.ADMIN);
         routes.delete("/api/v1/providers/{group}", this::delete, Role.ADMIN);
+        routes.post("/api/v1/providers/{group}/reset", this::reset, Role.ADMIN);
         routes.get("/api/v1/providers/{group}/{provider}/stats", this::stats, Role.VIEWER);
         routes.post("/api/v1/providers/{group}/{provider}/baseline", this::baseline, Role.OPERATOR);
     }
@@ -85,6 +86,19 @@ public final class ProviderRoutes {
         List<GroupSpec> rest = runtime.groupSpecs().values().stream().filter(s -> !s.name().equals(g.name())).toList();
         apply(() -> runtime.putGroups(rest, true));
         ctx.status(204);
+    }
+
+    private void reset(Context ctx) {
+        String name = ctx.pathParam("group");
+        ResilienceRuntime.Reset[] done = new ResilienceRuntime.Reset[1];
+        apply(() -> done[0] = runtime.resetGroup(name).orElseThrow(() -> ApiException.notFound("no provider group '"
+                + name + "' is configured or kept in the store; configured: " + runtime.configuredGroupNames())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("group", name);
+        body.put("droppedStored", done[0].droppedStored());
+        body.put("source", done[0].inForce() != null ? "config" : "none");
+        body.put("runs", done[0].inForce() != null);
+        ctx.json(body);
     }
 
     private static void apply(Runnable change) {

@@ -46,6 +46,9 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     static final String GROUP_KIND = "provider-group";
     static final String RETRY_KIND = "retry-config";
+
+    /** The groups as configured (file, environment, flags), before the store's API changes. */
+    private final Map<String, GroupSpec> configuredGroups;
     private static final String TOMBSTONE = "{\"deleted\":true}";
     private static final Logger LOG = LoggerFactory.getLogger(ResilienceRuntime.class);
 
@@ -92,8 +95,10 @@ public final class ResilienceRuntime implements AutoCloseable {
         Map<String, RetrySpec> retries = new TreeMap<>(fromFile.retries());
         Map<String, GroupSpec> groups = new TreeMap<>();
         fromFile.groups().forEach(g -> groups.put(g.name(), g));
+        this.configuredGroups = Map.copyOf(groups);
         overlay(RETRY_KIND, retries, RetrySpec.class);
         overlay(GROUP_KIND, groups, GroupSpec.class);
+        logOverriddenGroups(groups);
         try {
             providers.apply(retries, List.copyOf(groups.values()));
         } catch (ValidationException e) {
@@ -104,6 +109,68 @@ public final class ResilienceRuntime implements AutoCloseable {
         }
         this.retrySpecs = retries;
         this.groupSpecs = groups;
+    }
+
+    /**
+     * Says once, at start, which configured groups the store's API changes replace or remove, so
+     * that config-file and flag values that do not apply are never silently ignored.
+     */
+    private void logOverriddenGroups(Map<String, GroupSpec> inForce) {
+        configuredGroups.forEach((name, configured) -> {
+            GroupSpec now = inForce.get(name);
+            if (now == null) {
+                LOG.warn("Provider group '{}' is configured but was deleted over the API (kept in the store), so it does "
+                        + "not run; 'bulwark providers reset {}' drops the stored change and uses the configured group",
+                        name, name);
+            } else if (!json(now).equals(json(configured))) {
+                LOG.warn("Provider group '{}' runs as last changed over the API (kept in the store); its config-file, "
+                        + "environment and flag values do not apply. 'bulwark providers reset {}' drops the stored "
+                        + "version and uses the configured one", name, name);
+            }
+        });
+    }
+
+    /** The names of the groups as configured, before API changes. */
+    public java.util.Set<String> configuredGroupNames() {
+        return new java.util.TreeSet<>(configuredGroups.keySet());
+    }
+
+    /** What {@link #resetGroup} did. */
+    public record Reset(boolean droppedStored, GroupSpec inForce) {
+    }
+
+    /**
+     * Drops the version of {@code name} kept in the store (changed or deleted over the API): the
+     * group runs as configured again (config file, environment, flags), or is gone when it is not
+     * configured.
+     *
+     * @return what was done, or empty when the group is neither stored nor configured
+     * @throws ValidationException when the configured group no longer fits (e.g. names a retry
+     *         config removed over the API); nothing changes then
+     */
+    public java.util.Optional<Reset> resetGroup(String name) {
+        changes.lock();
+        try {
+            boolean stored = state.get(GROUP_KIND, name).isPresent();
+            GroupSpec configured = configuredGroups.get(name);
+            if (!stored && configured == null) {
+                return java.util.Optional.empty();
+            }
+            Map<String, GroupSpec> next = new TreeMap<>(groupSpecs);
+            if (configured != null) {
+                next.put(name, configured);
+            } else {
+                next.remove(name);
+            }
+            providers.apply(retrySpecs, List.copyOf(next.values()));
+            state.delete(GROUP_KIND, name);
+            groupSpecs = next;
+            LOG.info("Provider group '{}' was reset: {}", name, configured != null
+                    ? "it runs as configured again" : "it is not configured, so it is gone");
+            return java.util.Optional.of(new Reset(stored, configured));
+        } finally {
+            changes.unlock();
+        }
     }
 
     private <T> void overlay(String kind, Map<String, T> into, Class<T> type) {
