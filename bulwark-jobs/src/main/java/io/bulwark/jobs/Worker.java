@@ -1,6 +1,7 @@
 package io.bulwark.jobs;
 
 import io.bulwark.core.json.Json;
+import io.bulwark.core.logging.LogText;
 import io.bulwark.jobs.internal.JobMetrics;
 import io.bulwark.jobs.internal.Running;
 import io.bulwark.jobs.internal.TokenBucket;
@@ -388,6 +389,15 @@ public final class Worker {
                 metrics.count("failed", q, t);
                 boolean dead = !fl.retryable() || f.job().attempt() >= f.job().maxAttempts();
                 metrics.count(dead ? "dead" : "retried", q, t);
+                if (dead) {
+                    LOG.warn("Job {} (queue {}, type {}) is dead after {} of {} attempts: {}{}", f.job().id(), q,
+                            LogText.safe(f.job().type()), f.job().attempt(), f.job().maxAttempts(),
+                            LogText.safe(fl.error(), 500), fl.retryable() ? "" : " (not retryable)");
+                } else if (LOG.isDebugEnabled()) {
+                    LOG.debug("Job {} (queue {}, type {}) failed attempt {} of {} and will retry{}: {}", f.job().id(), q,
+                            LogText.safe(f.job().type()), f.job().attempt(), f.job().maxAttempts(),
+                            fl.retryDelay() == null ? "" : " after " + fl.retryDelay(), LogText.safe(fl.error(), 500));
+                }
             }
             case Outcome.Cancelled c -> metrics.count("cancelled", q, t);
             case Outcome.Released rl -> metrics.count("released", q, t);

@@ -82,9 +82,21 @@ class WorkerTest {
             throw JobFailure.permanent("card declined");
         });
         UUID id = h.enqueue(JobRequest.builder("q", "bad").maxAttempts(5));
-        h.runOnce();
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        var log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Worker.class);
+        log.addAppender(lines);
+        try {
+            h.runOnce();
+        } finally {
+            log.detachAppender(lines);
+        }
         assertThat(h.job(id).state()).isEqualTo(JobState.DEAD);
         assertThat(h.job(id).attempt()).isEqualTo(1);
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .as("one line per job that goes dead, naming queue, type, id, attempts and reason")
+                .containsExactly("Job " + id + " (queue q, type bad) is dead after 1 of 5 attempts: card declined "
+                        + "(not retryable)");
     }
 
     @Test
