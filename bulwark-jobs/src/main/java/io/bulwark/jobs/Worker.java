@@ -540,8 +540,25 @@ public final class Worker {
         }
     }
 
-    private static String message(Throwable t) {
+    /**
+     * A failure as a job's last error: its message (or its type when it has none), then its causes,
+     * each once, up to four of them and 2,000 characters in all, so that what failed underneath
+     * (a host, a refused connection) is never lost behind a wrapper.
+     */
+    static String message(Throwable t) {
+        StringBuilder sb = new StringBuilder(one(t));
+        Throwable c = t.getCause();
+        for (int i = 0; i < 4 && c != null && c != t; i++, c = c.getCause()) {
+            String line = one(c);
+            if (!sb.toString().contains(line)) {
+                sb.append("; caused by ").append(line);
+            }
+        }
+        return sb.length() <= 2000 ? sb.toString() : sb.substring(0, 2000) + "...";
+    }
+
+    private static String one(Throwable t) {
         String m = t.getMessage();
-        return m == null ? t.getClass().getName() : (t instanceof JobFailure ? m : t.getClass().getSimpleName() + ": " + m);
+        return m == null ? t.getClass().getSimpleName() : (t instanceof JobFailure ? m : t.getClass().getSimpleName() + ": " + m);
     }
 }

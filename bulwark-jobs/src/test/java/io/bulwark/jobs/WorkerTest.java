@@ -77,6 +77,18 @@ class WorkerTest {
     }
 
     @Test
+    void aFailuresLastErrorKeepsItsCauses() throws Exception {
+        h.handlers.register("wrapped", Map.class, ctx -> {
+            throw new IllegalStateException("sync failed", new java.io.IOException("connect to db:5432 refused",
+                    new java.net.ConnectException()));
+        });
+        UUID id = h.enqueue(JobRequest.builder("q", "wrapped").maxAttempts(1));
+        h.runOnce();
+        assertThat(h.job(id).lastError()).isEqualTo("IllegalStateException: sync failed; caused by IOException: connect to "
+                + "db:5432 refused; caused by ConnectException");
+    }
+
+    @Test
     void aPermanentFailureIsDeadAtOnce() throws Exception {
         h.handlers.register("bad", Map.class, ctx -> {
             throw JobFailure.permanent("card declined");

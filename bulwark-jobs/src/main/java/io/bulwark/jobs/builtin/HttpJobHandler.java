@@ -62,6 +62,25 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
         this.groups = groups;
     }
 
+    /** What went wrong on the way to the server, in words that name the host: "unknown host x", "connect to x:443 refused". */
+    static String cause(HttpRequest request, IOException e) {
+        String host = request.uri().getHost();
+        int port = request.uri().getPort() != -1 ? request.uri().getPort()
+                : "https".equalsIgnoreCase(request.uri().getScheme()) ? 443 : 80;
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.nio.channels.UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
+            return "unknown host " + host;
+        }
+        if (root instanceof java.net.ConnectException || e instanceof java.net.ConnectException) {
+            return "connect to " + host + ":" + port + " failed (" + (root.getMessage() == null
+                    ? "connection refused" : root.getMessage()) + ")";
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
     @Override
     public Map<String, Object> handle(JobContext<Request> ctx) throws Exception {
         Request r = ctx.payload();
@@ -74,6 +93,8 @@ public final class HttpJobHandler implements JobHandler<HttpJobHandler.Request, 
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new IOException("HTTP " + request.method() + " " + request.uri() + " timed out", e);
+        } catch (IOException e) {
+            throw new IOException("HTTP " + request.method() + " " + request.uri() + " failed: " + cause(request, e), e);
         }
         int status = response.statusCode();
         Map<String, Object> result = result(r, status, response.body());

@@ -75,6 +75,20 @@ class HttpJobHandlerTest {
     }
 
     @Test
+    void failuresToReachTheServerNameTheHostAndWhatHappened() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> call(new HttpJobHandler.Request(null, "http://127.0.0.1:" + closed + "/x", null, null, null, null)))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("HTTP GET http://127.0.0.1:" + closed + "/x failed: connect to 127.0.0.1:" + closed);
+        assertThatThrownBy(() -> call(new HttpJobHandler.Request(null, "http://no-such-host.invalid/x", null, null, null, null)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("HTTP GET http://no-such-host.invalid/x failed: unknown host no-such-host.invalid");
+    }
+
+    @Test
     void serverErrorsAreRetryableFailures() {
         reply.set(new Reply(502, Map.of(), "bad gateway"));
         assertThatThrownBy(() -> call(new HttpJobHandler.Request(null, url(), null, null, null, null)))
