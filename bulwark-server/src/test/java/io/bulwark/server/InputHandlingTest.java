@@ -94,6 +94,19 @@ class InputHandlingTest {
         assertThat(r.json().get("reason").asText()).contains("incident 42");
     }
 
+    @Test
+    void everyBadFieldIsReportedInOneProblem() {
+        Http.Response r = http.send("POST", "/api/v1/jobs", "{\"type\":\"http\",\"priority\":\"high\",\"bogus\":1,"
+                + "\"backoff\":{\"factor\":\"x\"}}", Map.of());
+        assertThat(assertFieldError(r, "priority").get("message").asText()).contains("an integer");
+        assertThat(assertFieldError(r, "bogus").get("message").asText()).startsWith("unknown field; allowed: ");
+        assertFieldError(r, "backoff.factor");
+        Http.Response batch = http.send("POST", "/api/v1/jobs/batch", "{\"jobs\":[{\"type\":\"x\",\"priority\":true},"
+                + "{\"type\":\"x\",\"maxAttempts\":\"many\"}]}", Map.of());
+        assertFieldError(batch, "jobs[0].priority");
+        assertFieldError(batch, "jobs[1].maxAttempts");
+    }
+
     /** Found by ApiBodiesFuzzTest: "{" then NUL bytes made the parser guess UTF-32 and fail with a 500. */
     @Test
     void bodiesThatAreNotUtf8AreRefusedAsMalformedNotA500() {

@@ -126,36 +126,60 @@ public final class JsonBodies {
                 throw ApiException.badRequest("the request body is null; expected a JSON object");
             }
             return value;
-        } catch (UnrecognizedPropertyException e) {
-            String allowed = e.getKnownPropertyIds() == null ? "" : "; allowed: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw ApiException.validation("the request has an unknown field",
-                    List.of(new FieldError(path(e), "unknown field" + allowed)));
-        } catch (InvalidFormatException e) {
-            throw ApiException.validation("a field has the wrong type or is out of range",
-                    List.of(new FieldError(path(e), "expected " + simpleType(e.getTargetType()) + " but was '" + e.getValue() + "'")));
-        } catch (MismatchedInputException e) {
-            String field = path(e);
-            throw ApiException.validation("a field has the wrong type",
-                    List.of(new FieldError(field, "expected " + simpleType(e.getTargetType()))));
         } catch (DatabindException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ApiException api) {
+            if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
-            String field = path((JsonMappingException) e);
-            if (cause instanceof InputCoercionException overflow) {
-                throw ApiException.validation("a number is out of range", List.of(new FieldError(field,
-                        "is out of range: expected " + simpleType(overflow.getTargetType()) + " from "
-                                + range(overflow.getTargetType()))));
+            FieldError first = describe((JsonMappingException) e, "");
+            List<FieldError> all = BodyErrors.of(Json.strictMapper(), tree, Json.strictMapper().constructType(type),
+                    JsonBodies::describe);
+            if (all.size() > 1) {
+                throw ApiException.validation("the request has " + all.size() + " invalid fields", all);
             }
-            if (cause instanceof IllegalArgumentException iae) {
-                throw ApiException.validation("a field is invalid", List.of(new FieldError(field, iae.getMessage())));
-            }
-            throw ApiException.validation("a field is invalid", List.of(new FieldError(field, e.getOriginalMessage())));
+            throw ApiException.validation(title((JsonMappingException) e), List.of(first));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String title(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "the request has an unknown field";
+        }
+        if (e instanceof InvalidFormatException) {
+            return "a field has the wrong type or is out of range";
+        }
+        if (e instanceof MismatchedInputException) {
+            return "a field has the wrong type";
+        }
+        return e.getCause() instanceof InputCoercionException ? "a number is out of range" : "a field is invalid";
+    }
+
+    /** One binding failure as a field error; {@code under} is the path of the node it was bound from. */
+    private static FieldError describe(JsonMappingException e, String under) {
+        String own = rawPath(e);
+        String p = under.isEmpty() ? own : own.isEmpty() ? under : own.startsWith("[") ? under + own : under + "." + own;
+        String field = p.isEmpty() ? "(body)" : p;
+        if (e instanceof UnrecognizedPropertyException u) {
+            String allowed = u.getKnownPropertyIds() == null ? "" : "; allowed: "
+                    + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return new FieldError(field, "unknown field" + allowed);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new FieldError(field, "expected " + simpleType(f.getTargetType()) + " but was '" + f.getValue() + "'");
+        }
+        if (e instanceof MismatchedInputException m) {
+            return new FieldError(field, "expected " + simpleType(m.getTargetType()));
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof InputCoercionException overflow) {
+            return new FieldError(field, "is out of range: expected " + simpleType(overflow.getTargetType()) + " from "
+                    + range(overflow.getTargetType()));
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            return new FieldError(field, iae.getMessage());
+        }
+        return new FieldError(field, e.getOriginalMessage());
     }
 
     private static String kind(JsonNode tree) {
@@ -205,11 +229,6 @@ public final class JsonBodies {
             return "";
         }
         return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    private static String path(JsonMappingException e) {
-        String p = rawPath(e);
-        return p.isEmpty() ? "(body)" : p;
     }
 
     private static String rawPath(JsonMappingException e) {
