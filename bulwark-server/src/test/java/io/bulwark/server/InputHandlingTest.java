@@ -107,6 +107,20 @@ class InputHandlingTest {
         assertFieldError(batch, "jobs[1].maxAttempts");
     }
 
+    @Test
+    void aPayloadThatDoesNotFitItsHandlerIsRefusedAtEnqueueNamingTheField() {
+        Http.Response wrongName = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.sleep\",\"payload\":{\"millis\":1500}}",
+                Map.of());
+        assertThat(assertFieldError(wrongName, "payload.millis").get("message").asText()).contains("allowed: ms");
+        Http.Response wrongType = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.sleep\",\"payload\":{\"ms\":\"long\"}}",
+                Map.of());
+        assertThat(assertFieldError(wrongType, "payload.ms").get("message").asText()).contains("an integer");
+        assertThat(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.sleep\",\"payload\":{\"ms\":5}}", Map.of())
+                .status()).isEqualTo(201);
+        assertThat(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.echo\",\"payload\":{\"any\":[1]}}", Map.of())
+                .status()).as("a handler that takes any JSON takes any payload").isEqualTo(201);
+    }
+
     /** Found by ApiBodiesFuzzTest: "{" then NUL bytes made the parser guess UTF-32 and fail with a 500. */
     @Test
     void bodiesThatAreNotUtf8AreRefusedAsMalformedNotA500() {

@@ -37,8 +37,14 @@ final class BodyErrors {
      */
     static List<FieldError> of(ObjectMapper mapper, JsonNode node, JavaType type,
                                BiFunction<JsonMappingException, String, FieldError> describe) {
+        return of(mapper, node, type, "", describe);
+    }
+
+    /** {@link #of(ObjectMapper, JsonNode, JavaType, BiFunction)} for a node found at {@code path}. */
+    static List<FieldError> of(ObjectMapper mapper, JsonNode node, JavaType type, String path,
+                               BiFunction<JsonMappingException, String, FieldError> describe) {
         BodyErrors b = new BodyErrors(mapper, describe);
-        b.walk(node, type, "");
+        b.walk(node, type, path);
         return b.errors;
     }
 

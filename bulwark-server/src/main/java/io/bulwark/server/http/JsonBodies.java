@@ -142,6 +142,23 @@ public final class JsonBodies {
         }
     }
 
+    /**
+     * Why {@code node} (found at {@code path}, e.g. {@code payload}) cannot be bound to {@code type}:
+     * every field error at once, each naming its path and what is expected; empty when it binds.
+     */
+    public static List<FieldError> bindingErrors(JsonNode node, Class<?> type, String path) {
+        try {
+            Json.strictMapper().readerFor(type).readValue(node);
+            return List.of();
+        } catch (DatabindException e) {
+            List<FieldError> all = BodyErrors.of(Json.strictMapper(), node, Json.strictMapper().constructType(type), path,
+                    JsonBodies::describe);
+            return all.isEmpty() ? List.of(describe((JsonMappingException) e, path)) : all;
+        } catch (IOException e) {
+            return List.of(new FieldError(path, "cannot be read as " + type.getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
     private static String title(JsonMappingException e) {
         if (e instanceof UnrecognizedPropertyException) {
             return "the request has an unknown field";

@@ -66,6 +66,13 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
             errors.add(new FieldError(prefix + "type", "is required: one of " + known(handlers)));
         } else if (handlers.find(type).isEmpty()) {
             errors.add(new FieldError(prefix + "type", "no handler is registered for '" + type + "'; known types: " + known(handlers)));
+        } else {
+            // The payload must bind to the handler's type now, not fail the job later with library text.
+            Class<?> expected = handlers.find(type).get().payloadType();
+            if (expected != JsonNode.class && expected != Object.class && !java.util.Map.class.isAssignableFrom(expected)) {
+                JsonNode given = payload == null || payload.isNull() ? Json.mapper().createObjectNode() : payload;
+                errors.addAll(io.bulwark.server.http.JsonBodies.bindingErrors(given, expected, prefix + "payload"));
+            }
         }
         Fields.check(prefix + "priority", JobLimits.PRIORITY, priority, errors);
         Duration delayValue = Fields.check(prefix + "delay", JobLimits.DELAY, delay, errors);
