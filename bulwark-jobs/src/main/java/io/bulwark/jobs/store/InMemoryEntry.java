@@ -56,7 +56,7 @@ final class InMemoryEntry {
 
     /**
      * Ends a running attempt whose node was lost (its lease expired, or it was declared dead):
-     * available again now, or dead when every attempt is used. The token stays as it was, so the
+     * available again at once, in its old place in line, or dead when every attempt is used. The token stays as it was, so the
      * lost attempt's word is refused from now on.
      */
     void loseAttempt(String reason, String rescuer, Instant now) {
@@ -65,7 +65,7 @@ final class InMemoryEntry {
             finishedAt = now;
             moveTo(JobState.DEAD, reason + " (no attempts left)", rescuer, now);
         } else {
-            runAt = now;
+            // runAt stays: the job keeps its place in line instead of queueing behind the backlog.
             moveTo(JobState.AVAILABLE, reason, rescuer, now);
         }
     }

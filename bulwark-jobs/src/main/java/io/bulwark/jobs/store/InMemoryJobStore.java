@@ -223,8 +223,7 @@ public final class InMemoryJobStore implements JobStore {
             case Outcome.Released r -> {
                 // A drained attempt was given back, not used: it does not count against maxAttempts.
                 e.attempt = Math.max(0, e.attempt - 1);
-                e.runAt = now;
-                e.moveTo(JobState.AVAILABLE, "released: " + r.reason(), e.node, now);
+                e.moveTo(JobState.AVAILABLE, "released: " + r.reason(), e.node, now); // in its old place in line
             }
         }
     }

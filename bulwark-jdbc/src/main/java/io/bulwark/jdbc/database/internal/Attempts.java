@@ -285,11 +285,10 @@ public final class Attempts {
             }
             case Outcome.Released r -> {
                 // The attempt does not count: it was given back, not used.
-                PreparedStatement ps = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', run_at = ?, "
-                        + "sort_key = ?, attempt = attempt - 1, lease_until = NULL" + FENCE);
-                ps.setLong(1, now);
-                ps.setLong(2, tx.sortKey(now, h.priority()));
-                fence(tx, ps, 3, id, token);
+                // run_at and sort_key stay: the job keeps its place in line.
+                PreparedStatement ps = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', "
+                        + "attempt = attempt - 1, lease_until = NULL" + FENCE);
+                fence(tx, ps, 1, id, token);
                 tx.history(id, JobState.RUNNING, JobState.AVAILABLE, "released: " + r.reason(), h.node(),
                         h.attempt() - 1);
             }
@@ -351,8 +350,9 @@ public final class Attempts {
         }
         PreparedStatement dead = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'dead', finished_at = ?, "
                 + "lease_until = NULL WHERE id = ?");
-        PreparedStatement again = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', run_at = ?, "
-                + "sort_key = ?, lease_until = NULL WHERE id = ?");
+        // run_at and sort_key stay: a rescued job keeps its place in line instead of queueing behind the backlog.
+        PreparedStatement again = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', lease_until = NULL "
+                + "WHERE id = ?");
         boolean anyDead = false;
         boolean anyAgain = false;
         for (Lost e : lost) {
@@ -364,9 +364,7 @@ public final class Attempts {
                 tx.history(e.id(), JobState.RUNNING, JobState.DEAD, reason + " (no attempts left)", rescuer,
                         e.attempt());
             } else {
-                again.setLong(1, now);
-                again.setLong(2, tx.sortKey(now, e.priority()));
-                tx.setId(again, 3, e.id());
+                tx.setId(again, 1, e.id());
                 again.addBatch();
                 anyAgain = true;
                 tx.history(e.id(), JobState.RUNNING, JobState.AVAILABLE, reason, rescuer, e.attempt());

@@ -54,7 +54,7 @@ final class SetOutcomes {
                 tx.history(id, JobState.RUNNING, JobState.CANCELLED, c.reason(), node, attempt);
             }
             case Outcome.Released r -> {
-                released.add(new Row(id, token, null, tx.sortKey(now, priority)));
+                released.add(new Row(id, token, null, 0L));
                 tx.history(id, JobState.RUNNING, JobState.AVAILABLE, "released: " + r.reason(), node, attempt - 1);
             }
         }
@@ -74,8 +74,9 @@ final class SetOutcomes {
                 + "lease_until = NULL" + FROM, null);
         run(tx, c, cancelled, "UPDATE " + Tx.JOBS + " j SET state = 'cancelled', finished_at = ?, lease_until = NULL"
                 + FROM, now);
-        run(tx, c, released, "UPDATE " + Tx.JOBS + " j SET state = 'available', run_at = ?, sort_key = u.num, "
-                + "attempt = j.attempt - 1, lease_until = NULL" + FROM, now);
+        // run_at and sort_key stay: a released job keeps its place in line.
+        run(tx, c, released, "UPDATE " + Tx.JOBS + " j SET state = 'available', "
+                + "attempt = j.attempt - 1, lease_until = NULL" + FROM, null);
     }
 
     /** Runs {@code sql}: the store's time first when {@code now} is set, then the four arrays. */

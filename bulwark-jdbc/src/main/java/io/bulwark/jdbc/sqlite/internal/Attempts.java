@@ -201,11 +201,10 @@ public final class Attempts {
             }
             case Outcome.Released r -> {
                 // The attempt does not count: it was given back, not used.
-                PreparedStatement ps = s.prepare("UPDATE jobs SET state = 'available', run_at = ?1, sort_key = ?2, "
-                        + "attempt = attempt - 1, lease_until = NULL WHERE id = ?3");
-                ps.setLong(1, now);
-                ps.setLong(2, s.sortKey(now, priority));
-                ps.setBytes(3, id);
+                // run_at and sort_key stay: the job keeps its place in line.
+                PreparedStatement ps = s.prepare("UPDATE jobs SET state = 'available', attempt = attempt - 1, "
+                        + "lease_until = NULL WHERE id = ?1");
+                ps.setBytes(1, id);
                 ps.executeUpdate();
                 s.history(id, now, JobState.RUNNING, JobState.AVAILABLE, "released: " + r.reason(), node, attempt - 1);
             }
@@ -264,11 +263,9 @@ public final class Attempts {
                 s.history(e.id(), now, JobState.RUNNING, JobState.DEAD, reason + " (no attempts left)", rescuer,
                         e.attempt());
             } else {
-                PreparedStatement again = s.prepare("UPDATE jobs SET state = 'available', run_at = ?, sort_key = ?, "
-                        + "lease_until = NULL WHERE id = ?");
-                again.setLong(1, now);
-                again.setLong(2, s.sortKey(now, e.priority()));
-                again.setBytes(3, e.id());
+                // run_at and sort_key stay: a rescued job keeps its place in line instead of queueing behind the backlog.
+                PreparedStatement again = s.prepare("UPDATE jobs SET state = 'available', lease_until = NULL WHERE id = ?");
+                again.setBytes(1, e.id());
                 again.executeUpdate();
                 s.history(e.id(), now, JobState.RUNNING, JobState.AVAILABLE, reason, rescuer, e.attempt());
             }
