@@ -85,7 +85,7 @@ public final class Worker {
     private final Condition idle = idleLock.newCondition();
     private volatile Runnable onFinished = () -> { };
 
-    private record Finished(Outcome outcome, Job job, Duration ran) {
+    private record Finished(Outcome outcome, Job job, Duration ran, AtomicInteger slot) {
     }
 
     private Worker(Builder b) {
@@ -331,11 +331,14 @@ public final class Worker {
 
     private void finish(Running r, AtomicInteger busy, Outcome outcome, Duration ran) {
         Job job = r.claim().job();
-        if (outcome != null) {
-            outcomes.add(new Finished(outcome, job, ran));
-        }
         running.remove(job.id());
-        busy.decrementAndGet();
+        if (outcome != null) {
+            // The slot stays taken until the store has the outcome: until then the job is still running
+            // in the store, and a node killed meanwhile must not have claimed more than its concurrency.
+            outcomes.add(new Finished(outcome, job, ran, busy));
+        } else {
+            busy.decrementAndGet();
+        }
         metrics.runDuration(job.queue(), typeLabel(job.type()), ran);
         if (running.isEmpty()) {
             idleLock.lock();
@@ -368,6 +371,7 @@ public final class Worker {
                 throw e;
             }
             for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).slot().decrementAndGet();
                 if (applied.get(i)) {
                     count(batch.get(i));
                 } else {

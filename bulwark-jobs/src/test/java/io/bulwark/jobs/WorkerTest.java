@@ -76,6 +76,25 @@ class WorkerTest {
         assertThat(h.job(id).lastError()).isEqualTo("429 Too Many Requests");
     }
 
+    /** Regression: a node killed with unrecorded outcomes had more jobs running in the store than its concurrency. */
+    @Test
+    void aFinishedAttemptHoldsItsSlotUntilTheStoreHasItsOutcome() throws Exception {
+        h.queues.put("q", QueueSettings.DEFAULT.withConcurrency(1));
+        h.handlers.register("quick", Map.class, ctx -> null);
+        UUID first = h.enqueue(JobRequest.builder("q", "quick"));
+        UUID second = h.enqueue(JobRequest.builder("q", "quick"));
+        Worker w = h.worker();
+        assertThat(w.poll()).isEqualTo(1);
+        assertThat(w.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(w.poll()).as("the first outcome is not recorded yet: its job still runs in the store").isZero();
+        assertThat(h.job(first).state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.flush()).isEqualTo(1);
+        assertThat(w.poll()).isEqualTo(1);
+        assertThat(w.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        w.flush();
+        assertThat(h.job(second).state()).isEqualTo(JobState.COMPLETED);
+    }
+
     @Test
     void aFailuresLastErrorKeepsItsCauses() throws Exception {
         h.handlers.register("wrapped", Map.class, ctx -> {
