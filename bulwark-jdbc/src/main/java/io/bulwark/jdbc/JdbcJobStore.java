@@ -1,5 +1,7 @@
 package io.bulwark.jdbc;
 
+import io.bulwark.cluster.store.ClusterStore;
+import io.bulwark.cluster.store.LockStore;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jobs.store.JobStore;
 
@@ -7,14 +9,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What every JDBC job store offers besides the {@link JobStore} rules: the runtime state kept in
- * the same database, persisted queue settings, and its status. The embedded SQLite store and the
+ * What every JDBC job store offers besides the {@link JobStore} rules: the runtime state, the
+ * cluster's nodes and leader, and named locks kept in the same database, persisted queue settings,
+ * and its status. The embedded SQLite store and the
  * PostgreSQL / MariaDB store implement it.
  */
 public interface JdbcJobStore extends JobStore {
 
     /** Runtime state (settings changed over the API, breaker history) in the same database. */
     StateStore state();
+
+    /**
+     * The fleet's nodes, heartbeats and leader in the same database, judged by the store's clock.
+     * It lives and closes with this store.
+     */
+    ClusterStore cluster();
+
+    /** Named locks with fencing tokens in the same database. It lives and closes with this store. */
+    LockStore locks();
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
     Optional<String> queueSettings(String name);

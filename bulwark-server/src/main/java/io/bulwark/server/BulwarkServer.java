@@ -177,6 +177,7 @@ public final class BulwarkServer implements AutoCloseable {
                 throw e;
             }
             stateStore(store.state());
+            clusterStores(store.cluster(), store.locks());
             return jobStore(store, QueuePersistence.of(store::allQueueSettings, store::saveQueueSettings));
         }
 

@@ -41,7 +41,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A portable, consistent snapshot of a store: jobs with their history, queue settings, runtime
  * state and its history, written as gzipped JSON lines and restorable into any store, embedded,
- * PostgreSQL or MariaDB, whichever it came from.
+ * PostgreSQL or MariaDB, whichever it came from. The cluster's tables (nodes, leader, terms,
+ * locks) are not carried: they describe the fleet running now (see {@code Table.ALL}).
  *
  * <pre>{@code
  * try (OutputStream out = Files.newOutputStream(Path.of("bulwark.backup.gz"))) {

@@ -43,7 +43,17 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
     static final Table STATE_HISTORY = new Table("stateHistory", "state_history", "bulwark_state_history", List.of(
             Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("at")), "id", "id");
 
-    /** Every table, parents before children (history refers to jobs). */
+    /**
+     * Every table a backup carries, parents before children (history refers to jobs). The cluster
+     * tables ({@code nodes}, {@code leader}, {@code leader_terms}, {@code locks}, migration V3) are
+     * left out on purpose: they are the runtime state of the fleet that is running now (who is
+     * alive, who leads, who holds which lock, until when, by the source database's clock), which
+     * means nothing to the fleet that starts on the restored store. Its nodes register again, elect
+     * a leader from term 1 and take locks from token 1. (So a resource outside the store that
+     * remembers the greatest lock token it has seen must forget it when the store is restored, or
+     * it would refuse the new holders.) A restore does not ask these tables to be empty either: a
+     * target whose nodes already started may be restored into.
+     */
     static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY);
 
     String name(Flavor flavor) {

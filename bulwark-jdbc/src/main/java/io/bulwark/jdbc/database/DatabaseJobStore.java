@@ -14,6 +14,8 @@ import io.bulwark.jdbc.database.internal.Operator;
 import io.bulwark.jdbc.database.internal.Pools;
 import io.bulwark.jdbc.database.internal.Queries;
 import io.bulwark.jdbc.database.internal.Tx;
+import io.bulwark.jdbc.internal.cluster.ClusterDialect;
+import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
@@ -85,6 +87,9 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final long agingStepMs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DatabaseStateStore state = new DatabaseStateStore(this);
+    private final DatabaseClusterStore cluster = new DatabaseClusterStore(this);
+    private final DatabaseLockStore locks = new DatabaseLockStore(this);
+    private final ClusterDialect clusterDialect;
     private final PoolWatch watch;
     private final String serverVersion;
     /** Read once at open, after migrating: status must answer even when the pool is exhausted. */
@@ -96,6 +101,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
                              String schemaVersion) {
         this.options = options;
         this.dialect = options.dialect();
+        this.clusterDialect = dialect == Dialect.POSTGRESQL ? ClusterDialect.POSTGRESQL : ClusterDialect.MARIADB;
         this.pool = pool;
         this.location = StoreUrls.redact(options.url());
         this.clockQuery = Pools.clockQuery(dialect);
@@ -353,6 +359,23 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public StateStore state() {
         return state;
+    }
+
+    /** Nodes, heartbeats and the leader's term in the same database, judged by the database's clock. */
+    @Override
+    public io.bulwark.cluster.store.ClusterStore cluster() {
+        return cluster;
+    }
+
+    /** The store's {@link io.bulwark.cluster.store.LockStore}: named locks with fencing tokens in the same database. */
+    @Override
+    public io.bulwark.cluster.store.LockStore locks() {
+        return locks;
+    }
+
+    /** Runs cluster or lock work in one transaction, as {@link #tx} runs job work. */
+    <T> T clusterTx(String operation, ClusterTx.Work<T> work) {
+        return tx(operation, t -> work.run(new ClusterTx(t.connection(), t.now(), clusterDialect)));
     }
 
     /**

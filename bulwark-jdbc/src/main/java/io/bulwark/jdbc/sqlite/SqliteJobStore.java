@@ -12,6 +12,8 @@ import io.bulwark.jdbc.sqlite.internal.Enqueues;
 import io.bulwark.jdbc.sqlite.internal.GroupCommitWriter;
 import io.bulwark.jdbc.sqlite.internal.Reads;
 import io.bulwark.jdbc.sqlite.internal.Session;
+import io.bulwark.jdbc.internal.cluster.ClusterDialect;
+import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
@@ -25,9 +27,6 @@ import io.bulwark.jobs.store.Renewal;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -91,6 +90,8 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final HikariDataSource readers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SqliteStateStore state = new SqliteStateStore(this);
+    private final SqliteClusterStore cluster = new SqliteClusterStore(this);
+    private final SqliteLockStore locks = new SqliteLockStore(this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
@@ -112,7 +113,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         Path file = dataDir.toAbsolutePath().resolve(FILE_NAME);
         String location = file.toString();
         try {
-            createOwnerOnly(dataDir, file);
+            Database.createOwnerOnly(dataDir, file);
         } catch (IOException e) {
             throw new StoreException(STORE, location, "open", "cannot create the data directory: " + e, e);
         }
@@ -145,34 +146,6 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
             throw e;
         }
         return new SqliteJobStore(file, clock, writer, readers);
-    }
-
-    /**
-     * Creates the directory as 0700 and the database file as 0600 before SQLite opens it: the file
-     * holds job payloads, and SQLite gives the -wal and -shm files the permissions of the database
-     * file, so the three are the owner's alone. An existing directory keeps its permissions.
-     */
-    private static void createOwnerOnly(Path dataDir, Path file) throws IOException {
-        boolean posix = dataDir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (!posix) {
-            Files.createDirectories(dataDir);
-            return;
-        }
-        if (!Files.isDirectory(dataDir)) {
-            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        var ownerOnly = PosixFilePermissions.fromString("rw-------");
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-        } catch (FileAlreadyExistsException e) {
-            Files.setPosixFilePermissions(file, ownerOnly);
-        }
-        for (String suffix : new String[]{"-wal", "-shm"}) {
-            Path side = file.resolveSibling(file.getFileName() + suffix);
-            if (Files.exists(side)) {
-                Files.setPosixFilePermissions(side, ownerOnly); // left by an older version, created 0644
-            }
-        }
     }
 
     private static void closeQuietly(Connection c) {
@@ -331,6 +304,27 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     <T> T write(String operation, GroupCommitWriter.Work<T> work) {
         return writer.call(operation, work);
+    }
+
+    /** Nodes and the leader's term in the same file: one process, a fleet's rules, this store's clock. */
+    @Override
+    public io.bulwark.cluster.store.ClusterStore cluster() {
+        return cluster;
+    }
+
+    /** The store's {@link io.bulwark.cluster.store.LockStore}: named locks with fencing tokens in the same file. */
+    @Override
+    public io.bulwark.cluster.store.LockStore locks() {
+        return locks;
+    }
+
+    <T> T clusterWrite(String operation, ClusterTx.Work<T> work) {
+        return writer.call(operation, s -> work.run(new ClusterTx(s.connection(), s.nowMs(), ClusterDialect.SQLITE)));
+    }
+
+    <T> T clusterRead(String operation, ClusterTx.Work<T> work) {
+        long now = now().toEpochMilli();
+        return read(operation, c -> work.run(new ClusterTx(c, now, ClusterDialect.SQLITE)));
     }
 
     /** What the store is: SQLite's version, the schema version, the read pool's figures. */

@@ -110,6 +110,10 @@ class BackupRoundTripTest {
         store.state().append("breaker-history", "openai", "{\"to\":\"open\"}");
         clock.advance(Duration.ofSeconds(1));
         store.state().append("breaker-history", "openai", "{\"to\":\"closed\"}");
+        store.cluster().register(new io.bulwark.cluster.NodeInfo("node-a", "host-a", io.bulwark.cluster.NodeRole.BOTH,
+                "0.1.0", clock.instant(), List.of(), 4));
+        store.cluster().elect("node-a", Duration.ofMinutes(5));
+        store.locks().tryAcquire("nightly-report", "node-a", Duration.ofMinutes(5));
         return all;
     }
 
@@ -151,6 +155,11 @@ class BackupRoundTripTest {
                     .containsEntry("stateHistory", 2L);
             DatabaseJobStore onPg = database(pg);
             assertSame(origin, onPg, ids);
+            assertThat(restored.rows()).as("the fleet's runtime state stays behind")
+                    .containsOnlyKeys("job", "history", "queue", "state", "stateHistory");
+            assertThat(onPg.cluster().nodes()).isEmpty();
+            assertThat(onPg.cluster().terms(10)).isEmpty();
+            assertThat(onPg.locks().held()).isEmpty();
 
             StoreBackup.database(options(maria)).restore(new ByteArrayInputStream(backup(StoreBackup.database(options(pg)))),
                     StoreBackup.Progress.NONE);

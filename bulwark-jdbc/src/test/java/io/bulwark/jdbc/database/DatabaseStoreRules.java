@@ -1,5 +1,11 @@
 package io.bulwark.jdbc.database;
 
+import io.bulwark.cluster.LockGrant;
+import io.bulwark.cluster.NodeInfo;
+import io.bulwark.cluster.NodeRole;
+import io.bulwark.cluster.Term;
+import io.bulwark.cluster.store.Beat;
+import io.bulwark.cluster.store.NotLeaderException;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.database.internal.Migrations;
@@ -24,6 +30,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,10 +38,11 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a database store does beyond the job-store contract: transactional enqueue, the
- * database's clock, migrations under concurrency and from a newer binary, hostile strings. Each
+ * database's clock (for jobs, heartbeats, terms and locks), migrations under concurrency and from a newer binary, hostile strings. Each
  * dialect's test extends it.
  */
 abstract class DatabaseStoreRules {
@@ -140,6 +148,45 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void withoutAClockTheDatabaseStampsHeartbeatsTermsAndLocks() throws SQLException {
+        DatabaseJobStore store = open();
+        Instant before = databaseNow();
+        store.cluster().register(new NodeInfo("n1", "host", NodeRole.WORKER, "v", before, List.of(), 4));
+        Beat beat = store.cluster().heartbeat("n1", 1, List.of(), false);
+        Term term = store.cluster().elect("n1", Duration.ofSeconds(30)).orElseThrow();
+        LockGrant lock = store.locks().tryAcquire("l", "n1", Duration.ofSeconds(30)).orElseThrow();
+        Instant after = databaseNow();
+
+        assertThat(beat.at()).isBetween(before, after);
+        assertThat(term.electedAt()).isBetween(before, after);
+        assertThat(term.until()).isEqualTo(term.electedAt().plusSeconds(30));
+        assertThat(lock.acquiredAt()).isBetween(before, after);
+        assertThat(store.cluster().now()).isBetween(before, databaseNow());
+    }
+
+    @Test
+    void aLapsedTermAndLockPassOnByTheDatabasesClock() {
+        DatabaseJobStore store = open();
+        Duration shortTtl = Duration.ofMillis(300);
+        Term first = store.cluster().elect("a", shortTtl).orElseThrow();
+        LockGrant held = store.locks().tryAcquire("l", "a", shortTtl).orElseThrow();
+
+        Term second = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.cluster().elect("b", Duration.ofSeconds(30)), Optional::isPresent).orElseThrow();
+        LockGrant next = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.locks().tryAcquire("l", "b", Duration.ofSeconds(30)), Optional::isPresent)
+                .orElseThrow();
+
+        assertThat(second.term()).isEqualTo(first.term() + 1);
+        assertThat(second.electedAt()).as("not before the database's clock passed the first until")
+                .isAfterOrEqualTo(first.until());
+        assertThat(next.token()).isEqualTo(held.token() + 1);
+        assertThat(next.acquiredAt()).isAfterOrEqualTo(held.until());
+        assertThatThrownBy(() -> store.cluster().markDead(List.of("b"), first)).isInstanceOf(NotLeaderException.class);
+        assertThat(store.cluster().markDead(List.of(), second)).isAfterOrEqualTo(second.electedAt());
+    }
+
+    @Test
     void tenStoresOpeningAtOnceMigrateOnceAndASecondMigrateDoesNothing() throws Exception {
         TestDatabase fresh = TestDatabase.create(server());
         try {
@@ -156,12 +203,12 @@ abstract class DatabaseStoreRules {
             pool.shutdown();
             try (Connection c = fresh.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
-                         + " WHERE version IN ('1', '2') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                         + " WHERE version IN ('1', '2', '3') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(2);
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(3);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("2");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("3");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -217,12 +264,15 @@ abstract class DatabaseStoreRules {
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("2");
+                assertThat(upgraded.schemaVersion()).isEqualTo("3");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
                 assertThat(upgraded.queueSettings("old")).contains("{}");
                 assertThat(upgraded.claim("old", "n1", 1, Duration.ofSeconds(30))).hasSize(1);
                 upgraded.state().put("k", "n", "{}");
+                assertThat(upgraded.cluster().elect("n1", Duration.ofSeconds(30))).get()
+                        .extracting(io.bulwark.cluster.Term::term).isEqualTo(1L);
+                assertThat(upgraded.locks().tryAcquire("l", "n1", Duration.ofSeconds(30))).isPresent();
             }
         } finally {
             fresh.close();
@@ -236,15 +286,15 @@ abstract class DatabaseStoreRules {
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
             DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V3__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            java.nio.file.Files.writeString(dir.resolve("V4__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V3__broken.sql")
+                    .hasMessageContaining("V4__broken.sql")
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("2");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("3");
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -298,7 +348,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("2");
+        assertThat(store.status().schemaVersion()).isEqualTo("3");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

@@ -56,11 +56,11 @@ class DurabilityTest {
             f.reopen();
             f.reopen();
 
-            // One row per migration file (V1 jobs, V2 state), however often the store opens.
-            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(2);
-            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(2);
+            // One row per migration file (V1 jobs, V2 state, V3 cluster), however often the store opens.
+            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(3);
+            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(3);
             assertThat(f.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('jobs', 'job_history', 'queues', "
-                    + "'state_documents', 'state_history')")).isEqualTo(5);
+                    + "'state_documents', 'state_history', 'nodes', 'leader', 'leader_terms', 'locks')")).isEqualTo(9);
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.UUID;
 public final class TestDatabase implements AutoCloseable {
 
     private static final String[] TABLES = {"bulwark_job_history", "bulwark_jobs", "bulwark_queues",
-            "bulwark_state_documents", "bulwark_state_history"};
+            "bulwark_state_documents", "bulwark_state_history", "bulwark_nodes", "bulwark_leader",
+            "bulwark_leader_terms", "bulwark_locks"};
 
     private final LocalService server;
     private final String name;

@@ -9,7 +9,11 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -94,5 +98,33 @@ public final class Database {
         hc.setMinimumIdle(1);
         hc.setThreadFactory(options.threadFactory());
         return new HikariDataSource(hc);
+    }
+
+    /**
+     * Creates the directory as 0700 and the database file as 0600 before SQLite opens it: the file
+     * holds job payloads, and SQLite gives the -wal and -shm files the permissions of the database
+     * file, so the three are the owner's alone. An existing directory keeps its permissions.
+     */
+    public static void createOwnerOnly(Path dataDir, Path file) throws IOException {
+        boolean posix = dataDir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!posix) {
+            Files.createDirectories(dataDir);
+            return;
+        }
+        if (!Files.isDirectory(dataDir)) {
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        var ownerOnly = PosixFilePermissions.fromString("rw-------");
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+        } catch (FileAlreadyExistsException e) {
+            Files.setPosixFilePermissions(file, ownerOnly);
+        }
+        for (String suffix : new String[]{"-wal", "-shm"}) {
+            Path side = file.resolveSibling(file.getFileName() + suffix);
+            if (Files.exists(side)) {
+                Files.setPosixFilePermissions(side, ownerOnly); // left by an older version, created 0644
+            }
+        }
     }
 }

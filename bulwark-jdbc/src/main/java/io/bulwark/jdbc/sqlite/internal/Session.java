@@ -49,8 +49,14 @@ public final class Session implements AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    long nowMs() {
+    /** The store's time in epoch milliseconds, read now. */
+    public long nowMs() {
         return now(clock).toEpochMilli();
+    }
+
+    /** The writer's connection, inside the batch's transaction, for work written outside this package. */
+    public Connection connection() {
+        return connection;
     }
 
     long agingStepMs() {

@@ -1,0 +1,31 @@
+package io.bulwark.jdbc.internal.cluster;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * One cluster-store call's transaction: its connection (owned by the caller, who commits), the
+ * store's time for the whole call in epoch milliseconds (read once, from the database's clock in a
+ * fleet), and the dialect.
+ *
+ * @param connection the transaction's connection
+ * @param now the store's time for this call, epoch milliseconds
+ * @param dialect how the SQL differs
+ */
+public record ClusterTx(Connection connection, long now, ClusterDialect dialect) {
+
+    /** Work done in one such transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(ClusterTx tx) throws SQLException;
+    }
+
+    PreparedStatement prepare(String sql) throws SQLException {
+        return connection.prepareStatement(sql);
+    }
+
+    String table(String name) {
+        return dialect.table(name);
+    }
+}

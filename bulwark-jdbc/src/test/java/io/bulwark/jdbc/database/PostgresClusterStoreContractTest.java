@@ -1,0 +1,42 @@
+package io.bulwark.jdbc.database;
+
+import io.bulwark.cluster.store.ClusterStore;
+import io.bulwark.core.time.SettableClock;
+import io.bulwark.test.cluster.ClusterStoreContract;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The PostgreSQL store's cluster (nodes, leader, terms) keep every cluster-store rule, on the real server. */
+@RequiresService(LocalService.POSTGRESQL)
+class PostgresClusterStoreContractTest extends ClusterStoreContract {
+
+    private static TestDatabase db;
+    private DatabaseJobStore jobs;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create(LocalService.POSTGRESQL);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Override
+    protected ClusterStore open(SettableClock clock) {
+        jobs = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).build());
+        return jobs.cluster();
+    }
+
+    @Override
+    protected void cleanup() {
+        jobs.close();
+        db.truncate();
+    }
+}

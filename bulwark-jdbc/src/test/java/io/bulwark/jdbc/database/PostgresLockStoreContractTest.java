@@ -1,0 +1,42 @@
+package io.bulwark.jdbc.database;
+
+import io.bulwark.cluster.store.LockStore;
+import io.bulwark.core.time.SettableClock;
+import io.bulwark.test.cluster.LockStoreContract;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The PostgreSQL store's locks keep every lock-store rule, on the real server. */
+@RequiresService(LocalService.POSTGRESQL)
+class PostgresLockStoreContractTest extends LockStoreContract {
+
+    private static TestDatabase db;
+    private DatabaseJobStore jobs;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create(LocalService.POSTGRESQL);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Override
+    protected LockStore open(SettableClock clock) {
+        jobs = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).build());
+        return jobs.locks();
+    }
+
+    @Override
+    protected void cleanup() {
+        jobs.close();
+        db.truncate();
+    }
+}
