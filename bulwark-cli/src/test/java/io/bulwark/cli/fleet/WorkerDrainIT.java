@@ -30,11 +30,12 @@ class WorkerDrainIT {
     private static final Duration LONG_JOB = Duration.ofSeconds(3);
     private static final String[] FLAGS = {"--server.shutdown.grace=" + GRACE.toMillis() + "ms", "--jobs.lease=30s"};
 
+    // Static: JUnit injects instance @TempDir fields only before each test, after @BeforeAll.
     @TempDir
-    Path pgDir;
+    static Path pgDir;
 
     @TempDir
-    Path nodesDir;
+    static Path nodesDir;
 
     private PrivatePostgres pg;
     private Fleet fleet;
