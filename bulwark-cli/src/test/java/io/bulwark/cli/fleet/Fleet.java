@@ -66,6 +66,11 @@ public final class Fleet implements AutoCloseable {
         return launched;
     }
 
+    /** Starts a {@code bulwark serve} without waiting; see {@link #awaitReady}. */
+    public FleetNode launchServe(String name, String... flags) throws IOException {
+        return launch(FleetNode.Kind.SERVE, name, List.of(flags));
+    }
+
     /** Starts a {@code bulwark worker} without waiting; see {@link #awaitReady}. */
     public FleetNode launchWorker(String name, int concurrency, String... flags) throws IOException {
         return launch(FleetNode.Kind.WORKER, name, workerFlags(concurrency, flags));

@@ -139,10 +139,16 @@ public final class FleetNode {
         return at;
     }
 
-    /** SIGTERM (a graceful shutdown); returns the time just before the signal, without waiting. */
+    /**
+     * SIGTERM (a graceful shutdown); returns the time just before the signal, without waiting.
+     * Sent through the {@link ProcessHandle}: {@link Process#destroy()} would also close our end of
+     * its output at once, and the lines it logs while it shuts down would be lost.
+     */
     public Instant sigterm() {
         Instant at = Instant.now();
-        process.destroy();
+        if (!process.toHandle().destroy()) {
+            throw new IllegalStateException("cannot send SIGTERM to " + name + " (pid " + pid() + ")");
+        }
         return at;
     }
 

@@ -33,14 +33,19 @@ abstract class TakeoverRules {
 
     void aKilledWorkersJobsAreRescuedByTheLeaderAndRunOnceMore() throws Exception {
         try (Fleet fleet = new Fleet(nodesDir, store())) {
-            // The API node starts first, so it leads; it runs no jobs itself.
-            fleet.serve("api", "--node.role=api");
-            List<FleetNode> workers = fleet.workers(3, CONCURRENCY, "--jobs.lease=30s");
+            // All four start at once; any of them may lead. The API node runs no jobs itself.
+            fleet.launchServe("api", "--node.role=api");
+            List<FleetNode> workers = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                workers.add(fleet.launchWorker("w" + i, CONCURRENCY, "--jobs.lease=30s"));
+            }
+            fleet.awaitReady();
             FleetApi api = fleet.api();
             await().atMost(Duration.ofSeconds(10)).until(() -> api.leaderId() != null);
             String leaderId = api.leaderId();
             FleetNode leader = fleet.byId(leaderId);
             FleetNode victim = workers.stream().filter(w -> !w.id().equals(leaderId)).findFirst().orElseThrow();
+            System.out.printf("leader %s, victim %s%n", leader, victim);
 
             List<String> ids = api.enqueue(JobMix.noopsAndSleeps(JOBS, 20_261_204));
             assertThat(ids).hasSize(JOBS).doesNotHaveDuplicates();

@@ -84,6 +84,8 @@ class WorkerDrainIT {
         System.out.printf("%s exited %d, %d ms after SIGTERM%n", stopped, code,
                 Duration.between(signalled, Instant.now()).toMillis());
         assertThat(code).as("%s exits 0 within the grace period and a few seconds", stopped).isZero();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stopped.lines())
+                .anyMatch(l -> l.contains("Received SIGTERM")).anyMatch(l -> l.contains("left the cluster")));
 
         for (String id : onStopped) {
             await().atMost(Duration.ofSeconds(15)).until(() -> "completed".equals(api.job(id).get("state").asText()));
