@@ -66,6 +66,13 @@ class PostgresOutageIT {
             Map<String, JsonNode> seen = api.jobs("default");
             assertThat(seen.keySet()).as("no job is lost").containsExactlyInAnyOrderElementsOf(ids);
             assertThat(seen.values()).extracting(j -> j.get("state").asText()).containsOnly("completed");
+            // Not a rule of the outage (leases may run out while it lasts), but worth seeing in the report.
+            List<JsonNode> again = seen.values().stream().filter(j -> j.get("attempt").asInt() > 1).toList();
+            System.out.printf("%d jobs ran more than once; fenced outcomes and renewals: %s%n", again.size(),
+                    fleet.sumOverAlive("bulwark_jobs_fenced_total"));
+            for (JsonNode j : again.subList(0, Math.min(20, again.size()))) {
+                System.out.printf("history of %s: %s%n", j.get("id").asText(), api.history(j.get("id").asText()));
+            }
             List<JsonNode> nodes = api.nodes();
             assertThat(nodes).extracting(n -> n.get("state").asText()).as("every node alive after the outage: %s", nodes)
                     .containsOnly("alive");
