@@ -63,7 +63,7 @@ class LeaderFailoverIT {
             System.out.printf("killed the leader %s at %s%n", leader, killedAt);
 
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> api.leaderId() != null && !api.leaderId().equals(leader.id()));
+                    .until(api::leaderId, now -> now != null && !now.equals(leader.id()));
             List<Term> terms = new ArrayList<>();
             api.cluster(100).get("terms").forEach(t -> terms.add(Term.of(t)));
             terms.sort(Comparator.comparingLong(Term::term));
