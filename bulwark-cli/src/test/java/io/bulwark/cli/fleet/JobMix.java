@@ -29,10 +29,16 @@ public final class JobMix {
 
     /** {@code count} jobs of {@code builtin.sleep} of 5 to 50 ms, from {@code seed}. */
     public static List<ObjectNode> sleeps(int count, long seed) {
+        return sleeps(count, seed, Duration.ofMillis(5), Duration.ofMillis(50));
+    }
+
+    /** {@code count} jobs of {@code builtin.sleep} of {@code min} to {@code max}, from {@code seed}. */
+    public static List<ObjectNode> sleeps(int count, long seed, Duration min, Duration max) {
         SplittableRandom random = new SplittableRandom(seed);
+        long spread = max.toMillis() - min.toMillis() + 1;
         List<ObjectNode> jobs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            jobs.add(sleep(Duration.ofMillis(5 + random.nextInt(46))));
+            jobs.add(sleep(Duration.ofMillis(min.toMillis() + random.nextLong(spread))));
         }
         return jobs;
     }
