@@ -24,6 +24,7 @@ class PostgresOutageIT {
 
     private static final int JOBS = 5000;
     private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final java.util.regex.Pattern REFUSED = java.util.regex.Pattern.compile("Outcome of job (\\S+) attempt \\d+ was refused");
 
     @TempDir
     Path pgDir;
@@ -72,6 +73,11 @@ class PostgresOutageIT {
                     fleet.sumOverAlive("bulwark_jobs_fenced_total"));
             for (JsonNode j : again.subList(0, Math.min(20, again.size()))) {
                 System.out.printf("history of %s: %s%n", j.get("id").asText(), api.history(j.get("id").asText()));
+            }
+            List<String> refused = fleet.nodes().stream().flatMap(n -> n.lines().stream())
+                    .map(REFUSED::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1)).distinct().toList();
+            for (String id : refused.subList(0, Math.min(10, refused.size()))) {
+                System.out.printf("history of %s, whose outcome was refused: %s%n", id, api.history(id));
             }
             List<JsonNode> nodes = api.nodes();
             assertThat(nodes).extracting(n -> n.get("state").asText()).as("every node alive after the outage: %s", nodes)
