@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -89,6 +90,11 @@ public final class ClusterNode implements AutoCloseable {
     private volatile boolean joined;
     private volatile long lastTermSeen;
     private volatile ClusterView lastView;
+    // Micrometer holds a gauge's state object weakly: these fields keep the gauges' suppliers
+    // alive as long as the node, or the gauges read NaN after the first garbage collection.
+    private final DoubleSupplier heartbeatAgeGauge;
+    private final DoubleSupplier leaderGauge;
+    private final DoubleSupplier termGauge;
 
     private ClusterNode(Builder b) {
         this.store = b.store;
@@ -99,8 +105,10 @@ public final class ClusterNode implements AutoCloseable {
         this.ticker = b.ticker;
         this.onDead = b.onDead;
         this.lastBeat = ticker.getAsLong();
-        this.metrics = new ClusterMetrics(b.meters, () -> (ticker.getAsLong() - lastBeat) / 1e9,
-                () -> isLeader() ? 1 : 0, () -> lastTermSeen);
+        this.heartbeatAgeGauge = () -> (ticker.getAsLong() - lastBeat) / 1e9;
+        this.leaderGauge = () -> isLeader() ? 1 : 0;
+        this.termGauge = () -> lastTermSeen;
+        this.metrics = new ClusterMetrics(b.meters, heartbeatAgeGauge, leaderGauge, termGauge);
     }
 
     /** Starts building a node for {@code self} on {@code store}. */
