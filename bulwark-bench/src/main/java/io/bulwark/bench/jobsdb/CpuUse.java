@@ -16,11 +16,12 @@ import java.util.stream.Stream;
  * @param jvmTicks user + system ticks of this process
  * @param dbTicks user + system ticks of the PostgreSQL server's processes
  */
-record CpuUse(long jvmTicks, long dbTicks) {
+public record CpuUse(long jvmTicks, long dbTicks) {
 
-    static final double TICKS_PER_SECOND = 100.0;
+    public static final double TICKS_PER_SECOND = 100.0;
 
-    static CpuUse now() {
+    /** This JVM's and PostgreSQL's CPU so far. */
+    public static CpuUse now() {
         long jvm = fields(Path.of("/proc/self/stat"), false);
         long db = 0;
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -32,15 +33,16 @@ record CpuUse(long jvmTicks, long dbTicks) {
         return new CpuUse(jvm, db);
     }
 
-    CpuUse minus(CpuUse before) {
+    /** The CPU spent since {@code before}. */
+    public CpuUse minus(CpuUse before) {
         return new CpuUse(jvmTicks - before.jvmTicks, dbTicks - before.dbTicks);
     }
 
-    double jvmSeconds() {
+    public double jvmSeconds() {
         return jvmTicks / TICKS_PER_SECOND;
     }
 
-    double dbSeconds() {
+    public double dbSeconds() {
         return dbTicks / TICKS_PER_SECOND;
     }
 
