@@ -2,7 +2,6 @@ package io.bulwark.bench.fleet;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,7 +11,7 @@ import java.util.stream.Collectors;
  * @param seconds the window the figures cover
  * @param commits transactions committed in the database meanwhile ({@code pg_stat_database.xact_commit}
  *                delta; every session's, the harness's polls included)
- * @param pgCpuSeconds CPU of every {@code postgres} process, reaped backends included
+ * @param pgCpuSeconds CPU of the PostgreSQL server's processes, reaped backends included ({@link PostgresCpu})
  * @param busyCores the machine's busy CPU over the window, in cores
  * @param cores the machine's cores
  * @param samples samples of {@code pg_stat_activity} taken (every 100 ms), of the run's own sessions
@@ -58,24 +57,5 @@ record DbActivity(double seconds, long commits, double pgCpuSeconds, double busy
     double walWaiters() {
         return samples == 0 ? 0 : waits.entrySet().stream().filter(e -> e.getKey().contains("WAL"))
                 .mapToLong(Map.Entry::getValue).sum() / (double) samples;
-    }
-
-    /**
-     * The first of these that holds, as a few words: the machine's CPU is 90% busy; a session waits
-     * on a lock in half the samples; on average at least half a session waits for the WAL (commit
-     * flushes); else "not the database". A pointer for the reader, not a proof: the figures are
-     * printed beside it.
-     */
-    String limit() {
-        if (cores > 0 && busyCores >= 0.9 * cores) {
-            return String.format(Locale.ROOT, "machine CPU (PostgreSQL %.1f of %d cores)", pgCores(), cores);
-        }
-        if (lockWaitShare() >= 0.5) {
-            return "lock waits";
-        }
-        if (walWaiters() >= 0.5) {
-            return "commit flushes (WAL)";
-        }
-        return "not the database";
     }
 }

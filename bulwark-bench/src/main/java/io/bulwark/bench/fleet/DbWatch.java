@@ -2,7 +2,6 @@ package io.bulwark.bench.fleet;
 
 import io.bulwark.bench.CpuTicks;
 import io.bulwark.bench.jobsdb.BenchDatabase;
-import io.bulwark.bench.jobsdb.CpuUse;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #stop}, and {@code pg_stat_activity} every 100 ms on a thread of its own. The sessions
  * sampled are the run's only: every node connects with the run's {@code ApplicationName} (a URL
  * parameter, which pgjdbc lets win over the pools' own), so other work on the same server does not
- * count there. Commits and CPU cannot be told apart that way and count everything on the server.
+ * count there. Commits and CPU cannot be told apart that way and count everything on the server
+ * ({@link PostgresCpu}).
  */
 final class DbWatch {
 
@@ -35,7 +35,8 @@ final class DbWatch {
     private final Thread sampler;
     private long startNanos;
     private long commits0;
-    private CpuUse cpu0;
+    private final PostgresCpu pgCpu;
+    private long pgTicks0;
     private Optional<CpuTicks> machine0;
     private int samples;
     private int lockSamples;
@@ -43,17 +44,18 @@ final class DbWatch {
     private Optional<DbActivity> atDone = Optional.empty();
     private volatile SQLException failure;
 
-    private DbWatch(BenchDatabase db, String applicationName) {
+    private DbWatch(BenchDatabase db, String applicationName, PostgresCpu pgCpu) {
         this.db = db;
+        this.pgCpu = pgCpu;
         this.applicationName = applicationName;
         this.sampler = Thread.ofPlatform().daemon().name("fleet-db-watch").unstarted(this::sample);
     }
 
     /** Reads the counters and starts sampling the sessions named {@code applicationName}. */
-    static DbWatch start(BenchDatabase db, String applicationName) throws SQLException {
-        DbWatch w = new DbWatch(db, applicationName);
+    static DbWatch start(BenchDatabase db, String applicationName, PostgresCpu pgCpu) throws SQLException {
+        DbWatch w = new DbWatch(db, applicationName, pgCpu);
         w.commits0 = db.scalar(db.baseUrl(), COMMITS);
-        w.cpu0 = CpuUse.now();
+        w.pgTicks0 = pgCpu.ticks();
         w.machine0 = CpuTicks.machine();
         w.startNanos = System.nanoTime();
         w.sampler.start();
@@ -67,7 +69,7 @@ final class DbWatch {
      */
     void done() throws InterruptedException, SQLException {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        CpuUse cpu = CpuUse.now().minus(cpu0);
+        double pgSeconds = (pgCpu.ticks() - pgTicks0) / 100.0;
         Optional<CpuTicks> machine = CpuTicks.machine();
         running.set(false);
         sampler.join();
@@ -82,7 +84,7 @@ final class DbWatch {
                     / (machine.get().total() - machine0.get().total()) * cores;
         }
         synchronized (waits) {
-            atDone = Optional.of(new DbActivity(seconds, 0, cpu.dbSeconds(), busyCores, cores, samples, lockSamples, active, waits));
+            atDone = Optional.of(new DbActivity(seconds, 0, pgSeconds, busyCores, cores, samples, lockSamples, active, waits));
         }
     }
 

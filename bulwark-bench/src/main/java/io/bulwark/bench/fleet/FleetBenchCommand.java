@@ -199,7 +199,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 });
             }
         }
-        ThroughputRun run = new ThroughputRun(db, launcher, jobs, enqueueBatch, timeout);
+        ThroughputRun run = new ThroughputRun(db, PostgresCpu.of(db), launcher, jobs, enqueueBatch, timeout);
         for (int n : nodeCounts) {
             for (FleetSystem system : chosen) {
                 out.printf(Locale.ROOT, "%s, %d node process(es), %d jobs: load %.2f before ... ", system.name(), n, jobs,

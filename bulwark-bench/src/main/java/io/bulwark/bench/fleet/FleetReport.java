@@ -76,7 +76,7 @@ final class FleetReport {
                         r.system(), r.nodes(), r.runPerSecond(), r.runSeconds(), r.firstSeconds(),
                         Double.isNaN(r.afterFirstPerSecond()) ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.afterFirstPerSecond()),
                         r.enqueuePerSecond(), r.nodeCores(), d.pgCores(), d.busyCores(), d.commitsPerSecond(), r.commitsPerJob(),
-                        d.lockWaitShare() * 100, d.limit()));
+                        d.lockWaitShare() * 100, r.limit()));
             }
             out.append("(jobs/s and run s include the JVMs' start-up; start s: until the first job was seen done; after/s: jobs/s "
                     + "from then on; c: cores used on average; lockw: samples with a lock wait)\n\n");
@@ -144,7 +144,7 @@ final class FleetReport {
                     .put("machineBusyCores", d.busyCores()).put("machineCores", d.cores()).put("commits", d.commits())
                     .put("commitsPerSecond", d.commitsPerSecond()).put("commitsPerJob", r.commitsPerJob())
                     .put("activitySamples", d.samples()).put("lockWaitShare", d.lockWaitShare())
-                    .put("meanActiveSessions", d.meanActive()).put("limit", d.limit());
+                    .put("meanActiveSessions", d.meanActive()).put("limit", r.limit());
             ObjectNode waits = db.putObject("meanSessionsWaiting");
             d.topWaits(Integer.MAX_VALUE).forEach(waits::put);
         }

@@ -1,6 +1,7 @@
 package io.bulwark.bench.fleet;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One system with one number of nodes: every job enqueued first, then the nodes started as child
@@ -50,5 +51,25 @@ record FleetThroughput(String system, int nodes, int jobs, double enqueueSeconds
     /** Database commits per job. */
     double commitsPerJob() {
         return (double) db.commits() / jobs;
+    }
+
+    /**
+     * Where the ceiling is, as a few words: the first of these that holds. The machine's CPU is 90%
+     * busy (with who used it); a session of the run waits on a lock in half the samples; on average
+     * at least half a session waits for the WAL (commit flushes); else "not the database". A pointer
+     * for the reader, not a proof: the figures are printed beside it.
+     */
+    String limit() {
+        if (db.cores() > 0 && db.busyCores() >= 0.9 * db.cores()) {
+            return String.format(Locale.ROOT, "machine CPU: PostgreSQL %.1f, nodes %.1f, rest %.1f of %d cores", db.pgCores(),
+                    nodeCores(), Math.max(0, db.busyCores() - db.pgCores() - nodeCores()), db.cores());
+        }
+        if (db.lockWaitShare() >= 0.5) {
+            return "lock waits";
+        }
+        if (db.walWaiters() >= 0.5) {
+            return "commit flushes (WAL)";
+        }
+        return "not the database";
     }
 }

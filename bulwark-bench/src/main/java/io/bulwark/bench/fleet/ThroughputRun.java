@@ -17,12 +17,13 @@ import java.util.List;
  * the last job ({@link DbWatch}).
  *
  * @param db the database
+ * @param pgCpu its server's CPU
  * @param launcher starts the nodes
  * @param jobs jobs per run
  * @param batch jobs per enqueue call
  * @param timeout how long a run may take before it is abandoned
  */
-record ThroughputRun(BenchDatabase db, NodeLauncher launcher, int jobs, int batch, Duration timeout) {
+record ThroughputRun(BenchDatabase db, PostgresCpu pgCpu, NodeLauncher launcher, int jobs, int batch, Duration timeout) {
 
     private static final Duration STOP_BOUND = Duration.ofSeconds(30);
 
@@ -35,7 +36,7 @@ record ThroughputRun(BenchDatabase db, NodeLauncher launcher, int jobs, int batc
             List<ChildNode> children = new ArrayList<>();
             try (Connection c = db.connect(schema.url()); Statement st = c.createStatement()) {
                 c.setAutoCommit(true);
-                DbWatch watch = DbWatch.start(db, application);
+                DbWatch watch = DbWatch.start(db, application, pgCpu);
                 long t0 = System.nanoTime();
                 for (int i = 1; i <= nodes; i++) {
                     children.add(system.start(launcher, url, system.name() + "-n" + nodes + "-" + i));

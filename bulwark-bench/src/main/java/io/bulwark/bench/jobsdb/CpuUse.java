@@ -16,12 +16,11 @@ import java.util.stream.Stream;
  * @param jvmTicks user + system ticks of this process
  * @param dbTicks user + system ticks of the PostgreSQL server's processes
  */
-public record CpuUse(long jvmTicks, long dbTicks) {
+record CpuUse(long jvmTicks, long dbTicks) {
 
-    public static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
-    /** This JVM's and PostgreSQL's CPU so far. */
-    public static CpuUse now() {
+    static CpuUse now() {
         long jvm = fields(Path.of("/proc/self/stat"), false);
         long db = 0;
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -33,16 +32,15 @@ public record CpuUse(long jvmTicks, long dbTicks) {
         return new CpuUse(jvm, db);
     }
 
-    /** The CPU spent since {@code before}. */
-    public CpuUse minus(CpuUse before) {
+    CpuUse minus(CpuUse before) {
         return new CpuUse(jvmTicks - before.jvmTicks, dbTicks - before.dbTicks);
     }
 
-    public double jvmSeconds() {
+    double jvmSeconds() {
         return jvmTicks / TICKS_PER_SECOND;
     }
 
-    public double dbSeconds() {
+    double dbSeconds() {
         return dbTicks / TICKS_PER_SECOND;
     }
 
