@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * One failover run, in a schema of its own: start two workers, wait until both have joined and a
- * leader is elected, enqueue the sleep jobs, wait until both run some, kill one with SIGKILL, then
+ * leader has been in office for {@code deadAfter + 1} heartbeats, enqueue the sleep jobs, wait until both run some, kill one with SIGKILL, then
  * wait until every job it was running has run again on the other. The times come from
  * {@code bulwark_job_history} (database clock) against the kill instant read from the same clock.
  *
@@ -39,6 +39,8 @@ record FailoverRun(BenchDatabase db, NodeLauncher launcher, int jobs, long sleep
     static final String FOLLOWER = "follower";
 
     private static final String CLOCK = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    private static final String SETTLED_LEADER = "SELECT 1 FROM bulwark_leader "
+            + "WHERE CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - elected_at >= ?";
     private static final String UNSETTLED = "SELECT count(*) FROM bulwark_jobs WHERE node = ? AND state IN ('running', 'available')";
     /**
      * Per job the killed node claimed and did not finish: the transition that ended its attempt (a
@@ -97,7 +99,11 @@ record FailoverRun(BenchDatabase db, NodeLauncher launcher, int jobs, long sleep
         }
     }
 
-    /** Both workers' node ids by name, once both have joined and one leads. */
+    /**
+     * Both workers' node ids by name, once both have joined and one has led for {@code deadAfter + 1}
+     * periods. A new leader judges absences only from its election, so a kill soon after it would
+     * be declared late by the leader's grace, not by the heartbeats: the kill must meet a settled fleet.
+     */
     private Map<String, String> awaitJoined(Statement st, List<ChildNode> workers) throws Exception {
         long deadline = System.nanoTime() + START_BOUND.toNanos();
         while (true) {
@@ -107,12 +113,20 @@ record FailoverRun(BenchDatabase db, NodeLauncher launcher, int jobs, long sleep
                     ids.put(rs.getString(1), rs.getString(2));
                 }
             }
-            if (ids.keySet().containsAll(workers.stream().map(ChildNode::name).toList())
-                    && ThroughputRun.count(st, "SELECT count(*) FROM bulwark_leader") == 1) {
+            if (ids.keySet().containsAll(workers.stream().map(ChildNode::name).toList()) && settledLeader(st.getConnection())) {
                 return ids;
             }
             alive(workers, "joining", deadline);
             Thread.sleep(50);
+        }
+    }
+
+    private boolean settledLeader(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SETTLED_LEADER)) {
+            ps.setLong(1, heartbeat.multipliedBy(deadAfter + 1L).toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

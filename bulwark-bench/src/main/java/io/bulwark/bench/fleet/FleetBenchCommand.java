@@ -119,6 +119,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
             description = "Longest a throughput run may take (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--keep-logs", description = "Keep the nodes' logs and data directories even when the run succeeds.")
+    boolean keepLogs;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to this file.")
     Path json;
 
@@ -178,7 +181,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
             clean = true;
             return 0;
         } finally {
-            if (clean) {
+            if (clean && !keepLogs) {
                 deleteTree(work);
             } else {
                 err.println("fleet: node logs kept in " + work);
