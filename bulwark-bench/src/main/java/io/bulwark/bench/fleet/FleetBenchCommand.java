@@ -139,6 +139,9 @@ public final class FleetBenchCommand implements Callable<Integer> {
             return 2;
         }
         io.bulwark.server.logging.LogSetup.configure("text", "WARN");
+        // JobRunr's enqueue here warns whenever its job filter takes over 10 ms, which on a loaded machine is
+        // every few batches; as in jobs-db, the console need not say so.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.jobrunr")).setLevel(ch.qos.logback.classic.Level.ERROR);
         List<Integer> nodeCounts = parseNodes(nodes);
         BenchDatabase db = new BenchDatabase(url, user);
         String machine = Machine.current().describe();
