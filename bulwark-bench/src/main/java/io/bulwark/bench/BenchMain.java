@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bulwark-bench", mixinStandardHelpOptions = true,
         description = "Bulwark benchmarks: an end-to-end HTTP harness and JMH micro benchmarks.",
         subcommands = {HttpBenchCommand.class, JmhCommand.class, io.bulwark.bench.jobs.JobsBenchCommand.class,
-                io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class})
+                io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
+                io.bulwark.bench.fleet.FleetBenchCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec

@@ -19,10 +19,10 @@ import java.util.UUID;
  * @param baseUrl JDBC URL of the database, without {@code currentSchema}
  * @param user a user allowed to create schemas and run {@code CHECKPOINT}
  */
-record BenchDatabase(String baseUrl, String user) {
+public record BenchDatabase(String baseUrl, String user) {
 
     /** A new empty schema; its URL and name. */
-    Schema createSchema(String label) throws SQLException {
+    public Schema createSchema(String label) throws SQLException {
         String name = "bench_" + label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         admin("CREATE SCHEMA " + name);
@@ -31,20 +31,21 @@ record BenchDatabase(String baseUrl, String user) {
     }
 
     /** A new connection outside auto-commit to {@code url}. */
-    Connection connect(String url) throws SQLException {
+    public Connection connect(String url) throws SQLException {
         Connection c = DriverManager.getConnection(url, user, null);
         c.setAutoCommit(false);
         return c;
     }
 
-    void admin(String sql) throws SQLException {
+    /** Runs {@code sql} on the base URL in auto-commit. */
+    public void admin(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl, user, null); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
     /** One number from {@code sql} on {@code url}. */
-    long scalar(String url, String sql) throws SQLException {
+    public long scalar(String url, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, null); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -52,8 +53,21 @@ record BenchDatabase(String baseUrl, String user) {
         }
     }
 
+    /** The server's version and the settings that move job throughput, for a report header. */
+    public String serverSettings() {
+        try (Connection c = connect(baseUrl); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('server_version'), current_setting('synchronous_commit'), "
+                     + "current_setting('shared_buffers'), current_setting('max_connections')")) {
+            rs.next();
+            return "version " + rs.getString(1) + ", synchronous_commit " + rs.getString(2) + ", shared_buffers "
+                    + rs.getString(3) + ", max_connections " + rs.getString(4);
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     /** The 1-minute load average from {@code /proc/loadavg}, or -1 where there is none. */
-    static double loadAverage() {
+    public static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
@@ -62,10 +76,10 @@ record BenchDatabase(String baseUrl, String user) {
     }
 
     /** A private schema; {@link #close()} drops it and checkpoints. */
-    record Schema(String name, String url, BenchDatabase db) implements AutoCloseable {
+    public record Schema(String name, String url, BenchDatabase db) implements AutoCloseable {
 
         /** Polls {@code remainingSql} (a count of unfinished jobs) until it reads 0; seconds since {@code startNanos}. */
-        double awaitZero(String remainingSql, long startNanos, long timeoutSeconds) throws SQLException, InterruptedException {
+        public double awaitZero(String remainingSql, long startNanos, long timeoutSeconds) throws SQLException, InterruptedException {
             try (Connection c = DriverManager.getConnection(url, db.user(), null); Statement st = c.createStatement()) {
                 long deadline = startNanos + timeoutSeconds * 1_000_000_000L;
                 while (true) {
@@ -84,7 +98,8 @@ record BenchDatabase(String baseUrl, String user) {
             }
         }
 
-        long scalar(String sql) throws SQLException {
+        /** One number from {@code sql} on this schema. */
+        public long scalar(String sql) throws SQLException {
             return db.scalar(url, sql);
         }
 

@@ -10,11 +10,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * db-scheduler, configured for throughput as its README and {@code docs/performance.md} advise:
@@ -22,12 +24,17 @@ import java.util.List;
  * statement less per execution than {@code fetch}), a fetch of {@code upper × threads} executions
  * refilled when {@code lower × threads} are left, a short polling interval, and one-time tasks with
  * a no-op handler (a finished one-time execution is deleted). Its table is the PostgreSQL DDL of
- * its repository ({@code postgresql_tables.sql}).
+ * its repository ({@code postgresql_tables.sql}). The pieces ({@link #createTable}, {@link #enqueue},
+ * {@link #scheduler}) are public so that the {@code fleet} benchmark starts the same nodes in child
+ * processes.
  */
-record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duration pollingInterval) {
+public record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duration pollingInterval) {
 
-    static final String SYSTEM = "db-scheduler";
-    static final String REMAINING = "SELECT count(*) FROM scheduled_tasks";
+    public static final String SYSTEM = "db-scheduler";
+    public static final String REMAINING = "SELECT count(*) FROM scheduled_tasks";
+
+    /** The one task: does nothing; a finished one-time execution is deleted. */
+    public static final OneTimeTask<Void> NOOP = Tasks.oneTime("noop").execute((instance, context) -> { });
 
     private static final String DDL = """
             create table scheduled_tasks (
@@ -50,7 +57,8 @@ record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duratio
             CREATE INDEX priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
             """;
 
-    String settings() {
+    /** What this run is configured with, for the report. */
+    public String settings() {
         return "threads " + threads + "/node, pollUsingLockAndFetch(" + lowerLimit + ", " + upperLimit + "), pollingInterval "
                 + pollingInterval.toMillis() + " ms, pool " + poolSize() + "/node, one-time tasks";
     }
@@ -61,38 +69,15 @@ record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duratio
 
     ThroughputResult run(BenchDatabase.Schema schema, String user, int jobs, int nodes, int enqueueBatch) throws Exception {
         double loadBefore = BenchDatabase.loadAverage();
-        try (Connection c = schema.db().connect(schema.url()); Statement st = c.createStatement()) {
-            st.execute(DDL);
-            c.commit();
-        }
-        OneTimeTask<Void> noop = Tasks.oneTime("noop").execute((instance, context) -> { });
+        createTable(schema);
         List<HikariDataSource> pools = new ArrayList<>();
         List<Scheduler> schedulers = new ArrayList<>();
         try {
-            HikariDataSource clientPool = pool(schema.url(), user, "db-scheduler-client", 2);
-            pools.add(clientPool);
-            SchedulerClient client = SchedulerClient.Builder.create(clientPool, noop).build();
-            Instant now = Instant.now();
-            long t0 = System.nanoTime();
-            for (int done = 0; done < jobs; done += enqueueBatch) {
-                List<TaskInstance<?>> batch = new ArrayList<>(enqueueBatch);
-                for (int i = done; i < Math.min(jobs, done + enqueueBatch); i++) {
-                    batch.add(noop.instance(Integer.toString(i)));
-                }
-                client.scheduleBatch(batch, now);
-            }
-            double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
-
+            double enqueueSeconds = enqueue(schema, user, jobs, enqueueBatch);
             for (int i = 0; i < nodes; i++) {
-                HikariDataSource ds = pool(schema.url(), user, "db-scheduler-" + i, poolSize());
+                HikariDataSource ds = nodePool(schema.url(), user, "db-scheduler-" + i);
                 pools.add(ds);
-                schedulers.add(Scheduler.create(ds, noop)
-                        .schedulerName(new SchedulerName.Fixed("node-" + (i + 1)))
-                        .threads(threads)
-                        .pollUsingLockAndFetch(lowerLimit, upperLimit)
-                        .pollingInterval(pollingInterval)
-                        .shutdownMaxWait(Duration.ofSeconds(5))
-                        .build());
+                schedulers.add(scheduler(ds, "node-" + (i + 1)));
             }
             CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
@@ -107,7 +92,52 @@ record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, Duratio
         }
     }
 
-    static HikariDataSource pool(String url, String user, String name, int size) {
+    /** Creates db-scheduler's table in {@code schema}. */
+    public static void createTable(BenchDatabase.Schema schema) throws SQLException {
+        try (Connection c = schema.db().connect(schema.url()); Statement st = c.createStatement()) {
+            st.execute(DDL);
+            c.commit();
+        }
+    }
+
+    /**
+     * Schedules {@code jobs} no-op executions, due now, with {@code scheduleBatch} in batches of
+     * {@code batch} from a client with a pool of its own; the seconds it took.
+     */
+    public static double enqueue(BenchDatabase.Schema schema, String user, int jobs, int batch) {
+        try (HikariDataSource clientPool = pool(schema.url(), user, "db-scheduler-client", 2)) {
+            SchedulerClient client = SchedulerClient.Builder.create(clientPool, NOOP).build();
+            Instant now = Instant.now();
+            long t0 = System.nanoTime();
+            for (int done = 0; done < jobs; done += batch) {
+                List<TaskInstance<?>> instances = new ArrayList<>(batch);
+                for (int i = done; i < Math.min(jobs, done + batch); i++) {
+                    instances.add(NOOP.instance(Integer.toString(i)));
+                }
+                client.scheduleBatch(instances, now);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** A node's pool: its threads plus two (the poller and heartbeats). */
+    public HikariDataSource nodePool(String url, String user, String name) {
+        return pool(url, user, name, poolSize());
+    }
+
+    /** One node, not yet started, named {@code name}, with this run's settings. */
+    public Scheduler scheduler(DataSource ds, String name) {
+        return Scheduler.create(ds, NOOP)
+                .schedulerName(new SchedulerName.Fixed(name))
+                .threads(threads)
+                .pollUsingLockAndFetch(lowerLimit, upperLimit)
+                .pollingInterval(pollingInterval)
+                .shutdownMaxWait(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** A Hikari pool of {@code size} connections. */
+    public static HikariDataSource pool(String url, String user, String name, int size) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
         hc.setJdbcUrl(url);

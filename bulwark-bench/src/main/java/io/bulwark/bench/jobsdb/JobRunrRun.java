@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 
 import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
 
@@ -24,12 +25,14 @@ import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardB
  * {@code workers} workers each (its own default on Java 21 is 16 per core, virtual threads). A
  * worker that goes idle asks for more work at once, so the poll interval only bounds the start.
  * Jobs are {@link JobRequest}s with a no-op handler, enqueued through {@link JobRequestScheduler}'s
- * stream enqueue, which saves them in batches.
+ * stream enqueue, which saves them in batches. The pieces ({@link #storage}, {@link #enqueue},
+ * {@link #server}) are public so that the {@code fleet} benchmark starts the same nodes in child
+ * processes.
  */
-record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
+public record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
 
-    static final String SYSTEM = "jobrunr";
-    static final String REMAINING = "SELECT count(*) FROM jobrunr_jobs WHERE state IN ('ENQUEUED', 'PROCESSING', 'SCHEDULED', 'AWAITING')";
+    public static final String SYSTEM = "jobrunr";
+    public static final String REMAINING = "SELECT count(*) FROM jobrunr_jobs WHERE state IN ('ENQUEUED', 'PROCESSING', 'SCHEDULED', 'AWAITING')";
 
     /** The job: no fields, so its JSON is as small as JobRunr makes it. */
     public static final class Noop implements JobRequest {
@@ -46,45 +49,26 @@ record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
         }
     }
 
-    String settings() {
+    /** What this run is configured with, for the report. */
+    public String settings() {
         return "workers " + workers + "/node (virtual threads), pollInterval " + pollInterval.toSeconds()
                 + " s (the minimum), pool " + poolSize + "/node, JobRequest + no-op handler";
     }
 
     ThroughputResult run(BenchDatabase.Schema schema, String user, int jobs, int nodes) throws Exception {
         double loadBefore = BenchDatabase.loadAverage();
-        JacksonJsonMapper json = new JacksonJsonMapper();
-        JobActivator activator = new JobActivator() {
-            @Override
-            public <T> T activateJob(Class<T> type) {
-                try {
-                    return type.getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
         List<HikariDataSource> pools = new ArrayList<>();
         List<PostgresStorageProvider> storages = new ArrayList<>();
         List<BackgroundJobServer> servers = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
-                HikariDataSource ds = DbSchedulerRun.pool(schema.url(), user, "jobrunr-" + i, poolSize);
+                HikariDataSource ds = nodePool(schema.url(), user, "jobrunr-" + i);
                 pools.add(ds);
-                PostgresStorageProvider storage = new PostgresStorageProvider(ds, i == 0
-                        ? StorageProviderUtils.DatabaseOptions.CREATE : StorageProviderUtils.DatabaseOptions.SKIP_CREATE);
-                storage.setJobMapper(new JobMapper(json));
-                storages.add(storage);
+                storages.add(storage(ds, i == 0));
             }
-            JobRequestScheduler client = new JobRequestScheduler(storages.get(0));
-            long t0 = System.nanoTime();
-            client.enqueue(IntStream.range(0, jobs).mapToObj(i -> new Noop()));
-            double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
-
+            double enqueueSeconds = enqueue(storages.get(0), jobs);
             for (int i = 0; i < nodes; i++) {
-                servers.add(new BackgroundJobServer(storages.get(i), json, activator,
-                        usingStandardBackgroundJobServerConfiguration().andName("node-" + (i + 1))
-                                .andWorkerCount(workers).andPollInterval(pollInterval)));
+                servers.add(server(storages.get(i), "node-" + (i + 1)));
             }
             CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
@@ -98,5 +82,42 @@ record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
             storages.forEach(PostgresStorageProvider::close);
             pools.forEach(HikariDataSource::close);
         }
+    }
+
+    /** A node's pool of {@code poolSize} connections. */
+    public HikariDataSource nodePool(String url, String user, String name) {
+        return DbSchedulerRun.pool(url, user, name, poolSize);
+    }
+
+    /** JobRunr's PostgreSQL storage on {@code ds}; {@code create} makes its tables (the first node only). */
+    public static PostgresStorageProvider storage(DataSource ds, boolean create) {
+        PostgresStorageProvider storage = new PostgresStorageProvider(ds, create
+                ? StorageProviderUtils.DatabaseOptions.CREATE : StorageProviderUtils.DatabaseOptions.SKIP_CREATE);
+        storage.setJobMapper(new JobMapper(new JacksonJsonMapper()));
+        return storage;
+    }
+
+    /** Enqueues {@code jobs} {@link Noop}s with the stream enqueue (saved in batches); the seconds it took. */
+    public static double enqueue(PostgresStorageProvider storage, int jobs) {
+        JobRequestScheduler client = new JobRequestScheduler(storage);
+        long t0 = System.nanoTime();
+        client.enqueue(IntStream.range(0, jobs).mapToObj(i -> new Noop()));
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** One node, not yet started, named {@code name}, with this run's settings. */
+    public BackgroundJobServer server(PostgresStorageProvider storage, String name) {
+        JobActivator activator = new JobActivator() {
+            @Override
+            public <T> T activateJob(Class<T> type) {
+                try {
+                    return type.getDeclaredConstructor().newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        return new BackgroundJobServer(storage, new JacksonJsonMapper(), activator,
+                usingStandardBackgroundJobServerConfiguration().andName(name).andWorkerCount(workers).andPollInterval(pollInterval));
     }
 }

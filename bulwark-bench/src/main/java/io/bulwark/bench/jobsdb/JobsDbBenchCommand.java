@@ -111,7 +111,7 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
         String machine = Machine.current().describe();
         out.printf("jobs-db: %d no-op jobs per run, nodes %s, on %s, %s%n", jobs, nodeCounts, url, Instant.now());
         out.printf("machine: %s%n", machine);
-        out.printf("PostgreSQL: %s%n%n", serverSettings(db));
+        out.printf("PostgreSQL: %s%n%n", db.serverSettings());
         out.flush();
 
         BulwarkRun bulwark = new BulwarkRun(claimBatch, concurrency, pool, Duration.ofMillis(pollMillis), loopThreads);
@@ -206,18 +206,6 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
                     + "load %.2f after%n", r.enqueuePerSecond(), r.runPerSecond(), r.runSeconds(), r.jvmMicrosPerJob(),
                     r.dbMicrosPerJob(), r.loadAfter());
             out.flush();
-        }
-    }
-
-    private static String serverSettings(BenchDatabase db) {
-        try (var c = db.connect(db.baseUrl()); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT current_setting('server_version'), current_setting('synchronous_commit'), "
-                     + "current_setting('shared_buffers'), current_setting('max_connections')")) {
-            rs.next();
-            return "version " + rs.getString(1) + ", synchronous_commit " + rs.getString(2) + ", shared_buffers "
-                    + rs.getString(3) + ", max_connections " + rs.getString(4);
-        } catch (Exception e) {
-            return "unknown (" + e.getMessage() + ")";
         }
     }
 }
