@@ -43,9 +43,10 @@ import java.util.function.Supplier;
  * <h2>Design notes</h2>
  * <ul>
  *   <li><b>Two cadences.</b> {@link #beat()} every heartbeat period writes this node's row;
- *       {@link #elect()} every half period renews or seeks leadership with a lease of one period,
- *       and then, on the leader, judges the fleet. A leader killed right after renewing is
- *       replaced within one and a half periods.</li>
+ *       {@link #elect()} every half period renews or seeks leadership with a lease of one and a half
+ *       periods (so a renewal may run a whole period late, on a loaded machine, without the lease
+ *       lapsing), and then, on the leader, judges the fleet. A leader killed right after renewing
+ *       is replaced within two periods.</li>
  *   <li><b>The store's clock judges.</b> Ages are store time minus the last heartbeat's store
  *       time; no two nodes' clocks are ever compared.</li>
  *   <li><b>No deaths declared across an outage.</b> A leader judges an absence only from the
@@ -247,7 +248,7 @@ public final class ClusterNode implements AutoCloseable {
         long sent = ticker.getAsLong();
         Optional<Term> won;
         try {
-            won = guarded("elect a leader", () -> store.elect(self.id(), heartbeat));
+            won = guarded("elect a leader", () -> store.elect(self.id(), leaderLease()));
         } catch (RuntimeException e) {
             if (term != null && ticker.getAsLong() - leaderDeadline >= 0) {
                 lose("its leadership lapsed while the store could not be reached");
@@ -258,11 +259,11 @@ public final class ClusterNode implements AutoCloseable {
             Term t = won.get();
             boolean fresh = term == null || term.term() != t.term();
             if (fresh || sawFailure) {
-                observedSince = t.until().minus(heartbeat);
+                observedSince = t.until().minus(leaderLease());
                 sawFailure = false;
             }
             term = t;
-            leaderDeadline = sent + heartbeat.toNanos();
+            leaderDeadline = sent + leaderLease().toNanos();
             lastTermSeen = t.term();
             if (fresh) {
                 handled.clear();
@@ -278,6 +279,14 @@ public final class ClusterNode implements AutoCloseable {
             judge(view);
         }
         return won;
+    }
+
+    /**
+     * How long a leader's lease lasts: one and a half heartbeat periods. With elections every half
+     * period, a leader killed right after renewing is replaced within two periods.
+     */
+    public Duration leaderLease() {
+        return heartbeat.plus(heartbeat.dividedBy(2));
     }
 
     /** Runs {@link #beat()} once and {@link #elect()} once: a whole period's work, for tests. */
