@@ -51,7 +51,7 @@ abstract class TakeoverRules {
             assertThat(ids).hasSize(JOBS).doesNotHaveDuplicates();
 
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> api.count("default", "completed") >= JOBS * 3 / 10 && victim.inFlight() > 0);
+                    .until(() -> api.count("default", "completed") >= JOBS * 3 / 10 && victim.inFlight() >= CONCURRENCY / 2);
             Instant killedAt = victim.kill9();
             System.out.printf("killed %s at %s%n", victim, killedAt);
 
