@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import java.time.Duration;
 
 /** Reads {@code --duration 10s} the way every Bulwark surface reads durations ({@link Durations}). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
