@@ -27,6 +27,8 @@ final class ChartPanel {
     private static final Color AXIS = new Color(0x555555);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    /** Room right of the plot for the legend, so that it never covers a line. */
+    private static final int LEGEND_WIDTH = 200;
 
     private final String title;
     private final boolean log;
@@ -63,7 +65,7 @@ final class ChartPanel {
         g.drawString(title, box.x + 4, box.y + 16);
         g.setFont(SMALL);
         FontMetrics fm = g.getFontMetrics();
-        Rectangle plot = new Rectangle(box.x + 62, box.y + 28, box.width - 76, box.height - 28 - 40);
+        Rectangle plot = new Rectangle(box.x + 62, box.y + 28, box.width - 62 - LEGEND_WIDTH, box.height - 28 - 40);
         YAxis y = log ? YAxis.log(series) : YAxis.linear(series);
 
         g.setColor(WARMUP);
@@ -137,19 +139,9 @@ final class ChartPanel {
     }
 
     private void legend(Graphics2D g, Rectangle plot, FontMetrics fm) {
-        int width = 0;
-        for (Series s : series) {
-            width = Math.max(width, fm.stringWidth(s.name()));
-        }
-        int rowHeight = fm.getHeight();
-        int boxWidth = width + 34;
-        int boxHeight = series.size() * rowHeight + 8;
-        int bx = plot.x + plot.width - boxWidth - 6;
-        int by = plot.y + 6;
-        g.setColor(new Color(255, 255, 255, 225));
-        g.fillRect(bx, by, boxWidth, boxHeight);
-        g.setColor(GRID);
-        g.drawRect(bx, by, boxWidth, boxHeight);
+        int rowHeight = fm.getHeight() + 2;
+        int bx = plot.x + plot.width + 8;
+        int by = plot.y;
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             int ly = by + 4 + i * rowHeight + rowHeight / 2;

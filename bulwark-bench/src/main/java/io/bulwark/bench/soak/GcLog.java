@@ -6,26 +6,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the server's unified GC log ({@code -Xlog:gc:file=...}) as it grows, for the heap used
- * right after each collection: {@code GC(12) Pause Young (Normal) (G1 Evacuation Pause) 120M->35M(256M) 3.2ms}.
+ * Reads the server's unified GC log as it grows, for the heap used right after each collection.
+ * The server runs with {@link #jvmOption}, which writes per pause
+ * <pre>
+ * [..][debug][gc,heap] GC(3) Heap After GC invocations=4 (full 0):
+ * [..][debug][gc,heap] GC(3)  garbage-first heap   total reserved 262144K, committed 262144K, used 10382K [...]
+ * [..][info ][gc     ] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 34M->10M(256M) 21.592ms
+ * </pre>
+ * The pause line names the kind of pause; the heap summary before it gives the used heap in KiB
+ * (the pause line alone rounds to MiB, too coarse for a 10% goal on a heap of a few tens of MiB).
  *
  * <p>Why the log: the server's {@code /metrics} has no "heap after GC" for every collection.
  * Micrometer's {@code jvm_gc_live_data_size_bytes} moves only when the old generation shrinks,
  * which with G1's default heap may not happen once in a run, and the pools' used bytes include
- * whatever was allocated since the last collection. The log line is written by the JVM at the
- * end of every pause and costs nothing measurable; its resolution is the log's unit (1 MiB at
- * these sizes).
+ * whatever was allocated since the last collection. The JVM writes these lines at the end of
+ * each pause, outside it; they change nothing in how it collects. The pause lines parsed here
+ * are those of G1 (the default), Serial and Parallel; ZGC's and Shenandoah's are not.
  */
 final class GcLog {
 
+    /** The JVM option that writes this log to {@code file}, without rotation. */
+    static String jvmOption(Path file) {
+        return "-Xlog:gc,gc+heap=debug:file=" + file + "::filecount=0";
+    }
+
     private static final Pattern PAUSE = Pattern.compile(
-            "GC\\(\\d+\\) Pause (Young|Full|Remark|Cleanup)(?: \\(([^)]*)\\))?.*? (\\d+)([BKMG])->(\\d+)([BKMG])\\((\\d+)([BKMG])\\)");
+            "GC\\((\\d+)\\) Pause (Young|Full|Remark|Cleanup)(?: \\((.+?)\\)(?= ))?.*? (\\d+)([BKMG])->(\\d+)([BKMG])\\((\\d+)([BKMG])\\)");
+    private static final Pattern HEAP_AFTER = Pattern.compile("GC\\((\\d+)\\) Heap After GC");
+    private static final Pattern HEAP_USED = Pattern.compile("GC\\((\\d+)\\)\\s+\\S.* heap .*used (\\d+)K");
 
     /**
      * One pause with the heap figures it logged.
@@ -44,6 +60,10 @@ final class GcLog {
     private final Path file;
     private long offset;
     private String partial = "";
+    /** The GC whose "Heap After GC" block is being read, or null. */
+    private String afterBlockOf;
+    /** Heap used after a GC, in bytes, from its summary, until its pause line comes. */
+    private final Map<String, Long> usedAfter = new HashMap<>();
 
     GcLog(Path file) {
         this.file = file;
@@ -74,25 +94,47 @@ final class GcLog {
         List<Pause> pauses = new ArrayList<>();
         if (lastNewline >= 0) {
             for (String line : text.substring(0, lastNewline).split("\n")) {
-                parse(line).ifPresent(pauses::add);
+                accept(line).ifPresent(pauses::add);
             }
         }
         return pauses;
     }
 
-    /** The pause a log line reports, if it reports one with heap figures. */
-    static Optional<Pause> parse(String line) {
-        Matcher m = PAUSE.matcher(line);
-        if (!m.find()) {
+    /** Takes one line: remembers a heap summary, returns a pause with the best heap figure known. */
+    Optional<Pause> accept(String line) {
+        Matcher after = HEAP_AFTER.matcher(line);
+        if (after.find()) {
+            afterBlockOf = after.group(1);
             return Optional.empty();
         }
-        String type = m.group(1);
-        String detail = m.group(2);
+        Matcher used = HEAP_USED.matcher(line);
+        if (afterBlockOf != null && used.find() && used.group(1).equals(afterBlockOf)) {
+            if (usedAfter.size() > 64) {
+                usedAfter.clear();
+            }
+            usedAfter.put(afterBlockOf, Long.parseLong(used.group(2)) << 10);
+            afterBlockOf = null;
+            return Optional.empty();
+        }
+        Matcher pause = PAUSE.matcher(line);
+        if (!pause.find()) {
+            return Optional.empty();
+        }
+        afterBlockOf = null;
+        Pause parsed = parse(pause);
+        Long precise = usedAfter.remove(pause.group(1));
+        return Optional.of(precise == null ? parsed
+                : new Pause(parsed.pause(), precise, parsed.committedBytes(), parsed.evacuation(), parsed.reclaimsOld()));
+    }
+
+    /** The pause a matched pause line reports, with the heap figures of the line itself. */
+    private static Pause parse(Matcher m) {
+        String type = m.group(2);
+        String detail = m.group(3);
         String pause = detail == null ? type : type + " (" + detail + ")";
         boolean evacuation = type.equals("Young") || type.equals("Full");
         boolean reclaimsOld = type.equals("Full") || (type.equals("Young") && "Mixed".equals(detail));
-        return Optional.of(new Pause(pause, bytes(m.group(5), m.group(6)), bytes(m.group(7), m.group(8)),
-                evacuation, reclaimsOld));
+        return new Pause(pause, bytes(m.group(6), m.group(7)), bytes(m.group(8), m.group(9)), evacuation, reclaimsOld);
     }
 
     private static long bytes(String number, String unit) {

@@ -13,15 +13,15 @@ import java.util.List;
  * of jobs) and two read {@code /health}.
  */
 public enum RequestKind {
-    ENQUEUE_NOOP("enqueue-noop", 2, "POST", "/api/v1/jobs",
+    ENQUEUE_NOOP("enqueue-noop", 2, "POST", "/api/v1/jobs", " (builtin.noop)",
             "{\"queue\":\"" + RequestKind.QUEUE + "\",\"type\":\"builtin.noop\"}"),
-    ENQUEUE_SLEEP("enqueue-sleep", 1, "POST", "/api/v1/jobs",
+    ENQUEUE_SLEEP("enqueue-sleep", 1, "POST", "/api/v1/jobs", " (builtin.sleep, 10 ms)",
             "{\"queue\":\"" + RequestKind.QUEUE + "\",\"type\":\"builtin.sleep\",\"payload\":{\"ms\":10}}"),
-    GATEWAY("gateway", 3, "POST", "/api/v1/providers/" + RequestKind.GROUP + "/call?path=/v1/chat",
+    GATEWAY("gateway", 3, "POST", "/api/v1/providers/" + RequestKind.GROUP + "/call?path=/v1/chat", "",
             "{\"model\":\"soak\",\"prompt\":\"" + "p".repeat(200) + "\"}"),
-    QUEUES("queues", 1, "GET", "/api/v1/queues", null),
-    JOBS_PAGE("jobs-page", 1, "GET", "/api/v1/jobs?limit=20", null),
-    HEALTH("health", 2, "GET", "/health", null);
+    QUEUES("queues", 1, "GET", "/api/v1/queues", "", null),
+    JOBS_PAGE("jobs-page", 1, "GET", "/api/v1/jobs?limit=20", "", null),
+    HEALTH("health", 2, "GET", "/health", "", null);
 
     /** The queue every soak job goes to. */
     public static final String QUEUE = "soak";
@@ -34,13 +34,15 @@ public enum RequestKind {
     private final int weight;
     private final String method;
     private final String path;
+    private final String detail;
     private final String body;
 
-    RequestKind(String label, int weight, String method, String path, String body) {
+    RequestKind(String label, int weight, String method, String path, String detail, String body) {
         this.label = label;
         this.weight = weight;
         this.method = method;
         this.path = path;
+        this.detail = detail;
         this.body = body;
     }
 
@@ -54,9 +56,9 @@ public enum RequestKind {
         return weight;
     }
 
-    /** The method and path, e.g. {@code GET /health}. */
+    /** The method and path, and the job type for an enqueue, e.g. {@code POST /api/v1/jobs (builtin.noop)}. */
     public String describe() {
-        return method + " " + path;
+        return method + " " + path + detail;
     }
 
     /** The {@code n}-th request of the mix (0-based): the mix is one fixed cycle, interleaved. */

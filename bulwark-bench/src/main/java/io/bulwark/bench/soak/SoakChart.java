@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 final class SoakChart {
 
-    private static final int WIDTH = 1500;
+    private static final int WIDTH = 1800;
     private static final int HEIGHT = 1120;
     private static final int HEADER = 64;
     private static final double MIB = 1024.0 * 1024;

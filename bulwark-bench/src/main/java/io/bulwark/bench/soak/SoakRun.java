@@ -71,7 +71,7 @@ final class SoakRun implements Callable<Integer> {
         try (FakeProvider provider = FakeProvider.start(o.providerLatency)) {
             List<String> jvmArgs = new ArrayList<>();
             // Logging only: the pause lines give the heap after every collection (see GcLog).
-            jvmArgs.add("-Xlog:gc:file=" + gcLog + "::filecount=0");
+            jvmArgs.add(GcLog.jvmOption(gcLog));
             jvmArgs.addAll(o.jvmArgs);
             List<String> serveArgs = new ArrayList<>(List.of("--log.access=false",
                     "--jobs.retention=" + o.retention.toSeconds() + "s",
