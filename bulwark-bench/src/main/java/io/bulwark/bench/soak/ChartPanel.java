@@ -22,6 +22,10 @@ final class ChartPanel {
     record Series(String name, Color color, double[] values, float width) {
     }
 
+    /** Single readings drawn as dots, e.g. the live heap after a forced GC: {@code {seconds, value}} pairs. */
+    record Dots(String name, Color color, List<double[]> points) {
+    }
+
     private static final Color GRID = new Color(0xE4E4E4);
     private static final Color WARMUP = new Color(0xF0F0F0);
     private static final Color AXIS = new Color(0x555555);
@@ -36,6 +40,7 @@ final class ChartPanel {
     private final double endSeconds;
     private final double warmupSeconds;
     private final List<Series> series = new ArrayList<>();
+    private final List<Dots> dots = new ArrayList<>();
     private double markerSeconds = Double.NaN;
     private String markerLabel;
 
@@ -49,6 +54,12 @@ final class ChartPanel {
 
     ChartPanel add(String name, Color color, double[] values, float width) {
         series.add(new Series(name, color, values, width));
+        return this;
+    }
+
+    /** Adds dots; a NaN value is left out. */
+    ChartPanel dots(String name, Color color, List<double[]> points) {
+        dots.add(new Dots(name, color, points.stream().filter(p -> !Double.isNaN(p[1])).toList()));
         return this;
     }
 
@@ -66,7 +77,11 @@ final class ChartPanel {
         g.setFont(SMALL);
         FontMetrics fm = g.getFontMetrics();
         Rectangle plot = new Rectangle(box.x + 62, box.y + 28, box.width - 62 - LEGEND_WIDTH, box.height - 28 - 40);
-        YAxis y = log ? YAxis.log(series) : YAxis.linear(series);
+        List<Series> scaled = new ArrayList<>(series);
+        for (Dots d : dots) {
+            scaled.add(new Series(d.name(), d.color(), d.points().stream().mapToDouble(p -> p[1]).toArray(), 0));
+        }
+        YAxis y = log ? YAxis.log(scaled) : YAxis.linear(scaled);
 
         g.setColor(WARMUP);
         int warmEnd = x(plot, Math.min(warmupSeconds, endSeconds));
@@ -110,6 +125,14 @@ final class ChartPanel {
         for (Series s : series) {
             line(g, plot, y, s);
         }
+        for (Dots d : dots) {
+            g.setColor(d.color());
+            for (double[] p : d.points()) {
+                int px = x(plot, p[0]);
+                int py = y.pixel(plot, p[1]);
+                g.fillOval(px - 5, py - 5, 10, 10);
+            }
+        }
         g.setClip(clip);
         legend(g, plot, fm);
     }
@@ -151,6 +174,14 @@ final class ChartPanel {
             g.setStroke(new BasicStroke(1f));
             g.setColor(Color.BLACK);
             g.drawString(s.name(), bx + 28, ly + fm.getAscent() / 2 - 1);
+        }
+        for (int i = 0; i < dots.size(); i++) {
+            Dots d = dots.get(i);
+            int ly = by + 4 + (series.size() + i) * rowHeight + rowHeight / 2;
+            g.setColor(d.color());
+            g.fillOval(bx + 10, ly - 5, 10, 10);
+            g.setColor(Color.BLACK);
+            g.drawString(d.name(), bx + 28, ly + fm.getAscent() / 2 - 1);
         }
     }
 

@@ -21,7 +21,8 @@ final class Goal {
         boolean pass = true;
         for (Growth g : growth) {
             if (!g.judged()) {
-                reasons.add(g.resource() + ": not judged (" + (g.note() != null ? g.note() : "informational") + ")");
+                reasons.add(g.resource() + ": not judged (" + (g.note() != null ? g.note() : "informational") + ")"
+                        + (g.percent() != null ? f(", %+.1f%%", g.percent()) : ""));
                 continue;
             }
             boolean met = g.within(maxGrowthPercent);

@@ -52,6 +52,27 @@ record Growth(String resource, String unit, double fromSeconds, double windowSec
                 judged && percent != null, percent == null ? "the first window's mean is 0" : null);
     }
 
+    /**
+     * Growth between two single readings, {@code first} at {@code fromSeconds} and {@code last}
+     * at {@code toSeconds}: for figures that cannot be sampled every interval, such as the live
+     * heap after a forced full GC. Null readings make it unknown and not judged.
+     */
+    static Growth between(String resource, String unit, double fromSeconds, Double first, double toSeconds, Double last,
+                          boolean judged) {
+        if (first == null || last == null || first == 0) {
+            return new Growth(resource, unit, fromSeconds, 0, first, last, null, null, false,
+                    "a reading is missing (jcmd could not force the full GC)");
+        }
+        double percent = (last - first) / first * 100;
+        double hours = (toSeconds - fromSeconds) / 3600;
+        return new Growth(resource, unit, fromSeconds, 0, first, last, percent, hours > 0 ? percent / hours : null, judged, null);
+    }
+
+    /** This growth, not judged, with {@code why} as its note. */
+    Growth informational(String why) {
+        return new Growth(resource, unit, fromSeconds, windowSeconds, first, last, percent, percentPerHour, false, why);
+    }
+
     /** True when this resource is judged and grew by less than {@code maxPercent}. */
     boolean within(double maxPercent) {
         return !judged || percent < maxPercent;

@@ -36,6 +36,9 @@ final class ResourceProbe {
     private final HttpRequest metrics;
     private final HttpRequest queue;
     private Long heapAfterGc;
+    private Long heapCommitted;
+    private int pauses;
+    private int oldPauses;
     private CpuMeter cpu;
 
     ResourceProbe(long pid, URI base, Path dataDir, Path gcLogFile, HttpClient client) {
@@ -52,36 +55,50 @@ final class ResourceProbe {
     Resources read() throws IOException {
         CpuShare share = cpu.stop().orElse(null);
         cpu = CpuMeter.start(pid);
-        int pauses = 0;
-        int oldPauses = 0;
-        for (GcLog.Pause p : gcLog.poll()) {
-            if (p.evacuation()) {
-                pauses++;
-                heapAfterGc = p.afterBytes();
-            }
-            if (p.reclaimsOld()) {
-                oldPauses++;
-            }
-        }
+        consume(gcLog.poll());
         PrometheusText prom = scrape();
-        return new Resources(boxed(ResidentMemory.of(pid)), heapAfterGc,
+        Resources r = new Resources(boxed(ResidentMemory.of(pid)), heapAfterGc, heapCommitted,
                 prom == null ? null : longOf(prom.sum("jvm_memory_used_bytes", "area=\"heap\"")),
                 prom == null ? null : intOf(prom.sum("jvm_threads_live_threads", "")),
                 boxed(ProcessStats.threads(pid)), boxed(ProcessStats.openFds(pid)), storeBytes(), backlog(),
                 pauses, oldPauses, share);
+        pauses = 0;
+        oldPauses = 0;
+        return r;
+    }
+
+    /** Takes new pauses into the running figures; returns the heap after the last full pause among them, or null. */
+    private Long consume(List<GcLog.Pause> fresh) {
+        Long afterFull = null;
+        for (GcLog.Pause p : fresh) {
+            if (p.evacuation()) {
+                pauses++;
+                heapAfterGc = p.afterBytes();
+                heapCommitted = p.committedBytes();
+            }
+            if (p.reclaimsOld()) {
+                oldPauses++;
+            }
+            if (p.pause().startsWith("Full")) {
+                afterFull = p.afterBytes();
+            }
+        }
+        return afterFull;
     }
 
     /**
      * Forces a full collection with {@code jcmd <pid> GC.run} and returns the heap used after it,
      * from the GC log: the live data, garbage excluded. Null when {@code jcmd} is missing or
      * failed, or no full pause was logged (e.g. with {@code -XX:+ExplicitGCInvokesConcurrent}).
-     * Call it once the load has stopped: the pause would otherwise land in the latencies.
+     * The pause stops the server for a moment (tens of milliseconds for a heap this size): call it
+     * in the warm-up or after the load, never in the measured part. The pause counts in the next
+     * sample's GC figures like any other.
      */
     Long liveHeapAfterFullGc(Path jcmd, Path output) throws IOException, InterruptedException {
         if (!Files.isExecutable(jcmd)) {
             return null;
         }
-        gcLog.poll();
+        consume(gcLog.poll());
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -93,10 +110,9 @@ final class ResourceProbe {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            for (GcLog.Pause pause : gcLog.poll()) {
-                if (pause.pause().startsWith("Full")) {
-                    return pause.afterBytes();
-                }
+            Long live = consume(gcLog.poll());
+            if (live != null) {
+                return live;
             }
             Thread.sleep(100);
         }

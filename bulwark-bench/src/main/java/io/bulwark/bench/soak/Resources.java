@@ -9,6 +9,7 @@ import io.bulwark.bench.http.CpuShare;
  * @param rssBytes resident set size ({@code VmRSS} of {@code /proc/<pid>/status})
  * @param heapAfterGcBytes heap used right after the latest young, mixed or full pause (GC log),
  *                         carried over from earlier intervals when none ran in this one
+ * @param heapCommittedBytes heap committed at the latest such pause: the part of RSS the heap accounts for
  * @param heapUsedBytes heap used at the moment of the sample ({@code jvm_memory_used_bytes{area="heap"}} summed)
  * @param jvmThreads live Java platform threads ({@code jvm_threads_live_threads})
  * @param osThreads the process's threads as the kernel counts them (JVM internals included)
@@ -19,6 +20,6 @@ import io.bulwark.bench.http.CpuShare;
  * @param oldGcPauses mixed and full pauses in the interval: the ones that reclaim old-generation garbage
  * @param cpu where the machine's CPU went during the interval, in cores
  */
-record Resources(Long rssBytes, Long heapAfterGcBytes, Long heapUsedBytes, Integer jvmThreads, Long osThreads,
+record Resources(Long rssBytes, Long heapAfterGcBytes, Long heapCommittedBytes, Long heapUsedBytes, Integer jvmThreads, Long osThreads,
                  Long openFds, Long storeBytes, Long backlog, int gcPauses, int oldGcPauses, CpuShare cpu) {
 }

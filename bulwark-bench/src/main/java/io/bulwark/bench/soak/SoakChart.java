@@ -14,20 +14,35 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The soak as one PNG of six small charts sharing the time axis: memory (RSS, heap after GC,
- * heap in use), threads, open file descriptors, the store's size, p99 latency per request kind
- * and throughput. Drawn with Java 2D in headless mode: no new dependency, and no display needed.
+ * The soak as one PNG of eight small charts sharing the time axis: RSS beside the committed heap,
+ * the heap after GC with the live heap, threads, open file descriptors, the store's size,
+ * throughput, p99 latency per request kind and where the CPU went. Each has its own scale, so
+ * a few percent of growth is visible where it matters. Drawn with Java 2D in headless mode: no
+ * new dependency, and no display needed.
  */
 final class SoakChart {
 
     private static final int WIDTH = 1800;
-    private static final int HEIGHT = 1120;
+    private static final int HEIGHT = 1480;
     private static final int HEADER = 64;
+    private static final int ROWS = 4;
     private static final double MIB = 1024.0 * 1024;
     /** Tableau 10: distinguishable, and readable for the common colour-vision deficiencies. */
     private static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
             new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7),
             new Color(0x9C755F), new Color(0xBAB0AC)};
+
+    /**
+     * The run's landmarks drawn over the samples.
+     *
+     * @param warmupSeconds end of the warm-up (shaded)
+     * @param storeFromSeconds where the store's measurement starts (a dashed line)
+     * @param liveAtSeconds when the first full GC was forced
+     * @param liveStartMib the live heap after it, or null
+     * @param liveEndMib the live heap after the one forced at the end, or null
+     */
+    record Marks(double warmupSeconds, double storeFromSeconds, double liveAtSeconds, Double liveStartMib, Double liveEndMib) {
+    }
 
     private SoakChart() {
     }
@@ -37,35 +52,42 @@ final class SoakChart {
      *
      * @param title the first header line, e.g. the rate and the run's length
      * @param subtitle the second, e.g. the machine
-     * @param storeFromSeconds where the store's measurement starts (a marker on its chart)
      */
-    static void write(List<Sample> samples, double warmupSeconds, double storeFromSeconds, String title, String subtitle,
-                      Path file) throws IOException {
+    static void write(List<Sample> samples, Marks marks, String title, String subtitle, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
         double[] t = samples.stream().mapToDouble(Sample::seconds).toArray();
         double end = samples.isEmpty() ? 1 : Math.max(1, t[t.length - 1]);
+        double warmup = marks.warmupSeconds();
 
-        ChartPanel memory = new ChartPanel("Memory (MiB)", false, t, end, warmupSeconds)
+        ChartPanel rss = new ChartPanel("Resident memory (MiB)", false, t, end, warmup)
                 .add("RSS", PALETTE[0], values(samples, s -> mib(s.resources().rssBytes())), 2.2f)
-                .add("heap after GC", PALETTE[2], values(samples, s -> mib(s.resources().heapAfterGcBytes())), 2.2f)
-                .add("heap in use at the sample", PALETTE[9], values(samples, s -> mib(s.resources().heapUsedBytes())), 1.2f);
-        ChartPanel threads = new ChartPanel("Threads", false, t, end, warmupSeconds)
+                .add("heap committed", PALETTE[9], values(samples, s -> mib(s.resources().heapCommittedBytes())), 1.5f);
+        ChartPanel heap = new ChartPanel("Heap (MiB)", false, t, end, warmup)
+                .add("heap after each GC", PALETTE[2], values(samples, s -> mib(s.resources().heapAfterGcBytes())), 2.2f)
+                .dots("live heap, forced full GC", Color.BLACK, List.of(
+                        new double[] {marks.liveAtSeconds(), nan(marks.liveStartMib())},
+                        new double[] {end, nan(marks.liveEndMib())}));
+        ChartPanel threads = new ChartPanel("Threads", false, t, end, warmup)
                 .add("JVM live threads", PALETTE[6], values(samples, s -> num(s.resources().jvmThreads())), 2.2f)
-                .add("OS threads (JVM internals too)", PALETTE[9], values(samples, s -> num(s.resources().osThreads())), 1.5f);
-        ChartPanel fds = new ChartPanel("Open file descriptors", false, t, end, warmupSeconds)
+                .add("OS threads (JVM's own too)", PALETTE[9], values(samples, s -> num(s.resources().osThreads())), 1.5f);
+        ChartPanel fds = new ChartPanel("Open file descriptors", false, t, end, warmup)
                 .add("open FDs", PALETTE[4], values(samples, s -> num(s.resources().openFds())), 2.2f);
-        ChartPanel store = new ChartPanel("Store on disk: jobs.db + jobs.db-wal (MiB)", false, t, end, warmupSeconds)
+        ChartPanel store = new ChartPanel("Store on disk: jobs.db + jobs.db-wal (MiB)", false, t, end, warmup)
                 .add("store size", PALETTE[8], values(samples, s -> mib(s.resources().storeBytes())), 2.2f)
-                .marker(storeFromSeconds, "retention + prune period: store measured from here");
-        ChartPanel p99 = new ChartPanel("p99 latency per interval (ms, log scale)", true, t, end, warmupSeconds)
+                .marker(marks.storeFromSeconds(), "retention + a prune: measured from here");
+        ChartPanel rate = new ChartPanel("Throughput (per second)", false, t, end, warmup)
+                .add("2xx answers", PALETTE[0], values(samples, s -> s.all().okPerSecond()), 2.2f)
+                .add("errors", PALETTE[2], values(samples, s -> s.intervalSeconds() > 0 ? s.all().errors() / s.intervalSeconds() : 0), 2.2f);
+        ChartPanel p99 = new ChartPanel("p99 latency per interval (ms, log scale)", true, t, end, warmup)
                 .add("all", Color.BLACK, values(samples, s -> s.all().p99Ms()), 2.4f);
         int c = 0;
         for (RequestKind kind : RequestKind.values()) {
             p99.add(kind.label(), PALETTE[c++ % PALETTE.length], values(samples, s -> s.kinds().get(kind.label()).p99Ms()), 1.3f);
         }
-        ChartPanel rate = new ChartPanel("Throughput (per second)", false, t, end, warmupSeconds)
-                .add("2xx answers", PALETTE[0], values(samples, s -> s.all().okPerSecond()), 2.2f)
-                .add("errors", PALETTE[2], values(samples, s -> s.intervalSeconds() > 0 ? s.all().errors() / s.intervalSeconds() : 0), 2.2f);
+        ChartPanel cpu = new ChartPanel("CPU (cores busy)", false, t, end, warmup)
+                .add("server", PALETTE[0], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().serverCores()), 2f)
+                .add("harness", PALETTE[1], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().harnessCores()), 2f)
+                .add("other processes", PALETTE[2], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().otherCores()), 2f);
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -79,9 +101,9 @@ final class SoakChart {
             g.drawString(title, 16, 26);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(subtitle, 16, 48);
-            ChartPanel[] panels = {memory, threads, fds, store, p99, rate};
+            ChartPanel[] panels = {rss, heap, threads, fds, store, rate, p99, cpu};
             int cellWidth = WIDTH / 2;
-            int cellHeight = (HEIGHT - HEADER) / 3;
+            int cellHeight = (HEIGHT - HEADER) / ROWS;
             for (int i = 0; i < panels.length; i++) {
                 int col = i % 2;
                 int row = i / 2;
@@ -97,6 +119,10 @@ final class SoakChart {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer in this JDK: cannot write " + file);
         }
+    }
+
+    private static double nan(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     private static double[] values(List<Sample> samples, Function<Sample, Double> value) {

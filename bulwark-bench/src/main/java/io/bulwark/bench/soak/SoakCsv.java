@@ -49,6 +49,7 @@ final class SoakCsv {
         c.add(new Column("interval_s", Sample::intervalSeconds));
         c.add(new Column("rss_mib", s -> mib(s.resources().rssBytes())));
         c.add(new Column("heap_after_gc_mib", s -> mib(s.resources().heapAfterGcBytes())));
+        c.add(new Column("heap_committed_mib", s -> mib(s.resources().heapCommittedBytes())));
         c.add(new Column("heap_used_mib", s -> mib(s.resources().heapUsedBytes())));
         c.add(new Column("jvm_threads", s -> s.resources().jvmThreads()));
         c.add(new Column("os_threads", s -> s.resources().osThreads()));

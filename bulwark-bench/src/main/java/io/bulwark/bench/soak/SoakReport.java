@@ -29,10 +29,12 @@ import java.util.Map;
  * @param p99Ratio the last window's p99 over the first's, all kinds together
  * @param growth each resource's growth from the first window to the last
  * @param firstErrors the first error of each kind that had one (warm-up included)
- * @param liveHeapAfterFullGcBytes heap used after a full GC forced ({@code jcmd GC.run}) once the
- *                                 load had stopped: the live data at the end; null when jcmd failed
+ * @param liveHeapStartSeconds when the first full GC was forced (in the warm-up, or 0: before the load)
+ * @param liveHeapStartBytes heap used after that full GC ({@code jcmd GC.run}): the live data
+ *                           before the measured part; null when jcmd failed
+ * @param liveHeapEndBytes the same after a full GC forced once the load had stopped
  * @param oldGcPauses mixed and full pauses during the measured part: when 0, the heap after GC
- *                    includes old-generation garbage that G1 has not needed to reclaim yet
+ *                    includes every object promoted since the forced GC that has died since
  * @param exitCode the server's exit code after SIGTERM
  * @param stopMs how long it took from SIGTERM to exit
  * @param verdict the run against the goal
@@ -41,7 +43,8 @@ import java.util.Map;
 record SoakReport(int schema, String bulwarkVersion, Instant measuredAt, Machine machine, Double busyBefore,
                   Settings settings, Calibration.Result calibration, double targetPerSecond, double sentPerSecond,
                   LatencyWindow.Summary measured, LatencyWindow.Summary firstWindow, LatencyWindow.Summary lastWindow,
-                  Double p99Ratio, List<Growth> growth, Map<String, String> firstErrors, Long liveHeapAfterFullGcBytes,
+                  Double p99Ratio, List<Growth> growth, Map<String, String> firstErrors, double liveHeapStartSeconds,
+                  Long liveHeapStartBytes, Long liveHeapEndBytes,
                   int oldGcPauses, int exitCode, double stopMs, Verdict verdict, List<Sample> samples) {
 
     /** The seed's looser goal, reported beside ours: growth under 50% per hour. */

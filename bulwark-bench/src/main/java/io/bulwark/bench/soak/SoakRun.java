@@ -88,8 +88,9 @@ final class SoakRun implements Callable<Integer> {
             SoakTable.print(report, out);
             SoakCsv.write(report.samples(), o.csv);
             err.println("Samples written to " + o.csv.toAbsolutePath());
-            SoakChart.write(report.samples(), report.settings().warmupSeconds(), report.settings().storeFromSeconds(),
-                    chartTitle(report), "Machine: " + machine.describe(), o.png);
+            SoakChart.write(report.samples(), new SoakChart.Marks(report.settings().warmupSeconds(),
+                    report.settings().storeFromSeconds(), report.liveHeapStartSeconds(), mib(report.liveHeapStartBytes()),
+                    mib(report.liveHeapEndBytes())), chartTitle(report), "Machine: " + machine.describe(), o.png);
             err.println("Chart written to " + o.png.toAbsolutePath());
             if (o.json != null) {
                 report.writeJson(o.json);
@@ -138,13 +139,21 @@ final class SoakRun implements Callable<Integer> {
             KindLatencies book = new KindLatencies();
             ResourceProbe probe = new ResourceProbe(server.pid(), server.base(), dataDir, gcLog, http);
             probe.read();
+            Path jcmd = java.resolveSibling("jcmd");
+            Path jcmdOut = dataDir.resolveSibling("jcmd.out");
+            double intervalS = o.interval.toNanos() / 1e9;
+            double liveAt = liveHeapBaselineSeconds(warmupS, intervalS);
+            Long liveStart = null;
+            if (liveAt == 0) {
+                err.println("Forcing a full GC (jcmd GC.run) for the live heap before the load starts...");
+                liveStart = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+            }
             List<Sample> samples = new ArrayList<>();
             long sent;
             try (OpenLoopLoad load = new OpenLoopLoad(client, book, target, o.maxInFlight)) {
                 long t0 = System.nanoTime();
                 load.start();
                 double previous = 0;
-                double intervalS = o.interval.toNanos() / 1e9;
                 for (int k = 1; ; k++) {
                     double tick = Math.min(k * intervalS, durationS);
                     sleepUntil(t0 + (long) (tick * 1e9));
@@ -163,6 +172,10 @@ final class SoakRun implements Callable<Integer> {
                         w.offer(tick, length, latencies);
                     }
                     err.println(SoakTable.progress(sample));
+                    if (liveAt > 0 && Math.abs(tick - liveAt) < 1e-6) {
+                        err.println("Forcing a full GC (jcmd GC.run) for the live heap, inside the warm-up...");
+                        liveStart = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+                    }
                     err.flush();
                     if (tick >= durationS) {
                         break;
@@ -171,13 +184,12 @@ final class SoakRun implements Callable<Integer> {
                 load.stop(MixClient.REQUEST_TIMEOUT);
                 sent = load.sent();
             }
-            Path jcmd = java.resolveSibling("jcmd");
-            err.println("Load stopped; forcing a full GC (jcmd GC.run) for the live heap...");
+            err.println("Load stopped; forcing a full GC (jcmd GC.run) for the live heap at the end...");
             err.flush();
-            Long liveHeap = probe.liveHeapAfterFullGc(jcmd, dataDir.resolveSibling("jcmd.out"));
+            Long liveEnd = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
             ServerProcess.Stopped stopped = server.stop(STOP_BOUND);
 
-            List<Growth> growth = growth(samples, warmupS, storeFrom, durationS);
+            List<Growth> growth = growth(samples, warmupS, storeFrom, durationS, liveAt, liveStart, liveEnd);
             LatencyWindow.Summary firstSummary = first.summary();
             LatencyWindow.Summary lastSummary = last.summary();
             LatencyWindow.Summary measuredSummary = measured.summary();
@@ -193,7 +205,7 @@ final class SoakRun implements Callable<Integer> {
             return new SoakReport(1, BulwarkVersion.get(), Instant.now(), machine,
                     busyBefore.isPresent() ? busyBefore.getAsDouble() : null, settings, calibration, target, sent / durationS,
                     measuredSummary, firstSummary, lastSummary, Goal.p99Ratio(firstSummary, lastSummary), growth, firstErrors,
-                    liveHeap, oldPauses, stopped.exitCode(), stopped.took().toNanos() / 1e6, verdict, List.copyOf(samples));
+                    liveAt, liveStart, liveEnd, oldPauses, stopped.exitCode(), stopped.took().toNanos() / 1e6, verdict, List.copyOf(samples));
         }
     }
 
@@ -211,14 +223,36 @@ final class SoakRun implements Callable<Integer> {
         return new Sample(tick, length, warmup, lagMs, resources, LatencyStats.of(all, errors, length), kinds);
     }
 
-    private static List<Growth> growth(List<Sample> samples, double warmupS, double storeFrom, double end) {
+    /**
+     * When to force the full GC that gives the live heap's baseline: inside the warm-up, a minute
+     * before its end (or half-way through a shorter one), on a sample's tick, so that the pause and
+     * any heap resizing after it are over before the measured part begins; 0 (before the load)
+     * when the warm-up is shorter than two intervals.
+     */
+    static double liveHeapBaselineSeconds(double warmupS, double intervalS) {
+        double at = Math.ceil(Math.max(warmupS / 2, warmupS - 60) / intervalS) * intervalS;
+        return at >= warmupS || at <= 0 ? 0 : at;
+    }
+
+    /**
+     * The figures judged, and those shown beside them. The heap is judged by the live heap after
+     * forced full GCs, not by the heap after each young GC: between G1's rare old-generation
+     * collections the latter also holds every promoted object that has died since, so it climbs in
+     * a run without any leak. When jcmd could not force a GC, the heap after GC is judged instead.
+     */
+    private static List<Growth> growth(List<Sample> samples, double warmupS, double storeFrom, double end,
+                                       double liveAt, Long liveStart, Long liveEnd) {
+        Growth live = Growth.between("live heap", "MiB", liveAt, mib(liveStart), end, mib(liveEnd), true);
+        Growth afterGc = Growth.of("heap after GC", "MiB", samples, warmupS, end, s -> mib(s.resources().heapAfterGcBytes()), true);
         return List.of(
                 Growth.of("RSS", "MiB", samples, warmupS, end, s -> mib(s.resources().rssBytes()), true),
-                Growth.of("heap after GC", "MiB", samples, warmupS, end, s -> mib(s.resources().heapAfterGcBytes()), true),
+                live,
+                live.judged() ? afterGc.informational("informational: holds old-generation garbage; the live heap is judged") : afterGc,
                 Growth.of("JVM threads", "threads", samples, warmupS, end, s -> num(s.resources().jvmThreads()), true),
                 Growth.of("open FDs", "FDs", samples, warmupS, end, s -> num(s.resources().openFds()), true),
                 Growth.of("store size", "MiB", samples, storeFrom, end, s -> mib(s.resources().storeBytes()), true),
-                Growth.of("OS threads", "threads", samples, warmupS, end, s -> num(s.resources().osThreads()), false));
+                Growth.of("OS threads", "threads", samples, warmupS, end, s -> num(s.resources().osThreads()), true)
+                        .informational("informational: includes the JVM's own GC and compiler threads, which it adds and retires"));
     }
 
     private static String chartTitle(SoakReport r) {

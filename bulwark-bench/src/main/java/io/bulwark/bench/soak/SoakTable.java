@@ -62,9 +62,9 @@ final class SoakTable {
         out.println(f("(first: the mean over %s from the resource's start; last: over the run's last %s; per hour: the change "
                 + "over the time between them; seed's goal < %.0f%%/h)", clock(r.growth().getFirst().windowSeconds()),
                 clock(r.growth().getFirst().windowSeconds()), SoakReport.SEED_GOAL_PERCENT_PER_HOUR));
-        out.println(r.liveHeapAfterFullGcBytes() == null ? "Live heap after a forced full GC at the end: n/a"
-                : f("Live heap after a forced full GC at the end: %.1f MiB (old-generation collections during the measured part: %d)",
-                r.liveHeapAfterFullGcBytes() / MIB, r.oldGcPauses()));
+        out.println(f("(live heap: after full GCs forced with jcmd at %s and after the load; the heap after GC, after each young "
+                + "GC, also holds old-generation garbage: %d mixed or full collections in the measured part)",
+                clock(r.liveHeapStartSeconds()), r.oldGcPauses()));
         out.println();
         out.println(f("%-14s %10s %9s %9s %9s %9s %9s %8s", "latency", "req/s", "p50 ms", "p99 ms", "max ms", "p99 first", "p99 last", "errors"));
         row(out, "all", r.measured().all(), r.firstWindow().all(), r.lastWindow().all());

@@ -78,4 +78,14 @@ class GrowthTest {
         assertThat(g.percent()).isNull();
         assertThat(g.judged()).isFalse();
     }
+
+    @Test
+    void growthBetweenTwoReadingsIsARateOverTheTimeBetweenThem() {
+        Growth g = Growth.between("live heap", "MiB", 120, 20.0, 1800, 22.0, true);
+
+        assertThat(g.percent()).isCloseTo(10.0, within(1e-9));
+        assertThat(g.percentPerHour()).isCloseTo(10.0 / (1680.0 / 3600), within(1e-9));
+        assertThat(g.judged()).isTrue();
+        assertThat(Growth.between("live heap", "MiB", 120, null, 1800, 22.0, true).judged()).isFalse();
+    }
 }

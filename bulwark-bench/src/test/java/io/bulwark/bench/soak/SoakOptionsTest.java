@@ -53,6 +53,14 @@ class SoakOptionsTest {
     }
 
     @Test
+    void theLiveHeapBaselineIsTakenInsideTheWarmUpOnATick() {
+        assertThat(SoakRun.liveHeapBaselineSeconds(180, 10)).isEqualTo(120);
+        assertThat(SoakRun.liveHeapBaselineSeconds(30, 5)).isEqualTo(15);
+        assertThat(SoakRun.liveHeapBaselineSeconds(10, 10)).as("no tick inside the warm-up: before the load").isZero();
+        assertThat(SoakRun.liveHeapBaselineSeconds(0, 10)).isZero();
+    }
+
+    @Test
     void theStoreIsMeasuredOnceRetentionAndAPruneHavePassed() {
         assertThat(SoakRun.storeSettleSeconds(300, 180)).isEqualTo(360);
         assertThat(SoakRun.storeSettleSeconds(60, 600)).isEqualTo(600);

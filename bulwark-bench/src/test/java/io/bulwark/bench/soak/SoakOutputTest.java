@@ -27,7 +27,7 @@ class SoakOutputTest {
                 .contains("all_p99_ms", "enqueue_noop_p99_ms", "gateway_errors");
         int columns = lines.getFirst().split(",", -1).length;
         assertThat(lines).allSatisfy(l -> assertThat(l.split(",", -1)).hasSize(columns));
-        assertThat(lines.get(1)).startsWith("10.000,warmup,10.000,400.000,100.000,");
+        assertThat(lines.get(1)).startsWith("10.000,warmup,10.000,400.000,100.000,300.000,200.000,");
         assertThat(lines.get(4)).startsWith("40.000,measure,");
     }
 
@@ -36,18 +36,18 @@ class SoakOutputTest {
         List<Sample> samples = Samples.every(10, 1800, 180, t -> 100 + t / 100);
         Path png = dir.resolve("soak.png");
 
-        SoakChart.write(samples, 180, 360, "title", "subtitle", png);
+        SoakChart.write(samples, new SoakChart.Marks(180, 360, 120, 20.0, 21.0), "title", "subtitle", png);
 
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1800);
-        assertThat(image.getHeight()).isEqualTo(1120);
+        assertThat(image.getHeight()).isEqualTo(1480);
     }
 
     @Test
     void aChartOfMissingReadingsStillRenders(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("soak.png");
 
-        SoakChart.write(List.of(), 0, 0, "title", "subtitle", png);
+        SoakChart.write(List.of(), new SoakChart.Marks(0, 0, 0, null, null), "title", "subtitle", png);
 
         assertThat(ImageIO.read(png.toFile())).isNotNull();
     }
