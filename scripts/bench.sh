@@ -3,6 +3,7 @@
 # arguments given. Run from anywhere; paths are relative to the repository root.
 #   scripts/bench.sh http --clients 64 --duration 10s [--json target/bench/http.json]
 #   scripts/bench.sh jmh ApiKey -f 1 -wi 2 -i 3
+#   scripts/bench.sh soak --duration 30m [--json target/bench/soak.json]   (CSV and PNG in target/bench/)
 #   scripts/bench.sh --help
 # docs/benchmarks.md explains what each one measures.
 set -euo pipefail

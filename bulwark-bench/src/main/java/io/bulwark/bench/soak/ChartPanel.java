@@ -125,6 +125,8 @@ final class ChartPanel {
         for (Series s : series) {
             line(g, plot, y, s);
         }
+        g.setClip(clip);
+        // Dots are drawn unclipped: the last one sits on the right edge, at the end of the run.
         for (Dots d : dots) {
             g.setColor(d.color());
             for (double[] p : d.points()) {
@@ -133,7 +135,6 @@ final class ChartPanel {
                 g.fillOval(px - 5, py - 5, 10, 10);
             }
         }
-        g.setClip(clip);
         legend(g, plot, fm);
     }
 
@@ -214,6 +215,6 @@ final class ChartPanel {
         if (a >= 1) {
             return String.format(Locale.ROOT, "%.1f", v);
         }
-        return String.format(Locale.ROOT, "%.2g", v);
+        return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 }

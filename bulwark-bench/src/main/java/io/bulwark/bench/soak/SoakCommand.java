@@ -74,8 +74,12 @@ public final class SoakCommand implements Callable<Integer> {
             description = "The server's jobs.retention, so that the store reaches a steady size (default: ${DEFAULT-VALUE}; at least 1m).")
     Duration retention;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "512",
-            description = "Most requests outstanding in the open loop; past it the pacer waits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "32",
+            description = {"Most requests outstanding in the open loop; past it the pacer waits, and the wait counts in the "
+                    + "latency (default: ${DEFAULT-VALUE}).",
+                    "The same as the calibration's clients by default: the calibration opens that many connections, so the "
+                    + "open loop never needs a new one, and a hiccup cannot grow the server's connections (and their FDs "
+                    + "and buffers) in the middle of the measurement."})
     int maxInFlight;
 
     @Option(names = "--max-growth", paramLabel = "PERCENT", defaultValue = "10",
