@@ -59,6 +59,8 @@ final class ResourceProbe {
         PrometheusText prom = scrape();
         Resources r = new Resources(boxed(ResidentMemory.of(pid)), heapAfterGc, heapCommitted,
                 prom == null ? null : longOf(prom.sum("jvm_memory_used_bytes", "area=\"heap\"")),
+                prom == null ? null : longOf(prom.sum("jvm_memory_used_bytes", "area=\"nonheap\"")),
+                prom == null ? null : longOf(prom.sum("jvm_buffer_memory_used_bytes", "id=\"direct\"")),
                 prom == null ? null : intOf(prom.sum("jvm_threads_live_threads", "")),
                 boxed(ProcessStats.threads(pid)), boxed(ProcessStats.openFds(pid)), storeBytes(), backlog(),
                 pauses, oldPauses, share);

@@ -61,7 +61,9 @@ final class SoakChart {
 
         ChartPanel rss = new ChartPanel("Resident memory (MiB)", false, t, end, warmup)
                 .add("RSS", PALETTE[0], values(samples, s -> mib(s.resources().rssBytes())), 2.2f)
-                .add("heap committed", PALETTE[9], values(samples, s -> mib(s.resources().heapCommittedBytes())), 1.5f);
+                .add("heap committed", PALETTE[9], values(samples, s -> mib(s.resources().heapCommittedBytes())), 1.5f)
+                .add("non-heap (metaspace, code)", PALETTE[3], values(samples, s -> mib(s.resources().nonHeapUsedBytes())), 1.5f)
+                .add("direct buffers", PALETTE[5], values(samples, s -> mib(s.resources().directBufferBytes())), 1.5f);
         ChartPanel heap = new ChartPanel("Heap (MiB)", false, t, end, warmup)
                 .add("heap after each GC", PALETTE[2], values(samples, s -> mib(s.resources().heapAfterGcBytes())), 2.2f)
                 .dots("live heap, forced full GC", Color.BLACK, List.of(

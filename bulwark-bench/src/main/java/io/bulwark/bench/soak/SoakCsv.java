@@ -51,6 +51,8 @@ final class SoakCsv {
         c.add(new Column("heap_after_gc_mib", s -> mib(s.resources().heapAfterGcBytes())));
         c.add(new Column("heap_committed_mib", s -> mib(s.resources().heapCommittedBytes())));
         c.add(new Column("heap_used_mib", s -> mib(s.resources().heapUsedBytes())));
+        c.add(new Column("nonheap_used_mib", s -> mib(s.resources().nonHeapUsedBytes())));
+        c.add(new Column("direct_buffers_mib", s -> mib(s.resources().directBufferBytes())));
         c.add(new Column("jvm_threads", s -> s.resources().jvmThreads()));
         c.add(new Column("os_threads", s -> s.resources().osThreads()));
         c.add(new Column("open_fds", s -> s.resources().openFds()));

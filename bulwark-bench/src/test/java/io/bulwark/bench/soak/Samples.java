@@ -19,7 +19,7 @@ final class Samples {
         for (double t = intervalSeconds; t <= endSeconds + 1e-9; t += intervalSeconds) {
             double v = level.applyAsDouble(t);
             long mib = (long) (v * 1024 * 1024);
-            Resources r = new Resources(mib * 4, mib, mib * 3, mib * 2, (int) v, (long) v + 10, (long) v * 3, mib / 2, 3L, 2, 0,
+            Resources r = new Resources(mib * 4, mib, mib * 3, mib * 2, mib, mib / 4, (int) v, (long) v + 10, (long) v * 3, mib / 2, 3L, 2, 0,
                     new CpuShare(0.8, 0.3, 0.05));
             LatencyStats stats = new LatencyStats(1000, 0, 100, 1.0, 2.0, 9.0);
             Map<String, LatencyStats> kinds = new LinkedHashMap<>();
