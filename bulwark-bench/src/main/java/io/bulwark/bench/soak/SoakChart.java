@@ -37,7 +37,7 @@ final class SoakChart {
      *
      * @param warmupSeconds end of the warm-up (shaded)
      * @param storeFromSeconds where the store's measurement starts (a dashed line)
-     * @param liveAtSeconds when the first full GC was forced
+     * @param liveAtSeconds when the first full GC was forced, or -1 when none was
      * @param liveStartMib the live heap after it, or null
      * @param liveEndMib the live heap after the one forced at the end, or null
      */
@@ -64,13 +64,13 @@ final class SoakChart {
                 .add("heap committed", PALETTE[9], values(samples, s -> mib(s.resources().heapCommittedBytes())), 1.5f)
                 .add("non-heap (metaspace, code)", PALETTE[3], values(samples, s -> mib(s.resources().nonHeapUsedBytes())), 1.5f)
                 .add("direct buffers", PALETTE[5], values(samples, s -> mib(s.resources().directBufferBytes())), 1.5f)
-                .marker(marks.liveAtSeconds(), "forced full GC");
+                .marker(marks.liveAtSeconds() < 0 ? Double.NaN : marks.liveAtSeconds(), "forced full GC");
         ChartPanel heap = new ChartPanel("Heap (MiB)", false, t, end, warmup)
                 .add("heap after each GC", PALETTE[2], values(samples, s -> mib(s.resources().heapAfterGcBytes())), 2.2f)
                 .dots("live heap, forced full GC", Color.BLACK, List.of(
                         new double[] {marks.liveAtSeconds(), nan(marks.liveStartMib())},
                         new double[] {end, nan(marks.liveEndMib())}))
-                .marker(marks.liveAtSeconds(), "forced full GC");
+                .marker(marks.liveAtSeconds() < 0 ? Double.NaN : marks.liveAtSeconds(), "forced full GC");
         ChartPanel threads = new ChartPanel("Threads", false, t, end, warmup)
                 .add("JVM live threads", PALETTE[6], values(samples, s -> num(s.resources().jvmThreads())), 2.2f)
                 .add("OS threads (JVM's own too)", PALETTE[9], values(samples, s -> num(s.resources().osThreads())), 1.5f);

@@ -82,6 +82,13 @@ public final class SoakCommand implements Callable<Integer> {
                     + "and buffers) in the middle of the measurement."})
     int maxInFlight;
 
+    @Option(names = "--forced-gc", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Force a full GC (jcmd GC.run) a minute before the end of the warm-up and after the load, and judge "
+                    + "the live heap after them (default: on).",
+                    "--no-forced-gc leaves the server's GC alone (the forced GC can make G1 resize the heap, and RSS with it) "
+                    + "and judges the heap after each GC instead, which also holds old-generation garbage."})
+    boolean forcedGc;
+
     @Option(names = "--max-growth", paramLabel = "PERCENT", defaultValue = "10",
             description = "Goal: each resource grows less than this from the first to the last window (default: ${DEFAULT-VALUE}).")
     double maxGrowthPercent;

@@ -29,7 +29,7 @@ import java.util.Map;
  * @param p99Ratio the last window's p99 over the first's, all kinds together
  * @param growth each resource's growth from the first window to the last
  * @param firstErrors the first error of each kind that had one (warm-up included)
- * @param liveHeapStartSeconds when the first full GC was forced (in the warm-up, or 0: before the load)
+ * @param liveHeapStartSeconds when the first full GC was forced (in the warm-up, or 0: before the load; -1 with {@code --no-forced-gc})
  * @param liveHeapStartBytes heap used after that full GC ({@code jcmd GC.run}): the live data
  *                           before the measured part; null when jcmd failed
  * @param liveHeapEndBytes the same after a full GC forced once the load had stopped

@@ -142,7 +142,7 @@ final class SoakRun implements Callable<Integer> {
             Path jcmd = java.resolveSibling("jcmd");
             Path jcmdOut = dataDir.resolveSibling("jcmd.out");
             double intervalS = o.interval.toNanos() / 1e9;
-            double liveAt = liveHeapBaselineSeconds(warmupS, intervalS);
+            double liveAt = o.forcedGc ? liveHeapBaselineSeconds(warmupS, intervalS) : -1;
             Long liveStart = null;
             if (liveAt == 0) {
                 err.println("Forcing a full GC (jcmd GC.run) for the live heap before the load starts...");
@@ -184,9 +184,12 @@ final class SoakRun implements Callable<Integer> {
                 load.stop(MixClient.REQUEST_TIMEOUT);
                 sent = load.sent();
             }
-            err.println("Load stopped; forcing a full GC (jcmd GC.run) for the live heap at the end...");
-            err.flush();
-            Long liveEnd = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+            Long liveEnd = null;
+            if (o.forcedGc) {
+                err.println("Load stopped; forcing a full GC (jcmd GC.run) for the live heap at the end...");
+                err.flush();
+                liveEnd = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+            }
             ServerProcess.Stopped stopped = server.stop(STOP_BOUND);
 
             List<Growth> growth = growth(samples, warmupS, storeFrom, durationS, liveAt, liveStart, liveEnd);
@@ -242,7 +245,9 @@ final class SoakRun implements Callable<Integer> {
      */
     private static List<Growth> growth(List<Sample> samples, double warmupS, double storeFrom, double end,
                                        double liveAt, Long liveStart, Long liveEnd) {
-        Growth live = Growth.between("live heap", "MiB", liveAt, mib(liveStart), end, mib(liveEnd), true);
+        Growth live = liveAt < 0
+                ? Growth.between("live heap", "MiB", 0, null, end, null, false).informational("not measured: --no-forced-gc")
+                : Growth.between("live heap", "MiB", liveAt, mib(liveStart), end, mib(liveEnd), true);
         Growth afterGc = Growth.of("heap after GC", "MiB", samples, warmupS, end, s -> mib(s.resources().heapAfterGcBytes()), true);
         return List.of(
                 Growth.of("RSS", "MiB", samples, warmupS, end, s -> mib(s.resources().rssBytes()), true),

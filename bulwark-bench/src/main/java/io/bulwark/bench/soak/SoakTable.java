@@ -62,7 +62,10 @@ final class SoakTable {
         out.println(f("(first: the mean over %s from the resource's start; last: over the run's last %s; per hour: the change "
                 + "over the time between them; seed's goal < %.0f%%/h)", clock(r.growth().getFirst().windowSeconds()),
                 clock(r.growth().getFirst().windowSeconds()), SoakReport.SEED_GOAL_PERCENT_PER_HOUR));
-        out.println(f("(live heap: after full GCs forced with jcmd at %s and after the load; the heap after GC, after each young "
+        out.println(r.liveHeapStartSeconds() < 0
+                ? f("(no forced GC: the heap after GC, after each young GC, also holds old-generation garbage: %d mixed or full "
+                + "collections in the measured part)", r.oldGcPauses())
+                : f("(live heap: after full GCs forced with jcmd at %s and after the load; the heap after GC, after each young "
                 + "GC, also holds old-generation garbage: %d mixed or full collections in the measured part)",
                 clock(r.liveHeapStartSeconds()), r.oldGcPauses()));
         out.println();

@@ -31,6 +31,13 @@ class SoakOptionsTest {
         assertThat(soak.png).isEqualTo(Path.of("target/bench/soak.png"));
         assertThat(soak.json).isNull();
         assertThat(soak.maxGrowthPercent).isEqualTo(10);
+        assertThat(soak.forcedGc).isTrue();
+        assertThat(soak.maxInFlight).isEqualTo(soak.calibrationClients);
+    }
+
+    @Test
+    void theForcedGcsCanBeTurnedOff() {
+        assertThat(parse("soak", "--no-forced-gc").forcedGc).isFalse();
     }
 
     @Test
