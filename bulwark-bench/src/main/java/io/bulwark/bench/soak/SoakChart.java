@@ -1,5 +1,7 @@
 package io.bulwark.bench.soak;
 
+import io.bulwark.bench.http.CpuShare;
+
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
@@ -89,9 +91,9 @@ final class SoakChart {
             p99.add(kind.label(), PALETTE[c++ % PALETTE.length], values(samples, s -> s.kinds().get(kind.label()).p99Ms()), 1.3f);
         }
         ChartPanel cpu = new ChartPanel("CPU (cores busy)", false, t, end, warmup)
-                .add("server", PALETTE[0], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().serverCores()), 2f)
-                .add("harness", PALETTE[1], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().harnessCores()), 2f)
-                .add("other processes", PALETTE[2], values(samples, s -> s.resources().cpu() == null ? null : s.resources().cpu().otherCores()), 2f);
+                .add("server", PALETTE[0], values(samples, s -> cores(s, CpuShare::serverCores)), 2f)
+                .add("harness", PALETTE[1], values(samples, s -> cores(s, CpuShare::harnessCores)), 2f)
+                .add("other processes", PALETTE[2], values(samples, s -> cores(s, CpuShare::otherCores)), 2f);
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -123,6 +125,10 @@ final class SoakChart {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer in this JDK: cannot write " + file);
         }
+    }
+
+    private static Double cores(Sample s, Function<CpuShare, Double> part) {
+        return s.resources().cpu() == null ? null : part.apply(s.resources().cpu());
     }
 
     private static double nan(Double v) {
