@@ -12,13 +12,15 @@ import picocli.CommandLine.Command;
  * <pre>{@code
  * java -jar bulwark-bench/target/bulwark-bench.jar http --clients 64 --duration 10s
  * java -jar bulwark-bench/target/bulwark-bench.jar jmh ApiKey -f 1 -wi 2 -i 3
+ * java -jar bulwark-bench/target/bulwark-bench.jar soak --duration 30m
  * }</pre>
  */
 @Command(name = "bulwark-bench", mixinStandardHelpOptions = true,
-        description = "Bulwark benchmarks: an end-to-end HTTP harness and JMH micro benchmarks.",
+        description = "Bulwark benchmarks: end-to-end harnesses (HTTP, jobs, gateway, soak) and JMH micro benchmarks.",
         subcommands = {HttpBenchCommand.class, JmhCommand.class, io.bulwark.bench.jobs.JobsBenchCommand.class,
                 io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
-                io.bulwark.bench.fleet.FleetBenchCommand.class})
+                io.bulwark.bench.fleet.FleetBenchCommand.class,
+                io.bulwark.bench.soak.SoakCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Measures a {@link CpuShare} from {@link #start} to {@link #stop}; yields nothing off Linux. */
-final class CpuMeter {
+public final class CpuMeter {
 
     private final long serverPid;
     private final long harnessPid = ProcessHandle.current().pid();
@@ -21,11 +21,13 @@ final class CpuMeter {
         this.harness = CpuTicks.process(harnessPid);
     }
 
-    static CpuMeter start(long serverPid) {
+    /** Reads the counters now; {@link #stop} measures from here. */
+    public static CpuMeter start(long serverPid) {
         return new CpuMeter(serverPid);
     }
 
-    Optional<CpuShare> stop() {
+    /** The split of the CPU since {@link #start}, or empty when a counter could not be read (not Linux, process gone). */
+    public Optional<CpuShare> stop() {
         Optional<CpuTicks> machineNow = CpuTicks.machine();
         OptionalLong serverNow = CpuTicks.process(serverPid);
         OptionalLong harnessNow = CpuTicks.process(harnessPid);

@@ -21,7 +21,7 @@ import java.time.Duration;
  * futures, an exception with a stack trace per refused connect) took about a fifth of a core
  * while polling, which would have slowed the very start it times.
  */
-final class ReadinessProbe {
+public final class ReadinessProbe {
 
     private static final Duration INTERVAL = Duration.ofMillis(5);
     private static final int TIMEOUT_MS = 1000;
@@ -40,7 +40,7 @@ final class ReadinessProbe {
      * @return the time from process start to the first 200
      * @throws IllegalStateException when the process exits first or {@code bound} passes
      */
-    Duration await(ServerProcess server, Duration bound) throws InterruptedException {
+    public Duration await(ServerProcess server, Duration bound) throws InterruptedException {
         while (true) {
             if (poll(server.base()) == 200) {
                 return server.sinceStart();

@@ -11,13 +11,13 @@ import java.util.OptionalLong;
  * really occupies in RAM, heap and metaspace and code cache and thread stacks together, which
  * is what a container's memory limit is measured against.
  */
-final class ResidentMemory {
+public final class ResidentMemory {
 
     private ResidentMemory() {
     }
 
     /** The RSS of {@code pid} in bytes, or empty when {@code /proc} is unavailable (not Linux) or the process is gone. */
-    static OptionalLong of(long pid) {
+    public static OptionalLong of(long pid) {
         try {
             return vmRss(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")));
         } catch (IOException | UnsupportedOperationException e) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * caller's {@code BULWARK_*} variables: the harness measures the default config, and a variable
  * left in a shell would silently change what is measured.
  */
-final class ServerLauncher {
+public final class ServerLauncher {
 
     private final Path java;
     private final Path jar;
@@ -39,7 +39,7 @@ final class ServerLauncher {
      * @param jvmArgs JVM options for the server only (e.g. {@code -Xmx256m})
      * @param serveArgs extra {@code serve} flags (e.g. {@code --log.access=false})
      */
-    ServerLauncher(Path java, Path jar, Path workDir, List<String> jvmArgs, List<String> serveArgs) {
+    public ServerLauncher(Path java, Path jar, Path workDir, List<String> jvmArgs, List<String> serveArgs) {
         this.java = java;
         this.jar = jar;
         this.workDir = workDir;
@@ -80,7 +80,7 @@ final class ServerLauncher {
     }
 
     /** Starts {@code serve} on a free loopback port, its output appended to {@code log}. */
-    ServerProcess start(Path dataDir, Path log) throws IOException {
+    public ServerProcess start(Path dataDir, Path log) throws IOException {
         int port = freePort();
         List<String> args = new ArrayList<>(jvmArgs);
         args.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
@@ -106,7 +106,7 @@ final class ServerLauncher {
      * A port nothing listens on right now. Another process could take it before the server
      * binds; on a benchmark machine that race is rare, and the server then fails loudly.
      */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

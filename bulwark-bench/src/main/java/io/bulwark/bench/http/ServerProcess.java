@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A running {@code bulwark serve} child. Closing it kills the process if it still runs, and a
  * shutdown hook does the same if the harness itself is stopped, so no server outlives a run.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final long startedNanos;
@@ -22,7 +22,7 @@ final class ServerProcess implements AutoCloseable {
     private final Thread killOnExit;
 
     /** How a SIGTERM ended: the exit code, the time it took, and whether it had to be forced. */
-    record Stopped(int exitCode, Duration took, boolean forced) {
+    public record Stopped(int exitCode, Duration took, boolean forced) {
     }
 
     private ServerProcess(Process process, long startedNanos, URI base, Path log) {
@@ -42,15 +42,17 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The server's base URI, e.g. {@code http://127.0.0.1:41234}. */
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    long pid() {
+    /** The child's process id, for reading its {@code /proc} entries. */
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    /** True while the child runs. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -60,7 +62,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The resident set size right now; empty off Linux. */
-    OptionalLong rss() {
+    public OptionalLong rss() {
         return ResidentMemory.of(process.pid());
     }
 
@@ -68,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
      * Sends SIGTERM ({@link Process#destroy()} on Unix) and waits up to {@code bound} for the
      * graceful exit; kills the process if it does not come.
      */
-    Stopped stop(Duration bound) throws InterruptedException {
+    public Stopped stop(Duration bound) throws InterruptedException {
         long t0 = System.nanoTime();
         process.destroy();
         if (process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -80,12 +82,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The exit code if the process has ended, for error messages. */
-    String state() {
+    public String state() {
         return process.isAlive() ? "running" : "exited with code " + process.exitValue();
     }
 
     /** The last lines of the server's log, for error messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -94,7 +96,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    Path log() {
+    /** The file the child's output goes to. */
+    public Path log() {
         return log;
     }
 
