@@ -310,12 +310,19 @@ public final class ClusterNode implements AutoCloseable {
         return new ClusterView(self.id(), now, leader, views);
     }
 
-    /** Joins, then heartbeats every period and elects every half period on {@code scheduler}. */
+    /**
+     * Joins, then heartbeats every period and elects every half period on {@code scheduler}.
+     *
+     * <p>Elections run at a fixed rate, start to start: the lease of one period is renewed every
+     * half period however long each {@link #elect()} takes (it also reads the fleet and, on the
+     * leader, judges it). With a fixed delay a slow round (a cold connection, a pause) added its
+     * whole duration to the half period, and a leader could miss its own lease.
+     */
     public void start(ScheduledExecutorService scheduler) {
         join();
         long period = heartbeat.toMillis();
         tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::beat), period, period, TimeUnit.MILLISECONDS));
-        tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::elect), 0, period / 2, TimeUnit.MILLISECONDS));
+        tasks.add(scheduler.scheduleAtFixedRate(() -> quietly(this::elect), 0, period / 2, TimeUnit.MILLISECONDS));
     }
 
     /** Stops the periodic work, gives up leadership at once and removes this node's row. */
@@ -332,7 +339,7 @@ public final class ClusterNode implements AutoCloseable {
             LOG.info("Node {} left the cluster", self.id());
         } catch (RuntimeException e) {
             LOG.warn("Node {} could not deregister ({}); the leader will declare it dead after {} missed heartbeats",
-                    self.id(), e.toString());
+                    self.id(), e.toString(), deadAfter);
         }
     }
 
