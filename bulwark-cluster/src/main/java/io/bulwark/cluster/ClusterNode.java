@@ -335,6 +335,11 @@ public final class ClusterNode implements AutoCloseable {
      * Joins, then heartbeats every period and elects every half period on {@code scheduler}. When
      * the store cannot be reached to join, the periodic work still starts: the first heartbeat that
      * reaches the store registers the node.
+     *
+     * <p>Elections run at a fixed rate, start to start: the lease is renewed every half period
+     * however long each {@link #elect()} takes (it also reads the fleet and, on the leader, judges
+     * it). With a fixed delay a slow round (a cold connection, a pause) added its whole duration to
+     * the half period, and a leader could miss its own lease.
      */
     public void start(ScheduledExecutorService scheduler) {
         try {
@@ -345,7 +350,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         long period = heartbeat.toMillis();
         tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::beat), period, period, TimeUnit.MILLISECONDS));
-        tasks.add(scheduler.scheduleWithFixedDelay(() -> quietly(this::elect), 0, period / 2, TimeUnit.MILLISECONDS));
+        tasks.add(scheduler.scheduleAtFixedRate(() -> quietly(this::elect), 0, period / 2, TimeUnit.MILLISECONDS));
     }
 
     /** Stops the periodic work, gives up leadership at once and removes this node's row. */
@@ -362,7 +367,7 @@ public final class ClusterNode implements AutoCloseable {
             LOG.info("Node {} left the cluster", self.id());
         } catch (RuntimeException e) {
             LOG.warn("Node {} could not deregister ({}); the leader will declare it dead after {} missed heartbeats",
-                    self.id(), e.toString());
+                    self.id(), e.toString(), deadAfter);
         }
     }
 

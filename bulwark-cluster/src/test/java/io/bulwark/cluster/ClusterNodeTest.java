@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -181,6 +184,37 @@ class ClusterNodeTest {
         assertThat(b.isLeader()).isTrue();
         assertThat(changes).hasSize(1).first().extracting(Optional::isPresent).isEqualTo(true);
         assertThat(b.view().nodes()).extracting(NodeView::id).containsExactly("b");
+    }
+
+    /**
+     * Regression: elections were scheduled with a fixed delay, so each round's own duration (the
+     * election, reading the fleet, judging it) was added to the half period; at a 300 ms heartbeat
+     * a slow first round pushed the leader's renewal past its one-period lease (FleetElectionTest
+     * in bulwark-jdbc). They now run every half period start to start; heartbeats keep their delay.
+     */
+    @Test
+    void electionsRunEveryHalfPeriodStartToStartSoASlowRoundDoesNotPushTheRenewalPastTheLease() {
+        List<String> scheduled = new ArrayList<>();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
+                scheduled.add("rate " + initialDelay + "/" + unit.toMillis(period) + "ms");
+                return schedule(() -> { }, 1, TimeUnit.DAYS); // recorded only: the test drives the node by hand
+            }
+
+            @Override
+            public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, long initialDelay, long delay, TimeUnit unit) {
+                scheduled.add("delay " + initialDelay + "/" + unit.toMillis(delay) + "ms");
+                return schedule(() -> { }, 1, TimeUnit.DAYS);
+            }
+        };
+        try {
+            node("a").start(scheduler);
+
+            assertThat(scheduled).containsExactlyInAnyOrder("rate 0/2500ms", "delay 5000/5000ms");
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     @Test

@@ -186,6 +186,31 @@ abstract class DatabaseStoreRules {
         assertThat(store.cluster().markDead(List.of(), second)).isAfterOrEqualTo(second.electedAt());
     }
 
+    /**
+     * Regression: every election locked the leader's row, so with ten nodes electing every half
+     * period the leader's own renewal queued behind nine refusals, and on a loaded machine missed
+     * its lease (FleetElectionTest saw the leadership change hands at start-up).
+     */
+    @Test
+    void aNodeThatCannotWinIsRefusedWithoutWaitingForTheLeadersRowLock() throws Exception {
+        DatabaseJobStore store = open();
+        store.cluster().elect("a", Duration.ofSeconds(30)).orElseThrow();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection renewing = db.connect(); Statement st = renewing.createStatement()) {
+            st.executeQuery("SELECT term FROM bulwark_leader WHERE id = 1 FOR UPDATE").close(); // a renewal in flight
+
+            Future<Optional<Term>> b = other.submit(() -> store.cluster().elect("b", Duration.ofSeconds(30)));
+
+            assertThat(b.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("refused at once, not after the renewal commits")
+                    .isEmpty();
+            renewing.rollback();
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(store.cluster().elect("a", Duration.ofSeconds(30))).as("the leader still renews")
+                .map(Term::holder).contains("a");
+    }
+
     @Test
     void tenStoresOpeningAtOnceMigrateOnceAndASecondMigrateDoesNothing() throws Exception {
         TestDatabase fresh = TestDatabase.create(server());

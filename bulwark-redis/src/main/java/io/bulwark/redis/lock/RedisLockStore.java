@@ -10,6 +10,8 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +33,8 @@ import java.util.TreeSet;
  *
  * <h2>How it works</h2>
  * Each operation is one Lua script (EVALSHA), so it is atomic on the server, and each reads the
- * server's {@code TIME}: the store's clock decides, never a node's.
+ * server's {@code TIME}: the store's clock decides, never a node's. (Only a test may replace
+ * that clock, through {@link Builder#clock}, to move time by hand.)
  * <ul>
  *   <li>Lock {@code name} is the key {@code <namespace>held:<name>}, holding
  *       {@code token:acquiredAt:until:owner} (microseconds of server time) with a {@code PX}
@@ -80,10 +83,13 @@ public final class RedisLockStore implements LockStore {
     private final String namespace;
     private final String heldPrefix;
     private final String tokenPrefix;
+    /** Replaces the server's TIME when set (tests only); null in production. */
+    private final InstantSource clock;
 
-    private RedisLockStore(RedisConnections redis, String namespace) {
+    private RedisLockStore(RedisConnections redis, String namespace, InstantSource clock) {
         this.redis = redis;
         this.namespace = namespace;
+        this.clock = clock;
         this.heldPrefix = namespace + "held:";
         this.tokenPrefix = namespace + "token:";
     }
@@ -108,7 +114,7 @@ public final class RedisLockStore implements LockStore {
         requireName(name);
         Objects.requireNonNull(owner, "owner");
         String value = LockScript.ACQUIRE.run(commands(), new String[] {heldPrefix + name, tokenPrefix + name},
-                owner, Long.toString(micros(ttl)));
+                now(), owner, Long.toString(micros(ttl)));
         return Optional.ofNullable(value).map(v -> HolderValue.parse(name, heldPrefix + name, v));
     }
 
@@ -116,14 +122,15 @@ public final class RedisLockStore implements LockStore {
     public Optional<LockGrant> renew(String name, long token, Duration ttl) {
         requireName(name);
         String value = LockScript.RENEW.run(commands(), new String[] {heldPrefix + name},
-                Long.toString(token), Long.toString(micros(ttl)));
+                now(), Long.toString(token), Long.toString(micros(ttl)));
         return Optional.ofNullable(value).map(v -> HolderValue.parse(name, heldPrefix + name, v));
     }
 
     @Override
     public boolean release(String name, long token) {
         requireName(name);
-        Long released = LockScript.RELEASE.run(commands(), new String[] {heldPrefix + name}, Long.toString(token));
+        Long released = LockScript.RELEASE.run(commands(), new String[] {heldPrefix + name}, now(),
+                Long.toString(token));
         return released != null && released == 1L;
     }
 
@@ -159,12 +166,25 @@ public final class RedisLockStore implements LockStore {
 
     @Override
     public String toString() {
-        return "RedisLockStore[" + redis.displayUri() + ", namespace=" + namespace + "]";
+        return "RedisLockStore[" + redis.displayUri() + ", namespace=" + namespace
+                + (clock == null ? "" : ", clock=" + clock) + "]";
+    }
+
+    /**
+     * The scripts' first argument: empty, so the script reads the server's {@code TIME}, or the
+     * replacing clock's time in microseconds.
+     */
+    private String now() {
+        if (clock == null) {
+            return "";
+        }
+        Instant t = clock.instant();
+        return Long.toString(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
     }
 
     /** The live holders among {@code keys}, by lock name. */
     private TreeMap<String, LockGrant> read(List<String> keys) {
-        List<Object> reply = LockScript.READ.run(commands(), keys.toArray(String[]::new));
+        List<Object> reply = LockScript.READ.run(commands(), keys.toArray(String[]::new), now());
         TreeMap<String, LockGrant> out = new TreeMap<>();
         for (int i = 0; i < keys.size(); i++) {
             Object value = reply.get(i + 1);
@@ -211,6 +231,7 @@ public final class RedisLockStore implements LockStore {
     public static final class Builder {
         private final RedisConnections redis;
         private String namespace = DEFAULT_NAMESPACE;
+        private InstantSource clock;
 
         private Builder(RedisConnections redis) {
             this.redis = Objects.requireNonNull(redis, "redis");
@@ -233,8 +254,21 @@ public final class RedisLockStore implements LockStore {
             return this;
         }
 
+        /**
+         * Replaces the Redis server's {@code TIME} with {@code clock} in every script, for tests that
+         * move time by hand (the lock-store contract), as {@code DatabaseOptions.clock} replaces a
+         * database's clock. Never set it in production: the fleet must share one clock, the
+         * server's. Key expiry ({@code PX}) still runs on the server's own clock: the scripts judge
+         * every holder by {@code clock}, but a key whose ttl has passed in real time is gone, so
+         * a test should finish well within its locks' ttls of real time.
+         */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         public RedisLockStore build() {
-            return new RedisLockStore(redis, namespace);
+            return new RedisLockStore(redis, namespace, clock);
         }
     }
 }

@@ -23,6 +23,11 @@ import java.util.Optional;
  *       holder asks again in time, same term), or refuse. The very first election has no row to
  *       lock; it inserts one, and a concurrent first election waits on that key, finds it taken
  *       and is refused.</li>
+ *   <li><b>Losers do not queue.</b> Before taking the lock an election reads the row plainly and,
+ *       when another node holds an unexpired term, refuses at once: only a node that may win
+ *       waits on the lock, so the leader's renewal never queues behind the whole fleet's refusals.
+ *       An unlocked read can only turn a grant into a refusal (a node that just missed a
+ *       resignation wins at its next election), never the reverse.</li>
  *   <li><b>Terms only grow.</b> A new term is one more than both the row's and the history's
  *       greatest, so even a row lost by hand does not hand out a term twice.</li>
  *   <li><b>Fencing.</b> A leader-only write first reads the row {@code FOR SHARE} and compares
@@ -53,6 +58,10 @@ public final class LeaderRows {
     public static Optional<Term> elect(ClusterTx tx, String node, long ttlMs) throws SQLException {
         long now = tx.now();
         long until = now + ttlMs;
+        Row seen = read(tx, "");
+        if (seen != null && seen.until() > now && !seen.holder().equals(node)) {
+            return Optional.empty(); // another node leads: refused without queuing on the row its renewals lock
+        }
         Row current = read(tx, tx.dialect().forUpdate());
         if (current == null) {
             Row first = new Row(greatestRecorded(tx) + 1, node, now, until);

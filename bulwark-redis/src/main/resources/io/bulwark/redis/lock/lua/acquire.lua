@@ -1,8 +1,8 @@
 -- Acquire. KEYS[1] = holder key, KEYS[2] = token counter key (no expiry: tokens only grow).
--- ARGV[1] = owner, ARGV[2] = ttl in microseconds.
+-- ARGV[2] = owner, ARGV[3] = ttl in microseconds (ARGV[1] is the clock: see the prelude).
 -- Reply: the new holder value, or nil when an unexpired holder exists. The INCR and the SET
 -- happen in this one script, so no token is ever handed out without its grant, nor twice.
-local ttl = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
 local current = redis.call('GET', KEYS[1])
 if current then
   local _, _, until_us = parse(current)
@@ -11,6 +11,6 @@ if current then
   end
 end
 local token = redis.call('INCR', KEYS[2])
-local value = encode(string.format('%d', token), NOW, NOW + ttl, ARGV[1])
+local value = encode(string.format('%d', token), NOW, NOW + ttl, ARGV[2])
 put(KEYS[1], value, ttl)
 return value

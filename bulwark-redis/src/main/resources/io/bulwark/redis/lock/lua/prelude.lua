@@ -10,8 +10,16 @@ if redis.REDIS_VERSION_NUM == nil then
   redis.replicate_commands()
 end
 
-local clock = redis.call('TIME')
-local NOW = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+-- ARGV[1] of every script is the clock: empty for the server's TIME (always, outside tests), or
+-- a time in microseconds that replaces it (a test's settable clock; see RedisLockStore.Builder#clock).
+-- Each script's own arguments start at ARGV[2].
+local NOW
+if ARGV[1] ~= nil and ARGV[1] ~= '' then
+  NOW = tonumber(ARGV[1])
+else
+  local clock = redis.call('TIME')
+  NOW = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+end
 
 -- token (the string, as INCR formatted it), acquired_us, until_us, owner; nil for a malformed value
 local function parse(v)

@@ -2,6 +2,7 @@ package io.bulwark.redis.lock.contention;
 
 import io.bulwark.redis.RedisConnections;
 import io.bulwark.redis.lock.RedisLockStore;
+import io.bulwark.test.cluster.contention.ContentionBackend;
 import java.time.Duration;
 import java.util.Map;
 

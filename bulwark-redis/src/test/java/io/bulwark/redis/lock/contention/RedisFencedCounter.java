@@ -1,6 +1,7 @@
 package io.bulwark.redis.lock.contention;
 
 import io.bulwark.redis.RedisConnections;
+import io.bulwark.test.cluster.contention.FencedCounter;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;

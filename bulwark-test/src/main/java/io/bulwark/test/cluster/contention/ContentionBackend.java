@@ -1,4 +1,4 @@
-package io.bulwark.redis.lock.contention;
+package io.bulwark.test.cluster.contention;
 
 import io.bulwark.cluster.store.LockStore;
 import java.util.Map;
@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * How a {@link LockContentionChild} reaches its lock store and the fenced counter: a public class
  * with a no-argument constructor, named on the child's command line ({@code backend=<class>}).
- * One per kind of store: {@link RedisContentionBackend} here; a JDBC one opens its database's
- * lock store the same way, and may keep the counter wherever it likes.
+ * One per kind of store, in the test sources of the module that owns the store (Redis in
+ * bulwark-redis, PostgreSQL and MariaDB in bulwark-jdbc); each may keep the counter wherever it
+ * likes, as long as the counter itself refuses stale tokens.
  */
 public interface ContentionBackend {
 

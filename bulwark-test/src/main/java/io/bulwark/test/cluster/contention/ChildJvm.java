@@ -1,6 +1,4 @@
-package io.bulwark.redis.lock.contention;
-
-import static org.awaitility.Awaitility.await;
+package io.bulwark.test.cluster.contention;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,11 +14,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A child JVM running a main class of the test class path, spoken to by lines: {@link #send}
- * writes to its stdin, {@link #awaitLine} waits (Awaitility, bounded) for a line on its stdout.
- * Its stderr goes to a file, quoted by {@link #describe()} for failure messages.
+ * writes to its stdin, {@link #awaitLine} waits, bounded, for a line on its stdout (woken by each
+ * line the child prints, or by its exit: nothing polls). Its stderr goes to a file, quoted by
+ * {@link #describe()} for failure messages.
+ *
+ * <pre>{@code
+ * try (ChildJvm child = ChildJvm.start("child-1", LockContentionChild.class, args, logDir)) {
+ *     child.awaitLine("ready", Duration.ofSeconds(60));
+ *     child.send("go");
+ *     String done = child.awaitLine("done", Duration.ofMinutes(2));
+ * }
+ * }</pre>
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -29,6 +38,9 @@ public final class ChildJvm implements AutoCloseable {
     private final Path stderr;
     private final Writer stdin;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition printed = lock.newCondition();
+    private boolean ended;
 
     private ChildJvm(String name, Process process, Path stderr) {
         this.name = name;
@@ -65,12 +77,37 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code atMost} for a line starting with {@code prefix}; returns it. */
+    /**
+     * Waits up to {@code atMost} for a line starting with {@code prefix}; returns it.
+     *
+     * @throws AssertionError when the child ends its output without such a line, or the time runs out;
+     *         both describe the child
+     */
     public String awaitLine(String prefix, Duration atMost) {
-        return await(name + " prints a line starting with '" + prefix + "'")
-                .atMost(atMost).pollInterval(Duration.ofMillis(20))
-                .failFast(name + " exited", () -> !process.isAlive() && find(prefix) == null)
-                .until(() -> find(prefix), line -> line != null);
+        long left = atMost.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                String line = find(prefix);
+                if (line != null) {
+                    return line;
+                }
+                if (ended) {
+                    throw new AssertionError(name + " ended its output without a line starting with '" + prefix
+                            + "'; " + describe());
+                }
+                if (left <= 0) {
+                    throw new AssertionError(name + " printed no line starting with '" + prefix + "' within "
+                            + atMost + "; " + describe());
+                }
+                left = printed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + name + " to print '" + prefix + "'", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits up to {@code atMost} for the child to exit; returns its exit code. */
@@ -110,10 +147,24 @@ public final class ChildJvm implements AutoCloseable {
     private void readStdout() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
+                add(line, false);
             }
         } catch (IOException e) {
-            lines.add("(stdout unreadable: " + e + ")");
+            add("(stdout unreadable: " + e + ")", false);
+        }
+        add(null, true);
+    }
+
+    private void add(String line, boolean end) {
+        lock.lock();
+        try {
+            if (line != null) {
+                lines.add(line);
+            }
+            ended |= end;
+            printed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.bulwark.redis.lock.contention;
+package io.bulwark.test.cluster.contention;
 
 /**
  * The resource a lock guards in the contention harness: a counter and the greatest fencing token

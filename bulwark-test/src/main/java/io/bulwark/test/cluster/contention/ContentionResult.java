@@ -1,4 +1,4 @@
-package io.bulwark.redis.lock.contention;
+package io.bulwark.test.cluster.contention;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

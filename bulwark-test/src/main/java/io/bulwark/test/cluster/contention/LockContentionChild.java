@@ -1,4 +1,4 @@
-package io.bulwark.redis.lock.contention;
+package io.bulwark.test.cluster.contention;
 
 import io.bulwark.cluster.Lock;
 import io.bulwark.cluster.Locks;
