@@ -7,7 +7,7 @@ package io.bulwark.bench.fleet;
  * @param run 1-based
  * @param victimRole "leader" or "follower": what the killed node was at the kill
  * @param victimNode the killed node's id
- * @param jobsLost jobs it was running when killed (claimed, never finished by it)
+ * @param jobsHeld jobs it was running when killed (claimed, never finished by it); none is lost: all are rescued
  * @param killWallMs the kill, epoch ms by the harness's clock (just before the signal)
  * @param killDbMs the kill, epoch ms by the database's clock (just after the signal)
  * @param heartbeatAgeMs how old the killed node's last heartbeat was at the kill
@@ -17,7 +17,7 @@ package io.bulwark.bench.fleet;
  * @param lastRunningMs the last of its jobs running again on the other node
  * @param cause the first rescue's reason: node declared dead, or lease expired
  */
-record FailoverResult(int run, String victimRole, String victimNode, int jobsLost, long killWallMs, long killDbMs,
+record FailoverResult(int run, String victimRole, String victimNode, int jobsHeld, long killWallMs, long killDbMs,
                       long heartbeatAgeMs, long newLeaderMs, long declaredMs, long lastRescueMs, long lastRunningMs,
                       String cause) {
 }

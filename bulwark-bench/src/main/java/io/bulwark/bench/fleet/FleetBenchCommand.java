@@ -235,7 +235,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
             out.flush();
             FailoverResult r = run.run(i, role);
             report.add(r);
-            out.printf(Locale.ROOT, "%d jobs lost, declared after %d ms, all running again after %d ms (%s)%n", r.jobsLost(),
+            out.printf(Locale.ROOT, "it held %d jobs, declared dead after %d ms, all running again after %d ms (%s)%n", r.jobsHeld(),
                     r.declaredMs(), r.lastRunningMs(), r.cause());
             out.flush();
         }

@@ -101,7 +101,7 @@ final class FleetReport {
             out.append(String.format(Locale.ROOT, "%4s %-9s %5s %7s %11s %9s %12s %15s  %s%n", "run", "killed", "jobs", "hb age",
                     "new leader", "declared", "last rescue", "running again", "cause"));
             for (FailoverResult r : failovers) {
-                out.append(String.format(Locale.ROOT, "%4d %-9s %5d %7d %11s %9d %12d %15d  %s%n", r.run(), r.victimRole(), r.jobsLost(),
+                out.append(String.format(Locale.ROOT, "%4d %-9s %5d %7d %11s %9d %12d %15d  %s%n", r.run(), r.victimRole(), r.jobsHeld(),
                         r.heartbeatAgeMs(), r.newLeaderMs() < 0 ? "-" : Long.toString(r.newLeaderMs()), r.declaredMs(),
                         r.lastRescueMs(), r.lastRunningMs(), r.cause()));
             }
@@ -153,7 +153,7 @@ final class FleetReport {
             ArrayNode runs = f.putArray("runs");
             for (FailoverResult r : failovers) {
                 runs.addObject().put("run", r.run()).put("killed", r.victimRole()).put("node", r.victimNode())
-                        .put("jobsLost", r.jobsLost()).put("killWallMs", r.killWallMs()).put("killDbMs", r.killDbMs())
+                        .put("jobsHeld", r.jobsHeld()).put("killWallMs", r.killWallMs()).put("killDbMs", r.killDbMs())
                         .put("heartbeatAgeMs", r.heartbeatAgeMs()).put("newLeaderMs", r.newLeaderMs())
                         .put("declaredMs", r.declaredMs()).put("lastRescueMs", r.lastRescueMs())
                         .put("lastRunningElsewhereMs", r.lastRunningMs()).put("cause", r.cause());
