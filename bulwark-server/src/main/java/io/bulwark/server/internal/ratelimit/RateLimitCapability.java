@@ -63,8 +63,25 @@ public final class RateLimitCapability implements Capability {
         return runtime.redisHealth().map(List::of).orElse(List.of());
     }
 
+    private final java.util.concurrent.ScheduledExecutorService sync = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-ratelimit-sync").daemon(true).factory());
+
+    /** Every second, applies limits other nodes changed over their API (a shared store makes one fleet). */
+    @Override
+    public void start() {
+        sync.scheduleWithFixedDelay(() -> {
+            try {
+                runtime.syncFromStore();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RateLimitCapability.class)
+                        .debug("Reading rate limits from the store failed; trying again in a second", e);
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
+        sync.shutdownNow();
         runtime.close();
     }
 }

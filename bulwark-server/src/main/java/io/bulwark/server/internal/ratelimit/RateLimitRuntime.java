@@ -58,6 +58,8 @@ public final class RateLimitRuntime implements AutoCloseable {
     private final io.bulwark.redis.ratelimit.RedisRateLimiterFactory redisFactory;
     private volatile Map<String, EndpointLimit> endpoints;
     private volatile Map<String, String> sources;
+    /** The stored JSON last applied, by limit: what another node changed since shows as a difference. */
+    private final Map<String, String> appliedJson = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Reads the endpoint limits from {@code config}, then those stored by earlier API changes.
@@ -122,6 +124,7 @@ public final class RateLimitRuntime implements AutoCloseable {
                 built.put(entry.name(), e);
                 origin.put(entry.name(), "api");
             }
+            appliedJson.put(entry.name(), entry.json());
         }
         built.values().forEach(e -> limiters.replace(e.name(), e.config()));
         this.endpoints = Map.copyOf(built);
@@ -220,7 +223,11 @@ public final class RateLimitRuntime implements AutoCloseable {
             if (!errors.isEmpty()) {
                 throw ApiException.validation("invalid rate limits; nothing was changed", errors);
             }
-            merged.forEach((name, spec) -> store.put(KIND, name, write(spec)));
+            merged.forEach((name, spec) -> {
+                String json = write(spec);
+                store.put(KIND, name, json);
+                appliedJson.put(name, json);
+            });
             Map<String, String> origin = new TreeMap<>(sources);
             merged.keySet().forEach(name -> {
                 limiters.replace(name, next.get(name).config());
@@ -230,6 +237,49 @@ public final class RateLimitRuntime implements AutoCloseable {
             });
             endpoints = Map.copyOf(next);
             sources = Map.copyOf(origin);
+        } finally {
+            this.changes.unlock();
+        }
+    }
+
+    /**
+     * Applies endpoint limits that another node changed over its API since this node last looked:
+     * run every second on a shared store, so a {@code limits set} on any node holds on every node
+     * within about a second. A stored limit that does not validate is skipped with one warning.
+     *
+     * @return how many limits changed here
+     */
+    public int syncFromStore() {
+        List<StateEntry> entries = store.list(KIND);
+        this.changes.lock();
+        try {
+            Map<String, EndpointLimit> next = new TreeMap<>(endpoints);
+            Map<String, String> origin = new TreeMap<>(sources);
+            int changed = 0;
+            for (StateEntry entry : entries) {
+                if (entry.json().equals(appliedJson.get(entry.name()))) {
+                    continue;
+                }
+                appliedJson.put(entry.name(), entry.json());
+                List<FieldError> bad = new ArrayList<>();
+                EndpointLimit e = read(entry.json()).validate(entry.name(), KIND + "/" + entry.name(), maxKeys, bad);
+                if (e == null) {
+                    LOG.warn("Ignoring the rate limit '{}' another node stored ({}); this node keeps its current one",
+                            LogText.safe(entry.name()), LogText.safe(bad.toString(), 2000));
+                    continue;
+                }
+                limiters.replace(entry.name(), e.config());
+                next.put(entry.name(), e);
+                origin.put(entry.name(), "api");
+                changed++;
+                LOG.info("Rate limit '{}' is now {} (changed over the API of another node)", LogText.safe(entry.name()),
+                        LogText.safe(read(entry.json()).describe(), 2000));
+            }
+            if (changed > 0) {
+                endpoints = Map.copyOf(next);
+                sources = Map.copyOf(origin);
+            }
+            return changed;
         } finally {
             this.changes.unlock();
         }
