@@ -133,7 +133,7 @@ class OutcomeTest {
 
         Job job = f.get(c.job().id());
         assertThat(job.state()).isEqualTo(JobState.AVAILABLE);
-        assertThat(job.runAt()).isEqualTo(f.store.now());
+        assertThat(job.runAt()).as("it keeps its place in line").isEqualTo(c.job().runAt());
         assertThat(job.attempt()).isZero();
         assertThat(last(job.id())).isEqualTo(
                 new Transition(f.store.now(), JobState.RUNNING, JobState.AVAILABLE, "released: draining", "node-1", 0));
@@ -223,7 +223,7 @@ class OutcomeTest {
         assertThat(first).extracting(Job::id).containsExactly(a.job().id());
         assertThat(rest).extracting(Job::id).containsExactly(b.job().id());
         assertThat(first.getFirst().state()).isEqualTo(JobState.AVAILABLE);
-        assertThat(first.getFirst().runAt()).isEqualTo(f.store.now());
+        assertThat(first.getFirst().runAt()).as("it keeps its place in line").isEqualTo(a.job().runAt());
         assertThat(first.getFirst().history()).as("rescued jobs come without history").isEmpty();
         assertThat(last(a.job().id())).isEqualTo(
                 new Transition(f.store.now(), JobState.RUNNING, JobState.AVAILABLE, "lease expired", "rescuer", 1));
