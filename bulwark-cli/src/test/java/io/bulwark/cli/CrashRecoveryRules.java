@@ -194,7 +194,7 @@ abstract class CrashRecoveryRules {
         assertThat(rescued).as("jobs run twice are at most those in flight at the fault").isLessThanOrEqualTo(CONCURRENCY);
         String metrics = new String(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("bulwark_jobs_rescued_total\\{queue=\"default\"} (\\d+)").matcher(metrics);
+        Matcher m = Pattern.compile("bulwark_jobs_rescued_total\\{cause=\"lease_expired\",queue=\"default\"} (\\S+)").matcher(metrics);
         long counted = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         assertThat(counted).as("every rescue is counted").isGreaterThanOrEqualTo(rescued).isLessThanOrEqualTo(CONCURRENCY);
     }
