@@ -459,8 +459,7 @@ public final class Worker {
     /** Makes jobs whose lease expired available again (or dead); returns how many. */
     public int rescue() {
         List<Job> rescued = store.rescueExpired(node, 1000);
-        rescued.stream().collect(java.util.stream.Collectors.groupingBy(Job::queue, java.util.stream.Collectors.counting()))
-                .forEach((q, n) -> metrics.rescued(q, "lease_expired", n.intValue()));
+        metrics.rescued(rescued, "lease_expired");
         if (!rescued.isEmpty()) {
             LOG.warn("Rescued {} jobs whose lease expired (their node died or stalled); they run again or are dead "
                     + "when out of attempts", rescued.size());

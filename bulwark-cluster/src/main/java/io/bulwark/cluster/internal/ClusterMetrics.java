@@ -14,6 +14,10 @@ public final class ClusterMetrics {
 
     private final MeterRegistry meters;
     private final AtomicReference<ClusterView> view = new AtomicReference<>();
+    private final Counter elected;
+    private final Counter lost;
+    private final Counter declaredDead;
+    private final Counter rejoins;
 
     public ClusterMetrics(MeterRegistry meters, DoubleSupplier heartbeatAgeSeconds, DoubleSupplier leader,
                           DoubleSupplier term) {
@@ -30,35 +34,34 @@ public final class ClusterMetrics {
         Gauge.builder("bulwark.cluster.term", term, DoubleSupplier::getAsDouble)
                 .description("The leader term this node last saw (the fencing token of leader-only writes)")
                 .register(meters);
-        leaderChange("elected");
-        leaderChange("lost");
-        declaredDead(0);
+        this.elected = leaderChanges("elected");
+        this.lost = leaderChanges("lost");
+        this.declaredDead = Counter.builder("bulwark.cluster.nodes.declared.dead")
+                .description("Nodes this node, as leader, declared dead after missed heartbeats").register(meters);
+        this.rejoins = Counter.builder("bulwark.cluster.rejoins")
+                .description("Times this node found itself declared dead by the leader and registered again")
+                .register(meters);
     }
 
     public void view(ClusterView v) {
         view.set(v);
     }
 
-    /** This node became leader ({@code elected}) or stopped being it ({@code lost}). */
-    public void leaderChange(String what) {
-        Counter.builder("bulwark.cluster.leader.changes").tag("change", what)
-                .description("Times this node became leader or stopped being it").register(meters)
-                .increment(0);
+    private Counter leaderChanges(String change) {
+        return Counter.builder("bulwark.cluster.leader.changes").tag("change", change)
+                .description("Times this node became leader or stopped being it").register(meters);
     }
 
+    /** This node became leader ({@code elected}) or stopped being it ({@code lost}). */
     public void countLeaderChange(String what) {
-        Counter.builder("bulwark.cluster.leader.changes").tag("change", what).register(meters).increment();
+        (what.equals("elected") ? elected : lost).increment();
     }
 
     public void declaredDead(int n) {
-        Counter.builder("bulwark.cluster.nodes.declared.dead")
-                .description("Nodes this node, as leader, declared dead after missed heartbeats").register(meters)
-                .increment(n);
+        declaredDead.increment(n);
     }
 
     public void rejoined() {
-        Counter.builder("bulwark.cluster.rejoins")
-                .description("Times this node found itself declared dead by the leader and registered again")
-                .register(meters).increment();
+        rejoins.increment();
     }
 }

@@ -24,18 +24,20 @@ public final class JobMetrics {
     }
 
     /**
-     * Counts running jobs taken back from a node: {@code cause} is {@code lease_expired} (the
+     * Counts running jobs taken back from a node, by queue: {@code cause} is {@code lease_expired} (the
      * node stopped renewing) or {@code node_dead} (the leader declared the node dead).
      */
-    public void rescued(String queue, String cause, int n) {
-        rescued(meters, queue, cause, n);
+    public void rescued(java.util.List<io.bulwark.jobs.Job> jobs, String cause) {
+        rescued(meters, jobs, cause);
     }
 
-    /** {@link #rescued(String, String, int)} for code outside the worker (the leader's hand-over). */
-    public static void rescued(MeterRegistry meters, String queue, String cause, int n) {
-        Counter.builder("bulwark.jobs.rescued").tag("queue", queue).tag("cause", cause)
-                .description("Running jobs taken back from their node and made available again or dead, by cause")
-                .register(meters).increment(n);
+    /** Counts {@code jobs}, just rescued for {@code cause}, by queue; for the leader's hand-over too. */
+    public static void rescued(MeterRegistry meters, java.util.List<io.bulwark.jobs.Job> jobs, String cause) {
+        jobs.stream().collect(java.util.stream.Collectors.groupingBy(io.bulwark.jobs.Job::queue,
+                        java.util.stream.Collectors.counting()))
+                .forEach((queue, n) -> Counter.builder("bulwark.jobs.rescued").tag("queue", queue).tag("cause", cause)
+                        .description("Running jobs taken back from their node and made available again or dead, by cause")
+                        .register(meters).increment(n));
     }
 
     /**

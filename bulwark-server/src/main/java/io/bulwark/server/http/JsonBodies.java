@@ -130,13 +130,11 @@ public final class JsonBodies {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
-            FieldError first = describe((JsonMappingException) e, "");
-            List<FieldError> all = BodyErrors.of(Json.strictMapper(), tree, Json.strictMapper().constructType(type),
-                    JsonBodies::describe);
+            List<FieldError> all = fieldErrors(tree, type, "");
             if (all.size() > 1) {
                 throw ApiException.validation("the request has " + all.size() + " invalid fields", all);
             }
-            throw ApiException.validation(title((JsonMappingException) e), List.of(first));
+            throw ApiException.validation(title((JsonMappingException) e), List.of(describe((JsonMappingException) e, "")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,12 +149,16 @@ public final class JsonBodies {
             Json.strictMapper().readerFor(type).readValue(node);
             return List.of();
         } catch (DatabindException e) {
-            List<FieldError> all = BodyErrors.of(Json.strictMapper(), node, Json.strictMapper().constructType(type), path,
-                    JsonBodies::describe);
+            List<FieldError> all = fieldErrors(node, type, path);
             return all.isEmpty() ? List.of(describe((JsonMappingException) e, path)) : all;
         } catch (IOException e) {
             return List.of(new FieldError(path, "cannot be read as " + type.getSimpleName() + ": " + e.getMessage()));
         }
+    }
+
+    /** Every field error of binding {@code node} (at {@code path}) to {@code type}, each field bound on its own. */
+    private static List<FieldError> fieldErrors(JsonNode node, Class<?> type, String path) {
+        return BodyErrors.of(Json.strictMapper(), node, Json.strictMapper().constructType(type), path, JsonBodies::describe);
     }
 
     private static String title(JsonMappingException e) {

@@ -60,10 +60,10 @@ public final class PrivateMariaDb implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
             if (root) {
-                run(List.of("chown", "-R", "mysql:mysql", dir.toString()), false);
-                run(List.of("chmod", "755", dir.toString()), false);
+                ChildCommands.run(List.of("chown", "-R", "mysql:mysql", dir.toString()), false);
+                ChildCommands.run(List.of("chmod", "755", dir.toString()), false);
             }
-            PrivateMariaDb db = new PrivateMariaDb(dir, freePort(), root);
+            PrivateMariaDb db = new PrivateMariaDb(dir, ChildCommands.freePort(), root);
             db.asServerUser(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + dir.resolve("data"),
                     "--auth-root-authentication-method=normal", "--skip-test-db"));
             db.start();
@@ -148,30 +148,7 @@ public final class PrivateMariaDb implements AutoCloseable {
             cmd.addAll(List.of("runuser", "-u", "mysql", "--"));
         }
         cmd.addAll(command);
-        run(cmd, true);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void run(List<String> cmd, boolean check) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish in 90 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + cmd.get(0), e);
-        }
-        if (check && p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.strip());
-        }
+        ChildCommands.run(cmd, true);
     }
 
     /** Stops the server (its files go with the caller's temporary directory). */

@@ -66,10 +66,10 @@ public final class PrivatePostgres implements AutoCloseable {
         Path data = dir.resolve("pgdata");
         try {
             if (root) {
-                run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
-                run(List.of("chmod", "755", dir.toString()), false);
+                ChildCommands.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+                ChildCommands.run(List.of("chmod", "755", dir.toString()), false);
             }
-            PrivatePostgres pg = new PrivatePostgres(bin, data, freePort(), root);
+            PrivatePostgres pg = new PrivatePostgres(bin, data, ChildCommands.freePort(), root);
             pg.pg(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
                     "--no-sync", "-E", "UTF8"));
             pg.start();
@@ -111,11 +111,6 @@ public final class PrivatePostgres implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /**
      * Makes a streaming replica of this server under {@code dir} with {@code pg_basebackup -R}
@@ -125,10 +120,10 @@ public final class PrivatePostgres implements AutoCloseable {
         Path replicaData = dir.resolve("pgdata");
         try {
             if (asPostgresUser) {
-                run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
-                run(List.of("chmod", "755", dir.toString()), false);
+                ChildCommands.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+                ChildCommands.run(List.of("chmod", "755", dir.toString()), false);
             }
-            PrivatePostgres replica = new PrivatePostgres(bin, replicaData, freePort(), asPostgresUser);
+            PrivatePostgres replica = new PrivatePostgres(bin, replicaData, ChildCommands.freePort(), asPostgresUser);
             pg(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
                     "-U", "postgres", "-D", replicaData.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
             replica.start();
@@ -184,25 +179,9 @@ public final class PrivatePostgres implements AutoCloseable {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         cmd.addAll(command);
-        run(cmd, true);
+        ChildCommands.run(cmd, true);
     }
 
-    private static void run(List<String> cmd, boolean check) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish in 90 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + cmd.get(0), e);
-        }
-        if (check && p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.strip());
-        }
-    }
 
     /** Stops the server at once (its files go with the caller's temporary directory). */
     @Override

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The leader's hand-over of a dead node's work: every job it had claimed before it was declared
@@ -41,8 +40,7 @@ final class DeadNodeRescue implements DeadNodeHandler {
         List<Job> batch;
         do {
             batch = store.rescueNode(node.id(), declaredAt, self, BATCH);
-            batch.stream().collect(Collectors.groupingBy(Job::queue, Collectors.counting()))
-                    .forEach((q, n) -> JobMetrics.rescued(meters, q, "node_dead", n.intValue()));
+            JobMetrics.rescued(meters, batch, "node_dead");
             total += batch.size();
         } while (batch.size() == BATCH);
         if (total > 0) {
