@@ -1,12 +1,21 @@
 package io.bulwark.cli.fleet;
 
+import io.bulwark.jdbc.internal.JobRows;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
@@ -139,6 +148,31 @@ public final class Fleet implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }).sum();
+    }
+
+    /**
+     * The ids of the jobs the store shows {@code node} running, read straight from the fleet's
+     * database (the API does not say which node runs a job).
+     */
+    public Set<String> runningOn(String node) throws SQLException {
+        try (Connection c = DriverManager.getConnection(flag("--store.url="), flag("--store.user="), null);
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM bulwark_jobs WHERE state = 'running' AND node = ?")) {
+            ps.setString(1, node);
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // PostgreSQL keeps a uuid, MariaDB 16 bytes.
+                    Object id = rs.getObject(1);
+                    ids.add(id instanceof byte[] b ? JobRows.uuid(b).toString() : id.toString());
+                }
+            }
+            return ids;
+        }
+    }
+
+    private String flag(String prefix) {
+        return store.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the store flags " + store + " have no " + prefix));
     }
 
     /** Kills every process still running (SIGKILL). */

@@ -139,6 +139,24 @@ public final class FleetNode {
         return at;
     }
 
+    /** SIGSTOP: the process is frozen (it sends nothing, its connections stay open) until {@link #resume()}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed: " + out);
+        }
+    }
+
     /**
      * SIGTERM (a graceful shutdown); returns the time just before the signal, without waiting.
      * Sent through the {@link ProcessHandle}: {@link Process#destroy()} would also close our end of
