@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -207,12 +208,16 @@ public final class CronExpression {
         return first.isBefore(second) ? List.of(first, second) : List.of(second, first);
     }
 
+    // Cron fields are whole seconds: from a time within a second, the next match is the next whole
+    // second's, and the previous one may be that very second.
     private Optional<LocalDateTime> nextLocal(LocalDateTime after) {
-        return times.nextExecution(after.atZone(ZoneOffset.UTC)).map(z -> z.toLocalDateTime());
+        return times.nextExecution(after.truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC))
+                .map(z -> z.toLocalDateTime().withNano(0));
     }
 
     private Optional<LocalDateTime> previousLocal(LocalDateTime before) {
-        return times.lastExecution(before.atZone(ZoneOffset.UTC)).map(z -> z.toLocalDateTime());
+        LocalDateTime whole = before.getNano() == 0 ? before : before.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return times.lastExecution(whole.atZone(ZoneOffset.UTC)).map(z -> z.toLocalDateTime().withNano(0));
     }
 
     private static CronParser parser(CronFlavour f) {
