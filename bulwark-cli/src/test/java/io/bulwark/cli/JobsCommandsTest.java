@@ -88,6 +88,10 @@ class JobsCommandsTest {
         CliRun r = CliRun.run(env, "jobs", "enqueue", "--type", "nope", "--priority", "11");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("type: no handler is registered for 'nope'").contains("priority: expected an integer from 0 to 9");
-        assertThat(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--payload", "{oops").exit()).isEqualTo(2);
+        CliRun bad = CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--payload", "{oops");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).as("a plain sentence: where and what, no parser internals")
+                .contains("--payload is not valid JSON at line 1, column 2: Unexpected character")
+                .doesNotContain("REDACTED").doesNotContain("StreamReadFeature").doesNotContain("Source:");
     }
 }

@@ -105,8 +105,8 @@ final class JobsCommand extends GroupCommand {
             if (payload != null) {
                 try {
                     body.set("payload", Json.mapper().readTree(payload));
-                } catch (Exception e) {
-                    throw CliException.usage("--payload is not valid JSON: " + e.getMessage());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw CliException.usage("--payload is not valid JSON" + Json.syntaxError(e));
                 }
             }
             if (priority != null) {

@@ -29,6 +29,18 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * A JSON syntax error for people, to follow "... is not valid JSON": where it is and what was
+     * wrong, without the parser's internals (source description, feature names). E.g.
+     * {@code  at line 1, column 2: Unexpected character ('u' (code 117)): was expecting
+     * double-quote to start field name}.
+     */
+    public static String syntaxError(com.fasterxml.jackson.core.JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+        String at = l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
+        return at + ": " + e.getOriginalMessage();
+    }
+
     /** A shared, fully configured mapper. Thread-safe; do not reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;

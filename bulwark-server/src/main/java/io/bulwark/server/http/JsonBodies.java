@@ -1,6 +1,5 @@
 package io.bulwark.server.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,7 +100,7 @@ public final class JsonBodies {
         try {
             tree = Json.strictMapper().readTree(utf8(body));
         } catch (JsonProcessingException e) {
-            throw ApiException.malformedJson("malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+            throw ApiException.malformedJson("malformed JSON" + Json.syntaxError(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -241,13 +240,6 @@ public final class JsonBodies {
         String size = declared >= 0 ? "is " + declared + " bytes" : "exceeds it";
         return ApiException.tooLarge("the request body " + size + "; the limit is " + limit
                 + " bytes (server.maxRequestBody)");
-    }
-
-    private static String at(JsonLocation location) {
-        if (location == null || location.getLineNr() < 0) {
-            return "";
-        }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static String rawPath(JsonMappingException e) {
