@@ -67,6 +67,23 @@ class JobsCommandsTest {
     }
 
     @Test
+    void waitPrintsEachFailedAttemptAndAPlainLinePerChangeWhenNotOnATerminal() throws Exception {
+        String id = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.fail", "--queue", "w",
+                "--payload", "{\"times\":1}", "--max-attempts", "3", "-o", "json")).get("id").asText();
+        CliRun waited = CliRun.run(env, "jobs", "wait", id, "--timeout", "20s");
+        assertThat(waited.exit()).as(waited.err()).isZero();
+        assertThat(waited.err()).contains(id + "  attempt 1 of 3 failed: ").contains("fails on purpose")
+                .doesNotContain("\r").contains(id + "  completed  attempt 2/3");
+        assertThat(waited.err().lines().filter(l -> l.contains("completed"))).as("one line per change").hasSize(1);
+
+        String dead = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.fail", "--queue", "w",
+                "--payload", "{\"times\":9}", "--max-attempts", "1", "-o", "json")).get("id").asText();
+        CliRun died = CliRun.run(env, "jobs", "wait", dead, "--timeout", "20s");
+        assertThat(died.exit()).isEqualTo(1);
+        assertThat(died.err()).contains(dead + "  attempt 1 of 1 failed: ").contains("no attempts left");
+    }
+
+    @Test
     void queuesCanBeListedPausedResumedAndSet() throws Exception {
         assertThat(CliRun.run(env, "queues", "pause", "p").exit()).isZero();
         CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--queue", "p");

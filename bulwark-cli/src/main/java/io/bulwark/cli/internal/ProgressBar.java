@@ -33,9 +33,24 @@ public final class ProgressBar {
         this.interactive = interactive;
     }
 
-    /** True when the CLI writes to a terminal. */
+    /**
+     * True when the CLI writes to a terminal. From JDK 22 {@link System#console()} returns a console
+     * even when the output is redirected, and {@code Console.isTerminal()} (JDK 22+, called
+     * reflectively: we compile for 21) tells the difference; on 21 a console exists only on a
+     * terminal.
+     */
     public static boolean terminal() {
-        return System.console() != null;
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     public void start(long total) {

@@ -10,6 +10,7 @@ import io.bulwark.cli.internal.ApiClient;
 import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.ExitCodes;
 import io.bulwark.cli.internal.Output;
+import io.bulwark.cli.internal.ProgressBar;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import picocli.CommandLine;
@@ -203,7 +204,9 @@ final class JobsCommand extends GroupCommand {
     }
 
     @Command(name = "wait", mixinStandardHelpOptions = true,
-            description = {"Wait until a job is final (completed, dead or cancelled), showing its state as it changes.",
+            description = {"Wait until a job is final (completed, dead or cancelled), showing its state as it changes",
+                    "and each failed attempt (its error and when the next one runs). On a terminal the state is one",
+                    "line updated in place; otherwise each change is a line of its own.",
                     "Exit 0 when it completed, 1 when it ended dead or cancelled or the wait timed out."})
     static final class Wait extends ApiCommand implements Callable<Integer> {
         private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled");
@@ -221,27 +224,20 @@ final class JobsCommand extends GroupCommand {
                 throw CliException.usage("--timeout " + e.getMessage());
             }
             ApiClient client = client();
-            PrintWriter err = spec.commandLine().getErr();
-            long deadline = System.nanoTime() + limit.toNanos();
-            String last = null;
+            WaitProgress progress = new WaitProgress(spec.commandLine().getErr(), id, ProgressBar.terminal());
             long started = System.nanoTime();
+            long deadline = started + limit.toNanos();
             while (true) {
                 JsonNode job = client.get(path(id));
                 String state = job.path("state").asText();
-                String line = "\r" + id + "  " + state + "  attempt " + job.path("attempt").asInt() + "/"
-                        + job.path("maxAttempts").asInt() + "  " + (System.nanoTime() - started) / 1_000_000_000L + "s";
-                if (!line.equals(last)) {
-                    err.print(line);
-                    err.flush();
-                    last = line;
-                }
+                progress.show(job, Duration.ofNanos(System.nanoTime() - started));
                 if (FINAL.contains(state)) {
-                    err.println();
+                    progress.end();
                     print(out(), output, job);
                     return state.equals("completed") ? ExitCodes.OK : ExitCodes.FAILURE;
                 }
                 if (System.nanoTime() > deadline) {
-                    err.println();
+                    progress.end();
                     throw CliException.failure("job " + id + " is still " + state + " after " + timeout);
                 }
                 Thread.sleep(250);
