@@ -165,6 +165,25 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void withoutAClockTheDatabaseStampsSchedulesAndJudgesTheLeadersTerm() throws SQLException {
+        DatabaseJobStore store = open();
+        io.bulwark.scheduler.Schedule nightly = io.bulwark.scheduler.Schedule.builder("nightly", "@daily")
+                .target(new io.bulwark.scheduler.ScheduleTarget.Job("q", "t", "{}", null, null)).build();
+        Instant before = databaseNow();
+        io.bulwark.scheduler.store.ScheduleRow row = store.schedules().save(nightly,
+                io.bulwark.scheduler.store.ScheduleRow.API, before.plusSeconds(60));
+        Term term = store.cluster().elect("n1", Duration.ofSeconds(30)).orElseThrow();
+        boolean advanced = store.schedules().advance("nightly", row.version(), row.nextAt(), List.of(),
+                row.nextAt().plusSeconds(60), term);
+        Instant after = databaseNow();
+
+        assertThat(row.createdAt()).isBetween(before, after);
+        assertThat(store.schedules().get("nightly")).get().extracting(r -> r.updatedAt()).isEqualTo(row.createdAt());
+        assertThat(store.schedules().now()).isBetween(before, databaseNow());
+        assertThat(advanced).as("a term the database's clock finds current").isTrue();
+    }
+
+    @Test
     void aLapsedTermAndLockPassOnByTheDatabasesClock() {
         DatabaseJobStore store = open();
         Duration shortTtl = Duration.ofMillis(300);
