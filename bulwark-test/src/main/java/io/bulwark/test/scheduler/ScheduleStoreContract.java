@@ -145,13 +145,45 @@ public abstract class ScheduleStoreContract extends FiringRules {
         }
     }
 
+    @Test
+    void manyThreadsSavingOneNewScheduleAtOnceEachGetTheirOwnVersion() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                String name = "saved-" + round;
+                List<Long> versions = new ArrayList<>();
+                for (Future<ScheduleRow> f : atOnceAll(pool, i -> () -> store.save(schedule(name).toBuilder()
+                        .description("by " + i).build(), ScheduleRow.API, tick(i)))) {
+                    versions.add(f.get().version());
+                }
+
+                assertThat(versions).as("round %d", round).containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, THREADS).boxed().toList());
+                ScheduleRow last = row(name);
+                assertThat(last.version()).isEqualTo(THREADS);
+                assertThat(last.createdAt()).isEqualTo(START);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** {@code THREADS} calls, call {@code i} made by {@code calls.apply(i)}, released together by one latch. */
     private static List<Boolean> atOnce(ExecutorService pool, IntFunction<Callable<Boolean>> calls) throws Exception {
+        List<Boolean> out = new ArrayList<>();
+        for (Future<Boolean> f : atOnceAll(pool, calls)) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    /** Starts {@code THREADS} calls together; returns them once all are started. */
+    private static <T> List<Future<T>> atOnceAll(ExecutorService pool, IntFunction<Callable<T>> calls) throws Exception {
         CountDownLatch ready = new CountDownLatch(THREADS);
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> running = new ArrayList<>();
+        List<Future<T>> running = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
-            Callable<Boolean> call = calls.apply(i);
+            Callable<T> call = calls.apply(i);
             running.add(pool.submit(() -> {
                 ready.countDown();
                 go.await();
@@ -160,10 +192,6 @@ public abstract class ScheduleStoreContract extends FiringRules {
         }
         ready.await();
         go.countDown();
-        List<Boolean> out = new ArrayList<>();
-        for (Future<Boolean> f : running) {
-            out.add(f.get());
-        }
-        return out;
+        return running;
     }
 }
