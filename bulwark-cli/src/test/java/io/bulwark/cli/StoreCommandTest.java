@@ -32,10 +32,11 @@ class StoreCommandTest {
 
             CliRun migrated = CliRun.run(args("store", "migrate", store));
             assertThat(migrated.exit()).as(migrated.err()).isZero();
-            assertThat(migrated.out()).contains("Applied 3 migration(s); schema is at version 3.");
+            assertThat(migrated.out()).contains("Applied 4 migration(s); schema is at version 4.");
             assertThat(CliRun.run(args("store", "migrate", store)).out())
-                    .contains("Schema is current at version 3; nothing to apply.");
-            assertThat(CliRun.run(args("store", "info", store)).out()).containsPattern("2\\s+state\\s+Success").containsPattern("3\\s+cluster\\s+Success");
+                    .contains("Schema is current at version 4; nothing to apply.");
+            assertThat(CliRun.run(args("store", "info", store)).out()).containsPattern("2\\s+state\\s+Success").containsPattern("3\\s+cluster\\s+Success")
+                    .containsPattern("4\\s+schedules\\s+Success");
             CliRun valid = CliRun.run(args("store", "validate", store));
             assertThat(valid.exit()).as(valid.err()).isZero();
             assertThat(valid.out()).contains("Schema matches this Bulwark.");
@@ -46,7 +47,7 @@ class StoreCommandTest {
     void theEmbeddedStoreMigratesInItsDataDirectory() {
         CliRun migrated = CliRun.run("store", "migrate", "--data-dir", dir.toString(), "-o", "json");
         assertThat(migrated.exit()).as(migrated.err()).isZero();
-        assertThat(migrated.out()).contains("\"applied\" : 3").contains("\"schemaVersion\" : \"3\"");
+        assertThat(migrated.out()).contains("\"applied\" : 4").contains("\"schemaVersion\" : \"4\"");
         assertThat(dir.resolve("jobs.db")).exists();
     }
 
@@ -87,11 +88,15 @@ class StoreCommandTest {
             }
             store.enqueue(jobs);
             store.saveQueueSettings("mail", "{\"paused\":true}");
+            store.schedules().save(io.bulwark.scheduler.Schedule.builder("nightly", "@daily")
+                    .target(new io.bulwark.scheduler.ScheduleTarget.Job("mail", "t", "{}", null, null)).build(),
+                    io.bulwark.scheduler.store.ScheduleRow.API, null);
         }
         Path file = dir.resolve("bulwark.backup.gz");
         CliRun backup = CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
-        assertThat(backup.out()).contains("Backed up 250 jobs, 250 history rows, 1 queues").contains("and the API keys");
+        assertThat(backup.out()).contains("Backed up 250 jobs, 250 history rows, 1 queues, 0 state documents, 1 schedules")
+                .contains("and the API keys");
         assertThat(CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString()).exit())
                 .as("an existing file is kept without --force").isEqualTo(2);
 
@@ -100,7 +105,7 @@ class StoreCommandTest {
             String[] store = {"--store.url=" + db.url(), "--store.user=" + db.user(), "--data-dir=" + node};
             CliRun restore = CliRun.run(args("store", "restore", concat(store, "--from", file.toString())));
             assertThat(restore.exit()).as(restore.err()).isZero();
-            assertThat(restore.out()).contains("Restored 250 jobs, 250 history rows, 1 queues")
+            assertThat(restore.out()).contains("Restored 250 jobs, 250 history rows, 1 queues, 0 state documents, 1 schedules")
                     .contains("backup of a sqlite store").contains("API keys restored");
             assertThat(node.resolve("keys.json")).exists();
             assertThat(CliRun.run("keys", "list", "--data-dir", node.toString()).out()).contains("ops");

@@ -4,14 +4,15 @@ import io.bulwark.cluster.store.ClusterStore;
 import io.bulwark.cluster.store.LockStore;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jobs.store.JobStore;
+import io.bulwark.scheduler.store.ScheduleStore;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What every JDBC job store offers besides the {@link JobStore} rules: the runtime state, the
- * cluster's nodes and leader, and named locks kept in the same database, persisted queue settings,
- * and its status. The embedded SQLite store and the
+ * cluster's nodes and leader, named locks and schedules kept in the same database, persisted queue
+ * settings, and its status. The embedded SQLite store and the
  * PostgreSQL / MariaDB store implement it.
  */
 public interface JdbcJobStore extends JobStore {
@@ -27,6 +28,12 @@ public interface JdbcJobStore extends JobStore {
 
     /** Named locks with fencing tokens in the same database. It lives and closes with this store. */
     LockStore locks();
+
+    /**
+     * Schedules and their firings in the same database, stamped by the store's clock; the leader's
+     * pass is fenced by {@link #cluster()}'s leader row. It lives and closes with this store.
+     */
+    ScheduleStore schedules();
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
     Optional<String> queueSettings(String name);

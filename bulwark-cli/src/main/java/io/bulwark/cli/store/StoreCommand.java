@@ -251,9 +251,10 @@ final class StoreCommand extends GroupCommand {
         @Override
         String done(StoreBackup.Summary s, double seconds) {
             return String.format(java.util.Locale.ROOT, "Backed up %,d jobs, %,d history rows, %,d queues, %,d state "
-                            + "documents%s to %s in %.1f s.", s.rows().getOrDefault("job", 0L),
+                            + "documents, %,d schedules%s to %s in %.1f s.", s.rows().getOrDefault("job", 0L),
                     s.rows().getOrDefault("history", 0L), s.rows().getOrDefault("queue", 0L),
-                    s.rows().getOrDefault("state", 0L), s.files().isEmpty() ? "" : " and the API keys", to, seconds);
+                    s.rows().getOrDefault("state", 0L), s.rows().getOrDefault("schedule", 0L),
+                    s.files().isEmpty() ? "" : " and the API keys", to, seconds);
         }
     }
 
@@ -300,9 +301,10 @@ final class StoreCommand extends GroupCommand {
         @Override
         String done(StoreBackup.Summary s, double seconds) {
             return String.format(java.util.Locale.ROOT, "Restored %,d jobs, %,d history rows, %,d queues, %,d state "
-                            + "documents (backup of a %s store) in %.1f s.%s", s.rows().getOrDefault("job", 0L),
+                            + "documents, %,d schedules (backup of a %s store) in %.1f s.%s", s.rows().getOrDefault("job", 0L),
                     s.rows().getOrDefault("history", 0L), s.rows().getOrDefault("queue", 0L),
-                    s.rows().getOrDefault("state", 0L), s.source(), seconds, keysNote);
+                    s.rows().getOrDefault("state", 0L), s.rows().getOrDefault("schedule", 0L), s.source(), seconds,
+                    keysNote);
         }
     }
 }

@@ -40,7 +40,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A portable, consistent snapshot of a store: jobs with their history, queue settings, runtime
- * state and its history, written as gzipped JSON lines and restorable into any store, embedded,
+ * state and its history, schedules and their firings, written as gzipped JSON lines and restorable into any store, embedded,
  * PostgreSQL or MariaDB, whichever it came from. The cluster's tables (nodes, leader, terms,
  * locks) are not carried: they describe the fleet running now (see {@code Table.ALL}).
  *
@@ -102,7 +102,8 @@ public final class StoreBackup {
      * What a backup or restore copied.
      *
      * @param source the store the backup was taken from ({@code sqlite}, {@code postgresql}, {@code mariadb})
-     * @param rows rows per table tag ({@code job}, {@code history}, {@code queue}, {@code state}, {@code stateHistory})
+     * @param rows rows per table tag ({@code job}, {@code history}, {@code queue}, {@code state}, {@code stateHistory},
+     *        {@code schedule}, {@code firing})
      * @param files small files carried beside the tables (the server's {@code keys.json}), by name
      */
     public record Summary(String source, Map<String, Long> rows, Map<String, String> files) {
@@ -200,9 +201,11 @@ public final class StoreBackup {
         try (Connection c = connector.connect(false)) {
             beginSnapshot(c);
             try {
+                String schemaVersion = schemaVersion(c);
+                java.util.List<Table> tables = Table.ALL.stream().filter(t -> t.existsAt(schemaVersion)).toList();
                 Map<String, Long> counts = new LinkedHashMap<>();
                 for (Table t : Table.ALL) {
-                    counts.put(t.tag(), count(c, t));
+                    counts.put(t.tag(), tables.contains(t) ? count(c, t) : 0L);
                 }
                 progress.start(counts.values().stream().mapToLong(Long::longValue).sum());
                 GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(nonClosing(out), 1 << 16), 1 << 16);
@@ -212,12 +215,12 @@ public final class StoreBackup {
                     g.writeStringField("format", FORMAT);
                     g.writeNumberField("version", VERSION);
                     g.writeStringField("source", flavor.id);
-                    g.writeStringField("schemaVersion", schemaVersion(c));
+                    g.writeStringField("schemaVersion", schemaVersion);
                     writeCounts(g, counts);
                     g.writeEndObject();
                     g.writeRaw('\n');
                     long done = 0;
-                    for (Table t : Table.ALL) {
+                    for (Table t : tables) {
                         done = copyOut(c, t, g, progress, done);
                     }
                     for (Map.Entry<String, String> f : new java.util.TreeMap<>(files).entrySet()) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A table a backup carries: its record tag in the backup, its name per dialect, its columns in
- * the portable order, and the order rows are read in (the order that must survive a restore:
- * history in the order it happened).
+ * the portable order, the order rows are read in (the order that must survive a restore:
+ * history in the order it happened), and the schema version that made it.
  *
  * @param tag the {@code "t"} of its records in the backup file
  * @param sqliteName the table in the embedded store
@@ -13,9 +13,12 @@ import java.util.List;
  * @param columns the columns copied
  * @param sqliteOrder ORDER BY on the embedded store
  * @param serverOrder ORDER BY on PostgreSQL and MariaDB
+ * @param since the migration that created it: a store at an older schema version (one a previous
+ *        Bulwark migrated, backed up before this one first starts on it) has no such table, and its
+ *        backup holds no rows of it
  */
 record Table(String tag, String sqliteName, String serverName, List<Column> columns, String sqliteOrder,
-             String serverOrder) {
+             String serverOrder, int since) {
 
     static final Table JOBS = new Table("job", "jobs", "bulwark_jobs", List.of(
             Column.id("id"), Column.text("queue"), Column.text("type"), Column.text("payload"), Column.integer("priority"),
@@ -25,26 +28,37 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
             Column.text("tags"), Column.text("result"), Column.text("last_error"), Column.bigint("created_at"),
             Column.bigint("started_at"), Column.bigint("finished_at"), Column.bigint("token"),
             Column.bigint("lease_until"), Column.text("node"), Column.bool("cancel_requested")),
-            "id", "id");
+            "id", "id", 1);
 
     /** History in the order it happened, per job; {@code seq} is rebuilt on restore where the store numbers per job. */
     static final Table HISTORY = new Table("history", "job_history", "bulwark_job_history", List.of(
             Column.id("job_id"), Column.bigint("at"), Column.text("from_state"), Column.text("to_state"),
             Column.text("reason"), Column.text("node"), Column.integer("attempt")),
-            "job_id, seq", "job_id, id");
+            "job_id, seq", "job_id, id", 1);
 
     static final Table QUEUES = new Table("queue", "queues", "bulwark_queues", List.of(
-            Column.text("name"), Column.text("settings"), Column.bigint("updated_at")), "name", "name");
+            Column.text("name"), Column.text("settings"), Column.bigint("updated_at")), "name", "name", 1);
 
     static final Table STATE = new Table("state", "state_documents", "bulwark_state_documents", List.of(
             Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("version"),
-            Column.bigint("updated_at")), "kind, name", "kind, name");
+            Column.bigint("updated_at")), "kind, name", "kind, name", 2);
 
     static final Table STATE_HISTORY = new Table("stateHistory", "state_history", "bulwark_state_history", List.of(
-            Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("at")), "id", "id");
+            Column.text("kind"), Column.text("name"), Column.text("body"), Column.bigint("at")), "id", "id", 2);
+
+    /** Schedules are data the users made (over the API or in the config file), unlike the cluster's tables. */
+    static final Table SCHEDULES = new Table("schedule", "schedules", "bulwark_schedules", List.of(
+            Column.text("name"), Column.text("definition"), Column.text("source"), Column.bigint("next_at"),
+            Column.bigint("version"), Column.bigint("created_at"), Column.bigint("updated_at")), "name", "name", 4);
+
+    /** What became of each tick: what the schedule pages show, and what keeps a tick from firing twice after a restore. */
+    static final Table FIRINGS = new Table("firing", "schedule_firings", "bulwark_schedule_firings", List.of(
+            Column.text("schedule"), Column.bigint("tick"), Column.text("state"), Column.text("ref"),
+            Column.integer("count"), Column.bigint("at"), Column.text("reason")), "schedule, tick", "schedule, tick", 4);
 
     /**
-     * Every table a backup carries, parents before children (history refers to jobs). The cluster
+     * Every table a backup carries, parents before children (history refers to jobs, firings to
+     * schedules). The cluster
      * tables ({@code nodes}, {@code leader}, {@code leader_terms}, {@code locks}, migration V3) are
      * left out on purpose: they are the runtime state of the fleet that is running now (who is
      * alive, who leads, who holds which lock, until when, by the source database's clock), which
@@ -54,7 +68,7 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
      * it would refuse the new holders.) A restore does not ask these tables to be empty either: a
      * target whose nodes already started may be restored into.
      */
-    static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY);
+    static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY, SCHEDULES, FIRINGS);
 
     String name(Flavor flavor) {
         return flavor == Flavor.SQLITE ? sqliteName : serverName;
@@ -62,6 +76,15 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
 
     String order(Flavor flavor) {
         return flavor == Flavor.SQLITE ? sqliteOrder : serverOrder;
+    }
+
+    /** Whether a store at {@code schemaVersion} has this table; an unknown version is taken to have it. */
+    boolean existsAt(String schemaVersion) {
+        try {
+            return Integer.parseInt(schemaVersion) >= since;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     static Table byTag(String tag) {

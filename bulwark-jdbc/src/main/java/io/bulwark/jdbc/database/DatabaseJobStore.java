@@ -89,6 +89,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final DatabaseStateStore state = new DatabaseStateStore(this);
     private final DatabaseClusterStore cluster = new DatabaseClusterStore(this);
     private final DatabaseLockStore locks = new DatabaseLockStore(this);
+    private final DatabaseScheduleStore schedules = new DatabaseScheduleStore(this);
     private final ClusterDialect clusterDialect;
     private final PoolWatch watch;
     private final String serverVersion;
@@ -373,7 +374,13 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return locks;
     }
 
-    /** Runs cluster or lock work in one transaction, as {@link #tx} runs job work. */
+    /** Schedules and their firings in the same database, judged by the database's clock. */
+    @Override
+    public io.bulwark.scheduler.store.ScheduleStore schedules() {
+        return schedules;
+    }
+
+    /** Runs cluster, lock or schedule work in one transaction, as {@link #tx} runs job work. */
     <T> T clusterTx(String operation, ClusterTx.Work<T> work) {
         return tx(operation, t -> work.run(new ClusterTx(t.connection(), t.now(), clusterDialect)));
     }

@@ -92,6 +92,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final SqliteStateStore state = new SqliteStateStore(this);
     private final SqliteClusterStore cluster = new SqliteClusterStore(this);
     private final SqliteLockStore locks = new SqliteLockStore(this);
+    private final SqliteScheduleStore schedules = new SqliteScheduleStore(this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
@@ -316,6 +317,12 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public io.bulwark.cluster.store.LockStore locks() {
         return locks;
+    }
+
+    /** Schedules and their firings in the same file, written through the same writer. */
+    @Override
+    public io.bulwark.scheduler.store.ScheduleStore schedules() {
+        return schedules;
     }
 
     <T> T clusterWrite(String operation, ClusterTx.Work<T> work) {

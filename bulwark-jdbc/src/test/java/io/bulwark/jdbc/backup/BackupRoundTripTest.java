@@ -15,6 +15,12 @@ import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.scheduler.Firing;
+import io.bulwark.scheduler.FiringState;
+import io.bulwark.scheduler.OverlapPolicy;
+import io.bulwark.scheduler.Schedule;
+import io.bulwark.scheduler.ScheduleTarget;
+import io.bulwark.scheduler.store.ScheduleRow;
 import io.bulwark.test.db.TestDatabase;
 import io.bulwark.test.services.LocalService;
 import io.bulwark.test.services.RequiresService;
@@ -75,7 +81,7 @@ class BackupRoundTripTest {
         return DatabaseOptions.builder(db.url()).user(db.user()).build();
     }
 
-    /** A store with jobs in every state, retries, history, queue settings, state documents and records. */
+    /** A store with jobs in every state, retries, history, queue settings, state documents and records, schedules and firings. */
     private List<java.util.UUID> fill(JdbcJobStore store) {
         Uuid7 ids = new Uuid7(clock, new SplittableRandom(11));
         List<NewJob> batch = new ArrayList<>();
@@ -110,11 +116,35 @@ class BackupRoundTripTest {
         store.state().append("breaker-history", "openai", "{\"to\":\"open\"}");
         clock.advance(Duration.ofSeconds(1));
         store.state().append("breaker-history", "openai", "{\"to\":\"closed\"}");
+        fillSchedules(store);
         store.cluster().register(new io.bulwark.cluster.NodeInfo("node-a", "host-a", io.bulwark.cluster.NodeRole.BOTH,
                 "0.1.0", clock.instant(), List.of(), 4));
         store.cluster().elect("node-a", Duration.ofMinutes(5));
         store.locks().tryAcquire("nightly-report", "node-a", Duration.ofMinutes(5));
         return all;
+    }
+
+    /** Two schedules, one saved twice, with firings in every state from the leader's pass and by hand. */
+    private void fillSchedules(JdbcJobStore store) {
+        Schedule nightly = Schedule.builder("nightly", "30 2 * * *").zone(java.time.ZoneId.of("Europe/Berlin"))
+                .target(new ScheduleTarget.Job("reports", "build-report", "{\"kind\":\"daily\"}", 3, null))
+                .overlap(OverlapPolicy.QUEUE).description("é 🎉 'quote'").build();
+        Instant due = clock.instant().minus(Duration.ofMinutes(1));
+        store.schedules().save(nightly, ScheduleRow.CONFIG, due);
+        store.schedules().save(nightly.toBuilder().jitter(Duration.ofSeconds(20)).build(), ScheduleRow.API, due);
+        store.schedules().save(Schedule.builder("etl", "0 */6 * * *")
+                .target(new ScheduleTarget.Pipeline("etl", "{\"full\":true}")).build(), ScheduleRow.API, null);
+        io.bulwark.cluster.Term term = store.cluster().elect("node-a", Duration.ofMinutes(5)).orElseThrow();
+        assertThat(store.schedules().advance("nightly", 2, due, List.of(
+                new Firing("nightly", due.minus(Duration.ofDays(3)), FiringState.MISFIRED, null, 3, clock.instant(),
+                        "the fleet was down"),
+                new Firing("nightly", due, FiringState.FIRED, "0192-job", 1, clock.instant(), null)),
+                due.plus(Duration.ofDays(1)), term)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.schedules().record(new Firing("nightly", clock.instant(), FiringState.TRIGGERED, "0193-job", 1,
+                clock.instant(), "by hand"))).isTrue();
+        assertThat(store.schedules().record(new Firing("nightly", clock.instant().plusSeconds(1), FiringState.QUEUED,
+                null, 1, clock.instant(), "previous run 0193-job still running"))).isTrue();
     }
 
     private static void assertSame(JdbcJobStore a, JdbcJobStore b, List<java.util.UUID> ids) {
@@ -132,6 +162,13 @@ class BackupRoundTripTest {
         assertThat(b.state().history("breaker-history", "openai", 10))
                 .isEqualTo(a.state().history("breaker-history", "openai", 10));
         assertThat(b.state().get("provider-group", "llm")).map(StateEntry::version).contains(2L);
+        assertThat(b.schedules().list()).hasSize(2).isEqualTo(a.schedules().list());
+        for (String schedule : List.of("nightly", "etl")) {
+            assertThat(b.schedules().firings(schedule, 100)).as("firings of %s", schedule)
+                    .isEqualTo(a.schedules().firings(schedule, 100));
+        }
+        assertThat(b.schedules().firings("nightly", 100)).hasSize(4);
+        assertThat(b.schedules().queued("nightly")).isPresent();
     }
 
     private static byte[] backup(StoreBackup from) throws IOException {
@@ -152,11 +189,11 @@ class BackupRoundTripTest {
                     StoreBackup.Progress.NONE);
             assertThat(restored.source()).isEqualTo("sqlite");
             assertThat(restored.rows()).containsEntry("job", 60L).containsEntry("queue", 1L).containsEntry("state", 1L)
-                    .containsEntry("stateHistory", 2L);
+                    .containsEntry("stateHistory", 2L).containsEntry("schedule", 2L).containsEntry("firing", 4L);
             DatabaseJobStore onPg = database(pg);
             assertSame(origin, onPg, ids);
             assertThat(restored.rows()).as("the fleet's runtime state stays behind")
-                    .containsOnlyKeys("job", "history", "queue", "state", "stateHistory");
+                    .containsOnlyKeys("job", "history", "queue", "state", "stateHistory", "schedule", "firing");
             assertThat(onPg.cluster().nodes()).isEmpty();
             assertThat(onPg.cluster().terms(10)).isEmpty();
             assertThat(onPg.locks().held()).isEmpty();
@@ -177,6 +214,42 @@ class BackupRoundTripTest {
                     .containsExactly(true);
             assertThat(back.get(c.job().id()).orElseThrow().history()).last()
                     .satisfies(t -> assertThat(t.reason()).isEqualTo("completed"));
+
+            // The restored schedules go on under a new leader (term 1 again: the cluster stayed behind); the ticks
+            // recorded before the backup stay taken.
+            ScheduleRow nightly = back.schedules().get("nightly").orElseThrow();
+            io.bulwark.cluster.Term fresh = back.cluster().elect("node-c", Duration.ofMinutes(1)).orElseThrow();
+            Firing taken = back.schedules().firings("nightly", 1).getFirst();
+            assertThat(back.schedules().record(new Firing("nightly", taken.tick(), FiringState.TRIGGERED, "again", 1,
+                    clock.instant(), null))).isFalse();
+            assertThat(back.schedules().advance("nightly", nightly.version(), nightly.nextAt(), List.of(new Firing(
+                    "nightly", nightly.nextAt(), FiringState.FIRED, "0194-job", 1, clock.instant(), null)),
+                    nightly.nextAt().plus(Duration.ofDays(1)), fresh)).isTrue();
+        }
+    }
+
+    @Test
+    void aStoreAPreviousBulwarkMigratedBeforeSchedulesBacksUpWithoutThemAndRestoresIntoANewOne() throws Exception {
+        try (TestDatabase pg = TestDatabase.create(LocalService.POSTGRESQL)) {
+            DatabaseOptions options = options(pg);
+            io.bulwark.jdbc.database.internal.Migrations.migrate(options, io.bulwark.jdbc.database.internal.Migrations
+                    .configure(options.dialect(), options).target("3").load());
+            try (java.sql.Connection c = pg.connect(); java.sql.Statement st = c.createStatement()) {
+                st.execute("INSERT INTO bulwark_queues (name, settings, updated_at) VALUES ('old', '{\"v\":1}', 1000)");
+                c.commit();
+            }
+
+            StoreBackup.Summary taken = StoreBackup.database(options).backup(new ByteArrayOutputStream(),
+                    StoreBackup.Progress.NONE);
+            byte[] old = backup(StoreBackup.database(options));
+            StoreBackup.Summary restored = StoreBackup.embedded(dir.resolve("new")).restore(new ByteArrayInputStream(old),
+                    StoreBackup.Progress.NONE);
+
+            assertThat(taken.rows()).containsEntry("queue", 1L).containsEntry("schedule", 0L).containsEntry("firing", 0L);
+            assertThat(restored.rows()).containsOnlyKeys("queue");
+            SqliteJobStore restoredStore = sqlite("new");
+            assertThat(restoredStore.queueSettings("old")).contains("{\"v\":1}");
+            assertThat(restoredStore.schedules().list()).isEmpty();
         }
     }
 

@@ -165,6 +165,25 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void withoutAClockTheDatabaseStampsSchedulesAndJudgesTheLeadersTerm() throws SQLException {
+        DatabaseJobStore store = open();
+        io.bulwark.scheduler.Schedule nightly = io.bulwark.scheduler.Schedule.builder("nightly", "@daily")
+                .target(new io.bulwark.scheduler.ScheduleTarget.Job("q", "t", "{}", null, null)).build();
+        Instant before = databaseNow();
+        io.bulwark.scheduler.store.ScheduleRow row = store.schedules().save(nightly,
+                io.bulwark.scheduler.store.ScheduleRow.API, before.plusSeconds(60));
+        Term term = store.cluster().elect("n1", Duration.ofSeconds(30)).orElseThrow();
+        boolean advanced = store.schedules().advance("nightly", row.version(), row.nextAt(), List.of(),
+                row.nextAt().plusSeconds(60), term);
+        Instant after = databaseNow();
+
+        assertThat(row.createdAt()).isBetween(before, after);
+        assertThat(store.schedules().get("nightly")).get().extracting(r -> r.updatedAt()).isEqualTo(row.createdAt());
+        assertThat(store.schedules().now()).isBetween(before, databaseNow());
+        assertThat(advanced).as("a term the database's clock finds current").isTrue();
+    }
+
+    @Test
     void aLapsedTermAndLockPassOnByTheDatabasesClock() {
         DatabaseJobStore store = open();
         Duration shortTtl = Duration.ofMillis(300);
@@ -228,12 +247,12 @@ abstract class DatabaseStoreRules {
             pool.shutdown();
             try (Connection c = fresh.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
-                         + " WHERE version IN ('1', '2', '3') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                         + " WHERE version IN ('1', '2', '3', '4') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(3);
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(4);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("3");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("4");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -289,7 +308,7 @@ abstract class DatabaseStoreRules {
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("3");
+                assertThat(upgraded.schemaVersion()).isEqualTo("4");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
                 assertThat(upgraded.queueSettings("old")).contains("{}");
@@ -298,6 +317,10 @@ abstract class DatabaseStoreRules {
                 assertThat(upgraded.cluster().elect("n1", Duration.ofSeconds(30))).get()
                         .extracting(io.bulwark.cluster.Term::term).isEqualTo(1L);
                 assertThat(upgraded.locks().tryAcquire("l", "n1", Duration.ofSeconds(30))).isPresent();
+                io.bulwark.scheduler.Schedule nightly = io.bulwark.scheduler.Schedule.builder("nightly", "@daily")
+                        .target(new io.bulwark.scheduler.ScheduleTarget.Job("old", "t", "{}", null, null)).build();
+                assertThat(upgraded.schedules().save(nightly, io.bulwark.scheduler.store.ScheduleRow.API, null).version())
+                        .isEqualTo(1);
             }
         } finally {
             fresh.close();
@@ -311,15 +334,15 @@ abstract class DatabaseStoreRules {
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
             DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V4__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            java.nio.file.Files.writeString(dir.resolve("V5__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V4__broken.sql")
+                    .hasMessageContaining("V5__broken.sql")
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("3");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("4");
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -373,7 +396,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("3");
+        assertThat(store.status().schemaVersion()).isEqualTo("4");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

@@ -56,11 +56,12 @@ class DurabilityTest {
             f.reopen();
             f.reopen();
 
-            // One row per migration file (V1 jobs, V2 state, V3 cluster), however often the store opens.
-            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(3);
-            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(3);
+            // One row per migration file (V1 jobs, V2 state, V3 cluster, V4 schedules), however often the store opens.
+            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(4);
+            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(4);
             assertThat(f.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('jobs', 'job_history', 'queues', "
-                    + "'state_documents', 'state_history', 'nodes', 'leader', 'leader_terms', 'locks')")).isEqualTo(9);
+                    + "'state_documents', 'state_history', 'nodes', 'leader', 'leader_terms', 'locks', 'schedules', "
+                    + "'schedule_firings')")).isEqualTo(11);
         }
     }
 

@@ -59,7 +59,7 @@ public final class InMemoryScheduleStore implements ScheduleStore {
     @Override
     public ScheduleRow save(Schedule schedule, String source, Instant nextAt) {
         Objects.requireNonNull(schedule, "schedule must be set");
-        Objects.requireNonNull(source, "source must be set");
+        StoreArguments.requireSource(source);
         return locked(() -> {
             Instant now = now();
             ScheduleRow old = rows.get(schedule.name());
@@ -80,7 +80,7 @@ public final class InMemoryScheduleStore implements ScheduleStore {
 
     @Override
     public boolean advance(String name, long version, Instant expectedNextAt, List<Firing> fs, Instant nextAt, Term term) {
-        Objects.requireNonNull(fs, "firings must be set");
+        StoreArguments.requireFiringsOf(name, fs);
         return locked(() -> {
             requireCurrent(term);
             ScheduleRow row = rows.get(name);
@@ -124,6 +124,7 @@ public final class InMemoryScheduleStore implements ScheduleStore {
 
     @Override
     public List<Firing> firings(String name, int limit) {
+        StoreArguments.requireLimit(limit);
         return locked(() -> {
             TreeMap<Instant, Firing> mine = firings.get(name);
             return mine == null ? List.<Firing>of() : mine.descendingMap().values().stream().limit(limit).toList();
@@ -169,7 +170,8 @@ public final class InMemoryScheduleStore implements ScheduleStore {
     private void requireCurrent(Term term) {
         Objects.requireNonNull(term, "term must be set");
         Optional<Term> current = cluster.leader();
-        if (current.isEmpty() || current.get().term() != term.term() || !current.get().until().isAfter(now())) {
+        if (current.isEmpty() || current.get().term() != term.term() || !current.get().holder().equals(term.holder())
+                || !current.get().until().isAfter(now())) {
             throw new NotLeaderException("term " + term.term() + " of " + term.holder() + " is not the current term ("
                     + current.map(t -> "term " + t.term() + " of " + t.holder()).orElse("no leader") + ")");
         }

@@ -45,6 +45,7 @@ public interface ScheduleStore extends AutoCloseable {
      *
      * @param source {@link ScheduleRow#CONFIG} or {@link ScheduleRow#API}
      * @param nextAt its first tick to handle, or null when it has none left
+     * @throws IllegalArgumentException when {@code source} is neither
      */
     ScheduleRow save(Schedule schedule, String source, Instant nextAt);
 
@@ -59,6 +60,7 @@ public interface ScheduleStore extends AutoCloseable {
      * @return false, changing nothing, when the schedule changed or was deleted meanwhile, or a firing's tick
      *         is already recorded
      * @throws NotLeaderException when {@code term} is not the current term; nothing changed
+     * @throws IllegalArgumentException when a firing is of another schedule, or two are at one tick
      */
     boolean advance(String name, long version, Instant expectedNextAt, List<Firing> firings, Instant nextAt, Term term);
 
@@ -78,7 +80,11 @@ public interface ScheduleStore extends AutoCloseable {
      */
     boolean record(Firing firing);
 
-    /** The schedule's most recent firings, newest tick first, up to {@code limit}. */
+    /**
+     * The schedule's most recent firings, newest tick first, up to {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is negative
+     */
     List<Firing> firings(String name, int limit);
 
     /** The most recent firing that started a run (fired or triggered), if any. */

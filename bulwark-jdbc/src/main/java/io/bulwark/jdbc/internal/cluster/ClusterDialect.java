@@ -1,13 +1,14 @@
 package io.bulwark.jdbc.internal.cluster;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The few words of SQL in which the cluster tables of the three JDBC stores differ: table names
- * (the servers' carry a {@code bulwark_} prefix, since they may share a database with the
- * application's tables), row locks (none in SQLite, whose one writer runs each call alone), and
- * inserts that meet an existing key.
+ * The few words of SQL in which the cluster and schedule tables of the three JDBC stores differ:
+ * table names (the servers' carry a {@code bulwark_} prefix, since they may share a database with
+ * the application's tables), row locks (none in SQLite, whose one writer runs each call alone),
+ * inserts that meet an existing key, and comparisons that match null to null.
  */
 public enum ClusterDialect {
     SQLITE("", "", ""),
@@ -24,17 +25,18 @@ public enum ClusterDialect {
         this.forShare = forShare;
     }
 
-    String table(String name) {
+    /** The table {@code name} in this dialect. */
+    public String table(String name) {
         return prefix + name;
     }
 
     /** Appended to a SELECT whose rows the transaction goes on to change. */
-    String forUpdate() {
+    public String forUpdate() {
         return forUpdate;
     }
 
     /** Appended to a SELECT whose rows must not change until the transaction ends. */
-    String forShare() {
+    public String forShare() {
         return forShare;
     }
 
@@ -59,6 +61,32 @@ public enum ClusterDialect {
                         .collect(Collectors.joining(", "))
                 : insert + " ON CONFLICT (" + key + ") DO UPDATE SET " + rest.stream().map(c -> c + " = excluded." + c)
                         .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * An INSERT of one row that changes nothing and reports 0 rows when its primary key
+     * {@code key} is taken, and fails on anything else (a foreign key, a check, a value too long).
+     * On MariaDB, which has no such clause ({@code INSERT IGNORE} would hide the other failures
+     * too), a plain INSERT whose duplicate-key error {@link #keyTaken} recognises.
+     */
+    public String insertUnlessKeyTaken(String table, String key, List<String> columns) {
+        String insert = "INSERT INTO " + table(table) + " (" + String.join(", ", columns) + ") VALUES ("
+                + marks(columns.size()) + ")";
+        return this == MARIADB ? insert : insert + " ON CONFLICT (" + key + ") DO NOTHING";
+    }
+
+    /** Whether {@code e} is the duplicate-key error of an {@link #insertUnlessKeyTaken} (MariaDB's 1062). */
+    public boolean keyTaken(SQLException e) {
+        return this == MARIADB && e.getErrorCode() == 1062;
+    }
+
+    /** {@code column} equals the next parameter, a null matching a null. */
+    public String nullSafeEquals(String column) {
+        return switch (this) {
+            case SQLITE -> column + " IS ?";
+            case POSTGRESQL -> column + " IS NOT DISTINCT FROM ?";
+            case MARIADB -> column + " <=> ?";
+        };
     }
 
     private static String marks(int n) {

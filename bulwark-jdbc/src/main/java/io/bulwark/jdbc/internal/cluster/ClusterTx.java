@@ -5,7 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * One cluster-store call's transaction: its connection (owned by the caller, who commits), the
+ * One cluster-store (or schedule-store) call's transaction: its connection (owned by the caller, who commits), the
  * store's time for the whole call in epoch milliseconds (read once, from the database's clock in a
  * fleet), and the dialect.
  *
@@ -21,11 +21,13 @@ public record ClusterTx(Connection connection, long now, ClusterDialect dialect)
         T run(ClusterTx tx) throws SQLException;
     }
 
-    PreparedStatement prepare(String sql) throws SQLException {
+    /** A statement for {@code sql} on the transaction's connection; the caller closes it. */
+    public PreparedStatement prepare(String sql) throws SQLException {
         return connection.prepareStatement(sql);
     }
 
-    String table(String name) {
+    /** The table {@code name} in the transaction's dialect. */
+    public String table(String name) {
         return dialect.table(name);
     }
 }

@@ -1,0 +1,41 @@
+package io.bulwark.jdbc.database;
+
+import io.bulwark.core.time.SettableClock;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.scheduler.ScheduleStoreContract;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The MariaDB store's schedules keep every schedule-store rule, on the real server. */
+@RequiresService(LocalService.MARIADB)
+class MariaDbScheduleStoreContractTest extends ScheduleStoreContract {
+
+    private static TestDatabase db;
+    private DatabaseJobStore jobs;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create(LocalService.MARIADB);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Override
+    protected Stores open(SettableClock clock) {
+        jobs = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).clock(clock).build());
+        return new Stores(jobs.schedules(), jobs.cluster());
+    }
+
+    @Override
+    protected void cleanup() {
+        jobs.close();
+        db.truncate();
+    }
+}
