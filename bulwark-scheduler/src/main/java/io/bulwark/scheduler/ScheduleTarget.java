@@ -1,11 +1,25 @@
 package io.bulwark.scheduler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bulwark.core.json.Json;
 import io.bulwark.jobs.JobRequest;
 
 import java.util.Objects;
 
 /** What a schedule starts at each tick: a job, or a pipeline run. */
 public sealed interface ScheduleTarget {
+
+    /** {@code json} as compact JSON text; {@code {}} for null. */
+    private static String compact(String field, String json) {
+        if (json == null) {
+            return "{}";
+        }
+        try {
+            return Json.mapper().writeValueAsString(Json.mapper().readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(field + " must be JSON but is not" + Json.syntaxError(e));
+        }
+    }
 
     /** {@code job} or {@code pipeline}: which {@link Launcher} starts it. */
     String kind();
@@ -15,7 +29,8 @@ public sealed interface ScheduleTarget {
      *
      * @param queue the queue
      * @param type the handler type
-     * @param payload the job's payload, JSON text ({@code null}: {@code {}})
+     * @param payload the job's payload, JSON text ({@code null}: {@code {}}); kept compact, so two
+     *        spellings of one value make equal targets
      * @param priority 0 (highest) to 9, or null for the queue's default
      * @param maxAttempts at least 1, or null for the queue's default
      */
@@ -36,6 +51,7 @@ public sealed interface ScheduleTarget {
             if (maxAttempts != null && maxAttempts < 1) {
                 throw new IllegalArgumentException("target.maxAttempts must be >= 1 but was " + maxAttempts);
             }
+            payload = compact("target.payload", payload);
         }
 
         @Override
@@ -48,7 +64,7 @@ public sealed interface ScheduleTarget {
      * Start a run of a pipeline.
      *
      * @param pipeline the pipeline's id
-     * @param input the run's input, JSON text ({@code null}: {@code {}})
+     * @param input the run's input, JSON text ({@code null}: {@code {}}); kept compact
      */
     record Pipeline(String pipeline, String input) implements ScheduleTarget {
 
@@ -57,6 +73,7 @@ public sealed interface ScheduleTarget {
             if (pipeline.isBlank()) {
                 throw new IllegalArgumentException("target.pipeline must name a pipeline but was empty");
             }
+            input = compact("target.input", input);
         }
 
         @Override

@@ -75,4 +75,13 @@ class ScheduleJsonTest {
         assertThat(ScheduleJson.read(json("{\"cron\": \"@daily\", \"job\": {\"type\": \"builtin.noop\"}}"), "d").target())
                 .as("the queue defaults to default").isEqualTo(new ScheduleTarget.Job("default", "builtin.noop", null, null, null));
     }
+
+    @Test
+    void payloadsAreKeptCompactSoTwoSpellingsOfOneValueAreEqualTargets() {
+        assertThat(new ScheduleTarget.Job("q", "t", "{ \"a\" : [1, 2] }", null, null))
+                .isEqualTo(new ScheduleTarget.Job("q", "t", "{\"a\":[1,2]}", null, null));
+        assertThat(new ScheduleTarget.Job("q", "t", null, null, null).payload()).isEqualTo("{}");
+        assertThatThrownBy(() -> new ScheduleTarget.Job("q", "t", "{oops", null, null))
+                .hasMessageStartingWith("target.payload must be JSON but is not at line 1, column 2");
+    }
 }
