@@ -16,6 +16,9 @@ import io.bulwark.jdbc.database.internal.Queries;
 import io.bulwark.jdbc.database.internal.Tx;
 import io.bulwark.jdbc.internal.cluster.ClusterDialect;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
+import io.bulwark.jdbc.internal.cluster.JdbcClusterStore;
+import io.bulwark.jdbc.internal.cluster.JdbcLockStore;
+import io.bulwark.jdbc.internal.schedule.JdbcScheduleStore;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
@@ -87,9 +90,25 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final long agingStepMs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DatabaseStateStore state = new DatabaseStateStore(this);
-    private final DatabaseClusterStore cluster = new DatabaseClusterStore(this);
-    private final DatabaseLockStore locks = new DatabaseLockStore(this);
-    private final DatabaseScheduleStore schedules = new DatabaseScheduleStore(this);
+    private final ClusterTx.Runner tables = new ClusterTx.Runner() {
+        @Override
+        public Instant now() {
+            return DatabaseJobStore.this.now();
+        }
+
+        @Override
+        public <T> T write(String operation, ClusterTx.Work<T> work) {
+            return clusterTx(operation, work);
+        }
+
+        @Override
+        public <T> T read(String operation, ClusterTx.Work<T> work) {
+            return clusterTx(operation, work);
+        }
+    };
+    private final JdbcClusterStore cluster = new JdbcClusterStore(tables, () -> "cluster of " + this);
+    private final JdbcLockStore locks = new JdbcLockStore(tables, () -> "locks of " + this);
+    private final JdbcScheduleStore schedules = new JdbcScheduleStore(tables, () -> "schedules of " + this);
     private final ClusterDialect clusterDialect;
     private final PoolWatch watch;
     private final String serverVersion;

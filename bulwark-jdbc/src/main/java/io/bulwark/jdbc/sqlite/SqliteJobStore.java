@@ -14,6 +14,9 @@ import io.bulwark.jdbc.sqlite.internal.Reads;
 import io.bulwark.jdbc.sqlite.internal.Session;
 import io.bulwark.jdbc.internal.cluster.ClusterDialect;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
+import io.bulwark.jdbc.internal.cluster.JdbcClusterStore;
+import io.bulwark.jdbc.internal.cluster.JdbcLockStore;
+import io.bulwark.jdbc.internal.schedule.JdbcScheduleStore;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
@@ -90,9 +93,25 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final HikariDataSource readers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SqliteStateStore state = new SqliteStateStore(this);
-    private final SqliteClusterStore cluster = new SqliteClusterStore(this);
-    private final SqliteLockStore locks = new SqliteLockStore(this);
-    private final SqliteScheduleStore schedules = new SqliteScheduleStore(this);
+    private final ClusterTx.Runner tables = new ClusterTx.Runner() {
+        @Override
+        public Instant now() {
+            return SqliteJobStore.this.now();
+        }
+
+        @Override
+        public <T> T write(String operation, ClusterTx.Work<T> work) {
+            return clusterWrite(operation, work);
+        }
+
+        @Override
+        public <T> T read(String operation, ClusterTx.Work<T> work) {
+            return clusterRead(operation, work);
+        }
+    };
+    private final JdbcClusterStore cluster = new JdbcClusterStore(tables, () -> "cluster of " + this);
+    private final JdbcLockStore locks = new JdbcLockStore(tables, () -> "locks of " + this);
+    private final JdbcScheduleStore schedules = new JdbcScheduleStore(tables, () -> "schedules of " + this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;

@@ -21,6 +21,21 @@ public record ClusterTx(Connection connection, long now, ClusterDialect dialect)
         T run(ClusterTx tx) throws SQLException;
     }
 
+    /**
+     * How a job store runs the transactions of the tables beside its jobs (cluster, locks,
+     * schedules): a pooled connection on a database server, the one writer of the embedded store.
+     */
+    public interface Runner {
+        /** The store's clock. */
+        java.time.Instant now();
+
+        /** Runs {@code work} in one transaction that may write, committed before this returns. */
+        <T> T write(String operation, Work<T> work);
+
+        /** Runs {@code work}, which only reads, as one consistent read. */
+        <T> T read(String operation, Work<T> work);
+    }
+
     /** A statement for {@code sql} on the transaction's connection; the caller closes it. */
     public PreparedStatement prepare(String sql) throws SQLException {
         return connection.prepareStatement(sql);

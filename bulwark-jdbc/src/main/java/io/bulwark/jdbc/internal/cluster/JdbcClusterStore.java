@@ -20,16 +20,40 @@ import java.util.Optional;
  * transaction (a pooled connection on a database server, the one writer of the embedded store).
  * It lives and closes with its job store: {@link #close()} does nothing.
  */
-public abstract class JdbcClusterStore implements ClusterStore {
+public final class JdbcClusterStore implements ClusterStore {
 
-    /** Runs {@code work} in one transaction that may write, committed before this returns. */
-    protected abstract <T> T write(String operation, ClusterTx.Work<T> work);
+    private final ClusterTx.Runner tables;
+    private final java.util.function.Supplier<String> name;
 
-    /** Runs {@code work}, which only reads, as one consistent read. */
-    protected abstract <T> T read(String operation, ClusterTx.Work<T> work);
+    /**
+     * @param tables how the job store runs these tables' transactions
+     * @param name what {@link #toString()} says, asked each time
+     */
+    public JdbcClusterStore(ClusterTx.Runner tables, java.util.function.Supplier<String> name) {
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    private <T> T write(String operation, ClusterTx.Work<T> work) {
+        return tables.write(operation, work);
+    }
+
+    private <T> T read(String operation, ClusterTx.Work<T> work) {
+        return tables.read(operation, work);
+    }
 
     @Override
-    public final void register(NodeInfo node) {
+    public Instant now() {
+        return tables.now();
+    }
+
+    @Override
+    public String toString() {
+        return name.get();
+    }
+
+    @Override
+    public void register(NodeInfo node) {
         Objects.requireNonNull(node, "node must be set");
         write("cluster.register", t -> {
             NodeRows.register(t, node);
@@ -38,7 +62,7 @@ public abstract class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public final Beat heartbeat(String nodeId, int inFlight, List<String> queues, boolean draining) {
+    public Beat heartbeat(String nodeId, int inFlight, List<String> queues, boolean draining) {
         Objects.requireNonNull(nodeId, "nodeId must be set");
         if (inFlight < 0) {
             throw new IllegalArgumentException("inFlight must be >= 0 but was " + inFlight);
@@ -48,7 +72,7 @@ public abstract class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public final void deregister(String nodeId) {
+    public void deregister(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId must be set");
         write("cluster.deregister", t -> {
             NodeRows.deregister(t, nodeId);
@@ -57,32 +81,32 @@ public abstract class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public final List<NodeRow> nodes() {
+    public List<NodeRow> nodes() {
         return read("cluster.nodes", NodeRows::nodes);
     }
 
     @Override
-    public final boolean requestDrain(String nodeId) {
+    public boolean requestDrain(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId must be set");
         return write("cluster.requestDrain", t -> NodeRows.requestDrain(t, nodeId));
     }
 
     @Override
-    public final Instant markDead(Collection<String> nodeIds, Term term) {
+    public Instant markDead(Collection<String> nodeIds, Term term) {
         List<String> ids = List.copyOf(Objects.requireNonNull(nodeIds, "nodeIds must be set"));
         Objects.requireNonNull(term, "term must be set");
         return write("cluster.markDead", t -> NodeRows.markDead(t, ids, term));
     }
 
     @Override
-    public final int forgetDead(Instant deadBefore, Term term) {
+    public int forgetDead(Instant deadBefore, Term term) {
         Objects.requireNonNull(deadBefore, "deadBefore must be set");
         Objects.requireNonNull(term, "term must be set");
         return write("cluster.forgetDead", t -> NodeRows.forgetDead(t, deadBefore, term));
     }
 
     @Override
-    public final Optional<Term> elect(String nodeId, Duration ttl) {
+    public Optional<Term> elect(String nodeId, Duration ttl) {
         NodeInfo.requireName("nodeId", nodeId);
         Arguments.requirePositive("ttl", ttl);
         long ttlMs = Math.max(1, ttl.toMillis());
@@ -90,7 +114,7 @@ public abstract class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public final void resign(Term term) {
+    public void resign(Term term) {
         Objects.requireNonNull(term, "term must be set");
         write("cluster.resign", t -> {
             LeaderRows.resign(t, term);
@@ -99,12 +123,12 @@ public abstract class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public final Optional<Term> leader() {
+    public Optional<Term> leader() {
         return read("cluster.leader", LeaderRows::leader);
     }
 
     @Override
-    public final List<Term> terms(int max) {
+    public List<Term> terms(int max) {
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0 but was " + max);
         }

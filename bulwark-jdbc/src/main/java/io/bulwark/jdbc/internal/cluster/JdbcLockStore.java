@@ -14,19 +14,38 @@ import java.util.Optional;
  * ({@link LockRows}) are here; a subclass says how a call gets its transaction. It lives and
  * closes with its job store: {@link #close()} does nothing.
  */
-public abstract class JdbcLockStore implements LockStore {
+public final class JdbcLockStore implements LockStore {
 
     /** Lock names and owners are kept in columns of this many characters at most (MariaDB's VARCHAR(255)). */
     public static final int MAX_LENGTH = 255;
 
-    /** Runs {@code work} in one transaction that may write, committed before this returns. */
-    protected abstract <T> T write(String operation, ClusterTx.Work<T> work);
+    private final ClusterTx.Runner tables;
+    private final java.util.function.Supplier<String> name;
 
-    /** Runs {@code work}, which only reads, as one consistent read. */
-    protected abstract <T> T read(String operation, ClusterTx.Work<T> work);
+    /**
+     * @param tables how the job store runs these tables' transactions
+     * @param name what {@link #toString()} says, asked each time
+     */
+    public JdbcLockStore(ClusterTx.Runner tables, java.util.function.Supplier<String> name) {
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    private <T> T write(String operation, ClusterTx.Work<T> work) {
+        return tables.write(operation, work);
+    }
+
+    private <T> T read(String operation, ClusterTx.Work<T> work) {
+        return tables.read(operation, work);
+    }
 
     @Override
-    public final Optional<LockGrant> tryAcquire(String name, String owner, Duration ttl) {
+    public String toString() {
+        return name.get();
+    }
+
+    @Override
+    public Optional<LockGrant> tryAcquire(String name, String owner, Duration ttl) {
         requireText("name", name);
         requireText("owner", owner);
         Arguments.requirePositive("ttl", ttl);
@@ -35,7 +54,7 @@ public abstract class JdbcLockStore implements LockStore {
     }
 
     @Override
-    public final Optional<LockGrant> renew(String name, long token, Duration ttl) {
+    public Optional<LockGrant> renew(String name, long token, Duration ttl) {
         requireText("name", name);
         Arguments.requirePositive("ttl", ttl);
         long ttlMs = Math.max(1, ttl.toMillis());
@@ -43,19 +62,19 @@ public abstract class JdbcLockStore implements LockStore {
     }
 
     @Override
-    public final boolean release(String name, long token) {
+    public boolean release(String name, long token) {
         requireText("name", name);
         return write("locks.release", t -> LockRows.release(t, name, token));
     }
 
     @Override
-    public final Optional<LockGrant> holder(String name) {
+    public Optional<LockGrant> holder(String name) {
         requireText("name", name);
         return read("locks.holder", t -> LockRows.holder(t, name));
     }
 
     @Override
-    public final List<LockGrant> held() {
+    public List<LockGrant> held() {
         return read("locks.held", LockRows::held);
     }
 

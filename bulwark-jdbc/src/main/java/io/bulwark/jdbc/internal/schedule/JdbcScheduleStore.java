@@ -34,7 +34,7 @@ import java.util.Optional;
  *       schedule being deleted is either gone (false) or keeps the firing until it goes.</li>
  * </ul>
  */
-public abstract class JdbcScheduleStore implements ScheduleStore {
+public final class JdbcScheduleStore implements ScheduleStore {
 
     /** Thrown out of an advance's transaction to roll it back when a firing's tick is recorded already. */
     private static final class TickTaken extends RuntimeException {
@@ -43,25 +43,49 @@ public abstract class JdbcScheduleStore implements ScheduleStore {
         }
     }
 
-    /** Runs {@code work} in one transaction that may write, committed before this returns. */
-    protected abstract <T> T write(String operation, ClusterTx.Work<T> work);
+    private final ClusterTx.Runner tables;
+    private final java.util.function.Supplier<String> name;
 
-    /** Runs {@code work}, which only reads, as one consistent read. */
-    protected abstract <T> T read(String operation, ClusterTx.Work<T> work);
+    /**
+     * @param tables how the job store runs these tables' transactions
+     * @param name what {@link #toString()} says, asked each time
+     */
+    public JdbcScheduleStore(ClusterTx.Runner tables, java.util.function.Supplier<String> name) {
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    private <T> T write(String operation, ClusterTx.Work<T> work) {
+        return tables.write(operation, work);
+    }
+
+    private <T> T read(String operation, ClusterTx.Work<T> work) {
+        return tables.read(operation, work);
+    }
 
     @Override
-    public final List<ScheduleRow> list() {
+    public Instant now() {
+        return tables.now();
+    }
+
+    @Override
+    public String toString() {
+        return name.get();
+    }
+
+    @Override
+    public List<ScheduleRow> list() {
         return read("schedules.list", ScheduleRows::list);
     }
 
     @Override
-    public final Optional<ScheduleRow> get(String name) {
+    public Optional<ScheduleRow> get(String name) {
         Objects.requireNonNull(name, "name must be set");
         return read("schedules.get", t -> ScheduleRows.get(t, name));
     }
 
     @Override
-    public final ScheduleRow save(Schedule schedule, String source, Instant nextAt) {
+    public ScheduleRow save(Schedule schedule, String source, Instant nextAt) {
         Objects.requireNonNull(schedule, "schedule must be set");
         StoreArguments.requireSource(source);
         String definition = ScheduleJson.write(schedule).toString();
@@ -69,13 +93,13 @@ public abstract class JdbcScheduleStore implements ScheduleStore {
     }
 
     @Override
-    public final boolean delete(String name) {
+    public boolean delete(String name) {
         Objects.requireNonNull(name, "name must be set");
         return write("schedules.delete", t -> ScheduleRows.delete(t, name));
     }
 
     @Override
-    public final boolean advance(String name, long version, Instant expectedNextAt, List<Firing> firings, Instant nextAt,
+    public boolean advance(String name, long version, Instant expectedNextAt, List<Firing> firings, Instant nextAt,
                                  Term term) {
         StoreArguments.requireFiringsOf(name, firings);
         Objects.requireNonNull(term, "term must be set");
@@ -99,7 +123,7 @@ public abstract class JdbcScheduleStore implements ScheduleStore {
     }
 
     @Override
-    public final boolean release(String name, Instant tick, String ref, Instant at, Term term) {
+    public boolean release(String name, Instant tick, String ref, Instant at, Term term) {
         Objects.requireNonNull(name, "name must be set");
         Objects.requireNonNull(tick, "tick must be set");
         Objects.requireNonNull(at, "at must be set");
@@ -111,32 +135,32 @@ public abstract class JdbcScheduleStore implements ScheduleStore {
     }
 
     @Override
-    public final boolean record(Firing firing) {
+    public boolean record(Firing firing) {
         Objects.requireNonNull(firing, "firing must be set");
         return write("schedules.record", t -> ScheduleRows.lockShared(t, firing.schedule()) && FiringRows.insert(t, firing));
     }
 
     @Override
-    public final List<Firing> firings(String name, int limit) {
+    public List<Firing> firings(String name, int limit) {
         Objects.requireNonNull(name, "name must be set");
         StoreArguments.requireLimit(limit);
         return limit == 0 ? List.of() : read("schedules.firings", t -> FiringRows.newestFirst(t, name, limit));
     }
 
     @Override
-    public final Optional<Firing> lastStarted(String name) {
+    public Optional<Firing> lastStarted(String name) {
         Objects.requireNonNull(name, "name must be set");
         return read("schedules.lastStarted", t -> FiringRows.lastStarted(t, name));
     }
 
     @Override
-    public final Optional<Firing> queued(String name) {
+    public Optional<Firing> queued(String name) {
         Objects.requireNonNull(name, "name must be set");
         return read("schedules.queued", t -> FiringRows.queued(t, name));
     }
 
     @Override
-    public final int pruneFirings(Instant before) {
+    public int pruneFirings(Instant before) {
         Objects.requireNonNull(before, "before must be set");
         return write("schedules.pruneFirings", t -> FiringRows.prune(t, before));
     }
