@@ -96,8 +96,8 @@ public final class Jexl {
         if (innermost instanceof JexlException.Property) {
             String property = detail.startsWith(".") ? detail.substring(1) : detail;
             Throwable cause = innermost.getCause();
-            return "'" + property + "' is undefined" + (cause != null && cause.getMessage() != null
-                    ? " (" + cause.getMessage() + ")" : " (what comes before it is null or has no such field)");
+            return "'" + property + "' is undefined or null" + (cause != null && cause.getMessage() != null
+                    ? " (" + cause.getMessage() + ")" : "");
         }
         if (innermost instanceof JexlException.Parsing || innermost instanceof JexlException.Tokenization) {
             return "syntax error at '" + detail + "'";
