@@ -76,7 +76,7 @@ public enum BuiltinStepType {
     public List<String> check(JsonNode input) {
         List<String> problems = new ArrayList<>();
         if (input != null && !input.isObject()) {
-            problems.add(": the input of a " + type + " step must be an object but was " + input.getNodeType()
+            problems.add(": the input of a step of type " + type + " must be an object but was " + input.getNodeType()
                     .name().toLowerCase(Locale.ROOT));
             return problems;
         }
@@ -118,7 +118,7 @@ public enum BuiltinStepType {
 
     private void requireText(JsonNode input, String field, String what, List<String> problems) {
         if (!has(input, field)) {
-            problems.add(field + ": a " + type + " step needs " + field + ": " + what);
+            problems.add(field + ": a step of type " + type + " needs " + field + ": " + what);
         } else if (!input.get(field).isTextual()) {
             problems.add(field + ": must be a string (" + what + ") but was " + input.get(field));
         }

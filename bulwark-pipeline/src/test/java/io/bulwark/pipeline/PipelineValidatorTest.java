@@ -96,9 +96,9 @@ class PipelineValidatorTest {
                 """));
 
         assertThat(problems).extracting(Problem::field, Problem::message).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("steps[0].input.url", "a http step needs url: the URL to call, such as"
+                org.assertj.core.groups.Tuple.tuple("steps[0].input.url", "a step of type http needs url: the URL to call, such as"
                         + " https://example.com/x or group:llm/v1/chat"),
-                org.assertj.core.groups.Tuple.tuple("steps[1].input.pipeline", "a pipeline step needs pipeline: the id of the pipeline to run"),
+                org.assertj.core.groups.Tuple.tuple("steps[1].input.pipeline", "a step of type pipeline needs pipeline: the id of the pipeline to run"),
                 org.assertj.core.groups.Tuple.tuple("steps[2].input.duration",
                         "expected a duration such as 250ms, 30s, 5m, 1h, 2d or ISO-8601 PT30S but was 'soon'"),
                 org.assertj.core.groups.Tuple.tuple("steps[3].input", "a wait step needs exactly one of duration (such as 30s)"
