@@ -1,0 +1,88 @@
+package io.bulwark.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A pipeline: a directed acyclic graph of steps, with an optional JSON Schema for the input of
+ * its runs. Read one from JSON or YAML with {@link PipelineDefinitions#parse}, or build one:
+ *
+ * <pre>{@code
+ * PipelineDefinition etl = PipelineDefinition.builder("etl")
+ *         .step(StepDefinition.builder("extract", "builtin.echo").build())
+ *         .step(StepDefinition.builder("load", "builtin.noop").after("extract").build())
+ *         .build();
+ * List<Problem> problems = PipelineValidator.validate(etl, StepTypes.builtinsAnd(Set.of("builtin.echo", "builtin.noop")));
+ * }</pre>
+ *
+ * @param id see {@link Ids#ID}
+ * @param version 1 or more; a changed definition is registered under a new version
+ * @param inputSchema a JSON Schema (draft 2020-12 unless it names another) for the run's input, or null
+ * @param steps in the order written, which is also the order the planner lists its decisions in
+ */
+public record PipelineDefinition(String id, int version, JsonNode inputSchema, List<StepDefinition> steps) {
+
+    /** Checks the id, the version and that steps is a list; the graph is {@link PipelineValidator}'s business. */
+    public PipelineDefinition {
+        Ids.requireId("id", id);
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1 but was " + version);
+        }
+        if (inputSchema != null && (inputSchema.isNull() || inputSchema.isMissingNode())) {
+            inputSchema = null;
+        }
+        steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
+    }
+
+    /** The step with this id (the first one, should ids repeat). */
+    public Optional<StepDefinition> step(String stepId) {
+        return steps.stream().filter(s -> s.id().equals(stepId)).findFirst();
+    }
+
+    /** A builder for a pipeline with this id, version 1 and no input schema. */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** Builds a {@link PipelineDefinition}; every setter checks its value at once. */
+    public static final class Builder {
+        private final String id;
+        private int version = 1;
+        private JsonNode inputSchema;
+        private final List<StepDefinition> steps = new ArrayList<>();
+
+        private Builder(String id) {
+            this.id = Ids.requireId("id", id);
+        }
+
+        /** The version, 1 or more. */
+        public Builder version(int version) {
+            if (version < 1) {
+                throw new IllegalArgumentException("version must be >= 1 but was " + version);
+            }
+            this.version = version;
+            return this;
+        }
+
+        /** The JSON Schema of the run's input; null for none. */
+        public Builder inputSchema(JsonNode schema) {
+            this.inputSchema = schema == null ? null : schema.deepCopy();
+            return this;
+        }
+
+        /** Adds a step after those added before. */
+        public Builder step(StepDefinition step) {
+            steps.add(Objects.requireNonNull(step, "step"));
+            return this;
+        }
+
+        /** Builds the definition. */
+        public PipelineDefinition build() {
+            return new PipelineDefinition(id, version, inputSchema, steps);
+        }
+    }
+}
