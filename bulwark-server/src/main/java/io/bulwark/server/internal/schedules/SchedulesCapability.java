@@ -182,17 +182,26 @@ public final class SchedulesCapability implements Capability {
             @Override
             public HealthResult check() {
                 Map<String, Object> d = new LinkedHashMap<>();
-                Map<String, Long> now = counts.refresh();
-                d.put("active", now.get("active"));
-                d.put("paused", now.get("paused"));
+                String storeError = null;
+                try {
+                    Map<String, Long> now = counts.refresh();
+                    d.put("active", now.get("active"));
+                    d.put("paused", now.get("paused"));
+                } catch (RuntimeException e) {
+                    storeError = "cannot read schedules: " + e;
+                    d.put("storeError", storeError);
+                }
                 boolean leader = node.isLeader();
                 d.put("leader", leader);
-                if (leader) {
-                    d.put("lastPassAt", lastPass == null ? null : lastPass.toString());
+                java.time.Instant passed = lastPass;
+                if (leader && passed != null) {
+                    d.put("lastPassAt", passed.toString());
                 }
                 String problem = lastProblem;
                 if (problem != null) {
                     d.put("lastError", problem);
+                }
+                if (problem != null || storeError != null) {
                     return HealthResult.degraded(d);
                 }
                 return HealthResult.up(d);
