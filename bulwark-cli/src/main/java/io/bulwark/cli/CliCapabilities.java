@@ -5,6 +5,7 @@ import io.bulwark.cli.cluster.ClusterCli;
 import io.bulwark.cli.jobs.JobsCli;
 import io.bulwark.cli.ratelimit.RateLimitCli;
 import io.bulwark.cli.resilience.ResilienceCli;
+import io.bulwark.cli.schedules.SchedulesCli;
 import io.bulwark.cli.store.StoreCli;
 import picocli.CommandLine;
 
@@ -16,7 +17,7 @@ import java.util.ServiceLoader;
 public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
-            new RateLimitCli(), new StoreCli(), new ClusterCli());
+            new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli());
 
     private CliCapabilities() {
     }

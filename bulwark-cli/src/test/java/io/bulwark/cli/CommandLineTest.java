@@ -57,7 +57,7 @@ class CommandLineTest {
             }
         }
         assertThat(root.getSubcommands()).containsKeys("serve", "worker", "config", "keys", "version", "help", "jobs",
-                "queues", "dlq", "providers", "breakers", "degradation", "lb", "limits", "store", "nodes", "locks");
+                "queues", "dlq", "providers", "breakers", "degradation", "lb", "limits", "store", "nodes", "locks", "schedules");
     }
 
     @Test

@@ -40,6 +40,12 @@ final class BodyRoutes implements AutoCloseable {
             + "\"latencyThreshold\":\"5s\",\"window\":\"1m\",\"minimumCalls\":10,\"actions\":[\"fallback\",\"default\",\"error\"],"
             + "\"maxStaleness\":\"5m\",\"defaultStatus\":200,\"defaultBody\":\"{}\"}";
 
+    private static final String SCHEDULE = "\"cron\":\"0 30 2 * * *\",\"flavour\":\"spring\",\"zone\":\"Europe/Berlin\","
+            + "\"job\":{\"queue\":\"fuzz\",\"type\":\"builtin.noop\",\"payload\":{\"x\":1},\"priority\":3,\"maxAttempts\":2},"
+            + "\"misfire\":\"catch-up\",\"catchUpLimit\":3,\"misfireThreshold\":\"2m\",\"overlap\":\"queue\","
+            + "\"jitter\":\"5s\",\"startAt\":\"2030-01-01T00:00:00Z\",\"endAt\":\"2031-01-01T00:00:00Z\",\"paused\":false,"
+            + "\"description\":\"fuzz\"}";
+
     final FlakyServer upstream;
     final BulwarkServer server;
     final Http http;
@@ -77,7 +83,9 @@ final class BodyRoutes implements AutoCloseable {
                 new Route("PUT", "/api/v1/providers/g2", group),
                 new Route("POST", "/api/v1/degradation/llm/enter", "{\"reason\":\"fuzz\"}"),
                 new Route("POST", "/api/v1/locks/fuzz", "{\"ttl\":\"10s\",\"wait\":\"0s\",\"owner\":\"fuzzer\"}"),
-                new Route("PUT", "/api/v1/locks/fuzz", "{\"token\":1,\"ttl\":\"10s\"}"));
+                new Route("PUT", "/api/v1/locks/fuzz", "{\"token\":1,\"ttl\":\"10s\"}"),
+                new Route("POST", "/api/v1/schedules", "{\"name\":\"fuzz\"," + SCHEDULE),
+                new Route("PUT", "/api/v1/schedules/fuzz-put", "{" + SCHEDULE));
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.ServiceLoader;
 /**
  * The one place capabilities are listed: the built-in ones in the order they are made (a
  * capability may use those before it: jobs call provider groups), then any found with
- * {@link ServiceLoader}.
+ * {@link ServiceLoader}. Schedules come after jobs and the cluster: the leader fires them into the job
+ * engine, and on shutdown they stop first.
  */
 public final class Capabilities {
 
@@ -24,7 +25,8 @@ public final class Capabilities {
 
     private static final List<CapabilityFactory> BUILT_IN = List.of(new ResilienceCapability.Factory(),
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
-            new io.bulwark.server.internal.cluster.ClusterCapability.Factory());
+            new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
+            new io.bulwark.server.internal.schedules.SchedulesCapability.Factory());
 
     private Capabilities() {
     }

@@ -99,6 +99,11 @@ public final class ClusterCapability implements Capability {
         return node;
     }
 
+    /** The fleet's node store this node elects on (its leader row decides which term is current). */
+    public ClusterStore store() {
+        return store;
+    }
+
     @Override
     public String name() {
         return "cluster";
