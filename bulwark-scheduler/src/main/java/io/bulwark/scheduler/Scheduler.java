@@ -52,6 +52,8 @@ public final class Scheduler {
     private final SchedulerMetrics metrics;
     private final Duration keepFirings;
     private volatile Instant lastPrune = Instant.MIN;
+    /** Schedules already logged as having a target nothing here can start: logged once, not every pass. */
+    private final java.util.Set<String> unlaunchable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Scheduler(Builder b) {
         this.store = b.store;
@@ -237,10 +239,14 @@ public final class Scheduler {
             }
             Launcher launcher = launchers.get(row.schedule().target().kind());
             if (launcher == null) {
+                if (!unlaunchable.add(row.name())) {
+                    continue;
+                }
                 LOG.warn("Schedule {} targets a {}, which nothing on this node can start; it does not fire until the "
                         + "leader has that capability", row.name(), row.schedule().target().kind());
                 continue;
             }
+            unlaunchable.remove(row.name());
             try {
                 new TickPass(store, launcher, metrics, row, term).run()
                         .forEach(f -> done.merge(f.state(), f.count(), Integer::sum));

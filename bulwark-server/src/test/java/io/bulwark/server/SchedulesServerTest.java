@@ -66,6 +66,24 @@ class SchedulesServerTest {
     }
 
     @Test
+    void aScheduleMadeOverTheApiSurvivesARestartAndWinsOverTheConfigFile() {
+        Map<String, String> flags = Map.of("schedules.report.cron", "0 3 * * *", "schedules.report.job.type", "builtin.noop");
+        try (BulwarkServer server = start(flags)) {
+            Http http = new Http(server.uri());
+            Http.Response changed = http.send("PUT", "/api/v1/schedules/report",
+                    "{\"cron\":\"0 4 * * *\",\"job\":{\"type\":\"builtin.noop\"}}", Map.of());
+            assertThat(changed.status()).as(changed.body()).isIn(200, 201);
+            assertThat(http.send("POST", "/api/v1/schedules/report/trigger", "", Map.of()).status()).isEqualTo(202);
+        }
+        try (BulwarkServer server = start(flags)) {
+            JsonNode report = new Http(server.uri()).get("/api/v1/schedules/report").json();
+            assertThat(report.get("cron").asText()).as("kept in the embedded store, the API's change wins").isEqualTo("0 4 * * *");
+            assertThat(report.get("source").asText()).isEqualTo("api");
+            assertThat(report.get("history")).anySatisfy(f -> assertThat(f.get("state").asText()).isEqualTo("triggered"));
+        }
+    }
+
+    @Test
     void schedulesDeclaredInConfigAreServedWithTheirSource() {
         Map<String, String> flags = Map.of("schedules.nightly.cron", "30 2 * * *", "schedules.nightly.zone", "Europe/Berlin",
                 "schedules.nightly.job.type", "builtin.noop", "schedules.nightly.job.payload", "{\"kind\":\"daily\"}",

@@ -1,6 +1,7 @@
 package io.bulwark.server.internal.schedules;
 
 import io.bulwark.cluster.store.ClusterStore;
+import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.scheduler.store.InMemoryScheduleStore;
 import io.bulwark.scheduler.store.ScheduleStore;
@@ -12,9 +13,9 @@ import java.util.Optional;
  * Where the server keeps schedules: the one place the schedule store is picked.
  *
  * <p>The job store's database is the place (its tables, its clock, its leader row for the term
- * check); until the JDBC stores provide a schedule store, {@link #onJobStore} finds none and
- * schedules live in memory, checked against the fleet's cluster store. Switching to the database
- * is the one line in {@link #onJobStore}.
+ * check): every JDBC store (embedded SQLite, PostgreSQL, MariaDB) has one. A server built over
+ * another job store (the in-memory one, in tests) keeps schedules in memory, checked against the
+ * fleet's cluster store.
  */
 final class ScheduleStores {
 
@@ -26,12 +27,9 @@ final class ScheduleStores {
         return jobs.flatMap(ScheduleStores::onJobStore).orElseGet(() -> new InMemoryScheduleStore(clock, cluster));
     }
 
-    /**
-     * The schedule store on the job store's database. When {@code JdbcJobStore.schedules()}
-     * lands: {@code return store instanceof io.bulwark.jdbc.JdbcJobStore j ? Optional.of(j.schedules()) : Optional.empty();}
-     */
+    /** The schedule store on the job store's database; it lives and closes with the job store. */
     static Optional<ScheduleStore> onJobStore(JobStore store) {
-        return Optional.empty();
+        return store instanceof JdbcJobStore j ? Optional.of(j.schedules()) : Optional.empty();
     }
 
     /** True when schedules outlive this process (they are in the job store's database). */
