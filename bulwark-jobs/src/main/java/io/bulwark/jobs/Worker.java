@@ -84,6 +84,7 @@ public final class Worker {
     private final ReentrantLock idleLock = new ReentrantLock();
     private final Condition idle = idleLock.newCondition();
     private volatile Runnable onFinished = () -> { };
+    private final List<java.util.function.Consumer<Job>> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Finished(Outcome outcome, Job job, Duration ran, AtomicInteger slot) {
     }
@@ -204,6 +205,16 @@ public final class Worker {
     /** Called (on a handler's thread) whenever an attempt has finished; the loop uses it to flush and poll. */
     void onFinished(Runnable r) {
         this.onFinished = r;
+    }
+
+    /**
+     * Adds {@code listener}, called with each job whose attempt's outcome was just recorded (the
+     * job as it was claimed: its id, type, tags), on the thread that flushed, after the store
+     * accepted it. Listeners must be quick and must not throw; hand work to another thread. Used
+     * to move on what waits for a job (a pipeline's next step) without polling.
+     */
+    public void onRecorded(java.util.function.Consumer<Job> listener) {
+        recorded.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Claims and starts jobs on every queue; returns how many started. */
@@ -374,6 +385,7 @@ public final class Worker {
                 batch.get(i).slot().decrementAndGet();
                 if (applied.get(i)) {
                     count(batch.get(i));
+                    tell(batch.get(i).job());
                 } else {
                     metrics.fenced(batch.get(i).job().queue(), "complete");
                     LOG.info("Outcome of job {} attempt {} was refused: its lease had expired or its node was declared "
@@ -381,6 +393,17 @@ public final class Worker {
                 }
             }
             total += batch.size();
+        }
+    }
+
+    private void tell(Job job) {
+        for (var listener : recorded) {
+            try {
+                listener.accept(job);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener of recorded outcomes failed on job {} ({}); the job's outcome is recorded all the "
+                        + "same", job.id(), e.toString());
+            }
         }
     }
 

@@ -185,6 +185,23 @@ class WorkerTest {
     }
 
     @Test
+    void listenersHearOfEachOutcomeOnceTheStoreRecordedIt() throws Exception {
+        h.handlers.register("ok", Map.class, ctx -> "fine");
+        java.util.List<UUID> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h.worker().onRecorded(job -> heard.add(job.id()));
+        h.worker().onRecorded(job -> {
+            throw new IllegalStateException("a broken listener does not stop the others");
+        });
+        UUID id = h.enqueue(JobRequest.builder("q", "ok"));
+        h.worker().poll();
+        assertThat(h.worker().awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(heard).as("not before the outcome is recorded").isEmpty();
+        h.worker().flush();
+        assertThat(heard).containsExactly(id);
+        assertThat(h.job(id).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
     void aScheduledJobIsCancelledAtOnce() {
         UUID id = h.enqueue(JobRequest.builder("q", "later").delay(Duration.ofHours(1)));
         assertThat(h.job(id).state()).isEqualTo(JobState.SCHEDULED);
@@ -194,15 +211,19 @@ class WorkerTest {
     @Test
     void renewedLeasesSurviveAndALostLeaseStopsTheAttemptWhoseOutcomeIsThenIgnored() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
         h.handlers.register("slow", Map.class, ctx -> {
             if (runs.incrementAndGet() == 1) {
+                firstStarted.countDown();
                 release.await();
             }
             return "done";
         });
         UUID id = h.enqueue(JobRequest.builder("q", "slow").timeout(Duration.ofHours(1)));
         h.worker().poll();
+        // The first attempt's handler must be the one that blocks: under load its thread may start late.
+        assertThat(firstStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         h.clock.advance(Duration.ofSeconds(20));
         assertThat(h.worker().renew()).isEqualTo(1);
         h.clock.advance(Duration.ofSeconds(20));
