@@ -4,16 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
+import io.bulwark.core.validation.FieldProblem;
+import io.bulwark.core.validation.ValidationException;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The JSON form of a schedule: the REST API's body and what the stores keep.
@@ -26,7 +31,7 @@ import java.util.function.Consumer;
  *
  * Exactly one of {@code job} ({@code queue}, {@code type}, {@code payload}, {@code priority},
  * {@code maxAttempts}) and {@code pipeline} ({@code id}, {@code input}). Reading reports every
- * problem at once ({@link ScheduleJsonException#problems()}), each naming its field.
+ * problem at once ({@link ValidationException#problems()}), each under the JSON field it is about.
  */
 public final class ScheduleJson {
 
@@ -34,23 +39,10 @@ public final class ScheduleJson {
             "catchUpLimit", "misfireThreshold", "overlap", "jitter", "startAt", "endAt", "paused", "description");
     private static final Set<String> JOB_FIELDS = Set.of("queue", "type", "payload", "priority", "maxAttempts");
     private static final Set<String> PIPELINE_FIELDS = Set.of("id", "input");
+    /** "catchUpLimit must be ..." and "cron flavour must be ...": the field, then what is wrong. */
+    private static final Pattern MUST = Pattern.compile("^(?:cron )?([A-Za-z][\\w.]*) (must .*)$", Pattern.DOTALL);
 
     private ScheduleJson() {
-    }
-
-    /** Every problem in a schedule's JSON, each as {@code field: message}. */
-    public static final class ScheduleJsonException extends IllegalArgumentException {
-        private final List<String> problems;
-
-        ScheduleJsonException(List<String> problems) {
-            super(String.join("; ", problems));
-            this.problems = List.copyOf(problems);
-        }
-
-        /** Each problem, {@code field: message}. */
-        public List<String> problems() {
-            return problems;
-        }
     }
 
     /** The JSON of {@code s}. */
@@ -91,47 +83,52 @@ public final class ScheduleJson {
      * Reads a schedule; {@code nameFromPath}, when not null, is the name the URL gives (the body
      * may omit {@code name} or must repeat it).
      *
-     * @throws ScheduleJsonException listing every problem
+     * @throws ValidationException listing every problem, each under the JSON field it is about
+     *         ({@code cron}, {@code job.priority}, ...)
      */
     public static Schedule read(JsonNode json, String nameFromPath) {
-        List<String> problems = new ArrayList<>();
+        List<FieldProblem> problems = new ArrayList<>();
         if (json == null || !json.isObject()) {
-            throw new ScheduleJsonException(List.of("body: must be a JSON object"));
+            throw new ValidationException("schedule", List.of(new FieldProblem("(body)", "must be a JSON object")));
         }
         unknown(json, FIELDS, "", problems);
         String name = text(json, "name", problems);
         if (nameFromPath != null) {
             if (name != null && !name.equals(nameFromPath)) {
-                problems.add("name: must be '" + nameFromPath + "' as in the path, or left out, but was '" + name + "'");
+                problems.add(new FieldProblem("name", "must be '" + nameFromPath + "' as in the path, or left out, but was '"
+                        + name + "'"));
             }
             name = nameFromPath;
         }
         String cron = text(json, "cron", problems);
+        Schedule.Builder builder;
         if (name == null) {
-            problems.add("name: must be set");
+            problems.add(new FieldProblem("name", "must be set"));
+            builder = Schedule.builder("x", cron);
+        } else {
+            String n = name;
+            Schedule.Builder b = field(problems, () -> Schedule.builder(n, cron));
+            builder = b != null ? b : Schedule.builder("x", cron);
         }
+        String flavourText = text(json, "flavour", problems);
+        CronFlavour flavour = flavourText == null ? null : field(problems, () -> CronFlavour.parse(flavourText));
+        builder.flavour(flavour);
         if (cron == null) {
-            problems.add("cron: must be set, e.g. '30 2 * * *', '0 */5 * * * *' or '@hourly'");
-        }
-        Schedule.Builder b;
-        try {
-            b = Schedule.builder(name == null ? "x" : name, cron);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            b = Schedule.builder("x", cron);
-        }
-        Schedule.Builder builder = b;
-        String flavour = text(json, "flavour", problems);
-        if (flavour != null) {
-            field(problems, () -> builder.flavour(CronFlavour.parse(flavour)));
+            problems.add(new FieldProblem("cron", "must be set, e.g. '30 2 * * *', '0 */5 * * * *' or '@hourly'"));
+        } else {
+            try {
+                CronExpression.parse(cron, flavour, ZoneOffset.UTC);
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("cron", e.getMessage()));
+            }
         }
         String zone = text(json, "zone", problems);
         if (zone != null) {
             try {
                 builder.zone(ZoneId.of(zone));
             } catch (RuntimeException e) {
-                problems.add("zone: must be an IANA time zone such as 'Europe/Berlin', 'America/New_York' or 'UTC' but "
-                        + "was '" + zone + "'");
+                problems.add(new FieldProblem("zone", "must be an IANA time zone such as 'Europe/Berlin', "
+                        + "'America/New_York' or 'UTC' but was '" + zone + "'"));
             }
         }
         target(json, builder, problems);
@@ -142,7 +139,8 @@ public final class ScheduleJson {
         if (json.has("catchUpLimit")) {
             JsonNode n = json.get("catchUpLimit");
             if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-                problems.add("catchUpLimit: must be a whole number 1 to " + Schedule.MAX_CATCH_UP + " but was " + n);
+                problems.add(new FieldProblem("catchUpLimit", "must be a whole number 1 to " + Schedule.MAX_CATCH_UP
+                        + " but was " + n));
             } else {
                 field(problems, () -> builder.catchUpLimit(n.intValue()));
             }
@@ -153,11 +151,15 @@ public final class ScheduleJson {
             field(problems, () -> builder.overlap(OverlapPolicy.parse(overlap)));
         }
         duration(json, "jitter", problems, builder::jitter);
-        instant(json, "startAt", problems, builder::startAt);
-        instant(json, "endAt", problems, builder::endAt);
+        Instant startAt = instant(json, "startAt", problems);
+        Instant endAt = instant(json, "endAt", problems);
+        builder.startAt(startAt).endAt(endAt);
+        if (startAt != null && endAt != null && !endAt.isAfter(startAt)) {
+            problems.add(new FieldProblem("endAt", "must be after startAt (" + startAt + ") but was " + endAt));
+        }
         if (json.has("paused")) {
             if (!json.get("paused").isBoolean()) {
-                problems.add("paused: must be true or false but was " + json.get("paused"));
+                problems.add(new FieldProblem("paused", "must be true or false but was " + json.get("paused")));
             } else {
                 builder.paused(json.get("paused").booleanValue());
             }
@@ -165,25 +167,22 @@ public final class ScheduleJson {
         String description = text(json, "description", problems);
         field(problems, () -> builder.description(description));
         if (!problems.isEmpty()) {
-            throw new ScheduleJsonException(problems);
+            throw new ValidationException("schedule" + (name == null ? "" : " '" + name + "'"), problems);
         }
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            throw new ScheduleJsonException(List.of(e.getMessage()));
-        }
+        return builder.build();
     }
 
-    private static void target(JsonNode json, Schedule.Builder b, List<String> problems) {
+    private static void target(JsonNode json, Schedule.Builder b, List<FieldProblem> problems) {
         JsonNode job = json.get("job");
         JsonNode pipeline = json.get("pipeline");
         if ((job == null) == (pipeline == null)) {
-            problems.add("job, pipeline: exactly one must be set: job {queue, type, payload} or pipeline {id, input}");
+            problems.add(new FieldProblem("job", "exactly one of job {queue, type, payload} and pipeline {id, input} must "
+                    + "be set"));
             return;
         }
         if (job != null) {
             if (!job.isObject()) {
-                problems.add("job: must be an object {queue, type, payload, priority, maxAttempts}");
+                problems.add(new FieldProblem("job", "must be an object {queue, type, payload, priority, maxAttempts}"));
                 return;
             }
             unknown(job, JOB_FIELDS, "job.", problems);
@@ -196,59 +195,59 @@ public final class ScheduleJson {
                     priority, maxAttempts)));
         } else {
             if (!pipeline.isObject()) {
-                problems.add("pipeline: must be an object {id, input}");
+                problems.add(new FieldProblem("pipeline", "must be an object {id, input}"));
                 return;
             }
             unknown(pipeline, PIPELINE_FIELDS, "pipeline.", problems);
             String id = text(pipeline, "id", "pipeline.id", problems);
             String input = pipeline.has("input") && !pipeline.get("input").isNull() ? pipeline.get("input").toString() : null;
             if (id == null) {
-                problems.add("pipeline.id: must name a registered pipeline");
+                problems.add(new FieldProblem("pipeline.id", "must name a registered pipeline"));
                 return;
             }
             field(problems, () -> b.target(new ScheduleTarget.Pipeline(id, input)));
         }
     }
 
-    private static void unknown(JsonNode o, Set<String> allowed, String prefix, List<String> problems) {
+    private static void unknown(JsonNode o, Set<String> allowed, String prefix, List<FieldProblem> problems) {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                problems.add(prefix + f + ": is not a schedule field; allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()));
+                problems.add(new FieldProblem(prefix + f, "is not a schedule field; allowed: " + String.join(", ",
+                        allowed.stream().sorted().toList())));
             }
         }
     }
 
-    private static String text(JsonNode o, String field, List<String> problems) {
+    private static String text(JsonNode o, String field, List<FieldProblem> problems) {
         return text(o, field, field, problems);
     }
 
-    private static String text(JsonNode o, String field, String path, List<String> problems) {
+    private static String text(JsonNode o, String field, String path, List<FieldProblem> problems) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isTextual()) {
-            problems.add(path + ": must be a string but was " + n);
+            problems.add(new FieldProblem(path, "must be a string but was " + n));
             return null;
         }
         return n.textValue();
     }
 
-    private static Integer integer(JsonNode o, String field, String path, List<String> problems) {
+    private static Integer integer(JsonNode o, String field, String path, List<FieldProblem> problems) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            problems.add(path + ": must be a whole number but was " + n);
+            problems.add(new FieldProblem(path, "must be a whole number but was " + n));
             return null;
         }
         return n.intValue();
     }
 
-    private static void duration(JsonNode o, String field, List<String> problems, Consumer<Duration> set) {
+    private static void duration(JsonNode o, String field, List<FieldProblem> problems, Consumer<Duration> set) {
         String t = text(o, field, problems);
         if (t == null) {
             return;
@@ -257,27 +256,39 @@ public final class ScheduleJson {
             Duration d = Durations.parse(t);
             field(problems, () -> set.accept(d));
         } catch (IllegalArgumentException e) {
-            problems.add(field + ": must be " + Durations.ACCEPTED + " but was '" + t + "'");
+            problems.add(new FieldProblem(field, "must be " + Durations.ACCEPTED + " but was '" + t + "'"));
         }
     }
 
-    private static void instant(JsonNode o, String field, List<String> problems, Consumer<Instant> set) {
+    private static Instant instant(JsonNode o, String field, List<FieldProblem> problems) {
         String t = text(o, field, problems);
         if (t == null) {
-            return;
+            return null;
         }
         try {
-            set.accept(Instant.parse(t));
+            return Instant.parse(t);
         } catch (DateTimeParseException e) {
-            problems.add(field + ": must be an ISO-8601 UTC time such as 2027-01-01T00:00:00Z but was '" + t + "'");
+            problems.add(new FieldProblem(field, "must be an ISO-8601 UTC time such as 2027-01-01T00:00:00Z but was '"
+                    + t + "'"));
+            return null;
         }
     }
 
-    private static void field(List<String> problems, Runnable r) {
-        try {
+    /** Runs a check whose message reads "{@code <field> must ...}"; records it under that field. */
+    private static void field(List<FieldProblem> problems, Runnable r) {
+        field(problems, () -> {
             r.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    private static <T> T field(List<FieldProblem> problems, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
         } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage().replaceFirst("^(\\w+(\\.\\w+)?) must", "$1: must"));
+            Matcher m = MUST.matcher(e.getMessage());
+            problems.add(m.matches() ? new FieldProblem(m.group(1), m.group(2)) : new FieldProblem("(body)", e.getMessage()));
+            return null;
         }
     }
 

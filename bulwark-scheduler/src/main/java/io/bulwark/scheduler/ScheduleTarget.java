@@ -38,20 +38,20 @@ public sealed interface ScheduleTarget {
 
         public Job {
             if (queue == null || !JobRequest.NAME.matcher(queue).matches()) {
-                throw new IllegalArgumentException("target.queue must be 1-64 letters, digits, '.', '_' or '-' starting "
+                throw new IllegalArgumentException("job.queue must be 1-64 letters, digits, '.', '_' or '-' starting "
                         + "with a letter or digit but was '" + queue + "'");
             }
             if (type == null || !JobRequest.TYPE.matcher(type).matches()) {
-                throw new IllegalArgumentException("target.type must be a handler type (1-128 letters, digits, '.', "
+                throw new IllegalArgumentException("job.type must be a handler type (1-128 letters, digits, '.', "
                         + "'_', ':' or '-') but was '" + type + "'");
             }
             if (priority != null && (priority < 0 || priority > 9)) {
-                throw new IllegalArgumentException("target.priority must be 0 to 9 but was " + priority);
+                throw new IllegalArgumentException("job.priority must be 0 to 9 but was " + priority);
             }
             if (maxAttempts != null && maxAttempts < 1) {
-                throw new IllegalArgumentException("target.maxAttempts must be >= 1 but was " + maxAttempts);
+                throw new IllegalArgumentException("job.maxAttempts must be >= 1 but was " + maxAttempts);
             }
-            payload = compact("target.payload", payload);
+            payload = compact("job.payload", payload);
         }
 
         @Override
@@ -69,11 +69,11 @@ public sealed interface ScheduleTarget {
     record Pipeline(String pipeline, String input) implements ScheduleTarget {
 
         public Pipeline {
-            Objects.requireNonNull(pipeline, "target.pipeline must be set");
+            Objects.requireNonNull(pipeline, "pipeline.id must be set");
             if (pipeline.isBlank()) {
-                throw new IllegalArgumentException("target.pipeline must name a pipeline but was empty");
+                throw new IllegalArgumentException("pipeline.id must name a pipeline but was empty");
             }
-            input = compact("target.input", input);
+            input = compact("pipeline.input", input);
         }
 
         @Override

@@ -2,6 +2,8 @@ package io.bulwark.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
+import io.bulwark.core.validation.FieldProblem;
+import io.bulwark.core.validation.ValidationException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,32 +43,36 @@ class ScheduleJsonTest {
     }
 
     @Test
-    void listsEveryProblemAtOnceNamingItsField() throws Exception {
-        var e = catchThrowableOfType(ScheduleJson.ScheduleJsonException.class, () -> ScheduleJson.read(json("""
+    void listsEveryProblemAtOnceEachUnderItsJsonField() throws Exception {
+        var e = catchThrowableOfType(ValidationException.class, () -> ScheduleJson.read(json("""
                 {"name": "bad name", "cron": "61 * * * *", "zone": "Mars/Olympus", "job": {"type": "x", "priority": 12},
-                 "misfire": "sometimes", "overlap": 3, "jitter": "soon", "startAt": "tomorrow", "colour": "red"}
+                 "misfire": "sometimes", "overlap": 3, "jitter": "soon", "startAt": "tomorrow", "colour": "red",
+                 "flavour": "vixie", "catchUpLimit": 0}
                 """), null));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("name"))
+        assertThat(e.problems()).extracting(FieldProblem::field).containsExactlyInAnyOrder("name", "flavour", "cron", "zone",
+                "job.priority", "misfire", "overlap", "jitter", "startAt", "colour", "catchUpLimit");
+        assertThat(e.problems()).extracting(FieldProblem::toString)
+                .anySatisfy(p -> assertThat(p).startsWith("cron: cron '61 * * * *' is not a valid unix expression"))
                 .anySatisfy(p -> assertThat(p).startsWith("zone: must be an IANA time zone"))
-                .anySatisfy(p -> assertThat(p).startsWith("target.priority: must be 0 to 9"))
+                .anySatisfy(p -> assertThat(p).startsWith("job.priority: must be 0 to 9"))
                 .anySatisfy(p -> assertThat(p).startsWith("misfire: must be one of fire-once, skip, catch-up"))
-                .anySatisfy(p -> assertThat(p).startsWith("overlap: must be a string"))
-                .anySatisfy(p -> assertThat(p).startsWith("jitter: must be a duration"))
-                .anySatisfy(p -> assertThat(p).startsWith("startAt: must be an ISO-8601"))
+                .anySatisfy(p -> assertThat(p).startsWith("flavour: must be one of unix, spring, quartz"))
+                .anySatisfy(p -> assertThat(p).startsWith("catchUpLimit: must be 1 to 1000"))
                 .anySatisfy(p -> assertThat(p).startsWith("colour: is not a schedule field"));
     }
 
     @Test
-    void aBadCronIsReportedOnceTheOtherFieldsAreRight() throws Exception {
-        assertThatThrownBy(() -> ScheduleJson.read(json("{\"name\": \"n\", \"cron\": \"61 * * * *\", "
-                + "\"job\": {\"type\": \"builtin.noop\"}}"), null))
-                .hasMessageContaining("cron '61 * * * *' is not a valid unix expression");
+    void anEndBeforeTheStartIsAProblemOfEndAt() throws Exception {
+        var e = catchThrowableOfType(ValidationException.class, () -> ScheduleJson.read(json("""
+                {"cron": "@daily", "job": {"type": "t"}, "startAt": "2027-01-02T00:00:00Z", "endAt": "2027-01-01T00:00:00Z"}
+                """), "n"));
+        assertThat(e.problems()).extracting(FieldProblem::field).containsExactly("endAt");
     }
 
     @Test
     void exactlyOneTargetAndTheNameOfThePathWins() throws Exception {
         assertThatThrownBy(() -> ScheduleJson.read(json("{\"name\": \"n\", \"cron\": \"@daily\"}"), null))
-                .hasMessageContaining("job, pipeline: exactly one must be set");
+                .hasMessageContaining("job: exactly one of job {queue, type, payload} and pipeline {id, input} must be set");
         assertThatThrownBy(() -> ScheduleJson.read(json("{\"name\": \"other\", \"cron\": \"@daily\", "
                 + "\"job\": {\"type\": \"builtin.noop\"}}"), "n")).hasMessageContaining("must be 'n' as in the path");
         Schedule s = ScheduleJson.read(json("{\"cron\": \"@daily\", \"pipeline\": {\"id\": \"etl\", \"input\": {\"a\": 1}}}"), "n");
@@ -82,6 +88,6 @@ class ScheduleJsonTest {
                 .isEqualTo(new ScheduleTarget.Job("q", "t", "{\"a\":[1,2]}", null, null));
         assertThat(new ScheduleTarget.Job("q", "t", null, null, null).payload()).isEqualTo("{}");
         assertThatThrownBy(() -> new ScheduleTarget.Job("q", "t", "{oops", null, null))
-                .hasMessageStartingWith("target.payload must be JSON but is not at line 1, column 2");
+                .hasMessageStartingWith("job.payload must be JSON but is not at line 1, column 2");
     }
 }

@@ -2,6 +2,7 @@ package io.bulwark.server.internal.schedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.core.validation.ValidationException;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.scheduler.Firing;
 import io.bulwark.scheduler.Schedule;
@@ -154,10 +155,8 @@ final class ScheduleRoutes {
     private static Schedule read(JsonNode body, String nameFromPath) {
         try {
             return ScheduleJson.read(body, nameFromPath);
-        } catch (ScheduleJson.ScheduleJsonException e) {
-            List<FieldError> errors = ScheduleProblems.fieldErrors(e, body);
-            throw ApiException.validation(errors.size() == 1 ? "the schedule has an invalid field"
-                    : "the schedule has " + errors.size() + " problems", errors);
+        } catch (ValidationException e) {
+            throw ApiException.validation(e);
         }
     }
 

@@ -6,6 +6,7 @@ import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
+import io.bulwark.core.validation.ValidationException;
 import io.bulwark.scheduler.Schedule;
 import io.bulwark.scheduler.ScheduleJson;
 import io.bulwark.server.ScheduleKeys;
@@ -53,8 +54,8 @@ final class SchedulesConfig {
             }
             try {
                 out.add(ScheduleJson.read(body, name));
-            } catch (ScheduleJson.ScheduleJsonException e) {
-                for (var p : ScheduleProblems.fieldErrors(e, body)) {
+            } catch (ValidationException e) {
+                for (var p : e.problems()) {
                     String key = p.field().equals("(body)") ? ScheduleKeys.PREFIX + name
                             : ScheduleKeys.PREFIX + name + "." + p.field();
                     problems.add(key + ": " + p.message());

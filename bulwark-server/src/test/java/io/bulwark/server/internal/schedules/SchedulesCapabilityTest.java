@@ -265,7 +265,7 @@ class SchedulesCapabilityTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("schedules.x.job.type is set but schedules.x.cron is not");
         assertThatThrownBy(() -> capability(Map.of("schedules.x.cron", "@daily"), a, store))
-                .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x.job: exactly one must be set");
+                .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x.job: exactly one of job {queue, type, payload} and pipeline {id, input} must be set");
         assertThatThrownBy(() -> capability(Map.of("schedules.x.cron", "@daily", "schedules.x.pipeline.id", "etl"), a, store))
                 .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x")
                 .hasMessageContaining("pipelines arrive in a later release");
