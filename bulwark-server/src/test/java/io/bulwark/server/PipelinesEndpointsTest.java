@@ -257,6 +257,8 @@ class PipelinesEndpointsTest {
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
         assertThat(again.json().get("idempotencyKey").asText()).isEqualTo("day-1");
+        assertThat(first.json().get("replayed").asBoolean()).isFalse();
+        assertThat(again.json().get("replayed").asBoolean()).isTrue();
         assertThat(http.get("/api/v1/runs").json().get("items")).hasSize(1);
     }
 

@@ -140,8 +140,9 @@ final class PipelineRoutes {
                     e.getMessage().startsWith("idempotencyKey") ? "idempotencyKey" : "(body)", e.getMessage())));
         }
         var run = started.run();
-        ctx.status(started.replayed() ? 200 : 201).header("Location", "/api/v1/runs/" + run.id())
-                .json(RunRoutes.view(pipelines, run));
+        ObjectNode view = RunRoutes.view(pipelines, run);
+        view.put("replayed", started.replayed());
+        ctx.status(started.replayed() ? 200 : 201).header("Location", "/api/v1/runs/" + run.id()).json(view);
     }
 
     /** {@code $.items[2].sku} (the schema validator's path into the input) as the body's {@code input.items[2].sku}. */
