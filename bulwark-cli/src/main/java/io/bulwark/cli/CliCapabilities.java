@@ -3,6 +3,7 @@ package io.bulwark.cli;
 import io.bulwark.cli.balancer.BalancerCli;
 import io.bulwark.cli.cluster.ClusterCli;
 import io.bulwark.cli.jobs.JobsCli;
+import io.bulwark.cli.pipelines.PipelinesCli;
 import io.bulwark.cli.ratelimit.RateLimitCli;
 import io.bulwark.cli.resilience.ResilienceCli;
 import io.bulwark.cli.schedules.SchedulesCli;
@@ -17,7 +18,8 @@ import java.util.ServiceLoader;
 public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
-            new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli());
+            new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
+            new PipelinesCli());
 
     private CliCapabilities() {
     }

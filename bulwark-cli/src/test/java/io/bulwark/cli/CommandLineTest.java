@@ -57,7 +57,8 @@ class CommandLineTest {
             }
         }
         assertThat(root.getSubcommands()).containsKeys("serve", "worker", "config", "keys", "version", "help", "jobs",
-                "queues", "dlq", "providers", "breakers", "degradation", "lb", "limits", "store", "nodes", "locks", "schedules");
+                "queues", "dlq", "providers", "breakers", "degradation", "lb", "limits", "store", "nodes", "locks", "schedules",
+                "pipelines", "runs");
     }
 
     @Test

@@ -48,8 +48,8 @@ public final class ScheduleKeys {
             .description("The job's attempts; unset: the queue's default.").build();
 
     public static final ConfigKey<String> PIPELINE_ID = ConfigKey.builder("schedules.*.pipeline.id", ValueTypes.string())
-            .description("The pipeline each tick starts instead of a job (pipelines arrive in a later release; a "
-                    + "schedule that sets it is refused until then).").build();
+            .description("The pipeline each tick starts a run of (its latest version) instead of enqueuing a job.")
+            .build();
 
     public static final ConfigKey<String> PIPELINE_INPUT = ConfigKey
             .builder("schedules.*.pipeline.input", ValueTypes.string())

@@ -46,6 +46,15 @@ final class BodyRoutes implements AutoCloseable {
             + "\"jitter\":\"5s\",\"startAt\":\"2030-01-01T00:00:00Z\",\"endAt\":\"2031-01-01T00:00:00Z\",\"paused\":false,"
             + "\"description\":\"fuzz\"}";
 
+    /** A pipeline using every field a definition has. */
+    private static final String PIPELINE = "{\"id\":\"fuzz\",\"version\":1,\"inputSchema\":{\"type\":\"object\","
+            + "\"required\":[\"day\"],\"properties\":{\"day\":{\"type\":\"string\"},\"n\":{\"type\":\"integer\"}}},"
+            + "\"steps\":[{\"id\":\"a\",\"type\":\"builtin.echo\",\"input\":{\"day\":\"${input.day}\",\"xs\":[1,2]},"
+            + "\"retry\":{\"maxAttempts\":3,\"backoff\":" + BACKOFF + "},\"timeout\":\"30s\",\"onFailure\":\"continue\"},"
+            + "{\"id\":\"b\",\"type\":\"builtin.echo\",\"after\":[{\"step\":\"a\",\"when\":\"${input.n > 1}\"}],"
+            + "\"forEach\":\"${steps.a.output.xs}\",\"parallelism\":2,\"input\":{\"x\":\"${item}\"},"
+            + "\"onFailure\":{\"fallback\":\"c\"}},{\"id\":\"c\",\"type\":\"builtin.noop\"}]}";
+
     final FlakyServer upstream;
     final BulwarkServer server;
     final Http http;
@@ -85,7 +94,13 @@ final class BodyRoutes implements AutoCloseable {
                 new Route("POST", "/api/v1/locks/fuzz", "{\"ttl\":\"10s\",\"wait\":\"0s\",\"owner\":\"fuzzer\"}"),
                 new Route("PUT", "/api/v1/locks/fuzz", "{\"token\":1,\"ttl\":\"10s\"}"),
                 new Route("POST", "/api/v1/schedules", "{\"name\":\"fuzz\"," + SCHEDULE),
-                new Route("PUT", "/api/v1/schedules/fuzz-put", "{" + SCHEDULE));
+                new Route("PUT", "/api/v1/schedules/fuzz-put", "{" + SCHEDULE),
+                new Route("POST", "/api/v1/pipelines", PIPELINE),
+                new Route("POST", "/api/v1/pipelines/validate", PIPELINE),
+                new Route("POST", "/api/v1/pipelines/fuzz/runs", "{\"input\":{\"day\":\"2026-12-01\",\"n\":2},"
+                        + "\"idempotencyKey\":\"k1\"}"));
+        Http.Response registered = http.send("POST", "/api/v1/pipelines", PIPELINE, Map.of("Authorization", "Bearer " + ADMIN));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
 
     /**

@@ -54,7 +54,7 @@ class MutatedBodiesPropertiesTest {
     }
 
     @Property(tries = 1200)
-    void noMutatedBodyGetsA5xxAndEveryRefusalIsAProblemNamingItsFields(@ForAll @IntRange(min = 0, max = 12) int route,
+    void noMutatedBodyGetsA5xxAndEveryRefusalIsAProblemNamingItsFields(@ForAll @IntRange(min = 0, max = 17) int route,
                                                                        @ForAll long seed) {
         BodyRoutes.Route r = fixture.routes.get(route);
         Random random = new Random(seed);

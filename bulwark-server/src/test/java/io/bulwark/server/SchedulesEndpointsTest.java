@@ -160,14 +160,29 @@ class SchedulesEndpointsTest {
     }
 
     @Test
-    void aPipelineTargetIsRefusedUntilPipelinesArrive() {
-        start(Map.of());
+    void aPipelineTargetStartsARunOfThePipelineWhenTriggered() {
+        start(Map.of("jobs.worker", "false"));
         Http.Response r = send("POST", "/api/v1/schedules", "{\"name\":\"etl\",\"cron\":\"@hourly\","
                 + "\"pipeline\":{\"id\":\"etl\",\"input\":{\"day\":1}}}");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(fields(r)).containsExactly("pipeline");
-        assertThat(r.body()).contains("pipelines arrive in a later release");
-        assertThat(http.get("/api/v1/schedules/etl").status()).isEqualTo(404);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("pipeline").get("id").asText()).isEqualTo("etl");
+
+        Http.Response unregistered = send("POST", "/api/v1/schedules/etl/trigger", null);
+        assertThat(unregistered.status()).isEqualTo(409);
+        assertThat(unregistered.json().get("detail").asText()).contains("pipeline 'etl', which is not registered");
+
+        assertThat(send("POST", "/api/v1/pipelines", PipelinesEndpointsTest.ETL).status()).isEqualTo(201);
+        Http.Response t = send("POST", "/api/v1/schedules/etl/trigger", null);
+        assertThat(t.status()).as(t.body()).isEqualTo(202);
+        String run = t.json().get("ref").asText();
+        JsonNode started = http.get("/api/v1/runs/" + run).json();
+        assertThat(started.get("pipeline").asText()).isEqualTo("etl");
+        assertThat(started.get("input").get("day").asInt()).isEqualTo(1);
+        assertThat(started.get("idempotencyKey").asText()).startsWith("schedule:etl:");
+        JsonNode h = http.get("/api/v1/schedules/etl").json().get("history").get(0);
+        assertThat(h.get("ref").asText()).isEqualTo(run);
+        assertThat(h.get("run").get("state").asText()).isEqualTo("running");
+        assertThat(h.get("run").get("finished").asBoolean()).isFalse();
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POST {@code text} as is with {@code contentType} (a YAML document, say). */
+    public JsonNode postText(String path, String contentType, String text) {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

@@ -16,8 +16,9 @@ import java.util.ServiceLoader;
 /**
  * The one place capabilities are listed: the built-in ones in the order they are made (a
  * capability may use those before it: jobs call provider groups), then any found with
- * {@link ServiceLoader}. Schedules come after jobs and the cluster: the leader fires them into the job
- * engine, and on shutdown they stop first.
+ * {@link ServiceLoader}. Pipelines come after jobs and the cluster (steps are jobs; the leader sweeps
+ * runs); schedules come last, after pipelines too: the leader fires them into the job engine or starts
+ * pipeline runs, and on shutdown they stop first.
  */
 public final class Capabilities {
 
@@ -26,6 +27,7 @@ public final class Capabilities {
     private static final List<CapabilityFactory> BUILT_IN = List.of(new ResilienceCapability.Factory(),
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
+            new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory());
 
     private Capabilities() {

@@ -143,12 +143,8 @@ final class ScheduleRoutes {
         try {
             return scheduler.put(s);
         } catch (IllegalArgumentException e) {
-            if (s.target() instanceof ScheduleTarget.Pipeline) {
-                throw ApiException.validation("pipeline targets are not supported yet", List.of(new FieldError("pipeline",
-                        "pipelines arrive in a later release; until then a schedule can only enqueue a job (set job "
-                                + "{queue, type, payload} instead): " + e.getMessage())));
-            }
-            throw ApiException.validation("invalid schedule", List.of(new FieldError("(body)", e.getMessage())));
+            String field = s.target() instanceof ScheduleTarget.Pipeline ? "pipeline" : "(body)";
+            throw ApiException.validation("invalid schedule", List.of(new FieldError(field, e.getMessage())));
         }
     }
 

@@ -8,6 +8,7 @@ import io.bulwark.core.health.HealthResult;
 import io.bulwark.jobs.JobClient;
 import io.bulwark.scheduler.FiringState;
 import io.bulwark.scheduler.JobLauncher;
+import io.bulwark.scheduler.Launcher;
 import io.bulwark.scheduler.Schedule;
 import io.bulwark.scheduler.Scheduler;
 import io.bulwark.scheduler.store.ScheduleRow;
@@ -19,6 +20,8 @@ import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
 import io.bulwark.server.internal.cluster.ClusterCapability;
 import io.bulwark.server.internal.jobs.JobsCapability;
+import io.bulwark.server.internal.pipelines.PipelineLauncher;
+import io.bulwark.server.internal.pipelines.PipelinesCapability;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cron schedules: the schedules declared in config ({@code schedules.<name>.*}) and those made
  * over {@code /api/v1/schedules}, fired by the fleet's leader. Made after jobs (its launcher
- * enqueues through the job client) and the cluster (only the leader fires, with its term as the
+ * enqueues through the job client), pipelines (a schedule may start a run) and the cluster (only the leader fires, with its term as the
  * fencing token), so it stops first: no tick fires while the node drains.
  *
  * <p>Every node serves the routes and may change, pause or trigger schedules; the leader alone
@@ -80,8 +83,10 @@ public final class SchedulesCapability implements Capability {
                 return Optional.empty();
             }
             ScheduleStore store = ScheduleStores.open(ctx.jobStore(), ctx.clock(), cluster.store());
+            Optional<Launcher> pipelines = ctx.capability(PipelinesCapability.class)
+                    .map(p -> new PipelineLauncher(p.pipelines()));
             return Optional.of(new SchedulesCapability(ctx.config(), ctx.meters(), ctx.clock(), ctx.bodyLimit(),
-                    cluster.node(), jobs.get().runtime().client(), store));
+                    cluster.node(), jobs.get().runtime().client(), pipelines, store));
         }
     }
 
@@ -105,12 +110,22 @@ public final class SchedulesCapability implements Capability {
      */
     SchedulesCapability(BulwarkConfig config, MeterRegistry meters, InstantSource clock, long bodyLimit, ClusterNode node,
                         JobClient jobs, ScheduleStore store) {
+        this(config, meters, clock, bodyLimit, node, jobs, Optional.empty(), store);
+    }
+
+    /**
+     * @param pipelines the launcher of pipeline targets, when the server runs pipelines
+     */
+    SchedulesCapability(BulwarkConfig config, MeterRegistry meters, InstantSource clock, long bodyLimit, ClusterNode node,
+                        JobClient jobs, Optional<Launcher> pipelines, ScheduleStore store) {
         this.node = node;
         this.store = store;
         this.clock = clock;
         this.bodyLimit = bodyLimit;
         this.declared = SchedulesConfig.read(config);
-        this.scheduler = Scheduler.builder(store).launcher("job", new JobLauncher(jobs)).meters(meters).build();
+        Scheduler.Builder builder = Scheduler.builder(store).launcher("job", new JobLauncher(jobs)).meters(meters);
+        pipelines.ifPresent(l -> builder.launcher("pipeline", l));
+        this.scheduler = builder.build();
         this.counts = new ScheduleCounts(scheduler, clock);
         for (String state : List.of("active", "paused")) {
             Gauge.builder("bulwark_scheduler_schedules", counts, c -> c.get(state))
@@ -128,8 +143,7 @@ public final class SchedulesCapability implements Capability {
             try {
                 row = scheduler.putFromConfig(s);
             } catch (IllegalArgumentException e) {
-                throw new StartupException(ScheduleKeys.PREFIX + s.name() + ": " + e.getMessage()
-                        + (s.target().kind().equals("pipeline") ? " (pipelines arrive in a later release)" : ""), e);
+                throw new StartupException(ScheduleKeys.PREFIX + s.name() + ": " + e.getMessage(), e);
             }
             if (row.source().equals(ScheduleRow.API)) {
                 LOG.info("Schedule {} was changed over the API (version {}, {}), so that version runs and {}.* in the "

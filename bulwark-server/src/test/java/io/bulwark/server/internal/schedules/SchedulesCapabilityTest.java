@@ -267,8 +267,9 @@ class SchedulesCapabilityTest {
         assertThatThrownBy(() -> capability(Map.of("schedules.x.cron", "@daily"), a, store))
                 .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x.job: exactly one of job {queue, type, payload} and pipeline {id, input} must be set");
         assertThatThrownBy(() -> capability(Map.of("schedules.x.cron", "@daily", "schedules.x.pipeline.id", "etl"), a, store))
+                .as("without the pipelines capability (its launcher) nothing can start a pipeline target")
                 .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x")
-                .hasMessageContaining("pipelines arrive in a later release");
+                .hasMessageContaining("targets a pipeline, but this node can start only job");
         assertThatThrownBy(() -> capability(Map.of("schedules.x.cron", "@daily", "schedules.x.job.type", "builtin.noop",
                 "schedules.x.startAt", "2027-01-02T00:00:00Z", "schedules.x.endAt", "2027-01-01T00:00:00Z"), a, store))
                 .isInstanceOf(StartupException.class).hasMessageContaining("schedules.x.endAt: must be after startAt");

@@ -1,0 +1,145 @@
+package io.bulwark.server.internal.pipelines;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.jobs.JobRequest;
+import io.bulwark.pipeline.Pipelines;
+import io.bulwark.pipeline.store.PipelineRun;
+import io.bulwark.pipeline.store.RunPhase;
+import io.bulwark.pipeline.store.RunQuery;
+import io.bulwark.pipeline.store.StoredPipeline;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.FieldError;
+import io.bulwark.server.http.JsonBodies;
+import io.bulwark.server.http.Page;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/runs}: viewers list and read pipeline runs with their steps; operators cancel a
+ * running run and retry a failed one from its failed step.
+ */
+final class RunRoutes {
+
+    /** The optional body of {@code POST /api/v1/runs/{id}/cancel}. */
+    record CancelBody(String reason) {
+    }
+
+    private static final int MAX_REASON = 500;
+
+    private final Pipelines pipelines;
+    private final long bodyLimit;
+
+    RunRoutes(Pipelines pipelines, long bodyLimit) {
+        this.pipelines = pipelines;
+        this.bodyLimit = bodyLimit;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/runs", this::list, Role.VIEWER);
+        routes.get("/api/v1/runs/{id}", this::get, Role.VIEWER);
+        routes.post("/api/v1/runs/{id}/cancel", this::cancel, Role.OPERATOR);
+        routes.post("/api/v1/runs/{id}/retry", this::retry, Role.OPERATOR);
+    }
+
+    /** A run with its steps, in the order of the version it runs. */
+    static ObjectNode view(Pipelines pipelines, PipelineRun run) {
+        return PipelineViews.run(run, pipelines.store().pipeline(run.pipeline(), run.version())
+                .map(StoredPipeline::definition));
+    }
+
+    private void list(Context ctx) {
+        int limit = Page.limit(ctx.queryParam("limit"), 100);
+        RunPhase phase = null;
+        String state = ctx.queryParam("state");
+        if (state != null && !state.isBlank()) {
+            try {
+                phase = RunPhase.parse(state);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation("invalid query parameter", List.of(new FieldError("state", e.getMessage())));
+            }
+        }
+        String pipeline = ctx.queryParam("pipeline");
+        if (pipeline != null && pipeline.isBlank()) {
+            pipeline = null;
+        }
+        if (pipeline != null && !JobRequest.NAME.matcher(pipeline).matches()) {
+            throw ApiException.validation("invalid query parameter", List.of(new FieldError("pipeline",
+                    "must be a pipeline id (1-64 letters, digits, '.', '_' or '-') but was '" + pipeline + "'")));
+        }
+        List<PipelineRun> found = pipelines.store().runs(new RunQuery(pipeline, phase, cursor(ctx.queryParam("cursor")),
+                limit + 1));
+        boolean more = found.size() > limit;
+        List<PipelineRun> page = more ? found.subList(0, limit) : found;
+        String next = more ? encode(page.getLast().id()) : null;
+        ctx.json(new Page<>(page.stream().map(PipelineViews::runSummary).toList(), next));
+    }
+
+    private void get(Context ctx) {
+        UUID id = id(ctx);
+        ctx.json(view(pipelines, pipelines.run(id).orElseThrow(() -> notFound(id))));
+    }
+
+    private void cancel(Context ctx) {
+        UUID id = id(ctx);
+        String reason = JsonBodies.readOptional(ctx, CancelBody.class, bodyLimit).map(CancelBody::reason).orElse(null);
+        if (reason != null && (reason.isBlank() || reason.length() > MAX_REASON)) {
+            throw ApiException.validation("invalid cancel request", List.of(new FieldError("reason",
+                    "must be 1 to " + MAX_REASON + " characters, or left out")));
+        }
+        try {
+            ctx.json(view(pipelines, pipelines.cancel(id, reason == null ? "cancelled over the API" : reason)));
+        } catch (NoSuchElementException e) {
+            throw notFound(id);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+    }
+
+    private void retry(Context ctx) {
+        UUID id = id(ctx);
+        try {
+            ctx.json(view(pipelines, pipelines.retry(id)));
+        } catch (NoSuchElementException e) {
+            throw notFound(id);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+    }
+
+    private static UUID id(Context ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("invalid run id", List.of(new FieldError("id", "must be a UUID but was '" + raw
+                    + "'")));
+        }
+    }
+
+    private static ApiException notFound(UUID id) {
+        return ApiException.notFound("no pipeline run has the id " + id + " (see GET /api/v1/runs)");
+    }
+
+    private static String encode(UUID id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static UUID cursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("invalid query parameter", List.of(new FieldError("cursor",
+                    "is not a cursor this server issued")));
+        }
+    }
+}
