@@ -145,17 +145,26 @@ public final class Pipelines {
                 StepTypes.builtinsAnd(handlerTypes.get())));
         for (int i = 0; i < definition.steps().size(); i++) {
             StepDefinition s = definition.steps().get(i);
-            Optional<BuiltinStepType> builtin = BuiltinStepType.of(s.type());
-            if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
-                problems.add(new Problem(s.id(), "steps[" + i + "].type", "step type '" + s.type() + "' cannot run yet: "
-                        + "this release runs job handler types and http"));
-            }
+            notRunnable(s.id(), i, s.type()).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new ValidationException("pipeline '" + definition.id() + "'",
                     problems.stream().map(Problem::toFieldProblem).toList());
         }
         return store.register(definition);
+    }
+
+    /**
+     * The problem of step {@code index} ({@code stepId}) when its type is a built-in the executor
+     * cannot run yet; empty for job handler types and {@code http}.
+     */
+    public static Optional<Problem> notRunnable(String stepId, int index, String type) {
+        Optional<BuiltinStepType> builtin = BuiltinStepType.of(type);
+        if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
+            return Optional.of(new Problem(stepId, "steps[" + index + "].type", "step type '" + type + "' cannot run "
+                    + "yet: this release runs job handler types and http"));
+        }
+        return Optional.empty();
     }
 
     /**

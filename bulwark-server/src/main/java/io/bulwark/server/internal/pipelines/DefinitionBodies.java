@@ -3,9 +3,9 @@ package io.bulwark.server.internal.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.bulwark.core.json.Json;
-import io.bulwark.pipeline.BuiltinStepType;
 import io.bulwark.pipeline.PipelineDefinitions;
 import io.bulwark.pipeline.PipelineFormat;
+import io.bulwark.pipeline.Pipelines;
 import io.bulwark.pipeline.Problem;
 import io.bulwark.pipeline.StepTypes;
 import io.bulwark.server.http.ApiException;
@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A pipeline definition sent as a request body, in JSON or YAML (by its Content-Type), and every
@@ -27,13 +26,6 @@ import java.util.Set;
  * built-in step types this release cannot run, all in one list.
  */
 final class DefinitionBodies {
-
-    /**
-     * The built-in step types the executor runs, as {@code Pipelines.register} allows them. The
-     * executor refuses the others only once a definition's shape is right; they are found here too
-     * so that one answer lists every problem.
-     */
-    static final Set<BuiltinStepType> RUNNABLE_BUILTINS = Set.of(BuiltinStepType.HTTP);
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -106,12 +98,8 @@ final class DefinitionBodies {
             if (type == null || !type.isTextual()) {
                 continue;
             }
-            var builtin = BuiltinStepType.of(type.textValue());
-            if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
-                out.add(new Problem(step.path("id").isTextual() ? step.get("id").textValue() : null,
-                        "steps[" + i + "].type", "step type '" + builtin.get().type() + "' cannot run yet: this release "
-                        + "runs job handler types and http"));
-            }
+            Pipelines.notRunnable(step.path("id").isTextual() ? step.get("id").textValue() : null, i, type.textValue())
+                    .ifPresent(out::add);
         }
         return out;
     }
