@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Bulwark benchmarks: end-to-end harnesses (HTTP, jobs, gateway, soak) and JMH micro benchmarks.",
         subcommands = {HttpBenchCommand.class, JmhCommand.class, io.bulwark.bench.jobs.JobsBenchCommand.class,
                 io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
-                io.bulwark.bench.fleet.FleetBenchCommand.class,
+                io.bulwark.bench.fleet.FleetBenchCommand.class, io.bulwark.bench.pipelines.PipelinesBenchCommand.class,
                 io.bulwark.bench.soak.SoakCommand.class})
 public final class BenchMain implements Runnable {
 

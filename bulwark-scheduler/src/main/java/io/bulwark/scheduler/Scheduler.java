@@ -265,6 +265,18 @@ public final class Scheduler {
         return done;
     }
 
+    /**
+     * How long until the earliest next tick of the schedules that are not paused, by the store's
+     * clock (zero when one is due now); empty when none has a tick left. The leader sleeps this
+     * long (within a bound) between passes, so a tick is fired when it comes rather than at the
+     * next poll.
+     */
+    public Optional<Duration> untilNextTick() {
+        Instant now = store.now();
+        return store.list().stream().filter(r -> !r.schedule().paused() && r.nextAt() != null).map(ScheduleRow::nextAt)
+                .min(Instant::compareTo).map(t -> t.isAfter(now) ? Duration.between(now, t) : Duration.ZERO);
+    }
+
     /** The idempotency key of {@code schedule}'s run for {@code tick}. */
     public static String key(String schedule, Instant tick) {
         return "schedule:" + schedule + ":" + tick.toEpochMilli();

@@ -51,6 +51,18 @@ class SchedulerTest {
     }
 
     @Test
+    void untilNextTickIsTheWaitForTheEarliestTickOfTheSchedulesThatAreNotPaused() {
+        assertThat(h.scheduler.untilNextTick()).isEmpty();
+        h.scheduler.put(hourly("h").build());
+        h.scheduler.put(Schedule.builder("m", "*/10 * * * *").target(SchedulerHarness.noop()).build());
+        assertThat(h.scheduler.untilNextTick()).contains(Duration.ofMinutes(9).plusSeconds(30));
+        h.scheduler.pause("m");
+        assertThat(h.scheduler.untilNextTick()).contains(Duration.ofMinutes(59).plusSeconds(30));
+        h.clock.set(Instant.parse("2026-06-01T01:00:05Z"));
+        assertThat(h.scheduler.untilNextTick()).as("due: no wait").contains(Duration.ZERO);
+    }
+
+    @Test
     void afterAThreeHourOutageFireOnceFiresTheLatestMissedTickOnce() {
         h.scheduler.put(hourly("once").misfire(MisfirePolicy.FIRE_ONCE).build());
         h.clock.set(Instant.parse("2026-06-01T03:20:00Z"));

@@ -225,12 +225,43 @@ public final class SchedulesCapability implements Capability {
 
     @Override
     public void start() {
-        long ms = PERIOD.toMillis();
-        ticker.scheduleWithFixedDelay(this::pass, ms, ms, TimeUnit.MILLISECONDS);
+        ticker.schedule(this::loop, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * One pass, what the ticker runs each second: on the leader, fires every due tick. Never
+     * A pass, then the next one: on the leader when the earliest next tick comes (at most a
+     * period away, so queued firings are released and a new leader takes over promptly), else a
+     * period later.
+     */
+    private void loop() {
+        try {
+            pass();
+        } finally {
+            if (!ticker.isShutdown()) {
+                try {
+                    ticker.schedule(this::loop, untilNextPass().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LOG.debug("Schedules ticker stopped while scheduling its next pass");
+                }
+            }
+        }
+    }
+
+    /** How long to wait before the next pass: until the earliest next tick on the leader, within [1 ms, period]. */
+    Duration untilNextPass() {
+        if (!node.isLeader()) {
+            return PERIOD;
+        }
+        try {
+            Duration d = scheduler.untilNextTick().orElse(PERIOD);
+            return d.compareTo(PERIOD) > 0 ? PERIOD : d.isZero() ? Duration.ofMillis(1) : d;
+        } catch (RuntimeException e) {
+            return PERIOD;
+        }
+    }
+
+    /**
+     * One pass, what the ticker runs when the earliest tick is due (a period apart at most): on the leader, fires every due tick. Never
      * throws: losing leadership meanwhile is expected (the new leader fires the tick, once), and any
      * other failure is logged once per distinct message and tried again at the next pass.
      *

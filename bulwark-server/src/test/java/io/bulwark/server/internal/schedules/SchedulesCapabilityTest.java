@@ -145,6 +145,20 @@ class SchedulesCapabilityTest {
     }
 
     @Test
+    void theLeaderWakesWhenTheEarliestTickComesAndOthersOnceAPeriod() {
+        ClusterNode a = node("a", tickerA);
+        ClusterNode b = node("b", new AtomicLong());
+        assertThat(a.elect()).isPresent();
+        SchedulesCapability onA = capability(HOURLY, a, store);
+        SchedulesCapability onB = capability(HOURLY, b, store);
+        assertThat(onA.untilNextPass()).as("the next tick is an hour away: a period at most").isEqualTo(SchedulesCapability.PERIOD);
+        clock.set(Instant.parse("2026-01-01T00:59:59.650Z"));
+        assertThat(a.elect()).isPresent();
+        assertThat(onA.untilNextPass()).as("the tick at 01:00 is 350 ms away").isEqualTo(java.time.Duration.ofMillis(350));
+        assertThat(onB.untilNextPass()).as("not the leader").isEqualTo(SchedulesCapability.PERIOD);
+    }
+
+    @Test
     void aLeaderWhoseTermEndedFiresNothingAndSaysSoQuietly() {
         ClusterNode a = node("a", tickerA);
         ClusterNode b = node("b", new AtomicLong());
