@@ -47,7 +47,7 @@ class StoreCommandTest {
     void theEmbeddedStoreMigratesInItsDataDirectory() {
         CliRun migrated = CliRun.run("store", "migrate", "--data-dir", dir.toString(), "-o", "json");
         assertThat(migrated.exit()).as(migrated.err()).isZero();
-        assertThat(migrated.out()).contains("\"applied\" : 4").contains("\"schemaVersion\" : \"4\"");
+        assertThat(migrated.out()).contains("\"applied\" : 5").contains("\"schemaVersion\" : \"5\"");
         assertThat(dir.resolve("jobs.db")).exists();
     }
 

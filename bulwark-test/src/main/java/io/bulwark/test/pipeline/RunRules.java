@@ -111,6 +111,8 @@ abstract class RunRules extends DefinitionRules {
         }
         assertThat(store.startRun(new NewRun(ids.next(), "etl", 1, json("{}"), "kéy")).run().id())
                 .isEqualTo(started.get(3));
+        assertThat(run(started.get(3)).idempotencyKey()).isEqualTo("kéy");
+        assertThat(run(started.get(4)).idempotencyKey()).isEqualTo("key ");
     }
 
     @Test
