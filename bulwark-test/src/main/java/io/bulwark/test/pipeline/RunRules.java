@@ -102,7 +102,7 @@ abstract class RunRules extends DefinitionRules {
     }
 
     @Test
-    void keysAreComparedExactlySoCaseAndAccentsMakeOtherKeys() {
+    void keysAreComparedExactlySoCaseAccentsAndTrailingSpacesMakeOtherKeys() {
         List<UUID> started = new ArrayList<>();
         for (String key : List.of("key", "Key", "KEY", "kéy", "key ")) {
             PipelineStore.Started s = store.startRun(new NewRun(ids.next(), "etl", 1, json("{}"), key));
