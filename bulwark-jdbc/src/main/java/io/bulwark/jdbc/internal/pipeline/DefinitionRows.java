@@ -1,5 +1,6 @@
 package io.bulwark.jdbc.internal.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.pipeline.PipelineDefinition;
 import io.bulwark.pipeline.PipelineDefinitions;
@@ -42,7 +43,7 @@ final class DefinitionRows {
     }
 
     static PipelineStore.Registered register(ClusterTx tx, PipelineDefinition definition) throws SQLException {
-        Object wanted = InMemoryPipelineStore.content(definition);
+        JsonNode wanted = InMemoryPipelineStore.content(definition);
         for (int round = 0; round < ROUNDS; round++) {
             Optional<StoredPipeline> latest = latest(tx, definition.id());
             if (latest.isPresent() && InMemoryPipelineStore.content(latest.get().definition()).equals(wanted)) {
