@@ -4,6 +4,7 @@ import io.bulwark.cluster.store.ClusterStore;
 import io.bulwark.cluster.store.LockStore;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.jobs.store.JobStore;
+import io.bulwark.pipeline.store.PipelineStore;
 import io.bulwark.scheduler.store.ScheduleStore;
 
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Optional;
 
 /**
  * What every JDBC job store offers besides the {@link JobStore} rules: the runtime state, the
- * cluster's nodes and leader, named locks and schedules kept in the same database, persisted queue
+ * cluster's nodes and leader, named locks, schedules and pipelines kept in the same database, persisted queue
  * settings, and its status. The embedded SQLite store and the
  * PostgreSQL / MariaDB store implement it.
  */
@@ -34,6 +35,12 @@ public interface JdbcJobStore extends JobStore {
      * pass is fenced by {@link #cluster()}'s leader row. It lives and closes with this store.
      */
     ScheduleStore schedules();
+
+    /**
+     * Pipeline definitions (every version), runs and their step instances in the same database,
+     * stamped by the store's clock. It lives and closes with this store.
+     */
+    PipelineStore pipelines();
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */
     Optional<String> queueSettings(String name);

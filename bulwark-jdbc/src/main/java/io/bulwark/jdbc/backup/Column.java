@@ -9,7 +9,7 @@ package io.bulwark.jdbc.backup;
 record Column(String name, Type type) {
 
     enum Type {
-        /** A job id: uuid on PostgreSQL, 16 bytes elsewhere; a string in the backup. */
+        /** A job or pipeline run id: uuid on PostgreSQL, 16 bytes elsewhere; a string in the backup. */
         ID,
         TEXT,
         INT,

@@ -40,7 +40,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A portable, consistent snapshot of a store: jobs with their history, queue settings, runtime
- * state and its history, schedules and their firings, written as gzipped JSON lines and restorable into any store, embedded,
+ * state and its history, schedules and their firings, pipelines (every version) with their runs and step
+ * instances, written as gzipped JSON lines and restorable into any store, embedded,
  * PostgreSQL or MariaDB, whichever it came from. The cluster's tables (nodes, leader, terms,
  * locks) are not carried: they describe the fleet running now (see {@code Table.ALL}).
  *

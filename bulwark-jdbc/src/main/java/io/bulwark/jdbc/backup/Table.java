@@ -56,9 +56,28 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
             Column.text("schedule"), Column.bigint("tick"), Column.text("state"), Column.text("ref"),
             Column.integer("count"), Column.bigint("at"), Column.text("reason")), "schedule, tick", "schedule, tick", 4);
 
+    /** Every registered version of every pipeline: a run names the version it runs, so none is left behind. */
+    static final Table PIPELINES = new Table("pipeline", "pipelines", "bulwark_pipelines", List.of(
+            Column.text("id"), Column.integer("version"), Column.text("definition"), Column.bigint("registered_at")),
+            "id, version", "id, version", 5);
+
+    /** Pipeline runs in every phase, with their idempotency keys, so a restored store still replays a start. */
+    static final Table PIPELINE_RUNS = new Table("pipelineRun", "pipeline_runs", "bulwark_pipeline_runs", List.of(
+            Column.id("id"), Column.text("pipeline"), Column.integer("version"), Column.text("phase"),
+            Column.text("input"), Column.text("idempotency_key"), Column.integer("generation"),
+            Column.text("failed_step"), Column.text("error"), Column.bigint("created_at"), Column.bigint("finished_at")),
+            "id", "id", 5);
+
+    /** Step instances, completed ones with their outputs: the checkpoints a restored run resumes from. */
+    static final Table PIPELINE_STEPS = new Table("pipelineStep", "pipeline_steps", "bulwark_pipeline_steps", List.of(
+            Column.id("run"), Column.text("step"), Column.integer("idx"), Column.text("status"), Column.text("job_id"),
+            Column.text("input"), Column.text("output"), Column.text("error"), Column.integer("attempts"),
+            Column.text("stands_for"), Column.bigint("started_at"), Column.bigint("finished_at")),
+            "run, step, idx", "run, step, idx", 5);
+
     /**
      * Every table a backup carries, parents before children (history refers to jobs, firings to
-     * schedules). The cluster
+     * schedules, steps to pipeline runs). The cluster
      * tables ({@code nodes}, {@code leader}, {@code leader_terms}, {@code locks}, migration V3) are
      * left out on purpose: they are the runtime state of the fleet that is running now (who is
      * alive, who leads, who holds which lock, until when, by the source database's clock), which
@@ -68,7 +87,8 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
      * it would refuse the new holders.) A restore does not ask these tables to be empty either: a
      * target whose nodes already started may be restored into.
      */
-    static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY, SCHEDULES, FIRINGS);
+    static final List<Table> ALL = List.of(JOBS, HISTORY, QUEUES, STATE, STATE_HISTORY, SCHEDULES, FIRINGS, PIPELINES,
+            PIPELINE_RUNS, PIPELINE_STEPS);
 
     String name(Flavor flavor) {
         return flavor == Flavor.SQLITE ? sqliteName : serverName;

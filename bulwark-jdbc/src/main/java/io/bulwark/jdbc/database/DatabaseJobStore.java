@@ -18,6 +18,7 @@ import io.bulwark.jdbc.internal.cluster.ClusterDialect;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.jdbc.internal.cluster.JdbcClusterStore;
 import io.bulwark.jdbc.internal.cluster.JdbcLockStore;
+import io.bulwark.jdbc.internal.pipeline.JdbcPipelineStore;
 import io.bulwark.jdbc.internal.schedule.JdbcScheduleStore;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
@@ -109,6 +110,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final JdbcClusterStore cluster = new JdbcClusterStore(tables, () -> "cluster of " + this);
     private final JdbcLockStore locks = new JdbcLockStore(tables, () -> "locks of " + this);
     private final JdbcScheduleStore schedules = new JdbcScheduleStore(tables, () -> "schedules of " + this);
+    private final JdbcPipelineStore pipelines = new JdbcPipelineStore(tables, () -> "pipelines of " + this);
     private final ClusterDialect clusterDialect;
     private final PoolWatch watch;
     private final String serverVersion;
@@ -399,7 +401,13 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return schedules;
     }
 
-    /** Runs cluster, lock or schedule work in one transaction, as {@link #tx} runs job work. */
+    /** Pipelines, their runs and step instances in the same database, stamped by the database's clock. */
+    @Override
+    public io.bulwark.pipeline.store.PipelineStore pipelines() {
+        return pipelines;
+    }
+
+    /** Runs cluster, lock, schedule or pipeline work in one transaction, as {@link #tx} runs job work. */
     <T> T clusterTx(String operation, ClusterTx.Work<T> work) {
         return tx(operation, t -> work.run(new ClusterTx(t.connection(), t.now(), clusterDialect)));
     }

@@ -16,6 +16,7 @@ import io.bulwark.jdbc.internal.cluster.ClusterDialect;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.jdbc.internal.cluster.JdbcClusterStore;
 import io.bulwark.jdbc.internal.cluster.JdbcLockStore;
+import io.bulwark.jdbc.internal.pipeline.JdbcPipelineStore;
 import io.bulwark.jdbc.internal.schedule.JdbcScheduleStore;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
@@ -112,6 +113,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final JdbcClusterStore cluster = new JdbcClusterStore(tables, () -> "cluster of " + this);
     private final JdbcLockStore locks = new JdbcLockStore(tables, () -> "locks of " + this);
     private final JdbcScheduleStore schedules = new JdbcScheduleStore(tables, () -> "schedules of " + this);
+    private final JdbcPipelineStore pipelines = new JdbcPipelineStore(tables, () -> "pipelines of " + this);
 
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
@@ -342,6 +344,12 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public io.bulwark.scheduler.store.ScheduleStore schedules() {
         return schedules;
+    }
+
+    /** Pipelines, their runs and step instances in the same file, written through the same writer. */
+    @Override
+    public io.bulwark.pipeline.store.PipelineStore pipelines() {
+        return pipelines;
     }
 
     <T> T clusterWrite(String operation, ClusterTx.Work<T> work) {

@@ -1,6 +1,7 @@
 package io.bulwark.jdbc.backup;
 
 import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.json.Json;
 import io.bulwark.core.state.StateEntry;
 import io.bulwark.core.time.SettableClock;
 import io.bulwark.jdbc.JdbcJobStore;
@@ -15,6 +16,17 @@ import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.pipeline.OnFailure;
+import io.bulwark.pipeline.PipelineDefinition;
+import io.bulwark.pipeline.StepDefinition;
+import io.bulwark.pipeline.StepInstance;
+import io.bulwark.pipeline.StepStatus;
+import io.bulwark.pipeline.store.NewRun;
+import io.bulwark.pipeline.store.PipelineRun;
+import io.bulwark.pipeline.store.PipelineStore;
+import io.bulwark.pipeline.store.RunPhase;
+import io.bulwark.pipeline.store.RunQuery;
+import io.bulwark.pipeline.store.StepRecord;
 import io.bulwark.scheduler.Firing;
 import io.bulwark.scheduler.FiringState;
 import io.bulwark.scheduler.OverlapPolicy;
@@ -46,7 +58,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A backup restores into every kind of store and reads back the same, row by row: embedded to
  * PostgreSQL to MariaDB and back to embedded, each hop compared job by job (with history), queue
- * by queue and state document by document through the stores' own APIs.
+ * by queue, state document by document, schedules, and pipelines run by run with their steps, through the
+ * stores' own APIs.
  */
 @RequiresService({LocalService.POSTGRESQL, LocalService.MARIADB})
 class BackupRoundTripTest {
@@ -117,6 +130,7 @@ class BackupRoundTripTest {
         clock.advance(Duration.ofSeconds(1));
         store.state().append("breaker-history", "openai", "{\"to\":\"closed\"}");
         fillSchedules(store);
+        fillPipelines(store);
         store.cluster().register(new io.bulwark.cluster.NodeInfo("node-a", "host-a", io.bulwark.cluster.NodeRole.BOTH,
                 "0.1.0", clock.instant(), List.of(), 4));
         store.cluster().elect("node-a", Duration.ofMinutes(5));
@@ -147,6 +161,78 @@ class BackupRoundTripTest {
                 null, 1, clock.instant(), "previous run 0193-job still running"))).isTrue();
     }
 
+    /**
+     * A pipeline registered twice (two versions) and three runs: one failed with a completed step's
+     * output (unicode, nested), a failed branch, a skipped step and a fallback standing for the
+     * failed branch; one running with an idempotency key; one completed whose step output is JSON null.
+     */
+    private void fillPipelines(JdbcJobStore store) {
+        PipelineStore p = store.pipelines();
+        PipelineDefinition v1 = PipelineDefinition.builder("etl")
+                .inputSchema(json("{\"type\":\"object\"}"))
+                .step(StepDefinition.builder("extract", "builtin.echo").input(json("{\"day\":\"${input.day}\"}"))
+                        .build())
+                .step(StepDefinition.builder("load", "load-rows").after("extract").forEach("${extract.rows}")
+                        .onFailure(OnFailure.fallback("rescue")).build())
+                .step(StepDefinition.builder("rescue", "builtin.noop").build())
+                .build();
+        p.register(v1);
+        clock.advance(Duration.ofSeconds(1));
+        p.register(PipelineDefinition.builder("etl").step(StepDefinition.builder("extract", "builtin.echo").build())
+                .build());
+        Uuid7 runIds = new Uuid7(clock, new SplittableRandom(13));
+
+        java.util.UUID failed = p.startRun(new NewRun(runIds.next(), "etl", 1, json("{\"day\":\"2026-11-22\","
+                + "\"note\":\"é 🎉 'quote'\"}"), null)).run().id();
+        StepInstance extract = StepInstance.of("extract");
+        StepInstance load0 = StepInstance.branch("load", 0);
+        p.recordSteps(failed, List.of(
+                new StepRecord(extract, StepStatus.RUNNING, "job-1", json("{\"day\":\"2026-11-22\"}"), null,
+                        null, 0, null, clock.instant(), null),
+                new StepRecord(load0, StepStatus.RUNNING, "job-2", json("[1,2]"), null, null, 0, null,
+                        clock.instant(), null),
+                new StepRecord(StepInstance.of("notify"), StepStatus.SKIPPED, null, null, null, "condition false", 0,
+                        null, clock.instant(), clock.instant())));
+        clock.advance(Duration.ofSeconds(1));
+        p.finishStep(failed, extract, StepStatus.COMPLETED, json("{\"rows\":[{\"name\":\"Grüße 世界\","
+                + "\"n\":1.5}],\"empty\":{}}"), null, 2);
+        p.finishStep(failed, load0, StepStatus.FAILED, null, "disk full", 3);
+        p.recordSteps(failed, List.of(new StepRecord(StepInstance.branch("rescue", 0), StepStatus.FAILED, null, null,
+                null, "no fallback input", 0, load0, clock.instant(), clock.instant())));
+        p.finishRun(failed, RunPhase.FAILED, "load[0]", "disk full");
+
+        java.util.UUID keyed = p.startRun(new NewRun(runIds.next(), "etl", 2, json("{}"), "clé-🎉 ")).run().id();
+        p.recordSteps(keyed, List.of(new StepRecord(extract, StepStatus.RUNNING, "job-3", null, null, null, 0, null,
+                clock.instant(), null)));
+
+        java.util.UUID done = p.startRun(new NewRun(runIds.next(), "etl", 2, null, null)).run().id();
+        p.recordSteps(done, List.of(new StepRecord(extract, StepStatus.RUNNING, "job-4", null, null, null, 0, null,
+                clock.instant(), null)));
+        p.finishStep(done, extract, StepStatus.COMPLETED, com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+                null, 1);
+        p.finishRun(done, RunPhase.COMPLETED, null, null);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("bad JSON in a test: " + text, e);
+        }
+    }
+
+    private static void assertSamePipelines(PipelineStore a, PipelineStore b) {
+        assertThat(b.pipelines()).isEqualTo(a.pipelines());
+        assertThat(b.versions("etl")).hasSize(2).isEqualTo(a.versions("etl"));
+        List<PipelineRun> runs = a.runs(new RunQuery(null, null, null, 100));
+        assertThat(runs).hasSize(3);
+        assertThat(b.runs(new RunQuery(null, null, null, 100))).isEqualTo(runs);
+        for (PipelineRun r : runs) {
+            assertThat(b.run(r.id())).as("run %s with its steps", r.id()).isEqualTo(a.run(r.id()));
+        }
+        assertThat(b.activeRuns(10)).isEqualTo(a.activeRuns(10));
+    }
+
     private static void assertSame(JdbcJobStore a, JdbcJobStore b, List<java.util.UUID> ids) {
         for (java.util.UUID id : ids) {
             Job ja = a.get(id).orElseThrow();
@@ -169,6 +255,7 @@ class BackupRoundTripTest {
         }
         assertThat(b.schedules().firings("nightly", 100)).hasSize(4);
         assertThat(b.schedules().queued("nightly")).isPresent();
+        assertSamePipelines(a.pipelines(), b.pipelines());
     }
 
     private static byte[] backup(StoreBackup from) throws IOException {
@@ -189,11 +276,13 @@ class BackupRoundTripTest {
                     StoreBackup.Progress.NONE);
             assertThat(restored.source()).isEqualTo("sqlite");
             assertThat(restored.rows()).containsEntry("job", 60L).containsEntry("queue", 1L).containsEntry("state", 1L)
-                    .containsEntry("stateHistory", 2L).containsEntry("schedule", 2L).containsEntry("firing", 4L);
+                    .containsEntry("stateHistory", 2L).containsEntry("schedule", 2L).containsEntry("firing", 4L)
+                    .containsEntry("pipeline", 2L).containsEntry("pipelineRun", 3L).containsEntry("pipelineStep", 6L);
             DatabaseJobStore onPg = database(pg);
             assertSame(origin, onPg, ids);
             assertThat(restored.rows()).as("the fleet's runtime state stays behind")
-                    .containsOnlyKeys("job", "history", "queue", "state", "stateHistory", "schedule", "firing");
+                    .containsOnlyKeys("job", "history", "queue", "state", "stateHistory", "schedule", "firing",
+                            "pipeline", "pipelineRun", "pipelineStep");
             assertThat(onPg.cluster().nodes()).isEmpty();
             assertThat(onPg.cluster().terms(10)).isEmpty();
             assertThat(onPg.locks().held()).isEmpty();
@@ -225,6 +314,23 @@ class BackupRoundTripTest {
             assertThat(back.schedules().advance("nightly", nightly.version(), nightly.nextAt(), List.of(new Firing(
                     "nightly", nightly.nextAt(), FiringState.FIRED, "0194-job", 1, clock.instant(), null)),
                     nightly.nextAt().plus(Duration.ofDays(1)), fresh)).isTrue();
+
+            // The restored pipelines go on: a start with a key taken before the backup replays its run, the failed
+            // run retries from its checkpoint, and registering the latest content again makes no version.
+            PipelineStore pipelines = back.pipelines();
+            PipelineRun keyed = pipelines.runs(new RunQuery(null, RunPhase.RUNNING, null, 10)).getFirst();
+            assertThat(keyed.idempotencyKey()).isEqualTo("clé-🎉 ");
+            assertThat(pipelines.startRun(new NewRun(new Uuid7(clock, new SplittableRandom(3)).next(), "etl", 2,
+                    json("{}"), "clé-🎉 "))).satisfies(s -> {
+                        assertThat(s.replayed()).isTrue();
+                        assertThat(s.run().id()).isEqualTo(keyed.id());
+                    });
+            PipelineRun failed = pipelines.runs(new RunQuery(null, RunPhase.FAILED, null, 10)).getFirst();
+            assertThat(pipelines.retryRun(failed.id())).isTrue();
+            assertThat(pipelines.run(failed.id()).orElseThrow().steps()).singleElement()
+                    .satisfies(s -> assertThat(s.output()).isEqualTo(json("{\"rows\":[{\"name\":\"Grüße 世界\","
+                            + "\"n\":1.5}],\"empty\":{}}")));
+            assertThat(pipelines.register(pipelines.pipeline("etl").orElseThrow().definition()).created()).isFalse();
         }
     }
 
@@ -245,11 +351,13 @@ class BackupRoundTripTest {
             StoreBackup.Summary restored = StoreBackup.embedded(dir.resolve("new")).restore(new ByteArrayInputStream(old),
                     StoreBackup.Progress.NONE);
 
-            assertThat(taken.rows()).containsEntry("queue", 1L).containsEntry("schedule", 0L).containsEntry("firing", 0L);
+            assertThat(taken.rows()).containsEntry("queue", 1L).containsEntry("schedule", 0L).containsEntry("firing", 0L)
+                    .containsEntry("pipeline", 0L).containsEntry("pipelineRun", 0L).containsEntry("pipelineStep", 0L);
             assertThat(restored.rows()).containsOnlyKeys("queue");
             SqliteJobStore restoredStore = sqlite("new");
             assertThat(restoredStore.queueSettings("old")).contains("{\"v\":1}");
             assertThat(restoredStore.schedules().list()).isEmpty();
+            assertThat(restoredStore.pipelines().pipelines()).isEmpty();
         }
     }
 

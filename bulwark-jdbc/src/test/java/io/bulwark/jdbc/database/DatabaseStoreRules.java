@@ -247,12 +247,12 @@ abstract class DatabaseStoreRules {
             pool.shutdown();
             try (Connection c = fresh.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
-                         + " WHERE version IN ('1', '2', '3', '4') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                         + " WHERE version IN ('1', '2', '3', '4', '5') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(4);
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(5);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("4");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("5");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -308,7 +308,7 @@ abstract class DatabaseStoreRules {
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("4");
+                assertThat(upgraded.schemaVersion()).isEqualTo("5");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
                 assertThat(upgraded.queueSettings("old")).contains("{}");
@@ -321,6 +321,9 @@ abstract class DatabaseStoreRules {
                         .target(new io.bulwark.scheduler.ScheduleTarget.Job("old", "t", "{}", null, null)).build();
                 assertThat(upgraded.schedules().save(nightly, io.bulwark.scheduler.store.ScheduleRow.API, null).version())
                         .isEqualTo(1);
+                assertThat(upgraded.pipelines().register(io.bulwark.pipeline.PipelineDefinition.builder("etl")
+                        .step(io.bulwark.pipeline.StepDefinition.builder("extract", "builtin.echo").build()).build())
+                        .pipeline().version()).isEqualTo(1);
             }
         } finally {
             fresh.close();
@@ -334,15 +337,15 @@ abstract class DatabaseStoreRules {
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
             DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V5__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            java.nio.file.Files.writeString(dir.resolve("V6__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V5__broken.sql")
+                    .hasMessageContaining("V6__broken.sql")
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("4");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("5");
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -396,7 +399,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("4");
+        assertThat(store.status().schemaVersion()).isEqualTo("5");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

@@ -26,7 +26,8 @@ public final class TestDatabase implements AutoCloseable {
 
     private static final String[] TABLES = {"bulwark_job_history", "bulwark_jobs", "bulwark_queues",
             "bulwark_state_documents", "bulwark_state_history", "bulwark_nodes", "bulwark_leader",
-            "bulwark_leader_terms", "bulwark_locks", "bulwark_schedule_firings", "bulwark_schedules"};
+            "bulwark_leader_terms", "bulwark_locks", "bulwark_schedule_firings", "bulwark_schedules",
+            "bulwark_pipeline_steps", "bulwark_pipeline_runs", "bulwark_pipelines"};
 
     private final LocalService server;
     private final String name;

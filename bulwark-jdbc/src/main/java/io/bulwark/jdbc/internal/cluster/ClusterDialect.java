@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The few words of SQL in which the cluster and schedule tables of the three JDBC stores differ:
+ * The few words of SQL in which the cluster, schedule and pipeline tables of the three JDBC stores differ:
  * table names (the servers' carry a {@code bulwark_} prefix, since they may share a database with
  * the application's tables), row locks (none in SQLite, whose one writer runs each call alone),
  * inserts that meet an existing key, and comparisons that match null to null.
@@ -73,6 +73,18 @@ public enum ClusterDialect {
         String insert = "INSERT INTO " + table(table) + " (" + String.join(", ", columns) + ") VALUES ("
                 + marks(columns.size()) + ")";
         return this == MARIADB ? insert : insert + " ON CONFLICT (" + key + ") DO NOTHING";
+    }
+
+    /**
+     * An INSERT of one row that changes nothing and reports 0 rows when any unique key of the
+     * table is taken (its primary key or a unique index, such as an idempotency key), and fails on
+     * anything else. On MariaDB a plain INSERT whose duplicate-key error {@link #keyTaken}
+     * recognises, as for {@link #insertUnlessKeyTaken}.
+     */
+    public String insertUnlessAnyKeyTaken(String table, List<String> columns) {
+        String insert = "INSERT INTO " + table(table) + " (" + String.join(", ", columns) + ") VALUES ("
+                + marks(columns.size()) + ")";
+        return this == MARIADB ? insert : insert + " ON CONFLICT DO NOTHING";
     }
 
     /** Whether {@code e} is the duplicate-key error of an {@link #insertUnlessKeyTaken} (MariaDB's 1062). */
