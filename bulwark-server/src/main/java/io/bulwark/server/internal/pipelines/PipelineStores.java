@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.pipelines;
 
+import io.bulwark.jdbc.JdbcJobStore;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.pipeline.store.InMemoryPipelineStore;
 import io.bulwark.pipeline.store.PipelineStore;
@@ -11,11 +12,9 @@ import java.util.Optional;
  * Where the server keeps pipelines and their runs: the one place the pipeline store is picked.
  *
  * <p>The job store's database is the place (a run's steps are jobs in it, and its clock stamps
- * both). The JDBC pipeline store is written beside this as {@code JdbcJobStore.pipelines()}; until
- * it is on the build, {@link #onJobStore} finds none and every server keeps pipelines in memory:
- * definitions and runs last until the process exits, and the nodes of a fleet do not share them.
- * When it lands, {@link #onJobStore} becomes
- * {@code store instanceof JdbcJobStore j ? Optional.of(j.pipelines()) : Optional.empty()}.
+ * both): every JDBC store (embedded SQLite, PostgreSQL, MariaDB) has one, so definitions and runs
+ * survive restarts and the nodes of a fleet share them. A server over another job store (the
+ * in-memory one, in tests) keeps pipelines in memory.
  */
 final class PipelineStores {
 
@@ -27,9 +26,9 @@ final class PipelineStores {
         return jobs.flatMap(PipelineStores::onJobStore).orElseGet(() -> new InMemoryPipelineStore(clock));
     }
 
-    /** The pipeline store on the job store's database; it lives and closes with the job store. None yet. */
+    /** The pipeline store on the job store's database; it lives and closes with the job store. */
     static Optional<PipelineStore> onJobStore(JobStore store) {
-        return Optional.empty();
+        return store instanceof JdbcJobStore j ? Optional.of(j.pipelines()) : Optional.empty();
     }
 
     /** True when pipelines and runs outlive this process. */
