@@ -10,16 +10,12 @@ import io.bulwark.pipeline.store.PipelineRun;
 import io.bulwark.pipeline.store.PipelineStore;
 import io.bulwark.pipeline.store.StepRecord;
 import io.bulwark.pipeline.store.StoredPipeline;
+import io.bulwark.test.concurrent.AtOnce;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +73,7 @@ public abstract class PipelineStoreContract extends PhaseRules {
                 PipelineRun r = started("etl");
                 List<StepInstance> shared = List.of(StepInstance.of("extract"), StepInstance.branch("fan", 0),
                         StepInstance.branch("fan", 1));
-                List<Integer> counts = atOnce(pool, i -> () -> store.recordSteps(r.id(), List.of(
+                List<Integer> counts = AtOnce.run(pool, THREADS, i -> () -> store.recordSteps(r.id(), List.of(
                         running(shared.get(0), "job-" + i), running(shared.get(1), "job-" + i),
                         running(StepInstance.of("own-" + i), "job-" + i), running(shared.get(2), "job-" + i))));
 
@@ -100,7 +96,7 @@ public abstract class PipelineStoreContract extends PhaseRules {
                 PipelineRun r = started("etl");
                 StepInstance step = StepInstance.branch("fan", round);
                 store.recordSteps(r.id(), List.of(running(step, "job")));
-                List<Boolean> won = atOnce(pool, i -> () -> i % 3 == 2
+                List<Boolean> won = AtOnce.run(pool, THREADS, i -> () -> i % 3 == 2
                         ? store.finishStep(r.id(), step, StepStatus.FAILED, null, "failed by " + i, i)
                         : store.finishStep(r.id(), step, StepStatus.COMPLETED, json("{\"by\":" + i + "}"), null, i));
 
@@ -127,7 +123,7 @@ public abstract class PipelineStoreContract extends PhaseRules {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 String id = "same-" + round;
-                List<PipelineStore.Registered> all = atOnce(pool, i -> () -> store.register(etl(id)));
+                List<PipelineStore.Registered> all = AtOnce.run(pool, THREADS, i -> () -> store.register(etl(id)));
 
                 assertThat(all).as("round %d: one made it", round).filteredOn(PipelineStore.Registered::created).hasSize(1);
                 assertThat(all).as("round %d: all got it", round).extracting(PipelineStore.Registered::pipeline)
@@ -145,7 +141,7 @@ public abstract class PipelineStoreContract extends PhaseRules {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 String id = "changed-" + round;
-                List<PipelineStore.Registered> all = atOnce(pool, i -> () -> store.register(PipelineDefinition
+                List<PipelineStore.Registered> all = AtOnce.run(pool, THREADS, i -> () -> store.register(PipelineDefinition
                         .builder(id).step(StepDefinition.builder("step-" + i, "builtin.noop").build()).build()));
 
                 assertThat(all).as("round %d", round).allSatisfy(r -> assertThat(r.created()).isTrue());
@@ -166,7 +162,7 @@ public abstract class PipelineStoreContract extends PhaseRules {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 String key = "order-" + round;
-                List<PipelineStore.Started> all = atOnce(pool, i -> () -> store.startRun(new NewRun(ids.next(), "etl", 1,
+                List<PipelineStore.Started> all = AtOnce.run(pool, THREADS, i -> () -> store.startRun(new NewRun(ids.next(), "etl", 1,
                         json("{\"by\":" + i + "}"), key)));
 
                 assertThat(all).as("round %d", round).filteredOn(s -> !s.replayed()).hasSize(1);
@@ -176,27 +172,5 @@ public abstract class PipelineStoreContract extends PhaseRules {
             pool.shutdownNow();
         }
         assertThat(store.runs(new io.bulwark.pipeline.store.RunQuery(null, null, null, 1_000))).hasSize(ROUNDS);
-    }
-
-    /** {@code THREADS} calls, call {@code i} made by {@code calls.apply(i)}, released together by one latch. */
-    private static <T> List<T> atOnce(ExecutorService pool, IntFunction<Callable<T>> calls) throws Exception {
-        CountDownLatch ready = new CountDownLatch(THREADS);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            Callable<T> call = calls.apply(i);
-            running.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return call.call();
-            }));
-        }
-        ready.await();
-        go.countDown();
-        List<T> out = new ArrayList<>();
-        for (Future<T> f : running) {
-            out.add(f.get());
-        }
-        return out;
     }
 }

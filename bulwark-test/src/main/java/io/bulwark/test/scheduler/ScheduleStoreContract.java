@@ -7,18 +7,16 @@ import io.bulwark.scheduler.Firing;
 import io.bulwark.scheduler.FiringState;
 import io.bulwark.scheduler.store.ScheduleRow;
 import io.bulwark.scheduler.store.ScheduleStore;
+import io.bulwark.test.concurrent.AtOnce;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,7 +89,7 @@ public abstract class ScheduleStoreContract extends FiringRules {
             for (int round = 0; round < ROUNDS; round++) {
                 ScheduleRow row = row("race");
                 Instant due = row.nextAt();
-                List<Boolean> won = atOnce(pool, i -> () -> store.advance("race", row.version(), due,
+                List<Boolean> won = AtOnce.run(pool, THREADS, i -> () -> store.advance("race", row.version(), due,
                         List.of(new Firing("race", due, FiringState.FIRED, "run-" + i, 1, clock.instant(), null)),
                         due.plus(EVERY), term));
 
@@ -118,7 +116,7 @@ public abstract class ScheduleStoreContract extends FiringRules {
             for (int round = 0; round < ROUNDS; round++) {
                 String name = "race-" + round;
                 saved(name, tick(1));
-                List<Boolean> won = atOnce(pool, i -> i % 2 == 0
+                List<Boolean> won = AtOnce.run(pool, THREADS, i -> i % 2 == 0
                         ? () -> store.advance(name, 1, tick(1), List.of(firing(name, tick(0), FiringState.MISFIRED),
                                 new Firing(name, tick(1), FiringState.FIRED, "run-" + i, 1, clock.instant(), null)),
                                 tick(2), term)
@@ -152,7 +150,7 @@ public abstract class ScheduleStoreContract extends FiringRules {
             for (int round = 0; round < ROUNDS; round++) {
                 String name = "saved-" + round;
                 List<Long> versions = new ArrayList<>();
-                for (Future<ScheduleRow> f : atOnceAll(pool, i -> () -> store.save(schedule(name).toBuilder()
+                for (Future<ScheduleRow> f : AtOnce.start(pool, THREADS, i -> () -> store.save(schedule(name).toBuilder()
                         .description("by " + i).build(), ScheduleRow.API, tick(i)))) {
                     versions.add(f.get().version());
                 }
@@ -166,32 +164,5 @@ public abstract class ScheduleStoreContract extends FiringRules {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** {@code THREADS} calls, call {@code i} made by {@code calls.apply(i)}, released together by one latch. */
-    private static List<Boolean> atOnce(ExecutorService pool, IntFunction<Callable<Boolean>> calls) throws Exception {
-        List<Boolean> out = new ArrayList<>();
-        for (Future<Boolean> f : atOnceAll(pool, calls)) {
-            out.add(f.get());
-        }
-        return out;
-    }
-
-    /** Starts {@code THREADS} calls together; returns them once all are started. */
-    private static <T> List<Future<T>> atOnceAll(ExecutorService pool, IntFunction<Callable<T>> calls) throws Exception {
-        CountDownLatch ready = new CountDownLatch(THREADS);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            Callable<T> call = calls.apply(i);
-            running.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return call.call();
-            }));
-        }
-        ready.await();
-        go.countDown();
-        return running;
     }
 }
