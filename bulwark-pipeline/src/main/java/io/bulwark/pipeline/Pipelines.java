@@ -64,7 +64,8 @@ public final class Pipelines {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipelines.class);
     /** The built-in step types the executor runs today, beside job handler types. */
-    private static final Set<BuiltinStepType> RUNNABLE_BUILTINS = EnumSet.of(BuiltinStepType.HTTP);
+    private static final Set<BuiltinStepType> RUNNABLE_BUILTINS = EnumSet.of(BuiltinStepType.HTTP,
+            BuiltinStepType.PROVIDER, BuiltinStepType.WAIT);
 
     private final PipelineStore store;
     private final JobClient jobs;
@@ -156,13 +157,13 @@ public final class Pipelines {
 
     /**
      * The problem of step {@code index} ({@code stepId}) when its type is a built-in the executor
-     * cannot run yet; empty for job handler types and {@code http}.
+     * cannot run yet; empty for job handler types, {@code http}, {@code provider} and {@code wait}.
      */
     public static Optional<Problem> notRunnable(String stepId, int index, String type) {
         Optional<BuiltinStepType> builtin = BuiltinStepType.of(type);
         if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
             return Optional.of(new Problem(stepId, "steps[" + index + "].type", "step type '" + type + "' cannot run "
-                    + "yet: this release runs job handler types and http"));
+                    + "yet: this release runs job handler types, http, provider and wait"));
         }
         return Optional.empty();
     }

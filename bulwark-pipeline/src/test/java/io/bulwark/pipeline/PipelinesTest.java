@@ -179,6 +179,41 @@ class PipelinesTest {
     }
 
     @Test
+    void aWaitStepHoldsNoWorkerAndAProviderStepCallsItsGroupThroughAnHttpJob() {
+        h.pipelines.register(yaml("""
+                id: ask
+                steps:
+                  - {id: pause, type: wait, input: {duration: 30m}}
+                  - id: llm
+                    type: provider
+                    after: [pause]
+                    input: {group: llm, path: /v1/chat, body: {prompt: "${input.q}"}}
+                """));
+        java.util.List<Job> asked = new java.util.ArrayList<>();
+        h.behaviour = j -> {
+            if (j.type().equals("http")) {
+                asked.add(j);
+                return "{\"status\":200,\"body\":\"42\"}";
+            }
+            return PipelinesHarness.standard(j);
+        };
+        PipelineRun started = start("ask", "{\"q\": \"the answer\"}");
+        Job wait = h.jobs.get(UUID.fromString(started.steps().getFirst().jobId())).orElseThrow();
+        assertThat(wait.type()).isEqualTo("builtin.echo");
+        assertThat(wait.runAt()).isEqualTo(h.clock.instant().plus(java.time.Duration.ofMinutes(30)));
+        assertThat(wait.state()).as("not due: no worker holds it").isEqualTo(JobState.SCHEDULED);
+        assertThat(h.runJobs()).as("nothing is due before the half hour").isZero();
+        h.clock.advance(java.time.Duration.ofMinutes(31));
+        h.drain();
+        PipelineRun done = run(started.id());
+        assertThat(done.phase()).isEqualTo(RunPhase.COMPLETED);
+        assertThat(done.step(StepInstance.of("pause")).orElseThrow().output().toString()).isEqualTo("{\"waited\":\"30m\"}");
+        assertThat(asked).singleElement().satisfies(j -> assertThat(PipelinesHarness.json(j.payload()).toString())
+                .isEqualTo("{\"method\":\"POST\",\"url\":\"group:llm/v1/chat\",\"body\":\"{\\\"prompt\\\":\\\"the answer\\\"}\"}"));
+        assertThat(done.step(StepInstance.of("llm")).orElseThrow().output().get("body").asText()).isEqualTo("42");
+    }
+
+    @Test
     void anIdempotencyKeyStartsOneRun() {
         h.pipelines.register(yaml(ETL));
         JsonNode input = PipelinesHarness.json("{\"n\": 3}");
@@ -199,11 +234,11 @@ class PipelinesTest {
         var bad = catchThrowableOfType(ValidationException.class, () -> h.pipelines.register(yaml("""
                 id: bad
                 steps:
-                  - {id: a, type: wait, input: {duration: 5s}}
+                  - {id: a, type: approval, input: {timeout: 5m}}
                   - {id: b, type: no-such-handler, after: [a]}
                 """)));
         assertThat(bad.problems()).extracting(Object::toString)
-                .anySatisfy(p -> assertThat(p).contains("steps[0].type").contains("'wait' cannot run yet"))
+                .anySatisfy(p -> assertThat(p).contains("steps[0].type").contains("'approval' cannot run yet"))
                 .anySatisfy(p -> assertThat(p).contains("no-such-handler"));
         assertThat(h.store.pipeline("bad")).as("nothing registered").isEmpty();
     }

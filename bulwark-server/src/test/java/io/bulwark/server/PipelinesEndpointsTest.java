@@ -154,7 +154,7 @@ class PipelinesEndpointsTest {
                   {"id": "b", "type": "sendmail", "after": ["a"]},
                   {"id": "c", "type": "builtin.echo", "after": ["b"]},
                   {"id": "d", "type": "builtin.echo", "after": ["zz"], "input": {"x": "${input.a +}"}},
-                  {"id": "e", "type": "wait", "input": {"duration": "30s"}, "retires": 3}
+                  {"id": "e", "type": "approval", "input": {"timeout": "1h"}, "retires": 3}
                 ]}""";
         Http.Response r = post("/api/v1/pipelines", bad);
         List<String> fields = fields(r);

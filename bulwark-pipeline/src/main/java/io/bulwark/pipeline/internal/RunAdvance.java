@@ -137,7 +137,7 @@ public final class RunAdvance {
 
     private String enqueue(PipelineRun r, StepStart s) {
         StepDefinition step = s.step();
-        JobRequest.Builder req = JobRequest.builder(queue, step.type()).payload(s.input() == null ? null : s.input().toString())
+        JobRequest.Builder req = StepJobs.request(queue, step.type(), s.input())
                 .idempotencyKey(key(r, s.instance())).tag(Pipelines.RUN_TAG + r.id());
         StepRetry retry = step.retry();
         if (retry != null) {
