@@ -62,6 +62,8 @@ class SchedulesCommandsTest {
         CliRun resumed = CliRun.run(env, "schedules", "resume", "nightly");
         assertThat(resumed.out()).contains("Resumed schedule nightly; next tick at 20");
 
+        CliRun said = CliRun.run(env, "schedules", "trigger", "nightly");
+        assertThat(said.out()).as(said.err()).startsWith("Triggered schedule nightly: job ").contains(" enqueued at ");
         CliRun triggered = CliRun.run(env, "schedules", "trigger", "nightly", "-o", "json");
         assertThat(triggered.exit()).as(triggered.err()).isZero();
         String ref = Json.mapper().readTree(triggered.out()).get("ref").asText();

@@ -95,7 +95,8 @@ class StoreCommandTest {
         Path file = dir.resolve("bulwark.backup.gz");
         CliRun backup = CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
-        assertThat(backup.out()).contains("Backed up 250 jobs, 250 history rows, 1 queues, 0 state documents, 1 schedules")
+        assertThat(backup.out()).contains("Backed up 250 jobs, 250 history rows, 1 queues, 0 state documents, 1 schedules, "
+                + "0 pipeline versions, 0 pipeline runs")
                 .contains("and the API keys");
         assertThat(CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString()).exit())
                 .as("an existing file is kept without --force").isEqualTo(2);

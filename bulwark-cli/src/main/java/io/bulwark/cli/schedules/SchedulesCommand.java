@@ -199,8 +199,9 @@ final class SchedulesCommand extends GroupCommand {
             if (output.json()) {
                 Output.json(out(), f);
             } else {
-                out().println("Triggered schedule " + name + ": job " + f.path("ref").asText() + " enqueued at "
-                        + f.path("at").asText());
+                boolean pipeline = client().get(path(name)).hasNonNull("pipeline");
+                out().println("Triggered schedule " + name + ": " + (pipeline ? "pipeline run " + f.path("ref").asText()
+                        + " started" : "job " + f.path("ref").asText() + " enqueued") + " at " + f.path("at").asText());
                 out().flush();
             }
         }

@@ -251,10 +251,11 @@ final class StoreCommand extends GroupCommand {
         @Override
         String done(StoreBackup.Summary s, double seconds) {
             return String.format(java.util.Locale.ROOT, "Backed up %,d jobs, %,d history rows, %,d queues, %,d state "
-                            + "documents, %,d schedules%s to %s in %.1f s.", s.rows().getOrDefault("job", 0L),
-                    s.rows().getOrDefault("history", 0L), s.rows().getOrDefault("queue", 0L),
-                    s.rows().getOrDefault("state", 0L), s.rows().getOrDefault("schedule", 0L),
-                    s.files().isEmpty() ? "" : " and the API keys", to, seconds);
+                            + "documents, %,d schedules, %,d pipeline versions, %,d pipeline runs%s to %s in %.1f s.",
+                    s.rows().getOrDefault("job", 0L), s.rows().getOrDefault("history", 0L),
+                    s.rows().getOrDefault("queue", 0L), s.rows().getOrDefault("state", 0L),
+                    s.rows().getOrDefault("schedule", 0L), s.rows().getOrDefault("pipeline", 0L),
+                    s.rows().getOrDefault("pipelineRun", 0L), s.files().isEmpty() ? "" : " and the API keys", to, seconds);
         }
     }
 
@@ -301,10 +302,11 @@ final class StoreCommand extends GroupCommand {
         @Override
         String done(StoreBackup.Summary s, double seconds) {
             return String.format(java.util.Locale.ROOT, "Restored %,d jobs, %,d history rows, %,d queues, %,d state "
-                            + "documents, %,d schedules (backup of a %s store) in %.1f s.%s", s.rows().getOrDefault("job", 0L),
-                    s.rows().getOrDefault("history", 0L), s.rows().getOrDefault("queue", 0L),
-                    s.rows().getOrDefault("state", 0L), s.rows().getOrDefault("schedule", 0L), s.source(), seconds,
-                    keysNote);
+                            + "documents, %,d schedules, %,d pipeline versions, %,d pipeline runs (backup of a %s store) "
+                            + "in %.1f s.%s", s.rows().getOrDefault("job", 0L), s.rows().getOrDefault("history", 0L),
+                    s.rows().getOrDefault("queue", 0L), s.rows().getOrDefault("state", 0L),
+                    s.rows().getOrDefault("schedule", 0L), s.rows().getOrDefault("pipeline", 0L),
+                    s.rows().getOrDefault("pipelineRun", 0L), s.source(), seconds, keysNote);
         }
     }
 }
