@@ -228,15 +228,27 @@ public final class Pipelines {
 
     /** Advances the run {@code job} belongs to, if it is a step job; for the worker's outcome listener. */
     public void onRecorded(Job job) {
+        runOf(job).ifPresent(run -> {
+            try {
+                advance(run);
+            } catch (RuntimeException e) {
+                LOG.debug("Pipeline run {} did not move on now ({}); the leader's sweep will", run, e.toString());
+            }
+        });
+    }
+
+    /** The run {@code job} is a step of, by its {@link #RUN_TAG} tag; empty for any other job (or a malformed tag set by hand). */
+    public static Optional<UUID> runOf(Job job) {
         for (String tag : job.tags()) {
             if (tag.startsWith(RUN_TAG)) {
                 try {
-                    advance(UUID.fromString(tag.substring(RUN_TAG.length())));
-                } catch (RuntimeException e) {
-                    LOG.debug("Pipeline run of job {} did not move on now ({}); the leader's sweep will", job.id(), e.toString());
+                    return Optional.of(UUID.fromString(tag.substring(RUN_TAG.length())));
+                } catch (IllegalArgumentException e) {
+                    // a tag a user set by hand: not a step job
                 }
             }
         }
+        return Optional.empty();
     }
 
     /** The run {@code id} with its steps. */

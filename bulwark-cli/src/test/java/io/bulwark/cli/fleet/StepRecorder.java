@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The far end of the crash tests' pipeline: a local HTTP server that its {@code http} steps call.
- * It counts the calls per step instance of each run (by path and query), takes 50 ms, and answers
+ * It counts the calls per step instance of each run (by path and query), answers 50 ms later with
  * the number in the body squared. With it, {@link #checkRuns} proves that every run completed
  * with the outputs a crash-free run gives, and that no step ran again once its output was
  * checkpointed: an instance called more often than its job had attempts was run twice.
@@ -34,6 +36,7 @@ final class StepRecorder implements AutoCloseable {
 
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final HttpServer server;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final String url;
 
     StepRecorder() throws IOException {
@@ -45,15 +48,16 @@ final class StepRecorder implements AutoCloseable {
             // Bodies are "v=<number>": a template of text and an expression is always text.
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).strip();
             long n = Long.parseLong(body.substring(body.indexOf('=') + 1));
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             byte[] answer = Long.toString(n * n).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            // Each step takes 50 ms: the answer is sent by a timer, so no thread waits for it.
+            timer.schedule(() -> {
+                try (exchange) {
+                    exchange.sendResponseHeaders(200, answer.length);
+                    exchange.getResponseBody().write(answer);
+                } catch (IOException e) {
+                    // the step's job gave up on the call (its node was killed): nothing to answer
+                }
+            }, 50, TimeUnit.MILLISECONDS);
         });
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort() + "/step";
@@ -135,5 +139,6 @@ final class StepRecorder implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        timer.shutdownNow();
     }
 }

@@ -161,18 +161,9 @@ public final class PipelinesCapability implements Capability {
      * never throws: it only queues the run (once, however many of its jobs end meanwhile).
      */
     void recorded(Job job) {
-        for (String tag : job.tags()) {
-            if (!tag.startsWith(Pipelines.RUN_TAG)) {
-                continue;
-            }
-            UUID run;
-            try {
-                run = UUID.fromString(tag.substring(Pipelines.RUN_TAG.length()));
-            } catch (IllegalArgumentException e) {
-                continue; // a tag a user set by hand
-            }
+        Pipelines.runOf(job).ifPresent(run -> {
             if (!waiting.add(run)) {
-                continue; // an advance of this run is queued and has not read the run yet
+                return; // an advance of this run is queued and has not read the run yet
             }
             try {
                 advancer.execute(() -> advance(run));
@@ -180,7 +171,7 @@ public final class PipelinesCapability implements Capability {
                 waiting.remove(run);
                 LOG.debug("Run {} is left to the leader's sweep: the advance backlog is full or shutting down", run);
             }
-        }
+        });
     }
 
     private void advance(UUID run) {
