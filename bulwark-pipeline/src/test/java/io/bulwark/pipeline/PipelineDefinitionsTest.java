@@ -29,6 +29,15 @@ class PipelineDefinitionsTest {
     }
 
     @Test
+    void aBackoffBaseThatIsNotADurationIsAProblemNotACrash() {
+        // Found by MutatedBodiesPropertiesTest: a base of 0 (a number) made the cap's default throw a NullPointerException.
+        String json = "{\"id\":\"p\",\"steps\":[{\"id\":\"a\",\"type\":\"builtin.echo\","
+                + "\"retry\":{\"maxAttempts\":3,\"backoff\":{\"base\":0,\"factor\":2}}}]}";
+        List<Problem> problems = PipelineDefinitions.check(json, PipelineFormat.JSON, StepTypes.any());
+        assertThat(problems).extracting(Problem::field).containsExactly("steps[0].retry.backoff.base");
+    }
+
+    @Test
     void readsTheMinimalJsonForm() {
         PipelineDefinition d = PipelineDefinitions.parse(ETL, PipelineFormat.JSON);
 

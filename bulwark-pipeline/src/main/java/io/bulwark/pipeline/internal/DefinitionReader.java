@@ -193,7 +193,9 @@ public final class DefinitionReader {
             }
             doc.rejectUnknown(stepId, at, backoff, BACKOFF_FIELDS);
             base = duration(stepId, at, backoff, "base", base);
-            cap = duration(stepId, at, backoff, "cap", backoff.has("base") && !backoff.has("cap") && base.compareTo(cap) > 0 ? base : cap);
+            // A bad base is already a problem (null); the cap's default then stays the default.
+            boolean capFollowsBase = backoff.has("base") && !backoff.has("cap") && base != null && base.compareTo(cap) > 0;
+            cap = duration(stepId, at, backoff, "cap", capFollowsBase ? base : cap);
             JsonNode f = backoff.get("factor");
             if (f != null && !f.isNull()) {
                 if (f.isNumber()) {
