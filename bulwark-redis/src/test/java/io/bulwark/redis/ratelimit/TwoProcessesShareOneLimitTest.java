@@ -45,6 +45,7 @@ class TwoProcessesShareOneLimitTest extends SharedRedisTest {
             Writer go = new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8);
             go.write("go\n");
             go.flush();
+            assertThat(out.readLine()).as("the second JVM made its first request").isEqualTo("first");
 
             long here = LimiterWorkerMain.run(limiter, key, THREADS, i -> i < ATTEMPTS);
             List<String> lines = new ArrayList<>();
