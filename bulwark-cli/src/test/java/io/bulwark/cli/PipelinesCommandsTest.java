@@ -188,4 +188,32 @@ class PipelinesCommandsTest {
         assertThat(retryRunning.exit()).isEqualTo(1);
         assertThat(retryRunning.err()).contains("only a failed run can be retried");
     }
+
+    @Test
+    void anApprovalIsShownAsWaitingAndApprovedOrRejectedByTheCli() throws Exception {
+        CliRun.run(env, "pipelines", "register", file("gated.json", """
+                {"id": "gated", "steps": [{"id": "ok", "type": "approval"},
+                 {"id": "after", "type": "builtin.echo", "after": ["ok"], "input": {"by": "${steps.ok.output.by}"}}]}""").toString());
+        String first = Json.mapper().readTree(CliRun.run(env, "runs", "start", "gated", "-o", "json").out()).get("id").asText();
+        String second = Json.mapper().readTree(CliRun.run(env, "runs", "start", "gated", "-o", "json").out()).get("id").asText();
+        CliRun shown = CliRun.run(env, "runs", "show", first);
+        assertThat(shown.out()).contains("waiting for approval: bulwark runs approve|reject RUN ok");
+
+        CliRun approved = CliRun.run(env, "runs", "approve", first, "ok", "--comment", "fine");
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("Approved step ok of run " + first);
+        CliRun watched = CliRun.run(env, "runs", "watch", first, "--interval", "100ms");
+        assertThat(watched.exit()).as(watched.err()).isZero();
+
+        CliRun rejected = CliRun.run(env, "runs", "reject", second, "ok");
+        assertThat(rejected.exit()).as(rejected.err()).isZero();
+        assertThat(rejected.out()).contains("Rejected step ok of run " + second + "; the run is failed");
+        CliRun again = CliRun.run(env, "runs", "approve", second, "ok");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("409").contains("only a running run");
+        CliRun badStep = CliRun.run(env, "runs", "approve", second, "ok[x]");
+        assertThat(badStep.exit()).as("the server's 400").isEqualTo(2);
+        assertThat(badStep.err()).contains("step").contains("review[3]");
+        assertThat(CliRun.run(env, "runs", "approve", "not-a-uuid", "ok").exit()).isEqualTo(2);
+    }
 }

@@ -2,12 +2,14 @@ package io.bulwark.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.validation.FieldProblem;
 import io.bulwark.core.validation.ValidationException;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobClient;
+import io.bulwark.pipeline.internal.ChildRuns;
 import io.bulwark.pipeline.internal.PipelineMetrics;
 import io.bulwark.pipeline.internal.RunAdvance;
 import io.bulwark.pipeline.store.NewRun;
@@ -25,6 +27,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -65,7 +68,7 @@ public final class Pipelines {
     private static final Logger LOG = LoggerFactory.getLogger(Pipelines.class);
     /** The built-in step types the executor runs today, beside job handler types. */
     private static final Set<BuiltinStepType> RUNNABLE_BUILTINS = EnumSet.of(BuiltinStepType.HTTP,
-            BuiltinStepType.PROVIDER, BuiltinStepType.WAIT);
+            BuiltinStepType.PROVIDER, BuiltinStepType.WAIT, BuiltinStepType.PIPELINE, BuiltinStepType.APPROVAL);
 
     private final PipelineStore store;
     private final JobClient jobs;
@@ -74,6 +77,7 @@ public final class Pipelines {
     private final PipelineMetrics metrics;
     private final Uuid7 ids;
     private final Map<String, RunPlanner> planners = new ConcurrentHashMap<>();
+    private final ChildRuns children = new Children();
 
     private Pipelines(Builder b) {
         this.store = b.store;
@@ -147,6 +151,7 @@ public final class Pipelines {
         for (int i = 0; i < definition.steps().size(); i++) {
             StepDefinition s = definition.steps().get(i);
             notRunnable(s.id(), i, s.type()).ifPresent(problems::add);
+            unknownChild(definition, s, i).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new ValidationException("pipeline '" + definition.id() + "'",
@@ -155,15 +160,36 @@ public final class Pipelines {
         return store.register(definition);
     }
 
+    /** The problem of a {@code pipeline} step whose literal pipeline (and version) is not registered. */
+    private Optional<Problem> unknownChild(PipelineDefinition definition, StepDefinition s, int index) {
+        if (BuiltinStepType.of(s.type()).orElse(null) != BuiltinStepType.PIPELINE || s.input() == null) {
+            return Optional.empty();
+        }
+        JsonNode id = s.input().get("pipeline");
+        if (id == null || !id.isTextual() || id.textValue().contains("${") || id.textValue().equals(definition.id())) {
+            return Optional.empty(); // a template is known at run time; a pipeline may run itself (to a depth of 8)
+        }
+        JsonNode version = s.input().get("version");
+        boolean known = version != null && version.canConvertToInt()
+                ? store.pipeline(id.textValue(), version.intValue()).isPresent()
+                : store.pipeline(id.textValue()).isPresent();
+        if (known) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem(s.id(), "steps[" + index + "].input.pipeline", "no pipeline '" + id.textValue() + "'"
+                + (version != null && version.canConvertToInt() ? " v" + version.intValue() : "") + " is registered; "
+                + "register the pipeline a step runs before the pipeline that runs it"));
+    }
+
     /**
      * The problem of step {@code index} ({@code stepId}) when its type is a built-in the executor
-     * cannot run yet; empty for job handler types, {@code http}, {@code provider} and {@code wait}.
+     * cannot run yet; empty for job handler types and every built-in but {@code kubernetes-job}.
      */
     public static Optional<Problem> notRunnable(String stepId, int index, String type) {
         Optional<BuiltinStepType> builtin = BuiltinStepType.of(type);
         if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
             return Optional.of(new Problem(stepId, "steps[" + index + "].type", "step type '" + type + "' cannot run "
-                    + "yet: this release runs job handler types, http, provider and wait"));
+                    + "yet: this release runs job handler types, http, provider, pipeline, wait and approval"));
         }
         return Optional.empty();
     }
@@ -200,6 +226,11 @@ public final class Pipelines {
      * @return the run as it is afterwards; empty when there is no such run
      */
     public Optional<PipelineRun> advance(UUID run) {
+        return advance(run, true);
+    }
+
+    /** Advances {@code run}; when it ends and {@code notifyParent}, advances the run it is a child of. */
+    private Optional<PipelineRun> advance(UUID run, boolean notifyParent) {
         Optional<PipelineRun> r = store.run(run);
         if (r.isEmpty() || r.get().phase().isOver()) {
             return r;
@@ -207,8 +238,39 @@ public final class Pipelines {
         StoredPipeline p = store.pipeline(r.get().pipeline(), r.get().version()).orElseThrow(() ->
                 new IllegalStateException("run " + run + " runs pipeline " + r.get().pipeline() + " v" + r.get().version()
                         + ", which the store no longer has"));
-        RunPlanner planner = planners.computeIfAbsent(p.id() + '\n' + p.version(), k -> RunPlanner.of(p.definition()));
-        return Optional.of(new RunAdvance(store, jobs, planner, metrics, queue).advance(r.get()));
+        PipelineRun after = new RunAdvance(store, jobs, planner(p), metrics, queue, children).advance(r.get());
+        if (notifyParent && after.phase().isOver()) {
+            advanceParent(after);
+        }
+        return Optional.of(after);
+    }
+
+    /** A child run that ended moves its parent's step on now rather than at the leader's next sweep. */
+    private void advanceParent(PipelineRun ended) {
+        ChildRuns.parentOf(ended.idempotencyKey()).ifPresent(parent -> {
+            try {
+                advance(parent);
+            } catch (RuntimeException e) {
+                LOG.debug("Pipeline run {} did not move on after its child run {} ended ({}); the leader's sweep will",
+                        parent, ended.id(), e.toString());
+            }
+        });
+    }
+
+    private RunPlanner planner(StoredPipeline p) {
+        return planners.computeIfAbsent(p.id() + '\n' + p.version(), k -> RunPlanner.of(p.definition()));
+    }
+
+    /**
+     * The output of a completed run: an object with the output of each of its final steps (see
+     * {@link Plan#output()}); empty while it has not completed.
+     */
+    public Optional<JsonNode> output(PipelineRun run) {
+        if (run.phase() != RunPhase.COMPLETED) {
+            return Optional.empty();
+        }
+        return store.pipeline(run.pipeline(), run.version())
+                .map(p -> planner(p).plan(run.input(), run.state()).output());
     }
 
     /** Advances up to {@code max} running runs, oldest first; returns how many. For the leader, every second or so. */
@@ -269,12 +331,85 @@ public final class Pipelines {
             throw new IllegalStateException("run " + id + " is " + r.phase().id() + ", only a running run can be cancelled");
         }
         for (StepRecord s : r.steps()) {
-            if (s.status() == StepStatus.RUNNING && s.jobId() != null) {
-                jobs.cancel(UUID.fromString(s.jobId()));
+            if (s.status() != StepStatus.RUNNING) {
+                continue;
             }
+            s.job().ifPresent(jobs::cancel);
+            s.childRun().ifPresent(child -> {
+                try {
+                    cancel(child, "its parent run " + id + " was cancelled");
+                } catch (IllegalStateException | NoSuchElementException e) {
+                    // it ended meanwhile
+                }
+            });
         }
         metrics.finished(r.pipeline(), RunPhase.CANCELLED, r.createdAt(), store.now());
-        return store.run(id).orElseThrow();
+        PipelineRun cancelled = store.run(id).orElseThrow();
+        advanceParent(cancelled);
+        return cancelled;
+    }
+
+    /**
+     * Approves the waiting {@code approval} step {@code step} of {@code run}: the step completes
+     * with {@code {"approved": true, "by": ..., "comment": ..., "at": ...}} and the run moves on.
+     *
+     * @param by who approves (on a server, the caller's API key id)
+     * @param comment or null
+     * @return the run afterwards
+     * @throws NoSuchElementException when there is no such run, or its pipeline has no such step
+     * @throws IllegalArgumentException when the step is not an approval step
+     * @throws IllegalStateException when the run is not running or the step is not waiting for a decision
+     */
+    public PipelineRun approve(UUID run, StepInstance step, String by, String comment) {
+        return decide(run, step, by, comment, true);
+    }
+
+    /**
+     * Rejects the waiting {@code approval} step {@code step} of {@code run}: the step fails with
+     * {@code rejected by <by>: <comment>}, and its {@code onFailure} decides what the run does.
+     * Throws as {@link #approve} does.
+     */
+    public PipelineRun reject(UUID run, StepInstance step, String by, String comment) {
+        return decide(run, step, by, comment, false);
+    }
+
+    private PipelineRun decide(UUID run, StepInstance step, String by, String comment, boolean approve) {
+        String verb = approve ? "approved" : "rejected";
+        PipelineRun r = store.run(run).orElseThrow(() -> new NoSuchElementException("no pipeline run " + run));
+        StepDefinition def = store.pipeline(r.pipeline(), r.version()).flatMap(p -> p.definition().step(step.stepId()))
+                .orElseThrow(() -> new NoSuchElementException("pipeline " + r.pipeline() + " v" + r.version()
+                        + " has no step '" + step.stepId() + "'"));
+        if (BuiltinStepType.of(def.type()).orElse(null) != BuiltinStepType.APPROVAL) {
+            throw new IllegalArgumentException("step '" + step.stepId() + "' is of type " + def.type()
+                    + "; only a step of type approval can be " + verb);
+        }
+        if (r.phase() != RunPhase.RUNNING) {
+            throw new IllegalStateException("run " + run + " is " + r.phase().id() + "; only a running run's steps can be "
+                    + verb);
+        }
+        StepRecord s = r.step(step).orElse(null);
+        if (s == null || s.status() != StepStatus.RUNNING) {
+            throw new IllegalStateException("step " + step + " is " + (s == null
+                    ? "not waiting yet (the steps before it have not finished, or it fans out and needs an index such as "
+                    + step.stepId() + "[0])" : s.status().name().toLowerCase(Locale.ROOT) + (s.error() == null ? ""
+                    : " (" + s.error() + ")")) + "; only a waiting approval can be " + verb);
+        }
+        String who = by == null || by.isBlank() ? "someone" : by;
+        boolean moved;
+        if (approve) {
+            ObjectNode out = Json.mapper().createObjectNode().put("approved", true).put("by", who);
+            out.put("comment", comment).put("at", store.now().toString());
+            moved = store.finishStep(run, step, StepStatus.COMPLETED, out, null, 0);
+        } else {
+            moved = store.finishStep(run, step, StepStatus.FAILED, null, "rejected by " + who
+                    + (comment == null || comment.isBlank() ? "" : ": " + comment), 0);
+        }
+        if (!moved) {
+            throw new IllegalStateException("step " + step + " was decided, or its time ran out, meanwhile; see the run");
+        }
+        metrics.step(r.pipeline(), approve ? StepStatus.COMPLETED : StepStatus.FAILED, s.startedAt(), store.now());
+        s.job().ifPresent(jobs::cancel); // its timer
+        return advance(run).orElseThrow();
     }
 
     /**
@@ -301,6 +436,66 @@ public final class Pipelines {
             return Json.mapper().readTree(result);
         } catch (Exception e) {
             return Json.mapper().getNodeFactory().textNode(result);
+        }
+    }
+
+    /** Starts and reads the child runs of {@code pipeline} steps for {@link RunAdvance}. */
+    private final class Children implements ChildRuns {
+
+        @Override
+        public UUID startChild(PipelineRun parent, StepInstance at, JsonNode input) {
+            int depth = depth(parent);
+            if (depth >= MAX_DEPTH) {
+                throw new IllegalArgumentException("sub-pipelines nest at most " + MAX_DEPTH + " runs deep, and run "
+                        + parent.id() + " is already " + depth + " levels down (does a pipeline run itself?)");
+            }
+            String id = input.path("pipeline").asText();
+            JsonNode version = input.get("version");
+            if (version != null && !version.isNull() && !version.canConvertToInt()) {
+                throw new IllegalArgumentException("version: must be a whole number (a version of pipeline '" + id
+                        + "') but was " + version);
+            }
+            boolean pinned = version != null && !version.isNull();
+            StoredPipeline p = (pinned ? store.pipeline(id, version.intValue()) : store.pipeline(id)).orElseThrow(() ->
+                    new IllegalArgumentException("no pipeline '" + id + "'" + (pinned ? " v" + version.intValue() : "")
+                            + " is registered"));
+            JsonNode in = input.hasNonNull("input") ? input.get("input") : Json.mapper().createObjectNode();
+            if (p.definition().inputSchema() != null) {
+                List<FieldProblem> errors = InputSchema.of(p.definition().inputSchema()).validate(in);
+                if (!errors.isEmpty()) {
+                    throw new IllegalArgumentException(new ValidationException("input of pipeline '" + id + "' v"
+                            + p.version(), errors).getMessage());
+                }
+            }
+            PipelineStore.Started started = store.startRun(new NewRun(ids.next(), id, p.version(), in,
+                    ChildRuns.key(parent.id(), at)));
+            PipelineRun child = started.run();
+            if (!started.replayed()) {
+                metrics.started(id);
+            } else if (child.phase() == RunPhase.FAILED) {
+                store.retryRun(child.id()); // the parent is retried: so is its child, from its own failed step
+            } else if (child.phase() == RunPhase.CANCELLED) {
+                throw new IllegalArgumentException("its sub-pipeline run " + child.id() + " was cancelled ("
+                        + child.error() + "), and a cancelled run does not resume");
+            }
+            advance(child.id(), false); // its first steps start now; the parent sees it end when it next settles
+            return child.id();
+        }
+
+        /** How many parents {@code run} has. */
+        private int depth(PipelineRun run) {
+            int depth = 0;
+            Optional<UUID> parent = ChildRuns.parentOf(run.idempotencyKey());
+            while (parent.isPresent() && depth < MAX_DEPTH) {
+                depth++;
+                parent = store.run(parent.get()).flatMap(r -> ChildRuns.parentOf(r.idempotencyKey()));
+            }
+            return depth;
+        }
+
+        @Override
+        public JsonNode output(PipelineRun run) {
+            return Pipelines.this.output(run).orElse(NullNode.getInstance());
         }
     }
 }

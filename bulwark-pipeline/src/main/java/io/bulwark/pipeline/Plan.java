@@ -1,5 +1,7 @@
 package io.bulwark.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 
 /**
@@ -15,9 +17,13 @@ import java.util.List;
  * @param status where the run is
  * @param failedStep when FAILING or FAILED, the instance whose failure fails the run; else null
  * @param error when FAILING or FAILED, that instance's error; else null
+ * @param output when COMPLETED, the run's output: an object with the output of each final step
+ *               (a step no other step waits for, fallbacks aside) that was not skipped, a fan-out
+ *               step's as the list of its branches' outputs; else null. A {@code pipeline} step
+ *               outputs its child run's output.
  */
 public record Plan(List<StepStart> start, List<StepSkip> skip, List<StepFail> fail, List<FanOut> fanOuts,
-                   RunStatus status, StepInstance failedStep, String error) {
+                   RunStatus status, StepInstance failedStep, String error, JsonNode output) {
 
     /** Copies the lists. */
     public Plan {

@@ -33,6 +33,27 @@ public record StepInstance(String stepId, Integer index) {
         return new StepInstance(stepId, index);
     }
 
+    /**
+     * The instance {@link #toString()} writes: {@code step} or {@code step[3]}.
+     *
+     * @throws IllegalArgumentException naming the text and the shapes allowed
+     */
+    public static StepInstance parse(String text) {
+        int open = text.indexOf('[');
+        try {
+            if (open < 0) {
+                return of(text);
+            }
+            if (text.endsWith("]")) {
+                return branch(text.substring(0, open), Integer.parseInt(text.substring(open + 1, text.length() - 1)));
+            }
+        } catch (IllegalArgumentException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("must be a step id such as review, or a branch of a fan-out step such as "
+                + "review[3], but was '" + text + "'");
+    }
+
     @Override
     public String toString() {
         return index == null ? stepId : stepId + "[" + index + "]";

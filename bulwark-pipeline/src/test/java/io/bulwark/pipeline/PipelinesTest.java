@@ -198,7 +198,7 @@ class PipelinesTest {
             return PipelinesHarness.standard(j);
         };
         PipelineRun started = start("ask", "{\"q\": \"the answer\"}");
-        Job wait = h.jobs.get(UUID.fromString(started.steps().getFirst().jobId())).orElseThrow();
+        Job wait = h.jobs.get(UUID.fromString(started.steps().getFirst().carrier())).orElseThrow();
         assertThat(wait.type()).isEqualTo("builtin.echo");
         assertThat(wait.runAt()).isEqualTo(h.clock.instant().plus(java.time.Duration.ofMinutes(30)));
         assertThat(wait.state()).as("not due: no worker holds it").isEqualTo(JobState.SCHEDULED);
@@ -234,11 +234,11 @@ class PipelinesTest {
         var bad = catchThrowableOfType(ValidationException.class, () -> h.pipelines.register(yaml("""
                 id: bad
                 steps:
-                  - {id: a, type: approval, input: {timeout: 5m}}
+                  - {id: a, type: kubernetes-job, input: {image: busybox}}
                   - {id: b, type: no-such-handler, after: [a]}
                 """)));
         assertThat(bad.problems()).extracting(Object::toString)
-                .anySatisfy(p -> assertThat(p).contains("steps[0].type").contains("'approval' cannot run yet"))
+                .anySatisfy(p -> assertThat(p).contains("steps[0].type").contains("'kubernetes-job' cannot run yet"))
                 .anySatisfy(p -> assertThat(p).contains("no-such-handler"));
         assertThat(h.store.pipeline("bad")).as("nothing registered").isEmpty();
     }
@@ -250,7 +250,7 @@ class PipelinesTest {
         PipelineRun cancelled = h.pipelines.cancel(started.id(), "not needed");
         assertThat(cancelled.phase()).isEqualTo(RunPhase.CANCELLED);
         assertThat(cancelled.error()).isEqualTo("not needed");
-        String jobId = started.steps().getFirst().jobId();
+        String jobId = started.steps().getFirst().carrier();
         assertThat(h.jobs.get(UUID.fromString(jobId)).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
         h.drain();
         assertThat(run(started.id()).steps()).hasSize(1);

@@ -154,7 +154,7 @@ class PipelinesEndpointsTest {
                   {"id": "b", "type": "sendmail", "after": ["a"]},
                   {"id": "c", "type": "builtin.echo", "after": ["b"]},
                   {"id": "d", "type": "builtin.echo", "after": ["zz"], "input": {"x": "${input.a +}"}},
-                  {"id": "e", "type": "approval", "input": {"timeout": "1h"}, "retires": 3}
+                  {"id": "e", "type": "kubernetes-job", "input": {"image": "busybox"}, "retires": 3}
                 ]}""";
         Http.Response r = post("/api/v1/pipelines", bad);
         List<String> fields = fields(r);
@@ -394,6 +394,77 @@ class PipelinesEndpointsTest {
         String big = ETL.replace("[1, 2, 3]", "\"" + "x".repeat(2000) + "\"");
         assertThat(post("/api/v1/pipelines", big).status()).isEqualTo(413);
         assertThat(post("/api/v1/pipelines/validate", big).status()).isEqualTo(413);
+    }
+
+    @Test
+    void anApprovalStepWaitsUntilAnOperatorApprovesWithTheirKeyRecorded() {
+        var keys = io.bulwark.server.auth.ApiKeyStore.open(dir, java.time.InstantSource.system());
+        String viewer = keys.create("v", io.bulwark.server.auth.Role.VIEWER).plaintext();
+        var operatorKey = keys.create("ops", io.bulwark.server.auth.Role.OPERATOR);
+        String operator = operatorKey.plaintext();
+        start(Map.of());
+        Map<String, String> op = Http.bearer(operator);
+        String def = """
+                {"id": "ship", "steps": [{"id": "build", "type": "builtin.echo", "input": {"v": "${input.v}"}},
+                 {"id": "review", "type": "approval", "after": ["build"], "input": {"timeout": "1h"}},
+                 {"id": "deploy", "type": "builtin.echo", "after": ["review"], "input": {"by": "${steps.review.output.by}"}}]}""";
+        assertThat(http.send("POST", "/api/v1/pipelines", def, op).status()).isEqualTo(201);
+        String id = http.send("POST", "/api/v1/pipelines/ship/runs", "{\"input\": {\"v\": 3}}", op).json().get("id").asText();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                http.get("/api/v1/runs/" + id, op).json().get("steps").get(1).get("state").asText().equals("running"));
+        JsonNode waiting = http.get("/api/v1/runs/" + id, op).json().get("steps").get(1);
+        assertThat(waiting.get("type").asText()).isEqualTo("approval");
+        assertThat(waiting.get("jobId").isTextual()).as("its timer").isTrue();
+
+        String approve = "/api/v1/runs/" + id + "/steps/review/approve";
+        assertThat(http.send("POST", approve, null, Http.bearer(viewer)).status()).isEqualTo(403);
+        assertThat(http.send("POST", "/api/v1/runs/" + id + "/steps/build/approve", null, op).status()).isEqualTo(400);
+        assertThat(http.send("POST", "/api/v1/runs/" + id + "/steps/nope/approve", null, op).status()).isEqualTo(404);
+        Http.Response badStep = http.send("POST", "/api/v1/runs/" + id + "/steps/review%5Bx%5D/approve", null, op);
+        assertThat(badStep.status()).isEqualTo(400);
+        assertThat(badStep.json().get("errors").get(0).get("field").asText()).isEqualTo("step");
+        Http.Response ok = http.send("POST", approve, "{\"comment\": \"ship it\"}", op);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        JsonNode review = ok.json().get("steps").get(1);
+        assertThat(review.get("state").asText()).isEqualTo("completed");
+        assertThat(review.get("output").get("by").asText()).isEqualTo("ops (key " + operatorKey.key().id() + ")");
+        assertThat(review.get("output").get("comment").asText()).isEqualTo("ship it");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                http.get("/api/v1/runs/" + id, op).json().get("state").asText().equals("completed"));
+        JsonNode done = http.get("/api/v1/runs/" + id, op).json();
+        assertThat(done.get("output").get("deploy").get("by").asText()).startsWith("ops (key ");
+        Http.Response twice = http.send("POST", approve, null, op);
+        assertThat(twice.status()).isEqualTo(409);
+        assertThat(twice.json().get("detail").asText()).contains("only a running run");
+    }
+
+    @Test
+    void aPipelineStepRunsAChildRunShownOnItsStepAndRejectingFailsIt() {
+        start(Map.of());
+        assertThat(post("/api/v1/pipelines", ETL).status()).isEqualTo(201);
+        String parent = """
+                {"id": "outer", "steps": [{"id": "inner", "type": "pipeline", "input": {"pipeline": "etl"}},
+                 {"id": "gate", "type": "approval", "after": ["inner"]}]}""";
+        assertThat(post("/api/v1/pipelines", parent).status()).isEqualTo(201);
+        Http.Response unknown = post("/api/v1/pipelines", parent.replace("\"etl\"", "\"nope\"").replace("outer", "outer2"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("steps[0].input.pipeline").contains("no pipeline 'nope'");
+
+        String id = post("/api/v1/pipelines/outer/runs", "{}").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                http.get("/api/v1/runs/" + id).json().get("steps").get(0).get("state").asText().equals("completed"));
+        JsonNode inner = http.get("/api/v1/runs/" + id).json().get("steps").get(0);
+        String child = inner.get("childRun").asText();
+        assertThat(inner.get("jobId").isNull()).isTrue();
+        JsonNode childRun = http.get("/api/v1/runs/" + child).json();
+        assertThat(childRun.get("pipeline").asText()).isEqualTo("etl");
+        assertThat(childRun.get("output")).isEqualTo(inner.get("output"));
+        assertThat(inner.get("output").has("load")).as(inner.toString()).isTrue();
+
+        Http.Response rejected = post("/api/v1/runs/" + id + "/steps/gate/reject", "{\"comment\": \"no\"}");
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        assertThat(rejected.json().get("state").asText()).isEqualTo("failed");
+        assertThat(rejected.json().get("error").asText()).endsWith(": no");
     }
 
     private static List<String> fields(Http.Response r) {

@@ -81,6 +81,13 @@ final class RunTree {
         if (!state.equals("pending") && !state.equals("skipped")) {
             sb.append("  ").append(time(s.path("durationMs"), s.path("startedAt"), now));
         }
+        if (state.equals("running") && s.path("type").asText().equals("approval")) {
+            String instance = s.path("id").asText() + (s.path("index").isNumber() ? "[" + s.path("index").asInt() + "]" : "");
+            sb.append("  waiting for approval: bulwark runs approve|reject RUN ").append(instance);
+        }
+        if (s.path("childRun").isTextual()) {
+            sb.append("  run ").append(s.path("childRun").asText());
+        }
         if (s.path("error").isTextual()) {
             sb.append("  ").append(s.path("error").asText());
         }

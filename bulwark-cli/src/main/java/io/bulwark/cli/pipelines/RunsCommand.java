@@ -27,11 +27,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code bulwark runs start | list | show | cancel | retry | watch}: pipeline runs, over the REST API. */
+/** {@code bulwark runs start | list | show | cancel | retry | approve | reject | watch}: pipeline runs, over the REST API. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "Pipeline runs: start, list, show, cancel, retry, watch (a live tree of steps).",
+        description = "Pipeline runs: start, list, show, cancel, retry, approve and reject approval steps, watch (a live tree of steps).",
         subcommands = {RunsCommand.Start.class, RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class,
-                RunsCommand.Retry.class, RunsCommand.Watch.class})
+                RunsCommand.Retry.class, RunsCommand.Approve.class, RunsCommand.Reject.class, RunsCommand.Watch.class})
 final class RunsCommand extends GroupCommand {
 
     static final List<String> STATES = List.of("running", "completed", "failed", "cancelled");
@@ -226,6 +226,55 @@ final class RunsCommand extends GroupCommand {
             } else {
                 out().println("Retrying run " + run.path("id").asText() + " from its failed step (" + run.path("state").asText()
                         + "); follow it with: bulwark runs watch " + run.path("id").asText());
+                out().flush();
+            }
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Approve a waiting approval step: it completes with who approved (your API key) and the run moves on.")
+    static final class Approve extends Decide {
+        Approve() {
+            super("approve", "Approved");
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "Reject a waiting approval step: it fails, and its onFailure decides what the run does.")
+    static final class Reject extends Decide {
+        Reject() {
+            super("reject", "Rejected");
+        }
+    }
+
+    /** approve and reject: {@code POST /api/v1/runs/{id}/steps/{step}/approve|reject}. */
+    abstract static class Decide extends RunCommand implements Runnable {
+        private final String action;
+        private final String done;
+
+        @Parameters(index = "0", paramLabel = "RUN")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "STEP", description = "The approval step's id, or id[index] for a branch of a fan-out step.")
+        String step;
+
+        @Option(names = "--comment", paramLabel = "TEXT", description = "Kept with the decision (at most 500 characters).")
+        String comment;
+
+        Decide(String action, String done) {
+            this.action = action;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            JsonNode run = client().post(path(id) + "/steps/" + URLEncoder.encode(step, StandardCharsets.UTF_8) + "/" + action,
+                    comment == null ? Map.of() : Map.of("comment", comment));
+            if (json()) {
+                Output.json(out(), run);
+            } else {
+                out().println(done + " step " + step + " of run " + run.path("id").asText() + "; the run is "
+                        + run.path("state").asText());
                 out().flush();
             }
         }

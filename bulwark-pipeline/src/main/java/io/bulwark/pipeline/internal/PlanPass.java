@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.pipeline.FanOut;
 import io.bulwark.pipeline.OnFailure;
 import io.bulwark.pipeline.Plan;
@@ -21,9 +22,11 @@ import io.bulwark.pipeline.internal.Resolution.Failed;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One planning pass over a run's state.
@@ -83,13 +86,26 @@ public final class PlanPass {
                 }
             }
             RunStatus status = state.anyRunning() ? RunStatus.FAILING : RunStatus.FAILED;
-            return new Plan(starts, skips, fails, fanOuts, status, failed.at(), failed.error());
+            return new Plan(starts, skips, fails, fanOuts, status, failed.at(), failed.error(), null);
         }
         boolean settled = order.stream().allMatch(s -> resolved.get(s.id()) instanceof Done
                 || resolved.get(s.id()) instanceof Resolution.Skipped);
         RunStatus status = settled && starts.isEmpty() && fails.isEmpty() && !state.anyRunning()
                 ? RunStatus.COMPLETED : RunStatus.RUNNING;
-        return new Plan(starts, skips, fails, fanOuts, status, null, null);
+        return new Plan(starts, skips, fails, fanOuts, status, null, null, status == RunStatus.COMPLETED ? output(order) : null);
+    }
+
+    /** The outputs of the final steps that are done, by step id, in run order. */
+    private JsonNode output(List<StepDefinition> order) {
+        Set<String> waitedFor = new HashSet<>();
+        order.forEach(s -> waitedFor.addAll(s.upstream()));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (StepDefinition s : order) {
+            if (!waitedFor.contains(s.id()) && resolved.get(s.id()) instanceof Done d) {
+                out.set(s.id(), d.output());
+            }
+        }
+        return out;
     }
 
     private Resolution resolveStep(CompiledStep c) {

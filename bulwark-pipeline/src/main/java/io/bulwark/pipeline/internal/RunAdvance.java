@@ -1,10 +1,11 @@
 package io.bulwark.pipeline.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobClient;
 import io.bulwark.jobs.JobRequest;
-import io.bulwark.jobs.JobState;
+import io.bulwark.pipeline.BuiltinStepType;
 import io.bulwark.pipeline.Pipelines;
 import io.bulwark.pipeline.Plan;
 import io.bulwark.pipeline.RunPlanner;
@@ -39,8 +40,11 @@ public final class RunAdvance {
     private final RunPlanner planner;
     private final PipelineMetrics metrics;
     private final String queue;
+    private final ChildRuns children;
 
-    public RunAdvance(PipelineStore store, JobClient jobs, RunPlanner planner, PipelineMetrics metrics, String queue) {
+    public RunAdvance(PipelineStore store, JobClient jobs, RunPlanner planner, PipelineMetrics metrics, String queue,
+                      ChildRuns children) {
+        this.children = children;
         this.store = store;
         this.jobs = jobs;
         this.planner = planner;
@@ -76,46 +80,92 @@ public final class RunAdvance {
         return r;
     }
 
-    /** Records the end of each running step whose job ended; true when any did. */
+    /** Records the end of each running step whose job or child run ended; true when any did. */
     private boolean settle(PipelineRun r) {
         boolean changed = false;
         for (StepRecord s : r.steps()) {
-            if (s.status() != StepStatus.RUNNING || s.jobId() == null) {
+            if (s.status() != StepStatus.RUNNING) {
                 continue;
             }
-            Optional<Job> job = jobs.get(UUID.fromString(s.jobId()));
-            StepStatus to;
-            String error = null;
-            if (job.isEmpty()) {
-                to = StepStatus.FAILED;
-                error = "its job " + s.jobId() + " no longer exists";
-            } else if (job.get().state() == JobState.COMPLETED) {
-                to = StepStatus.COMPLETED;
-            } else if (job.get().state() == JobState.DEAD) {
-                to = StepStatus.FAILED;
-                error = job.get().lastError() == null ? "its job died" : job.get().lastError();
-            } else if (job.get().state() == JobState.CANCELLED) {
-                to = StepStatus.FAILED;
-                error = "its job was cancelled";
-            } else {
+            Optional<Ending> end = s.childRun().flatMap(this::childEnding)
+                    .or(() -> s.job().flatMap(job -> jobEnding(job, step(s.instance()))));
+            if (end.isEmpty()) {
                 continue;
             }
-            int attempts = job.map(Job::attempt).orElse(0);
-            if (store.finishStep(r.id(), s.instance(), to, to == StepStatus.COMPLETED
-                    ? Pipelines.output(job.get().result()) : null, error, attempts)) {
-                metrics.step(r.pipeline(), to, s.startedAt(), store.now());
+            if (store.finishStep(r.id(), s.instance(), end.get().to(), end.get().output(), end.get().error(),
+                    end.get().attempts())) {
+                metrics.step(r.pipeline(), end.get().to(), s.startedAt(), store.now());
             }
-            changed = true;
+            changed = true; // by this call or by another node's: the run is reloaded either way
         }
         return changed;
+    }
+
+    /** How a step ends: COMPLETED with an output, or FAILED with an error. */
+    private record Ending(StepStatus to, JsonNode output, String error, int attempts) {
+        static Ending completed(JsonNode output, int attempts) {
+            return new Ending(StepStatus.COMPLETED, output, null, attempts);
+        }
+
+        static Ending failed(String error, int attempts) {
+            return new Ending(StepStatus.FAILED, null, error, attempts);
+        }
+    }
+
+    /** The end of a step carried out by job {@code id}, once the job ended. */
+    private Optional<Ending> jobEnding(UUID id, StepDefinition step) {
+        Optional<Job> found = jobs.get(id);
+        if (found.isEmpty()) {
+            return Optional.of(Ending.failed("its job " + id + " no longer exists", 0));
+        }
+        Job job = found.get();
+        return switch (job.state()) {
+            // An approval's job is its timer: when it runs, the time to approve is over.
+            case COMPLETED -> Optional.of(BuiltinStepType.of(step.type()).orElse(null) == BuiltinStepType.APPROVAL
+                    ? Ending.failed("not approved within " + step.input().path("timeout").asText() + " (timed out at "
+                            + job.finishedAt() + ")", 0)
+                    : Ending.completed(Pipelines.output(job.result()), job.attempt()));
+            case DEAD -> Optional.of(Ending.failed(job.lastError() == null ? "its job died" : job.lastError(), job.attempt()));
+            case CANCELLED -> Optional.of(Ending.failed("its job was cancelled", job.attempt()));
+            default -> Optional.empty();
+        };
+    }
+
+    /** The end of a step carried out by the child run {@code id}, once the child ended. */
+    private Optional<Ending> childEnding(UUID id) {
+        Optional<PipelineRun> found = store.run(id);
+        if (found.isEmpty()) {
+            return Optional.of(Ending.failed("its sub-pipeline run " + id + " no longer exists", 0));
+        }
+        PipelineRun child = found.get();
+        return Optional.ofNullable(switch (child.phase()) {
+            case RUNNING -> null;
+            case COMPLETED -> Ending.completed(children.output(child), 1);
+            case FAILED -> Ending.failed("its sub-pipeline run " + id + " (" + child.pipeline() + " v" + child.version()
+                    + ") failed at '" + child.failedStep() + "': " + child.error(), 1);
+            case CANCELLED -> Ending.failed("its sub-pipeline run " + id + " was cancelled: " + child.error(), 1);
+        });
+    }
+
+    private StepDefinition step(StepInstance instance) {
+        return planner.definition().step(instance.stepId()).orElseThrow(() -> new IllegalStateException("run records step '"
+                + instance.stepId() + "', which pipeline " + planner.definition().id() + " v" + planner.definition().version()
+                + " does not have"));
     }
 
     private List<StepRecord> records(PipelineRun r, Plan plan) {
         Instant now = store.now();
         List<StepRecord> out = new ArrayList<>();
         for (StepStart s : plan.start()) {
-            String jobId = enqueue(r, s);
-            out.add(new StepRecord(s.instance(), StepStatus.RUNNING, jobId, s.input(), null, null, 0, s.standsFor(), now,
+            String carrier;
+            try {
+                carrier = carry(r, s);
+            } catch (IllegalArgumentException e) {
+                out.add(new StepRecord(s.instance(), StepStatus.FAILED, null, s.input(), null, e.getMessage(), 0,
+                        s.standsFor(), now, now));
+                continue;
+            }
+            out.add(new StepRecord(s.instance(), StepStatus.RUNNING, carrier, s.input(), null, null, 0, s.standsFor(), now,
                     null));
         }
         for (StepSkip s : plan.skip()) {
@@ -125,6 +175,23 @@ public final class RunAdvance {
             out.add(new StepRecord(f.instance(), StepStatus.FAILED, null, null, null, f.error(), 0, null, now, now));
         }
         return out;
+    }
+
+    /**
+     * Starts what carries out {@code s} and returns its carrier: a job, a child run (a
+     * {@code pipeline} step), an approval's timer job, or null for an approval without a timeout.
+     *
+     * @throws IllegalArgumentException when a child run cannot start (the step fails with the message)
+     */
+    private String carry(PipelineRun r, StepStart s) {
+        BuiltinStepType builtin = BuiltinStepType.of(s.step().type()).orElse(null);
+        if (builtin == BuiltinStepType.PIPELINE) {
+            return StepRecord.childRunCarrier(children.startChild(r, s.instance(), s.input()));
+        }
+        if (builtin == BuiltinStepType.APPROVAL && !s.input().hasNonNull("timeout")) {
+            return null;
+        }
+        return enqueue(r, s);
     }
 
     private void count(PipelineRun r, List<StepRecord> records) {

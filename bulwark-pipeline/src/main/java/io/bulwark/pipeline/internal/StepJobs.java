@@ -21,10 +21,19 @@ import java.util.Optional;
  *       JSON);</li>
  *   <li>{@code wait}: a {@code builtin.echo} job that may run only after {@code duration} or at
  *       {@code until}; it holds no worker while it waits, and its output is
- *       {@code {"waited": "<duration>"}} or {@code {"until": "<time>"}}.</li>
+ *       {@code {"waited": "<duration>"}} or {@code {"until": "<time>"}};</li>
+ *   <li>{@code approval} with a {@code timeout}: its timer, a {@code builtin.echo} job that may run
+ *       only after the timeout; when it runs, the approval has timed out (the step fails), and an
+ *       approval or rejection first cancels it;</li>
+ *   <li>{@code kubernetes-job}: a {@code builtin.kubernetes-job} job, the input being its spec
+ *       (the handler is in bulwark-kubernetes; a server registers it).</li>
  * </ul>
+ * A {@code pipeline} step has no job: it is carried out by a child run.
  */
 final class StepJobs {
+
+    /** The job type of a {@code kubernetes-job} step. */
+    static final String KUBERNETES_JOB_TYPE = "builtin.kubernetes-job";
 
     private StepJobs() {
     }
@@ -49,7 +58,11 @@ final class StepJobs {
                 }
                 yield b.payload(out.toString());
             }
-            default -> throw new IllegalArgumentException("step type '" + type + "' cannot run yet");
+            case APPROVAL -> JobRequest.builder(queue, "builtin.echo")
+                    .delay(Durations.parse(input.get("timeout").asText()))
+                    .payload(Json.mapper().createObjectNode().put("timeout", input.get("timeout").asText()).toString());
+            case KUBERNETES_JOB -> JobRequest.builder(queue, KUBERNETES_JOB_TYPE).payload(input.toString());
+            default -> throw new IllegalArgumentException("a step of type '" + type + "' is not carried out by a job");
         };
     }
 

@@ -160,7 +160,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
             if (s == null || s.status() != StepStatus.RUNNING) {
                 return false;
             }
-            all.put(instance, new StepRecord(instance, to, s.jobId(), s.input(),
+            all.put(instance, new StepRecord(instance, to, s.carrier(), s.input(),
                     to == StepStatus.COMPLETED ? output : null, to == StepStatus.FAILED ? error : null, attempts,
                     s.standsFor(), s.startedAt(), now()));
             runs.put(run, withSteps(r, List.copyOf(all.values())));

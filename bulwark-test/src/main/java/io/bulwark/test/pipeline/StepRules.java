@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,6 +44,23 @@ abstract class StepRules extends RunRules {
                 .containsExactly(given.get(3), given.get(4), given.get(1), given.get(0), given.get(2), given.get(5));
         assertThat(run(r.id()).step(fallback)).get()
                 .satisfies(s -> assertThat(s.standsFor()).isEqualTo(StepInstance.branch("fan", 2)));
+    }
+
+    @Test
+    void aStepCarriedByAJobAChildRunOrNothingReadsBackAsSuch() {
+        PipelineRun r = started("etl");
+        UUID job = ids.next();
+        UUID child = ids.next();
+        store.recordSteps(r.id(), List.of(running(StepInstance.of("byJob"), job.toString()),
+                running(StepInstance.of("byChild"), StepRecord.childRunCarrier(child)),
+                running(StepInstance.of("byNobody"), null)));
+
+        PipelineRun read = run(r.id());
+        assertThat(read.step(StepInstance.of("byJob")).orElseThrow().job()).contains(job);
+        assertThat(read.step(StepInstance.of("byJob")).orElseThrow().childRun()).isEmpty();
+        assertThat(read.step(StepInstance.of("byChild")).orElseThrow().childRun()).contains(child);
+        assertThat(read.step(StepInstance.of("byChild")).orElseThrow().job()).isEmpty();
+        assertThat(read.step(StepInstance.of("byNobody")).orElseThrow().carrier()).isNull();
     }
 
     @Test

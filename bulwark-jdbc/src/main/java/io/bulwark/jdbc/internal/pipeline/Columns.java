@@ -103,16 +103,8 @@ final class Columns {
         if (text == null) {
             return null;
         }
-        int open = text.indexOf('[');
-        if (open < 0) {
-            return StepInstance.of(text);
-        }
-        if (!text.endsWith("]")) {
-            throw new IllegalStateException("a step instance is stored as '" + text + "', not as step or step[index]");
-        }
         try {
-            return StepInstance.branch(text.substring(0, open), Integer.parseInt(text.substring(open + 1,
-                    text.length() - 1)));
+            return StepInstance.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("a step instance is stored as '" + text + "', not as step or step[index]", e);
         }

@@ -38,7 +38,7 @@ final class StepRows {
             ps.setString(2, s.instance().stepId());
             ps.setInt(3, Columns.idx(s.instance()));
             ps.setString(4, status(s.status()));
-            ps.setString(5, s.jobId());
+            ps.setString(5, s.carrier());
             Columns.setJson(ps, 6, s.input());
             Columns.setJson(ps, 7, s.output());
             ps.setString(8, s.error());

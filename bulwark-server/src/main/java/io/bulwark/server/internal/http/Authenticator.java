@@ -24,6 +24,8 @@ public final class Authenticator {
     private static final String BEARER = "Bearer ";
     /** Request attribute: the verified caller's API key id ({@code auth.adminKey} for the configured admin key). */
     public static final String KEY_ID = "bulwark.auth.keyId";
+    /** Request attribute: who the verified caller is, for records a person reads: {@code <key name> (key <id>)}. */
+    public static final String CALLER = "bulwark.auth.caller";
     /** Request attribute: the verified caller's {@link Role}. */
     public static final String ROLE = "bulwark.auth.role";
 
@@ -126,6 +128,7 @@ public final class Authenticator {
             role = Role.ADMIN;
             who = "the configured admin key (auth.adminKey)";
             ctx.attribute(KEY_ID, "auth.adminKey");
+            ctx.attribute(CALLER, "the configured admin key (auth.adminKey)");
         } else {
             Optional<ApiKey> key = keys.verify(presented);
             if (key.isEmpty()) {
@@ -136,6 +139,7 @@ public final class Authenticator {
             role = key.get().role();
             who = "the key '" + key.get().name() + "'";
             ctx.attribute(KEY_ID, key.get().id());
+            ctx.attribute(CALLER, key.get().name() + " (key " + key.get().id() + ")");
         }
         ctx.attribute(ROLE, role);
         if (!role.includes(required)) {

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.Set;
 
@@ -77,13 +78,15 @@ final class PipelineViews {
     }
 
     /**
-     * A run with its input and {@code steps}, in the order the definition lists them (a fan-out's
-     * branches by index). A step the run has not reached yet is listed as {@code pending}; a
-     * fallback step only once it ran in place of a failed one.
+     * A run with its input, its {@code output} once completed (null before), and {@code steps}, in
+     * the order the definition lists them (a fan-out's branches by index), each with its
+     * {@code type}. A step the run has not reached yet is listed as {@code pending}; a fallback
+     * step only once it ran in place of a failed one.
      */
-    static ObjectNode run(PipelineRun r, Optional<PipelineDefinition> definition) {
+    static ObjectNode run(PipelineRun r, Optional<PipelineDefinition> definition, Optional<JsonNode> output) {
         ObjectNode o = runSummary(r);
         o.set("input", r.input() == null ? Json.mapper().nullNode() : r.input());
+        o.set("output", output.orElse(Json.mapper().nullNode()));
         o.put("retries", r.generation());
         ArrayNode steps = o.putArray("steps");
         List<String> order = definition.map(d -> d.steps().stream().map(StepDefinition::id).toList()).orElse(List.of());
@@ -101,16 +104,21 @@ final class PipelineViews {
         int next = 0;
         for (String stepId : order) {
             while (next < records.size() && records.get(next).instance().stepId().equals(stepId)) {
-                steps.add(step(records.get(next++)));
+                steps.add(step(records.get(next++), definition));
             }
             if (!recorded.contains(stepId) && !fallbacks.contains(stepId)) {
-                steps.add(pending(stepId));
+                steps.add(pending(stepId, definition));
             }
         }
         while (next < records.size()) {
-            steps.add(step(records.get(next++)));
+            steps.add(step(records.get(next++), definition));
         }
         return o;
+    }
+
+    /** The type of step {@code id} in {@code definition}, or null when unknown. */
+    private static String type(String id, Optional<PipelineDefinition> definition) {
+        return definition.flatMap(d -> d.step(id)).map(StepDefinition::type).orElse(null);
     }
 
     private static int position(List<String> order, String stepId) {
@@ -118,9 +126,10 @@ final class PipelineViews {
         return i < 0 ? Integer.MAX_VALUE : i;
     }
 
-    static ObjectNode step(StepRecord s) {
+    static ObjectNode step(StepRecord s, Optional<PipelineDefinition> definition) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("id", s.instance().stepId());
+        o.put("type", type(s.instance().stepId(), definition));
         if (s.instance().index() == null) {
             o.putNull("index");
         } else {
@@ -128,7 +137,8 @@ final class PipelineViews {
         }
         o.put("state", s.status().name().toLowerCase(Locale.ROOT));
         o.put("attempts", s.attempts());
-        o.put("jobId", s.jobId());
+        o.put("jobId", s.job().map(UUID::toString).orElse(null));
+        s.childRun().ifPresent(child -> o.put("childRun", child.toString()));
         o.set("input", orNull(s.input()));
         o.set("output", s.status() == StepStatus.COMPLETED ? orNull(s.output()) : Json.mapper().nullNode());
         o.put("error", s.error());
@@ -141,9 +151,10 @@ final class PipelineViews {
         return o;
     }
 
-    private static ObjectNode pending(String stepId) {
+    private static ObjectNode pending(String stepId, Optional<PipelineDefinition> definition) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("id", stepId);
+        o.put("type", type(stepId, definition));
         o.putNull("index");
         o.put("state", "pending");
         o.put("attempts", 0);

@@ -3,6 +3,7 @@ package io.bulwark.server.internal.pipelines;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.pipeline.Pipelines;
+import io.bulwark.pipeline.StepInstance;
 import io.bulwark.pipeline.store.PipelineRun;
 import io.bulwark.pipeline.store.RunPhase;
 import io.bulwark.pipeline.store.RunQuery;
@@ -12,6 +13,7 @@ import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
+import io.bulwark.server.internal.http.Authenticator;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -19,16 +21,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * {@code /api/v1/runs}: viewers list and read pipeline runs with their steps; operators cancel a
- * running run and retry a failed one from its failed step.
+ * running run, retry a failed one from its failed step, and approve or reject a waiting approval step.
  */
 final class RunRoutes {
 
     /** The optional body of {@code POST /api/v1/runs/{id}/cancel}. */
     record CancelBody(String reason) {
+    }
+
+    /** The optional body of {@code POST /api/v1/runs/{id}/steps/{step}/approve} and {@code .../reject}. */
+    record DecisionBody(String comment) {
     }
 
     private static final int MAX_REASON = 500;
@@ -46,12 +53,14 @@ final class RunRoutes {
         routes.get("/api/v1/runs/{id}", this::get, Role.VIEWER);
         routes.post("/api/v1/runs/{id}/cancel", this::cancel, Role.OPERATOR);
         routes.post("/api/v1/runs/{id}/retry", this::retry, Role.OPERATOR);
+        routes.post("/api/v1/runs/{id}/steps/{step}/approve", ctx -> decide(ctx, true), Role.OPERATOR);
+        routes.post("/api/v1/runs/{id}/steps/{step}/reject", ctx -> decide(ctx, false), Role.OPERATOR);
     }
 
     /** A run with its steps, in the order of the version it runs. */
     static ObjectNode view(Pipelines pipelines, PipelineRun run) {
         return PipelineViews.run(run, pipelines.store().pipeline(run.pipeline(), run.version())
-                .map(StoredPipeline::definition));
+                .map(StoredPipeline::definition), pipelines.output(run));
     }
 
     private void list(Context ctx) {
@@ -108,6 +117,33 @@ final class RunRoutes {
             ctx.json(view(pipelines, pipelines.retry(id)));
         } catch (NoSuchElementException e) {
             throw notFound(id);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+    }
+
+    /** Approves or rejects a waiting approval step; the decision is recorded with the caller's API key name and id. */
+    private void decide(Context ctx, boolean approve) {
+        UUID id = id(ctx);
+        StepInstance step;
+        try {
+            step = StepInstance.parse(ctx.pathParam("step"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("invalid step", List.of(new FieldError("step", e.getMessage())));
+        }
+        String comment = JsonBodies.readOptional(ctx, DecisionBody.class, bodyLimit).map(DecisionBody::comment).orElse(null);
+        if (comment != null && comment.length() > MAX_REASON) {
+            throw ApiException.validation("invalid decision", List.of(new FieldError("comment",
+                    "must be at most " + MAX_REASON + " characters, or left out")));
+        }
+        String by = Optional.ofNullable(ctx.<String>attribute(Authenticator.CALLER)).orElse("a caller without a key (the API is open)");
+        try {
+            ctx.json(view(pipelines, approve ? pipelines.approve(id, step, by, comment)
+                    : pipelines.reject(id, step, by, comment)));
+        } catch (NoSuchElementException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("invalid step", List.of(new FieldError("step", e.getMessage())));
         } catch (IllegalStateException e) {
             throw ApiException.conflict(e.getMessage());
         }
