@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * that has exited can no longer be asked. Closing it kills the process if it still runs, and a
  * shutdown hook does the same if the harness itself is stopped, so no node outlives a run.
  */
-final class ChildNode implements AutoCloseable {
+public final class ChildNode implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -46,7 +46,7 @@ final class ChildNode implements AutoCloseable {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -56,7 +56,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** Reads the process's CPU so far, if it still runs; {@link #cpuSeconds()} keeps the last reading. */
-    void sampleCpu() {
+    public void sampleCpu() {
         OptionalLong ticks = CpuTicks.process(process.pid());
         if (ticks.isPresent()) {
             cpuTicks = ticks.getAsLong();
@@ -64,7 +64,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** User + system CPU at the last {@link #sampleCpu()}, in seconds (ticks of 1/100 s). */
-    double cpuSeconds() {
+    public double cpuSeconds() {
         return cpuTicks / 100.0;
     }
 
@@ -109,7 +109,7 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** What went wrong with this node, with its exit code and log tail, for an exception. */
-    String describeFailure() {
+    public String describeFailure() {
         return name + " (pid " + process.pid() + ") " + (process.isAlive() ? "is running" : "exited with code "
                 + process.exitValue()) + "; last lines of " + log + ":" + System.lineSeparator() + logTail(15);
     }

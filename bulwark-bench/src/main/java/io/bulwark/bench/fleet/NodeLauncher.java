@@ -13,7 +13,7 @@ import java.util.List;
  * without the caller's {@code BULWARK_*} variables: a variable left in a shell would silently change
  * what is measured.
  */
-final class NodeLauncher {
+public final class NodeLauncher {
 
     private final Path java;
     private final Path bulwarkJar;
@@ -32,7 +32,7 @@ final class NodeLauncher {
      * @param jvmArgs JVM options for every node (e.g. {@code -Xmx512m})
      * @param workerArgs extra {@code bulwark worker} flags (e.g. {@code --store.pool.size=4})
      */
-    NodeLauncher(Path java, Path bulwarkJar, String classPath, Path workDir, String user, List<String> jvmArgs,
+    public NodeLauncher(Path java, Path bulwarkJar, String classPath, Path workDir, String user, List<String> jvmArgs,
                  List<String> workerArgs) {
         this.java = java;
         this.bulwarkJar = bulwarkJar;
@@ -64,7 +64,7 @@ final class NodeLauncher {
      * Starts {@code bulwark worker} named {@code name} on {@code url}, with a data directory and log
      * of its own, any free port for its probes, and {@code flags} (then the caller's worker flags).
      */
-    ChildNode worker(String url, String name, List<String> flags) throws IOException {
+    public ChildNode worker(String url, String name, List<String> flags) throws IOException {
         List<String> args = new ArrayList<>(jvmArgs);
         args.addAll(List.of("-jar", bulwarkJar.toString(), "worker", "--store.url=" + url, "--store.user=" + user,
                 "--data-dir", workDir.resolve(name).toString(), "--port", "0", "--log.level=WARN", "--node.name=" + name));

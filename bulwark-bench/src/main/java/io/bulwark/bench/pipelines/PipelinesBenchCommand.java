@@ -2,9 +2,12 @@ package io.bulwark.bench.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.bench.Machine;
+import io.bulwark.bench.fleet.ChildNode;
+import io.bulwark.bench.fleet.NodeLauncher;
 import io.bulwark.bench.http.ReadinessProbe;
 import io.bulwark.bench.http.ServerLauncher;
 import io.bulwark.bench.http.ServerProcess;
+import io.bulwark.bench.jobsdb.BenchDatabase;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
 import org.HdrHistogram.Histogram;
@@ -28,7 +31,8 @@ import java.util.concurrent.Future;
 
 /**
  * {@code bulwark-bench pipelines}: pipelines through a real {@code bulwark serve} on the embedded
- * store, driven over HTTP, timed by the server's own timestamps (a run's createdAt to finishedAt,
+ * store (or, with {@code --store postgres}, an API-only {@code bulwark serve} and {@code --workers}
+ * {@code bulwark worker} processes on a fresh schema of PostgreSQL, which run every step), driven over HTTP, timed by the server's own timestamps (a run's createdAt to finishedAt,
  * a job's createdAt to finishedAt), so the client's polling does not count:
  * <ol>
  *   <li>step overhead: a one-step pipeline of {@code builtin.noop} against a lone {@code builtin.noop}
@@ -39,7 +43,8 @@ import java.util.concurrent.Future;
  * </ol>
  */
 @Command(name = "pipelines", mixinStandardHelpOptions = true,
-        description = "Pipelines end to end on one node: step overhead, run latency at several concurrencies, schedule lag.")
+        description = "Pipelines end to end, one node on the embedded store or workers on PostgreSQL: step overhead, run "
+                + "latency at several concurrencies, schedule lag.")
 public final class PipelinesBenchCommand implements Callable<Integer> {
 
     @Option(names = "--runs", split = ",", defaultValue = "100,1000", description = "Concurrent runs per level (default ${DEFAULT-VALUE}).")
@@ -50,6 +55,20 @@ public final class PipelinesBenchCommand implements Callable<Integer> {
 
     @Option(names = "--jar", defaultValue = "bulwark-cli/target/bulwark.jar", description = "bulwark.jar (default ${DEFAULT-VALUE}).")
     Path jar;
+
+    @Option(names = "--store", defaultValue = "embedded", description = "embedded (one node) or postgres (an API node and "
+            + "--workers workers on a fresh schema; default ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Workers with --store postgres (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test", description = "The database with "
+            + "--store postgres (default ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--user", defaultValue = "postgres", description = "Its user (default ${DEFAULT-VALUE}).")
+    String user;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private URI base;
@@ -66,14 +85,40 @@ public final class PipelinesBenchCommand implements Callable<Integer> {
             System.err.println(jar + " does not exist: build it with ./mvnw -pl bulwark-cli -am package -DskipTests");
             return 2;
         }
+        if (!store.equals("embedded") && !store.equals("postgres")) {
+            System.err.println("--store must be embedded or postgres but was '" + store + "'");
+            return 2;
+        }
+        boolean postgres = store.equals("postgres");
+        if (postgres && (workers < 1 || workers > 16)) {
+            System.err.println("--workers must be from 1 to 16 but was " + workers);
+            return 2;
+        }
         Path work = Files.createTempDirectory("bulwark-pipelines-bench");
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-        ServerLauncher launcher = new ServerLauncher(java, jar.toAbsolutePath(), work, List.of("-Xmx512m"),
-                List.of("--log.access=false"));
+        BenchDatabase.Schema schema = postgres ? new BenchDatabase(url, user).createSchema("pipelines") : null;
+        List<String> serveArgs = new ArrayList<>(List.of("--log.access=false"));
+        if (postgres) {
+            serveArgs.addAll(List.of("--store.url=" + schema.url(), "--store.user=" + user, "--node.role=api"));
+        }
+        ServerLauncher launcher = new ServerLauncher(java, jar.toAbsolutePath(), work, List.of("-Xmx512m"), serveArgs);
+        List<ChildNode> nodes = new ArrayList<>();
         try (ServerProcess server = launcher.start(work.resolve("data"), work.resolve("server.log"))) {
             new ReadinessProbe().await(server, Duration.ofSeconds(90));
             base = server.base();
-            System.out.printf("Bulwark pipelines benchmark, one node, embedded store%nmachine: %s%n", Machine.current().describe());
+            if (postgres) {
+                NodeLauncher workerLauncher = new NodeLauncher(java, jar.toAbsolutePath(), "", work, user, List.of("-Xmx512m"),
+                        List.of());
+                for (int i = 1; i <= workers; i++) {
+                    nodes.add(workerLauncher.worker(schema.url(), "worker-" + i, List.of()));
+                }
+                awaitWorkers(workers);
+                System.out.printf("Bulwark pipelines benchmark, an API node and %d workers on PostgreSQL (%s)%nmachine: %s%n",
+                        workers, url, Machine.current().describe());
+            } else {
+                System.out.printf("Bulwark pipelines benchmark, one node, embedded store%nmachine: %s%n",
+                        Machine.current().describe());
+            }
             post("/api/v1/pipelines", ONE);
             post("/api/v1/pipelines", THREE);
             startAll("three", 200, "warm");
@@ -121,8 +166,38 @@ public final class PipelinesBenchCommand implements Callable<Integer> {
             }
             System.out.printf("%nschedule-to-enqueue lag, every-second schedule, last %d firings: p50 %.1f ms, max %.1f ms%n",
                     lag.getTotalCount(), ms(lag, 50), lag.getMaxValue() / 1000.0);
+            for (ChildNode n : nodes) {
+                if (!n.isAlive()) {
+                    throw new IllegalStateException("a worker stopped during the run: " + n.describeFailure());
+                }
+            }
+        } finally {
+            nodes.forEach(ChildNode::close);
+            if (schema != null) {
+                schema.close();
+            }
         }
         return 0;
+    }
+
+    /** Waits until {@code n} worker nodes are alive in the fleet, besides the API node. */
+    private void awaitWorkers(int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            int alive = 0;
+            for (JsonNode node : get("/api/v1/nodes").path("items")) {
+                if (node.path("state").asText().equalsIgnoreCase("alive") && node.path("role").asText().equals("worker")) {
+                    alive++;
+                }
+            }
+            if (alive >= n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(alive + " of " + n + " workers joined the fleet within 2 minutes");
+            }
+            Thread.sleep(200);
+        }
     }
 
     private void startAll(String pipeline, int n, String tag) throws Exception {
