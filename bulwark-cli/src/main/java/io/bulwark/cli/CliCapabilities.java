@@ -2,6 +2,7 @@ package io.bulwark.cli;
 
 import io.bulwark.cli.balancer.BalancerCli;
 import io.bulwark.cli.cluster.ClusterCli;
+import io.bulwark.cli.dev.DevCli;
 import io.bulwark.cli.jobs.JobsCli;
 import io.bulwark.cli.pipelines.PipelinesCli;
 import io.bulwark.cli.ratelimit.RateLimitCli;
@@ -19,7 +20,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli());
+            new PipelinesCli(), new DevCli());
 
     private CliCapabilities() {
     }

@@ -1,0 +1,74 @@
+package io.bulwark.cli.dev;
+
+import io.bulwark.cli.commands.BulwarkCommand;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bulwark dev fake-provider}'s flags: every bad one exits 2 naming the flag and what is allowed. */
+class FakeProviderCommandTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = BulwarkCommand.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static void assertUsage(String message, String... flags) {
+        String[] args = new String[flags.length + 2];
+        args[0] = "dev";
+        args[1] = "fake-provider";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        Run r = run(args);
+        assertThat(r.exit()).as(String.join(" ", flags) + ": " + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(message);
+    }
+
+    @Test
+    void badFlagsExitTwoNamingTheFlagAndWhatIsAllowed() {
+        assertUsage("--port must be from 0 to 65535 but was 70000", "--port", "70000");
+        assertUsage("--port must be from 0 to 65535 but was -1", "--port=-1");
+        assertUsage("Invalid value for option '--port': 'http' is not an int", "--port", "http");
+        assertUsage("--fail-rate must be from 0.0 to 1.0 but was 1.5", "--fail-rate", "1.5");
+        assertUsage("--fail-rate must be from 0.0 to 1.0 but was NaN", "--fail-rate", "NaN");
+        assertUsage("--fail-status must be an HTTP error status from 400 to 599 but was 200", "--fail-status", "200");
+        assertUsage("--latency expected a duration such as 250ms, 30s, 5m, 1h, 2d or ISO-8601 PT30S but was 'soon'",
+                "--latency", "soon");
+        assertUsage("--latency must be from 0s to 10m but was 1h", "--latency", "1h");
+        assertUsage("Invalid value for option '--seed': 'x' is not a long", "--seed", "x");
+        assertUsage("Possible solutions: --fail-rate, --fail-status", "--fail=1");
+    }
+
+    @Test
+    void aTakenPortExitsTwoSayingWhatToDo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertUsage("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "--port", String.valueOf(taken.getLocalPort()));
+            assertUsage("Pick another --port (0 picks a free one)", "--port", String.valueOf(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    void devAloneAndHelpDescribeTheCommand() {
+        Run dev = run("dev");
+        assertThat(dev.exit()).isZero();
+        assertThat(dev.out()).contains("fake-provider");
+        Run help = run("dev", "fake-provider", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--fail-rate", "--fail-status", "--latency", "--seed", "localhost:9000/fake/mode", "GET /fake/stats");
+    }
+}
