@@ -4,15 +4,15 @@ import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.util.Set;
 
-/** Parses and masks Redis URIs; package-private helper of {@link RedisConnections}. */
-final class RedisUris {
+/** Parses and masks Redis URIs: for {@link RedisConnections} and the other Redis modules. */
+public final class RedisUris {
 
     private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-socket", "redis-sentinel");
 
     private RedisUris() {
     }
 
-    static RedisURI parse(String value, String display) {
+    public static RedisURI parse(String value, String display) {
         int colon = value.indexOf("://");
         String scheme = colon < 0 ? "" : value.substring(0, colon);
         if (!SCHEMES.contains(scheme)) {
@@ -34,7 +34,7 @@ final class RedisUris {
     }
 
     /** {@code redis://:secret@host:6379} becomes {@code redis://***@host:6379}. */
-    static String withoutPassword(String value) {
+    public static String withoutPassword(String value) {
         int scheme = value.indexOf("://");
         int at = value.lastIndexOf('@');
         if (scheme < 0 || at < scheme) {

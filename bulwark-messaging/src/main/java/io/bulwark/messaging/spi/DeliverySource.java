@@ -1,0 +1,37 @@
+package io.bulwark.messaging.spi;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a broker module implements to consume one topic in one group; {@link Consumer} runs the
+ * handlers over it with the semantics every broker shares. Each method may be called from several
+ * threads, except {@link #poll}, which the consumer calls from one.
+ */
+public interface DeliverySource extends AutoCloseable {
+
+    /**
+     * Up to {@code max} deliveries, waiting at most {@code wait} for the first. Includes
+     * deliveries another consumer of the group left unacknowledged past the claim time.
+     */
+    List<Received> poll(int max, Duration wait) throws Exception;
+
+    /** The handler returned: the message is done for this group. */
+    void ack(Received r) throws Exception;
+
+    /** The handler failed: deliver it again (its {@code deliveries} one higher) after {@code delay}. */
+    void retry(Received r, Duration delay) throws Exception;
+
+    /** Out of deliveries, or rejected: keep it among the topic's dead letters with {@code reason}, and not deliver it again. */
+    void deadLetter(Received r, String reason) throws Exception;
+
+    /** Not handled (the consumer stops): let another consumer have it now, its {@code deliveries} unchanged where the broker allows. */
+    void release(Received r) throws Exception;
+
+    /** Tells the broker the consumer still handles {@code r} (for brokers whose claim time must be extended); may do nothing. */
+    default void touch(Received r) throws Exception {
+    }
+
+    @Override
+    void close();
+}
