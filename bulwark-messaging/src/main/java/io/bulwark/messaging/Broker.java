@@ -38,6 +38,15 @@ public interface Broker extends AutoCloseable {
     List<Published> publishAll(String topic, List<Outgoing> messages);
 
     /**
+     * Makes sure {@code group} exists on {@code topic}, so that messages published from now on are
+     * kept for it even before any member subscribes (a bridge declares its group when it starts).
+     * Whether a new group also gets messages published before is the broker's (see its docs: Redis
+     * Streams and Kafka read from what the topic retains; RabbitMQ, SQS and NATS from the group's
+     * creation). {@link #subscribe} declares too.
+     */
+    void declare(String topic, String group);
+
+    /**
      * Starts consuming {@code topic} as a member of {@code group}: each message of the topic goes
      * to one member of each group.
      */

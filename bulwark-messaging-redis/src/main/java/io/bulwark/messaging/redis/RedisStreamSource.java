@@ -51,6 +51,12 @@ final class RedisStreamSource implements DeliverySource {
     }
 
     static RedisStreamSource open(RedisStreamsBroker broker, String topic, String group, SubscribeOptions options) {
+        declare(broker, topic, group);
+        return new RedisStreamSource(broker, topic, group, options, broker.client().connect());
+    }
+
+    /** Creates the group at the stream's start (and the stream), unless it exists. */
+    static void declare(RedisStreamsBroker broker, String topic, String group) {
         try {
             broker.commands().xgroupCreate(XReadArgs.StreamOffset.from(broker.stream(topic), "0"), group,
                     XGroupCreateArgs.Builder.mkstream());
@@ -60,7 +66,6 @@ final class RedisStreamSource implements DeliverySource {
             throw new MessagingException("cannot create consumer group " + group + " on " + topic + " at Redis "
                     + broker.display() + ": " + e.getMessage(), e);
         }
-        return new RedisStreamSource(broker, topic, group, options, broker.client().connect());
     }
 
     private RedisCommands<String, String> blocking() {

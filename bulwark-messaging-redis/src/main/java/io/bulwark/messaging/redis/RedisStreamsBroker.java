@@ -240,6 +240,11 @@ public final class RedisStreamsBroker implements Broker {
     }
 
     @Override
+    public void declare(String topic, String group) {
+        RedisStreamSource.declare(this, Names.require("topic", topic), Names.require("group", group));
+    }
+
+    @Override
     public Subscription subscribe(String topic, String group, MessageHandler handler, SubscribeOptions options) {
         Names.require("topic", topic);
         Names.require("group", group);

@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every {@link Broker} promises, run against the real broker by each broker module's test:
  * extend it, return a new broker from {@link #open()}, and make {@link #crash} and
- * {@link #dropConnections} do what they say on that broker. Every test uses topics of its own.
+ * {@link #dropConnections} do what they say on that broker. Every test uses topics of its own, and
+ * declares its groups before it publishes (a group gets what is published after it exists).
  */
 public abstract class BrokerContract {
 
@@ -90,6 +91,7 @@ public abstract class BrokerContract {
 
     @Test
     void aPublishedMessageIsDeliveredWithItsIdKeyHeadersAndBody() {
+        broker.declare(topic, "g");
         Published p = broker.publish(topic, Outgoing.json(Map.of("n", 1)).key("customer-7").header("source", "web").build());
         List<Delivery> got = new CopyOnWriteArrayList<>();
         subscribe(broker, "g", got::add, fast().build());
@@ -106,6 +108,7 @@ public abstract class BrokerContract {
 
     @Test
     void aBatchIsDeliveredInOrderToOneConsumerWithConcurrencyOneAndBinaryBodiesSurvive() {
+        broker.declare(topic, "g");
         List<Published> sent = broker.publishAll(topic, IntStream.range(0, 50).mapToObj(i -> text("m" + i)).toList());
         byte[] binary = {0, (byte) 0xff, (byte) 0xc3, 0x28, 10};
         broker.publish(topic, Outgoing.bytes(binary).build());
@@ -120,6 +123,7 @@ public abstract class BrokerContract {
 
     @Test
     void anAcknowledgedMessageIsNotDeliveredAgainToItsGroup() {
+        broker.declare(topic, "g");
         broker.publish(topic, text("once"));
         List<String> got = new CopyOnWriteArrayList<>();
         Subscription first = subscribe(broker, "g", d -> got.add(d.text()), fast().build());
@@ -134,6 +138,7 @@ public abstract class BrokerContract {
 
     @Test
     void aFailedDeliveryComesBackAfterItsBackoffCountingDeliveries() {
+        broker.declare(topic, "g");
         broker.publish(topic, text("flaky"));
         List<Delivery> got = new CopyOnWriteArrayList<>();
         List<Instant> at = new CopyOnWriteArrayList<>();
@@ -156,6 +161,7 @@ public abstract class BrokerContract {
 
     @Test
     void aMessageThatAlwaysFailsGoesToTheDeadLettersAfterMaxDeliveriesAndDoesNotHoldUpTheRest() {
+        broker.declare(topic, "g");
         broker.publish(topic, text("poison"));
         broker.publishAll(topic, IntStream.range(0, 10).mapToObj(i -> text("ok" + i)).toList());
         AtomicInteger poisonTries = new AtomicInteger();
@@ -177,6 +183,7 @@ public abstract class BrokerContract {
 
     @Test
     void aRejectedMessageGoesToTheDeadLettersAtOnceAndRedriveBringsItBack() {
+        broker.declare(topic, "g");
         broker.publish(topic, text("bad"));
         List<Delivery> got = new CopyOnWriteArrayList<>();
         AtomicInteger rejections = new AtomicInteger();
@@ -200,6 +207,7 @@ public abstract class BrokerContract {
 
     @Test
     void aDelayedMessageIsNotDeliveredBeforeItsDelay() {
+        broker.declare(topic, "g");
         Instant sent = Instant.now();
         Published p = broker.publish(topic, Outgoing.text("later").delay(Duration.ofMillis(1500)).build());
         broker.publish(topic, text("now"));
@@ -218,6 +226,7 @@ public abstract class BrokerContract {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("priority: ");
             return;
         }
+        broker.declare(topic, "g");
         broker.publish(topic, Outgoing.text("low").priority(1).build());
         broker.publish(topic, Outgoing.text("high").priority(9).build());
         List<String> got = new CopyOnWriteArrayList<>();
@@ -257,6 +266,7 @@ public abstract class BrokerContract {
 
     @Test
     void noMoreThanConcurrencyHandlersRunAtOnce() {
+        broker.declare(topic, "g");
         broker.publishAll(topic, IntStream.range(0, 30).mapToObj(i -> text("m" + i)).toList());
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
@@ -279,6 +289,7 @@ public abstract class BrokerContract {
 
     @Test
     void stoppingLetsDeliveriesInFlightFinishAndGivesTheRestToAnotherConsumer() throws Exception {
+        broker.declare(topic, "g");
         broker.publishAll(topic, IntStream.range(0, 4).mapToObj(i -> text("m" + i)).toList());
         CountDownLatch started = new CountDownLatch(2);
         CountDownLatch finishQuick = new CountDownLatch(1);
@@ -310,6 +321,7 @@ public abstract class BrokerContract {
 
     @Test
     void aDeliveryWhoseConsumerDiedGoesToAnotherMemberAfterTheClaimTime() throws Exception {
+        broker.declare(topic, "g");
         Broker doomed = another();
         CountDownLatch holding = new CountDownLatch(1);
         subscribe(doomed, "g", d -> {
@@ -329,6 +341,7 @@ public abstract class BrokerContract {
 
     @Test
     void aLiveConsumerKeepsALongDeliveryPastTheClaimTime() throws Exception {
+        broker.declare(topic, "g");
         broker.publish(topic, text("long"));
         List<String> got = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch finish = new CountDownLatch(1);
