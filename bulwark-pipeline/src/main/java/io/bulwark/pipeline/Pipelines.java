@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,9 +65,6 @@ public final class Pipelines {
     public static final String RUN_TAG = "pipeline-run:";
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipelines.class);
-    /** The built-in step types the executor runs today, beside job handler types. */
-    private static final Set<BuiltinStepType> RUNNABLE_BUILTINS = EnumSet.of(BuiltinStepType.HTTP,
-            BuiltinStepType.PROVIDER, BuiltinStepType.WAIT, BuiltinStepType.PIPELINE, BuiltinStepType.APPROVAL);
 
     private final PipelineStore store;
     private final JobClient jobs;
@@ -150,8 +146,7 @@ public final class Pipelines {
                 StepTypes.builtinsAnd(handlerTypes.get())));
         for (int i = 0; i < definition.steps().size(); i++) {
             StepDefinition s = definition.steps().get(i);
-            notRunnable(s.id(), i, s.type()).ifPresent(problems::add);
-            unknownChild(definition, s, i).ifPresent(problems::add);
+            unknownChild(definition.id(), s.id(), i, s.type(), s.input()).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new ValidationException("pipeline '" + definition.id() + "'",
@@ -160,38 +155,30 @@ public final class Pipelines {
         return store.register(definition);
     }
 
-    /** The problem of a {@code pipeline} step whose literal pipeline (and version) is not registered. */
-    private Optional<Problem> unknownChild(PipelineDefinition definition, StepDefinition s, int index) {
-        if (BuiltinStepType.of(s.type()).orElse(null) != BuiltinStepType.PIPELINE || s.input() == null) {
+    /**
+     * The problem of step {@code index} ({@code stepId}) of pipeline {@code pipelineId} when it is a
+     * {@code pipeline} step whose literal {@code input.pipeline} (and {@code input.version}) is not
+     * registered; empty for any other step, and for a template (known at run time) or the pipeline
+     * itself (a pipeline may run itself, to a depth of 8).
+     */
+    public Optional<Problem> unknownChild(String pipelineId, String stepId, int index, String type, JsonNode input) {
+        if (BuiltinStepType.of(type).orElse(null) != BuiltinStepType.PIPELINE || input == null || !input.isObject()) {
             return Optional.empty();
         }
-        JsonNode id = s.input().get("pipeline");
-        if (id == null || !id.isTextual() || id.textValue().contains("${") || id.textValue().equals(definition.id())) {
-            return Optional.empty(); // a template is known at run time; a pipeline may run itself (to a depth of 8)
+        JsonNode id = input.get("pipeline");
+        if (id == null || !id.isTextual() || id.textValue().contains("${") || id.textValue().equals(pipelineId)) {
+            return Optional.empty();
         }
-        JsonNode version = s.input().get("version");
-        boolean known = version != null && version.canConvertToInt()
-                ? store.pipeline(id.textValue(), version.intValue()).isPresent()
+        JsonNode version = input.get("version");
+        boolean pinned = version != null && version.canConvertToInt();
+        boolean known = pinned ? store.pipeline(id.textValue(), version.intValue()).isPresent()
                 : store.pipeline(id.textValue()).isPresent();
         if (known) {
             return Optional.empty();
         }
-        return Optional.of(new Problem(s.id(), "steps[" + index + "].input.pipeline", "no pipeline '" + id.textValue() + "'"
-                + (version != null && version.canConvertToInt() ? " v" + version.intValue() : "") + " is registered; "
-                + "register the pipeline a step runs before the pipeline that runs it"));
-    }
-
-    /**
-     * The problem of step {@code index} ({@code stepId}) when its type is a built-in the executor
-     * cannot run yet; empty for job handler types and every built-in but {@code kubernetes-job}.
-     */
-    public static Optional<Problem> notRunnable(String stepId, int index, String type) {
-        Optional<BuiltinStepType> builtin = BuiltinStepType.of(type);
-        if (builtin.isPresent() && !RUNNABLE_BUILTINS.contains(builtin.get())) {
-            return Optional.of(new Problem(stepId, "steps[" + index + "].type", "step type '" + type + "' cannot run "
-                    + "yet: this release runs job handler types, http, provider, pipeline, wait and approval"));
-        }
-        return Optional.empty();
+        return Optional.of(new Problem(stepId, "steps[" + index + "].input.pipeline", "no pipeline '" + id.textValue() + "'"
+                + (pinned ? " v" + version.intValue() : "") + " is registered; register the pipeline a step runs before "
+                + "the pipeline that runs it"));
     }
 
     /**

@@ -234,11 +234,11 @@ class PipelinesTest {
         var bad = catchThrowableOfType(ValidationException.class, () -> h.pipelines.register(yaml("""
                 id: bad
                 steps:
-                  - {id: a, type: kubernetes-job, input: {image: busybox}}
+                  - {id: a, type: pipeline, input: {pipeline: nowhere}}
                   - {id: b, type: no-such-handler, after: [a]}
                 """)));
         assertThat(bad.problems()).extracting(Object::toString)
-                .anySatisfy(p -> assertThat(p).contains("steps[0].type").contains("'kubernetes-job' cannot run yet"))
+                .anySatisfy(p -> assertThat(p).contains("steps[0].input.pipeline").contains("no pipeline 'nowhere'"))
                 .anySatisfy(p -> assertThat(p).contains("no-such-handler"));
         assertThat(h.store.pipeline("bad")).as("nothing registered").isEmpty();
     }

@@ -154,17 +154,17 @@ class PipelinesEndpointsTest {
                   {"id": "b", "type": "sendmail", "after": ["a"]},
                   {"id": "c", "type": "builtin.echo", "after": ["b"]},
                   {"id": "d", "type": "builtin.echo", "after": ["zz"], "input": {"x": "${input.a +}"}},
-                  {"id": "e", "type": "kubernetes-job", "input": {"image": "busybox"}, "retires": 3}
+                  {"id": "e", "type": "pipeline", "input": {"pipeline": "nope"}, "retires": 3}
                 ]}""";
         Http.Response r = post("/api/v1/pipelines", bad);
         List<String> fields = fields(r);
         assertThat(r.json().get("detail").asText()).contains("problems").contains("nothing was registered");
         assertThat(fields).contains("steps[1].type", "steps[3].after[0]", "steps[3].input.x", "steps[4].retires",
-                "steps[4].type");
+                "steps[4].input.pipeline");
         String body = r.body();
         assertThat(body).contains("step 'b'").contains("unknown step type 'sendmail'")
                 .contains("step 'd'").contains("'zz'").contains("step 'e'").contains("unknown field 'retires'")
-                .contains("cannot run yet");
+                .contains("no pipeline 'nope' is registered");
         assertThat(http.get("/api/v1/pipelines/bad").status()).isEqualTo(404);
         assertThat(http.get("/api/v1/pipelines").json().get("items")).isEmpty();
 
@@ -465,6 +465,16 @@ class PipelinesEndpointsTest {
         assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
         assertThat(rejected.json().get("state").asText()).isEqualTo("failed");
         assertThat(rejected.json().get("error").asText()).endsWith(": no");
+    }
+
+    @Test
+    void aKubernetesJobStepIsRegisteredAndItsJobTypeIsKnownToTheServer() {
+        start(Map.of("jobs.worker", "false"));
+        Http.Response r = post("/api/v1/pipelines", """
+                {"id": "k8s", "steps": [{"id": "fit", "type": "kubernetes-job", "input": {"image": "trainer:v1"}}]}""");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        Http.Response job = post("/api/v1/jobs", "{\"type\": \"builtin.kubernetes-job\", \"payload\": {\"image\": \"x\"}}");
+        assertThat(job.status()).as("a registered job type: " + job.body()).isEqualTo(201);
     }
 
     private static List<String> fields(Http.Response r) {

@@ -6,6 +6,8 @@ import io.bulwark.core.health.HealthResult;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.json.Json;
 import io.bulwark.jobs.HandlerPlugins;
+import io.bulwark.kubernetes.jobs.KubernetesJobs;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.bulwark.jobs.Handlers;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobClient;
@@ -89,6 +91,9 @@ public final class JobsRuntime {
         this.retention = config.get(JobKeys.RETENTION);
         BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.get(JobKeys.MAX_RETRY_AFTER), groups);
+        // Runs kubernetes-job steps (and jobs of that type); the client is made on first use, from
+        // ~/.kube/config or the pod's service account, so a server without a cluster starts as before.
+        KubernetesJobs.register(handlers, () -> new KubernetesClientBuilder().build());
         try {
             HandlerPlugins.load(java.nio.file.Path.of(config.get(JobKeys.PLUGINS_DIR)), handlers, getClass().getClassLoader());
         } catch (RuntimeException e) {

@@ -73,14 +73,14 @@ final class DefinitionBodies {
     }
 
     /** Every problem of {@code doc} with the step types {@code types}; empty when it can be registered. */
-    static List<Problem> problems(Document doc, StepTypes types) {
+    static List<Problem> problems(Document doc, StepTypes types, Pipelines pipelines) {
         List<Problem> all = new ArrayList<>(PipelineDefinitions.check(doc.text(), doc.format(), types));
-        all.addAll(notRunnable(doc));
+        all.addAll(unknownChildren(doc, pipelines));
         return all;
     }
 
-    /** Steps whose type is a built-in this release does not run, each under {@code steps[i].type}. */
-    private static List<Problem> notRunnable(Document doc) {
+    /** {@code pipeline} steps whose literal pipeline is not registered, each under {@code steps[i].input.pipeline}. */
+    private static List<Problem> unknownChildren(Document doc, Pipelines pipelines) {
         JsonNode tree;
         try {
             tree = (doc.format() == PipelineFormat.JSON ? Json.mapper() : YAML).readTree(doc.text());
@@ -98,8 +98,8 @@ final class DefinitionBodies {
             if (type == null || !type.isTextual()) {
                 continue;
             }
-            Pipelines.notRunnable(step.path("id").isTextual() ? step.get("id").textValue() : null, i, type.textValue())
-                    .ifPresent(out::add);
+            pipelines.unknownChild(tree.path("id").asText(""), step.path("id").isTextual() ? step.get("id").textValue() : null,
+                    i, type.textValue(), step.get("input")).ifPresent(out::add);
         }
         return out;
     }

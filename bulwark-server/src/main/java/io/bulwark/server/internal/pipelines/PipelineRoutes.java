@@ -63,7 +63,7 @@ final class PipelineRoutes {
 
     private void create(Context ctx) {
         DefinitionBodies.Document doc = DefinitionBodies.read(ctx, bodyLimit);
-        List<Problem> problems = DefinitionBodies.problems(doc, types());
+        List<Problem> problems = DefinitionBodies.problems(doc, types(), pipelines);
         if (!problems.isEmpty()) {
             throw refused(problems);
         }
@@ -83,7 +83,7 @@ final class PipelineRoutes {
 
     private void validate(Context ctx) {
         DefinitionBodies.Document doc = DefinitionBodies.read(ctx, bodyLimit);
-        List<Problem> problems = DefinitionBodies.problems(doc, types());
+        List<Problem> problems = DefinitionBodies.problems(doc, types(), pipelines);
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("valid", problems.isEmpty());
         o.set("problems", PipelineViews.problems(problems));
