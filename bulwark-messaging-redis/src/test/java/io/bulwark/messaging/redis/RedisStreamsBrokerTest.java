@@ -19,7 +19,8 @@ class RedisStreamsBrokerTest extends BrokerContract {
     private static final String URI = "redis://127.0.0.1:6379";
     private static RedisClient admin;
     private static StatefulRedisConnection<String, String> adminConnection;
-    private final String prefix = "bulwark-test:msg:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private static final String RUN = "bulwark-test:msg:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private final String prefix = RUN + UUID.randomUUID().toString().substring(0, 8) + ":";
     private final String name = "bulwark-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -30,6 +31,9 @@ class RedisStreamsBrokerTest extends BrokerContract {
 
     @AfterAll
     static void closeAdmin() {
+        for (String key : adminConnection.sync().keys(RUN + "*")) {
+            adminConnection.sync().del(key);
+        }
         adminConnection.close();
         admin.shutdown();
     }

@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Design notes. One platform thread polls, so a broker client that is not thread-safe for
  * reads (a blocking stream read, a pull subscription) needs no locking; it fetches only what the
- * prefetch has room for, and gives each fetched delivery to a handler when a concurrency permit
- * is free, in fetch order. A poll that fails (the broker is away) is retried with a growing wait
+ * prefetch has room for. Each fetched delivery goes to a handler when a concurrency permit is
+ * free, in fetch order: started by the poller, or by the handler that just finished, so a
+ * delivery never waits for the poller's blocking read to end. A poll that fails (the broker is away) is retried with a growing wait
  * up to 5 s, and {@link #isConnected()} reads false until one succeeds.
  */
 public final class Consumer implements Subscription {
@@ -207,6 +208,7 @@ public final class Consumer implements Subscription {
             lock.lock();
             try {
                 running.remove(r);
+                dispatch(); // the next fetched delivery starts now, not when the poller's wait ends
                 changed.signalAll();
             } finally {
                 lock.unlock();
