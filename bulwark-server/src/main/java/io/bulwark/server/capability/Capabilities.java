@@ -28,6 +28,7 @@ public final class Capabilities {
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
+            new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory());
 
     private Capabilities() {

@@ -1,0 +1,220 @@
+package io.bulwark.server.internal.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.core.json.Json;
+import io.bulwark.core.units.Durations;
+import io.bulwark.messaging.Broker;
+import io.bulwark.messaging.Delivery;
+import io.bulwark.messaging.MessagingException;
+import io.bulwark.messaging.Outgoing;
+import io.bulwark.messaging.Published;
+import io.bulwark.messaging.Subscription;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.FieldError;
+import io.bulwark.server.http.JsonBodies;
+import io.bulwark.server.http.Page;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/messaging}: viewers list connections and bridges and read dead letters; operators
+ * publish and redrive dead letters.
+ */
+final class MessagingRoutes {
+
+    /** The body of {@code POST /api/v1/messaging/{connection}/publish}. */
+    record PublishBody(String topic, JsonNode message, Map<String, String> headers, String key, String delay,
+                       Integer priority) {
+    }
+
+    /** The body of {@code POST /api/v1/messaging/{connection}/dead/redrive}. */
+    record RedriveBody(String topic, Integer max) {
+    }
+
+    private static final int MAX_LIST = 1000;
+
+    private final MessagingCapability messaging;
+    private final long bodyLimit;
+
+    MessagingRoutes(MessagingCapability messaging, long bodyLimit) {
+        this.messaging = messaging;
+        this.bodyLimit = bodyLimit;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/messaging", this::list, Role.VIEWER);
+        routes.post("/api/v1/messaging/{connection}/publish", this::publish, Role.OPERATOR);
+        routes.get("/api/v1/messaging/{connection}/dead", this::dead, Role.VIEWER);
+        routes.post("/api/v1/messaging/{connection}/dead/redrive", this::redrive, Role.OPERATOR);
+    }
+
+    private void list(Context ctx) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode items = out.putArray("connections");
+        messaging.connections().forEach((name, c) -> {
+            ObjectNode o = items.addObject();
+            o.put("name", name);
+            o.put("type", c.settings.type());
+            o.put("url", c.settings.displayUrl());
+            Broker b = c.broker;
+            o.put("up", b != null && b.isHealthy());
+            o.put("error", c.error);
+            if (b != null) {
+                ObjectNode f = o.putObject("features");
+                f.put("delay", b.features().delay().name().toLowerCase(java.util.Locale.ROOT));
+                f.put("priorities", b.features().priorities());
+                f.put("ordering", b.features().ordering());
+                f.put("deadLetters", b.features().deadLetters().name().toLowerCase(java.util.Locale.ROOT));
+                f.put("maxMessageBytes", b.features().maxMessageBytes());
+            }
+            ArrayNode bridges = o.putArray("bridges");
+            for (BridgeSpec spec : c.bridges) {
+                ObjectNode br = bridges.addObject();
+                br.put("name", spec.name());
+                br.put("topic", spec.topic());
+                br.put("group", spec.group());
+                br.put("target", spec.target());
+                br.put("concurrency", spec.concurrency());
+                Subscription s = c.subscriptions.stream().filter(x -> x.topic().equals(spec.topic())
+                        && x.group().equals(spec.group())).findFirst().orElse(null);
+                br.put("running", s != null && s.isRunning());
+                br.put("inFlight", s == null ? 0 : s.inFlight());
+            }
+        });
+        ctx.json(out);
+    }
+
+    private MessagingCapability.Connection connection(Context ctx) {
+        String name = ctx.pathParam("connection");
+        MessagingCapability.Connection c = messaging.connections().get(name);
+        if (c == null) {
+            throw ApiException.notFound("no messaging connection '" + name + "'; configured: " + messaging.connections().keySet());
+        }
+        return c;
+    }
+
+    private static Broker broker(MessagingCapability.Connection c) {
+        Broker b = c.broker;
+        if (b == null) {
+            throw ApiException.unavailable("messaging connection " + c.settings.name() + " is not open: " + c.error);
+        }
+        return b;
+    }
+
+    private void publish(Context ctx) {
+        MessagingCapability.Connection c = connection(ctx);
+        PublishBody body = JsonBodies.read(ctx, PublishBody.class, bodyLimit);
+        if (body.topic() == null) {
+            throw invalid("topic", "must be set: the topic to publish to");
+        }
+        if (body.message() == null) {
+            throw invalid("message", "must be set: the message, any JSON (a string is sent as its text)");
+        }
+        Outgoing.Builder b = body.message().isTextual() ? Outgoing.text(body.message().textValue())
+                : Outgoing.json(body.message());
+        Outgoing message;
+        try {
+            if (body.delay() != null) {
+                b.delay(Durations.parse(body.delay()));
+            }
+            message = b.key(body.key()).headers(body.headers() == null ? Map.of() : body.headers()).priority(body.priority())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw invalid(fieldOf(e.getMessage(), "message"), e.getMessage());
+        }
+        try {
+            Published p = broker(c).publish(body.topic(), message);
+            ObjectNode out = Json.mapper().createObjectNode().put("id", p.id()).put("topic", p.topic())
+                    .put("deliverAt", p.deliverAt().toString());
+            ctx.status(201).json(out);
+        } catch (IllegalArgumentException e) {
+            throw invalid(fieldOf(e.getMessage(), "message"), e.getMessage());
+        } catch (MessagingException e) {
+            throw ApiException.unavailable(e.getMessage());
+        }
+    }
+
+    private void dead(Context ctx) {
+        MessagingCapability.Connection c = connection(ctx);
+        String topic = ctx.queryParam("topic");
+        if (topic == null || topic.isBlank()) {
+            throw invalid("topic", "must be set: the topic whose dead letters to read");
+        }
+        int limit = Page.limit(ctx.queryParam("limit"), 100);
+        try {
+            List<Delivery> dead = broker(c).deadLetters(topic, Math.min(limit, MAX_LIST));
+            ctx.json(new Page<>(dead.stream().map(MessagingRoutes::view).toList(), null));
+        } catch (IllegalArgumentException e) {
+            throw invalid("topic", e.getMessage());
+        } catch (MessagingException e) {
+            throw ApiException.unavailable(e.getMessage());
+        }
+    }
+
+    private void redrive(Context ctx) {
+        MessagingCapability.Connection c = connection(ctx);
+        RedriveBody body = JsonBodies.read(ctx, RedriveBody.class, bodyLimit);
+        if (body.topic() == null) {
+            throw invalid("topic", "must be set: the topic whose dead letters to publish again");
+        }
+        int max = body.max() == null ? 100 : body.max();
+        if (max < 1 || max > MAX_LIST) {
+            throw invalid("max", "must be from 1 to " + MAX_LIST + " but was " + max);
+        }
+        try {
+            int n = broker(c).redrive(body.topic(), max);
+            ctx.json(Json.mapper().createObjectNode().put("redriven", n));
+        } catch (IllegalArgumentException e) {
+            throw invalid("topic", e.getMessage());
+        } catch (MessagingException e) {
+            throw ApiException.unavailable(e.getMessage());
+        }
+    }
+
+    static ObjectNode view(Delivery d) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("id", d.id());
+        o.put("topic", d.topic());
+        o.put("key", d.key());
+        o.put("reason", d.headers().get(Broker.DEATH_HEADER));
+        ObjectNode h = o.putObject("headers");
+        d.headers().forEach((k, v) -> {
+            if (!k.equals(Broker.DEATH_HEADER)) {
+                h.put(k, v);
+            }
+        });
+        String text = new String(d.body(), StandardCharsets.UTF_8);
+        try {
+            o.set("body", Json.mapper().readTree(text));
+        } catch (Exception e) {
+            o.put("body", text);
+        }
+        o.put("publishedAt", d.publishedAt().toString());
+        return o;
+    }
+
+    /** The field a message of ours starts with ({@code "delay must be ..."} → delay), else {@code fallback}. */
+    private static String fieldOf(String message, String fallback) {
+        if (message == null) {
+            return fallback;
+        }
+        int end = 0;
+        while (end < message.length() && (Character.isLetterOrDigit(message.charAt(end)) || message.charAt(end) == '.')) {
+            end++;
+        }
+        String word = message.substring(0, end);
+        return List.of("topic", "key", "headers", "delay", "priority", "body").contains(word.split("\\.")[0])
+                ? (word.equals("body") ? "message" : word) : fallback;
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return ApiException.validation("invalid messaging request", List.of(new FieldError(field, message)));
+    }
+}
