@@ -4,6 +4,7 @@ import io.bulwark.cli.balancer.BalancerCli;
 import io.bulwark.cli.cluster.ClusterCli;
 import io.bulwark.cli.dev.DevCli;
 import io.bulwark.cli.jobs.JobsCli;
+import io.bulwark.cli.messaging.MessagingCli;
 import io.bulwark.cli.pipelines.PipelinesCli;
 import io.bulwark.cli.ratelimit.RateLimitCli;
 import io.bulwark.cli.resilience.ResilienceCli;
@@ -20,7 +21,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli(), new DevCli());
+            new PipelinesCli(), new MessagingCli(), new DevCli());
 
     private CliCapabilities() {
     }
