@@ -13,6 +13,7 @@ import io.bulwark.core.units.Durations;
 import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.KeyFileException;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.server.capability.Capabilities;
@@ -35,6 +36,8 @@ import io.bulwark.server.internal.http.ProblemRenderer;
 import io.bulwark.server.internal.http.RequestObserver;
 import io.bulwark.server.internal.http.RouteAccess;
 import io.bulwark.core.state.StateStore;
+import io.bulwark.server.internal.openapi.ApiDocsRoutes;
+import io.bulwark.server.internal.openapi.OpenApiDocument;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
@@ -75,6 +78,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Bulwark server: the HTTP API, health, metrics and auth over the library modules.
@@ -122,6 +126,9 @@ public final class BulwarkServer implements AutoCloseable {
     private final ServerContext.NodeIdentity identity;
     private Javalin app;
     private Instant startedAt;
+    /** Built from the route table before the server listens; served as JSON once the URI is known. */
+    private volatile OpenApiDocument openApi;
+    private final AtomicReference<byte[]> openApiJson = new AtomicReference<>();
 
     /** Builds a server; nothing listens until {@link #start()}. */
     public static Builder builder(BulwarkConfig config) {
@@ -353,15 +360,19 @@ public final class BulwarkServer implements AutoCloseable {
                     ProblemRenderer.javalin(new io.javalin.http.NotFoundResponse(), ctx);
                 }
             });
-            healthRoutes.register(c.routes);
+            ApiRoutes routes = new ApiRoutes(c.routes);
+            healthRoutes.register(routes);
             // A worker node serves no API: only /health/* and /metrics, so Kubernetes can probe it.
             if (servesApi()) {
-                new KeyRoutes(keys, bodyLimit).register(c.routes);
-                new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(c.routes);
-                capabilities.forEach(cap -> cap.routes(c.routes));
+                new KeyRoutes(keys, bodyLimit).register(routes);
+                new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(routes);
+                new ApiDocsRoutes(this::openApiJson).register(routes);
+                capabilities.forEach(cap -> cap.routes(routes));
             }
         });
         routeAccess.table(); // throws when a route declares no access
+        // Throws when a route carries no RouteDoc or its documentation cannot be written as OpenAPI.
+        openApi = OpenApiDocument.of(routeAccess.documented(), BulwarkVersion.get());
         // Javalin logs "Failed to start Javalin" with a stack trace before it rethrows; the
         // StartupException below says it once, in one line, so its logger is quiet meanwhile.
         ch.qos.logback.classic.Logger javalinLog = LoggerFactory.getLogger("io.javalin.Javalin")
@@ -442,6 +453,16 @@ public final class BulwarkServer implements AutoCloseable {
         String host = config.get(ServerKeys.HOST);
         String shown = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** The OpenAPI document as JSON, made on the first request (the server's URI is known by then) and kept. */
+    private byte[] openApiJson() {
+        byte[] json = openApiJson.get();
+        if (json == null) {
+            openApiJson.compareAndSet(null, openApi.json(uri()));
+            json = openApiJson.get();
+        }
+        return json;
     }
 
     /** Every route with the access it needs, for the auth tests. */

@@ -1,6 +1,7 @@
 package io.bulwark.server.capability;
 
 import io.bulwark.core.health.HealthCheck;
+import io.bulwark.server.http.ApiRoutes;
 import io.javalin.config.RoutesConfig;
 
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.List;
  * <pre>{@code
  * final class CacheCapability implements Capability {
  *     public String name() { return "cache"; }
- *     public void routes(RoutesConfig routes) { routes.get("/api/v1/caches", this::list, Role.VIEWER); }
+ *     public void routes(ApiRoutes routes) {
+ *         routes.get("/api/v1/caches", this::list, Role.VIEWER, RouteDoc.of("Every cache with its size and hit rate"));
+ *     }
  *     public List<HealthCheck> healthChecks() { return List.of(l2.healthCheck()); }
  *     public void close() { l2.close(); }
  * }
@@ -33,8 +36,11 @@ public interface Capability extends AutoCloseable {
     default void filters(RoutesConfig routes) {
     }
 
-    /** Registers its routes, each with its role. */
-    default void routes(RoutesConfig routes) {
+    /**
+     * Registers its routes, each with its role and its {@link io.bulwark.server.http.RouteDoc}, which
+     * the OpenAPI document at {@code /api/v1/openapi.json} is made from.
+     */
+    default void routes(ApiRoutes routes) {
     }
 
     /** Its health checks; none by default. */

@@ -5,7 +5,7 @@ import io.bulwark.server.BalancerKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.ApiRoutes;
 
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public final class BalancerCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new BalancerRoutes(runtime).register(routes);
     }
 

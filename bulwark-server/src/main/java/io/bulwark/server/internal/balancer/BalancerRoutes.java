@@ -4,7 +4,8 @@ import io.bulwark.balancer.EndpointState;
 import io.bulwark.balancer.LoadBalancer;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.ApiRoutes;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -26,9 +27,16 @@ public final class BalancerRoutes {
     }
 
     /** Adds the routes (viewer role). */
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/load-balancing", this::list, Role.VIEWER);
-        routes.get("/api/v1/load-balancing/{group}", this::get, Role.VIEWER);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/load-balancing", this::list, Role.VIEWER,
+                RouteDoc.of("Every load balancer group with its endpoints")
+                .describe("Strategy, active health checks, endpoint, available, ejected and request counts, and each "
+                        + "endpoint's health, ejection, in flight, utilisation, EWMA latency, requests, failures and "
+                        + "share.")
+                .answers(200, "`{\"groups\":[...]}`"));
+        routes.get("/api/v1/load-balancing/{group}", this::get, Role.VIEWER, RouteDoc.of("One load balancer group")
+                .path("group", "the group's name (`lb.groups.<name>`)")
+                .errors(404));
     }
 
     private void list(Context ctx) {

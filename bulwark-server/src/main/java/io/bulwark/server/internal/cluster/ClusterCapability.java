@@ -15,9 +15,9 @@ import io.bulwark.server.JobKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.internal.jobs.JobsCapability;
 import io.bulwark.server.internal.jobs.JobsRuntime;
-import io.javalin.config.RoutesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +110,7 @@ public final class ClusterCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new NodeRoutes(node, store).register(routes);
         new LockRoutes(locks.store(), ctx.bodyLimit()).register(routes);
     }

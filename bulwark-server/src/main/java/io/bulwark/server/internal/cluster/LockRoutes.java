@@ -7,11 +7,12 @@ import io.bulwark.cluster.store.LockStore;
 import io.bulwark.core.units.Durations;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
+import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Authenticator;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -33,6 +34,9 @@ final class LockRoutes {
                     Long token) {
     }
 
+    /** How the docs describe the path parameter. */
+    private static final String LOCK_NAME = "the lock's name";
+
     private final LockStore store;
     private final long bodyLimit;
 
@@ -41,12 +45,32 @@ final class LockRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/locks", this::list, Role.VIEWER);
-        routes.get("/api/v1/locks/{name}", this::get, Role.VIEWER);
-        routes.post("/api/v1/locks/{name}", this::acquire, Role.OPERATOR);
-        routes.put("/api/v1/locks/{name}", this::renew, Role.OPERATOR);
-        routes.delete("/api/v1/locks/{name}", this::release, Role.OPERATOR);
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/locks", this::list, Role.VIEWER, RouteDoc.of("Locks held now")
+                .answers(200, "`{\"items\":[{\"name\",\"owner\",\"token\",\"acquiredAt\",\"until\"}]}`"));
+        routes.get("/api/v1/locks/{name}", this::get, Role.VIEWER, RouteDoc.of("A lock's holder")
+                .path("name", LOCK_NAME)
+                .describe("A 404 when no one holds it.")
+                .errors(400, 404));
+        routes.post("/api/v1/locks/{name}", this::acquire, Role.OPERATOR, RouteDoc.of("Acquire a lock")
+                .path("name", LOCK_NAME)
+                .optionalBody(LockBody.class)
+                .describe("All fields optional: `ttl` (default 30s), `wait` (at most 60s, default 0s), `owner` "
+                        + "(default `api:<key id>`). A 409 names the holder and its expiry when the lock stays taken "
+                        + "(see docs/locks.md).")
+                .answers(201, "the grant, with its fencing token")
+                .errors(409));
+        routes.put("/api/v1/locks/{name}", this::renew, Role.OPERATOR, RouteDoc.of("Renew a lock")
+                .path("name", LOCK_NAME)
+                .body(LockBody.class)
+                .describe("`token` is required: the one the lock was granted with; `ttl` defaults to 30s.")
+                .answers(200, "the grant")
+                .errors(409));
+        routes.delete("/api/v1/locks/{name}", this::release, Role.OPERATOR, RouteDoc.of("Release a lock")
+                .path("name", LOCK_NAME)
+                .requiredQuery("token", Long.class, "the token the lock was granted with")
+                .answers(204, "released")
+                .errors(400, 409));
     }
 
     private void list(Context ctx) {

@@ -6,9 +6,10 @@ import io.bulwark.cluster.NodeInfo;
 import io.bulwark.cluster.store.ClusterStore;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -21,6 +22,9 @@ import java.util.Map;
  */
 final class NodeRoutes {
 
+    /** How the docs describe the path parameter. */
+    private static final String NODE_ID = "the node's id";
+
     private final ClusterNode node;
     private final ClusterStore store;
 
@@ -29,11 +33,25 @@ final class NodeRoutes {
         this.store = store;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/nodes", this::list, Role.VIEWER);
-        routes.get("/api/v1/nodes/{id}", this::get, Role.VIEWER);
-        routes.post("/api/v1/nodes/{id}/drain", this::drain, Role.OPERATOR);
-        routes.get("/api/v1/cluster", this::cluster, Role.VIEWER);
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/nodes", this::list, Role.VIEWER, RouteDoc.of("The fleet's nodes")
+                .describe("Each with its role, state, version, heartbeat, queues, jobs in flight, capacity and whether "
+                        + "it leads (see docs/cluster.md).")
+                .answers(200, "`{\"items\":[...]}`"));
+        routes.get("/api/v1/nodes/{id}", this::get, Role.VIEWER, RouteDoc.of("One node")
+                .path("id", NODE_ID)
+                .errors(400, 404));
+        routes.post("/api/v1/nodes/{id}/drain", this::drain, Role.OPERATOR,
+                RouteDoc.of("Drain a node: it stops claiming and leaves once its jobs end")
+                .path("id", NODE_ID)
+                .answers(202, "`{\"id\",\"drainRequested\",\"detail\"}`")
+                .errors(400, 404));
+        routes.get("/api/v1/cluster", this::cluster, Role.VIEWER,
+                RouteDoc.of("The cluster: this node, the leader and its terms")
+                .query("limit", Integer.class, "terms at most, newest first, 1 to 500 (default 20)")
+                .answers(200, "`{\"self\",\"leader\":{\"term\",\"holder\",\"electedAt\",\"until\"},\"storeReachable\","
+                        + "\"heartbeatMs\",\"terms\":[...]}`")
+                .errors(400));
     }
 
     private void list(Context ctx) {

@@ -1,6 +1,7 @@
 package io.bulwark.server.internal.http;
 
 import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
@@ -27,12 +28,18 @@ import java.util.function.Supplier;
  *   <li>Each route declares exactly one access: a {@link Role} or {@link Anonymous#ALLOWED}.
  *       {@link #table()} refuses a route that declares none, so a route cannot be open by
  *       omission.</li>
+ *   <li>Each route carries its {@link RouteDoc} too ({@link #documented()}), which the OpenAPI
+ *       document is built from; a route without one is refused the same way.</li>
  * </ul>
  */
 public final class RouteAccess {
 
     /** One registered route and the access it needs. */
     public record Route(String method, String path, RouteRole access) {
+    }
+
+    /** One registered route, the access it needs and its documentation. */
+    public record DocumentedRoute(String method, String path, RouteRole access, RouteDoc doc) {
     }
 
     private final Supplier<InternalRouter> router;
@@ -55,6 +62,19 @@ public final class RouteAccess {
                 .toList();
     }
 
+    /**
+     * Every HTTP route with its access and its documentation, in registration order.
+     *
+     * @throws IllegalStateException naming a route that declares no access, or carries no {@link RouteDoc}
+     */
+    public List<DocumentedRoute> documented() {
+        return router.get().allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new DocumentedRoute(e.method.name(), e.path, access(e), doc(e)))
+                .toList();
+    }
+
     /** The access the route that will serve {@code ctx} needs; empty when no route matches (a 404 follows). */
     public Optional<RouteRole> required(Context ctx) {
         String path = ctx.path();
@@ -69,6 +89,15 @@ public final class RouteAccess {
             found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
         }
         return found == null ? Optional.empty() : Optional.of(access(found.endpoint));
+    }
+
+    private static RouteDoc doc(Endpoint e) {
+        RouteDoc doc = e.metadata(RouteDoc.class);
+        if (doc == null) {
+            throw new IllegalStateException("route " + e.method.name() + " " + e.path + " carries no RouteDoc: register "
+                    + "it through ApiRoutes with one, so that the OpenAPI document describes it");
+        }
+        return doc;
     }
 
     private static RouteRole access(Endpoint e) {

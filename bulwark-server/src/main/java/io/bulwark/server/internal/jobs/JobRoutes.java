@@ -8,10 +8,11 @@ import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,9 @@ public final class JobRoutes {
 
     private static final int MAX_BATCH = 10_000;
 
+    /** How the docs describe the path parameter. */
+    private static final String JOB_ID = "the job's id (a UUID)";
+
     private final JobsRuntime jobs;
     private final long bodyLimit;
 
@@ -39,13 +43,43 @@ public final class JobRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.post("/api/v1/jobs", this::enqueue, Role.OPERATOR);
-        routes.post("/api/v1/jobs/batch", this::enqueueBatch, Role.OPERATOR);
-        routes.get("/api/v1/jobs", this::list, Role.VIEWER);
-        routes.get("/api/v1/jobs/{id}", this::get, Role.VIEWER);
-        routes.post("/api/v1/jobs/{id}/cancel", this::cancel, Role.OPERATOR);
-        routes.post("/api/v1/jobs/{id}/retry", this::retry, Role.OPERATOR);
+    public void register(ApiRoutes routes) {
+        routes.post("/api/v1/jobs", this::enqueue, Role.OPERATOR, RouteDoc.of("Enqueue a job")
+                .body(EnqueueBody.class)
+                .describe("`runAt` or `delay`, not both. Ranges: `priority` 0-9, `maxAttempts` 1-1000, `delay` "
+                        + "0s-3650d, `timeout` 1ms-1d, `backoff.base` 0s-1d, `backoff.factor` 1-100, `backoff.cap` "
+                        + "0s-7d. An unknown `type` is a 400 listing the known ones.")
+                .answers(201, "the job")
+                .answers(200, "the job a repeated `idempotencyKey` enqueued, with `Idempotent-Replayed: true`")
+                .errors(429));
+        routes.post("/api/v1/jobs/batch", this::enqueueBatch, Role.OPERATOR,
+                RouteDoc.of("Enqueue up to 10,000 jobs, all or nothing")
+                .body(JobRoutes.BatchBody.class)
+                .describe("A 400 names fields as `jobs[2].priority`; then no job is enqueued.")
+                .answers(201, "`{\"jobs\":[...]}`")
+                .errors(429));
+        routes.get("/api/v1/jobs", this::list, Role.VIEWER, RouteDoc.of("Jobs, newest first")
+                .query("queue", String.class, "only jobs of this queue")
+                .query("state", String.class, "only jobs in this state: scheduled, available, running, retryable, "
+                        + "completed, dead or cancelled")
+                .query("type", String.class, "only jobs of this type")
+                .paged()
+                .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
+                .errors(400));
+        routes.get("/api/v1/jobs/{id}", this::get, Role.VIEWER, RouteDoc.of("One job with its history")
+                .path("id", JOB_ID)
+                .describe("Finished jobs are pruned after `jobs.retention`; then this is a 404.")
+                .errors(400, 404));
+        routes.post("/api/v1/jobs/{id}/cancel", this::cancel, Role.OPERATOR,
+                RouteDoc.of("Cancel a job; a running one is interrupted")
+                .path("id", JOB_ID)
+                .answers(200, "the job")
+                .errors(400, 404, 409));
+        routes.post("/api/v1/jobs/{id}/retry", this::retry, Role.OPERATOR,
+                RouteDoc.of("Run a dead, cancelled or completed job again, with the same id")
+                .path("id", JOB_ID)
+                .answers(200, "the job")
+                .errors(400, 404, 409));
     }
 
     private void enqueue(Context ctx) {

@@ -8,9 +8,9 @@ import io.bulwark.server.JobKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.internal.resilience.ResilienceCapability;
 import io.bulwark.server.internal.store.StoreRoutes;
-import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,7 +87,7 @@ public final class JobsCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new JobRoutes(runtime, bodyLimit).register(routes);
         new QueueRoutes(runtime, bodyLimit).register(routes);
         if (runtime.store() instanceof JdbcJobStore jdbc) {

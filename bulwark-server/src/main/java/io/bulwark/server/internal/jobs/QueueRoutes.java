@@ -7,10 +7,11 @@ import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -33,6 +34,9 @@ public final class QueueRoutes {
     public record RetryBody(List<UUID> ids) {
     }
 
+    /** How the docs describe the path parameter. */
+    private static final String QUEUE_NAME = "the queue's name: 1 to 64 letters, digits, '.', '_' or '-'";
+
     private final JobsRuntime jobs;
     private final long bodyLimit;
 
@@ -41,15 +45,48 @@ public final class QueueRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/queues", this::list, Role.VIEWER);
-        routes.get("/api/v1/queues/{name}", this::get, Role.VIEWER);
-        routes.put("/api/v1/queues/{name}", this::put, Role.OPERATOR);
-        routes.post("/api/v1/queues/{name}/pause", ctx -> paused(ctx, true), Role.OPERATOR);
-        routes.post("/api/v1/queues/{name}/resume", ctx -> paused(ctx, false), Role.OPERATOR);
-        routes.get("/api/v1/queues/{name}/dead", this::dead, Role.VIEWER);
-        routes.post("/api/v1/queues/{name}/dead/retry", this::retryDead, Role.OPERATOR);
-        routes.delete("/api/v1/queues/{name}/dead", this::purgeDead, Role.OPERATOR);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/queues", this::list, Role.VIEWER,
+                RouteDoc.of("Every queue: counts by state, throughput and settings")
+                .describe("Per queue: counts by state, jobs in flight on this node, completions per second on this "
+                        + "node over the last minute (`completedPerSecond`), the age of the oldest available job, and "
+                        + "its settings.")
+                .answers(200, "`{\"queues\":[...]}`"));
+        routes.get("/api/v1/queues/{name}", this::get, Role.VIEWER, RouteDoc.of("One queue")
+                .path("name", QUEUE_NAME)
+                .errors(400));
+        routes.put("/api/v1/queues/{name}", this::put, Role.OPERATOR, RouteDoc.of("Change a queue's settings")
+                .path("name", QUEUE_NAME)
+                .body(QueueView.class)
+                .describe("Absent fields keep their value; the settings are persisted. Ranges: `concurrency` 1-10000, "
+                        + "`ratePerSecond` 0-1000000, `burst` 1-1000000, `maxSize` 0-2147483647.")
+                .answers(200, "the queue"));
+        routes.post("/api/v1/queues/{name}/pause", ctx -> paused(ctx, true), Role.OPERATOR,
+                RouteDoc.of("Pause a queue: no job of it starts; enqueues still work")
+                .path("name", QUEUE_NAME)
+                .answers(200, "the queue")
+                .errors(400));
+        routes.post("/api/v1/queues/{name}/resume", ctx -> paused(ctx, false), Role.OPERATOR,
+                RouteDoc.of("Resume a paused queue")
+                .path("name", QUEUE_NAME)
+                .answers(200, "the queue")
+                .errors(400));
+        routes.get("/api/v1/queues/{name}/dead", this::dead, Role.VIEWER,
+                RouteDoc.of("A queue's dead jobs with their last error")
+                .path("name", QUEUE_NAME)
+                .query("limit", Integer.class, "how many at most, 1 to 500 (default 100)")
+                .answers(200, "`{\"items\":[...]}`")
+                .errors(400));
+        routes.post("/api/v1/queues/{name}/dead/retry", this::retryDead, Role.OPERATOR,
+                RouteDoc.of("Run a queue's dead jobs again: all, or those `ids` names")
+                .path("name", QUEUE_NAME)
+                .optionalBody(QueueRoutes.RetryBody.class)
+                .answers(200, "`{\"retried\": n}`"));
+        routes.delete("/api/v1/queues/{name}/dead", this::purgeDead, Role.OPERATOR,
+                RouteDoc.of("Purge a queue's dead jobs")
+                .path("name", QUEUE_NAME)
+                .answers(200, "`{\"purged\": n}`")
+                .errors(400));
     }
 
     private void list(Context ctx) {

@@ -14,10 +14,11 @@ import io.bulwark.pipeline.store.PipelineStore;
 import io.bulwark.pipeline.store.StoredPipeline;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.Collection;
@@ -36,6 +37,14 @@ final class PipelineRoutes {
     record StartBody(JsonNode input, String idempotencyKey) {
     }
 
+    /** The body of POST and validate: a definition, read by {@link DefinitionBodies}. */
+    private static final RouteDoc.Body DEFINITION = RouteDoc.Body
+            .of(JsonNode.class, "a pipeline definition, as JSON or YAML (see docs/pipelines.md)")
+            .media("application/json", "application/yaml");
+
+    /** How the docs describe the path parameter. */
+    private static final String PIPELINE_ID = "the pipeline's id";
+
     private final Pipelines pipelines;
     private final Supplier<? extends Collection<String>> handlerTypes;
     private final long bodyLimit;
@@ -46,13 +55,40 @@ final class PipelineRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/pipelines", this::list, Role.VIEWER);
-        routes.post("/api/v1/pipelines", this::create, Role.OPERATOR);
-        routes.post("/api/v1/pipelines/validate", this::validate, Role.VIEWER);
-        routes.get("/api/v1/pipelines/{id}", this::get, Role.VIEWER);
-        routes.get("/api/v1/pipelines/{id}/versions/{version}", this::version, Role.VIEWER);
-        routes.post("/api/v1/pipelines/{id}/runs", this::start, Role.OPERATOR);
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/pipelines", this::list, Role.VIEWER,
+                RouteDoc.of("The latest version of each pipeline, by id")
+                .paged()
+                .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
+                .errors(400));
+        routes.post("/api/v1/pipelines", this::create, Role.OPERATOR, RouteDoc.of("Register a pipeline definition")
+                .body(DEFINITION)
+                .describe("A 400 lists every problem, each as `{\"field\": \"steps[1].after[0]\", \"message\": ...}`; "
+                        + "then nothing is registered.")
+                .answers(201, "the stored version (`id`, `version`, `registeredAt`, `steps`, `definition`, `versions`, "
+                        + "`created`), with `Location`")
+                .answers(200, "the latest version, when the definition is unchanged"));
+        routes.post("/api/v1/pipelines/validate", this::validate, Role.VIEWER,
+                RouteDoc.of("Check a pipeline definition without registering it")
+                .body(DEFINITION)
+                .answers(200, "`{\"valid\", \"problems\": [{\"step\", \"field\", \"message\"}]}`"));
+        routes.get("/api/v1/pipelines/{id}", this::get, Role.VIEWER,
+                RouteDoc.of("A pipeline's latest version with the list of its versions")
+                .path("id", PIPELINE_ID)
+                .errors(400, 404));
+        routes.get("/api/v1/pipelines/{id}/versions/{version}", this::version, Role.VIEWER,
+                RouteDoc.of("One version of a pipeline")
+                .path("id", PIPELINE_ID)
+                .path("version", "the version, a whole number >= 1")
+                .errors(400, 404));
+        routes.post("/api/v1/pipelines/{id}/runs", this::start, Role.OPERATOR, RouteDoc.of("Start a run of a pipeline")
+                .path("id", PIPELINE_ID)
+                .optionalBody(StartBody.class)
+                .describe("A 400 names each path of the input that breaks the pipeline's input schema "
+                        + "(`input.items[2].sku`); then no run is started.")
+                .answers(201, "the run (as `GET /api/v1/runs/{id}`, plus `replayed`), with `Location`")
+                .answers(200, "the run a repeated `idempotencyKey` started")
+                .errors(404));
     }
 
     private void list(Context ctx) {

@@ -12,10 +12,10 @@ import io.bulwark.server.StartupException;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.internal.cluster.ClusterCapability;
 import io.bulwark.server.internal.jobs.JobsCapability;
 import io.bulwark.server.internal.jobs.JobsRuntime;
-import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -215,7 +215,7 @@ public final class PipelinesCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new PipelineRoutes(pipelines, () -> jobs.handlers().types(), bodyLimit).register(routes);
         new RunRoutes(pipelines, bodyLimit).register(routes);
     }

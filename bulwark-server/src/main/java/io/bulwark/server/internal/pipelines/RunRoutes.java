@@ -10,11 +10,12 @@ import io.bulwark.pipeline.store.RunQuery;
 import io.bulwark.pipeline.store.StoredPipeline;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
+import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Authenticator;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,10 @@ final class RunRoutes {
 
     private static final int MAX_REASON = 500;
 
+    /** How the docs describe the path parameters. */
+    private static final String RUN_ID = "the run's id (a UUID)";
+    private static final String STEP = "the approval step's id, or `id[3]` for a branch of a fan-out";
+
     private final Pipelines pipelines;
     private final long bodyLimit;
 
@@ -48,13 +53,46 @@ final class RunRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/runs", this::list, Role.VIEWER);
-        routes.get("/api/v1/runs/{id}", this::get, Role.VIEWER);
-        routes.post("/api/v1/runs/{id}/cancel", this::cancel, Role.OPERATOR);
-        routes.post("/api/v1/runs/{id}/retry", this::retry, Role.OPERATOR);
-        routes.post("/api/v1/runs/{id}/steps/{step}/approve", ctx -> decide(ctx, true), Role.OPERATOR);
-        routes.post("/api/v1/runs/{id}/steps/{step}/reject", ctx -> decide(ctx, false), Role.OPERATOR);
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/runs", this::list, Role.VIEWER,
+                RouteDoc.of("Pipeline runs, newest first, without input and steps")
+                .query("pipeline", String.class, "only runs of this pipeline")
+                .query("state", String.class, "only runs in this state: running, completed, failed or cancelled")
+                .paged()
+                .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
+                .errors(400));
+        routes.get("/api/v1/runs/{id}", this::get, Role.VIEWER, RouteDoc.of("A run with its input, output and steps")
+                .path("id", RUN_ID)
+                .errors(400, 404));
+        routes.post("/api/v1/runs/{id}/cancel", this::cancel, Role.OPERATOR,
+                RouteDoc.of("Cancel a running run; its running steps' jobs are cancelled")
+                .path("id", RUN_ID)
+                .optionalBody(CancelBody.class)
+                .answers(200, "the cancelled run")
+                .errors(404, 409));
+        routes.post("/api/v1/runs/{id}/retry", this::retry, Role.OPERATOR,
+                RouteDoc.of("Restart a failed run from its failed step")
+                .path("id", RUN_ID)
+                .describe("Completed steps keep their outputs.")
+                .answers(200, "the run")
+                .errors(400, 404, 409));
+        routes.post("/api/v1/runs/{id}/steps/{step}/approve", ctx -> decide(ctx, true), Role.OPERATOR,
+                RouteDoc.of("Approve a waiting approval step")
+                .path("id", RUN_ID)
+                .path("step", STEP)
+                .optionalBody(DecisionBody.class)
+                .describe("The step's output records who approved: the key's name and id. `comment` is at most 500 "
+                        + "characters.")
+                .answers(200, "the run")
+                .errors(404, 409));
+        routes.post("/api/v1/runs/{id}/steps/{step}/reject", ctx -> decide(ctx, false), Role.OPERATOR,
+                RouteDoc.of("Reject a waiting approval step")
+                .path("id", RUN_ID)
+                .path("step", STEP)
+                .optionalBody(DecisionBody.class)
+                .describe("The step fails with `rejected by <who>: <comment>` and its `onFailure` applies.")
+                .answers(200, "the run")
+                .errors(404, 409));
     }
 
     /** A run with its steps, in the order of the version it runs. */

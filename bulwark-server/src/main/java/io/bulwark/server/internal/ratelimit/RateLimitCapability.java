@@ -6,6 +6,7 @@ import io.bulwark.server.RateLimitKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiRoutes;
 import io.javalin.config.RoutesConfig;
 
 import java.util.List;
@@ -54,7 +55,7 @@ public final class RateLimitCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new RateLimitRoutes(runtime, bodyLimit).register(routes);
     }
 

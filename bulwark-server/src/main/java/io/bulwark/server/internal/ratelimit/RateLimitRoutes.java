@@ -5,8 +5,9 @@ import io.bulwark.ratelimit.RateLimiter;
 import io.bulwark.ratelimit.Usage;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.JsonBodies;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -34,10 +35,23 @@ public final class RateLimitRoutes {
     }
 
     /** Registers the three routes with their roles. */
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/rate-limits", this::list, Role.VIEWER);
-        routes.put("/api/v1/rate-limits", this::put, Role.ADMIN);
-        routes.get("/api/v1/rate-limits/{name}/keys/{key}", this::usage, Role.VIEWER);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/rate-limits", this::list, Role.VIEWER,
+                RouteDoc.of("Endpoint rate limits, trusted proxies and header style")
+                .answers(200, "`{\"endpoints\":[{\"name\",\"route\",\"limits\",\"algorithm\",\"key\",\"bypass\",\"source\","
+                        + "\"trackedKeys\"}],\"trustedProxies\",\"ietfHeaders\"}`"));
+        routes.put("/api/v1/rate-limits", this::put, Role.ADMIN, RouteDoc.of("Create or change endpoint rate limits")
+                .body(PutBody.class)
+                .describe("Absent fields are kept. All are validated first: on a 400 (naming `endpoints.NAME.field`) "
+                        + "nothing is applied. Persisted (see docs/rate-limiting.md).")
+                .answers(200, "the rate limits, as `GET /api/v1/rate-limits`"));
+        routes.get("/api/v1/rate-limits/{name}/keys/{key}", this::usage, Role.VIEWER,
+                RouteDoc.of("One key's usage of a rate limit")
+                .path("name", "the endpoint limit's name")
+                .path("key", "the key the limit counts by: a client address, an API key id, ...")
+                .answers(200, "`{\"name\",\"key\",\"limits\":[{\"limit\",\"algorithm\",\"permits\",\"used\",\"remaining\","
+                        + "\"resetAfterMillis\"}]}`")
+                .errors(404));
     }
 
     private void list(Context ctx) {

@@ -6,9 +6,10 @@ import io.bulwark.resilience.provider.ProviderRequest;
 import io.bulwark.resilience.provider.ProviderResponse;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -64,8 +65,24 @@ public final class GatewayRoute {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.post("/api/v1/providers/{group}/call", this::call, Role.OPERATOR);
+    public void register(ApiRoutes routes) {
+        routes.post("/api/v1/providers/{group}/call", this::call, Role.OPERATOR,
+                RouteDoc.of("Call a provider group: the gateway")
+                .path("group", "the provider group's name")
+                .query("path", String.class, "appended to the provider's base URL, e.g. `/v1/chat/completions`; it may "
+                        + "not leave it (see Gateway paths in docs/api.md)")
+                .header("X-Bulwark-Cost", Long.class, "what the call costs against providers' cost limits (default 1)")
+                .header(RETRY_MAX_ATTEMPTS, Integer.class, "at most this many attempts per provider for this call "
+                        + "(clamped to the provider's retry `maxAttempts`)")
+                .header("X-Bulwark-Cache-Key", String.class, "names the request for the cache degradation action")
+                .body(RouteDoc.Body.of(Object.class, "forwarded to the provider as sent, with the caller's headers but "
+                        + "`Authorization` and cookies").optional().media("*/*"))
+                .describe("Through the group's policies and degradation. The answer is the provider's, plus "
+                        + "`X-Bulwark-Provider`, `X-Bulwark-Source` (primary, fallback, cache, default), "
+                        + "`X-Bulwark-Degraded`, and when degraded `X-Bulwark-Degraded-Reason` and "
+                        + "`X-Bulwark-Reduced-Mode`.")
+                .answers(200, "*/*", "the provider's answer, with its status, body and content type")
+                .errors(404, 429, 503));
     }
 
     private void call(Context ctx) throws InterruptedException {

@@ -6,9 +6,10 @@ import io.bulwark.resilience.provider.Provider;
 import io.bulwark.resilience.provider.ProviderGroup;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
@@ -25,6 +26,10 @@ public final class ProviderRoutes {
     public record GroupsBody(List<GroupSpec> groups) {
     }
 
+    /** How the docs describe the path parameters. */
+    private static final String GROUP = "the provider group's name";
+    private static final String PROVIDER = "the provider's name";
+
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
 
@@ -33,15 +38,51 @@ public final class ProviderRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/providers", this::list, Role.VIEWER);
-        routes.put("/api/v1/providers", this::putAll, Role.ADMIN);
-        routes.get("/api/v1/providers/{group}", this::get, Role.VIEWER);
-        routes.put("/api/v1/providers/{group}", this::put, Role.ADMIN);
-        routes.delete("/api/v1/providers/{group}", this::delete, Role.ADMIN);
-        routes.post("/api/v1/providers/{group}/reset", this::reset, Role.ADMIN);
-        routes.get("/api/v1/providers/{group}/{provider}/stats", this::stats, Role.VIEWER);
-        routes.post("/api/v1/providers/{group}/{provider}/baseline", this::baseline, Role.OPERATOR);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/providers", this::list, Role.VIEWER,
+                RouteDoc.of("Every provider group with its providers' state")
+                .describe("Strategy, fallback chain, degradation, and per provider its breaker, recent calls, "
+                        + "p50/p95/p99, error rate, baseline and drift; `spec` is the group as stored.")
+                .answers(200, "`{\"groups\":[...]}`"));
+        routes.put("/api/v1/providers", this::putAll, Role.ADMIN, RouteDoc.of("Replace every provider group")
+                .body(ProviderRoutes.GroupsBody.class)
+                .describe("All or nothing: a 400 names fields as `groups.llm.providers[0].baseUrl`. Groups left out "
+                        + "are removed. Kept across restarts (see docs/providers.md).")
+                .answers(200, "`{\"groups\":[...]}`"));
+        routes.get("/api/v1/providers/{group}", this::get, Role.VIEWER, RouteDoc.of("One provider group")
+                .path("group", GROUP)
+                .errors(404));
+        routes.put("/api/v1/providers/{group}", this::put, Role.ADMIN,
+                RouteDoc.of("Create or replace one provider group")
+                .path("group", GROUP)
+                .body(GroupSpec.class)
+                .describe("`name` may be left out, or must match the path's. Kept across restarts.")
+                .answers(200, "the group"));
+        routes.delete("/api/v1/providers/{group}", this::delete, Role.ADMIN, RouteDoc.of("Remove a provider group")
+                .path("group", GROUP)
+                .describe("Kept across restarts.")
+                .answers(204, "removed")
+                .errors(404));
+        routes.post("/api/v1/providers/{group}/reset", this::reset, Role.ADMIN,
+                RouteDoc.of("Drop the version of a group kept in the store")
+                .path("group", GROUP)
+                .describe("What was changed or deleted over the API is forgotten; the configured group, if any, runs "
+                        + "again.")
+                .answers(200, "`{\"group\",\"droppedStored\",\"source\":\"config\"|\"none\",\"runs\"}`")
+                .errors(404));
+        routes.get("/api/v1/providers/{group}/{provider}/stats", this::stats, Role.VIEWER,
+                RouteDoc.of("A provider's latency and error series, recent window, baseline and drift")
+                .path("group", GROUP)
+                .path("provider", PROVIDER)
+                .describe("The series has 10 s buckets over 10 minutes.")
+                .errors(404));
+        routes.post("/api/v1/providers/{group}/{provider}/baseline", this::baseline, Role.OPERATOR,
+                RouteDoc.of("Record a provider's recent window as its baseline")
+                .path("group", GROUP)
+                .path("provider", PROVIDER)
+                .describe("A 409 when the window saw fewer calls than `resilience.drift.minimumCalls`.")
+                .answers(200, "the baseline")
+                .errors(404, 409));
     }
 
     private void list(Context ctx) {

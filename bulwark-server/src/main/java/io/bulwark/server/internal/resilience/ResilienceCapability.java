@@ -6,7 +6,7 @@ import io.bulwark.server.ResilienceKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.ApiRoutes;
 
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +52,7 @@ public final class ResilienceCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new ProviderRoutes(runtime, bodyLimit).register(routes);
         new GatewayRoute(runtime, bodyLimit).register(routes);
         new ResilienceRoutes(runtime, bodyLimit).register(routes);

@@ -7,10 +7,11 @@ import io.bulwark.resilience.provider.ProviderGroup;
 import io.bulwark.resilience.provider.RetrySpec;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ public final class ResilienceRoutes {
     /** The longest manual degradation reason: it is shown in views, headers and logs. */
     static final int MAX_REASON = 500;
 
+    /** How the docs describe the path parameters. */
+    private static final String BREAKER = "the breaker's name: its provider's";
+    private static final String GROUP = "the provider group's name";
+
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
 
@@ -43,18 +48,59 @@ public final class ResilienceRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/circuit-breakers", this::breakers, Role.VIEWER);
-        routes.get("/api/v1/circuit-breakers/{name}", this::breaker, Role.VIEWER);
-        routes.post("/api/v1/circuit-breakers/{name}/open", ctx -> change(ctx, CircuitBreaker::forceOpen), Role.OPERATOR);
-        routes.post("/api/v1/circuit-breakers/{name}/close", ctx -> change(ctx, CircuitBreaker::forceClose), Role.OPERATOR);
-        routes.post("/api/v1/circuit-breakers/{name}/reset", ctx -> change(ctx, CircuitBreaker::reset), Role.OPERATOR);
-        routes.get("/api/v1/retry-configs", this::retryConfigs, Role.VIEWER);
-        routes.put("/api/v1/retry-configs", this::putRetryConfigs, Role.ADMIN);
-        routes.get("/api/v1/degradation", this::degradation, Role.VIEWER);
-        routes.get("/api/v1/degradation/{group}", this::groupDegradation, Role.VIEWER);
-        routes.post("/api/v1/degradation/{group}/enter", this::enter, Role.OPERATOR);
-        routes.post("/api/v1/degradation/{group}/exit", this::exit, Role.OPERATOR);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/circuit-breakers", this::breakers, Role.VIEWER,
+                RouteDoc.of("Every circuit breaker: state, rates, window and last transitions")
+                .answers(200, "`{\"circuitBreakers\":[...]}`"));
+        routes.get("/api/v1/circuit-breakers/{name}", this::breaker, Role.VIEWER,
+                RouteDoc.of("One circuit breaker with its transition history")
+                .path("name", BREAKER)
+                .query("limit", Integer.class, "transitions at most, 1 to 500 (default 200)")
+                .describe("The history (time, from, to, reason, failure rate) is kept across restarts.")
+                .errors(400, 404));
+        routes.post("/api/v1/circuit-breakers/{name}/open", ctx -> change(ctx, CircuitBreaker::forceOpen), Role.OPERATOR,
+                RouteDoc.of("Force a circuit breaker open: no call passes")
+                .path("name", BREAKER)
+                .answers(200, "the breaker")
+                .errors(404));
+        routes.post("/api/v1/circuit-breakers/{name}/close", ctx -> change(ctx, CircuitBreaker::forceClose),
+                Role.OPERATOR, RouteDoc.of("Force a circuit breaker closed: calls pass unjudged")
+                .path("name", BREAKER)
+                .answers(200, "the breaker")
+                .errors(404));
+        routes.post("/api/v1/circuit-breakers/{name}/reset", ctx -> change(ctx, CircuitBreaker::reset), Role.OPERATOR,
+                RouteDoc.of("Reset a circuit breaker to CLOSED with an empty window")
+                .path("name", BREAKER)
+                .answers(200, "the breaker")
+                .errors(404));
+        routes.get("/api/v1/retry-configs", this::retryConfigs, Role.VIEWER,
+                RouteDoc.of("Every retry config; `default` is always there")
+                .answers(200, "`{\"retryConfigs\":{name:{maxAttempts,baseDelay,factor,maxDelay,...}}}`"));
+        routes.put("/api/v1/retry-configs", this::putRetryConfigs, Role.ADMIN, RouteDoc.of("Replace every retry config")
+                .body(RetryConfigsBody.class)
+                .describe("A 400 when one is invalid or a provider names one that would be gone. Kept across restarts.")
+                .answers(200, "`{\"retryConfigs\":{...}}`"));
+        routes.get("/api/v1/degradation", this::degradation, Role.VIEWER,
+                RouteDoc.of("Every group's degradation: state, reason, findings and recent episodes")
+                .answers(200, "`{\"groups\":[...]}`"));
+        routes.get("/api/v1/degradation/{group}", this::groupDegradation, Role.VIEWER,
+                RouteDoc.of("One group's degradation with its episode history")
+                .path("group", GROUP)
+                .query("limit", Integer.class, "episodes at most, 1 to 500 (default 100)")
+                .errors(400, 404));
+        routes.post("/api/v1/degradation/{group}/enter", this::enter, Role.OPERATOR,
+                RouteDoc.of("Switch a group's degradation on until exit")
+                .path("group", GROUP)
+                .optionalBody(EnterBody.class)
+                .describe("`reason` is at most 500 characters.")
+                .answers(200, "the group's degradation")
+                .errors(404));
+        routes.post("/api/v1/degradation/{group}/exit", this::exit, Role.OPERATOR,
+                RouteDoc.of("Switch a group's manual degradation off")
+                .path("group", GROUP)
+                .describe("Its triggers are evaluated at once.")
+                .answers(200, "the group's degradation")
+                .errors(404));
     }
 
     private void breakers(Context ctx) {

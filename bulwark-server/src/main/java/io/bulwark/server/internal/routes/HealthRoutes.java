@@ -3,8 +3,9 @@ package io.bulwark.server.internal.routes;
 import io.bulwark.core.health.HealthChecks;
 import io.bulwark.core.health.HealthReport;
 import io.bulwark.core.health.HealthStatus;
+import io.bulwark.server.http.ApiRoutes;
+import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Anonymous;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -38,11 +39,23 @@ public final class HealthRoutes {
         this.showDetails = showDetails;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Anonymous.ALLOWED);
-        routes.get("/health/ready", this::ready, Anonymous.ALLOWED);
-        routes.get("/health", this::health, Anonymous.ALLOWED);
-        routes.get("/metrics", this::metrics, Anonymous.ALLOWED);
+    public void register(ApiRoutes routes) {
+        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Anonymous.ALLOWED,
+                RouteDoc.of("Liveness: 200 while the process runs")
+                .answers(200, "`{\"status\":\"UP\"}`"));
+        routes.get("/health/ready", this::ready, Anonymous.ALLOWED,
+                RouteDoc.of("Readiness: whether every readiness check passes")
+                .answers(200, "`{\"status\":\"UP\"}`")
+                .answers(503, "`{\"status\":\"DOWN\",\"reason\":...,\"failing\":[...]}` naming the failing checks "
+                        + "(their details only for a valid key), or `\"reason\":\"shutting down\"`"));
+        routes.get("/health", this::health, Anonymous.ALLOWED, RouteDoc.of("Every health check with its status")
+                .describe("Without a valid key (unless the API is open) each check shows only its name and status: no "
+                        + "paths, heap figures or error messages.")
+                .answers(200, "`{\"status\":\"healthy|degraded\",\"checks\":{name:{status,readiness,latencyMs,"
+                        + "details}}}`")
+                .answers(503, "the same with `\"status\":\"unhealthy\"`, also while shutting down"));
+        routes.get("/metrics", this::metrics, Anonymous.ALLOWED, RouteDoc.of("Prometheus metrics")
+                .answers(200, "text/plain", "the Prometheus text format, version 0.0.4 (see docs/observability.md)"));
     }
 
     /** The report of the last run, for the health gauges; runs the checks when there is none. */

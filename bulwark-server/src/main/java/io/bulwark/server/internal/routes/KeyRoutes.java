@@ -5,10 +5,11 @@ import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.CreatedKey;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -37,10 +38,19 @@ public final class KeyRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/keys", this::list, Role.ADMIN);
-        routes.post("/api/v1/keys", this::create, Role.ADMIN);
-        routes.delete("/api/v1/keys/{id}", this::revoke, Role.ADMIN);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/keys", this::list, Role.ADMIN, RouteDoc.of("API keys, never their values").paged()
+                .answers(200, "`{\"items\":[{\"id\",\"name\",\"role\",\"createdAt\"}],\"nextCursor\"}`")
+                .errors(400));
+        routes.post("/api/v1/keys", this::create, Role.ADMIN, RouteDoc.of("Create an API key")
+                .body(CreateKeyRequest.class)
+                .describe("`role` is viewer, operator or admin; `name` 1 to 64 letters, digits, '.', '_' or '-'.")
+                .answers(201, "`{\"id\",\"name\",\"role\",\"createdAt\",\"key\"}`: the key is shown only here")
+                .errors(409));
+        routes.delete("/api/v1/keys/{id}", this::revoke, Role.ADMIN, RouteDoc.of("Revoke an API key at once")
+                .path("id", "the key's id or name")
+                .answers(204, "revoked")
+                .errors(404));
     }
 
     private void list(Context ctx) {

@@ -5,10 +5,11 @@ import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.features.FeatureFlags;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
+import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.logging.LogSetup;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class ServerRoutes {
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
     private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_.$]{1,200}|ROOT");
 
+    /** How the docs describe the path parameter. */
+    private static final String LOGGER_PARAM = "a logger name such as `io.bulwark`, or `ROOT`";
+
     private final BulwarkConfig config;
     private final FeatureFlags features;
     private final InstantSource clock;
@@ -48,13 +52,30 @@ public final class ServerRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/v1/server", this::server, Role.VIEWER);
-        routes.get("/api/v1/features", this::features, Role.VIEWER);
-        routes.get("/api/v1/features/{name}", this::feature, Role.VIEWER);
-        routes.get("/api/v1/config", this::config, Role.ADMIN);
-        routes.get("/api/v1/loggers/{name}", this::logger, Role.VIEWER);
-        routes.put("/api/v1/loggers/{name}", this::setLogger, Role.ADMIN);
+    public void register(ApiRoutes routes) {
+        routes.get("/api/v1/server", this::server, Role.VIEWER,
+                RouteDoc.of("The server's version, profile, start time, uptime and Java version"));
+        routes.get("/api/v1/features", this::features, Role.VIEWER, RouteDoc.of("Every feature flag")
+                .answers(200, "`{\"features\":[{\"name\",\"enabled\",\"percentage\"}]}`"));
+        routes.get("/api/v1/features/{name}", this::feature, Role.VIEWER, RouteDoc.of("One feature flag")
+                .path("name", "the flag's name (`features.<name>` in config)")
+                .query("subject", String.class, "a subject id; with it the answer says whether the flag is on for it")
+                .answers(200, "`{\"name\",\"enabled\",\"percentage\"}`, with `subject` and `enabledForSubject` when "
+                        + "asked")
+                .errors(404));
+        routes.get("/api/v1/config", this::config, Role.ADMIN,
+                RouteDoc.of("The effective configuration, secrets masked")
+                .answers(200, "`{\"profile\",\"file\",\"values\":[{\"key\",\"value\",\"source\",\"secret\"}]}`, "
+                        + "secrets as `****`"));
+        routes.get("/api/v1/loggers/{name}", this::logger, Role.VIEWER, RouteDoc.of("A logger's level")
+                .path("name", LOGGER_PARAM)
+                .answers(200, "`{\"name\",\"level\"}`")
+                .errors(400));
+        routes.put("/api/v1/loggers/{name}", this::setLogger, Role.ADMIN, RouteDoc.of("Set a logger's level")
+                .path("name", LOGGER_PARAM)
+                .body(LevelRequest.class)
+                .describe("`level` is one of trace, debug, info, warn, error, off.")
+                .answers(200, "`{\"name\",\"level\",\"previous\"}`"));
     }
 
     private void server(Context ctx) {

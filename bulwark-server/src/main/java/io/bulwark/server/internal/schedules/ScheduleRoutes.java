@@ -12,10 +12,11 @@ import io.bulwark.scheduler.Scheduler;
 import io.bulwark.scheduler.store.ScheduleRow;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -35,6 +36,14 @@ final class ScheduleRoutes {
     static final int HISTORY_IN_VIEW = 20;
     private static final int MAX_NEXT = 1000;
 
+    /** The body of POST and PUT: a schedule, read by {@code ScheduleJson}. */
+    private static final RouteDoc.Body SCHEDULE = RouteDoc.Body.of(JsonNode.class, "a schedule in its JSON form: "
+            + "`name`, `cron`, `flavour`, `zone`, `job` or `pipeline`, `misfire`, `catchUpLimit`, `misfireThreshold`, "
+            + "`overlap`, `jitter`, `startAt`, `endAt`, `paused`, `description` (see docs/scheduler.md)");
+
+    /** How the docs describe the path parameter. */
+    private static final String SCHEDULE_NAME = "the schedule's name";
+
     private final Scheduler scheduler;
     private final long bodyLimit;
 
@@ -43,16 +52,54 @@ final class ScheduleRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/schedules", this::list, Role.VIEWER);
-        routes.post("/api/v1/schedules", this::create, Role.OPERATOR);
-        routes.get("/api/v1/schedules/{name}", this::get, Role.VIEWER);
-        routes.put("/api/v1/schedules/{name}", this::put, Role.OPERATOR);
-        routes.delete("/api/v1/schedules/{name}", this::delete, Role.OPERATOR);
-        routes.post("/api/v1/schedules/{name}/pause", this::pause, Role.OPERATOR);
-        routes.post("/api/v1/schedules/{name}/resume", this::resume, Role.OPERATOR);
-        routes.post("/api/v1/schedules/{name}/trigger", this::trigger, Role.OPERATOR);
-        routes.get("/api/v1/schedules/{name}/next", this::next, Role.VIEWER);
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/schedules", this::list, Role.VIEWER, RouteDoc.of("Every cron schedule")
+                .describe("Each in its JSON form plus `source` (config or api), `nextAt`, `version`, `createdAt`, "
+                        + "`updatedAt` and `lastFiring`.")
+                .paged()
+                .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
+                .errors(400));
+        routes.post("/api/v1/schedules", this::create, Role.OPERATOR, RouteDoc.of("Create a schedule")
+                .body(SCHEDULE)
+                .describe("A 400 lists every problem, each naming its field (`zone`, `job.priority`, ...).")
+                .answers(201, "the schedule, with its `Location`")
+                .errors(409));
+        routes.get("/api/v1/schedules/{name}", this::get, Role.VIEWER,
+                RouteDoc.of("One schedule with its next ticks and last firings")
+                .path("name", SCHEDULE_NAME)
+                .describe("Plus `next` (the next 5 ticks, `{\"utc\",\"local\"}`) and `history` (the last 20 firings).")
+                .errors(400, 404));
+        routes.put("/api/v1/schedules/{name}", this::put, Role.OPERATOR, RouteDoc.of("Create or replace a schedule")
+                .path("name", SCHEDULE_NAME)
+                .body(SCHEDULE)
+                .describe("The body may leave `name` out, or must repeat the path's.")
+                .answers(200, "the schedule, replaced")
+                .answers(201, "the schedule, created"));
+        routes.delete("/api/v1/schedules/{name}", this::delete, Role.OPERATOR,
+                RouteDoc.of("Delete a schedule with its firings")
+                .path("name", SCHEDULE_NAME)
+                .answers(204, "deleted")
+                .errors(400, 404));
+        routes.post("/api/v1/schedules/{name}/pause", this::pause, Role.OPERATOR,
+                RouteDoc.of("Pause a schedule: it stops ticking")
+                .path("name", SCHEDULE_NAME)
+                .answers(200, "the schedule")
+                .errors(400, 404));
+        routes.post("/api/v1/schedules/{name}/resume", this::resume, Role.OPERATOR,
+                RouteDoc.of("Resume a schedule from its next tick after now")
+                .path("name", SCHEDULE_NAME)
+                .answers(200, "the schedule")
+                .errors(400, 404));
+        routes.post("/api/v1/schedules/{name}/trigger", this::trigger, Role.OPERATOR,
+                RouteDoc.of("Fire a schedule now, whatever its overlap policy")
+                .path("name", SCHEDULE_NAME)
+                .answers(202, "the firing; `ref` is the job id or run id")
+                .errors(400, 404, 409));
+        routes.get("/api/v1/schedules/{name}/next", this::next, Role.VIEWER, RouteDoc.of("A schedule's next ticks")
+                .path("name", SCHEDULE_NAME)
+                .query("count", Integer.class, "how many, 1 to 1000 (default 10)")
+                .answers(200, "`{\"name\",\"zone\",\"next\":[{\"utc\",\"local\"}]}`")
+                .errors(400, 404));
     }
 
     private void list(Context ctx) {

@@ -18,11 +18,11 @@ import io.bulwark.server.StartupException;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.internal.cluster.ClusterCapability;
 import io.bulwark.server.internal.jobs.JobsCapability;
 import io.bulwark.server.internal.pipelines.PipelineLauncher;
 import io.bulwark.server.internal.pipelines.PipelinesCapability;
-import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -176,7 +176,7 @@ public final class SchedulesCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new ScheduleRoutes(scheduler, bodyLimit).register(routes);
     }
 

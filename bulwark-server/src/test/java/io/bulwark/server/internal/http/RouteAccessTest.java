@@ -1,6 +1,8 @@
 package io.bulwark.server.internal.http;
 
 import io.bulwark.server.auth.Role;
+import io.bulwark.server.http.ApiRoutes;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.Javalin;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +31,27 @@ class RouteAccessTest {
         assertThat(new RouteAccess(() -> app.unsafe.internalRouter).table()).containsExactly(
                 new RouteAccess.Route("GET", "/health", Anonymous.ALLOWED),
                 new RouteAccess.Route("DELETE", "/things/{id}", Role.ADMIN));
+    }
+
+    @Test
+    void aRouteRegisteredWithoutARouteDocIsRefusedNamingIt() {
+        Javalin app = Javalin.create(c -> {
+            new ApiRoutes(c.routes).get("/documented", ctx -> ctx.result("ok"), Role.VIEWER, RouteDoc.of("Documented"));
+            c.routes.put("/undocumented/{id}", ctx -> ctx.result("?"), Role.ADMIN);
+        });
+        RouteAccess access = new RouteAccess(() -> app.unsafe.internalRouter);
+        assertThat(access.table()).hasSize(2);
+        assertThatThrownBy(access::documented).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("route PUT /undocumented/{id} carries no RouteDoc");
+    }
+
+    @Test
+    void apiRoutesGiveJavalinTheSameAccessAsItsOwnRolesAndKeepTheDoc() {
+        RouteDoc doc = RouteDoc.of("One thing").path("id", "the thing's id").errors(404);
+        Javalin app = Javalin.create(c -> new ApiRoutes(c.routes).get("/things/{id}", ctx -> ctx.result("it"), Role.VIEWER, doc));
+        RouteAccess access = new RouteAccess(() -> app.unsafe.internalRouter);
+        assertThat(access.table()).containsExactly(new RouteAccess.Route("GET", "/things/{id}", Role.VIEWER));
+        assertThat(access.documented()).containsExactly(
+                new RouteAccess.DocumentedRoute("GET", "/things/{id}", Role.VIEWER, doc));
     }
 }
