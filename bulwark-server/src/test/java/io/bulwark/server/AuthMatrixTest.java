@@ -68,7 +68,9 @@ class AuthMatrixTest {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         // The embedded job store, so that the jobs and queues routes are registered too.
-        server = BulwarkServer.builder(TestServers.config(dir, Map.of(), Map.of("BULWARK_AUTH_ADMIN_KEY", CONFIGURED), null))
+        // A messaging connection (reached or not) puts the messaging routes in the table.
+        server = BulwarkServer.builder(TestServers.config(dir, Map.of("messaging.connections.bus.type", "redis-streams",
+                        "messaging.connections.bus.url", "redis://127.0.0.1:6379"), Map.of("BULWARK_AUTH_ADMIN_KEY", CONFIGURED), null))
                 .configuredStore().build().start();
         http = new Http(server.uri());
     }

@@ -55,7 +55,9 @@ class OpenApiDocumentTest {
     @BeforeAll
     void startServerWithAKey() {
         // The embedded job store, so that the jobs, queues and store routes are registered too.
-        server = BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false"),
+        // A messaging connection (reached or not) puts the messaging routes in the table and the document.
+        server = BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false",
+                        "messaging.connections.bus.type", "redis-streams", "messaging.connections.bus.url", "redis://127.0.0.1:6379"),
                 Map.of("BULWARK_AUTH_ADMIN_KEY", ADMIN), null)).configuredStore().build().start();
         http = new Http(server.uri());
         served = http.get("/api/v1/openapi.json");

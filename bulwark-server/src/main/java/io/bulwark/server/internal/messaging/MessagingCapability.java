@@ -19,7 +19,7 @@ import io.bulwark.server.internal.jobs.JobsCapability;
 import io.bulwark.server.internal.pipelines.PipelinesCapability;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.ApiRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +178,7 @@ public final class MessagingCapability implements Capability {
     }
 
     @Override
-    public void routes(RoutesConfig routes) {
+    public void routes(ApiRoutes routes) {
         new MessagingRoutes(this, bodyLimit).register(routes);
     }
 

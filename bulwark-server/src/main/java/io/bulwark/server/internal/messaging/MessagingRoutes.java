@@ -16,7 +16,8 @@ import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
-import io.javalin.config.RoutesConfig;
+import io.bulwark.server.http.ApiRoutes;
+import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -48,11 +49,22 @@ final class MessagingRoutes {
         this.bodyLimit = bodyLimit;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/v1/messaging", this::list, Role.VIEWER);
-        routes.post("/api/v1/messaging/{connection}/publish", this::publish, Role.OPERATOR);
-        routes.get("/api/v1/messaging/{connection}/dead", this::dead, Role.VIEWER);
-        routes.post("/api/v1/messaging/{connection}/dead/redrive", this::redrive, Role.OPERATOR);
+    private static final String CONNECTION = "the connection's name, as configured (messaging.connections.<name>)";
+
+    void register(ApiRoutes routes) {
+        routes.get("/api/v1/messaging", this::list, Role.VIEWER,
+                RouteDoc.of("Broker connections (type, URL without password, up, features) and their bridges"));
+        routes.post("/api/v1/messaging/{connection}/publish", this::publish, Role.OPERATOR,
+                RouteDoc.of("Publish a message to a topic").path("connection", CONNECTION).body(PublishBody.class)
+                        .answers(201, "the message's id, topic and when it may first be delivered").errors(404, 503));
+        routes.get("/api/v1/messaging/{connection}/dead", this::dead, Role.VIEWER,
+                RouteDoc.of("A topic's dead letters, oldest first, each with why it died").path("connection", CONNECTION)
+                        .requiredQuery("topic", String.class, "the topic").query("limit", Integer.class, "at most this many "
+                                + "(default 100, at most 1000)").errors(404, 503));
+        routes.post("/api/v1/messaging/{connection}/dead/redrive", this::redrive, Role.OPERATOR,
+                RouteDoc.of("Publish a topic's dead letters again as first deliveries and remove them from the dead letters")
+                        .path("connection", CONNECTION).body(RedriveBody.class).answers(200, "how many were redriven")
+                        .errors(404, 503));
     }
 
     private void list(Context ctx) {
