@@ -52,8 +52,13 @@ public final class MessagingKeys {
                     ValueTypes.integer(1, 1000))
             .description("Deliveries before a message that cannot be enqueued goes to the dead letters (default 5).").build();
 
+    public static final ConfigKey<java.time.Duration> BRIDGE_CLAIM_AFTER = ConfigKey.builder("messaging.bridges.*.claimAfter",
+                    ValueTypes.duration(java.time.Duration.ofMillis(100), java.time.Duration.ofHours(12)))
+            .description("How long a message a node took but did not acknowledge (it died) waits before another node "
+                    + "takes it (default 30s).").build();
+
     public static final List<ConfigKey<?>> ALL = List.of(TYPE, URL, BRIDGE_CONNECTION, BRIDGE_TOPIC, BRIDGE_GROUP,
-            BRIDGE_QUEUE, BRIDGE_JOB_TYPE, BRIDGE_PIPELINE, BRIDGE_CONCURRENCY, BRIDGE_MAX_DELIVERIES);
+            BRIDGE_QUEUE, BRIDGE_JOB_TYPE, BRIDGE_PIPELINE, BRIDGE_CONCURRENCY, BRIDGE_MAX_DELIVERIES, BRIDGE_CLAIM_AFTER);
 
     private MessagingKeys() {
     }

@@ -15,7 +15,7 @@ import java.util.Set;
  * or into runs of a pipeline.
  */
 record BridgeSpec(String name, String connection, String topic, String group, String queue, String jobType,
-                  String pipeline, int concurrency, int maxDeliveries) {
+                  String pipeline, int concurrency, int maxDeliveries, java.time.Duration claimAfter) {
 
     /** The target, for listings: {@code job <type> on <queue>} or {@code pipeline <id>}. */
     String target() {
@@ -33,7 +33,7 @@ record BridgeSpec(String name, String connection, String topic, String group, St
         Set<String> names = new java.util.TreeSet<>();
         for (var k : List.of(MessagingKeys.BRIDGE_CONNECTION, MessagingKeys.BRIDGE_TOPIC, MessagingKeys.BRIDGE_GROUP,
                 MessagingKeys.BRIDGE_QUEUE, MessagingKeys.BRIDGE_JOB_TYPE, MessagingKeys.BRIDGE_PIPELINE,
-                MessagingKeys.BRIDGE_CONCURRENCY, MessagingKeys.BRIDGE_MAX_DELIVERIES)) {
+                MessagingKeys.BRIDGE_CONCURRENCY, MessagingKeys.BRIDGE_MAX_DELIVERIES, MessagingKeys.BRIDGE_CLAIM_AFTER)) {
             names.addAll(MessagingKeys.names(config, k, MessagingKeys.BRIDGES));
         }
         for (String name : names) {
@@ -47,6 +47,8 @@ record BridgeSpec(String name, String connection, String topic, String group, St
                     .get(MessagingKeys.keyOf(MessagingKeys.BRIDGE_CONCURRENCY, name));
             Integer maxDeliveries = config.getAll(MessagingKeys.BRIDGE_MAX_DELIVERIES)
                     .get(MessagingKeys.keyOf(MessagingKeys.BRIDGE_MAX_DELIVERIES, name));
+            java.time.Duration claimAfter = config.getAll(MessagingKeys.BRIDGE_CLAIM_AFTER)
+                    .get(MessagingKeys.keyOf(MessagingKeys.BRIDGE_CLAIM_AFTER, name));
             int before = problems.size();
             if (connection == null) {
                 problems.add(key(MessagingKeys.BRIDGE_CONNECTION, name) + ": a bridge needs the connection it consumes from");
@@ -66,7 +68,8 @@ record BridgeSpec(String name, String connection, String topic, String group, St
             }
             if (problems.size() == before) {
                 out.add(new BridgeSpec(name, connection, topic, group, queue, type, pipeline,
-                        concurrency == null ? 4 : concurrency, maxDeliveries == null ? 5 : maxDeliveries));
+                        concurrency == null ? 4 : concurrency, maxDeliveries == null ? 5 : maxDeliveries,
+                        claimAfter == null ? java.time.Duration.ofSeconds(30) : claimAfter));
             }
         }
         if (!problems.isEmpty()) {

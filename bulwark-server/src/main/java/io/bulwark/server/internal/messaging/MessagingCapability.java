@@ -161,7 +161,8 @@ public final class MessagingCapability implements Capability {
             c.error = null;
             for (BridgeSpec spec : c.bridges) {
                 c.subscriptions.add(b.subscribe(spec.topic(), spec.group(), new Bridge(spec, jobs.orElseThrow(), handlers.orElseThrow(), pipelines),
-                        SubscribeOptions.builder().concurrency(spec.concurrency()).maxDeliveries(spec.maxDeliveries()).build()));
+                        SubscribeOptions.builder().concurrency(spec.concurrency()).maxDeliveries(spec.maxDeliveries())
+                                .claimAfter(spec.claimAfter()).build()));
             }
             LOG.info("Messaging connection {} ({} at {}) is up with {} bridge(s)", c.settings.name(), c.settings.type(),
                     c.settings.displayUrl(), c.bridges.size());
