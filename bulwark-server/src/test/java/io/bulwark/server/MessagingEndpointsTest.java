@@ -110,6 +110,31 @@ class MessagingEndpointsTest {
     }
 
     @Test
+    void aPipelineStepPublishesItsResultWhichABridgeTurnsIntoAJob() {
+        start(bridge());
+        String def = """
+                {"id": "notify", "steps": [{"id": "make", "type": "builtin.echo", "input": {"total": "${input.total}"}},
+                 {"id": "send", "type": "builtin.publish", "after": ["make"],
+                  "input": {"connection": "bus", "topic": "%s", "message": "${steps.make.output}", "key": "k1"}}]}"""
+                .formatted(topic);
+        assertThat(http.send("POST", "/api/v1/pipelines", def, Map.of()).status()).isEqualTo(201);
+        String run = http.send("POST", "/api/v1/pipelines/notify/runs", "{\"input\": {\"total\": 42}}", Map.of()).json()
+                .get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                http.get("/api/v1/jobs?queue=" + queue + "&state=completed").json().get("items").size() == 1);
+        JsonNode bridged = http.get("/api/v1/jobs?queue=" + queue).json().get("items").get(0);
+        assertThat(bridged.get("payload").get("total").asInt()).isEqualTo(42);
+        JsonNode send = http.get("/api/v1/runs/" + run).json().get("steps").get(1);
+        assertThat(send.get("output").get("topic").asText()).isEqualTo(topic);
+        assertThat(bridged.get("idempotencyKey").asText()).endsWith(send.get("output").get("id").asText());
+
+        Http.Response bad = http.send("POST", "/api/v1/jobs",
+                "{\"type\": \"builtin.publish\", \"payload\": {\"topic\": \"t\", \"message\": 1}}", Map.of());
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("connection");
+    }
+
+    @Test
     void badRequestsNameTheField() {
         start(Map.of());
         assertThat(http.send("POST", "/api/v1/messaging/nope/publish", "{\"topic\": \"t\", \"message\": 1}", Map.of()).status())

@@ -82,8 +82,10 @@ public final class MessagingCapability implements Capability {
                             + ": this server runs no pipelines (it needs a job store)");
                 }
             }
-            return Optional.of(new MessagingCapability(ctx.config(), ctx.meters(), names, bridges,
-                    jobs.map(j -> j.runtime().client()), jobs.map(j -> j.runtime().handlers()), pipelines, ctx.bodyLimit()));
+            MessagingCapability messaging = new MessagingCapability(ctx.config(), ctx.meters(), names, bridges,
+                    jobs.map(j -> j.runtime().client()), jobs.map(j -> j.runtime().handlers()), pipelines, ctx.bodyLimit());
+            jobs.ifPresent(j -> j.runtime().handlers().register(PublishJob.TYPE, PublishJob.class, messaging::publish));
+            return Optional.of(messaging);
         }
     }
 
@@ -176,6 +178,33 @@ public final class MessagingCapability implements Capability {
                 retries.schedule(() -> connect(c), RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** The {@code builtin.publish} job: publishes its message, answering with its id; a closed connection is a retryable failure. */
+    private Map<String, Object> publish(io.bulwark.jobs.JobContext<PublishJob> ctx) throws io.bulwark.jobs.JobFailure {
+        PublishJob p = ctx.payload();
+        Connection c = connections.get(p.connection());
+        if (c == null) {
+            throw io.bulwark.jobs.JobFailure.permanent("connection: no messaging connection '" + p.connection()
+                    + "'; configured: " + connections.keySet());
+        }
+        Broker b = c.broker;
+        if (b == null) {
+            throw new IllegalStateException("messaging connection " + p.connection() + " is not open: " + c.error);
+        }
+        io.bulwark.messaging.Outgoing message;
+        try {
+            message = MessagingRoutes.outgoing(p.message(), p.headers(), p.key(), p.delay(), null);
+        } catch (IllegalArgumentException e) {
+            throw io.bulwark.jobs.JobFailure.permanent(e.getMessage());
+        }
+        io.bulwark.messaging.Published done;
+        try {
+            done = b.publish(p.topic(), message);
+        } catch (IllegalArgumentException e) {
+            throw io.bulwark.jobs.JobFailure.permanent(e.getMessage());
+        }
+        return Map.of("id", done.id(), "topic", done.topic(), "deliverAt", done.deliverAt().toString());
     }
 
     @Override

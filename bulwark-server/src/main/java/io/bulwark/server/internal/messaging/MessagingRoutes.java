@@ -129,15 +129,9 @@ final class MessagingRoutes {
         if (body.message() == null) {
             throw invalid("message", "must be set: the message, any JSON (a string is sent as its text)");
         }
-        Outgoing.Builder b = body.message().isTextual() ? Outgoing.text(body.message().textValue())
-                : Outgoing.json(body.message());
         Outgoing message;
         try {
-            if (body.delay() != null) {
-                b.delay(Durations.parse(body.delay()));
-            }
-            message = b.key(body.key()).headers(body.headers() == null ? Map.of() : body.headers()).priority(body.priority())
-                    .build();
+            message = outgoing(body.message(), body.headers(), body.key(), body.delay(), body.priority());
         } catch (IllegalArgumentException e) {
             throw invalid(fieldOf(e.getMessage(), "message"), e.getMessage());
         }
@@ -188,6 +182,24 @@ final class MessagingRoutes {
         } catch (MessagingException e) {
             throw ApiException.unavailable(e.getMessage());
         }
+    }
+
+    /**
+     * The message a publish request (REST body or {@code builtin.publish} job) describes: a JSON
+     * string is sent as its text, any other JSON as JSON.
+     *
+     * @throws IllegalArgumentException naming the field that is wrong
+     */
+    static Outgoing outgoing(JsonNode message, Map<String, String> headers, String key, String delay, Integer priority) {
+        Outgoing.Builder b = message.isTextual() ? Outgoing.text(message.textValue()) : Outgoing.json(message);
+        if (delay != null) {
+            try {
+                b.delay(Durations.parse(delay));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("delay: " + e.getMessage(), e);
+            }
+        }
+        return b.key(key).headers(headers == null ? Map.of() : headers).priority(priority).build();
     }
 
     static ObjectNode view(Delivery d) {
