@@ -11,10 +11,9 @@ import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Published;
 import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
+import io.bulwark.messaging.spi.BrokerBuilder;
 import io.bulwark.messaging.spi.Consumer;
 import io.bulwark.messaging.spi.MessagingMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -109,11 +108,11 @@ public final class NatsBroker implements Broker {
         this.subjectPrefix = b.subjectPrefix;
         this.maxAge = b.maxAge;
         this.maxMessages = b.maxMessages;
-        this.clock = b.clock;
-        this.ids = new Uuid7(b.clock, new SplittableRandom());
-        this.metrics = new MessagingMetrics(b.meters, b.connection);
+        this.clock = b.clock();
+        this.ids = new Uuid7(b.clock(), new SplittableRandom());
+        this.metrics = new MessagingMetrics(b.meters(), b.connection());
         try {
-            this.connection = Nats.connect(Options.builder().server(b.url).connectionName(b.clientName)
+            this.connection = Nats.connect(Options.builder().server(b.url).connectionName(b.clientName())
                     .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).connectionTimeout(b.connectTimeout)
                     .errorListener(new QuietErrors()).build());
             this.js = connection.jetStream();
@@ -137,19 +136,16 @@ public final class NatsBroker implements Broker {
     }
 
     /** Builds {@link NatsBroker}. */
-    public static final class Builder {
+    public static final class Builder extends BrokerBuilder<Builder> {
         private final String url;
         private String streamPrefix = "BULWARK_";
         private String subjectPrefix = "bulwark.";
         private Duration maxAge = Duration.ofDays(7);
         private long maxMessages = 1_000_000;
         private Duration connectTimeout = Duration.ofSeconds(5);
-        private Clock clock = Clock.systemUTC();
-        private MeterRegistry meters = new SimpleMeterRegistry();
-        private String connection = "nats";
-        private String clientName = "bulwark-messaging";
 
         private Builder(String url) {
+            super("nats");
             this.url = Objects.requireNonNull(url, "url must be set");
             if (!url.startsWith("nats://") && !url.startsWith("tls://")) {
                 throw new IllegalArgumentException("url must look like nats://host:4222 (or tls://) but was '"
@@ -182,23 +178,8 @@ public final class NatsBroker implements Broker {
             return this;
         }
 
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c, "clock must be set");
-            return this;
-        }
 
-        /** Where the meters go, tagged {@code connection=<name>}. */
-        public Builder meters(MeterRegistry m, String connectionName) {
-            this.meters = Objects.requireNonNull(m, "meters must be set");
-            this.connection = Objects.requireNonNull(connectionName, "connection name must be set");
-            return this;
-        }
 
-        /** The name the connection gives the server (default {@code bulwark-messaging}). */
-        public Builder clientName(String name) {
-            this.clientName = Objects.requireNonNull(name, "clientName must be set");
-            return this;
-        }
 
         public NatsBroker build() {
             return new NatsBroker(this);

@@ -11,6 +11,7 @@ import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Published;
 import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
+import io.bulwark.messaging.spi.BrokerBuilder;
 import io.bulwark.messaging.spi.Consumer;
 import io.bulwark.messaging.spi.MessagingMetrics;
 import io.bulwark.redis.RedisUris;
@@ -23,8 +24,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -85,16 +84,16 @@ public final class RedisStreamsBroker implements Broker {
     private RedisStreamsBroker(Builder b) {
         RedisURI uri = RedisUris.parse(b.uri, RedisUris.withoutPassword(b.uri));
         uri.setTimeout(b.commandTimeout);
-        uri.setClientName(b.clientName);
+        uri.setClientName(b.clientName());
         this.display = RedisUris.withoutPassword(b.uri);
         this.client = RedisClient.create(uri);
         this.client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         this.prefix = b.prefix;
         this.maxLength = b.maxLength;
-        this.clock = b.clock;
-        this.ids = new Uuid7(b.clock, new SplittableRandom());
-        this.metrics = new MessagingMetrics(b.meters, b.connection);
+        this.clock = b.clock();
+        this.ids = new Uuid7(b.clock(), new SplittableRandom());
+        this.metrics = new MessagingMetrics(b.meters(), b.connection());
         try {
             this.connection = client.connect();
         } catch (RuntimeException e) {
@@ -109,17 +108,14 @@ public final class RedisStreamsBroker implements Broker {
     }
 
     /** Builds {@link RedisStreamsBroker}. */
-    public static final class Builder {
+    public static final class Builder extends BrokerBuilder<Builder> {
         private final String uri;
         private String prefix = "bulwark:msg:";
         private long maxLength = 1_000_000;
         private Duration commandTimeout = Duration.ofSeconds(5);
-        private Clock clock = Clock.systemUTC();
-        private MeterRegistry meters = new SimpleMeterRegistry();
-        private String connection = "redis";
-        private String clientName = "bulwark-messaging";
 
         private Builder(String uri) {
+            super("redis");
             this.uri = Objects.requireNonNull(uri, "uri must be set");
         }
 
@@ -143,24 +139,8 @@ public final class RedisStreamsBroker implements Broker {
             return this;
         }
 
-        /** The clock of publish times and delays (default the system's). */
-        public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c, "clock must be set");
-            return this;
-        }
 
-        /** Where the meters go, tagged {@code connection=<name>}. */
-        public Builder meters(MeterRegistry m, String connectionName) {
-            this.meters = Objects.requireNonNull(m, "meters must be set");
-            this.connection = Objects.requireNonNull(connectionName, "connection name must be set");
-            return this;
-        }
 
-        /** The name its connections give Redis ({@code CLIENT LIST}; default {@code bulwark-messaging}). */
-        public Builder clientName(String name) {
-            this.clientName = Objects.requireNonNull(name, "clientName must be set");
-            return this;
-        }
 
         public RedisStreamsBroker build() {
             return new RedisStreamsBroker(this);
