@@ -119,11 +119,11 @@ public final class Consumer implements Subscription {
                 failures = 0;
                 lock.lock();
                 try {
+                    // Also when stopping: stop() gives them back with the rest, and counts them.
+                    fetched.addAll(got);
                     if (stopping) {
-                        got.forEach(this::release);
                         return;
                     }
-                    fetched.addAll(got);
                 } finally {
                     lock.unlock();
                 }
@@ -227,6 +227,22 @@ public final class Consumer implements Subscription {
         metrics.released(topic, group);
     }
 
+    /** What a pushing broker sent ahead of the polls, given back; a failure leaves it to the broker, which gives it back when the consumer goes. */
+    private int releaseUnpolled() {
+        try {
+            int n = source.releaseUnpolled();
+            for (int i = 0; i < n; i++) {
+                metrics.released(topic, group);
+            }
+            return n;
+        } catch (Exception e) {
+            LOG.warn("Consumer of {} in group {} could not give back the deliveries its broker sent ahead ({}); the broker"
+                    + " gives them back when the consumer's connection closes, or after its claim time", topic, group,
+                    e.toString());
+            return 0;
+        }
+    }
+
     private interface Step {
         void run() throws Exception;
     }
@@ -288,6 +304,7 @@ public final class Consumer implements Subscription {
         try {
             poller.interrupt();
             poller.join(Duration.ofSeconds(10));
+            given += releaseUnpolled();
             lock.lock();
             try {
                 for (Received r : fetched) {

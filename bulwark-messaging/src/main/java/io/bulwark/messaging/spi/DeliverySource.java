@@ -32,6 +32,16 @@ public interface DeliverySource extends AutoCloseable {
     default void touch(Received r) throws Exception {
     }
 
+    /**
+     * The consumer stops and polls no more: give back at once what the broker already sent this
+     * consumer that {@link #poll} has not returned, and say how many, so that the consumer counts
+     * them with the rest. Only for brokers that push ahead up to a prefetch (RabbitMQ); a broker
+     * whose poll fetches just what it returns has nothing to give back.
+     */
+    default int releaseUnpolled() throws Exception {
+        return 0;
+    }
+
     @Override
     void close();
 }
