@@ -70,8 +70,7 @@ class BridgeCrashRecoveryIT {
 
     @Test
     void everyMessageBecomesExactlyOneCompletedJobAcrossAKill9AndRestart() throws Exception {
-        FleetNode first = serve();
-        FleetApi api = new FleetApi(first.url());
+        // All published before the node starts: its bridge then meets a backlog, and the kill lands in it.
         Set<String> ids = new HashSet<>();
         try (RedisStreamsBroker broker = RedisStreamsBroker.builder("redis://127.0.0.1:6379").build()) {
             for (int batch = 0; batch < MESSAGES / 500; batch++) {
@@ -81,6 +80,8 @@ class BridgeCrashRecoveryIT {
                 sent.forEach(p -> ids.add(p.id()));
             }
         }
+        FleetNode first = serve();
+        FleetApi api = new FleetApi(first.url());
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                 .until(() -> total(api) >= MESSAGES / 4);
         long before = total(api);
