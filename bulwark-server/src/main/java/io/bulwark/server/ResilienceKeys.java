@@ -36,7 +36,8 @@ public final class ResilienceKeys {
     public static final ConfigKey<String> PROVIDER_AUTH_PREFIX = text("providers.*.authPrefix",
             "Text before the secret in that header, e.g. 'Bearer '.");
     public static final ConfigKey<String> PROVIDER_AUTH_SECRET = text("providers.*.authSecret",
-            "A reference to the provider's secret: env:VARIABLE or file:/path (never the secret itself).");
+            "A reference to the provider's secret: env:VARIABLE, file:/path, vault:mount/path#key or aws-sm:id[#key] "
+                    + "(never the secret itself).");
     public static final ConfigKey<Duration> PROVIDER_TIMEOUT = ranged("providers.*.timeout", SpecRanges.PROVIDER_TIMEOUT, "The longest one attempt may take before it is interrupted (default 30s).");
     public static final ConfigKey<Integer> PROVIDER_WEIGHT = ranged("providers.*.weight", SpecRanges.PROVIDER_WEIGHT,
             "The provider's weight under the weighted strategy (default 1).");

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /** The value types config keys use. Each factory validates its bounds at once. */
 public final class ValueTypes {
@@ -253,11 +255,26 @@ public final class ValueTypes {
     }
 
     /**
-     * A secret: the value itself (best given through the environment), or a reference
-     * {@code file:/path} whose content (trimmed) is the secret, or {@code env:NAME}.
+     * A secret: the value itself (best given through the environment), {@code file:/path} whose
+     * content (trimmed) is the secret, {@code env:NAME}, or a reference to a secret store that a
+     * {@link SecretResolver} on the class path reads, such as {@code vault:secret/llm#api_key} or
+     * {@code aws-sm:prod/llm#api_key}, optionally with {@code ?ttl=1m} (see {@link SecretResolvers}).
+     * {@code file:} and {@code env:} are read once; a store reference is read now and again after
+     * its TTL. Anything else, {@code http://...} included, is the value itself.
      */
     public static ValueType<Secret> secret() {
-        String describe = "a secret: the value, file:/path/to/file or env:VARIABLE";
+        return secret(SecretResolvers::defaults);
+    }
+
+    /** {@link #secret()}, with store references read through {@code resolvers} (e.g. on a test clock). */
+    public static ValueType<Secret> secret(SecretResolvers resolvers) {
+        Objects.requireNonNull(resolvers, "resolvers");
+        return secret(() -> resolvers);
+    }
+
+    private static ValueType<Secret> secret(Supplier<SecretResolvers> resolvers) {
+        String describe = "a secret: the value, file:/path/to/file, env:VARIABLE or a secret store reference "
+                + "(vault:mount/path#key, aws-sm:secret-id[#key])";
         return new ValueType<>() {
             @Override
             public Secret convert(Object raw) {
@@ -285,6 +302,10 @@ public final class ValueTypes {
                 }
                 if (s.isEmpty()) {
                     throw new IllegalArgumentException("expected " + describe + " but was empty");
+                }
+                SecretResolvers stores = resolvers.get();
+                if (stores.isReference(s)) {
+                    return stores.resolve(s);
                 }
                 return Secret.of(s);
             }

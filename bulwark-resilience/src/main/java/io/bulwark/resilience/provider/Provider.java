@@ -34,7 +34,6 @@ public final class Provider {
     private final ProviderTransport transport;
     private final ProviderStats stats;
     private final LongSupplier ticker;
-    private final Map<String, String> authHeaders;
     private final Counter successes;
     private final Counter failures;
     private final Counter rejections;
@@ -53,7 +52,6 @@ public final class Provider {
         this.transport = transport;
         this.stats = stats;
         this.ticker = ticker;
-        this.authHeaders = settings.auth().map(a -> Map.of(a.header(), a.value())).orElse(Map.of());
         this.successes = outcome(registry, "success");
         this.failures = outcome(registry, "failure");
         this.rejections = outcome(registry, "rejected");
@@ -189,7 +187,9 @@ public final class Provider {
         long start = ticker.getAsLong();
         boolean failed = true;
         try {
-            ProviderResponse r = transport.send(target, request, authHeaders, settings.timeout());
+            // Read per attempt, not once: a secret from a store may have been rotated since.
+            Map<String, String> auth = settings.auth().map(a -> Map.of(a.header(), a.value())).orElse(Map.of());
+            ProviderResponse r = transport.send(target, request, auth, settings.timeout());
             failed = BreakerSpec.isFailure(r.status());
             return new ProviderResponse(r.status(), r.headers(), r.body(), name(), ProviderResponse.Source.PRIMARY, "", false);
         } finally {

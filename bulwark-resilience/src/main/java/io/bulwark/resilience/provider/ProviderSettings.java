@@ -21,7 +21,10 @@ public record ProviderSettings(String name, URI baseUrl, Optional<Auth> auth, Du
     /** The header that carries the provider's secret. */
     public record Auth(String header, String prefix, Secret secret) {
 
-        /** The header's value; never log it. */
+        /**
+         * The header's value with the secret's current value (a store reference may have rotated
+         * since the last call); never log it.
+         */
         public String value() {
             return prefix + secret.reveal();
         }

@@ -1,6 +1,7 @@
 package io.bulwark.resilience.provider;
 
 import io.bulwark.core.config.Secret;
+import io.bulwark.core.config.SecretResolvers;
 import io.bulwark.core.config.ValueType;
 import io.bulwark.core.config.ValueTypes;
 import io.bulwark.core.validation.Problems;
@@ -26,8 +27,9 @@ import java.util.regex.Pattern;
  * @param baseUrl an absolute http(s) URL; a call's path is appended to it
  * @param authHeader the header that carries the secret (default {@code Authorization})
  * @param authPrefix text before the secret in that header, e.g. {@code "Bearer "}
- * @param authSecret a reference to the secret, {@code env:NAME} or {@code file:/path}; never the
- *                   secret itself, so that it is never stored or shown
+ * @param authSecret a reference to the secret, {@code env:NAME}, {@code file:/path} or a secret
+ *                   store's ({@code vault:secret/llm#api_key}, {@code aws-sm:prod/llm#api_key}; see
+ *                   {@link SecretResolvers}); never the secret itself, so that it is never stored or shown
  * @param timeout the longest one attempt may take (default 30s); it is interrupted after that
  * @param weight for the weighted strategy (1..1000, default 1)
  * @param capacity the most calls in flight to this provider at once (default 64)
@@ -49,6 +51,9 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
                 null, null);
     }
 
+    /** The references authSecret takes, for messages. */
+    private static final String REFERENCES = "env:VARIABLE, file:/path, vault:mount/path#key or aws-sm:secret-id[#key]";
+
     /** Names of providers, groups and retry configs: letters, digits, '.', '_' and '-', up to 64. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -66,9 +71,9 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
         }
         Optional<ProviderSettings.Auth> auth = Optional.empty();
         if (authSecret != null) {
-            if (!authSecret.startsWith("env:") && !authSecret.startsWith("file:")) {
-                problems.add(path + ".authSecret", "authSecret must be a reference, env:VARIABLE or file:/path, "
-                        + "so that the secret itself is never stored or shown");
+            if (!SecretResolvers.defaults().isReference(authSecret)) {
+                problems.add(path + ".authSecret", "authSecret must be a reference, " + REFERENCES
+                        + ", so that the secret itself is never stored or shown");
             } else {
                 Secret secret = problems.attempt(path + ".authSecret", () -> ValueTypes.secret().convert(authSecret), null);
                 if (secret != null) {
@@ -80,7 +85,7 @@ public record ProviderSpec(String name, String baseUrl, String authHeader, Strin
                 }
             }
         } else if (authHeader != null || authPrefix != null) {
-            problems.add(path + ".authSecret", "authHeader and authPrefix need an authSecret (env:VARIABLE or file:/path)");
+            problems.add(path + ".authSecret", "authHeader and authPrefix need an authSecret (" + REFERENCES + ")");
         }
         Duration t = ranged(problems, path + ".timeout", SpecRanges.PROVIDER_TIMEOUT, timeout, Duration.ofSeconds(30));
         Duration w = ranged(problems, path + ".maxWait", SpecRanges.PROVIDER_MAX_WAIT, maxWait, Duration.ZERO);
