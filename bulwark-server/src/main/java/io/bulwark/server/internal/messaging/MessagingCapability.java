@@ -120,6 +120,7 @@ public final class MessagingCapability implements Capability {
         this.pipelines = pipelines;
         this.bodyLimit = bodyLimit;
         List<String> problems = new ArrayList<>();
+        java.util.Set<String> installed = Brokers.installed().keySet();
         for (String name : names) {
             String type = config.getAll(MessagingKeys.TYPE).get(MessagingKeys.keyOf(MessagingKeys.TYPE, name));
             var url = config.getAll(MessagingKeys.URL).get(MessagingKeys.keyOf(MessagingKeys.URL, name));
@@ -127,10 +128,10 @@ public final class MessagingCapability implements Capability {
                 problems.add(MessagingKeys.keyOf(MessagingKeys.URL, name) + ": a connection needs its broker's URL");
                 continue;
             }
-            if (!Brokers.installed().containsKey(type)) {
+            if (!installed.contains(type)) {
                 problems.add(MessagingKeys.keyOf(MessagingKeys.TYPE, name) + ": " + type + " needs its module "
                         + "(bulwark-messaging-" + type.replace("-streams", "") + ") on the class path; installed: "
-                        + Brokers.installed().keySet());
+                        + installed);
                 continue;
             }
             connections.put(name, new Connection(new BrokerSettings(name, type, url.reveal(), Map.of()),
