@@ -7,6 +7,7 @@ import io.bulwark.core.config.Secret;
 import io.bulwark.core.config.ValueTypes;
 import io.bulwark.server.internal.auth.LogRedaction;
 import io.bulwark.server.logging.LogSetup;
+import io.bulwark.test.secrets.InMemorySecretStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +47,8 @@ class RotatedSecretRedactionTest {
     void theValuesASecretIsRotatedToAreMaskedToo() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LogSetup.configure("text", "info", out);
-        InMemorySecretStore.VALUES.put("redaction/admin", ADMIN_BEFORE);
-        InMemorySecretStore.VALUES.put("redaction/provider", PROVIDER_BEFORE);
+        InMemorySecretStore.put("redaction/admin", ADMIN_BEFORE);
+        InMemorySecretStore.put("redaction/provider", PROVIDER_BEFORE);
         BulwarkConfig config = TestServers.config(dir, Map.of(
                 "auth.adminKey", "test-secrets:redaction/admin?ttl=1s",
                 "providers.llm.authSecret", "test-secrets:redaction/provider?ttl=1s"));
@@ -55,8 +56,8 @@ class RotatedSecretRedactionTest {
         Secret provider = ValueTypes.secret().convert("test-secrets:redaction/provider?ttl=1s");
 
         LogRedaction.register(config);
-        InMemorySecretStore.VALUES.put("redaction/admin", ADMIN_AFTER);
-        InMemorySecretStore.VALUES.put("redaction/provider", PROVIDER_AFTER);
+        InMemorySecretStore.put("redaction/admin", ADMIN_AFTER);
+        InMemorySecretStore.put("redaction/provider", PROVIDER_AFTER);
         // The process's resolvers run on the system clock: the 1s TTL passes in real time.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> admin.reveal().equals(ADMIN_AFTER) && provider.reveal().equals(PROVIDER_AFTER));

@@ -2,6 +2,7 @@ package io.bulwark.resilience.provider;
 
 import io.bulwark.core.validation.ValidationException;
 import io.bulwark.test.http.FlakyServer;
+import io.bulwark.test.secrets.InMemorySecretStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +38,11 @@ class ProviderSecretReferenceTest {
     @Test
     void eachCallSendsTheCurrentValueOfAStoreReference() throws Exception {
         server.succeed();
-        InMemorySecretStore.VALUES.put("llm#rotating", "sk-before-rotation-01");
+        InMemorySecretStore.put("llm#rotating", "sk-before-rotation-01");
         f.apply(new GroupSpec("llm", null, List.of(withSecret("p1", server, "test-secrets:llm#rotating?ttl=1s")), null, null));
         assertThat(authorizationSent()).isEqualTo("Bearer sk-before-rotation-01");
 
-        InMemorySecretStore.VALUES.put("llm#rotating", "sk-after-rotation-002");
+        InMemorySecretStore.put("llm#rotating", "sk-after-rotation-002");
 
         // The default resolvers run on the system clock: the 1s TTL passes in real time.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
@@ -52,7 +53,7 @@ class ProviderSecretReferenceTest {
 
     @Test
     void aLiteralSecretIsRefusedAndAMissingStoreModuleOrSecretIsNamed() {
-        InMemorySecretStore.VALUES.put("llm#fine", "sk-fine-000000000");
+        InMemorySecretStore.put("llm#fine", "sk-fine-000000000");
         List<ProviderSpec> specs = List.of(withSecret("p1", server, "sk-literal-00000000"),
                 withSecret("p2", server, "aws-sm:prod/llm#api_key"),
                 withSecret("p3", server, "test-secrets:llm#absent"));
