@@ -28,11 +28,13 @@ import java.util.UUID;
  * @param createdAt when it was enqueued
  * @param startedAt when its last attempt started, or null
  * @param finishedAt when it reached a final state, or null
+ * @param expiresAt when it ends {@link JobState#EXPIRED} if it is still waiting (scheduled, available or
+ *        retryable) then, or null for never
  */
 public record Job(UUID id, String queue, String type, String payload, int priority, JobState state, Instant runAt,
                   int attempt, int maxAttempts, Backoff backoff, Duration timeout, String idempotencyKey,
                   Set<String> tags, String result, String lastError, List<Transition> history, Instant createdAt,
-                  Instant startedAt, Instant finishedAt) {
+                  Instant startedAt, Instant finishedAt, Instant expiresAt) {
 
     public Job {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
@@ -42,6 +44,6 @@ public record Job(UUID id, String queue, String type, String payload, int priori
     /** A copy with {@code history} in place of this one's. */
     public Job withHistory(List<Transition> history) {
         return new Job(id, queue, type, payload, priority, state, runAt, attempt, maxAttempts, backoff, timeout,
-                idempotencyKey, tags, result, lastError, history, createdAt, startedAt, finishedAt);
+                idempotencyKey, tags, result, lastError, history, createdAt, startedAt, finishedAt, expiresAt);
     }
 }

@@ -64,9 +64,10 @@ public final class JobClient {
             return List.of();
         }
         checkSizes(requests);
-        // The store's time is needed only to turn a delay into a run time; on a database store
-        // reading it is a round trip of its own, so enqueues without a delay skip it.
-        Instant now = requests.stream().anyMatch(r -> r.delay() != null) ? store.now() : null;
+        // The store's time is needed only to turn a delay into a run time, or a discardAfter counted
+        // from now into an expiry; on a database store reading it is a round trip of its own, so
+        // enqueues without either skip it.
+        Instant now = requests.stream().anyMatch(this::needsNow) ? store.now() : null;
         List<NewJob> jobs = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             jobs.add(resolve(requests.get(i), now, i, requests.size()));
@@ -97,7 +98,28 @@ public final class JobClient {
                 r.maxAttempts() != null ? r.maxAttempts() : s.maxAttempts(),
                 r.backoff() != null ? r.backoff() : s.backoff(),
                 r.timeout() != null ? r.timeout() : s.timeout(),
-                r.idempotencyKey(), r.tags());
+                r.idempotencyKey(), r.tags(), expiresAt(r, s, runAt, now, where));
+    }
+
+    /** A discardAfter counts from when the job comes due: its run time, or now when it runs at once. */
+    private boolean needsNow(JobRequest r) {
+        return r.delay() != null || r.expiresAt() == null && r.runAt() == null
+                && (r.discardAfter() != null || queues.get(r.queue()).discardAfter() != null);
+    }
+
+    private static Instant expiresAt(JobRequest r, QueueSettings s, Instant runAt, Instant now, String where) {
+        if (r.expiresAt() != null) {
+            return r.expiresAt();
+        }
+        Duration wait = r.discardAfter() != null ? r.discardAfter() : s.discardAfter();
+        if (wait == null) {
+            return null;
+        }
+        Instant at = (runAt != null ? runAt : now).plus(wait);
+        if (at.isAfter(JobLimits.MAX_RUN_AT)) {
+            throw new IllegalArgumentException(where + "discardAfter puts expiresAt past " + JobLimits.MAX_RUN_AT);
+        }
+        return at;
     }
 
     private void checkSizes(List<JobRequest> requests) {
@@ -133,7 +155,7 @@ public final class JobClient {
         return store.cancel(id, "cancelled by request");
     }
 
-    /** Runs a dead, cancelled or completed job again, same id. */
+    /** Runs a dead, cancelled, expired or completed job again, same id; it no longer expires. */
     public Optional<Job> retry(UUID id) {
         Optional<Job> job = store.retry(id, "retried by request");
         job.ifPresent(j -> onEnqueued.accept(j.queue()));

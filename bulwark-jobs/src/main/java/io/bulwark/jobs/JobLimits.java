@@ -36,6 +36,10 @@ public final class JobLimits {
     public static final Duration MAX_DELAY = Duration.ofDays(3650);
     /** How long from now until a job may run. */
     public static final ValueType<Duration> DELAY = ValueTypes.duration(Duration.ZERO, MAX_DELAY);
+    /** The shortest {@code discardAfter}. */
+    public static final Duration MIN_DISCARD_AFTER = Duration.ofMillis(1);
+    /** How long a job may wait once due before it ends expired (a job's or a queue's {@code discardAfter}). */
+    public static final ValueType<Duration> DISCARD_AFTER = ValueTypes.duration(MIN_DISCARD_AFTER, MAX_DELAY);
     /** The earliest {@code runAt}: a time before it could not be held in epoch milliseconds by every store. */
     public static final Instant MIN_RUN_AT = Instant.parse("0000-01-01T00:00:00Z");
     /** The latest {@code runAt}. */

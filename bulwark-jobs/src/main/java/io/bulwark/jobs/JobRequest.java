@@ -31,9 +31,13 @@ import java.util.regex.Pattern;
  * @param timeout of one attempt, or null for the queue's default
  * @param idempotencyKey or null
  * @param tags free labels
+ * @param expiresAt when it ends expired if it is still waiting, or null (exclusive with discardAfter)
+ * @param discardAfter how long it may wait once due (from its run time, or from now) before it ends
+ *        expired, or null for the queue's default (exclusive with expiresAt)
  */
 public record JobRequest(String queue, String type, String payload, Integer priority, Instant runAt, Duration delay,
-                         Integer maxAttempts, Backoff backoff, Duration timeout, String idempotencyKey, Set<String> tags) {
+                         Integer maxAttempts, Backoff backoff, Duration timeout, String idempotencyKey, Set<String> tags,
+                         Instant expiresAt, Duration discardAfter) {
 
     /** Names of queues and handler types. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -61,6 +65,8 @@ public record JobRequest(String queue, String type, String payload, Integer prio
         private Duration timeout;
         private String idempotencyKey;
         private final Set<String> tags = new LinkedHashSet<>();
+        private Instant expiresAt;
+        private Duration discardAfter;
 
         private Builder(String queue, String type) {
             if (queue == null || !NAME.matcher(queue).matches()) {
@@ -140,6 +146,33 @@ public record JobRequest(String queue, String type, String payload, Integer prio
             return this;
         }
 
+        /** The job ends expired if it is still waiting at {@code at}. */
+        public Builder expiresAt(Instant at) {
+            if (discardAfter != null) {
+                throw new IllegalArgumentException("give expiresAt or discardAfter, not both");
+            }
+            Objects.requireNonNull(at, "expiresAt");
+            if (at.isBefore(JobLimits.MIN_RUN_AT) || at.isAfter(JobLimits.MAX_RUN_AT)) {
+                throw new IllegalArgumentException("expiresAt must be from " + JobLimits.MIN_RUN_AT + " to "
+                        + JobLimits.MAX_RUN_AT + " but was " + at);
+            }
+            this.expiresAt = at;
+            return this;
+        }
+
+        /** The job ends expired if it still waits {@code d} after it came due. */
+        public Builder discardAfter(Duration d) {
+            if (expiresAt != null) {
+                throw new IllegalArgumentException("give expiresAt or discardAfter, not both");
+            }
+            if (d == null || d.compareTo(JobLimits.MIN_DISCARD_AFTER) < 0 || d.compareTo(JobLimits.MAX_DELAY) > 0) {
+                throw new IllegalArgumentException("discardAfter must be from 1ms to " + JobLimits.MAX_DELAY.toDays()
+                        + "d but was " + d);
+            }
+            this.discardAfter = d;
+            return this;
+        }
+
         public Builder tag(String tag) {
             if (tag == null || tag.isBlank() || tag.length() > 64) {
                 throw new IllegalArgumentException("a tag must be 1 to 64 characters but was '" + tag + "'");
@@ -150,7 +183,7 @@ public record JobRequest(String queue, String type, String payload, Integer prio
 
         public JobRequest build() {
             return new JobRequest(queue, type, payload, priority, runAt, delay, maxAttempts, backoff, timeout,
-                    idempotencyKey, tags);
+                    idempotencyKey, tags, expiresAt, discardAfter);
         }
     }
 }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a job is in its life. {@code scheduled → available → running → completed | retryable →
- * available … | dead | cancelled}.
+ * available … | dead | cancelled}; a waiting job (scheduled, available or retryable) whose
+ * {@link Job#expiresAt()} passes ends {@code expired}.
  */
 public enum JobState {
     /** Waiting for its run time. */
@@ -20,11 +21,13 @@ public enum JobState {
     /** Out of attempts, or failed in a way that retrying cannot fix: the dead-letter queue. */
     DEAD,
     /** Cancelled; never retried. */
-    CANCELLED;
+    CANCELLED,
+    /** Waited past its {@link Job#expiresAt()} without starting (or before its next attempt); never run again on its own. */
+    EXPIRED;
 
     /** True for states a job never leaves on its own. */
     public boolean isFinal() {
-        return this == COMPLETED || this == DEAD || this == CANCELLED;
+        return this == COMPLETED || this == DEAD || this == CANCELLED || this == EXPIRED;
     }
 
     /** The lower-case name used in the API. */
@@ -44,6 +47,6 @@ public enum JobState {
             }
         }
         throw new IllegalArgumentException("state must be one of scheduled, available, running, retryable, "
-                + "completed, dead, cancelled but was '" + text + "'");
+                + "completed, dead, cancelled, expired but was '" + text + "'");
     }
 }

@@ -14,13 +14,20 @@ import java.time.Duration;
  * @param backoff the default retry delays
  * @param timeout the default time one attempt may run
  * @param paused when true, no job of the queue starts (enqueues still succeed)
+ * @param discardAfter the default time a job may wait once due before it ends expired; null for never
  */
 public record QueueSettings(int concurrency, double ratePerSecond, int burst, long maxSize, int priority,
-                            int maxAttempts, Backoff backoff, Duration timeout, boolean paused) {
+                            int maxAttempts, Backoff backoff, Duration timeout, boolean paused, Duration discardAfter) {
 
-    /** 10 at once, no rate limit, no size limit, priority 5, 25 attempts, default backoff, 5 min timeout. */
+    /** 10 at once, no rate limit, no size limit, priority 5, 25 attempts, default backoff, 5 min timeout, no expiry. */
     public static final QueueSettings DEFAULT = new QueueSettings(10, 0, 1, 0, 5, 25, Backoff.DEFAULT,
-            Duration.ofMinutes(5), false);
+            Duration.ofMinutes(5), false, null);
+
+    /** Settings without a default expiry. */
+    public QueueSettings(int concurrency, double ratePerSecond, int burst, long maxSize, int priority, int maxAttempts,
+                         Backoff backoff, Duration timeout, boolean paused) {
+        this(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused, null);
+    }
 
     public QueueSettings {
         if (concurrency < 1 || concurrency > 10_000) {
@@ -47,37 +54,48 @@ public record QueueSettings(int concurrency, double ratePerSecond, int burst, lo
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
         }
+        if (discardAfter != null && (discardAfter.compareTo(JobLimits.MIN_DISCARD_AFTER) < 0
+                || discardAfter.compareTo(JobLimits.MAX_DELAY) > 0)) {
+            throw new IllegalArgumentException("discardAfter must be from 1ms to " + JobLimits.MAX_DELAY.toDays()
+                    + "d (or unset for never) but was " + discardAfter);
+        }
     }
 
     public QueueSettings withConcurrency(int n) {
-        return new QueueSettings(n, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused);
+        return new QueueSettings(n, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused, discardAfter);
     }
 
     public QueueSettings withRate(double perSecond, int burst) {
-        return new QueueSettings(concurrency, perSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused);
+        return new QueueSettings(concurrency, perSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused, discardAfter);
     }
 
     public QueueSettings withMaxSize(long n) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, n, priority, maxAttempts, backoff, timeout, paused);
+        return new QueueSettings(concurrency, ratePerSecond, burst, n, priority, maxAttempts, backoff, timeout, paused, discardAfter);
     }
 
     public QueueSettings withMaxAttempts(int n) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, n, backoff, timeout, paused);
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, n, backoff, timeout, paused, discardAfter);
     }
 
     public QueueSettings withBackoff(Backoff b) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, b, timeout, paused);
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, b, timeout, paused, discardAfter);
     }
 
     public QueueSettings withTimeout(Duration t) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, t, paused);
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, t, paused, discardAfter);
     }
 
     public QueueSettings withPriority(int p) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, p, maxAttempts, backoff, timeout, paused);
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, p, maxAttempts, backoff, timeout, paused, discardAfter);
     }
 
     public QueueSettings withPaused(boolean p) {
-        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, p);
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, p,
+                discardAfter);
+    }
+
+    public QueueSettings withDiscardAfter(Duration d) {
+        return new QueueSettings(concurrency, ratePerSecond, burst, maxSize, priority, maxAttempts, backoff, timeout, paused,
+                d);
     }
 }

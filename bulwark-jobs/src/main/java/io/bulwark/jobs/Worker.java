@@ -43,7 +43,7 @@ import java.util.random.RandomGenerator;
  * Every step is a public method, so a test drives the worker by hand with a settable clock:
  * {@link #poll()} claims and starts jobs, {@link #awaitIdle} waits for their handlers,
  * {@link #flush()} records outcomes, {@link #renew()}, {@link #enforceTimeouts()} and
- * {@link #rescue()} do the periodic work. {@link WorkerLoop} runs the same steps on a scheduler
+ * {@link #rescue()} and {@link #expire()} do the periodic work. {@link WorkerLoop} runs the same steps on a scheduler
  * the caller provides.
  *
  * <h2>Design notes</h2>
@@ -488,6 +488,24 @@ public final class Worker {
                     + "when out of attempts", rescued.size());
         }
         return rescued.size();
+    }
+
+    /**
+     * Ends waiting jobs whose expiresAt has come, on every queue (claims already skip them); returns
+     * how many. Any node may do it: the store makes each expiry once.
+     */
+    public int expire() {
+        int total = 0;
+        List<Job> expired;
+        do {
+            expired = store.expireWaiting(1000);
+            metrics.expired(expired);
+            total += expired.size();
+        } while (expired.size() == 1000);
+        if (total > 0) {
+            LOG.info("{} waiting jobs passed their expiresAt and ended expired", total);
+        }
+        return total;
     }
 
     /** Waits until no attempt runs on this node, or {@code timeout} passes; true when idle. */

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Drives a {@link Worker} on a scheduler the caller owns: polls every {@code pollInterval} and
  * at once when an attempt finishes or a job is enqueued in this process ({@link #wake()});
  * flushes outcomes as they come; renews leases every third of the lease; enforces timeouts every
- * 100 ms; rescues expired leases every half lease.
+ * 100 ms; rescues expired leases every half lease; expires waiting jobs past their expiresAt every second.
  *
  * <p>When the store fails (a database that went away), each periodic step but lease renewal backs
  * off: after the n-th failure in a row it skips its next {@code min(2^n, 64) - 1} ticks, so a poll
@@ -57,6 +57,7 @@ public final class WorkerLoop {
         loop.every(Math.max(100, lease / 3), worker::renew, "renew leases");
         loop.every(100, worker::enforceTimeouts, "enforce timeouts");
         loop.every(Math.max(100, lease / 2), worker::rescue, "rescue expired leases");
+        loop.every(1000, worker::expire, "expire waiting jobs past their expiresAt");
         return loop;
     }
 

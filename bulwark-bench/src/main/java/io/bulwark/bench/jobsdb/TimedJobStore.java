@@ -104,6 +104,11 @@ final class TimedJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> expireWaiting(int max) {
+        return timed("expireWaiting", () -> store.expireWaiting(max), List::size);
+    }
+
+    @Override
     public List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max) {
         return timed("rescueNode", () -> store.rescueNode(node, claimedBefore, rescuer, max), List::size);
     }

@@ -5,8 +5,19 @@ package io.bulwark.jdbc.backup;
  *
  * @param name the column, as in every dialect's schema
  * @param type how it is read, written to the backup and bound again
+ * @param since the migration that added it to its table: a store at an older schema version has no
+ *        such column, its backup carries none, and a restore of such a backup leaves it null
  */
-record Column(String name, Type type) {
+record Column(String name, Type type, int since) {
+
+    Column(String name, Type type) {
+        this(name, type, 1);
+    }
+
+    /** This column as added by migration {@code version}. */
+    Column since(int version) {
+        return new Column(name, type, version);
+    }
 
     enum Type {
         /** A job or pipeline run id: uuid on PostgreSQL, 16 bytes elsewhere; a string in the backup. */

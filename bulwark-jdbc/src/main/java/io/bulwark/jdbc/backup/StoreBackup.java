@@ -31,6 +31,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -222,7 +223,7 @@ public final class StoreBackup {
                     g.writeRaw('\n');
                     long done = 0;
                     for (Table t : tables) {
-                        done = copyOut(c, t, g, progress, done);
+                        done = copyOut(c, t, t.columnsAt(schemaVersion), g, progress, done);
                     }
                     for (Map.Entry<String, String> f : new java.util.TreeMap<>(files).entrySet()) {
                         g.writeStartObject();
@@ -288,9 +289,9 @@ public final class StoreBackup {
         g.writeEndObject();
     }
 
-    private long copyOut(Connection c, Table t, JsonGenerator g, Progress progress, long done)
+    private long copyOut(Connection c, Table t, List<Column> columns, JsonGenerator g, Progress progress, long done)
             throws SQLException, IOException {
-        String cols = String.join(", ", t.columns().stream().map(Column::name).toList());
+        String cols = String.join(", ", columns.stream().map(Column::name).toList());
         try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + t.name(flavor) + " ORDER BY "
                 + t.order(flavor), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(BATCH);
@@ -298,8 +299,8 @@ public final class StoreBackup {
                 while (rs.next()) {
                     g.writeStartObject();
                     g.writeStringField("t", t.tag());
-                    for (int i = 0; i < t.columns().size(); i++) {
-                        write(g, t.columns().get(i), rs, i + 1);
+                    for (int i = 0; i < columns.size(); i++) {
+                        write(g, columns.get(i), rs, i + 1);
                     }
                     g.writeEndObject();
                     g.writeRaw('\n');

@@ -27,7 +27,8 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
             Column.bigint("backoff_cap_ms"), Column.bigint("timeout_ms"), Column.text("idempotency_key"),
             Column.text("tags"), Column.text("result"), Column.text("last_error"), Column.bigint("created_at"),
             Column.bigint("started_at"), Column.bigint("finished_at"), Column.bigint("token"),
-            Column.bigint("lease_until"), Column.text("node"), Column.bool("cancel_requested")),
+            Column.bigint("lease_until"), Column.text("node"), Column.bool("cancel_requested"),
+            Column.bigint("expires_at").since(6)),
             "id", "id", 1);
 
     /** History in the order it happened, per job; {@code seq} is rebuilt on restore where the store numbers per job. */
@@ -105,6 +106,17 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
         } catch (NumberFormatException e) {
             return true;
         }
+    }
+
+    /** The columns a store at {@code schemaVersion} has; an unknown version is taken to have them all. */
+    List<Column> columnsAt(String schemaVersion) {
+        int v;
+        try {
+            v = Integer.parseInt(schemaVersion);
+        } catch (NumberFormatException e) {
+            return columns;
+        }
+        return columns.stream().filter(c -> c.since() <= v).toList();
     }
 
     static Table byTag(String tag) {

@@ -296,6 +296,14 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     }
 
     @Override
+    public List<Job> expireWaiting(int max) {
+        if (max < 1) {
+            return List.of();
+        }
+        return tx("expireWaiting", t -> Attempts.expireWaiting(t, max));
+    }
+
+    @Override
     public List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max) {
         Objects.requireNonNull(node, "node must be set");
         Objects.requireNonNull(claimedBefore, "claimedBefore must be set");

@@ -35,7 +35,18 @@ public final class JobRows {
     /** The columns {@link #job} reads, in order, for SELECT and RETURNING. */
     public static final String COLUMNS = "id, queue, type, payload, priority, state, run_at, attempt, max_attempts, "
             + "backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, tags, result, last_error, "
-            + "created_at, started_at, finished_at, token, lease_until, sort_key";
+            + "created_at, started_at, finished_at, token, lease_until, sort_key, expires_at";
+
+    /**
+     * The columns of a new job, in the order {@link #bindNew} binds them (after the id, which is
+     * bound by the caller as the first parameter); {@code attempt} is written as 0.
+     */
+    public static final String INSERT_COLUMNS = "id, queue, type, payload, priority, state, run_at, sort_key, attempt, "
+            + "max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, tags, "
+            + "created_at, expires_at";
+
+    /** The VALUES of {@link #INSERT_COLUMNS}. */
+    public static final String INSERT_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     public static final String HISTORY_COLUMNS = "at, from_state, to_state, reason, node, attempt";
 
@@ -62,7 +73,38 @@ public final class JobRows {
                 state(rs.getString(6)), instant(rs.getLong(7)), rs.getInt(8), rs.getInt(9), backoff,
                 timeoutMs == null ? null : Duration.ofMillis(timeoutMs), rs.getString(14), tags(rs.getString(15)),
                 rs.getString(16), rs.getString(17), List.of(), instant(rs.getLong(18)), nullableInstant(rs, 19),
-                nullableInstant(rs, 20));
+                nullableInstant(rs, 20), nullableInstant(rs, 24));
+    }
+
+    /**
+     * Binds parameters 2 to 17 of an insert of {@link #INSERT_COLUMNS}: everything but the id.
+     *
+     * @param sortKey the claim order of an available job, or null for a scheduled one
+     */
+    public static void bindNew(PreparedStatement insert, io.bulwark.jobs.store.NewJob j, JobState state, long runAt,
+                               Long sortKey, long now) throws SQLException {
+        insert.setString(2, j.queue());
+        insert.setString(3, j.type());
+        insert.setString(4, j.payload());
+        insert.setInt(5, j.priority());
+        insert.setString(6, state.id());
+        insert.setLong(7, runAt);
+        setNullableLong(insert, 8, sortKey);
+        insert.setInt(9, j.maxAttempts());
+        if (j.backoff() == null) {
+            insert.setNull(10, Types.BIGINT);
+            insert.setNull(11, Types.DOUBLE);
+            insert.setNull(12, Types.BIGINT);
+        } else {
+            insert.setLong(10, j.backoff().base().toMillis());
+            insert.setDouble(11, j.backoff().factor());
+            insert.setLong(12, j.backoff().cap().toMillis());
+        }
+        setNullableLong(insert, 13, j.timeout() == null ? null : j.timeout().toMillis());
+        insert.setString(14, j.idempotencyKey());
+        insert.setString(15, tagsJson(j.tags()));
+        insert.setLong(16, now);
+        setNullableLong(insert, 17, j.expiresAt() == null ? null : j.expiresAt().toEpochMilli());
     }
 
     /** The fencing token of the row at the cursor (column 21 of {@link #COLUMNS}). */
@@ -205,7 +247,8 @@ public final class JobRows {
         return new Job(j.id(), j.queue(), j.type(), j.payload(), j.priority(), state, Instant.ofEpochMilli(runAt), 0,
                 j.maxAttempts(), j.backoff() == null ? null : storedBackoff(j.backoff()),
                 j.timeout() == null ? null : storedMillis(j.timeout()), j.idempotencyKey(), j.tags(), null, null,
-                List.of(), Instant.ofEpochMilli(now), null, null);
+                List.of(), Instant.ofEpochMilli(now), null, null,
+                j.expiresAt() == null ? null : Instant.ofEpochMilli(j.expiresAt().toEpochMilli()));
     }
 
     /**

@@ -94,7 +94,7 @@ class BackupRoundTripTest {
         return DatabaseOptions.builder(db.url()).user(db.user()).build();
     }
 
-    /** A store with jobs in every state, retries, history, queue settings, state documents and records, schedules and firings. */
+    /** A store with jobs in every state (expired too), retries, history, queue settings, state documents and records, schedules and firings. */
     private List<java.util.UUID> fill(JdbcJobStore store) {
         Uuid7 ids = new Uuid7(clock, new SplittableRandom(11));
         List<NewJob> batch = new ArrayList<>();
@@ -103,7 +103,8 @@ class BackupRoundTripTest {
                     i % 5 == 0 ? null : "{\"i\":" + i + ",\"s\":\"é 🎉 'quote'\"}", i % 10,
                     i % 7 == 0 ? clock.instant().plusSeconds(3600) : null, 1 + i % 3,
                     i % 2 == 0 ? Backoff.DEFAULT : null, i % 3 == 0 ? Duration.ofSeconds(90) : null,
-                    i % 4 == 0 ? "key-" + i : null, i % 2 == 0 ? Set.of("a", "b") : Set.of()));
+                    i % 4 == 0 ? "key-" + i : null, i % 2 == 0 ? Set.of("a", "b") : Set.of(),
+                    i % 6 == 1 ? clock.instant().plusMillis(2_500) : i % 6 == 5 ? clock.instant().plusSeconds(7200) : null));
         }
         List<java.util.UUID> all = store.enqueue(batch).stream().map(e -> e.job().id()).toList();
         clock.advance(Duration.ofSeconds(1));
@@ -122,6 +123,8 @@ class BackupRoundTripTest {
         clock.advance(Duration.ofSeconds(1));
         store.claim("mail", "node-b", 3, Duration.ofSeconds(30));
         store.cancel(all.get(3), "by operator");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.expireWaiting(100)).as("some jobs expire, in the backup as expired").isNotEmpty();
         store.retryDead("reports", List.of());
         store.saveQueueSettings("mail", "{\"concurrency\":3,\"paused\":true}");
         store.state().put("provider-group", "llm", "{\"providers\":[1,2]}");

@@ -23,6 +23,15 @@ public final class JobMetrics {
                 .description("Jobs " + what + ", by queue and type").register(meters).increment();
     }
 
+    /** Counts waiting jobs that just ended expired, by queue and type. */
+    public void expired(java.util.List<io.bulwark.jobs.Job> jobs) {
+        for (io.bulwark.jobs.Job j : jobs) {
+            Counter.builder("bulwark.jobs.expired").tag("queue", j.queue()).tag("type", j.type())
+                    .description("Jobs that waited past their expiresAt and ended expired, by queue and type")
+                    .register(meters).increment();
+        }
+    }
+
     /**
      * Counts running jobs taken back from a node, by queue: {@code cause} is {@code lease_expired} (the
      * node stopped renewing) or {@code node_dead} (the leader declared the node dead).

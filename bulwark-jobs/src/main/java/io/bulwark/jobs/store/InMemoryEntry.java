@@ -35,6 +35,8 @@ final class InMemoryEntry {
     /** The node that claimed the current (or last) attempt. */
     String node;
     boolean cancelRequested;
+    /** When it ends expired if still waiting; null for never (a retry by request clears it). */
+    Instant expiresAt;
 
     InMemoryEntry(NewJob spec, JobState state, Instant runAt, Instant now) {
         this.spec = spec;
@@ -42,6 +44,7 @@ final class InMemoryEntry {
         this.state = state;
         this.runAt = runAt;
         this.maxAttempts = spec.maxAttempts();
+        this.expiresAt = spec.expiresAt();
         history.add(new Transition(now, null, state, "enqueued", null, 0));
     }
 
@@ -75,6 +78,12 @@ final class InMemoryEntry {
         return runAt.plus(agingStep.multipliedBy(spec.priority()));
     }
 
+    /** Whether it waits (scheduled, available or retryable) and its expiry has come by {@code now}. */
+    boolean expiredBy(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt)
+                && (state == JobState.SCHEDULED || state == JobState.AVAILABLE || state == JobState.RETRYABLE);
+    }
+
     boolean isHeldBy(Lease lease) {
         return state == JobState.RUNNING && token == lease.token();
     }
@@ -82,6 +91,6 @@ final class InMemoryEntry {
     Job snapshot(boolean withHistory) {
         return new Job(spec.id(), spec.queue(), spec.type(), spec.payload(), spec.priority(), state, runAt, attempt,
                 maxAttempts, spec.backoff(), spec.timeout(), spec.idempotencyKey(), spec.tags(), result, lastError,
-                withHistory ? history : List.of(), createdAt, startedAt, finishedAt);
+                withHistory ? history : List.of(), createdAt, startedAt, finishedAt, expiresAt);
     }
 }

@@ -139,7 +139,7 @@ public final class InMemoryJobStore implements JobStore {
                 }
             }
             List<InMemoryEntry> next = jobs.values().stream()
-                    .filter(e -> e.spec.queue().equals(queue) && e.state == JobState.AVAILABLE)
+                    .filter(e -> e.spec.queue().equals(queue) && e.state == JobState.AVAILABLE && !e.expiredBy(now))
                     .sorted(Comparator.comparing((InMemoryEntry e) -> e.claimKey(agingStep)).thenComparing(e -> e.spec.id()))
                     .limit(max)
                     .toList();
@@ -240,6 +240,28 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> expireWaiting(int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return locked(() -> {
+            Instant now = now();
+            List<InMemoryEntry> due = jobs.values().stream()
+                    .filter(e -> e.expiredBy(now))
+                    .sorted(Comparator.comparing((InMemoryEntry e) -> e.expiresAt).thenComparing(e -> e.spec.id()))
+                    .limit(max)
+                    .toList();
+            List<Job> out = new ArrayList<>(due.size());
+            for (InMemoryEntry e : due) {
+                e.finishedAt = now;
+                e.moveTo(JobState.EXPIRED, JobStore.expiredReason(e.expiresAt), null, now);
+                out.add(e.snapshot(false));
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<Job> rescueNode(String node, Instant claimedBefore, String rescuer, int max) {
         Objects.requireNonNull(node, "node must be set");
         Objects.requireNonNull(claimedBefore, "claimedBefore must be set");
@@ -306,7 +328,7 @@ public final class InMemoryJobStore implements JobStore {
                 }
                 // Only its worker can stop it; the worker learns of the request on its next renewal.
                 case RUNNING -> e.cancelRequested = true;
-                case COMPLETED, DEAD, CANCELLED -> {
+                case COMPLETED, DEAD, CANCELLED, EXPIRED -> {
                     // Already final: nothing to cancel.
                 }
             }
@@ -323,8 +345,7 @@ public final class InMemoryJobStore implements JobStore {
                 return Optional.empty();
             }
             if (!e.state.isFinal()) {
-                throw new IllegalStateException("job " + id + " is " + e.state.id()
-                        + "; only dead, cancelled or completed jobs can be retried");
+                throw JobStore.notRetryable(id, e.state);
             }
             runAgain(e, reason == null ? "retried" : "retry: " + reason, now());
             return Optional.of(e.snapshot(true));
@@ -335,6 +356,7 @@ public final class InMemoryJobStore implements JobStore {
     private static void runAgain(InMemoryEntry e, String reason, Instant now) {
         e.runAt = now;
         e.finishedAt = null;
+        e.expiresAt = null;
         e.maxAttempts = Math.max(e.maxAttempts, e.attempt + 1);
         e.moveTo(JobState.AVAILABLE, reason, null, now);
     }

@@ -32,6 +32,8 @@ import java.util.UUID;
  *       state, until it is pruned) returns that job instead of inserting, decided by a unique
  *       constraint rather than a look-up first, so concurrent enqueues cannot both insert.</li>
  *   <li><b>History.</b> Every state change is recorded with time, reason, node and attempt.</li>
+ *   <li><b>Expiry.</b> A claim never hands out a job whose {@code expiresAt} has come by the
+ *       store's clock; {@link #expireWaiting} ends such waiting jobs as expired.</li>
  * </ul>
  */
 public interface JobStore extends AutoCloseable {
@@ -71,6 +73,21 @@ public interface JobStore extends AutoCloseable {
     List<Job> rescueExpired(String node, int max);
 
     /**
+     * Waiting jobs (scheduled, available or retryable) whose {@code expiresAt} has come by the
+     * store's clock end {@link io.bulwark.jobs.JobState#EXPIRED}, soonest deadline first, at most
+     * {@code max}; a running attempt is never cut short (its job expires only if it waits again).
+     * The history reason is {@link #expiredReason}.
+     *
+     * @return the expired jobs, as they are now, without history
+     */
+    List<Job> expireWaiting(int max);
+
+    /** The history reason of a job that expired at {@code expiresAt}. */
+    static String expiredReason(Instant expiresAt) {
+        return "expired: still waiting at its expiresAt " + expiresAt;
+    }
+
+    /**
      * The running attempts of a node the leader declared dead: each job that {@code node} claimed
      * at or before {@code claimedBefore} (its attempt's start) becomes available again at once, or
      * dead when it has used every attempt, exactly as {@link #rescueExpired} treats an expired
@@ -107,13 +124,19 @@ public interface JobStore extends AutoCloseable {
     Optional<Job> cancel(UUID id, String reason);
 
     /**
-     * Runs a dead, cancelled or completed job again: it becomes available with one more attempt
-     * allowed, keeping its id and history.
+     * Runs a dead, cancelled, expired or completed job again: it becomes available with one more
+     * attempt allowed, keeping its id and history, and no longer expires.
      *
      * @return the job as it is now; empty when it does not exist
      * @throws IllegalStateException when the job is not in one of those states
      */
     Optional<Job> retry(UUID id, String reason);
+
+    /** The error {@link #retry} throws for a job in {@code state}, which is not final. */
+    static IllegalStateException notRetryable(UUID id, io.bulwark.jobs.JobState state) {
+        return new IllegalStateException("job " + id + " is " + state.id()
+                + "; only dead, cancelled, expired or completed jobs can be retried");
+    }
 
     /** Runs again every dead job of {@code queue} (or only {@code ids} when not empty); returns how many. */
     int retryDead(String queue, Collection<UUID> ids);

@@ -62,7 +62,7 @@ class HttpJobHandlerTest {
 
     private Map<String, Object> call(HttpJobHandler.Request r) throws Exception {
         Job job = new Job(UUID.randomUUID(), "q", "http", "{}", 5, JobState.RUNNING, Instant.EPOCH, 1, 3, Backoff.DEFAULT,
-                Duration.ofSeconds(10), null, null, null, null, List.of(), Instant.EPOCH, Instant.EPOCH, null);
+                Duration.ofSeconds(10), null, null, null, null, List.of(), Instant.EPOCH, Instant.EPOCH, null, null);
         return handler.handle(new JobContext<>(job, r, () -> false));
     }
 

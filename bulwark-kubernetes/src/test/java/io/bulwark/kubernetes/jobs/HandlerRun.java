@@ -36,7 +36,7 @@ final class HandlerRun<P, R> {
 
     static <P> JobContext<P> context(UUID id, int attempt, Duration timeout, P payload, BooleanSupplier stop) {
         Job job = new Job(id, "default", KubernetesJobs.TYPE, "{}", 5, JobState.RUNNING, Instant.EPOCH, attempt, 3,
-                Backoff.DEFAULT, timeout, null, null, null, null, List.of(), Instant.EPOCH, Instant.EPOCH, null);
+                Backoff.DEFAULT, timeout, null, null, null, null, List.of(), Instant.EPOCH, Instant.EPOCH, null, null);
         return new JobContext<>(job, payload, stop);
     }
 

@@ -127,6 +127,8 @@ public final class RunAdvance {
                     : Ending.completed(Pipelines.output(job.result()), job.attempt()));
             case DEAD -> Optional.of(Ending.failed(job.lastError() == null ? "its job died" : job.lastError(), job.attempt()));
             case CANCELLED -> Optional.of(Ending.failed("its job was cancelled", job.attempt()));
+            case EXPIRED -> Optional.of(Ending.failed("its job waited past its expiresAt (" + job.expiresAt()
+                    + ") and expired", job.attempt()));
             default -> Optional.empty();
         };
     }

@@ -25,8 +25,8 @@ import java.time.Duration;
  * only in whole milliseconds, so stores that keep milliseconds compare equal; nothing sleeps. The
  * tests come in groups, one file per group, inherited by this class: enqueueing (first state,
  * batches, idempotency), claiming (due times, priority and aging order, tokens), attempt outcomes,
- * leases and fencing, operator actions (cancel, retry, dead letters, prune), reading (get, list,
- * counts), and the idempotency and claim rules under many threads at once.
+ * leases and fencing, operator actions (cancel, retry, dead letters, prune), expiry of waiting
+ * jobs, reading (get, list, counts), and the idempotency and claim rules under many threads at once.
  */
 public abstract class JobStoreContract extends ConcurrencyRules {
 

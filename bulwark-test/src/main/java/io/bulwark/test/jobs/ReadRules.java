@@ -21,7 +21,7 @@ import static io.bulwark.test.jobs.StoreFixture.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reading jobs back: one with its history, lists with filters and a cursor, counts per queue. */
-abstract class ReadRules extends OperatorRules {
+abstract class ReadRules extends ExpiryRules {
 
     @Test
     void getGivesEveryTransitionOldestFirstEachFromWhereThePreviousLeft() {

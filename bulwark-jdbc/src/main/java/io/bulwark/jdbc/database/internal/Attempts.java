@@ -5,6 +5,7 @@ import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.Renewal;
@@ -46,7 +47,12 @@ public final class Attempts {
             + " FOR UPDATE SKIP LOCKED";
 
     private static final String PICK = "SELECT id FROM " + Tx.JOBS + " WHERE queue = ? AND state = 'available' "
-            + "ORDER BY sort_key, id LIMIT ? FOR UPDATE SKIP LOCKED";
+            + "AND (expires_at IS NULL OR expires_at > ?) ORDER BY sort_key, id LIMIT ? FOR UPDATE SKIP LOCKED";
+
+    /** Waiting jobs past their expiry, soonest first; the same terms as the partial index on PostgreSQL. */
+    private static final String EXPIRING = "SELECT id, state, attempt, expires_at FROM " + Tx.JOBS
+            + " WHERE state IN ('scheduled', 'available', 'retryable') AND expires_at <= ? ORDER BY expires_at, id"
+            + " LIMIT ? FOR UPDATE SKIP LOCKED";
 
     private static final String EXPIRED = "SELECT id, attempt, max_attempts, priority FROM " + Tx.JOBS
             + " WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ? FOR UPDATE SKIP LOCKED";
@@ -67,7 +73,8 @@ public final class Attempts {
         promoteDue(tx, queue, now);
         PreparedStatement pick = tx.prepare(PICK);
         pick.setString(1, queue);
-        pick.setInt(2, max);
+        pick.setLong(2, now);
+        pick.setInt(3, max);
         List<UUID> ids = new ArrayList<>(Math.min(max, 1_024));
         try (ResultSet rs = pick.executeQuery()) {
             while (rs.next()) {
@@ -102,6 +109,39 @@ public final class Attempts {
                     Instant.ofEpochMilli(leaseUntil)));
         }
         return claims;
+    }
+
+    /**
+     * Waiting jobs whose expiry has come end expired, soonest first, at most {@code max}; rows
+     * another transaction holds are left for the next call.
+     */
+    public static List<Job> expireWaiting(Tx tx, int max) throws SQLException {
+        long now = tx.now();
+        PreparedStatement select = tx.prepare(EXPIRING);
+        select.setLong(1, now);
+        select.setInt(2, max);
+        record Expiring(UUID id, JobState from, int attempt, long expiresAt) {
+        }
+        List<Expiring> found = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                found.add(new Expiring(tx.id(rs, 1), JobRows.state(rs.getString(2)), rs.getInt(3), rs.getLong(4)));
+            }
+        }
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        PreparedStatement end = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'expired', finished_at = ? WHERE id = ?");
+        for (Expiring e : found) {
+            end.setLong(1, now);
+            tx.setId(end, 2, e.id());
+            end.addBatch();
+            tx.history(e.id(), e.from(), JobState.EXPIRED, JobStore.expiredReason(Instant.ofEpochMilli(e.expiresAt())),
+                    null, e.attempt());
+        }
+        end.executeBatch();
+        tx.flushHistory();
+        return tx.jobs(found.stream().map(Expiring::id).toList());
     }
 
     private static List<Job> readWithTokens(Tx tx, List<UUID> ids, Map<UUID, Long> tokens) throws SQLException {

@@ -10,7 +10,6 @@ import io.bulwark.jobs.store.NewJob;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +22,8 @@ import java.util.List;
  */
 public final class Inserts {
 
-    private static final String INSERT = "INSERT INTO " + Tx.JOBS + " (id, queue, type, payload, priority, state, run_at, "
-            + "sort_key, attempt, max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, "
-            + "idempotency_key, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO " + Tx.JOBS + " (" + JobRows.INSERT_COLUMNS + ") VALUES "
+            + JobRows.INSERT_VALUES;
 
     private static final String INSERT_PG = INSERT
             + " ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
@@ -92,31 +90,8 @@ public final class Inserts {
     private static void bind(Tx tx, PreparedStatement insert, NewJob j, JobState state, long runAt, long now)
             throws SQLException {
         tx.setId(insert, 1, j.id());
-        insert.setString(2, j.queue());
-        insert.setString(3, j.type());
-        insert.setString(4, j.payload());
-        insert.setInt(5, j.priority());
-        insert.setString(6, state.id());
-        insert.setLong(7, runAt);
-        if (state == JobState.AVAILABLE) {
-            insert.setLong(8, tx.sortKey(runAt, j.priority()));
-        } else {
-            insert.setNull(8, Types.BIGINT);
-        }
-        insert.setInt(9, j.maxAttempts());
-        if (j.backoff() == null) {
-            insert.setNull(10, Types.BIGINT);
-            insert.setNull(11, Types.DOUBLE);
-            insert.setNull(12, Types.BIGINT);
-        } else {
-            insert.setLong(10, j.backoff().base().toMillis());
-            insert.setDouble(11, j.backoff().factor());
-            insert.setLong(12, j.backoff().cap().toMillis());
-        }
-        JobRows.setNullableLong(insert, 13, j.timeout() == null ? null : j.timeout().toMillis());
-        insert.setString(14, j.idempotencyKey());
-        insert.setString(15, JobRows.tagsJson(j.tags()));
-        insert.setLong(16, now);
+        JobRows.bindNew(insert, j, state, runAt, state == JobState.AVAILABLE ? tx.sortKey(runAt, j.priority()) : null,
+                now);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.bulwark.jdbc.database.internal;
 import io.bulwark.jdbc.database.Dialect;
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.JobState;
 
 import java.sql.PreparedStatement;
@@ -53,7 +54,7 @@ public final class Operator {
                 tx.setId(ps, 1, id);
                 ps.executeUpdate();
             }
-            case COMPLETED, DEAD, CANCELLED -> {
+            case COMPLETED, DEAD, CANCELLED, EXPIRED -> {
                 // Already final: nothing to cancel.
             }
         }
@@ -61,7 +62,8 @@ public final class Operator {
     }
 
     /**
-     * A dead, cancelled or completed job becomes available again, allowed at least one more attempt.
+     * A dead, cancelled, expired or completed job becomes available again, allowed at least one more
+     * attempt, and no longer expires.
      *
      * @throws IllegalStateException when the job is in another state
      */
@@ -72,8 +74,7 @@ public final class Operator {
         }
         JobState state = cur.get().state();
         if (!state.isFinal()) {
-            throw new IllegalStateException("job " + id + " is " + state.id()
-                    + "; only dead, cancelled or completed jobs can be retried");
+            throw JobStore.notRetryable(id, state);
         }
         makeAvailable(tx, id, state, cur.get().attempt(), reason == null ? "retried" : "retry: " + reason);
         return tx.job(id);
@@ -82,7 +83,7 @@ public final class Operator {
     private static void makeAvailable(Tx tx, UUID id, JobState from, int attempt, String reason) throws SQLException {
         tx.wake(queueOf(tx, id));
         PreparedStatement ps = tx.prepare("UPDATE " + Tx.JOBS + " SET state = 'available', run_at = ?, "
-                + "sort_key = ? + priority * ?, finished_at = NULL, lease_until = NULL, "
+                + "sort_key = ? + priority * ?, finished_at = NULL, lease_until = NULL, expires_at = NULL, "
                 + "max_attempts = GREATEST(max_attempts, attempt + 1) WHERE id = ?");
         ps.setLong(1, tx.now());
         ps.setLong(2, tx.now());
@@ -150,7 +151,7 @@ public final class Operator {
      */
     public static int prune(Tx tx, Instant before, int limit) throws SQLException {
         PreparedStatement ps = tx.prepare("SELECT id FROM " + Tx.JOBS + " WHERE finished_at < ? "
-                + "AND state IN ('completed', 'dead', 'cancelled') ORDER BY finished_at, id LIMIT ? FOR UPDATE SKIP LOCKED");
+                + "AND state IN ('completed', 'dead', 'cancelled', 'expired') ORDER BY finished_at, id LIMIT ? FOR UPDATE SKIP LOCKED");
         ps.setLong(1, ceilMillis(before));
         ps.setInt(2, limit);
         return delete(tx, ids(tx, ps));

@@ -2,6 +2,7 @@ package io.bulwark.jdbc.sqlite.internal;
 
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.JobState;
 
 import java.sql.PreparedStatement;
@@ -20,7 +21,7 @@ public final class Admin {
     private static final String STATE = "SELECT state, attempt FROM jobs WHERE id = ?";
 
     private static final String DELETE_FINISHED = "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs "
-            + "WHERE finished_at < ? AND state IN ('completed', 'dead', 'cancelled') ORDER BY finished_at, id LIMIT ?)";
+            + "WHERE finished_at < ? AND state IN ('completed', 'dead', 'cancelled', 'expired') ORDER BY finished_at, id LIMIT ?)";
 
     private static final String DELETE_DEAD = "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs "
             + "WHERE queue = ? AND state = 'dead' LIMIT ?)";
@@ -61,7 +62,7 @@ public final class Admin {
                 ps.setBytes(1, id);
                 ps.executeUpdate();
             }
-            case COMPLETED, DEAD, CANCELLED -> {
+            case COMPLETED, DEAD, CANCELLED, EXPIRED -> {
                 // Already final: nothing to cancel.
             }
         }
@@ -69,7 +70,8 @@ public final class Admin {
     }
 
     /**
-     * A dead, cancelled or completed job becomes available again, allowed at least one more attempt.
+     * A dead, cancelled, expired or completed job becomes available again, allowed at least one more
+     * attempt, and no longer expires.
      *
      * @throws IllegalStateException when the job is in another state
      */
@@ -81,8 +83,7 @@ public final class Admin {
         }
         JobState state = cur.get().state();
         if (!state.isFinal()) {
-            throw new IllegalStateException("job " + jobId + " is " + state.id()
-                    + "; only dead, cancelled or completed jobs can be retried");
+            throw JobStore.notRetryable(jobId, state);
         }
         makeAvailable(s, id, state, cur.get().attempt(), reason == null ? "retried" : "retry: " + reason, s.nowMs());
         return s.job(id);
@@ -91,7 +92,7 @@ public final class Admin {
     private static void makeAvailable(Session s, byte[] id, JobState from, int attempt, String reason, long now)
             throws SQLException {
         PreparedStatement ps = s.prepare("UPDATE jobs SET state = 'available', run_at = ?1, "
-                + "sort_key = ?1 + priority * ?2, finished_at = NULL, lease_until = NULL, "
+                + "sort_key = ?1 + priority * ?2, finished_at = NULL, lease_until = NULL, expires_at = NULL, "
                 + "max_attempts = max(max_attempts, attempt + 1) WHERE id = ?3");
         ps.setLong(1, now);
         ps.setLong(2, s.agingStepMs());

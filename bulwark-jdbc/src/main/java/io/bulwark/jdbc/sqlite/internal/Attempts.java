@@ -5,6 +5,7 @@ import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.Renewal;
@@ -36,7 +37,11 @@ public final class Attempts {
     private static final String CLAIM = "UPDATE jobs SET state = 'running', attempt = attempt + 1, token = token + 1, "
             + "started_at = ?, lease_until = ?, node = ?, cancel_requested = 0 "
             + "WHERE rowid IN (SELECT rowid FROM jobs WHERE queue = ? AND state = 'available' "
-            + "ORDER BY sort_key, id LIMIT ?) RETURNING " + JobRows.COLUMNS;
+            + "AND (expires_at IS NULL OR expires_at > ?) ORDER BY sort_key, id LIMIT ?) RETURNING " + JobRows.COLUMNS;
+
+    /** Waiting jobs past their expiry, soonest first; the same terms as the partial index jobs_expiry. */
+    private static final String EXPIRING = "SELECT id, state, attempt, expires_at FROM jobs "
+            + "WHERE state IN ('scheduled', 'available', 'retryable') AND expires_at <= ? ORDER BY expires_at, id LIMIT ?";
 
     private static final String RENEW = "UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND token = ? "
             + "RETURNING cancel_requested";
@@ -66,7 +71,8 @@ public final class Attempts {
         ps.setLong(2, leaseUntil);
         ps.setString(3, node);
         ps.setString(4, queue);
-        ps.setInt(5, max);
+        ps.setLong(5, now);
+        ps.setInt(6, max);
         record Row(Job job, long token, long sortKey, byte[] id) {
         }
         List<Row> rows = new ArrayList<>(Math.min(max, 1_024));
@@ -112,6 +118,33 @@ public final class Attempts {
             update.executeUpdate();
             s.history(d.id(), now, d.from(), JobState.AVAILABLE, "due", null, d.attempt());
         }
+    }
+
+    /** Waiting jobs whose expiry has come end expired, soonest first, at most {@code max}. */
+    public static List<Job> expireWaiting(Session s, int max) throws SQLException {
+        long now = s.nowMs();
+        PreparedStatement select = s.prepare(EXPIRING);
+        select.setLong(1, now);
+        select.setInt(2, max);
+        record Expiring(byte[] id, JobState from, int attempt, long expiresAt) {
+        }
+        List<Expiring> found = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                found.add(new Expiring(rs.getBytes(1), JobRows.state(rs.getString(2)), rs.getInt(3), rs.getLong(4)));
+            }
+        }
+        PreparedStatement end = s.prepare("UPDATE jobs SET state = 'expired', finished_at = ? WHERE id = ?");
+        List<Job> out = new ArrayList<>(found.size());
+        for (Expiring e : found) {
+            end.setLong(1, now);
+            end.setBytes(2, e.id());
+            end.executeUpdate();
+            s.history(e.id(), now, e.from(), JobState.EXPIRED,
+                    JobStore.expiredReason(Instant.ofEpochMilli(e.expiresAt())), null, e.attempt());
+            out.add(s.jobWithoutHistory(e.id()).orElseThrow());
+        }
+        return out;
     }
 
     /** Extends each lease that is still held; reports the cancel flag of the held ones. */

@@ -78,6 +78,7 @@ public final class Database {
                 .dataSource(ds)
                 .loggers("slf4j")
                 .locations(MIGRATIONS)
+                .javaMigrations(new V6__Expiry())
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)
                 .load();

@@ -9,7 +9,6 @@ import io.bulwark.jobs.store.NewJob;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +19,8 @@ import java.util.List;
  */
 public final class Enqueues {
 
-    private static final String INSERT = "INSERT INTO jobs (id, queue, type, payload, priority, state, run_at, sort_key, "
-            + "attempt, max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms, timeout_ms, idempotency_key, "
-            + "tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT = "INSERT INTO jobs (" + JobRows.INSERT_COLUMNS + ") VALUES "
+            + JobRows.INSERT_VALUES + " ON CONFLICT DO NOTHING";
 
     private static final String ID_TAKEN = "SELECT 1 FROM jobs WHERE id = ?";
 
@@ -42,31 +40,8 @@ public final class Enqueues {
             JobState state = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
             byte[] id = JobRows.bytes(j.id());
             insert.setBytes(1, id);
-            insert.setString(2, j.queue());
-            insert.setString(3, j.type());
-            insert.setString(4, j.payload());
-            insert.setInt(5, j.priority());
-            insert.setString(6, state.id());
-            insert.setLong(7, runAt);
-            if (state == JobState.AVAILABLE) {
-                insert.setLong(8, s.sortKey(runAt, j.priority()));
-            } else {
-                insert.setNull(8, Types.BIGINT);
-            }
-            insert.setInt(9, j.maxAttempts());
-            if (j.backoff() == null) {
-                insert.setNull(10, Types.BIGINT);
-                insert.setNull(11, Types.DOUBLE);
-                insert.setNull(12, Types.BIGINT);
-            } else {
-                insert.setLong(10, j.backoff().base().toMillis());
-                insert.setDouble(11, j.backoff().factor());
-                insert.setLong(12, j.backoff().cap().toMillis());
-            }
-            JobRows.setNullableLong(insert, 13, j.timeout() == null ? null : j.timeout().toMillis());
-            insert.setString(14, j.idempotencyKey());
-            insert.setString(15, JobRows.tagsJson(j.tags()));
-            insert.setLong(16, now);
+            JobRows.bindNew(insert, j, state, runAt, state == JobState.AVAILABLE ? s.sortKey(runAt, j.priority()) : null,
+                    now);
             if (insert.executeUpdate() == 1) {
                 s.history(id, now, null, state, "enqueued", null, 0);
                 out.add(new Enqueued(JobRows.inserted(j, state, runAt, now), false));
