@@ -55,6 +55,32 @@ class JobsCommandsTest {
     }
 
     @Test
+    void aJobThatWaitsPastItsDeadlineExpiresAndWaitSaysSo() throws Exception {
+        assertThat(CliRun.run(env, "queues", "set", "late", "--discard-after", "50ms").exit()).isZero();
+        assertThat(CliRun.run(env, "queues", "pause", "late").exit()).isZero();
+        String byQueue = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--queue", "late",
+                "-o", "json")).get("id").asText();
+        String own = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--queue", "late",
+                "--expires-at", java.time.Instant.now().plusMillis(100).toString(), "-o", "json")).get("id").asText();
+
+        CliRun waited = CliRun.run(env, "jobs", "wait", byQueue, "--timeout", "10s");
+        assertThat(waited.exit()).as(waited.err()).isEqualTo(1);
+        assertThat(waited.out() + waited.err()).contains("expired");
+        assertThat(CliRun.run(env, "jobs", "wait", own, "--timeout", "10s").exit()).isEqualTo(1);
+        assertThat(CliRun.run(env, "jobs", "list", "--state", "expired").out()).contains(byQueue).contains(own);
+        assertThat(json(CliRun.run(env, "queues", "show", "late", "-o", "json")).path("counts").path("expired").asLong())
+                .isEqualTo(2);
+
+        CliRun bad = CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--expires-at", "tomorrow");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--expires-at must be an ISO-8601 instant");
+        CliRun zero = CliRun.run(env, "jobs", "enqueue", "--type", "builtin.noop", "--discard-after", "0s");
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("discardAfter");
+        assertThat(CliRun.run(env, "queues", "set", "late", "--discard-after", "never").exit()).isZero();
+    }
+
+    @Test
     void aJobThatDiesMakesWaitExitOneAndTheDlqRetriesAndPurgesIt() throws Exception {
         String id = json(CliRun.run(env, "jobs", "enqueue", "--type", "builtin.fail", "--queue", "d",
                 "--payload", "{\"times\":9}", "--max-attempts", "1", "-o", "json")).get("id").asText();

@@ -107,10 +107,19 @@ public final class JobKeys {
             .builder("jobs.queues.*.paused", ValueTypes.bool())
             .description("Start no job of the queue (default false).").build();
 
+    public static final ConfigKey<Duration> QUEUE_DISCARD_AFTER = ConfigKey
+            .builder("jobs.queues.*.discardAfter", JobLimits.DISCARD_AFTER)
+            .description("Default time a job may wait once due before it ends expired, 1ms-3650d (default: never; "
+                    + "a job's own expiresAt or discardAfter wins).").build();
+
+    /** The per-queue keys; each one's last segment is the field of the queue's settings it sets. */
+    public static final List<ConfigKey<?>> QUEUE_KEYS = List.of(QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST,
+            QUEUE_MAX_SIZE, QUEUE_PRIORITY, QUEUE_MAX_ATTEMPTS, QUEUE_TIMEOUT, QUEUE_PAUSED, QUEUE_DISCARD_AFTER);
+
     /** Every job key. */
-    public static final List<ConfigKey<?>> ALL = List.of(WORKER, SERVE_QUEUES, CONCURRENCY, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING,
-            MAX_RETRY_AFTER, PLUGINS_DIR, QUEUE_CONCURRENCY, QUEUE_RATE, QUEUE_BURST, QUEUE_MAX_SIZE, QUEUE_PRIORITY,
-            QUEUE_MAX_ATTEMPTS, QUEUE_TIMEOUT, QUEUE_PAUSED);
+    public static final List<ConfigKey<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(WORKER, SERVE_QUEUES,
+            CONCURRENCY, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
+            QUEUE_KEYS.stream()).toList();
 
     private JobKeys() {
     }

@@ -159,7 +159,8 @@ class OpenApiDocumentTest {
         assertThat(enqueue.at("/content/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/EnqueueBody");
         JsonNode schemas = doc.path("components").path("schemas");
         assertThat(schemas.at("/EnqueueBody/properties").fieldNames()).toIterable().containsExactly("queue", "type",
-                "payload", "priority", "runAt", "delay", "maxAttempts", "backoff", "timeout", "idempotencyKey", "tags");
+                "payload", "priority", "runAt", "delay", "maxAttempts", "backoff", "timeout", "idempotencyKey", "tags",
+                "expiresAt", "discardAfter");
         assertThat(schemas.at("/EnqueueBody/properties/backoff/$ref").asText()).isEqualTo("#/components/schemas/BackoffBody");
         assertThat(schemas.at("/EnqueueBody/additionalProperties").asBoolean(true)).isFalse();
         // The lock body's field is "wait" on the wire (@JsonProperty), "waitFor" in Java.

@@ -95,11 +95,28 @@ final class JobsCommand extends GroupCommand {
         String idempotencyKey;
         @Option(names = "--tag", paramLabel = "TAG", description = "A tag; repeatable.")
         List<String> tags;
+        @Option(names = "--expires-at", paramLabel = "INSTANT",
+                description = "End the job expired if it still waits at this time, e.g. 2026-12-24T18:00:00Z.")
+        String expiresAt;
+        @Option(names = "--discard-after", paramLabel = "DURATION",
+                description = "End the job expired if it still waits this long after it is due, e.g. 10m.")
+        String discardAfter;
 
         @Override
         public void run() {
             ObjectNode body = Json.mapper().createObjectNode();
             body.put("type", type);
+            if (expiresAt != null) {
+                try {
+                    body.put("expiresAt", java.time.Instant.parse(expiresAt).toString());
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw CliException.usage("--expires-at must be an ISO-8601 instant such as 2026-12-24T18:00:00Z "
+                            + "but was '" + expiresAt + "'");
+                }
+            }
+            if (discardAfter != null) {
+                body.put("discardAfter", discardAfter);
+            }
             if (queue != null) {
                 body.put("queue", queue);
             }
@@ -148,7 +165,7 @@ final class JobsCommand extends GroupCommand {
     static final class ListJobs extends ApiCommand implements Runnable {
         @Option(names = "--queue", paramLabel = "QUEUE")
         String queue;
-        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, available, running, retryable, completed, dead or cancelled.")
+        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, available, running, retryable, completed, dead, cancelled or expired.")
         String state;
         @Option(names = "--type", paramLabel = "TYPE")
         String type;
@@ -209,7 +226,7 @@ final class JobsCommand extends GroupCommand {
                     "line updated in place; otherwise each change is a line of its own.",
                     "Exit 0 when it completed, 1 when it ended dead or cancelled or the wait timed out."})
     static final class Wait extends ApiCommand implements Callable<Integer> {
-        private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled");
+        private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled", "expired");
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "Give up after this long (default ${DEFAULT-VALUE}).")

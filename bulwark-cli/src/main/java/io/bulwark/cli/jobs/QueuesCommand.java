@@ -30,12 +30,12 @@ import java.util.Map;
 final class QueuesCommand extends GroupCommand {
 
     static final List<String> COLUMNS = List.of("name", "available", "running", "scheduled", "retryable", "dead",
-            "completed", "inFlight", "perSecond", "lagSeconds", "paused", "concurrency");
+            "expired", "completed", "inFlight", "perSecond", "lagSeconds", "paused", "concurrency");
 
     static Map<String, Object> row(JsonNode q) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", q.path("name").asText());
-        for (String s : List.of("available", "running", "scheduled", "retryable", "dead", "completed")) {
+        for (String s : List.of("available", "running", "scheduled", "retryable", "dead", "expired", "completed")) {
             row.put(s, q.path("counts").path(s).asLong());
         }
         row.put("inFlight", q.path("inFlight").asInt());
@@ -128,10 +128,16 @@ final class QueuesCommand extends GroupCommand {
         Integer maxAttempts;
         @Option(names = "--timeout", paramLabel = "DURATION")
         String timeout;
+        @Option(names = "--discard-after", paramLabel = "DURATION|never",
+                description = "Default time a job may wait once due before it ends expired; never to clear.")
+        String discardAfter;
 
         @Override
         public void run() {
             ObjectNode body = Json.mapper().createObjectNode();
+            if (discardAfter != null) {
+                body.put("discardAfter", discardAfter);
+            }
             if (concurrency != null) {
                 body.put("concurrency", concurrency);
             }

@@ -11,8 +11,8 @@ import java.time.format.DateTimeParseException;
  * What {@code bulwark jobs wait} prints while it waits, on stderr: the job's state (on a terminal
  * one line redrawn in place with the time waited; otherwise a plain line per change, so logs and
  * pipes get no carriage returns), and a line for each failed attempt with its error and when the
- * next attempt runs, whether the poll saw the job between attempts or only its attempt number
- * move on.
+ * next attempt runs. Failures are read from the job's history, so one that came and went between
+ * two polls (or before the first) is reported too.
  */
 final class WaitProgress {
 
@@ -20,7 +20,6 @@ final class WaitProgress {
     private final String id;
     private final boolean terminal;
     private String lastLine;
-    private int lastAttempt;
     private int reportedFailure;
     private boolean lineOpen;
 
@@ -36,14 +35,22 @@ final class WaitProgress {
         int attempt = job.path("attempt").asInt();
         int max = job.path("maxAttempts").asInt();
         String error = job.path("lastError").isTextual() ? job.path("lastError").asText() : null;
-        if (attempt > lastAttempt && lastAttempt > 0 && reportedFailure < lastAttempt && error != null) {
-            // The attempt number moved on between two polls: the previous attempt failed.
-            failure(lastAttempt, max, error, null);
+        int lastFailed = 0;
+        for (JsonNode t : job.path("history")) {
+            if (failed(t)) {
+                lastFailed = Math.max(lastFailed, t.path("attempt").asInt());
+            }
         }
-        if ((state.equals("retryable") || state.equals("dead")) && reportedFailure < attempt && error != null) {
-            failure(attempt, max, error, state.equals("dead") ? null : job.path("runAt").asText(null));
+        for (JsonNode t : job.path("history")) {
+            int a = t.path("attempt").asInt();
+            if (failed(t) && a > reportedFailure) {
+                // The job keeps only its last error; an earlier failure is told by its history's reason.
+                boolean last = a == lastFailed;
+                boolean waiting = last && state.equals("retryable");
+                failure(a, max, last && error != null ? error : t.path("reason").asText(),
+                        waiting ? job.path("runAt").asText(null) : null);
+            }
         }
-        lastAttempt = Math.max(lastAttempt, attempt);
         String status = id + "  " + state + "  attempt " + attempt + "/" + max;
         if (terminal) {
             String line = status + "  " + waited.toSeconds() + "s";
@@ -58,6 +65,11 @@ final class WaitProgress {
             err.flush();
             lastLine = status;
         }
+    }
+
+    private static boolean failed(JsonNode transition) {
+        String to = transition.path("to").asText();
+        return transition.path("from").asText().equals("running") && (to.equals("retryable") || to.equals("dead"));
     }
 
     /** Ends the in-place line, if one is open. */

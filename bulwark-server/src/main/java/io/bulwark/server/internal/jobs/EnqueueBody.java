@@ -21,7 +21,7 @@ import java.util.TreeSet;
  */
 public record EnqueueBody(String queue, String type, JsonNode payload, Integer priority, Instant runAt, String delay,
                           Integer maxAttempts, BackoffBody backoff, String timeout, String idempotencyKey,
-                          List<String> tags) {
+                          List<String> tags, Instant expiresAt, String discardAfter) {
 
     /** Backoff in a request: durations as text; a field left out keeps its current value. */
     public record BackoffBody(String base, Double factor, String cap) {
@@ -79,6 +79,22 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
         if (delayValue != null && runAt != null) {
             errors.add(new FieldError(prefix + "delay", "give runAt or delay, not both"));
         }
+        if (runAt != null && (runAt.isBefore(JobLimits.MIN_RUN_AT) || runAt.isAfter(JobLimits.MAX_RUN_AT))) {
+            errors.add(new FieldError(prefix + "runAt", "must be from " + JobLimits.MIN_RUN_AT + " to "
+                    + JobLimits.MAX_RUN_AT + " but was " + runAt));
+        }
+        Duration discardValue = Fields.check(prefix + "discardAfter", JobLimits.DISCARD_AFTER, discardAfter, errors);
+        if (expiresAt != null) {
+            if (expiresAt.isBefore(JobLimits.MIN_RUN_AT) || expiresAt.isAfter(JobLimits.MAX_RUN_AT)) {
+                errors.add(new FieldError(prefix + "expiresAt", "must be from " + JobLimits.MIN_RUN_AT + " to "
+                        + JobLimits.MAX_RUN_AT + " but was " + expiresAt));
+            } else if (discardAfter != null) {
+                errors.add(new FieldError(prefix + "discardAfter", "give expiresAt or discardAfter, not both"));
+            } else if (runAt != null && !expiresAt.isAfter(runAt)) {
+                errors.add(new FieldError(prefix + "expiresAt", "must be after runAt (" + runAt + ") but was "
+                        + expiresAt + ": the job would expire before it could run"));
+            }
+        }
         Fields.check(prefix + "maxAttempts", JobLimits.MAX_ATTEMPTS, maxAttempts, errors);
         Duration timeoutValue = Fields.check(prefix + "timeout", JobLimits.TIMEOUT, timeout, errors);
         Backoff backoffValue = backoff(prefix + "backoff.", errors);
@@ -114,6 +130,12 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
         }
         if (maxAttempts != null) {
             b.maxAttempts(maxAttempts);
+        }
+        if (expiresAt != null) {
+            b.expiresAt(expiresAt);
+        }
+        if (discardValue != null) {
+            b.discardAfter(discardValue);
         }
         if (timeoutValue != null) {
             b.timeout(timeoutValue);

@@ -46,9 +46,11 @@ public final class JobRoutes {
     public void register(ApiRoutes routes) {
         routes.post("/api/v1/jobs", this::enqueue, Role.OPERATOR, RouteDoc.of("Enqueue a job")
                 .body(EnqueueBody.class)
-                .describe("`runAt` or `delay`, not both. Ranges: `priority` 0-9, `maxAttempts` 1-1000, `delay` "
-                        + "0s-3650d, `timeout` 1ms-1d, `backoff.base` 0s-1d, `backoff.factor` 1-100, `backoff.cap` "
-                        + "0s-7d. An unknown `type` is a 400 listing the known ones.")
+                .describe("`runAt` or `delay`, not both; `expiresAt` or `discardAfter` (how long the job may wait "
+                        + "once due before it ends `expired`; the queue's `discardAfter` when neither), not both. "
+                        + "Ranges: `priority` 0-9, `maxAttempts` 1-1000, `delay` 0s-3650d, `discardAfter` 1ms-3650d, "
+                        + "`timeout` 1ms-1d, `backoff.base` 0s-1d, `backoff.factor` 1-100, `backoff.cap` 0s-7d. An "
+                        + "unknown `type` is a 400 listing the known ones.")
                 .answers(201, "the job")
                 .answers(200, "the job a repeated `idempotencyKey` enqueued, with `Idempotent-Replayed: true`")
                 .errors(429));
@@ -61,7 +63,7 @@ public final class JobRoutes {
         routes.get("/api/v1/jobs", this::list, Role.VIEWER, RouteDoc.of("Jobs, newest first")
                 .query("queue", String.class, "only jobs of this queue")
                 .query("state", String.class, "only jobs in this state: scheduled, available, running, retryable, "
-                        + "completed, dead or cancelled")
+                        + "completed, dead, cancelled or expired")
                 .query("type", String.class, "only jobs of this type")
                 .paged()
                 .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
@@ -76,7 +78,7 @@ public final class JobRoutes {
                 .answers(200, "the job")
                 .errors(400, 404, 409));
         routes.post("/api/v1/jobs/{id}/retry", this::retry, Role.OPERATOR,
-                RouteDoc.of("Run a dead, cancelled or completed job again, with the same id")
+                RouteDoc.of("Run a dead, cancelled, expired or completed job again, with the same id")
                 .path("id", JOB_ID)
                 .answers(200, "the job")
                 .errors(400, 404, 409));

@@ -15,7 +15,7 @@ import java.util.UUID;
 public record JobView(UUID id, String queue, String type, JsonNode payload, int priority, String state, Instant runAt,
                       int attempt, int maxAttempts, BackoffView backoff, String timeout, String idempotencyKey,
                       Set<String> tags, JsonNode result, String lastError, List<TransitionView> history,
-                      Instant createdAt, Instant startedAt, Instant finishedAt) {
+                      Instant createdAt, Instant startedAt, Instant finishedAt, Instant expiresAt) {
 
     /** Backoff as the API spells it. */
     public record BackoffView(String base, double factor, String cap) {
@@ -36,7 +36,7 @@ public record JobView(UUID id, String queue, String type, JsonNode payload, int 
                 new BackoffView(Durations.format(job.backoff().base()), job.backoff().factor(), Durations.format(job.backoff().cap())),
                 Durations.format(job.timeout()), job.idempotencyKey(), job.tags(), tree(job.result()), job.lastError(),
                 withHistory ? job.history().stream().map(TransitionView::of).toList() : null,
-                job.createdAt(), job.startedAt(), job.finishedAt());
+                job.createdAt(), job.startedAt(), job.finishedAt(), job.expiresAt());
     }
 
     private static JsonNode tree(String json) {

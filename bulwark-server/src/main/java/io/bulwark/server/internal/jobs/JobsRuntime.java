@@ -140,29 +140,23 @@ public final class JobsRuntime {
         });
     }
 
+    /**
+     * The {@code jobs.queues.<name>.<field>} keys, each applied as the same field of a queue's
+     * {@link QueueView} (the keys' last segments are its field names), over the defaults.
+     */
     private void applyConfig(BulwarkConfig config) {
-        Map<String, QueueView> views = new LinkedHashMap<>();
-        config.getAll(JobKeys.QUEUE_CONCURRENCY).forEach((k, v) -> views.merge(queue(k), new QueueView(v, null, null, null, null, null, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_RATE).forEach((k, v) -> views.merge(queue(k), new QueueView(null, v.doubleValue(), null, null, null, null, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_BURST).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, v, null, null, null, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_MAX_SIZE).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, v.longValue(), null, null, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_PRIORITY).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, v, null, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_MAX_ATTEMPTS).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, v, null, null, null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_TIMEOUT).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, null, null, io.bulwark.core.units.Durations.format(v), null), JobsRuntime::merge));
-        config.getAll(JobKeys.QUEUE_PAUSED).forEach((k, v) -> views.merge(queue(k), new QueueView(null, null, null, null, null, null, null, null, v), JobsRuntime::merge));
-        views.forEach((name, v) -> queues.put(name, v.applyTo(QueueSettings.DEFAULT, new java.util.ArrayList<>())));
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> views = new LinkedHashMap<>();
+        for (io.bulwark.core.config.ConfigKey<?> key : JobKeys.QUEUE_KEYS) {
+            config.getAll(key).forEach((k, v) -> views.computeIfAbsent(queue(k), q -> Json.mapper().createObjectNode())
+                    .set(k.substring(k.lastIndexOf('.') + 1), Json.mapper().valueToTree(
+                            v instanceof java.time.Duration d ? io.bulwark.core.units.Durations.format(d) : v)));
+        }
+        views.forEach((name, v) -> queues.put(name, Json.mapper().convertValue(v, QueueView.class)
+                .applyTo(QueueSettings.DEFAULT, new java.util.ArrayList<>())));
     }
 
     private static String queue(String key) {
         return key.split("\\.")[2];
-    }
-
-    private static QueueView merge(QueueView a, QueueView b) {
-        return new QueueView(b.concurrency() != null ? b.concurrency() : a.concurrency(),
-                b.ratePerSecond() != null ? b.ratePerSecond() : a.ratePerSecond(), b.burst() != null ? b.burst() : a.burst(),
-                b.maxSize() != null ? b.maxSize() : a.maxSize(), b.priority() != null ? b.priority() : a.priority(),
-                b.maxAttempts() != null ? b.maxAttempts() : a.maxAttempts(), null,
-                b.timeout() != null ? b.timeout() : a.timeout(), b.paused() != null ? b.paused() : a.paused());
     }
 
     /** Starts the worker loop (unless {@code jobs.worker} is false), pruning and count sampling. */

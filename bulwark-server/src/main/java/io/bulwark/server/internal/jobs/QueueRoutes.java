@@ -59,7 +59,8 @@ public final class QueueRoutes {
                 .path("name", QUEUE_NAME)
                 .body(QueueView.class)
                 .describe("Absent fields keep their value; the settings are persisted. Ranges: `concurrency` 1-10000, "
-                        + "`ratePerSecond` 0-1000000, `burst` 1-1000000, `maxSize` 0-2147483647.")
+                        + "`ratePerSecond` 0-1000000, `burst` 1-1000000, `maxSize` 0-2147483647, `discardAfter` "
+                        + "1ms-3650d or `never` (the default time a job may wait once due before it ends `expired`).")
                 .answers(200, "the queue"));
         routes.post("/api/v1/queues/{name}/pause", ctx -> paused(ctx, true), Role.OPERATOR,
                 RouteDoc.of("Pause a queue: no job of it starts; enqueues still work")

@@ -12,15 +12,21 @@ import java.util.List;
 
 /**
  * Queue settings as the API and the persisted JSON spell them. In a PUT every field is optional:
- * what is absent keeps its current value.
+ * what is absent keeps its current value. {@code discardAfter} is a duration or {@value #NEVER}
+ * (jobs of the queue do not expire unless they say so).
  */
 public record QueueView(Integer concurrency, Double ratePerSecond, Integer burst, Long maxSize, Integer priority,
-                        Integer maxAttempts, EnqueueBody.BackoffBody backoff, String timeout, Boolean paused) {
+                        Integer maxAttempts, EnqueueBody.BackoffBody backoff, String timeout, Boolean paused,
+                        String discardAfter) {
+
+    /** The {@code discardAfter} of a queue whose jobs do not expire by default. */
+    public static final String NEVER = "never";
 
     public static QueueView of(QueueSettings s) {
         return new QueueView(s.concurrency(), s.ratePerSecond(), s.burst(), s.maxSize(), s.priority(), s.maxAttempts(),
                 new EnqueueBody.BackoffBody(Durations.format(s.backoff().base()), s.backoff().factor(), Durations.format(s.backoff().cap())),
-                Durations.format(s.timeout()), s.paused());
+                Durations.format(s.timeout()), s.paused(),
+                s.discardAfter() == null ? NEVER : Durations.format(s.discardAfter()));
     }
 
     /**
@@ -37,12 +43,15 @@ public record QueueView(Integer concurrency, Double ratePerSecond, Integer burst
         Integer attempts = Fields.check("maxAttempts", JobLimits.MAX_ATTEMPTS, maxAttempts, errors);
         Duration t = Fields.check("timeout", JobLimits.TIMEOUT, timeout, errors);
         Backoff b = backoff == null ? current.backoff() : backoff.resolve("backoff.", current.backoff(), errors);
+        boolean never = NEVER.equals(discardAfter);
+        Duration discard = never ? null : Fields.check("discardAfter", JobLimits.DISCARD_AFTER, discardAfter, errors);
         if (errors.size() > before) {
             return null;
         }
         return new QueueSettings(c != null ? c : current.concurrency(), rate != null ? rate : current.ratePerSecond(),
                 bu != null ? bu : current.burst(), size != null ? size : current.maxSize(),
                 p != null ? p : current.priority(), attempts != null ? attempts : current.maxAttempts(),
-                b, t != null ? t : current.timeout(), paused != null ? paused : current.paused());
+                b, t != null ? t : current.timeout(), paused != null ? paused : current.paused(),
+                never ? null : discard != null ? discard : current.discardAfter());
     }
 }
