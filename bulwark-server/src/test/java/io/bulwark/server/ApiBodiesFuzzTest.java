@@ -1,5 +1,8 @@
 package io.bulwark.server;
 
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +22,7 @@ import java.util.Map;
  * looks for new ones is {@code scripts/fuzz.sh} ({@code JAZZER_FUZZ=1}); a finding is written to
  * that directory, so it joins the corpus once fixed.
  */
+@RequiresService(LocalService.REDIS)
 class ApiBodiesFuzzTest {
 
     private static BodyRoutes fixture;

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every POST and PUT route that takes a JSON body, each with a valid body, on a server started for
  * hostile-input tests (the jqwik mutation property and the Jazzer fuzz tests): an admin key, a
- * provider group on a local upstream, jobs in memory.
+ * provider group on a local upstream, jobs in memory, a run waiting for an approval, a messaging
+ * connection on the local Redis.
  */
 final class BodyRoutes implements AutoCloseable {
 
@@ -31,7 +32,7 @@ final class BodyRoutes implements AutoCloseable {
     private static final String BACKOFF = "{\"base\":\"1s\",\"factor\":2,\"cap\":\"1m\"}";
     private static final String JOB = "{\"type\":\"builtin.noop\",\"queue\":\"fuzz\",\"priority\":3,\"delay\":\"1s\","
             + "\"maxAttempts\":3,\"backoff\":" + BACKOFF + ",\"timeout\":\"1m\",\"idempotencyKey\":\"k1\","
-            + "\"tags\":[\"a\"],\"payload\":{\"x\":1}}";
+            + "\"tags\":[\"a\"],\"payload\":{\"x\":1},\"discardAfter\":\"10m\"}";
     private static final String BREAKER = "{\"windowType\":\"count\",\"windowSize\":10,\"minimumCalls\":5,"
             + "\"failureRateThreshold\":50,\"slowCallRateThreshold\":90,\"slowCallDuration\":\"2s\",\"consecutiveFailures\":3,"
             + "\"waitInOpen\":\"1s\",\"waitMultiplier\":2,\"maxWait\":\"10s\",\"halfOpenProbes\":1,\"successesToClose\":1,"
@@ -55,6 +56,10 @@ final class BodyRoutes implements AutoCloseable {
             + "\"forEach\":\"${steps.a.output.xs}\",\"parallelism\":2,\"input\":{\"x\":\"${item}\"},"
             + "\"onFailure\":{\"fallback\":\"c\"}},{\"id\":\"c\",\"type\":\"builtin.noop\"}]}";
 
+    /** A pipeline that waits for an approval, so approve and reject reach a waiting step. */
+    private static final String APPROVAL = "{\"id\":\"fuzz-approval\",\"steps\":[{\"id\":\"ok\",\"type\":\"approval\","
+            + "\"input\":{\"timeout\":\"1h\"}}]}";
+
     final FlakyServer upstream;
     final BulwarkServer server;
     final Http http;
@@ -65,7 +70,9 @@ final class BodyRoutes implements AutoCloseable {
         upstream = FlakyServer.start("fuzz-upstream");
         upstream.succeed("ok");
         server = BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false", "auth.adminKey", ADMIN,
-                        "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString())))
+                        "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString(),
+                        "messaging.connections.bus.type", "redis-streams",
+                        "messaging.connections.bus.url", "redis://127.0.0.1:6379")))
                 .jobStore(new InMemoryJobStore(InstantSource.system()), QueuePersistence.none())
                 .build().start();
         http = new Http(server.uri());
@@ -74,11 +81,17 @@ final class BodyRoutes implements AutoCloseable {
                 + ",\"limits\":\"100/1m\",\"costLimits\":\"1000/1m\"}";
         String group = "{\"name\":\"g2\",\"strategy\":\"round-robin\",\"providers\":[" + provider + "],"
                 + "\"fallbackChain\":[\"p2\"],\"degradation\":" + DEGRADATION + "}";
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + ADMIN);
+        Http.Response approval = http.send("POST", "/api/v1/pipelines", APPROVAL, auth);
+        assertThat(approval.status()).as(approval.body()).isEqualTo(201);
+        String waiting = http.send("POST", "/api/v1/pipelines/fuzz-approval/runs", "{\"input\":{}}", auth).json()
+                .get("id").asText();
         routes = List.of(
                 new Route("POST", "/api/v1/jobs", JOB),
                 new Route("POST", "/api/v1/jobs/batch", "{\"jobs\":[" + JOB + "]}"),
                 new Route("PUT", "/api/v1/queues/fuzz", "{\"concurrency\":2,\"ratePerSecond\":1.5,\"burst\":2,\"maxSize\":1000,"
-                        + "\"priority\":3,\"maxAttempts\":3,\"backoff\":" + BACKOFF + ",\"timeout\":\"1m\",\"paused\":true}"),
+                        + "\"priority\":3,\"maxAttempts\":3,\"backoff\":" + BACKOFF + ",\"timeout\":\"1m\",\"paused\":true,"
+                        + "\"discardAfter\":\"1h\"}"),
                 new Route("POST", "/api/v1/queues/fuzz/dead/retry", "{\"ids\":[\"0190f7d6-6c3e-7a3b-9d2e-1b2c3d4e5f60\"]}"),
                 new Route("POST", "/api/v1/keys", "{\"name\":\"fuzz\",\"role\":\"viewer\"}"),
                 new Route("PUT", "/api/v1/loggers/fuzz.logger", "{\"level\":\"info\"}"),
@@ -98,7 +111,12 @@ final class BodyRoutes implements AutoCloseable {
                 new Route("POST", "/api/v1/pipelines", PIPELINE),
                 new Route("POST", "/api/v1/pipelines/validate", PIPELINE),
                 new Route("POST", "/api/v1/pipelines/fuzz/runs", "{\"input\":{\"day\":\"2026-12-01\",\"n\":2},"
-                        + "\"idempotencyKey\":\"k1\"}"));
+                        + "\"idempotencyKey\":\"k1\"}"),
+                new Route("POST", "/api/v1/runs/" + waiting + "/steps/ok/approve", "{\"comment\":\"fine\"}"),
+                new Route("POST", "/api/v1/runs/" + waiting + "/steps/ok/reject", "{\"comment\":\"no\"}"),
+                new Route("POST", "/api/v1/messaging/bus/publish", "{\"topic\":\"fuzz\",\"message\":{\"x\":1},"
+                        + "\"headers\":{\"h\":\"v\"},\"key\":\"k\",\"delay\":\"1s\"}"),
+                new Route("POST", "/api/v1/messaging/bus/dead/redrive", "{\"topic\":\"fuzz\",\"max\":10}"));
         Http.Response registered = http.send("POST", "/api/v1/pipelines", PIPELINE, Map.of("Authorization", "Bearer " + ADMIN));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }

@@ -1,5 +1,8 @@
 package io.bulwark.server;
 
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>A case is a route and a seed; the seed drives the mutations, so a failure's seed replays it.
  */
+@RequiresService(LocalService.REDIS)
 class MutatedBodiesPropertiesTest {
 
     private static final String LONE_SURROGATE = "@@LONE@@";
