@@ -82,4 +82,36 @@ class MessagingCommandsTest {
         assertThat(badHeader.exit()).isEqualTo(2);
         assertThat(badHeader.err()).contains("--header must be NAME=VALUE");
     }
+
+    @Test
+    void consumeTakesAtMostCountMessagesAndLeavesTheRestForTheNext() throws Exception {
+        CliRun first = CliRun.run(env, "messaging", "consume", "bus", topic + "-c", "--group", "look", "--wait", "0s");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("0 message(s)").contains("the wait of 0s ran out");
+        for (int i = 1; i <= 3; i++) {
+            CliRun p = CliRun.run(env, "messaging", "publish", "bus", topic + "-c", "{\"n\":" + i + "}", "--key", "k" + i,
+                    "--header", "h=v" + i);
+            assertThat(p.exit()).as(p.err()).isZero();
+        }
+
+        CliRun two = CliRun.run(env, "messaging", "consume", "bus", topic + "-c", "--group", "look", "--count", "2");
+        assertThat(two.exit()).as(two.err()).isZero();
+        assertThat(two.out().lines()).hasSize(2);
+        assertThat(two.out()).contains("key=k1  content-type=application/json  h=v1  {\"n\":1}").contains("{\"n\":2}");
+        CliRun rest = CliRun.run(env, "messaging", "consume", "bus", topic + "-c", "--group", "look", "--count", "5",
+                "--wait", "1s", "-o", "json");
+        assertThat(rest.exit()).as(rest.err()).isZero();
+        assertThat(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(rest.out())
+                .path("messages")).singleElement().satisfies(m -> {
+                    assertThat(m.path("body").path("n").asInt()).isEqualTo(3);
+                    assertThat(m.path("deliveries").asInt()).isEqualTo(1);
+                });
+
+        CliRun bad = CliRun.run(env, "messaging", "consume", "bus", topic + "-c", "--count", "0");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("count").contains("1 to 1000");
+        CliRun badWait = CliRun.run(env, "messaging", "consume", "bus", topic + "-c", "--wait", "6m");
+        assertThat(badWait.exit()).isEqualTo(2);
+        assertThat(badWait.err()).contains("wait");
+    }
 }

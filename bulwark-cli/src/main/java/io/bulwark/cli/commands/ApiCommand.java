@@ -28,6 +28,11 @@ public abstract class ApiCommand {
         return spec.commandLine().getOut();
     }
 
+    /** Standard error: progress and summaries that must not mix with the output. */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     /** Prints {@code line} as text, or {@code json} with {@code --output json}. */
     protected void report(String line, Map<String, Object> json) {
         if (output.json()) {

@@ -20,6 +20,8 @@ public final class ApiClient {
 
     private final URI base;
     private final String apiKey;
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ApiClient(String baseUrl, String apiKey) {
@@ -40,8 +42,13 @@ public final class ApiClient {
     }
 
     public JsonNode post(String path, Object body) {
+        return post(path, body, DEFAULT_TIMEOUT);
+    }
+
+    /** POST {@code body} as JSON, allowing the server {@code timeout} to answer (a call that waits on purpose). */
+    public JsonNode post(String path, Object body, Duration timeout) {
         try {
-            return send(request(path).header("Content-Type", "application/json")
+            return send(request(path).timeout(timeout).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CliException.failure("cannot encode the request: " + e.getOriginalMessage());
@@ -73,7 +80,7 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(DEFAULT_TIMEOUT)
                 .header("Accept", "application/json");
         if (apiKey != null && !apiKey.isBlank()) {
             b.header("Authorization", "Bearer " + apiKey);

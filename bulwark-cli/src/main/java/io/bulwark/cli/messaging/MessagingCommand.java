@@ -22,8 +22,8 @@ import java.util.Map;
 /** {@code bulwark messaging list | publish | dead | redrive}, over the REST API. */
 @Command(name = "messaging", mixinStandardHelpOptions = true,
         description = "Broker connections and bridges: list, publish a message, read and redrive dead letters.",
-        subcommands = {MessagingCommand.ListConnections.class, MessagingCommand.Publish.class, MessagingCommand.Dead.class,
-                MessagingCommand.Redrive.class})
+        subcommands = {MessagingCommand.ListConnections.class, MessagingCommand.Publish.class, MessagingCommand.Consume.class,
+                MessagingCommand.Dead.class, MessagingCommand.Redrive.class})
 final class MessagingCommand extends GroupCommand {
 
     static String path(String connection) {
@@ -120,6 +120,59 @@ final class MessagingCommand extends GroupCommand {
                         + (delay == null ? "" : ", deliverable at " + p.path("deliverAt").asText()));
                 out().flush();
             }
+        }
+    }
+
+    @Command(name = "consume", mixinStandardHelpOptions = true,
+            description = {"Take up to N messages of a topic in a group and print them: id, key, headers, body.",
+                    "They are acknowledged as the server takes them: for looking at a topic, not for work that must",
+                    "not be lost. A new group gets what is published from its first consume on."})
+    static final class Consume extends ApiCommand implements Runnable {
+        @Parameters(index = "0", paramLabel = "CONNECTION")
+        String connection;
+
+        @Parameters(index = "1", paramLabel = "TOPIC")
+        String topic;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "At most N (1-1000, default ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--group", paramLabel = "GROUP", defaultValue = "bulwark-consume",
+                description = "The consumer group (default ${DEFAULT-VALUE}).")
+        String group;
+
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s",
+                description = "Give up waiting for more after this long (at most 5m, default ${DEFAULT-VALUE}).")
+        String wait;
+
+        @Override
+        public void run() {
+            java.time.Duration w;
+            try {
+                w = io.bulwark.core.units.Durations.parse(wait);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--wait " + e.getMessage());
+            }
+            JsonNode r = client().post(path(connection) + "/consume",
+                    Map.of("topic", topic, "group", group, "count", count, "wait", wait), w.plusSeconds(30));
+            if (output.json()) {
+                Output.json(out(), r);
+                return;
+            }
+            for (JsonNode m : r.path("messages")) {
+                String body = m.path("body").isTextual() ? m.path("body").asText() : m.path("body").toString();
+                StringBuilder line = new StringBuilder(m.path("id").asText());
+                if (m.hasNonNull("key")) {
+                    line.append("  key=").append(m.path("key").asText());
+                }
+                m.path("headers").fields().forEachRemaining(h -> line.append("  ").append(h.getKey()).append('=')
+                        .append(h.getValue().asText()));
+                out().println(line.append("  ").append(body));
+            }
+            int n = r.path("messages").size();
+            err().println(n + " message(s) of " + topic + (n < count ? " (the wait of " + wait + " ran out)" : ""));
+            out().flush();
+            err().flush();
         }
     }
 

@@ -10,6 +10,7 @@ import io.bulwark.messaging.Delivery;
 import io.bulwark.messaging.MessagingException;
 import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Published;
+import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
@@ -21,6 +22,8 @@ import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +41,16 @@ final class MessagingRoutes {
     /** The body of {@code POST /api/v1/messaging/{connection}/dead/redrive}. */
     record RedriveBody(String topic, Integer max) {
     }
+
+    /** The body of {@code POST /api/v1/messaging/{connection}/consume}. */
+    record ConsumeBody(String topic, String group, Integer count,
+                       @com.fasterxml.jackson.annotation.JsonProperty("wait") String waitFor) {
+    }
+
+    /** The group {@code consume} reads in when the body names none. */
+    static final String CONSUME_GROUP = "bulwark-consume";
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
     private static final int MAX_LIST = 1000;
 
@@ -64,6 +77,16 @@ final class MessagingRoutes {
         routes.post("/api/v1/messaging/{connection}/dead/redrive", this::redrive, Role.OPERATOR,
                 RouteDoc.of("Publish a topic's dead letters again as first deliveries and remove them from the dead letters")
                         .path("connection", CONNECTION).body(RedriveBody.class).answers(200, "how many were redriven")
+                        .errors(404, 503));
+        routes.post("/api/v1/messaging/{connection}/consume", this::consume, Role.OPERATOR,
+                RouteDoc.of("Take up to `count` messages of a topic in a group, acknowledging them")
+                        .path("connection", CONNECTION).body(ConsumeBody.class)
+                        .describe("Waits up to `wait` (default 10s, at most 5m) for `count` messages (default 1, "
+                                + "1-1000) in `group` (default `" + CONSUME_GROUP + "`; a new group gets what is "
+                                + "published from now on). Each message is acknowledged as it is taken, before the "
+                                + "answer is written: for looking at a topic, not for work that must not be lost "
+                                + "(use a bridge). Messages fetched beyond `count` are given back unacknowledged.")
+                        .answers(200, "`{\"messages\":[...]}`, fewer than `count` when the wait ran out")
                         .errors(404, 503));
     }
 
@@ -184,6 +207,91 @@ final class MessagingRoutes {
         }
     }
 
+    private void consume(Context ctx) {
+        MessagingCapability.Connection c = connection(ctx);
+        ConsumeBody body = JsonBodies.read(ctx, ConsumeBody.class, bodyLimit);
+        List<FieldError> errors = new ArrayList<>();
+        if (body.topic() == null || body.topic().isBlank()) {
+            errors.add(new FieldError("topic", "must be set: the topic to take messages from"));
+        }
+        int count = body.count() == null ? 1 : body.count();
+        if (count < 1 || count > MAX_LIST) {
+            errors.add(new FieldError("count", "must be from 1 to " + MAX_LIST + " but was " + count));
+        }
+        Duration wait = DEFAULT_WAIT;
+        if (body.waitFor() != null) {
+            try {
+                wait = Durations.parse(body.waitFor());
+                if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+                    errors.add(new FieldError("wait", "must be from 0s to 5m but was " + body.waitFor()));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("wait", e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation("invalid messaging request", errors);
+        }
+        String group = body.group() == null ? CONSUME_GROUP : body.group();
+        Broker broker = broker(c);
+        Taken taken = new Taken(count);
+        Subscription sub;
+        try {
+            sub = broker.subscribe(body.topic(), group, taken::take,
+                    SubscribeOptions.builder().concurrency(1).prefetch(1).build());
+        } catch (IllegalArgumentException e) {
+            throw invalid(fieldOf(e.getMessage(), e.getMessage().startsWith("group") ? "group" : "topic"), e.getMessage());
+        } catch (MessagingException e) {
+            throw ApiException.unavailable(e.getMessage());
+        }
+        try {
+            taken.await(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sub.stop(Duration.ZERO);
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        ArrayNode items = out.putArray("messages");
+        taken.messages().forEach(d -> items.add(view(d).put("deliveries", d.deliveries())));
+        ctx.json(out);
+    }
+
+    /**
+     * What {@code consume} has taken: the first {@code count} deliveries return (are acknowledged);
+     * one past them waits until the subscription stops, which gives it back unacknowledged.
+     */
+    private static final class Taken {
+        private final int count;
+        private final List<Delivery> messages = new ArrayList<>();
+        private final java.util.concurrent.CountDownLatch full = new java.util.concurrent.CountDownLatch(1);
+
+        Taken(int count) {
+            this.count = count;
+        }
+
+        void take(Delivery d) throws InterruptedException {
+            synchronized (this) {
+                if (messages.size() < count) {
+                    messages.add(d);
+                    if (messages.size() == count) {
+                        full.countDown();
+                    }
+                    return;
+                }
+            }
+            new java.util.concurrent.CountDownLatch(1).await(); // until stop() interrupts: released, not acknowledged
+        }
+
+        void await(Duration wait) throws InterruptedException {
+            full.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        synchronized List<Delivery> messages() {
+            return List.copyOf(messages);
+        }
+    }
+
     /**
      * The message a publish request (REST body or {@code builtin.publish} job) describes: a JSON
      * string is sent as its text, any other JSON as JSON.
@@ -209,7 +317,7 @@ final class MessagingRoutes {
         o.put("key", d.key());
         o.put("reason", d.headers().get(Broker.DEATH_HEADER));
         ObjectNode h = o.putObject("headers");
-        d.headers().forEach((k, v) -> {
+        new java.util.TreeMap<>(d.headers()).forEach((k, v) -> { // in name order, the same on every read
             if (!k.equals(Broker.DEATH_HEADER)) {
                 h.put(k, v);
             }
