@@ -86,6 +86,9 @@ class MessagingEndpointsTest {
         assertThat(list.get("up").asBoolean()).isTrue();
         assertThat(list.get("bridges").get(0).get("target").asText()).isEqualTo("job builtin.echo on " + queue);
         assertThat(list.get("bridges").get(0).get("running").asBoolean()).isTrue();
+        assertThat(list.get("bridges").get(0).get("lag").asLong()).as("every message was turned into a job").isZero();
+        assertThat(http.get("/metrics").body()).containsPattern("bulwark_messaging_consumer_lag\\{connection=\"bus\","
+                + "group=\"orders\",topic=\"" + topic + "\"} 0.0");
         assertThat(http.get("/health").json().toString()).contains("\"messaging\"");
     }
 
@@ -124,6 +127,9 @@ class MessagingEndpointsTest {
                 http.get("/api/v1/jobs?queue=" + queue + "&state=completed").json().get("items").size() == 1);
         JsonNode bridged = http.get("/api/v1/jobs?queue=" + queue).json().get("items").get(0);
         assertThat(bridged.get("payload").get("total").asInt()).isEqualTo(42);
+        // The run records the publish step's output when it moves on, which may come after the bridged job ran.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                http.get("/api/v1/runs/" + run).json().get("steps").get(1).has("output"));
         JsonNode send = http.get("/api/v1/runs/" + run).json().get("steps").get(1);
         assertThat(send.get("output").get("topic").asText()).isEqualTo(topic);
         assertThat(bridged.get("idempotencyKey").asText()).endsWith(send.get("output").get("id").asText());

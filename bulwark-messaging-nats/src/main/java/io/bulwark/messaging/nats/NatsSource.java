@@ -39,6 +39,13 @@ final class NatsSource implements DeliverySource {
         return context;
     }
 
+    /** The durable consumer's {@code num_pending} (not yet delivered) plus {@code num_ack_pending} (delivered, not acknowledged). */
+    @Override
+    public java.util.OptionalLong lag() throws Exception {
+        io.nats.client.api.ConsumerInfo info = broker.jsm().getConsumerInfo(broker.stream(topic), NatsBroker.escape(group));
+        return java.util.OptionalLong.of(info.getNumPending() + info.getNumAckPending());
+    }
+
     @Override
     public List<Received> poll(int max, Duration wait) throws Exception {
         List<Received> out = new ArrayList<>();

@@ -412,6 +412,18 @@ public final class RabbitMqBroker implements Broker {
         }
     }
 
+    /** The messages ready in {@code queue} (a passive declare: AMQP does not tell the delivered but unacknowledged). */
+    long ready(String queue) throws IOException, java.util.concurrent.TimeoutException {
+        Channel ch = ownChannel();
+        try {
+            return ch.queueDeclarePassive(queue).getMessageCount();
+        } finally {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        }
+    }
+
     /** A plain channel on the current connection, for one operation (not recorded for recovery). */
     private Channel ownChannel() throws IOException {
         com.rabbitmq.client.Connection current = connection.getDelegate();

@@ -86,6 +86,15 @@ final class RabbitMqSource implements DeliverySource {
         return s;
     }
 
+    /**
+     * The messages ready in the group's queue. AMQP does not tell how many are delivered but not
+     * yet acknowledged (the management API does, and is not used), so those are not counted.
+     */
+    @Override
+    public java.util.OptionalLong lag() throws Exception {
+        return java.util.OptionalLong.of(broker.ready(queue));
+    }
+
     /** Opens a channel when there is none or it died of a channel error, and consumes the queue on it. */
     private void subscribe() throws IOException {
         lock.lock();

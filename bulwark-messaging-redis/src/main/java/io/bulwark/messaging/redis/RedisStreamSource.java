@@ -68,6 +68,32 @@ final class RedisStreamSource implements DeliverySource {
         }
     }
 
+    /**
+     * {@code XINFO GROUPS}: the group's {@code lag} (entries not yet delivered to it) plus its
+     * {@code pending} (delivered, not acknowledged). Delayed messages and retries waiting in the
+     * delay set are not in the stream yet, so not counted. Empty when Redis cannot tell the lag
+     * (it says nil after entries were deleted from the middle of the stream).
+     */
+    @Override
+    public java.util.OptionalLong lag() {
+        for (Object g : broker.commands().xinfoGroups(broker.stream(topic))) {
+            java.util.Map<String, Object> info = new java.util.HashMap<>();
+            List<?> fields = (List<?>) g;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                info.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+            }
+            if (group.equals(String.valueOf(info.get("name")))) {
+                Object lag = info.get("lag");
+                Object pending = info.get("pending");
+                if (lag instanceof Number l && pending instanceof Number p) {
+                    return java.util.OptionalLong.of(l.longValue() + p.longValue());
+                }
+                return java.util.OptionalLong.empty();
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     private RedisCommands<String, String> blocking() {
         return reads.sync();
     }

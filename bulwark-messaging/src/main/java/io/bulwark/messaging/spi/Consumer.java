@@ -38,6 +38,7 @@ public final class Consumer implements Subscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(500);
+    private static final Duration LAG_EVERY = Duration.ofSeconds(5);
 
     private final String topic;
     private final String group;
@@ -54,6 +55,9 @@ public final class Consumer implements Subscription {
     private volatile boolean stopping;
     private volatile boolean connected = true;
     private volatile boolean stopped;
+    private final io.micrometer.core.instrument.Gauge lagGauge;
+    private volatile long lagSampledAt = Long.MIN_VALUE;
+    private volatile double lag = Double.NaN;
 
     private Consumer(String topic, String group, DeliverySource source, MessageHandler handler, SubscribeOptions options,
                      MessagingMetrics metrics) {
@@ -65,6 +69,31 @@ public final class Consumer implements Subscription {
         this.metrics = metrics;
         this.poller = Thread.ofPlatform().daemon().name("bulwark-consumer-" + topic + "-" + group).unstarted(this::pollLoop);
         this.toucher = Thread.ofVirtual().name("bulwark-consumer-touch-" + topic + "-" + group).unstarted(this::touchLoop);
+        this.lagGauge = metrics.lag(topic, group, this::lag);
+    }
+
+    /** Asks the broker for the lag now; empty when it does not say. */
+    public java.util.OptionalLong lagNow() throws Exception {
+        return source.lag();
+    }
+
+    /**
+     * Messages of the topic the group has not finished, as the broker last said (asked at most
+     * every {@link #LAG_EVERY}, so a metrics scrape costs the broker little); NaN when it does not
+     * say or cannot be reached.
+     */
+    public double lag() {
+        long now = System.nanoTime();
+        if (lagSampledAt == Long.MIN_VALUE || now - lagSampledAt >= LAG_EVERY.toNanos()) {
+            lagSampledAt = now;
+            try {
+                java.util.OptionalLong n = source.lag();
+                lag = n.isPresent() ? n.getAsLong() : Double.NaN;
+            } catch (Exception e) {
+                lag = Double.NaN;
+            }
+        }
+        return lag;
     }
 
     /** Starts consuming {@code source} with {@code handler}. */
@@ -329,6 +358,7 @@ public final class Consumer implements Subscription {
         } finally {
             stopped = true;
             toucher.interrupt();
+            metrics.removeLag(lagGauge);
             source.close();
         }
         return given;

@@ -2,6 +2,7 @@ package io.bulwark.messaging.spi;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What a broker module implements to consume one topic in one group; {@link Consumer} runs the
@@ -40,6 +41,15 @@ public interface DeliverySource extends AutoCloseable {
      */
     default int releaseUnpolled() throws Exception {
         return 0;
+    }
+
+    /**
+     * How many messages of the topic this group has not finished, as the broker counts them
+     * (waiting for a consumer, and on brokers that tell it, delivered but not yet acknowledged);
+     * empty when the broker does not say. Asked at most every few seconds, from any thread.
+     */
+    default OptionalLong lag() throws Exception {
+        return OptionalLong.empty();
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.time.Duration;
 /**
  * The meters of one broker connection ({@code connection} tag), by topic and group:
  * {@code bulwark_messaging_published_total}, {@code _delivered_total}, {@code _acked_total},
- * {@code _retried_total}, {@code _dead_lettered_total}, {@code _released_total} and
- * {@code bulwark_messaging_handling_seconds}.
+ * {@code _retried_total}, {@code _dead_lettered_total}, {@code _released_total},
+ * {@code bulwark_messaging_handling_seconds}, and the gauge {@code bulwark_messaging_consumer_lag}
+ * (messages the group has not finished, where the broker tells it).
  */
 public final class MessagingMetrics {
 
@@ -50,6 +51,21 @@ public final class MessagingMetrics {
     void handled(String topic, String group, Duration took) {
         Timer.builder("bulwark_messaging_handling").description("Time a handler took, success or not")
                 .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters).record(took);
+    }
+
+    /** The lag gauge of one subscription; remove it with {@link #removeLag} when the subscription stops. */
+    io.micrometer.core.instrument.Gauge lag(String topic, String group, java.util.function.DoubleSupplier lag) {
+        // Strongly held: the gauge is removed when its subscription stops, not left to the garbage collector.
+        return io.micrometer.core.instrument.Gauge
+                .builder("bulwark_messaging_consumer_lag", lag, java.util.function.DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .description("Messages of the topic the group has not finished, as the broker counts them "
+                        + "(NaN where the broker does not say)")
+                .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters);
+    }
+
+    void removeLag(io.micrometer.core.instrument.Gauge gauge) {
+        meters.remove(gauge);
     }
 
     private Counter counter(String name, String description, String topic, String group) {

@@ -79,6 +79,14 @@ public abstract class BrokerContract {
         return s;
     }
 
+    /**
+     * Whether the broker tells a group's lag ({@code DeliverySource.lag}); a broker that does not
+     * overrides this to say so, and the suite then checks that it reports none rather than a guess.
+     */
+    protected boolean reportsLag() {
+        return true;
+    }
+
     protected Broker another() {
         Broker b = open();
         others.add(b);
@@ -285,6 +293,32 @@ public abstract class BrokerContract {
         gate.countDown();
         await().atMost(Duration.ofSeconds(15)).until(() -> done.get() == 30);
         assertThat(most.get()).isEqualTo(3);
+    }
+
+    @Test
+    void theLagCountsWhatTheGroupHasNotFinishedAndFallsToZero() throws Exception {
+        broker.declare(topic, "g");
+        broker.publishAll(topic, IntStream.range(0, 6).mapToObj(i -> text("m" + i)).toList());
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger done = new AtomicInteger();
+        Subscription s = subscribe(broker, "g", d -> {
+            gate.await();
+            done.incrementAndGet();
+        }, fast().concurrency(1).prefetch(1).build());
+        io.bulwark.messaging.spi.Consumer c = (io.bulwark.messaging.spi.Consumer) s;
+        if (!reportsLag()) {
+            assertThat(c.lagNow()).isEmpty();
+            assertThat(c.lag()).isNaN();
+            gate.countDown();
+            return;
+        }
+        // Six unfinished: all of them where the broker counts unacknowledged deliveries, at least
+        // the four neither handled nor prefetched where it counts only what waits.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(c.lagNow().orElse(-1)).isBetween(4L, 6L));
+        assertThat(c.lag()).isBetween(4.0, 6.0);
+        gate.countDown();
+        await().atMost(Duration.ofSeconds(15)).until(() -> done.get() == 6);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(c.lagNow()).hasValue(0L));
     }
 
     @Test

@@ -66,7 +66,10 @@ final class MessagingRoutes {
 
     void register(ApiRoutes routes) {
         routes.get("/api/v1/messaging", this::list, Role.VIEWER,
-                RouteDoc.of("Broker connections (type, URL without password, up, features) and their bridges"));
+                RouteDoc.of("Broker connections (type, URL without password, up, features) and their bridges")
+                        .describe("Each bridge shows whether it runs, its deliveries in flight, and its `lag` (messages "
+                                + "its group has not finished, as the broker counts them; absent where the broker "
+                                + "does not tell it)."));
         routes.post("/api/v1/messaging/{connection}/publish", this::publish, Role.OPERATOR,
                 RouteDoc.of("Publish a message to a topic").path("connection", CONNECTION).body(PublishBody.class)
                         .answers(201, "the message's id, topic and when it may first be delivered").errors(404, 503));
@@ -121,6 +124,10 @@ final class MessagingRoutes {
                         && x.group().equals(spec.group())).findFirst().orElse(null);
                 br.put("running", s != null && s.isRunning());
                 br.put("inFlight", s == null ? 0 : s.inFlight());
+                double lag = s instanceof io.bulwark.messaging.spi.Consumer consumer ? consumer.lag() : Double.NaN;
+                if (!Double.isNaN(lag)) {
+                    br.put("lag", (long) lag); // left out where the broker does not tell it
+                }
             }
         });
         ctx.json(out);
