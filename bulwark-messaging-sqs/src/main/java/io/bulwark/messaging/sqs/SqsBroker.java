@@ -99,7 +99,7 @@ public final class SqsBroker implements Broker {
             client.listQueues(r -> r.queueNamePrefix(b.prefix).maxResults(1));
         } catch (RuntimeException e) {
             client.close();
-            throw failure("cannot reach SQS", e);
+            throw failure("could not list its queues", e);
         }
     }
 

@@ -10,6 +10,13 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.util.NowProvider;
 import scala.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
 
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,6 +52,14 @@ final class ElasticMq {
         return port;
     }
 
+    /** A plain SDK client of the server, to look at queues and messages as another SQS client would; the caller closes it. */
+    static SqsClient client() {
+        start();
+        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.of("elasticmq"))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
     private static void start() {
         LOCK.lock();
         try {
@@ -66,6 +81,23 @@ final class ElasticMq {
     private static SQSRestServer bind(int on) {
         return SQSRestServerBuilder.withActorSystem(system).withQueueManagerActor(queues).withInterface("127.0.0.1")
                 .withPort(on).start();
+    }
+
+    /** Stops the HTTP server, runs {@code meanwhile}, and starts the server again on the same port over the same queues. */
+    static void down(Runnable meanwhile) {
+        LOCK.lock();
+        try {
+            start();
+            server.stopAndWait();
+            try {
+                meanwhile.run();
+            } finally {
+                server = bind(port);
+                server.waitUntilStarted();
+            }
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /** Stops the HTTP server, closing every connection, and starts it again on the same port over the same queues. */
