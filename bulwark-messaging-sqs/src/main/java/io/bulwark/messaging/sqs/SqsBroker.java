@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       publishing sends a copy to every group queue of the topic, found with {@code ListQueues}
  *       (see {@link Queues}). A group gets what is published after its queue exists.</li>
  *   <li>Claims are SQS's visibility timeout: a receive hides a message for {@code claimAfter}
- *       (whole seconds, rounded up), and a live consumer extends it three times per
+ *       (whole seconds, rounded up) plus the second a receive waits (see {@link SqsSource}), and
+ *       a live consumer extends it three times per
  *       {@code claimAfter} while the message is handled or waits in its prefetch. The delivery
  *       count is SQS's {@code ApproximateReceiveCount}.</li>
  *   <li>Ack deletes the message; a retry sets its visibility timeout to the backoff; a release sets
@@ -177,7 +178,7 @@ public final class SqsBroker implements Broker {
             return this;
         }
 
-        /** How long one request may take, to connect and to answer (default 10 s); the SDK tries three times. */
+        /** How long one try of a request may take, to connect and to answer (default 10 s); the SDK retries a failed one. */
         public Builder timeout(Duration d) {
             if (d == null || d.compareTo(Duration.ofSeconds(2)) < 0 || d.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new IllegalArgumentException("timeout must be from 2s (a receive waits up to 1 s) to 5m but was " + d);

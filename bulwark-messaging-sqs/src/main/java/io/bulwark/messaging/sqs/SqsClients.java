@@ -18,8 +18,8 @@ import java.time.Duration;
  * Makes the SDK's SQS client for a broker: the JDK's URLConnection HTTP client (no connection pool
  * of its own to size, and none of the Apache or Netty clients' weight in the distribution), the
  * region and credentials of the URL or else the SDK's default chains, the endpoint of the URL or
- * else AWS's for the region, and the SDK's standard retries (three tries with backoff and jitter)
- * under a timeout per try.
+ * else AWS's for the region, and the SDK's default retries (with backoff and jitter) under a
+ * timeout per try.
  */
 final class SqsClients {
 
