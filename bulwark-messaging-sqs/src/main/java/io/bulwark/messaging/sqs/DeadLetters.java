@@ -46,7 +46,10 @@ final class DeadLetters {
 
     /** Up to {@code max} dead letters of {@code topic}, oldest first, each with the reason it died. */
     List<Delivery> read(String topic, int max) {
-        String url = queues.dead(topic);
+        String url = queues.existingDead(topic);
+        if (url == null) {
+            return List.of(); // no group was ever declared: nothing to read, and nothing to create for a read
+        }
         List<Message> got = receive(url, max);
         try {
             return got.stream().map(m -> delivery(topic, m))
@@ -74,7 +77,10 @@ final class DeadLetters {
      * each moved one in {@code moved} as it goes.
      */
     void redrive(String topic, int max, AtomicInteger moved) {
-        String url = queues.dead(topic);
+        String url = queues.existingDead(topic);
+        if (url == null) {
+            return;
+        }
         List<Message> kept = new ArrayList<>(); // held (invisible) until the end, so not received again meanwhile
         try {
             while (moved.get() < max) {

@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ListQueuesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 import java.time.Duration;
@@ -63,8 +64,20 @@ final class Queues {
         return names;
     }
 
-    /** The URL of {@code group}'s queue of {@code topic}, created (with the topic's dead letters) when missing. */
+    /**
+     * The URL of {@code group}'s queue of {@code topic}, created (with the topic's dead letters) when
+     * missing; when a queue remembered was deleted meanwhile, forgets the topic's and makes them again.
+     */
     String group(String topic, String group) {
+        try {
+            return groupOnce(topic, group);
+        } catch (QueueDoesNotExistException e) {
+            forget(topic);
+            return groupOnce(topic, group);
+        }
+    }
+
+    private String groupOnce(String topic, String group) {
         String name = names.group(topic, group);
         String url = urls.get(name);
         if (url != null) {
@@ -101,6 +114,22 @@ final class Queues {
             url = create(name, attributes());
             urls.put(name, url);
         }
+        return url;
+    }
+
+    /** The URL of the topic's dead letters' queue when it exists, else null; creates nothing. */
+    String existingDead(String topic) {
+        String name = names.dead(topic);
+        String url = urls.get(name);
+        if (url != null) {
+            return url;
+        }
+        try {
+            url = client.get().getQueueUrl(r -> r.queueName(name)).queueUrl();
+        } catch (QueueDoesNotExistException e) {
+            return null;
+        }
+        urls.put(name, url);
         return url;
     }
 

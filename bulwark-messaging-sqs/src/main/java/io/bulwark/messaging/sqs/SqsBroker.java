@@ -18,6 +18,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -317,8 +318,14 @@ public final class SqsBroker implements Broker {
         String why = reason.length() > 2000 ? reason.substring(0, 2000) + "..." : reason;
         Messages.Encoded dead = Messages.copy(m).with(Messages.NOT_BEFORE, null).with(Messages.DEATH, Messages.text(why))
                 .with(Messages.GROUP, Messages.text(group)).with(Messages.DELIVERIES, Messages.number(deliveries));
-        String url = queues.dead(topic);
-        client().sendMessage(r -> r.queueUrl(url).messageBody(dead.body()).messageAttributes(dead.attributes()));
+        try {
+            String url = queues.dead(topic);
+            client().sendMessage(r -> r.queueUrl(url).messageBody(dead.body()).messageAttributes(dead.attributes()));
+        } catch (QueueDoesNotExistException e) { // deleted under us: made again, or this message would never die
+            queues.forget(topic);
+            String url = queues.dead(topic);
+            client().sendMessage(r -> r.queueUrl(url).messageBody(dead.body()).messageAttributes(dead.attributes()));
+        }
     }
 
     /**

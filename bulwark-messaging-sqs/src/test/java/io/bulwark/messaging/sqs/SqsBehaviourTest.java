@@ -231,6 +231,21 @@ class SqsBehaviourTest {
     }
 
     @Test
+    void aGroupsQueueDeletedUnderItsConsumerIsMadeAgainAndReadingDeadLettersMakesNoQueue() {
+        SqsBroker broker = open(builder().groupRefresh(Duration.ZERO));
+        assertThat(broker.deadLetters(topic, 10)).isEmpty();
+        assertThat(broker.redrive(topic, 10)).isZero();
+        assertThat(sqs.listQueues(r -> r.queueNamePrefix(prefix)).queueUrls()).as("nothing made to read").isEmpty();
+        List<String> got = new CopyOnWriteArrayList<>();
+        subscribe(broker, "g", d -> got.add(d.text()), fast().build());
+        sqs.deleteQueue(r -> r.queueUrl(queueUrl(prefix + QueueNames.escape(topic) + "__g")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sqs.listQueues(r -> r.queueNamePrefix(prefix + QueueNames.escape(topic)
+                + "__")).queueUrls().isEmpty());
+        broker.publish(topic, Outgoing.text("again").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.contains("again"));
+    }
+
+    @Test
     void aClosedBrokerRefusesWorkAndIsDown() {
         SqsBroker broker = open(builder());
         broker.close();
