@@ -7,6 +7,7 @@
 #   scripts/bench.sh fleet --jobs 50000 --nodes 1,2,3 --failover-runs 10 [--json target/bench/fleet.json]
 #   scripts/bench.sh soak --duration 30m [--json target/bench/soak.json]   (CSV and PNG in target/bench/)
 #   scripts/bench.sh pipelines --runs 100,1000 --sequential 200 [--store postgres --workers 3]
+#   scripts/bench.sh messaging --brokers redis,nats,rabbitmq --messages 10000 --rounds 3
 #   scripts/bench.sh --help
 # docs/benchmarks.md explains what each one measures.
 set -euo pipefail

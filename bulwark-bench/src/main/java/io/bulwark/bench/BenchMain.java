@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {HttpBenchCommand.class, JmhCommand.class, io.bulwark.bench.jobs.JobsBenchCommand.class,
                 io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
                 io.bulwark.bench.fleet.FleetBenchCommand.class, io.bulwark.bench.pipelines.PipelinesBenchCommand.class,
-                io.bulwark.bench.soak.SoakCommand.class})
+                io.bulwark.bench.soak.SoakCommand.class, io.bulwark.bench.messaging.MessagingBenchCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec
@@ -40,7 +40,10 @@ public final class BenchMain implements Runnable {
         // A failed run (a server that never got ready, say) is reported in one line, with the
         // server log's tail inside the message, rather than as a stack trace.
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            cl.getErr().println(cl.getCommandName() + ": " + e.getMessage());
+            cl.getErr().println(cl.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (e.getMessage() == null) {
+                e.printStackTrace(cl.getErr()); // no message to go on: the trace is the report
+            }
             cl.getErr().flush();
             return 1;
         });

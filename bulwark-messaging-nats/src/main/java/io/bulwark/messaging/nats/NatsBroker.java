@@ -317,6 +317,10 @@ public final class NatsBroker implements Broker {
         messages.forEach(m -> Broker.check(topic, m, features, TYPE));
         ensureStream(topic);
         List<Published> out = new ArrayList<>();
+        // Every message of the batch is sent before the first acknowledgement is awaited (one
+        // connection keeps their order); each is then awaited in order.
+        List<Published> sent = new ArrayList<>(messages.size());
+        List<java.util.concurrent.CompletableFuture<io.nats.client.api.PublishAck>> acks = new ArrayList<>(messages.size());
         try {
             for (Outgoing m : messages) {
                 Instant now = clock.instant();
@@ -331,16 +335,33 @@ public final class NatsBroker implements Broker {
                 if (!m.delay().isZero()) {
                     h.put(NOT_BEFORE, Long.toString(now.plus(m.delay()).toEpochMilli()));
                 }
-                js.publish(NatsMessage.builder().subject(subject(topic)).headers(h).data(m.body()).build(),
-                        PublishOptions.builder().messageId(id).build());
-                out.add(new Published(id, topic, now.plus(m.delay())));
+                acks.add(js.publishAsync(NatsMessage.builder().subject(subject(topic)).headers(h).data(m.body()).build(),
+                        PublishOptions.builder().messageId(id).build()));
+                sent.add(new Published(id, topic, now.plus(m.delay())));
             }
-        } catch (IOException | JetStreamApiException e) {
-            throw new MessagingException("could not publish to " + topic + " on NATS " + display + " (" + out.size() + " of "
-                    + messages.size() + " published): " + e.getMessage(), e);
+            for (int i = 0; i < acks.size(); i++) {
+                acks.get(i).get(publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                out.add(sent.get(i));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failedPublish(topic, out, messages, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            throw failedPublish(topic, out, messages, e instanceof java.util.concurrent.ExecutionException x
+                    && x.getCause() != null ? x.getCause() : e);
         }
         metrics.published(topic, out.size());
         return out;
+    }
+
+    private MessagingException failedPublish(String topic, List<Published> out, List<Outgoing> messages, Throwable e) {
+        return new MessagingException("could not publish to " + topic + " on NATS " + display + " (the first " + out.size()
+                + " of " + messages.size() + " are published; later ones may be too): " + e.getMessage(), e);
+    }
+
+    /** How long a publish waits for JetStream's acknowledgement: the connection's request timeout. */
+    private Duration publishTimeout() {
+        return connection.getOptions().getConnectionTimeout().plus(Duration.ofSeconds(5));
     }
 
     @Override

@@ -198,22 +198,33 @@ public final class RedisStreamsBroker implements Broker {
     public List<Published> publishAll(String topic, List<Outgoing> messages) {
         messages.forEach(m -> Broker.check(topic, m, FEATURES, TYPE));
         List<Published> out = new ArrayList<>();
+        // Pipelined: every command of the batch is sent before the first answer is awaited (one
+        // connection keeps their order), then each answer is awaited in order.
+        List<Published> sent = new ArrayList<>(messages.size());
+        List<io.lettuce.core.RedisFuture<?>> answers = new ArrayList<>(messages.size());
         try {
             for (Outgoing m : messages) {
                 Instant now = clock.instant();
                 String id = ids.next().toString();
                 Map<String, String> fields = Entries.of(id, now, m);
                 if (m.delay().isZero()) {
-                    commands().xadd(stream(topic), XAddArgs.Builder.maxlen(maxLength).approximateTrimming(), fields);
+                    answers.add(connection.async().xadd(stream(topic), XAddArgs.Builder.maxlen(maxLength)
+                            .approximateTrimming(), fields));
                 } else {
                     Instant due = now.plus(m.delay());
-                    commands().zadd(delayed(topic), due.toEpochMilli(), Entries.member(Entries.flat(fields, 0), id));
+                    answers.add(connection.async().zadd(delayed(topic), due.toEpochMilli(),
+                            Entries.member(Entries.flat(fields, 0), id)));
                 }
-                out.add(new Published(id, topic, now.plus(m.delay())));
+                sent.add(new Published(id, topic, now.plus(m.delay())));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                io.lettuce.core.LettuceFutures.awaitOrCancel(answers.get(i), connection.getTimeout().toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                out.add(sent.get(i));
             }
         } catch (RuntimeException e) {
-            throw new MessagingException("could not publish to " + topic + " on Redis at " + display + " (" + out.size()
-                    + " of " + messages.size() + " published): " + e.getMessage(), e);
+            throw new MessagingException("could not publish to " + topic + " on Redis at " + display + " (the first "
+                    + out.size() + " of " + messages.size() + " are published; later ones may be too): " + e.getMessage(), e);
         }
         metrics.published(topic, out.size());
         return out;

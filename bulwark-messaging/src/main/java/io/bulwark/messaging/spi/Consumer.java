@@ -135,12 +135,11 @@ public final class Consumer implements Subscription {
         while (!stopping) {
             try {
                 dispatch();
-                int room = room();
-                if (room == 0) {
+                if (!worthPolling()) {
                     awaitChange();
                     continue;
                 }
-                List<Received> got = source.poll(room, POLL_WAIT);
+                List<Received> got = source.poll(room(), POLL_WAIT);
                 if (!connected) {
                     LOG.info("Consumer of {} in group {} reaches its broker again", topic, group);
                 }
@@ -185,6 +184,25 @@ public final class Consumer implements Subscription {
         }
     }
 
+    /**
+     * Whether to fetch now: when a handler would otherwise sit idle (nothing fetched to give it),
+     * or when at least half the prefetch is free. Refilling one message at a time as each handler
+     * finishes would cost a broker round trip per message, which on a broker whose fetch is slow
+     * (a JetStream pull takes milliseconds) caps a consumer at a few hundred messages a second.
+     */
+    private boolean worthPolling() {
+        lock.lock();
+        try {
+            int room = room();
+            if (room == 0) {
+                return false;
+            }
+            return fetched.isEmpty() && running.size() < options.concurrency() || room >= (options.prefetch() + 1) / 2;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts a handler for each fetched delivery while a concurrency permit is free, in fetch order. */
     private void dispatch() {
         lock.lock();
@@ -203,7 +221,7 @@ public final class Consumer implements Subscription {
     private void awaitChange() throws InterruptedException {
         lock.lock();
         try {
-            if (!stopping && room() == 0 && (fetched.isEmpty() || running.size() >= options.concurrency())) {
+            if (!stopping && !worthPolling() && (fetched.isEmpty() || running.size() >= options.concurrency())) {
                 changed.await(POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } finally {

@@ -1,0 +1,258 @@
+package io.bulwark.bench.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.PullSubscribeOptions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The raw clients the harness compares the Bulwark brokers with, one per broker. */
+final class RawClients {
+
+    private RawClients() {
+    }
+
+    static RawClient of(String broker, String url) throws Exception {
+        return switch (broker) {
+            case "redis" -> new Redis(url);
+            case "nats" -> new NatsRaw(url);
+            case "rabbitmq" -> new Rabbit(url);
+            default -> throw new IllegalArgumentException("no raw client for " + broker);
+        };
+    }
+
+    /** Lettuce: a batch of XADDs pipelined on one connection; XREADGROUP and XACK per message. */
+    static final class Redis implements RawClient {
+        private final RedisClient client;
+        private final StatefulRedisConnection<String, byte[]> conn;
+
+        Redis(String url) {
+            client = RedisClient.create(url);
+            conn = client.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+                    io.lettuce.core.codec.ByteArrayCodec.INSTANCE));
+        }
+
+        private static String key(String topic) {
+            return "raw:" + topic;
+        }
+
+        @Override
+        public void publish(String topic, List<byte[]> bodies) throws Exception {
+            List<RedisFuture<String>> sent = new ArrayList<>(bodies.size());
+            for (byte[] b : bodies) {
+                sent.add(conn.async().xadd(key(topic), XAddArgs.Builder.maxlen(1_000_000).approximateTrimming(),
+                        Map.of("body", b)));
+            }
+            for (RedisFuture<String> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void declare(String topic, String group) {
+            conn.sync().xgroupCreate(XReadArgs.StreamOffset.from(key(topic), "0"), group, XGroupCreateArgs.Builder.mkstream());
+        }
+
+        @Override
+        public void consume(String topic, String group, int n, int concurrency) throws Exception {
+            AtomicInteger left = new AtomicInteger(n);
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            try {
+                List<CompletableFuture<Void>> workers = new ArrayList<>();
+                for (int w = 0; w < concurrency; w++) {
+                    String me = "c" + w;
+                    workers.add(CompletableFuture.runAsync(() -> {
+                        try (StatefulRedisConnection<String, byte[]> own = client.connect(io.lettuce.core.codec.RedisCodec.of(
+                                io.lettuce.core.codec.StringCodec.UTF8, io.lettuce.core.codec.ByteArrayCodec.INSTANCE))) {
+                            while (left.get() > 0) {
+                                List<StreamMessage<String, byte[]>> got = own.sync().xreadgroup(Consumer.from(group, me),
+                                        XReadArgs.Builder.count(1).block(Duration.ofMillis(200)),
+                                        XReadArgs.StreamOffset.lastConsumed(key(topic)));
+                                for (StreamMessage<String, byte[]> m : got) {
+                                    own.sync().xack(key(topic), group, m.getId());
+                                    left.decrementAndGet();
+                                }
+                            }
+                        }
+                    }, pool));
+                }
+                CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Override
+        public void close() {
+            conn.close();
+            client.shutdown();
+        }
+    }
+
+    /** jnats: a batch of JetStream publishAsync awaited together; a durable pull consumer, fetch and ack each. */
+    static final class NatsRaw implements RawClient {
+        private final io.nats.client.Connection nc;
+        private final JetStream js;
+        private final JetStreamManagement jsm;
+
+        NatsRaw(String url) throws Exception {
+            nc = Nats.connect(url);
+            js = nc.jetStream();
+            jsm = nc.jetStreamManagement();
+        }
+
+        private static String stream(String topic) {
+            return "RAW_" + topic.replace('.', '_').replace('-', '_');
+        }
+
+        @Override
+        public void publish(String topic, List<byte[]> bodies) throws Exception {
+            List<CompletableFuture<PublishAck>> sent = new ArrayList<>(bodies.size());
+            for (byte[] b : bodies) {
+                sent.add(js.publishAsync("raw." + topic, b));
+            }
+            for (CompletableFuture<PublishAck> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void declare(String topic, String group) throws Exception {
+            try {
+                jsm.addStream(StreamConfiguration.builder().name(stream(topic)).subjects("raw." + topic)
+                        .storageType(StorageType.File).build());
+            } catch (io.nats.client.JetStreamApiException e) {
+                // exists
+            }
+            jsm.addOrUpdateConsumer(stream(topic), ConsumerConfiguration.builder().durable(group).filterSubject("raw." + topic)
+                    .ackPolicy(AckPolicy.Explicit).maxAckPending(10_000).build());
+        }
+
+        @Override
+        public void consume(String topic, String group, int n, int concurrency) throws Exception {
+            AtomicInteger left = new AtomicInteger(n);
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            try {
+                JetStreamSubscription sub = js.subscribe("raw." + topic, PullSubscribeOptions.bind(stream(topic), group));
+                CountDownLatch done = new CountDownLatch(1);
+                while (left.get() > 0) {
+                    for (Message m : sub.fetch(64, Duration.ofMillis(200))) {
+                        pool.execute(() -> {
+                            m.ack();
+                            if (left.decrementAndGet() == 0) {
+                                done.countDown();
+                            }
+                        });
+                    }
+                    if (left.get() <= 0) {
+                        break;
+                    }
+                }
+                done.await(10, TimeUnit.MINUTES);
+                sub.unsubscribe();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            nc.close();
+        }
+    }
+
+    /** amqp-client: a batch of persistent publishes on a confirm channel, then one waitForConfirms; manual acks with a prefetch. */
+    static final class Rabbit implements RawClient {
+        private final Connection conn;
+        private final Channel publish;
+
+        Rabbit(String url) throws Exception {
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(url);
+            conn = f.newConnection("bulwark-bench-raw");
+            publish = conn.createChannel();
+            publish.confirmSelect();
+        }
+
+        @Override
+        public void publish(String topic, List<byte[]> bodies) throws Exception {
+            for (byte[] b : bodies) {
+                publish.basicPublish("raw." + topic, "", new AMQP.BasicProperties.Builder().deliveryMode(2).build(), b);
+            }
+            publish.waitForConfirmsOrDie(10_000);
+        }
+
+        @Override
+        public void declare(String topic, String group) throws Exception {
+            publish.exchangeDeclare("raw." + topic, BuiltinExchangeType.FANOUT, true);
+            publish.queueDeclare("raw." + topic + ":" + group, true, false, false, Map.of("x-queue-type", "quorum"));
+            publish.queueBind("raw." + topic + ":" + group, "raw." + topic, "");
+        }
+
+        @Override
+        public void consume(String topic, String group, int n, int concurrency) throws Exception {
+            CountDownLatch done = new CountDownLatch(n);
+            Channel ch = conn.createChannel();
+            ch.basicQos(concurrency * 2);
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            try {
+                ch.basicConsume("raw." + topic + ":" + group, false, new DefaultConsumer(ch) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                        pool.execute(() -> {
+                            try {
+                                synchronized (ch) {
+                                    ch.basicAck(env.getDeliveryTag(), false);
+                                }
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            done.countDown();
+                        });
+                    }
+                });
+                done.await(10, TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+                ch.close();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            conn.close();
+        }
+    }
+}
