@@ -117,6 +117,8 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
                 CountDownLatch handled = new CountDownLatch(n);
                 AtomicInteger count = new AtomicInteger();
                 t0 = System.nanoTime();
+                double bCon;
+                long stopStart;
                 try (Subscription s = broker.subscribe(topic, "g", d -> {
                     count.incrementAndGet();
                     handled.countDown();
@@ -124,13 +126,16 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
                     if (!handled.await(10, TimeUnit.MINUTES)) {
                         throw new IllegalStateException(name + ": only " + count.get() + " of " + n + " consumed");
                     }
+                    bCon = n / seconds(t0); // handled; the acknowledgements of the last few may still be on their way
+                    stopStart = System.nanoTime();
                 }
-                double bCon = n / seconds(t0);
+                double stopMs = seconds(stopStart) * 1000;
                 t0 = System.nanoTime();
                 raw.consume(topic, "g", n, concurrency);
                 double rCon = n / seconds(t0);
-                System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s), consume %,.0f/s (raw %,.0f/s)%n",
-                        name, warmUp ? "warm-up" : Integer.toString(round), bPub, rPub, bCon, rCon);
+                System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s), consume %,.0f/s (raw %,.0f/s), "
+                        + "subscription stopped in %.0f ms%n", name, warmUp ? "warm-up" : Integer.toString(round), bPub, rPub,
+                        bCon, rCon, stopMs);
                 if (!warmUp) {
                     bp = Math.max(bp, bPub);
                     rp = Math.max(rp, rPub);
