@@ -52,6 +52,23 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds of each, alternating (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--bridge", split = ",", description = "Also measure a bridge into jobs through a real 'bulwark "
+            + "serve', on these stores: embedded, postgres (e.g. --bridge embedded,postgres).")
+    List<String> bridgeStores = List.of();
+
+    @Option(names = "--bridge-messages", defaultValue = "5000", description = "Messages through the bridge (default ${DEFAULT-VALUE}).")
+    int bridgeMessages;
+
+    @Option(names = "--jar", defaultValue = "bulwark-cli/target/bulwark.jar", description = "bulwark.jar for --bridge (default ${DEFAULT-VALUE}).")
+    java.nio.file.Path jar;
+
+    @Option(names = "--url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test", description = "PostgreSQL for "
+            + "--bridge postgres (default ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--user", defaultValue = "postgres", description = "Its user (default ${DEFAULT-VALUE}).")
+    String user;
+
     private static final Map<String, String[]> SERVERS = Map.of(
             "redis", new String[]{"redis-streams", "redis://127.0.0.1:6379"},
             "nats", new String[]{"nats", "nats://127.0.0.1:4222"},
@@ -79,7 +96,82 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
         all.forEach((name, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f/s | %,.0f/s | %.2f | %,.0f/s | %,.0f/s | %.2f |%n",
                 name, r.bulwarkPublish(), r.rawPublish(), r.bulwarkPublish() / r.rawPublish(), r.bulwarkConsume(),
                 r.rawConsume(), r.bulwarkConsume() / r.rawConsume()));
+        if (!bridgeStores.isEmpty()) {
+            System.out.println();
+            System.out.println("| broker | store | messages | into completed jobs |");
+            System.out.println("|---|---|---|---|");
+            for (String name : brokers) {
+                for (String store : bridgeStores) {
+                    double rate = bridge(name, SERVERS.get(name)[0], SERVERS.get(name)[1], store);
+                    System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,.0f/s |%n", name, store, bridgeMessages, rate);
+                }
+            }
+        }
         return 0;
+    }
+
+    /**
+     * A 'bulwark serve' child with one bridge from a fresh topic into builtin.noop jobs; the
+     * messages are published first (the bridge's group exists from its start), and the rate is
+     * messages over the time from the first publish to the last job completed, as the server's
+     * queue counts say.
+     */
+    private double bridge(String name, String type, String brokerUrl, String store) throws Exception {
+        if (!store.equals("embedded") && !store.equals("postgres")) {
+            throw new IllegalArgumentException("--bridge: a store is embedded or postgres, not '" + store + "'");
+        }
+        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("bulwark-bridge-bench");
+        String topic = "bridge-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> serveArgs = new ArrayList<>(List.of("--log.access=false", "--jobs.pollInterval=50ms",
+                "--messaging.connections.bus.type=" + type, "--messaging.connections.bus.url=" + brokerUrl,
+                "--messaging.bridges.in.connection=bus", "--messaging.bridges.in.topic=" + topic,
+                "--messaging.bridges.in.type=builtin.noop", "--messaging.bridges.in.queue=bridged",
+                "--messaging.bridges.in.concurrency=16", "--jobs.queues.bridged.concurrency=32"));
+        io.bulwark.bench.jobsdb.BenchDatabase.Schema schema = null;
+        if (store.equals("postgres")) {
+            schema = new io.bulwark.bench.jobsdb.BenchDatabase(url, user).createSchema("bridge");
+            serveArgs.addAll(List.of("--store.url=" + schema.url(), "--store.user=" + user));
+        }
+        java.nio.file.Path javaExe = java.nio.file.Path.of(ProcessHandle.current().info().command().orElse("java"));
+        io.bulwark.bench.http.ServerLauncher launcher = new io.bulwark.bench.http.ServerLauncher(javaExe, jar.toAbsolutePath(),
+                work, List.of("-Xmx512m"), serveArgs);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (io.bulwark.bench.http.ServerProcess server = launcher.start(work.resolve("data"), work.resolve("server.log"));
+             Broker broker = Brokers.open(new BrokerSettings("bench", type, brokerUrl, Map.of()), new SimpleMeterRegistry())) {
+            new io.bulwark.bench.http.ReadinessProbe().await(server, java.time.Duration.ofSeconds(90));
+            byte[] body = "{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < bridgeMessages; i += batch) {
+                List<Outgoing> out = new ArrayList<>(batch);
+                for (int j = i; j < Math.min(bridgeMessages, i + batch); j++) {
+                    out.add(Outgoing.bytes(body).header("content-type", "application/json").build());
+                }
+                broker.publishAll(topic, out);
+            }
+            java.net.URI counts = server.base().resolve("/api/v1/queues/bridged");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (true) {
+                String json = http.send(java.net.http.HttpRequest.newBuilder(counts).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                long done = io.bulwark.core.json.Json.mapper().readTree(json).path("counts").path("completed").asLong();
+                if (done >= bridgeMessages) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + "/" + store + ": only " + done + " of " + bridgeMessages
+                            + " jobs completed in 10 minutes; server log " + server.log());
+                }
+                Thread.sleep(20);
+            }
+            double rate = bridgeMessages / seconds(t0);
+            System.out.printf(Locale.ROOT, "%s bridge on %s: %,d messages into completed jobs at %,.0f/s%n", name, store,
+                    bridgeMessages, rate);
+            return rate;
+        } finally {
+            if (schema != null) {
+                schema.close();
+            }
+        }
     }
 
     private Rates measure(String type, String url, String name) throws Exception {
