@@ -241,11 +241,18 @@ public final class CacheBuilder<K, V> {
         }
         InstantSource clk = clock == null ? InstantSource.system() : clock;
         Ticker tick = ticker != null ? ticker : clock == null ? Ticker.systemTicker() : () -> epochNanos(clk);
-        TwoLevelCache<K, V> cache = new TwoLevelCache<>(new Parts<>(c, codec, keyEncoder,
-                c.l2() ? l2Redis.link() : null, owned, loader, tagger, warmer, maximumWeight, weigher, clk, tick,
-                executor, registry));
-        cache.started();
-        return cache;
+        try {
+            TwoLevelCache<K, V> cache = new TwoLevelCache<>(new Parts<>(c, codec, keyEncoder,
+                    c.l2() ? l2Redis.link() : null, owned, loader, tagger, warmer, maximumWeight, weigher, clk, tick,
+                    executor, registry));
+            cache.started();
+            return cache;
+        } catch (RuntimeException e) {
+            if (owned != null) {
+                l2Redis.close();
+            }
+            throw e;
+        }
     }
 
     private static long epochNanos(InstantSource clock) {

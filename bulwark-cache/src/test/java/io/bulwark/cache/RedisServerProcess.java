@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private {@code redis-server} on a free port, which a test may kill and start again without
- * disturbing the shared Redis on 6379 that other tests use.
+ * disturbing the shared Redis on 6379 that other tests use. (A copy of bulwark-redis's test fixture.)
  */
 final class RedisServerProcess implements AutoCloseable {
 
@@ -98,9 +98,14 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
-            kill();
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -130,6 +132,34 @@ final class CacheMeters {
         Gauge.builder("bulwark.cache.bus.connected", busUp, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 while invalidations from other nodes arrive").tags(cache)
                 .strongReference(true).register(registry);
+    }
+
+    /** Removes the meters of cache {@code name}: ours and the L1 binder's ({@code cache.*}). */
+    static void unbind(MeterRegistry registry, String name) {
+        mine(registry, name).forEach(registry::remove);
+    }
+
+    /** The meters of cache {@code name} in {@code registry} now. */
+    static List<Meter> mine(MeterRegistry registry, String name) {
+        List<Meter> found = new java.util.ArrayList<>();
+        for (Meter m : registry.getMeters()) {
+            String id = m.getId().getName();
+            if (name.equals(m.getId().getTag("cache")) && (id.startsWith("bulwark.cache.") || id.startsWith("cache."))) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
+    /** Removes {@code meters} that are still registered as themselves (not replaced by a newer cache of the same name). */
+    static void unbindOnly(MeterRegistry registry, List<Meter> meters) {
+        java.util.Set<Meter> ours = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        ours.addAll(meters);
+        for (Meter m : List.copyOf(registry.getMeters())) {
+            if (ours.contains(m)) {
+                registry.remove(m);
+            }
+        }
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Tags tags, LongAdder adder) {

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +57,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     private final boolean listens;
     private final AtomicReference<Instant> busDownSince = new AtomicReference<>();
     private final Instant created;
+    private final List<io.micrometer.core.instrument.Meter> boundMeters;
 
     /** A cache of {@code parts}; see {@link io.bulwark.cache.CacheBuilder#build()}. */
     public TwoLevelCache(Parts<K, V> parts) {
@@ -79,6 +81,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         this.warmup = parts.warmer() == null ? null : new Warmup<>(config.name(), parts.warmer(), config.warmBatchSize(),
                 parts.executor(), parts.clock(), this::getAll);
         if (parts.registry() != null) {
+            CacheMeters.unbind(parts.registry(), config.name()); // a cache rebuilt under this name takes its meters over
             meters.bind(parts.registry(), config.name(), l1 != null, l2 != null,
                     () -> l2 != null && !l2.state().degraded(), () -> !listens() || parts.redis().busConnected());
             if (l1 != null) {
@@ -87,6 +90,9 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
             if (warmup != null) {
                 warmup.bind(parts.registry());
             }
+            this.boundMeters = CacheMeters.mine(parts.registry(), config.name());
+        } else {
+            this.boundMeters = List.of();
         }
         this.subscriber = new RedisLink.Subscriber() {
             @Override
@@ -94,9 +100,15 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
                 onMessage(text);
             }
 
+            private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+
             @Override
             public void subscribed() {
-                emptyL1();
+                // The first confirmation is the subscription made at build (it may arrive while the
+                // first loads run); a later one follows a reconnection, after which messages were lost.
+                if (!first.getAndSet(false)) {
+                    emptyL1();
+                }
             }
         };
         this.listens = l2 != null && (l1 != null || config.fleetLock().isPresent());
@@ -301,6 +313,9 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
 
     @Override
     public void close() {
+        if (parts.registry() != null) {
+            CacheMeters.unbindOnly(parts.registry(), boundMeters);
+        }
         if (listens) {
             parts.redis().unsubscribe(keys.channel(), subscriber);
         }
