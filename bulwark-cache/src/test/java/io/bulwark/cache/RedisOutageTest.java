@@ -134,6 +134,30 @@ class RedisOutageTest {
     }
 
     @Test
+    void theCallThatFindsRedisBackReplaysTheKeptInvalidationsBeforeItReads() throws Exception {
+        Cache<String, Item> a = node(x -> x.l1(false)); // every read goes to the L2
+        Cache<String, Item> observer = node(x -> x.l1(false));
+        a.put("k", new Item("k", 1));
+
+        try (RedisClient client = RedisClient.create(server.uri());
+             StatefulRedisConnection<String, String> admin = client.connect()) {
+            admin.sync().clientPause(1_500);
+            a.get("other", id -> new Item(id, 0)); // times out: a bypasses Redis now
+            a.invalidate("k"); // kept for replay; the L2 still holds version 1
+        }
+
+        List<Integer> seen = new ArrayList<>();
+        // only a's reads may probe (no status() on a): the first that reaches Redis again is a read of k
+        eventually().until(() -> {
+            seen.add(a.get("k", id -> new Item(id, 3)).version());
+            return observer.getIfPresent("k").map(Item::version).orElse(0) == 3;
+        });
+        assertThat(seen).as("no read, the probe included, returns the entry invalidated during the outage")
+                .containsOnly(3);
+        assertThat(a.get("k", id -> new Item(id, 4)).version()).as("filled after the replay").isEqualTo(3);
+    }
+
+    @Test
     void aRedisDownAtStartDegradesTheCacheInsteadOfFailingTheBuild() throws Exception {
         server.kill();
         Cache<String, Item> cache = node(b -> b);

@@ -5,7 +5,6 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -243,22 +242,34 @@ final class L2<V> {
         return new Message(origin, type, argument).format();
     }
 
-    /** Runs {@code op} on Redis unless bypassed; {@code bypassed} when skipped or failed. */
+    /**
+     * Runs {@code op} on Redis unless bypassed; {@code bypassed} when skipped or failed. A call that
+     * probes a degraded Redis replays the kept invalidations before its own operation (a read must
+     * not find an entry invalidated during the outage); any call replays what is still kept after.
+     */
     private <T> T call(Function<RedisCommands<String, String>, T> op, T bypassed) {
+        boolean probing = failover.state().degraded();
         if (!failover.tryRedis()) {
             meters.l2Bypassed.increment();
             return bypassed;
         }
         T result;
         try {
-            result = op.apply(link.commands());
+            RedisCommands<String, String> redis = link.commands();
+            if (probing) {
+                replay(redis);
+            }
+            result = op.apply(redis);
+            if (!pending.isEmpty()) {
+                replay(redis); // kept by callers that were bypassed while this one probed
+            }
         } catch (RuntimeException e) {
             failed(e);
             meters.l2Bypassed.increment();
             return bypassed;
         }
         if (failover.succeeded()) {
-            recover();
+            recovered();
         }
         return result;
     }
@@ -271,30 +282,27 @@ final class L2<V> {
         }
     }
 
-    /** Runs on the call that found Redis back: replays what was kept, listens again, empties the L1. */
-    private void recover() {
-        try {
-            RedisCommands<String, String> r = link.commands();
-            pending.replay(new Pending.Replay() {
-                @Override
-                public void all() {
-                    dropAll(r);
-                }
+    private void replay(RedisCommands<String, String> r) {
+        pending.replay(new Pending.Replay() {
+            @Override
+            public void all() {
+                dropAll(r);
+            }
 
-                @Override
-                public void tag(String tag) {
-                    dropTag(r, tag);
-                }
+            @Override
+            public void tag(String tag) {
+                dropTag(r, tag);
+            }
 
-                @Override
-                public void key(String key) {
-                    invalidate(r, key);
-                }
-            });
-        } catch (RuntimeException e) {
-            failed(e);
-            return;
-        }
+            @Override
+            public void key(String key) {
+                invalidate(r, key);
+            }
+        });
+    }
+
+    /** Runs on the call that found Redis back (after the replay): listens again, empties the L1. */
+    private void recovered() {
         link.resubscribe();
         onRecovered.run();
         LOG.info("Cache '{}': Redis at {} answers again; the L2 is used again, invalidations kept meanwhile were"

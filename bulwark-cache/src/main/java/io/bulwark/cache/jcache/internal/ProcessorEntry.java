@@ -48,7 +48,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
         if (value != null) {
             action = Action.READ;
         } else if (loader != null) {
-            value = JCache.load(loader, key);
+            value = JIntegration.load(loader, key);
             loader = null;
             if (value != null) {
                 action = Action.LOADED;
