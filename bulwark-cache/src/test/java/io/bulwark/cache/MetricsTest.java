@@ -10,11 +10,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The meters of a two-level cache: names, what they count, and their life with the cache's. */
-@RequiresService(LocalService.REDIS)
+/** The meters of a cache: names, what they count, and their life with the cache's; the health check. */
 class MetricsTest {
 
     @Test
+    @RequiresService(LocalService.REDIS)
     void aTwoLevelCacheRegistersTheL1BinderAndItsOwnL2Meters() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         String name = TestRedis.uniqueName("metrics");

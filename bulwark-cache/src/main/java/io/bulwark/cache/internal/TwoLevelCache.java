@@ -6,6 +6,7 @@ import io.bulwark.cache.CacheStats;
 import io.bulwark.cache.CacheStatus;
 import io.bulwark.cache.Warming;
 import io.bulwark.core.health.HealthStatus;
+import io.micrometer.core.instrument.Meter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     private final boolean listens;
     private final AtomicReference<Instant> busDownSince = new AtomicReference<>();
     private final Instant created;
-    private final List<io.micrometer.core.instrument.Meter> boundMeters;
+    private final List<Meter> boundMeters;
 
     /** A cache of {@code parts}; see {@link io.bulwark.cache.CacheBuilder#build()}. */
     public TwoLevelCache(Parts<K, V> parts) {
@@ -73,6 +75,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         } else {
             this.l2 = null;
         }
+        this.listens = l2 != null && (config.l1() || config.fleetLock().isPresent());
         this.loads = new Loads<>(config, parts, l2, meters);
         this.l1 = config.l1()
                 ? new L1<>(config.maximumSize(), parts.maximumWeight(), parts.weigher(), config.refreshAfter().orElse(null),
@@ -83,7 +86,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         if (parts.registry() != null) {
             CacheMeters.unbind(parts.registry(), config.name()); // a cache rebuilt under this name takes its meters over
             meters.bind(parts.registry(), config.name(), l1 != null, l2 != null,
-                    () -> l2 != null && !l2.state().degraded(), () -> !listens() || parts.redis().busConnected());
+                    () -> l2 != null && !l2.state().degraded(), () -> !listens || parts.redis().busConnected());
             if (l1 != null) {
                 l1.bind(parts.registry(), config.name());
             }
@@ -100,7 +103,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
                 onMessage(text);
             }
 
-            private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            private final AtomicBoolean first = new AtomicBoolean(true);
 
             @Override
             public void subscribed() {
@@ -111,14 +114,9 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
                 }
             }
         };
-        this.listens = l2 != null && (l1 != null || config.fleetLock().isPresent());
         if (listens) {
             parts.redis().subscribe(keys.channel(), subscriber);
         }
-    }
-
-    private boolean listens() {
-        return listens;
     }
 
     @Override
