@@ -247,7 +247,7 @@ public final class KafkaBroker implements Broker {
             Objects.requireNonNull(key, "client property name must be set");
             Objects.requireNonNull(value, "client property " + key + " must have a value");
             if (ClientConfigs.OWNED.contains(key)) {
-                throw new IllegalArgumentException("client." + key + " is set by Bulwark on kafka and may not be changed");
+                throw new IllegalArgumentException(key + " is set by Bulwark on kafka and may not be changed");
             }
             clientProperties.put(key, value);
             return this;

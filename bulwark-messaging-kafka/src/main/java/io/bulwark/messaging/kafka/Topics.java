@@ -139,8 +139,8 @@ final class Topics {
                         throw new MessagingException("cannot create the Kafka topic " + e.getKey(), ex.getCause());
                     }
                 }
-                created.add(e.getKey());
             }
+            created.addAll(result.values().keySet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MessagingException("interrupted while creating the topics of " + topic, e);
