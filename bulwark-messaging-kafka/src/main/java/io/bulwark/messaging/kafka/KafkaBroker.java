@@ -16,7 +16,6 @@ import io.bulwark.messaging.spi.Consumer;
 import io.bulwark.messaging.spi.MessagingMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,7 +121,7 @@ public final class KafkaBroker implements Broker {
         this.ids = new Uuid7(b.clock(), new SplittableRandom());
         this.metrics = new MessagingMetrics(b.meters(), b.connection());
         this.configs = new ClientConfigs(url, b.saslMechanism, b.clientProperties, b.timeout);
-        this.admin = Admin.create(configs.admin(clientId + "-admin"));
+        this.admin = clientOf(() -> Admin.create(configs.admin(clientId + "-admin")));
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -131,9 +129,10 @@ public final class KafkaBroker implements Broker {
             throw new MessagingException("cannot connect to Kafka at " + url + " (connection " + name + "): "
                     + describe(e), e);
         }
-        this.producer = new KafkaProducer<>(configs.producer(clientId), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = clientOf(() -> new KafkaProducer<>(configs.producer(clientId), new ByteArraySerializer(),
+                new ByteArraySerializer()));
         this.topics = new Topics(admin, b.prefix, b.partitions, b.replicationFactor, b.maxDelay, b.deadRetention, timeout);
-        this.deadLetters = new DeadLetters(admin, () -> configs.reader(clientId + "-dead"), timeout);
+        this.deadLetters = new DeadLetters(admin, topics, () -> configs.reader(clientId + "-dead"), timeout);
         this.sessions = new Sessions(admin, timeout);
     }
 
@@ -310,30 +309,17 @@ public final class KafkaBroker implements Broker {
         Instant at = clock.instant();
         long now = at.toEpochMilli();
         List<Published> out = new ArrayList<>(messages.size());
-        List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
-        try {
-            for (Outgoing m : messages) {
-                String id = ids.next().toString();
-                long due = m.delay().isZero() ? 0 : dueMillis(at.plus(m.delay()));
-                String kafkaTopic = due == 0 ? topics.main(topic) : topics.delay(topic);
-                sent.add(producer.send(Records.record(kafkaTopic, id, now, due, m)));
-                out.add(new Published(id, topic, Instant.ofEpochMilli(due == 0 ? now : due)));
-            }
-            for (Future<RecordMetadata> f : sent) {
-                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (Exception e) {
-            throw failure("could not publish " + (messages.size() == 1 ? "a message" : messages.size() + " messages") + " to "
-                    + topic + (messages.size() == 1 ? "" : " (some may have been taken, and publishing again may duplicate"
-                    + " them)"), e);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(messages.size());
+        for (Outgoing m : messages) {
+            String id = ids.next().toString();
+            long due = m.delay().isZero() ? 0 : Records.dueMillis(at.plus(m.delay()));
+            records.add(Records.record(due == 0 ? topics.main(topic) : topics.delay(topic), id, now, due, m));
+            out.add(new Published(id, topic, Instant.ofEpochMilli(due == 0 ? now : due)));
         }
+        sendAll(records, "publish " + (messages.size() == 1 ? "a message" : messages.size() + " messages") + " to " + topic
+                + (messages.size() == 1 ? "" : " (some may have been taken, and publishing again may duplicate them)"));
         metrics.published(topic, out.size());
         return out;
-    }
-
-    /** {@code t} in epoch milliseconds, rounded up: a delay is never cut short by a fraction of a millisecond. */
-    static long dueMillis(Instant t) {
-        return t.getNano() % 1_000_000 == 0 ? t.toEpochMilli() : t.toEpochMilli() + 1;
     }
 
     /** The shared checks, then Kafka's own: reserved header names, and delays the delay topic keeps. */
@@ -373,8 +359,8 @@ public final class KafkaBroker implements Broker {
         requireOpen();
         ensure(() -> topics.ensureGroup(topic, group), "cannot declare the group " + group + " of " + topic);
         Duration session = sessions.timeoutFor(options.claimAfter());
-        KafkaSource source = new KafkaSource(this, topic, group, configs.member(clientId + "-" + members.incrementAndGet(),
-                topics.groupId(topic, group), session, options.prefetch()), options.prefetch());
+        KafkaSource source = clientOf(() -> new KafkaSource(this, topic, group, configs.member(clientId + "-"
+                + members.incrementAndGet(), topics.groupId(topic, group), session, options.prefetch()), options.prefetch()));
         sources.add(source);
         source.start();
         try {
@@ -393,8 +379,19 @@ public final class KafkaBroker implements Broker {
 
     /** Sends {@code record} and waits for it to be in Kafka. */
     void send(ProducerRecord<byte[], byte[]> record, String what) {
+        sendAll(List.of(record), what);
+    }
+
+    /** Sends {@code records} and waits for Kafka to have every one. */
+    void sendAll(List<ProducerRecord<byte[], byte[]>> records, String what) {
         try {
-            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                sent.add(producer.send(r));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (Exception e) {
             throw failure("could not " + what, e);
         }
@@ -405,17 +402,9 @@ public final class KafkaBroker implements Broker {
         Names.require("topic", topic);
         requireMax(max);
         requireOpen();
-        if (max == 0) {
-            return List.of();
-        }
-        ensure(() -> topics.ensureDead(topic), "could not read the dead letters of " + topic);
         try {
-            List<Delivery> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : deadLetters.read(topics.dead(topic), max)) {
-                out.add(Records.delivery(topic, r, Records.deliveriesBefore(r)));
-            }
-            return out;
-        } catch (RuntimeException e) {
+            return deadLetters.list(topic, max);
+        } catch (Exception e) {
             throw failure("could not read the dead letters of " + topic, e);
         }
     }
@@ -430,39 +419,13 @@ public final class KafkaBroker implements Broker {
         Names.require("topic", topic);
         requireMax(max);
         requireOpen();
-        if (max == 0) {
-            return 0;
-        }
-        ensure(() -> topics.ensureDead(topic), "could not redrive the dead letters of " + topic);
-        int moved = 0;
         try {
-            List<ConsumerRecord<byte[], byte[]>> dead = deadLetters.read(topics.dead(topic), max);
-            if (dead.isEmpty()) {
-                return 0;
-            }
-            long now = clock.millis();
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : dead) {
-                String group = Records.text(r, Records.GROUP);
-                String target;
-                if (group != null && Names.TOPIC.matcher(group).matches()) {
-                    topics.ensureGroup(topic, group);
-                    target = topics.retry(topic, group);
-                } else {
-                    target = topics.main(topic); // died in no known group: every group gets it again
-                }
-                sent.add(producer.send(Records.copy(r, target, now, Set.of(DEATH_HEADER, Records.GROUP, Records.NOT_BEFORE),
-                        Map.of(Records.DELIVERIES, "0"))));
-            }
-            for (Future<RecordMetadata> f : sent) {
-                f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                moved++;
-            }
-            deadLetters.removeBefore(topics.dead(topic), dead.getLast().offset() + 1);
-            return moved;
+            return deadLetters.redrive(topic, max, clock.millis(), this::sendAll);
+        } catch (MessagingException e) {
+            throw e;
         } catch (Exception e) {
-            throw failure("could not redrive the dead letters of " + topic + " (" + moved + " moved; they may be redriven"
-                    + " again)", e);
+            throw failure("could not redrive the dead letters of " + topic + " (any moved stay dead letters too, and may"
+                    + " be redriven again)", e);
         }
     }
 
@@ -504,6 +467,15 @@ public final class KafkaBroker implements Broker {
         deadLetters.close();
         producer.close(timeout);
         admin.close(timeout);
+    }
+
+    /** A kafka-clients client; a property it refuses is bad input, named. */
+    private static <T> T clientOf(java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new IllegalArgumentException("client properties: " + e.getMessage(), e);
+        }
     }
 
     private void requireOpen() {

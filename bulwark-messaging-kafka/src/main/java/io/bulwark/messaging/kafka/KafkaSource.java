@@ -70,46 +70,38 @@ final class KafkaSource implements DeliverySource {
     @Override
     public List<Received> poll(int max, Duration wait) throws Exception {
         MessagingException f = member.failure();
-        if (f != null && member.ready.isEmpty()) {
+        if (f != null && member.handoff.noDeliveries()) {
             throw f;
         }
-        Received first = member.ready.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return List.of();
-        }
-        List<Received> out = new ArrayList<>();
-        out.add(first);
-        member.ready.drainTo(out, max - 1);
-        member.tookSome();
-        return out;
+        return member.handoff.poll(max, wait);
     }
 
     @Override
     public void ack(Received r) {
-        member.settle(new Member.Done(handle(r)));
+        member.handoff.settle(new Handoff.Done(handle(r)));
     }
 
     @Override
     public void retry(Received r, Duration delay) {
-        Member.Handle h = handle(r);
+        Handoff.Handle h = handle(r);
         Instant at = broker.clock().instant();
         long now = at.toEpochMilli();
         Duration wait = delay.compareTo(broker.maxDelay()) > 0 ? broker.maxDelay() : delay;
         try {
             broker.send(Records.copy(h.record(), retryTopic, now, Set.of(Broker.DEATH_HEADER, Records.GROUP),
                     Map.of(Records.DELIVERIES, Integer.toString(r.delivery().deliveries()),
-                            Records.NOT_BEFORE, Long.toString(KafkaBroker.dueMillis(at.plus(wait))))),
+                            Records.NOT_BEFORE, Long.toString(Records.dueMillis(at.plus(wait))))),
                     "schedule the retry of message " + r.delivery().id() + " of " + topic + " (group " + group + ")");
         } catch (RuntimeException e) {
-            member.settle(new Member.Again(h, now + Math.max(wait.toMillis(), 1000)));
+            member.handoff.settle(new Handoff.Again(h, now + Math.max(wait.toMillis(), 1000)));
             throw e;
         }
-        member.settle(new Member.Done(h));
+        member.handoff.settle(new Handoff.Done(h));
     }
 
     @Override
     public void deadLetter(Received r, String reason) {
-        Member.Handle h = handle(r);
+        Handoff.Handle h = handle(r);
         long now = broker.clock().millis();
         try {
             broker.send(Records.copy(h.record(), deadTopic, now, Set.of(Records.NOT_BEFORE),
@@ -117,20 +109,20 @@ final class KafkaSource implements DeliverySource {
                             Records.GROUP, group, Records.DELIVERIES, Integer.toString(r.delivery().deliveries()))),
                     "add message " + r.delivery().id() + " of " + topic + " to its dead letters");
         } catch (RuntimeException e) {
-            member.settle(new Member.Again(h, now + 1000));
+            member.handoff.settle(new Handoff.Again(h, now + 1000));
             throw e;
         }
-        member.settle(new Member.Done(h));
+        member.handoff.settle(new Handoff.Done(h));
     }
 
     @Override
     public void release(Received r) {
-        member.settle(new Member.TakeBack(handle(r)));
+        member.handoff.settle(new Handoff.TakeBack(handle(r)));
     }
 
     @Override
     public int releaseUnpolled() {
-        List<Received> left = member.drain();
+        List<Received> left = member.handoff.drain();
         left.forEach(this::release);
         return left.size();
     }
@@ -185,7 +177,7 @@ final class KafkaSource implements DeliverySource {
         onClose.run();
     }
 
-    private static Member.Handle handle(Received r) {
-        return (Member.Handle) r.handle();
+    private static Handoff.Handle handle(Received r) {
+        return (Handoff.Handle) r.handle();
     }
 }

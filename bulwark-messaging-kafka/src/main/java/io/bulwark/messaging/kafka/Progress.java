@@ -102,6 +102,14 @@ final class Progress {
         }
     }
 
+    /** Its handler is done with it but it is not finished (its retry could not be written): waits, keeping its count. */
+    void park(long offset) {
+        Mark m = marks.get(offset);
+        if (m != null && m.state == State.OUT) {
+            marks.put(offset, new Mark(State.WAITING, m.handedOut));
+        }
+    }
+
     /** The message at {@code offset} is finished: acknowledged, retried elsewhere or dead-lettered. */
     void done(long offset) {
         if (offset >= committed) {

@@ -119,6 +119,11 @@ final class Records {
         }
     }
 
+    /** {@code t} in epoch milliseconds, rounded up: a delay is never cut short by a fraction of a millisecond. */
+    static long dueMillis(java.time.Instant t) {
+        return t.getNano() % 1_000_000 == 0 ? t.toEpochMilli() : t.toEpochMilli() + 1;
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

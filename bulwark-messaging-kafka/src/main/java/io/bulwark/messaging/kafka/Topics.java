@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -169,6 +170,29 @@ final class Topics {
             configs.put("retention.ms", retention);
         }
         return t.configs(configs);
+    }
+
+    /** True when the Kafka topic {@code name} exists (asked of the cluster until it does). */
+    boolean exists(String name) {
+        if (created.contains(name)) {
+            return true;
+        }
+        try {
+            admin.describeTopics(List.of(name)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            created.add(name);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw new MessagingException("cannot look up the Kafka topic " + name, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MessagingException("interrupted while looking up the Kafka topic " + name, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MessagingException("the Kafka topic " + name + " was not described within " + timeout.toMillis()
+                    + " ms", e);
+        }
     }
 
     /** Forgets what was created, so the next use checks again (a topic deleted under a running broker). */
