@@ -148,6 +148,63 @@ class KafkaBehaviourTest {
     }
 
     @Test
+    void aMemberGivingUpAPartitionFinishesWhatItHandlesThereBeforeTheNewMemberGetsIt() throws Exception {
+        KafkaBroker first = open(2);
+        first.declare(topic, "g");
+        String[] keys = keysOfEachPartition(2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(2);
+        List<String> one = new CopyOnWriteArrayList<>();
+        List<String> two = new CopyOnWriteArrayList<>();
+        subscribe(first, "g", d -> {
+            one.add(d.text());
+            holding.countDown();
+            release.await();
+        }, fast().concurrency(2).build());
+        first.publish(topic, Outgoing.text("a").key(keys[0]).build());
+        first.publish(topic, Outgoing.text("b").key(keys[1]).build());
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+
+        subscribe(open(2), "g", d -> two.add(d.text()), fast().build());
+        String groupId = prefix + topic + ":g";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", InProcessKafka.url().substring("kafka://".length())))) {
+            // One partition is to move to the new member, but its message is in flight: the first member
+            // gives it up only when that is finished, so meanwhile the group has it assigned to no one.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> topicPartitionsAssigned(admin, groupId) == 1);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> topicPartitionsAssigned(admin, groupId) == 2);
+        }
+        first.publish(topic, Outgoing.text("c").key(keys[0]).build());
+        first.publish(topic, Outgoing.text("d").key(keys[1]).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.size() + two.size() == 4);
+        assertThat(one.subList(0, 2)).containsExactlyInAnyOrder("a", "b");
+        assertThat(one).doesNotHaveDuplicates();
+        assertThat(two).as("the moved partition's new messages only").hasSize(1).isSubsetOf("c", "d");
+    }
+
+    /** How many partitions of the topic the members of {@code groupId} have, as its coordinator has them assigned. */
+    private int topicPartitionsAssigned(Admin admin, String groupId) throws Exception {
+        return admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId).members().stream()
+                .mapToInt(m -> (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(prefix + topic))
+                        .count()).sum();
+    }
+
+    /** A key for each of {@code n} partitions, as Kafka's producer places keys. */
+    private static String[] keysOfEachPartition(int n) {
+        String[] keys = new String[n];
+        for (int i = 0, found = 0; found < n; i++) {
+            byte[] k = ("key-" + i).getBytes(StandardCharsets.UTF_8);
+            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(k)) % n;
+            if (keys[p] == null) {
+                keys[p] = "key-" + i;
+                found++;
+            }
+        }
+        return keys;
+    }
+
+    @Test
     void aLongDelayHoldsUpNothingPublishedAfterIt() {
         broker.declare(topic, "g");
         broker.publish(topic, Outgoing.text("in a minute").key("k").delay(Duration.ofMinutes(1)).build());
