@@ -55,6 +55,35 @@ class ProgressTest {
     }
 
     @Test
+    void countsLeftForRecordsNoLongerThereDoNotHoldTheCommitPoint() {
+        Progress p = Progress.of(new OffsetAndMetadata(10, "b1;0+1=2;2+3=d"));
+        assertThat(p.fetched(40)).as("10 to 39 were deleted by retention").isZero();
+        p.handOut(40);
+        p.done(40);
+        assertThat(p.toCommit().offset()).isEqualTo(41);
+        assertThat(p.unfinished(41)).isZero();
+    }
+
+    @Test
+    void whatAnEarlierOwnerFinishedAheadIsKeptUntilFetched() {
+        Progress p = Progress.of(new OffsetAndMetadata(10, "b1;0+1=1;1+3=d;5+1=2"));
+        assertThat(p.fetched(10)).isEqualTo(1);
+        assertThat(p.unfinished(20)).as("10 and 14 to 19").isEqualTo(7);
+        p.handOut(10);
+        p.done(10);
+        OffsetAndMetadata c = p.toCommit();
+        assertThat(c.offset()).isEqualTo(11);
+        assertThat(c.metadata()).as("11-13 finished, 15 handed out twice").isEqualTo("b1;0+3=d;4+1=2");
+        p.committed(c);
+        assertThat(p.fetched(11)).isEqualTo(-1);
+        assertThat(p.fetched(12)).isEqualTo(-1);
+        assertThat(p.fetched(13)).isEqualTo(-1);
+        assertThat(p.fetched(14)).isZero();
+        assertThat(p.fetched(15)).isEqualTo(2);
+        assertThat(p.toCommit().offset()).isEqualTo(14);
+    }
+
+    @Test
     void metadataOfAnotherToolIsIgnored() {
         Progress p = Progress.of(new OffsetAndMetadata(3, "written by kafka-consumer-groups"));
         assertThat(p.fetched(3)).isZero();
