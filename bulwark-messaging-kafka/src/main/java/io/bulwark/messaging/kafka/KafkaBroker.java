@@ -90,6 +90,7 @@ public final class KafkaBroker implements Broker {
             + " messages without a key only as far as the producer puts them in one partition";
     private static final Features FEATURES = new Features(Features.Support.EMULATED, false, ORDERING,
             Features.Support.EMULATED, MAX_MESSAGE_BYTES);
+    /** Numbers the brokers of this JVM, so that their clients' ids (and so their JMX names) differ. */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final KafkaUrl url;
@@ -129,8 +130,13 @@ public final class KafkaBroker implements Broker {
             throw new MessagingException("cannot connect to Kafka at " + url + " (connection " + name + "): "
                     + describe(e), e);
         }
-        this.producer = clientOf(() -> new KafkaProducer<>(configs.producer(clientId), new ByteArraySerializer(),
-                new ByteArraySerializer()));
+        try {
+            this.producer = clientOf(() -> new KafkaProducer<>(configs.producer(clientId), new ByteArraySerializer(),
+                    new ByteArraySerializer()));
+        } catch (RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw e;
+        }
         this.topics = new Topics(admin, b.prefix, b.partitions, b.replicationFactor, b.maxDelay, b.deadRetention, timeout);
         this.deadLetters = new DeadLetters(admin, topics, () -> configs.reader(clientId + "-dead"), timeout);
         this.sessions = new Sessions(admin, timeout);
@@ -299,6 +305,7 @@ public final class KafkaBroker implements Broker {
 
     @Override
     public List<Published> publishAll(String topic, List<Outgoing> messages) {
+        Names.require("topic", topic);
         Objects.requireNonNull(messages, "messages must be set");
         messages.forEach(m -> check(topic, m));
         requireOpen();
