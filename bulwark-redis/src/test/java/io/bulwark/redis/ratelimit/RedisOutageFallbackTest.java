@@ -1,5 +1,6 @@
 package io.bulwark.redis.ratelimit;
 
+import io.bulwark.test.services.RedisServerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,8 +1,7 @@
-package io.bulwark.redis.ratelimit;
+package io.bulwark.test.services;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.test.services.LocalServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * A private {@code redis-server} on a free port, which a test may kill and start again without
  * disturbing the shared Redis on 6379 that other tests use.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/redis-server");
 
@@ -36,7 +35,7 @@ final class RedisServerProcess implements AutoCloseable {
      * Starts one on a free port. Skips the test when the binary is missing, or fails when
      * {@code BULWARK_REQUIRE_SERVICES=1}.
      */
-    static RedisServerProcess start(Path logDir) throws IOException {
+    public static RedisServerProcess start(Path logDir) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             String message = "redis-server is not installed at " + BINARY + " (apt-get install redis-server)";
             if ("1".equals(System.getenv(LocalServices.REQUIRE_SERVICES_ENV))) {
@@ -53,16 +52,16 @@ final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts the server (again, on the same port) and waits until it answers PING. */
-    void startAgain() throws IOException {
+    public void startAgain() throws IOException {
         process = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no")
                 .redirectErrorStream(true)
@@ -74,7 +73,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Kills the server at once (SIGKILL) and waits until it is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
@@ -98,9 +97,14 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
-            kill();
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,0 +1,69 @@
+package io.bulwark.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The meters of a cache: names, what they count, and their life with the cache's; the health check. */
+class MetricsTest {
+
+    @Test
+    @RequiresService(LocalService.REDIS)
+    void aTwoLevelCacheRegistersTheL1BinderAndItsOwnL2Meters() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        String name = TestRedis.uniqueName("metrics");
+        try (CacheRedis redis = TestRedis.shared();
+             Cache<String, Item> cache = Caches.builder(name, Item.class).l2(redis).meterRegistry(meters).build()) {
+            cache.get("a", id -> new Item(id, 1));
+            cache.get("a", id -> new Item(id, 1));
+            cache.invalidateTag("t");
+
+            Set<String> names = meters.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toSet());
+            assertThat(names).contains("cache.gets", "cache.size", "cache.evictions", "bulwark.cache.l2.gets",
+                    "bulwark.cache.l2.loads", "bulwark.cache.l2.load.duration", "bulwark.cache.l2.evictions",
+                    "bulwark.cache.invalidations", "bulwark.cache.l2.up", "bulwark.cache.bus.connected",
+                    "bulwark.cache.l1.evictions", "bulwark.cache.early.refreshes", "bulwark.cache.fleet.locks");
+            assertThat(meters.get("cache.gets").tag("cache", name).tag("result", "hit").functionCounter().count()).isEqualTo(1);
+            assertThat(meters.get("bulwark.cache.l2.gets").tag("cache", name).tag("result", "miss").functionCounter().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("bulwark.cache.l2.loads").tag("result", "success").functionCounter().count()).isEqualTo(1);
+            assertThat(meters.get("bulwark.cache.l2.load.duration").functionTimer().count()).isEqualTo(1);
+            assertThat(meters.get("bulwark.cache.invalidations").tag("level", "l2").tag("scope", "tag")
+                    .functionCounter().count()).isEqualTo(1);
+            assertThat(meters.get("bulwark.cache.l2.up").gauge().value()).isEqualTo(1);
+        }
+        assertThat(meters.getMeters()).as("closing the cache removes its meters").isEmpty();
+    }
+
+    @Test
+    void aCacheRebuiltUnderTheSameNameTakesTheMetersOverAndClosingTheOldOneLeavesThem() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Cache<String, Item> old = Caches.builder("rebuilt", Item.class).meterRegistry(meters).build();
+        old.get("a", id -> new Item(id, 1));
+
+        Cache<String, Item> fresh = Caches.builder("rebuilt", Item.class).meterRegistry(meters).build();
+        old.close();
+
+        assertThat(meters.getMeters()).extracting(Meter::getId).isNotEmpty();
+        assertThat(meters.get("cache.gets").tag("result", "miss").functionCounter().count()).isZero();
+        fresh.get("a", id -> new Item(id, 1));
+        assertThat(meters.get("cache.gets").tag("result", "miss").functionCounter().count()).isEqualTo(1);
+        fresh.close();
+    }
+
+    @Test
+    void theHealthCheckIsUpWhileEveryCacheWorks() {
+        Cache<String, Item> cache = Caches.builder("healthy", Item.class).build();
+
+        var result = new CacheHealthCheck(() -> java.util.List.of(cache)).check();
+
+        assertThat(result.status()).isEqualTo(io.bulwark.core.health.HealthStatus.UP);
+        assertThat(result.details()).containsKey("healthy");
+    }
+}

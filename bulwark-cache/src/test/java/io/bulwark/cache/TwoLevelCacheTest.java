@@ -1,0 +1,28 @@
+package io.bulwark.cache;
+
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract on both levels: Caffeine in front of the shared Redis on 6379. */
+@RequiresService(LocalService.REDIS)
+class TwoLevelCacheTest extends CacheContract {
+
+    static CacheRedis redis;
+
+    @BeforeAll
+    static void connect() {
+        redis = TestRedis.shared();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redis.close();
+    }
+
+    @Override
+    <K, V> CacheBuilder<K, V> levels(CacheBuilder<K, V> builder) {
+        return builder.l1(true).maximumSize(1_000).l2(redis);
+    }
+}
