@@ -261,7 +261,8 @@ public abstract class BrokerContract {
         subscribe(another(), "shared", d -> b.merge(d.text(), 1, Integer::sum), fast().concurrency(2).build());
         subscribe(another(), "audit", d -> other.merge(d.text(), 1, Integer::sum), fast().build());
         for (int i = 0; i < n; i++) {
-            broker.publish(topic, text("m" + i));
+            // Keyed, so that a broker that shares a group's messages out by partition (Kafka) spreads them.
+            broker.publish(topic, Outgoing.text("m" + i).key("k" + i).build());
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> a.size() + b.size() == n && other.size() == n);
         Set<String> both = new java.util.HashSet<>(a.keySet());
