@@ -18,10 +18,10 @@ public final class MessagingKeys {
     public static final ConfigKey<String> TYPE = ConfigKey.builder("messaging.connections.*.type",
                     ValueTypes.oneOf("redis-streams", "rabbitmq", "kafka", "sqs", "nats"))
             .description("The broker: redis-streams, rabbitmq, kafka, sqs or nats (its module must be installed; "
-                    + "the distribution has redis-streams, rabbitmq, nats and sqs); setting it declares the connection.").build();
+                    + "the distribution has all five); setting it declares the connection.").build();
 
     public static final ConfigKey<Secret> URL = ConfigKey.builder("messaging.connections.*.url", ValueTypes.secret())
-            .description("The broker's URL, e.g. redis://127.0.0.1:6379, amqp://guest:guest@127.0.0.1:5672/, nats://127.0.0.1:4222 or sqs://eu-west-1; a password in it is "
+            .description("The broker's URL, e.g. redis://127.0.0.1:6379, amqp://guest:guest@127.0.0.1:5672/, nats://127.0.0.1:4222, kafka://127.0.0.1:9092 or sqs://eu-west-1; a password in it is "
                     + "a secret (give it as env:NAME or file:/path).").build();
 
     public static final ConfigKey<String> BRIDGE_CONNECTION = ConfigKey.builder("messaging.bridges.*.connection",
