@@ -46,23 +46,20 @@ final class NatsSource implements DeliverySource {
         return java.util.OptionalLong.of(info.getNumPending() + info.getNumAckPending());
     }
 
-    /**
-     * One pull of up to {@code max} that ends as soon as the messages available now are delivered,
-     * or waits (at least a second, the client's minimum) for a first one when there are none: a
-     * JetStream pull with {@code no_wait} and {@code expires}.
-     */
     @Override
     public List<Received> poll(int max, Duration wait) throws Exception {
         List<Received> out = new ArrayList<>();
-        long waitMs = (wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait).toMillis();
-        FetchConsumer fetch = context().fetch(FetchConsumeOptions.builder().maxMessages(max).noWaitExpiresIn(waitMs)
-                .build());
-        try {
-            for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+        // The client waits at least a second for a pull; handlers are started by the consumer meanwhile.
+        Message first = context().next(wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait);
+        if (first == null) {
+            return out;
+        }
+        add(first, out);
+        if (max > 1) {
+            FetchConsumer more = context().fetch(FetchConsumeOptions.builder().maxMessages(max - 1).noWait().build());
+            for (Message m = more.nextMessage(); m != null; m = more.nextMessage()) {
                 add(m, out);
             }
-        } finally {
-            fetch.close();
         }
         return out;
     }
