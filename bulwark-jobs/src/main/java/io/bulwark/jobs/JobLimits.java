@@ -51,6 +51,15 @@ public final class JobLimits {
     /** The backoff's largest ceiling. */
     public static final ValueType<Duration> BACKOFF_CAP = ValueTypes.duration(Duration.ZERO, Duration.ofDays(7));
 
+    /**
+     * What is wrong with {@code at} as a job's {@code runAt} or {@code expiresAt} ("must be from ...
+     * to ... but was ..."), or null when it is in range.
+     */
+    public static String instantProblem(Instant at) {
+        return at.isBefore(MIN_RUN_AT) || at.isAfter(MAX_RUN_AT)
+                ? "must be from " + MIN_RUN_AT + " to " + MAX_RUN_AT + " but was " + at : null;
+    }
+
     private JobLimits() {
     }
 }

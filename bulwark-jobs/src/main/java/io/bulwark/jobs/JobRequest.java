@@ -98,9 +98,9 @@ public record JobRequest(String queue, String type, String payload, Integer prio
                 throw new IllegalArgumentException("give runAt or delay, not both");
             }
             Objects.requireNonNull(at, "runAt");
-            if (at.isBefore(JobLimits.MIN_RUN_AT) || at.isAfter(JobLimits.MAX_RUN_AT)) {
-                throw new IllegalArgumentException("runAt must be from " + JobLimits.MIN_RUN_AT + " to "
-                        + JobLimits.MAX_RUN_AT + " but was " + at);
+            String problem = JobLimits.instantProblem(at);
+            if (problem != null) {
+                throw new IllegalArgumentException("runAt " + problem);
             }
             this.runAt = at;
             return this;
@@ -152,9 +152,9 @@ public record JobRequest(String queue, String type, String payload, Integer prio
                 throw new IllegalArgumentException("give expiresAt or discardAfter, not both");
             }
             Objects.requireNonNull(at, "expiresAt");
-            if (at.isBefore(JobLimits.MIN_RUN_AT) || at.isAfter(JobLimits.MAX_RUN_AT)) {
-                throw new IllegalArgumentException("expiresAt must be from " + JobLimits.MIN_RUN_AT + " to "
-                        + JobLimits.MAX_RUN_AT + " but was " + at);
+            String problem = JobLimits.instantProblem(at);
+            if (problem != null) {
+                throw new IllegalArgumentException("expiresAt " + problem);
             }
             this.expiresAt = at;
             return this;

@@ -46,7 +46,7 @@ public enum JobState {
                 return s;
             }
         }
-        throw new IllegalArgumentException("state must be one of scheduled, available, running, retryable, "
-                + "completed, dead, cancelled, expired but was '" + text + "'");
+        throw new IllegalArgumentException("state must be one of " + String.join(", ",
+                java.util.Arrays.stream(values()).map(JobState::id).toList()) + " but was '" + text + "'");
     }
 }

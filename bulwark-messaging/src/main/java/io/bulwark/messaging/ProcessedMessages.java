@@ -53,6 +53,7 @@ public final class ProcessedMessages {
     private final String table;
     private final Clock clock;
     private final Dialect dialect;
+    private final String insert;
 
     private ProcessedMessages(DataSource dataSource, String table, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -64,6 +65,7 @@ public final class ProcessedMessages {
         this.clock = clock;
         try (Connection c = dataSource.getConnection()) {
             this.dialect = dialect(c.getMetaData().getDatabaseProductName());
+            this.insert = insert();
             try (Statement st = c.createStatement()) {
                 st.execute(createTable());
             }
@@ -140,7 +142,7 @@ public final class ProcessedMessages {
             c.setAutoCommit(false);
             try {
                 int inserted;
-                try (PreparedStatement ps = c.prepareStatement(insert())) {
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
                     ps.setString(1, consumer);
                     ps.setString(2, delivery.id());
                     ps.setLong(3, clock.millis());

@@ -1,6 +1,11 @@
 package io.bulwark.bench.messaging;
 
 import io.bulwark.bench.Machine;
+import io.bulwark.bench.http.ReadinessProbe;
+import io.bulwark.bench.http.ServerLauncher;
+import io.bulwark.bench.http.ServerProcess;
+import io.bulwark.bench.jobsdb.BenchDatabase;
+import io.bulwark.core.json.Json;
 import io.bulwark.messaging.Broker;
 import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.SubscribeOptions;
@@ -11,12 +16,22 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Command(name = "messaging", mixinStandardHelpOptions = true,
         description = "Publish and consume throughput per broker: the Bulwark API beside the raw client, same run.")
-public final class MessagingBenchCommand implements java.util.concurrent.Callable<Integer> {
+public final class MessagingBenchCommand implements Callable<Integer> {
 
     @Option(names = "--brokers", split = ",", defaultValue = "redis,nats,rabbitmq",
             description = "Brokers to measure (default ${DEFAULT-VALUE}).")
@@ -60,7 +75,7 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
     int bridgeMessages;
 
     @Option(names = "--jar", defaultValue = "bulwark-cli/target/bulwark.jar", description = "bulwark.jar for --bridge (default ${DEFAULT-VALUE}).")
-    java.nio.file.Path jar;
+    Path jar;
 
     @Option(names = "--url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test", description = "PostgreSQL for "
             + "--bridge postgres (default ${DEFAULT-VALUE}).")
@@ -120,26 +135,26 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
         if (!store.equals("embedded") && !store.equals("postgres")) {
             throw new IllegalArgumentException("--bridge: a store is embedded or postgres, not '" + store + "'");
         }
-        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("bulwark-bridge-bench");
+        Path work = Files.createTempDirectory("bulwark-bridge-bench");
         String topic = "bridge-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> serveArgs = new ArrayList<>(List.of("--log.access=false", "--jobs.pollInterval=50ms",
                 "--messaging.connections.bus.type=" + type, "--messaging.connections.bus.url=" + brokerUrl,
                 "--messaging.bridges.in.connection=bus", "--messaging.bridges.in.topic=" + topic,
                 "--messaging.bridges.in.type=builtin.noop", "--messaging.bridges.in.queue=bridged",
                 "--messaging.bridges.in.concurrency=16", "--jobs.queues.bridged.concurrency=32"));
-        io.bulwark.bench.jobsdb.BenchDatabase.Schema schema = null;
+        BenchDatabase.Schema schema = null;
         if (store.equals("postgres")) {
-            schema = new io.bulwark.bench.jobsdb.BenchDatabase(url, user).createSchema("bridge");
+            schema = new BenchDatabase(url, user).createSchema("bridge");
             serveArgs.addAll(List.of("--store.url=" + schema.url(), "--store.user=" + user));
         }
-        java.nio.file.Path javaExe = java.nio.file.Path.of(ProcessHandle.current().info().command().orElse("java"));
-        io.bulwark.bench.http.ServerLauncher launcher = new io.bulwark.bench.http.ServerLauncher(javaExe, jar.toAbsolutePath(),
+        Path javaExe = Path.of(ProcessHandle.current().info().command().orElse("java"));
+        ServerLauncher launcher = new ServerLauncher(javaExe, jar.toAbsolutePath(),
                 work, List.of("-Xmx512m"), serveArgs);
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        try (io.bulwark.bench.http.ServerProcess server = launcher.start(work.resolve("data"), work.resolve("server.log"));
+        HttpClient http = HttpClient.newHttpClient();
+        try (ServerProcess server = launcher.start(work.resolve("data"), work.resolve("server.log"));
              Broker broker = Brokers.open(new BrokerSettings("bench", type, brokerUrl, Map.of()), new SimpleMeterRegistry())) {
-            new io.bulwark.bench.http.ReadinessProbe().await(server, java.time.Duration.ofSeconds(90));
-            byte[] body = "{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            new ReadinessProbe().await(server, Duration.ofSeconds(90));
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
             for (int i = 0; i < bridgeMessages; i += batch) {
                 List<Outgoing> out = new ArrayList<>(batch);
@@ -148,12 +163,12 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
                 }
                 broker.publishAll(topic, out);
             }
-            java.net.URI counts = server.base().resolve("/api/v1/queues/bridged");
+            URI counts = server.base().resolve("/api/v1/queues/bridged");
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (true) {
-                String json = http.send(java.net.http.HttpRequest.newBuilder(counts).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                long done = io.bulwark.core.json.Json.mapper().readTree(json).path("counts").path("completed").asLong();
+                String json = http.send(HttpRequest.newBuilder(counts).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                long done = Json.mapper().readTree(json).path("counts").path("completed").asLong();
                 if (done >= bridgeMessages) {
                     break;
                 }
@@ -176,7 +191,7 @@ public final class MessagingBenchCommand implements java.util.concurrent.Callabl
 
     private Rates measure(String type, String url, String name) throws Exception {
         byte[] body = new byte[size];
-        java.util.Arrays.fill(body, (byte) 'x');
+        Arrays.fill(body, (byte) 'x');
         double bp = 0, rp = 0, bc = 0, rc = 0;
         try (Broker broker = Brokers.open(new BrokerSettings("bench", type, url, Map.of()), new SimpleMeterRegistry());
              RawClient raw = RawClients.of(name, url)) {

@@ -226,7 +226,9 @@ final class JobsCommand extends GroupCommand {
                     "line updated in place; otherwise each change is a line of its own.",
                     "Exit 0 when it completed, 1 when it ended dead or cancelled or the wait timed out."})
     static final class Wait extends ApiCommand implements Callable<Integer> {
-        private static final Set<String> FINAL = Set.of("completed", "dead", "cancelled", "expired");
+        private static final Set<String> FINAL = java.util.Arrays.stream(io.bulwark.jobs.JobState.values())
+                .filter(io.bulwark.jobs.JobState::isFinal).map(io.bulwark.jobs.JobState::id)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         @Parameters(paramLabel = "ID")
         String id;
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "Give up after this long (default ${DEFAULT-VALUE}).")

@@ -29,13 +29,17 @@ import java.util.Map;
                 QueuesCommand.Resume.class, QueuesCommand.Set.class})
 final class QueuesCommand extends GroupCommand {
 
-    static final List<String> COLUMNS = List.of("name", "available", "running", "scheduled", "retryable", "dead",
-            "expired", "completed", "inFlight", "perSecond", "lagSeconds", "paused", "concurrency");
+    /** The states a queue's table counts, in its column order. */
+    private static final List<String> STATES = List.of("available", "running", "scheduled", "retryable", "dead",
+            "expired", "completed");
+
+    static final List<String> COLUMNS = java.util.stream.Stream.of(List.of("name"), STATES,
+            List.of("inFlight", "perSecond", "lagSeconds", "paused", "concurrency")).flatMap(List::stream).toList();
 
     static Map<String, Object> row(JsonNode q) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", q.path("name").asText());
-        for (String s : List.of("available", "running", "scheduled", "retryable", "dead", "expired", "completed")) {
+        for (String s : STATES) {
             row.put(s, q.path("counts").path(s).asLong());
         }
         row.put("inFlight", q.path("inFlight").asInt());

@@ -101,22 +101,22 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
 
     /** Whether a store at {@code schemaVersion} has this table; an unknown version is taken to have it. */
     boolean existsAt(String schemaVersion) {
-        try {
-            return Integer.parseInt(schemaVersion) >= since;
-        } catch (NumberFormatException e) {
-            return true;
-        }
+        return version(schemaVersion) >= since;
     }
 
     /** The columns a store at {@code schemaVersion} has; an unknown version is taken to have them all. */
     List<Column> columnsAt(String schemaVersion) {
-        int v;
-        try {
-            v = Integer.parseInt(schemaVersion);
-        } catch (NumberFormatException e) {
-            return columns;
-        }
+        int v = version(schemaVersion);
         return columns.stream().filter(c -> c.since() <= v).toList();
+    }
+
+    /** {@code schemaVersion} as a number; an unknown one ({@code "none"}, a text) as the newest. */
+    private static int version(String schemaVersion) {
+        try {
+            return Integer.parseInt(schemaVersion);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     static Table byTag(String tag) {

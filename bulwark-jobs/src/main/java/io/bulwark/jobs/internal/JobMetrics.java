@@ -25,11 +25,13 @@ public final class JobMetrics {
 
     /** Counts waiting jobs that just ended expired, by queue and type. */
     public void expired(java.util.List<io.bulwark.jobs.Job> jobs) {
-        for (io.bulwark.jobs.Job j : jobs) {
-            Counter.builder("bulwark.jobs.expired").tag("queue", j.queue()).tag("type", j.type())
-                    .description("Jobs that waited past their expiresAt and ended expired, by queue and type")
-                    .register(meters).increment();
+        record QueueType(String queue, String type) {
         }
+        jobs.stream().collect(java.util.stream.Collectors.groupingBy(j -> new QueueType(j.queue(), j.type()),
+                        java.util.stream.Collectors.counting()))
+                .forEach((k, n) -> Counter.builder("bulwark.jobs.expired").tag("queue", k.queue()).tag("type", k.type())
+                        .description("Jobs that waited past their expiresAt and ended expired, by queue and type")
+                        .register(meters).increment(n));
     }
 
     /**

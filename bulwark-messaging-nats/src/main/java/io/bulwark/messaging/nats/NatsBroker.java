@@ -359,9 +359,12 @@ public final class NatsBroker implements Broker {
                 + " of " + messages.size() + " are published; later ones may be too): " + e.getMessage(), e);
     }
 
-    /** How long a publish waits for JetStream's acknowledgement: the connection's request timeout. */
+    /**
+     * How long a publish waits for JetStream's acknowledgement: what a synchronous publish waits
+     * (jnats takes the connection timeout when JetStream is given no timeout of its own).
+     */
     private Duration publishTimeout() {
-        return connection.getOptions().getConnectionTimeout().plus(Duration.ofSeconds(5));
+        return connection.getOptions().getConnectionTimeout();
     }
 
     @Override

@@ -79,15 +79,13 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
         if (delayValue != null && runAt != null) {
             errors.add(new FieldError(prefix + "delay", "give runAt or delay, not both"));
         }
-        if (runAt != null && (runAt.isBefore(JobLimits.MIN_RUN_AT) || runAt.isAfter(JobLimits.MAX_RUN_AT))) {
-            errors.add(new FieldError(prefix + "runAt", "must be from " + JobLimits.MIN_RUN_AT + " to "
-                    + JobLimits.MAX_RUN_AT + " but was " + runAt));
+        if (runAt != null && JobLimits.instantProblem(runAt) != null) {
+            errors.add(new FieldError(prefix + "runAt", JobLimits.instantProblem(runAt)));
         }
         Duration discardValue = Fields.check(prefix + "discardAfter", JobLimits.DISCARD_AFTER, discardAfter, errors);
         if (expiresAt != null) {
-            if (expiresAt.isBefore(JobLimits.MIN_RUN_AT) || expiresAt.isAfter(JobLimits.MAX_RUN_AT)) {
-                errors.add(new FieldError(prefix + "expiresAt", "must be from " + JobLimits.MIN_RUN_AT + " to "
-                        + JobLimits.MAX_RUN_AT + " but was " + expiresAt));
+            if (JobLimits.instantProblem(expiresAt) != null) {
+                errors.add(new FieldError(prefix + "expiresAt", JobLimits.instantProblem(expiresAt)));
             } else if (discardAfter != null) {
                 errors.add(new FieldError(prefix + "discardAfter", "give expiresAt or discardAfter, not both"));
             } else if (runAt != null && !expiresAt.isAfter(runAt)) {

@@ -247,7 +247,7 @@ final class MessagingRoutes {
             sub = broker.subscribe(body.topic(), group, taken::take,
                     SubscribeOptions.builder().concurrency(1).prefetch(1).build());
         } catch (IllegalArgumentException e) {
-            throw invalid(fieldOf(e.getMessage(), e.getMessage().startsWith("group") ? "group" : "topic"), e.getMessage());
+            throw invalid(fieldOf(e.getMessage(), "topic"), e.getMessage());
         } catch (MessagingException e) {
             throw ApiException.unavailable(e.getMessage());
         }
@@ -349,7 +349,7 @@ final class MessagingRoutes {
             end++;
         }
         String word = message.substring(0, end);
-        return List.of("topic", "key", "headers", "delay", "priority", "body").contains(word.split("\\.")[0])
+        return List.of("topic", "group", "key", "headers", "delay", "priority", "body").contains(word.split("\\.")[0])
                 ? (word.equals("body") ? "message" : word) : fallback;
     }
 
