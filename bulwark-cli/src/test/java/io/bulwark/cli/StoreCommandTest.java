@@ -48,7 +48,7 @@ class StoreCommandTest {
     void theEmbeddedStoreMigratesInItsDataDirectory() {
         CliRun migrated = CliRun.run("store", "migrate", "--data-dir", dir.toString(), "-o", "json");
         assertThat(migrated.exit()).as(migrated.err()).isZero();
-        assertThat(migrated.out()).contains("\"applied\" : 6").contains("\"schemaVersion\" : \"6\"");
+        assertThat(migrated.out()).contains("\"applied\" : 7").contains("\"schemaVersion\" : \"7\"");
         assertThat(dir.resolve("jobs.db")).exists();
     }
 

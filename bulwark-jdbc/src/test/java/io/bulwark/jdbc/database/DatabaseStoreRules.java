@@ -247,12 +247,12 @@ abstract class DatabaseStoreRules {
             pool.shutdown();
             try (Connection c = fresh.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
-                         + " WHERE version IN ('1', '2', '3', '4', '5', '6') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                         + " WHERE version IN ('1', '2', '3', '4', '5', '6', '7') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(6);
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(7);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("6");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("7");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -302,16 +302,21 @@ abstract class DatabaseStoreRules {
                 String id = server() == LocalService.POSTGRESQL ? "'0195b4a2-0000-7000-8000-000000000001'"
                         : "UNHEX('0195b4a2000070008000000000000001')";
                 st.execute("INSERT INTO bulwark_jobs (id, queue, type, payload, priority, state, run_at, sort_key, "
-                        + "max_attempts, tags, created_at) VALUES (" + id + ", 'old', 't', '{\"v\":1}', 5, 'available', "
-                        + "1000, 1150, 3, '[]', 1000)");
+                        + "max_attempts, idempotency_key, tags, created_at) VALUES (" + id + ", 'old', 't', '{\"v\":1}', 5, "
+                        + "'available', 1000, 1150, 3, 'clé-1', '[]', 1000)");
                 st.execute("INSERT INTO bulwark_queues (name, settings, updated_at) VALUES ('old', '{}', 1000)");
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("6");
+                assertThat(upgraded.schemaVersion()).isEqualTo("7");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
                 assertThat(old.expiresAt()).as("a job from before expiry never expires").isNull();
+                assertThat(old.idempotencyKey()).as("V7 keeps the key's characters").isEqualTo("clé-1");
+                assertThat(upgraded.enqueue(List.of(job("old", "t", "{}", "clé-1", Set.of()))).get(0).replayed())
+                        .as("the upgraded key still holds").isTrue();
+                assertThat(upgraded.enqueue(List.of(job("old", "t", "{}", "clé-1 ", Set.of()))).get(0).replayed())
+                        .as("a trailing space makes another key").isFalse();
                 assertThat(upgraded.queueSettings("old")).contains("{}");
                 assertThat(upgraded.claim("old", "n1", 1, Duration.ofSeconds(30))).hasSize(1);
                 upgraded.state().put("k", "n", "{}");
@@ -338,15 +343,15 @@ abstract class DatabaseStoreRules {
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
             DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V7__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            java.nio.file.Files.writeString(dir.resolve("V8__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V7__broken.sql")
+                    .hasMessageContaining("V8__broken.sql")
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("6");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("7");
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -400,7 +405,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("6");
+        assertThat(store.status().schemaVersion()).isEqualTo("7");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

@@ -149,6 +149,17 @@ abstract class EnqueueRules extends StoreRules {
     }
 
     @Test
+    void idempotencyKeysCompareExactlyByCaseAndTrailingSpaces() {
+        List<String> keys = List.of("k", "k ", "K", "k  ", " k", "k\t");
+        List<Enqueued> out = f.store.enqueue(keys.stream().map(k -> f.job("q", 5, null, 3, k)).toList());
+        assertThat(out).extracting(Enqueued::replayed).as("every key is its own").containsOnly(false);
+        assertThat(out).extracting(e -> e.job().idempotencyKey()).containsExactlyElementsOf(keys);
+        Enqueued again = f.store.enqueue(List.of(f.job("q", 5, null, 3, "k "))).get(0);
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.job().id()).isEqualTo(out.get(1).job().id());
+    }
+
+    @Test
     void anIdempotencyKeyIsPerQueue() {
         UUID inQ = f.enqueue(f.job("q", 5, null, 3, "k"));
         Enqueued inR = f.store.enqueue(List.of(f.job("r", 5, null, 3, "k"))).get(0);
