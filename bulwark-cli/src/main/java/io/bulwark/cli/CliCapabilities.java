@@ -2,6 +2,7 @@ package io.bulwark.cli;
 
 import io.bulwark.cli.balancer.BalancerCli;
 import io.bulwark.cli.cluster.ClusterCli;
+import io.bulwark.cli.deploy.DeployCli;
 import io.bulwark.cli.dev.DevCli;
 import io.bulwark.cli.jobs.JobsCli;
 import io.bulwark.cli.messaging.MessagingCli;
@@ -21,7 +22,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli(), new MessagingCli(), new DevCli());
+            new PipelinesCli(), new MessagingCli(), new DeployCli(), new DevCli());
 
     private CliCapabilities() {
     }
