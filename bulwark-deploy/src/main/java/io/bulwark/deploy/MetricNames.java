@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The metric names the generated alert rules and dashboards query, as Prometheus sees them
- * ({@code bulwark_jobs_dead_total}, {@code hikaricp_connections_pending}), without {@code up},
- * which Prometheus makes itself. A test scrapes a running server and checks that each is served,
+ * ({@code bulwark_jobs_dead_total}, {@code hikaricp_connections_pending}), with
+ * {@code bulwark_build_info} (the dashboards' node variable reads it) and without {@code up}, which
+ * Prometheus makes itself. A test scrapes a running server and checks that each is served,
  * so a renamed metric cannot leave a dashboard empty or an alert silent.
  */
 public final class MetricNames {
@@ -35,6 +36,7 @@ public final class MetricNames {
                 p.queries().forEach(q -> add(out, q.expr()));
             }
         }
+        out.add("bulwark_build_info");
         out.remove("up");
         return out;
     }
