@@ -21,7 +21,7 @@ class DeployCommandTest {
                 "--port", "9090", "--cluster.heartbeat=2s", "--data-dir", dir.toString());
         assertThat(gen.exit()).as(gen.err()).isZero();
         assertThat(gen.out()).contains("prometheus/rules/bulwark-alerts.yml").contains("grafana/dashboards/shop-jobs.json")
-                .contains("runbooks/BulwarkNodeDown.md");
+                .contains("runbooks/BulwarkNodeDown.md").contains("kubernetes/api.yaml");
         assertThat(out.resolve("prometheus/prometheus.yml")).content().contains("localhost:9090").contains("job_name: shop");
         assertThat(out.resolve("prometheus/rules/bulwark-alerts.yml")).content()
                 .as("heartbeat lag at twice cluster.heartbeat").contains("bulwark_cluster_heartbeat_age_seconds{job=\\\"shop\\\"}) > 4");
@@ -29,6 +29,34 @@ class DeployCommandTest {
         CliRun valid = CliRun.run("deploy", "validate", out.toString());
         assertThat(valid.exit()).as(valid.out() + valid.err()).isZero();
         assertThat(valid.out()).containsPattern("runbook links\\s+passed").containsPattern("grafana dashboards\\s+passed");
+    }
+
+    @Test
+    void kubernetesManifestsTakeThePlainConfigIntoAConfigMapAndSecretKeysFromASecret() throws Exception {
+        Path out = dir.resolve("k8s");
+        CliRun gen = CliRun.run("deploy", "generate", "--target", "kubernetes", "--out", out.toString(), "--name", "shop",
+                "--image", "registry.example.com/shop/bulwark:2.0.1", "--replicas", "3", "--workers", "2",
+                "--worker-queues", "mail,etl", "--profile", "staging", "--auth.adminKey=an-admin-key-of-24-chars-or-more",
+                "--store.url=jdbc:postgresql://db:5432/shop", "--store.password=hunter2-secret",
+                "--jobs.queues.mail.concurrency=8", "--node.name=laptop", "--data-dir", dir.toString());
+        assertThat(gen.exit()).as(gen.err()).isZero();
+        String config = Files.readString(out.resolve("kubernetes/configmap.yaml"));
+        assertThat(config).contains("jobs.queues.mail.concurrency: \"8\"").contains("profile: staging")
+                .doesNotContain("node.name").doesNotContain("hunter2").doesNotContain("jdbc:").doesNotContain("an-admin-key");
+        String api = Files.readString(out.resolve("kubernetes/api.yaml"));
+        assertThat(api).contains("key: BULWARK_STORE_URL").contains("key: BULWARK_STORE_PASSWORD")
+                .contains("key: BULWARK_AUTH_ADMIN_KEY").contains("image: registry.example.com/shop/bulwark:2.0.1")
+                .doesNotContain("hunter2");
+        assertThat(out.resolve("kubernetes/worker.yaml")).content().contains("mail,etl");
+
+        CliRun valid = CliRun.run("deploy", "validate", out.toString());
+        assertThat(valid.exit()).as(valid.out() + valid.err()).isZero();
+        assertThat(valid.out()).containsPattern("kubernetes manifests\\s+passed");
+
+        CliRun badImage = CliRun.run("deploy", "generate", "--target", "kubernetes", "--out", dir.resolve("x").toString(),
+                "--image", "Not An Image", "--data-dir", dir.toString());
+        assertThat(badImage.exit()).isEqualTo(2);
+        assertThat(badImage.err()).contains("--image must be a container image reference");
     }
 
     @Test
@@ -50,7 +78,7 @@ class DeployCommandTest {
         CliRun target = CliRun.run("deploy", "generate", "--target", "kubernetez", "--out", out.toString(),
                 "--data-dir", dir.toString());
         assertThat(target.exit()).isEqualTo(2);
-        assertThat(target.err()).contains("--target must be one of prometheus, grafana, runbooks or all, but was 'kubernetez'");
+        assertThat(target.err()).contains("--target must be one of prometheus, grafana, runbooks, kubernetes or all, but was 'kubernetez'");
 
         CliRun name = CliRun.run("deploy", "generate", "--target", "all", "--out", out.toString(), "--name", "My App",
                 "--data-dir", dir.toString());

@@ -1,6 +1,7 @@
 package io.bulwark.deploy;
 
 import io.bulwark.deploy.internal.GrafanaFiles;
+import io.bulwark.deploy.internal.KubernetesFiles;
 import io.bulwark.deploy.internal.PrometheusFiles;
 import io.bulwark.deploy.internal.RunbookFiles;
 
@@ -40,6 +41,7 @@ public final class Artifacts {
                 case PROMETHEUS -> PrometheusFiles.generate(settings);
                 case GRAFANA -> GrafanaFiles.generate(settings);
                 case RUNBOOKS -> RunbookFiles.generate(settings);
+                case KUBERNETES -> KubernetesFiles.generate(settings);
             });
         }
         return out;

@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * @param deadAfter      {@code cluster.deadAfter}: missed heartbeats before a node is declared dead
  * @param queueWait      the 95th percentile of time from due to started above which a queue alerts
  * @param runbookUrl     where the runbooks are published; each alert links {@code runbookUrl + name + ".md"}
+ * @param workload      what runs where: image, replica counts, shutdown timing, configuration
  */
 public record DeploySettings(String name, int port, List<String> scrapeTargets, Duration scrapeInterval,
-                             Duration heartbeat, int deadAfter, Duration queueWait, String runbookUrl) {
+                             Duration heartbeat, int deadAfter, Duration queueWait, String runbookUrl,
+                             Workload workload) {
 
     /** A DNS-1123 label: what Kubernetes, Prometheus job names and Grafana uids all accept. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -56,6 +58,7 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
         if (deadAfter < 2) {
             throw new IllegalArgumentException("deadAfter must be >= 2 but was " + deadAfter);
         }
+        Objects.requireNonNull(workload, "workload must be set");
         Objects.requireNonNull(runbookUrl, "runbookUrl must be set");
         if (runbookUrl.isBlank() || runbookUrl.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("runbookUrl must be a URL or path without spaces but was '" + runbookUrl + "'");
@@ -89,6 +92,7 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
         private int deadAfter = 3;
         private Duration queueWait = Duration.ofMinutes(1);
         private String runbookUrl = "runbooks/";
+        private Workload workload = Workload.builder().build();
 
         private Builder(String name) {
             this.name = name;
@@ -131,10 +135,17 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
             return this;
         }
 
+        /** Default {@link Workload.Builder#build() Workload.builder().build()}. */
+        public Builder workload(Workload workload) {
+            this.workload = workload;
+            return this;
+        }
+
         public DeploySettings build() {
             List<String> targets = scrapeTargets == null || scrapeTargets.isEmpty()
                     ? List.of("localhost:" + port) : scrapeTargets;
-            return new DeploySettings(name, port, targets, scrapeInterval, heartbeat, deadAfter, queueWait, runbookUrl);
+            return new DeploySettings(name, port, targets, scrapeInterval, heartbeat, deadAfter, queueWait, runbookUrl,
+                    workload);
         }
     }
 }

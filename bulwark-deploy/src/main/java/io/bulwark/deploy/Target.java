@@ -13,7 +13,9 @@ public enum Target {
     /** {@code grafana/}: dashboards as JSON with a datasource variable, and provisioning files. */
     GRAFANA,
     /** {@code runbooks/}: one Markdown page per alert, linked from the alert's annotations. */
-    RUNBOOKS;
+    RUNBOOKS,
+    /** {@code kubernetes/}: Deployments, Service, ConfigMap, HPA, KEDA, PDB, NetworkPolicy, RBAC, Ingress, kustomization. */
+    KUBERNETES;
 
     /** The name on the command line. */
     public String id() {

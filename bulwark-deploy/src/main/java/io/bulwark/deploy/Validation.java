@@ -30,6 +30,8 @@ public final class Validation {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Long PromQL lines are the norm in rules files; every other yamllint default applies. */
+    /** Files under kubernetes/ that are not Kubernetes objects. */
+    private static final Set<String> NOT_MANIFESTS = Set.of("kustomization.yaml", "prometheus-adapter-rules.yaml");
     private static final String YAMLLINT_CONFIG = "{extends: default, rules: {line-length: disable}}";
 
     private Validation() {
@@ -51,6 +53,7 @@ public final class Validation {
         out.addAll(prometheus(root, promtool));
         out.addAll(grafana(root, files, promtool));
         out.add(runbooks(root));
+        out.addAll(kubernetes(root));
         out.add(yamllint(root, files));
         return out;
     }
@@ -185,6 +188,52 @@ public final class Validation {
         return missing.isEmpty() ? CheckResult.passed("runbook links", links.isEmpty()
                 ? "links are absolute URLs (not checked)" : links.size() + " runbooks found")
                 : CheckResult.failed("runbook links", String.join("\n", missing));
+    }
+
+    private static List<CheckResult> kubernetes(Path root) throws IOException {
+        Path dir = root.resolve("kubernetes");
+        List<Path> manifests = list(dir).stream().filter(p -> !NOT_MANIFESTS.contains(p.getFileName().toString())).toList();
+        if (manifests.isEmpty()) {
+            return List.of(CheckResult.skipped("kubernetes manifests", "no kubernetes/ files"));
+        }
+        List<CheckResult> out = new ArrayList<>();
+        ManifestCheck.Result r = ManifestCheck.check(root, manifests);
+        out.add(r.problems().isEmpty()
+                ? CheckResult.passed("kubernetes manifests", r.objects().size() + " objects read strictly into fabric8's "
+                        + "model; selectors and references resolve")
+                : CheckResult.failed("kubernetes manifests", String.join("\n", r.problems())));
+        Path kustomization = dir.resolve("kustomization.yaml");
+        if (Files.exists(kustomization)) {
+            List<String> missing = new ArrayList<>();
+            for (JsonNode res : YAML.readTree(kustomization.toFile()).path("resources")) {
+                if (!Files.isRegularFile(dir.resolve(res.asText()))) {
+                    missing.add(res.asText());
+                }
+            }
+            out.add(missing.isEmpty() ? CheckResult.passed("kustomization", "every resource exists")
+                    : CheckResult.failed("kustomization", "resources missing: " + missing));
+        }
+        List<Path> keda = list(dir.resolve("keda"));
+        if (!keda.isEmpty()) {
+            Set<String> deployments = new HashSet<>();
+            r.objects().stream().filter(o -> o.getKind().equals("Deployment")).forEach(o -> deployments.add(o.getMetadata().getName()));
+            List<String> problems = new ArrayList<>();
+            for (Path f : keda) {
+                JsonNode doc = YAML.readTree(f.toFile());
+                if (!doc.path("apiVersion").asText().equals("keda.sh/v1alpha1") || !doc.path("kind").asText().equals("ScaledObject")) {
+                    problems.add(root.relativize(f) + ": not a keda.sh/v1alpha1 ScaledObject");
+                } else if (!deployments.contains(doc.path("spec").path("scaleTargetRef").path("name").asText())) {
+                    problems.add(root.relativize(f) + ": scaleTargetRef '" + doc.path("spec").path("scaleTargetRef")
+                            .path("name").asText() + "' is not a Deployment in kubernetes/");
+                } else if (!doc.path("spec").path("triggers").isArray() || doc.path("spec").path("triggers").isEmpty()) {
+                    problems.add(root.relativize(f) + ": no triggers");
+                }
+            }
+            out.add(problems.isEmpty() ? CheckResult.passed("keda ScaledObject", "kind, target and triggers checked "
+                    + "(KEDA's CRD schema is not available offline)") : CheckResult.failed("keda ScaledObject",
+                    String.join("\n", problems)));
+        }
+        return out;
     }
 
     private static CheckResult yamllint(Path root, List<Path> files) throws IOException {

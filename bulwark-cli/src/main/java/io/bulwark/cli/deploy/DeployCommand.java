@@ -14,6 +14,8 @@ import io.bulwark.deploy.CheckResult;
 import io.bulwark.deploy.DeploySettings;
 import io.bulwark.deploy.Target;
 import io.bulwark.deploy.Validation;
+import io.bulwark.deploy.Workload;
+import io.bulwark.core.config.Origin;
 import io.bulwark.server.ClusterKeys;
 import io.bulwark.server.ServerKeys;
 import picocli.CommandLine;
@@ -44,13 +46,13 @@ final class DeployCommand extends GroupCommand {
                     + "cluster.deadAfter) into --out: all files are written to a temporary directory first and moved "
                     + "into place at the end.",
                     "Targets: prometheus (scrape config, alert rules, their promtool unit tests), grafana (dashboards, "
-                            + "provisioning), runbooks (one page per alert), or all."})
+                            + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), or all."})
     static final class Generate implements Runnable {
         @Mixin
         ConfigOptions options;
 
         @Option(names = "--target", required = true, paramLabel = "LIST",
-                description = "prometheus, grafana, runbooks (comma-separated) or all.")
+                description = "prometheus, grafana, runbooks, kubernetes (comma-separated) or all.")
         String target;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")
@@ -77,6 +79,24 @@ final class DeployCommand extends GroupCommand {
                         + "relative to --out).")
         String runbookUrl;
 
+        @Option(names = "--image", paramLabel = "REPO:TAG", defaultValue = "bulwark:latest",
+                description = "The container image the manifests run (default bulwark:latest).")
+        String image;
+
+        @Option(names = "--replicas", paramLabel = "N", defaultValue = "2", description = "API nodes (default 2).")
+        int replicas;
+
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+                description = "Worker nodes; 0 (default) makes the API nodes run jobs too.")
+        int workers;
+
+        @Option(names = "--worker-queues", paramLabel = "LIST", split = ",",
+                description = "Queues the workers serve, comma-separated (default all).")
+        List<String> workerQueues = new ArrayList<>();
+
+        @Option(names = "--ingress-host", paramLabel = "HOST", description = "The Ingress host (default: every host).")
+        String ingressHost;
+
         @CommandLine.Unmatched
         List<String> extra = new ArrayList<>();
 
@@ -102,7 +122,8 @@ final class DeployCommand extends GroupCommand {
                 settings = DeploySettings.builder(name).port(port).scrapeTargets(scrapeTargets)
                         .scrapeInterval(duration("--scrape-interval", scrapeInterval))
                         .heartbeat(config.get(ClusterKeys.HEARTBEAT)).deadAfter(config.get(ClusterKeys.DEAD_AFTER))
-                        .queueWait(duration("--queue-wait-alert", queueWait)).runbookUrl(runbookUrl).build();
+                        .queueWait(duration("--queue-wait-alert", queueWait)).runbookUrl(runbookUrl)
+                        .workload(workload(config)).build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(optionName(e.getMessage()));
             }
@@ -119,6 +140,46 @@ final class DeployCommand extends GroupCommand {
             w.flush();
         }
 
+        /**
+         * Keys the manifests set themselves (port, bind address, data directory, role, shutdown timing,
+         * the admin key) or that must differ per pod (the node name), which the ConfigMap must not hold.
+         */
+        private static final Set<String> SET_BY_MANIFESTS = Set.of(ServerKeys.PORT.name(), ServerKeys.HOST.name(),
+                ServerKeys.DATA_DIR.name(), ClusterKeys.NODE_ROLE.name(), ClusterKeys.NODE_NAME.name(), ServerKeys.SHUTDOWN_GRACE.name(),
+                ServerKeys.SHUTDOWN_DRAIN_DELAY.name(), ServerKeys.AUTH_ADMIN_KEY.name());
+
+        /** The workload from the options and the config: plain keys set by the user, secret ones by name. */
+        private Workload workload(BulwarkConfig config) {
+            Map<String, String> plain = new java.util.TreeMap<>();
+            List<String> secret = new ArrayList<>();
+            plain.put("profile", config.profile().id());
+            for (BulwarkConfig.Value v : config.values()) {
+                Origin.Source source = v.origin().source();
+                if (v.value() == null || source == Origin.Source.DEFAULT || source == Origin.Source.PROFILE
+                        || SET_BY_MANIFESTS.contains(v.name())) {
+                    continue;
+                }
+                if (v.key().secret() || connectionUrl(v.name())) {
+                    secret.add(v.envName());
+                } else {
+                    plain.put(v.name(), v.display());
+                }
+            }
+            return Workload.builder().image(image).replicas(replicas).workers(workers).workerQueues(workerQueues)
+                    .drainDelay(config.get(ServerKeys.SHUTDOWN_DRAIN_DELAY)).shutdownGrace(config.get(ServerKeys.SHUTDOWN_GRACE))
+                    .ingressHost(ingressHost).config(plain).secretEnv(secret).build();
+        }
+
+        /**
+         * Store, broker and Redis URLs ({@code store.url}, {@code messaging.connections.bus.url},
+         * {@code ratelimit.redis.uri}) may carry passwords: they go to the Secret too. A provider's
+         * {@code baseUrl} does not (its credentials are in {@code authSecret}).
+         */
+        static boolean connectionUrl(String key) {
+            String k = key.toLowerCase(java.util.Locale.ROOT);
+            return (k.endsWith("url") || k.endsWith("uri")) && !k.endsWith("baseurl");
+        }
+
         private static Duration duration(String option, String text) {
             try {
                 return Durations.parse(text);
@@ -129,7 +190,9 @@ final class DeployCommand extends GroupCommand {
 
         /** The settings name their fields; the user knows the options. */
         private static String optionName(String message) {
-            return message.replaceFirst("^name ", "--name ").replaceFirst("^scrapeTargets ", "--scrape-target ")
+            return message.replaceFirst("^image ", "--image ").replaceFirst("^replicas ", "--replicas ")
+                    .replaceFirst("^workers ", "--workers ").replaceFirst("^workerQueues ", "--worker-queues ")
+                    .replaceFirst("^ingressHost ", "--ingress-host ").replaceFirst("^name ", "--name ").replaceFirst("^scrapeTargets ", "--scrape-target ")
                     .replaceFirst("^scrapeInterval ", "--scrape-interval ").replaceFirst("^queueWait ", "--queue-wait-alert ")
                     .replaceFirst("^runbookUrl ", "--runbook-url ");
         }

@@ -34,6 +34,11 @@ public final class BulwarkConfig {
             }
             return key.secret() ? Secret.MASK : ((ValueType) key.type()).render(value);
         }
+
+        /** The environment variable that sets this concrete key, e.g. {@code BULWARK_STORE_URL}. */
+        public String envName() {
+            return ConfigNames.toEnv(name);
+        }
     }
 
     private final Profile profile;

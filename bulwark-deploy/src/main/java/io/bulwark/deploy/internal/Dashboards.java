@@ -56,7 +56,8 @@ public final class Dashboards {
                 series("Failed attempts and dead jobs per second", "ops",
                         q("sum by (queue) (rate(bulwark_jobs_failed_total{$sel}" + R + "))", "failed {{queue}}"),
                         q("sum by (queue) (rate(bulwark_jobs_dead_total{$sel}" + R + "))", "dead {{queue}}")),
-                series("Jobs by state", "short", q("sum by (state) (bulwark_jobs_depth{$sel})", "{{state}}")),
+                series("Jobs by state (the store's counts, as every node reports them)", "short",
+                        q("max by (state) (bulwark_jobs_depth{$sel})", "{{state}}")),
                 series("In flight per node", "short", q("sum by (instance) (bulwark_jobs_inflight{$sel})", "{{instance}}")),
                 series("Queue wait p50 / p95", "s",
                         q("histogram_quantile(0.5, sum by (queue, le) (rate(bulwark_jobs_queue_wait_seconds_bucket{$sel}"

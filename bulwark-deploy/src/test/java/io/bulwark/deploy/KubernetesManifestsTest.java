@@ -1,0 +1,144 @@
+package io.bulwark.deploy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Kubernetes target: what the manifests say, and that the strict check (fabric8's typed model,
+ * unknown fields and wrong scalar types refused, references resolved) passes them and catches the
+ * typical mistakes.
+ */
+class KubernetesManifestsTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @TempDir
+    Path dir;
+
+    private static DeploySettings prod() {
+        return DeploySettings.builder("shop").port(9090).workload(Workload.builder()
+                .image("registry.example.com/shop/bulwark:1.4.2").replicas(3).workers(2).workerQueues(List.of("mail", "etl"))
+                .drainDelay(Duration.ofSeconds(7)).shutdownGrace(Duration.ofSeconds(45)).ingressHost("shop.example.com")
+                .config(Map.of("profile", "prod", "jobs.queues.mail.concurrency", "8"))
+                .secretEnv(List.of("BULWARK_STORE_URL", "BULWARK_STORE_PASSWORD")).build()).build();
+    }
+
+    @Test
+    void minimalAndProductionManifestsPassTheStrictCheck() throws Exception {
+        for (DeploySettings s : List.of(DeploySettings.builder("bulwark").build(), prod())) {
+            Path out = dir.resolve(s.name());
+            Artifacts.write(out, Artifacts.generate(s, EnumSet.of(Target.KUBERNETES)));
+            List<CheckResult> results = Validation.validate(out);
+            assertThat(results).filteredOn(r -> r.check().startsWith("kube")).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.status()).as(r.check() + ": " + r.detail()).isEqualTo(CheckResult.Status.PASSED));
+            assertThat(Validation.passed(results)).as("%s", results).isTrue();
+        }
+        assertThat(dir.resolve("bulwark/kubernetes/worker.yaml")).as("no workers: the API nodes run jobs").doesNotExist();
+        assertThat(dir.resolve("shop/kubernetes/keda/worker-scaledobject.yaml")).exists();
+    }
+
+    @Test
+    void theApiDeploymentCarriesProbesDrainSecretsAndTheRecommendedLabels() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        List<JsonNode> api = docs(dir.resolve("kubernetes/api.yaml"));
+        JsonNode deployment = api.get(0);
+        assertThat(deployment.path("kind").asText()).isEqualTo("Deployment");
+        assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(3);
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        assertThat(pod.path("terminationGracePeriodSeconds").asInt()).as("drain 7 + grace 45 + 10").isEqualTo(62);
+        JsonNode c = pod.path("containers").get(0);
+        assertThat(c.path("args")).extracting(JsonNode::asText).containsSubsequence("serve", "--port", "9090")
+                .contains("--node.role=api");
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        assertThat(c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt()).isEqualTo(7);
+        assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(c.path("env")).extracting(e -> e.path("name").asText())
+                .contains("BULWARK_AUTH_ADMIN_KEY", "BULWARK_STORE_URL", "BULWARK_STORE_PASSWORD");
+        assertThat(c.path("env").toString()).doesNotContain("\"value\":\"jdbc");
+        assertThat(deployment.path("metadata").path("labels").path("app.kubernetes.io/version").asText()).isEqualTo("1.4.2");
+        assertThat(api).extracting(d -> d.path("kind").asText())
+                .containsExactly("Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler");
+
+        JsonNode worker = docs(dir.resolve("kubernetes/worker.yaml")).get(0);
+        assertThat(worker.path("spec").path("template").path("spec").path("containers").get(0).path("args"))
+                .extracting(JsonNode::asText).containsSubsequence("worker", "--queues", "mail,etl");
+        JsonNode hpa = docs(dir.resolve("kubernetes/worker-hpa.yaml")).get(0);
+        assertThat(hpa.path("spec").path("metrics")).extracting(m -> m.path("type").asText())
+                .containsExactly("Resource", "External");
+        String config = docs(dir.resolve("kubernetes/configmap.yaml")).get(0).path("data").path("bulwark.yaml").asText();
+        assertThat(config).contains("jobs.queues.mail.concurrency: \"8\"").contains("server.shutdown.grace: 45s")
+                .contains("server.shutdown.drainDelay: 0s");
+        assertThat(dir.resolve("kubernetes/README.md")).content().contains("kubectl create secret generic shop-secrets")
+                .contains("--from-literal=BULWARK_STORE_URL=...");
+    }
+
+    @Test
+    void aMisspeltFieldIsCaughtWithItsPath() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        edit("kubernetes/api.yaml", "readinessProbe:", "readinesProbe:");
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail()).contains("Deployment 'shop-api'").contains("readinesProbe");
+        });
+    }
+
+    @Test
+    void aNumberWhereKubernetesWantsTextIsCaught() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        edit("kubernetes/api.yaml", "prometheus.io/port: \"9090\"", "prometheus.io/port: 9090");
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail()).contains("annotations.prometheus.io/port").contains("Integer");
+        });
+    }
+
+    @Test
+    void aServiceWhoseSelectorMatchesNoPodsIsCaught() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        Path api = dir.resolve("kubernetes/api.yaml");
+        String text = Files.readString(api);
+        int service = text.indexOf("selector:", text.indexOf("kind: Service"));
+        Files.writeString(api, text.substring(0, service) + text.substring(service)
+                .replaceFirst("app.kubernetes.io/component: api", "app.kubernetes.io/component: apj"));
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail()).contains("Service 'shop': its selector matches no Deployment's pods");
+        });
+    }
+
+    private CheckResult kubernetes() throws Exception {
+        return Validation.validate(dir).stream().filter(r -> r.check().equals("kubernetes manifests")).findFirst()
+                .orElseThrow();
+    }
+
+    private void edit(String file, String from, String to) throws Exception {
+        Path p = dir.resolve(file);
+        String before = Files.readString(p);
+        String after = before.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+        assertThat(after).as("the edit applied").isNotEqualTo(before);
+        Files.writeString(p, after);
+    }
+
+    private static List<JsonNode> docs(Path file) throws Exception {
+        try (JsonParser p = YAML.getFactory().createParser(file.toFile())) {
+            return YAML.readValues(p, JsonNode.class).readAll();
+        }
+    }
+}
