@@ -1,6 +1,7 @@
 package io.bulwark.deploy;
 
 import io.bulwark.deploy.internal.GrafanaFiles;
+import io.bulwark.deploy.internal.HelmFiles;
 import io.bulwark.deploy.internal.KubernetesFiles;
 import io.bulwark.deploy.internal.PrometheusFiles;
 import io.bulwark.deploy.internal.RunbookFiles;
@@ -42,6 +43,7 @@ public final class Artifacts {
                 case GRAFANA -> GrafanaFiles.generate(settings);
                 case RUNBOOKS -> RunbookFiles.generate(settings);
                 case KUBERNETES -> KubernetesFiles.generate(settings);
+                case HELM -> HelmFiles.generate(settings);
             });
         }
         return out;

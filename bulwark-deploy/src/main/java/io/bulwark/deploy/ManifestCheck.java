@@ -43,9 +43,9 @@ import java.util.Set;
  * property" instead of failing) is an error naming its path, as is a value of the wrong type. Then
  * the references between objects are checked: a Deployment's selector matches its pod labels,
  * probes name a declared port, Services, PodDisruptionBudgets and HPAs find their Deployments,
- * volumes find their ConfigMaps, pods find their ServiceAccount.
+ * volumes find their ConfigMaps, pods find their ServiceAccount when the manifests define one.
  */
-final class ManifestCheck {
+public final class ManifestCheck {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /**
@@ -74,6 +74,7 @@ final class ManifestCheck {
 
     private final List<String> problems = new ArrayList<>();
     private final List<HasMetadata> objects = new ArrayList<>();
+    private final Map<String, String> scaledObjects = new java.util.LinkedHashMap<>();
 
     /**
      * What the check found.
@@ -81,20 +82,32 @@ final class ManifestCheck {
      * @param problems each naming its file, object and field; empty when the manifests pass
      * @param objects  the Deployments, Services and others read
      */
-    record Result(List<String> problems, List<HasMetadata> objects) {
+    public record Result(List<String> problems, List<HasMetadata> objects) {
     }
 
-    static Result check(Path root, List<Path> files) throws IOException {
+    public static Result check(Path root, List<Path> files) throws IOException {
         ManifestCheck c = new ManifestCheck();
         for (Path f : files) {
-            c.read(root.relativize(f).toString(), f);
+            try (JsonParser p = YAML.getFactory().createParser(f.toFile())) {
+                c.read(root.relativize(f).toString(), p);
+            }
         }
         c.references();
         return new Result(List.copyOf(c.problems), List.copyOf(c.objects));
     }
 
-    private void read(String file, Path path) throws IOException {
-        try (JsonParser p = YAML.getFactory().createParser(path.toFile())) {
+    /** The same check of YAML text, e.g. what {@code helm template} printed; {@code source} names it in problems. */
+    public static Result check(String source, String yaml) throws IOException {
+        ManifestCheck c = new ManifestCheck();
+        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+            c.read(source, p);
+        }
+        c.references();
+        return new Result(List.copyOf(c.problems), List.copyOf(c.objects));
+    }
+
+    private void read(String file, JsonParser p) throws IOException {
+        {
             for (JsonNode doc : YAML.readValues(p, JsonNode.class).readAll()) {
                 if (doc == null || doc.isNull() || doc.isEmpty()) {
                     continue;
@@ -102,6 +115,11 @@ final class ManifestCheck {
                 String type = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
                 String where = file + " " + doc.path("kind").asText() + " '" + doc.path("metadata").path("name").asText() + "'";
                 Class<? extends HasMetadata> cls = KINDS.get(type);
+                if (type.equals("keda.sh/v1alpha1/ScaledObject")) {
+                    // No model or offline schema for KEDA's CRD: its target is checked with the references.
+                    scaledObjects.put(where, doc.path("spec").path("scaleTargetRef").path("name").asText());
+                    continue;
+                }
                 if (cls == null) {
                     problems.add(where + ": apiVersion/kind " + type + " is not one Bulwark generates or can check");
                     continue;
@@ -192,7 +210,8 @@ final class ManifestCheck {
             }
             var pod = d.getSpec().getTemplate().getSpec();
             String account = pod.getServiceAccountName();
-            if (account != null && !accounts.contains(account)) {
+            // With no ServiceAccount among the manifests, pods use one that exists already (default, or the user's).
+            if (account != null && !accounts.isEmpty() && !accounts.contains(account)) {
                 problems.add(where + ": serviceAccountName '" + account + "' is not defined");
             }
             for (Volume v : pod.getVolumes()) {
@@ -224,6 +243,11 @@ final class ManifestCheck {
             }
         }
         Set<String> deploymentNames = names(Deployment.class);
+        scaledObjects.forEach((where, target) -> {
+            if (!deploymentNames.contains(target)) {
+                problems.add(where + ": scaleTargetRef '" + target + "' is not a Deployment here");
+            }
+        });
         for (HorizontalPodAutoscaler h : of(HorizontalPodAutoscaler.class)) {
             String target = h.getSpec().getScaleTargetRef().getName();
             if (!deploymentNames.contains(target)) {

@@ -15,7 +15,9 @@ public enum Target {
     /** {@code runbooks/}: one Markdown page per alert, linked from the alert's annotations. */
     RUNBOOKS,
     /** {@code kubernetes/}: Deployments, Service, ConfigMap, HPA, KEDA, PDB, NetworkPolicy, RBAC, Ingress, kustomization. */
-    KUBERNETES;
+    KUBERNETES,
+    /** {@code helm/<name>/}: a chart with the same objects, every knob a value, a values schema and NOTES. */
+    HELM;
 
     /** The name on the command line. */
     public String id() {

@@ -45,7 +45,8 @@ public final class Validation {
         Path root = dir.toAbsolutePath().normalize();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+            // A chart's templates are Go templates, not YAML: helm checks them.
+            files = walk.filter(Files::isRegularFile).filter(f -> !chartTemplate(root, f)).sorted().toList();
         }
         List<CheckResult> out = new ArrayList<>();
         out.add(parses(root, files));
@@ -54,6 +55,7 @@ public final class Validation {
         out.addAll(grafana(root, files, promtool));
         out.add(runbooks(root));
         out.addAll(kubernetes(root));
+        out.addAll(helm(root));
         out.add(yamllint(root, files));
         return out;
     }
@@ -232,6 +234,43 @@ public final class Validation {
             out.add(problems.isEmpty() ? CheckResult.passed("keda ScaledObject", "kind, target and triggers checked "
                     + "(KEDA's CRD schema is not available offline)") : CheckResult.failed("keda ScaledObject",
                     String.join("\n", problems)));
+        }
+        return out;
+    }
+
+    private static boolean chartTemplate(Path root, Path f) {
+        Path rel = root.relativize(f);
+        return rel.getNameCount() >= 4 && rel.getName(0).toString().equals("helm") && rel.getName(2).toString().equals("templates");
+    }
+
+    private static List<CheckResult> helm(Path root) throws IOException {
+        Path dir = root.resolve("helm");
+        List<Path> charts;
+        if (!Files.isDirectory(dir)) {
+            return List.of(CheckResult.skipped("helm", "no helm/ charts"));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            charts = s.filter(p -> Files.isRegularFile(p.resolve("Chart.yaml"))).sorted().toList();
+        }
+        Optional<Path> helm = Tools.find("helm");
+        if (helm.isEmpty()) {
+            return List.of(CheckResult.skipped("helm", "helm is not installed (https://helm.sh/docs/intro/install/); "
+                    + "Bulwark's build lints and templates the chart with helm-java"));
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (Path chart : charts) {
+            String name = root.relativize(chart).toString();
+            out.add(tool(root, "helm lint " + name, List.of(helm.get().toString(), "lint", "--strict", chart.toString())));
+            Tools.Run template = Tools.run(root, List.of(helm.get().toString(), "template", "bulwark-check", chart.toString(),
+                    "--kube-version", "1.31.0"));
+            if (template.exit() != 0) {
+                out.add(CheckResult.failed("helm template " + name, template.output()));
+                continue;
+            }
+            ManifestCheck.Result r = ManifestCheck.check("helm template " + name, template.output());
+            out.add(r.problems().isEmpty() ? CheckResult.passed("helm template " + name, r.objects().size()
+                    + " objects read strictly into fabric8's model") : CheckResult.failed("helm template " + name,
+                    String.join("\n", r.problems())));
         }
         return out;
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes generated documents. YAML comes out as yamllint's default rules expect: a document
@@ -51,6 +53,21 @@ public final class Documents {
     /** The JSON reader, for validation. */
     public static ObjectMapper jsonMapper() {
         return JSON;
+    }
+
+    /**
+     * A map that keeps its keys in the order given, from alternating keys and values: generated files
+     * must come out the same on every run (Map.of's order changes between JVMs).
+     */
+    public static Map<String, Object> map(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("map needs keys and values in pairs but got " + keysAndValues.length);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     /** A duration in Prometheus's syntax: {@code 15s}, {@code 1m}, {@code 500ms}. */

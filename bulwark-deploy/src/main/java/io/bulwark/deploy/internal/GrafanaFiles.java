@@ -33,9 +33,9 @@ public final class GrafanaFiles {
         provider.put("folder", s.name());
         provider.put("type", "file");
         provider.put("allowUiUpdates", false);
-        provider.put("options", Map.of("path", DASHBOARDS_PATH));
+        provider.put("options", Documents.map("path", DASHBOARDS_PATH));
         out.add(new Artifact("grafana/provisioning/dashboards/" + s.name() + ".yml",
-                Documents.yaml(Map.of("apiVersion", 1, "providers", List.of(provider)))));
+                Documents.yaml(Documents.map("apiVersion", 1, "providers", List.of(provider)))));
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("name", "Prometheus");
         source.put("type", "prometheus");
@@ -44,7 +44,7 @@ public final class GrafanaFiles {
         source.put("isDefault", true);
         out.add(new Artifact("grafana/provisioning/datasources/prometheus.yml",
                 "# Point url at your Prometheus; the dashboards pick the data source through their variable.\n"
-                        + Documents.yaml(Map.of("apiVersion", 1, "datasources", List.of(source)))));
+                        + Documents.yaml(Documents.map("apiVersion", 1, "datasources", List.of(source)))));
         return out;
     }
 
@@ -56,7 +56,7 @@ public final class GrafanaFiles {
     }
 
     private static Map<String, Object> dashboard(DeploySettings s, Dashboards.Dashboard d) {
-        Map<String, Object> ds = Map.of("type", "prometheus", "uid", "${datasource}");
+        Map<String, Object> ds = Documents.map("type", "prometheus", "uid", "${datasource}");
         String selector = "job=\"" + s.name() + "\", instance=~\"$instance\"";
         List<Map<String, Object>> panels = new ArrayList<>();
         int x = 0;
@@ -85,8 +85,8 @@ public final class GrafanaFiles {
             panel.put("type", p.kind());
             panel.put("title", p.title());
             panel.put("datasource", ds);
-            panel.put("gridPos", Map.of("x", x, "y", y, "w", w, "h", h));
-            panel.put("fieldConfig", Map.of("defaults", Map.of("unit", p.unit()), "overrides", List.of()));
+            panel.put("gridPos", Documents.map("x", x, "y", y, "w", w, "h", h));
+            panel.put("fieldConfig", Documents.map("defaults", Documents.map("unit", p.unit()), "overrides", List.of()));
             panel.put("targets", targets);
             panels.add(panel);
             x += w;
@@ -106,7 +106,7 @@ public final class GrafanaFiles {
         instance.put("includeAll", true);
         instance.put("multi", true);
         instance.put("allValue", ".*");
-        instance.put("current", Map.of("text", "All", "value", "$__all"));
+        instance.put("current", Documents.map("text", "All", "value", "$__all"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("uid", uid(s, d));
         out.put("title", s.name() + " / " + d.title());
@@ -116,8 +116,8 @@ public final class GrafanaFiles {
         out.put("version", 1);
         out.put("editable", true);
         out.put("refresh", "30s");
-        out.put("time", Map.of("from", "now-6h", "to", "now"));
-        out.put("templating", Map.of("list", List.of(datasource, instance)));
+        out.put("time", Documents.map("from", "now-6h", "to", "now"));
+        out.put("templating", Documents.map("list", List.of(datasource, instance)));
         out.put("panels", panels);
         return out;
     }

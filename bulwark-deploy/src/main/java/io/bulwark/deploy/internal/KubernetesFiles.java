@@ -295,15 +295,15 @@ public final class KubernetesFiles {
         Workload w = s.workload();
         Map<String, Object> prometheus = new LinkedHashMap<>();
         prometheus.put("type", "prometheus");
-        prometheus.put("metadata", Map.of("serverAddress", "http://prometheus:9090",
+        prometheus.put("metadata", Documents.map("serverAddress", "http://prometheus:9090",
                 "query", "max(bulwark_jobs_depth{job=\"" + s.name() + "\", state=\"available\"})",
                 "threshold", "100"));
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("type", "cpu");
         cpu.put("metricType", "Utilization");
-        cpu.put("metadata", Map.of("value", "70"));
+        cpu.put("metadata", Documents.map("value", "70"));
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("scaleTargetRef", Map.of("name", s.name() + "-worker"));
+        spec.put("scaleTargetRef", Documents.map("name", s.name() + "-worker"));
         spec.put("minReplicaCount", w.workers());
         spec.put("maxReplicaCount", w.workers() * 4);
         spec.put("cooldownPeriod", 300);
@@ -311,7 +311,7 @@ public final class KubernetesFiles {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("apiVersion", "keda.sh/v1alpha1");
         doc.put("kind", "ScaledObject");
-        doc.put("metadata", Map.of("name", s.name() + "-worker", "labels", labels(s, "worker")));
+        doc.put("metadata", Documents.map("name", s.name() + "-worker", "labels", labels(s, "worker")));
         doc.put("spec", spec);
         return doc;
     }
@@ -319,11 +319,11 @@ public final class KubernetesFiles {
     private static String adapterRules(DeploySettings s) {
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("seriesQuery", "bulwark_jobs_depth{job=\"" + s.name() + "\",state=\"available\"}");
-        rule.put("resources", Map.of("overrides", Map.of("namespace", Map.of("resource", "namespace"))));
-        rule.put("name", Map.of("as", "bulwark_jobs_available"));
+        rule.put("resources", Documents.map("overrides", Documents.map("namespace", Documents.map("resource", "namespace"))));
+        rule.put("name", Documents.map("as", "bulwark_jobs_available"));
         rule.put("metricsQuery", "max(<<.Series>>{<<.LabelMatchers>>,state=\"available\"}) by (job)");
         return "# prometheus-adapter rules (the chart's rules.external) that serve bulwark_jobs_available to the\n"
                 + "# external metrics API for worker-hpa.yaml. Not a Kubernetes object: merge into your adapter's values.\n"
-                + Documents.yaml(Map.of("rules", Map.of("external", List.of(rule))));
+                + Documents.yaml(Documents.map("rules", Documents.map("external", List.of(rule))));
     }
 }
