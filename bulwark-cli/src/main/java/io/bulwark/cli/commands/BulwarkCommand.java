@@ -16,7 +16,7 @@ import java.util.Map;
 @Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCommand.Version.class,
         description = "Bulwark: durable jobs, resilient provider calls and the operations layer, in one runtime.",
         subcommands = {VersionCommand.class, ServeCommand.class, WorkerCommand.class, ConfigCommand.class,
-                KeysCommand.class},
+                KeysCommand.class, HealthCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
                 "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})
 public final class BulwarkCommand implements Runnable {
