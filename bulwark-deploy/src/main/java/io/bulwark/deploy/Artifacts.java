@@ -1,5 +1,6 @@
 package io.bulwark.deploy;
 
+import io.bulwark.deploy.internal.ComposeFiles;
 import io.bulwark.deploy.internal.GrafanaFiles;
 import io.bulwark.deploy.internal.HelmFiles;
 import io.bulwark.deploy.internal.KubernetesFiles;
@@ -44,6 +45,7 @@ public final class Artifacts {
                 case RUNBOOKS -> RunbookFiles.generate(settings);
                 case KUBERNETES -> KubernetesFiles.generate(settings);
                 case HELM -> HelmFiles.generate(settings);
+                case COMPOSE -> ComposeFiles.generate(settings);
             });
         }
         return out;

@@ -17,7 +17,9 @@ public enum Target {
     /** {@code kubernetes/}: Deployments, Service, ConfigMap, HPA, KEDA, PDB, NetworkPolicy, RBAC, Ingress, kustomization. */
     KUBERNETES,
     /** {@code helm/<name>/}: a chart with the same objects, every knob a value, a values schema and NOTES. */
-    HELM;
+    HELM,
+    /** {@code compose/}: docker compose with the API, workers, PostgreSQL, Redis, Prometheus and Grafana. */
+    COMPOSE;
 
     /** The name on the command line. */
     public String id() {

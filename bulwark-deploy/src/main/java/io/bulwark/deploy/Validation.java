@@ -51,11 +51,15 @@ public final class Validation {
         List<CheckResult> out = new ArrayList<>();
         out.add(parses(root, files));
         Optional<Path> promtool = Tools.find("promtool");
-        out.addAll(prometheus(root, promtool));
+        out.addAll(prometheus(root, "prometheus", promtool));
+        if (Files.isDirectory(root.resolve("compose/prometheus"))) {
+            out.addAll(prometheus(root, "compose/prometheus", promtool));
+        }
         out.addAll(grafana(root, files, promtool));
         out.add(runbooks(root));
         out.addAll(kubernetes(root));
         out.addAll(helm(root));
+        out.addAll(compose(root));
         out.add(yamllint(root, files));
         return out;
     }
@@ -86,10 +90,11 @@ public final class Validation {
                 : CheckResult.failed("files parse", String.join("\n", bad));
     }
 
-    private static List<CheckResult> prometheus(Path root, Optional<Path> promtool) throws IOException {
-        Path config = root.resolve("prometheus/prometheus.yml");
-        List<Path> rules = list(root.resolve("prometheus/rules"));
-        List<Path> tests = list(root.resolve("prometheus/tests"));
+    private static List<CheckResult> prometheus(Path root, String base, Optional<Path> promtool) throws IOException {
+        Path config = root.resolve(base + "/prometheus.yml");
+        List<Path> rules = list(root.resolve(base + "/rules"));
+        List<Path> tests = list(root.resolve(base + "/tests"));
+        String suffix = base.equals("prometheus") ? "" : " (" + base + ")";
         if (!Files.exists(config) && rules.isEmpty() && tests.isEmpty()) {
             return List.of(CheckResult.skipped("promtool", "no prometheus/ files"));
         }
@@ -99,19 +104,19 @@ public final class Validation {
         String tool = promtool.get().toString();
         List<CheckResult> out = new ArrayList<>();
         if (Files.exists(config)) {
-            out.add(tool(root, "promtool check config", List.of(tool, "check", "config", config.toString())));
+            out.add(tool(root, "promtool check config" + suffix, List.of(tool, "check", "config", config.toString())));
         }
         if (!rules.isEmpty()) {
-            out.add(tool(root, "promtool check rules", concat(List.of(tool, "check", "rules"), rules)));
+            out.add(tool(root, "promtool check rules" + suffix, concat(List.of(tool, "check", "rules"), rules)));
         }
         if (!tests.isEmpty()) {
-            out.add(tool(root, "promtool test rules", concat(List.of(tool, "test", "rules"), tests)));
+            out.add(tool(root, "promtool test rules" + suffix, concat(List.of(tool, "test", "rules"), tests)));
         }
         return out;
     }
 
     private static List<CheckResult> grafana(Path root, List<Path> files, Optional<Path> promtool) throws IOException {
-        List<Path> dashboards = files.stream().filter(f -> f.startsWith(root.resolve("grafana/dashboards"))
+        List<Path> dashboards = files.stream().filter(f -> f.getParent().endsWith(Path.of("grafana", "dashboards"))
                 && f.getFileName().toString().endsWith(".json")).toList();
         if (dashboards.isEmpty()) {
             return List.of(CheckResult.skipped("grafana dashboards", "no grafana/dashboards/*.json"));
@@ -234,6 +239,39 @@ public final class Validation {
             out.add(problems.isEmpty() ? CheckResult.passed("keda ScaledObject", "kind, target and triggers checked "
                     + "(KEDA's CRD schema is not available offline)") : CheckResult.failed("keda ScaledObject",
                     String.join("\n", problems)));
+        }
+        return out;
+    }
+
+    private static List<CheckResult> compose(Path root) throws IOException {
+        Path file = root.resolve("compose/docker-compose.yml");
+        if (!Files.exists(file)) {
+            return List.of(CheckResult.skipped("compose", "no compose/docker-compose.yml"));
+        }
+        List<CheckResult> out = new ArrayList<>();
+        List<String> problems = ComposeCheck.problems(file);
+        out.add(problems.isEmpty() ? CheckResult.passed("compose file", "services, dependencies, volumes, ports and "
+                + "required variables resolve") : CheckResult.failed("compose file", String.join("\n", problems)));
+        Optional<Path> docker = Tools.find("docker");
+        Tools.Run probe = docker.isPresent() ? Tools.run(root, List.of(docker.get().toString(), "compose", "version"))
+                : new Tools.Run(1, "");
+        if (probe.exit() != 0) {
+            out.add(CheckResult.skipped("docker compose config", "docker compose is not installed"));
+            return out;
+        }
+        Path env = Files.createTempFile("bulwark-compose", ".env");
+        try {
+            StringBuilder values = new StringBuilder();
+            for (String line : Files.readAllLines(root.resolve("compose/.env.example"))) {
+                if (!line.startsWith("#") && line.endsWith("=")) {
+                    values.append(line).append("placeholder\n");
+                }
+            }
+            Files.writeString(env, values);
+            out.add(tool(root.resolve("compose"), "docker compose config", List.of(docker.get().toString(), "compose",
+                    "--env-file", env.toString(), "-f", file.toString(), "config", "--quiet")));
+        } finally {
+            Files.deleteIfExists(env);
         }
         return out;
     }

@@ -46,13 +46,14 @@ final class DeployCommand extends GroupCommand {
                     + "cluster.deadAfter) into --out: all files are written to a temporary directory first and moved "
                     + "into place at the end.",
                     "Targets: prometheus (scrape config, alert rules, their promtool unit tests), grafana (dashboards, "
-                            + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), helm (a chart), or all."})
+                            + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), helm (a chart), compose (docker compose with PostgreSQL, Redis, "
+                            + "Prometheus and Grafana), or all."})
     static final class Generate implements Runnable {
         @Mixin
         ConfigOptions options;
 
         @Option(names = "--target", required = true, paramLabel = "LIST",
-                description = "prometheus, grafana, runbooks, kubernetes, helm (comma-separated) or all.")
+                description = "prometheus, grafana, runbooks, kubernetes, helm, compose (comma-separated) or all.")
         String target;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")

@@ -45,6 +45,11 @@ public final class PrometheusFiles {
                 + Documents.yaml(doc);
     }
 
+    /** The alert rules file alone (the compose target ships it beside its own scrape config). */
+    public static String rules(DeploySettings s) {
+        return rules(s, Alerts.of(s));
+    }
+
     private static String rules(DeploySettings s, List<Alert> alerts) {
         List<Map<String, Object>> rules = new ArrayList<>();
         for (Alert a : alerts) {
