@@ -1,6 +1,7 @@
 package io.bulwark.deploy;
 
 import io.bulwark.deploy.internal.ComposeFiles;
+import io.bulwark.deploy.internal.DockerFiles;
 import io.bulwark.deploy.internal.GrafanaFiles;
 import io.bulwark.deploy.internal.HelmFiles;
 import io.bulwark.deploy.internal.KubernetesFiles;
@@ -46,6 +47,7 @@ public final class Artifacts {
                 case KUBERNETES -> KubernetesFiles.generate(settings);
                 case HELM -> HelmFiles.generate(settings);
                 case COMPOSE -> ComposeFiles.generate(settings);
+                case DOCKER -> DockerFiles.generate(settings);
             });
         }
         return out;

@@ -19,7 +19,9 @@ public enum Target {
     /** {@code helm/<name>/}: a chart with the same objects, every knob a value, a values schema and NOTES. */
     HELM,
     /** {@code compose/}: docker compose with the API, workers, PostgreSQL, Redis, Prometheus and Grafana. */
-    COMPOSE;
+    COMPOSE,
+    /** {@code docker/}: a multi-stage Dockerfile for the distribution on a JRE 21 base. */
+    DOCKER;
 
     /** The name on the command line. */
     public String id() {

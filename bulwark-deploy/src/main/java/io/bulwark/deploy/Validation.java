@@ -60,6 +60,7 @@ public final class Validation {
         out.addAll(kubernetes(root));
         out.addAll(helm(root));
         out.addAll(compose(root));
+        out.addAll(docker(root));
         out.add(yamllint(root, files));
         return out;
     }
@@ -240,6 +241,21 @@ public final class Validation {
                     + "(KEDA's CRD schema is not available offline)") : CheckResult.failed("keda ScaledObject",
                     String.join("\n", problems)));
         }
+        return out;
+    }
+
+    private static List<CheckResult> docker(Path root) throws IOException {
+        Path file = root.resolve("docker/Dockerfile");
+        if (!Files.exists(file)) {
+            return List.of(CheckResult.skipped("Dockerfile", "no docker/Dockerfile"));
+        }
+        List<CheckResult> out = new ArrayList<>();
+        List<String> problems = DockerfileCheck.problems(file);
+        out.add(problems.isEmpty() ? CheckResult.passed("Dockerfile", "stages, non-root user, HEALTHCHECK, exec-form "
+                + "entrypoint") : CheckResult.failed("Dockerfile", String.join("\n", problems)));
+        Optional<Path> hadolint = Tools.find("hadolint");
+        out.add(hadolint.isEmpty() ? CheckResult.skipped("hadolint", "hadolint is not installed")
+                : tool(root, "hadolint", List.of(hadolint.get().toString(), file.toString())));
         return out;
     }
 

@@ -47,13 +47,13 @@ final class DeployCommand extends GroupCommand {
                     + "into place at the end.",
                     "Targets: prometheus (scrape config, alert rules, their promtool unit tests), grafana (dashboards, "
                             + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), helm (a chart), compose (docker compose with PostgreSQL, Redis, "
-                            + "Prometheus and Grafana), or all."})
+                            + "Prometheus and Grafana), docker (a Dockerfile for the distribution), or all."})
     static final class Generate implements Runnable {
         @Mixin
         ConfigOptions options;
 
         @Option(names = "--target", required = true, paramLabel = "LIST",
-                description = "prometheus, grafana, runbooks, kubernetes, helm, compose (comma-separated) or all.")
+                description = "prometheus, grafana, runbooks, kubernetes, helm, compose, docker (comma-separated) or all.")
         String target;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")

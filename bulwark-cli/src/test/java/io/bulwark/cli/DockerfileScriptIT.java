@@ -1,0 +1,89 @@
+package io.bulwark.cli;
+
+import io.bulwark.deploy.Artifacts;
+import io.bulwark.deploy.DeploySettings;
+import io.bulwark.deploy.DockerfileCheck;
+import io.bulwark.deploy.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generated Dockerfile's shell steps, run without Docker (no daemon here) against the packaged
+ * distribution: the first stage's training run must start a server, see it ready, stop it and
+ * leave a class-data-sharing archive; the second stage's launcher must run Bulwark with it. Paths
+ * under /opt/bulwark and /usr/local/bin become temp directories; java is this JVM's.
+ */
+class DockerfileScriptIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTrainingStepRecordsAnArchiveAndTheLauncherRunsWithIt() throws Exception {
+        Artifacts.write(dir.resolve("out"), Artifacts.generate(DeploySettings.builder("shop").build(),
+                EnumSet.of(Target.DOCKER)));
+        List<DockerfileCheck.Instruction> steps = DockerfileCheck.parse(
+                Files.readString(dir.resolve("out/docker/Dockerfile")));
+        List<String> runs = steps.stream().filter(s -> s.keyword().equals("RUN")).map(DockerfileCheck.Instruction::args)
+                .toList();
+        assertThat(runs).hasSize(2);
+
+        Path opt = Files.createDirectories(dir.resolve("opt/bulwark"));
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createSymbolicLink(opt.resolve("bulwark.jar"), target.resolve("bulwark.jar"));
+        Files.createSymbolicLink(opt.resolve("lib"), target.resolve("lib"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String training = runs.get(0).replace("/opt/bulwark", opt.toString()).replace("18080", String.valueOf(port))
+                .replace("/tmp/cds", dir.resolve("cds").toString());
+        assertThat(sh(opt, training)).as("the training step").isZero();
+        assertThat(opt.resolve("bulwark.jsa")).isNotEmptyFile();
+
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        String launcher = runs.get(1).substring(runs.get(1).indexOf("printf"));
+        launcher = launcher.substring(0, launcher.indexOf("&& chmod")).replace("/usr/local/bin", bin.toString())
+                .replace("/opt/bulwark", opt.toString());
+        assertThat(sh(dir, launcher + " && chmod 0755 " + bin.resolve("bulwark"))).isZero();
+        ProcessBuilder run = new ProcessBuilder(bin.resolve("bulwark").toString(), "version").redirectErrorStream(true);
+        run.environment().put("PATH", javaBin() + ":" + System.getenv("PATH"));
+        run.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:cds=info");
+        Process version = run.start();
+        String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(version.exitValue()).as(out).isZero();
+        assertThat(out).contains("bulwark ").doesNotContain("Unable to use shared archive")
+                .contains(opt.resolve("bulwark.jsa").toString());
+    }
+
+    /** This JVM's bin directory: the tests run on JDK 21 or later, whatever java the PATH holds. */
+    private static String javaBin() {
+        return Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().toString();
+    }
+
+    private static int sh(Path dir, String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sh.log").toFile());
+        pb.environment().put("PATH", javaBin() + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the step did not end within 120 s: " + Files.readString(dir.resolve("sh.log")));
+        }
+        if (p.exitValue() != 0) {
+            System.err.println(Files.readString(dir.resolve("sh.log")));
+        }
+        return p.exitValue();
+    }
+}
