@@ -1,0 +1,112 @@
+package io.bulwark.scaling.resources;
+
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.UnixOperatingSystemMXBean;
+import oshi.SystemInfo;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.OSProcess;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Takes {@link ResourceSnapshot}s: the JVM's MXBeans (container-aware CPU load, heap, threads,
+ * file descriptors, GC time), the control group's limits ({@link CgroupReader}), and OSHI for what
+ * the JVM does not report (resident set size, the process's storage I/O, network counters).
+ * Rates are deltas over the time since the previous sample. Thread-safe.
+ */
+public final class ResourceSampler {
+
+    private final InstantSource clock;
+    private final CgroupReader cgroups;
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final SystemInfo oshi;
+    private final int pid = (int) ProcessHandle.current().pid();
+    private final ReentrantLock lock = new ReentrantLock();
+    private Counters last;
+
+    private record Counters(Instant at, long gcMillis, long read, long written, long received, long sent, long throttled) {
+    }
+
+    public ResourceSampler(InstantSource clock, CgroupReader cgroups) {
+        this.clock = clock;
+        this.cgroups = cgroups;
+        SystemInfo si;
+        try {
+            si = new SystemInfo();
+        } catch (RuntimeException | LinkageError e) {
+            si = null; // an unsupported platform: the OSHI figures read -1
+        }
+        this.oshi = si;
+    }
+
+    /** A sampler of this process on the live system. */
+    public static ResourceSampler system(InstantSource clock) {
+        return new ResourceSampler(clock, CgroupReader.system());
+    }
+
+    public ResourceSnapshot sample() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            ContainerLimits limits = cgroups.read();
+            OSProcess self = oshi == null ? null : oshi.getOperatingSystem().getProcess(pid);
+            long rss = self == null ? -1 : self.getResidentSetSize();
+            long read = self == null ? -1 : self.getBytesRead();
+            long written = self == null ? -1 : self.getBytesWritten();
+            long received = -1;
+            long sent = -1;
+            if (oshi != null) {
+                List<NetworkIF> nics = oshi.getHardware().getNetworkIFs();
+                received = nics.stream().mapToLong(NetworkIF::getBytesRecv).sum();
+                sent = nics.stream().mapToLong(NetworkIF::getBytesSent).sum();
+            }
+            long gc = 0;
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                gc += Math.max(0, b.getCollectionTime());
+            }
+            Counters now0 = new Counters(now, gc, read, written, received, sent, limits.cpuThrottledNanos());
+            double seconds = last == null ? 0 : Duration.between(last.at(), now).toNanos() / 1e9;
+            long openFds = -1;
+            long maxFds = -1;
+            if (os instanceof UnixOperatingSystemMXBean unix) {
+                openFds = unix.getOpenFileDescriptorCount();
+                maxFds = unix.getMaxFileDescriptorCount();
+            }
+            long memoryLimit = limits.memoryLimited() ? limits.memoryLimitBytes() : os.getTotalMemorySize();
+            double cores = limits.cpuLimited() ? limits.cpuLimitCores() : os.getAvailableProcessors();
+            ResourceSnapshot s = new ResourceSnapshot(now, clamp(os.getProcessCpuLoad()), clamp(os.getCpuLoad()), cores,
+                    rate(last == null ? -1 : last.throttled(), limits.cpuThrottledNanos(), seconds) / 1e9,
+                    memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax(),
+                    memory.getNonHeapMemoryUsage().getUsed(), rss, memoryLimit,
+                    ManagementFactory.getThreadMXBean().getThreadCount(), openFds, maxFds,
+                    rate(last == null ? -1 : last.gcMillis(), gc, seconds) / 1000.0,
+                    rate(last == null ? -1 : last.read(), read, seconds), rate(last == null ? -1 : last.written(), written, seconds),
+                    rate(last == null ? -1 : last.received(), received, seconds),
+                    rate(last == null ? -1 : last.sent(), sent, seconds));
+            last = now0;
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static double clamp(double load) {
+        return load < 0 ? -1 : Math.min(1, load);
+    }
+
+    /** (now - before) / seconds; 0 for the first sample, -1 when a counter is unknown, never below 0. */
+    private static double rate(long before, long now, double seconds) {
+        if (before < 0 || now < 0) {
+            return before == -1 && now >= 0 ? 0 : -1;
+        }
+        return seconds <= 0 ? 0 : Math.max(0, now - before) / seconds;
+    }
+}
