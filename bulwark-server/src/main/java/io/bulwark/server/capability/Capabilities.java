@@ -29,7 +29,8 @@ public final class Capabilities {
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),
-            new io.bulwark.server.internal.schedules.SchedulesCapability.Factory());
+            new io.bulwark.server.internal.schedules.SchedulesCapability.Factory(),
+            new io.bulwark.server.internal.resources.ResourcesCapability.Factory());
 
     private Capabilities() {
     }

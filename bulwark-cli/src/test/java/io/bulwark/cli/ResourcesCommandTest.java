@@ -1,0 +1,44 @@
+package io.bulwark.cli;
+
+import io.bulwark.server.BulwarkServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bulwark resources}: the table, its sparklines, the watch mode and bad options. */
+class ResourcesCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsEachFigureAgainstItsLimitAndWatchRedraws() {
+        try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of("scaling.limits.memoryPercent", "0",
+                "scaling.monitor.interval", "100ms"))).build().start()) {
+            String url = server.uri().toString();
+            CliRun once = CliRun.run("resources", "--url", url);
+            assertThat(once.exit()).as(once.err()).isZero();
+            assertThat(once.out()).containsPattern("heap\\.percent\\s+\\d+\\.\\d%\\s+90\\.0%")
+                    .contains("memory.limit").contains("samples kept");
+
+            CliRun watch = CliRun.run("resources", "--url", url, "--watch", "--interval", "200ms", "--count", "3");
+            assertThat(watch.exit()).as(watch.err()).isZero();
+            assertThat(watch.out().split("samples kept", -1)).as("three redraws").hasSize(4);
+            assertThat(watch.out()).contains("over its limit: memory.percent");
+
+            CliRun json = CliRun.run("resources", "--url", url, "-o", "json");
+            assertThat(json.out()).contains("\"figures\"").contains("\"history\"");
+        }
+    }
+
+    @Test
+    void badOptionsExitTwoNamingThem() {
+        assertThat(CliRun.run("resources", "--interval", "soon").err()).contains("--interval must be");
+        assertThat(CliRun.run("resources", "--interval", "10ms").exit()).isEqualTo(2);
+        assertThat(CliRun.run("resources", "--count", "-1").err()).contains("--count must be >= 0");
+    }
+}

@@ -1,0 +1,160 @@
+package io.bulwark.server.internal.resources;
+
+import io.bulwark.core.config.BulwarkConfig;
+import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.health.HealthCheck;
+import io.bulwark.scaling.resources.ResourceHistory;
+import io.bulwark.scaling.resources.ResourceLimits;
+import io.bulwark.scaling.resources.ResourceMonitor;
+import io.bulwark.scaling.resources.ResourceSampler;
+import io.bulwark.scaling.resources.ResourceSnapshot;
+import io.bulwark.server.ScalingKeys;
+import io.bulwark.server.StartupException;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.capability.Capability;
+import io.bulwark.server.capability.CapabilityFactory;
+import io.bulwark.server.capability.ServerContext;
+import io.bulwark.server.http.ApiException;
+import io.bulwark.server.http.ApiRoutes;
+import io.bulwark.server.http.RouteDoc;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resource monitor on every node: samples on a timer, {@code GET /api/v1/resources} (the
+ * current figures, limits, breaches and history), the {@code resources} health check (DEGRADED on a
+ * breach), and gauges {@code bulwark_resource_value{figure}} and {@code bulwark_resource_limit_exceeded{figure}}.
+ */
+public final class ResourcesCapability implements Capability {
+
+    /** Made on every node from {@code scaling.monitor.*} and {@code scaling.limits.*}. */
+    public static final class Factory implements CapabilityFactory {
+        @Override
+        public String name() {
+            return "resources";
+        }
+
+        @Override
+        public List<ConfigKey<?>> configKeys() {
+            return ScalingKeys.ALL;
+        }
+
+        @Override
+        public Optional<Capability> create(ServerContext ctx) {
+            BulwarkConfig config = ctx.config();
+            ResourceMonitor monitor = new ResourceMonitor(ResourceSampler.system(ctx.clock()),
+                    new ResourceHistory(config.get(ScalingKeys.MONITOR_HISTORY)), limits(config),
+                    config.get(ScalingKeys.MONITOR_INTERVAL));
+            return Optional.of(new ResourcesCapability(monitor, ctx.meters()));
+        }
+    }
+
+    /** The defaults, overridden by each {@code scaling.limits.<figure>} set. */
+    static ResourceLimits limits(BulwarkConfig config) {
+        Map<String, Double> thresholds = new HashMap<>(ResourceLimits.defaults().thresholds());
+        Map<String, String> names = ScalingKeys.configNames();
+        config.getAll(ScalingKeys.LIMITS).forEach((key, value) -> {
+            String name = key.substring("scaling.limits.".length());
+            String figure = names.get(name);
+            if (figure == null) {
+                throw new StartupException(key + " names no resource figure; allowed: " + String.join(", ", names.keySet()));
+            }
+            thresholds.put(figure, value);
+        });
+        return new ResourceLimits(thresholds);
+    }
+
+    private final ResourceMonitor monitor;
+
+    private ResourcesCapability(ResourceMonitor monitor, MeterRegistry meters) {
+        this.monitor = monitor;
+        for (String figure : ResourceLimits.FIGURES) {
+            Gauge.builder("bulwark.resource.value", monitor, m -> m.history().latest()
+                            .map(s -> s.figures().get(figure)).orElse(Double.NaN))
+                    .tag("figure", figure).description("The resource monitor's last sample of a figure (-1: unknown)")
+                    .register(meters);
+        }
+        for (String figure : monitor.limits().thresholds().keySet()) {
+            Gauge.builder("bulwark.resource.limit.exceeded", monitor, m -> m.breaches().stream()
+                            .anyMatch(b -> b.figure().equals(figure)) ? 1 : 0)
+                    .tag("figure", figure).description("1 while the figure is above its scaling.limits threshold")
+                    .register(meters);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "resources";
+    }
+
+    @Override
+    public void routes(ApiRoutes routes) {
+        routes.get("/api/v1/resources", this::get, Role.VIEWER, RouteDoc.of("This node's resources now and their history")
+                .describe("CPU (process, system, quota, throttling), heap, non-heap, RSS against the container's memory "
+                        + "limit, threads, file descriptors, GC pause time and I/O rates, read container-aware; the "
+                        + "limits (scaling.limits.*), which are exceeded, and the samples kept (scaling.monitor.history "
+                        + "at scaling.monitor.interval).")
+                .query("since", Instant.class, "only samples taken after this instant (ISO-8601); default all kept")
+                .answers(200, "`{\"interval\",\"capacity\",\"limits\",\"exceeded\",\"current\",\"history\"}`")
+                .errors(400));
+    }
+
+    private void get(Context ctx) {
+        Instant since = Instant.MIN;
+        String text = ctx.queryParam("since");
+        if (text != null) {
+            try {
+                since = Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw ApiException.validation("invalid query", List.of(new io.bulwark.server.http.FieldError("since",
+                        "must be an ISO-8601 instant such as 2026-12-04T10:00:00Z but was '" + text + "'")));
+            }
+        }
+        ResourceSnapshot current = monitor.history().latest().orElseGet(monitor::sampleNow);
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (ResourceSnapshot s : monitor.history().since(since)) {
+            history.add(view(s));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("interval", io.bulwark.core.units.Durations.format(monitor.interval()));
+        body.put("capacity", monitor.history().capacity());
+        body.put("limits", monitor.limits().thresholds());
+        body.put("exceeded", monitor.breaches().stream().map(b -> Map.of("figure", b.figure(), "value", b.value(),
+                "limit", b.threshold())).toList());
+        body.put("current", view(current));
+        body.put("history", history);
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> view(ResourceSnapshot s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", s.at().toString());
+        m.put("figures", s.figures());
+        return m;
+    }
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        return List.of(monitor.healthCheck());
+    }
+
+    @Override
+    public void start() {
+        monitor.start();
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.bulwark.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code GET /api/v1/resources}, the resources health check and gauges, and the limits' config. */
+class ResourcesEndpointsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void showsTheLiveFiguresTheirHistoryAndABreachedLimitInHealthAndMetrics() {
+        // A memory limit of 0% of the container's memory is always exceeded.
+        try (BulwarkServer server = TestServers.start(dir, Map.of("scaling.limits.memoryPercent", "0",
+                "scaling.monitor.interval", "100ms"))) {
+            Http http = new Http(server.uri());
+            JsonNode body = http.get("/api/v1/resources").json();
+            JsonNode figures = body.path("current").path("figures");
+            assertThat(figures.path("heap.used").asDouble()).isPositive();
+            assertThat(figures.path("threads").asDouble()).isPositive();
+            assertThat(figures.path("memory.limit").asDouble()).isPositive();
+            assertThat(body.path("limits").path("memory.percent").asDouble()).isZero();
+            assertThat(body.path("limits").path("heap.percent").asDouble()).as("a default kept").isEqualTo(90.0);
+            assertThat(body.path("interval").asText()).isEqualTo("100ms");
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonNode health = http.get("/health").json().path("checks").path("resources");
+                assertThat(health.path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(http.get("/api/v1/resources").json().path("history").size()).isGreaterThan(1);
+            });
+            assertThat(http.get("/health/ready").status()).as("a busy node is still ready").isEqualTo(200);
+            String metrics = http.get("/metrics").body();
+            assertThat(metrics).contains("bulwark_resource_value{figure=\"heap.percent\"}")
+                    .contains("bulwark_resource_limit_exceeded{figure=\"memory.percent\"} 1.0");
+
+            String last = http.get("/api/v1/resources").json().path("current").path("at").asText();
+            assertThat(http.get("/api/v1/resources?since=" + last).json().path("history").size())
+                    .as("nothing after the last sample but what came since").isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBadSinceIsA400NamingTheParameterAndABadLimitStopsTheStart() {
+        try (BulwarkServer server = TestServers.start(dir, Map.of())) {
+            Http.Response bad = new Http(server.uri()).get("/api/v1/resources?since=yesterday");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("since").contains("ISO-8601");
+        }
+        assertThatThrownBy(() -> TestServers.start(dir.resolve("b"), Map.of("scaling.limits.heapProcent", "80")))
+                .hasMessageContaining("scaling.limits.heapProcent").hasMessageContaining("heapPercent");
+    }
+}
