@@ -9,6 +9,7 @@ import io.bulwark.cli.messaging.MessagingCli;
 import io.bulwark.cli.pipelines.PipelinesCli;
 import io.bulwark.cli.ratelimit.RateLimitCli;
 import io.bulwark.cli.resources.ResourcesCli;
+import io.bulwark.cli.scaling.ScalingCli;
 import io.bulwark.cli.resilience.ResilienceCli;
 import io.bulwark.cli.schedules.SchedulesCli;
 import io.bulwark.cli.store.StoreCli;
@@ -23,7 +24,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli(), new MessagingCli(), new DeployCli(), new ResourcesCli(), new DevCli());
+            new PipelinesCli(), new MessagingCli(), new DeployCli(), new ResourcesCli(), new ScalingCli(), new DevCli());
 
     private CliCapabilities() {
     }

@@ -36,6 +36,23 @@ class ResourcesCommandTest {
     }
 
     @Test
+    void scalingStatusAndDecisionsExplainTheAutoscaler() {
+        try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.interval", "100ms"))).configuredStore().build().start()) {
+            String url = server.uri().toString();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    CliRun.run("scaling", "status", "--url", url).out().contains("last decision"));
+            CliRun status = CliRun.run("scaling", "status", "--url", url);
+            assertThat(status.out()).contains("autoscaler on, driver dry-run").contains("1 to 10 workers")
+                    .contains("1 → 1 (TooFewReplicas)").contains("metrics recommend 0; minReplicas is 1");
+            CliRun decisions = CliRun.run("scaling", "decisions", "--url", url, "--limit", "2");
+            assertThat(decisions.exit()).as(decisions.err()).isZero();
+            assertThat(decisions.out()).contains("TooFewReplicas");
+            assertThat(CliRun.run("scaling", "decisions", "--limit", "0").err()).contains("--limit must be between 1 and 1000");
+        }
+    }
+
+    @Test
     void badOptionsExitTwoNamingThem() {
         assertThat(CliRun.run("resources", "--interval", "soon").err()).contains("--interval must be");
         assertThat(CliRun.run("resources", "--interval", "10ms").exit()).isEqualTo(2);

@@ -33,7 +33,68 @@ public final class ScalingKeys {
                     configNames().keySet()) + ". Above it /health reports resources DEGRADED. Defaults: heapPercent, "
                     + "memoryPercent and fdsPercent 90.").build();
 
-    public static final List<ConfigKey<?>> ALL = List.of(MONITOR_INTERVAL, MONITOR_HISTORY, LIMITS);
+    public static final ConfigKey<Boolean> AUTOSCALER_ENABLED = ConfigKey
+            .builder("scaling.autoscaler.enabled", ValueTypes.bool()).defaultValue(false)
+            .description("Whether the leader decides worker replica counts from the waiting jobs, with the HPA's "
+                    + "semantics, and applies them through scaling.autoscaler.driver.").build();
+
+    public static final ConfigKey<String> AUTOSCALER_DRIVER = ConfigKey
+            .builder("scaling.autoscaler.driver", ValueTypes.oneOf("dry-run", "kubernetes", "command"))
+            .defaultValue("dry-run")
+            .description("dry-run: record decisions only (the current count is the fleet's alive job-running nodes); "
+                    + "kubernetes: the scale subresource of scaling.autoscaler.kubernetes.deployment; command: run "
+                    + "scaling.autoscaler.command with the desired count as its last argument.").build();
+
+    public static final ConfigKey<Integer> AUTOSCALER_MIN = ConfigKey
+            .builder("scaling.autoscaler.minReplicas", ValueTypes.integer(0, 1000)).defaultValue(1)
+            .description("The fewest workers.").build();
+
+    public static final ConfigKey<Integer> AUTOSCALER_MAX = ConfigKey
+            .builder("scaling.autoscaler.maxReplicas", ValueTypes.integer(1, 1000)).defaultValue(10)
+            .description("The most workers.").build();
+
+    public static final ConfigKey<Double> AUTOSCALER_WAITING_PER_WORKER = ConfigKey
+            .builder("scaling.autoscaler.waitingJobsPerWorker", ValueTypes.decimal(0.001, 1e9)).defaultValue(100.0)
+            .description("The target: available (waiting) jobs per worker.").build();
+
+    public static final ConfigKey<String> AUTOSCALER_QUEUES = ConfigKey
+            .builder("scaling.autoscaler.queues", ValueTypes.string())
+            .description("Comma-separated queues whose waiting jobs count (default every queue).").build();
+
+    public static final ConfigKey<Duration> AUTOSCALER_INTERVAL = ConfigKey
+            .builder("scaling.autoscaler.interval", ValueTypes.duration(Duration.ofMillis(100), Duration.ofHours(1)))
+            .defaultValue(Duration.ofSeconds(15)).description("How often the leader decides (the HPA's default is 15s).")
+            .build();
+
+    public static final ConfigKey<Double> AUTOSCALER_TOLERANCE = ConfigKey
+            .builder("scaling.autoscaler.tolerance", ValueTypes.decimal(0, 0.99)).defaultValue(0.1)
+            .description("No change while measured / target is within this of 1 (the HPA's tolerance).").build();
+
+    public static final ConfigKey<Duration> AUTOSCALER_DOWN_WINDOW = ConfigKey
+            .builder("scaling.autoscaler.scaleDownStabilization", ValueTypes.duration(Duration.ZERO, Duration.ofHours(1)))
+            .defaultValue(Duration.ofMinutes(5))
+            .description("Scale-downs take the highest recommendation of this window (the HPA's default 5m).").build();
+
+    public static final ConfigKey<String> AUTOSCALER_NAMESPACE = ConfigKey
+            .builder("scaling.autoscaler.kubernetes.namespace", ValueTypes.string()).defaultValue("default")
+            .description("The namespace of the deployment the kubernetes driver scales.").build();
+
+    public static final ConfigKey<String> AUTOSCALER_DEPLOYMENT = ConfigKey
+            .builder("scaling.autoscaler.kubernetes.deployment", ValueTypes.string())
+            .description("The deployment the kubernetes driver scales (required with that driver).").build();
+
+    public static final ConfigKey<String> AUTOSCALER_COMMAND = ConfigKey
+            .builder("scaling.autoscaler.command", ValueTypes.string())
+            .description("The program and arguments (space-separated) the command driver runs; the desired count is "
+                    + "appended.").build();
+
+    /** The resource monitor's keys. */
+    public static final List<ConfigKey<?>> MONITOR = List.of(MONITOR_INTERVAL, MONITOR_HISTORY, LIMITS);
+
+    /** The autoscaler's keys. */
+    public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,
+            AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
+            AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_COMMAND);
 
     private ScalingKeys() {
     }

@@ -137,7 +137,10 @@ public final class KubernetesFiles {
                 new PolicyRuleBuilder().withApiGroups("batch").withResources("jobs")
                         .withVerbs("create", "get", "list", "watch", "delete").build(),
                 new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get", "list", "watch").build(),
-                new PolicyRuleBuilder().withApiGroups("").withResources("pods/log").withVerbs("get").build()).build();
+                new PolicyRuleBuilder().withApiGroups("").withResources("pods/log").withVerbs("get").build(),
+                new PolicyRuleBuilder().withApiGroups("apps").withResources("deployments").withVerbs("get").build(),
+                new PolicyRuleBuilder().withApiGroups("apps").withResources("deployments/scale")
+                        .withVerbs("get", "patch", "update").build()).build();
     }
 
     private static String configFile(DeploySettings s) {

@@ -52,7 +52,8 @@ final class KubernetesReadme {
         md.append("- `networkpolicy.yaml` admits traffic to port ").append(s.port())
                 .append(" only; egress (database, Redis, providers) is not restricted.\n");
         md.append("- `serviceaccount.yaml` grants read access to endpoints and EndpointSlices (discovery) and to Jobs, Pods "
-                + "and their logs (pipeline steps of type `kubernetes-job`), in the namespace only.\n");
+                + "and their logs (pipeline steps of type `kubernetes-job`), and reads and sets the scale of deployments "
+                + "(the autoscaler's kubernetes driver), in the namespace only.\n");
         return md.toString();
     }
 }

@@ -46,7 +46,7 @@ public final class ResourcesCapability implements Capability {
 
         @Override
         public List<ConfigKey<?>> configKeys() {
-            return ScalingKeys.ALL;
+            return ScalingKeys.MONITOR;
         }
 
         @Override

@@ -1,0 +1,95 @@
+package io.bulwark.cli.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.cli.commands.ApiCommand;
+import io.bulwark.cli.commands.GroupCommand;
+import io.bulwark.cli.internal.CliException;
+import io.bulwark.cli.internal.Output;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code bulwark scaling status | decisions}, over the REST API. */
+@Command(name = "scaling", mixinStandardHelpOptions = true, description = "The autoscaler: its policy and its decisions.",
+        subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class})
+final class ScalingCommand extends GroupCommand {
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Whether the autoscaler is on, its driver and policy, and the last decision explained.")
+    static final class Status extends ApiCommand implements Runnable {
+        @Override
+        public void run() {
+            JsonNode body = client().get("/api/v1/scaling");
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, body);
+                return;
+            }
+            JsonNode p = body.path("policy");
+            out.println("autoscaler " + (body.path("enabled").asBoolean() ? "on" : "off") + ", driver "
+                    + body.path("driver").asText() + (body.path("leader").asBoolean() ? " (this node leads)" : ""));
+            out.println("policy: " + p.path("minReplicas").asInt() + " to " + p.path("maxReplicas").asInt()
+                    + " workers, " + p.path("waitingJobsPerWorker").asDouble() + " waiting jobs per worker, tolerance "
+                    + p.path("tolerance").asDouble() + ", scale-down window " + p.path("scaleDownStabilization").asText()
+                    + ", queues " + String.join(",", names(p.path("queues"))) + ", every " + p.path("interval").asText());
+            JsonNode last = body.path("last");
+            if (last.isMissingNode() || last.isNull()) {
+                out.println("no decision yet");
+            } else {
+                out.println("last decision at " + last.path("at").asText() + " on " + last.path("node").asText() + ": "
+                        + last.path("current").asInt() + " → " + last.path("desired").asInt() + " (" + last.path("rule").asText()
+                        + (last.path("applied").asBoolean() ? ", applied" : "") + ")");
+                out.println("  " + last.path("explanation").asText());
+                if (!last.path("note").asText().isEmpty()) {
+                    out.println("  " + last.path("note").asText());
+                }
+            }
+            out.flush();
+        }
+    }
+
+    @Command(name = "decisions", mixinStandardHelpOptions = true, description = "Recent decisions, newest first.")
+    static final class Decisions extends ApiCommand implements Runnable {
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many, 1 to 1000 (default 20).")
+        int limit;
+
+        @Override
+        public void run() {
+            if (limit < 1 || limit > 1000) {
+                throw CliException.usage("--limit must be between 1 and 1000 but was " + limit);
+            }
+            JsonNode body = client().get("/api/v1/scaling/decisions?limit=" + limit);
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, body);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode d : body.path("decisions")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("at", d.path("at").asText());
+                row.put("node", d.path("node").asText());
+                row.put("waiting", (long) d.path("waitingJobs").asDouble());
+                row.put("current", d.path("current").asInt());
+                row.put("recommended", d.path("recommended").asInt());
+                row.put("desired", d.path("desired").asInt());
+                row.put("rule", d.path("rule").asText());
+                row.put("applied", d.path("applied").asBoolean() ? "yes" : d.path("note").asText().isEmpty() ? "-"
+                        : d.path("note").asText());
+                rows.add(row);
+            }
+            Output.table(out, List.of("at", "node", "waiting", "current", "recommended", "desired", "rule", "applied"), rows);
+        }
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,80 @@
+package io.bulwark.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The autoscaler in the server: dry-run decisions from waiting jobs, kept and listed; bad config. */
+class AutoscalerEndpointsTest {
+
+    @TempDir
+    Path dir;
+
+    private static BulwarkServer start(Path dir, Map<String, String> flags) {
+        return BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build().start();
+    }
+
+    @Test
+    void decidesFromTheWaitingJobsRecordsEachDecisionAndAppliesNoneInDryRun() {
+        Map<String, String> flags = new HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.waitingJobsPerWorker", "10",
+                "scaling.autoscaler.queues", "mail", "scaling.autoscaler.maxReplicas", "20"));
+        try (BulwarkServer server = start(dir, flags)) {
+            Http http = new Http(server.uri());
+            assertThat(http.send("PUT", "/api/v1/queues/mail", "{\"paused\":true}", Map.of()).status()).isEqualTo(200);
+            for (int i = 0; i < 50; i++) {
+                http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"mail\"}", Map.of());
+            }
+            http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"other\"}", Map.of());
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode last = http.get("/api/v1/scaling").json().path("last");
+                assertThat(last.path("waitingJobs").asDouble()).as("only the mail queue counts").isEqualTo(50.0);
+            });
+            JsonNode status = http.get("/api/v1/scaling").json();
+            assertThat(status.path("enabled").asBoolean()).isTrue();
+            assertThat(status.path("driver").asText()).isEqualTo("dry-run");
+            assertThat(status.path("policy").path("waitingJobsPerWorker").asDouble()).isEqualTo(10.0);
+            JsonNode last = status.path("last");
+            assertThat(last.path("current").asInt()).as("one node runs jobs").isEqualTo(1);
+            assertThat(last.path("recommended").asInt()).as("ceil(50 / 10)").isEqualTo(5);
+            assertThat(last.path("desired").asInt()).as("max(1 + 4, 1 × 2)").isEqualTo(5);
+            assertThat(last.path("applied").asBoolean()).isFalse();
+            assertThat(last.path("note").asText()).isEqualTo("dry-run: not applied");
+            assertThat(last.path("proposals").get(0).path("metric").asText()).isEqualTo("waiting_jobs");
+
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    http.get("/api/v1/scaling/decisions?limit=3").json().path("decisions").size() == 3);
+            JsonNode decisions = http.get("/api/v1/scaling/decisions?limit=3").json().path("decisions");
+            assertThat(decisions.get(0).path("desired").asInt()).as("dry-run does not use up the rate").isEqualTo(5);
+            assertThat(http.get("/metrics").body()).contains("bulwark_scaling_replicas{kind=\"desired\"} 5.0")
+                    .contains("bulwark_scaling_decisions_total{applied=\"false\"");
+
+            Http.Response bad = http.get("/api/v1/scaling/decisions?limit=0");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("limit").contains("1 to 1000");
+        }
+    }
+
+    @Test
+    void offByDefaultAndBadSettingsStopTheStartNamingTheKey() {
+        try (BulwarkServer server = start(dir, Map.of())) {
+            JsonNode status = new Http(server.uri()).get("/api/v1/scaling").json();
+            assertThat(status.path("enabled").asBoolean()).isFalse();
+            assertThat(status.path("last").isNull() || status.path("last").isMissingNode()).as("no decision yet").isTrue();
+        }
+        assertThatThrownBy(() -> start(dir.resolve("k"), Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.driver", "kubernetes"))).hasMessageContaining("scaling.autoscaler.kubernetes.deployment");
+        assertThatThrownBy(() -> start(dir.resolve("m"), Map.of("scaling.autoscaler.minReplicas", "5",
+                "scaling.autoscaler.maxReplicas", "2"))).hasMessageContaining("scaling.autoscaler.maxReplicas (2)");
+    }
+}
