@@ -1,5 +1,7 @@
 package io.bulwark.jobs;
 
+import io.bulwark.resilience.retry.Backoff;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;

@@ -1,5 +1,7 @@
 package io.bulwark.jobs;
 
+import io.bulwark.resilience.retry.Backoff;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

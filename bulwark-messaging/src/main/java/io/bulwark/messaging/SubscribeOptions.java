@@ -1,6 +1,6 @@
 package io.bulwark.messaging;
 
-import io.bulwark.jobs.Backoff;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.time.Duration;
 import java.util.Objects;

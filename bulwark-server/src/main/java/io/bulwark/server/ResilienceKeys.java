@@ -3,7 +3,7 @@ package io.bulwark.server;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.config.ValueType;
 import io.bulwark.core.config.ValueTypes;
-import io.bulwark.resilience.provider.SpecRanges;
+import io.bulwark.providers.SpecRanges;
 
 import java.time.Duration;
 import java.util.List;

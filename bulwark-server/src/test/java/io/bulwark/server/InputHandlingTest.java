@@ -268,7 +268,7 @@ class InputHandlingTest {
                 + "\"limits\":\"10/1m\",\"bypass\":\"" + "k".repeat(201) + "\"}}}", Map.of()), "endpoints.jobs.bypass");
 
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                io.bulwark.resilience.degradation.GroupDegradation.class);
+                io.bulwark.providers.degradation.GroupDegradation.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         logger.addAppender(lines);

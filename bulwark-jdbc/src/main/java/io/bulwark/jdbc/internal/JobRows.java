@@ -3,10 +3,10 @@ package io.bulwark.jdbc.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.bulwark.core.json.Json;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;

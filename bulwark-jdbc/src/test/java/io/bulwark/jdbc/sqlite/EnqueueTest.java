@@ -1,11 +1,11 @@
 package io.bulwark.jdbc.sqlite;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.ids.Uuid7;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

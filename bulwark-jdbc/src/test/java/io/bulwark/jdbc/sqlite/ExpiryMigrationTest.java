@@ -5,7 +5,7 @@ import io.bulwark.jdbc.sqlite.internal.Database;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.NewJob;
-import io.bulwark.jobs.Backoff;
+import io.bulwark.resilience.retry.Backoff;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,11 +1,11 @@
 package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.ids.Uuid7;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.io.IOException;
 import java.nio.file.Files;

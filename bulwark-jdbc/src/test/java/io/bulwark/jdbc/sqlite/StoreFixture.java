@@ -2,10 +2,10 @@ package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package io.bulwark.jobs.builtin;
 
 import com.sun.net.httpserver.HttpServer;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobContext;
 import io.bulwark.jobs.JobFailure;
 import io.bulwark.jobs.JobState;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

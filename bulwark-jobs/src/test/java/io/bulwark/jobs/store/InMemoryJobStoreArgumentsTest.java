@@ -1,8 +1,8 @@
 package io.bulwark.jobs.store;
 
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.JobState;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

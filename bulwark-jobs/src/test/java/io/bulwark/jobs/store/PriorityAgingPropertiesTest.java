@@ -2,7 +2,7 @@ package io.bulwark.jobs.store;
 
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
+import io.bulwark.resilience.retry.Backoff;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -1,10 +1,10 @@
 package io.bulwark.kubernetes.jobs;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobContext;
 import io.bulwark.jobs.JobHandler;
 import io.bulwark.jobs.JobState;
+import io.bulwark.resilience.retry.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

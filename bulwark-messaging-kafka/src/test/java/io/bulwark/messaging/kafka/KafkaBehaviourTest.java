@@ -1,6 +1,5 @@
 package io.bulwark.messaging.kafka;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.messaging.Broker;
 import io.bulwark.messaging.Delivery;
 import io.bulwark.messaging.MessagingException;
@@ -8,6 +7,7 @@ import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Reject;
 import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
+import io.bulwark.resilience.retry.Backoff;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,7 +1,6 @@
 package io.bulwark.messaging.sqs;
 
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.messaging.Broker;
 import io.bulwark.messaging.Delivery;
 import io.bulwark.messaging.MessagingException;
@@ -9,6 +8,7 @@ import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Published;
 import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;

@@ -1,7 +1,6 @@
 package io.bulwark.pipeline.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobClient;
 import io.bulwark.jobs.JobRequest;
@@ -20,6 +19,7 @@ import io.bulwark.pipeline.store.PipelineRun;
 import io.bulwark.pipeline.store.PipelineStore;
 import io.bulwark.pipeline.store.RunPhase;
 import io.bulwark.pipeline.store.StepRecord;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.bulwark.resilience.retry;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.resilience.breaker.CallNotPermittedException;
 import io.bulwark.resilience.internal.Checks;
 import java.time.Duration;

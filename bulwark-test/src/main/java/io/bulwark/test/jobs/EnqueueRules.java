@@ -1,6 +1,5 @@
 package io.bulwark.test.jobs;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
@@ -8,6 +7,7 @@ import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,11 +2,11 @@ package io.bulwark.test.jobs;
 
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.state.StateStore;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package io.bulwark.test.jobs;
 
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Claim;
@@ -10,6 +9,7 @@ import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.resilience.retry.Backoff;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.bulwark.test.messaging;
 
-import io.bulwark.jobs.Backoff;
 import io.bulwark.messaging.Broker;
 import io.bulwark.messaging.Delivery;
 import io.bulwark.messaging.MessageHandler;
@@ -9,6 +8,7 @@ import io.bulwark.messaging.Published;
 import io.bulwark.messaging.Reject;
 import io.bulwark.messaging.SubscribeOptions;
 import io.bulwark.messaging.Subscription;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

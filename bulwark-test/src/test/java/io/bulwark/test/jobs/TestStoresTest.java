@@ -1,9 +1,9 @@
 package io.bulwark.test.jobs;
 
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -3,10 +3,10 @@ package io.bulwark.server.internal.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.units.Durations;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.Handlers;
 import io.bulwark.jobs.JobLimits;
 import io.bulwark.jobs.JobRequest;
+import io.bulwark.resilience.retry.Backoff;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.internal.http.Fields;
 

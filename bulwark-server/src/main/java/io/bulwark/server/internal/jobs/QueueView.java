@@ -1,9 +1,9 @@
 package io.bulwark.server.internal.jobs;
 
 import io.bulwark.core.units.Durations;
-import io.bulwark.jobs.Backoff;
 import io.bulwark.jobs.JobLimits;
 import io.bulwark.jobs.QueueSettings;
+import io.bulwark.resilience.retry.Backoff;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.internal.http.Fields;
 

@@ -1,9 +1,9 @@
 package io.bulwark.server.internal.resilience;
 
-import io.bulwark.resilience.provider.ProviderGroup;
-import io.bulwark.resilience.provider.ProviderGroupException;
-import io.bulwark.resilience.provider.ProviderRequest;
-import io.bulwark.resilience.provider.ProviderResponse;
+import io.bulwark.providers.ProviderGroup;
+import io.bulwark.providers.ProviderGroupException;
+import io.bulwark.providers.ProviderRequest;
+import io.bulwark.providers.ProviderResponse;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.ApiRoutes;

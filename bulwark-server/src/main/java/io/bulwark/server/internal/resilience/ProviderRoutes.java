@@ -1,9 +1,9 @@
 package io.bulwark.server.internal.resilience;
 
 import io.bulwark.core.validation.ValidationException;
-import io.bulwark.resilience.provider.GroupSpec;
-import io.bulwark.resilience.provider.Provider;
-import io.bulwark.resilience.provider.ProviderGroup;
+import io.bulwark.providers.GroupSpec;
+import io.bulwark.providers.Provider;
+import io.bulwark.providers.ProviderGroup;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.ApiRoutes;

@@ -1,15 +1,15 @@
 package io.bulwark.server.internal.resilience;
 
 import io.bulwark.core.units.Durations;
+import io.bulwark.providers.Provider;
+import io.bulwark.providers.ProviderGroup;
+import io.bulwark.providers.ProviderStats;
+import io.bulwark.providers.degradation.DegradationEpisode;
+import io.bulwark.providers.degradation.DegradationState;
+import io.bulwark.providers.degradation.GroupDegradation;
 import io.bulwark.resilience.breaker.BreakerMetrics;
 import io.bulwark.resilience.breaker.BreakerTransition;
 import io.bulwark.resilience.breaker.CircuitBreaker;
-import io.bulwark.resilience.degradation.DegradationEpisode;
-import io.bulwark.resilience.degradation.DegradationState;
-import io.bulwark.resilience.degradation.GroupDegradation;
-import io.bulwark.resilience.provider.Provider;
-import io.bulwark.resilience.provider.ProviderGroup;
-import io.bulwark.resilience.provider.ProviderStats;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

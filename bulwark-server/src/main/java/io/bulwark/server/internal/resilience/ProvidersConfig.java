@@ -3,11 +3,11 @@ package io.bulwark.server.internal.resilience;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.units.Durations;
-import io.bulwark.resilience.provider.BreakerSpec;
-import io.bulwark.resilience.provider.DegradationSpec;
-import io.bulwark.resilience.provider.GroupSpec;
-import io.bulwark.resilience.provider.ProviderSpec;
-import io.bulwark.resilience.provider.RetrySpec;
+import io.bulwark.providers.BreakerSpec;
+import io.bulwark.providers.DegradationSpec;
+import io.bulwark.providers.GroupSpec;
+import io.bulwark.providers.ProviderSpec;
+import io.bulwark.providers.RetrySpec;
 import io.bulwark.server.ResilienceKeys;
 
 import java.time.Duration;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * Turns the flat config keys ({@code providers.<name>.*}, {@code providerGroups.<name>.*},
- * {@code retries.<name>.*}) into the specs {@link io.bulwark.resilience.provider.Providers}
+ * {@code retries.<name>.*}) into the specs {@link io.bulwark.providers.Providers}
  * takes, so that config and the API share one validation.
  */
 final class ProvidersConfig {

@@ -8,16 +8,16 @@ import io.bulwark.core.json.Json;
 import io.bulwark.core.state.StateEntry;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.core.validation.ValidationException;
+import io.bulwark.providers.DriftMonitor;
+import io.bulwark.providers.GroupSpec;
+import io.bulwark.providers.ProviderGroup;
+import io.bulwark.providers.Providers;
+import io.bulwark.providers.RetrySpec;
+import io.bulwark.providers.degradation.GroupDegradation;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.breaker.BreakerHistoryStore;
 import io.bulwark.resilience.breaker.StateStoreBreakerHistory;
 import io.bulwark.resilience.breaker.StateStoreSharedBreakerState;
-import io.bulwark.resilience.degradation.GroupDegradation;
-import io.bulwark.resilience.provider.DriftMonitor;
-import io.bulwark.resilience.provider.GroupSpec;
-import io.bulwark.resilience.provider.ProviderGroup;
-import io.bulwark.resilience.provider.Providers;
-import io.bulwark.resilience.provider.RetrySpec;
 import io.bulwark.server.ResilienceKeys;
 import io.bulwark.server.StartupException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,11 +73,9 @@ public final class ResilienceRuntime implements AutoCloseable {
         this.shared = new StateStoreSharedBreakerState(state, node);
         this.sharedPoll = config.get(ResilienceKeys.SHARED_POLL);
         this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
-        Providers.Builder builder = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
+        this.providers = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
                 .breakerHistory(history).sharedBreakerState(shared)
-                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES));
-        BalancedSelector.factories().forEach(e -> builder.strategy(e.getKey(), e.getValue()));
-        this.providers = builder.build();
+                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES)).build();
         double factor;
         try {
             factor = Double.parseDouble(config.get(ResilienceKeys.DRIFT_FACTOR).trim());
@@ -297,13 +295,13 @@ public final class ResilienceRuntime implements AutoCloseable {
             }
             Map<String, List<String>> h = new LinkedHashMap<>();
             headers.forEach((k, v) -> h.put(k, List.of(v)));
-            var request = new io.bulwark.resilience.provider.ProviderRequest(method, path, h,
+            var request = new io.bulwark.providers.ProviderRequest(method, path, h,
                     body.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Optional.empty());
             try {
                 var answer = g.call(request);
                 return new io.bulwark.jobs.builtin.GroupCalls.Answer(answer.status(), answer.bodyText(),
                         answer.provider(), answer.degraded());
-            } catch (io.bulwark.resilience.provider.ProviderGroupException e) {
+            } catch (io.bulwark.providers.ProviderGroupException e) {
                 throw new java.io.IOException(e.getMessage(), e);
             }
         };

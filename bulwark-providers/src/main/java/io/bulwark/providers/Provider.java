@@ -1,0 +1,228 @@
+package io.bulwark.providers;
+
+import io.bulwark.resilience.breaker.CallNotPermittedException;
+import io.bulwark.resilience.breaker.CircuitBreaker;
+import io.bulwark.resilience.bulkhead.Bulkhead;
+import io.bulwark.resilience.bulkhead.BulkheadFullException;
+import io.bulwark.resilience.retry.Retry;
+import io.bulwark.resilience.timeout.Timeout;
+import io.bulwark.resilience.timeout.TimeoutExceededException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One provider at run time: its settings, its own policy instances and its statistics. A call
+ * runs as {@code Retry(CircuitBreaker(Bulkhead(Timeout(send))))}, the order documented in
+ * {@code docs/resilience.md}; every attempt is timed into {@link #stats()}.
+ */
+public final class Provider {
+
+    private final ProviderSettings settings;
+    private final CircuitBreaker breaker;
+    private final Retry retry;
+    private final Bulkhead bulkhead;
+    private final Timeout timeout;
+    private final ProviderTransport transport;
+    private final ProviderStats stats;
+    private final LongSupplier ticker;
+    private final Counter successes;
+    private final Counter failures;
+    private final Counter rejections;
+    private final Timer latency;
+    private final io.bulwark.ratelimit.ProviderLimits limits;
+
+    Provider(ProviderSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead, Timeout timeout,
+             ProviderTransport transport, ProviderStats stats, LongSupplier ticker, MeterRegistry registry,
+             io.bulwark.ratelimit.ProviderLimits limits) {
+        this.limits = limits;
+        this.settings = settings;
+        this.breaker = breaker;
+        this.retry = retry;
+        this.bulkhead = bulkhead;
+        this.timeout = timeout;
+        this.transport = transport;
+        this.stats = stats;
+        this.ticker = ticker;
+        this.successes = outcome(registry, "success");
+        this.failures = outcome(registry, "failure");
+        this.rejections = outcome(registry, "rejected");
+        this.latency = Timer.builder("bulwark.provider.latency").description("Time of one attempt to call the provider")
+                .tag("provider", settings.name()).register(registry);
+    }
+
+    private Counter outcome(MeterRegistry registry, String outcome) {
+        return Counter.builder("bulwark.provider.calls").description("Provider calls by outcome, after retries")
+                .tag("provider", settings.name()).tag("outcome", outcome).register(registry);
+    }
+
+    /** The provider's name. */
+    public String name() {
+        return settings.name();
+    }
+
+    /** Its settings. */
+    public ProviderSettings settings() {
+        return settings;
+    }
+
+    /** Its circuit breaker. */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Its retry policy (and budget). */
+    public Retry retry() {
+        return retry;
+    }
+
+    /** Its timeout. */
+    public Timeout timeout() {
+        return timeout;
+    }
+
+    /** Its bulkhead (the provider's capacity). */
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+
+    /** Its latency and error series. */
+    public ProviderStats stats() {
+        return stats;
+    }
+
+    /** True unless the breaker refuses calls now (open, forced open). */
+    public boolean acceptsCalls() {
+        return !breakerOpen();
+    }
+
+    /** True when the breaker refuses calls now: forced open, or open with its wait not over. */
+    public boolean breakerOpen() {
+        return breaker.refusesCalls();
+    }
+
+    /** Why calls are refused, for errors and degradation findings. */
+    public String unavailableReason() {
+        var m = breaker.metrics();
+        return "circuit breaker '" + breaker.name() + "' is " + m.state()
+                + (m.openUntil() == null ? "" : " until " + m.openUntil());
+    }
+
+    /**
+     * Calls the provider through its policies. Never throws for the provider's failures: the
+     * result says what happened, so a group can try the next provider.
+     */
+    public Result call(ProviderRequest request) throws InterruptedException {
+        if (limits != null) {
+            java.util.Optional<io.bulwark.ratelimit.Decision> d;
+            try {
+                d = limits.check(name(), request.cost());
+            } catch (IllegalArgumentException e) {
+                return Result.failed("refused: " + e.getMessage());
+            }
+            if (d.isPresent() && !d.get().allowed()) {
+                rejections.increment();
+                var decision = d.get();
+                return new Result(Optional.empty(), "rate limited: over " + decision.closest().spec() + ", retry after "
+                        + decision.retryAfter().toMillis() + "ms", Optional.of(decision.retryAfter()));
+            }
+        }
+        URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
+        Callable<ProviderResponse> attempt = () -> send(target, request);
+        Callable<ProviderResponse> guarded =
+                breaker.decorateCallable(bulkhead.decorateCallable(timeout.decorateCallable(attempt)));
+        int allowed = attemptsFor(request);
+        try {
+            ProviderResponse r = request.maxAttempts().isPresent()
+                    ? retry.executeCallable(guarded, allowed) : retry.executeCallable(guarded);
+            if (BreakerSpec.isFailure(r.status())) {
+                failures.increment();
+                return Result.failed("HTTP " + r.status() + retried(allowed));
+            }
+            successes.increment();
+            return Result.answered(r);
+        } catch (CallNotPermittedException e) {
+            rejections.increment();
+            return Result.failed("skipped: " + unavailableReason());
+        } catch (BulkheadFullException e) {
+            rejections.increment();
+            return Result.failed("refused: " + e.getMessage());
+        } catch (TimeoutExceededException e) {
+            failures.increment();
+            return Result.failed("timed out after " + settings.timeout().toMillis() + "ms" + retried(allowed));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (IOException e) {
+            failures.increment();
+            return Result.failed("connection failed: " + e.getMessage() + retried(allowed));
+        } catch (Exception e) {
+            failures.increment();
+            return Result.failed(e.getClass().getSimpleName() + ": " + e.getMessage() + retried(allowed));
+        }
+    }
+
+    /** The attempts {@code request} may make here: the retry config's, or fewer if the request asks. */
+    int attemptsFor(ProviderRequest request) {
+        int configured = retry.config().maxAttempts();
+        return Math.min(configured, request.maxAttempts().orElse(configured));
+    }
+
+    private String retried(int allowed) {
+        int max = retry.config().maxAttempts();
+        if (allowed < max) {
+            return " (" + allowed + " of the " + max + " attempts the retry policy allows, as the request asked)";
+        }
+        return max > 1 ? " (retry policy allows " + max + " attempts)" : "";
+    }
+
+    private ProviderResponse send(URI target, ProviderRequest request) throws Exception {
+        long start = ticker.getAsLong();
+        boolean failed = true;
+        try {
+            // Read per attempt, not once: a secret from a store may have been rotated since.
+            Map<String, String> auth = settings.auth().map(a -> Map.of(a.header(), a.value())).orElse(Map.of());
+            ProviderResponse r = transport.send(target, request, auth, settings.timeout());
+            failed = BreakerSpec.isFailure(r.status());
+            return new ProviderResponse(r.status(), r.headers(), r.body(), name(), ProviderResponse.Source.PRIMARY, "", false);
+        } finally {
+            long elapsed = ticker.getAsLong() - start;
+            stats.record(elapsed, failed);
+            latency.record(elapsed, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static String join(URI base, String path) {
+        String b = base.toString();
+        if (b.endsWith("/") && path.startsWith("/")) {
+            return b + path.substring(1);
+        }
+        if (!b.endsWith("/") && !path.startsWith("/") && !path.startsWith("?")) {
+            return b + "/" + path;
+        }
+        return b + path;
+    }
+
+    /**
+     * What came of a call: an answer (any non-failure status) or a description of the failure;
+     * {@code limitedFor} is set when the provider's rate limit refused the call, with how long
+     * until it would admit one.
+     */
+    public record Result(Optional<ProviderResponse> response, String failure, Optional<java.time.Duration> limitedFor) {
+
+        static Result answered(ProviderResponse r) {
+            return new Result(Optional.of(r), "", Optional.empty());
+        }
+
+        static Result failed(String why) {
+            return new Result(Optional.empty(), why, Optional.empty());
+        }
+    }
+}
