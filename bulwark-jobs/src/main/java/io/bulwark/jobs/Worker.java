@@ -342,7 +342,6 @@ public final class Worker {
 
     private void finish(Running r, AtomicInteger busy, Outcome outcome, Duration ran) {
         Job job = r.claim().job();
-        running.remove(job.id());
         if (outcome != null) {
             // The slot stays taken until the store has the outcome: until then the job is still running
             // in the store, and a node killed meanwhile must not have claimed more than its concurrency.
@@ -350,6 +349,8 @@ public final class Worker {
         } else {
             busy.decrementAndGet();
         }
+        // Only now: awaitIdle returns once nothing runs, and a flush right after must find this outcome.
+        running.remove(job.id());
         metrics.runDuration(job.queue(), typeLabel(job.type()), ran);
         if (running.isEmpty()) {
             idleLock.lock();
