@@ -4,6 +4,7 @@ import io.bulwark.cli.balancer.BalancerCli;
 import io.bulwark.cli.cluster.ClusterCli;
 import io.bulwark.cli.deploy.DeployCli;
 import io.bulwark.cli.dev.DevCli;
+import io.bulwark.cli.events.EventsCli;
 import io.bulwark.cli.jobs.JobsCli;
 import io.bulwark.cli.messaging.MessagingCli;
 import io.bulwark.cli.pipelines.PipelinesCli;
@@ -24,7 +25,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli(), new MessagingCli(), new DeployCli(), new ResourcesCli(), new ScalingCli(), new DevCli());
+            new PipelinesCli(), new MessagingCli(), new DeployCli(), new ResourcesCli(), new ScalingCli(), new EventsCli(), new DevCli());
 
     private CliCapabilities() {
     }

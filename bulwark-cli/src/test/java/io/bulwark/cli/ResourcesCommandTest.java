@@ -53,6 +53,23 @@ class ResourcesCommandTest {
     }
 
     @Test
+    void eventsListsTheNodesEventsAndFollowStopsAfterMax() {
+        try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of())).configuredStore().build()
+                .start()) {
+            String url = server.uri().toString();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    CliRun.run("events", "--url", url).out().contains("leader.changed"));
+            CliRun all = CliRun.run("events", "--url", url, "--kind", "leader.");
+            assertThat(all.exit()).as(all.err()).isZero();
+            assertThat(all.out()).contains("info").contains("became the leader");
+            CliRun follow = CliRun.run("events", "--url", url, "--follow", "--max", "1");
+            assertThat(follow.exit()).isZero();
+            assertThat(follow.out().lines().count()).isEqualTo(1);
+            assertThat(CliRun.run("events", "--limit", "0").err()).contains("--limit must be between 1 and 1000");
+        }
+    }
+
+    @Test
     void badOptionsExitTwoNamingThem() {
         assertThat(CliRun.run("resources", "--interval", "soon").err()).contains("--interval must be");
         assertThat(CliRun.run("resources", "--interval", "10ms").exit()).isEqualTo(2);

@@ -52,6 +52,8 @@ public final class DriftMonitor {
     private record Cached(Optional<Baseline> baseline, java.time.Instant readAt) {
     }
     private volatile Map<String, List<String>> drifted = Map.of();
+    private final List<java.util.function.BiConsumer<String, List<String>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DriftMonitor(Providers providers, StateStore state, MeterRegistry registry, double factor, Duration window,
                         long minimumCalls) {
@@ -64,6 +66,24 @@ public final class DriftMonitor {
         this.factor = factor;
         this.window = window;
         this.minimumCalls = minimumCalls;
+    }
+
+    /**
+     * Called when a provider starts drifting (with why) or comes back (with an empty list), once per
+     * change, on the thread that checks.
+     */
+    public void onChange(java.util.function.BiConsumer<String, List<String>> listener) {
+        listeners.add(listener);
+    }
+
+    private void tell(String provider, List<String> why) {
+        for (var l : listeners) {
+            try {
+                l.accept(provider, why);
+            } catch (RuntimeException e) {
+                LOG.warn("A drift listener failed on provider '{}': {}", provider, e.toString());
+            }
+        }
     }
 
     /** The window baselines record and checks compare. */
@@ -145,9 +165,11 @@ public final class DriftMonitor {
                             .tag("provider", p.name()).register(registry).increment();
                     LOG.warn("Provider '{}' drifts from its baseline: {}. /health reports it as degraded until it "
                             + "returns within {}x or a new baseline is recorded", p.name(), String.join("; ", why), factor);
+                    tell(p.name(), List.copyOf(why));
                 }
             } else if (was) {
                 LOG.info("Provider '{}' is back within {}x of its baseline", p.name(), factor);
+                tell(p.name(), List.of());
             }
         }
         drifted = Map.copyOf(now);

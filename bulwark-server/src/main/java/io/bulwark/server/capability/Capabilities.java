@@ -24,7 +24,8 @@ public final class Capabilities {
 
     private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
 
-    private static final List<CapabilityFactory> BUILT_IN = List.of(new ResilienceCapability.Factory(),
+    private static final List<CapabilityFactory> BUILT_IN = List.of(
+            new io.bulwark.server.internal.events.EventsCapability.Factory(), new ResilienceCapability.Factory(),
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),

@@ -82,10 +82,24 @@ public final class ClusterCapability implements Capability {
         List<String> queues = List.copyOf(JobKeys.servedQueues(ctx.config()));
         NodeInfo info = new NodeInfo(id.id(), id.name(), id.role(), BulwarkVersion.get(), ctx.clock().instant(), queues,
                 jobs == null ? 0 : jobs.capacity());
+        io.bulwark.cluster.DeadNodeHandler rescue = jobs == null ? (n, at, t) -> { }
+                : new DeadNodeRescue(jobs.store(), id.id(), ctx.meters());
+        java.util.Optional<io.bulwark.core.events.EventLog> events = ctx.capability(
+                io.bulwark.server.internal.events.EventsCapability.class).map(io.bulwark.server.internal.events.EventsCapability::log);
         this.node = ClusterNode.builder(store, info).heartbeat(ctx.config().get(ClusterKeys.HEARTBEAT))
                 .deadAfter(ctx.config().get(ClusterKeys.DEAD_AFTER)).meters(ctx.meters())
-                .onDead(jobs == null ? (n, at, t) -> { } : new DeadNodeRescue(jobs.store(), id.id(), ctx.meters()))
+                .onDead((dead, at, term) -> {
+                    rescue.handle(dead, at, term);
+                    events.ifPresent(log -> log.publish("node.dead", io.bulwark.core.events.Severity.CRITICAL,
+                            dead.info().name(), "Node " + dead.info().name() + " (" + dead.info().id() + ") was declared "
+                                    + "dead by the leader " + id.name() + " and its running jobs were rescued",
+                            java.util.Map.of("node", dead.info().name()), "BulwarkNodeDied", false));
+                })
                 .build();
+        events.ifPresent(log -> node.onLeadership(term -> log.publish("leader.changed",
+                io.bulwark.core.events.Severity.INFO, id.name(), term.isPresent()
+                        ? "Node " + id.name() + " became the leader (term " + term.get().term() + ")"
+                        : "Node " + id.name() + " is no longer the leader")));
         node.reportLoad(() -> jobs == null ? new NodeLoad(0, queues, leaving)
                 : new NodeLoad(jobs.worker().running(), queues, leaving || jobs.draining()));
         if (jobs != null) {

@@ -29,7 +29,8 @@ public final class ResilienceCapability implements Capability {
         @Override
         public Optional<Capability> create(ServerContext ctx) {
             return Optional.of(new ResilienceCapability(new ResilienceRuntime(ctx.config(), ctx.state(), ctx.meters(),
-                    ctx.clock(), ctx.node()), ctx.bodyLimit()));
+                    ctx.clock(), ctx.node(), ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
+                    .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null)), ctx.bodyLimit()));
         }
     }
 

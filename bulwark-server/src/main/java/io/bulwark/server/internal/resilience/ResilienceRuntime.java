@@ -65,15 +65,26 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
                              String node) {
+        this(config, state, meters, clock, node, null);
+    }
+
+    /** With {@code events}: breaker transitions, degradation episodes and drift are published there. */
+    public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
+                             String node, io.bulwark.core.events.EventLog events) {
         this.state = state;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
                 .factory());
         ResilienceClock rc = new ResilienceClock(clock, System::nanoTime);
         BreakerHistoryStore history = new StateStoreBreakerHistory(state);
+        if (events != null) {
+            history = io.bulwark.server.internal.events.EventSources.breakers(history, events);
+        }
         this.shared = new StateStoreSharedBreakerState(state, node);
         this.sharedPoll = config.get(ResilienceKeys.SHARED_POLL);
         this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
-        this.providers = Providers.builder().clock(rc).scheduler(scheduler).state(state).meterRegistry(meters)
+        this.providers = Providers.builder().clock(rc).scheduler(scheduler)
+                .state(events == null ? state : io.bulwark.server.internal.events.EventSources.degradation(state, events))
+                .meterRegistry(meters)
                 .breakerHistory(history).sharedBreakerState(shared)
                 .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES)).build();
         double factor;
@@ -86,6 +97,9 @@ public final class ResilienceRuntime implements AutoCloseable {
         try {
             this.drift = new DriftMonitor(providers, state, meters, factor, config.get(ResilienceKeys.DRIFT_WINDOW),
                     config.get(ResilienceKeys.DRIFT_MINIMUM_CALLS));
+            if (events != null) {
+                drift.onChange((provider, why) -> io.bulwark.server.internal.events.EventSources.drift(events, provider, why));
+            }
         } catch (IllegalArgumentException e) {
             throw new StartupException("resilience.drift.factor: " + e.getMessage());
         }
