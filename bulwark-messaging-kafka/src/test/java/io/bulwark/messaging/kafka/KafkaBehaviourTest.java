@@ -61,7 +61,7 @@ class KafkaBehaviourTest {
 
     private KafkaBroker open(int partitions) {
         KafkaBroker b = KafkaBroker.builder(InProcessKafka.url()).prefix(prefix).partitions(partitions)
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(30)).build(); // generous: a new topic on a busy CI machine takes seconds
         brokers.add(b);
         return b;
     }

@@ -22,7 +22,7 @@ class KafkaBrokerTest extends BrokerContract {
     @Override
     protected Broker open() {
         return KafkaBroker.builder(InProcessKafka.url()).prefix("t" + id + ".").clientName("bulwark-test-" + id)
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(30)).build(); // generous: a new topic on a busy CI machine takes seconds
     }
 
     @Override
