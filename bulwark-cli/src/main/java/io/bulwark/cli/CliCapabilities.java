@@ -21,7 +21,7 @@ public final class CliCapabilities {
 
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
-            new PipelinesCli(), new MessagingCli(), new DevCli());
+            new PipelinesCli(), new MessagingCli(), new io.bulwark.cli.cache.CacheCli(), new DevCli());
 
     private CliCapabilities() {
     }
