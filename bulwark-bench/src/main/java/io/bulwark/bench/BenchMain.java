@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {HttpBenchCommand.class, JmhCommand.class, io.bulwark.bench.jobs.JobsBenchCommand.class,
                 io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
                 io.bulwark.bench.fleet.FleetBenchCommand.class, io.bulwark.bench.pipelines.PipelinesBenchCommand.class,
-                io.bulwark.bench.soak.SoakCommand.class, io.bulwark.bench.messaging.MessagingBenchCommand.class})
+                io.bulwark.bench.soak.SoakCommand.class, io.bulwark.bench.messaging.MessagingBenchCommand.class,
+                io.bulwark.bench.cache.CacheBenchCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec

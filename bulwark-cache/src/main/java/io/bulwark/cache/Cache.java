@@ -66,6 +66,14 @@ public interface Cache<K, V> extends AutoCloseable {
     /** {@link #put(Object, Object)} with {@code tags} besides the cache's own. */
     void put(K key, V value, Set<String> tags);
 
+    /**
+     * {@link #put(Object, Object, Set)} with a life of its own: the entry expires {@code ttl} from
+     * now in both levels instead of after the cache's ttl.
+     *
+     * @throws IllegalArgumentException when {@code ttl} is not positive
+     */
+    void put(K key, V value, Set<String> tags, java.time.Duration ttl);
+
     /** Removes {@code key} from both levels and from every node's L1. */
     void invalidate(K key);
 

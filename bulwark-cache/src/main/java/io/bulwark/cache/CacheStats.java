@@ -1,6 +1,9 @@
 package io.bulwark.cache;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,14 +36,17 @@ public record CacheStats(String cache, Optional<Level> l1, Optional<Level> l2) {
      * @param loadTime time spent in those loads, in total
      * @param evictions L1: entries Caffeine evicted (size, expiry); L2: entries read past their
      *     expiry or in a format this version cannot read
+     * @param evictionsByCause {@code evictions} by cause: L1 {@code size}, {@code expired},
+     *     {@code collected}; L2 {@code expired}, {@code unreadable} (the labels of the eviction meters)
      * @param invalidations invalidations applied to this level (by key, tag or all; from this node or another)
      */
     public record Level(long size, long hits, long misses, long loads, long loadFailures, Duration loadTime,
-                        long evictions, long invalidations) {
+                        long evictions, Map<String, Long> evictionsByCause, long invalidations) {
 
         /** Validates. */
         public Level {
             Objects.requireNonNull(loadTime, "loadTime");
+            evictionsByCause = Collections.unmodifiableMap(new LinkedHashMap<>(evictionsByCause));
         }
 
         /** {@code hits / (hits + misses)}, or 1 when there was no read (as Caffeine reports it). */

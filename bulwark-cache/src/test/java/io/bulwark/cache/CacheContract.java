@@ -343,6 +343,48 @@ abstract class CacheContract {
     }
 
     @Test
+    void aPutWithItsOwnTtlExpiresThenInEveryLevel() {
+        Cache<String, Item> cache = cache();
+        cache.put("short", new Item("short", 1), Set.of("promo"), Duration.ofSeconds(30));
+        cache.put("long", new Item("long", 1), Set.of(), TTL.multipliedBy(2));
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(cache.getIfPresent("short")).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(cache.getIfPresent("short")).isEmpty();
+
+        clock.advance(TTL);
+        assertThat(cache.getIfPresent("long")).as("a ttl longer than the cache's holds").isPresent();
+        assertThatThrownBy(() -> cache.put("x", new Item("x", 1), Set.of(), Duration.ZERO))
+                .hasMessageContaining("ttl must be > 0");
+    }
+
+    @Test
+    void evictionsAreCountedByCause() {
+        Cache<String, Item> cache = cache(b -> b.maximumSize(1));
+        cache.put("a", new Item("a", 1));
+        cache.put("b", new Item("b", 1));
+        cache.get("a", this::load);
+        cache.get("b", this::load);
+        clock.advance(TTL);
+        cache.getIfPresent("a");
+        cache.getIfPresent("b");
+
+        CacheStats stats = cache.stats();
+
+        stats.l1().ifPresent(l1 -> {
+            assertThat(l1.evictionsByCause()).containsOnlyKeys("size", "expired", "collected");
+            assertThat(l1.evictionsByCause().get("size")).isPositive();
+            assertThat(l1.evictionsByCause().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(l1.evictions());
+        });
+        stats.l2().ifPresent(l2 -> {
+            assertThat(l2.evictionsByCause()).containsOnlyKeys("expired", "unreadable");
+            assertThat(l2.evictionsByCause().get("expired")).isPositive();
+            assertThat(l2.evictions()).isEqualTo(l2.evictionsByCause().get("expired"));
+        });
+    }
+
+    @Test
     void statsCountTheReadsOfEachLevel() {
         Cache<String, Item> cache = cache();
         cache.get("a", this::load);

@@ -29,7 +29,14 @@ class MetricsTest {
                     "bulwark.cache.l2.loads", "bulwark.cache.l2.load.duration", "bulwark.cache.l2.evictions",
                     "bulwark.cache.invalidations", "bulwark.cache.l2.up", "bulwark.cache.bus.connected",
                     "bulwark.cache.l1.evictions", "bulwark.cache.early.refreshes", "bulwark.cache.fleet.locks");
-            assertThat(meters.get("cache.gets").tag("cache", name).tag("result", "hit").functionCounter().count()).isEqualTo(1);
+            assertThat(meters.get("cache.gets").tag("cache", name).tag("level", "l1").tag("result", "hit")
+                    .functionCounter().count()).isEqualTo(1);
+            // Micrometer's cache binder for the L2: the same names, level=l2
+            assertThat(meters.get("cache.gets").tag("cache", name).tag("level", "l2").tag("result", "miss")
+                    .functionCounter().count()).isEqualTo(1);
+            assertThat(meters.get("cache.gets").tag("level", "l2").tag("result", "hit").functionCounter().count()).isZero();
+            assertThat(meters.get("cache.puts").tag("level", "l2").functionCounter().count()).as("the fill").isEqualTo(1);
+            assertThat(meters.get("cache.size").tag("level", "l2").gauge().value()).isEqualTo(1);
             assertThat(meters.get("bulwark.cache.l2.gets").tag("cache", name).tag("result", "miss").functionCounter().count())
                     .isEqualTo(1);
             assertThat(meters.get("bulwark.cache.l2.loads").tag("result", "success").functionCounter().count()).isEqualTo(1);
@@ -51,9 +58,9 @@ class MetricsTest {
         old.close();
 
         assertThat(meters.getMeters()).extracting(Meter::getId).isNotEmpty();
-        assertThat(meters.get("cache.gets").tag("result", "miss").functionCounter().count()).isZero();
+        assertThat(meters.get("cache.gets").tag("level", "l1").tag("result", "miss").functionCounter().count()).isZero();
         fresh.get("a", id -> new Item(id, 1));
-        assertThat(meters.get("cache.gets").tag("result", "miss").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("cache.gets").tag("level", "l1").tag("result", "miss").functionCounter().count()).isEqualTo(1);
         fresh.close();
     }
 

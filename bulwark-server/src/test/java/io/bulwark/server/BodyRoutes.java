@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every POST and PUT route that takes a JSON body, each with a valid body, on a server started for
  * hostile-input tests (the jqwik mutation property and the Jazzer fuzz tests): an admin key, a
  * provider group on a local upstream, jobs in memory, a run waiting for an approval, a messaging
- * connection on the local Redis.
+ * connection on the local Redis, an L1 cache.
  */
 final class BodyRoutes implements AutoCloseable {
 
@@ -72,7 +72,7 @@ final class BodyRoutes implements AutoCloseable {
         server = BulwarkServer.builder(TestServers.config(dir, Map.of("log.access", "false", "auth.adminKey", ADMIN,
                         "providers.up.group", "llm", "providers.up.baseUrl", upstream.uri().toString(),
                         "messaging.connections.bus.type", "redis-streams",
-                        "messaging.connections.bus.url", "redis://127.0.0.1:6379")))
+                        "messaging.connections.bus.url", "redis://127.0.0.1:6379", "cache.fuzz.levels", "l1")))
                 .jobStore(new InMemoryJobStore(InstantSource.system()), QueuePersistence.none())
                 .build().start();
         http = new Http(server.uri());
@@ -116,7 +116,9 @@ final class BodyRoutes implements AutoCloseable {
                 new Route("POST", "/api/v1/runs/" + waiting + "/steps/ok/reject", "{\"comment\":\"no\"}"),
                 new Route("POST", "/api/v1/messaging/bus/publish", "{\"topic\":\"fuzz\",\"message\":{\"x\":1},"
                         + "\"headers\":{\"h\":\"v\"},\"key\":\"k\",\"delay\":\"1s\"}"),
-                new Route("POST", "/api/v1/messaging/bus/dead/redrive", "{\"topic\":\"fuzz\",\"max\":10}"));
+                new Route("POST", "/api/v1/messaging/bus/dead/redrive", "{\"topic\":\"fuzz\",\"max\":10}"),
+                new Route("PUT", "/api/v1/caches/fuzz/keys/k1?ttl=1m&tags=a", "{\"price\":10,\"tags\":[\"x\"]}"),
+                new Route("POST", "/api/v1/caches/fuzz/invalidate", "{\"keys\":[\"k1\"],\"tags\":[\"a\"]}"));
         Http.Response registered = http.send("POST", "/api/v1/pipelines", PIPELINE, Map.of("Authorization", "Bearer " + ADMIN));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }

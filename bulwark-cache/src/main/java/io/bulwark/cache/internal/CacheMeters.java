@@ -29,8 +29,9 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code bulwark.cache.early.refreshes{cache}}: refreshes started before expiry</li>
  *   <li>{@code bulwark.cache.fleet.locks{cache,result=acquired|waited|timeout}}</li>
  * </ul>
- * The warm-up gauges are registered by {@link Warmup}; the L1's standard {@code cache.*} meters by
- * Micrometer's {@code CaffeineCacheMetrics}.
+ * The warm-up gauges are registered by {@link Warmup}; the standard {@code cache.*} meters by
+ * Micrometer's cache binders, tagged {@code level}: {@code CaffeineCacheMetrics} for the L1
+ * ({@code level=l1}), {@link L2Metrics} over these counts for the L2 ({@code level=l2}).
  */
 final class CacheMeters {
 
@@ -44,6 +45,7 @@ final class CacheMeters {
     final LongAdder l2Expired = new LongAdder();
     final LongAdder l2Unreadable = new LongAdder();
     final LongAdder l2Bypassed = new LongAdder();
+    final LongAdder l2Puts = new LongAdder();
     final LongAdder earlyRefreshes = new LongAdder();
     final LongAdder lockAcquired = new LongAdder();
     final LongAdder lockWaited = new LongAdder();
@@ -74,6 +76,12 @@ final class CacheMeters {
         loadNanos.add(nanos);
     }
 
+    /** L1 evictions by cause: size, expired, collected. */
+    java.util.Map<String, Long> l1EvictionsByCause() {
+        return java.util.Map.of("size", l1Evictions[0].sum(), "expired", l1Evictions[1].sum(),
+                "collected", l1Evictions[2].sum());
+    }
+
     long l1Invalidations() {
         return sum(l1Invalidations);
     }
@@ -83,7 +91,8 @@ final class CacheMeters {
     }
 
     /** Registers the meters of cache {@code name} in {@code registry}. */
-    void bind(MeterRegistry registry, String name, boolean l1, boolean l2, BooleanSupplier l2Up, BooleanSupplier busUp) {
+    void bind(MeterRegistry registry, String name, boolean l1, boolean l2, BooleanSupplier l2Up, BooleanSupplier busUp,
+              java.util.function.LongSupplier l2Size) {
         Tags cache = Tags.of("cache", name);
         for (Scope scope : Scope.values()) {
             String s = scope.name().toLowerCase(java.util.Locale.ROOT);
@@ -110,6 +119,7 @@ final class CacheMeters {
         if (!l2) {
             return;
         }
+        new L2Metrics(this, name, l2Size).bindTo(registry);
         counter(registry, "bulwark.cache.l2.gets", "Reads of the L2", cache.and("result", "hit"), l2Hits);
         counter(registry, "bulwark.cache.l2.gets", "Reads of the L2", cache.and("result", "miss"), l2Misses);
         counter(registry, "bulwark.cache.l2.loads", "Calls of the loader", cache.and("result", "success"), loads);

@@ -152,7 +152,7 @@ final class L1<V> {
     }
 
     void bind(MeterRegistry registry, String name) {
-        CaffeineCacheMetrics.monitor(registry, cache, name);
+        CaffeineCacheMetrics.monitor(registry, cache, name, "level", "l1");
     }
 
     private long nanosUntil(long expiresAtMillis) {

@@ -118,13 +118,19 @@ final class L2<V> {
     /** Writes a loaded entry unless the cache changed since {@code counter} was read; true when written. */
     boolean fill(String key, Entry<V> e, String counter) {
         Long written = write(key, e, counter, "", "");
-        return written != null && written == 1;
+        if (written != null && written == 1) {
+            meters.l2Puts.increment();
+            return true;
+        }
+        return false;
     }
 
     /** Writes {@code e} whatever happened meanwhile, and tells the other nodes. */
     void put(String key, Entry<V> e) {
         if (write(key, e, "", keys.channel(), message(Message.KEY, key)) == null) {
             pending.key(key);
+        } else {
+            meters.l2Puts.increment();
         }
     }
 

@@ -152,6 +152,11 @@ final class Loads<K, V> {
 
     /** A new entry for {@code value}, written now, with the cache's, the call's and the tagger's tags. */
     Entry<V> entry(K key, V value, Set<String> callTags, long loadNanos, Source<K, V> source) {
+        return entry(key, value, callTags, loadNanos, source, config.ttl());
+    }
+
+    /** {@link #entry(Object, Object, Set, long, Source)} expiring {@code ttl} from now. */
+    Entry<V> entry(K key, V value, Set<String> callTags, long loadNanos, Source<K, V> source, java.time.Duration ttl) {
         Set<String> tags = TwoLevelCache.union(config.tags(), callTags);
         if (parts.tagger() != null) {
             Collection<String> more = parts.tagger().apply(key, value);
@@ -161,7 +166,7 @@ final class Loads<K, V> {
             }
         }
         long now = parts.clock().millis();
-        return new Entry<>(value, tags, now, now + config.ttl().toMillis(), loadNanos, source);
+        return new Entry<>(value, tags, now, now + ttl.toMillis(), loadNanos, source);
     }
 
     /** The source of the default loader for {@code key}, or null without one. */

@@ -86,7 +86,8 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         if (parts.registry() != null) {
             CacheMeters.unbind(parts.registry(), config.name()); // a cache rebuilt under this name takes its meters over
             meters.bind(parts.registry(), config.name(), l1 != null, l2 != null,
-                    () -> l2 != null && !l2.state().degraded(), () -> !listens || parts.redis().busConnected());
+                    () -> l2 != null && !l2.state().degraded(), () -> !listens || parts.redis().busConnected(),
+                    () -> l2 == null ? -1 : l2.size());
             if (l1 != null) {
                 l1.bind(parts.registry(), config.name());
             }
@@ -213,11 +214,20 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
 
     @Override
     public void put(K key, V value, Set<String> tags) {
+        put(key, value, tags, config.ttl());
+    }
+
+    @Override
+    public void put(K key, V value, Set<String> tags, Duration ttl) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value (a cache holds no null; invalidate the key instead)");
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be > 0 but was " + ttl);
+        }
         tags.forEach(CacheConfig::requireValidTag);
         String k = encode(key);
-        Entry<V> e = loads.entry(key, value, tags, 0, loads.defaultSource(key));
+        Entry<V> e = loads.entry(key, value, tags, 0, loads.defaultSource(key), ttl);
         if (l2 != null) {
             l2.put(k, e);
         }
@@ -297,13 +307,15 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         if (l1 != null) {
             com.github.benmanes.caffeine.cache.stats.CacheStats s = l1.stats();
             first = Optional.of(new CacheStats.Level(l1.size(), s.hitCount(), s.missCount(), s.loadCount(),
-                    s.loadFailureCount(), Duration.ofNanos(s.totalLoadTime()), s.evictionCount(), meters.l1Invalidations()));
+                    s.loadFailureCount(), Duration.ofNanos(s.totalLoadTime()), s.evictionCount(), meters.l1EvictionsByCause(),
+                    meters.l1Invalidations()));
         }
         Optional<CacheStats.Level> second = Optional.empty();
         if (l2 != null) {
             second = Optional.of(new CacheStats.Level(l2.size(), meters.l2Hits.sum(), meters.l2Misses.sum(),
                     meters.loads.sum() + meters.loadFailures.sum(), meters.loadFailures.sum(),
                     Duration.ofNanos(meters.loadNanos.sum()), meters.l2Expired.sum() + meters.l2Unreadable.sum(),
+                    Map.of("expired", meters.l2Expired.sum(), "unreadable", meters.l2Unreadable.sum()),
                     meters.l2Invalidations()));
         }
         return new CacheStats(name(), first, second);

@@ -30,6 +30,7 @@ public final class Capabilities {
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),
+            new io.bulwark.server.internal.cache.CacheCapability.Factory(),
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory(),
             new io.bulwark.server.internal.resources.ResourcesCapability.Factory(),
             new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory());
