@@ -48,6 +48,15 @@ public final class CacheRedis implements AutoCloseable {
                         .clientResources(resources).build()
                 : b.commands;
         this.link = new RedisLink(commands, ownsCommands, uri, b.connectTimeout, resources, ownsResources);
+        // Open the command connection now, on the building thread: opened lazily, the first concurrent
+        // callers would find another one connecting, fail fast, and mark the L2 degraded for a backoff.
+        // Redis down at build time is fine: caches start degraded and connect when it answers.
+        try {
+            link.commands();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CacheRedis.class).debug("Redis at {} is not reachable yet: {}",
+                    link.displayUri(), e.toString());
+        }
     }
 
     /** Connections to {@code uri} with the default timeouts. */
