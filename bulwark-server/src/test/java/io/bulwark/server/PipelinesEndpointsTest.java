@@ -461,6 +461,9 @@ class PipelinesEndpointsTest {
         assertThat(childRun.get("output")).isEqualTo(inner.get("output"));
         assertThat(inner.get("output").has("load")).as(inner.toString()).isTrue();
 
+        // The run moves on to the gate (running: waiting for a decision) asynchronously after the child run completes.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                http.get("/api/v1/runs/" + id).json().get("steps").get(1).get("state").asText().equals("running"));
         Http.Response rejected = post("/api/v1/runs/" + id + "/steps/gate/reject", "{\"comment\": \"no\"}");
         assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
         assertThat(rejected.json().get("state").asText()).isEqualTo("failed");
