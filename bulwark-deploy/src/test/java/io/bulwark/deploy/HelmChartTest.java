@@ -7,10 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +23,7 @@ class HelmChartTest {
     Path dir;
 
     private static DeploySettings prod() {
-        return DeploySettings.builder("shop").port(9090).workload(Workload.builder()
-                .image("registry.example.com/shop/bulwark:1.4.2").replicas(3).workers(2).workerQueues(List.of("mail", "etl"))
-                .drainDelay(Duration.ofSeconds(7)).shutdownGrace(Duration.ofSeconds(45)).ingressHost("shop.example.com")
-                .config(Map.of("profile", "prod", "jobs.queues.mail.concurrency", "8"))
-                .secretEnv(List.of("BULWARK_STORE_URL")).build()).build();
+        return Fixtures.prod();
     }
 
     private Path chart(DeploySettings s) throws Exception {

@@ -9,10 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,11 +27,7 @@ class KubernetesManifestsTest {
     Path dir;
 
     private static DeploySettings prod() {
-        return DeploySettings.builder("shop").port(9090).workload(Workload.builder()
-                .image("registry.example.com/shop/bulwark:1.4.2").replicas(3).workers(2).workerQueues(List.of("mail", "etl"))
-                .drainDelay(Duration.ofSeconds(7)).shutdownGrace(Duration.ofSeconds(45)).ingressHost("shop.example.com")
-                .config(Map.of("profile", "prod", "jobs.queues.mail.concurrency", "8"))
-                .secretEnv(List.of("BULWARK_STORE_URL", "BULWARK_STORE_PASSWORD")).build()).build();
+        return Fixtures.prod();
     }
 
     @Test

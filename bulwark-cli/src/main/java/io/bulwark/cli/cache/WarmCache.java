@@ -34,12 +34,7 @@ final class WarmCache extends ApiCommand implements Runnable {
 
     @Override
     public void run() {
-        Duration limit;
-        try {
-            limit = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--timeout must be " + Durations.ACCEPTED + " but was '" + timeout + "'");
-        }
+        Duration limit = io.bulwark.cli.internal.DurationOption.parse("--timeout", timeout);
         JsonNode progress = client().post(CacheCommand.path(name) + "/warm", Map.of());
         if (!noWait) {
             progress = follow(progress, limit);

@@ -1,7 +1,6 @@
 package io.bulwark.cli.commands;
 
 import io.bulwark.cli.internal.CliException;
-import io.bulwark.core.units.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,12 +39,7 @@ final class HealthCommand implements Runnable {
     @Override
     public void run() {
         String base = url != null ? url : BulwarkCommand.root(spec).env().getOrDefault("BULWARK_URL", "http://127.0.0.1:8080");
-        Duration wait;
-        try {
-            wait = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--timeout must be " + Durations.ACCEPTED + " but was '" + timeout + "'");
-        }
+        Duration wait = io.bulwark.cli.internal.DurationOption.parse("--timeout", timeout);
         URI uri;
         try {
             uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)

@@ -7,7 +7,6 @@ import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.ConfigOptions;
 import io.bulwark.cli.internal.Output;
 import io.bulwark.core.config.BulwarkConfig;
-import io.bulwark.core.units.Durations;
 import io.bulwark.deploy.Artifact;
 import io.bulwark.deploy.Artifacts;
 import io.bulwark.deploy.CheckResult;
@@ -182,11 +181,7 @@ final class DeployCommand extends GroupCommand {
         }
 
         private static Duration duration(String option, String text) {
-            try {
-                return Durations.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage(option + " must be " + Durations.ACCEPTED + " but was '" + text + "'");
-            }
+            return io.bulwark.cli.internal.DurationOption.parse(option, text);
         }
 
         /** The settings name their fields; the user knows the options. */

@@ -8,7 +8,6 @@ import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.Output;
 import io.bulwark.cli.internal.ProgressBar;
 import io.bulwark.core.json.Json;
-import io.bulwark.core.units.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -293,15 +292,8 @@ final class RunsCommand extends GroupCommand {
 
         @Override
         public void run() {
-            Duration every;
-            try {
-                every = Durations.parse(interval);
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--interval: " + e.getMessage());
-            }
-            if (every.compareTo(Duration.ofMillis(100)) < 0 || every.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw CliException.usage("--interval must be from 100ms to 1m but was " + interval);
-            }
+            Duration every = io.bulwark.cli.internal.DurationOption.parse("--interval", interval, Duration.ofMillis(100),
+                    Duration.ofMinutes(1));
             JsonNode run = new RunWatch(client(), path(id), out(), ProgressBar.terminal() && !json(), json()).follow(every);
             String state = run.path("state").asText();
             if (!state.equals("completed")) {

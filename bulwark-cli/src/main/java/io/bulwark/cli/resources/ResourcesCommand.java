@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.cli.commands.ApiCommand;
 import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.Output;
-import io.bulwark.core.units.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,15 +40,8 @@ final class ResourcesCommand extends ApiCommand implements Runnable {
 
     @Override
     public void run() {
-        Duration every;
-        try {
-            every = Durations.parse(interval);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--interval must be " + Durations.ACCEPTED + " but was '" + interval + "'");
-        }
-        if (every.compareTo(Duration.ofMillis(100)) < 0) {
-            throw CliException.usage("--interval must be at least 100ms but was " + interval);
-        }
+        Duration every = io.bulwark.cli.internal.DurationOption.parse("--interval", interval, Duration.ofMillis(100),
+                Duration.ofHours(1));
         if (count < 0) {
             throw CliException.usage("--count must be >= 0 but was " + count);
         }
