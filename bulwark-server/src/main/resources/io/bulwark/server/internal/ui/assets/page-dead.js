@@ -28,9 +28,10 @@ export async function render(ctx) {
       type: 'checkbox', 'aria-label': `Select job ${j.id}`, 'data-job': j.id, checked: selected.has(j.id),
       onchange: (e) => (e.target.checked ? selected.set(j.id, j.queue) : selected.delete(j.id)),
     }) }] : [];
-    fill(list, jobTable('Dead jobs', page.items, extra), page.items.length ? el('details', {}, el('summary', {}, 'Last errors'),
-      el('ul', { class: 'errors' }, page.items.map((j) => el('li', {}, el('span', { class: 'mono', text: j.id }), ': ',
-        j.lastError || 'no error recorded', ' (', time(j.finishedAt), ')')))) : null);
+    fill(list, jobTable('Dead jobs', page.items, extra, [
+      { label: 'Died', cell: (j) => time(j.finishedAt) },
+      { label: 'Last error', cell: (j) => el('span', { class: 'clip', title: j.lastError || '', text: j.lastError || '—' }) },
+    ]));
     return page;
   });
 

@@ -7,9 +7,9 @@ export const title = 'Jobs';
 export const STATES = ['scheduled', 'available', 'running', 'retryable', 'completed', 'dead', 'cancelled', 'expired'];
 const PAGE = 25;
 
-export function jobTable(caption, items, extra = []) {
+export function jobTable(caption, items, before = [], after = []) {
   return table(caption, [
-    ...extra,
+    ...before,
     { label: 'Job', cell: (j) => el('a', { href: '/ui/job?id=' + encodeURIComponent(j.id), class: 'mono', text: j.id }) },
     { label: 'Queue', cell: (j) => j.queue },
     { label: 'Type', cell: (j) => j.type },
@@ -19,6 +19,7 @@ export function jobTable(caption, items, extra = []) {
     { label: 'Tags', cell: (j) => (j.tags || []).join(', ') },
     { label: 'Run at', cell: (j) => time(j.runAt) },
     { label: 'Created', cell: (j) => time(j.createdAt) },
+    ...after,
   ], items, { empty: 'No job matches.' });
 }
 

@@ -61,7 +61,11 @@ export async function render(ctx) {
         height: 220,
         series: [{}, { label: 'completed/s', stroke: '#0b5cad', width: 2 }, { label: 'dead/s', stroke: '#b00020', width: 2 }],
         axes: [{}, { label: 'per second' }],
-        scales: { x: { time: true } },
+        // The last five minutes, and from zero up: a single sample does not stretch the axes.
+        scales: {
+          x: { time: true, range: (u, min, max) => [Math.max(min, max) - 300, Math.max(min, max)] },
+          y: { range: (u, min, max) => [0, Math.max(1, max * 1.2)] },
+        },
       }, samples, plotHolder);
     } else {
       plot.setData(samples);
@@ -113,7 +117,10 @@ export async function render(ctx) {
         perSecond += queue.completedPerSecond || 0;
       }
       fill(totals, el('p', {}, `${queues.length} queue(s), ${queues.filter((x) => x.paused).length} paused`),
-        table('Jobs by state over every queue', STATES.map((s) => ({ label: s, cell: () => num(sum[s], 0), numeric: true })), [sum]));
+        table('Jobs by state over every queue', [
+          { label: 'State', cell: (s) => s },
+          { label: 'Jobs', cell: (s) => num(sum[s], 0), numeric: true },
+        ], STATES));
       const t = Date.now() / 1000;
       const deadPerSecond = lastDead === null || t === lastDead.t ? 0 : Math.max(0, (sum.dead - lastDead.n) / (t - lastDead.t));
       lastDead = { t, n: sum.dead };

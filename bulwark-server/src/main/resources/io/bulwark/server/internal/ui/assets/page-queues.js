@@ -29,13 +29,6 @@ export async function render(ctx) {
     const columns = [
       { label: 'Queue', cell: (q) => el('a', { href: '/ui/jobs?queue=' + encodeURIComponent(q.name), text: q.name }) },
       { label: 'State', cell: (q) => badge(q.paused ? 'paused' : 'running') },
-      ...STATES.map((s) => ({ label: s, numeric: true,
-        cell: (q) => (s === 'dead' && q.counts.dead > 0
-          ? el('a', { href: '/ui/dead?queue=' + encodeURIComponent(q.name), text: num(q.counts.dead, 0) })
-          : num(q.counts[s], 0)) })),
-      { label: 'In flight', cell: (q) => num(q.inFlight, 0), numeric: true },
-      { label: 'Completed/s', cell: (q) => num(q.completedPerSecond), numeric: true },
-      { label: 'Oldest waiting (s)', cell: (q) => num(q.oldestAvailableAgeSeconds, 0), numeric: true },
       { label: 'Actions', cell: (q) => el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'secondary', 'data-action': 'settings', 'aria-label': `Settings of ${q.name}`,
           onclick: () => showSettings(q) }, 'Settings'),
@@ -48,6 +41,13 @@ export async function render(ctx) {
             await api.post(`/api/v1/queues/${seg(q.name)}/pause`);
             return `Queue ${q.name} paused: no job of it starts until it is resumed.`;
           }, { after: refresh, name: 'pause' })) : null) },
+      ...STATES.map((s) => ({ label: s, numeric: true,
+        cell: (q) => (s === 'dead' && q.counts.dead > 0
+          ? el('a', { href: '/ui/dead?queue=' + encodeURIComponent(q.name), text: num(q.counts.dead, 0) })
+          : num(q.counts[s], 0)) })),
+      { label: 'In flight', cell: (q) => num(q.inFlight, 0), numeric: true },
+      { label: 'Completed/s', cell: (q) => num(q.completedPerSecond), numeric: true },
+      { label: 'Oldest waiting (s)', cell: (q) => num(q.oldestAvailableAgeSeconds, 0), numeric: true },
     ];
     return table('Queues', columns, items, { empty: 'No queue has jobs or settings yet.' });
   }
