@@ -41,6 +41,9 @@ import io.bulwark.server.internal.openapi.OpenApiDocument;
 import io.bulwark.server.internal.routes.HealthRoutes;
 import io.bulwark.server.internal.routes.KeyRoutes;
 import io.bulwark.server.internal.routes.ServerRoutes;
+import io.bulwark.server.internal.routes.WhoAmIRoutes;
+import io.bulwark.server.internal.ui.UiAssets;
+import io.bulwark.server.internal.ui.UiRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -345,6 +348,7 @@ public final class BulwarkServer implements AutoCloseable {
                     throw JsonBodies.tooLarge(declared, bodyLimit);
                 }
             });
+            c.routes.before(io.bulwark.server.internal.ui.CrossSiteRequests::refuse);
             c.routes.before(access::before);
             c.routes.beforeMatched(access::beforeMatched);
             if (servesApi()) {
@@ -367,6 +371,8 @@ public final class BulwarkServer implements AutoCloseable {
                 new KeyRoutes(keys, bodyLimit).register(routes);
                 new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(routes);
                 new ApiDocsRoutes(this::openApiJson).register(routes);
+                new WhoAmIRoutes(authenticator).register(routes);
+                new UiRoutes(UiAssets.load()).register(routes);
                 capabilities.forEach(cap -> cap.routes(routes));
             }
         });

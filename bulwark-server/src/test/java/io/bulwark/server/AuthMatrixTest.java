@@ -41,9 +41,10 @@ class AuthMatrixTest {
 
     private static final String CONFIGURED = "configured-admin-secret-0123456789";
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    /** The routes under /api/ that need no key: the OpenAPI document and Swagger UI, which carry no data. */
+    /** The routes under /api/ that need no key: the OpenAPI document and Swagger UI, which carry no data, and
+     *  whoami, which tells a caller only what its own key is worth. */
     private static final java.util.Set<String> ANONYMOUS_API =
-            java.util.Set.of("GET /api/v1/openapi.json", "GET /api/docs", "GET /api/docs/{file}");
+            java.util.Set.of("GET /api/v1/openapi.json", "GET /api/docs", "GET /api/docs/{file}", "GET /api/v1/whoami");
 
     @TempDir
     static Path dir;
