@@ -84,7 +84,7 @@ public final class Providers {
         ProviderSelector.BUILT_IN.forEach(n -> all.put(n, group -> BalancedSelector.of(group, n, clock::nanos)));
         all.putAll(b.strategies);
         this.strategies = Map.copyOf(all);
-        this.cache = new ResponseCache(b.clock.wall(), b.cacheEntries);
+        this.cache = new ResponseCache(b.clock.wall(), b.answers != null ? b.answers : AnswerStore.inMemory(b.cacheEntries));
         this.sleeper = b.sleeper;
         this.metrics = new io.bulwark.resilience.ResilienceMetrics(b.registry);
         this.limits = io.bulwark.ratelimit.ProviderLimits.of(io.bulwark.ratelimit.RateLimiterFactory.local(b.clock::nanos));
@@ -300,6 +300,7 @@ public final class Providers {
         private SharedBreakerState sharedState;
         private final Map<String, Function<String, ProviderSelector>> strategies = new LinkedHashMap<>();
         private long cacheEntries = 10_000;
+        private AnswerStore answers;
         private io.bulwark.resilience.retry.Sleeper sleeper = io.bulwark.resilience.retry.Sleeper.threadSleep();
         private Duration statsBucket = Duration.ofSeconds(10);
         private int statsBuckets = 61;
@@ -361,6 +362,15 @@ public final class Providers {
         /** How retries wait between attempts (default: the thread sleeps); tests pass a recording one. */
         public Builder sleeper(io.bulwark.resilience.retry.Sleeper value) {
             sleeper = Objects.requireNonNull(value, "sleeper");
+            return this;
+        }
+
+        /**
+         * Where the cache action keeps last good answers (default: in this process, at most
+         * {@link #cacheEntries} of them); a shared store lets every node serve what any node received.
+         */
+        public Builder answers(AnswerStore value) {
+            answers = java.util.Objects.requireNonNull(value, "answers");
             return this;
         }
 

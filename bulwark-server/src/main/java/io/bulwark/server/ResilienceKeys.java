@@ -135,6 +135,12 @@ public final class ResilienceKeys {
             .builder("resilience.cacheEntries", ValueTypes.integer(0, 10_000_000))
             .defaultValue(10_000).description("Last good answers kept for the cache degradation action.").build();
 
+    public static final ConfigKey<String> ANSWER_CACHE = ConfigKey
+            .builder("resilience.answerCache", ValueTypes.string())
+            .description("A cache declared under cache.<name> in which the cache degradation action keeps last good "
+                    + "answers; with an L2 on Redis every node can serve an answer any node received. Unset: each "
+                    + "node keeps its own, resilience.cacheEntries of them.").build();
+
     /** Every key. */
     public static final List<ConfigKey<?>> ALL = List.of(PROVIDER_GROUP, PROVIDER_BASE_URL, PROVIDER_AUTH_HEADER,
             PROVIDER_AUTH_PREFIX, PROVIDER_AUTH_SECRET, PROVIDER_TIMEOUT, PROVIDER_WEIGHT, PROVIDER_CAPACITY,
@@ -145,7 +151,7 @@ public final class ResilienceKeys {
             GROUP_WINDOW, GROUP_MINIMUM_CALLS, GROUP_MAX_STALENESS, GROUP_DEFAULT_STATUS, GROUP_DEFAULT_BODY,
             RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_DURATION, RETRY_STATUSES,
             RETRY_MAX_RETRY_AFTER, RETRY_BUDGET_PERCENT, RETRY_BUDGET_FLOOR, RETRY_BUDGET_WINDOW, DRIFT_FACTOR,
-            DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES);
+            DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES, ANSWER_CACHE);
 
     private ResilienceKeys() {
     }

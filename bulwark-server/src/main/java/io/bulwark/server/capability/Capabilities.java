@@ -25,12 +25,12 @@ public final class Capabilities {
     private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
 
     private static final List<CapabilityFactory> BUILT_IN = List.of(
-            new io.bulwark.server.internal.events.EventsCapability.Factory(), new ResilienceCapability.Factory(),
+            new io.bulwark.server.internal.events.EventsCapability.Factory(),
+            new io.bulwark.server.internal.cache.CacheCapability.Factory(), new ResilienceCapability.Factory(),
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),
-            new io.bulwark.server.internal.cache.CacheCapability.Factory(),
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory(),
             new io.bulwark.server.internal.resources.ResourcesCapability.Factory(),
             new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory());

@@ -118,6 +118,16 @@ public final class CacheCapability implements Capability {
         return Optional.ofNullable(caches.get(name));
     }
 
+    /** The declared cache named {@code name}, for other capabilities (the gateway's answer cache). */
+    public Optional<io.bulwark.cache.Cache<String, JsonNode>> named(String name) {
+        return cache(name).map(ServerCache::cache);
+    }
+
+    /** The names of the declared caches. */
+    public java.util.Set<String> names() {
+        return java.util.Set.copyOf(caches.keySet());
+    }
+
     /** Every cache, by name. */
     List<ServerCache> caches() {
         return List.copyOf(caches.values());

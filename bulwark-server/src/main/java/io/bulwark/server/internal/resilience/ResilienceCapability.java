@@ -30,7 +30,21 @@ public final class ResilienceCapability implements Capability {
         public Optional<Capability> create(ServerContext ctx) {
             return Optional.of(new ResilienceCapability(new ResilienceRuntime(ctx.config(), ctx.state(), ctx.meters(),
                     ctx.clock(), ctx.node(), ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
-                    .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null)), ctx.bodyLimit()));
+                    .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx)),
+                    ctx.bodyLimit()));
+        }
+
+        /** The answer cache {@code resilience.answerCache} names, or null for each node's own memory. */
+        private static io.bulwark.providers.AnswerStore answers(ServerContext ctx) {
+            Optional<String> name = ctx.config().find(io.bulwark.server.ResilienceKeys.ANSWER_CACHE);
+            if (name.isEmpty()) {
+                return null;
+            }
+            var caches = ctx.capability(io.bulwark.server.internal.cache.CacheCapability.class);
+            return caches.flatMap(c -> c.named(name.get())).map(CachedAnswers::new).orElseThrow(() ->
+                    new io.bulwark.server.StartupException("resilience.answerCache names '" + name.get() + "', which is not a "
+                            + "declared cache; declared: " + caches.map(c -> c.names().stream().sorted().toList())
+                            .orElse(java.util.List.of()) + " (declare it under cache." + name.get() + ".*)"));
         }
     }
 

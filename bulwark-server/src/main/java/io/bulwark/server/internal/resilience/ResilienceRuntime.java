@@ -65,12 +65,13 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
                              String node) {
-        this(config, state, meters, clock, node, null);
+        this(config, state, meters, clock, node, null, null);
     }
 
     /** With {@code events}: breaker transitions, degradation episodes and drift are published there. */
     public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
-                             String node, io.bulwark.core.events.EventLog events) {
+                             String node, io.bulwark.core.events.EventLog events,
+                             io.bulwark.providers.AnswerStore answers) {
         this.state = state;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
                 .factory());
@@ -86,7 +87,9 @@ public final class ResilienceRuntime implements AutoCloseable {
                 .state(events == null ? state : io.bulwark.server.internal.events.EventSources.degradation(state, events))
                 .meterRegistry(meters)
                 .breakerHistory(history).sharedBreakerState(shared)
-                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES)).build();
+                .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES))
+                .answers(answers != null ? answers : io.bulwark.providers.AnswerStore.inMemory(
+                        config.get(ResilienceKeys.CACHE_ENTRIES))).build();
         double factor;
         try {
             factor = Double.parseDouble(config.get(ResilienceKeys.DRIFT_FACTOR).trim());
