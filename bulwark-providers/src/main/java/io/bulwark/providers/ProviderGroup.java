@@ -227,7 +227,16 @@ public final class ProviderGroup {
         boolean primary = true;
         for (Provider p : order) {
             long started = ticker.getAsLong();
-            Provider.Result result = p.call(request);
+            Provider.Result result;
+            try {
+                result = p.call(request);
+            } catch (RuntimeException | Error e) {
+                if (primary) {
+                    // Report back even now (an interrupt, a bug): least-requests would count it busy for ever.
+                    choice.failed(ticker.getAsLong() - started);
+                }
+                throw e;
+            }
             if (primary) {
                 long took = ticker.getAsLong() - started;
                 if (result.response().isPresent()) {
