@@ -59,6 +59,11 @@ class AutoscalerEndpointsTest {
             assertThat(http.get("/metrics").body()).contains("bulwark_scaling_replicas{kind=\"desired\"} 5.0")
                     .contains("bulwark_scaling_decisions_total{applied=\"false\"");
 
+            JsonNode metric = http.get("/api/v1/scaling/metric").json();
+            assertThat(metric.path("waitingJobs").asDouble()).isEqualTo(50.0);
+            assertThat(metric.path("desiredReplicas").asInt()).as("what KEDA's metrics-api scaler reads").isEqualTo(5);
+            assertThat(metric.path("decidedAt").asText()).isNotEmpty();
+
             Http.Response bad = http.get("/api/v1/scaling/decisions?limit=0");
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.body()).contains("limit").contains("1 to 1000");
@@ -71,6 +76,8 @@ class AutoscalerEndpointsTest {
             JsonNode status = new Http(server.uri()).get("/api/v1/scaling").json();
             assertThat(status.path("enabled").asBoolean()).isFalse();
             assertThat(status.path("last").isNull() || status.path("last").isMissingNode()).as("no decision yet").isTrue();
+            JsonNode metric = new Http(server.uri()).get("/api/v1/scaling/metric").json();
+            assertThat(metric.path("desiredReplicas").isNull() || metric.path("desiredReplicas").isMissingNode()).isTrue();
         }
         assertThatThrownBy(() -> start(dir.resolve("k"), Map.of("scaling.autoscaler.enabled", "true",
                 "scaling.autoscaler.driver", "kubernetes"))).hasMessageContaining("scaling.autoscaler.kubernetes.deployment");

@@ -189,12 +189,7 @@ public final class AutoscalerCapability implements Capability {
         }
         try {
             int now = driver.currentReplicas();
-            double waiting = 0;
-            for (QueueCounts c : jobs.counts()) {
-                if (queues.isEmpty() || queues.contains(c.queue())) {
-                    waiting += c.count(JobState.AVAILABLE);
-                }
-            }
+            double waiting = waiting();
             Decision d = autoscaler.decide(now, Map.of(METRIC, new Observation.Total(waiting, now)));
             boolean applied = false;
             String note = driver.name().equals("dry-run") && d.scales() ? "dry-run: not applied" : "";
@@ -258,6 +253,11 @@ public final class AutoscalerCapability implements Capability {
                 .describe("Whether it is on, its driver, the policy (bounds, target waiting jobs per worker, tolerance, "
                         + "queues), the last decision with each metric's proposal and the rule that decided it.")
                 .answers(200, "`{\"enabled\",\"driver\",\"policy\",\"current\",\"desired\",\"last\"}`"));
+        routes.get("/api/v1/scaling/metric", this::metric, Role.VIEWER, RouteDoc.of("The autoscaler's input and output, for KEDA")
+                .describe("The waiting jobs of the autoscaler's queues now, and the desired worker count of the last "
+                        + "decision (null before the first): what KEDA's metrics-api scaler reads, with valueLocation "
+                        + "desiredReplicas and targetValue 1, to apply Bulwark's decisions through KEDA's HPA.")
+                .answers(200, "`{\"waitingJobs\",\"desiredReplicas\",\"decidedAt\"}`"));
         routes.get("/api/v1/scaling/decisions", this::decisions, Role.VIEWER, RouteDoc.of("Recent autoscaler decisions")
                 .describe("Newest first, from the state store (any node answers): time, node, inputs, proposals, "
                         + "recommended, stabilized and desired counts, the rule, applied or not and why.")
@@ -288,6 +288,29 @@ public final class AutoscalerCapability implements Capability {
         body.put("desired", latest == null ? null : latest.get("desired"));
         body.put("last", latest);
         ctx.json(body);
+    }
+
+    private void metric(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("waitingJobs", waiting());
+        Map<String, Object> latest = last;
+        if (latest == null) {
+            latest = history(1).stream().findFirst().orElse(null);
+        }
+        body.put("desiredReplicas", latest == null ? null : latest.get("desired"));
+        body.put("decidedAt", latest == null ? null : latest.get("at"));
+        ctx.json(body);
+    }
+
+    /** The available jobs of the autoscaler's queues, from the store's counts. */
+    private double waiting() {
+        double waiting = 0;
+        for (QueueCounts c : jobs.counts()) {
+            if (queues.isEmpty() || queues.contains(c.queue())) {
+                waiting += c.count(JobState.AVAILABLE);
+            }
+        }
+        return waiting;
     }
 
     private void decisions(Context ctx) {
