@@ -280,10 +280,7 @@ public final class AutoscalerCapability implements Capability {
         policy.put("interval", io.bulwark.core.units.Durations.format(interval));
         body.put("policy", policy);
         body.put("leader", node.isLeader());
-        Map<String, Object> latest = last;
-        if (latest == null) {
-            latest = history(1).stream().findFirst().orElse(null);
-        }
+        Map<String, Object> latest = latest();
         body.put("current", latest == null ? null : latest.get("current"));
         body.put("desired", latest == null ? null : latest.get("desired"));
         body.put("last", latest);
@@ -293,13 +290,16 @@ public final class AutoscalerCapability implements Capability {
     private void metric(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("waitingJobs", waiting());
-        Map<String, Object> latest = last;
-        if (latest == null) {
-            latest = history(1).stream().findFirst().orElse(null);
-        }
+        Map<String, Object> latest = latest();
         body.put("desiredReplicas", latest == null ? null : latest.get("desired"));
         body.put("decidedAt", latest == null ? null : latest.get("at"));
         ctx.json(body);
+    }
+
+    /** The last decision: this node's, or the newest in the store (another node led). */
+    private Map<String, Object> latest() {
+        Map<String, Object> latest = last;
+        return latest != null ? latest : history(1).stream().findFirst().orElse(null);
     }
 
     /** The available jobs of the autoscaler's queues, from the store's counts. */
