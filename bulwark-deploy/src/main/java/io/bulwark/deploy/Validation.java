@@ -221,15 +221,32 @@ public final class Validation {
             out.add(missing.isEmpty() ? CheckResult.passed("kustomization", "every resource exists")
                     : CheckResult.failed("kustomization", "resources missing: " + missing));
         }
-        List<Path> keda = list(dir.resolve("keda"));
+        List<Path> keda = new ArrayList<>(list(dir.resolve("keda")));
+        keda.addAll(list(dir.resolve("keda-bulwark")));
         if (!keda.isEmpty()) {
             Set<String> deployments = new HashSet<>();
             r.objects().stream().filter(o -> o.getKind().equals("Deployment")).forEach(o -> deployments.add(o.getMetadata().getName()));
             List<String> problems = new ArrayList<>();
             for (Path f : keda) {
-                JsonNode doc = YAML.readTree(f.toFile());
+                List<JsonNode> docs = new ArrayList<>();
+                try (var parser = YAML.getFactory().createParser(f.toFile())) {
+                    YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+                }
+                Set<String> auths = new HashSet<>();
+                docs.stream().filter(d -> d.path("kind").asText().equals("TriggerAuthentication"))
+                        .forEach(d -> auths.add(d.path("metadata").path("name").asText()));
+                JsonNode doc = docs.isEmpty() ? YAML.createObjectNode() : docs.getFirst();
+                List<String> refs = new ArrayList<>();
+                doc.path("spec").path("triggers").forEach(t -> {
+                    if (t.has("authenticationRef")) {
+                        refs.add(t.path("authenticationRef").path("name").asText());
+                    }
+                });
+                refs.removeAll(auths);
                 if (!doc.path("apiVersion").asText().equals("keda.sh/v1alpha1") || !doc.path("kind").asText().equals("ScaledObject")) {
                     problems.add(root.relativize(f) + ": not a keda.sh/v1alpha1 ScaledObject");
+                } else if (!refs.isEmpty()) {
+                    problems.add(root.relativize(f) + ": authenticationRef " + refs + " is not a TriggerAuthentication in the file");
                 } else if (!deployments.contains(doc.path("spec").path("scaleTargetRef").path("name").asText())) {
                     problems.add(root.relativize(f) + ": scaleTargetRef '" + doc.path("spec").path("scaleTargetRef")
                             .path("name").asText() + "' is not a Deployment in kubernetes/");

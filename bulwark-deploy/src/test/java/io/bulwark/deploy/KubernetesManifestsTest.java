@@ -45,6 +45,30 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theBulwarkScaledObjectReadsTheAutoscalersDesiredReplicasWithAViewerKey() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        List<JsonNode> keda = docs(dir.resolve("kubernetes/keda-bulwark/worker-scaledobject.yaml"));
+        assertThat(keda).extracting(d -> d.path("kind").asText()).containsExactly("ScaledObject", "TriggerAuthentication");
+        JsonNode trigger = keda.get(0).path("spec").path("triggers").get(0);
+        assertThat(trigger.path("type").asText()).isEqualTo("metrics-api");
+        assertThat(trigger.path("metadata").path("url").asText()).isEqualTo("http://shop/api/v1/scaling/metric");
+        assertThat(trigger.path("metadata").path("valueLocation").asText()).isEqualTo("desiredReplicas");
+        assertThat(trigger.path("metadata").path("targetValue").asText()).as("AverageValue of 1: replicas = the value").isEqualTo("1");
+        assertThat(trigger.path("authenticationRef").path("name").asText()).isEqualTo(keda.get(1).path("metadata").path("name").asText());
+        assertThat(keda.get(1).path("spec").path("secretTargetRef").get(0).path("key").asText()).isEqualTo("BULWARK_KEDA_VIEWER_KEY");
+        assertThat(keda.get(0).path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo("shop-worker");
+        assertThat(Validation.validate(dir)).filteredOn(r -> r.check().equals("keda ScaledObject"))
+                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(CheckResult.Status.PASSED));
+
+        Path file = dir.resolve("kubernetes/keda-bulwark/worker-scaledobject.yaml");
+        String text = Files.readString(file);
+        int auth = text.indexOf("name: shop-keda", text.indexOf("kind: TriggerAuthentication"));
+        Files.writeString(file, text.substring(0, auth) + "name: other" + text.substring(auth + "name: shop-keda".length()));
+        assertThat(Validation.validate(dir)).filteredOn(r -> r.check().equals("keda ScaledObject")).singleElement()
+                .satisfies(r -> assertThat(r.detail()).contains("authenticationRef [shop-keda] is not a TriggerAuthentication"));
+    }
+
+    @Test
     void theApiDeploymentCarriesProbesDrainSecretsAndTheRecommendedLabels() throws Exception {
         Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
         List<JsonNode> api = docs(dir.resolve("kubernetes/api.yaml"));

@@ -76,6 +76,8 @@ public final class KubernetesFiles {
             add(out, resources, "worker-hpa.yaml", List.of(hpa(s, "worker", w.workers(), w.workers() * 4,
                     List.of(cpu(), queueDepth(s)))));
             out.add(new Artifact("kubernetes/keda/worker-scaledobject.yaml", Documents.yaml(scaledObject(s))));
+            out.add(new Artifact("kubernetes/keda-bulwark/worker-scaledobject.yaml",
+                    Documents.yaml(bulwarkScaledObject(s)) + Documents.yaml(kedaAuthentication(s))));
             out.add(new Artifact("kubernetes/prometheus-adapter-rules.yaml", adapterRules(s)));
         }
         add(out, resources, "networkpolicy.yaml", List.of(networkPolicy(s)));
@@ -316,6 +318,46 @@ public final class KubernetesFiles {
         doc.put("kind", "ScaledObject");
         doc.put("metadata", Documents.map("name", s.name() + "-worker", "labels", labels(s, "worker")));
         doc.put("spec", spec);
+        return doc;
+    }
+
+    /** The Secret key holding the viewer API key KEDA reads {@code /api/v1/scaling/metric} with. */
+    public static final String KEDA_KEY_ENV = "BULWARK_KEDA_VIEWER_KEY";
+
+    /**
+     * The ScaledObject that applies Bulwark's own autoscaler decisions through KEDA: the
+     * {@code metrics-api} scaler reads {@code desiredReplicas} from the API Service with a target of
+     * one, so KEDA's HPA asks for exactly that many workers (an AverageValue target divides the
+     * value by the target). The autoscaler then runs with its {@code dry-run} driver.
+     */
+    private static Map<String, Object> bulwarkScaledObject(DeploySettings s) {
+        Workload w = s.workload();
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("type", "metrics-api");
+        trigger.put("metadata", Documents.map("url", "http://" + s.name() + "/api/v1/scaling/metric",
+                "valueLocation", "desiredReplicas", "targetValue", "1", "authMode", "bearer"));
+        trigger.put("authenticationRef", Documents.map("name", s.name() + "-keda"));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("scaleTargetRef", Documents.map("name", s.name() + "-worker"));
+        spec.put("minReplicaCount", w.workers());
+        spec.put("maxReplicaCount", w.workers() * 4);
+        spec.put("triggers", List.of(trigger));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", "keda.sh/v1alpha1");
+        doc.put("kind", "ScaledObject");
+        doc.put("metadata", Documents.map("name", s.name() + "-worker", "labels", labels(s, "worker")));
+        doc.put("spec", spec);
+        return doc;
+    }
+
+    /** The bearer token for the metrics-api scaler: a viewer key the operator puts in the Secret. */
+    private static Map<String, Object> kedaAuthentication(DeploySettings s) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", "keda.sh/v1alpha1");
+        doc.put("kind", "TriggerAuthentication");
+        doc.put("metadata", Documents.map("name", s.name() + "-keda", "labels", labels(s, "worker")));
+        doc.put("spec", Documents.map("secretTargetRef", List.of(Documents.map("parameter", "token",
+                "name", s.name() + "-secrets", "key", KEDA_KEY_ENV))));
         return doc;
     }
 

@@ -47,7 +47,13 @@ final class KubernetesReadme {
             md.append("- Scaling the workers: `worker-hpa.yaml` scales on CPU and on waiting jobs per worker through the "
                     + "external metrics API, which needs prometheus-adapter with the rules in `prometheus-adapter-rules.yaml`. "
                     + "With KEDA instead, delete `worker-hpa.yaml` from `kustomization.yaml` and apply "
-                    + "`keda/worker-scaledobject.yaml` (KEDA makes its own HPA; two would fight).\n");
+                    + "`keda/worker-scaledobject.yaml` (KEDA makes its own HPA; two would fight). To let Bulwark's own "
+                    + "autoscaler decide (HPA semantics over the fleet's waiting jobs, every decision explained in "
+                    + "`bulwark scaling decisions`) and KEDA apply it, apply `keda-bulwark/worker-scaledobject.yaml` "
+                    + "instead: it reads `desiredReplicas` from `/api/v1/scaling/metric`. Run the server with "
+                    + "`scaling.autoscaler.enabled=true` and the `dry-run` driver, create a viewer key "
+                    + "(`bulwark keys create --role viewer --name keda`) and put it in the Secret as `"
+                    + KubernetesFiles.KEDA_KEY_ENV + "`.\n");
         }
         md.append("- `networkpolicy.yaml` admits traffic to port ").append(s.port())
                 .append(" only; egress (database, Redis, providers) is not restricted.\n");
