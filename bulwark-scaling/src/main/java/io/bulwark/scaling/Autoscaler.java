@@ -38,9 +38,9 @@ public final class Autoscaler {
     private record ScaleEvent(Instant at, int change) {
     }
 
-    private final AutoscalerPolicy policy;
+    private volatile AutoscalerPolicy policy;
     private final InstantSource clock;
-    private final ReplicaCalculator calculator;
+    private volatile ReplicaCalculator calculator;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Recommendation> recommendations = new ArrayList<>();
     private final List<ScaleEvent> upEvents = new ArrayList<>();
@@ -54,6 +54,21 @@ public final class Autoscaler {
 
     public AutoscalerPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Decides with another policy from the next decision on, keeping the recent recommendations and
+     * scale events, so stabilization windows and rate policies carry over (as an HPA edited in place).
+     */
+    public void usePolicy(AutoscalerPolicy next) {
+        Objects.requireNonNull(next, "policy must be set");
+        lock.lock();
+        try {
+            this.policy = next;
+            this.calculator = new ReplicaCalculator(next.tolerance());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

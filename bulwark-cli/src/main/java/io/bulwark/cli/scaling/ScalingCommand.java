@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** {@code bulwark scaling status | decisions}, over the REST API. */
 @Command(name = "scaling", mixinStandardHelpOptions = true, description = "The autoscaler: its policy and its decisions.",
-        subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class})
+        subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class, SimulateCommand.class})
 final class ScalingCommand extends GroupCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,

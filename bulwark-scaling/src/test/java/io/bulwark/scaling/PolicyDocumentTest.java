@@ -1,0 +1,55 @@
+package io.bulwark.scaling;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PolicyDocumentTest {
+
+    @Test
+    void readsAFullDocumentAndWritesItBackTheSame() {
+        Map<String, Object> doc = Map.of("minReplicas", 2, "maxReplicas", 12, "waitingJobsPerWorker", 25,
+                "tolerance", 0.05, "behavior", Map.of(
+                        "scaleUp", Map.of("stabilizationWindow", "30s", "selectPolicy", "Min",
+                                "policies", List.of(Map.of("type", "Pods", "value", 2, "period", "1m"))),
+                        "scaleDown", Map.of("stabilizationWindow", "10m", "selectPolicy", "Disabled", "policies", List.of())));
+        AutoscalerPolicy p = PolicyDocument.read(doc);
+        assertThat(p.minReplicas()).isEqualTo(2);
+        assertThat(p.maxReplicas()).isEqualTo(12);
+        assertThat(p.targets()).containsExactly(MetricTarget.averageValue(PolicyDocument.WAITING_JOBS, 25));
+        assertThat(p.tolerance()).isEqualTo(0.05);
+        assertThat(p.scaleUp()).isEqualTo(new ScalingRules(Duration.ofSeconds(30), ScalingRules.Select.MIN,
+                List.of(ScalingPolicy.pods(2, Duration.ofMinutes(1)))));
+        assertThat(p.scaleDown().select()).isEqualTo(ScalingRules.Select.DISABLED);
+        assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
+    }
+
+    @Test
+    void leavesOutBehaviorAndToleranceForTheHpasDefaults() {
+        AutoscalerPolicy p = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "waitingJobsPerWorker", 10));
+        assertThat(p.tolerance()).isEqualTo(0.1);
+        assertThat(p.scaleUp()).isEqualTo(ScalingRules.defaultScaleUp());
+        assertThat(p.scaleDown()).isEqualTo(ScalingRules.defaultScaleDown());
+    }
+
+    @Test
+    void namesEveryFieldAtFaultAtOnce() {
+        Map<String, Object> doc = Map.of("minReplicas", 5, "maxReplicas", 2, "waitingJobsPerWorker", "ten", "speed", 1,
+                "behavior", Map.of("scaleUp", Map.of("selectPolicy", "Fastest",
+                        "policies", List.of(Map.of("type", "Nodes", "value", 0, "period", "2h")))));
+        assertThatThrownBy(() -> PolicyDocument.read(doc)).isInstanceOfSatisfying(PolicyDocument.InvalidPolicyException.class,
+                e -> assertThat(e.problems()).extracting(PolicyDocument.Problem::field).containsExactlyInAnyOrder(
+                        "speed", "waitingJobsPerWorker", "maxReplicas", "behavior.scaleUp.selectPolicy",
+                        "behavior.scaleUp.policies[0].type", "behavior.scaleUp.policies[0].value",
+                        "behavior.scaleUp.policies[0].period"));
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1.5, "maxReplicas", 3)))
+                .hasMessageContaining("minReplicas must be an integer from 0 to 10000 but was 1.5")
+                .hasMessageContaining("waitingJobsPerWorker is required");
+        assertThatThrownBy(() -> PolicyDocument.read(List.of())).hasMessageContaining("(document) must be an object");
+    }
+}
