@@ -49,6 +49,27 @@ class ResourcesCommandTest {
             assertThat(decisions.exit()).as(decisions.err()).isZero();
             assertThat(decisions.out()).contains("TooFewReplicas");
             assertThat(CliRun.run("scaling", "decisions", "--limit", "0").err()).contains("--limit must be between 1 and 1000");
+
+            CliRun shown = CliRun.run("scaling", "policy", "--url", url);
+            assertThat(shown.out()).startsWith("# from config").contains("maxReplicas: 10").contains("stabilizationWindow: \"5m\"");
+            java.nio.file.Path file = dir.resolve("scaling.yaml");
+            writeString(file, "minReplicas: 2\nmaxReplicas: 6\nwaitingJobsPerWorker: 40\n");
+            CliRun set = CliRun.run("scaling", "policy", "--url", url, "--set", file.toString());
+            assertThat(set.exit()).as(set.err()).isZero();
+            assertThat(set.out()).contains("# from api, set").contains("maxReplicas: 6").contains("waitingJobsPerWorker: 40.0");
+            writeString(file, "minReplicas: 2\nmaxReplicas: 1\n");
+            CliRun bad = CliRun.run("scaling", "policy", "--url", url, "--set", file.toString());
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.err()).contains("maxReplicas").contains("waitingJobsPerWorker");
+            assertThat(CliRun.run("scaling", "policy", "--url", url, "--reset").out()).startsWith("# from config");
+        }
+    }
+
+    private static void writeString(java.nio.file.Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

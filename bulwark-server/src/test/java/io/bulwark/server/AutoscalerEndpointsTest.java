@@ -71,6 +71,52 @@ class AutoscalerEndpointsTest {
     }
 
     @Test
+    void aPolicySetOverTheApiDecidesFromTheNextDecisionAndGoesAwayOnDelete() {
+        Map<String, String> flags = Map.of("scaling.autoscaler.enabled", "true", "scaling.autoscaler.interval", "200ms",
+                "scaling.autoscaler.waitingJobsPerWorker", "10", "scaling.autoscaler.queues", "mail",
+                "scaling.autoscaler.maxReplicas", "20");
+        try (BulwarkServer server = start(dir, flags)) {
+            Http http = new Http(server.uri());
+            assertThat(http.send("PUT", "/api/v1/queues/mail", "{\"paused\":true}", Map.of()).status()).isEqualTo(200);
+            for (int i = 0; i < 50; i++) {
+                http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"mail\"}", Map.of());
+            }
+            assertThat(http.get("/api/v1/scaling").json().path("policy").path("source").asText()).isEqualTo("config");
+
+            Http.Response put = http.send("PUT", "/api/v1/scaling/policy", """
+                    {"minReplicas": 1, "maxReplicas": 3, "waitingJobsPerWorker": 25,
+                     "behavior": {"scaleUp": {"policies": [{"type": "Pods", "value": 1, "period": "1m"}]}}}""", Map.of());
+            assertThat(put.status()).as(put.body()).isEqualTo(200);
+            JsonNode policy = put.json().path("policy");
+            assertThat(policy.path("source").asText()).isEqualTo("api");
+            assertThat(policy.path("maxReplicas").asInt()).isEqualTo(3);
+            assertThat(policy.path("waitingJobsPerWorker").asDouble()).isEqualTo(25.0);
+            assertThat(policy.path("behavior").path("scaleUp").path("policies").get(0).path("type").asText()).isEqualTo("Pods");
+            assertThat(policy.path("behavior").path("scaleDown").path("stabilizationWindow").asText()).as("the HPA's default")
+                    .isEqualTo("5m");
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode last = http.get("/api/v1/scaling").json().path("last");
+                assertThat(last.path("recommended").asInt()).as("ceil(50 / 25)").isEqualTo(2);
+                assertThat(last.path("desired").asInt()).as("one pod per minute").isEqualTo(2);
+            });
+
+            Http.Response bad = http.send("PUT", "/api/v1/scaling/policy", """
+                    {"minReplicas": 4, "maxReplicas": 3, "waitingJobsPerWorker": 25, "surge": 1,
+                     "behavior": {"scaleDown": {"policies": [{"type": "Pods", "value": 1, "period": "2h"}]}}}""", Map.of());
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).contains("maxReplicas").contains("surge").contains("behavior.scaleDown.policies[0].period")
+                    .contains("nothing was changed");
+            assertThat(http.get("/api/v1/scaling").json().path("policy").path("maxReplicas").asInt()).isEqualTo(3);
+
+            assertThat(http.send("DELETE", "/api/v1/scaling/policy", null, Map.of()).json().path("policy")
+                    .path("source").asText()).isEqualTo("config");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http.get("/api/v1/scaling").json()
+                    .path("last").path("recommended").asInt()).as("ceil(50 / 10) again").isEqualTo(5));
+        }
+    }
+
+    @Test
     void offByDefaultAndBadSettingsStopTheStartNamingTheKey() {
         try (BulwarkServer server = start(dir, Map.of())) {
             JsonNode status = new Http(server.uri()).get("/api/v1/scaling").json();

@@ -14,9 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code bulwark scaling status | decisions}, over the REST API. */
+/** {@code bulwark scaling status | decisions | policy} over the REST API, and {@code simulate} offline. */
 @Command(name = "scaling", mixinStandardHelpOptions = true, description = "The autoscaler: its policy and its decisions.",
-        subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class, SimulateCommand.class})
+        subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class, ScalingCommand.Policy.class,
+                SimulateCommand.class})
 final class ScalingCommand extends GroupCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -84,6 +85,64 @@ final class ScalingCommand extends GroupCommand {
                 rows.add(row);
             }
             Output.table(out, List.of("at", "node", "waiting", "current", "recommended", "desired", "rule", "applied"), rows);
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true,
+            description = {"Show the autoscaler's policy as YAML, set one from a file (--set), or go back to the "
+                    + "configured one (--reset).",
+                    "The file has the shape of an HPA's spec: minReplicas, maxReplicas, waitingJobsPerWorker, tolerance, "
+                            + "behavior.scaleUp/scaleDown (stabilizationWindow, selectPolicy, policies). It is kept in the "
+                            + "store: every node and a new leader use it."})
+    static final class Policy extends ApiCommand implements Runnable {
+        @Option(names = "--set", paramLabel = "FILE", description = "A policy in YAML or JSON.")
+        java.nio.file.Path set;
+
+        @Option(names = "--reset", description = "Remove the policy set over the API.")
+        boolean reset;
+
+        private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()
+                        .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
+        @Override
+        public void run() {
+            if (set != null && reset) {
+                throw CliException.usage("--set and --reset cannot be used together");
+            }
+            JsonNode body;
+            if (set != null) {
+                Object doc;
+                try {
+                    doc = YAML.readValue(set.toFile(), Object.class);
+                } catch (java.io.IOException e) {
+                    throw CliException.usage("--set " + set + " is not readable YAML or JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
+                }
+                body = client().put("/api/v1/scaling/policy", doc);
+            } else if (reset) {
+                body = client().delete("/api/v1/scaling/policy");
+            } else {
+                body = client().get("/api/v1/scaling");
+            }
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, body.path("policy"));
+                return;
+            }
+            Map<String, Object> policy = new LinkedHashMap<>();
+            JsonNode p = body.path("policy");
+            for (String k : List.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "tolerance", "behavior")) {
+                policy.put(k, p.path(k));
+            }
+            out.println("# from " + p.path("source").asText() + (p.path("updatedAt").isTextual()
+                    ? ", set " + p.path("updatedAt").asText() : ""));
+            try {
+                out.print(YAML.writeValueAsString(policy));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            out.flush();
         }
     }
 

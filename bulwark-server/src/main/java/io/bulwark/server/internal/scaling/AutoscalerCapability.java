@@ -18,6 +18,7 @@ import io.bulwark.scaling.AutoscalerPolicy;
 import io.bulwark.scaling.Decision;
 import io.bulwark.scaling.MetricTarget;
 import io.bulwark.scaling.Observation;
+import io.bulwark.scaling.PolicyDocument;
 import io.bulwark.scaling.ScaleDriver;
 import io.bulwark.scaling.ScaleDrivers;
 import io.bulwark.scaling.ScalingRules;
@@ -66,7 +67,13 @@ public final class AutoscalerCapability implements Capability {
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalerCapability.class);
     static final String KIND = "scaling";
     static final String NAME = "decisions";
-    static final String METRIC = "waiting_jobs";
+    static final String METRIC = PolicyDocument.WAITING_JOBS;
+    static final String POLICY = "policy";
+
+    /** The body of {@code PUT /api/v1/scaling/policy}, for the API reference; read through {@link PolicyDocument}. */
+    record PolicyBody(Integer minReplicas, Integer maxReplicas, Double waitingJobsPerWorker, Double tolerance,
+                      Map<String, Object> behavior) {
+    }
 
     /** Made when a job store and the cluster exist; decides only when {@code scaling.autoscaler.enabled}. */
     public static final class Factory implements CapabilityFactory {
@@ -108,7 +115,8 @@ public final class AutoscalerCapability implements Capability {
             Set<String> queues = config.find(ScalingKeys.AUTOSCALER_QUEUES).map(q -> Arrays.stream(q.split(","))
                     .map(String::strip).filter(x -> !x.isEmpty()).collect(Collectors.toSet())).orElse(Set.of());
             return Optional.of(new AutoscalerCapability(enabled, new Autoscaler(policy, ctx.clock()), driver, node,
-                    jobs.get(), ctx.state(), queues, config.get(ScalingKeys.AUTOSCALER_INTERVAL), ctx.meters()));
+                    jobs.get(), ctx.state(), queues, config.get(ScalingKeys.AUTOSCALER_INTERVAL), ctx.meters(),
+                    ctx.bodyLimit()));
         }
 
         private static ScaleDriver driver(BulwarkConfig config, java.util.function.IntSupplier fleet) {
@@ -150,10 +158,16 @@ public final class AutoscalerCapability implements Capability {
     private volatile int current = -1;
     private volatile int desired = -1;
     private volatile String lastProblem;
+    private final AutoscalerPolicy configured;
+    private final long bodyLimit;
+    private volatile String policyStamp = "config";
 
     private AutoscalerCapability(boolean enabled, Autoscaler autoscaler, ScaleDriver driver, ClusterNode node, JobStore jobs,
-                                 StateStore state, Set<String> queues, Duration interval, MeterRegistry meters) {
+                                 StateStore state, Set<String> queues, Duration interval, MeterRegistry meters,
+                                 long bodyLimit) {
         this.enabled = enabled;
+        this.configured = autoscaler.policy();
+        this.bodyLimit = bodyLimit;
         this.autoscaler = autoscaler;
         this.driver = driver;
         this.node = node;
@@ -188,6 +202,7 @@ public final class AutoscalerCapability implements Capability {
             return;
         }
         try {
+            refreshPolicy();
             int now = driver.currentReplicas();
             double waiting = waiting();
             Decision d = autoscaler.decide(now, Map.of(METRIC, new Observation.Total(waiting, now)));
@@ -228,6 +243,29 @@ public final class AutoscalerCapability implements Capability {
         }
     }
 
+    /**
+     * Takes up a policy set over the API (by any node: it lives in the state store) or its removal,
+     * keeping the stabilization and rate history.
+     */
+    private void refreshPolicy() {
+        Optional<io.bulwark.core.state.StateEntry> stored = state.get(KIND, POLICY);
+        String stamp = stored.map(e -> e.version() + "@" + e.updatedAt()).orElse("config");
+        if (stamp.equals(policyStamp)) {
+            return;
+        }
+        AutoscalerPolicy next = configured;
+        if (stored.isPresent()) {
+            try {
+                next = PolicyDocument.read(Json.mapper().readValue(stored.get().json(), Object.class));
+            } catch (Exception e) {
+                LOG.warn("The scaling policy in the state store cannot be read ({}); deciding with the configured one "
+                        + "until it is set again with PUT /api/v1/scaling/policy", e.getMessage());
+            }
+        }
+        autoscaler.usePolicy(next);
+        policyStamp = stamp;
+    }
+
     private Map<String, Object> record(Decision d, double waiting, boolean applied, String note) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", d.at().toString());
@@ -253,6 +291,19 @@ public final class AutoscalerCapability implements Capability {
                 .describe("Whether it is on, its driver, the policy (bounds, target waiting jobs per worker, tolerance, "
                         + "queues), the last decision with each metric's proposal and the rule that decided it.")
                 .answers(200, "`{\"enabled\",\"driver\",\"policy\",\"current\",\"desired\",\"last\"}`"));
+        routes.put("/api/v1/scaling/policy", this::putPolicy, Role.OPERATOR, RouteDoc.of("Set the autoscaler's policy")
+                .body(PolicyBody.class)
+                .describe("An HPA-shaped policy: minReplicas, maxReplicas, waitingJobsPerWorker, tolerance (default "
+                        + "0.1) and behavior.scaleUp/scaleDown with stabilizationWindow, selectPolicy (Max, Min, "
+                        + "Disabled) and policies [{type: Pods|Percent, value, period}] (defaults: the HPA's). Kept in "
+                        + "the state store, so every node and a new leader decide with it; the leader takes it up at "
+                        + "its next decision, keeping its stabilization history. On a 400 (naming each field) nothing "
+                        + "changes.")
+                .answers(200, "the autoscaler, as `GET /api/v1/scaling`").errors(400));
+        routes.delete("/api/v1/scaling/policy", this::deletePolicy, Role.OPERATOR,
+                RouteDoc.of("Go back to the configured policy")
+                .describe("Removes the policy set over the API; the `scaling.autoscaler.*` keys decide again.")
+                .answers(200, "the autoscaler, as `GET /api/v1/scaling`"));
         routes.get("/api/v1/scaling/metric", this::metric, Role.VIEWER, RouteDoc.of("The autoscaler's input and output, for KEDA")
                 .describe("The waiting jobs of the autoscaler's queues now, and the desired worker count of the last "
                         + "decision (null before the first): what KEDA's metrics-api scaler reads, with valueLocation "
@@ -269,13 +320,19 @@ public final class AutoscalerCapability implements Capability {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("enabled", enabled);
         body.put("driver", driver.name());
-        AutoscalerPolicy p = autoscaler.policy();
-        Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("minReplicas", p.minReplicas());
-        policy.put("maxReplicas", p.maxReplicas());
-        policy.put("waitingJobsPerWorker", p.targets().getFirst().value());
-        policy.put("tolerance", p.tolerance());
+        Optional<io.bulwark.core.state.StateEntry> stored = state.get(KIND, POLICY);
+        AutoscalerPolicy p = configured;
+        if (stored.isPresent()) {
+            try {
+                p = PolicyDocument.read(Json.mapper().readValue(stored.get().json(), Object.class));
+            } catch (Exception e) {
+                stored = Optional.empty(); // unreadable: the leader decides with the configured policy
+            }
+        }
+        Map<String, Object> policy = new LinkedHashMap<>(PolicyDocument.write(p));
         policy.put("scaleDownStabilization", io.bulwark.core.units.Durations.format(p.scaleDown().stabilizationWindow()));
+        policy.put("source", stored.isPresent() ? "api" : "config");
+        policy.put("updatedAt", stored.map(e -> e.updatedAt().toString()).orElse(null));
         policy.put("queues", queues.isEmpty() ? List.of("*") : queues.stream().sorted().toList());
         policy.put("interval", io.bulwark.core.units.Durations.format(interval));
         body.put("policy", policy);
@@ -285,6 +342,33 @@ public final class AutoscalerCapability implements Capability {
         body.put("desired", latest == null ? null : latest.get("desired"));
         body.put("last", latest);
         ctx.json(body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void putPolicy(Context ctx) {
+        Map<String, Object> body = io.bulwark.server.http.JsonBodies.read(ctx, Map.class, bodyLimit);
+        AutoscalerPolicy p;
+        try {
+            p = PolicyDocument.read(body);
+        } catch (PolicyDocument.InvalidPolicyException e) {
+            throw ApiException.validation("invalid scaling policy; nothing was changed", e.problems().stream()
+                    .map(x -> new FieldError(x.field(), x.message())).toList());
+        }
+        try {
+            state.put(KIND, POLICY, Json.mapper().writeValueAsString(PolicyDocument.write(p)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        LOG.info("Scaling policy set over the API: {} to {} workers at {} waiting jobs per worker", p.minReplicas(),
+                p.maxReplicas(), p.targets().getFirst().value());
+        status(ctx);
+    }
+
+    private void deletePolicy(Context ctx) {
+        if (state.delete(KIND, POLICY)) {
+            LOG.info("Scaling policy set over the API removed: the configured policy decides again");
+        }
+        status(ctx);
     }
 
     private void metric(Context ctx) {
