@@ -88,8 +88,28 @@ public final class ApiClient {
         return b;
     }
 
+    /** GETs a binary resource (a recording, a backup): its bytes, or the same errors as the JSON calls. */
+    public byte[] bytes(String path) {
+        HttpRequest.Builder b = request(path).setHeader("Accept", "application/octet-stream, application/problem+json");
+        HttpRequest req = b.build();
+        HttpResponse<byte[]> res = exchange(req);
+        if (res.statusCode() >= 400) {
+            fail(req, res, parse(res.body()));
+        }
+        return res.body();
+    }
+
     private JsonNode send(HttpRequest.Builder builder) {
         HttpRequest req = builder.build();
+        HttpResponse<byte[]> res = exchange(req);
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 400) {
+            fail(req, res, body);
+        }
+        return body;
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest req) {
         HttpResponse<byte[]> res;
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -101,17 +121,17 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw CliException.failure("interrupted");
         }
-        JsonNode body = parse(res.body());
-        if (res.statusCode() >= 400) {
-            String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : "HTTP " + res.statusCode();
-            StringBuilder msg = new StringBuilder(req.method() + " " + req.uri().getPath() + " failed (" + res.statusCode() + "): " + detail);
-            if (body != null && body.has("errors")) {
-                body.get("errors").forEach(e -> msg.append("\n  - ").append(e.path("field").asText()).append(": ")
-                        .append(e.path("message").asText()));
-            }
-            throw new CliException(res.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.FAILURE, msg.toString());
+        return res;
+    }
+
+    private static void fail(HttpRequest req, HttpResponse<byte[]> res, JsonNode body) {
+        String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText() : "HTTP " + res.statusCode();
+        StringBuilder msg = new StringBuilder(req.method() + " " + req.uri().getPath() + " failed (" + res.statusCode() + "): " + detail);
+        if (body != null && body.has("errors")) {
+            body.get("errors").forEach(e -> msg.append("\n  - ").append(e.path("field").asText()).append(": ")
+                    .append(e.path("message").asText()));
         }
-        return body;
+        throw new CliException(res.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.FAILURE, msg.toString());
     }
 
     private static JsonNode parse(byte[] bytes) {
