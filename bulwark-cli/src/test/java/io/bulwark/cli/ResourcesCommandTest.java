@@ -74,6 +74,20 @@ class ResourcesCommandTest {
     }
 
     @Test
+    void scalingRecommendShowsEachDeploymentsRequests() {
+        try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of("scaling.monitor.interval", "100ms",
+                "scaling.monitor.publish", "100ms", "scaling.recommender.interval", "150ms"))).configuredStore().build().start()) {
+            String url = server.uri().toString();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+                    CliRun.run("scaling", "recommend", "--url", url).out().contains("both"));
+            CliRun r = CliRun.run("scaling", "recommend", "--url", url);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("DEPLOYMENT").containsPattern("both\\s+\\d+\\s+\\S+\\s+\\d+m / \\d+m / \\d+m")
+                    .containsPattern("\\d+Mi / \\d+Mi / \\d+Mi");
+        }
+    }
+
+    @Test
     void eventsListsTheNodesEventsAndFollowStopsAfterMax() {
         try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of())).configuredStore().build()
                 .start()) {

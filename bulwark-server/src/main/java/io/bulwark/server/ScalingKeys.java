@@ -89,7 +89,27 @@ public final class ScalingKeys {
                     + "appended.").build();
 
     /** The resource monitor's keys. */
-    public static final List<ConfigKey<?>> MONITOR = List.of(MONITOR_INTERVAL, MONITOR_HISTORY, LIMITS);
+    public static final ConfigKey<Duration> MONITOR_PUBLISH = ConfigKey
+            .builder("scaling.monitor.publish", ValueTypes.duration(Duration.ofMillis(100), Duration.ofHours(1)))
+            .defaultValue(Duration.ofSeconds(30))
+            .description("How often each node puts its latest CPU and memory figures in the store, where the leader's "
+                    + "recommender reads the fleet's.").build();
+
+    public static final ConfigKey<Boolean> RECOMMENDER_ENABLED = ConfigKey
+            .builder("scaling.recommender.enabled", ValueTypes.bool()).defaultValue(true)
+            .description("Whether the leader keeps each deployment's CPU and memory usage history (api, worker, both "
+                    + "by node role) for GET /api/v1/scaling/recommendations.").build();
+
+    public static final ConfigKey<Duration> RECOMMENDER_INTERVAL = ConfigKey
+            .builder("scaling.recommender.interval", ValueTypes.duration(Duration.ofMillis(100), Duration.ofHours(1)))
+            .defaultValue(Duration.ofMinutes(1))
+            .description("How often the leader adds the fleet's published figures to the usage histories (the VPA "
+                    + "samples once a minute; its confidence counts a sample a minute).").build();
+
+    public static final List<ConfigKey<?>> MONITOR = List.of(MONITOR_INTERVAL, MONITOR_HISTORY, LIMITS, MONITOR_PUBLISH);
+
+    /** The vertical recommender's keys. */
+    public static final List<ConfigKey<?>> RECOMMENDER = List.of(RECOMMENDER_ENABLED, RECOMMENDER_INTERVAL);
 
     /** The autoscaler's keys. */
     public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,

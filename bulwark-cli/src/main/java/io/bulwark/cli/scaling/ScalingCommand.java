@@ -17,7 +17,7 @@ import java.util.Map;
 /** {@code bulwark scaling status | decisions | policy} over the REST API, and {@code simulate} offline. */
 @Command(name = "scaling", mixinStandardHelpOptions = true, description = "The autoscaler: its policy and its decisions.",
         subcommands = {ScalingCommand.Status.class, ScalingCommand.Decisions.class, ScalingCommand.Policy.class,
-                SimulateCommand.class})
+                ScalingCommand.Recommend.class, SimulateCommand.class})
 final class ScalingCommand extends GroupCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -143,6 +143,49 @@ final class ScalingCommand extends GroupCommand {
                 throw new IllegalStateException(e);
             }
             out.flush();
+        }
+    }
+
+    @Command(name = "recommend", mixinStandardHelpOptions = true,
+            description = "CPU and memory requests per deployment (api, worker, both), as the VPA recommends them from the "
+                    + "fleet's usage history: lower bound, target and upper bound.")
+    static final class Recommend extends ApiCommand implements Runnable {
+        @Override
+        public void run() {
+            JsonNode body = client().get("/api/v1/scaling/recommendations");
+            PrintWriter out = out();
+            if (output.json()) {
+                Output.json(out, body);
+                return;
+            }
+            if (!body.path("enabled").asBoolean()) {
+                out.println("the recommender is off (scaling.recommender.enabled=false)");
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode d : body.path("deployments")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("deployment", d.path("deployment").asText());
+                row.put("samples", d.path("samples").asLong());
+                row.put("history", d.path("history").asText());
+                row.put("cpu (lower/target/upper)", bounds(d.path("cpu"), "Millicores", "m"));
+                row.put("memory (lower/target/upper)", bounds(d.path("memory"), "MiB", "Mi"));
+                rows.add(row);
+            }
+            Output.table(out, List.of("deployment", "samples", "history", "cpu (lower/target/upper)",
+                    "memory (lower/target/upper)"), rows);
+            if (rows.isEmpty()) {
+                out.println("no usage history yet: the leader adds the fleet's figures every scaling.recommender.interval");
+            }
+            out.flush();
+        }
+
+        private static String bounds(JsonNode r, String unit, String suffix) {
+            return String.join(" / ", List.of(value(r.path("lower" + unit).asLong(), suffix),
+                    value(r.path("target" + unit).asLong(), suffix), value(r.path("upper" + unit).asLong(), suffix)));
+        }
+
+        private static String value(long v, String suffix) {
+            return v < 0 ? "open" : v + suffix;
         }
     }
 

@@ -34,6 +34,7 @@ public final class Capabilities {
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory(),
             new io.bulwark.server.internal.resources.ResourcesCapability.Factory(),
             new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory(),
+            new io.bulwark.server.internal.scaling.RecommenderCapability.Factory(),
             new io.bulwark.server.internal.profiles.ProfilesCapability.Factory());
 
     private Capabilities() {

@@ -3,6 +3,7 @@ package io.bulwark.server.internal.resources;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.health.HealthCheck;
+import io.bulwark.core.state.StateStore;
 import io.bulwark.scaling.resources.ResourceHistory;
 import io.bulwark.scaling.resources.ResourceLimits;
 import io.bulwark.scaling.resources.ResourceMonitor;
@@ -21,6 +22,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ import java.util.Optional;
  * breach), and gauges {@code bulwark_resource_value{figure}} and {@code bulwark_resource_limit_exceeded{figure}}.
  */
 public final class ResourcesCapability implements Capability {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResourcesCapability.class);
 
     /** Made on every node from {@code scaling.monitor.*} and {@code scaling.limits.*}. */
     public static final class Factory implements CapabilityFactory {
@@ -55,7 +59,8 @@ public final class ResourcesCapability implements Capability {
             ResourceMonitor monitor = new ResourceMonitor(ResourceSampler.system(ctx.clock()),
                     new ResourceHistory(config.get(ScalingKeys.MONITOR_HISTORY)), limits(config),
                     config.get(ScalingKeys.MONITOR_INTERVAL));
-            return Optional.of(new ResourcesCapability(monitor, ctx.meters()));
+            return Optional.of(new ResourcesCapability(monitor, ctx.meters(), ctx.state(), ctx.identity(),
+                    config.get(ScalingKeys.MONITOR_PUBLISH)));
         }
     }
 
@@ -74,13 +79,25 @@ public final class ResourcesCapability implements Capability {
         return new ResourceLimits(thresholds);
     }
 
-    private final ResourceMonitor monitor;
+    /** Where each node's latest figures are kept for the fleet: kind {@value}, one document per node id. */
+    public static final String PUBLISHED = "node-resources";
 
-    private ResourcesCapability(ResourceMonitor monitor, MeterRegistry meters) {
+    private final ResourceMonitor monitor;
+    private final StateStore state;
+    private final ServerContext.NodeIdentity self;
+    private final Duration publishEvery;
+    private volatile Map<String, Double> latest = Map.of();
+    private volatile Instant publishedAt;
+
+    private ResourcesCapability(ResourceMonitor monitor, MeterRegistry meters, StateStore state,
+                                ServerContext.NodeIdentity self, Duration publishEvery) {
         this.monitor = monitor;
+        this.state = state;
+        this.self = self;
+        this.publishEvery = publishEvery;
+        monitor.addListener(this::sampled);
         for (String figure : ResourceLimits.FIGURES) {
-            Gauge.builder("bulwark.resource.value", monitor, m -> m.history().latest()
-                            .map(s -> s.figures().get(figure)).orElse(Double.NaN))
+            Gauge.builder("bulwark.resource.value", this, c -> c.latest.getOrDefault(figure, Double.NaN))
                     .tag("figure", figure).description("The resource monitor's last sample of a figure (-1: unknown)")
                     .register(meters);
         }
@@ -95,6 +112,37 @@ public final class ResourcesCapability implements Capability {
     @Override
     public String name() {
         return "resources";
+    }
+
+    /** Each sample: the figures the gauges read (one map per sample, not one per gauge), and the fleet's copy. */
+    private void sampled(ResourceSnapshot s) {
+        latest = s.figures();
+        Instant now = s.at();
+        if (publishedAt != null && now.isBefore(publishedAt.plus(publishEvery))) {
+            return;
+        }
+        publishedAt = now;
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("at", now.toString());
+        doc.put("node", self.id());
+        doc.put("name", self.name());
+        doc.put("role", self.role() == null ? "both" : self.role().id());
+        doc.put("cpuCores", s.processCpu() >= 0 && s.cpuLimitCores() > 0 ? s.processCpu() * s.cpuLimitCores() : -1);
+        doc.put("cpuLimitCores", s.cpuLimitCores());
+        doc.put("rssBytes", s.rssBytes());
+        doc.put("memoryLimitBytes", s.memoryLimitBytes());
+        doc.put("heapUsedBytes", s.heapUsedBytes());
+        try {
+            state.put(PUBLISHED, self.id(), io.bulwark.core.json.Json.mapper().writeValueAsString(doc));
+            for (io.bulwark.core.state.StateEntry e : state.list(PUBLISHED)) {
+                if (e.updatedAt().isBefore(state.now().minus(Duration.ofHours(1)))) {
+                    state.delete(PUBLISHED, e.name()); // a node gone for an hour
+                }
+            }
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warn("This node's resource figures could not be put in the store ({}); the recommender misses this "
+                    + "node until the next publish in {}", e.getMessage(), io.bulwark.core.units.Durations.format(publishEvery));
+        }
     }
 
     @Override
