@@ -19,7 +19,9 @@ import java.util.Set;
  * <pre>{@code
  * minReplicas: 1
  * maxReplicas: 20
- * waitingJobsPerWorker: 10
+ * waitingJobsPerWorker: 10   # at least one of these three targets
+ * cpuPercent: 70            # each worker's CPU use, percent of the CPUs it may use
+ * memoryPercent: 80         # each worker's RSS, percent of its memory limit
  * tolerance: 0.1            # optional, default 0.1
  * behavior:                 # optional; each direction defaults to the HPA's
  *   scaleUp:
@@ -39,10 +41,15 @@ import java.util.Set;
  */
 public final class PolicyDocument {
 
-    /** The one metric the autoscaler targets: the waiting jobs of its queues, per worker. */
+    /** The waiting jobs of the autoscaler's queues, per worker (an average value). */
     public static final String WAITING_JOBS = "waiting_jobs";
+    /** Each worker's CPU use as a percent of the CPUs it may use (a utilization). */
+    public static final String CPU = "cpu";
+    /** Each worker's RSS as a percent of its memory limit (a utilization). */
+    public static final String MEMORY = "memory";
 
-    private static final Set<String> TOP = Set.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "tolerance", "behavior");
+    private static final Set<String> TOP = Set.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "cpuPercent",
+            "memoryPercent", "tolerance", "behavior");
     private static final Set<String> RULES = Set.of("stabilizationWindow", "selectPolicy", "policies");
     private static final Set<String> POLICY = Set.of("type", "value", "period");
 
@@ -81,7 +88,13 @@ public final class PolicyDocument {
         unknown(doc, TOP, "", problems);
         Integer min = integer(doc, "minReplicas", "", problems, 0, 10_000, null);
         Integer max = integer(doc, "maxReplicas", "", problems, 1, 10_000, null);
-        Double target = number(doc, "waitingJobsPerWorker", problems, 0.001, 1e9, null);
+        Double target = number(doc, "waitingJobsPerWorker", problems, 0.001, 1e9, Double.NaN);
+        Double cpu = number(doc, "cpuPercent", problems, 0.1, 1000, Double.NaN);
+        Double memory = number(doc, "memoryPercent", problems, 0.1, 1000, Double.NaN);
+        if (target != null && cpu != null && memory != null && target.isNaN() && cpu.isNaN() && memory.isNaN()) {
+            problems.add(new Problem("waitingJobsPerWorker", "is required unless cpuPercent or memoryPercent is set: "
+                    + "a number from 0.001 to 1.0E9"));
+        }
         Double tolerance = number(doc, "tolerance", problems, 0, 0.99, 0.1);
         if (min != null && max != null && max < min) {
             problems.add(new Problem("maxReplicas", "must be >= minReplicas (" + min + ") but was " + max));
@@ -101,7 +114,17 @@ public final class PolicyDocument {
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(problems);
         }
-        return new AutoscalerPolicy(min, max, List.of(MetricTarget.averageValue(WAITING_JOBS, target)), tolerance, up, down);
+        List<MetricTarget> targets = new ArrayList<>();
+        if (!target.isNaN()) {
+            targets.add(MetricTarget.averageValue(WAITING_JOBS, target));
+        }
+        if (!cpu.isNaN()) {
+            targets.add(MetricTarget.utilization(CPU, cpu));
+        }
+        if (!memory.isNaN()) {
+            targets.add(MetricTarget.utilization(MEMORY, memory));
+        }
+        return new AutoscalerPolicy(min, max, targets, tolerance, up, down);
     }
 
     /** Writes a policy in the document's shape (the inverse of {@link #read}). */
@@ -109,13 +132,20 @@ public final class PolicyDocument {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("minReplicas", policy.minReplicas());
         doc.put("maxReplicas", policy.maxReplicas());
-        doc.put("waitingJobsPerWorker", policy.targets().getFirst().value());
+        target(policy, WAITING_JOBS).ifPresent(v -> doc.put("waitingJobsPerWorker", v));
+        target(policy, CPU).ifPresent(v -> doc.put("cpuPercent", v));
+        target(policy, MEMORY).ifPresent(v -> doc.put("memoryPercent", v));
         doc.put("tolerance", policy.tolerance());
         Map<String, Object> behavior = new LinkedHashMap<>();
         behavior.put("scaleUp", write(policy.scaleUp()));
         behavior.put("scaleDown", write(policy.scaleDown()));
         doc.put("behavior", behavior);
         return doc;
+    }
+
+    /** The target value of {@code metric} in {@code policy}, if it targets it. */
+    public static java.util.Optional<Double> target(AutoscalerPolicy policy, String metric) {
+        return policy.targets().stream().filter(t -> t.metric().equals(metric)).map(MetricTarget::value).findFirst();
     }
 
     private static Map<String, Object> write(ScalingRules rules) {

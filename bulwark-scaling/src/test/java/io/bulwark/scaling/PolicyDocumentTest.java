@@ -52,4 +52,18 @@ class PolicyDocumentTest {
                 .hasMessageContaining("waitingJobsPerWorker is required");
         assertThatThrownBy(() -> PolicyDocument.read(List.of())).hasMessageContaining("(document) must be an object");
     }
+
+    @Test
+    void cpuAndMemoryTargetsAreUtilizationsAndOneTargetIsNeeded() {
+        AutoscalerPolicy p = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "cpuPercent", 70,
+                "memoryPercent", 80));
+        assertThat(p.targets()).containsExactly(MetricTarget.utilization(PolicyDocument.CPU, 70),
+                MetricTarget.utilization(PolicyDocument.MEMORY, 80));
+        assertThat(PolicyDocument.write(p)).containsEntry("cpuPercent", 70.0).doesNotContainKey("waitingJobsPerWorker");
+        assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5)))
+                .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent or memoryPercent is set");
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "cpuPercent", 0)))
+                .hasMessageContaining("cpuPercent must be a number from 0.1 to 1000.0 but was 0");
+    }
 }

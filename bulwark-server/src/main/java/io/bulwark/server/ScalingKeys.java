@@ -57,6 +57,16 @@ public final class ScalingKeys {
             .builder("scaling.autoscaler.waitingJobsPerWorker", ValueTypes.decimal(0.001, 1e9)).defaultValue(100.0)
             .description("The target: available (waiting) jobs per worker.").build();
 
+    public static final ConfigKey<Double> AUTOSCALER_CPU_PERCENT = ConfigKey
+            .builder("scaling.autoscaler.cpuPercent", ValueTypes.decimal(0.1, 1000))
+            .description("A second target, off when unset: each worker's CPU use as a percent of the CPUs it may use, "
+                    + "from the figures the nodes publish (scaling.monitor.publish).").build();
+
+    public static final ConfigKey<Double> AUTOSCALER_MEMORY_PERCENT = ConfigKey
+            .builder("scaling.autoscaler.memoryPercent", ValueTypes.decimal(0.1, 1000))
+            .description("A target, off when unset: each worker's RSS as a percent of its memory limit, from the "
+                    + "figures the nodes publish.").build();
+
     public static final ConfigKey<String> AUTOSCALER_QUEUES = ConfigKey
             .builder("scaling.autoscaler.queues", ValueTypes.string())
             .description("Comma-separated queues whose waiting jobs count (default every queue).").build();
@@ -113,7 +123,7 @@ public final class ScalingKeys {
 
     /** The autoscaler's keys. */
     public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,
-            AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
+            AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_CPU_PERCENT, AUTOSCALER_MEMORY_PERCENT, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
             AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_COMMAND);
 
     private ScalingKeys() {

@@ -117,6 +117,30 @@ class AutoscalerEndpointsTest {
     }
 
     @Test
+    void aMemoryTargetReadsTheWorkersPublishedFigures() {
+        // The node's RSS is at least 0.2% of its memory limit (a JVM of 50 MiB on 24 GiB): the memory proposal asks for more workers.
+        Map<String, String> flags = Map.of("scaling.autoscaler.enabled", "true", "scaling.autoscaler.interval", "200ms",
+                "scaling.autoscaler.memoryPercent", "0.1", "scaling.monitor.interval", "100ms",
+                "scaling.monitor.publish", "100ms", "scaling.autoscaler.maxReplicas", "20");
+        try (BulwarkServer server = start(dir, flags)) {
+            Http http = new Http(server.uri());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode last = http.get("/api/v1/scaling").json().path("last");
+                JsonNode memory = null;
+                for (JsonNode p : last.path("proposals")) {
+                    if (p.path("metric").asText().equals("memory")) {
+                        memory = p;
+                    }
+                }
+                assertThat(memory).as("a memory proposal").isNotNull();
+                assertThat(memory.path("replicas").asInt()).as(memory.toString()).isGreaterThan(1);
+                assertThat(memory.path("note").asText()).isEqualTo("ratio × 1 pods");
+            });
+            assertThat(http.get("/api/v1/scaling").json().path("policy").path("memoryPercent").asDouble()).isEqualTo(0.1);
+        }
+    }
+
+    @Test
     void offByDefaultAndBadSettingsStopTheStartNamingTheKey() {
         try (BulwarkServer server = start(dir, Map.of())) {
             JsonNode status = new Http(server.uri()).get("/api/v1/scaling").json();

@@ -34,8 +34,18 @@ final class ScalingCommand extends GroupCommand {
             JsonNode p = body.path("policy");
             out.println("autoscaler " + (body.path("enabled").asBoolean() ? "on" : "off") + ", driver "
                     + body.path("driver").asText() + (body.path("leader").asBoolean() ? " (this node leads)" : ""));
+            List<String> targets = new ArrayList<>();
+            if (p.has("waitingJobsPerWorker")) {
+                targets.add(p.path("waitingJobsPerWorker").asDouble() + " waiting jobs per worker");
+            }
+            if (p.has("cpuPercent")) {
+                targets.add(p.path("cpuPercent").asDouble() + "% CPU");
+            }
+            if (p.has("memoryPercent")) {
+                targets.add(p.path("memoryPercent").asDouble() + "% memory");
+            }
             out.println("policy: " + p.path("minReplicas").asInt() + " to " + p.path("maxReplicas").asInt()
-                    + " workers, " + p.path("waitingJobsPerWorker").asDouble() + " waiting jobs per worker, tolerance "
+                    + " workers, " + String.join(", ", targets) + ", tolerance "
                     + p.path("tolerance").asDouble() + ", scale-down window " + p.path("scaleDownStabilization").asText()
                     + ", queues " + String.join(",", names(p.path("queues"))) + ", every " + p.path("interval").asText());
             JsonNode last = body.path("last");
@@ -132,8 +142,11 @@ final class ScalingCommand extends GroupCommand {
             }
             Map<String, Object> policy = new LinkedHashMap<>();
             JsonNode p = body.path("policy");
-            for (String k : List.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "tolerance", "behavior")) {
-                policy.put(k, p.path(k));
+            for (String k : List.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "cpuPercent", "memoryPercent",
+                    "tolerance", "behavior")) {
+                if (p.has(k)) {
+                    policy.put(k, p.path(k));
+                }
             }
             out.println("# from " + p.path("source").asText() + (p.path("updatedAt").isTextual()
                     ? ", set " + p.path("updatedAt").asText() : ""));

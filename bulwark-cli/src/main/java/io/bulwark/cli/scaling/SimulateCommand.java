@@ -90,7 +90,12 @@ final class SimulateCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--" + e.getMessage().replace("initial replicas", "initial"));
         }
-        Simulation.Result result = Simulation.run(p, load, model);
+        Simulation.Result result;
+        try {
+            result = Simulation.run(p, load, model);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--policy " + policy + ": " + e.getMessage());
+        }
         try {
             Files.createDirectories(out);
             writeSamples(result, out.resolve("simulation.csv"));

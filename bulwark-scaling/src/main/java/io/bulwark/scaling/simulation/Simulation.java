@@ -4,6 +4,7 @@ import io.bulwark.scaling.Autoscaler;
 import io.bulwark.scaling.AutoscalerPolicy;
 import io.bulwark.scaling.Decision;
 import io.bulwark.scaling.Observation;
+import io.bulwark.scaling.PolicyDocument;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -55,10 +56,36 @@ public final class Simulation {
     private record Pending(Duration readyAt, int count) {
     }
 
+    /** Each ready worker as busy as the last second's share of capacity used, each requesting one CPU. */
+    private static Observation busy(int ready, int requested, double busy) {
+        Map<String, Double> readings = new java.util.HashMap<>();
+        Map<String, Double> requests = new java.util.HashMap<>();
+        java.util.Set<String> unready = new java.util.HashSet<>();
+        for (int i = 0; i < ready; i++) {
+            readings.put("w" + i, busy);
+            requests.put("w" + i, 1.0);
+        }
+        for (int i = ready; i < requested; i++) {
+            unready.add("w" + i);
+            requests.put("w" + i, 1.0);
+        }
+        return new Observation.PodReadings(readings, requests, java.util.Set.of(), unready);
+    }
+
     private Simulation() {
     }
 
+    /**
+     * Runs the trace. The model knows waiting jobs and how busy each worker is (its CPU, at 100% when
+     * it works all second), not memory.
+     *
+     * @throws IllegalArgumentException for a policy with a memory target
+     */
     public static Result run(AutoscalerPolicy policy, LoadTrace trace, CapacityModel model) {
+        if (PolicyDocument.target(policy, PolicyDocument.MEMORY).isPresent()) {
+            throw new IllegalArgumentException("memoryPercent cannot be simulated: the capacity model has no memory; "
+                    + "simulate with waitingJobsPerWorker and cpuPercent");
+        }
         Instant start = Instant.EPOCH;
         Instant[] now = {start};
         InstantSource clock = () -> now[0];
@@ -69,6 +96,7 @@ public final class Simulation {
         int requested = ready;
         Deque<Pending> pending = new ArrayDeque<>();
         double backlog = 0;
+        double lastBusy = 0;
         double arrived = 0;
         double done = 0;
         double peak = 0;
@@ -86,8 +114,8 @@ public final class Simulation {
                 ready += pending.pollFirst().count();
             }
             if (s % every == 0) {
-                Decision d = autoscaler.decide(requested,
-                        Map.of(io.bulwark.scaling.PolicyDocument.WAITING_JOBS, new Observation.Total(backlog, ready)));
+                Decision d = autoscaler.decide(requested, Map.of(PolicyDocument.WAITING_JOBS,
+                        new Observation.Total(backlog, ready), PolicyDocument.CPU, busy(ready, requested, lastBusy)));
                 decisions.add(d);
                 if (d.desired() > requested) {
                     int add = d.desired() - requested;
@@ -122,6 +150,7 @@ public final class Simulation {
             if (backlog < 1e-9) {
                 backlog = 0;
             }
+            lastBusy = capacity == 0 ? 0 : finished / capacity;
             double wait = backlog == 0 ? 0 : capacity == 0 ? Double.POSITIVE_INFINITY : backlog / capacity;
             peak = Math.max(peak, backlog);
             longestWait = Math.max(longestWait, wait);

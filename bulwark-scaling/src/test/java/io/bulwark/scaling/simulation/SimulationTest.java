@@ -77,4 +77,18 @@ class SimulationTest {
         assertThat(r.summary().longestWaitSeconds()).isInfinite();
         assertThat(r.summary().peakBacklog()).isEqualTo(30);
     }
+
+    @Test
+    void aCpuTargetSettlesWhereTheWorkersAreAsBusyAsItSays() {
+        AutoscalerPolicy cpu = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "cpuPercent", 70));
+        // 20 jobs/s, 5 per worker: 4 workers would be 100% busy; at 70% it takes 6 (67%).
+        Simulation.Result r = Simulation.run(cpu, LoadTrace.parseCsv("0,20\n1200,20\n"),
+                new CapacityModel(5, Duration.ofSeconds(20), Duration.ofSeconds(15), 1));
+        assertThat(r.samples().getLast().requested()).isBetween(6, 7);
+        assertThat(r.summary().jobsDone()).isEqualTo(r.summary().jobsArrived());
+
+        AutoscalerPolicy memory = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "memoryPercent", 70));
+        assertThatThrownBy(() -> Simulation.run(memory, LoadTrace.parseCsv("0,1\n10,1\n"),
+                new CapacityModel(5, Duration.ZERO, Duration.ofSeconds(15), 1))).hasMessageContaining("memoryPercent cannot be simulated");
+    }
 }

@@ -106,8 +106,13 @@ public final class AutoscalerCapability implements Capability {
                 throw new StartupException("scaling.autoscaler.maxReplicas (" + max + ") must be >= "
                         + "scaling.autoscaler.minReplicas (" + min + ") and >= 1");
             }
-            AutoscalerPolicy policy = new AutoscalerPolicy(min, max, List.of(MetricTarget.averageValue(METRIC,
-                    config.get(ScalingKeys.AUTOSCALER_WAITING_PER_WORKER))), config.get(ScalingKeys.AUTOSCALER_TOLERANCE),
+            List<MetricTarget> targets = new ArrayList<>(List.of(MetricTarget.averageValue(METRIC,
+                    config.get(ScalingKeys.AUTOSCALER_WAITING_PER_WORKER))));
+            config.find(ScalingKeys.AUTOSCALER_CPU_PERCENT).ifPresent(v -> targets.add(MetricTarget.utilization(
+                    PolicyDocument.CPU, v)));
+            config.find(ScalingKeys.AUTOSCALER_MEMORY_PERCENT).ifPresent(v -> targets.add(MetricTarget.utilization(
+                    PolicyDocument.MEMORY, v)));
+            AutoscalerPolicy policy = new AutoscalerPolicy(min, max, targets, config.get(ScalingKeys.AUTOSCALER_TOLERANCE),
                     ScalingRules.defaultScaleUp(), new ScalingRules(config.get(ScalingKeys.AUTOSCALER_DOWN_WINDOW),
                     ScalingRules.Select.MAX, ScalingRules.defaultScaleDown().policies()));
             ClusterNode node = cluster.get().node();
@@ -116,7 +121,7 @@ public final class AutoscalerCapability implements Capability {
                     .map(String::strip).filter(x -> !x.isEmpty()).collect(Collectors.toSet())).orElse(Set.of());
             return Optional.of(new AutoscalerCapability(enabled, new Autoscaler(policy, ctx.clock()), driver, node,
                     jobs.get(), ctx.state(), queues, config.get(ScalingKeys.AUTOSCALER_INTERVAL), ctx.meters(),
-                    ctx.bodyLimit()));
+                    ctx.bodyLimit(), config.get(ScalingKeys.MONITOR_PUBLISH)));
         }
 
         private static ScaleDriver driver(BulwarkConfig config, java.util.function.IntSupplier fleet) {
@@ -160,11 +165,13 @@ public final class AutoscalerCapability implements Capability {
     private volatile String lastProblem;
     private final AutoscalerPolicy configured;
     private final long bodyLimit;
+    private final Duration publish;
     private volatile String policyStamp = "config";
 
     private AutoscalerCapability(boolean enabled, Autoscaler autoscaler, ScaleDriver driver, ClusterNode node, JobStore jobs,
                                  StateStore state, Set<String> queues, Duration interval, MeterRegistry meters,
-                                 long bodyLimit) {
+                                 long bodyLimit, Duration publish) {
+        this.publish = publish;
         this.enabled = enabled;
         this.configured = autoscaler.policy();
         this.bodyLimit = bodyLimit;
@@ -205,7 +212,14 @@ public final class AutoscalerCapability implements Capability {
             refreshPolicy();
             int now = driver.currentReplicas();
             double waiting = waiting();
-            Decision d = autoscaler.decide(now, Map.of(METRIC, new Observation.Total(waiting, now)));
+            Map<String, Observation> observations = new java.util.HashMap<>();
+            observations.put(METRIC, new Observation.Total(waiting, now));
+            AutoscalerPolicy policy = autoscaler.policy();
+            if (PolicyDocument.target(policy, PolicyDocument.CPU).isPresent()
+                    || PolicyDocument.target(policy, PolicyDocument.MEMORY).isPresent()) {
+                observations.putAll(FleetReadings.of(state, node, publish.multipliedBy(2)));
+            }
+            Decision d = autoscaler.decide(now, observations);
             boolean applied = false;
             String note = driver.name().equals("dry-run") && d.scales() ? "dry-run: not applied" : "";
             if (d.scales()) {
@@ -359,8 +373,8 @@ public final class AutoscalerCapability implements Capability {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        LOG.info("Scaling policy set over the API: {} to {} workers at {} waiting jobs per worker", p.minReplicas(),
-                p.maxReplicas(), p.targets().getFirst().value());
+        LOG.info("Scaling policy set over the API: {} to {} workers, targets {}", p.minReplicas(), p.maxReplicas(),
+                p.targets());
         status(ctx);
     }
 
