@@ -33,7 +33,8 @@ public final class Capabilities {
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),
             new io.bulwark.server.internal.schedules.SchedulesCapability.Factory(),
             new io.bulwark.server.internal.resources.ResourcesCapability.Factory(),
-            new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory());
+            new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory(),
+            new io.bulwark.server.internal.rollouts.RolloutsCapability.Factory());
 
     private Capabilities() {
     }
