@@ -35,7 +35,8 @@ public final class Capabilities {
             new io.bulwark.server.internal.resources.ResourcesCapability.Factory(),
             new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory(),
             new io.bulwark.server.internal.scaling.RecommenderCapability.Factory(),
-            new io.bulwark.server.internal.profiles.ProfilesCapability.Factory());
+            new io.bulwark.server.internal.profiles.ProfilesCapability.Factory(),
+            new io.bulwark.server.internal.rollouts.RolloutsCapability.Factory());
 
     private Capabilities() {
     }

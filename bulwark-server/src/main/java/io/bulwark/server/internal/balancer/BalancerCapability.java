@@ -37,6 +37,11 @@ public final class BalancerCapability implements Capability {
         this.runtime = runtime;
     }
 
+    /** The load-balancer groups, for the rollouts' {@code bulwark} driver. */
+    public BalancerRuntime runtime() {
+        return runtime;
+    }
+
     @Override
     public String name() {
         return "balancer";

@@ -1,0 +1,48 @@
+package io.bulwark.deploy.rollout;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A rollout definition: its name, the strategy that moves traffic (canary steps or a blue-green
+ * switch) and the driver that moves it. Read one with {@link RolloutSpecs#parse(String)}, which
+ * reports every problem at once, each naming its field.
+ *
+ * <pre>{@code
+ * RolloutSpec spec = RolloutSpecs.parse(Files.readString(Path.of("checkout.yaml")));
+ * }</pre>
+ *
+ * @param name     the rollout's name, unique among active rollouts
+ * @param strategy how traffic moves
+ * @param driver   what moves it
+ */
+public record RolloutSpec(String name, Strategy strategy, DriverSpec driver) {
+
+    public RolloutSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(driver, "driver");
+    }
+
+    /** Every metric of every analysis in this definition, with the field path that names it. */
+    public List<Located<MetricSpec>> metrics() {
+        return strategy.analyses().stream()
+                .flatMap(a -> {
+                    var out = new java.util.ArrayList<Located<MetricSpec>>();
+                    for (int i = 0; i < a.value().metrics().size(); i++) {
+                        out.add(new Located<>(a.field() + ".metrics[" + i + "]", a.value().metrics().get(i)));
+                    }
+                    return out.stream();
+                })
+                .toList();
+    }
+
+    /**
+     * A part of a definition with the path of the field it came from, for error messages.
+     *
+     * @param field e.g. {@code strategy.canary.steps[2].analysis}
+     * @param value the part
+     */
+    public record Located<T>(String field, T value) {
+    }
+}
