@@ -113,8 +113,51 @@ public final class RolloutsCapability implements Capability {
                     return own;
                 }
             });
-            // The prometheus provider and the nginx / kubernetes / istio drivers are added here when
-            // their classes (io.bulwark.deploy.rollout.prometheus, .nginx, bulwark-kubernetes) are merged.
+            providers.put(io.bulwark.deploy.rollout.prometheus.PrometheusSource.PROVIDER, new MetricSourceFactory() {
+                @Override
+                public String provider() {
+                    return io.bulwark.deploy.rollout.prometheus.PrometheusSource.PROVIDER;
+                }
+
+                @Override
+                public io.bulwark.deploy.rollout.MetricSource create(Map<String, Object> settings) {
+                    Object address = settings.get("address");
+                    java.util.Set<String> unknown = new java.util.TreeSet<>(settings.keySet());
+                    unknown.remove("address");
+                    if (!unknown.isEmpty()) {
+                        throw new IllegalArgumentException("takes only address (and the query), not " + unknown);
+                    }
+                    java.net.URI uri;
+                    try {
+                        uri = address == null ? null : java.net.URI.create(String.valueOf(address));
+                    } catch (IllegalArgumentException e) {
+                        uri = null;
+                    }
+                    if (uri == null || uri.getHost() == null
+                            || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                        throw new IllegalArgumentException("address must be Prometheus' http(s) URL, e.g. "
+                                + "http://prometheus:9090, but was " + (address == null ? "missing" : "'" + address + "'"));
+                    }
+                    return io.bulwark.deploy.rollout.prometheus.PrometheusSource.of(uri);
+                }
+            });
+            drivers.put(io.bulwark.deploy.rollout.nginx.NginxDriver.TYPE, new io.bulwark.deploy.rollout.nginx.NginxDriver.Factory());
+            // One Kubernetes client for every rollout, made when the first kubernetes or istio rollout starts
+            // (from ~/.kube/config or the pod's service account), so a server without a cluster starts as before.
+            java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> kube = new java.util.function.Supplier<>() {
+                private io.fabric8.kubernetes.client.KubernetesClient client;
+
+                @Override
+                public synchronized io.fabric8.kubernetes.client.KubernetesClient get() {
+                    if (client == null) {
+                        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+                    }
+                    return client;
+                }
+            };
+            drivers.put(io.bulwark.kubernetes.rollout.KubernetesServiceDriver.TYPE,
+                    new io.bulwark.kubernetes.rollout.KubernetesServiceDriver.Factory(kube));
+            drivers.put(io.bulwark.kubernetes.rollout.IstioDriver.TYPE, new io.bulwark.kubernetes.rollout.IstioDriver.Factory(kube));
             BooleanSupplier leader = ctx.capability(ClusterCapability.class)
                     .<BooleanSupplier>map(c -> () -> c.node().isLeader()).orElse(() -> true);
             Optional<EventLog> events = ctx.capability(EventsCapability.class).map(EventsCapability::log);
