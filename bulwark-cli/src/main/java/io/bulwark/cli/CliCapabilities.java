@@ -27,7 +27,7 @@ public final class CliCapabilities {
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
             new PipelinesCli(), new MessagingCli(), new io.bulwark.cli.cache.CacheCli(), new DeployCli(),
             new ResourcesCli(), new ScalingCli(), new EventsCli(), new DevCli(),
-            new io.bulwark.cli.profiles.ProfilesCli());
+            new io.bulwark.cli.profiles.ProfilesCli(), new io.bulwark.cli.tuning.TuningCli());
 
     private CliCapabilities() {
     }

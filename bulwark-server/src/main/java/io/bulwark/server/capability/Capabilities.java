@@ -36,6 +36,7 @@ public final class Capabilities {
             new io.bulwark.server.internal.scaling.AutoscalerCapability.Factory(),
             new io.bulwark.server.internal.scaling.RecommenderCapability.Factory(),
             new io.bulwark.server.internal.profiles.ProfilesCapability.Factory(),
+            new io.bulwark.server.internal.tuning.TuningCapability.Factory(),
             new io.bulwark.server.internal.rollouts.RolloutsCapability.Factory());
 
     private Capabilities() {

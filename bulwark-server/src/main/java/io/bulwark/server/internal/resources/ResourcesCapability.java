@@ -114,6 +114,11 @@ public final class ResourcesCapability implements Capability {
         return "resources";
     }
 
+    /** The last sample's figures by name (empty before the first). */
+    public Map<String, Double> latestFigures() {
+        return latest;
+    }
+
     /** Each sample: the figures the gauges read (one map per sample, not one per gauge), and the fleet's copy. */
     private void sampled(ResourceSnapshot s) {
         latest = s.figures();

@@ -1,0 +1,118 @@
+package io.bulwark.server.internal.tuning;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The tuner's rules: each compares the figures at the start of its window with those now and, when
+ * they show a setting holding the node back, gives the setting, its value, the suggested one and the
+ * evidence. Rules only advise on what the figures show; a figure the node does not have (no database
+ * pool on the embedded store, no cache) gives no advice.
+ */
+final class Advisor {
+
+    /** One piece of advice. */
+    record Advice(String area, String subject, String setting, String current, String suggested, List<String> evidence) {
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("area", area);
+            m.put("subject", subject);
+            m.put("setting", setting);
+            m.put("current", current);
+            m.put("suggested", suggested);
+            m.put("evidence", evidence);
+            return m;
+        }
+    }
+
+    /** Below this many acquisitions, or cache reads, a window says too little to advise on. */
+    static final int MIN_EVENTS = 50;
+    static final double POOL_WAIT_MILLIS = 2.0;
+    static final double CACHE_HIT_RATIO = 0.5;
+    static final double CPU_HEADROOM = 0.7;
+
+    private Advisor() {
+    }
+
+    /**
+     * Advice from the window's first reading to the last; {@code maxPending} is the most pool waiters
+     * any reading in between saw, by pool; {@code cacheSize} the configured maximum size by cache name.
+     */
+    static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
+                               Function<String, Integer> cacheSize) {
+        List<Advice> out = new ArrayList<>();
+        Duration window = Duration.between(first.at(), last.at());
+        for (Map.Entry<String, Figures.Pool> e : last.pools().entrySet()) {
+            Figures.Pool now = e.getValue();
+            Figures.Pool then = first.pools().getOrDefault(e.getKey(), new Figures.Pool(0, 0, 0, 0, 0, 0, now.max()));
+            long n = now.acquisitions() - then.acquisitions();
+            double waited = n > 0 ? (now.acquireMillis() - then.acquireMillis()) / n : 0;
+            double timeouts = now.timeouts() - then.timeouts();
+            double pending = maxPending.getOrDefault(e.getKey(), now.pending());
+            if (n >= MIN_EVENTS && (waited >= POOL_WAIT_MILLIS || timeouts > 0 || pending > 0)) {
+                int size = (int) now.max();
+                int suggested = size + Math.max((int) Math.ceil(pending), (size + 1) / 2);
+                out.add(new Advice("database pool", e.getKey(), "store.pool.size", String.valueOf(size),
+                        String.valueOf(suggested), List.of(
+                        String.format(Locale.ROOT, "%d connections taken in %s, waiting %.1f ms on average (longest "
+                                + "%.0f ms)", n, format(window), waited, now.acquireMaxMillis()),
+                        String.format(Locale.ROOT, "up to %.0f requests waited for a connection at once; %.0f of %d in "
+                                + "use now", pending, now.active(), size),
+                        timeouts > 0 ? String.format(Locale.ROOT, "%.0f gave up after store.pool.connectionTimeout", timeouts)
+                                : "no request gave up waiting",
+                        "check the database's max_connections covers every node's pool")));
+            }
+        }
+        for (Map.Entry<String, Figures.Cache> e : last.caches().entrySet()) {
+            Figures.Cache now = e.getValue();
+            Figures.Cache then = first.caches().getOrDefault(e.getKey(), new Figures.Cache(0, 0, 0, 0));
+            double hits = now.hits() - then.hits();
+            double misses = now.misses() - then.misses();
+            double evictions = now.evictions() - then.evictions();
+            double reads = hits + misses;
+            double ratio = reads == 0 ? 1 : hits / reads;
+            Integer size = cacheSize.apply(e.getKey());
+            if (reads >= MIN_EVENTS && ratio < CACHE_HIT_RATIO && evictions > 0 && size != null) {
+                int factor = ratio < 0.25 ? 4 : 2;
+                out.add(new Advice("cache", e.getKey(), "cache." + e.getKey() + ".maximumSize", String.valueOf(size),
+                        String.valueOf((long) size * factor), List.of(
+                        String.format(Locale.ROOT, "hit ratio %.0f%% over %.0f reads in %s", ratio * 100, reads, format(window)),
+                        String.format(Locale.ROOT, "%.0f entries evicted for room while %.0f are kept (maximumSize %d): "
+                                + "entries leave before they are read again", evictions, now.size(), size),
+                        "watch the heap: each entry costs its key and value")));
+            }
+        }
+        for (Map.Entry<String, Figures.Queue> e : last.queues().entrySet()) {
+            Figures.Queue now = e.getValue();
+            Figures.Queue then = first.queues().getOrDefault(e.getKey(), new Figures.Queue(0, 0, 0, 0, now.concurrency()));
+            long runs = now.runs() - then.runs();
+            double seconds = Math.max(window.toMillis(), 1) / 1000.0;
+            double meanRun = runs > 0 ? (now.runMillis() - then.runMillis()) / runs / 1000 : 0;
+            double throughput = runs / seconds;
+            double busy = throughput * meanRun; // Little's law: the workers busy on average
+            int c = now.concurrency();
+            if (runs > 0 && now.waiting() > c && now.running() >= c && busy >= 0.8 * c && last.cpu() >= 0
+                    && last.cpu() < CPU_HEADROOM) {
+                int suggested = (int) Math.ceil(c * 1.5);
+                out.add(new Advice("queue", e.getKey(), "jobs.queues." + e.getKey() + ".concurrency", String.valueOf(c),
+                        String.valueOf(suggested), List.of(
+                        String.format(Locale.ROOT, "%d jobs waiting now; all %d workers busy", now.waiting(), c),
+                        String.format(Locale.ROOT, "%.2f attempts/s at %.0f ms each over %s: %.1f workers busy on "
+                                + "average (Little's law)", throughput, meanRun * 1000, format(window), busy),
+                        String.format(Locale.ROOT, "CPU at %.0f%%: room for more workers; if the handlers wait on a "
+                                + "provider or the database, that is what more workers will load", last.cpu() * 100))));
+            }
+        }
+        return out;
+    }
+
+    private static String format(Duration d) {
+        return io.bulwark.core.units.Durations.format(d.isZero() ? Duration.ofMillis(1) : d);
+    }
+}

@@ -1,0 +1,96 @@
+package io.bulwark.server.internal.tuning;
+
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.server.internal.jobs.JobsRuntime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One reading of the cumulative figures the tuner compares over its window: per connection pool
+ * (HikariCP's meters), per cache (Micrometer's cache meters of the L1), per queue (run durations,
+ * waiting and running jobs, concurrency), and this node's CPU share.
+ */
+record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu) {
+
+    /** A pool: acquisitions and their total wait, timeouts, and the gauges now. */
+    record Pool(long acquisitions, double acquireMillis, double acquireMaxMillis, double timeouts, double pending,
+                double active, double max) {
+    }
+
+    /** A cache level: hits, misses and evictions so far, the size now. */
+    record Cache(double hits, double misses, double evictions, double size) {
+    }
+
+    /** A queue: attempts run and their total time so far, waiting and running now, its concurrency. */
+    record Queue(long runs, double runMillis, long waiting, int running, int concurrency) {
+    }
+
+    static Figures read(Instant at, MeterRegistry meters, JobsRuntime jobs, double cpu) {
+        Map<String, Pool> pools = new HashMap<>();
+        for (Timer t : meters.find("hikaricp.connections.acquire").timers()) {
+            String pool = t.getId().getTag("pool");
+            pools.put(pool, new Pool(t.count(), t.totalTime(TimeUnit.MILLISECONDS), t.max(TimeUnit.MILLISECONDS),
+                    count(meters, "hikaricp.connections.timeout", "pool", pool),
+                    gauge(meters, "hikaricp.connections.pending", "pool", pool),
+                    gauge(meters, "hikaricp.connections.active", "pool", pool),
+                    gauge(meters, "hikaricp.connections.max", "pool", pool)));
+        }
+        Map<String, Cache> caches = new HashMap<>();
+        for (Meter m : meters.find("cache.gets").tag("level", "l1").meters()) {
+            String name = m.getId().getTag("cache");
+            caches.computeIfAbsent(name, n -> new Cache(
+                    count(meters, "cache.gets", "cache", n, "result", "hit"),
+                    count(meters, "cache.gets", "cache", n, "result", "miss"),
+                    count(meters, "cache.evictions", "cache", n),
+                    gauge(meters, "cache.size", "cache", n)));
+        }
+        Map<String, Queue> queues = new HashMap<>();
+        if (jobs != null) {
+            Map<String, Long> waiting = new HashMap<>();
+            for (QueueCounts c : jobs.counts()) {
+                waiting.put(c.queue(), c.count(JobState.AVAILABLE));
+            }
+            Map<String, long[]> runs = new HashMap<>();
+            Map<String, Double> millis = new HashMap<>();
+            for (Timer t : meters.find("bulwark.jobs.run.duration").timers()) {
+                String q = t.getId().getTag("queue");
+                runs.computeIfAbsent(q, k -> new long[1])[0] += t.count();
+                millis.merge(q, t.totalTime(TimeUnit.MILLISECONDS), Double::sum);
+            }
+            java.util.Set<String> names = new java.util.HashSet<>(waiting.keySet());
+            names.addAll(runs.keySet());
+            for (String q : names) {
+                queues.put(q, new Queue(runs.getOrDefault(q, new long[1])[0], millis.getOrDefault(q, 0.0),
+                        waiting.getOrDefault(q, 0L), jobs.worker().running(q), jobs.queues().get(q).concurrency()));
+            }
+        }
+        return new Figures(at, pools, caches, queues, cpu);
+    }
+
+    private static double count(MeterRegistry meters, String name, String... tags) {
+        double sum = 0;
+        for (Meter m : meters.find(name).tags(tags).meters()) {
+            if (m instanceof FunctionCounter f) {
+                sum += f.count();
+            } else if (m instanceof Counter c) {
+                sum += c.count();
+            }
+        }
+        return sum;
+    }
+
+    private static double gauge(MeterRegistry meters, String name, String... tags) {
+        Gauge g = meters.find(name).tags(tags).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+}

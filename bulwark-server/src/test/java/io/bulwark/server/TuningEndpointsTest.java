@@ -1,0 +1,93 @@
+package io.bulwark.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tuner: a cache that evicts what it is asked for, and a starved database pool, each advised with evidence. */
+class TuningEndpointsTest {
+
+    @TempDir
+    Path dir;
+
+    private static JsonNode advice(Http http, String area) {
+        for (JsonNode a : http.get("/api/v1/tuning").json().path("advice")) {
+            if (a.path("area").asText().equals(area)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aCacheWithATwentyPercentHitRatioIsAdvisedToGrowWithItsEvidence() {
+        Map<String, String> flags = Map.of("cache.hot.maximumSize", "20", "tuning.interval", "100ms");
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build().start()) {
+            Http http = new Http(server.uri());
+            assertThat(advice(http, "cache")).as("nothing read yet").isNull();
+            for (int i = 0; i < 100; i++) {
+                assertThat(http.send("PUT", "/api/v1/caches/hot/keys/k" + i, "{\"v\":" + i + "}", Map.of()).status())
+                        .isEqualTo(200);
+            }
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < 400; i++) {
+                http.get("/api/v1/caches/hot/keys/k" + random.nextInt(100)); // 20 of 100 kept: about 20% hit
+            }
+            JsonNode a = advice(http, "cache");
+            assertThat(a).as("cache advice").isNotNull();
+            assertThat(a.path("subject").asText()).isEqualTo("hot");
+            assertThat(a.path("setting").asText()).isEqualTo("cache.hot.maximumSize");
+            assertThat(a.path("current").asText()).isEqualTo("20");
+            assertThat(a.path("suggested").asText()).as("under 25%: four times").isEqualTo("80");
+            assertThat(a.path("evidence").get(0).asText()).matches("hit ratio (1\\d|2\\d)% over 400 reads in .*");
+            assertThat(a.path("evidence").get(1).asText()).contains("evicted for room").contains("maximumSize 20");
+        }
+    }
+
+    @Test
+    @RequiresService(LocalService.POSTGRESQL)
+    void aStarvedPoolIsAdvisedToGrowWithTheWaitsAsEvidence() throws Exception {
+        try (TestDatabase db = TestDatabase.create(LocalService.POSTGRESQL)) {
+            Map<String, String> flags = Map.of("store.url", db.url(), "store.user", db.user(), "store.pool.size", "2",
+                    "tuning.interval", "100ms", "log.access", "false");
+            try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build()
+                    .start()) {
+                Http http = new Http(server.uri());
+                ExecutorService clients = Executors.newFixedThreadPool(16);
+                List<Future<?>> sent = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    sent.add(clients.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\"}", Map.of());
+                        }
+                    }));
+                }
+                for (Future<?> f : sent) {
+                    f.get();
+                }
+                clients.shutdown();
+                JsonNode a = advice(http, "database pool");
+                assertThat(a).as("pool advice in %s", http.get("/api/v1/tuning").body()).isNotNull();
+                assertThat(a.path("setting").asText()).isEqualTo("store.pool.size");
+                assertThat(a.path("current").asText()).isEqualTo("2");
+                assertThat(Integer.parseInt(a.path("suggested").asText())).isGreaterThan(2);
+                assertThat(a.path("evidence").get(0).asText()).containsPattern("\\d+ connections taken in .*, waiting [0-9.]+ ms");
+                assertThat(a.path("evidence").get(1).asText()).containsPattern("up to \\d+ requests waited");
+            }
+        }
+    }
+}
