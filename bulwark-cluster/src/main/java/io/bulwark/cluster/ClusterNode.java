@@ -300,6 +300,24 @@ public final class ClusterNode implements AutoCloseable {
         return term != null && ticker.getAsLong() - leaderDeadline < 0;
     }
 
+    /**
+     * Asks the store whether {@code held} is still the current term, right before a leader-only act
+     * that the store cannot fence itself (scaling a Deployment, moving traffic): the local lease may
+     * not have run out while another node already won a newer term. One store read; false when the
+     * store cannot answer.
+     */
+    public boolean stillLeads(Term held) {
+        if (!isLeader() || term == null || term.term() != held.term()) {
+            return false;
+        }
+        try {
+            return guarded("confirm the leadership", store::leader)
+                    .map(t -> t.term() == held.term() && t.holder().equals(self.id())).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The term this node holds, while it leads. */
     public Optional<Term> term() {
         return isLeader() ? Optional.ofNullable(term) : Optional.empty();

@@ -172,6 +172,26 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aLeaderWhoseTermTheStoreNoLongerHoldsDoesNotStillLeadThoughItsLocalLeaseRuns() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        a.elect();
+        b.elect();
+        Term held = a.term().orElseThrow();
+        assertThat(a.stillLeads(held)).isTrue();
+        assertThat(b.stillLeads(held)).as("not b's term").isFalse();
+        store.resign(held); // a paused past its store lease, say: another node takes over
+        b.elect();
+        assertThat(b.isLeader()).isTrue();
+        assertThat(a.isLeader()).as("a's own clock has not run its lease out").isTrue();
+        assertThat(a.stillLeads(held)).as("but the store says the term is over").isFalse();
+        assertThat(b.stillLeads(b.term().orElseThrow())).isTrue();
+        store.down = true;
+        assertThat(b.stillLeads(b.term().orElseThrow())).as("a store that cannot answer confirms nothing").isFalse();
+        store.down = false;
+    }
+
+    @Test
     void leavingResignsSoAnotherNodeLeadsAtOnce() {
         ClusterNode a = node("a");
         ClusterNode b = node("b");

@@ -205,7 +205,8 @@ public final class AutoscalerCapability implements Capability {
 
     /** One evaluation on the leader; never throws, logs a failure once per distinct message. */
     void evaluate() {
-        if (!node.isLeader()) {
+        Optional<io.bulwark.cluster.Term> held = node.term();
+        if (held.isEmpty()) {
             return;
         }
         try {
@@ -222,7 +223,12 @@ public final class AutoscalerCapability implements Capability {
             Decision d = autoscaler.decide(now, observations);
             boolean applied = false;
             String note = driver.name().equals("dry-run") && d.scales() ? "dry-run: not applied" : "";
-            if (d.scales()) {
+            if (d.scales() && !node.stillLeads(held.get())) {
+                // Another node took over while this one decided: it decides and applies now, not both.
+                note = "not applied: term " + held.get().term() + " is no longer the store's current one";
+                LOG.info("The autoscaler's decision {} → {} is not applied: this node no longer leads", d.current(),
+                        d.desired());
+            } else if (d.scales()) {
                 try {
                     applied = driver.scale(d.desired());
                 } catch (ScaleDriver.ScaleException e) {
@@ -238,6 +244,7 @@ public final class AutoscalerCapability implements Capability {
                 LOG.info("Autoscaler: {} ({})", d.explanation(), d.rule());
             }
             Map<String, Object> record = record(d, waiting, applied, note);
+            record.put("term", held.get().term());
             state.append(KIND, NAME, Json.mapper().writeValueAsString(record));
             last = record;
             current = d.current();
