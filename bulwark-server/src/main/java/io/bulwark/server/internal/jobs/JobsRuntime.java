@@ -79,6 +79,13 @@ public final class JobsRuntime {
 
     public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
                        InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups) {
+        this(config, store, persistence, meters, clock, node, groups, io.bulwark.core.tracing.Tracing.noop());
+    }
+
+    /** With {@code tracing}: enqueues and attempts are spans, and jobs carry their enqueue's trace context. */
+    public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
+                       InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups,
+                       io.bulwark.core.tracing.Tracing tracing) {
         this.store = store;
         this.persistence = persistence;
         this.meters = meters;
@@ -104,13 +111,13 @@ public final class JobsRuntime {
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
-                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).build();
+                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
             serve(q);
             if (loop != null) {
                 loop.wake();
             }
-        });
+        }, tracing);
         for (JobState state : JobState.values()) {
             Gauge.builder("bulwark.jobs.depth", counts, c -> c.get().stream().mapToLong(q -> q.count(state)).sum())
                     .tag("state", state.id()).description("Jobs in each state, all queues").register(meters);
