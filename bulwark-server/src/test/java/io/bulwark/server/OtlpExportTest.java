@@ -45,7 +45,7 @@ class OtlpExportTest {
             String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
             try (BulwarkServer server = TestServers.start(dir, Map.of("otel.enabled", "true", "otel.exporter", "otlp",
                     "otel.endpoint", endpoint, "otel.serviceName", "otlp-check"))) {
-                assertThat(new Http(server.uri()).get("/api/v1/queues").status()).isEqualTo(200);
+                assertThat(new Http(server.uri()).get("/api/v1/whoami").status()).isEqualTo(200);
             } // shutdown flushes the batch
             await().atMost(Duration.ofSeconds(15)).until(() -> !received.isEmpty());
             Received r = received.getFirst();
@@ -53,7 +53,7 @@ class OtlpExportTest {
             assertThat(r.contentType()).isEqualTo("application/x-protobuf");
             // Protobuf keeps strings as UTF-8 bytes: the service name and the span's name are in the message.
             String raw = new String(r.body(), StandardCharsets.ISO_8859_1);
-            assertThat(raw).contains("otlp-check").contains("GET /api/v1/queues").contains("io.bulwark");
+            assertThat(raw).contains("otlp-check").contains("GET /api/v1/whoami").contains("io.bulwark");
         } finally {
             collector.stop(0);
         }
