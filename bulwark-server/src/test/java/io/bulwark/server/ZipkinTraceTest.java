@@ -255,6 +255,43 @@ class ZipkinTraceTest {
         assertThat(unsampled.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void theStepsOfAPipelineRunJoinTheTraceOfTheRequestThatStartedIt() {
+        String service = "bulwark-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String pipeline = """
+                {"id": "two", "steps": [
+                  {"id": "first", "type": "builtin.echo", "input": {"n": 1}},
+                  {"id": "second", "type": "builtin.echo", "after": ["first"], "input": {"n": 2}}
+                ]}""";
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags(service))).configuredStore()
+                .build().start()) {
+            Http api = new Http(server.uri());
+            assertThat(api.send("POST", "/api/v1/pipelines", pipeline, Map.of()).status()).isEqualTo(201);
+            Http.Response started = api.send("POST", "/api/v1/pipelines/two/runs", "{\"input\": {}}",
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+            assertThat(started.status()).as(started.body()).isEqualTo(201);
+            String run = started.json().get("id").asText();
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/runs/" + run).json()
+                    .path("state").asText(), "completed"::equals);
+        }
+
+        List<JsonNode> spans = trace(traceId, 5);
+        JsonNode request = only(spans, "POST /api/v1/pipelines/{id}/runs");
+        List<JsonNode> enqueues = spans.stream().filter(s -> s.path("name").asText().startsWith("enqueue")).toList();
+        List<JsonNode> attempts = spans.stream().filter(s -> s.path("name").asText().equals("job builtin.echo")).toList();
+        assertThat(enqueues).hasSize(2);
+        assertThat(attempts).hasSize(2);
+        // The first step is enqueued by the request; the second by the advance after the first ended,
+        // in the first step's context.
+        JsonNode first = enqueues.stream().filter(e -> e.path("parentId").asText().equals(request.path("id").asText()))
+                .findFirst().orElseThrow();
+        JsonNode second = enqueues.stream().filter(e -> e != first).findFirst().orElseThrow();
+        assertThat(second.path("parentId").asText()).isEqualTo(first.path("id").asText());
+        assertThat(attempts).extracting(a -> a.path("parentId").asText())
+                .containsExactlyInAnyOrder(first.path("id").asText(), second.path("id").asText());
+    }
+
     private static JsonNode parse(String line) {
         try {
             return Json.mapper().readTree(line);

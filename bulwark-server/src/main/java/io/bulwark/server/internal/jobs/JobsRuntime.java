@@ -60,6 +60,7 @@ public final class JobsRuntime {
     private volatile java.util.function.BooleanSupplier singleton = () -> true;
     private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
     private final JobClient client;
+    private final io.bulwark.core.tracing.Tracing tracing;
     private final Worker worker;
     private final boolean runWorker;
     private final Duration pollInterval;
@@ -87,6 +88,7 @@ public final class JobsRuntime {
                        InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups,
                        io.bulwark.core.tracing.Tracing tracing) {
         this.store = store;
+        this.tracing = tracing;
         this.persistence = persistence;
         this.meters = meters;
         this.clock = clock;
@@ -332,6 +334,11 @@ public final class JobsRuntime {
 
     public JobStore store() {
         return store;
+    }
+
+    /** The tracing its client and worker use. */
+    public io.bulwark.core.tracing.Tracing tracing() {
+        return tracing;
     }
 
     /**
