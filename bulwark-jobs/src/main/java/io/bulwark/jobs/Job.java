@@ -38,9 +38,26 @@ public record Job(UUID id, String queue, String type, String payload, int priori
                   Set<String> tags, String result, String lastError, List<Transition> history, Instant createdAt,
                   Instant startedAt, Instant finishedAt, Instant expiresAt) {
 
+    /**
+     * The prefix of the tag that carries the trace context of the enqueue, in W3C {@code traceparent}
+     * form ({@code trace:00-<trace id>-<span id>-<flags>}), when traces are on: kept in the job's
+     * row so that its attempts, on any node, join the trace, with no column of its own.
+     */
+    public static final String TRACE_TAG = "trace:";
+
     public Job {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
         history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** The W3C {@code traceparent} of the enqueue that made this job, or null (traces were off). */
+    public String traceparent() {
+        for (String t : tags) {
+            if (t.startsWith(TRACE_TAG)) {
+                return t.substring(TRACE_TAG.length());
+            }
+        }
+        return null;
     }
 
     /** A copy with {@code history} in place of this one's. */

@@ -3,12 +3,16 @@ package io.bulwark.jobs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.json.Json;
+import io.bulwark.core.tracing.Tracing;
 import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.QueueCounts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,16 +40,28 @@ public final class JobClient {
     private final Uuid7 ids;
     private final MeterRegistry meters;
     private final Consumer<String> onEnqueued;
+    private final Tracing tracing;
 
     /**
      * @param onEnqueued told the queue of each enqueue, so an in-process worker can poll at once
      */
     public JobClient(JobStore store, QueueRegistry queues, Uuid7 ids, MeterRegistry meters, Consumer<String> onEnqueued) {
+        this(store, queues, ids, meters, onEnqueued, Tracing.noop());
+    }
+
+    /**
+     * As {@link #JobClient(JobStore, QueueRegistry, Uuid7, MeterRegistry, Consumer)}, with traces: each
+     * enqueue is a span (child of the current one), and each job carries that span's context in a
+     * {@link Job#TRACE_TAG} tag, so its attempts join the trace.
+     */
+    public JobClient(JobStore store, QueueRegistry queues, Uuid7 ids, MeterRegistry meters, Consumer<String> onEnqueued,
+                     Tracing tracing) {
         this.store = store;
         this.queues = queues;
         this.ids = ids;
         this.meters = meters;
         this.onEnqueued = onEnqueued;
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
     }
 
     /**
@@ -63,6 +79,35 @@ public final class JobClient {
         if (requests.isEmpty()) {
             return List.of();
         }
+        if (!tracing.enabled()) {
+            return enqueueTraced(requests, null);
+        }
+        String queue = requests.stream().map(JobRequest::queue).distinct().count() == 1 ? requests.getFirst().queue() : null;
+        Span span = tracing.span(queue == null ? "enqueue" : "enqueue " + queue, SpanKind.PRODUCER, Context.current())
+                .setAttribute("bulwark.job.count", requests.size()).startSpan();
+        if (queue != null) {
+            span.setAttribute("bulwark.job.queue", queue);
+        }
+        if (requests.size() == 1) {
+            span.setAttribute("bulwark.job.type", requests.getFirst().type());
+        }
+        try (Tracing.Scope ignored = tracing.activate(span)) {
+            List<Enqueued> out = enqueueTraced(requests, tracing.traceparent(Context.current()));
+            if (out.size() == 1) {
+                span.setAttribute("bulwark.job.id", out.getFirst().job().id().toString());
+                span.setAttribute("bulwark.job.replayed", out.getFirst().replayed());
+            }
+            return out;
+        } catch (RuntimeException e) {
+            Tracing.fail(span, e.getMessage());
+            span.recordException(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private List<Enqueued> enqueueTraced(List<JobRequest> requests, String traceparent) {
         checkSizes(requests);
         // The store's time is needed only to turn a delay into a run time, or a discardAfter counted
         // from now into an expiry; on a database store reading it is a round trip of its own, so
@@ -70,7 +115,7 @@ public final class JobClient {
         Instant now = requests.stream().anyMatch(this::needsNow) ? store.now() : null;
         List<NewJob> jobs = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            jobs.add(resolve(requests.get(i), now, i, requests.size()));
+            jobs.add(resolve(requests.get(i), now, i, requests.size(), traceparent));
         }
         List<Enqueued> out = store.enqueue(jobs);
         for (Enqueued e : out) {
@@ -83,7 +128,7 @@ public final class JobClient {
         return out;
     }
 
-    private NewJob resolve(JobRequest r, Instant now, int index, int total) {
+    private NewJob resolve(JobRequest r, Instant now, int index, int total, String traceparent) {
         QueueSettings s = queues.get(r.queue());
         String where = total > 1 ? "jobs[" + index + "]." : "";
         String payload = r.payload() == null ? "{}" : r.payload();
@@ -98,7 +143,18 @@ public final class JobClient {
                 r.maxAttempts() != null ? r.maxAttempts() : s.maxAttempts(),
                 r.backoff() != null ? r.backoff() : s.backoff(),
                 r.timeout() != null ? r.timeout() : s.timeout(),
-                r.idempotencyKey(), r.tags(), expiresAt(r, s, runAt, now, where));
+                r.idempotencyKey(), withTrace(r.tags(), traceparent), expiresAt(r, s, runAt, now, where));
+    }
+
+    /** The tags with the trace tag in place of any the caller gave (a stale context must not win). */
+    private static java.util.Set<String> withTrace(java.util.Set<String> tags, String traceparent) {
+        if (traceparent == null) {
+            return tags;
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        tags.stream().filter(t -> !t.startsWith(Job.TRACE_TAG)).forEach(out::add);
+        out.add(Job.TRACE_TAG + traceparent);
+        return out;
     }
 
     /** A discardAfter counts from when the job comes due: its run time, or now when it runs at once. */

@@ -2,6 +2,7 @@ package io.bulwark.jobs;
 
 import io.bulwark.core.json.Json;
 import io.bulwark.core.logging.LogText;
+import io.bulwark.core.tracing.Tracing;
 import io.bulwark.jobs.internal.JobMetrics;
 import io.bulwark.jobs.internal.Running;
 import io.bulwark.jobs.internal.TokenBucket;
@@ -12,6 +13,8 @@ import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.Renewal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,7 @@ public final class Worker {
     private final Duration lease;
     private final int claimBatch;
     private final JobMetrics metrics;
+    private final Tracing tracing;
 
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -101,6 +105,7 @@ public final class Worker {
         this.lease = b.lease;
         this.claimBatch = b.claimBatch;
         this.metrics = new JobMetrics(b.meters);
+        this.tracing = b.tracing;
     }
 
     /** Starts a builder for a worker on {@code store} running {@code handlers}. */
@@ -121,6 +126,7 @@ public final class Worker {
         private Duration lease = Duration.ofSeconds(30);
         private int claimBatch = 100;
         private MeterRegistry meters = new SimpleMeterRegistry();
+        private Tracing tracing = Tracing.noop();
 
         private Builder(JobStore store, Handlers handlers) {
             this.store = Objects.requireNonNull(store, "store");
@@ -184,6 +190,15 @@ public final class Worker {
         /** Where the job meters go. */
         public Builder meters(MeterRegistry meters) {
             this.meters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
+        /**
+         * Traces attempts: each is a span, child of the enqueue whose context the job carries
+         * ({@link Job#traceparent()}), current while the handler runs. Off by default.
+         */
+        public Builder tracing(Tracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
             return this;
         }
 
@@ -287,9 +302,13 @@ public final class Worker {
         Job job = r.claim().job();
         Instant t0 = clock.instant();
         Outcome outcome;
+        Span span = attemptSpan(job);
         r.enter();
         try {
-            Object result = invoke(r);
+            Object result;
+            try (Tracing.Scope ignored = tracing.activate(span)) {
+                result = invoke(r);
+            }
             outcome = r.stopReason() != null ? stopped(r) : new Outcome.Succeeded(lease(r.claim()), toJson(result));
         } catch (JobFailure f) {
             outcome = r.stopReason() != null ? stopped(r) : failed(r, "error", message(f), f.retryable(), f.retryDelay().orElse(null));
@@ -297,6 +316,7 @@ public final class Worker {
             outcome = r.stopReason() != null ? stopped(r) : failed(r, "error", message(t), true, null);
             if (t instanceof VirtualMachineError vme) {
                 r.exit();
+                endSpan(span, job, outcome);
                 finish(r, busy, outcome, Duration.between(t0, clock.instant()));
                 throw vme;
             }
@@ -307,7 +327,42 @@ public final class Worker {
         } finally {
             r.exit();
         }
+        endSpan(span, job, outcome);
         finish(r, busy, outcome, Duration.between(t0, clock.instant()));
+    }
+
+    /** The span of one attempt, child of the enqueue's context when the job carries one; a no-op when tracing is off. */
+    private Span attemptSpan(Job job) {
+        if (!tracing.enabled()) {
+            return Span.getInvalid();
+        }
+        return tracing.span("job " + job.type(), SpanKind.CONSUMER, tracing.fromTraceparent(job.traceparent()))
+                .setAttribute("bulwark.job.id", job.id().toString())
+                .setAttribute("bulwark.job.queue", job.queue())
+                .setAttribute("bulwark.job.type", job.type())
+                .setAttribute("bulwark.job.attempt", job.attempt())
+                .setAttribute("bulwark.job.max_attempts", job.maxAttempts())
+                .setAttribute("bulwark.node", node)
+                .startSpan();
+    }
+
+    /** Ends the attempt's span with its outcome: completed, retry, dead, cancelled, released or lease_lost. */
+    private void endSpan(Span span, Job job, Outcome outcome) {
+        if (!span.getSpanContext().isValid()) {
+            return;
+        }
+        String name = switch (outcome) {
+            case null -> "lease_lost";
+            case Outcome.Succeeded s -> "completed";
+            case Outcome.Failed f -> !f.retryable() || job.attempt() >= job.maxAttempts() ? "dead" : "retry";
+            case Outcome.Cancelled c -> "cancelled";
+            case Outcome.Released rl -> "released";
+        };
+        span.setAttribute("bulwark.job.outcome", name);
+        if (outcome instanceof Outcome.Failed f) {
+            Tracing.fail(span, f.error());
+        }
+        span.end();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -7,9 +7,15 @@ import io.bulwark.resilience.bulkhead.BulkheadFullException;
 import io.bulwark.resilience.retry.Retry;
 import io.bulwark.resilience.timeout.Timeout;
 import io.bulwark.resilience.timeout.TimeoutExceededException;
+import io.bulwark.core.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,12 +23,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
  * One provider at run time: its settings, its own policy instances and its statistics. A call
  * runs as {@code Retry(CircuitBreaker(Bulkhead(Timeout(send))))}, the order documented in
- * {@code docs/resilience.md}; every attempt is timed into {@link #stats()}.
+ * {@code docs/resilience.md}; every attempt is timed into {@link #stats()}. With tracing on, a call is
+ * a client span ({@code provider <name>}) with one {@code attempt} event per try, and each request
+ * carries the span's {@code traceparent}.
  */
 public final class Provider {
 
@@ -39,11 +48,13 @@ public final class Provider {
     private final Counter rejections;
     private final Timer latency;
     private final io.bulwark.ratelimit.ProviderLimits limits;
+    private final Tracing tracing;
 
     Provider(ProviderSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead, Timeout timeout,
              ProviderTransport transport, ProviderStats stats, LongSupplier ticker, MeterRegistry registry,
-             io.bulwark.ratelimit.ProviderLimits limits) {
+             io.bulwark.ratelimit.ProviderLimits limits, Tracing tracing) {
         this.limits = limits;
+        this.tracing = tracing;
         this.settings = settings;
         this.breaker = breaker;
         this.retry = retry;
@@ -121,6 +132,31 @@ public final class Provider {
      * result says what happened, so a group can try the next provider.
      */
     public Result call(ProviderRequest request) throws InterruptedException {
+        if (!tracing.enabled()) {
+            return callTraced(request, null);
+        }
+        Span span = tracing.span("provider " + name(), SpanKind.CLIENT, Context.current())
+                .setAttribute("bulwark.provider", name())
+                .setAttribute("http.request.method", request.method())
+                .startSpan();
+        AtomicInteger attempts = new AtomicInteger();
+        try (Tracing.Scope ignored = tracing.activate(span)) {
+            Result r = callTraced(request, attempts);
+            span.setAttribute("bulwark.provider.attempts", attempts.get());
+            r.response().ifPresent(answer -> span.setAttribute("http.response.status_code", answer.status()));
+            if (r.response().isEmpty()) {
+                Tracing.fail(span, r.failure());
+            }
+            return r;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            Tracing.fail(span, e.toString());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Result callTraced(ProviderRequest request, AtomicInteger attempts) throws InterruptedException {
         if (limits != null) {
             java.util.Optional<io.bulwark.ratelimit.Decision> d;
             try {
@@ -136,7 +172,7 @@ public final class Provider {
             }
         }
         URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
-        Callable<ProviderResponse> attempt = () -> send(target, request);
+        Callable<ProviderResponse> attempt = () -> send(target, request, attempts);
         Callable<ProviderResponse> guarded =
                 breaker.decorateCallable(bulkhead.decorateCallable(timeout.decorateCallable(attempt)));
         int allowed = attemptsFor(request);
@@ -183,21 +219,40 @@ public final class Provider {
         return max > 1 ? " (retry policy allows " + max + " attempts)" : "";
     }
 
-    private ProviderResponse send(URI target, ProviderRequest request) throws Exception {
+    private ProviderResponse send(URI target, ProviderRequest request, AtomicInteger attempts) throws Exception {
         long start = ticker.getAsLong();
         boolean failed = true;
+        String what = "";
         try {
             // Read per attempt, not once: a secret from a store may have been rotated since.
             Map<String, String> auth = settings.auth().map(a -> Map.of(a.header(), a.value())).orElse(Map.of());
+            if (attempts != null) {
+                Map<String, String> headers = new java.util.HashMap<>(auth);
+                tracing.inject(Context.current(), headers);
+                auth = headers;
+            }
             ProviderResponse r = transport.send(target, request, auth, settings.timeout());
             failed = BreakerSpec.isFailure(r.status());
+            what = "HTTP " + r.status();
             return new ProviderResponse(r.status(), r.headers(), r.body(), name(), ProviderResponse.Source.PRIMARY, "", false);
+        } catch (Exception e) {
+            what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            throw e;
         } finally {
             long elapsed = ticker.getAsLong() - start;
             stats.record(elapsed, failed);
             latency.record(elapsed, TimeUnit.NANOSECONDS);
+            if (attempts != null) {
+                Span.current().addEvent("attempt", Attributes.of(ATTEMPT, (long) attempts.incrementAndGet(),
+                        ATTEMPT_RESULT, what, ATTEMPT_FAILED, failed, ATTEMPT_MILLIS, elapsed / 1_000_000));
+            }
         }
     }
+
+    private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bulwark.attempt");
+    private static final AttributeKey<String> ATTEMPT_RESULT = AttributeKey.stringKey("bulwark.attempt.result");
+    private static final AttributeKey<Boolean> ATTEMPT_FAILED = AttributeKey.booleanKey("bulwark.attempt.failed");
+    private static final AttributeKey<Long> ATTEMPT_MILLIS = AttributeKey.longKey("bulwark.attempt.ms");
 
     private static String join(URI base, String path) {
         String b = base.toString();

@@ -7,8 +7,12 @@ import io.bulwark.providers.degradation.DegradationState;
 import io.bulwark.providers.degradation.DegradationTrigger;
 import io.bulwark.providers.degradation.Finding;
 import io.bulwark.providers.degradation.GroupDegradation;
+import io.bulwark.core.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -68,10 +72,12 @@ public final class ProviderGroup {
     private final Counter errors;
     private final AtomicLong lastEvaluation = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<Instant> allFailedAt = new AtomicReference<>();
+    private final Tracing tracing;
 
     ProviderGroup(GroupSettings settings, List<Provider> providers, ProviderSelector selector,
                   GroupDegradation degradation, ResponseCache cache, InstantSource clock,
-                  java.util.function.LongSupplier ticker, MeterRegistry registry) {
+                  java.util.function.LongSupplier ticker, MeterRegistry registry, Tracing tracing) {
+        this.tracing = tracing;
         this.ticker = ticker;
         this.settings = settings;
         this.providers = List.copyOf(providers);
@@ -132,6 +138,29 @@ public final class ProviderGroup {
      * @throws InterruptedException when the calling thread was interrupted
      */
     public ProviderResponse call(ProviderRequest request) throws InterruptedException {
+        if (!tracing.enabled()) {
+            return callTraced(request);
+        }
+        Span span = tracing.span("group " + name(), SpanKind.INTERNAL, Context.current())
+                .setAttribute("bulwark.provider.group", name())
+                .setAttribute("bulwark.provider.strategy", settings.strategy())
+                .startSpan();
+        try (Tracing.Scope ignored = tracing.activate(span)) {
+            ProviderResponse r = callTraced(request);
+            span.setAttribute("bulwark.provider.answered_by", r.provider());
+            span.setAttribute("bulwark.answer.source", r.source().name().toLowerCase(java.util.Locale.ROOT));
+            span.setAttribute("bulwark.provider.degraded", r.degraded());
+            span.setAttribute("http.response.status_code", r.status());
+            return r;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            Tracing.fail(span, e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ProviderResponse callTraced(ProviderRequest request) throws InterruptedException {
         maybeEvaluate();
         DegradationState state = degradation.state();
         List<ProviderGroupException.Attempt> attempts = new ArrayList<>();
@@ -219,6 +248,7 @@ public final class ProviderGroup {
         List<ProviderSelector.Candidate> candidates = available.stream()
                 .map(p -> new ProviderSelector.Candidate(p.name(), p.settings().weight())).toList();
         ProviderSelector.Choice choice = selector.choose(candidates, request);
+        Span.current().setAttribute("bulwark.provider.chosen", available.get(choice.index()).name());
         LinkedHashSet<Provider> order = new LinkedHashSet<>();
         order.add(available.get(choice.index()));
         if (fallback) {

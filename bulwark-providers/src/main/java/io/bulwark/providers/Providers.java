@@ -71,8 +71,10 @@ public final class Providers {
             new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of()));
     private final io.bulwark.resilience.ResilienceMetrics metrics;
     private final io.bulwark.ratelimit.ProviderLimits limits;
+    private final io.bulwark.core.tracing.Tracing tracing;
 
     private Providers(Builder b) {
+        this.tracing = b.tracing;
         this.clock = b.clock;
         this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler must be set (timeouts are scheduled on it)");
         this.state = b.state == null ? StateStore.inMemory(b.clock.wall()) : b.state;
@@ -172,7 +174,8 @@ public final class Providers {
             ProviderSelector selector = old != null && old.settings().strategy().equals(g.strategy())
                     ? old.selector() : strategies.get(g.strategy()).apply(g.name());
             GroupDegradation degradation = old != null ? old.degradation() : new GroupDegradation(g.name(), state, registry);
-            builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), clock::nanos, registry));
+            builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), clock::nanos, registry,
+                    tracing));
         }
         return new Snapshot(Map.copyOf(builtGroups), Map.copyOf(builtProviders), Map.copyOf(retrySettings));
     }
@@ -221,7 +224,7 @@ public final class Providers {
         } else {
             limits.remove(p.name());
         }
-        return new Provider(p, breaker, retry, bulkhead, timeout, transport, stats, clock::nanos, registry, limits);
+        return new Provider(p, breaker, retry, bulkhead, timeout, transport, stats, clock::nanos, registry, limits, tracing);
     }
 
     /** Removes the meters named {@code prefix...} of instance {@code name}, so a replacement can bind its own. */
@@ -304,8 +307,18 @@ public final class Providers {
         private io.bulwark.resilience.retry.Sleeper sleeper = io.bulwark.resilience.retry.Sleeper.threadSleep();
         private Duration statsBucket = Duration.ofSeconds(10);
         private int statsBuckets = 61;
+        private io.bulwark.core.tracing.Tracing tracing = io.bulwark.core.tracing.Tracing.noop();
 
         private Builder() {
+        }
+
+        /**
+         * Traces group calls ({@code group <name>}, with the chosen provider) and provider calls
+         * ({@code provider <name>}, one event per attempt). Off by default.
+         */
+        public Builder tracing(io.bulwark.core.tracing.Tracing value) {
+            tracing = Objects.requireNonNull(value, "tracing");
+            return this;
         }
 
         /** Wall time and the nanosecond ticker (default: the system's). */

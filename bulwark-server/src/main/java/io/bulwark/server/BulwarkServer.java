@@ -127,6 +127,8 @@ public final class BulwarkServer implements AutoCloseable {
     private final RouteAccess routeAccess = new RouteAccess(() -> this.app.unsafe.internalRouter);
     private final ServeLock serveLock;
     private final ServerContext.NodeIdentity identity;
+    /** Traces of requests (a server span each) and of what they start; a no-op unless otel.enabled. */
+    private final io.bulwark.core.tracing.Tracing tracing;
     private Javalin app;
     private Instant startedAt;
     /** Built from the route table before the server listens; served as JSON once the URI is known. */
@@ -294,9 +296,11 @@ public final class BulwarkServer implements AutoCloseable {
         if (identity.role() == io.bulwark.cluster.NodeRole.WORKER && b.jobStore == null) {
             throw new StartupException("node.role=worker needs a job store to run jobs from (store.url)");
         }
-        this.capabilities = Capabilities.make(new ServerContext(config, meters, clock, state, identity,
+        ServerContext context = new ServerContext(config, meters, clock, state, identity,
                 config.get(ServerKeys.MAX_REQUEST_BODY).bytes(), b.jobStore, b.queuePersistence, b.clusterStores,
-                () -> Thread.ofPlatform().name("bulwark-shutdown").start(this::shutdown)));
+                () -> Thread.ofPlatform().name("bulwark-shutdown").start(this::shutdown));
+        this.capabilities = Capabilities.make(context);
+        this.tracing = context.tracing();
         if (b.jobStore == null) {
             health.register(new DataDirHealthCheck(dataDir));
         }
@@ -315,7 +319,7 @@ public final class BulwarkServer implements AutoCloseable {
     public BulwarkServer start() {
         bindMetrics();
         long bodyLimit = config.get(ServerKeys.MAX_REQUEST_BODY).bytes();
-        RequestObserver observer = new RequestObserver(meters, config.get(ServerKeys.LOG_ACCESS));
+        RequestObserver observer = new RequestObserver(meters, config.get(ServerKeys.LOG_ACCESS), tracing);
         HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters,
                 ctx -> authenticator.identify(ctx).isPresent());
         startedAt = clock.instant();

@@ -25,6 +25,8 @@ public final class Capabilities {
     private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
 
     private static final List<CapabilityFactory> BUILT_IN = List.of(
+            // First, so that every capability can trace, and closed last, so that their last spans are exported.
+            new io.bulwark.server.internal.tracing.TracingCapability.Factory(),
             new io.bulwark.server.internal.events.EventsCapability.Factory(),
             new io.bulwark.server.internal.cache.CacheCapability.Factory(), new ResilienceCapability.Factory(),
             new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),

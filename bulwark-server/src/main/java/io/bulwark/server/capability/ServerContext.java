@@ -113,6 +113,16 @@ public final class ServerContext {
         return queuePersistence;
     }
 
+    /**
+     * Traces: the SDK behind {@code otel.*} when {@code otel.enabled}, else {@link io.bulwark.core.tracing.Tracing#noop()}.
+     * Made by the first capability, so every other one may use it.
+     */
+    public io.bulwark.core.tracing.Tracing tracing() {
+        return capability(io.bulwark.server.internal.tracing.TracingCapability.class)
+                .map(io.bulwark.server.internal.tracing.TracingCapability::tracing)
+                .orElse(io.bulwark.core.tracing.Tracing.noop());
+    }
+
     /** A capability made before this one, by type. */
     public <T extends Capability> Optional<T> capability(Class<T> type) {
         return made.stream().filter(type::isInstance).map(type::cast).findFirst();

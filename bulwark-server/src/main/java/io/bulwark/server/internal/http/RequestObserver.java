@@ -1,23 +1,31 @@
 package io.bulwark.server.internal.http;
 
 import io.bulwark.core.logging.LogText;
+import io.bulwark.core.tracing.Tracing;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * Per-request bookkeeping: the request id (taken from {@code X-Request-Id} when it is sane,
- * else generated) in the response and the logging context, the access log line
- * and the {@code http_server_requests_seconds} histogram by route template.
+ * else generated) in the response and the logging context, the access log line,
+ * the {@code http_server_requests_seconds} histogram by route template, and, with tracing on, the
+ * request's server span: its parent from the W3C {@code traceparent} header when the caller sent
+ * one, named {@code METHOD /route/{template}} once the route is known, current (and in the MDC) while
+ * the request is handled, so that what the request starts joins its trace.
  */
 public final class RequestObserver {
 
@@ -29,6 +37,8 @@ public final class RequestObserver {
     private static final Logger ACCESS = LoggerFactory.getLogger("io.bulwark.access");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String ATTR = "bulwark.requestId";
+    private static final String SPAN_ATTR = "bulwark.span";
+    private static final String SCOPE_ATTR = "bulwark.spanScope";
     private static final Duration[] SLOS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
@@ -36,10 +46,16 @@ public final class RequestObserver {
 
     private final MeterRegistry meters;
     private final boolean accessLog;
+    private final Tracing tracing;
 
     public RequestObserver(MeterRegistry meters, boolean accessLog) {
+        this(meters, accessLog, Tracing.noop());
+    }
+
+    public RequestObserver(MeterRegistry meters, boolean accessLog, Tracing tracing) {
         this.meters = meters;
         this.accessLog = accessLog;
+        this.tracing = tracing;
     }
 
     /** Runs before every request, matched or not. */
@@ -49,6 +65,24 @@ public final class RequestObserver {
         ctx.attribute(ATTR, id);
         ctx.header(HEADER, id);
         MDC.put(MDC_KEY, id);
+        if (tracing.enabled()) {
+            Map<String, String> headers = new HashMap<>(2);
+            String parent = ctx.header("traceparent");
+            if (parent != null) {
+                headers.put("traceparent", parent);
+                String state = ctx.header("tracestate");
+                if (state != null) {
+                    headers.put("tracestate", state);
+                }
+            }
+            Span span = tracing.span(ctx.method().name(), SpanKind.SERVER, tracing.extract(headers))
+                    .setAttribute("http.request.method", ctx.method().name())
+                    .setAttribute("url.path", ctx.path())
+                    .setAttribute("bulwark.request_id", id)
+                    .startSpan();
+            ctx.attribute(SPAN_ATTR, span);
+            ctx.attribute(SCOPE_ATTR, tracing.activate(span));
+        }
     }
 
     /** Runs after every request, once its status is final. */
@@ -69,7 +103,24 @@ public final class RequestObserver {
             if (accessLog) {
                 ACCESS.info("{} {} {} {}ms", ctx.method().name(), LogText.safe(ctx.path()), status, String.format("%.1f", millis));
             }
+            Span span = ctx.attribute(SPAN_ATTR);
+            if (span != null) {
+                span.updateName(ctx.method().name() + " " + route);
+                span.setAttribute("http.route", route);
+                span.setAttribute("http.response.status_code", status);
+                if (status >= 500) {
+                    Tracing.fail(span, "HTTP " + status);
+                }
+            }
         } finally {
+            Tracing.Scope scope = ctx.attribute(SCOPE_ATTR);
+            if (scope != null) {
+                scope.close();
+            }
+            Span span = ctx.attribute(SPAN_ATTR);
+            if (span != null) {
+                span.end();
+            }
             MDC.remove(MDC_KEY);
         }
     }

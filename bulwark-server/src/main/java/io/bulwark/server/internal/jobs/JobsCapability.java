@@ -44,7 +44,7 @@ public final class JobsCapability implements Capability {
                 var groups = ctx.capability(ResilienceCapability.class)
                         .map(r -> r.runtime().groupCalls()).orElse(null);
                 JobsRuntime runtime = new JobsRuntime(ctx.config(), store, ctx.queuePersistence(), ctx.meters(),
-                        ctx.clock(), ctx.node(), groups);
+                        ctx.clock(), ctx.node(), groups, ctx.tracing());
                 bindStoreMetrics(runtime, ctx.meters());
                 return new JobsCapability(runtime, ctx.bodyLimit());
             });

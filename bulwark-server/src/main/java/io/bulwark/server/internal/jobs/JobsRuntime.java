@@ -60,6 +60,7 @@ public final class JobsRuntime {
     private volatile java.util.function.BooleanSupplier singleton = () -> true;
     private final java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
     private final JobClient client;
+    private final io.bulwark.core.tracing.Tracing tracing;
     private final Worker worker;
     private final boolean runWorker;
     private final Duration pollInterval;
@@ -79,7 +80,15 @@ public final class JobsRuntime {
 
     public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
                        InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups) {
+        this(config, store, persistence, meters, clock, node, groups, io.bulwark.core.tracing.Tracing.noop());
+    }
+
+    /** With {@code tracing}: enqueues and attempts are spans, and jobs carry their enqueue's trace context. */
+    public JobsRuntime(BulwarkConfig config, JobStore store, QueuePersistence persistence, MeterRegistry meters,
+                       InstantSource clock, String node, io.bulwark.jobs.builtin.GroupCalls groups,
+                       io.bulwark.core.tracing.Tracing tracing) {
         this.store = store;
+        this.tracing = tracing;
         this.persistence = persistence;
         this.meters = meters;
         this.clock = clock;
@@ -104,13 +113,13 @@ public final class JobsRuntime {
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
-                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).build();
+                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
             serve(q);
             if (loop != null) {
                 loop.wake();
             }
-        });
+        }, tracing);
         for (JobState state : JobState.values()) {
             Gauge.builder("bulwark.jobs.depth", counts, c -> c.get().stream().mapToLong(q -> q.count(state)).sum())
                     .tag("state", state.id()).description("Jobs in each state, all queues").register(meters);
@@ -325,6 +334,11 @@ public final class JobsRuntime {
 
     public JobStore store() {
         return store;
+    }
+
+    /** The tracing its client and worker use. */
+    public io.bulwark.core.tracing.Tracing tracing() {
+        return tracing;
     }
 
     /**

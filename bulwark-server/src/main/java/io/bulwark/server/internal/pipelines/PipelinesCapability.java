@@ -158,15 +158,19 @@ public final class PipelinesCapability implements Capability {
 
     /**
      * The worker's listener: a step job's outcome was recorded, so its run may move on. Quick and
-     * never throws: it only queues the run (once, however many of its jobs end meanwhile).
+     * never throws: it only queues the run (once, however many of its jobs end meanwhile). With
+     * tracing on, the advance runs in the context of the step's enqueue, so the next steps' enqueues
+     * (and their attempts) join the run's trace.
      */
     void recorded(Job job) {
         Pipelines.runOf(job).ifPresent(run -> {
             if (!waiting.add(run)) {
                 return; // an advance of this run is queued and has not read the run yet
             }
+            io.bulwark.core.tracing.Tracing tracing = jobs.tracing();
+            io.opentelemetry.context.Context trace = tracing.enabled() ? tracing.fromTraceparent(job.traceparent()) : null;
             try {
-                advancer.execute(() -> advance(run));
+                advancer.execute(trace == null ? () -> advance(run) : trace.wrap(() -> advance(run)));
             } catch (RejectedExecutionException e) {
                 waiting.remove(run);
                 LOG.debug("Run {} is left to the leader's sweep: the advance backlog is full or shutting down", run);

@@ -30,7 +30,8 @@ public final class ResilienceCapability implements Capability {
         public Optional<Capability> create(ServerContext ctx) {
             return Optional.of(new ResilienceCapability(new ResilienceRuntime(ctx.config(), ctx.state(), ctx.meters(),
                     ctx.clock(), ctx.node(), ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
-                    .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx)),
+                    .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx),
+                    ctx.tracing()),
                     ctx.bodyLimit()));
         }
 

@@ -72,6 +72,13 @@ public final class ResilienceRuntime implements AutoCloseable {
     public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
                              String node, io.bulwark.core.events.EventLog events,
                              io.bulwark.providers.AnswerStore answers) {
+        this(config, state, meters, clock, node, events, answers, io.bulwark.core.tracing.Tracing.noop());
+    }
+
+    /** With {@code tracing}: group and provider calls are spans. */
+    public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
+                             String node, io.bulwark.core.events.EventLog events,
+                             io.bulwark.providers.AnswerStore answers, io.bulwark.core.tracing.Tracing tracing) {
         this.state = state;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
                 .factory());
@@ -85,7 +92,7 @@ public final class ResilienceRuntime implements AutoCloseable {
         this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
         this.providers = Providers.builder().clock(rc).scheduler(scheduler)
                 .state(events == null ? state : io.bulwark.server.internal.events.EventSources.degradation(state, events))
-                .meterRegistry(meters)
+                .meterRegistry(meters).tracing(tracing)
                 .breakerHistory(history).sharedBreakerState(shared)
                 .cacheEntries(config.get(ResilienceKeys.CACHE_ENTRIES))
                 .answers(answers != null ? answers : io.bulwark.providers.AnswerStore.inMemory(
