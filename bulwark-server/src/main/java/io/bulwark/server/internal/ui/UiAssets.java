@@ -43,7 +43,8 @@ public final class UiAssets {
     /** The dashboard's own assets, in {@code assets/} next to this class. */
     static final Set<String> OWN_FILES = Set.of("app.css", "app.js", "api.js", "dom.js", "poll.js", "login.js",
             "page-overview.js", "page-queues.js", "page-jobs.js", "page-job.js", "page-dead.js", "page-providers.js",
-            "page-schedules.js", "page-nodes.js");
+            "page-schedules.js", "page-nodes.js", "dag.js", "page-pipelines.js", "page-run.js", "page-traffic.js",
+            "page-caches.js", "page-messaging.js", "page-scaling.js", "page-rollouts.js", "page-events.js");
     /** Library files by the name they are served as: WebJar artifact and the path inside its version folder. */
     static final Map<String, WebJarFile> LIBRARY_FILES = Map.of(
             "uPlot.esm.js", new WebJarFile("org.webjars.npm", "uplot", "dist/uPlot.esm.js"),

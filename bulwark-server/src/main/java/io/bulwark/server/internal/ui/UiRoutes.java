@@ -38,7 +38,7 @@ public final class UiRoutes {
     public static final String ASSETS = UI + "/assets";
     /** The pages under {@code /ui/}: the login page and the pages of the dashboard ({@code /ui} is the overview). */
     public static final List<String> PAGES = List.of("login", "queues", "jobs", "job", "dead", "providers", "schedules",
-            "nodes");
+            "nodes", "pipelines", "run", "traffic", "caches", "messaging", "scaling", "rollouts", "events");
     /**
      * The policy of every dashboard response: everything from this server, nothing inline (images
      * as data URIs aside), no framing, and Trusted Types so that no string becomes markup.

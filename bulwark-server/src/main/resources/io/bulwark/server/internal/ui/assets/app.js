@@ -11,8 +11,19 @@ import * as dead from './page-dead.js';
 import * as providers from './page-providers.js';
 import * as schedules from './page-schedules.js';
 import * as nodes from './page-nodes.js';
+import * as pipelines from './page-pipelines.js';
+import * as run from './page-run.js';
+import * as traffic from './page-traffic.js';
+import * as caches from './page-caches.js';
+import * as messaging from './page-messaging.js';
+import * as scaling from './page-scaling.js';
+import * as rollouts from './page-rollouts.js';
+import * as events from './page-events.js';
 
-const PAGES = { '': overview, queues, jobs, job, dead, providers, schedules, nodes };
+const PAGES = {
+  '': overview, queues, jobs, job, dead, providers, schedules, nodes, pipelines, run, traffic, caches, messaging, scaling,
+  rollouts, events,
+};
 const RANK = { viewer: 1, operator: 2, admin: 3 };
 
 async function main() {

@@ -42,7 +42,7 @@ export async function render(ctx) {
     return page;
   });
   fill(ctx.content, section('Filter', form,
-    el('p', { class: 'muted', text: 'Tags are shown with each job; the API does not filter by tag yet.' })),
+    el('p', { class: 'muted', text: 'Tags are shown with each job; the API (GET /api/v1/jobs) does not filter by tag or by time yet.' })),
   section('Jobs', list, pager.node));
 
   form.addEventListener('submit', (event) => {
