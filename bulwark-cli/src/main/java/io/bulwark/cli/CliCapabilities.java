@@ -26,7 +26,7 @@ public final class CliCapabilities {
     private static final List<CliCapability> BUILT_IN = List.of(new JobsCli(), new ResilienceCli(), new BalancerCli(),
             new RateLimitCli(), new StoreCli(), new ClusterCli(), new SchedulesCli(),
             new PipelinesCli(), new MessagingCli(), new io.bulwark.cli.cache.CacheCli(), new DeployCli(),
-            new ResourcesCli(), new ScalingCli(), new EventsCli(), new DevCli(),
+            new ResourcesCli(), new ScalingCli(), new io.bulwark.cli.rollouts.RolloutsCli(), new EventsCli(), new DevCli(),
             new io.bulwark.cli.profiles.ProfilesCli(), new io.bulwark.cli.tuning.TuningCli());
 
     private CliCapabilities() {

@@ -32,6 +32,9 @@ class RolloutRestartPostgresTest {
     void aNewServerResumesTheRolloutAtTheSameStepAndWeightThenCompletes() {
         try (TestDatabase db = TestDatabase.create(LocalService.POSTGRESQL)) {
             try (BulwarkServer first = start(db, dir.resolve("a"))) {
+                // The first steps run in the request only on the leader: wait for this node to be elected.
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        new Http(first.uri()).get("/api/v1/cluster").json().path("leader").has("term"));
                 JsonNode s = new Http(first.uri()).send("POST", "/api/v1/rollouts", RolloutsEndpointsTest.CANARY, Map.of()).json();
                 assertThat(s.get("phase").asText()).isEqualTo("PAUSED");
                 assertThat(s.get("step").asInt()).isEqualTo(3);

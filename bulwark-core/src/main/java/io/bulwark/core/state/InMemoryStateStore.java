@@ -73,6 +73,27 @@ final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public Optional<StateEntry> putIfVersion(String kind, String name, String json, long expectedVersion) {
+        StateNames.check(kind, name);
+        Objects.requireNonNull(json, "json");
+        StateNames.checkVersion(expectedVersion);
+        lock.lock();
+        try {
+            TreeMap<String, StateEntry> ofKind = documents.computeIfAbsent(kind, k -> new TreeMap<>());
+            StateEntry previous = ofKind.get(name);
+            long current = previous == null ? 0 : previous.version();
+            if (current != expectedVersion) {
+                return Optional.empty();
+            }
+            StateEntry entry = new StateEntry(kind, name, json, current + 1, clock.instant());
+            ofKind.put(name, entry);
+            return Optional.of(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public boolean delete(String kind, String name) {
         StateNames.check(kind, name);
         lock.lock();

@@ -22,6 +22,13 @@ public final class StateNames {
         }
     }
 
+    /** Throws when an expected version is negative (0 means "does not exist yet"). */
+    public static void checkVersion(long expectedVersion) {
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion must be >= 0 (0: not stored yet) but was " + expectedVersion);
+        }
+    }
+
     private static void checkOne(String what, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " must not be blank");

@@ -37,6 +37,25 @@ public interface StateStore {
     /** Creates or replaces one document and returns it as stored (new version, store time). */
     StateEntry put(String kind, String name, String json);
 
+    /**
+     * Writes one document only if its version is still {@code expectedVersion}, as one atomic step
+     * (compare-and-set): {@code 0} writes only if the document does not exist (creating version 1),
+     * any other number only if the stored version is that one. Two writers that read the same
+     * version cannot both succeed, so a read-modify-write that uses the version it read never
+     * overwrites a change it did not see.
+     *
+     * <pre>{@code
+     * StateEntry read = state.get("rollout", "shop").orElseThrow();
+     * Optional<StateEntry> written = state.putIfVersion("rollout", "shop", changed(read.json()), read.version());
+     * if (written.isEmpty()) { ... someone wrote it since: read again ... }
+     * }</pre>
+     *
+     * @return the document as stored (new version, store time), or empty when its version was
+     *         another one (or it existed, for 0; or it did not, for a positive version)
+     * @throws IllegalArgumentException when {@code expectedVersion} is negative
+     */
+    Optional<StateEntry> putIfVersion(String kind, String name, String json, long expectedVersion);
+
     /** Deletes one document; true when it existed. */
     boolean delete(String kind, String name);
 

@@ -104,7 +104,7 @@ class RolloutControllerTest {
         assertThat(s.weight()).isZero();
         assertThat(driver.weight).isZero();
         assertThat(driver.calls).containsExactly(0, 10, 0);
-        assertThat(s.message()).contains("analysis step-1 failed").contains("failed (1) > failureLimit (0)");
+        assertThat(s.message()).contains("analysis step-1 failed").contains("failed (1) > failureLimit (0); last failed measurement 0.08 against successCondition `result < 0.05` (not met)");
         AnalysisRunState run = s.analysisRuns().getFirst();
         assertThat(run.phase()).isEqualTo(AnalysisPhase.FAILED);
         assertThat(run.metrics().getFirst().measurements()).extracting(Measurement::value)

@@ -43,6 +43,11 @@ final class DatabaseStateStore extends CheckedStateStore {
     }
 
     @Override
+    protected Optional<StateEntry> writeIfVersion(String kind, String name, String json, long expectedVersion) {
+        return store.tx("state.putIfVersion", t -> StateSql.putIfVersion(t, kind, name, json, expectedVersion));
+    }
+
+    @Override
     protected boolean remove(String kind, String name) {
         return store.tx("state.delete", t -> StateSql.delete(t, kind, name));
     }

@@ -22,6 +22,9 @@ public abstract class CheckedStateStore implements StateStore {
 
     protected abstract StateEntry write(String kind, String name, String json);
 
+    /** Writes only at {@code expectedVersion} (0: only when absent), atomically; empty when the version differs. */
+    protected abstract Optional<StateEntry> writeIfVersion(String kind, String name, String json, long expectedVersion);
+
     protected abstract boolean remove(String kind, String name);
 
     protected abstract StateRecord record(String kind, String name, String json);
@@ -47,6 +50,14 @@ public abstract class CheckedStateStore implements StateStore {
         StateNames.check(kind, name);
         Objects.requireNonNull(json, "json");
         return write(kind, name, json);
+    }
+
+    @Override
+    public final Optional<StateEntry> putIfVersion(String kind, String name, String json, long expectedVersion) {
+        StateNames.check(kind, name);
+        Objects.requireNonNull(json, "json");
+        StateNames.checkVersion(expectedVersion);
+        return writeIfVersion(kind, name, json, expectedVersion);
     }
 
     @Override

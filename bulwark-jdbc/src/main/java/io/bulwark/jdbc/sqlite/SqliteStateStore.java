@@ -44,6 +44,11 @@ final class SqliteStateStore extends CheckedStateStore {
     }
 
     @Override
+    protected Optional<StateEntry> writeIfVersion(String kind, String name, String json, long expectedVersion) {
+        return store.write("state.putIfVersion", s -> StateRows.putIfVersion(s, kind, name, json, expectedVersion));
+    }
+
+    @Override
     protected boolean remove(String kind, String name) {
         return store.write("state.delete", s -> StateRows.delete(s, kind, name));
     }

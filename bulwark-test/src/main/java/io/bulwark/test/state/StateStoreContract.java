@@ -9,7 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,5 +114,70 @@ public abstract class StateStoreContract {
         assertThatThrownBy(() -> store.put(" ", "n", "{}")).hasMessageContaining("kind must not be blank");
         assertThatThrownBy(() -> store.get("k", "x".repeat(201))).hasMessageContaining("at most 200");
         assertThatThrownBy(() -> store.history("k", "n", 0)).hasMessageContaining("limit must be >= 1 but was 0");
+    }
+
+    @Test
+    void putIfVersionZeroCreatesOnlyWhenAbsent() {
+        Optional<StateEntry> created = store.putIfVersion("rollout", "shop", "{\"v\":1}", 0);
+
+        assertThat(created).get().extracting(StateEntry::version, StateEntry::json, StateEntry::updatedAt)
+                .containsExactly(1L, "{\"v\":1}", clock.instant());
+        assertThat(store.putIfVersion("rollout", "shop", "{\"v\":\"other\"}", 0)).isEmpty();
+        assertThat(store.get("rollout", "shop")).get().extracting(StateEntry::json).isEqualTo("{\"v\":1}");
+    }
+
+    @Test
+    void putIfVersionWritesOnlyAtTheVersionReadAndLosesToAWriteSince() {
+        StateEntry read = store.put("rollout", "shop", "{\"phase\":\"PROGRESSING\"}");
+        clock.advance(Duration.ofSeconds(1));
+        // another node writes in between: the version moves on
+        store.put("rollout", "shop", "{\"phase\":\"DEGRADED\"}");
+
+        assertThat(store.putIfVersion("rollout", "shop", "{\"phase\":\"HEALTHY\"}", read.version())).isEmpty();
+        assertThat(store.get("rollout", "shop")).get().extracting(StateEntry::json, StateEntry::version)
+                .containsExactly("{\"phase\":\"DEGRADED\"}", 2L);
+
+        Optional<StateEntry> written = store.putIfVersion("rollout", "shop", "{\"phase\":\"DEGRADED\",\"n\":1}", 2);
+        assertThat(written).get().extracting(StateEntry::version, StateEntry::updatedAt).containsExactly(3L, clock.instant());
+        assertThat(store.get("rollout", "shop")).isEqualTo(written);
+    }
+
+    @Test
+    void putIfVersionOfAMissingDocumentCreatesNothing() {
+        assertThat(store.putIfVersion("rollout", "gone", "{}", 4)).isEmpty();
+        assertThat(store.get("rollout", "gone")).isEmpty();
+        assertThatThrownBy(() -> store.putIfVersion("rollout", "gone", "{}", -1))
+                .hasMessageContaining("expectedVersion must be >= 0 (0: not stored yet) but was -1");
+    }
+
+    /** Writers racing on one document with read-then-compare-and-set: every success is one increment, none lost. */
+    @Test
+    void racingCompareAndSetWritersLoseNoUpdate() throws Exception {
+        store.put("counter", "c", "0");
+        int threads = 4;
+        int perThread = 25;
+        AtomicInteger wins = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        StateEntry e = store.get("counter", "c").orElseThrow();
+                        int next = Integer.parseInt(e.json()) + 1;
+                        if (store.putIfVersion("counter", "c", String.valueOf(next), e.version()).isPresent()) {
+                            wins.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        StateEntry last = store.get("counter", "c").orElseThrow();
+        assertThat(wins.get()).isPositive();
+        assertThat(Integer.parseInt(last.json())).as("the counter counts every successful write").isEqualTo(wins.get());
+        assertThat(last.version()).isEqualTo(1L + wins.get());
     }
 }

@@ -191,7 +191,8 @@ public final class Assessment {
     static Verdict failureInconclusiveOrError(MetricSpec metric, MetricResult result) {
         Verdict v = null;
         if (metric.failureLimit() >= 0 && result.failed() > metric.failureLimit()) {
-            v = new Verdict(AnalysisPhase.FAILED, "failed (" + result.failed() + ") > failureLimit (" + metric.failureLimit() + ")");
+            v = new Verdict(AnalysisPhase.FAILED, "failed (" + result.failed() + ") > failureLimit (" + metric.failureLimit() + ")"
+                    + lastFailed(metric, result));
         }
         if (result.inconclusive() > metric.inconclusiveLimit()) {
             v = new Verdict(AnalysisPhase.INCONCLUSIVE, "inconclusive (" + result.inconclusive() + ") > inconclusiveLimit (" + metric.inconclusiveLimit() + ")");
@@ -211,6 +212,31 @@ public final class Assessment {
         }
         return run.metrics().stream().anyMatch(r -> r.phase() == AnalysisPhase.FAILED
                 || r.phase() == AnalysisPhase.ERROR || r.phase() == AnalysisPhase.INCONCLUSIVE);
+    }
+
+    /**
+     * The last failed measurement against the limit it broke, the "error budget spent" an operator
+     * reads: {@code ; last failed measurement 0.051 against failureCondition `result[0] > 0.02`}.
+     */
+    private static String lastFailed(MetricSpec metric, MetricResult result) {
+        for (int i = result.measurements().size() - 1; i >= 0; i--) {
+            Measurement m = result.measurements().get(i);
+            if (m.phase() == AnalysisPhase.FAILED) {
+                String value = m.scalar() && m.value().size() == 1 ? number(m.value().getFirst())
+                        : m.value().stream().map(Assessment::number).toList().toString();
+                String limit = metric.failureCondition() != null ? "failureCondition `" + metric.failureCondition() + "`"
+                        : "successCondition `" + metric.successCondition() + "` (not met)";
+                return "; last failed measurement " + value + " against " + limit;
+            }
+        }
+        return "";
+    }
+
+    private static String number(Double d) {
+        if (d.isNaN() || d.isInfinite()) {
+            return String.valueOf(d);
+        }
+        return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static Condition condition(String text) {

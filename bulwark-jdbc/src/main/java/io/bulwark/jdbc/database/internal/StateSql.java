@@ -63,6 +63,39 @@ public final class StateSql {
         return get(tx, kind, name).orElseThrow();
     }
 
+    /**
+     * Compare-and-set on the version, in one statement: an insert that does nothing when the row
+     * exists (version 0), or an update guarded by {@code version = ?}. The row lock the statement
+     * takes makes a concurrent writer wait and then find the version changed.
+     */
+    public static Optional<StateEntry> putIfVersion(Tx tx, String kind, String name, String json, long expectedVersion)
+            throws SQLException {
+        PreparedStatement ps;
+        if (expectedVersion == 0) {
+            // MariaDB has no ON CONFLICT DO NOTHING; INSERT IGNORE skips the duplicate key (kind and name are
+            // checked before, so no other error it could hide applies).
+            ps = tx.prepare((tx.dialect() == Dialect.POSTGRESQL ? "INSERT INTO " : "INSERT IGNORE INTO ") + DOCS
+                    + " (kind, name, body, version, updated_at) VALUES (?, ?, ?, 1, ?)"
+                    + (tx.dialect() == Dialect.POSTGRESQL ? " ON CONFLICT (kind, name) DO NOTHING" : ""));
+            ps.setString(1, kind);
+            ps.setString(2, name);
+            ps.setString(3, json);
+            ps.setLong(4, tx.now());
+        } else {
+            ps = tx.prepare("UPDATE " + DOCS + " SET body = ?, version = version + 1, updated_at = ? "
+                    + "WHERE kind = ? AND name = ? AND version = ?");
+            ps.setString(1, json);
+            ps.setLong(2, tx.now());
+            ps.setString(3, kind);
+            ps.setString(4, name);
+            ps.setLong(5, expectedVersion);
+        }
+        if (ps.executeUpdate() == 0) {
+            return Optional.empty();
+        }
+        return get(tx, kind, name);
+    }
+
     public static boolean delete(Tx tx, String kind, String name) throws SQLException {
         PreparedStatement ps = tx.prepare("DELETE FROM " + DOCS + " WHERE kind = ? AND name = ?");
         ps.setString(1, kind);

@@ -35,6 +35,29 @@ public final class StateRows {
         }
     }
 
+    /** Compare-and-set on the version (the writer is the only one, so this is atomic with every other write). */
+    public static Optional<StateEntry> putIfVersion(Session s, String kind, String name, String json, long expectedVersion)
+            throws SQLException {
+        long now = s.nowMs();
+        PreparedStatement ps;
+        if (expectedVersion == 0) {
+            ps = s.prepare("INSERT INTO state_documents (kind, name, body, version, updated_at) VALUES (?1, ?2, ?3, 1, ?4) "
+                    + "ON CONFLICT (kind, name) DO NOTHING");
+        } else {
+            ps = s.prepare("UPDATE state_documents SET body = ?3, version = version + 1, updated_at = ?4 "
+                    + "WHERE kind = ?1 AND name = ?2 AND version = ?5");
+            ps.setLong(5, expectedVersion);
+        }
+        ps.setString(1, kind);
+        ps.setString(2, name);
+        ps.setString(3, json);
+        ps.setLong(4, now);
+        if (ps.executeUpdate() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new StateEntry(kind, name, json, expectedVersion + 1, Instant.ofEpochMilli(now)));
+    }
+
     public static Boolean delete(Session s, String kind, String name) throws SQLException {
         PreparedStatement ps = s.prepare("DELETE FROM state_documents WHERE kind = ?1 AND name = ?2");
         ps.setString(1, kind);

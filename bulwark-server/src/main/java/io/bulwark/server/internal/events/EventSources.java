@@ -85,6 +85,11 @@ public final class EventSources {
             }
 
             @Override
+            public Optional<StateEntry> putIfVersion(String kind, String name, String json, long expectedVersion) {
+                return state.putIfVersion(kind, name, json, expectedVersion);
+            }
+
+            @Override
             public boolean delete(String kind, String name) {
                 return state.delete(kind, name);
             }

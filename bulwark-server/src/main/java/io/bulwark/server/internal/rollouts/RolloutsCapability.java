@@ -64,6 +64,13 @@ import org.slf4j.LoggerFactory;
  * {@code bulwark_rollout_transitions_total{rollout,phase}},
  * {@code bulwark_rollout_analysis_measurements_total{rollout,metric,phase}}.
  *
+ * <p>Every write of a rollout's document is a compare-and-set on the version it was read at
+ * ({@link StateStore#putIfVersion}), so an action taken on any node and the leader's timer never
+ * overwrite each other's change: the one that loses reads the document again (an action is
+ * applied once more on the fresh state, then 409; the leader puts its driver back to the stored
+ * weight). Transitions and measurements are recorded, published and counted only once their
+ * state is written.
+ *
  * <p>Drivers and metric providers come from maps this class fills: {@code bulwark} (this
  * server's load-balancer groups, this server's meters). Others are added here when their
  * classes are on the class path.
@@ -179,6 +186,8 @@ public final class RolloutsCapability implements Capability {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-rollouts").daemon(true).factory());
     private volatile String lastProblem;
+    /** Recording, events and meters of the transitions being made; run once their state is written (under {@link #lock}). */
+    private final List<Runnable> pending = new ArrayList<>();
 
     private record Loaded(String definition, RolloutController controller, TrafficDriver driver) {
     }
@@ -213,11 +222,17 @@ public final class RolloutsCapability implements Capability {
         try {
             for (StateEntry e : store.list(KIND)) {
                 Stored s = Stored.read(e.json());
-                if (s.state().phase().ended() && s.state().weight() == s.state().targetWeight()) {
+                if (s.state().phase().ended() && s.state().weight() == s.state().targetWeight() && inSync(e.name(), s)) {
                     continue;
                 }
+                pending.clear();
                 RolloutController c = controller(e.name(), s);
-                save(c.advance(), s.definition());
+                RolloutState after = c.advance();
+                if (after.equals(s.state())) {
+                    pending.clear(); // nothing changed (a pause still waiting): no write, so no race with actions
+                } else if (!save(after, s.definition(), e.version())) {
+                    resync(e.name());
+                }
             }
             if (lastProblem != null) {
                 LOG.info("Rollouts advance again");
@@ -231,6 +246,30 @@ public final class RolloutsCapability implements Capability {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the controller in memory (if any) is at the stored state: otherwise another node acted since. */
+    private boolean inSync(String name, Stored s) {
+        Loaded l = loaded.get(name);
+        return l == null || (l.definition().equals(s.definition())
+                && java.util.Objects.equals(l.controller().state().updatedAt(), s.state().updatedAt()));
+    }
+
+    /**
+     * After the leader lost a write to another node's (an action there since it read the rollout):
+     * its advance is dropped, and its driver goes back to what the stored state says, since the
+     * advance may have moved it. What the leader had to do is done again on the next tick.
+     */
+    private void resync(String name) {
+        LOG.info("Rollout {} changed on another node while this one advanced it; its advance is dropped", name);
+        store.get(KIND, name).ifPresent(fresh -> {
+            Stored s = Stored.read(fresh.json());
+            RolloutController c = controller(name, s); // a new controller: its first advance sets the driver again
+            RolloutState synced = c.advance();
+            if (!synced.equals(s.state()) && !save(synced, s.definition(), fresh.version())) {
+                loaded.remove(name);
+            }
+        });
     }
 
     /** The controller for a stored rollout: the one in memory, unless the store holds a newer state. */
@@ -250,8 +289,19 @@ public final class RolloutsCapability implements Capability {
         return c;
     }
 
-    private void save(RolloutState state, String definition) {
-        store.put(KIND, state.name(), new Stored(definition, state).json());
+    /**
+     * Writes {@code state} if the document is still at {@code expectedVersion} (0: not stored yet),
+     * then runs what waited for it ({@link #pending}); false, dropping those, when another node wrote
+     * it first.
+     */
+    private boolean save(RolloutState state, String definition, long expectedVersion) {
+        if (store.putIfVersion(KIND, state.name(), new Stored(definition, state).json(), expectedVersion).isEmpty()) {
+            pending.clear();
+            return false;
+        }
+        List<Runnable> due = List.copyOf(pending);
+        pending.clear();
+        due.forEach(Runnable::run);
         weights.computeIfAbsent(state.name(), n -> {
             AtomicInteger w = new AtomicInteger();
             Gauge.builder("bulwark.rollout.weight", w, AtomicInteger::get).tag("rollout", n)
@@ -259,12 +309,17 @@ public final class RolloutsCapability implements Capability {
                     .register(meters);
             return w;
         }).set(state.weight());
+        return true;
     }
 
     private RolloutListener listener() {
         return new RolloutListener() {
             @Override
             public void onTransition(RolloutState state, Transition t) {
+                pending.add(() -> published(state, t));
+            }
+
+            private void published(RolloutState state, Transition t) {
                 String phase = t.phase().name().toLowerCase(Locale.ROOT);
                 Counter.builder("bulwark.rollout.transitions").tag("rollout", state.name()).tag("phase", phase)
                         .description("Rollout transitions by the phase after them").register(meters).increment();
@@ -284,9 +339,9 @@ public final class RolloutsCapability implements Capability {
 
             @Override
             public void onMeasurement(String rollout, String metric, Measurement m) {
-                Counter.builder("bulwark.rollout.analysis.measurements").tag("rollout", rollout).tag("metric", metric)
+                pending.add(() -> Counter.builder("bulwark.rollout.analysis.measurements").tag("rollout", rollout).tag("metric", metric)
                         .tag("phase", m.phase().name().toLowerCase(Locale.ROOT))
-                        .description("Analysis measurements by their phase").register(meters).increment();
+                        .description("Analysis measurements by their phase").register(meters).increment());
             }
         };
     }
@@ -331,6 +386,7 @@ public final class RolloutsCapability implements Capability {
         }
         lock.lock();
         try {
+            pending.clear();
             Optional<StateEntry> existing = store.get(KIND, spec.name());
             if (existing.isPresent()) {
                 RolloutPhase phase = Stored.read(existing.get().json()).state().phase();
@@ -347,7 +403,11 @@ public final class RolloutsCapability implements Capability {
             RolloutController c = RolloutController.start(spec, driver, catalog.sources(), clock, listener());
             loaded.put(spec.name(), new Loaded(body, c, driver));
             RolloutState s = leader.getAsBoolean() ? c.advance() : c.state();
-            save(s, body);
+            if (!save(s, body, existing.map(StateEntry::version).orElse(0L))) {
+                loaded.remove(spec.name());
+                throw ApiException.conflict("rollout '" + spec.name() + "' was started or changed on another node at the "
+                        + "same time; see GET /api/v1/rollouts/" + spec.name());
+            }
             ctx.status(201).json(s);
         } finally {
             lock.unlock();
@@ -376,26 +436,42 @@ public final class RolloutsCapability implements Capability {
         ctx.json(stored(ctx.pathParam("name")).state());
     }
 
+    /**
+     * Applies an action on the rollout as stored, and writes it if nobody wrote the rollout since it
+     * was read; when the leader (or another node) did, applies it once more on the fresh state, then
+     * answers 409.
+     */
     private void act(Context ctx, String action) {
         String name = ctx.pathParam("name");
         lock.lock();
         try {
-            Stored s = stored(name);
-            RolloutController c = controller(name, s);
-            RolloutState after;
-            try {
-                after = switch (action) {
-                    case "promote" -> c.promote();
-                    case "abort" -> c.abort(ctx.queryParam("reason"));
-                    case "pause" -> c.pause();
-                    case "resume" -> c.resume();
-                    default -> c.retry();
-                };
-            } catch (RolloutActionException e) {
-                throw ApiException.conflict(e.getMessage());
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                pending.clear();
+                StateEntry e = store.get(KIND, name).orElseThrow(() -> ApiException.notFound("no rollout '" + name + "'"));
+                Stored s = Stored.read(e.json());
+                RolloutController c = controller(name, s);
+                RolloutState after;
+                try {
+                    after = switch (action) {
+                        case "promote" -> c.promote();
+                        case "abort" -> c.abort(ctx.queryParam("reason"));
+                        case "pause" -> c.pause();
+                        case "resume" -> c.resume();
+                        default -> c.retry();
+                    };
+                } catch (RolloutActionException ex) {
+                    pending.clear();
+                    throw ApiException.conflict(ex.getMessage());
+                }
+                if (save(after, s.definition(), e.version())) {
+                    ctx.json(after);
+                    return;
+                }
+                LOG.info("Rollout {}: {} lost the race with a write on another node (attempt {}); reading it again",
+                        name, action, attempt);
             }
-            save(after, s.definition());
-            ctx.json(after);
+            throw ApiException.conflict("rollout '" + name + "' changed on another node while " + action
+                    + " was applied, twice; read it again and retry");
         } finally {
             lock.unlock();
         }
