@@ -69,27 +69,27 @@ class RolloutProviderGroupTest {
             Http.Response started = http.send("POST", "/api/v1/rollouts", rollout, Map.of());
             assertThat(started.status()).as(started.body()).isIn(200, 201);
 
-            awaitWeight(http, 20, "Paused");
+            awaitWeight(http, 20, "PAUSED");
             Map<String, Integer> at20 = calls(http, 200);
             assertThat(at20.getOrDefault("v2", 0)).as("20%% of 200: %s", at20).isBetween(34, 46);
             assertThat(at20.get("v1") + at20.getOrDefault("v2", 0)).isEqualTo(200);
 
             assertThat(http.send("POST", "/api/v1/rollouts/llm-v2/resume", null, Map.of()).status()).isEqualTo(200);
-            awaitWeight(http, 50, "Paused");
+            awaitWeight(http, 50, "PAUSED");
             Map<String, Integer> at50 = calls(http, 200);
             assertThat(at50.getOrDefault("v2", 0)).as("50%% of 200: %s", at50).isBetween(94, 106);
 
             assertThat(http.send("POST", "/api/v1/rollouts/llm-v2/abort", null, Map.of()).status()).isEqualTo(200);
-            awaitWeight(http, 0, "Degraded");
+            awaitWeight(http, 0, "DEGRADED");
             assertThat(calls(http, 100)).as("all back on the stable version").containsOnlyKeys("v1");
             JsonNode providers = http.get("/api/v1/providers/llm").json();
             assertThat(providers.toString()).as("the rolled-back provider left the group and its fallback chain")
                     .doesNotContain("\"v2\"");
 
             assertThat(http.send("POST", "/api/v1/rollouts/llm-v2/retry", null, Map.of()).status()).isEqualTo(200);
-            awaitWeight(http, 20, "Paused");
+            awaitWeight(http, 20, "PAUSED");
             assertThat(http.send("POST", "/api/v1/rollouts/llm-v2/promote", null, Map.of()).status()).isEqualTo(200);
-            awaitWeight(http, 100, "Healthy");
+            awaitWeight(http, 100, "HEALTHY");
             assertThat(calls(http, 100)).as("all on the new version").containsOnlyKeys("v2");
         }
     }

@@ -102,8 +102,29 @@ public final class RolloutsCapability implements Capability {
         @Override
         public Optional<Capability> create(ServerContext ctx) {
             Map<String, TrafficDriver.Factory> drivers = new LinkedHashMap<>();
-            ctx.capability(BalancerCapability.class).ifPresent(b ->
-                    drivers.put("bulwark", BalancerDriver.factory(b.runtime().registry())));
+            // The bulwark driver: over a load-balancer group (driver.group) or a provider group
+            // (driver.providerGroup), whichever the settings name.
+            Optional<TrafficDriver.Factory> groups = ctx.capability(BalancerCapability.class)
+                    .map(b -> BalancerDriver.factory(b.runtime().registry()));
+            Optional<io.bulwark.server.internal.resilience.ResilienceRuntime> resilience = ctx.capability(
+                    io.bulwark.server.internal.resilience.ResilienceCapability.class)
+                    .map(io.bulwark.server.internal.resilience.ResilienceCapability::runtime);
+            drivers.put("bulwark", new TrafficDriver.Factory() {
+                @Override
+                public String type() {
+                    return "bulwark";
+                }
+
+                @Override
+                public TrafficDriver create(Map<String, Object> settings) {
+                    if (settings.containsKey("providerGroup")) {
+                        return ProviderGroupDriver.create(resilience.orElseThrow(() -> new IllegalArgumentException(
+                                "driver.providerGroup: this server has no provider groups")), settings);
+                    }
+                    return groups.orElseThrow(() -> new IllegalArgumentException("driver.group: this server has no "
+                            + "load-balancer groups")).create(settings);
+                }
+            });
             Map<String, MetricSourceFactory> providers = new LinkedHashMap<>();
             MeterSource own = new MeterSource(ctx.meters());
             providers.put("bulwark", new MetricSourceFactory() {
