@@ -188,6 +188,23 @@ class RolloutNginxEndToEndTest {
                 (System.nanoTime() - started) / 1e9));
     }
 
+    @Test
+    void aQueryPrometheusCannotParseIsRefusedAtStartAndNothingMoves() throws Exception {
+        String metric = Json.mapper().writeValueAsString(Map.of("name", "error-ratio",
+                "provider", Map.of("prometheus", Map.of("address", prometheus.uri().toString(),
+                        "query", "sum(rate(requests_total{backend=\"green\"}[10s])")),
+                "failureCondition", "result[0] > 0.02"));
+        Http.Response r = http.send("POST", "/api/v1/rollouts", """
+                {"name": "shop", "driver": %s, "strategy": {"canary": {"steps": [
+                  {"setWeight": 10}, {"analysis": {"metrics": [%s]}}, {"setWeight": 100}]}}}""".formatted(driver(), metric),
+                Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("strategy.canary.steps[1].analysis.metrics[0].provider.prometheus.query")
+                .as("Prometheus' own parse error").contains("parse error");
+        assertThat(http.get("/api/v1/rollouts").json().path("rollouts")).isEmpty();
+        assertThat(Files.readString(upstream)).as("the upstream as the operator wrote it").doesNotContain("bulwark-weight");
+    }
+
     private String driver() throws Exception {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("type", "nginx");
