@@ -121,8 +121,8 @@ class DashboardPagesBrowserTest {
         get("/api/v1/server");
         admin("POST", "/api/v1/rollouts", RolloutsEndpointsTest.CANARY);
         admin("POST", "/api/v1/rollouts", RolloutsEndpointsTest.CANARY.replace("\"users\"", "\"orders\""));
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/runs/" + failedRun).get("state").asText().equals("failed"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/scaling").get("last").isObject());
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/runs/" + failedRun).path("state").asText().equals("failed"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/scaling").path("last").isObject());
     }
 
     private JsonNode admin(String method, String path, String body) {
@@ -244,7 +244,7 @@ class DashboardPagesBrowserTest {
         confirm();
         awaitNotice("restarted from step transform");
         assertThat(get("/api/v1/runs/" + failedRun).get("retries").asInt()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/runs/" + failedRun).get("state").asText().equals("failed"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/runs/" + failedRun).path("state").asText().equals("failed"));
         assertCleanAndAccessible();
     }
 
