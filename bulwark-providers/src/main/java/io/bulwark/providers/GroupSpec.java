@@ -26,9 +26,16 @@ import java.util.Set;
  * @param fallbackChain the order in which the others are tried after the chosen one fails
  *                     (default: the order of {@code providers})
  * @param degradation the group's degradation strategy
+ * @param queue the group's request queue, where calls wait when no provider can take them now
  */
 public record GroupSpec(String name, String strategy, List<ProviderSpec> providers, List<String> fallbackChain,
-                        DegradationSpec degradation) {
+                        DegradationSpec degradation, QueueSpec queue) {
+
+    /** A group with the default queue. */
+    public GroupSpec(String name, String strategy, List<ProviderSpec> providers, List<String> fallbackChain,
+                     DegradationSpec degradation) {
+        this(name, strategy, providers, fallbackChain, degradation, null);
+    }
 
     /**
      * The group's settings, with every bad field recorded in {@code problems} under
@@ -82,6 +89,8 @@ public record GroupSpec(String name, String strategy, List<ProviderSpec> provide
         }
         DegradationConfig d = (degradation == null ? DegradationSpec.defaults() : degradation)
                 .toConfig(problems, path + ".degradation");
-        return new GroupSettings(name, s, resolved, List.copyOf(chain), d, this);
+        io.bulwark.providers.queue.QueueConfig q = (queue == null ? QueueSpec.defaults() : queue)
+                .resolve(problems, path + ".queue");
+        return new GroupSettings(name, s, resolved, List.copyOf(chain), d, q, this);
     }
 }

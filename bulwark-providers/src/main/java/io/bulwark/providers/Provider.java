@@ -162,13 +162,13 @@ public final class Provider {
             try {
                 d = limits.check(name(), request.cost());
             } catch (IllegalArgumentException e) {
-                return Result.failed("refused: " + e.getMessage());
+                return new Result(Optional.empty(), "refused: " + e.getMessage(), Optional.empty(), Kind.REFUSED);
             }
             if (d.isPresent() && !d.get().allowed()) {
                 rejections.increment();
                 var decision = d.get();
                 return new Result(Optional.empty(), "rate limited: over " + decision.closest().spec() + ", retry after "
-                        + decision.retryAfter().toMillis() + "ms", Optional.of(decision.retryAfter()));
+                        + decision.retryAfter().toMillis() + "ms", Optional.of(decision.retryAfter()), Kind.BUSY);
             }
         }
         URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
@@ -187,10 +187,13 @@ public final class Provider {
             return Result.answered(r);
         } catch (CallNotPermittedException e) {
             rejections.increment();
-            return Result.failed("skipped: " + unavailableReason());
+            // Half-open with every probe slot taken is a matter of capacity: a probe ending frees one.
+            boolean probing = e.state() == CircuitBreaker.State.HALF_OPEN;
+            return new Result(Optional.empty(), (probing ? "busy: " : "skipped: ") + unavailableReason(),
+                    Optional.empty(), probing ? Kind.BUSY : Kind.REFUSED);
         } catch (BulkheadFullException e) {
             rejections.increment();
-            return Result.failed("refused: " + e.getMessage());
+            return new Result(Optional.empty(), "busy: " + e.getMessage(), Optional.empty(), Kind.BUSY);
         } catch (TimeoutExceededException e) {
             failures.increment();
             return Result.failed("timed out after " + settings.timeout().toMillis() + "ms" + retried(allowed));
@@ -270,14 +273,32 @@ public final class Provider {
      * {@code limitedFor} is set when the provider's rate limit refused the call, with how long
      * until it would admit one.
      */
-    public record Result(Optional<ProviderResponse> response, String failure, Optional<java.time.Duration> limitedFor) {
+    public record Result(Optional<ProviderResponse> response, String failure, Optional<java.time.Duration> limitedFor,
+                         Kind kind) {
 
         static Result answered(ProviderResponse r) {
-            return new Result(Optional.of(r), "", Optional.empty());
+            return new Result(Optional.of(r), "", Optional.empty(), Kind.ANSWERED);
         }
 
         static Result failed(String why) {
-            return new Result(Optional.empty(), why, Optional.empty());
+            return new Result(Optional.empty(), why, Optional.empty(), Kind.FAILED);
         }
+
+        /** True when the call reached the provider and so held one of its slots until now. */
+        public boolean ran() {
+            return kind == Kind.ANSWERED || kind == Kind.FAILED;
+        }
+    }
+
+    /** How a call ended. */
+    public enum Kind {
+        /** The provider answered. */
+        ANSWERED,
+        /** The provider was called and failed (after its retries). */
+        FAILED,
+        /** The provider could not take the call now: capacity, a rate or cost limit, or its probe slots. */
+        BUSY,
+        /** The provider refused the call for a reason waiting would not cure: its breaker is open, a bad cost. */
+        REFUSED
     }
 }

@@ -7,6 +7,9 @@ import io.bulwark.providers.degradation.DegradationState;
 import io.bulwark.providers.degradation.DegradationTrigger;
 import io.bulwark.providers.degradation.Finding;
 import io.bulwark.providers.degradation.GroupDegradation;
+import io.bulwark.providers.queue.Admission;
+import io.bulwark.providers.queue.AdmissionQueue;
+import io.bulwark.providers.queue.QueueRefusedException;
 import io.bulwark.core.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +49,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code [fallback, cache, default]} keeps trying the healthy ones first.</li>
  * </ul>
  *
+ * <h2>When no provider can take a call now</h2>
+ * When every provider that would be tried is busy (its capacity is taken, a rate or cost limit
+ * refuses, its probe slots are taken) and none failed, the call waits in the group's
+ * {@link AdmissionQueue} by priority until a provider frees a slot or a limit admits again, up to
+ * the queue's {@code maxWait}; then it is refused with {@link QueueRefusedException}. When only
+ * rate limits stand in the way and none would admit a call before the call's wait runs out, it
+ * does not wait: it fails at once as below, with the limits' {@code Retry-After}. A call that
+ * finds others waiting waits behind them rather than overtaking. While the group is degraded, and
+ * when the queue is off ({@code maxSize 0}), busy providers count as failed, as before the queue.
+ *
  * <h2>Design notes</h2>
  * Triggers are evaluated at most once per {@link #EVALUATE_EVERY} on the call path (a CAS on
  * the time of the last evaluation elects one caller), after every call that found no provider,
@@ -73,11 +86,13 @@ public final class ProviderGroup {
     private final AtomicLong lastEvaluation = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<Instant> allFailedAt = new AtomicReference<>();
     private final Tracing tracing;
+    private final AdmissionQueue queue;
 
     ProviderGroup(GroupSettings settings, List<Provider> providers, ProviderSelector selector,
                   GroupDegradation degradation, ResponseCache cache, InstantSource clock,
-                  java.util.function.LongSupplier ticker, MeterRegistry registry, Tracing tracing) {
+                  java.util.function.LongSupplier ticker, MeterRegistry registry, Tracing tracing, AdmissionQueue queue) {
         this.tracing = tracing;
+        this.queue = queue;
         this.ticker = ticker;
         this.settings = settings;
         this.providers = List.copyOf(providers);
@@ -120,6 +135,11 @@ public final class ProviderGroup {
         return selector;
     }
 
+    /** Its request queue. */
+    public AdmissionQueue queue() {
+        return queue;
+    }
+
     /** Its degradation state and history. */
     public GroupDegradation degradation() {
         return degradation;
@@ -132,21 +152,31 @@ public final class ProviderGroup {
     }
 
     /**
-     * Answers {@code request} through the group's providers, policies and degradation.
+     * Answers {@code request} through the group's providers, policies and degradation, waiting in
+     * the queue at default priority when no provider can take it now.
      *
      * @throws ProviderGroupException when nothing could answer
+     * @throws QueueRefusedException when the call could not wait for a provider, or waited in vain
      * @throws InterruptedException when the calling thread was interrupted
      */
     public ProviderResponse call(ProviderRequest request) throws InterruptedException {
+        return call(request, Admission.standard());
+    }
+
+    /**
+     * Answers {@code request} as {@link #call(ProviderRequest)} does, waiting in the queue as
+     * {@code admission} says when no provider can take it now.
+     */
+    public ProviderResponse call(ProviderRequest request, Admission admission) throws InterruptedException {
         if (!tracing.enabled()) {
-            return callTraced(request);
+            return callTraced(request, admission);
         }
         Span span = tracing.span("group " + name(), SpanKind.INTERNAL, Context.current())
                 .setAttribute("bulwark.provider.group", name())
                 .setAttribute("bulwark.provider.strategy", settings.strategy())
                 .startSpan();
         try (Tracing.Scope ignored = tracing.activate(span)) {
-            ProviderResponse r = callTraced(request);
+            ProviderResponse r = callTraced(request, admission);
             span.setAttribute("bulwark.provider.answered_by", r.provider());
             span.setAttribute("bulwark.answer.source", r.source().name().toLowerCase(java.util.Locale.ROOT));
             span.setAttribute("bulwark.provider.degraded", r.degraded());
@@ -160,14 +190,14 @@ public final class ProviderGroup {
         }
     }
 
-    private ProviderResponse callTraced(ProviderRequest request) throws InterruptedException {
+    private ProviderResponse callTraced(ProviderRequest request, Admission admission) throws InterruptedException {
         maybeEvaluate();
         DegradationState state = degradation.state();
         List<ProviderGroupException.Attempt> attempts = new ArrayList<>();
         DegradationConfig d = settings.degradation();
         if (!state.degraded()) {
-            Optional<ProviderResponse> answer = tryProviders(request, Set.of(),
-                    d.actions().contains(DegradationAction.FALLBACK), attempts, "");
+            Optional<ProviderResponse> answer = admitted(request, admission,
+                    d.actions().contains(DegradationAction.FALLBACK), attempts);
             if (answer.isPresent()) {
                 return answered(answer.get());
             }
@@ -189,7 +219,8 @@ public final class ProviderGroup {
             switch (action) {
                 case FALLBACK -> {
                     if (!providersTried) {
-                        Optional<ProviderResponse> answer = tryProviders(request, state.suspects(), true, attempts, reason);
+                        Optional<ProviderResponse> answer = tryProviders(request, state.suspects(), true, attempts, reason,
+                                null);
                         if (answer.isPresent()) {
                             return answered(answer.get().as(answer.get().source() == Source.PRIMARY
                                     ? Source.FALLBACK : answer.get().source(), reason, reduced));
@@ -218,6 +249,94 @@ public final class ProviderGroup {
         throw failure(attempts, reason);
     }
 
+    /**
+     * Tries the providers; while every one that would be tried is only busy, waits in the queue
+     * for a slot or a limit to free and tries again. Empty when the providers failed.
+     */
+    private Optional<ProviderResponse> admitted(ProviderRequest request, Admission admission, boolean fallback,
+                                                List<ProviderGroupException.Attempt> attempts)
+            throws InterruptedException {
+        if (!queue.enabled()) {
+            return tryProviders(request, Set.of(), fallback, attempts, "", null);
+        }
+        AdmissionQueue.Ticket ticket = queue.waiting() ? queue.join(admission, queue.epoch()) : null;
+        while (true) {
+            if (ticket != null) {
+                ticket.await();
+                if (hasRoom()) {
+                    // Room for more than this call (a limit refilled, several slots freed): pass the turn on.
+                    queue.signal();
+                }
+            }
+            long epoch = queue.epoch();
+            Busy busy = new Busy();
+            attempts.clear();
+            Optional<ProviderResponse> answer = tryProviders(request, Set.of(), fallback, attempts, "", busy);
+            if (answer.isPresent() || busy.failed || busy.busy == 0) {
+                if (ticket != null) {
+                    queue.admitted(ticket);
+                    Span.current().setAttribute("bulwark.queue.wait_ms", ticket.waited().toMillis());
+                    admission.waited().accept(ticket.waited());
+                }
+                return answer;
+            }
+            java.time.Duration left = ticket != null ? ticket.left()
+                    : admission.maxWait().filter(w -> w.compareTo(queue.config().maxWait()) < 0)
+                            .orElse(queue.config().maxWait());
+            if (busy.unlimited == 0 && busy.limitedFor.isPresent() && busy.limitedFor.get().compareTo(left) > 0) {
+                // Only rate limits stand in the way, and none admits a call before this one's wait runs out.
+                if (ticket != null) {
+                    queue.giveUp(ticket);
+                }
+                return answer;
+            }
+            busy.limitedFor.ifPresent(queue::signalAfter);
+            if (ticket == null) {
+                ticket = queue.join(admission, epoch);
+            } else {
+                queue.requeue(ticket, epoch);
+            }
+        }
+    }
+
+    /** True when a provider that takes calls has a free slot now. */
+    private boolean hasRoom() {
+        for (Provider p : providers) {
+            if (p.acceptsCalls() && p.bulkhead().available() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a round of tries found: how many providers were only busy, whether any failed, the shortest limit wait. */
+    private static final class Busy {
+        int busy;
+        /** Busy providers with no limit wait: their capacity is taken, and a slot may free at any time. */
+        int unlimited;
+        boolean failed;
+        Optional<java.time.Duration> limitedFor = Optional.empty();
+
+        void note(Provider.Result r) {
+            switch (r.kind()) {
+                case BUSY -> {
+                    busy++;
+                    if (r.limitedFor().isEmpty()) {
+                        unlimited++;
+                    }
+                    if (r.limitedFor().isPresent() && (limitedFor.isEmpty()
+                            || r.limitedFor().get().compareTo(limitedFor.get()) < 0)) {
+                        limitedFor = r.limitedFor();
+                    }
+                }
+                case FAILED -> failed = true;
+                default -> {
+                    // Answered, or refused for a reason waiting would not cure (breaker open).
+                }
+            }
+        }
+    }
+
     private ProviderGroupException failure(List<ProviderGroupException.Attempt> attempts, String reason) {
         count(null);
         return new ProviderGroupException(name(), attempts, reason);
@@ -228,7 +347,8 @@ public final class ProviderGroup {
      * {@code exclude} and providers whose breaker refuses calls.
      */
     private Optional<ProviderResponse> tryProviders(ProviderRequest request, Set<String> exclude, boolean fallback,
-                                                    List<ProviderGroupException.Attempt> attempts, String reason)
+                                                    List<ProviderGroupException.Attempt> attempts, String reason,
+                                                    Busy busy)
             throws InterruptedException {
         List<Provider> available = new ArrayList<>();
         for (String n : settings.fallbackChain()) {
@@ -265,7 +385,14 @@ public final class ProviderGroup {
                     // Report back even now (an interrupt, a bug): least-requests would count it busy for ever.
                     choice.failed(ticker.getAsLong() - started);
                 }
+                queue.signal();
                 throw e;
+            }
+            if (result.ran()) {
+                queue.signal();
+            }
+            if (busy != null) {
+                busy.note(result);
             }
             if (primary) {
                 long took = ticker.getAsLong() - started;

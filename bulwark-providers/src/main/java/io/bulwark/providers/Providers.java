@@ -3,6 +3,8 @@ package io.bulwark.providers;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.core.validation.Problems;
 import io.bulwark.providers.degradation.GroupDegradation;
+import io.bulwark.providers.queue.AdmissionQueue;
+import io.bulwark.providers.queue.QueueTimer;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.breaker.BreakerHistoryStore;
 import io.bulwark.resilience.breaker.CircuitBreaker;
@@ -174,8 +176,11 @@ public final class Providers {
             ProviderSelector selector = old != null && old.settings().strategy().equals(g.strategy())
                     ? old.selector() : strategies.get(g.strategy()).apply(g.name());
             GroupDegradation degradation = old != null ? old.degradation() : new GroupDegradation(g.name(), state, registry);
+            AdmissionQueue queue = old != null ? old.queue()
+                    : new AdmissionQueue(g.name(), g.queue(), clock::nanos, QueueTimer.of(scheduler), registry);
+            queue.reconfigure(g.queue());
             builtGroups.put(g.name(), new ProviderGroup(g, members, selector, degradation, cache, clock.wall(), clock::nanos, registry,
-                    tracing));
+                    tracing, queue));
         }
         return new Snapshot(Map.copyOf(builtGroups), Map.copyOf(builtProviders), Map.copyOf(retrySettings));
     }

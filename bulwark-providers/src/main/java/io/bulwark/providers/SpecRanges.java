@@ -36,6 +36,11 @@ public final class SpecRanges {
     public static final ValueType<Duration> GROUP_WINDOW = ValueTypes.duration(Duration.ofSeconds(1), Duration.ofMinutes(10));
     public static final ValueType<Duration> GROUP_MAX_STALENESS = ValueTypes.duration(Duration.ofSeconds(1), Duration.ofDays(7));
 
+    public static final ValueType<Integer> QUEUE_MAX_SIZE = ValueTypes.integer(0, 1_000_000);
+    public static final ValueType<Integer> QUEUE_MAX_PER_KEY = ValueTypes.integer(1, 1_000_000);
+    public static final ValueType<Duration> QUEUE_MAX_WAIT = ValueTypes.duration(Duration.ZERO, Duration.ofMinutes(10));
+    public static final ValueType<Duration> QUEUE_AGING_STEP = ValueTypes.duration(Duration.ofMillis(1), Duration.ofHours(1));
+
     public static final ValueType<Integer> RETRY_MAX_ATTEMPTS = ValueTypes.integer(1, 100);
     public static final ValueType<Duration> RETRY_BASE_DELAY = ValueTypes.duration(Duration.ZERO, Duration.ofHours(1));
     public static final ValueType<Double> RETRY_FACTOR = ValueTypes.decimal(1, 100);

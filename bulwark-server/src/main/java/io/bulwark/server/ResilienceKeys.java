@@ -141,6 +141,23 @@ public final class ResilienceKeys {
                     + "answers; with an L2 on Redis every node can serve an answer any node received. Unset: each "
                     + "node keeps its own, resilience.cacheEntries of them.").build();
 
+    public static final ConfigKey<Integer> GROUP_QUEUE_MAX_SIZE = ranged("providerGroups.*.queue.maxSize",
+            SpecRanges.QUEUE_MAX_SIZE, "The most calls waiting in the group's queue when no provider can take them "
+                    + "now (default 1000); 0 turns the queue off, so such calls are refused at once.");
+    public static final ConfigKey<Duration> GROUP_QUEUE_MAX_WAIT = ranged("providerGroups.*.queue.maxWait",
+            SpecRanges.QUEUE_MAX_WAIT, "The longest a call waits in the queue (default 30s); a caller may ask for "
+                    + "less with X-Bulwark-Queue-Timeout.");
+    public static final ConfigKey<Integer> GROUP_QUEUE_MAX_PER_KEY = ranged("providerGroups.*.queue.maxPerKey",
+            SpecRanges.QUEUE_MAX_PER_KEY, "The most calls of one API key waiting at once (default half of maxSize).");
+    public static final ConfigKey<Duration> GROUP_QUEUE_AGING_STEP = ranged("providerGroups.*.queue.agingStep",
+            SpecRanges.QUEUE_AGING_STEP, "A call that has waited this much longer counts as one priority level "
+                    + "higher (default 1s), so no priority starves.");
+    public static final ConfigKey<Integer> GATEWAY_PRIORITY = ConfigKey.builder("gateway.priority.*",
+                    io.bulwark.core.config.ValueTypes.integer(0, 9))
+            .description("The queue priority (0 highest to 9 lowest) of gateway calls that send no X-Bulwark-Priority, "
+                    + "by caller: * is an API key id or a role (viewer, operator, admin); a key's own setting wins "
+                    + "over its role's. Default 5.").build();
+
     /** Every key. */
     public static final List<ConfigKey<?>> ALL = List.of(PROVIDER_GROUP, PROVIDER_BASE_URL, PROVIDER_AUTH_HEADER,
             PROVIDER_AUTH_PREFIX, PROVIDER_AUTH_SECRET, PROVIDER_TIMEOUT, PROVIDER_WEIGHT, PROVIDER_CAPACITY,
@@ -151,7 +168,8 @@ public final class ResilienceKeys {
             GROUP_WINDOW, GROUP_MINIMUM_CALLS, GROUP_MAX_STALENESS, GROUP_DEFAULT_STATUS, GROUP_DEFAULT_BODY,
             RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_DURATION, RETRY_STATUSES,
             RETRY_MAX_RETRY_AFTER, RETRY_BUDGET_PERCENT, RETRY_BUDGET_FLOOR, RETRY_BUDGET_WINDOW, DRIFT_FACTOR,
-            DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES, ANSWER_CACHE);
+            DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES, ANSWER_CACHE,
+            GROUP_QUEUE_MAX_SIZE, GROUP_QUEUE_MAX_WAIT, GROUP_QUEUE_MAX_PER_KEY, GROUP_QUEUE_AGING_STEP, GATEWAY_PRIORITY);
 
     private ResilienceKeys() {
     }

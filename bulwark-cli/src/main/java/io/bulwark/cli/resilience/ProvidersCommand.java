@@ -21,12 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code bulwark providers list | show | set | delete | stats | baseline | retries | set-retries}, over the REST API. */
+/** {@code bulwark providers list | show | set | delete | stats | baseline | queue | retries | set-retries}, over the REST API. */
 @Command(name = "providers", mixinStandardHelpOptions = true,
         description = "Provider groups, their providers, statistics, baselines and retry configs.",
         subcommands = {ProvidersCommand.ListGroups.class, ProvidersCommand.Show.class, ProvidersCommand.Set.class,
                 ProvidersCommand.Delete.class, ProvidersCommand.Reset.class, ProvidersCommand.Stats.class, ProvidersCommand.Baseline.class,
-                ProvidersCommand.Retries.class, ProvidersCommand.SetRetries.class})
+                ProvidersCommand.Queue.class, ProvidersCommand.Retries.class, ProvidersCommand.SetRetries.class})
 final class ProvidersCommand extends GroupCommand {
 
     static final List<String> COLUMNS = List.of("group", "provider", "breaker", "calls", "errorRate", "p50Ms", "p95Ms",
@@ -81,6 +81,70 @@ final class ProvidersCommand extends GroupCommand {
             List<Map<String, Object>> rows = new ArrayList<>();
             body.path("groups").forEach(g -> rows.addAll(rows(g)));
             Output.table(out, COLUMNS, rows);
+        }
+    }
+
+    @Command(name = "queue", mixinStandardHelpOptions = true,
+            description = {"A group's request queue: calls waiting per priority and caller, their waits, and what "
+                    + "became of the calls that waited.", "--watch redraws every --interval until interrupted."})
+    static final class Queue extends ApiCommand implements Runnable {
+        static final List<String> COLUMNS = List.of("priority", "waiting", "oldestMs", "admitted", "timedOut", "rejected",
+                "abandoned", "waitP50Ms", "waitP99Ms");
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+        @Option(names = "--watch", description = "Redraw every --interval until interrupted.")
+        boolean watch;
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
+                description = "Time between redraws with --watch (default 2s).")
+        String interval;
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+                description = "With --watch, stop after N redraws (default: until interrupted).")
+        int count;
+
+        @Override
+        public void run() {
+            PrintWriter out = out();
+            io.bulwark.cli.internal.Redraw.run(out, watch, interval, count, () -> {
+                JsonNode q = client().get(path(group, "queue"));
+                if (output.json()) {
+                    Output.json(out, q);
+                } else {
+                    draw(out, q);
+                }
+            });
+        }
+
+        static void draw(PrintWriter out, JsonNode q) {
+            JsonNode c = q.path("config");
+            out.println("group " + q.path("group").asText() + ": " + q.path("depth").asInt() + " waiting of "
+                    + c.path("maxSize").asInt() + " (at most " + c.path("maxPerKey").asInt() + " per caller, "
+                    + c.path("maxWait").asText() + " each, aging " + c.path("agingStep").asText() + ")"
+                    + (q.path("enabled").asBoolean() ? "" : ", queue off"));
+            out.println("oldest waited " + q.path("oldestWaitMs").asLong() + "ms, draining " + q.path("drainPerSecond")
+                    .asDouble() + " calls/s, a refused call is told Retry-After " + q.path("retryAfterSeconds").asLong()
+                    + "s");
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode p : q.path("priorities")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("priority", p.path("priority").asInt());
+                row.put("waiting", p.path("depth").asInt());
+                row.put("oldestMs", p.path("oldestWaitMs").asLong());
+                row.put("admitted", p.path("admitted").asLong());
+                row.put("timedOut", p.path("timedOut").asLong());
+                row.put("rejected", p.path("rejected").asLong());
+                row.put("abandoned", p.path("abandoned").asLong());
+                row.put("waitP50Ms", p.path("waitP50Ms").asLong());
+                row.put("waitP99Ms", p.path("waitP99Ms").asLong());
+                rows.add(row);
+            }
+            Output.table(out, COLUMNS, rows);
+            if (!q.path("keys").isEmpty()) {
+                List<Map<String, Object>> keys = new ArrayList<>();
+                q.path("keys").forEach(k -> keys.add(new LinkedHashMap<>(Map.of("caller", k.path("key").asText(),
+                        "waiting", k.path("depth").asInt()))));
+                Output.table(out, List.of("caller", "waiting"), keys);
+            }
         }
     }
 

@@ -2,13 +2,11 @@ package io.bulwark.cli.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.cli.commands.ApiCommand;
-import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.Output;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,35 +38,15 @@ final class ResourcesCommand extends ApiCommand implements Runnable {
 
     @Override
     public void run() {
-        Duration every = io.bulwark.cli.internal.DurationOption.parse("--interval", interval, Duration.ofMillis(100),
-                Duration.ofHours(1));
-        if (count < 0) {
-            throw CliException.usage("--count must be >= 0 but was " + count);
-        }
         PrintWriter out = out();
-        int drawn = 0;
-        while (true) {
+        io.bulwark.cli.internal.Redraw.run(out, watch, interval, count, () -> {
             JsonNode body = client().get("/api/v1/resources");
             if (output.json()) {
                 Output.json(out, body);
             } else {
-                if (watch && drawn > 0 && io.bulwark.cli.internal.ProgressBar.terminal()) {
-                    out.print("\033[H\033[2J");
-                }
                 draw(out, body);
             }
-            out.flush();
-            drawn++;
-            if (!watch || (count > 0 && drawn >= count)) {
-                return;
-            }
-            try {
-                Thread.sleep(every.toMillis()); // the CLI's own redraw pace, not a test wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        });
     }
 
     private static void draw(PrintWriter out, JsonNode body) {

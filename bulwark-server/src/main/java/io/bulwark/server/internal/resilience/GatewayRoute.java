@@ -58,11 +58,13 @@ public final class GatewayRoute {
 
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
+    private final GatewayQueue queue;
 
     /** The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes. */
-    public GatewayRoute(ResilienceRuntime runtime, long bodyLimit) {
+    GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue) {
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
+        this.queue = queue;
     }
 
     public void register(ApiRoutes routes) {
@@ -75,12 +77,18 @@ public final class GatewayRoute {
                 .header(RETRY_MAX_ATTEMPTS, Integer.class, "at most this many attempts per provider for this call "
                         + "(clamped to the provider's retry `maxAttempts`)")
                 .header("X-Bulwark-Cache-Key", String.class, "names the request for the cache degradation action")
+                .header(GatewayQueue.PRIORITY, Integer.class, "the call's place in the group's queue when no provider "
+                        + "can take it now: 0 (highest) to 9 (lowest); default per API key or role, else 5")
+                .header(GatewayQueue.TIMEOUT, String.class, "the longest the call waits in the queue, e.g. `5s` "
+                        + "(clamped to the group's `queue.maxWait`; `0` never waits)")
                 .body(RouteDoc.Body.of(Object.class, "forwarded to the provider as sent, with the caller's headers but "
                         + "`Authorization` and cookies").optional().media("*/*"))
                 .describe("Through the group's policies and degradation. The answer is the provider's, plus "
                         + "`X-Bulwark-Provider`, `X-Bulwark-Source` (primary, fallback, cache, default), "
                         + "`X-Bulwark-Degraded`, and when degraded `X-Bulwark-Degraded-Reason` and "
-                        + "`X-Bulwark-Reduced-Mode`.")
+                        + "`X-Bulwark-Reduced-Mode`; `X-Bulwark-Queue-Wait` (ms) when the call waited in the queue. "
+                        + "When no provider can take the call now it waits in the group's queue by priority; a full "
+                        + "queue or a wait that runs out is a 429 (`queue-full`, `queue-timeout`) with `Retry-After`.")
                 .answers(200, "*/*", "the provider's answer, with its status, body and content type")
                 .errors(404, 429, 503));
     }
@@ -104,9 +112,13 @@ public final class GatewayRoute {
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
         }
+        java.util.concurrent.atomic.AtomicLong waitedMs = new java.util.concurrent.atomic.AtomicLong(-1);
+        var admission = queue.admission(ctx, group, w -> waitedMs.set(w.toMillis()));
         ProviderResponse answer;
         try {
-            answer = group.call(request);
+            answer = group.call(request, admission);
+        } catch (io.bulwark.providers.queue.QueueRefusedException e) {
+            throw GatewayQueue.refused(e);
         } catch (ProviderGroupException e) {
             if (e.retryAfter().isPresent()) {
                 throw ApiException.tooManyRequests(e.getMessage(), e.retryAfter().get());
@@ -119,6 +131,9 @@ public final class GatewayRoute {
                 ctx.header(h, values.get(0));
             }
         });
+        if (waitedMs.get() >= 0) {
+            ctx.header(GatewayQueue.WAITED, Long.toString(waitedMs.get()));
+        }
         ctx.header("X-Bulwark-Provider", answer.provider());
         ctx.header("X-Bulwark-Source", answer.source().name().toLowerCase(Locale.ROOT));
         ctx.header("X-Bulwark-Degraded", Boolean.toString(answer.degraded()));

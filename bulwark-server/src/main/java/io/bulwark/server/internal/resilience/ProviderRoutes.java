@@ -117,7 +117,8 @@ public final class ProviderRoutes {
             throw ApiException.validation("invalid provider group", List.of(new FieldError("name",
                     "must match the group in the path ('" + name + "') or be left out, but was '" + body.name() + "'")));
         }
-        GroupSpec named = new GroupSpec(name, body.strategy(), body.providers(), body.fallbackChain(), body.degradation());
+        GroupSpec named = new GroupSpec(name, body.strategy(), body.providers(), body.fallbackChain(), body.degradation(),
+                body.queue());
         apply(() -> runtime.putGroups(List.of(named), false));
         get(ctx);
     }

@@ -28,8 +28,39 @@ final class ProviderViews {
         m.put("strategy", g.settings().strategy());
         m.put("fallbackChain", g.settings().fallbackChain());
         m.put("degradation", degradation(g.degradation(), g.reducedMode(), 0));
+        var q = g.queue().snapshot();
+        m.put("queue", Map.of("depth", q.depth(), "oldestWaitMs", q.oldestWait().toMillis(),
+                "maxSize", q.config().maxSize(), "maxWait", Durations.format(q.config().maxWait())));
         m.put("providers", g.providers().stream().map(p -> provider(p, runtime)).toList());
         m.put("spec", g.settings().spec());
+        return m;
+    }
+
+    /** A group's request queue: config, depth, drain rate, and per priority and caller. */
+    static Map<String, Object> queue(io.bulwark.providers.queue.QueueSnapshot q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", q.group());
+        m.put("enabled", q.config().enabled());
+        m.put("config", Map.of("maxSize", q.config().maxSize(), "maxWait", Durations.format(q.config().maxWait()),
+                "maxPerKey", q.config().maxPerKey(), "agingStep", Durations.format(q.config().agingStep())));
+        m.put("depth", q.depth());
+        m.put("oldestWaitMs", q.oldestWait().toMillis());
+        m.put("drainPerSecond", Math.round(q.drainPerSecond() * 100) / 100.0);
+        m.put("retryAfterSeconds", q.retryAfter().toSeconds());
+        m.put("priorities", q.priorities().stream().map(p -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("priority", p.priority());
+            line.put("depth", p.depth());
+            line.put("oldestWaitMs", p.oldestWait().toMillis());
+            line.put("admitted", p.admitted());
+            line.put("timedOut", p.timedOut());
+            line.put("rejected", p.rejected());
+            line.put("abandoned", p.abandoned());
+            line.put("waitP50Ms", p.waitP50().toMillis());
+            line.put("waitP99Ms", p.waitP99().toMillis());
+            return line;
+        }).toList());
+        m.put("keys", q.keys().stream().map(k -> Map.of("key", k.key(), "depth", k.depth())).toList());
         return m;
     }
 

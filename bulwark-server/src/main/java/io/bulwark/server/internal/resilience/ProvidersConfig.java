@@ -7,6 +7,7 @@ import io.bulwark.providers.BreakerSpec;
 import io.bulwark.providers.DegradationSpec;
 import io.bulwark.providers.GroupSpec;
 import io.bulwark.providers.ProviderSpec;
+import io.bulwark.providers.QueueSpec;
 import io.bulwark.providers.RetrySpec;
 import io.bulwark.server.ResilienceKeys;
 
@@ -47,7 +48,8 @@ final class ProvidersConfig {
         for (String g : groupNames) {
             String chain = get(config, ResilienceKeys.GROUP_FALLBACK_CHAIN, "providerGroups." + g + ".fallbackChain");
             groups.add(new GroupSpec(g, get(config, ResilienceKeys.GROUP_STRATEGY, "providerGroups." + g + ".strategy"),
-                    byGroup.getOrDefault(g, List.of()), chain == null ? null : list(chain), degradation(config, g)));
+                    byGroup.getOrDefault(g, List.of()), chain == null ? null : list(chain), degradation(config, g),
+                    queue(config, g)));
         }
         Map<String, RetrySpec> retries = new LinkedHashMap<>();
         for (String r : namesUnder(config, "retries.*.")) {
@@ -100,6 +102,14 @@ final class ProvidersConfig {
                 text(get(c, ResilienceKeys.GROUP_MAX_STALENESS, pre + "maxStaleness")),
                 get(c, ResilienceKeys.GROUP_DEFAULT_STATUS, pre + "defaultStatus"),
                 get(c, ResilienceKeys.GROUP_DEFAULT_BODY, pre + "defaultBody"));
+    }
+
+    private static QueueSpec queue(BulwarkConfig c, String g) {
+        String pre = "providerGroups." + g + ".queue.";
+        return new QueueSpec(get(c, ResilienceKeys.GROUP_QUEUE_MAX_SIZE, pre + "maxSize"),
+                text(get(c, ResilienceKeys.GROUP_QUEUE_MAX_WAIT, pre + "maxWait")),
+                get(c, ResilienceKeys.GROUP_QUEUE_MAX_PER_KEY, pre + "maxPerKey"),
+                text(get(c, ResilienceKeys.GROUP_QUEUE_AGING_STEP, pre + "agingStep")));
     }
 
     private static RetrySpec retry(BulwarkConfig c, String r) {

@@ -32,7 +32,7 @@ public final class ResilienceCapability implements Capability {
                     ctx.clock(), ctx.node(), ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
                     .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx),
                     ctx.tracing()),
-                    ctx.bodyLimit()));
+                    ctx.bodyLimit(), ctx.config()));
         }
 
         /** The answer cache {@code resilience.answerCache} names, or null for each node's own memory. */
@@ -52,9 +52,12 @@ public final class ResilienceCapability implements Capability {
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
 
-    private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit) {
+    private final GatewayQueue queue;
+
+    private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit, io.bulwark.core.config.BulwarkConfig config) {
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
+        this.queue = new GatewayQueue(runtime, config);
     }
 
     /** The runtime, for capabilities that call provider groups (http jobs). */
@@ -70,7 +73,8 @@ public final class ResilienceCapability implements Capability {
     @Override
     public void routes(ApiRoutes routes) {
         new ProviderRoutes(runtime, bodyLimit).register(routes);
-        new GatewayRoute(runtime, bodyLimit).register(routes);
+        new GatewayRoute(runtime, bodyLimit, queue).register(routes);
+        queue.register(routes);
         new ResilienceRoutes(runtime, bodyLimit).register(routes);
     }
 

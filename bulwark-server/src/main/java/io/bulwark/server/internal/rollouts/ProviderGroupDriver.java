@@ -112,7 +112,8 @@ final class ProviderGroupDriver implements TrafficDriver {
             }
         }
         try {
-            runtime.putGroups(List.of(new GroupSpec(group, now.strategy(), providers, chain, now.degradation())), false);
+            runtime.putGroups(List.of(new GroupSpec(group, now.strategy(), providers, chain, now.degradation(),
+                    now.queue())), false);
         } catch (RuntimeException e) {
             throw new DriverException("provider group '" + group + "' refused weights " + (100 - weight) + "/" + weight
                     + ": " + e.getMessage(), e);
