@@ -51,6 +51,23 @@ class ProvidersCommandsTest {
     }
 
     @Test
+    void theQueueViewShowsEachPriorityAndItsSettings() {
+        upstream.succeed("ok");
+        String out = ok("providers", "queue", "llm").out();
+        assertThat(out).contains("group llm: 0 waiting of 1000").contains("at most 500 per caller, 30s each, aging 1s")
+                .contains("PRIORITY", "ADMITTED", "WAITP99MS");
+        assertThat(out.lines().filter(l -> l.matches("\\s*[0-9] .*")).count()).as(out).isEqualTo(10);
+        assertThat(ok("providers", "queue", "llm", "--watch", "--count", "2", "--interval", "100ms").out())
+                .contains("group llm");
+        assertThat(ok("providers", "queue", "llm", "-o", "json").out()).contains("\"retryAfterSeconds\"");
+        CliRun missing = CliRun.run(env, "providers", "queue", "nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        CliRun bad = CliRun.run(env, "providers", "queue", "llm", "--watch", "--interval", "soon");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--interval");
+    }
+
+    @Test
     void aBaselineNeedsEnoughCallsAndSaysHowMany() {
         CliRun r = CliRun.run(env, "providers", "baseline", "llm", "up");
         assertThat(r.exit()).isEqualTo(1);
