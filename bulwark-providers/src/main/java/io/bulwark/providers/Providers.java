@@ -91,7 +91,8 @@ public final class Providers {
         this.cache = new ResponseCache(b.clock.wall(), b.answers != null ? b.answers : AnswerStore.inMemory(b.cacheEntries));
         this.sleeper = b.sleeper;
         this.metrics = new io.bulwark.resilience.ResilienceMetrics(b.registry);
-        this.limits = io.bulwark.ratelimit.ProviderLimits.of(io.bulwark.ratelimit.RateLimiterFactory.local(b.clock::nanos));
+        this.limits = io.bulwark.ratelimit.ProviderLimits.of(b.limiters != null ? b.limiters
+                : io.bulwark.ratelimit.RateLimiterFactory.local(b.clock::nanos));
         this.statsBucket = b.statsBucket;
         this.statsBuckets = b.statsBuckets;
     }
@@ -301,6 +302,7 @@ public final class Providers {
     public static final class Builder {
         private ResilienceClock clock = ResilienceClock.system();
         private ScheduledExecutorService scheduler;
+        private io.bulwark.ratelimit.RateLimiterFactory limiters;
         private StateStore state;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private ProviderTransport transport;
@@ -378,6 +380,15 @@ public final class Providers {
         }
 
         /** How retries wait between attempts (default: the thread sleeps); tests pass a recording one. */
+        /**
+         * Builds providers' rate and cost limiters (default: each process its own); a distributed
+         * factory (Redis) makes every node share each provider's limits.
+         */
+        public Builder limiters(io.bulwark.ratelimit.RateLimiterFactory value) {
+            limiters = Objects.requireNonNull(value, "limiters");
+            return this;
+        }
+
         public Builder sleeper(io.bulwark.resilience.retry.Sleeper value) {
             sleeper = Objects.requireNonNull(value, "sleeper");
             return this;

@@ -28,8 +28,9 @@ public final class Capabilities {
             // First, so that every capability can trace, and closed last, so that their last spans are exported.
             new io.bulwark.server.internal.tracing.TracingCapability.Factory(),
             new io.bulwark.server.internal.events.EventsCapability.Factory(),
-            new io.bulwark.server.internal.cache.CacheCapability.Factory(), new ResilienceCapability.Factory(),
-            new JobsCapability.Factory(), new RateLimitCapability.Factory(), new BalancerCapability.Factory(),
+            // Rate limits before resilience: providers share their limits through its Redis limiters.
+            new io.bulwark.server.internal.cache.CacheCapability.Factory(), new RateLimitCapability.Factory(),
+            new ResilienceCapability.Factory(), new JobsCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),

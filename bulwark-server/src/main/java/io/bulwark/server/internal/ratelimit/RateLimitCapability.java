@@ -42,6 +42,11 @@ public final class RateLimitCapability implements Capability {
         this.bodyLimit = bodyLimit;
     }
 
+    /** The distributed limiter factory when {@code ratelimit.redis.uri} is set: providers' limits use it too. */
+    public Optional<io.bulwark.ratelimit.RateLimiterFactory> sharedLimiters() {
+        return runtime.sharedFactory();
+    }
+
     @Override
     public String name() {
         return "ratelimit";

@@ -140,6 +140,11 @@ public final class RateLimitRuntime implements AutoCloseable {
         });
     }
 
+    /** The Redis limiter factory when limits are on Redis, for other limits to share (providers'). */
+    public Optional<RateLimiterFactory> sharedFactory() {
+        return Optional.ofNullable(redisFactory);
+    }
+
     /** The health check of the Redis limiters (degraded while one falls back), when limits are on Redis. */
     public Optional<io.bulwark.core.health.HealthCheck> redisHealth() {
         return Optional.ofNullable(redisFactory).map(io.bulwark.redis.ratelimit.RedisRateLimiterFactory::healthCheck);

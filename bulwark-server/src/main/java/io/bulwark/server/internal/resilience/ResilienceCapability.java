@@ -31,7 +31,8 @@ public final class ResilienceCapability implements Capability {
             return Optional.of(new ResilienceCapability(new ResilienceRuntime(ctx.config(), ctx.state(), ctx.meters(),
                     ctx.clock(), ctx.node(), ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
                     .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx),
-                    ctx.tracing()),
+                    ctx.tracing(), ctx.capability(io.bulwark.server.internal.ratelimit.RateLimitCapability.class)
+                            .flatMap(r -> r.sharedLimiters()).orElse(null)),
                     ctx.bodyLimit(), ctx.config()));
         }
 

@@ -79,6 +79,14 @@ public final class ResilienceRuntime implements AutoCloseable {
     public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
                              String node, io.bulwark.core.events.EventLog events,
                              io.bulwark.providers.AnswerStore answers, io.bulwark.core.tracing.Tracing tracing) {
+        this(config, state, meters, clock, node, events, answers, tracing, null);
+    }
+
+    /** With {@code limiters}: providers' rate and cost limits are shared through them (Redis), not per node. */
+    public ResilienceRuntime(BulwarkConfig config, StateStore state, MeterRegistry meters, InstantSource clock,
+                             String node, io.bulwark.core.events.EventLog events,
+                             io.bulwark.providers.AnswerStore answers, io.bulwark.core.tracing.Tracing tracing,
+                             io.bulwark.ratelimit.RateLimiterFactory limiters) {
         this.state = state;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
                 .factory());
@@ -90,7 +98,11 @@ public final class ResilienceRuntime implements AutoCloseable {
         this.shared = new StateStoreSharedBreakerState(state, node);
         this.sharedPoll = config.get(ResilienceKeys.SHARED_POLL);
         this.historyRetention = config.get(ResilienceKeys.HISTORY_RETENTION);
-        this.providers = Providers.builder().clock(rc).scheduler(scheduler)
+        Providers.Builder builder = Providers.builder();
+        if (limiters != null) {
+            builder.limiters(limiters);
+        }
+        this.providers = builder.clock(rc).scheduler(scheduler)
                 .state(events == null ? state : io.bulwark.server.internal.events.EventSources.degradation(state, events))
                 .meterRegistry(meters).tracing(tracing)
                 .breakerHistory(history).sharedBreakerState(shared)
