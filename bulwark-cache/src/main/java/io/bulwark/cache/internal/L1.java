@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
@@ -38,11 +39,13 @@ final class L1<V> {
 
     private final AsyncLoadingCache<String, Entry<V>> cache;
     private final InstantSource clock;
+    /** Caffeine's own counter, held here so that the hit path that bypasses Caffeine's get still counts. */
+    private final ConcurrentStatsCounter counter = new ConcurrentStatsCounter();
 
     L1(long maximumSize, long maximumWeight, ToIntFunction<? super V> weigher, Duration refreshAfter, Ticker ticker,
        InstantSource clock, Executor executor, BiFunction<String, Entry<V>, Entry<V>> reload, CacheMeters meters) {
         this.clock = clock;
-        Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(ticker).executor(executor).recordStats();
+        Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(ticker).executor(executor).recordStats(() -> counter);
         Caffeine<String, Entry<V>> typed = b.<String, Entry<V>>evictionListener((k, v, cause) -> meters.l1Evicted(cause))
                 .expireAfter(new Expiry<String, Entry<V>>() {
                     @Override
@@ -79,6 +82,24 @@ final class L1<V> {
                 return CompletableFuture.supplyAsync(() -> reload.apply(key, old), ex);
             }
         });
+    }
+
+    /**
+     * The entry of {@code key} when it is loaded and unexpired, counted as a hit; null otherwise,
+     * counting nothing (the caller goes on to {@link #get}, which counts the miss or the hit).
+     * The hit path allocates nothing: the map view's read does not record statistics, so the hit
+     * is recorded here, once.
+     */
+    Entry<V> getLoaded(String key) {
+        CompletableFuture<Entry<V>> f = cache.asMap().get(key);
+        if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+            return null;
+        }
+        Entry<V> e = f.getNow(null);
+        if (e != null) {
+            counter.recordHits(1);
+        }
+        return e;
     }
 
     /** The entry of {@code key}, loaded on this thread by {@code load} on a miss; null when it loaded null. */

@@ -135,6 +135,14 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(loader, "loader");
         String k = encode(key);
+        if (l1 != null) {
+            // The hit path first: no allocation, no compute; a miss goes on to the coalescing load below.
+            Entry<V> hit = l1.getLoaded(k);
+            if (hit != null) {
+                refreshIfDue(k, hit);
+                return hit.value();
+            }
+        }
         Source<K, V> source = new Source<>(key, loader);
         Entry<V> e = l1 != null ? l1.get(k, () -> loads.miss(k, source)) : inFlight.run(k, () -> loads.miss(k, source));
         if (e == null) {
@@ -351,6 +359,9 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     }
 
     private void refreshIfDue(String k, Entry<V> e) {
+        if (!early.applies(e) && (l1 != null || config.refreshAfter().isEmpty())) {
+            return; // nothing to decide: no clock read on the hit path
+        }
         long now = parts.clock().millis();
         if (early.due(e, now)) {
             meters.earlyRefreshes.increment();

@@ -65,6 +65,8 @@ public class CacheBenchmark {
     private Cache<String, String> twoLevelTinyL1;
     private Cache<String, String> l2Only;
     private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
+    /** Caffeine as Bulwark's L1 configures it: async (futures as values), per-entry expiry, statistics. */
+    private com.github.benmanes.caffeine.cache.AsyncCache<String, String> caffeineLikeL1;
 
     private RedisClient lettuceClient;
     private StatefulRedisConnection<String, String> lettuceConnection;
@@ -96,7 +98,11 @@ public class CacheBenchmark {
                 .ttl(Duration.ofHours(1)).earlyRefreshBeta(0).executor(Runnable::run).build();
         caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1))
                 .executor(Runnable::run).build();
+        caffeineLikeL1 = Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfter(com.github.benmanes.caffeine.cache.Expiry.<String, String>writing((k, v) -> Duration.ofHours(1)))
+                .recordStats().executor(Runnable::run).buildAsync();
         for (String k : keys) {
+            caffeineLikeL1.put(k, java.util.concurrent.CompletableFuture.completedFuture(VALUE));
             l1Only.put(k, VALUE);
             twoLevelTinyL1.put(k, VALUE);
             l2Only.put(k, VALUE);
@@ -156,6 +162,12 @@ public class CacheBenchmark {
     @Benchmark
     public String l1Hit_caffeine() {
         return caffeine.get(key(), LOADER);
+    }
+
+    @Benchmark
+    public String l1Hit_caffeineAsLikeL1() {
+        java.util.concurrent.CompletableFuture<String> f = caffeineLikeL1.getIfPresent(key());
+        return f == null ? null : f.getNow(null);
     }
 
     @Benchmark
