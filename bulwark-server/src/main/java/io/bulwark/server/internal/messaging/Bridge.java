@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.validation.ValidationException;
 import io.bulwark.jobs.Handlers;
-import io.bulwark.jobs.JobClient;
+import io.bulwark.jobs.GroupEnqueue;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.messaging.Delivery;
 import io.bulwark.messaging.MessageHandler;
@@ -27,15 +27,19 @@ import java.util.Optional;
  * <p>A message whose job or run can never be made (a payload the type refuses, an input the
  * pipeline's schema refuses) is rejected to the dead letters at once; a full queue or a pipeline
  * not registered yet fails the delivery, which comes back after the backoff.
+ *
+ * <p>Enqueues go through a {@link GroupEnqueue}: the messages every bridge's handlers hold at the
+ * same moment are committed together, one commit for many messages, each still acknowledged only
+ * once its own job is durable.
  */
 final class Bridge implements MessageHandler {
 
     private final BridgeSpec spec;
-    private final JobClient jobs;
+    private final GroupEnqueue jobs;
     private final Handlers handlers;
     private final Optional<Pipelines> pipelines;
 
-    Bridge(BridgeSpec spec, JobClient jobs, Handlers handlers, Optional<Pipelines> pipelines) {
+    Bridge(BridgeSpec spec, GroupEnqueue jobs, Handlers handlers, Optional<Pipelines> pipelines) {
         this.spec = spec;
         this.jobs = jobs;
         this.handlers = handlers;

@@ -46,6 +46,8 @@ public final class MessagingCapability implements Capability {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessagingCapability.class);
     private static final Duration RETRY = Duration.ofSeconds(5);
+    /** The most messages committed as jobs together. */
+    private static final int BRIDGE_BATCH = 256;
 
     /** Made when the config declares a connection. */
     public static final class Factory implements CapabilityFactory {
@@ -109,6 +111,8 @@ public final class MessagingCapability implements Capability {
     private final Optional<Handlers> handlers;
     private final Optional<Pipelines> pipelines;
     private final long bodyLimit;
+    /** The bridges' enqueues, committed together: made when the first bridge starts. */
+    private volatile io.bulwark.jobs.GroupEnqueue enqueues;
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-messaging").daemon(true).factory());
 
@@ -156,6 +160,14 @@ public final class MessagingCapability implements Capability {
         connections.values().forEach(this::connect);
     }
 
+    /** The group commit every bridge enqueues through: one commit for the messages handled at the same moment. */
+    private synchronized io.bulwark.jobs.GroupEnqueue enqueues() {
+        if (enqueues == null) {
+            enqueues = new io.bulwark.jobs.GroupEnqueue(jobs.orElseThrow(), BRIDGE_BATCH);
+        }
+        return enqueues;
+    }
+
     /** Opens {@code c}'s broker and starts its bridges; on failure, tries again in 5 s. */
     private void connect(Connection c) {
         try {
@@ -163,7 +175,7 @@ public final class MessagingCapability implements Capability {
             c.broker = b;
             c.error = null;
             for (BridgeSpec spec : c.bridges) {
-                c.subscriptions.add(b.subscribe(spec.topic(), spec.group(), new Bridge(spec, jobs.orElseThrow(), handlers.orElseThrow(), pipelines),
+                c.subscriptions.add(b.subscribe(spec.topic(), spec.group(), new Bridge(spec, enqueues(), handlers.orElseThrow(), pipelines),
                         SubscribeOptions.builder().concurrency(spec.concurrency()).maxDeliveries(spec.maxDeliveries())
                                 .claimAfter(spec.claimAfter()).build()));
             }
@@ -258,6 +270,9 @@ public final class MessagingCapability implements Capability {
     @Override
     public void close() {
         retries.shutdownNow();
+        if (enqueues != null) {
+            enqueues.close();
+        }
         for (Connection c : connections.values()) {
             if (c.broker != null) {
                 try {
