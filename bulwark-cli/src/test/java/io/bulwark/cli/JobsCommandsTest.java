@@ -52,6 +52,12 @@ class JobsCommandsTest {
         assertThat(waited.out()).contains("completed").contains("result: {\"x\":1}");
         assertThat(CliRun.run(env, "jobs", "get", id).out()).contains("history:").contains("available -> running");
         assertThat(CliRun.run(env, "jobs", "list", "--queue", "cli").out()).contains(id);
+        assertThat(CliRun.run(env, "jobs", "list", "--queue", "cli", "--since", "1h").out()).contains(id);
+        assertThat(CliRun.run(env, "jobs", "list", "--queue", "cli", "--until", "1h").out()).doesNotContain(id);
+        assertThat(CliRun.run(env, "jobs", "list", "--tag", "no-such-tag").out()).doesNotContain(id);
+        CliRun bad = CliRun.run(env, "jobs", "list", "--since", "yesterday");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("since").contains("ISO-8601");
     }
 
     @Test

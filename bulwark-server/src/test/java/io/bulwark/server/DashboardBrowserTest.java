@@ -501,6 +501,20 @@ class DashboardBrowserTest {
         browser.await(d -> d.getCurrentUrl().endsWith("/ui/jobs?state=dead"));
         browser.await(d -> d.findElements(By.cssSelector("main tbody tr")).stream()
                 .allMatch(r -> r.getText().contains("dead")));
+
+        new org.openqa.selenium.support.ui.Select(browser.find("#f-state")).selectByValue("");
+        browser.find("#f-tag").sendKeys("newsletter");
+        browser.find("#f-since").sendKeys("1h");
+        browser.find("form.filters button[type=submit]").click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/ui/jobs?tag=newsletter&since=1h"));
+        browser.await(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 25
+                && d.findElements(By.cssSelector("main tbody tr")).stream().allMatch(r -> r.getText().contains("newsletter")));
+        browser.find("#f-since").clear();
+        browser.find("#f-until").sendKeys("1h");
+        browser.find("form.filters button[type=submit]").click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/ui/jobs?tag=newsletter&until=1h"));
+        browser.await(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 1
+                && d.findElement(By.cssSelector("main tbody")).getText().contains("No job matches"));
         assertCleanAndAccessible();
     }
 

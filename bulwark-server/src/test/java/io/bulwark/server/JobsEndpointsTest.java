@@ -62,6 +62,28 @@ class JobsEndpointsTest {
     }
 
     @Test
+    void jobsAreListedByTagAndCreationTime() {
+        String tagged = post("/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"f\",\"tags\":[\"order:42\",\"eu\"]}")
+                .get("id").asText();
+        post("/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"f\",\"tags\":[\"order:420\"]}");
+
+        JsonNode byTag = http.get("/api/v1/jobs?tag=order:42").json().get("items");
+        assertThat(byTag).hasSize(1);
+        assertThat(byTag.get(0).get("id").asText()).isEqualTo(tagged);
+        assertThat(http.get("/api/v1/jobs?queue=f&since=1h").json().get("items")).hasSize(2);
+        assertThat(http.get("/api/v1/jobs?queue=f&until=1h").json().get("items")).isEmpty();
+        assertThat(http.get("/api/v1/jobs?queue=f&since=2020-01-01T00:00:00Z&until=2099-01-01T00:00:00Z").json()
+                .get("items")).hasSize(2);
+
+        for (String bad : java.util.List.of("since=yesterday", "until=-5m", "since=1h&until=2h", "tag=")) {
+            Http.Response r = http.get("/api/v1/jobs?" + bad);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            String field = bad.contains("until=2h") ? "until" : bad.substring(0, bad.indexOf('='));
+            assertThat(r.json().get("errors").get(0).get("field").asText()).as(bad).isEqualTo(field);
+        }
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyReturnsTheSameJobWith200AndTheReplayHeader() {
         String body = "{\"type\":\"builtin.noop\",\"idempotencyKey\":\"order-42\"}";
         Http.Response first = http.send("POST", "/api/v1/jobs", body, Map.of());

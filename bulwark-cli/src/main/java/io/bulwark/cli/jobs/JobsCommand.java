@@ -169,6 +169,13 @@ final class JobsCommand extends GroupCommand {
         String state;
         @Option(names = "--type", paramLabel = "TYPE")
         String type;
+        @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs carrying this tag (exactly).")
+        String tag;
+        @Option(names = "--since", paramLabel = "WHEN", description = "Only jobs created at or after this: an ISO-8601 "
+                + "instant or how long ago, e.g. 2026-12-05T10:00:00Z or 2h.")
+        String since;
+        @Option(names = "--until", paramLabel = "WHEN", description = "Only jobs created before this (same forms).")
+        String until;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
         int limit;
 
@@ -178,6 +185,9 @@ final class JobsCommand extends GroupCommand {
             append(q, "queue", queue);
             append(q, "state", state);
             append(q, "type", type);
+            append(q, "tag", tag);
+            append(q, "since", since);
+            append(q, "until", until);
             JsonNode page = client().get(q.toString());
             PrintWriter out = out();
             if (output.json()) {

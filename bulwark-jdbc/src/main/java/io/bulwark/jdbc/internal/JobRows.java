@@ -185,6 +185,22 @@ public final class JobRows {
         return st;
     }
 
+    /**
+     * What {@link #tagsJson} holds exactly when {@code tag} is one of the tags: its JSON string
+     * literal opening the array ({@code ["tag"}) or following a comma ({@code ,"tag"}). Inside a
+     * JSON string every quote is escaped, so {@code [} or {@code ,} right before a quote only occurs
+     * between elements, and the literal's closing quote, after an even run of backslashes, ends the
+     * element: a tag {@code b} does not match {@code a"b} (whose literal ends in {@code "b"}).
+     */
+    public static List<String> tagNeedles(String tag) {
+        try {
+            String literal = Json.mapper().writeValueAsString(tag);
+            return List.of("[" + literal, "," + literal);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("tag cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static String tagsJson(Set<String> tags) {
         if (tags.isEmpty()) {
             return "[]";

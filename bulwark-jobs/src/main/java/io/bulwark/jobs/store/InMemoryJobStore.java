@@ -305,6 +305,9 @@ public final class InMemoryJobStore implements JobStore {
                 .filter(e -> q.state() == null || e.state == q.state())
                 .filter(e -> q.type() == null || e.spec.type().equals(q.type()))
                 .filter(e -> q.after() == null || e.spec.id().compareTo(q.after()) < 0)
+                .filter(e -> q.tag() == null || e.spec.tags().contains(q.tag()))
+                .filter(e -> q.createdFrom() == null || !e.createdAt.isBefore(q.createdFrom()))
+                .filter(e -> q.createdBefore() == null || e.createdAt.isBefore(q.createdBefore()))
                 // UUIDv7 ids sort by creation time, so descending id is newest first.
                 .sorted(Comparator.comparing((InMemoryEntry e) -> e.spec.id()).reversed())
                 .limit(q.limit())

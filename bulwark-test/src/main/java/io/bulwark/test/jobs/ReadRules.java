@@ -70,6 +70,55 @@ abstract class ReadRules extends ExpiryRules {
     }
 
     @Test
+    void listFiltersByOneTagExactlyAndCaseSensitively() {
+        UUID plain = f.enqueue(f.tagged("q", java.util.Set.of("b")));
+        UUID quoted = f.enqueue(f.tagged("q", java.util.Set.of("a\"b")));
+        UUID comma = f.enqueue(f.tagged("q", java.util.Set.of("x,\"b", "c")));
+        UUID upper = f.enqueue(f.tagged("q", java.util.Set.of("B")));
+        UUID wild = f.enqueue(f.tagged("q", java.util.Set.of("50%_off", "message:orders")));
+        UUID longer = f.enqueue(f.tagged("q", java.util.Set.of("bb", "message:orders-eu")));
+
+        assertThat(tagged("b")).containsExactly(plain);
+        assertThat(tagged("a\"b")).containsExactly(quoted);
+        assertThat(tagged("c")).containsExactly(comma);
+        assertThat(tagged("x,\"b")).containsExactly(comma);
+        assertThat(tagged("B")).containsExactly(upper);
+        assertThat(tagged("50%_off")).containsExactly(wild);
+        assertThat(tagged("50%")).isEmpty();
+        assertThat(tagged("message:orders")).containsExactly(wild);
+        assertThat(tagged("message:orders-eu")).containsExactly(longer);
+        assertThat(tagged("nobody")).isEmpty();
+    }
+
+    private List<UUID> tagged(String tag) {
+        return f.store.list(new JobQuery(null, null, null, tag, null, null, null, 10)).stream().map(Job::id).toList();
+    }
+
+    @Test
+    void listFiltersByCreationTimeFromInclusiveToExclusive() {
+        Instant t0 = f.clock.instant();
+        UUID a = f.enqueue(f.job("q"));
+        f.clock.advance(Duration.ofMinutes(10));
+        Instant t1 = f.clock.instant();
+        UUID b = f.enqueue(f.job("q"));
+        f.clock.advance(Duration.ofMinutes(10));
+        Instant t2 = f.clock.instant();
+        UUID c = f.enqueue(f.job("q"));
+
+        assertThat(created(t1, null)).containsExactly(c, b);
+        assertThat(created(null, t1)).containsExactly(a);
+        assertThat(created(t1, t2)).containsExactly(b);
+        assertThat(created(t0, t2.plusMillis(1))).containsExactly(c, b, a);
+        assertThat(created(t2.plusMillis(1), null)).isEmpty();
+        assertThat(f.store.list(new JobQuery("q", JobState.AVAILABLE, null, "tag", t1, null, null, 1)))
+                .extracting(Job::id).containsExactly(c);
+    }
+
+    private List<UUID> created(Instant from, Instant before) {
+        return f.store.list(new JobQuery(null, null, null, null, from, before, null, 10)).stream().map(Job::id).toList();
+    }
+
+    @Test
     void listPagesWithACursorOfTheLastIdSeen() {
         List<UUID> newestFirst = new ArrayList<>();
         for (int i = 0; i < 7; i++) {

@@ -47,6 +47,11 @@ final class StoreFixture {
                 Duration.ofMinutes(1), idempotencyKey, Set.of("tag"));
     }
 
+    NewJob tagged(String queue, Set<String> tags) {
+        return new NewJob(ids.next(), queue, TYPE, "{\"n\":1}", 5, null, 3, Backoff.DEFAULT, Duration.ofMinutes(1), null,
+                tags);
+    }
+
     UUID enqueue(NewJob job) {
         return store.enqueue(List.of(job)).get(0).job().id();
     }

@@ -1,5 +1,6 @@
 package io.bulwark.jdbc.database.internal;
 
+import io.bulwark.jdbc.database.Dialect;
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.JobQuery;
@@ -44,6 +45,17 @@ public final class Queries {
         if (q.after() != null) {
             sql.append(" AND id < ?");
         }
+        if (q.tag() != null) {
+            // See JobRows.tagNeedles: the tag's literal opening the array or following a comma (case-sensitive).
+            sql.append(tx.dialect() == Dialect.POSTGRESQL ? " AND (strpos(tags, ?) > 0 OR strpos(tags, ?) > 0)"
+                    : " AND (INSTR(tags, ?) > 0 OR INSTR(tags, ?) > 0)");
+        }
+        if (q.createdFrom() != null) {
+            sql.append(" AND id >= ? AND created_at >= ?");
+        }
+        if (q.createdBefore() != null) {
+            sql.append(" AND id < ? AND created_at < ?");
+        }
         sql.append(" ORDER BY id DESC LIMIT ?");
         PreparedStatement ps = tx.prepare(sql.toString());
         int i = 1;
@@ -58,6 +70,19 @@ public final class Queries {
         }
         if (q.after() != null) {
             tx.setId(ps, i++, q.after());
+        }
+        if (q.tag() != null) {
+            for (String needle : JobRows.tagNeedles(q.tag())) {
+                ps.setString(i++, needle);
+            }
+        }
+        if (q.createdFrom() != null) {
+            tx.setId(ps, i++, q.lowestId());
+            ps.setLong(i++, q.createdFrom().toEpochMilli());
+        }
+        if (q.createdBefore() != null) {
+            tx.setId(ps, i++, q.highestId());
+            ps.setLong(i++, q.createdBefore().toEpochMilli());
         }
         ps.setInt(i, q.limit());
         List<Job> out = new ArrayList<>();

@@ -64,6 +64,21 @@ public final class Reads {
             sql.append(" AND id < ?");
             args.add(JobRows.bytes(q.after()));
         }
+        if (q.tag() != null) {
+            // See JobRows.tagNeedles (instr is case-sensitive).
+            sql.append(" AND (instr(tags, ?) > 0 OR instr(tags, ?) > 0)");
+            args.addAll(JobRows.tagNeedles(q.tag()));
+        }
+        if (q.createdFrom() != null) {
+            sql.append(" AND id >= ? AND created_at >= ?");
+            args.add(JobRows.bytes(q.lowestId()));
+            args.add(q.createdFrom().toEpochMilli());
+        }
+        if (q.createdBefore() != null) {
+            sql.append(" AND id < ? AND created_at < ?");
+            args.add(JobRows.bytes(q.highestId()));
+            args.add(q.createdBefore().toEpochMilli());
+        }
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(q.limit());
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {

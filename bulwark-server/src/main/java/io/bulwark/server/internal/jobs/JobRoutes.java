@@ -13,6 +13,7 @@ import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.JsonBodies;
 import io.bulwark.server.http.Page;
 import io.bulwark.server.http.RouteDoc;
+import io.bulwark.server.http.TimeParams;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,9 @@ public final class JobRoutes {
                 .query("state", String.class, "only jobs in this state: scheduled, available, running, retryable, "
                         + "completed, dead, cancelled or expired")
                 .query("type", String.class, "only jobs of this type")
+                .query("tag", String.class, "only jobs carrying this tag (exactly)")
+                .query("since", String.class, "only jobs created at or after this: " + TimeParams.ACCEPTED)
+                .query("until", String.class, "only jobs created before this: " + TimeParams.ACCEPTED)
                 .paged()
                 .answers(200, "`{\"items\":[...],\"nextCursor\"}`")
                 .errors(400));
@@ -149,7 +153,19 @@ public final class JobRoutes {
             }
         }
         UUID after = cursor(ctx.queryParam("cursor"));
-        List<Job> found = jobs.store().list(new JobQuery(ctx.queryParam("queue"), state, ctx.queryParam("type"), after, limit + 1));
+        java.time.Instant since = TimeParams.instant(ctx, "since", jobs.store()::now).orElse(null);
+        java.time.Instant until = TimeParams.instant(ctx, "until", jobs.store()::now).orElse(null);
+        if (since != null && until != null && !since.isBefore(until)) {
+            throw ApiException.validation("invalid query parameter", List.of(new FieldError("until",
+                    "must be after since (" + since + ") but was " + until)));
+        }
+        String tag = ctx.queryParam("tag");
+        if (tag != null && (tag.isBlank() || tag.length() > 64)) {
+            throw ApiException.validation("invalid query parameter", List.of(new FieldError("tag",
+                    "must be 1 to 64 characters, as tags are")));
+        }
+        List<Job> found = jobs.store().list(new JobQuery(ctx.queryParam("queue"), state, ctx.queryParam("type"), tag,
+                since, until, after, limit + 1));
         boolean more = found.size() > limit;
         List<Job> page = more ? found.subList(0, limit) : found;
         String next = more ? encode(page.get(page.size() - 1).id()) : null;

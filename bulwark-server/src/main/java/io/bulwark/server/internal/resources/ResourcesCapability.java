@@ -15,7 +15,6 @@ import io.bulwark.server.auth.Role;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
 import io.bulwark.server.capability.ServerContext;
-import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
@@ -24,7 +23,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -157,22 +155,14 @@ public final class ResourcesCapability implements Capability {
                         + "limit, threads, file descriptors, GC pause time and I/O rates, read container-aware; the "
                         + "limits (scaling.limits.*), which are exceeded, and the samples kept (scaling.monitor.history "
                         + "at scaling.monitor.interval).")
-                .query("since", Instant.class, "only samples taken after this instant (ISO-8601); default all kept")
+                .query("since", String.class, "only samples taken after this: " + io.bulwark.server.http.TimeParams.ACCEPTED
+                        + "; default all kept")
                 .answers(200, "`{\"interval\",\"capacity\",\"limits\",\"exceeded\",\"current\",\"history\"}`")
                 .errors(400));
     }
 
     private void get(Context ctx) {
-        Instant since = Instant.MIN;
-        String text = ctx.queryParam("since");
-        if (text != null) {
-            try {
-                since = Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw ApiException.validation("invalid query", List.of(new io.bulwark.server.http.FieldError("since",
-                        "must be an ISO-8601 instant such as 2026-12-04T10:00:00Z but was '" + text + "'")));
-            }
-        }
+        Instant since = io.bulwark.server.http.TimeParams.instant(ctx, "since", Instant::now).orElse(Instant.MIN);
         ResourceSnapshot current = monitor.history().latest().orElseGet(monitor::sampleNow);
         List<Map<String, Object>> history = new ArrayList<>();
         for (ResourceSnapshot s : monitor.history().since(since)) {
