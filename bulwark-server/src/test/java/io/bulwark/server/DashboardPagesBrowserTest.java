@@ -50,6 +50,10 @@ class DashboardPagesBrowserTest {
             {"id": "slow", "steps": [{"id": "wait", "type": "builtin.sleep", "input": {"ms": 600000}},
              {"id": "left", "type": "builtin.noop", "after": ["wait"]}, {"id": "right", "type": "builtin.noop", "after": ["wait"]},
              {"id": "join", "type": "builtin.noop", "after": ["left", "right"]}]}""";
+    private static final String GATED = """
+            {"id": "gated", "steps": [{"id": "build", "type": "builtin.noop"},
+             {"id": "review", "type": "approval", "after": ["build"], "input": {"timeout": "1h"}},
+             {"id": "ship", "type": "builtin.noop", "after": ["review"]}]}""";
 
     @TempDir
     static Path dir;
@@ -112,6 +116,7 @@ class DashboardPagesBrowserTest {
     private void seed() {
         admin("POST", "/api/v1/pipelines", THREE_STEPS);
         admin("POST", "/api/v1/pipelines", SLOW);
+        admin("POST", "/api/v1/pipelines", GATED);
         failedRun = admin("POST", "/api/v1/pipelines/etl/runs", "{}").get("id").asText();
         admin("PUT", "/api/v1/caches/catalog/keys/sku-1", "{\"price\": 3}");
         admin("PUT", "/api/v1/caches/catalog/keys/sku-2", "{\"price\": 4}");
@@ -273,6 +278,38 @@ class DashboardPagesBrowserTest {
         awaitNotice("is now cancelled");
         assertThat(get("/api/v1/runs/" + id).get("state").asText()).isEqualTo("cancelled");
         assertThat(browser.findAll("button[data-action='cancel-run']")).isEmpty();
+        assertCleanAndAccessible();
+    }
+
+    @Test
+    void anOperatorApprovesAWaitingStepFromTheRunPageAndAViewerSeesNoButton() {
+        String approved = admin("POST", "/api/v1/pipelines/gated/runs", "{}").get("id").asText();
+        String rejected = admin("POST", "/api/v1/pipelines/gated/runs", "{}").get("id").asText();
+        for (String id : List.of(approved, rejected)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> get("/api/v1/runs/" + id).path("steps").path(1).path("state")
+                    .asText().equals("running"));
+        }
+
+        open(Role.VIEWER, "/ui/run?id=" + approved);
+        browser.await(d -> d.findElement(By.tagName("main")).getText().contains("review"));
+        assertThat(browser.findAll("button[data-action='approve-review']")).isEmpty();
+
+        open(Role.OPERATOR, "/ui/run?id=" + approved);
+        browser.find("button[data-action='approve-review']").click();
+        confirm();
+        awaitNotice("Step review of run " + approved + " approved");
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/api/v1/runs/" + approved).path("state").asText()
+                .equals("completed"));
+        assertThat(get("/api/v1/runs/" + approved).path("steps").path(1).path("output").path("comment").asText())
+                .isEqualTo("approved from the dashboard");
+
+        open(Role.OPERATOR, "/ui/run?id=" + rejected);
+        browser.find("button[data-action='reject-review']").click();
+        confirm();
+        awaitNotice("rejected");
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/api/v1/runs/" + rejected).path("state").asText()
+                .equals("failed"));
+        assertThat(browser.findAll("button[data-action='reject-review']")).isEmpty();
         assertCleanAndAccessible();
     }
 

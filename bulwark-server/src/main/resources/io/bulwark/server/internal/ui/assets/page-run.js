@@ -1,5 +1,6 @@
 // One pipeline run: its DAG drawn from the steps and the definition's `after` lists, each step's
-// state and timings, live while it runs; retry from the failed step, cancel.
+// state and timings, live while it runs; retry from the failed step, cancel; approve or reject a
+// waiting approval step.
 import { api, seg } from './api.js';
 import { action, badge, el, facts, fill, json, num, section, table, time } from './dom.js';
 import { drawRun, duration, instanceName } from './dag.js';
@@ -67,9 +68,28 @@ export async function render(ctx) {
         { label: 'Job', cell: (s) => (s.jobId ? el('a', { href: '/ui/job?id=' + encodeURIComponent(s.jobId), class: 'mono', text: s.jobId }) : null) },
         { label: 'Child run', cell: (s) => (s.childRun ? el('a', { href: '/ui/run?id=' + encodeURIComponent(s.childRun), class: 'mono', text: s.childRun }) : null) },
         { label: 'Error', cell: (s) => s.error },
+        { label: 'Decision', cell: (s) => decision(run, s) },
       ], run.steps || [])),
       section('Input', json(run.input)),
       section('Output', json(run.output)));
+  }
+
+  /** Approve and Reject buttons for an approval step that waits, to those who may decide. */
+  function decision(run, step) {
+    if (step.type !== 'approval' || step.state !== 'running' || run.state !== 'running' || !ctx.can('operator')) {
+      return null;
+    }
+    const name = instanceName(step);
+    const decide = (verb) => async () => {
+      const after = await api.post(`/api/v1/runs/${seg(run.id)}/steps/${seg(name)}/${verb}`,
+        { comment: `${verb === 'approve' ? 'approved' : 'rejected'} from the dashboard` });
+      await draw(after);
+      return `Step ${name} of run ${run.id} ${verb === 'approve' ? 'approved' : 'rejected'}.`;
+    };
+    return el('span', { class: 'actions' },
+      action('Approve', decide('approve'), { confirm: `Approve step ${name}? The run goes on past it.`, name: 'approve-' + name }),
+      action('Reject', decide('reject'), { confirm: `Reject step ${name}? The step fails and its onFailure applies.`,
+        danger: true, name: 'reject-' + name }));
   }
 
   const load = async () => draw(await api.get(`/api/v1/runs/${seg(id)}`));
