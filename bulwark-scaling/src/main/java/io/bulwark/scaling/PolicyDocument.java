@@ -22,6 +22,8 @@ import java.util.Set;
  * waitingJobsPerWorker: 10   # at least one of these three targets
  * cpuPercent: 70            # each worker's CPU use, percent of the CPUs it may use
  * memoryPercent: 80         # each worker's RSS, percent of its memory limit
+ * requestsPerSecond: 200    # HTTP requests each worker serves per second, on average
+ * errorPercent: 5           # the fleet's 5xx answers, percent of its requests
  * tolerance: 0.1            # optional, default 0.1
  * behavior:                 # optional; each direction defaults to the HPA's
  *   scaleUp:
@@ -47,9 +49,13 @@ public final class PolicyDocument {
     public static final String CPU = "cpu";
     /** Each worker's RSS as a percent of its memory limit (a utilization). */
     public static final String MEMORY = "memory";
+    /** HTTP requests served per second, per worker (an average value of the fleet's total). */
+    public static final String REQUESTS = "requests_per_second";
+    /** The fleet's HTTP answers with a 5xx status, as a percent of its requests (a value). */
+    public static final String ERRORS = "error_percent";
 
     private static final Set<String> TOP = Set.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "cpuPercent",
-            "memoryPercent", "tolerance", "behavior");
+            "memoryPercent", "requestsPerSecond", "errorPercent", "tolerance", "behavior");
     private static final Set<String> RULES = Set.of("stabilizationWindow", "selectPolicy", "policies");
     private static final Set<String> POLICY = Set.of("type", "value", "period");
 
@@ -91,9 +97,12 @@ public final class PolicyDocument {
         Double target = number(doc, "waitingJobsPerWorker", problems, 0.001, 1e9, Double.NaN);
         Double cpu = number(doc, "cpuPercent", problems, 0.1, 1000, Double.NaN);
         Double memory = number(doc, "memoryPercent", problems, 0.1, 1000, Double.NaN);
-        if (target != null && cpu != null && memory != null && target.isNaN() && cpu.isNaN() && memory.isNaN()) {
-            problems.add(new Problem("waitingJobsPerWorker", "is required unless cpuPercent or memoryPercent is set: "
-                    + "a number from 0.001 to 1.0E9"));
+        Double requests = number(doc, "requestsPerSecond", problems, 0.001, 1e9, Double.NaN);
+        Double errors = number(doc, "errorPercent", problems, 0.01, 100, Double.NaN);
+        if (target != null && cpu != null && memory != null && requests != null && errors != null && target.isNaN()
+                && cpu.isNaN() && memory.isNaN() && requests.isNaN() && errors.isNaN()) {
+            problems.add(new Problem("waitingJobsPerWorker", "is required unless cpuPercent, memoryPercent, "
+                    + "requestsPerSecond or errorPercent is set: a number from 0.001 to 1.0E9"));
         }
         Double tolerance = number(doc, "tolerance", problems, 0, 0.99, 0.1);
         if (min != null && max != null && max < min) {
@@ -124,6 +133,12 @@ public final class PolicyDocument {
         if (!memory.isNaN()) {
             targets.add(MetricTarget.utilization(MEMORY, memory));
         }
+        if (!requests.isNaN()) {
+            targets.add(MetricTarget.averageValue(REQUESTS, requests));
+        }
+        if (!errors.isNaN()) {
+            targets.add(MetricTarget.value(ERRORS, errors));
+        }
         return new AutoscalerPolicy(min, max, targets, tolerance, up, down);
     }
 
@@ -135,6 +150,8 @@ public final class PolicyDocument {
         target(policy, WAITING_JOBS).ifPresent(v -> doc.put("waitingJobsPerWorker", v));
         target(policy, CPU).ifPresent(v -> doc.put("cpuPercent", v));
         target(policy, MEMORY).ifPresent(v -> doc.put("memoryPercent", v));
+        target(policy, REQUESTS).ifPresent(v -> doc.put("requestsPerSecond", v));
+        target(policy, ERRORS).ifPresent(v -> doc.put("errorPercent", v));
         doc.put("tolerance", policy.tolerance());
         Map<String, Object> behavior = new LinkedHashMap<>();
         behavior.put("scaleUp", write(policy.scaleUp()));

@@ -62,8 +62,21 @@ class PolicyDocumentTest {
         assertThat(PolicyDocument.write(p)).containsEntry("cpuPercent", 70.0).doesNotContainKey("waitingJobsPerWorker");
         assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5)))
-                .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent or memoryPercent is set");
+                .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent, memoryPercent, requestsPerSecond or "
+                        + "errorPercent is set");
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "cpuPercent", 0)))
                 .hasMessageContaining("cpuPercent must be a number from 0.1 to 1000.0 but was 0");
+    }
+
+    @Test
+    void requestRateIsAnAverageValueAndErrorPercentAValue() {
+        AutoscalerPolicy p = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "requestsPerSecond", 200,
+                "errorPercent", 5));
+        assertThat(p.targets()).containsExactly(MetricTarget.averageValue(PolicyDocument.REQUESTS, 200),
+                MetricTarget.value(PolicyDocument.ERRORS, 5));
+        assertThat(PolicyDocument.write(p)).containsEntry("requestsPerSecond", 200.0).containsEntry("errorPercent", 5.0);
+        assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "errorPercent", 120)))
+                .hasMessageContaining("errorPercent must be a number from 0.01 to 100.0 but was 120");
     }
 }

@@ -62,6 +62,16 @@ public final class ScalingKeys {
             .description("A second target, off when unset: each worker's CPU use as a percent of the CPUs it may use, "
                     + "from the figures the nodes publish (scaling.monitor.publish).").build();
 
+    public static final ConfigKey<Double> AUTOSCALER_REQUESTS_PER_SECOND = ConfigKey
+            .builder("scaling.autoscaler.requestsPerSecond", ValueTypes.decimal(0.001, 1e9))
+            .description("A target, off when unset: HTTP requests each worker serves per second, on average over the "
+                    + "workers, from the figures the nodes publish.").build();
+
+    public static final ConfigKey<Double> AUTOSCALER_ERROR_PERCENT = ConfigKey
+            .builder("scaling.autoscaler.errorPercent", ValueTypes.decimal(0.01, 100))
+            .description("A target, off when unset: the workers' HTTP answers with a 5xx status, percent of their "
+                    + "requests since the last published figures.").build();
+
     public static final ConfigKey<Double> AUTOSCALER_MEMORY_PERCENT = ConfigKey
             .builder("scaling.autoscaler.memoryPercent", ValueTypes.decimal(0.1, 1000))
             .description("A target, off when unset: each worker's RSS as a percent of its memory limit, from the "
@@ -123,7 +133,8 @@ public final class ScalingKeys {
 
     /** The autoscaler's keys. */
     public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,
-            AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_CPU_PERCENT, AUTOSCALER_MEMORY_PERCENT, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
+            AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_CPU_PERCENT, AUTOSCALER_MEMORY_PERCENT,
+            AUTOSCALER_REQUESTS_PER_SECOND, AUTOSCALER_ERROR_PERCENT, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
             AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_COMMAND);
 
     private ScalingKeys() {

@@ -141,6 +141,37 @@ class AutoscalerEndpointsTest {
     }
 
     @Test
+    void requestRateAndErrorPercentTargetsReadTheWorkersPublishedRates() {
+        // A provider on a port nobody listens on: each gateway call is a 503, a server error.
+        Map<String, String> flags = new java.util.HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.requestsPerSecond", "1",
+                "scaling.autoscaler.errorPercent", "10", "scaling.monitor.interval", "100ms",
+                "scaling.monitor.publish", "100ms", "scaling.autoscaler.maxReplicas", "50"));
+        flags.putAll(Map.of("providers.down.group", "g", "providers.down.baseUrl", "http://127.0.0.1:9",
+                "providers.down.timeout", "1s"));
+        try (BulwarkServer server = start(dir, flags)) {
+            Http http = new Http(server.uri());
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                for (int i = 0; i < 20; i++) {
+                    http.get("/api/v1/server");
+                    http.send("POST", "/api/v1/providers/g/call", "{}", Map.of());
+                }
+                Map<String, JsonNode> proposals = new java.util.HashMap<>();
+                http.get("/api/v1/scaling").json().path("last").path("proposals")
+                        .forEach(p -> proposals.put(p.path("metric").asText(), p));
+                assertThat(proposals).as(proposals.toString()).containsKeys("requests_per_second", "error_percent");
+                assertThat(proposals.get("requests_per_second").path("replicas").asInt())
+                        .as("well over one request a second: more than one worker").isGreaterThan(1);
+                assertThat(proposals.get("error_percent").path("replicas").asInt())
+                        .as("about half the answers are 503s, against a 10 % target").isGreaterThan(1);
+            });
+            JsonNode policy = http.get("/api/v1/scaling").json().path("policy");
+            assertThat(policy.path("requestsPerSecond").asDouble()).isEqualTo(1.0);
+            assertThat(policy.path("errorPercent").asDouble()).isEqualTo(10.0);
+        }
+    }
+
+    @Test
     void offByDefaultAndBadSettingsStopTheStartNamingTheKey() {
         try (BulwarkServer server = start(dir, Map.of())) {
             JsonNode status = new Http(server.uri()).get("/api/v1/scaling").json();

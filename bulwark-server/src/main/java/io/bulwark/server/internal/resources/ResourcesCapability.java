@@ -82,6 +82,7 @@ public final class ResourcesCapability implements Capability {
 
     private final ResourceMonitor monitor;
     private final StateStore state;
+    private final MeterRegistry meters;
     private final ServerContext.NodeIdentity self;
     private final Duration publishEvery;
     private volatile Map<String, Double> latest = Map.of();
@@ -90,6 +91,7 @@ public final class ResourcesCapability implements Capability {
     private ResourcesCapability(ResourceMonitor monitor, MeterRegistry meters, StateStore state,
                                 ServerContext.NodeIdentity self, Duration publishEvery) {
         this.monitor = monitor;
+        this.meters = meters;
         this.state = state;
         this.self = self;
         this.publishEvery = publishEvery;
@@ -135,6 +137,7 @@ public final class ResourcesCapability implements Capability {
         doc.put("rssBytes", s.rssBytes());
         doc.put("memoryLimitBytes", s.memoryLimitBytes());
         doc.put("heapUsedBytes", s.heapUsedBytes());
+        requestRates(now).forEach(doc::put);
         try {
             state.put(PUBLISHED, self.id(), io.bulwark.core.json.Json.mapper().writeValueAsString(doc));
             for (io.bulwark.core.state.StateEntry e : state.list(PUBLISHED)) {
@@ -146,6 +149,35 @@ public final class ResourcesCapability implements Capability {
             LOG.warn("This node's resource figures could not be put in the store ({}); the recommender misses this "
                     + "node until the next publish in {}", e.getMessage(), io.bulwark.core.units.Durations.format(publishEvery));
         }
+    }
+
+    private long requestsSeen = -1;
+    private long errorsSeen;
+    private Instant countedAt;
+
+    /**
+     * The HTTP requests and 5xx answers per second since the last publish, from the server's
+     * {@code http.server.requests} timers; nothing on the first publish (no interval yet).
+     */
+    private Map<String, Double> requestRates(Instant now) {
+        long requests = 0;
+        long errors = 0;
+        for (io.micrometer.core.instrument.Timer t : meters.find("http.server.requests").timers()) {
+            requests += t.count();
+            if ("SERVER_ERROR".equals(t.getId().getTag("outcome"))) {
+                errors += t.count();
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (requestsSeen >= 0 && countedAt != null && now.isAfter(countedAt)) {
+            double seconds = Duration.between(countedAt, now).toNanos() / 1e9;
+            out.put("requestsPerSecond", Math.max(0, requests - requestsSeen) / seconds);
+            out.put("serverErrorsPerSecond", Math.max(0, errors - errorsSeen) / seconds);
+        }
+        requestsSeen = requests;
+        errorsSeen = errors;
+        countedAt = now;
+        return out;
     }
 
     @Override

@@ -112,6 +112,10 @@ public final class AutoscalerCapability implements Capability {
                     PolicyDocument.CPU, v)));
             config.find(ScalingKeys.AUTOSCALER_MEMORY_PERCENT).ifPresent(v -> targets.add(MetricTarget.utilization(
                     PolicyDocument.MEMORY, v)));
+            config.find(ScalingKeys.AUTOSCALER_REQUESTS_PER_SECOND).ifPresent(v -> targets.add(MetricTarget.averageValue(
+                    PolicyDocument.REQUESTS, v)));
+            config.find(ScalingKeys.AUTOSCALER_ERROR_PERCENT).ifPresent(v -> targets.add(MetricTarget.value(
+                    PolicyDocument.ERRORS, v)));
             AutoscalerPolicy policy = new AutoscalerPolicy(min, max, targets, config.get(ScalingKeys.AUTOSCALER_TOLERANCE),
                     ScalingRules.defaultScaleUp(), new ScalingRules(config.get(ScalingKeys.AUTOSCALER_DOWN_WINDOW),
                     ScalingRules.Select.MAX, ScalingRules.defaultScaleDown().policies()));
@@ -216,9 +220,9 @@ public final class AutoscalerCapability implements Capability {
             Map<String, Observation> observations = new java.util.HashMap<>();
             observations.put(METRIC, new Observation.Total(waiting, now));
             AutoscalerPolicy policy = autoscaler.policy();
-            if (PolicyDocument.target(policy, PolicyDocument.CPU).isPresent()
-                    || PolicyDocument.target(policy, PolicyDocument.MEMORY).isPresent()) {
-                observations.putAll(FleetReadings.of(state, node, publish.multipliedBy(2)));
+            if (java.util.stream.Stream.of(PolicyDocument.CPU, PolicyDocument.MEMORY, PolicyDocument.REQUESTS,
+                    PolicyDocument.ERRORS).anyMatch(m -> PolicyDocument.target(policy, m).isPresent())) {
+                observations.putAll(FleetReadings.of(state, node, publish.multipliedBy(2), now));
             }
             Decision d = autoscaler.decide(now, observations);
             boolean applied = false;
