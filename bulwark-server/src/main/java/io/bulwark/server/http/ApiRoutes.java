@@ -58,6 +58,11 @@ public final class ApiRoutes {
         return add(HandlerType.PUT, path, handler, access, doc);
     }
 
+    /** Registers a {@code PATCH} route; see {@link #get}. */
+    public ApiRoutes patch(String path, Handler handler, RouteRole access, RouteDoc doc) {
+        return add(HandlerType.PATCH, path, handler, access, doc);
+    }
+
     /** Registers a {@code DELETE} route; see {@link #get}. */
     public ApiRoutes delete(String path, Handler handler, RouteRole access, RouteDoc doc) {
         return add(HandlerType.DELETE, path, handler, access, doc);

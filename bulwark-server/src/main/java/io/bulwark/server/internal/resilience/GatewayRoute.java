@@ -26,6 +26,11 @@ import java.util.Set;
  * its policies and degradation, and answers with the provider's status, body and content type,
  * plus headers naming the provider and whether the answer is degraded.
  *
+ * <p>Pass-through: {@code GET|POST|PUT|PATCH|DELETE /api/v1/providers/{group}/call/<path>?<query>}
+ * forwards the method, the path after {@code /call} (as the client sent it, still encoded) and the
+ * query string to the provider's base URL, so a client that takes a base URL (an OpenAI SDK:
+ * {@code .../api/v1/providers/llm/call/v1}) works through the gateway unchanged.
+ *
  * <ul>
  *   <li>{@code ?path=/v1/chat/completions} is appended to the provider's base URL (it may not
  *       leave it: no {@code ..}, no host).</li>
@@ -50,8 +55,10 @@ public final class GatewayRoute {
     private static final Set<String> DROPPED = Set.of("authorization", "cookie", "host", "content-length", "connection",
             "keep-alive", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect",
             "accept-encoding");
-    /** Provider response headers passed back to the caller. */
-    private static final Set<String> PASSED_BACK = Set.of("content-type", "retry-after", "x-request-id");
+    /** Provider response headers passed back to the caller, and the prefixes of families of them. */
+    private static final Set<String> PASSED_BACK = Set.of("content-type", "retry-after", "x-request-id", "cache-control",
+            "etag", "last-modified", "location");
+    private static final List<String> PASSED_BACK_PREFIXES = List.of("x-ratelimit-", "openai-", "anthropic-");
     private static final int MAX_REASON_HEADER = 500;
     /** The request header that lowers a call's retry attempts. */
     static final String RETRY_MAX_ATTEMPTS = "X-Bulwark-Retry-Max-Attempts";
@@ -68,6 +75,25 @@ public final class GatewayRoute {
     }
 
     public void register(ApiRoutes routes) {
+        String passPath = "/api/v1/providers/{group}/call/<path>";
+        java.util.function.Function<String, RouteDoc> pass = method -> RouteDoc.of(method + " through the gateway to a path "
+                        + "of the provider")
+                .path("group", "the provider group's name")
+                .path("path", "the path after `/call`, appended to the provider's base URL with the query string as sent "
+                        + "(it may not leave the base URL: see Gateway paths in docs/api.md)")
+                .header("X-Bulwark-Cost", Long.class, "what the call costs against providers' cost limits (default 1)")
+                .header(RETRY_MAX_ATTEMPTS, Integer.class, "at most this many attempts per provider for this call")
+                .header(GatewayQueue.PRIORITY, Integer.class, "the call's priority in the group's queue: 0 (highest) to 9")
+                .header(GatewayQueue.TIMEOUT, String.class, "the longest the call waits in the queue, e.g. `5s`")
+                .body(RouteDoc.Body.of(Object.class, "forwarded as sent").optional().media("*/*"))
+                .describe("As `POST /api/v1/providers/{group}/call`, with the caller's method, path and query string.")
+                .answers(200, "*/*", "the provider's answer, with its status, body and content type")
+                .errors(400, 404, 429, 503);
+        routes.get(passPath, this::call, Role.OPERATOR, pass.apply("GET"));
+        routes.post(passPath, this::call, Role.OPERATOR, pass.apply("POST"));
+        routes.put(passPath, this::call, Role.OPERATOR, pass.apply("PUT"));
+        routes.patch(passPath, this::call, Role.OPERATOR, pass.apply("PATCH"));
+        routes.delete(passPath, this::call, Role.OPERATOR, pass.apply("DELETE"));
         routes.post("/api/v1/providers/{group}/call", this::call, Role.OPERATOR,
                 RouteDoc.of("Call a provider group: the gateway")
                 .path("group", "the provider group's name")
@@ -95,7 +121,8 @@ public final class GatewayRoute {
 
     private void call(Context ctx) throws InterruptedException {
         ProviderGroup group = ProviderRoutes.group(runtime, ctx);
-        String path = Optional.ofNullable(ctx.queryParam("path")).orElse("");
+        String path = ctx.pathParamMap().containsKey("path") ? passThroughPath(ctx)
+                : Optional.ofNullable(ctx.queryParam("path")).orElse("");
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String h : ctx.req().getHeaderNames() == null ? List.<String>of()
                 : java.util.Collections.list(ctx.req().getHeaderNames())) {
@@ -106,7 +133,7 @@ public final class GatewayRoute {
         }
         ProviderRequest request;
         try {
-            request = new ProviderRequest("POST", path, headers, JsonBodies.readBounded(ctx, bodyLimit),
+            request = new ProviderRequest(ctx.method().name(), path, headers, JsonBodies.readBounded(ctx, bodyLimit),
                     Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")),
                     maxAttempts(ctx.header(RETRY_MAX_ATTEMPTS), group));
         } catch (IllegalArgumentException e) {
@@ -127,7 +154,9 @@ public final class GatewayRoute {
                     Map.of("X-Bulwark-Degraded", "true"));
         }
         answer.headers().forEach((h, values) -> {
-            if (PASSED_BACK.contains(h.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
+            String lower = h.toLowerCase(Locale.ROOT);
+            if ((PASSED_BACK.contains(lower) || PASSED_BACK_PREFIXES.stream().anyMatch(lower::startsWith))
+                    && !values.isEmpty()) {
                 ctx.header(h, values.get(0));
             }
         });
@@ -142,6 +171,19 @@ public final class GatewayRoute {
             ctx.header("X-Bulwark-Reduced-Mode", Boolean.toString(answer.reducedMode()));
         }
         ctx.status(answer.status()).result(answer.body());
+    }
+
+    /**
+     * The path after {@code /call} and the query string, as the client sent them (still
+     * percent-encoded, so that {@link ProviderRequest#checkPath} judges what the provider will get).
+     */
+    private static String passThroughPath(Context ctx) {
+        String raw = ctx.req().getRequestURI();
+        String prefix = "/api/v1/providers/";
+        int groupEnd = raw.indexOf('/', prefix.length());
+        String rest = raw.substring(groupEnd + "/call".length());
+        String query = ctx.req().getQueryString();
+        return query == null || query.isEmpty() ? rest : rest + "?" + query;
     }
 
     /** {@code X-Bulwark-Cost}: what the call costs against cost limits (default 1). */

@@ -73,8 +73,9 @@ public final class ResilienceCapability implements Capability {
 
     @Override
     public void routes(ApiRoutes routes) {
-        new ProviderRoutes(runtime, bodyLimit).register(routes);
+        // The gateway first: a pass-through path such as /call/v1/baseline must not reach a provider route.
         new GatewayRoute(runtime, bodyLimit, queue).register(routes);
+        new ProviderRoutes(runtime, bodyLimit).register(routes);
         queue.register(routes);
         new ResilienceRoutes(runtime, bodyLimit).register(routes);
     }
