@@ -93,19 +93,13 @@ final class ProvidersCommand extends GroupCommand {
 
         @Parameters(paramLabel = "GROUP")
         String group;
-        @Option(names = "--watch", description = "Redraw every --interval until interrupted.")
-        boolean watch;
-        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
-                description = "Time between redraws with --watch (default 2s).")
-        String interval;
-        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-                description = "With --watch, stop after N redraws (default: until interrupted).")
-        int count;
+        @picocli.CommandLine.Mixin
+        io.bulwark.cli.internal.Redraw redraw;
 
         @Override
         public void run() {
             PrintWriter out = out();
-            io.bulwark.cli.internal.Redraw.run(out, watch, interval, count, () -> {
+            redraw.run(out, () -> {
                 JsonNode q = client().get(path(group, "queue"));
                 if (output.json()) {
                     Output.json(out, q);

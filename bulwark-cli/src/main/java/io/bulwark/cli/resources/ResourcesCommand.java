@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.cli.commands.ApiCommand;
 import io.bulwark.cli.internal.Output;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -25,21 +24,13 @@ final class ResourcesCommand extends ApiCommand implements Runnable {
             "fds.open", "fds.percent", "gc.pausePerSec", "disk.readPerSec", "disk.writePerSec", "net.receivedPerSec",
             "net.sentPerSec");
 
-    @Option(names = "--watch", description = "Redraw every --interval until interrupted.")
-    boolean watch;
-
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
-            description = "Time between redraws with --watch (default 2s).")
-    String interval;
-
-    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
-            description = "With --watch, stop after N redraws (default: until interrupted).")
-    int count;
+    @picocli.CommandLine.Mixin
+    io.bulwark.cli.internal.Redraw redraw;
 
     @Override
     public void run() {
         PrintWriter out = out();
-        io.bulwark.cli.internal.Redraw.run(out, watch, interval, count, () -> {
+        redraw.run(out, () -> {
             JsonNode body = client().get("/api/v1/resources");
             if (output.json()) {
                 Output.json(out, body);
