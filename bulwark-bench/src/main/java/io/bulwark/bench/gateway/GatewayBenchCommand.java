@@ -31,6 +31,9 @@ import java.util.concurrent.Executors;
  * checks, header forwarding), one request at a time, the two interleaved so that both see the
  * same machine. Reports p50 / p90 / p99 of each and the difference, and of {@code GET /health/live}
  * on the same server: Bulwark's HTTP floor, the part of the gateway's time that is the hop itself.
+ * With nginx installed (Debian's), the same upstream is also called through a plain nginx reverse
+ * proxy, interleaved with the rest, and then both are driven at saturation by {@code --clients}
+ * concurrent callers for {@code --saturation} each: calls/s through the gateway beside nginx.
  *
  * <pre>{@code
  * scripts/bench.sh gateway --requests 20000
@@ -48,6 +51,13 @@ public final class GatewayBenchCommand implements Callable<Integer> {
 
     @Option(names = "--body-bytes", defaultValue = "512", description = "Size of the request and response bodies (default ${DEFAULT-VALUE}).")
     int bodyBytes;
+
+    @Option(names = "--clients", defaultValue = "32", description = "Concurrent callers at saturation (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--saturation", defaultValue = "10s", converter = io.bulwark.bench.http.DurationConverter.class,
+            description = "How long each of the gateway and nginx is driven at saturation (default ${DEFAULT-VALUE}; 0s: skip).")
+    java.time.Duration saturation;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,40 +88,105 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             URI gateway = server.uri().resolve("/api/v1/providers/bench/call?path=/v1/chat");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI live = server.uri().resolve("/health/live");
-            Histogram directTimes = new Histogram(3_600_000_000L, 3);
-            Histogram gatewayTimes = new Histogram(3_600_000_000L, 3);
-            Histogram liveTimes = new Histogram(3_600_000_000L, 3);
-            out.println("warming up: " + warmup + " requests of each kind");
-            out.flush();
-            run(client, direct, gateway, live, body, warmup, null, null, null);
-            out.println("measuring: " + requests + " requests of each kind, interleaved, one at a time");
-            out.flush();
-            run(client, direct, gateway, live, body, requests, directTimes, gatewayTimes, liveTimes);
-            out.println();
-            out.println("machine: " + Machine.current().describe());
-            out.printf("%-10s %10s %10s %10s %10s%n", "µs", "p50", "p90", "p99", "max");
-            line(out, "direct", directTimes);
-            line(out, "gateway", gatewayTimes);
-            line(out, "live", liveTimes);
-            out.printf("%-10s %10.0f %10.0f %10.0f%n", "added", added(directTimes, gatewayTimes, 50),
-                    added(directTimes, gatewayTimes, 90), added(directTimes, gatewayTimes, 99));
-            out.flush();
+            Optional<java.nio.file.Path> nginxBinary = NginxProxy.binary();
+            NginxProxy nginx = nginxBinary.isPresent()
+                    ? NginxProxy.start(nginxBinary.get(), upstream.getAddress().getPort()) : null;
+            try {
+                URI viaNginx = nginx == null ? null : nginx.uri("/v1/chat");
+                Histogram directTimes = new Histogram(3_600_000_000L, 3);
+                Histogram gatewayTimes = new Histogram(3_600_000_000L, 3);
+                Histogram nginxTimes = new Histogram(3_600_000_000L, 3);
+                Histogram liveTimes = new Histogram(3_600_000_000L, 3);
+                out.println("warming up: " + warmup + " requests of each kind"
+                        + (nginx == null ? " (nginx not found: its rows are skipped)" : ""));
+                out.flush();
+                run(client, direct, gateway, viaNginx, live, body, warmup, null, null, null, null);
+                out.println("measuring: " + requests + " requests of each kind, interleaved, one at a time");
+                out.flush();
+                run(client, direct, gateway, viaNginx, live, body, requests, directTimes, gatewayTimes, nginxTimes, liveTimes);
+                out.println();
+                out.println("machine: " + Machine.current().describe());
+                out.printf("%-14s %10s %10s %10s %10s%n", "µs", "p50", "p90", "p99", "max");
+                line(out, "direct", directTimes);
+                line(out, "gateway", gatewayTimes);
+                if (nginx != null) {
+                    line(out, "nginx", nginxTimes);
+                }
+                line(out, "live", liveTimes);
+                out.printf("%-14s %10.0f %10.0f %10.0f%n", "added gateway", added(directTimes, gatewayTimes, 50),
+                        added(directTimes, gatewayTimes, 90), added(directTimes, gatewayTimes, 99));
+                if (nginx != null) {
+                    out.printf("%-14s %10.0f %10.0f %10.0f%n", "added nginx", added(directTimes, nginxTimes, 50),
+                            added(directTimes, nginxTimes, 90), added(directTimes, nginxTimes, 99));
+                }
+                out.flush();
+                if (!saturation.isZero()) {
+                    double g = saturate(client, gateway, body);
+                    out.printf("saturation, %d callers, %s each: gateway %,.0f calls/s", clients, saturation, g);
+                    if (nginx != null) {
+                        double n = saturate(client, viaNginx, body);
+                        out.printf(", nginx %,.0f calls/s: gateway %.2fx nginx", n, g / n);
+                    }
+                    out.println();
+                    out.flush();
+                }
+            } finally {
+                if (nginx != null) {
+                    nginx.close();
+                }
+            }
         } finally {
             upstream.stop(0);
         }
         return 0;
     }
 
-    private static void run(HttpClient client, URI direct, URI gateway, URI live, String body, int n, Histogram d,
-                            Histogram g, Histogram l) throws IOException, InterruptedException {
+    /** Calls/s of {@code clients} callers sending to {@code target} back to back for {@link #saturation}. */
+    private double saturate(HttpClient client, URI target, String body) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(target).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build();
+        java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+        long end = System.nanoTime() + saturation.toNanos();
+        long start = System.nanoTime();
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                callers.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        try {
+                            HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+                            (r.statusCode() == 200 ? done : failed).increment();
+                        } catch (IOException e) {
+                            failed.increment();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (failed.sum() > 0) {
+            throw new IllegalStateException(target + ": " + failed.sum() + " calls failed at saturation");
+        }
+        return done.sum() / seconds;
+    }
+
+    private static void run(HttpClient client, URI direct, URI gateway, URI viaNginx, URI live, String body, int n,
+                            Histogram d, Histogram g, Histogram ng, Histogram l) throws IOException, InterruptedException {
         HttpRequest toLive = HttpRequest.newBuilder(live).GET().build();
         HttpRequest toDirect = HttpRequest.newBuilder(direct).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
         HttpRequest toGateway = HttpRequest.newBuilder(gateway).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
+        HttpRequest toNginx = viaNginx == null ? null : HttpRequest.newBuilder(viaNginx)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build();
         for (int i = 0; i < n; i++) {
             time(client, toDirect, d);
             time(client, toGateway, g);
+            if (toNginx != null) {
+                time(client, toNginx, ng);
+            }
             time(client, toLive, l);
         }
     }
@@ -130,7 +205,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     }
 
     private static void line(PrintWriter out, String name, Histogram h) {
-        out.printf("%-10s %10d %10d %10d %10d%n", name, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+        out.printf("%-14s %10d %10d %10d %10d%n", name, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                 h.getValueAtPercentile(99), h.getMaxValue());
     }
 
