@@ -46,8 +46,23 @@ public final class HttpProviderTransport implements ProviderTransport {
             }
         });
         headers.forEach(b::header);
-        HttpResponse<byte[]> response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new ProviderResponse(response.statusCode(), response.headers().map(), response.body(), "",
-                ProviderResponse.Source.PRIMARY, "", false);
+        HttpResponse<java.io.InputStream> response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        java.io.InputStream body = response.body();
+        if (request.streaming() && response.statusCode() >= 200 && response.statusCode() < 300
+                && streams(response.headers().firstValue("Content-Type").orElse(""))) {
+            return new ProviderResponse(response.statusCode(), response.headers().map(), new byte[0], "",
+                    ProviderResponse.Source.PRIMARY, "", false, body);
+        }
+        try (body) {
+            return new ProviderResponse(response.statusCode(), response.headers().map(), body.readAllBytes(), "",
+                    ProviderResponse.Source.PRIMARY, "", false);
+        }
+    }
+
+    /** True for the types whose answers come a piece at a time: server-sent events and JSON lines. */
+    static boolean streams(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        return t.startsWith("text/event-stream") || t.startsWith("application/x-ndjson")
+                || t.startsWith("application/jsonl");
     }
 }

@@ -110,6 +110,19 @@ public final class Provider {
         return stats;
     }
 
+    /**
+     * Records that a streamed answer broke off after its first bytes: one more failure for the
+     * breaker (when it lets one be recorded now) and the statistics. The call itself was counted
+     * a success when its headers came.
+     */
+    public void streamFailed(long nanos, Throwable cause) {
+        if (breaker.tryAcquirePermission()) {
+            breaker.onError(nanos, cause);
+        }
+        stats.record(nanos, true);
+        failures.increment();
+    }
+
     /** True unless the breaker refuses calls now (open, forced open). */
     public boolean acceptsCalls() {
         return !breakerOpen();
@@ -237,7 +250,8 @@ public final class Provider {
             ProviderResponse r = transport.send(target, request, auth, settings.timeout());
             failed = BreakerSpec.isFailure(r.status());
             what = "HTTP " + r.status();
-            return new ProviderResponse(r.status(), r.headers(), r.body(), name(), ProviderResponse.Source.PRIMARY, "", false);
+            return new ProviderResponse(r.status(), r.headers(), r.body(), name(), ProviderResponse.Source.PRIMARY, "", false,
+                    r.stream());
         } catch (Exception e) {
             what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             throw e;

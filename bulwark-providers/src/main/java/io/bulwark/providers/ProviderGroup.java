@@ -404,7 +404,8 @@ public final class ProviderGroup {
             }
             if (result.response().isPresent()) {
                 ProviderResponse r = result.response().get();
-                if (r.status() >= 200 && r.status() < 300 && settings.degradation().actions().contains(DegradationAction.CACHE)) {
+                if (r.status() >= 200 && r.status() < 300 && !r.streamed()
+                        && settings.degradation().actions().contains(DegradationAction.CACHE)) {
                     cache.put(name(), request.effectiveCacheKey(), r);
                 }
                 allFailedAt.set(null);

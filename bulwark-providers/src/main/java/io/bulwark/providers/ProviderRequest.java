@@ -23,9 +23,19 @@ import java.util.OptionalInt;
  * @param maxAttempts at most this many attempts per provider, at least 1; a provider whose retry
  *                    config allows fewer makes only those (the caller can lower retries, never
  *                    raise them). Empty: each provider's retry config decides
+ * @param streaming true when the caller can take a streamed answer: a successful answer of type
+ *                  {@code text/event-stream} or {@code application/x-ndjson} then comes back with
+ *                  its body unread ({@link ProviderResponse#stream()}), for the caller to pass on as
+ *                  it arrives
  */
 public record ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
-                              Optional<String> cacheKey, long cost, OptionalInt maxAttempts) {
+                              Optional<String> cacheKey, long cost, OptionalInt maxAttempts, boolean streaming) {
+
+    /** A request whose answers are read whole. */
+    public ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+                           Optional<String> cacheKey, long cost, OptionalInt maxAttempts) {
+        this(method, path, headers, body, cacheKey, cost, maxAttempts, false);
+    }
 
     /** A request whose attempts each provider's retry config decides. */
     public ProviderRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
@@ -136,7 +146,12 @@ public record ProviderRequest(String method, String path, Map<String, List<Strin
 
     /** This request with at most {@code attempts} attempts per provider (see {@link #maxAttempts()}). */
     public ProviderRequest withMaxAttempts(int attempts) {
-        return new ProviderRequest(method, path, headers, body, cacheKey, cost, OptionalInt.of(attempts));
+        return new ProviderRequest(method, path, headers, body, cacheKey, cost, OptionalInt.of(attempts), streaming);
+    }
+
+    /** This request, taking a streamed answer when the provider streams one (see {@link #streaming()}). */
+    public ProviderRequest withStreaming() {
+        return new ProviderRequest(method, path, headers, body, cacheKey, cost, maxAttempts, true);
     }
 
     /** A POST of {@code body} to the base URL. */

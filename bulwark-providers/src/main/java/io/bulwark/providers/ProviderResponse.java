@@ -17,9 +17,18 @@ import java.util.Objects;
  * @param degradedReason why the answer is degraded; empty when it is not
  * @param reducedMode true when the group is degraded and its strategy lists reduced mode, so
  *                    callers should switch off optional features
+ * @param stream the body still to be read, when the request took a streamed answer and the provider
+ *               streams one ({@code body} is then empty); null otherwise. Whoever receives it must
+ *               read it to the end or close it
  */
 public record ProviderResponse(int status, Map<String, List<String>> headers, byte[] body, String provider,
-                               Source source, String degradedReason, boolean reducedMode) {
+                               Source source, String degradedReason, boolean reducedMode, java.io.InputStream stream) {
+
+    /** An answer read whole. */
+    public ProviderResponse(int status, Map<String, List<String>> headers, byte[] body, String provider,
+                            Source source, String degradedReason, boolean reducedMode) {
+        this(status, headers, body, provider, source, degradedReason, reducedMode, null);
+    }
 
     /** Where an answer came from. */
     public enum Source {
@@ -39,6 +48,11 @@ public record ProviderResponse(int status, Map<String, List<String>> headers, by
         provider = provider == null ? "" : provider;
         Objects.requireNonNull(source, "source");
         degradedReason = degradedReason == null ? "" : degradedReason;
+    }
+
+    /** True when the body comes as {@link #stream()}, not in {@link #body()}. */
+    public boolean streamed() {
+        return stream != null;
     }
 
     /** True when the answer is not the chosen provider's own fresh answer, or the group is degraded. */
@@ -63,6 +77,6 @@ public record ProviderResponse(int status, Map<String, List<String>> headers, by
 
     /** The same answer, marked as coming from {@code source} for {@code reason}. */
     public ProviderResponse as(Source newSource, String reason, boolean reduced) {
-        return new ProviderResponse(status, headers, body, provider, newSource, reason, reduced);
+        return new ProviderResponse(status, headers, body, provider, newSource, reason, reduced, stream);
     }
 }

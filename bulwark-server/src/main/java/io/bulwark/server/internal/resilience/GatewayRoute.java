@@ -66,12 +66,14 @@ public final class GatewayRoute {
     private final ResilienceRuntime runtime;
     private final long bodyLimit;
     private final GatewayQueue queue;
+    private final StreamRelay relay;
 
     /** The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes. */
     GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue) {
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
         this.queue = queue;
+        this.relay = new StreamRelay(runtime.meters());
     }
 
     public void register(ApiRoutes routes) {
@@ -135,7 +137,7 @@ public final class GatewayRoute {
         try {
             request = new ProviderRequest(ctx.method().name(), path, headers, JsonBodies.readBounded(ctx, bodyLimit),
                     Optional.ofNullable(ctx.header("X-Bulwark-Cache-Key")), cost(ctx.header("X-Bulwark-Cost")),
-                    maxAttempts(ctx.header(RETRY_MAX_ATTEMPTS), group));
+                    maxAttempts(ctx.header(RETRY_MAX_ATTEMPTS), group)).withStreaming();
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
         }
@@ -169,6 +171,11 @@ public final class GatewayRoute {
         if (answer.degraded()) {
             ctx.header("X-Bulwark-Degraded-Reason", headerSafe(answer.degradedReason()));
             ctx.header("X-Bulwark-Reduced-Mode", Boolean.toString(answer.reducedMode()));
+        }
+        if (answer.streamed()) {
+            relay.relay(ctx, group.name(), answer, group.providers().stream()
+                    .filter(p -> p.name().equals(answer.provider())).findFirst());
+            return;
         }
         ctx.status(answer.status()).result(answer.body());
     }

@@ -58,6 +58,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     private final DriftMonitor drift;
     private final StateStoreSharedBreakerState shared;
     private final ReentrantLock changes = new ReentrantLock();
+    private final MeterRegistry meters;
     private final Duration sharedPoll;
     private final Duration historyRetention;
     private Map<String, RetrySpec> retrySpecs;
@@ -88,6 +89,7 @@ public final class ResilienceRuntime implements AutoCloseable {
                              io.bulwark.providers.AnswerStore answers, io.bulwark.core.tracing.Tracing tracing,
                              io.bulwark.ratelimit.RateLimiterFactory limiters) {
         this.state = state;
+        this.meters = meters;
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("bulwark-resilience-", 0)
                 .factory());
         ResilienceClock rc = new ResilienceClock(clock, System::nanoTime);
@@ -246,6 +248,11 @@ public final class ResilienceRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Pruning provider history failed ({}); it is tried again in an hour", e.toString());
         }
+    }
+
+    /** The registry meters go to. */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     /** The providers in force. */
