@@ -141,6 +141,7 @@ final class Topics {
                     }
                 }
             }
+            awaitLeaders(result.values().keySet());
             created.addAll(result.values().keySet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,6 +149,34 @@ final class Topics {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new MessagingException("the Kafka topics of " + topic + " were not created within " + timeout.toMillis() + " ms",
                     e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code names} has a leader: a topic the controller has created
+     * may not be writable yet, and a producer that asks for it meanwhile can wait out its whole
+     * delivery timeout before it looks again. Asked every 50 ms, for at most {@code timeout}.
+     */
+    private void awaitLeaders(Set<String> names) throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(names)
+                        .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean ready = described.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready && described.keySet().containsAll(names)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new MessagingException("cannot describe the Kafka topics " + names, e.getCause());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("the partitions of " + names + " have no leader yet");
+            }
+            Thread.sleep(50); // the controller elects within milliseconds; a bounded wait for it, not a test's
         }
     }
 
