@@ -43,6 +43,31 @@ class ProvidersCommandsTest {
     }
 
     @Test
+    void callsShowAnAsyncCallsAnswerAndRefuseToCancelAFinishedOne() throws Exception {
+        upstream.succeed("the answer");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/providers/llm/call/v1/chat"))
+                .header("Prefer", "respond-async").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = io.bulwark.core.json.Json.mapper().readTree(r.body()).path("id").asText();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> ok("calls", "show", id).out().contains("completed"));
+        String out = ok("calls", "show", id).out();
+        assertThat(out).contains("POST /v1/chat on group llm, completed after 1 of 10 attempt(s)")
+                .contains("answer: 200 from up (primary)").contains("the answer");
+        assertThat(ok("calls", "show", id, "--output", "json").out()).contains("\"bodyEncoding\" : \"utf-8\"");
+
+        CliRun finished = CliRun.run(env, "calls", "cancel", id);
+        assertThat(finished.exit()).isEqualTo(1);
+        assertThat(finished.err()).contains("has already finished: it is completed");
+        CliRun bad = CliRun.run(env, "calls", "show", "nope");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("ID must be a call id");
+    }
+
+    @Test
     void listShowAndStatsOfProviders() {
         assertThat(ok("providers", "list").out()).contains("llm").contains("up").contains("CLOSED");
         assertThat(ok("providers", "show", "llm").out()).contains("strategy: round-robin");

@@ -14,6 +14,6 @@ public final class ResilienceCli implements CliCapability {
 
     @Override
     public List<Class<?>> commands() {
-        return List.of(ProvidersCommand.class, BreakersCommand.class, DegradationCommand.class);
+        return List.of(ProvidersCommand.class, CallsCommand.class, BreakersCommand.class, DegradationCommand.class);
     }
 }

@@ -30,7 +30,9 @@ public final class Capabilities {
             new io.bulwark.server.internal.events.EventsCapability.Factory(),
             // Rate limits before resilience: providers share their limits through its Redis limiters.
             new io.bulwark.server.internal.cache.CacheCapability.Factory(), new RateLimitCapability.Factory(),
-            new ResilienceCapability.Factory(), new JobsCapability.Factory(), new BalancerCapability.Factory(),
+            new ResilienceCapability.Factory(), new JobsCapability.Factory(),
+            // After resilience and jobs: async gateway calls run as jobs.
+            new io.bulwark.server.internal.calls.CallsCapability.Factory(), new BalancerCapability.Factory(),
             new io.bulwark.server.internal.cluster.ClusterCapability.Factory(),
             new io.bulwark.server.internal.pipelines.PipelinesCapability.Factory(),
             new io.bulwark.server.internal.messaging.MessagingCapability.Factory(),

@@ -18,15 +18,11 @@ import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.RouteDoc;
 import io.javalin.http.Context;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +68,8 @@ public final class EventsCapability implements Capability {
                         Map<String, String> headers = new LinkedHashMap<>();
                         headers.put("X-Bulwark-Event", e.kind());
                         headers.put("X-Bulwark-Delivery", ctx.node() + "-" + e.id());
-                        secret.ifPresent(s -> headers.put("X-Bulwark-Signature", "sha256=" + hmac(s.reveal(), body)));
+                        secret.ifPresent(s -> headers.put(io.bulwark.server.internal.http.Signatures.HEADER,
+                                io.bulwark.server.internal.http.Signatures.sign(s.reveal(), body)));
                         sender.send(body, headers);
                     }
                 });
@@ -103,17 +100,6 @@ public final class EventsCapability implements Capability {
             } catch (IllegalArgumentException e) {
                 throw new StartupException(key + " must be an http(s) URL but is not (" + e.getMessage() + ")");
             }
-        }
-    }
-
-    /** HMAC-SHA256 of {@code body} under {@code key}, in lower-case hex. */
-    static String hmac(String key, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 

@@ -91,7 +91,8 @@ final class GatewayQueue {
         return new Admission(priority, key, wait, clientGone(ctx), waited);
     }
 
-    private int priority(Context ctx, List<FieldError> errors) {
+    /** The call's priority: its header (a bad one is added to {@code errors}), else its key's or role's default. */
+    int priority(Context ctx, List<FieldError> errors) {
         String header = ctx.header(PRIORITY);
         if (header != null) {
             try {

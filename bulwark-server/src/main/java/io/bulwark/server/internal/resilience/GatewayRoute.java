@@ -67,13 +67,19 @@ public final class GatewayRoute {
     private final long bodyLimit;
     private final GatewayQueue queue;
     private final StreamRelay relay;
+    private final java.util.function.Supplier<AsyncGateway> async;
 
-    /** The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes. */
-    GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue) {
+    /**
+     * The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes,
+     * handing calls that ask {@code Prefer: respond-async} to {@code async} (null when there is none).
+     */
+    GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue,
+                 java.util.function.Supplier<AsyncGateway> async) {
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
         this.queue = queue;
         this.relay = new StreamRelay(runtime.meters());
+        this.async = async;
     }
 
     public void register(ApiRoutes routes) {
@@ -141,6 +147,10 @@ public final class GatewayRoute {
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("invalid provider call", List.of(new FieldError("path", e.getMessage())));
         }
+        if (respondAsync(ctx.header("Prefer"))) {
+            callLater(ctx, group, request);
+            return;
+        }
         java.util.concurrent.atomic.AtomicLong waitedMs = new java.util.concurrent.atomic.AtomicLong(-1);
         var admission = queue.admission(ctx, group, w -> waitedMs.set(w.toMillis()));
         ProviderResponse answer;
@@ -155,13 +165,7 @@ public final class GatewayRoute {
             throw new ApiException(503, "provider-unavailable", "No provider could answer", e.getMessage(), null,
                     Map.of("X-Bulwark-Degraded", "true"));
         }
-        answer.headers().forEach((h, values) -> {
-            String lower = h.toLowerCase(Locale.ROOT);
-            if ((PASSED_BACK.contains(lower) || PASSED_BACK_PREFIXES.stream().anyMatch(lower::startsWith))
-                    && !values.isEmpty()) {
-                ctx.header(h, values.get(0));
-            }
-        });
+        passedBack(answer.headers()).forEach(ctx::header);
         if (waitedMs.get() >= 0) {
             ctx.header(GatewayQueue.WAITED, Long.toString(waitedMs.get()));
         }
@@ -178,6 +182,61 @@ public final class GatewayRoute {
             return;
         }
         ctx.status(answer.status()).result(answer.body());
+    }
+
+    /**
+     * The provider answer's headers the gateway passes back to its caller (content type,
+     * {@code Retry-After}, request ids, caching, rate-limit families), first value of each.
+     */
+    public static Map<String, String> passedBack(Map<String, List<String>> headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((h, values) -> {
+            String lower = h.toLowerCase(Locale.ROOT);
+            if ((PASSED_BACK.contains(lower) || PASSED_BACK_PREFIXES.stream().anyMatch(lower::startsWith))
+                    && !values.isEmpty()) {
+                out.put(h, values.get(0));
+            }
+        });
+        return out;
+    }
+
+    /** True when a {@code Prefer} header asks {@code respond-async} (RFC 7240), among other preferences. */
+    static boolean respondAsync(String prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String part : prefer.split(",")) {
+            String token = part.split("[;=]", 2)[0].strip();
+            if (token.equalsIgnoreCase("respond-async")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Answers 202 at once and leaves the call to the async calls' job; see docs/providers.md#async-calls. */
+    private void callLater(Context ctx, ProviderGroup group, ProviderRequest request) {
+        AsyncGateway gateway = async == null ? null : async.get();
+        if (gateway == null) {
+            throw ApiException.validation("invalid provider call", List.of(new FieldError("Prefer",
+                    "asks respond-async, but async calls run as jobs and this server runs no job engine; "
+                            + "send the call without it")));
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        int priority = queue.priority(ctx, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.validation("invalid provider call", errors);
+        }
+        String caller = Optional.ofNullable(ctx.<String>attribute(io.bulwark.server.internal.http.Authenticator.KEY_ID))
+                .orElse("anonymous");
+        Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+        headers.keySet().removeIf(h -> h.equalsIgnoreCase("Prefer")); // the gateway's preference, not the provider's
+        request = new ProviderRequest(request.method(), request.path(), headers, request.body(), request.cacheKey(),
+                request.cost(), request.maxAttempts());
+        Map<String, Object> call = gateway.submit(group, request, priority, caller,
+                ctx.header("X-Bulwark-Callback"));
+        ctx.status(202).header("Location", (String) call.get("location")).header("Preference-Applied", "respond-async")
+                .json(call);
     }
 
     /**

@@ -61,6 +61,14 @@ public final class ResilienceCapability implements Capability {
         this.queue = new GatewayQueue(runtime, config);
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<AsyncGateway> async =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Where the gateway hands calls that ask {@code Prefer: respond-async}; set by the async calls' capability. */
+    public void asyncGateway(AsyncGateway gateway) {
+        async.set(gateway);
+    }
+
     /** The runtime, for capabilities that call provider groups (http jobs). */
     public ResilienceRuntime runtime() {
         return runtime;
@@ -74,7 +82,7 @@ public final class ResilienceCapability implements Capability {
     @Override
     public void routes(ApiRoutes routes) {
         // The gateway first: a pass-through path such as /call/v1/baseline must not reach a provider route.
-        new GatewayRoute(runtime, bodyLimit, queue).register(routes);
+        new GatewayRoute(runtime, bodyLimit, queue, async::get).register(routes);
         new ProviderRoutes(runtime, bodyLimit).register(routes);
         queue.register(routes);
         new ResilienceRoutes(runtime, bodyLimit).register(routes);
