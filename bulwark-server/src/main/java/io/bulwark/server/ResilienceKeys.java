@@ -158,6 +158,23 @@ public final class ResilienceKeys {
                     + "by caller: * is an API key id or a role (viewer, operator, admin); a key's own setting wins "
                     + "over its role's. Default 5.").build();
 
+    public static final ConfigKey<String> RESPONSE_CACHE = text("gateway.responseCache.*.cache",
+            "Turns on the gateway's response cache for provider group *: the declared cache (cache.<name>.*) its answers "
+                    + "are kept in. See docs/providers.md#response-cache.");
+    public static final ConfigKey<String> RESPONSE_CACHE_METHODS = ConfigKey.builder("gateway.responseCache.*.methods",
+                    ValueTypes.string()).defaultValue("GET,HEAD")
+            .description("Comma-separated methods whose answers the group's response cache keeps (GET, HEAD, POST, PUT, "
+                    + "PATCH, DELETE). Add POST only for calls whose answer the request fully decides.").build();
+    public static final ConfigKey<String> RESPONSE_CACHE_HEADERS = ConfigKey.builder("gateway.responseCache.*.headers",
+                    ValueTypes.string()).defaultValue("")
+            .description("Comma-separated request headers that take part in the response cache's key beside method, path "
+                    + "and body (e.g. Accept,OpenAI-Organization); an answer that Varies on another header is not kept.")
+            .build();
+    public static final ConfigKey<Duration> RESPONSE_CACHE_TTL = ConfigKey.builder("gateway.responseCache.*.ttl",
+                    ValueTypes.duration(Duration.ofSeconds(1), Duration.ofDays(365))).defaultValue(Duration.ofMinutes(5))
+            .description("How long an answer is kept when the provider's Cache-Control names no max-age or s-maxage.")
+            .build();
+
     /** Every key. */
     public static final List<ConfigKey<?>> ALL = List.of(PROVIDER_GROUP, PROVIDER_BASE_URL, PROVIDER_AUTH_HEADER,
             PROVIDER_AUTH_PREFIX, PROVIDER_AUTH_SECRET, PROVIDER_TIMEOUT, PROVIDER_WEIGHT, PROVIDER_CAPACITY,
@@ -169,7 +186,8 @@ public final class ResilienceKeys {
             RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_DURATION, RETRY_STATUSES,
             RETRY_MAX_RETRY_AFTER, RETRY_BUDGET_PERCENT, RETRY_BUDGET_FLOOR, RETRY_BUDGET_WINDOW, DRIFT_FACTOR,
             DRIFT_WINDOW, DRIFT_MINIMUM_CALLS, SHARED_POLL, HISTORY_RETENTION, CACHE_ENTRIES, ANSWER_CACHE,
-            GROUP_QUEUE_MAX_SIZE, GROUP_QUEUE_MAX_WAIT, GROUP_QUEUE_MAX_PER_KEY, GROUP_QUEUE_AGING_STEP, GATEWAY_PRIORITY);
+            GROUP_QUEUE_MAX_SIZE, GROUP_QUEUE_MAX_WAIT, GROUP_QUEUE_MAX_PER_KEY, GROUP_QUEUE_AGING_STEP, GATEWAY_PRIORITY,
+            RESPONSE_CACHE, RESPONSE_CACHE_METHODS, RESPONSE_CACHE_HEADERS, RESPONSE_CACHE_TTL);
 
     private ResilienceKeys() {
     }

@@ -68,13 +68,16 @@ public final class GatewayRoute {
     private final GatewayQueue queue;
     private final StreamRelay relay;
     private final java.util.function.Supplier<AsyncGateway> async;
+    /** The response cache of each group that has one ({@code gateway.responseCache.<group>.*}). */
+    private final Map<String, ResponseCache> responseCaches;
 
     /**
      * The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes,
      * handing calls that ask {@code Prefer: respond-async} to {@code async} (null when there is none).
      */
     GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue,
-                 java.util.function.Supplier<AsyncGateway> async) {
+                 java.util.function.Supplier<AsyncGateway> async, Map<String, ResponseCache> responseCaches) {
+        this.responseCaches = responseCaches;
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
         this.queue = queue;
@@ -151,6 +154,24 @@ public final class GatewayRoute {
             callLater(ctx, group, request);
             return;
         }
+        ResponseCache cache = responseCaches.get(group.name());
+        ResponseCache.Lookup lookup = cache == null ? null
+                : cache.lookup(request, java.util.Collections.list(ctx.req().getHeaders("Cache-Control")));
+        if (lookup instanceof ResponseCache.Hit hit) {
+            passedBack(hit.response().headers()).forEach(ctx::header);
+            ctx.header("Age", Long.toString(hit.age().getSeconds()));
+            ctx.header("X-Bulwark-Cache", "hit");
+            ctx.header("X-Bulwark-Provider", hit.response().provider());
+            ctx.header("X-Bulwark-Source", "cache");
+            ctx.header("X-Bulwark-Degraded", "false");
+            ctx.status(hit.response().status()).result(hit.response().body());
+            return;
+        }
+        if (lookup instanceof ResponseCache.NotCached) {
+            throw new ApiException(504, "not-cached", "No kept answer fits the call",
+                    "the call asked Cache-Control: only-if-cached and group '" + group.name() + "' keeps no fresh enough "
+                            + "answer to it", null, Map.of("X-Bulwark-Cache", "miss"));
+        }
         java.util.concurrent.atomic.AtomicLong waitedMs = new java.util.concurrent.atomic.AtomicLong(-1);
         var admission = queue.admission(ctx, group, w -> waitedMs.set(w.toMillis()));
         ProviderResponse answer;
@@ -166,6 +187,12 @@ public final class GatewayRoute {
                     Map.of("X-Bulwark-Degraded", "true"));
         }
         passedBack(answer.headers()).forEach(ctx::header);
+        if (lookup instanceof ResponseCache.Miss miss) {
+            cache.store(miss, answer);
+            ctx.header("X-Bulwark-Cache", "miss");
+        } else if (lookup instanceof ResponseCache.Bypass) {
+            ctx.header("X-Bulwark-Cache", "bypass");
+        }
         if (waitedMs.get() >= 0) {
             ctx.header(GatewayQueue.WAITED, Long.toString(waitedMs.get()));
         }

@@ -9,6 +9,7 @@ import io.bulwark.server.capability.ServerContext;
 import io.bulwark.server.http.ApiRoutes;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Providers, the gateway, breakers, retries and degradation, as the server runs them. */
@@ -33,7 +34,43 @@ public final class ResilienceCapability implements Capability {
                     .map(io.bulwark.server.internal.events.EventsCapability::log).orElse(null), answers(ctx),
                     ctx.tracing(), ctx.capability(io.bulwark.server.internal.ratelimit.RateLimitCapability.class)
                             .flatMap(r -> r.sharedLimiters()).orElse(null)),
-                    ctx.bodyLimit(), ctx.config()));
+                    ctx.bodyLimit(), ctx.config(), responseCaches(ctx)));
+        }
+
+        /** The response cache of each group {@code gateway.responseCache.<group>.cache} names. */
+        private static Map<String, ResponseCache> responseCaches(ServerContext ctx) {
+            var config = ctx.config();
+            Map<String, ResponseCache> out = new java.util.TreeMap<>();
+            String prefix = "gateway.responseCache.";
+            config.getAll(ResilienceKeys.RESPONSE_CACHE).forEach((key, cacheName) -> {
+                String group = key.substring(prefix.length(), key.length() - ".cache".length());
+                var caches = ctx.capability(io.bulwark.server.internal.cache.CacheCapability.class);
+                var cache = caches.flatMap(c -> c.named(cacheName)).orElseThrow(() -> new io.bulwark.server.StartupException(
+                        key + " names '" + cacheName + "', which is not a declared cache; declared: "
+                                + caches.map(c -> c.names().stream().sorted().toList()).orElse(List.of())
+                                + " (declare it under cache." + cacheName + ".*)"));
+                String methodsKey = prefix + group + ".methods";
+                String methodsText = config.getAll(ResilienceKeys.RESPONSE_CACHE_METHODS).getOrDefault(methodsKey, "GET,HEAD");
+                java.util.Set<String> methods = new java.util.TreeSet<>();
+                for (String m : methodsText.split(",")) {
+                    String method = m.strip().toUpperCase(java.util.Locale.ROOT);
+                    if (!method.isEmpty() && !java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                        throw new io.bulwark.server.StartupException(methodsKey + " must list methods among GET, HEAD, POST, "
+                                + "PUT, PATCH, DELETE but lists '" + m.strip() + "'");
+                    }
+                    if (!method.isEmpty()) {
+                        methods.add(method);
+                    }
+                }
+                List<String> headers = java.util.Arrays.stream(config.getAll(ResilienceKeys.RESPONSE_CACHE_HEADERS)
+                        .getOrDefault(prefix + group + ".headers", "").split(",")).map(String::strip)
+                        .filter(h -> !h.isEmpty()).toList();
+                java.time.Duration ttl = config.getAll(ResilienceKeys.RESPONSE_CACHE_TTL)
+                        .getOrDefault(prefix + group + ".ttl", java.time.Duration.ofMinutes(5));
+                out.put(group, new ResponseCache(group, new ResponseCache.Settings(cacheName, methods, headers, ttl), cache,
+                        ctx.clock(), ctx.meters()));
+            });
+            return Map.copyOf(out);
         }
 
         /** The answer cache {@code resilience.answerCache} names, or null for each node's own memory. */
@@ -55,8 +92,12 @@ public final class ResilienceCapability implements Capability {
 
     private final GatewayQueue queue;
 
-    private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit, io.bulwark.core.config.BulwarkConfig config) {
+    private final Map<String, ResponseCache> responseCaches;
+
+    private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit, io.bulwark.core.config.BulwarkConfig config,
+                                 Map<String, ResponseCache> responseCaches) {
         this.runtime = runtime;
+        this.responseCaches = responseCaches;
         this.bodyLimit = bodyLimit;
         this.queue = new GatewayQueue(runtime, config);
     }
@@ -82,7 +123,7 @@ public final class ResilienceCapability implements Capability {
     @Override
     public void routes(ApiRoutes routes) {
         // The gateway first: a pass-through path such as /call/v1/baseline must not reach a provider route.
-        new GatewayRoute(runtime, bodyLimit, queue, async::get).register(routes);
+        new GatewayRoute(runtime, bodyLimit, queue, async::get, responseCaches).register(routes);
         new ProviderRoutes(runtime, bodyLimit).register(routes);
         queue.register(routes);
         new ResilienceRoutes(runtime, bodyLimit).register(routes);
