@@ -186,8 +186,7 @@ public final class Provider {
         }
         URI target = request.path().isEmpty() ? settings.baseUrl() : URI.create(join(settings.baseUrl(), request.path()));
         Callable<ProviderResponse> attempt = () -> send(target, request, attempts);
-        Callable<ProviderResponse> guarded =
-                breaker.decorateCallable(bulkhead.decorateCallable(timeout.decorateCallable(attempt)));
+        Callable<ProviderResponse> guarded = breaker.decorateCallable(slotted(timeout.decorateCallable(attempt)));
         int allowed = attemptsFor(request);
         try {
             ProviderResponse r = request.maxAttempts().isPresent()
@@ -219,6 +218,30 @@ public final class Provider {
             failures.increment();
             return Result.failed(e.getClass().getSimpleName() + ": " + e.getMessage() + retried(allowed));
         }
+    }
+
+    /**
+     * {@code attempt} in a capacity slot of the bulkhead. An answer that streams keeps its slot until
+     * the stream ends (its last byte, or its reader closing it), so {@code capacity} bounds the
+     * streams open, not only the calls being started.
+     */
+    private Callable<ProviderResponse> slotted(Callable<ProviderResponse> attempt) {
+        return () -> {
+            bulkhead.acquirePermission();
+            boolean handedOver = false;
+            try {
+                ProviderResponse r = attempt.call();
+                if (r.streamed()) {
+                    handedOver = true;
+                    return r.withStream(new StreamEnd(r.stream(), bulkhead::releasePermission));
+                }
+                return r;
+            } finally {
+                if (!handedOver) {
+                    bulkhead.releasePermission();
+                }
+            }
+        };
     }
 
     /** The attempts {@code request} may make here: the retry config's, or fewer if the request asks. */

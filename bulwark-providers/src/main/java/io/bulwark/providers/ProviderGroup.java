@@ -404,6 +404,10 @@ public final class ProviderGroup {
             }
             if (result.response().isPresent()) {
                 ProviderResponse r = result.response().get();
+                if (r.streamed()) {
+                    // The provider holds its slot until the stream ends: that is when a queued call can have it.
+                    r = r.withStream(new StreamEnd(r.stream(), queue::signal));
+                }
                 if (r.status() >= 200 && r.status() < 300 && !r.streamed()
                         && settings.degradation().actions().contains(DegradationAction.CACHE)) {
                     cache.put(name(), request.effectiveCacheKey(), r);

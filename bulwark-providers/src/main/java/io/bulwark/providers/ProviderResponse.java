@@ -75,6 +75,11 @@ public record ProviderResponse(int status, Map<String, List<String>> headers, by
         return new String(body, StandardCharsets.UTF_8);
     }
 
+    /** The same answer with {@code body} as the stream still to be read. */
+    public ProviderResponse withStream(java.io.InputStream body) {
+        return new ProviderResponse(status, headers, this.body, provider, source, degradedReason, reducedMode, body);
+    }
+
     /** The same answer, marked as coming from {@code source} for {@code reason}. */
     public ProviderResponse as(Source newSource, String reason, boolean reduced) {
         return new ProviderResponse(status, headers, body, provider, newSource, reason, reduced, stream);

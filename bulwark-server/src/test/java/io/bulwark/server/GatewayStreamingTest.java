@@ -127,9 +127,41 @@ class GatewayStreamingTest {
         assertThat(stream(r).lines().toList()).contains("data: one", "data: two", "data: [DONE]");
     }
 
+    @Test
+    void aStreamHoldsItsProvidersCapacityUntilItEndsAndAQueuedCallGetsItThen() throws Exception {
+        RawProvider p = provider(Mode.HOLD_LAST);
+        start(Map.of("log.access", "false", "providers.p.group", "g", "providers.p.baseUrl", p.uri().toString(),
+                "providers.p.capacity", "1"));
+        HttpResponse<InputStream> first = call();
+        BufferedReader firstLines = stream(first);
+        assertThat(firstLines.readLine()).isEqualTo("data: one");
+
+        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> second =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return call();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Http http = new Http(server.uri());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                http.get("/api/v1/providers/g/queue").json().path("depth").asInt() == 1);
+        assertThat(p.accepted.get()).as("the second call waits while the first streams").isEqualTo(1);
+
+        p.lastHeld.countDown();
+        assertThat(firstLines.lines().toList()).contains("data: [DONE]");
+        HttpResponse<InputStream> r = second.get(10, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Bulwark-Queue-Wait")).isPresent();
+        assertThat(stream(r).lines().toList()).contains("data: one", "data: two", "data: [DONE]");
+        assertThat(p.accepted.get()).isEqualTo(2);
+    }
+
     /** A provider on a raw socket: one request per connection, answered as its mode says. */
     static final class RawProvider implements AutoCloseable {
         final CountDownLatch lastHeld = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         private final ServerSocket socket = new ServerSocket(0);
         private final Mode mode;
         private final Thread acceptor;
@@ -140,6 +172,7 @@ class GatewayStreamingTest {
                 while (!socket.isClosed()) {
                     try {
                         Socket s = socket.accept();
+                        accepted.incrementAndGet();
                         Thread.ofVirtual().start(() -> answer(s));
                     } catch (IOException closed) {
                         return;

@@ -69,14 +69,14 @@ public final class GatewayRoute {
     private final StreamRelay relay;
     private final java.util.function.Supplier<AsyncGateway> async;
     /** The response cache of each group that has one ({@code gateway.responseCache.<group>.*}). */
-    private final Map<String, ResponseCache> responseCaches;
+    private final Map<String, GatewayResponseCache> responseCaches;
 
     /**
      * The gateway over {@code runtime}'s groups, forwarding bodies of at most {@code bodyLimit} bytes,
      * handing calls that ask {@code Prefer: respond-async} to {@code async} (null when there is none).
      */
     GatewayRoute(ResilienceRuntime runtime, long bodyLimit, GatewayQueue queue,
-                 java.util.function.Supplier<AsyncGateway> async, Map<String, ResponseCache> responseCaches) {
+                 java.util.function.Supplier<AsyncGateway> async, Map<String, GatewayResponseCache> responseCaches) {
         this.responseCaches = responseCaches;
         this.runtime = runtime;
         this.bodyLimit = bodyLimit;
@@ -154,10 +154,10 @@ public final class GatewayRoute {
             callLater(ctx, group, request);
             return;
         }
-        ResponseCache cache = responseCaches.get(group.name());
-        ResponseCache.Lookup lookup = cache == null ? null
+        GatewayResponseCache cache = responseCaches.get(group.name());
+        GatewayResponseCache.Lookup lookup = cache == null ? null
                 : cache.lookup(request, java.util.Collections.list(ctx.req().getHeaders("Cache-Control")));
-        if (lookup instanceof ResponseCache.Hit hit) {
+        if (lookup instanceof GatewayResponseCache.Hit hit) {
             passedBack(hit.response().headers()).forEach(ctx::header);
             ctx.header("Age", Long.toString(hit.age().getSeconds()));
             ctx.header("X-Bulwark-Cache", "hit");
@@ -167,7 +167,7 @@ public final class GatewayRoute {
             ctx.status(hit.response().status()).result(hit.response().body());
             return;
         }
-        if (lookup instanceof ResponseCache.NotCached) {
+        if (lookup instanceof GatewayResponseCache.NotCached) {
             throw new ApiException(504, "not-cached", "No kept answer fits the call",
                     "the call asked Cache-Control: only-if-cached and group '" + group.name() + "' keeps no fresh enough "
                             + "answer to it", null, Map.of("X-Bulwark-Cache", "miss"));
@@ -187,10 +187,10 @@ public final class GatewayRoute {
                     Map.of("X-Bulwark-Degraded", "true"));
         }
         passedBack(answer.headers()).forEach(ctx::header);
-        if (lookup instanceof ResponseCache.Miss miss) {
+        if (lookup instanceof GatewayResponseCache.Miss miss) {
             cache.store(miss, answer);
             ctx.header("X-Bulwark-Cache", "miss");
-        } else if (lookup instanceof ResponseCache.Bypass) {
+        } else if (lookup instanceof GatewayResponseCache.Bypass) {
             ctx.header("X-Bulwark-Cache", "bypass");
         }
         if (waitedMs.get() >= 0) {

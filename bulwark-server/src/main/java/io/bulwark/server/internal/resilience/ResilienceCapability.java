@@ -38,9 +38,9 @@ public final class ResilienceCapability implements Capability {
         }
 
         /** The response cache of each group {@code gateway.responseCache.<group>.cache} names. */
-        private static Map<String, ResponseCache> responseCaches(ServerContext ctx) {
+        private static Map<String, GatewayResponseCache> responseCaches(ServerContext ctx) {
             var config = ctx.config();
-            Map<String, ResponseCache> out = new java.util.TreeMap<>();
+            Map<String, GatewayResponseCache> out = new java.util.TreeMap<>();
             String prefix = "gateway.responseCache.";
             config.getAll(ResilienceKeys.RESPONSE_CACHE).forEach((key, cacheName) -> {
                 String group = key.substring(prefix.length(), key.length() - ".cache".length());
@@ -67,7 +67,7 @@ public final class ResilienceCapability implements Capability {
                         .filter(h -> !h.isEmpty()).toList();
                 java.time.Duration ttl = config.getAll(ResilienceKeys.RESPONSE_CACHE_TTL)
                         .getOrDefault(prefix + group + ".ttl", java.time.Duration.ofMinutes(5));
-                out.put(group, new ResponseCache(group, new ResponseCache.Settings(cacheName, methods, headers, ttl), cache,
+                out.put(group, new GatewayResponseCache(group, new GatewayResponseCache.Settings(cacheName, methods, headers, ttl), cache,
                         ctx.clock(), ctx.meters()));
             });
             return Map.copyOf(out);
@@ -92,10 +92,10 @@ public final class ResilienceCapability implements Capability {
 
     private final GatewayQueue queue;
 
-    private final Map<String, ResponseCache> responseCaches;
+    private final Map<String, GatewayResponseCache> responseCaches;
 
     private ResilienceCapability(ResilienceRuntime runtime, long bodyLimit, io.bulwark.core.config.BulwarkConfig config,
-                                 Map<String, ResponseCache> responseCaches) {
+                                 Map<String, GatewayResponseCache> responseCaches) {
         this.runtime = runtime;
         this.responseCaches = responseCaches;
         this.bodyLimit = bodyLimit;

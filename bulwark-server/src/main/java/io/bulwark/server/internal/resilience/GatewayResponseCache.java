@@ -34,9 +34,9 @@ import java.util.Set;
  * {@code only-if-cached} never calls a provider. Reading or writing never fails a call: a cache
  * that cannot be read counts as a miss.
  */
-final class ResponseCache {
+final class GatewayResponseCache {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayResponseCache.class);
     /** Statuses a cache may keep without explicit freshness (RFC 9110 §15.1 "heuristically cacheable"), 206 aside. */
     private static final Set<Integer> CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
 
@@ -76,7 +76,7 @@ final class ResponseCache {
     private final InstantSource clock;
     private final MeterRegistry meters;
 
-    ResponseCache(String group, Settings settings, Cache<String, JsonNode> cache, InstantSource clock, MeterRegistry meters) {
+    GatewayResponseCache(String group, Settings settings, Cache<String, JsonNode> cache, InstantSource clock, MeterRegistry meters) {
         this.group = group;
         this.settings = settings;
         this.cache = cache;

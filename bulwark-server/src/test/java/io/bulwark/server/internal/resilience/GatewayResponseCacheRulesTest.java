@@ -20,12 +20,12 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The response cache's rules with a settable clock: what may be kept, for how long, and which kept answer fits. */
-class ResponseCacheTest {
+class GatewayResponseCacheRulesTest {
 
     private final SettableClock clock = SettableClock.at(Instant.parse("2026-12-05T10:00:00Z"));
     private final Cache<String, JsonNode> cache = Caches.builder("answers", JsonNode.class).maximumSize(100)
             .clock(clock).build();
-    private final ResponseCache responses = new ResponseCache("g", new ResponseCache.Settings("answers",
+    private final GatewayResponseCache responses = new GatewayResponseCache("g", new GatewayResponseCache.Settings("answers",
             Set.of("GET"), List.of("Accept"), Duration.ofMinutes(5)), cache, clock, new SimpleMeterRegistry());
 
     @AfterEach
@@ -76,20 +76,20 @@ class ResponseCacheTest {
     @Test
     void aCallersMaxAgeRefusesOlderAnswers() {
         ProviderRequest request = get("/v1/models", Map.of("Accept", List.of("application/json")));
-        ResponseCache.Lookup first = responses.lookup(request, List.of());
-        assertThat(first).isInstanceOf(ResponseCache.Miss.class);
-        assertThat(responses.store((ResponseCache.Miss) first, answer(200, Map.of()))).isTrue();
+        GatewayResponseCache.Lookup first = responses.lookup(request, List.of());
+        assertThat(first).isInstanceOf(GatewayResponseCache.Miss.class);
+        assertThat(responses.store((GatewayResponseCache.Miss) first, answer(200, Map.of()))).isTrue();
 
         clock.advance(Duration.ofSeconds(40));
-        ResponseCache.Lookup hit = responses.lookup(request, List.of("max-age=60"));
-        assertThat(hit).isInstanceOf(ResponseCache.Hit.class);
-        assertThat(((ResponseCache.Hit) hit).age()).isEqualTo(Duration.ofSeconds(40));
-        assertThat(responses.lookup(request, List.of("max-age=30"))).isInstanceOf(ResponseCache.Miss.class);
-        assertThat(responses.lookup(request, List.of("max-age=30, only-if-cached"))).isInstanceOf(ResponseCache.NotCached.class);
+        GatewayResponseCache.Lookup hit = responses.lookup(request, List.of("max-age=60"));
+        assertThat(hit).isInstanceOf(GatewayResponseCache.Hit.class);
+        assertThat(((GatewayResponseCache.Hit) hit).age()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(responses.lookup(request, List.of("max-age=30"))).isInstanceOf(GatewayResponseCache.Miss.class);
+        assertThat(responses.lookup(request, List.of("max-age=30, only-if-cached"))).isInstanceOf(GatewayResponseCache.NotCached.class);
         assertThat(responses.lookup(get("/v1/models", Map.of("Accept", List.of("text/plain"))), List.of()))
-                .as("another Accept, another key").isInstanceOf(ResponseCache.Miss.class);
+                .as("another Accept, another key").isInstanceOf(GatewayResponseCache.Miss.class);
         assertThat(responses.lookup(new ProviderRequest("POST", "/v1/models", Map.of(), new byte[0], Optional.empty()),
-                List.of())).as("POST is not listed").isInstanceOf(ResponseCache.Bypass.class);
+                List.of())).as("POST is not listed").isInstanceOf(GatewayResponseCache.Bypass.class);
     }
 
     @Test
