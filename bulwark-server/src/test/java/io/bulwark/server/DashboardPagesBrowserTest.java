@@ -400,6 +400,56 @@ class DashboardPagesBrowserTest {
     }
 
     @Test
+    void anOperatorRedrivesATopicsDeadLettersAndTheBrokerDeliversThemAgain() throws Exception {
+        Assumptions.assumeTrue(redis, "Redis on 127.0.0.1:6379 is not reachable: the server has no broker connection");
+        String topic = "dashboard-redrive-" + java.util.UUID.randomUUID();
+        try (var broker = io.bulwark.messaging.spi.Brokers.open(new io.bulwark.messaging.spi.BrokerSettings("test",
+                "redis-streams", "redis://127.0.0.1:6379", Map.of()), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            broker.declare(topic, "workers");
+            java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.Set<String> redelivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicBoolean accept = new java.util.concurrent.atomic.AtomicBoolean();
+            var subscription = broker.subscribe(topic, "workers", d -> {
+                if (accept.get()) {
+                    redelivered.add(new String(d.body(), java.nio.charset.StandardCharsets.UTF_8));
+                    return;
+                }
+                rejected.incrementAndGet();
+                throw new io.bulwark.messaging.Reject("not today");
+            }, io.bulwark.messaging.SubscribeOptions.builder().concurrency(1).build());
+            try {
+                admin("POST", "/api/v1/messaging/bus/publish", "{\"topic\":\"" + topic + "\",\"message\":{\"n\":1}}");
+                admin("POST", "/api/v1/messaging/bus/publish", "{\"topic\":\"" + topic + "\",\"message\":{\"n\":2}}");
+                await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/messaging/bus/dead?topic=" + topic)
+                        .path("items").size() == 2);
+                accept.set(true);
+
+                open(Role.VIEWER, "/ui/messaging");
+                browser.find("#t-bus").sendKeys(topic);
+                browser.find("button[data-action='dead-letters']").click();
+                browser.await(d -> d.findElement(By.tagName("main")).getText().contains("not today"));
+                assertThat(browser.findAll("main button[data-action='redrive']")).as("a viewer cannot redrive").isEmpty();
+                assertCleanAndAccessible();
+
+                open(Role.OPERATOR, "/ui/messaging");
+                browser.find("#t-bus").sendKeys(topic);
+                browser.find("button[data-action='dead-letters']").click();
+                browser.await(d -> d.findElement(By.tagName("main")).getText().contains("not today"));
+                browser.find("button[data-action='redrive']").click();
+                confirm();
+                awaitNotice("2 message(s) of " + topic + " published again");
+                assertThat(get("/api/v1/messaging/bus/dead?topic=" + topic).path("items")).isEmpty();
+                await().atMost(Duration.ofSeconds(10)).until(() -> redelivered.size() == 2);
+                assertThat(redelivered).containsExactlyInAnyOrder("{\"n\":1}", "{\"n\":2}");
+                assertThat(rejected.get()).isEqualTo(2);
+                assertCleanAndAccessible();
+            } finally {
+                subscription.close();
+            }
+        }
+    }
+
+    @Test
     void theEventsPageFiltersByKind() {
         open(Role.VIEWER, "/ui/events");
         assertThat(text()).contains("leader.changed");

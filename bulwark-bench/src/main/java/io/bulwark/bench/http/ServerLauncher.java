@@ -54,9 +54,14 @@ public final class ServerLauncher {
      * @return the key's plain value
      */
     String createViewerKey(Path dataDir, Duration bound) throws IOException, InterruptedException {
+        return createKey(dataDir, "viewer", bound);
+    }
+
+    /** As {@link #createViewerKey}, with {@code role} (viewer, operator or admin). */
+    public String createKey(Path dataDir, String role, Duration bound) throws IOException, InterruptedException {
         Path out = workDir.resolve("keys-create.out");
         // Output to a file, not a pipe: a pipe read would block without bound if the CLI hung.
-        Process p = builder(List.of("-jar", jar.toString(), "keys", "create", "--role", "viewer", "--name", "bench",
+        Process p = builder(List.of("-jar", jar.toString(), "keys", "create", "--role", role, "--name", "bench-" + role,
                 "--data-dir", dataDir.toString(), "--output", "json"))
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
