@@ -8,8 +8,8 @@ import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import io.bulwark.cli.dev.FakeMode;
-import io.bulwark.cli.dev.FakeProvider;
+import io.bulwark.test.provider.FakeMode;
+import io.bulwark.test.provider.FakeProvider;
 import io.bulwark.server.BulwarkServer;
 import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.Role;
@@ -86,6 +86,32 @@ class OpenAiSdkThroughGatewayTest {
         }
         assertThat(chunks).as("the role, a chunk per word, the end").isGreaterThan(3);
         assertThat(text.strip()).isEqualTo("Hello from the SDK");
+    }
+
+    @Test
+    void aStreamTheProviderCutsOffEndsWithAnErrorTheSdkRaises() {
+        fake.mode(FakeMode.HEALTHY.withCutAfterChunks(2));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(hello())) {
+                stream.stream().forEach(c -> seen.add(c.id()));
+            }
+        }).as("the gateway's terminal error event").isInstanceOf(com.openai.errors.SseException.class)
+                .hasMessageContaining("the provider's stream broke off");
+        assertThat(seen).as("the chunks before the cut arrived").isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        assertThat(fake.stats().cuts()).isEqualTo(1);
+    }
+
+    @Test
+    void aProviderThatSaysRetryAfterIsPassedOnAsA429WithRetryAfter() {
+        fake.mode(FakeMode.of(java.time.Duration.ZERO, 1.0, 429).withRetryAfter(java.time.Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> client.chat().completions().create(hello()))
+                .isInstanceOf(OpenAIServiceException.class)
+                .satisfies(e -> {
+                    OpenAIServiceException s = (OpenAIServiceException) e;
+                    assertThat(s.statusCode()).isEqualTo(429);
+                    assertThat(s.headers().values("Retry-After")).as("passed back to the caller").isNotEmpty();
+                });
     }
 
     @Test

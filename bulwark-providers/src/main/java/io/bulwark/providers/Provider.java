@@ -193,7 +193,15 @@ public final class Provider {
                     ? retry.executeCallable(guarded, allowed) : retry.executeCallable(guarded);
             if (BreakerSpec.isFailure(r.status())) {
                 failures.increment();
-                return Result.failed("HTTP " + r.status() + retried(allowed));
+                // A provider that says when to come back (429 or 503 with Retry-After): the caller is told
+                // the same, so the gateway answers 429 with it rather than 503 when every provider said so.
+                Optional<java.time.Duration> comeBack = (r.status() == 429 || r.status() == 503)
+                        ? Optional.ofNullable(r.header("Retry-After"))
+                                .flatMap(v -> io.bulwark.core.http.RetryAfter.parse(v, java.time.InstantSource.system()))
+                        : Optional.empty();
+                return new Result(Optional.empty(), "HTTP " + r.status() + comeBack.map(d -> " (Retry-After "
+                        + Math.max(1, (d.toMillis() + 999) / 1000) + "s)").orElse("") + retried(allowed), comeBack,
+                        Kind.FAILED);
             }
             successes.increment();
             return Result.answered(r);

@@ -45,8 +45,9 @@ public final class ProviderGroupException extends RuntimeException {
     }
 
     /**
-     * When every provider tried was refused by its rate limit: the shortest wait until one would
-     * admit a call. The gateway answers 429 with {@code Retry-After} then, not 503.
+     * When every provider tried was refused by its rate limit, or answered 429 or 503 with
+     * {@code Retry-After}: the shortest wait until one would take a call. The gateway answers 429
+     * with {@code Retry-After} then, not 503.
      */
     public java.util.Optional<java.time.Duration> retryAfter() {
         if (attempts.isEmpty() || attempts.stream().anyMatch(a -> a.limitedFor().isEmpty())) {

@@ -3,6 +3,8 @@ package io.bulwark.cli.dev;
 import io.bulwark.cli.internal.CliException;
 import io.bulwark.cli.internal.ExitCodes;
 import io.bulwark.core.units.Durations;
+import io.bulwark.test.provider.FakeMode;
+import io.bulwark.test.provider.FakeProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
                 "Slow it down or make it fail with the flags below, or while it runs:",
                 "  curl -X POST localhost:9000/fake/mode \\",
                 "    -d '{\"latency\":\"2s\",\"failRate\":0.5,\"failStatus\":503}'",
+                "Also retryAfter (a 429 carries Retry-After) and cutAfterChunks (streams",
+                "break off after that many chunks; 0 drops the connection unanswered).",
                 "GET /fake/mode shows the mode; GET /fake/stats counts requests and failures.",
                 "Runs until SIGTERM or Ctrl-C, then exits 0."})
 final class FakeProviderCommand implements Callable<Integer> {
@@ -54,6 +58,15 @@ final class FakeProviderCommand implements Callable<Integer> {
     @Option(names = "--fail-status", defaultValue = "503", paramLabel = "STATUS",
             description = "Status of a failed request, 400 to 599 (default 503).")
     int failStatus;
+
+    @Option(names = "--retry-after", defaultValue = "0s", paramLabel = "DURATION",
+            description = "Retry-After of a failed request, 0s to 1h; 0s: none, but a 429 always carries one (1s) (default 0s).")
+    String retryAfter;
+
+    @Option(names = "--cut-after-chunks", defaultValue = "-1", paramLabel = "N",
+            description = "Break streamed answers off after N chunks, without their end; 0 drops the connection before "
+                    + "answering; -1 never (default -1).")
+    int cutAfterChunks;
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of the fail-rate draws, so a run fails the same requests again (default: random).")
@@ -119,6 +132,20 @@ final class FakeProviderCommand implements Callable<Integer> {
         if (problem != null) {
             throw CliException.usage("--fail-status " + problem);
         }
-        return FakeMode.of(parsed, failRate, failStatus);
+        Duration after;
+        try {
+            after = Durations.parse(retryAfter);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--retry-after " + e.getMessage());
+        }
+        problem = FakeMode.retryAfterProblem(after);
+        if (problem != null) {
+            throw CliException.usage("--retry-after " + problem);
+        }
+        problem = FakeMode.cutAfterChunksProblem(cutAfterChunks);
+        if (problem != null) {
+            throw CliException.usage("--cut-after-chunks " + problem);
+        }
+        return new FakeMode(parsed, failRate, failStatus, after, cutAfterChunks);
     }
 }

@@ -51,6 +51,10 @@ class FakeProviderCommandTest {
                 "--latency", "soon");
         assertUsage("--latency must be from 0s to 10m but was 1h", "--latency", "1h");
         assertUsage("Invalid value for option '--seed': 'x' is not a long", "--seed", "x");
+        assertUsage("--retry-after must be from 0s (none) to 1h but was 2h", "--retry-after", "2h");
+        assertUsage("--retry-after expected a duration", "--retry-after", "later");
+        assertUsage("--cut-after-chunks must be -1 (never cut), 0 (drop the connection before answering)",
+                "--cut-after-chunks", "-5");
         assertUsage("Possible solutions: --fail-rate, --fail-status", "--fail=1");
     }
 

@@ -1,4 +1,4 @@
-package io.bulwark.cli.dev;
+package io.bulwark.test.provider;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A local OpenAI-compatible endpoint for trying the gateway without a network or an API key, which
- * can be told to slow down or fail, at start or while it runs. {@code bulwark dev fake-provider}
- * runs one; tests may start one in-process.
+ * can be told to slow down, fail (a 429 with {@code Retry-After} too) or cut streams off, at start
+ * or while it runs. {@code bulwark dev fake-provider} runs one; tests start one in-process.
  *
  * <pre>{@code
  * try (FakeProvider fake = FakeProvider.start(new InetSocketAddress("127.0.0.1", 0), FakeMode.HEALTHY,
@@ -63,6 +63,18 @@ public final class FakeProvider implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final LongAdder completions = new LongAdder();
     private final LongAdder streams = new LongAdder();
+    private final LongAdder cuts = new LongAdder();
+
+    /**
+     * Thrown out of the handler to drop the connection: the JDK server closes a connection whose
+     * handler failed before finishing its answer, so the client sees the stream break off (no
+     * last chunk) or no answer at all.
+     */
+    private static final class Cut extends RuntimeException {
+        Cut() {
+            super("the fake provider cuts the connection on purpose", null, false, false);
+        }
+    }
 
     private FakeProvider(HttpServer server, ExecutorService executor, FakeMode mode, Random random, InstantSource clock) {
         this.server = server;
@@ -113,7 +125,7 @@ public final class FakeProvider implements AutoCloseable {
 
     /** What it answered so far, as {@code GET /fake/stats} shows it. */
     public Stats stats() {
-        return new Stats(requests.sum(), failures.sum(), completions.sum(), streams.sum());
+        return new Stats(requests.sum(), failures.sum(), completions.sum(), streams.sum(), cuts.sum());
     }
 
     /**
@@ -123,8 +135,9 @@ public final class FakeProvider implements AutoCloseable {
      * @param failures    of those, answered with the fail status on purpose
      * @param completions chat completions answered, streamed or not
      * @param streams     of those, streamed
+     * @param cuts        streamed answers cut off on purpose ({@link FakeMode#cutAfterChunks()})
      */
-    public record Stats(long requests, long failures, long completions, long streams) {
+    public record Stats(long requests, long failures, long completions, long streams, long cuts) {
 
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -132,6 +145,7 @@ public final class FakeProvider implements AutoCloseable {
             json.put("failures", failures);
             json.put("completions", completions);
             json.put("streams", streams);
+            json.put("cuts", cuts);
             return json;
         }
     }
@@ -144,7 +158,19 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
-        try (exchange) {
+        try {
+            route(exchange);
+        } catch (Cut cut) {
+            throw cut; // not closed: the server drops the connection
+        } catch (RuntimeException e) {
+            exchange.close();
+            throw e;
+        }
+        exchange.close();
+    }
+
+    private void route(HttpExchange exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             switch (path) {
@@ -193,6 +219,10 @@ public final class FakeProvider implements AutoCloseable {
         }
         if (m.failRate() > 0 && random.nextDouble() < m.failRate()) {
             failures.increment();
+            String retryAfter = m.retryAfterHeader();
+            if (retryAfter != null) {
+                exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             json(exchange, m.failStatus(), "application/json", Completions.error("fake provider failing on purpose ("
                     + m + "); change it with POST /fake/mode", "server_error", null, "fake_failure"));
             return;
@@ -217,13 +247,28 @@ public final class FakeProvider implements AutoCloseable {
             return;
         }
         streams.increment();
+        int cutAfter = m.cutAfterChunks();
+        if (cutAfter == 0) {
+            cuts.increment();
+            throw new Cut();
+        }
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
+        int sent = 0;
         for (ObjectNode chunk : Completions.chunks(id, created, request)) {
+            if (sent == cutAfter) {
+                cuts.increment();
+                throw new Cut();
+            }
             out.write(("data: " + Json.mapper().writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+            sent++;
+        }
+        if (sent == cutAfter) {
+            cuts.increment();
+            throw new Cut();
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -1,4 +1,4 @@
-package io.bulwark.cli.dev;
+package io.bulwark.test.provider;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

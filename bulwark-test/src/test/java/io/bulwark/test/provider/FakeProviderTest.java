@@ -1,4 +1,4 @@
-package io.bulwark.cli.dev;
+package io.bulwark.test.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
@@ -84,7 +84,7 @@ class FakeProviderTest {
         JsonNode models = json(get(fake, "/v1/models"));
         assertThat(models.path("object").asText()).isEqualTo("list");
         assertThat(models.path("data").get(0).path("id").asText()).isEqualTo("fake");
-        assertThat(fake.stats()).isEqualTo(new FakeProvider.Stats(2, 0, 1, 0));
+        assertThat(fake.stats()).isEqualTo(new FakeProvider.Stats(2, 0, 1, 0, 0));
     }
 
     @Test
@@ -135,6 +135,47 @@ class FakeProviderTest {
     }
 
     @Test
+    void a429CarriesRetryAfterAsSetOrOneSecond() throws Exception {
+        FakeProvider fake = start(FakeMode.of(Duration.ZERO, 1.0, 429), 1);
+        assertThat(get(fake, "/v1/models").headers().firstValue("Retry-After")).hasValue("1");
+        fake.mode(fake.mode().withRetryAfter(Duration.ofMillis(2500)));
+        HttpResponse<String> r = post(fake, "/v1/chat/completions", HELLO);
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("Retry-After")).as("whole seconds, rounded up").hasValue("3");
+        assertThat(post(fake, "/fake/mode", "{\"failStatus\": 503, \"retryAfter\": \"0s\"}").statusCode()).isEqualTo(200);
+        assertThat(get(fake, "/v1/models").headers().firstValue("Retry-After")).as("a 503 without one set").isEmpty();
+    }
+
+    @Test
+    void aStreamCutAfterTwoChunksBreaksOffWithoutItsEnd() throws Exception {
+        FakeProvider fake = start(FakeMode.HEALTHY, 1);
+        assertThat(post(fake, "/fake/mode", "{\"cutAfterChunks\": 2}").statusCode()).isEqualTo(200);
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(fake.uri().resolve("/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"one two three four\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.body().transferTo(got))
+                .as("the client sees the stream break, not a clean end").isInstanceOf(IOException.class);
+        String text = got.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text.split("\n\n")).hasSizeLessThanOrEqualTo(2);
+        assertThat(text).doesNotContain("[DONE]");
+        assertThat(fake.stats().cuts()).isEqualTo(1);
+    }
+
+    @Test
+    void aCutAtZeroDropsTheConnectionBeforeAnyAnswer() throws Exception {
+        FakeProvider fake = start(FakeMode.HEALTHY.withCutAfterChunks(0), 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> post(fake, "/v1/chat/completions",
+                "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"))
+                .isInstanceOf(IOException.class);
+        assertThat(post(fake, "/v1/chat/completions", HELLO).statusCode()).as("answers that do not stream are whole")
+                .isEqualTo(200);
+        assertThat(fake.stats().cuts()).isEqualTo(1);
+    }
+
+    @Test
     void theSameSeedFailsTheSameRequests() throws Exception {
         List<Integer> first = statuses(start(FakeMode.of(Duration.ZERO, 0.5, 503), 42));
         List<Integer> second = statuses(start(FakeMode.of(Duration.ZERO, 0.5, 503), 42));
@@ -154,7 +195,8 @@ class FakeProviderTest {
         FakeProvider fake = start(FakeMode.HEALTHY, 1);
         HttpResponse<String> set = post(fake, "/fake/mode", "{\"latency\": \"300ms\"}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
-        assertThat(json(set)).isEqualTo(Json.mapper().readTree("{\"latency\":\"300ms\",\"failRate\":0.0,\"failStatus\":503}"));
+        assertThat(json(set)).isEqualTo(Json.mapper().readTree(
+                "{\"latency\":\"300ms\",\"failRate\":0.0,\"failStatus\":503,\"retryAfter\":\"0s\",\"cutAfterChunks\":-1}"));
         assertThat(json(get(fake, "/fake/mode")).path("latency").asText()).isEqualTo("300ms");
 
         long before = System.nanoTime();
@@ -178,8 +220,12 @@ class FakeProviderTest {
         assertProblem(post(fake, "/fake/mode", "{\"latency\": \"soon\"}"),
                 "latency expected a duration such as 250ms, 30s, 5m, 1h, 2d or ISO-8601 PT30S but was 'soon'");
         assertProblem(post(fake, "/fake/mode", "{\"latency\": 2000}"), "latency must be a duration string");
-        assertProblem(post(fake, "/fake/mode", "{\"failrate\": 1}"), "failrate: unknown field; allowed: latency, failRate, failStatus");
+        assertProblem(post(fake, "/fake/mode", "{\"failrate\": 1}"), "failrate: unknown field; allowed: latency, failRate, failStatus, retryAfter, cutAfterChunks");
         assertProblem(post(fake, "/fake/mode", "{"), "the body is not valid JSON at line 1");
+        assertProblem(post(fake, "/fake/mode", "{\"retryAfter\": \"2h\"}"), "retryAfter must be from 0s (none) to 1h but was 2h");
+        assertProblem(post(fake, "/fake/mode", "{\"retryAfter\": 3}"), "retryAfter must be a duration string");
+        assertProblem(post(fake, "/fake/mode", "{\"cutAfterChunks\": -2}"), "cutAfterChunks must be -1 (never cut)");
+        assertProblem(post(fake, "/fake/mode", "{\"cutAfterChunks\": 1.5}"), "cutAfterChunks must be a whole number");
         assertThat(fake.mode()).as("a refused change changes nothing").isEqualTo(FakeMode.HEALTHY);
 
         HttpResponse<String> noMessages = post(fake, "/v1/chat/completions", "{\"model\": \"fake\"}");
