@@ -31,7 +31,9 @@ import java.util.concurrent.Executors;
  * checks, header forwarding), one request at a time, the two interleaved so that both see the
  * same machine. Reports p50 / p90 / p99 of each and the difference, and of {@code GET /health/live}
  * on the same server: Bulwark's HTTP floor, the part of the gateway's time that is the hop itself.
- * With nginx installed (Debian's), the same upstream is also called through a plain nginx reverse
+ * Streamed answers too: an upstream route answering {@code --stream-chunks} server-sent events, each
+ * flushed, timed to the first event (time to first byte) and to the end, directly and through the
+ * gateway, interleaved with the rest. With nginx installed (Debian's), the same upstream is also called through a plain nginx reverse
  * proxy, interleaved with the rest, and then both are driven at saturation by {@code --clients}
  * concurrent callers for {@code --saturation} each: calls/s through the gateway beside nginx.
  *
@@ -52,6 +54,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Option(names = "--body-bytes", defaultValue = "512", description = "Size of the request and response bodies (default ${DEFAULT-VALUE}).")
     int bodyBytes;
 
+    @Option(names = "--stream-chunks", defaultValue = "20", description = "Events of a streamed answer (default ${DEFAULT-VALUE}).")
+    int streamChunks;
+
     @Option(names = "--clients", defaultValue = "32", description = "Concurrent callers at saturation (default ${DEFAULT-VALUE}).")
     int clients;
 
@@ -65,6 +70,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         io.bulwark.server.logging.LogSetup.configure("text", "WARN");
+        // Without TCP_NODELAY the JDK's server holds each flushed event back for the client's delayed
+        // ACK (about 40 ms a stream); a real provider's server does not.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         byte[] answer = ("{\"answer\":\"" + "x".repeat(Math.max(0, bodyBytes - 13)) + "\"}").getBytes(StandardCharsets.UTF_8);
         String body = "{\"prompt\":\"" + "y".repeat(Math.max(0, bodyBytes - 13)) + "\"}";
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -74,6 +82,19 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        upstream.createContext("/v1/stream", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var events = exchange.getResponseBody();
+            for (int i = 0; i < streamChunks; i++) {
+                events.write(("data: {\"chunk\":" + i + ",\"text\":\"" + "z".repeat(40) + "\"}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                events.flush();
+            }
+            events.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             exchange.close();
         });
         upstream.start();
@@ -97,13 +118,17 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 Histogram gatewayTimes = new Histogram(3_600_000_000L, 3);
                 Histogram nginxTimes = new Histogram(3_600_000_000L, 3);
                 Histogram liveTimes = new Histogram(3_600_000_000L, 3);
+                Streams streams = new Streams(
+                        URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1/stream"),
+                        server.uri().resolve("/api/v1/providers/bench/call?path=/v1/stream"));
                 out.println("warming up: " + warmup + " requests of each kind"
                         + (nginx == null ? " (nginx not found: its rows are skipped)" : ""));
                 out.flush();
-                run(client, direct, gateway, viaNginx, live, body, warmup, null, null, null, null);
+                run(client, direct, gateway, viaNginx, live, body, warmup, null, null, null, null, streams, false);
                 out.println("measuring: " + requests + " requests of each kind, interleaved, one at a time");
                 out.flush();
-                run(client, direct, gateway, viaNginx, live, body, requests, directTimes, gatewayTimes, nginxTimes, liveTimes);
+                run(client, direct, gateway, viaNginx, live, body, requests, directTimes, gatewayTimes, nginxTimes, liveTimes,
+                        streams, true);
                 out.println();
                 out.println("machine: " + Machine.current().describe());
                 out.printf("%-14s %10s %10s %10s %10s%n", "µs", "p50", "p90", "p99", "max");
@@ -119,6 +144,15 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                     out.printf("%-14s %10.0f %10.0f %10.0f%n", "added nginx", added(directTimes, nginxTimes, 50),
                             added(directTimes, nginxTimes, 90), added(directTimes, nginxTimes, 99));
                 }
+                out.printf("%nstreamed answers (%d events), µs:%n", streamChunks);
+                out.printf("%-22s %10s %10s %10s %10s%n", "", "p50", "p90", "p99", "max");
+                line22(out, "direct, first event", streams.directFirst);
+                line22(out, "gateway, first event", streams.gatewayFirst);
+                line22(out, "direct, whole", streams.directWhole);
+                line22(out, "gateway, whole", streams.gatewayWhole);
+                out.printf("%-22s %10.0f %10.0f %10.0f%n", "added to first event", added(streams.directFirst,
+                        streams.gatewayFirst, 50), added(streams.directFirst, streams.gatewayFirst, 90),
+                        added(streams.directFirst, streams.gatewayFirst, 99));
                 out.flush();
                 if (!saturation.isZero()) {
                     double g = saturate(client, gateway, body);
@@ -172,8 +206,57 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         return done.sum() / seconds;
     }
 
+    /** The streamed route, direct and through the gateway, with the time to the first event and to the end of each. */
+    private static final class Streams {
+        final URI direct;
+        final URI gateway;
+        final Histogram directFirst = new Histogram(3_600_000_000L, 3);
+        final Histogram gatewayFirst = new Histogram(3_600_000_000L, 3);
+        final Histogram directWhole = new Histogram(3_600_000_000L, 3);
+        final Histogram gatewayWhole = new Histogram(3_600_000_000L, 3);
+
+        Streams(URI direct, URI gateway) {
+            this.direct = direct;
+            this.gateway = gateway;
+        }
+    }
+
+    /** Times one streamed call: to its first event ({@code first}) and to its end ({@code whole}). */
+    private static void stream(HttpClient client, URI target, String body, Histogram first, Histogram whole)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(target).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build();
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line = in.readLine();
+            long firstAt = System.nanoTime();
+            if (r.statusCode() != 200 || line == null || !line.startsWith("data: ")) {
+                throw new IllegalStateException(target + " answered " + r.statusCode() + " starting '" + line + "'");
+            }
+            boolean done = false;
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                done |= l.equals("data: [DONE]");
+            }
+            long endAt = System.nanoTime();
+            if (!done) {
+                throw new IllegalStateException(target + ": the stream ended without its last event");
+            }
+            if (first != null) {
+                first.recordValue(Math.max(1, (firstAt - start) / 1_000));
+                whole.recordValue(Math.max(1, (endAt - start) / 1_000));
+            }
+        }
+    }
+
+    private static void line22(PrintWriter out, String name, Histogram h) {
+        out.printf("%-22s %10d %10d %10d %10d%n", name, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99), h.getMaxValue());
+    }
+
     private static void run(HttpClient client, URI direct, URI gateway, URI viaNginx, URI live, String body, int n,
-                            Histogram d, Histogram g, Histogram ng, Histogram l) throws IOException, InterruptedException {
+                            Histogram d, Histogram g, Histogram ng, Histogram l, Streams streams, boolean measure)
+            throws IOException, InterruptedException {
         HttpRequest toLive = HttpRequest.newBuilder(live).GET().build();
         HttpRequest toDirect = HttpRequest.newBuilder(direct).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
@@ -188,6 +271,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 time(client, toNginx, ng);
             }
             time(client, toLive, l);
+            stream(client, streams.direct, body, measure ? streams.directFirst : null, streams.directWhole);
+            stream(client, streams.gateway, body, measure ? streams.gatewayFirst : null, streams.gatewayWhole);
         }
     }
 
