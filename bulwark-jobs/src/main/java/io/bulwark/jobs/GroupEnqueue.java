@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupEnqueue implements AutoCloseable {
 
-    private record Pending(JobRequest request, CompletableFuture<Enqueued> result) {
+    /** A caller's request, with the trace context it was made in (its job continues that trace). */
+    private record Pending(JobRequest request, CompletableFuture<Enqueued> result, io.opentelemetry.context.Context context) {
     }
 
     private final JobClient jobs;
@@ -62,7 +63,7 @@ public final class GroupEnqueue implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the group enqueue is closed");
         }
-        Pending p = new Pending(request, new CompletableFuture<>());
+        Pending p = new Pending(request, new CompletableFuture<>(), io.opentelemetry.context.Context.current());
         waiting.add(p);
         if (closed) {
             // Closed meanwhile: the committer may be gone; answer now rather than wait for ever.
@@ -119,7 +120,8 @@ public final class GroupEnqueue implements AutoCloseable {
             }
         }
         try {
-            List<Enqueued> out = jobs.enqueueAll(now.stream().map(Pending::request).toList());
+            List<Enqueued> out = jobs.enqueueAll(now.stream().map(Pending::request).toList(),
+                    now.stream().map(Pending::context).toList());
             for (int i = 0; i < now.size(); i++) {
                 now.get(i).result.complete(out.get(i));
             }
@@ -129,7 +131,7 @@ public final class GroupEnqueue implements AutoCloseable {
                 return;
             }
             for (Pending p : now) {
-                try {
+                try (io.opentelemetry.context.Scope ignored = p.context.makeCurrent()) {
                     p.result.complete(jobs.enqueue(p.request));
                 } catch (RuntimeException one) {
                     p.result.completeExceptionally(one);

@@ -76,11 +76,24 @@ public final class JobClient {
 
     /** Enqueues a batch, all or nothing; results in the same order. */
     public List<Enqueued> enqueueAll(List<JobRequest> requests) {
+        return enqueueAll(requests, null);
+    }
+
+    /**
+     * As {@link #enqueueAll(List)}, each job continuing the trace of its own caller: {@code parents}
+     * holds a context per request (null for "the batch's"). For a group commit, where one thread
+     * enqueues what many callers asked for.
+     */
+    public List<Enqueued> enqueueAll(List<JobRequest> requests, List<Context> parents) {
         if (requests.isEmpty()) {
             return List.of();
         }
+        if (parents != null && parents.size() != requests.size()) {
+            throw new IllegalArgumentException("parents must hold one context per request: " + parents.size()
+                    + " for " + requests.size() + " requests");
+        }
         if (!tracing.enabled()) {
-            return enqueueTraced(requests, null);
+            return enqueueTraced(requests, null, null);
         }
         String queue = requests.stream().map(JobRequest::queue).distinct().count() == 1 ? requests.getFirst().queue() : null;
         Span span = tracing.span(queue == null ? "enqueue" : "enqueue " + queue, SpanKind.PRODUCER, Context.current())
@@ -92,7 +105,7 @@ public final class JobClient {
             span.setAttribute("bulwark.job.type", requests.getFirst().type());
         }
         try (Tracing.Scope ignored = tracing.activate(span)) {
-            List<Enqueued> out = enqueueTraced(requests, tracing.traceparent(Context.current()));
+            List<Enqueued> out = enqueueTraced(requests, tracing.traceparent(Context.current()), parents);
             if (out.size() == 1) {
                 span.setAttribute("bulwark.job.id", out.getFirst().job().id().toString());
                 span.setAttribute("bulwark.job.replayed", out.getFirst().replayed());
@@ -107,7 +120,7 @@ public final class JobClient {
         }
     }
 
-    private List<Enqueued> enqueueTraced(List<JobRequest> requests, String traceparent) {
+    private List<Enqueued> enqueueTraced(List<JobRequest> requests, String traceparent, List<Context> parents) {
         checkSizes(requests);
         // The store's time is needed only to turn a delay into a run time, or a discardAfter counted
         // from now into an expiry; on a database store reading it is a round trip of its own, so
@@ -115,7 +128,8 @@ public final class JobClient {
         Instant now = requests.stream().anyMatch(this::needsNow) ? store.now() : null;
         List<NewJob> jobs = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            jobs.add(resolve(requests.get(i), now, i, requests.size(), traceparent));
+            String own = parents == null || parents.get(i) == null ? null : tracing.traceparent(parents.get(i));
+            jobs.add(resolve(requests.get(i), now, i, requests.size(), own != null ? own : traceparent));
         }
         List<Enqueued> out = store.enqueue(jobs);
         for (Enqueued e : out) {

@@ -85,7 +85,8 @@ public final class MessagingCapability implements Capability {
                 }
             }
             MessagingCapability messaging = new MessagingCapability(ctx.config(), ctx.meters(), names, bridges,
-                    jobs.map(j -> j.runtime().client()), jobs.map(j -> j.runtime().handlers()), pipelines, ctx.bodyLimit());
+                    jobs.map(j -> j.runtime().client()), jobs.map(j -> j.runtime().handlers()), pipelines, ctx.bodyLimit(),
+                    ctx.tracing());
             jobs.ifPresent(j -> j.runtime().handlers().register(PublishJob.TYPE, PublishJob.class, messaging::publish));
             return Optional.of(messaging);
         }
@@ -107,6 +108,8 @@ public final class MessagingCapability implements Capability {
 
     private final Map<String, Connection> connections = new LinkedHashMap<>();
     private final MeterRegistry meters;
+    /** Messages carry their publisher's trace, and a bridge's job continues it ({@link io.bulwark.messaging.TracedBroker}). */
+    private final io.bulwark.core.tracing.Tracing tracing;
     private final Optional<JobClient> jobs;
     private final Optional<Handlers> handlers;
     private final Optional<Pipelines> pipelines;
@@ -117,7 +120,9 @@ public final class MessagingCapability implements Capability {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-messaging").daemon(true).factory());
 
     MessagingCapability(BulwarkConfig config, MeterRegistry meters, List<String> names, List<BridgeSpec> bridges,
-                        Optional<JobClient> jobs, Optional<Handlers> handlers, Optional<Pipelines> pipelines, long bodyLimit) {
+                        Optional<JobClient> jobs, Optional<Handlers> handlers, Optional<Pipelines> pipelines, long bodyLimit,
+                        io.bulwark.core.tracing.Tracing tracing) {
+        this.tracing = tracing;
         this.meters = meters;
         this.jobs = jobs;
         this.handlers = handlers;
@@ -171,7 +176,7 @@ public final class MessagingCapability implements Capability {
     /** Opens {@code c}'s broker and starts its bridges; on failure, tries again in 5 s. */
     private void connect(Connection c) {
         try {
-            Broker b = Brokers.open(c.settings, meters);
+            Broker b = io.bulwark.messaging.TracedBroker.of(Brokers.open(c.settings, meters), tracing);
             c.broker = b;
             c.error = null;
             for (BridgeSpec spec : c.bridges) {
