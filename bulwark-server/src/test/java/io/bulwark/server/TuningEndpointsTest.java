@@ -34,6 +34,37 @@ class TuningEndpointsTest {
     }
 
     @Test
+    void retriesThatNeverRescueACallAreAdvisedDownWithTheCallsAsEvidence() {
+        try (io.bulwark.test.http.FlakyServer upstream = io.bulwark.test.http.FlakyServer.start("down").fail(503)) {
+            Map<String, String> flags = new java.util.HashMap<>(Map.of("tuning.interval", "100ms",
+                    "providers.up.group", "g", "providers.up.baseUrl", upstream.uri().toString(),
+                    "providers.up.retry", "fast", "retries.fast.maxAttempts", "3", "retries.fast.baseDelay", "10ms",
+                    "providers.up.breaker.minimumCalls", "1000", "providers.up.breaker.windowSize", "1000"));
+            flags.put("retries.fast.budgetPercent", "1000"); // every call may retry: the budget is not what is judged
+            try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build()
+                    .start()) {
+                Http http = new Http(server.uri());
+                http.get("/api/v1/tuning"); // the window's first reading
+                for (int i = 0; i < 25; i++) {
+                    assertThat(http.send("POST", "/api/v1/providers/g/call?path=/v1/chat", "{}", Map.of()).status())
+                            .isEqualTo(503);
+                }
+                JsonNode a = advice(http, "retry");
+                assertThat(a).as("retry advice in %s; %s", http.get("/api/v1/tuning").body(),
+                        http.get("/metrics").body().lines().filter(l -> l.startsWith("bulwark_retry_calls")).toList())
+                        .isNotNull();
+                assertThat(a.path("subject").asText()).isEqualTo("up");
+                assertThat(a.path("setting").asText()).isEqualTo("retries.fast.maxAttempts");
+                assertThat(a.path("current").asText()).isEqualTo("3");
+                assertThat(a.path("suggested").asText()).isEqualTo("1");
+                assertThat(a.path("evidence").get(0).asText()).startsWith("25 calls to up were retried in ")
+                        .endsWith("a retry rescued 0 of them (0%)");
+                assertThat(upstream.requests()).isEqualTo(75);
+            }
+        }
+    }
+
+    @Test
     void aCacheWithATwentyPercentHitRatioIsAdvisedToGrowWithItsEvidence() {
         Map<String, String> flags = Map.of("cache.hot.maximumSize", "20", "tuning.interval", "100ms");
         try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build().start()) {

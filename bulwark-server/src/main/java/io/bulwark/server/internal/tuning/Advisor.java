@@ -36,6 +36,15 @@ final class Advisor {
     static final double POOL_WAIT_MILLIS = 2.0;
     static final double CACHE_HIT_RATIO = 0.5;
     static final double CPU_HEADROOM = 0.7;
+    /** Below this many retried calls in a window, retries say too little to advise on. */
+    static final int MIN_RETRIED = 20;
+    /** A breaker that opened this often in one window flaps: its provider needs longer to recover. */
+    static final int FLAPPING_OPENS = 3;
+    static final Duration MAX_WAIT_IN_OPEN = Duration.ofMinutes(10);
+
+    /** What the tuner knows of a provider's settings: its retry config's name and attempts, its breaker's wait. */
+    record ProviderSettings(String retryConfig, int maxAttempts, Duration waitInOpen) {
+    }
 
     private Advisor() {
     }
@@ -46,6 +55,12 @@ final class Advisor {
      */
     static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
                                Function<String, Integer> cacheSize) {
+        return advise(first, last, maxPending, cacheSize, name -> null);
+    }
+
+    /** As above, with {@code providers} naming each provider's settings (null for one it does not know). */
+    static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
+                               Function<String, Integer> cacheSize, Function<String, ProviderSettings> providers) {
         List<Advice> out = new ArrayList<>();
         Duration window = Duration.between(first.at(), last.at());
         for (Map.Entry<String, Figures.Pool> e : last.pools().entrySet()) {
@@ -107,6 +122,55 @@ final class Advisor {
                                 + "average (Little's law)", throughput, meanRun * 1000, format(window), busy),
                         String.format(Locale.ROOT, "CPU at %.0f%%: room for more workers; if the handlers wait on a "
                                 + "provider or the database, that is what more workers will load", last.cpu() * 100))));
+            }
+        }
+        for (Map.Entry<String, Figures.Calls> e : last.providers().entrySet()) {
+            ProviderSettings settings = providers.apply(e.getKey());
+            if (settings == null) {
+                continue;
+            }
+            Figures.Calls now = e.getValue();
+            Figures.Calls then = first.providers().getOrDefault(e.getKey(), new Figures.Calls(0, 0, 0));
+            double rescued = now.rescued() - then.rescued();
+            double failed = now.failedAfterRetries() - then.failedAfterRetries();
+            double retried = rescued + failed;
+            if (retried >= MIN_RETRIED && settings.maxAttempts() > 1) {
+                double share = rescued / retried;
+                if (share < 0.1) {
+                    int suggested = rescued == 0 ? 1 : 2;
+                    out.add(new Advice("retry", e.getKey(), "retries." + settings.retryConfig() + ".maxAttempts",
+                            String.valueOf(settings.maxAttempts()), String.valueOf(suggested), List.of(
+                            String.format(Locale.ROOT, "%.0f calls to %s were retried in %s; a retry rescued %.0f of them "
+                                    + "(%.0f%%)", retried, e.getKey(), format(window), rescued, share * 100),
+                            String.format(Locale.ROOT, "the other %.0f failed after up to %d attempts each: the retries "
+                                    + "only added load on a provider that was failing and latency for the caller",
+                                    failed, settings.maxAttempts()),
+                            "failures that last are the breaker's and the fallback chain's to handle; keep retries for "
+                                    + "brief, isolated failures")));
+                } else if (share >= 0.5 && failed >= 0.1 * retried) {
+                    out.add(new Advice("retry", e.getKey(), "retries." + settings.retryConfig() + ".maxAttempts",
+                            String.valueOf(settings.maxAttempts()), String.valueOf(settings.maxAttempts() + 1), List.of(
+                            String.format(Locale.ROOT, "%.0f calls to %s were retried in %s; a retry rescued %.0f of them "
+                                    + "(%.0f%%)", retried, e.getKey(), format(window), rescued, share * 100),
+                            String.format(Locale.ROOT, "%.0f still failed when their %d attempts ran out: one more attempt "
+                                    + "is likely to rescue some", failed, settings.maxAttempts()),
+                            "the retry budget still bounds the extra load")));
+                }
+            }
+            double opened = now.opened() - then.opened();
+            if (opened >= FLAPPING_OPENS && settings.waitInOpen().compareTo(MAX_WAIT_IN_OPEN) < 0) {
+                Duration longer = settings.waitInOpen().multipliedBy(2);
+                if (longer.compareTo(MAX_WAIT_IN_OPEN) > 0) {
+                    longer = MAX_WAIT_IN_OPEN;
+                }
+                out.add(new Advice("breaker", e.getKey(), "providers." + e.getKey() + ".breaker.waitInOpen",
+                        format(settings.waitInOpen()), format(longer), List.of(
+                        String.format(Locale.ROOT, "the breaker of %s opened %.0f times in %s", e.getKey(), opened,
+                                format(window)),
+                        String.format(Locale.ROOT, "each time, after waiting %s, its probes failed and it opened again: "
+                                + "the provider needs longer than that to recover", format(settings.waitInOpen())),
+                        "a longer wait sends fewer probes to a provider that is still down; callers get the "
+                                + "fallback or degradation meanwhile")));
             }
         }
         return out;

@@ -20,7 +20,19 @@ import java.util.concurrent.TimeUnit;
  * (HikariCP's meters), per cache (Micrometer's cache meters of the L1), per queue (run durations,
  * waiting and running jobs, concurrency), and this node's CPU share.
  */
-record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu) {
+record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu,
+               Map<String, Calls> providers) {
+
+    /**
+     * A provider's retry and breaker so far (both are named after the provider): calls a retry
+     * rescued, calls that failed after retrying, and times its breaker opened.
+     */
+    record Calls(double rescued, double failedAfterRetries, double opened) {
+    }
+
+    Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu) {
+        this(at, pools, caches, queues, cpu, Map.of());
+    }
 
     /** A pool: acquisitions and their total wait, timeouts, and the gauges now. */
     record Pool(long acquisitions, double acquireMillis, double acquireMaxMillis, double timeouts, double pending,
@@ -74,7 +86,15 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
                         waiting.getOrDefault(q, 0L), jobs.worker().running(q), jobs.queues().get(q).concurrency()));
             }
         }
-        return new Figures(at, pools, caches, queues, cpu);
+        Map<String, Calls> providers = new HashMap<>();
+        for (Meter m : meters.find("bulwark.retry.calls").meters()) {
+            String name = m.getId().getTag("name");
+            providers.computeIfAbsent(name, n -> new Calls(
+                    count(meters, "bulwark.retry.calls", "name", n, "outcome", "success_with_retry"),
+                    count(meters, "bulwark.retry.calls", "name", n, "outcome", "failed_with_retry"),
+                    count(meters, "bulwark.breaker.transitions", "name", n, "to", "open")));
+        }
+        return new Figures(at, pools, caches, queues, cpu, providers);
     }
 
     private static double count(MeterRegistry meters, String name, String... tags) {

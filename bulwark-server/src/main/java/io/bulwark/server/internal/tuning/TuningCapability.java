@@ -65,8 +65,16 @@ public final class TuningCapability implements Capability {
             Map<String, Integer> sizes = new HashMap<>();
             config.getAll(CacheKeys.MAXIMUM_SIZE).forEach((key, v) ->
                     sizes.put(key.substring("cache.".length(), key.length() - ".maximumSize".length()), v));
+            var resilience = ctx.capability(io.bulwark.server.internal.resilience.ResilienceCapability.class)
+                    .map(io.bulwark.server.internal.resilience.ResilienceCapability::runtime);
+            java.util.function.Function<String, Advisor.ProviderSettings> providers = name -> resilience
+                    .flatMap(r -> r.providers().groups().values().stream().flatMap(g -> g.providers().stream())
+                            .filter(p -> p.name().equals(name)).findFirst())
+                    .map(p -> new Advisor.ProviderSettings(p.settings().retry(), p.retry().config().maxAttempts(),
+                            p.breaker().config().waitDurationInOpen()))
+                    .orElse(null);
             return Optional.of(new TuningCapability(ctx.meters(), ctx.clock(), jobs, cpu, sizes,
-                    config.get(TuningKeys.INTERVAL), config.get(TuningKeys.WINDOW)));
+                    config.get(TuningKeys.INTERVAL), config.get(TuningKeys.WINDOW), providers));
         }
     }
 
@@ -78,6 +86,8 @@ public final class TuningCapability implements Capability {
     private final JobsRuntime jobs;
     private final Supplier<Double> cpu;
     private final Map<String, Integer> cacheSizes;
+    /** Each provider's retry and breaker settings as they are now (groups change over the API). */
+    private final java.util.function.Function<String, Advisor.ProviderSettings> providers;
     private final Duration interval;
     private final Duration window;
     private final ReentrantLock lock = new ReentrantLock();
@@ -86,7 +96,9 @@ public final class TuningCapability implements Capability {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-tuner").daemon(true).factory());
 
     private TuningCapability(MeterRegistry meters, InstantSource clock, JobsRuntime jobs, Supplier<Double> cpu,
-                             Map<String, Integer> cacheSizes, Duration interval, Duration window) {
+                             Map<String, Integer> cacheSizes, Duration interval, Duration window,
+                             java.util.function.Function<String, Advisor.ProviderSettings> providers) {
+        this.providers = providers;
         this.meters = meters;
         this.clock = clock;
         this.jobs = jobs;
@@ -131,7 +143,9 @@ public final class TuningCapability implements Capability {
                         + "every tuning.interval) with now. Each advice names the setting, its value, the suggested one and "
                         + "the evidence: a database pool whose requests wait for connections, a cache that evicts entries "
                         + "before they are read again (hit ratio under 50%), a queue whose workers are all busy with jobs "
-                        + "waiting while the CPU has room (Little's law).")
+                        + "waiting while the CPU has room (Little's law), a provider whose retries rarely rescue a call (fewer "
+                        + "attempts) or often do while calls still run out of them (one more), a breaker that opened 3 or "
+                        + "more times in the window (a longer waitInOpen).")
                 .answers(200, "`{\"window\",\"readings\",\"advice\":[{\"area\",\"subject\",\"setting\",\"current\","
                         + "\"suggested\",\"evidence\"}]}`"));
     }
@@ -157,7 +171,8 @@ public final class TuningCapability implements Capability {
         body.put("window", first == null ? "0s" : Durations.format(Duration.between(first.at(), last.at())));
         body.put("readings", count);
         body.put("advice", first == null ? List.of() : Advisor.advise(first, last, pending,
-                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE)).stream().map(Advisor.Advice::json).toList());
+                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE), providers).stream().map(Advisor.Advice::json)
+                .toList());
         ctx.json(body);
     }
 
