@@ -113,7 +113,7 @@ final class FakeProviderCommand implements Callable<Integer> {
     }
 
     /** The start mode from the flags, each problem naming its flag. */
-    private FakeMode mode() {
+    FakeMode mode() {
         Duration parsed;
         try {
             parsed = Durations.parse(latency);

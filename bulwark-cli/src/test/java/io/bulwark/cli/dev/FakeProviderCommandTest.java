@@ -1,6 +1,7 @@
 package io.bulwark.cli.dev;
 
 import io.bulwark.cli.commands.BulwarkCommand;
+import io.bulwark.test.provider.FakeMode;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +75,22 @@ class FakeProviderCommandTest {
         assertThat(dev.out()).contains("fake-provider");
         Run help = run("dev", "fake-provider", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--fail-rate", "--fail-status", "--latency", "--seed", "localhost:9000/fake/mode", "GET /fake/stats");
+        assertThat(help.out()).contains("--fail-rate", "--fail-status", "--latency", "--retry-after", "--cut-after-chunks",
+                "--seed", "localhost:9000/fake/mode", "GET /fake/stats");
+    }
+
+    @Test
+    void theFlagsMakeTheStartMode() {
+        assertThat(modeOf()).as("the defaults").isEqualTo(FakeMode.HEALTHY);
+        assertThat(modeOf("--latency", "250ms", "--fail-rate", "1", "--fail-status", "429", "--retry-after", "1500ms",
+                "--cut-after-chunks", "3"))
+                .isEqualTo(new FakeMode(Duration.ofMillis(250), 1.0, 429, Duration.ofMillis(1500), 3));
+        assertThat(modeOf("--cut-after-chunks", "0").cutAfterChunks()).as("0: drop before answering").isZero();
+    }
+
+    private static FakeMode modeOf(String... flags) {
+        FakeProviderCommand command = new FakeProviderCommand();
+        new CommandLine(command).parseArgs(flags);
+        return command.mode();
     }
 }

@@ -29,7 +29,8 @@ import java.util.Set;
  *                       means none, except that a 429 always carries one (1 s when zero), 0 to 1 hour
  * @param cutAfterChunks a streamed answer sends this many chunks and then the connection is dropped with no
  *                       end of stream (0: dropped before any response, as a provider dying before its first
- *                       byte); -1, the default, never cuts
+ *                       byte); -1, the default, never cuts. A stream of fewer chunks ends normally, and
+ *                       answers that do not stream are never cut
  */
 public record FakeMode(Duration latency, double failRate, int failStatus, Duration retryAfter, int cutAfterChunks) {
 
@@ -97,8 +98,7 @@ public record FakeMode(Duration latency, double failRate, int failStatus, Durati
         if (retryAfter.isZero()) {
             return failStatus == 429 ? "1" : null;
         }
-        long ms = retryAfter.toMillis();
-        return Long.toString((ms + 999) / 1000);
+        return Long.toString(retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0));
     }
 
     /** What is wrong with {@code latency} ("must be ... but was ..."), or null when it is allowed. */

@@ -5,19 +5,23 @@ import io.bulwark.core.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link FakeProvider} over real HTTP on a free loopback port. */
 class FakeProviderTest {
@@ -150,30 +154,90 @@ class FakeProviderTest {
     void aStreamCutAfterTwoChunksBreaksOffWithoutItsEnd() throws Exception {
         FakeProvider fake = start(FakeMode.HEALTHY, 1);
         assertThat(post(fake, "/fake/mode", "{\"cutAfterChunks\": 2}").statusCode()).isEqualTo(200);
-        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(fake.uri().resolve("/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"one two three four\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(r.statusCode()).isEqualTo(200);
-        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.body().transferTo(got))
-                .as("the client sees the stream break, not a clean end").isInstanceOf(IOException.class);
-        String text = got.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(text.split("\n\n")).hasSizeLessThanOrEqualTo(2);
-        assertThat(text).doesNotContain("[DONE]");
-        assertThat(fake.stats().cuts()).isEqualTo(1);
+        Streamed r = stream(fake, "one two three four");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.failure()).as("the client sees the stream break, not a clean end").isInstanceOf(IOException.class);
+        assertThat(r.body()).as("the two chunks sent before the cut arrive whole").endsWith("\n\n").doesNotContain("[DONE]");
+        List<String> events = List.of(r.body().split("\n\n"));
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("data: {"));
+        assertThat(Json.mapper().readTree(events.get(1).substring("data: ".length())).at("/choices/0/delta/content").asText())
+                .isEqualTo("one ");
+        assertThat(json(get(fake, "/fake/stats")).path("cuts").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamCutAfterItsLastChunkLosesOnlyTheEndAndALongerCountNeverCuts() throws Exception {
+        // "one two" streams four chunks: the role, two words, finish_reason.
+        FakeProvider fake = start(FakeMode.HEALTHY.withCutAfterChunks(4), 1);
+        Streamed cut = stream(fake, "one two");
+        assertThat(cut.failure()).isInstanceOf(IOException.class);
+        assertThat(cut.body().split("\n\n")).hasSize(4);
+        assertThat(cut.body()).doesNotContain("[DONE]");
+
+        fake.mode(fake.mode().withCutAfterChunks(5));
+        Streamed whole = stream(fake, "one two");
+        assertThat(whole.failure()).isNull();
+        assertThat(whole.body()).endsWith("data: [DONE]\n\n");
+        assertThat(fake.stats()).isEqualTo(new FakeProvider.Stats(2, 0, 2, 2, 1));
     }
 
     @Test
     void aCutAtZeroDropsTheConnectionBeforeAnyAnswer() throws Exception {
         FakeProvider fake = start(FakeMode.HEALTHY.withCutAfterChunks(0), 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> post(fake, "/v1/chat/completions",
-                "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"))
-                .isInstanceOf(IOException.class);
+        Streamed r = stream(fake, "hi");
+        assertThat(r.status()).as("no status line: a connection failure").isZero();
+        assertThat(r.failure()).isInstanceOf(IOException.class);
         assertThat(post(fake, "/v1/chat/completions", HELLO).statusCode()).as("answers that do not stream are whole")
                 .isEqualTo(200);
         assertThat(fake.stats().cuts()).isEqualTo(1);
     }
+
+    /** A streamed answer as the client saw it: the status (0 when none came), the bytes, how it ended (null: cleanly). */
+    private record Streamed(int status, String body, Throwable failure) {
+    }
+
+    /**
+     * Streams {@code content} back, keeping every byte that arrived before a failure: the client's
+     * {@code ofInputStream} may drop bytes it already holds once the connection fails, so it cannot
+     * tell how many chunks came before a cut.
+     */
+    private Streamed stream(FakeProvider fake, String content) throws InterruptedException {
+        AtomicInteger status = new AtomicInteger();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        HttpRequest request = HttpRequest.newBuilder(fake.uri().resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"" + content + "\"}]}"))
+                .build();
+        Throwable failure = null;
+        try {
+            http.send(request, info -> {
+                status.set(info.statusCode());
+                return HttpResponse.BodySubscribers.ofByteArrayConsumer(bytes -> bytes.ifPresent(got::writeBytes));
+            });
+        } catch (IOException e) {
+            failure = e;
+        }
+        return new Streamed(status.get(), got.toString(StandardCharsets.UTF_8), failure);
+    }
+
+    @Test
+    void theJavaWithersCheckTheirValuesNamingTheField() {
+        assertThat(FakeMode.HEALTHY.withRetryAfter(Duration.ofSeconds(2)).withCutAfterChunks(3))
+                .isEqualTo(new FakeMode(Duration.ZERO, 0.0, 503, Duration.ofSeconds(2), 3));
+        assertThatThrownBy(() -> FakeMode.HEALTHY.withRetryAfter(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retryAfter must be from 0s (none) to 1h but was -1s");
+        assertThatThrownBy(() -> FakeMode.HEALTHY.withCutAfterChunks(10_001))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("cutAfterChunks must be -1 (never cut)").hasMessageEndingWith("but was 10001");
+        assertThat(FakeMode.of(Duration.ZERO, 1.0, 429).retryAfterHeader()).as("a 429 always says when").isEqualTo("1");
+        assertThat(FakeMode.of(Duration.ZERO, 1.0, 503).retryAfterHeader()).isNull();
+        assertThat(FakeMode.of(Duration.ZERO, 1.0, 503).withRetryAfter(Duration.ofMillis(1001)).retryAfterHeader())
+                .isEqualTo("2");
+        assertThat(FakeMode.of(Duration.ZERO, 1.0, 503).withRetryAfter(Duration.ofNanos(1)).retryAfterHeader())
+                .as("rounded up, never down to 0").isEqualTo("1");
+    }
+
 
     @Test
     void theSameSeedFailsTheSameRequests() throws Exception {
