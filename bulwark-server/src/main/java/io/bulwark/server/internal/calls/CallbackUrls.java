@@ -80,7 +80,10 @@ final class CallbackUrls {
         return uri;
     }
 
-    /** What kind of non-public address {@code a} is ("a loopback", ...), or null when it is public. */
+    /**
+     * What kind of non-public address {@code a} is ("a loopback", ...), or null when it is public. An
+     * IPv4-mapped IPv6 address ({@code ::ffff:127.0.0.1}) comes from the JDK as the IPv4 address it maps.
+     */
     static String privateKind(InetAddress a) {
         if (a.isLoopbackAddress()) {
             return "a loopback";
@@ -104,22 +107,6 @@ final class CallbackUrls {
         if (a instanceof Inet4Address && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64) {
             return "a shared (carrier-grade NAT)";
         }
-        if (a instanceof Inet6Address && isMappedV4(b)) {
-            try {
-                return privateKind(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
         return null;
-    }
-
-    private static boolean isMappedV4(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 }

@@ -73,6 +73,8 @@ final class GatewayResponseCache {
     private final String group;
     private final Settings settings;
     private final Cache<String, JsonNode> cache;
+    /** Reads through the degradation's answer format, which never throws (a cache that cannot be read is a miss). */
+    private final CachedAnswers answers;
     private final InstantSource clock;
     private final MeterRegistry meters;
 
@@ -80,6 +82,7 @@ final class GatewayResponseCache {
         this.group = group;
         this.settings = settings;
         this.cache = cache;
+        this.answers = new CachedAnswers(cache);
         this.clock = clock;
         this.meters = meters;
     }
@@ -102,7 +105,7 @@ final class GatewayResponseCache {
         }
         String key = key(request);
         if (!cc.has("no-cache")) {
-            Optional<AnswerStore.Stored> kept = read(key);
+            Optional<AnswerStore.Stored> kept = answers.get(key);
             if (kept.isPresent()) {
                 Duration age = Duration.between(kept.get().storedAt(), clock.instant());
                 OptionalLong maxAge = cc.seconds("max-age");
@@ -167,14 +170,6 @@ final class GatewayResponseCache {
         return Optional.of(settings.ttl());
     }
 
-    private Optional<AnswerStore.Stored> read(String key) {
-        try {
-            return cache.getIfPresent(key).flatMap(CachedAnswers::read);
-        } catch (RuntimeException e) {
-            LOG.debug("Reading the response cache of group {} failed: {}", group, e.toString());
-            return Optional.empty();
-        }
-    }
 
     /** SHA-256 over the method, path, listed headers (in their configured order) and body. */
     String key(ProviderRequest request) {
@@ -206,10 +201,5 @@ final class GatewayResponseCache {
         Counter.builder("bulwark.gateway.response.cache").tag("group", group).tag("outcome", outcome)
                 .description("Gateway response cache: hit, miss, bypass, not-cached (only-if-cached), then stored or "
                         + "not-stored").register(meters).increment();
-    }
-
-    /** When the answer was kept, for {@code Age}. */
-    static long ageSeconds(Duration age) {
-        return Math.max(0, age.getSeconds());
     }
 }
