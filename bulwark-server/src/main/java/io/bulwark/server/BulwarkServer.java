@@ -44,6 +44,7 @@ import io.bulwark.server.internal.routes.ServerRoutes;
 import io.bulwark.server.internal.routes.WhoAmIRoutes;
 import io.bulwark.server.internal.ui.UiAssets;
 import io.bulwark.server.internal.ui.UiRoutes;
+import io.bulwark.server.internal.ui.UiSessions;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -116,6 +117,7 @@ public final class BulwarkServer implements AutoCloseable {
     private final ExecutorService healthExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final ApiKeyStore keys;
     private final Authenticator authenticator;
+    private final UiSessions uiSessions;
     private final GracefulHandler graceful = new GracefulHandler();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -289,6 +291,8 @@ public final class BulwarkServer implements AutoCloseable {
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, openAccess, meters);
+        this.uiSessions = new UiSessions(keys, adminKey, authenticator, config.get(ServerKeys.AUTH_UI_SESSION_TTL), clock,
+                meters);
         this.health = new HealthChecks(healthExecutor, config.get(ServerKeys.HEALTH_TIMEOUT), System::nanoTime);
 
         this.state = b.stateStore != null ? b.stateStore : StateStore.inMemory(clock);
@@ -324,7 +328,7 @@ public final class BulwarkServer implements AutoCloseable {
                 ctx -> authenticator.identify(ctx).isPresent());
         startedAt = clock.instant();
         FeatureFlags features = FeatureFlags.from(config);
-        AccessFilter access = new AccessFilter(routeAccess, authenticator);
+        AccessFilter access = new AccessFilter(routeAccess, authenticator, uiSessions::check);
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -359,6 +363,7 @@ public final class BulwarkServer implements AutoCloseable {
                 capabilities.forEach(cap -> cap.filters(c.routes));
             }
             c.routes.exception(ApiException.class, ProblemRenderer::api);
+            c.routes.exception(UiSessions.LoginRequired.class, (e, ctx) -> e.redirect(ctx));
             c.routes.exception(KeyFileException.class, (e, ctx) -> ProblemRenderer.api(Authenticator.keyFileProblem(e), ctx));
             c.routes.exception(HttpResponseException.class, ProblemRenderer::javalin);
             c.routes.exception(io.bulwark.jdbc.StoreException.class, ProblemRenderer::store);
@@ -377,6 +382,7 @@ public final class BulwarkServer implements AutoCloseable {
                 new ApiDocsRoutes(this::openApiJson).register(routes);
                 new WhoAmIRoutes(authenticator).register(routes);
                 new UiRoutes(UiAssets.load()).register(routes);
+                uiSessions.register(routes);
                 capabilities.forEach(cap -> cap.routes(routes));
             }
         });

@@ -73,6 +73,12 @@ public final class ServerKeys {
                     + "accepted besides the keys in the data directory. Never blank; in staging and prod at least 24 "
                     + "characters and about 64 bits of entropy (openssl rand -base64 32).").build();
 
+    public static final ConfigKey<Duration> AUTH_UI_SESSION_TTL = ConfigKey
+            .builder("auth.uiSessionTtl", ValueTypes.duration(Duration.ofMinutes(1), Duration.ofDays(30)))
+            .defaultValue(Duration.ofHours(12))
+            .description("How long the dashboard's session cookie lets a browser load its pages after logging in. "
+                    + "Revoking the key ends its sessions at once; the API itself always needs the key.").build();
+
     public static final ConfigKey<Duration> HEALTH_TIMEOUT = ConfigKey
             .builder("health.timeout", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)))
             .defaultValue(Duration.ofSeconds(2))
@@ -95,7 +101,7 @@ public final class ServerKeys {
 
     /** Every key of the server shell, features included. */
     public static final List<ConfigKey<?>> ALL = List.of(HOST, PORT, MAX_REQUEST_BODY, SHUTDOWN_GRACE,
-            SHUTDOWN_DRAIN_DELAY, DATA_DIR, LOG_FORMAT, LOG_LEVEL, LOG_ACCESS, AUTH_REQUIRED, AUTH_ADMIN_KEY,
+            SHUTDOWN_DRAIN_DELAY, DATA_DIR, LOG_FORMAT, LOG_LEVEL, LOG_ACCESS, AUTH_REQUIRED, AUTH_ADMIN_KEY, AUTH_UI_SESSION_TTL,
             HEALTH_TIMEOUT, HEALTH_DISK_MIN_FREE, HEALTH_DISK_WARN_FREE, HEALTH_MEMORY_WARN_PERCENT, FeatureFlags.KEY);
 
     private ServerKeys() {

@@ -8,6 +8,8 @@ import io.bulwark.server.auth.CreatedKey;
 import io.bulwark.server.auth.Role;
 import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Anonymous;
+import io.bulwark.server.internal.http.UiSession;
+import io.bulwark.server.internal.ui.UiRoutes;
 import io.bulwark.server.internal.http.RouteAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +135,12 @@ class AuthMatrixTest {
                 new RouteAccess.Route("GET", "/health/live", Anonymous.ALLOWED),
                 new RouteAccess.Route("POST", "/api/v1/jobs", Role.OPERATOR));
         assertThat(table).allSatisfy(r -> assertThat(r.access()).isNotNull());
+        // The dashboard: only the login page, its files and the end of a session are open.
+        assertThat(table).filteredOn(r -> r.path().startsWith("/ui") && r.access() instanceof Anonymous)
+                .extracting(r -> r.method() + " " + r.path()).containsExactlyInAnyOrder("GET /ui/login",
+                        "GET /ui/public/{version}/{file}", "DELETE /ui/session");
+        assertThat(table).filteredOn(r -> r.access() instanceof UiSession).extracting(RouteAccess.Route::path)
+                .containsExactlyInAnyOrder("/ui", "/ui/{page}", "/ui/assets/{version}/{file}");
         // Under /api/ only the API's own description is open: it carries no data, like /health.
         assertThat(table).filteredOn(r -> r.path().startsWith("/api/") && !(r.access() instanceof Role))
                 .extracting(r -> r.method() + " " + r.path()).containsExactlyInAnyOrderElementsOf(ANONYMOUS_API);
@@ -160,6 +168,14 @@ class AuthMatrixTest {
                 }
                 if (r.status() == 401 || r.status() == 403) {
                     assertThat(r.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+                }
+            } else if (route.access() instanceof UiSession && roleOf(caller) == null) {
+                // A dashboard page sends a browser without a session to log in; an asset is refused.
+                if (route.path().startsWith(UiRoutes.ASSETS)) {
+                    assertThat(r.status()).as(what).isEqualTo(401);
+                } else {
+                    assertThat(r.status()).as(what).isEqualTo(303);
+                    assertThat(r.header("Location")).as(what).startsWith("/ui/login?next=");
                 }
             } else {
                 assertThat(r.status()).as(what).isNotIn(401, 403, 500);

@@ -3,6 +3,7 @@ package io.bulwark.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.server.auth.ApiKeyStore;
 import io.bulwark.server.auth.Role;
+import io.bulwark.server.internal.ui.UiSessions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -266,7 +267,9 @@ class DashboardBrowserTest {
     void aPageOpenedWithoutAKeyGoesToTheLoginPageAndBackAfterLoggingIn() {
         browser.open(ui("/ui/login"));
         browser.js("sessionStorage.clear();");
+        browser.driver().manage().deleteAllCookies();
         loggedIn = null;
+        // No session: the server answers the page with a redirect to the login page.
         browser.driver().get(ui("/ui/queues?queue=mail").toString());
         browser.await(d -> d.getCurrentUrl().contains("/ui/login?next="));
         browser.awaitReady();
@@ -276,12 +279,31 @@ class DashboardBrowserTest {
         browser.await(d -> d.getCurrentUrl().endsWith("/ui/queues?queue=mail"));
         browser.awaitReady();
         loggedIn = Role.VIEWER;
-
         assertThat(text()).contains("Settings of mail");
+        // The session is a cookie no script can read, scoped to the dashboard.
+        org.openqa.selenium.Cookie cookie = browser.driver().manage().getCookieNamed(UiSessions.COOKIE);
+        assertThat(cookie).isNotNull();
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.getPath()).isEqualTo("/ui");
+        assertThat(cookie.getSameSite()).isEqualTo("Lax");
+        assertThat((String) browser.js("return document.cookie;")).doesNotContain(UiSessions.COOKIE);
+
+        // The session gone (expired) while the tab keeps its key: the login page renews it and comes back.
+        browser.driver().manage().deleteAllCookies();
+        browser.driver().get(ui("/ui/queues?queue=mail").toString());
+        browser.await(d -> d.getCurrentUrl().endsWith("/ui/queues?queue=mail"));
+        browser.awaitReady();
+        assertThat(text()).contains("Settings of mail");
+        assertThat(browser.driver().manage().getCookieNamed(UiSessions.COOKIE)).isNotNull();
+
         browser.find("#logout").click();
         browser.await(d -> d.getCurrentUrl().contains("/ui/login"));
         loggedIn = null;
         assertThat(browser.js("return sessionStorage.getItem('bulwark.key');")).isNull();
+        // Logging out ends the session: the pages are the login page's again.
+        assertThat(browser.driver().manage().getCookieNamed(UiSessions.COOKIE)).isNull();
+        browser.driver().get(ui("/ui/queues").toString());
+        browser.await(d -> d.getCurrentUrl().contains("/ui/login?next="));
     }
 
     // ---- actions, checked through the API ----

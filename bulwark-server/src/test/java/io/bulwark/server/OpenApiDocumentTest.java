@@ -6,6 +6,7 @@ import io.bulwark.server.auth.Role;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.Problem;
 import io.bulwark.server.internal.http.RouteAccess;
+import io.bulwark.server.internal.http.UiSession;
 import io.bulwark.server.internal.openapi.OpenApiDocument;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -102,6 +103,9 @@ class OpenApiDocumentTest {
                 assertThat(op.path("security").toString()).as(what).isEqualTo("[{\"apiKey\":[]}]");
                 assertThat(op.path("responses").has("401")).as(what).isTrue();
                 assertThat(op.path("responses").has("403")).as(what).isTrue();
+            } else if (r.access() instanceof UiSession) {
+                assertThat(op.path("x-bulwark-role").asText()).as(what).isEqualTo(OpenApiDocument.SESSION);
+                assertThat(op.path("security").toString()).as(what).isEqualTo("[{\"apiKey\":[]},{\"dashboardSession\":[]}]");
             } else {
                 assertThat(op.path("x-bulwark-role").asText()).as(what).isEqualTo(OpenApiDocument.ANONYMOUS);
                 assertThat(op.path("security")).as(what + " needs no key").isEmpty();

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Authenticates every request before any handler runs, whatever its method.
@@ -32,10 +33,13 @@ public final class AccessFilter {
 
     private final RouteAccess routes;
     private final Authenticator authenticator;
+    private final Consumer<Context> uiSession;
 
-    public AccessFilter(RouteAccess routes, Authenticator authenticator) {
+    /** @param uiSession checks a {@link UiSession#REQUIRED} route's caller, throwing when it may not see the page */
+    public AccessFilter(RouteAccess routes, Authenticator authenticator, Consumer<Context> uiSession) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.uiSession = uiSession;
     }
 
     /** The {@code before} handler: refuses method override, then checks the route's access. */
@@ -49,6 +53,8 @@ public final class AccessFilter {
         routes.required(ctx).ifPresent(access -> {
             if (access instanceof Role role) {
                 authenticator.authorize(ctx, role);
+            } else if (access instanceof UiSession) {
+                uiSession.accept(ctx);
             }
             ctx.attribute(CHECKED, Boolean.TRUE);
         });
@@ -62,6 +68,8 @@ public final class AccessFilter {
         for (RouteRole role : ctx.routeRoles()) {
             if (role instanceof Role r) {
                 authenticator.authorize(ctx, r);
+            } else if (role instanceof UiSession) {
+                uiSession.accept(ctx);
             }
         }
     }

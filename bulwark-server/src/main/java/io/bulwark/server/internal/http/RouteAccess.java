@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  *       sent, and {@code HEAD} served by the {@code GET} route when no {@code HEAD} route exists.
  *       Javalin gives a {@code HEAD} request no route roles of its own, which is how HEAD used
  *       to skip authentication; looking the route up here closes that.</li>
- *   <li>Each route declares exactly one access: a {@link Role} or {@link Anonymous#ALLOWED}.
+ *   <li>Each route declares exactly one access: a {@link Role}, {@link Anonymous#ALLOWED} or, for the
+ *       dashboard's pages and assets, {@link UiSession#REQUIRED}.
  *       {@link #table()} refuses a route that declares none, so a route cannot be open by
  *       omission.</li>
  *   <li>Each route carries its {@link RouteDoc} too ({@link #documented()}), which the OpenAPI
@@ -103,9 +104,11 @@ public final class RouteAccess {
     private static RouteRole access(Endpoint e) {
         Roles roles = e.metadata(Roles.class);
         Set<RouteRole> declared = roles == null ? Set.of() : roles.getRoles();
-        if (declared.size() != 1 || !(declared.iterator().next() instanceof Role || declared.iterator().next() instanceof Anonymous)) {
+        RouteRole only = declared.size() == 1 ? declared.iterator().next() : null;
+        if (!(only instanceof Role || only instanceof Anonymous || only instanceof UiSession)) {
             throw new IllegalStateException("route " + e.method.name() + " " + e.path + " must declare exactly one access "
-                    + "(a Role, or Anonymous.ALLOWED for probes) but declares " + declared);
+                    + "(a Role, Anonymous.ALLOWED for probes, or UiSession.REQUIRED for the dashboard) but declares "
+                    + declared);
         }
         return declared.iterator().next();
     }

@@ -10,6 +10,7 @@ import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.Problem;
 import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.RouteAccess;
+import io.bulwark.server.internal.http.UiSession;
 
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -53,6 +54,10 @@ public final class OpenApiDocument {
     public static final String SECURITY_SCHEME = "apiKey";
     /** The value of {@code x-bulwark-role} on an operation anyone may call. */
     public static final String ANONYMOUS = "anonymous";
+    /** The security scheme of the dashboard's pages: the session cookie the login page starts. */
+    public static final String SESSION_SCHEME = "dashboardSession";
+    /** {@code x-bulwark-role} of a dashboard page or asset. */
+    public static final String SESSION = "session";
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final List<String> METHOD_ORDER = List.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS");
@@ -125,11 +130,18 @@ public final class OpenApiDocument {
         schemas.set("Problem", problemSchema());
         schemas.set("FieldError", fieldErrorSchema());
         bodies.components().properties().forEach(e -> schemas.set(e.getKey(), e.getValue()));
-        components.putObject("securitySchemes").putObject(SECURITY_SCHEME)
+        ObjectNode schemes = components.putObject("securitySchemes");
+        schemes.putObject(SECURITY_SCHEME)
                 .put("type", "http")
                 .put("scheme", "bearer")
                 .put("description", "An API key, created with `bulwark keys create` or `POST /api/v1/keys`, or "
                         + "`auth.adminKey`. Its role (viewer, operator, admin) decides what it may call.");
+        schemes.putObject(SESSION_SCHEME)
+                .put("type", "apiKey")
+                .put("in", "cookie")
+                .put("name", "bulwark_ui")
+                .put("description", "The dashboard's session, started by `POST /ui/session` with an API key. It lets a "
+                        + "browser load the dashboard's pages and files, and nothing else.");
         return new OpenApiDocument(root);
     }
 
@@ -161,10 +173,14 @@ public final class OpenApiDocument {
         }
         op.put("operationId", id);
         boolean keyed = route.access() instanceof Role;
-        op.put("x-bulwark-role", route.access() instanceof Role role ? role.id() : ANONYMOUS);
+        boolean session = route.access() instanceof UiSession;
+        op.put("x-bulwark-role", route.access() instanceof Role role ? role.id() : session ? SESSION : ANONYMOUS);
         ArrayNode security = op.putArray("security"); // empty for an anonymous route: no key needed
-        if (keyed) {
+        if (keyed || session) {
             security.addObject().putArray(SECURITY_SCHEME);
+        }
+        if (session) { // either the key or the dashboard's session cookie
+            security.addObject().putArray(SESSION_SCHEME);
         }
 
         ArrayNode params = JSON.arrayNode();

@@ -91,7 +91,8 @@ public final class UiAssets {
         Map<String, Asset> pages = new LinkedHashMap<>();
         for (String page : new String[] {"shell.html", "login.html"}) {
             byte[] html = new String(read(OWN + page), StandardCharsets.UTF_8)
-                    .replace("{{assets}}", UiRoutes.ASSETS + "/" + version).getBytes(StandardCharsets.UTF_8);
+                    .replace("{{assets}}", UiRoutes.ASSETS + "/" + version)
+                    .replace("{{public}}", UiRoutes.PUBLIC + "/" + version).getBytes(StandardCharsets.UTF_8);
             pages.put(page, new Asset(html, HTML, etag(html)));
         }
         return new UiAssets(Map.copyOf(assets), version, Map.copyOf(pages));

@@ -4,6 +4,7 @@ import io.bulwark.server.http.ApiException;
 import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Anonymous;
+import io.bulwark.server.internal.http.UiSession;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -14,10 +15,10 @@ import java.util.List;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li>Open without a key, like Swagger UI at {@code /api/docs}: the pages and assets are the same
- *       files for every caller and hold no data (no handler here reads a store). Every figure a page
- *       shows comes from {@code /api/v1/...}, which checks the key on each call; see "Dashboard:
- *       public shell, data behind the API key" in docs/decisions.md.</li>
+ *   <li>Behind auth but for the login page and the three files it loads ({@link #PUBLIC}): pages
+ *       and assets need the session cookie the login page gets with the key ({@link UiSessions}),
+ *       a key, or an open API. The pages hold no data either way (no handler here reads a store):
+ *       every figure comes from {@code /api/v1/...}, which checks the key on each call.</li>
  *   <li>Nothing inline: every script and style sheet is a file from this server, so the pages'
  *       Content-Security-Policy ({@link #CSP}) allows scripts from this server only, and Trusted
  *       Types make any assignment of a string to {@code innerHTML} throw: pages build their DOM with
@@ -27,7 +28,7 @@ import java.util.List;
  * </ul>
  *
  * <pre>{@code
- * new UiRoutes(UiAssets.load()).register(routes);
+ * new UiRoutes(UiAssets.load()).register(routes); // with UiSessions checking UiSession.REQUIRED
  * }</pre>
  */
 public final class UiRoutes {
@@ -36,8 +37,14 @@ public final class UiRoutes {
     public static final String UI = "/ui";
     /** Where its assets are served, followed by {@code /<version>/<file>}. */
     public static final String ASSETS = UI + "/assets";
-    /** The pages under {@code /ui/}: the login page and the pages of the dashboard ({@code /ui} is the overview). */
-    public static final List<String> PAGES = List.of("login", "queues", "jobs", "job", "dead", "providers", "schedules",
+    /** The login page: the only page served without a session. */
+    public static final String LOGIN = UI + "/login";
+    /** Where the login page's own files are served without a session, followed by {@code /<version>/<file>}. */
+    public static final String PUBLIC = UI + "/public";
+    /** The files the login page loads, the only ones served under {@link #PUBLIC}. */
+    public static final List<String> PUBLIC_FILES = List.of("app.css", "api.js", "login.js");
+    /** The pages under {@code /ui/} besides the login page ({@code /ui} is the overview). */
+    public static final List<String> PAGES = List.of("queues", "jobs", "job", "dead", "providers", "schedules",
             "nodes", "pipelines", "run", "traffic", "caches", "messaging", "scaling", "rollouts", "events");
     /**
      * The policy of every dashboard response: everything from this server, nothing inline (images
@@ -54,33 +61,51 @@ public final class UiRoutes {
         this.assets = assets;
     }
 
-    /** Registers the dashboard's routes, all anonymous: they serve files that hold no data. */
+    /**
+     * Registers the dashboard's routes: the login page and its files anonymous, every other page and
+     * file behind a session ({@link UiSession#REQUIRED}).
+     */
     public void register(ApiRoutes routes) {
-        routes.get(UI, ctx -> page(ctx, assets.shell()), Anonymous.ALLOWED, RouteDoc.of("The dashboard's overview page")
-                .describe("A static page: its scripts ask the API for every figure, with the API key kept by the login "
-                        + "page. See docs/dashboard.md.")
+        routes.get(LOGIN, ctx -> page(ctx, assets.login()), Anonymous.ALLOWED, RouteDoc.of("The dashboard's login page")
+                .describe("Takes the API key, keeps it in the tab's session storage and starts a session (POST "
+                        + UiSessions.PATH + "). The only page served without one.")
                 .answers(200, "text/html", "the page"));
-        routes.get(UI + "/{page}", this::named, Anonymous.ALLOWED, RouteDoc.of("A page of the dashboard")
-                .path("page", "one of " + String.join(", ", PAGES))
-                .describe("Static, like the overview; `login` takes the API key.")
-                .answers(200, "text/html", "the page")
-                .errors(404));
-        routes.get(ASSETS + "/{version}/{file}", this::asset, Anonymous.ALLOWED,
-                RouteDoc.of("A script, style sheet or library file of the dashboard")
-                .path("version", "the fingerprint of the dashboard's files, as the pages name it")
-                .path("file", "a file the pages load")
+        routes.get(PUBLIC + "/{version}/{file}", ctx -> file(ctx, PUBLIC_FILES), Anonymous.ALLOWED,
+                RouteDoc.of("A file the login page loads")
+                .path("version", "the fingerprint of the dashboard's files, as the login page names it")
+                .path("file", "one of " + String.join(", ", PUBLIC_FILES))
                 .describe("Cached for a year: the URL changes whenever any file does.")
                 .answers(200, "*/*", "the file")
                 .errors(404));
+        routes.get(UI, ctx -> page(ctx, assets.shell()), UiSession.REQUIRED, RouteDoc.of("The dashboard's overview page")
+                .describe("A static page: its scripts ask the API for every figure, with the API key kept by the login "
+                        + "page. Needs the session cookie (or a key); without one, 303 to the login page. See "
+                        + "docs/dashboard.md.")
+                .answers(200, "text/html", "the page")
+                .answers(303, null, "no session: to the login page, which comes back here"));
+        routes.get(UI + "/{page}", this::named, UiSession.REQUIRED, RouteDoc.of("A page of the dashboard")
+                .path("page", "one of " + String.join(", ", PAGES))
+                .describe("Static, like the overview, and behind the same session.")
+                .answers(200, "text/html", "the page")
+                .answers(303, null, "no session: to the login page, which comes back here")
+                .errors(404));
+        routes.get(ASSETS + "/{version}/{file}", ctx -> file(ctx, assets.names()), UiSession.REQUIRED,
+                RouteDoc.of("A script, style sheet or library file of the dashboard")
+                .path("version", "the fingerprint of the dashboard's files, as the pages name it")
+                .path("file", "a file the pages load")
+                .describe("Needs the session cookie (or a key). Cached for a year: the URL changes whenever any "
+                        + "file does.")
+                .answers(200, "*/*", "the file")
+                .errors(401, 404));
     }
 
     private void named(Context ctx) {
         String name = ctx.pathParam("page");
         if (!PAGES.contains(name)) {
             throw ApiException.notFound("the dashboard has no page named '" + name + "'; its pages are " + UI
-                    + " and " + UI + "/" + String.join(", " + UI + "/", PAGES));
+                    + ", " + LOGIN + " and " + UI + "/" + String.join(", " + UI + "/", PAGES));
         }
-        page(ctx, name.equals("login") ? assets.login() : assets.shell());
+        page(ctx, assets.shell());
     }
 
     private static void page(Context ctx, UiAssets.Asset page) {
@@ -89,10 +114,10 @@ public final class UiRoutes {
         send(ctx, page);
     }
 
-    private void asset(Context ctx) {
+    private void file(Context ctx, java.util.Collection<String> served) {
         String version = ctx.pathParam("version");
         String file = ctx.pathParam("file");
-        UiAssets.Asset asset = assets.asset(file).orElseThrow(() -> ApiException.notFound("the dashboard has no file "
+        UiAssets.Asset asset = assets.asset(file).filter(a -> served.contains(file)).orElseThrow(() -> ApiException.notFound("the dashboard has no file "
                 + "named '" + file + "'"));
         if (!version.equals(assets.version())) {
             // An old page naming files of another version: those are not kept, and these may differ.

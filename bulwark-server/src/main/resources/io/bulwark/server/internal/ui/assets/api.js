@@ -1,6 +1,7 @@
 // The dashboard's only way to the server: the REST API, with the API key from this tab's session
-// storage sent as a bearer header. No cookie is involved, so no request carries a credential the
-// browser adds on its own (see docs/dashboard.md, "Security").
+// storage sent as a bearer header. API calls never carry a cookie (credentials: 'omit'); the one
+// cookie, the session that lets the browser load the pages, is scoped to /ui and set and cleared
+// here (see docs/dashboard.md, "Security").
 
 const KEY = 'bulwark.key';
 
@@ -32,6 +33,23 @@ export const session = {
     sessionStorage.removeItem(KEY);
   },
 };
+
+/**
+ * Starts the session cookie that lets this browser load the dashboard's pages (HttpOnly: no script
+ * can read it). While the API is open there is none to start, and none is needed.
+ */
+export async function startSession(key) {
+  const headers = key ? { Authorization: 'Bearer ' + key } : {};
+  const response = await fetch('/ui/session', { method: 'POST', headers, credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) {
+    throw new ApiError(response.status, await response.json().catch(() => null));
+  }
+}
+
+/** Ends the session cookie; the pages need a new login to load again. */
+export async function endSession() {
+  await fetch('/ui/session', { method: 'DELETE', credentials: 'same-origin', cache: 'no-store' });
+}
 
 /** Goes to the login page, which comes back here once a key is given. */
 export function toLogin() {

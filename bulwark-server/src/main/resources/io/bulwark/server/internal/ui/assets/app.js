@@ -1,6 +1,6 @@
 // The entry of every dashboard page: checks the key (else to the login page), learns the caller's
 // role from GET /api/v1/whoami, then draws the page the path names.
-import { api, session, toLogin } from './api.js';
+import { api, endSession, session, toLogin } from './api.js';
 import { describe, el, fill, notify } from './dom.js';
 import { poll } from './poll.js';
 import * as overview from './page-overview.js';
@@ -50,7 +50,7 @@ async function main() {
   logout.hidden = false;
   logout.addEventListener('click', () => {
     session.clear();
-    location.assign('/ui/login');
+    endSession().finally(() => location.assign('/ui/login'));
   });
   const pollers = [];
   const ctx = {
