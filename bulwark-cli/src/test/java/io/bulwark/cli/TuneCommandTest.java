@@ -1,6 +1,7 @@
 package io.bulwark.cli;
 
 import io.bulwark.server.BulwarkServer;
+import io.bulwark.test.db.PrivatePostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,29 @@ class TuneCommandTest {
             assertThat(tune.exit()).as(tune.err()).isZero();
             assertThat(tune.out()).contains("# cache hot:").contains("#   hit ratio")
                     .contains("- cache.hot.maximumSize: 10").contains("+ cache.hot.maximumSize: 40");
+        }
+    }
+
+    @Test
+    void printsASlowStatementWithWhereToLookInsteadOfADiff(@TempDir Path pgDir) throws Exception {
+        try (PrivatePostgres pg = PrivatePostgres.start(pgDir, java.util.List.of("shared_preload_libraries=pg_stat_statements"));
+             java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), null);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION pg_stat_statements");
+            try (BulwarkServer server = BulwarkServer.builder(CliServers.config(dir, Map.of("store.url", pg.url(),
+                    "store.user", pg.user(), "tuning.slowStatement", "15ms", "tuning.interval", "100ms")))
+                    .configuredStore().build().start()) {
+                for (int i = 0; i < 10; i++) {
+                    st.execute("SELECT pg_sleep(0.02)");
+                }
+                CliRun tune = CliRun.run("tune", "--url", server.uri().toString());
+                assertThat(tune.exit()).as(tune.err()).isZero();
+                assertThat(tune.out()).contains("# slow statement SELECT pg_sleep($1):")
+                        .containsPattern("#   10 executions in .* took \\d+ ms each on average")
+                        .containsPattern("# now: \\d+ ms on average")
+                        .contains("# suggest: look at its plan with EXPLAIN (ANALYZE, BUFFERS)")
+                        .doesNotContain("- null");
+            }
         }
     }
 }

@@ -19,7 +19,13 @@ public final class TuningKeys {
             .defaultValue(Duration.ofMinutes(10))
             .description("How far back GET /api/v1/tuning looks: advice rests on the change over this window.").build();
 
-    public static final List<ConfigKey<?>> ALL = List.of(INTERVAL, WINDOW);
+    public static final ConfigKey<Duration> SLOW_STATEMENT = ConfigKey
+            .builder("tuning.slowStatement", ValueTypes.duration(Duration.ofMillis(1), Duration.ofHours(1)))
+            .defaultValue(Duration.ofMillis(100))
+            .description("On a database store, statements (pg_stat_statements) or store operations whose executions "
+                    + "in the window took this long on average are advised on.").build();
+
+    public static final List<ConfigKey<?>> ALL = List.of(INTERVAL, WINDOW, SLOW_STATEMENT);
 
     private TuningKeys() {
     }

@@ -1,6 +1,7 @@
 package io.bulwark.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.test.db.PrivatePostgres;
 import io.bulwark.test.db.TestDatabase;
 import io.bulwark.test.services.LocalService;
 import io.bulwark.test.services.RequiresService;
@@ -118,6 +119,42 @@ class TuningEndpointsTest {
                 assertThat(Integer.parseInt(a.path("suggested").asText())).isGreaterThan(2);
                 assertThat(a.path("evidence").get(0).asText()).containsPattern("\\d+ connections taken in .*, waiting [0-9.]+ ms");
                 assertThat(a.path("evidence").get(1).asText()).containsPattern("up to \\d+ requests waited");
+            }
+        }
+    }
+
+    @Test
+    void aStatementSlowerThanTheThresholdIsNamedFromPgStatStatementsWithWhereToLook(@TempDir Path pgDir) throws Exception {
+        try (PrivatePostgres pg = PrivatePostgres.start(pgDir, List.of("shared_preload_libraries=pg_stat_statements"))) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), null);
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE EXTENSION pg_stat_statements");
+                Map<String, String> flags = Map.of("store.url", pg.url(), "store.user", pg.user(),
+                        "tuning.slowStatement", "15ms", "tuning.interval", "100ms", "log.access", "false");
+                try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).configuredStore().build()
+                        .start()) {
+                    Http http = new Http(server.uri());
+                    // Same database, same user as the store: pg_stat_statements counts these with its statements.
+                    for (int i = 0; i < 10; i++) {
+                        st.execute("SELECT pg_sleep(0.02)");
+                    }
+                    http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\"}", Map.of());
+                    JsonNode a = advice(http, "slow statement");
+                    assertThat(a).as("slow statement advice in %s", http.get("/api/v1/tuning").body()).isNotNull();
+                    assertThat(a.path("subject").asText()).isEqualTo("SELECT pg_sleep($1)");
+                    assertThat(a.hasNonNull("setting")).as("nothing to change in the config").isFalse();
+                    assertThat(a.path("current").asText()).matches("\\d+ ms on average");
+                    assertThat(a.path("suggested").asText()).contains("EXPLAIN (ANALYZE, BUFFERS)");
+                    assertThat(a.path("evidence").get(0).asText())
+                            .containsPattern("10 executions in .* took \\d+ ms each on average").contains("tuning.slowStatement (15ms)");
+                    assertThat(a.path("evidence").get(2).asText()).contains("pg_stat_statements");
+                    // The store's own fast statements are not advised on.
+                    long slow = 0;
+                    for (JsonNode each : http.get("/api/v1/tuning").json().path("advice")) {
+                        slow += each.path("area").asText().equals("slow statement") ? 1 : 0;
+                    }
+                    assertThat(slow).isEqualTo(1);
+                }
             }
         }
     }

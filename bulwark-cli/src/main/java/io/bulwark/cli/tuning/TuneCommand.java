@@ -12,7 +12,9 @@ import java.io.PrintWriter;
         description = {"Tuning advice from the server's own figures over the last tuning.window: each as a config "
                 + "diff you can apply, with the evidence behind it.",
                 "Covers the database pool (requests waiting for connections), caches (entries evicted before they are "
-                        + "read again) and queue concurrency (all workers busy, jobs waiting, CPU to spare)."})
+                        + "read again), queue concurrency (all workers busy, jobs waiting, CPU to spare), providers' retries "
+                        + "and breakers, and slow statements on a database store (pg_stat_statements, else the store's "
+                        + "own timings), which have no setting: those print where to look instead of a diff."})
 public final class TuneCommand extends ApiCommand implements Runnable {
 
     @Override
@@ -33,8 +35,13 @@ public final class TuneCommand extends ApiCommand implements Runnable {
         for (JsonNode a : advice) {
             out.println("# " + a.path("area").asText() + " " + a.path("subject").asText() + ":");
             a.path("evidence").forEach(e -> out.println("#   " + e.asText()));
-            out.println("- " + a.path("setting").asText() + ": " + a.path("current").asText());
-            out.println("+ " + a.path("setting").asText() + ": " + a.path("suggested").asText());
+            if (a.path("setting").isTextual()) {
+                out.println("- " + a.path("setting").asText() + ": " + a.path("current").asText());
+                out.println("+ " + a.path("setting").asText() + ": " + a.path("suggested").asText());
+            } else { // nothing to change in the config (a slow statement): what it is, and where to look
+                out.println("# now: " + a.path("current").asText());
+                out.println("# suggest: " + a.path("suggested").asText());
+            }
             out.println();
         }
         out.println("(over the last " + body.path("window").asText() + ", " + body.path("readings").asInt() + " readings)");

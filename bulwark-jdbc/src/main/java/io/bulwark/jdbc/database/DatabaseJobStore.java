@@ -113,6 +113,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final JdbcPipelineStore pipelines = new JdbcPipelineStore(tables, () -> "pipelines of " + this);
     private final ClusterDialect clusterDialect;
     private final PoolWatch watch;
+    private final OperationTimings timings = new OperationTimings();
     private final String serverVersion;
     /** Read once at open, after migrating: status must answer even when the pool is exhausted. */
     private final String schemaVersion;
@@ -445,6 +446,40 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         return Optional.ofNullable(replica).map(ReplicaReads::status);
     }
 
+    /**
+     * The time the database spent on the store's statements so far: PostgreSQL's
+     * {@code pg_stat_statements} for this database and user when the extension is installed and
+     * loaded, else the store's own timings of its transactions per operation, with a note saying why.
+     * Never throws: a failure to read the view falls back the same way.
+     */
+    public StatementStats statements() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return new StatementStats(StatementStats.OPERATIONS, timings.snapshot(), dialect.displayName()
+                    + " has no pg_stat_statements: the store's own timings of its transactions");
+        }
+        String why;
+        try (Connection c = watch.borrow("statements")) {
+            try {
+                Optional<String> schema = PgStatStatements.schema(c);
+                if (schema.isEmpty()) {
+                    why = "the pg_stat_statements extension is not installed in this database (CREATE EXTENSION "
+                            + "pg_stat_statements, with it in shared_preload_libraries)";
+                } else {
+                    return new StatementStats(StatementStats.PG_STAT_STATEMENTS, PgStatStatements.read(c, schema.get()), "");
+                }
+            } catch (SQLException e) {
+                why = "pg_stat_statements cannot be read (" + e.getMessage().strip() + ")";
+            } finally {
+                rollback(c, null);
+                watch.giveBack();
+            }
+        } catch (SQLException e) {
+            why = "no connection to read pg_stat_statements (" + e.getMessage().strip() + ")";
+        }
+        return new StatementStats(StatementStats.OPERATIONS, timings.snapshot(), why
+                + ": the store's own timings of its transactions");
+    }
+
     /** Dialect, versions and the pool's figures right now. */
     @Override
     public StoreStatus status() {
@@ -480,6 +515,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
         for (int attempt = 1; ; attempt++) {
             try (Connection c = watch.borrow(operation)) {
+                long started = options.ticker().getAsLong();
                 try (Tx t = new Tx(c, dialect, readNow(c), agingStepMs)) {
                     T result = work.run(t);
                     t.sendWakeups();
@@ -489,6 +525,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
                     rollback(c, e);
                     throw e;
                 } finally {
+                    timings.record(operation, options.ticker().getAsLong() - started);
                     watch.giveBack();
                 }
             } catch (SQLException e) {
@@ -504,7 +541,9 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         try {
             c.rollback();
         } catch (SQLException e) {
-            cause.addSuppressed(e);
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

@@ -49,18 +49,28 @@ public final class PrivatePostgres implements AutoCloseable {
     private final Path data;
     private final int port;
     private final boolean asPostgresUser;
+    private final List<String> settings;
 
-    private PrivatePostgres(Path bin, Path data, int port, boolean asPostgresUser) {
+    private PrivatePostgres(Path bin, Path data, int port, boolean asPostgresUser, List<String> settings) {
         this.bin = bin;
         this.data = data;
         this.port = port;
         this.asPostgresUser = asPostgresUser;
+        this.settings = List.copyOf(settings);
     }
 
     /**
      * Makes a new cluster under {@code dir} (trust authentication, user {@code postgres}) and starts it.
      */
     public static PrivatePostgres start(Path dir) {
+        return start(dir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with server settings given as {@code name=value} on every start, e.g.
+     * {@code shared_preload_libraries=pg_stat_statements}.
+     */
+    public static PrivatePostgres start(Path dir, List<String> settings) {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path data = dir.resolve("pgdata");
@@ -69,7 +79,7 @@ public final class PrivatePostgres implements AutoCloseable {
                 ChildCommands.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
                 ChildCommands.run(List.of("chmod", "755", dir.toString()), false);
             }
-            PrivatePostgres pg = new PrivatePostgres(bin, data, ChildCommands.freePort(), root);
+            PrivatePostgres pg = new PrivatePostgres(bin, data, ChildCommands.freePort(), root, settings);
             pg.pg(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
                     "--no-sync", "-E", "UTF8"));
             pg.start();
@@ -123,7 +133,7 @@ public final class PrivatePostgres implements AutoCloseable {
                 ChildCommands.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
                 ChildCommands.run(List.of("chmod", "755", dir.toString()), false);
             }
-            PrivatePostgres replica = new PrivatePostgres(bin, replicaData, ChildCommands.freePort(), asPostgresUser);
+            PrivatePostgres replica = new PrivatePostgres(bin, replicaData, ChildCommands.freePort(), asPostgresUser, settings);
             pg(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
                     "-U", "postgres", "-D", replicaData.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
             replica.start();
@@ -139,7 +149,8 @@ public final class PrivatePostgres implements AutoCloseable {
         try {
             pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
                     data.resolveSibling("postgres.log").toString(), "-o",
-                    "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=on",
+                    "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=on"
+                            + settings.stream().map(s -> " -c " + s).collect(java.util.stream.Collectors.joining()),
                     "start"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the private PostgreSQL on port " + port + ": "

@@ -1,5 +1,7 @@
 package io.bulwark.server.internal.tuning;
 
+import io.bulwark.jdbc.database.StatementStats;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,7 @@ import java.util.function.Function;
  */
 final class Advisor {
 
-    /** One piece of advice. */
+    /** One piece of advice; {@code setting} is null where there is none to change (a slow statement). */
     record Advice(String area, String subject, String setting, String current, String suggested, List<String> evidence) {
 
         Map<String, Object> json() {
@@ -42,6 +44,12 @@ final class Advisor {
     static final int FLAPPING_OPENS = 3;
     static final Duration MAX_WAIT_IN_OPEN = Duration.ofMinutes(10);
 
+    /** Below this many executions in a window, a statement's mean time says too little to advise on. */
+    static final int MIN_STATEMENT_CALLS = 10;
+    /** At most this many slow statements are advised on, the slowest on average first. */
+    static final int MAX_SLOW_STATEMENTS = 5;
+    static final Duration SLOW_STATEMENT = Duration.ofMillis(100);
+
     /** What the tuner knows of a provider's settings: its retry config's name and attempts, its breaker's wait. */
     record ProviderSettings(String retryConfig, int maxAttempts, Duration waitInOpen) {
     }
@@ -61,6 +69,13 @@ final class Advisor {
     /** As above, with {@code providers} naming each provider's settings (null for one it does not know). */
     static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
                                Function<String, Integer> cacheSize, Function<String, ProviderSettings> providers) {
+        return advise(first, last, maxPending, cacheSize, providers, SLOW_STATEMENT);
+    }
+
+    /** As above, with statements slower than {@code slow} on average over the window advised on. */
+    static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
+                               Function<String, Integer> cacheSize, Function<String, ProviderSettings> providers,
+                               Duration slow) {
         List<Advice> out = new ArrayList<>();
         Duration window = Duration.between(first.at(), last.at());
         for (Map.Entry<String, Figures.Pool> e : last.pools().entrySet()) {
@@ -173,7 +188,65 @@ final class Advisor {
                                 + "fallback or degradation meanwhile")));
             }
         }
+        out.addAll(slowStatements(first, last, window, slow));
         return out;
+    }
+
+    /**
+     * Statements whose executions in the window took {@code slow} or more on average, slowest first.
+     * There is no setting to change: the advice says where to look, with the figures.
+     */
+    static List<Advice> slowStatements(Figures first, Figures last, Duration window, Duration slow) {
+        StatementStats now = last.statements();
+        if (now == null) {
+            return List.of();
+        }
+        Map<String, StatementStats.Statement> before = new java.util.HashMap<>();
+        if (first.statements() != null && first.statements().source().equals(now.source())) {
+            first.statements().statements().forEach(st -> before.put(st.text(), st));
+        }
+        record Slow(StatementStats.Statement statement, long calls, double meanMillis, double totalMillis) {
+        }
+        List<Slow> slowOnes = new ArrayList<>();
+        for (StatementStats.Statement st : now.statements()) {
+            StatementStats.Statement then = before.get(st.text());
+            if (then == null || then.calls() > st.calls()) { // not seen before, or the figures were reset
+                then = new StatementStats.Statement(st.text(), 0, 0, 0);
+            }
+            long calls = st.calls() - then.calls();
+            double total = st.totalMillis() - then.totalMillis();
+            if (calls >= MIN_STATEMENT_CALLS && total / calls >= slow.toNanos() / 1e6) {
+                slowOnes.add(new Slow(st, calls, total / calls, total));
+            }
+        }
+        slowOnes.sort(java.util.Comparator.comparingDouble(Slow::meanMillis).reversed());
+        boolean pg = now.source().equals(StatementStats.PG_STAT_STATEMENTS);
+        List<Advice> out = new ArrayList<>();
+        for (Slow s : slowOnes.subList(0, Math.min(MAX_SLOW_STATEMENTS, slowOnes.size()))) {
+            List<String> evidence = new ArrayList<>();
+            evidence.add(String.format(Locale.ROOT, "%d executions in %s took %.0f ms each on average (%.1f s in all), "
+                    + "over tuning.slowStatement (%s)", s.calls(), format(window), s.meanMillis(), s.totalMillis() / 1000,
+                    format(slow)));
+            evidence.add(String.format(Locale.ROOT, "the longest took %.0f ms since the figures were last reset",
+                    s.statement().maxMillis()));
+            evidence.add(pg ? "from pg_stat_statements, for this database and Bulwark's database user"
+                    : "timed by the store around each transaction of this operation (a few statements, lock waits "
+                    + "included); " + now.note());
+            out.add(new Advice("slow statement", abbreviate(s.statement().text()), null,
+                    String.format(Locale.ROOT, "%.0f ms on average", s.meanMillis()),
+                    pg ? "look at its plan with EXPLAIN (ANALYZE, BUFFERS) and typical parameters: a missing index, "
+                            + "stale statistics (ANALYZE) or a bloated table (VACUUM) are the usual causes"
+                            : "find its slow statement with pg_stat_statements (PostgreSQL) or the slow query log "
+                            + "(MariaDB: long_query_time), and check the database's load and locks while it runs",
+                    evidence));
+        }
+        return out;
+    }
+
+    /** The statement on one line, at most 120 characters. */
+    private static String abbreviate(String sql) {
+        String line = sql.strip().replaceAll("\\s+", " ");
+        return line.length() <= 120 ? line : line.substring(0, 119) + "…";
     }
 
     private static String format(Duration d) {

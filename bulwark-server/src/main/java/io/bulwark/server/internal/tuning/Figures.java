@@ -1,5 +1,7 @@
 package io.bulwark.server.internal.tuning;
 
+import io.bulwark.jdbc.database.DatabaseJobStore;
+import io.bulwark.jdbc.database.StatementStats;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.server.internal.jobs.JobsRuntime;
@@ -18,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One reading of the cumulative figures the tuner compares over its window: per connection pool
  * (HikariCP's meters), per cache (Micrometer's cache meters of the L1), per queue (run durations,
- * waiting and running jobs, concurrency), and this node's CPU share.
+ * waiting and running jobs, concurrency), this node's CPU share, per provider its retries and
+ * breaker openings, and on a database store the time spent per statement ({@code statements}, null
+ * on the embedded store).
  */
 record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu,
-               Map<String, Calls> providers) {
+               Map<String, Calls> providers, StatementStats statements) {
 
     /**
      * A provider's retry and breaker so far (both are named after the provider): calls a retry
@@ -32,6 +36,11 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
 
     Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu) {
         this(at, pools, caches, queues, cpu, Map.of());
+    }
+
+    Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, Map<String, Queue> queues, double cpu,
+            Map<String, Calls> providers) {
+        this(at, pools, caches, queues, cpu, providers, null);
     }
 
     /** A pool: acquisitions and their total wait, timeouts, and the gauges now. */
@@ -94,7 +103,9 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
                     count(meters, "bulwark.retry.calls", "name", n, "outcome", "failed_with_retry"),
                     count(meters, "bulwark.breaker.transitions", "name", n, "to", "open")));
         }
-        return new Figures(at, pools, caches, queues, cpu, providers);
+        // The database's time per statement (pg_stat_statements, or the store's own timings).
+        StatementStats statements = jobs != null && jobs.store() instanceof DatabaseJobStore db ? db.statements() : null;
+        return new Figures(at, pools, caches, queues, cpu, providers, statements);
     }
 
     private static double count(MeterRegistry meters, String name, String... tags) {

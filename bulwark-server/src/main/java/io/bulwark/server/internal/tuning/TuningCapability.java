@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The tuner: reads this node's pool, cache and queue figures every {@code tuning.interval}, keeps
+ * The tuner: reads this node's pool, cache, queue, provider and statement figures every {@code tuning.interval}, keeps
  * those of the last {@code tuning.window}, and answers {@code GET /api/v1/tuning} with advice drawn
  * from the change over the window ({@link Advisor}), each with its evidence and the config line to
  * set.
@@ -74,7 +74,8 @@ public final class TuningCapability implements Capability {
                             p.breaker().config().waitDurationInOpen()))
                     .orElse(null);
             return Optional.of(new TuningCapability(ctx.meters(), ctx.clock(), jobs, cpu, sizes,
-                    config.get(TuningKeys.INTERVAL), config.get(TuningKeys.WINDOW), providers));
+                    config.get(TuningKeys.INTERVAL), config.get(TuningKeys.WINDOW), providers,
+                    config.get(TuningKeys.SLOW_STATEMENT)));
         }
     }
 
@@ -90,6 +91,7 @@ public final class TuningCapability implements Capability {
     private final java.util.function.Function<String, Advisor.ProviderSettings> providers;
     private final Duration interval;
     private final Duration window;
+    private final Duration slowStatement;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<Figures> readings = new ArrayDeque<>();
     private final ScheduledExecutorService timer =
@@ -97,8 +99,10 @@ public final class TuningCapability implements Capability {
 
     private TuningCapability(MeterRegistry meters, InstantSource clock, JobsRuntime jobs, Supplier<Double> cpu,
                              Map<String, Integer> cacheSizes, Duration interval, Duration window,
-                             java.util.function.Function<String, Advisor.ProviderSettings> providers) {
+                             java.util.function.Function<String, Advisor.ProviderSettings> providers,
+                             Duration slowStatement) {
         this.providers = providers;
+        this.slowStatement = slowStatement;
         this.meters = meters;
         this.clock = clock;
         this.jobs = jobs;
@@ -145,7 +149,9 @@ public final class TuningCapability implements Capability {
                         + "before they are read again (hit ratio under 50%), a queue whose workers are all busy with jobs "
                         + "waiting while the CPU has room (Little's law), a provider whose retries rarely rescue a call (fewer "
                         + "attempts) or often do while calls still run out of them (one more), a breaker that opened 3 or "
-                        + "more times in the window (a longer waitInOpen).")
+                        + "more times in the window (a longer waitInOpen), and on a database store the statements "
+                        + "(pg_stat_statements, else the store's own operations) slower than tuning.slowStatement on "
+                        + "average, with where to look (no `setting`: nothing to change in Bulwark's config).")
                 .answers(200, "`{\"window\",\"readings\",\"advice\":[{\"area\",\"subject\",\"setting\",\"current\","
                         + "\"suggested\",\"evidence\"}]}`"));
     }
@@ -171,7 +177,8 @@ public final class TuningCapability implements Capability {
         body.put("window", first == null ? "0s" : Durations.format(Duration.between(first.at(), last.at())));
         body.put("readings", count);
         body.put("advice", first == null ? List.of() : Advisor.advise(first, last, pending,
-                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE), providers).stream().map(Advisor.Advice::json)
+                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE), providers, slowStatement).stream()
+                .map(Advisor.Advice::json)
                 .toList());
         ctx.json(body);
     }
