@@ -65,6 +65,39 @@ class MetricsTest {
     }
 
     @Test
+    void missesOfKeysThatExpiredAreCountedByHowMuchLongerATtlWouldHaveServedThem() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        io.bulwark.core.time.SettableClock clock = io.bulwark.core.time.SettableClock.at(
+                java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        try (Cache<String, Item> cache = Caches.builder("ttl", Item.class).ttl(java.time.Duration.ofMinutes(1))
+                .clock(clock).executor(Runnable::run).meterRegistry(meters).build()) {
+            for (String k : new String[] {"a", "b", "c", "d", "e"}) {
+                cache.get(k, id -> new Item(id, 1));
+            }
+            clock.advance(java.time.Duration.ofSeconds(61)); // all expired; "a" read again at 1.02x its life
+            cache.get("a", id -> new Item(id, 2));
+            clock.advance(java.time.Duration.ofSeconds(140)); // "b" at 3.35x
+            cache.get("b", id -> new Item(id, 2));
+            clock.advance(java.time.Duration.ofSeconds(200)); // "c" at 6.7x
+            cache.get("c", id -> new Item(id, 2));
+            clock.advance(java.time.Duration.ofSeconds(600)); // "d" at 16.7x
+            cache.get("d", id -> new Item(id, 2));
+            cache.get("never-cached", id -> new Item(id, 2)); // a first read is no reread
+            cache.get("a", id -> new Item(id, 3)); // expired again, read again at 13.3x its second life
+
+            java.util.Map<String, Double> counted = new java.util.TreeMap<>();
+            for (String within : new String[] {"2x", "4x", "8x", "later"}) {
+                counted.put(within, meters.get("bulwark.cache.l1.expired.rereads").tag("cache", "ttl")
+                        .tag("within", within).functionCounter().count());
+            }
+            assertThat(counted).containsEntry("2x", 1.0).containsEntry("4x", 1.0).containsEntry("8x", 1.0)
+                    .containsEntry("later", 2.0);
+            assertThat(meters.get("bulwark.cache.l1.evictions").tag("cache", "ttl").tag("cause", "expired")
+                    .functionCounter().count()).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
     void theHealthCheckIsUpWhileEveryCacheWorks() {
         Cache<String, Item> cache = Caches.builder("healthy", Item.class).build();
 

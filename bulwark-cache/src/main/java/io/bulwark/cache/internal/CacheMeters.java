@@ -53,6 +53,29 @@ final class CacheMeters {
     private final LongAdder[] l1Invalidations = adders(Scope.values().length * 2);
     private final LongAdder[] l2Invalidations = adders(Scope.values().length);
     private final LongAdder[] l1Evictions = adders(3);
+    /** Misses of keys the L1 had let expire, by how much longer a ttl would have had to be: 2x, 4x, 8x, more. */
+    private final LongAdder[] rereads = adders(4);
+    /** The ttl factors of {@link #rereads}' buckets. */
+    static final String[] REREAD_WITHIN = {"2x", "4x", "8x", "later"};
+
+    /**
+     * A miss of a key whose entry expired from the L1: it had lived {@code lifeMillis} (written to
+     * expiry) and is read again {@code ageMillis} after it was written.
+     */
+    void rereadAfterExpiry(long lifeMillis, long ageMillis) {
+        double factor = lifeMillis <= 0 ? Double.POSITIVE_INFINITY : (double) ageMillis / lifeMillis;
+        int bucket = factor <= 2 ? 0 : factor <= 4 ? 1 : factor <= 8 ? 2 : 3;
+        rereads[bucket].increment();
+    }
+
+    /** Misses of keys the L1 let expire, by the ttl factor that would have served them (2x, 4x, 8x, later). */
+    java.util.Map<String, Long> rereadsAfterExpiry() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < REREAD_WITHIN.length; i++) {
+            m.put(REREAD_WITHIN[i], rereads[i].sum());
+        }
+        return m;
+    }
 
     void l1Invalidated(Scope scope, boolean remote) {
         l1Invalidations[scope.ordinal() * 2 + (remote ? 1 : 0)].increment();
@@ -114,6 +137,10 @@ final class CacheMeters {
             for (int i = 0; i < causes.length; i++) {
                 counter(registry, "bulwark.cache.l1.evictions", "Entries the L1 evicted, by cause",
                         cache.and("cause", causes[i]), l1Evictions[i]);
+            }
+            for (int i = 0; i < REREAD_WITHIN.length; i++) {
+                counter(registry, "bulwark.cache.l1.expired.rereads", "Misses of keys the L1 had let expire, by how "
+                        + "many times their ttl would have served them", cache.and("within", REREAD_WITHIN[i]), rereads[i]);
             }
         }
         if (!l2) {

@@ -41,12 +41,28 @@ final class L1<V> {
     private final InstantSource clock;
     /** Caffeine's own counter, held here so that the hit path that bypasses Caffeine's get still counts. */
     private final ConcurrentStatsCounter counter = new ConcurrentStatsCounter();
+    /**
+     * Keys that expired lately, with the life their entry had: a miss of one of them is a read a longer
+     * ttl would have served, and how late it came says how much longer (the tuner's ttl advice). As many
+     * as the L1 holds entries, at most {@link #EXPIRED_KEYS}; touched only by expiry and misses.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, long[]> expired;
+    private final CacheMeters meters;
+    static final long EXPIRED_KEYS = 100_000;
 
     L1(long maximumSize, long maximumWeight, ToIntFunction<? super V> weigher, Duration refreshAfter, Ticker ticker,
        InstantSource clock, Executor executor, BiFunction<String, Entry<V>, Entry<V>> reload, CacheMeters meters) {
         this.clock = clock;
+        this.meters = meters;
+        this.expired = Caffeine.newBuilder().executor(Runnable::run)
+                .maximumSize(Math.min(EXPIRED_KEYS, weigher != null ? EXPIRED_KEYS : Math.max(1, maximumSize))).build();
         Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(ticker).executor(executor).recordStats(() -> counter);
-        Caffeine<String, Entry<V>> typed = b.<String, Entry<V>>evictionListener((k, v, cause) -> meters.l1Evicted(cause))
+        Caffeine<String, Entry<V>> typed = b.<String, Entry<V>>evictionListener((k, v, cause) -> {
+                    meters.l1Evicted(cause);
+                    if (cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED && v != null) {
+                        expired.put(k, new long[] {v.writtenAtMillis(), v.expiresAtMillis()});
+                    }
+                })
                 .expireAfter(new Expiry<String, Entry<V>>() {
                     @Override
                     public long expireAfterCreate(String key, Entry<V> e, long currentTime) {
@@ -107,6 +123,10 @@ final class L1<V> {
         CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
         CompletableFuture<Entry<V>> f = cache.get(key, (k, ex) -> mine);
         if (f == mine) {
+            long[] life = expired.asMap().remove(key);
+            if (life != null) {
+                meters.rereadAfterExpiry(life[1] - life[0], clock.millis() - life[0]);
+            }
             try {
                 mine.complete(load.get());
             } catch (Throwable t) {

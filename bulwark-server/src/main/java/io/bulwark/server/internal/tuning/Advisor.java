@@ -37,6 +37,9 @@ final class Advisor {
     static final int MIN_EVENTS = 50;
     static final double POOL_WAIT_MILLIS = 2.0;
     static final double CACHE_HIT_RATIO = 0.5;
+    /** A ttl is advised on when at least this many misses, and this share of them, were of expired keys. */
+    static final int MIN_REREADS = 10;
+    static final double REREAD_SHARE = 0.2;
     static final double CPU_HEADROOM = 0.7;
     /** Below this many retried calls in a window, retries say too little to advise on. */
     static final int MIN_RETRIED = 20;
@@ -76,6 +79,13 @@ final class Advisor {
     static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
                                Function<String, Integer> cacheSize, Function<String, ProviderSettings> providers,
                                Duration slow) {
+        return advise(first, last, maxPending, cacheSize, name -> null, providers, slow);
+    }
+
+    /** As above, with {@code cacheTtl} the configured ttl by cache name (null: no ttl advice for it). */
+    static List<Advice> advise(Figures first, Figures last, Map<String, Double> maxPending,
+                               Function<String, Integer> cacheSize, Function<String, Duration> cacheTtl,
+                               Function<String, ProviderSettings> providers, Duration slow) {
         List<Advice> out = new ArrayList<>();
         Duration window = Duration.between(first.at(), last.at());
         for (Map.Entry<String, Figures.Pool> e : last.pools().entrySet()) {
@@ -104,7 +114,8 @@ final class Advisor {
             Figures.Cache then = first.caches().getOrDefault(e.getKey(), new Figures.Cache(0, 0, 0, 0));
             double hits = now.hits() - then.hits();
             double misses = now.misses() - then.misses();
-            double evictions = now.evictions() - then.evictions();
+            // Caffeine counts expirations as evictions too: only those for room say the cache is too small.
+            double evictions = (now.evictions() - now.expired()) - (then.evictions() - then.expired());
             double reads = hits + misses;
             double ratio = reads == 0 ? 1 : hits / reads;
             Integer size = cacheSize.apply(e.getKey());
@@ -117,6 +128,7 @@ final class Advisor {
                                 + "entries leave before they are read again", evictions, now.size(), size),
                         "watch the heap: each entry costs its key and value")));
             }
+            ttlAdvice(e.getKey(), then, now, cacheTtl.apply(e.getKey()), window).ifPresent(out::add);
         }
         for (Map.Entry<String, Figures.Queue> e : last.queues().entrySet()) {
             Figures.Queue now = e.getValue();
@@ -190,6 +202,57 @@ final class Advisor {
         }
         out.addAll(slowStatements(first, last, window, slow));
         return out;
+    }
+
+    /**
+     * A longer ttl for a cache whose misses are mostly keys read again after they expired: the
+     * misses by how much longer a ttl would have served them (the L1 remembers the keys it let
+     * expire) give the hit ratio each longer ttl would have had over the window; the advice is the
+     * shortest of 2x, 4x and 8x that serves at least half of those reads.
+     */
+    static java.util.Optional<Advice> ttlAdvice(String name, Figures.Cache then, Figures.Cache now, Duration ttl,
+                                                Duration window) {
+        double hits = now.hits() - then.hits();
+        double misses = now.misses() - then.misses();
+        double reads = hits + misses;
+        double ratio = reads == 0 ? 1 : hits / reads;
+        double[] within = new double[4];
+        String[] names = {"2x", "4x", "8x", "later"};
+        double reread = 0;
+        for (int i = 0; i < names.length; i++) {
+            within[i] = now.rereads().getOrDefault(names[i], 0.0) - then.rereads().getOrDefault(names[i], 0.0);
+            reread += within[i];
+        }
+        if (ttl == null || reads < MIN_EVENTS || ratio >= CACHE_HIT_RATIO || reread < MIN_REREADS
+                || reread < REREAD_SHARE * misses) {
+            return java.util.Optional.empty();
+        }
+        double[] served = {within[0], within[0] + within[1], within[0] + within[1] + within[2]};
+        int[] factors = {2, 4, 8};
+        int pick = 2;
+        for (int i = 0; i < factors.length; i++) {
+            if (served[i] >= reread / 2) {
+                pick = i;
+                break;
+            }
+        }
+        if (served[pick] == 0) {
+            return java.util.Optional.empty(); // even 8x would not have served them: keys come back much later
+        }
+        StringBuilder curve = new StringBuilder("with a ttl ");
+        for (int i = 0; i < factors.length; i++) {
+            curve.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%dx as long, %.0f of them (hit ratio "
+                    + "about %.0f%%)", factors[i], served[i], (hits + served[i]) / reads * 100));
+        }
+        double expired = now.expired() - then.expired();
+        return java.util.Optional.of(new Advice("cache ttl", name, "cache." + name + ".ttl", format(ttl),
+                format(ttl.multipliedBy(factors[pick])), List.of(
+                String.format(Locale.ROOT, "hit ratio %.0f%% over %.0f reads in %s", ratio * 100, reads, format(window)),
+                String.format(Locale.ROOT, "%.0f of the %.0f misses were keys read again after their entry expired "
+                        + "(%.0f entries expired in the window)", reread, misses, expired),
+                curve.toString(),
+                "a longer ttl serves values that much older: make sure the data may be that stale, or invalidate "
+                        + "entries when it changes; more entries are kept, so watch maximumSize too")));
     }
 
     /**

@@ -48,8 +48,17 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
                 double active, double max) {
     }
 
-    /** A cache level: hits, misses and evictions so far, the size now. */
-    record Cache(double hits, double misses, double evictions, double size) {
+    /**
+     * A cache level: hits, misses and evictions so far, the size now; entries that expired, and the
+     * misses of keys that had expired by how long a ttl would have served them ({@code 2x}, {@code 4x},
+     * {@code 8x}, {@code later}).
+     */
+    record Cache(double hits, double misses, double evictions, double size, double expired,
+                 Map<String, Double> rereads) {
+
+        Cache(double hits, double misses, double evictions, double size) {
+            this(hits, misses, evictions, size, 0, Map.of());
+        }
     }
 
     /** A queue: attempts run and their total time so far, waiting and running now, its concurrency. */
@@ -69,11 +78,18 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
         Map<String, Cache> caches = new HashMap<>();
         for (Meter m : meters.find("cache.gets").tag("level", "l1").meters()) {
             String name = m.getId().getTag("cache");
-            caches.computeIfAbsent(name, n -> new Cache(
-                    count(meters, "cache.gets", "cache", n, "result", "hit"),
-                    count(meters, "cache.gets", "cache", n, "result", "miss"),
-                    count(meters, "cache.evictions", "cache", n),
-                    gauge(meters, "cache.size", "cache", n)));
+            caches.computeIfAbsent(name, n -> {
+                Map<String, Double> rereads = new HashMap<>();
+                for (String within : new String[] {"2x", "4x", "8x", "later"}) {
+                    rereads.put(within, count(meters, "bulwark.cache.l1.expired.rereads", "cache", n, "within", within));
+                }
+                return new Cache(
+                        count(meters, "cache.gets", "cache", n, "result", "hit"),
+                        count(meters, "cache.gets", "cache", n, "result", "miss"),
+                        count(meters, "cache.evictions", "cache", n),
+                        gauge(meters, "cache.size", "cache", n),
+                        count(meters, "bulwark.cache.l1.evictions", "cache", n, "cause", "expired"), rereads);
+            });
         }
         Map<String, Queue> queues = new HashMap<>();
         if (jobs != null) {

@@ -65,6 +65,9 @@ public final class TuningCapability implements Capability {
             Map<String, Integer> sizes = new HashMap<>();
             config.getAll(CacheKeys.MAXIMUM_SIZE).forEach((key, v) ->
                     sizes.put(key.substring("cache.".length(), key.length() - ".maximumSize".length()), v));
+            Map<String, Duration> ttls = new HashMap<>();
+            config.getAll(CacheKeys.TTL).forEach((key, v) ->
+                    ttls.put(key.substring("cache.".length(), key.length() - ".ttl".length()), v));
             var resilience = ctx.capability(io.bulwark.server.internal.resilience.ResilienceCapability.class)
                     .map(io.bulwark.server.internal.resilience.ResilienceCapability::runtime);
             java.util.function.Function<String, Advisor.ProviderSettings> providers = name -> resilience
@@ -73,7 +76,7 @@ public final class TuningCapability implements Capability {
                     .map(p -> new Advisor.ProviderSettings(p.settings().retry(), p.retry().config().maxAttempts(),
                             p.breaker().config().waitDurationInOpen()))
                     .orElse(null);
-            return Optional.of(new TuningCapability(ctx.meters(), ctx.clock(), jobs, cpu, sizes,
+            return Optional.of(new TuningCapability(ctx.meters(), ctx.clock(), jobs, cpu, sizes, ttls,
                     config.get(TuningKeys.INTERVAL), config.get(TuningKeys.WINDOW), providers,
                     config.get(TuningKeys.SLOW_STATEMENT)));
         }
@@ -81,12 +84,15 @@ public final class TuningCapability implements Capability {
 
     /** The L1's maximum size when a cache sets none (CacheKeys.MAXIMUM_SIZE's documented default). */
     static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** The ttl when a cache sets none (CacheKeys.TTL's documented default). */
+    static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(10);
 
     private final MeterRegistry meters;
     private final InstantSource clock;
     private final JobsRuntime jobs;
     private final Supplier<Double> cpu;
     private final Map<String, Integer> cacheSizes;
+    private final Map<String, Duration> cacheTtls;
     /** Each provider's retry and breaker settings as they are now (groups change over the API). */
     private final java.util.function.Function<String, Advisor.ProviderSettings> providers;
     private final Duration interval;
@@ -98,7 +104,8 @@ public final class TuningCapability implements Capability {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bulwark-tuner").daemon(true).factory());
 
     private TuningCapability(MeterRegistry meters, InstantSource clock, JobsRuntime jobs, Supplier<Double> cpu,
-                             Map<String, Integer> cacheSizes, Duration interval, Duration window,
+                             Map<String, Integer> cacheSizes, Map<String, Duration> cacheTtls, Duration interval,
+                             Duration window,
                              java.util.function.Function<String, Advisor.ProviderSettings> providers,
                              Duration slowStatement) {
         this.providers = providers;
@@ -108,6 +115,7 @@ public final class TuningCapability implements Capability {
         this.jobs = jobs;
         this.cpu = cpu;
         this.cacheSizes = Map.copyOf(cacheSizes);
+        this.cacheTtls = Map.copyOf(cacheTtls);
         this.interval = interval;
         this.window = window;
     }
@@ -146,7 +154,8 @@ public final class TuningCapability implements Capability {
                 .describe("Compares the pool, cache and queue figures at the start of the window (tuning.window, read "
                         + "every tuning.interval) with now. Each advice names the setting, its value, the suggested one and "
                         + "the evidence: a database pool whose requests wait for connections, a cache that evicts entries "
-                        + "before they are read again (hit ratio under 50%), a queue whose workers are all busy with jobs "
+                        + "before they are read again (hit ratio under 50%), a cache whose misses are mostly keys read "
+                        + "again after they expired (a longer ttl, from how much longer would have served them), a queue whose workers are all busy with jobs "
                         + "waiting while the CPU has room (Little's law), a provider whose retries rarely rescue a call (fewer "
                         + "attempts) or often do while calls still run out of them (one more), a breaker that opened 3 or "
                         + "more times in the window (a longer waitInOpen), and on a database store the statements "
@@ -177,7 +186,8 @@ public final class TuningCapability implements Capability {
         body.put("window", first == null ? "0s" : Durations.format(Duration.between(first.at(), last.at())));
         body.put("readings", count);
         body.put("advice", first == null ? List.of() : Advisor.advise(first, last, pending,
-                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE), providers, slowStatement).stream()
+                name -> cacheSizes.getOrDefault(name, DEFAULT_CACHE_SIZE),
+                name -> cacheTtls.getOrDefault(name, DEFAULT_CACHE_TTL), providers, slowStatement).stream()
                 .map(Advisor.Advice::json)
                 .toList());
         ctx.json(body);
