@@ -48,6 +48,35 @@ class ResourcesEndpointsTest {
     }
 
     @Test
+    void theServersOwnFiguresAndVirtualThreadsAreSampledAndALimitOnOneTurnsHealthDegraded() {
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, Map.of("scaling.monitor.interval",
+                "100ms", "scaling.limits.jobsWaiting", "5", "log.access", "false"))).configuredStore().build().start()) {
+            Http http = new Http(server.uri());
+            assertThat(http.send("POST", "/api/v1/queues/parked/pause", null, Map.of()).status()).isEqualTo(200);
+            for (int i = 0; i < 10; i++) {
+                assertThat(http.send("POST", "/api/v1/jobs", "{\"queue\":\"parked\",\"type\":\"builtin.noop\"}",
+                        Map.of()).status()).isEqualTo(201);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonNode figures = http.get("/api/v1/resources").json().path("current").path("figures");
+                assertThat(figures.path("jobs.waiting").asDouble()).isEqualTo(10);
+                assertThat(figures.path("jobs.lagSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+                assertThat(figures.path("jobs.inFlight").asDouble()).isZero();
+                assertThat(figures.path("http.requestsPerSec").asDouble()).isPositive();
+                assertThat(figures.path("http.errorPercent").asDouble()).isZero();
+                assertThat(figures.path("pool.percent").asDouble()).as("the embedded store has no pool").isEqualTo(-1);
+                // JDK 24+'s scheduler MXBean (the tests run on 25): a count, not unknown.
+                assertThat(figures.path("vthreads.mounted").asDouble()).isGreaterThanOrEqualTo(0);
+                assertThat(figures.path("vthreads.queued").asDouble()).isGreaterThanOrEqualTo(0);
+                JsonNode health = http.get("/health").json().path("checks").path("resources");
+                assertThat(health.path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(health.toString()).contains("jobs.waiting is 10.0 (limit 5.0)");
+            });
+            assertThat(http.get("/metrics").body()).contains("bulwark_resource_value{figure=\"jobs.waiting\"} 10.0");
+        }
+    }
+
+    @Test
     void aBadSinceIsA400NamingTheParameterAndABadLimitStopsTheStart() {
         try (BulwarkServer server = TestServers.start(dir, Map.of())) {
             Http.Response bad = new Http(server.uri()).get("/api/v1/resources?since=yesterday");

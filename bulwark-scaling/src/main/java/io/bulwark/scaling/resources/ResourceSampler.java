@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,6 +32,8 @@ public final class ResourceSampler {
     private final int pid = (int) ProcessHandle.current().pid();
     private final ReentrantLock lock = new ReentrantLock();
     private Counters last;
+    private volatile java.util.function.Supplier<Map<String, Double>> extra = Map::of;
+    private static final javax.management.ObjectName VIRTUAL_THREADS = objectName("jdk.management:type=VirtualThreadScheduler");
 
     private record Counters(Instant at, long gcMillis, long read, long written, long received, long sent, long throttled) {
     }
@@ -45,6 +48,15 @@ public final class ResourceSampler {
             si = null; // an unsupported platform: the OSHI figures read -1
         }
         this.oshi = si;
+    }
+
+    /**
+     * Adds the application's own figures to every sample, from {@code figures} (names from
+     * {@link ResourceSnapshot#EXTRA}; a figure it leaves out, or a supplier that throws, reads -1).
+     */
+    public ResourceSampler extraFigures(java.util.function.Supplier<Map<String, Double>> figures) {
+        this.extra = java.util.Objects.requireNonNull(figures, "figures must be set");
+        return this;
     }
 
     /** A sampler of this process on the live system. */
@@ -90,11 +102,46 @@ public final class ResourceSampler {
                     rate(last == null ? -1 : last.gcMillis(), gc, seconds) / 1000.0,
                     rate(last == null ? -1 : last.read(), read, seconds), rate(last == null ? -1 : last.written(), written, seconds),
                     rate(last == null ? -1 : last.received(), received, seconds),
-                    rate(last == null ? -1 : last.sent(), sent, seconds));
+                    rate(last == null ? -1 : last.sent(), sent, seconds), extras());
             last = now0;
             return s;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The virtual-thread figures and the application's; whatever cannot be read is left out (-1). */
+    private Map<String, Double> extras() {
+        Map<String, Double> m = new java.util.HashMap<>();
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            if (VIRTUAL_THREADS != null && server.isRegistered(VIRTUAL_THREADS)) {
+                // JDK 24+ (jdk.management.VirtualThreadSchedulerMXBean), read by name: the code targets 21.
+                m.put("vthreads.mounted", ((Number) server.getAttribute(VIRTUAL_THREADS, "MountedVirtualThreadCount"))
+                        .doubleValue());
+                m.put("vthreads.queued", ((Number) server.getAttribute(VIRTUAL_THREADS, "QueuedVirtualThreadCount"))
+                        .doubleValue());
+            }
+        } catch (javax.management.JMException | RuntimeException e) {
+            // an older JVM or another scheduler: unknown
+        }
+        try {
+            extra.get().forEach((name, value) -> {
+                if (ResourceSnapshot.EXTRA.contains(name) && value != null && !value.isNaN()) {
+                    m.put(name, value);
+                }
+            });
+        } catch (RuntimeException e) {
+            // the application could not say this time: its figures read -1
+        }
+        return m;
+    }
+
+    private static javax.management.ObjectName objectName(String name) {
+        try {
+            return new javax.management.ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            return null;
         }
     }
 

@@ -2,6 +2,7 @@ package io.bulwark.scaling.resources;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,12 +27,38 @@ import java.util.Map;
  * @param diskWritePerSec    bytes this process wrote per second
  * @param netReceivedPerSec  bytes received per second on the machine's (container's) interfaces
  * @param netSentPerSec      bytes sent per second
+ * @param extra              the figures named in {@link #EXTRA} that were read (virtual threads, and
+ *                           the figures of the application the sampler was given); the others are -1
  */
 public record ResourceSnapshot(Instant at, double processCpu, double systemCpu, double cpuLimitCores,
                                double cpuThrottledPerSec, long heapUsedBytes, long heapMaxBytes, long nonHeapUsedBytes,
                                long rssBytes, long memoryLimitBytes, int threads, long openFds, long maxFds,
                                double gcPausePerSec, double diskReadPerSec, double diskWritePerSec,
-                               double netReceivedPerSec, double netSentPerSec) {
+                               double netReceivedPerSec, double netSentPerSec, Map<String, Double> extra) {
+
+    /**
+     * Figures beyond the process's own counters: virtual threads mounted on a carrier and queued for
+     * one (JDK 24's scheduler MXBean), and what the application running in the process reports
+     * (Bulwark's server: jobs waiting, the age of the oldest waiting job, jobs running, HTTP requests
+     * per second and the share of them answered 5xx, the database pool's use).
+     */
+    public static final List<String> EXTRA = List.of("vthreads.mounted", "vthreads.queued", "jobs.waiting",
+            "jobs.lagSeconds", "jobs.inFlight", "http.requestsPerSec", "http.errorPercent", "pool.percent");
+
+    public ResourceSnapshot {
+        extra = Map.copyOf(extra);
+    }
+
+    /** A snapshot without extra figures. */
+    public ResourceSnapshot(Instant at, double processCpu, double systemCpu, double cpuLimitCores,
+                            double cpuThrottledPerSec, long heapUsedBytes, long heapMaxBytes, long nonHeapUsedBytes,
+                            long rssBytes, long memoryLimitBytes, int threads, long openFds, long maxFds,
+                            double gcPausePerSec, double diskReadPerSec, double diskWritePerSec,
+                            double netReceivedPerSec, double netSentPerSec) {
+        this(at, processCpu, systemCpu, cpuLimitCores, cpuThrottledPerSec, heapUsedBytes, heapMaxBytes, nonHeapUsedBytes,
+                rssBytes, memoryLimitBytes, threads, openFds, maxFds, gcPausePerSec, diskReadPerSec, diskWritePerSec,
+                netReceivedPerSec, netSentPerSec, Map.of());
+    }
 
     /** The figures by name, as the API and the metrics show them (percentages where a limit exists). */
     public Map<String, Double> figures() {
@@ -55,6 +82,9 @@ public record ResourceSnapshot(Instant at, double processCpu, double systemCpu, 
         m.put("disk.writePerSec", diskWritePerSec);
         m.put("net.receivedPerSec", netReceivedPerSec);
         m.put("net.sentPerSec", netSentPerSec);
+        for (String name : EXTRA) {
+            m.put(name, extra.getOrDefault(name, -1.0));
+        }
         return m;
     }
 }

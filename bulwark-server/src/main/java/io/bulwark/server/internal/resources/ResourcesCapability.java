@@ -54,7 +54,11 @@ public final class ResourcesCapability implements Capability {
         @Override
         public Optional<Capability> create(ServerContext ctx) {
             BulwarkConfig config = ctx.config();
-            ResourceMonitor monitor = new ResourceMonitor(ResourceSampler.system(ctx.clock()),
+            io.bulwark.server.internal.jobs.JobsRuntime jobs = ctx.capability(
+                    io.bulwark.server.internal.jobs.JobsCapability.class)
+                    .map(io.bulwark.server.internal.jobs.JobsCapability::runtime).orElse(null);
+            ResourceMonitor monitor = new ResourceMonitor(ResourceSampler.system(ctx.clock())
+                    .extraFigures(new ServerFigures(jobs, ctx.meters(), ctx.clock())),
                     new ResourceHistory(config.get(ScalingKeys.MONITOR_HISTORY)), limits(config),
                     config.get(ScalingKeys.MONITOR_INTERVAL));
             return Optional.of(new ResourcesCapability(monitor, ctx.meters(), ctx.state(), ctx.identity(),
