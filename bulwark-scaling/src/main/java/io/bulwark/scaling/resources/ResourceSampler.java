@@ -3,6 +3,7 @@ package io.bulwark.scaling.resources;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.UnixOperatingSystemMXBean;
 import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
 import oshi.hardware.NetworkIF;
 import oshi.software.os.OSProcess;
 
@@ -35,7 +36,8 @@ public final class ResourceSampler {
     private volatile java.util.function.Supplier<Map<String, Double>> extra = Map::of;
     private static final javax.management.ObjectName VIRTUAL_THREADS = objectName("jdk.management:type=VirtualThreadScheduler");
 
-    private record Counters(Instant at, long gcMillis, long read, long written, long received, long sent, long throttled) {
+    private record Counters(Instant at, long gcMillis, long read, long written, long received, long sent, long throttled,
+                            long[] cpuTicks) {
     }
 
     public ResourceSampler(InstantSource clock, CgroupReader cgroups) {
@@ -84,7 +86,16 @@ public final class ResourceSampler {
             for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
                 gc += Math.max(0, b.getCollectionTime());
             }
-            Counters now0 = new Counters(now, gc, read, written, received, sent, limits.cpuThrottledNanos());
+            long[] ticks = null;
+            if (oshi != null) {
+                try {
+                    ticks = oshi.getHardware().getProcessor().getSystemCpuLoadTicks();
+                } catch (RuntimeException e) {
+                    ticks = null; // not on this platform: steal reads -1
+                }
+            }
+            Counters now0 = new Counters(now, gc, read, written, received, sent, limits.cpuThrottledNanos(), ticks);
+            double steal = steal(last == null ? null : last.cpuTicks(), ticks);
             double seconds = last == null ? 0 : Duration.between(last.at(), now).toNanos() / 1e9;
             long openFds = -1;
             long maxFds = -1;
@@ -102,7 +113,7 @@ public final class ResourceSampler {
                     rate(last == null ? -1 : last.gcMillis(), gc, seconds) / 1000.0,
                     rate(last == null ? -1 : last.read(), read, seconds), rate(last == null ? -1 : last.written(), written, seconds),
                     rate(last == null ? -1 : last.received(), received, seconds),
-                    rate(last == null ? -1 : last.sent(), sent, seconds), extras());
+                    rate(last == null ? -1 : last.sent(), sent, seconds), extras(steal));
             last = now0;
             return s;
         } finally {
@@ -111,8 +122,11 @@ public final class ResourceSampler {
     }
 
     /** The virtual-thread figures and the application's; whatever cannot be read is left out (-1). */
-    private Map<String, Double> extras() {
+    private Map<String, Double> extras(double steal) {
         Map<String, Double> m = new java.util.HashMap<>();
+        if (steal >= 0) {
+            m.put("cpu.steal", steal);
+        }
         try {
             var server = ManagementFactory.getPlatformMBeanServer();
             if (VIRTUAL_THREADS != null && server.isRegistered(VIRTUAL_THREADS)) {
@@ -135,6 +149,26 @@ public final class ResourceSampler {
             // the application could not say this time: its figures read -1
         }
         return m;
+    }
+
+    /**
+     * The share of the machine's CPU time the hypervisor gave other guests between two readings of
+     * the system's tick counters (the {@code steal} column of {@code /proc/stat}), 0 to 1; 0 in the
+     * first sample, -1 when the ticks cannot be read.
+     */
+    static double steal(long[] before, long[] now) {
+        if (now == null) {
+            return -1;
+        }
+        if (before == null || before.length != now.length) {
+            return 0;
+        }
+        long total = 0;
+        for (int i = 0; i < now.length; i++) {
+            total += Math.max(0, now[i] - before[i]);
+        }
+        int at = CentralProcessor.TickType.STEAL.getIndex();
+        return total <= 0 ? 0 : Math.max(0, now[at] - before[at]) / (double) total;
     }
 
     private static javax.management.ObjectName objectName(String name) {

@@ -37,12 +37,13 @@ public record ResourceSnapshot(Instant at, double processCpu, double systemCpu, 
                                double netReceivedPerSec, double netSentPerSec, Map<String, Double> extra) {
 
     /**
-     * Figures beyond the process's own counters: virtual threads mounted on a carrier and queued for
+     * Figures beyond the process's own counters: the CPU time the hypervisor gave other guests (steal,
+     * 0 to 1, from the system's tick counters), virtual threads mounted on a carrier and queued for
      * one (JDK 24's scheduler MXBean), and what the application running in the process reports
      * (Bulwark's server: jobs waiting, the age of the oldest waiting job, jobs running, HTTP requests
      * per second and the share of them answered 5xx, the database pool's use).
      */
-    public static final List<String> EXTRA = List.of("vthreads.mounted", "vthreads.queued", "jobs.waiting",
+    public static final List<String> EXTRA = List.of("cpu.steal", "vthreads.mounted", "vthreads.queued", "jobs.waiting",
             "jobs.lagSeconds", "jobs.inFlight", "http.requestsPerSec", "http.errorPercent", "pool.percent");
 
     public ResourceSnapshot {
