@@ -46,6 +46,11 @@ public final class Autoscaler {
     private final List<ScaleEvent> upEvents = new ArrayList<>();
     private final List<ScaleEvent> downEvents = new ArrayList<>();
 
+    /** The clock decisions are timed by. */
+    public InstantSource clock() {
+        return clock;
+    }
+
     public Autoscaler(AutoscalerPolicy policy, InstantSource clock) {
         this.policy = Objects.requireNonNull(policy, "policy must be set");
         this.clock = Objects.requireNonNull(clock, "clock must be set");

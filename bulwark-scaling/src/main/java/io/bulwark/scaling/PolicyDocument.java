@@ -24,6 +24,7 @@ import java.util.Set;
  * memoryPercent: 80         # each worker's RSS, percent of its memory limit
  * requestsPerSecond: 200    # HTTP requests each worker serves per second, on average
  * errorPercent: 5           # the fleet's 5xx answers, percent of its requests
+ * queueLagSeconds: 30       # the age of the oldest waiting job of the autoscaler's queues
  * tolerance: 0.1            # optional, default 0.1
  * behavior:                 # optional; each direction defaults to the HPA's
  *   scaleUp:
@@ -53,9 +54,11 @@ public final class PolicyDocument {
     public static final String REQUESTS = "requests_per_second";
     /** The fleet's HTTP answers with a 5xx status, as a percent of its requests (a value). */
     public static final String ERRORS = "error_percent";
+    /** The age in seconds of the oldest waiting job of the autoscaler's queues (a value, as an external metric). */
+    public static final String QUEUE_LAG = "queue_lag_seconds";
 
     private static final Set<String> TOP = Set.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "cpuPercent",
-            "memoryPercent", "requestsPerSecond", "errorPercent", "tolerance", "behavior");
+            "memoryPercent", "requestsPerSecond", "errorPercent", "queueLagSeconds", "tolerance", "behavior");
     private static final Set<String> RULES = Set.of("stabilizationWindow", "selectPolicy", "policies");
     private static final Set<String> POLICY = Set.of("type", "value", "period");
 
@@ -99,10 +102,11 @@ public final class PolicyDocument {
         Double memory = number(doc, "memoryPercent", problems, 0.1, 1000, Double.NaN);
         Double requests = number(doc, "requestsPerSecond", problems, 0.001, 1e9, Double.NaN);
         Double errors = number(doc, "errorPercent", problems, 0.01, 100, Double.NaN);
-        if (target != null && cpu != null && memory != null && requests != null && errors != null && target.isNaN()
-                && cpu.isNaN() && memory.isNaN() && requests.isNaN() && errors.isNaN()) {
+        Double lag = number(doc, "queueLagSeconds", problems, 0.001, 1e9, Double.NaN);
+        if (target != null && cpu != null && memory != null && requests != null && errors != null && lag != null
+                && target.isNaN() && cpu.isNaN() && memory.isNaN() && requests.isNaN() && errors.isNaN() && lag.isNaN()) {
             problems.add(new Problem("waitingJobsPerWorker", "is required unless cpuPercent, memoryPercent, "
-                    + "requestsPerSecond or errorPercent is set: a number from 0.001 to 1.0E9"));
+                    + "requestsPerSecond, errorPercent or queueLagSeconds is set: a number from 0.001 to 1.0E9"));
         }
         Double tolerance = number(doc, "tolerance", problems, 0, 0.99, 0.1);
         if (min != null && max != null && max < min) {
@@ -139,6 +143,9 @@ public final class PolicyDocument {
         if (!errors.isNaN()) {
             targets.add(MetricTarget.value(ERRORS, errors));
         }
+        if (!lag.isNaN()) {
+            targets.add(MetricTarget.value(QUEUE_LAG, lag));
+        }
         return new AutoscalerPolicy(min, max, targets, tolerance, up, down);
     }
 
@@ -152,6 +159,7 @@ public final class PolicyDocument {
         target(policy, MEMORY).ifPresent(v -> doc.put("memoryPercent", v));
         target(policy, REQUESTS).ifPresent(v -> doc.put("requestsPerSecond", v));
         target(policy, ERRORS).ifPresent(v -> doc.put("errorPercent", v));
+        target(policy, QUEUE_LAG).ifPresent(v -> doc.put("queueLagSeconds", v));
         doc.put("tolerance", policy.tolerance());
         Map<String, Object> behavior = new LinkedHashMap<>();
         behavior.put("scaleUp", write(policy.scaleUp()));

@@ -62,8 +62,14 @@ class PolicyDocumentTest {
         assertThat(PolicyDocument.write(p)).containsEntry("cpuPercent", 70.0).doesNotContainKey("waitingJobsPerWorker");
         assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5)))
-                .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent, memoryPercent, requestsPerSecond or "
-                        + "errorPercent is set");
+                .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent, memoryPercent, requestsPerSecond, "
+                        + "errorPercent or queueLagSeconds is set");
+        AutoscalerPolicy lag = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "queueLagSeconds", 30));
+        assertThat(lag.targets()).containsExactly(MetricTarget.value(PolicyDocument.QUEUE_LAG, 30));
+        assertThat(PolicyDocument.write(lag)).containsEntry("queueLagSeconds", 30.0);
+        assertThat(PolicyDocument.read(PolicyDocument.write(lag))).isEqualTo(lag);
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "queueLagSeconds", 0)))
+                .hasMessageContaining("queueLagSeconds must be a number from 0.001");
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "cpuPercent", 0)))
                 .hasMessageContaining("cpuPercent must be a number from 0.1 to 1000.0 but was 0");
     }

@@ -72,6 +72,11 @@ public final class ScalingKeys {
             .description("A target, off when unset: the workers' HTTP answers with a 5xx status, percent of their "
                     + "requests since the last published figures.").build();
 
+    public static final ConfigKey<Double> AUTOSCALER_QUEUE_LAG_SECONDS = ConfigKey
+            .builder("scaling.autoscaler.queueLagSeconds", ValueTypes.decimal(0.001, 1e9))
+            .description("A target, off when unset: the age in seconds of the oldest waiting job of the autoscaler's "
+                    + "queues (from its run time), as a value for the whole fleet, like an HPA external metric.").build();
+
     public static final ConfigKey<Double> AUTOSCALER_MEMORY_PERCENT = ConfigKey
             .builder("scaling.autoscaler.memoryPercent", ValueTypes.decimal(0.1, 1000))
             .description("A target, off when unset: each worker's RSS as a percent of its memory limit, from the "
@@ -102,6 +107,13 @@ public final class ScalingKeys {
     public static final ConfigKey<String> AUTOSCALER_DEPLOYMENT = ConfigKey
             .builder("scaling.autoscaler.kubernetes.deployment", ValueTypes.string())
             .description("The deployment the kubernetes driver scales (required with that driver).").build();
+
+    public static final ConfigKey<String> AUTOSCALER_KIND = ConfigKey
+            .builder("scaling.autoscaler.kubernetes.kind", ValueTypes.oneOf("deployment", "statefulset"))
+            .defaultValue("deployment")
+            .description("What the kubernetes driver scales: the Deployment or the StatefulSet named by "
+                    + "scaling.autoscaler.kubernetes.deployment (a StatefulSet needs get and patch on statefulsets/scale, "
+                    + "which the generated Role does not grant).").build();
 
     public static final ConfigKey<String> AUTOSCALER_COMMAND = ConfigKey
             .builder("scaling.autoscaler.command", ValueTypes.string())
@@ -134,8 +146,8 @@ public final class ScalingKeys {
     /** The autoscaler's keys. */
     public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,
             AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_CPU_PERCENT, AUTOSCALER_MEMORY_PERCENT,
-            AUTOSCALER_REQUESTS_PER_SECOND, AUTOSCALER_ERROR_PERCENT, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
-            AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_COMMAND);
+            AUTOSCALER_REQUESTS_PER_SECOND, AUTOSCALER_ERROR_PERCENT, AUTOSCALER_QUEUE_LAG_SECONDS, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
+            AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_KIND, AUTOSCALER_COMMAND);
 
     private ScalingKeys() {
     }

@@ -24,6 +24,41 @@ class AutoscalerEndpointsTest {
     }
 
     @Test
+    void aQueueLagTargetScalesOnTheAgeOfTheOldestWaitingJob() {
+        Map<String, String> flags = new HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.waitingJobsPerWorker", "1000",
+                "scaling.autoscaler.queueLagSeconds", "60", "scaling.autoscaler.queues", "mail",
+                "scaling.autoscaler.maxReplicas", "20"));
+        io.bulwark.core.time.SettableClock clock = io.bulwark.core.time.SettableClock.at(java.time.Instant.now());
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).clock(clock).configuredStore()
+                .build().start()) {
+            Http http = new Http(server.uri());
+            assertThat(http.send("PUT", "/api/v1/queues/mail", "{\"paused\":true}", Map.of()).status()).isEqualTo(200);
+            // One job, still waiting ten minutes later (the store's and the autoscaler's clock): 600 s behind.
+            assertThat(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"mail\"}", Map.of())
+                    .status()).isEqualTo(201);
+            clock.advance(Duration.ofMinutes(10));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(http.get("/api/v1/scaling").json().path("last").path("recommended").asInt()).isGreaterThan(1));
+            JsonNode status = http.get("/api/v1/scaling").json();
+            assertThat(status.path("policy").path("queueLagSeconds").asDouble()).isEqualTo(60.0);
+            JsonNode last = status.path("last");
+            JsonNode lag = null;
+            for (JsonNode p : last.path("proposals")) {
+                if (p.path("metric").asText().equals("queue_lag_seconds")) {
+                    lag = p;
+                }
+            }
+            assertThat(lag).isNotNull();
+            assertThat(lag.path("replicas").asInt()).as("ceil(1 x 600 / 60)").isEqualTo(10);
+            assertThat(last.path("recommended").asInt()).as("the largest proposal").isEqualTo(lag.path("replicas").asInt());
+            assertThat(last.path("desired").asInt()).as("max(1 + 4, 1 x 2): the scale-up policy").isEqualTo(5);
+            assertThat(http.get("/api/v1/scaling/metric").json().path("queueLagSeconds").asDouble()).isEqualTo(600.0);
+        }
+    }
+
+    @Test
     void decidesFromTheWaitingJobsRecordsEachDecisionAndAppliesNoneInDryRun() {
         Map<String, String> flags = new HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
                 "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.waitingJobsPerWorker", "10",

@@ -73,6 +73,20 @@ class ResourcesEndpointsTest {
                 assertThat(health.toString()).contains("jobs.waiting is 10.0 (limit 5.0)");
             });
             assertThat(http.get("/metrics").body()).contains("bulwark_resource_value{figure=\"jobs.waiting\"} 10.0");
+            // The breach is an event (once, when it starts), which Alertmanager and webhooks receive like the rest.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(http.get("/api/v1/events?kind=resource.").json().path("events")).hasSize(1));
+            JsonNode events = http.get("/api/v1/events?kind=resource.").json().path("events");
+            assertThat(events.get(0).path("kind").asText()).isEqualTo("resource.limit.exceeded");
+            assertThat(events.get(0).path("severity").asText()).isEqualToIgnoringCase("warning");
+            assertThat(events.get(0).path("subject").asText()).isEqualTo("jobs.waiting");
+            assertThat(events.get(0).path("message").asText()).contains("jobs.waiting is 10.0 (limit 5.0)");
+            // Back under: the queue resumed, its jobs run.
+            assertThat(http.send("POST", "/api/v1/queues/parked/resume", null, Map.of()).status()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(http.get("/api/v1/events?kind=resource.limit.cleared").json().path("events")).hasSize(1));
+            assertThat(http.get("/health").json().path("checks").path("resources").path("status").asText())
+                    .isEqualTo("UP");
         }
     }
 

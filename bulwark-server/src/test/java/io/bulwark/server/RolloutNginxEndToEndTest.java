@@ -108,7 +108,7 @@ class RolloutNginxEndToEndTest {
     @Test
     void goodCanaryIsPromotedThroughTenTwentyFiveFiftyHundredWithAnalysesPassing() throws Exception {
         long started = System.nanoTime();
-        JsonNode created = post("/api/v1/rollouts", canary("shop"));
+        JsonNode created = post("/api/v1/rollouts", canary("shop", "5s"));
         assertThat(created.path("phase").asText()).isEqualTo("PROGRESSING");
         for (int weight : new int[]{10, 25, 50, 100}) {
             awaitWeight("shop", weight);
@@ -134,7 +134,8 @@ class RolloutNginxEndToEndTest {
     void badCanaryIsRolledBackAtTheFirstFailingAnalysisShowingTheErrorBudgetSpent() throws Exception {
         long started = System.nanoTime();
         green.errorPercent(5);
-        post("/api/v1/rollouts", canary("shop"));
+        // The first analysis rolls back: the split at 10 must be counted before it, 8 s after the step.
+        post("/api/v1/rollouts", canary("shop", "8s"));
         awaitWeight("shop", 10);
         // 10% to green, of which 5% fail: green's good answers are 9.5% of all.
         assertThat(greenShareAt("shop", 10)).isBetween(9.5 - 3.0, 9.5 + 3.0);
@@ -216,12 +217,17 @@ class RolloutNginxEndToEndTest {
         return Json.mapper().writeValueAsString(d);
     }
 
-    /** 10/25/50/100, each followed by the error-ratio analysis (3 s after the step, three times a second apart). */
-    private String canary(String name) throws Exception {
+    /**
+     * 10/25/50/100, each followed by the error-ratio analysis ({@code initialDelay} after the step, three
+     * times a second apart). The delay is the time the test has to count a step's split ({@link #WINDOW}
+     * answers) before the rollout may move on or roll back: generous, since a loaded machine serves
+     * the load generator more slowly.
+     */
+    private String canary(String name, String initialDelay) throws Exception {
         String metric = Json.mapper().writeValueAsString(Map.of("name", "error-ratio",
                 "provider", Map.of("prometheus", Map.of("address", prometheus.uri().toString(), "query", ERROR_RATIO)),
                 "successCondition", "result[0] <= 0.02", "failureCondition", "result[0] > 0.02",
-                "initialDelay", "3s", "interval", "1s", "count", 3));
+                "initialDelay", initialDelay, "interval", "1s", "count", 3));
         return """
                 {"name": "%s", "driver": %s,
                  "analysisTemplates": {"errors": {"metrics": [%s]}},

@@ -8,20 +8,50 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Objects;
 
 /**
- * Applies decisions through the scale subresource of a Deployment (what the HPA itself patches),
- * so Kubernetes stays the one that acts. Needs RBAC to get and patch {@code deployments/scale}
- * in the namespace (the generated Role grants it when the autoscaler is on).
+ * Applies decisions through the scale subresource of a Deployment or a StatefulSet (what the HPA
+ * itself patches), so Kubernetes stays the one that acts. Needs RBAC to get and patch
+ * {@code deployments/scale} (or {@code statefulsets/scale}) in the namespace (the generated Role
+ * grants it when the autoscaler is on).
  */
 public final class KubernetesScaleDriver implements ScaleDriver {
+
+    /** What is scaled. */
+    public enum Kind {
+        DEPLOYMENT("deployment"), STATEFULSET("statefulset");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        /** {@code deployment} or {@code statefulset}, as config names it. */
+        public String id() {
+            return id;
+        }
+    }
 
     private final KubernetesClient client;
     private final String namespace;
     private final String deployment;
+    private final Kind kind;
 
+    /** Scales the Deployment {@code deployment}. */
     public KubernetesScaleDriver(KubernetesClient client, String namespace, String deployment) {
+        this(client, namespace, deployment, Kind.DEPLOYMENT);
+    }
+
+    /** Scales the workload {@code name} of {@code kind}. */
+    public KubernetesScaleDriver(KubernetesClient client, String namespace, String name, Kind kind) {
         this.client = Objects.requireNonNull(client, "client must be set");
         this.namespace = Objects.requireNonNull(namespace, "namespace must be set");
-        this.deployment = Objects.requireNonNull(deployment, "deployment must be set");
+        this.deployment = Objects.requireNonNull(name, "name must be set");
+        this.kind = Objects.requireNonNull(kind, "kind must be set");
+    }
+
+    private io.fabric8.kubernetes.client.dsl.RollableScalableResource<?> workload() {
+        return kind == Kind.STATEFULSET ? client.apps().statefulSets().inNamespace(namespace).withName(deployment)
+                : client.apps().deployments().inNamespace(namespace).withName(deployment);
     }
 
     @Override
@@ -32,25 +62,36 @@ public final class KubernetesScaleDriver implements ScaleDriver {
     @Override
     public int currentReplicas() throws ScaleException {
         try {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(deployment).get();
-            if (d == null) {
-                throw new ScaleException("deployment " + namespace + "/" + deployment + " does not exist");
+            Integer replicas;
+            if (kind == Kind.STATEFULSET) {
+                io.fabric8.kubernetes.api.model.apps.StatefulSet s = client.apps().statefulSets().inNamespace(namespace)
+                        .withName(deployment).get();
+                if (s == null) {
+                    throw new ScaleException("statefulset " + namespace + "/" + deployment + " does not exist");
+                }
+                replicas = s.getSpec() == null ? null : s.getSpec().getReplicas();
+            } else {
+                Deployment d = client.apps().deployments().inNamespace(namespace).withName(deployment).get();
+                if (d == null) {
+                    throw new ScaleException("deployment " + namespace + "/" + deployment + " does not exist");
+                }
+                replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
             }
-            Integer replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
             return replicas == null ? 1 : replicas;
         } catch (KubernetesClientException e) {
-            throw new ScaleException("cannot read deployment " + namespace + "/" + deployment + ": " + e.getMessage(), e);
+            throw new ScaleException("cannot read " + kind.id() + " " + namespace + "/" + deployment + ": "
+                    + e.getMessage(), e);
         }
     }
 
     @Override
     public boolean scale(int replicas) throws ScaleException {
         try {
-            client.apps().deployments().inNamespace(namespace).withName(deployment).scale(replicas);
+            workload().scale(replicas);
             return true;
         } catch (KubernetesClientException e) {
-            throw new ScaleException("cannot scale deployment " + namespace + "/" + deployment + " to " + replicas + ": "
-                    + e.getMessage(), e);
+            throw new ScaleException("cannot scale " + kind.id() + " " + namespace + "/" + deployment + " to " + replicas
+                    + ": " + e.getMessage(), e);
         }
     }
 }

@@ -63,6 +63,29 @@ class KubernetesScaleDriverTest {
     }
 
     @Test
+    void scalesAStatefulSetThroughItsScaleSubresourceToo() throws Exception {
+        client.apps().statefulSets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata().withName("shop-db-worker").endMetadata()
+                .withNewSpec().withReplicas(2).withServiceName("shop-db-worker")
+                .withNewSelector().addToMatchLabels("app", "shop-db-worker").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "shop-db-worker").endMetadata()
+                .withNewSpec().addNewContainer().withName("bulwark").withImage("bulwark:1").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        KubernetesScaleDriver driver = new KubernetesScaleDriver(client, "shop", "shop-db-worker",
+                KubernetesScaleDriver.Kind.STATEFULSET);
+
+        assertThat(driver.currentReplicas()).isEqualTo(2);
+        assertThat(driver.scale(5)).isTrue();
+        assertThat(client.apps().statefulSets().inNamespace("shop").withName("shop-db-worker").get().getSpec()
+                .getReplicas()).isEqualTo(5);
+        assertThat(new KubernetesScaleDriver(client, "shop", "shop-db-worker")).as("no Deployment of that name")
+                .satisfies(d -> assertThatThrownBy(d::currentReplicas).hasMessageContaining("deployment shop/shop-db-worker "
+                        + "does not exist"));
+        assertThatThrownBy(new KubernetesScaleDriver(client, "shop", "nope", KubernetesScaleDriver.Kind.STATEFULSET)
+                ::currentReplicas).hasMessageContaining("statefulset shop/nope does not exist");
+    }
+
+    @Test
     void aMissingDeploymentIsAClearError() {
         KubernetesScaleDriver driver = new KubernetesScaleDriver(client, "shop", "nope");
         assertThatThrownBy(driver::currentReplicas).isInstanceOf(ScaleDriver.ScaleException.class)

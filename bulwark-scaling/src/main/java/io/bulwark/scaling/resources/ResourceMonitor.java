@@ -30,6 +30,16 @@ public final class ResourceMonitor implements AutoCloseable {
     private final ResourceLimits limits;
     private final Duration interval;
     private final List<Consumer<ResourceSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final List<BreachListener> breachListeners = new CopyOnWriteArrayList<>();
+
+    /** Told once when a figure goes over its limit and once when it is back under. */
+    public interface BreachListener {
+        /** {@code breach} started with this sample. */
+        void exceeded(ResourceLimits.Breach breach);
+
+        /** {@code figure} is back under its limit ({@code value} now, -1 when unknown). */
+        void cleared(String figure, double value, double limit);
+    }
     private volatile List<ResourceLimits.Breach> breaches = List.of();
     private ScheduledExecutorService timer;
 
@@ -50,17 +60,21 @@ public final class ResourceMonitor implements AutoCloseable {
         List<ResourceLimits.Breach> now = limits.check(s);
         List<String> before = breaches.stream().map(ResourceLimits.Breach::figure).toList();
         List<String> after = now.stream().map(ResourceLimits.Breach::figure).toList();
+        breaches = now; // before telling anyone, so that a listener sees the health that goes with it
         for (ResourceLimits.Breach b : now) {
             if (!before.contains(b.figure())) {
                 LOG.warn("Resource limit exceeded: {}; /health reports resources DEGRADED until it is back under", b);
+                breachListeners.forEach(l -> tell(() -> l.exceeded(b)));
             }
         }
         for (String f : before) {
             if (!after.contains(f)) {
                 LOG.info("Resource {} is back under its limit", f);
+                double value = s.figures().getOrDefault(f, -1.0);
+                double limit = limits.thresholds().getOrDefault(f, -1.0);
+                breachListeners.forEach(l -> tell(() -> l.cleared(f, value, limit)));
             }
         }
-        breaches = now;
         for (Consumer<ResourceSnapshot> l : listeners) {
             try {
                 l.accept(s);
@@ -86,6 +100,19 @@ public final class ResourceMonitor implements AutoCloseable {
     /** Called with every sample. */
     public void addListener(Consumer<ResourceSnapshot> listener) {
         listeners.add(listener);
+    }
+
+    /** Called when a limit starts or stops being exceeded (the same moments as the log lines). */
+    public void addBreachListener(BreachListener listener) {
+        breachListeners.add(listener);
+    }
+
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A resource breach listener failed: {}", e.toString());
+        }
     }
 
     public ResourceHistory history() {

@@ -166,7 +166,7 @@ public final class EventsCapability implements Capability {
     @Override
     public void routes(ApiRoutes routes) {
         routes.get("/api/v1/events", this::list, Role.VIEWER, RouteDoc.of("This node's recent events")
-                .describe("Breaker state changes, degradation episodes, drift from baseline, dead jobs, node deaths and "
+                .describe("Breaker state changes, degradation episodes, drift from baseline, dead jobs, node deaths, resource limits and "
                         + "leader changes, oldest first; poll with after= the last id to follow.")
                 .query("after", Long.class, "only events with a greater id (default 0)")
                 .query("kind", String.class, "only kinds starting with this, e.g. breaker.")

@@ -116,6 +116,8 @@ public final class AutoscalerCapability implements Capability {
                     PolicyDocument.REQUESTS, v)));
             config.find(ScalingKeys.AUTOSCALER_ERROR_PERCENT).ifPresent(v -> targets.add(MetricTarget.value(
                     PolicyDocument.ERRORS, v)));
+            config.find(ScalingKeys.AUTOSCALER_QUEUE_LAG_SECONDS).ifPresent(v -> targets.add(MetricTarget.value(
+                    PolicyDocument.QUEUE_LAG, v)));
             AutoscalerPolicy policy = new AutoscalerPolicy(min, max, targets, config.get(ScalingKeys.AUTOSCALER_TOLERANCE),
                     ScalingRules.defaultScaleUp(), new ScalingRules(config.get(ScalingKeys.AUTOSCALER_DOWN_WINDOW),
                     ScalingRules.Select.MAX, ScalingRules.defaultScaleDown().policies()));
@@ -135,7 +137,9 @@ public final class AutoscalerCapability implements Capability {
                             new StartupException("scaling.autoscaler.driver is kubernetes but "
                                     + "scaling.autoscaler.kubernetes.deployment is not set: name the worker deployment"));
                     yield new KubernetesScaleDriver(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
-                            config.get(ScalingKeys.AUTOSCALER_NAMESPACE), deployment);
+                            config.get(ScalingKeys.AUTOSCALER_NAMESPACE), deployment,
+                            config.get(ScalingKeys.AUTOSCALER_KIND).equals("statefulset")
+                                    ? KubernetesScaleDriver.Kind.STATEFULSET : KubernetesScaleDriver.Kind.DEPLOYMENT);
                 }
                 case "command" -> ScaleDrivers.command(List.of(config.find(ScalingKeys.AUTOSCALER_COMMAND)
                         .orElseThrow(() -> new StartupException("scaling.autoscaler.driver is command but "
@@ -216,9 +220,11 @@ public final class AutoscalerCapability implements Capability {
         try {
             refreshPolicy();
             int now = driver.currentReplicas();
-            double waiting = waiting();
+            double[] lag = new double[1];
+            double waiting = waiting(lag);
             Map<String, Observation> observations = new java.util.HashMap<>();
             observations.put(METRIC, new Observation.Total(waiting, now));
+            observations.put(PolicyDocument.QUEUE_LAG, new Observation.Total(lag[0], now));
             AutoscalerPolicy policy = autoscaler.policy();
             if (java.util.stream.Stream.of(PolicyDocument.CPU, PolicyDocument.MEMORY, PolicyDocument.REQUESTS,
                     PolicyDocument.ERRORS).anyMatch(m -> PolicyDocument.target(policy, m).isPresent())) {
@@ -333,7 +339,7 @@ public final class AutoscalerCapability implements Capability {
                 .describe("The waiting jobs of the autoscaler's queues now, and the desired worker count of the last "
                         + "decision (null before the first): what KEDA's metrics-api scaler reads, with valueLocation "
                         + "desiredReplicas and targetValue 1, to apply Bulwark's decisions through KEDA's HPA.")
-                .answers(200, "`{\"waitingJobs\",\"desiredReplicas\",\"decidedAt\"}`"));
+                .answers(200, "`{\"waitingJobs\",\"queueLagSeconds\",\"desiredReplicas\",\"decidedAt\"}`"));
         routes.get("/api/v1/scaling/decisions", this::decisions, Role.VIEWER, RouteDoc.of("Recent autoscaler decisions")
                 .describe("Newest first, from the state store (any node answers): time, node, inputs, proposals, "
                         + "recommended, stabilized and desired counts, the rule, applied or not and why.")
@@ -398,7 +404,9 @@ public final class AutoscalerCapability implements Capability {
 
     private void metric(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("waitingJobs", waiting());
+        double[] lag = new double[1];
+        body.put("waitingJobs", waiting(lag));
+        body.put("queueLagSeconds", lag[0]);
         Map<String, Object> latest = latest();
         body.put("desiredReplicas", latest == null ? null : latest.get("desired"));
         body.put("decidedAt", latest == null ? null : latest.get("at"));
@@ -412,13 +420,21 @@ public final class AutoscalerCapability implements Capability {
     }
 
     /** The available jobs of the autoscaler's queues, from the store's counts. */
-    private double waiting() {
+    /** The available jobs of the autoscaler's queues; {@code lag[0]} the age in seconds of the oldest of them. */
+    private double waiting(double[] lag) {
         double waiting = 0;
+        java.time.Instant oldest = null;
         for (QueueCounts c : jobs.counts()) {
             if (queues.isEmpty() || queues.contains(c.queue())) {
                 waiting += c.count(JobState.AVAILABLE);
+                java.time.Instant o = c.oldestAvailableRunAt();
+                if (o != null && (oldest == null || o.isBefore(oldest))) {
+                    oldest = o;
+                }
             }
         }
+        lag[0] = oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, autoscaler.clock().instant())
+                .toMillis() / 1000.0);
         return waiting;
     }
 
