@@ -25,6 +25,8 @@ import java.util.Set;
  * requestsPerSecond: 200    # HTTP requests each worker serves per second, on average
  * errorPercent: 5           # the fleet's 5xx answers, percent of its requests
  * queueLagSeconds: 30       # the age of the oldest waiting job of the autoscaler's queues
+ * perQueue:                 # optional: targets of one queue each, beside the fleet-wide ones
+ *   mail: {waitingJobsPerWorker: 100, queueLagSeconds: 60}
  * tolerance: 0.1            # optional, default 0.1
  * behavior:                 # optional; each direction defaults to the HPA's
  *   scaleUp:
@@ -56,9 +58,16 @@ public final class PolicyDocument {
     public static final String ERRORS = "error_percent";
     /** The age in seconds of the oldest waiting job of the autoscaler's queues (a value, as an external metric). */
     public static final String QUEUE_LAG = "queue_lag_seconds";
+    /**
+     * Between a metric and the queue it is of, in the metric names of per-queue targets:
+     * {@code waiting_jobs:mail}, {@code queue_lag_seconds:mail}.
+     */
+    public static final String OF_QUEUE = ":";
+    private static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> QUEUE_TARGETS = Set.of("waitingJobsPerWorker", "queueLagSeconds");
 
     private static final Set<String> TOP = Set.of("minReplicas", "maxReplicas", "waitingJobsPerWorker", "cpuPercent",
-            "memoryPercent", "requestsPerSecond", "errorPercent", "queueLagSeconds", "tolerance", "behavior");
+            "memoryPercent", "requestsPerSecond", "errorPercent", "queueLagSeconds", "perQueue", "tolerance", "behavior");
     private static final Set<String> RULES = Set.of("stabilizationWindow", "selectPolicy", "policies");
     private static final Set<String> POLICY = Set.of("type", "value", "period");
 
@@ -103,10 +112,13 @@ public final class PolicyDocument {
         Double requests = number(doc, "requestsPerSecond", problems, 0.001, 1e9, Double.NaN);
         Double errors = number(doc, "errorPercent", problems, 0.01, 100, Double.NaN);
         Double lag = number(doc, "queueLagSeconds", problems, 0.001, 1e9, Double.NaN);
+        List<MetricTarget> perQueue = queueTargets(doc.get("perQueue"), problems);
         if (target != null && cpu != null && memory != null && requests != null && errors != null && lag != null
-                && target.isNaN() && cpu.isNaN() && memory.isNaN() && requests.isNaN() && errors.isNaN() && lag.isNaN()) {
+                && target.isNaN() && cpu.isNaN() && memory.isNaN() && requests.isNaN() && errors.isNaN() && lag.isNaN()
+                && perQueue.isEmpty()) {
             problems.add(new Problem("waitingJobsPerWorker", "is required unless cpuPercent, memoryPercent, "
-                    + "requestsPerSecond, errorPercent or queueLagSeconds is set: a number from 0.001 to 1.0E9"));
+                    + "requestsPerSecond, errorPercent, queueLagSeconds or a queue's target is set: a number from 0.001 "
+                    + "to 1.0E9"));
         }
         Double tolerance = number(doc, "tolerance", problems, 0, 0.99, 0.1);
         if (min != null && max != null && max < min) {
@@ -146,6 +158,7 @@ public final class PolicyDocument {
         if (!lag.isNaN()) {
             targets.add(MetricTarget.value(QUEUE_LAG, lag));
         }
+        targets.addAll(perQueue);
         return new AutoscalerPolicy(min, max, targets, tolerance, up, down);
     }
 
@@ -160,6 +173,17 @@ public final class PolicyDocument {
         target(policy, REQUESTS).ifPresent(v -> doc.put("requestsPerSecond", v));
         target(policy, ERRORS).ifPresent(v -> doc.put("errorPercent", v));
         target(policy, QUEUE_LAG).ifPresent(v -> doc.put("queueLagSeconds", v));
+        Map<String, Map<String, Object>> queues = new java.util.TreeMap<>();
+        for (MetricTarget t : policy.targets()) {
+            int at = t.metric().indexOf(OF_QUEUE);
+            if (at > 0) {
+                String field = t.metric().startsWith(WAITING_JOBS + OF_QUEUE) ? "waitingJobsPerWorker" : "queueLagSeconds";
+                queues.computeIfAbsent(t.metric().substring(at + 1), q -> new LinkedHashMap<>()).put(field, t.value());
+            }
+        }
+        if (!queues.isEmpty()) {
+            doc.put("perQueue", queues);
+        }
         doc.put("tolerance", policy.tolerance());
         Map<String, Object> behavior = new LinkedHashMap<>();
         behavior.put("scaleUp", write(policy.scaleUp()));
@@ -292,6 +316,55 @@ public final class PolicyDocument {
             return n.intValue();
         }
         problems.add(new Problem(prefix + key, "must be an integer from " + min + " to " + max + " but was " + v));
+        return null;
+    }
+
+    /** {@code perQueue: {name: {waitingJobsPerWorker, queueLagSeconds}}}: targets of one queue each. */
+    private static List<MetricTarget> queueTargets(Object value, List<Problem> problems) {
+        List<MetricTarget> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> queues)) {
+            problems.add(new Problem("perQueue", "must be an object of queue names, each with waitingJobsPerWorker and/or "
+                    + "queueLagSeconds"));
+            return out;
+        }
+        for (Map.Entry<?, ?> e : new java.util.TreeMap<>(queues).entrySet()) {
+            String queue = String.valueOf(e.getKey());
+            String at = "perQueue." + queue;
+            if (!QUEUE_NAME.matcher(queue).matches()) {
+                problems.add(new Problem(at, "is not a queue name: 1 to 64 letters, digits, '.', '_' or '-', starting with "
+                        + "a letter or digit"));
+                continue;
+            }
+            if (!(e.getValue() instanceof Map<?, ?> m) || m.isEmpty()) {
+                problems.add(new Problem(at, "must be an object with waitingJobsPerWorker and/or queueLagSeconds"));
+                continue;
+            }
+            unknown(m, QUEUE_TARGETS, at + ".", problems);
+            Double waiting = number(m, "waitingJobsPerWorker", at + ".", problems, 0.001, 1e9);
+            Double lag = number(m, "queueLagSeconds", at + ".", problems, 0.001, 1e9);
+            if (waiting != null && !waiting.isNaN()) {
+                out.add(MetricTarget.averageValue(WAITING_JOBS + OF_QUEUE + queue, waiting));
+            }
+            if (lag != null && !lag.isNaN()) {
+                out.add(MetricTarget.value(QUEUE_LAG + OF_QUEUE + queue, lag));
+            }
+        }
+        return out;
+    }
+
+    /** An optional number of a nested object: NaN when absent, null (with a problem) when wrong. */
+    private static Double number(Map<?, ?> m, String key, String prefix, List<Problem> problems, double min, double max) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (v instanceof Number n && n.doubleValue() >= min && n.doubleValue() <= max) {
+            return n.doubleValue();
+        }
+        problems.add(new Problem(prefix + key, "must be a number from " + min + " to " + max + " but was " + v));
         return null;
     }
 

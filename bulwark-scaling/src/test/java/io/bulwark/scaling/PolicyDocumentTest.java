@@ -63,13 +63,31 @@ class PolicyDocumentTest {
         assertThat(PolicyDocument.read(PolicyDocument.write(p))).isEqualTo(p);
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5)))
                 .hasMessageContaining("waitingJobsPerWorker is required unless cpuPercent, memoryPercent, requestsPerSecond, "
-                        + "errorPercent or queueLagSeconds is set");
+                        + "errorPercent, queueLagSeconds or a queue's target is set");
         AutoscalerPolicy lag = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "queueLagSeconds", 30));
         assertThat(lag.targets()).containsExactly(MetricTarget.value(PolicyDocument.QUEUE_LAG, 30));
         assertThat(PolicyDocument.write(lag)).containsEntry("queueLagSeconds", 30.0);
         assertThat(PolicyDocument.read(PolicyDocument.write(lag))).isEqualTo(lag);
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "queueLagSeconds", 0)))
                 .hasMessageContaining("queueLagSeconds must be a number from 0.001");
+
+        // Targets of one queue each.
+        AutoscalerPolicy perQueue = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "perQueue", Map.of(
+                "mail", Map.of("waitingJobsPerWorker", 100, "queueLagSeconds", 60), "etl", Map.of("queueLagSeconds", 600))));
+        assertThat(perQueue.targets()).containsExactly(MetricTarget.value("queue_lag_seconds:etl", 600),
+                MetricTarget.averageValue("waiting_jobs:mail", 100), MetricTarget.value("queue_lag_seconds:mail", 60));
+        assertThat(PolicyDocument.write(perQueue)).containsEntry("perQueue", Map.of("etl", Map.of("queueLagSeconds", 600.0),
+                "mail", Map.of("waitingJobsPerWorker", 100.0, "queueLagSeconds", 60.0)));
+        assertThat(PolicyDocument.read(PolicyDocument.write(perQueue))).isEqualTo(perQueue);
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "perQueue", Map.of(
+                "mail", Map.of("waitingJobsPerWorker", -1, "lag", 3), "bad name!", Map.of("queueLagSeconds", 1),
+                "empty", Map.of()))))
+                .hasMessageContaining("perQueue.mail.waitingJobsPerWorker must be a number from 0.001")
+                .hasMessageContaining("perQueue.mail.lag is not a policy field")
+                .hasMessageContaining("perQueue.bad name! is not a queue name")
+                .hasMessageContaining("perQueue.empty must be an object with waitingJobsPerWorker and/or queueLagSeconds");
+        assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "perQueue", List.of())))
+                .hasMessageContaining("perQueue must be an object of queue names");
         assertThatThrownBy(() -> PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 5, "cpuPercent", 0)))
                 .hasMessageContaining("cpuPercent must be a number from 0.1 to 1000.0 but was 0");
     }

@@ -77,6 +77,16 @@ public final class ScalingKeys {
             .description("A target, off when unset: the age in seconds of the oldest waiting job of the autoscaler's "
                     + "queues (from its run time), as a value for the whole fleet, like an HPA external metric.").build();
 
+    public static final ConfigKey<Double> AUTOSCALER_QUEUE_WAITING = ConfigKey
+            .builder("scaling.autoscaler.queue.*.waitingJobsPerWorker", ValueTypes.decimal(0.001, 1e9))
+            .description("A target of one queue, off when unset: that queue's waiting jobs per worker (beside the "
+                    + "fleet-wide waitingJobsPerWorker over scaling.autoscaler.queues).").build();
+
+    public static final ConfigKey<Double> AUTOSCALER_QUEUE_LAG = ConfigKey
+            .builder("scaling.autoscaler.queue.*.queueLagSeconds", ValueTypes.decimal(0.001, 1e9))
+            .description("A target of one queue, off when unset: the age in seconds of that queue's oldest waiting "
+                    + "job, as a value.").build();
+
     public static final ConfigKey<Double> AUTOSCALER_MEMORY_PERCENT = ConfigKey
             .builder("scaling.autoscaler.memoryPercent", ValueTypes.decimal(0.1, 1000))
             .description("A target, off when unset: each worker's RSS as a percent of its memory limit, from the "
@@ -146,7 +156,8 @@ public final class ScalingKeys {
     /** The autoscaler's keys. */
     public static final List<ConfigKey<?>> AUTOSCALER = List.of(AUTOSCALER_ENABLED, AUTOSCALER_DRIVER, AUTOSCALER_MIN,
             AUTOSCALER_MAX, AUTOSCALER_WAITING_PER_WORKER, AUTOSCALER_CPU_PERCENT, AUTOSCALER_MEMORY_PERCENT,
-            AUTOSCALER_REQUESTS_PER_SECOND, AUTOSCALER_ERROR_PERCENT, AUTOSCALER_QUEUE_LAG_SECONDS, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
+            AUTOSCALER_REQUESTS_PER_SECOND, AUTOSCALER_ERROR_PERCENT, AUTOSCALER_QUEUE_LAG_SECONDS, AUTOSCALER_QUEUE_WAITING,
+            AUTOSCALER_QUEUE_LAG, AUTOSCALER_QUEUES, AUTOSCALER_INTERVAL, AUTOSCALER_TOLERANCE,
             AUTOSCALER_DOWN_WINDOW, AUTOSCALER_NAMESPACE, AUTOSCALER_DEPLOYMENT, AUTOSCALER_KIND, AUTOSCALER_COMMAND);
 
     private ScalingKeys() {

@@ -59,6 +59,43 @@ class AutoscalerEndpointsTest {
     }
 
     @Test
+    void targetsOfOneQueueEachProposeFromThatQueueAlone() {
+        Map<String, String> flags = new HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
+                "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.waitingJobsPerWorker", "1000",
+                "scaling.autoscaler.queue.mail.waitingJobsPerWorker", "5",
+                "scaling.autoscaler.queue.etl.queueLagSeconds", "120", "scaling.autoscaler.maxReplicas", "20"));
+        io.bulwark.core.time.SettableClock clock = io.bulwark.core.time.SettableClock.at(java.time.Instant.now());
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags)).clock(clock).configuredStore()
+                .build().start()) {
+            Http http = new Http(server.uri());
+            for (String q : new String[] {"mail", "etl"}) {
+                assertThat(http.send("PUT", "/api/v1/queues/" + q, "{\"paused\":true}", Map.of()).status()).isEqualTo(200);
+            }
+            http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"etl\"}", Map.of());
+            clock.advance(Duration.ofMinutes(4)); // etl: one job 240 s behind
+            for (int i = 0; i < 15; i++) { // mail: 15 waiting, just enqueued
+                http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"mail\"}", Map.of());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(proposals(http.get("/api/v1/scaling").json().path("last"))).containsEntry(
+                            "waiting_jobs:mail", 3).containsEntry("queue_lag_seconds:etl", 2));
+            Map<String, Integer> proposed = proposals(http.get("/api/v1/scaling").json().path("last"));
+            assertThat(proposed).as("ceil(16 / 1000) fleet-wide").containsEntry("waiting_jobs", 1)
+                    .as("ceil(15 / 5) for mail, ceil(240 / 120) for etl").containsEntry("waiting_jobs:mail", 3)
+                    .containsEntry("queue_lag_seconds:etl", 2);
+            assertThat(http.get("/api/v1/scaling").json().path("last").path("recommended").asInt()).isEqualTo(3);
+            assertThat(http.get("/api/v1/scaling").json().path("policy").path("perQueue").toString())
+                    .isEqualTo("{\"etl\":{\"queueLagSeconds\":120.0},\"mail\":{\"waitingJobsPerWorker\":5.0}}");
+        }
+    }
+
+    private static Map<String, Integer> proposals(JsonNode decision) {
+        Map<String, Integer> m = new HashMap<>();
+        decision.path("proposals").forEach(p -> m.put(p.path("metric").asText(), p.path("replicas").asInt()));
+        return m;
+    }
+
+    @Test
     void decidesFromTheWaitingJobsRecordsEachDecisionAndAppliesNoneInDryRun() {
         Map<String, String> flags = new HashMap<>(Map.of("scaling.autoscaler.enabled", "true",
                 "scaling.autoscaler.interval", "200ms", "scaling.autoscaler.waitingJobsPerWorker", "10",

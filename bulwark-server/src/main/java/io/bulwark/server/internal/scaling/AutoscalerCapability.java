@@ -118,6 +118,10 @@ public final class AutoscalerCapability implements Capability {
                     PolicyDocument.ERRORS, v)));
             config.find(ScalingKeys.AUTOSCALER_QUEUE_LAG_SECONDS).ifPresent(v -> targets.add(MetricTarget.value(
                     PolicyDocument.QUEUE_LAG, v)));
+            new java.util.TreeMap<>(config.getAll(ScalingKeys.AUTOSCALER_QUEUE_WAITING)).forEach((key, v) -> targets.add(
+                    MetricTarget.averageValue(PolicyDocument.WAITING_JOBS + PolicyDocument.OF_QUEUE + queueOf(key), v)));
+            new java.util.TreeMap<>(config.getAll(ScalingKeys.AUTOSCALER_QUEUE_LAG)).forEach((key, v) -> targets.add(
+                    MetricTarget.value(PolicyDocument.QUEUE_LAG + PolicyDocument.OF_QUEUE + queueOf(key), v)));
             AutoscalerPolicy policy = new AutoscalerPolicy(min, max, targets, config.get(ScalingKeys.AUTOSCALER_TOLERANCE),
                     ScalingRules.defaultScaleUp(), new ScalingRules(config.get(ScalingKeys.AUTOSCALER_DOWN_WINDOW),
                     ScalingRules.Select.MAX, ScalingRules.defaultScaleDown().policies()));
@@ -221,10 +225,12 @@ public final class AutoscalerCapability implements Capability {
             refreshPolicy();
             int now = driver.currentReplicas();
             double[] lag = new double[1];
-            double waiting = waiting(lag);
+            List<QueueCounts> counts = jobs.counts();
+            double waiting = waiting(counts, lag);
             Map<String, Observation> observations = new java.util.HashMap<>();
             observations.put(METRIC, new Observation.Total(waiting, now));
             observations.put(PolicyDocument.QUEUE_LAG, new Observation.Total(lag[0], now));
+            perQueue(autoscaler.policy(), counts, now, autoscaler.clock().instant(), observations);
             AutoscalerPolicy policy = autoscaler.policy();
             if (java.util.stream.Stream.of(PolicyDocument.CPU, PolicyDocument.MEMORY, PolicyDocument.REQUESTS,
                     PolicyDocument.ERRORS).anyMatch(m -> PolicyDocument.target(policy, m).isPresent())) {
@@ -420,11 +426,43 @@ public final class AutoscalerCapability implements Capability {
     }
 
     /** The available jobs of the autoscaler's queues, from the store's counts. */
-    /** The available jobs of the autoscaler's queues; {@code lag[0]} the age in seconds of the oldest of them. */
     private double waiting(double[] lag) {
+        return waiting(jobs.counts(), lag);
+    }
+
+    /** The queue a {@code scaling.autoscaler.queue.<name>.<target>} key names. */
+    static String queueOf(String key) {
+        String rest = key.substring("scaling.autoscaler.queue.".length());
+        return rest.substring(0, rest.lastIndexOf('.'));
+    }
+
+    /**
+     * An observation for each per-queue target of {@code policy} ({@code waiting_jobs:<queue>},
+     * {@code queue_lag_seconds:<queue>}); a queue with no jobs reads 0.
+     */
+    private static void perQueue(AutoscalerPolicy policy, List<QueueCounts> counts, int now, java.time.Instant at,
+                                 Map<String, Observation> observations) {
+        for (MetricTarget t : policy.targets()) {
+            int sep = t.metric().indexOf(PolicyDocument.OF_QUEUE);
+            if (sep <= 0) {
+                continue;
+            }
+            String queue = t.metric().substring(sep + 1);
+            QueueCounts c = counts.stream().filter(q -> q.queue().equals(queue)).findFirst().orElse(null);
+            if (t.metric().startsWith(PolicyDocument.WAITING_JOBS + PolicyDocument.OF_QUEUE)) {
+                observations.put(t.metric(), new Observation.Total(c == null ? 0 : c.count(JobState.AVAILABLE), now));
+            } else {
+                observations.put(t.metric(), new Observation.Total(c == null || c.oldestAvailableRunAt() == null ? 0
+                        : Math.max(0, java.time.Duration.between(c.oldestAvailableRunAt(), at).toMillis() / 1000.0), now));
+            }
+        }
+    }
+
+    /** The available jobs of the autoscaler's queues; {@code lag[0]} the age in seconds of the oldest of them. */
+    private double waiting(List<QueueCounts> counts, double[] lag) {
         double waiting = 0;
         java.time.Instant oldest = null;
-        for (QueueCounts c : jobs.counts()) {
+        for (QueueCounts c : counts) {
             if (queues.isEmpty() || queues.contains(c.queue())) {
                 waiting += c.count(JobState.AVAILABLE);
                 java.time.Instant o = c.oldestAvailableRunAt();
