@@ -76,15 +76,20 @@ public final class Simulation {
     }
 
     /**
-     * Runs the trace. The model knows waiting jobs and how busy each worker is (its CPU, at 100% when
-     * it works all second), not memory.
+     * Runs the trace. The model knows waiting jobs, how busy each worker is (its CPU, at 100% when
+     * it works all second) and how long the backlog would take at the capacity now (the queue lag),
+     * not memory, and the trace is one queue's load.
      *
-     * @throws IllegalArgumentException for a policy with a memory target
+     * @throws IllegalArgumentException for a policy with a memory target or targets of one queue each
      */
     public static Result run(AutoscalerPolicy policy, LoadTrace trace, CapacityModel model) {
         if (PolicyDocument.target(policy, PolicyDocument.MEMORY).isPresent()) {
             throw new IllegalArgumentException("memoryPercent cannot be simulated: the capacity model has no memory; "
                     + "simulate with waitingJobsPerWorker and cpuPercent");
+        }
+        if (policy.targets().stream().anyMatch(t -> t.metric().contains(PolicyDocument.OF_QUEUE))) {
+            throw new IllegalArgumentException("perQueue targets cannot be simulated: the trace is the load of one "
+                    + "queue; simulate with the fleet-wide waitingJobsPerWorker or queueLagSeconds");
         }
         Instant start = Instant.EPOCH;
         Instant[] now = {start};
@@ -102,6 +107,7 @@ public final class Simulation {
         double peak = 0;
         double longestWait = 0;
         double workerSeconds = 0;
+        double lastWait = 0;
         int ups = 0;
         int downs = 0;
         int most = requested;
@@ -114,8 +120,10 @@ public final class Simulation {
                 ready += pending.pollFirst().count();
             }
             if (s % every == 0) {
+                // The backlog's wait at the capacity now stands in for the age of the oldest waiting job.
                 Decision d = autoscaler.decide(requested, Map.of(PolicyDocument.WAITING_JOBS,
-                        new Observation.Total(backlog, ready), PolicyDocument.CPU, busy(ready, requested, lastBusy)));
+                        new Observation.Total(backlog, ready), PolicyDocument.CPU, busy(ready, requested, lastBusy),
+                        PolicyDocument.QUEUE_LAG, new Observation.Total(Math.min(lastWait, 1e9), ready)));
                 decisions.add(d);
                 if (d.desired() > requested) {
                     int add = d.desired() - requested;
@@ -152,6 +160,7 @@ public final class Simulation {
             }
             lastBusy = capacity == 0 ? 0 : finished / capacity;
             double wait = backlog == 0 ? 0 : capacity == 0 ? Double.POSITIVE_INFINITY : backlog / capacity;
+            lastWait = wait;
             peak = Math.max(peak, backlog);
             longestWait = Math.max(longestWait, wait);
             workerSeconds += requested;

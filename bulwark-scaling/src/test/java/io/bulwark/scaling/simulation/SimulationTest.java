@@ -79,6 +79,19 @@ class SimulationTest {
     }
 
     @Test
+    void aQueueLagTargetScalesUntilTheBacklogWaitsNoLongerThanIt() {
+        AutoscalerPolicy lag = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "queueLagSeconds", 10));
+        // 2 jobs/s, then 30 jobs/s for ten minutes; a worker does 5 jobs/s.
+        Simulation.Result r = Simulation.run(lag, LoadTrace.parseCsv("0,2\n60,30\n660,30\n"),
+                new CapacityModel(5, Duration.ofSeconds(20), Duration.ofSeconds(15), 1));
+        assertThat(r.samples().get(50).requested()).as("no backlog, no lag: the minimum").isEqualTo(1);
+        assertThat(r.summary().mostReplicas()).as("30 jobs/s needs 6 workers of 5; the lag drives it there")
+                .isGreaterThanOrEqualTo(6);
+        assertThat(r.samples().getLast().waitSeconds()).as("by the end the backlog waits under the target")
+                .isLessThanOrEqualTo(10);
+    }
+
+    @Test
     void aCpuTargetSettlesWhereTheWorkersAreAsBusyAsItSays() {
         AutoscalerPolicy cpu = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "cpuPercent", 70));
         // 20 jobs/s, 5 per worker: 4 workers would be 100% busy; at 70% it takes 6 (67%).
@@ -86,6 +99,12 @@ class SimulationTest {
                 new CapacityModel(5, Duration.ofSeconds(20), Duration.ofSeconds(15), 1));
         assertThat(r.samples().getLast().requested()).isBetween(6, 7);
         assertThat(r.summary().jobsDone()).isEqualTo(r.summary().jobsArrived());
+
+        AutoscalerPolicy perQueue = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "perQueue",
+                Map.of("mail", Map.of("waitingJobsPerWorker", 10))));
+        assertThatThrownBy(() -> Simulation.run(perQueue, LoadTrace.parseCsv("0,1\n10,1\n"),
+                new CapacityModel(5, Duration.ZERO, Duration.ofSeconds(15), 1))).hasMessageContaining("perQueue targets "
+                + "cannot be simulated");
 
         AutoscalerPolicy memory = PolicyDocument.read(Map.of("minReplicas", 1, "maxReplicas", 20, "memoryPercent", 70));
         assertThatThrownBy(() -> Simulation.run(memory, LoadTrace.parseCsv("0,1\n10,1\n"),
