@@ -21,4 +21,37 @@ public record QueueCounts(String queue, Map<JobState, Long> byState, Instant old
     public long count(JobState state) {
         return byState.getOrDefault(state, 0L);
     }
+
+    /**
+     * The available jobs over the queues of {@code counts} that {@code include} accepts, and the run
+     * time of the oldest of them: a backlog and its lag.
+     */
+    public static Backlog backlog(java.util.Collection<QueueCounts> counts, java.util.function.Predicate<String> include) {
+        long waiting = 0;
+        Instant oldest = null;
+        for (QueueCounts c : counts) {
+            if (include.test(c.queue())) {
+                waiting += c.count(JobState.AVAILABLE);
+                Instant o = c.oldestAvailableRunAt();
+                if (o != null && (oldest == null || o.isBefore(oldest))) {
+                    oldest = o;
+                }
+            }
+        }
+        return new Backlog(waiting, oldest);
+    }
+
+    /**
+     * Available jobs and the run time of the oldest of them.
+     *
+     * @param oldestAvailableRunAt null when no job is available
+     */
+    public record Backlog(long waiting, Instant oldestAvailableRunAt) {
+
+        /** How long, in seconds, the oldest available job has been due at {@code now}; 0 when none is. */
+        public double lagSeconds(Instant now) {
+            return oldestAvailableRunAt == null ? 0
+                    : Math.max(0, java.time.Duration.between(oldestAvailableRunAt, now).toMillis() / 1000.0);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package io.bulwark.kubernetes.scaling;
 
 import io.bulwark.scaling.ScaleDriver;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -62,23 +61,17 @@ public final class KubernetesScaleDriver implements ScaleDriver {
     @Override
     public int currentReplicas() throws ScaleException {
         try {
-            Integer replicas;
-            if (kind == Kind.STATEFULSET) {
-                io.fabric8.kubernetes.api.model.apps.StatefulSet s = client.apps().statefulSets().inNamespace(namespace)
-                        .withName(deployment).get();
-                if (s == null) {
-                    throw new ScaleException("statefulset " + namespace + "/" + deployment + " does not exist");
-                }
-                replicas = s.getSpec() == null ? null : s.getSpec().getReplicas();
-            } else {
-                Deployment d = client.apps().deployments().inNamespace(namespace).withName(deployment).get();
-                if (d == null) {
-                    throw new ScaleException("deployment " + namespace + "/" + deployment + " does not exist");
-                }
-                replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
+            // The scale subresource, as the HPA reads it: one path for both kinds.
+            io.fabric8.kubernetes.api.model.autoscaling.v1.Scale scale = workload().scale();
+            if (scale == null) {
+                throw new ScaleException(kind.id() + " " + namespace + "/" + deployment + " does not exist");
             }
+            Integer replicas = scale.getSpec() == null ? null : scale.getSpec().getReplicas();
             return replicas == null ? 1 : replicas;
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new ScaleException(kind.id() + " " + namespace + "/" + deployment + " does not exist", e);
+            }
             throw new ScaleException("cannot read " + kind.id() + " " + namespace + "/" + deployment + ": "
                     + e.getMessage(), e);
         }

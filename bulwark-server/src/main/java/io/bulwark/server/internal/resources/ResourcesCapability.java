@@ -63,24 +63,29 @@ public final class ResourcesCapability implements Capability {
                     config.get(ScalingKeys.MONITOR_INTERVAL));
             ctx.capability(io.bulwark.server.internal.events.EventsCapability.class)
                     .map(io.bulwark.server.internal.events.EventsCapability::log)
-                    .ifPresent(events -> monitor.addBreachListener(new ResourceMonitor.BreachListener() {
-                        @Override
-                        public void exceeded(io.bulwark.scaling.resources.ResourceLimits.Breach b) {
-                            events.publish("resource.limit.exceeded", io.bulwark.core.events.Severity.WARNING,
-                                    b.figure(), "Resource limit exceeded: " + b + "; /health reports resources DEGRADED "
-                                            + "until it is back under", Map.of("figure", b.figure()), "BulwarkResourceLimit", false);
-                        }
-
-                        @Override
-                        public void cleared(String figure, double value, double limit) {
-                            events.publish("resource.limit.cleared", io.bulwark.core.events.Severity.INFO, figure,
-                                    "Resource " + figure + " is back under its limit (" + Math.round(value * 10) / 10.0
-                                            + ", limit " + limit + ")", Map.of("figure", figure), "BulwarkResourceLimit", true);
-                        }
-                    }));
+                    .ifPresent(events -> monitor.addBreachListener(breachEvents(events)));
             return Optional.of(new ResourcesCapability(monitor, ctx.meters(), ctx.state(), ctx.identity(),
                     config.get(ScalingKeys.MONITOR_PUBLISH)));
         }
+    }
+
+    /** A breach's start and end as events, raising and resolving the alert {@code BulwarkResourceLimit}. */
+    static ResourceMonitor.BreachListener breachEvents(io.bulwark.core.events.EventLog events) {
+        return new ResourceMonitor.BreachListener() {
+            @Override
+            public void exceeded(io.bulwark.scaling.resources.ResourceLimits.Breach b) {
+                events.publish("resource.limit.exceeded", io.bulwark.core.events.Severity.WARNING, b.figure(),
+                        "Resource limit exceeded: " + b + "; /health reports resources DEGRADED until it is back under",
+                        Map.of("figure", b.figure()), "BulwarkResourceLimit", false);
+            }
+
+            @Override
+            public void cleared(String figure, double value, double limit) {
+                events.publish("resource.limit.cleared", io.bulwark.core.events.Severity.INFO, figure, "Resource "
+                                + figure + " is back under its limit (" + Math.round(value * 10) / 10.0 + ", limit " + limit
+                                + ")", Map.of("figure", figure), "BulwarkResourceLimit", true);
+            }
+        };
     }
 
     /** The defaults, overridden by each {@code scaling.limits.<figure>} set. */

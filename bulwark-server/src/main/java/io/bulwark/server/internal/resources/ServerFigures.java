@@ -1,6 +1,5 @@
 package io.bulwark.server.internal.resources;
 
-import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.micrometer.core.instrument.Gauge;
@@ -43,17 +42,9 @@ final class ServerFigures implements Supplier<Map<String, Double>> {
         Map<String, Double> m = new HashMap<>();
         Instant now = clock.instant();
         if (jobs != null) {
-            long waiting = 0;
-            Instant oldest = null;
-            for (QueueCounts c : jobs.counts()) {
-                waiting += c.count(JobState.AVAILABLE);
-                Instant o = c.oldestAvailableRunAt();
-                if (o != null && (oldest == null || o.isBefore(oldest))) {
-                    oldest = o;
-                }
-            }
-            m.put("jobs.waiting", (double) waiting);
-            m.put("jobs.lagSeconds", oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0));
+            QueueCounts.Backlog backlog = QueueCounts.backlog(jobs.counts(), queue -> true);
+            m.put("jobs.waiting", (double) backlog.waiting());
+            m.put("jobs.lagSeconds", backlog.lagSeconds(now));
             m.put("jobs.inFlight", (double) jobs.worker().running());
         }
         double requests = 0;

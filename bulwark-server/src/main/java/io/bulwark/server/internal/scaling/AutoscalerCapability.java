@@ -9,7 +9,6 @@ import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.state.StateRecord;
 import io.bulwark.core.state.StateStore;
-import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.kubernetes.scaling.KubernetesScaleDriver;
@@ -224,14 +223,15 @@ public final class AutoscalerCapability implements Capability {
         try {
             refreshPolicy();
             int now = driver.currentReplicas();
-            double[] lag = new double[1];
             List<QueueCounts> counts = jobs.counts();
-            double waiting = waiting(counts, lag);
+            QueueCounts.Backlog backlog = backlog(counts);
+            double waiting = backlog.waiting();
+            java.time.Instant at = autoscaler.clock().instant();
+            AutoscalerPolicy policy = autoscaler.policy();
             Map<String, Observation> observations = new java.util.HashMap<>();
             observations.put(METRIC, new Observation.Total(waiting, now));
-            observations.put(PolicyDocument.QUEUE_LAG, new Observation.Total(lag[0], now));
-            perQueue(autoscaler.policy(), counts, now, autoscaler.clock().instant(), observations);
-            AutoscalerPolicy policy = autoscaler.policy();
+            observations.put(PolicyDocument.QUEUE_LAG, new Observation.Total(backlog.lagSeconds(at), now));
+            perQueue(policy, counts, now, at, observations);
             if (java.util.stream.Stream.of(PolicyDocument.CPU, PolicyDocument.MEMORY, PolicyDocument.REQUESTS,
                     PolicyDocument.ERRORS).anyMatch(m -> PolicyDocument.target(policy, m).isPresent())) {
                 observations.putAll(FleetReadings.of(state, node, publish.multipliedBy(2), now));
@@ -410,9 +410,9 @@ public final class AutoscalerCapability implements Capability {
 
     private void metric(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
-        double[] lag = new double[1];
-        body.put("waitingJobs", waiting(lag));
-        body.put("queueLagSeconds", lag[0]);
+        QueueCounts.Backlog backlog = backlog(jobs.counts());
+        body.put("waitingJobs", (double) backlog.waiting());
+        body.put("queueLagSeconds", backlog.lagSeconds(autoscaler.clock().instant()));
         Map<String, Object> latest = latest();
         body.put("desiredReplicas", latest == null ? null : latest.get("desired"));
         body.put("decidedAt", latest == null ? null : latest.get("at"));
@@ -425,10 +425,6 @@ public final class AutoscalerCapability implements Capability {
         return latest != null ? latest : history(1).stream().findFirst().orElse(null);
     }
 
-    /** The available jobs of the autoscaler's queues, from the store's counts. */
-    private double waiting(double[] lag) {
-        return waiting(jobs.counts(), lag);
-    }
 
     /** The queue a {@code scaling.autoscaler.queue.<name>.<target>} key names. */
     static String queueOf(String key) {
@@ -448,32 +444,15 @@ public final class AutoscalerCapability implements Capability {
                 continue;
             }
             String queue = t.metric().substring(sep + 1);
-            QueueCounts c = counts.stream().filter(q -> q.queue().equals(queue)).findFirst().orElse(null);
-            if (t.metric().startsWith(PolicyDocument.WAITING_JOBS + PolicyDocument.OF_QUEUE)) {
-                observations.put(t.metric(), new Observation.Total(c == null ? 0 : c.count(JobState.AVAILABLE), now));
-            } else {
-                observations.put(t.metric(), new Observation.Total(c == null || c.oldestAvailableRunAt() == null ? 0
-                        : Math.max(0, java.time.Duration.between(c.oldestAvailableRunAt(), at).toMillis() / 1000.0), now));
-            }
+            QueueCounts.Backlog backlog = QueueCounts.backlog(counts, queue::equals);
+            boolean waiting = t.metric().startsWith(PolicyDocument.WAITING_JOBS + PolicyDocument.OF_QUEUE);
+            observations.put(t.metric(), new Observation.Total(waiting ? backlog.waiting() : backlog.lagSeconds(at), now));
         }
     }
 
-    /** The available jobs of the autoscaler's queues; {@code lag[0]} the age in seconds of the oldest of them. */
-    private double waiting(List<QueueCounts> counts, double[] lag) {
-        double waiting = 0;
-        java.time.Instant oldest = null;
-        for (QueueCounts c : counts) {
-            if (queues.isEmpty() || queues.contains(c.queue())) {
-                waiting += c.count(JobState.AVAILABLE);
-                java.time.Instant o = c.oldestAvailableRunAt();
-                if (o != null && (oldest == null || o.isBefore(oldest))) {
-                    oldest = o;
-                }
-            }
-        }
-        lag[0] = oldest == null ? 0 : Math.max(0, java.time.Duration.between(oldest, autoscaler.clock().instant())
-                .toMillis() / 1000.0);
-        return waiting;
+    /** The available jobs of the autoscaler's queues and the oldest of them. */
+    private QueueCounts.Backlog backlog(List<QueueCounts> counts) {
+        return QueueCounts.backlog(counts, q -> queues.isEmpty() || queues.contains(q));
     }
 
     private void decisions(Context ctx) {

@@ -216,8 +216,8 @@ final class Advisor {
         double misses = now.misses() - then.misses();
         double reads = hits + misses;
         double ratio = reads == 0 ? 1 : hits / reads;
-        double[] within = new double[4];
-        String[] names = {"2x", "4x", "8x", "later"};
+        String[] names = Figures.Cache.REREAD_WITHIN;
+        double[] within = new double[names.length];
         double reread = 0;
         for (int i = 0; i < names.length; i++) {
             within[i] = now.rereads().getOrDefault(names[i], 0.0) - then.rereads().getOrDefault(names[i], 0.0);

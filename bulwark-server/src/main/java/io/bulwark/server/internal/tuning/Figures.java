@@ -56,6 +56,9 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
     record Cache(double hits, double misses, double evictions, double size, double expired,
                  Map<String, Double> rereads) {
 
+        /** The buckets of {@code rereads}, as the L1's meter tags them: how many times a ttl would have served. */
+        static final String[] REREAD_WITHIN = {"2x", "4x", "8x", "later"};
+
         Cache(double hits, double misses, double evictions, double size) {
             this(hits, misses, evictions, size, 0, Map.of());
         }
@@ -80,7 +83,7 @@ record Figures(Instant at, Map<String, Pool> pools, Map<String, Cache> caches, M
             String name = m.getId().getTag("cache");
             caches.computeIfAbsent(name, n -> {
                 Map<String, Double> rereads = new HashMap<>();
-                for (String within : new String[] {"2x", "4x", "8x", "later"}) {
+                for (String within : Cache.REREAD_WITHIN) {
                     rereads.put(within, count(meters, "bulwark.cache.l1.expired.rereads", "cache", n, "within", within));
                 }
                 return new Cache(

@@ -9,21 +9,20 @@ import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Anonymous;
 import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.Signatures;
 import io.bulwark.server.auth.Role;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +35,7 @@ import java.util.Optional;
  * <h2>Design notes</h2>
  * <ul>
  *   <li>Stateless and bound to the key: {@code v1.<key id>.<expiry>.<HMAC-SHA256>}, the HMAC keyed
- *       with the key's stored hash (or the configured admin key's digest). Revoking the key, or
+ *       with the key's stored hash (or the configured admin key). Revoking the key, or
  *       rotating the admin key, ends its sessions at once; every node with the same keys accepts the
  *       cookie, so a fleet behind a load balancer needs no shared session store.</li>
  *   <li>{@code HttpOnly} (no script reads it), {@code SameSite=Lax} (a link from another site opens
@@ -196,39 +195,20 @@ public final class UiSessions {
 
     /** The session token of the key {@code id} until {@code expires}; empty when no such key exists. */
     private Optional<String> token(String id, long expires) {
-        Optional<byte[]> secret = secretOf(id);
-        if (secret.isEmpty()) {
-            return Optional.empty();
-        }
         String claims = VERSION + "." + id + "." + expires;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.get(), "HmacSHA256"));
-            byte[] tag = mac.doFinal(("bulwark ui session " + claims).getBytes(StandardCharsets.UTF_8));
-            return Optional.of(claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(tag));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
-        }
+        return secretOf(id).map(secret -> claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                HexFormat.of().parseHex(Signatures.hmacSha256Hex(secret, "bulwark ui session " + claims))));
     }
 
-    /** What a key's sessions are signed with: its stored hash, or the configured admin key's digest. */
-    private Optional<byte[]> secretOf(String id) {
+    /** What a key's sessions are signed with: its stored hash, or the configured admin key itself. */
+    private Optional<String> secretOf(String id) {
         if (id.equals(ADMIN_ID)) {
-            return adminKey.map(k -> sha256(k.reveal()));
+            return adminKey.map(Secret::reveal);
         }
         try {
-            return keys.list().stream().filter(k -> k.id().equals(id)).findFirst().map(ApiKey::hash)
-                    .map(h -> h.getBytes(StandardCharsets.US_ASCII));
+            return keys.list().stream().filter(k -> k.id().equals(id)).findFirst().map(ApiKey::hash);
         } catch (KeyFileException e) {
             return Optional.empty();
-        }
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 }
