@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -309,12 +310,24 @@ public final class Consumer implements Subscription {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 500 ? m.substring(0, 500) + "..." : m));
     }
 
-    /** Extends the claim on each delivery being handled, three times per claim time. */
+    /**
+     * Extends the claim on each delivery this consumer holds, three times per claim time: those
+     * being handled and those fetched ahead and waiting for a handler. A fetched delivery whose
+     * claim ran out while it waited would be handed out again by the broker and handled twice.
+     */
     private void touchLoop() {
         Duration every = options.claimAfter().dividedBy(3);
         while (!stopped) {
             pause(every);
-            for (Received r : running.keySet()) {
+            List<Received> held;
+            lock.lock();
+            try {
+                held = new ArrayList<>(running.keySet());
+                held.addAll(fetched);
+            } finally {
+                lock.unlock();
+            }
+            for (Received r : held) {
                 try {
                     source.touch(r);
                 } catch (Exception e) {

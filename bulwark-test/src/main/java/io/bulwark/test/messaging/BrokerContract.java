@@ -393,6 +393,29 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void aDeliveryWaitingInThePrefetchKeepsItsClaimAndIsHandledOnce() throws Exception {
+        broker.declare(topic, "g");
+        broker.publishAll(topic, List.of(text("first"), text("second")));
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        CountDownLatch finish = new CountDownLatch(1);
+        subscribe(broker, "g", d -> {
+            got.add(d);
+            if (d.text().equals("first")) {
+                finish.await(); // "second" waits in the prefetch meanwhile
+            }
+        }, fast().concurrency(1).prefetch(4).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        Instant until = Instant.now().plusSeconds(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(until)); // three claim times pass
+        finish.countDown();
+        broker.publish(topic, text("third"));
+        // One handler, fetch order: once "third" is handled, any second copy of "second" would have been too.
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.stream().anyMatch(d -> d.text().equals("third")));
+        assertThat(got).extracting(Delivery::text).containsExactly("first", "second", "third");
+        assertThat(got).extracting(Delivery::deliveries).containsOnly(1);
+    }
+
+    @Test
     void consumingGoesOnAfterTheBrokerDropsTheConnections() {
         List<String> got = new CopyOnWriteArrayList<>();
         subscribe(broker, "g", d -> got.add(d.text()), fast().build());
