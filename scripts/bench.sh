@@ -8,6 +8,7 @@
 #   scripts/bench.sh soak --duration 30m [--json target/bench/soak.json]   (CSV and PNG in target/bench/)
 #   scripts/bench.sh pipelines --runs 100,1000 --sequential 200 [--store postgres --workers 3]
 #   scripts/bench.sh messaging --brokers redis,nats,rabbitmq --messages 10000 --rounds 3
+#   scripts/bench.sh engine --jobs 100000 --concurrency 10,256   (in one process, against the store's ceiling)
 #   scripts/bench.sh cache --keys 1000000 --l1-size 10000 --reads 1000000   (Zipf hit ratios; JMH: jmh CacheBenchmark)
 #   scripts/bench.sh --help
 # docs/benchmarks.md explains what each one measures.

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
                 io.bulwark.bench.gateway.GatewayBenchCommand.class, io.bulwark.bench.jobsdb.JobsDbBenchCommand.class,
                 io.bulwark.bench.fleet.FleetBenchCommand.class, io.bulwark.bench.pipelines.PipelinesBenchCommand.class,
                 io.bulwark.bench.soak.SoakCommand.class, io.bulwark.bench.messaging.MessagingBenchCommand.class,
-                io.bulwark.bench.cache.CacheBenchCommand.class, io.bulwark.bench.dashboard.DashboardBenchCommand.class})
+                io.bulwark.bench.cache.CacheBenchCommand.class, io.bulwark.bench.dashboard.DashboardBenchCommand.class,
+                io.bulwark.bench.engine.EngineBenchCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec

@@ -11,6 +11,7 @@ import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.Renewal;
+import io.bulwark.jobs.store.Settled;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -44,8 +45,8 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Two ways to drive it</h2>
  * Every step is a public method, so a test drives the worker by hand with a settable clock:
- * {@link #poll()} claims and starts jobs, {@link #awaitIdle} waits for their handlers,
- * {@link #flush()} records outcomes, {@link #renew()}, {@link #enforceTimeouts()} and
+ * {@link #poll()} records the outcomes buffered so far and claims and starts jobs, {@link #awaitIdle}
+ * waits for their handlers, {@link #flush()} records outcomes without claiming, {@link #renew()}, {@link #enforceTimeouts()} and
  * {@link #rescue()} and {@link #expire()} do the periodic work. {@link WorkerLoop} runs the same steps on a scheduler
  * the caller provides.
  *
@@ -57,8 +58,10 @@ import java.util.random.RandomGenerator;
  *   <li>An attempt stopped from outside (timeout, cancellation, lost lease, drain) records its
  *       stop reason first and then interrupts the handler; the reason, not what the handler
  *       returns afterwards, decides the outcome.</li>
- *   <li>Outcomes are buffered and recorded by {@link #flush()} in one store call, which is what
- *       lets a database commit many completions at once.</li>
+ *   <li>Outcomes are buffered and recorded in one store call, which is what lets a database
+ *       commit many completions at once: by the next {@link #poll()}, in the same transaction as its
+ *       claim (one commit per turn of the loop, and the freed slots are retaken atomically), or by
+ *       {@link #flush()}.</li>
  * </ul>
  */
 public final class Worker {
@@ -241,7 +244,13 @@ public final class Worker {
         return started;
     }
 
-    /** Claims and starts jobs of one queue, as many as its concurrency and rate allow. */
+    /**
+     * Claims and starts jobs of one queue, as many as its concurrency and rate allow, and records
+     * the outcomes buffered so far in the same store call ({@link JobStore#completeAndClaim}): the
+     * attempts that ended free their slots in the same transaction as the new claims take them, so
+     * the store never sees this node run more than the queue's concurrency, and a turn of the loop
+     * costs one commit.
+     */
     public int poll(String queue) {
         if (draining.get()) {
             return 0;
@@ -256,19 +265,34 @@ public final class Worker {
                 return 0;
             }
             AtomicInteger busy = inFlight.computeIfAbsent(queue, q -> new AtomicInteger());
-            int want = Math.min(claimBatch, s.concurrency() - busy.get());
-            if (want <= 0) {
-                return 0;
-            }
-            TokenBucket bucket = null;
-            if (s.ratePerSecond() > 0) {
-                bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
-                want = bucket.take(want, s.ratePerSecond(), s.burst());
-                if (want == 0) {
-                    return 0;
+            List<Finished> batch = takeOutcomes();
+            int freed = 0;
+            for (Finished f : batch) {
+                if (f.slot() == busy) {
+                    freed++;
                 }
             }
-            List<Claim> claims = store.claim(queue, node, want, lease);
+            int want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.get() + freed));
+            TokenBucket bucket = null;
+            if (want > 0 && s.ratePerSecond() > 0) {
+                bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
+                want = bucket.take(want, s.ratePerSecond(), s.burst());
+            }
+            if (want == 0 && batch.isEmpty()) {
+                return 0;
+            }
+            Settled settled;
+            try {
+                settled = store.completeAndClaim(batch.stream().map(Finished::outcome).toList(), queue, node, want, lease);
+            } catch (RuntimeException e) {
+                outcomes.addAll(batch);
+                if (bucket != null) {
+                    bucket.giveBack(want);
+                }
+                throw e;
+            }
+            recorded(batch, settled.applied());
+            List<Claim> claims = settled.claims();
             if (bucket != null && claims.size() < want) {
                 bucket.giveBack(want - claims.size());
             }
@@ -422,11 +446,7 @@ public final class Worker {
     public int flush() {
         int total = 0;
         while (true) {
-            List<Finished> batch = new ArrayList<>();
-            Finished f;
-            while (batch.size() < FLUSH_BATCH && (f = outcomes.poll()) != null) {
-                batch.add(f);
-            }
+            List<Finished> batch = takeOutcomes();
             if (batch.isEmpty()) {
                 return total;
             }
@@ -437,18 +457,33 @@ public final class Worker {
                 outcomes.addAll(batch);
                 throw e;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).slot().decrementAndGet();
-                if (applied.get(i)) {
-                    count(batch.get(i));
-                    tell(batch.get(i).job());
-                } else {
-                    metrics.fenced(batch.get(i).job().queue(), "complete");
-                    LOG.info("Outcome of job {} attempt {} was refused: its lease had expired or its node was declared "
-                            + "dead, and the job was rescued", batch.get(i).job().id(), batch.get(i).job().attempt());
-                }
-            }
+            recorded(batch, applied);
             total += batch.size();
+        }
+    }
+
+    /** Up to {@code FLUSH_BATCH} buffered outcomes, taken off the buffer. */
+    private List<Finished> takeOutcomes() {
+        List<Finished> batch = new ArrayList<>();
+        Finished f;
+        while (batch.size() < FLUSH_BATCH && (f = outcomes.poll()) != null) {
+            batch.add(f);
+        }
+        return batch;
+    }
+
+    /** After the store took {@code batch}: frees the slots, counts the outcomes and tells the listeners. */
+    private void recorded(List<Finished> batch, List<Boolean> applied) {
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).slot().decrementAndGet();
+            if (applied.get(i)) {
+                count(batch.get(i));
+                tell(batch.get(i).job());
+            } else {
+                metrics.fenced(batch.get(i).job().queue(), "complete");
+                LOG.info("Outcome of job {} attempt {} was refused: its lease had expired or its node was declared "
+                        + "dead, and the job was rescued", batch.get(i).job().id(), batch.get(i).job().attempt());
+            }
         }
     }
 

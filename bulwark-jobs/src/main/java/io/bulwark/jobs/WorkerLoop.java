@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Drives a {@link Worker} on a scheduler the caller owns: polls every {@code pollInterval} and
  * at once when an attempt finishes or a job is enqueued in this process ({@link #wake()});
- * flushes outcomes as they come; renews leases every third of the lease; enforces timeouts every
+ * records outcomes as they come (with the next claim, in one transaction); renews leases every third of the lease; enforces timeouts every
  * 100 ms; rescues expired leases every half lease; expires waiting jobs past their expiresAt every second.
  *
  * <p>When the store fails (a database that went away), each periodic step but lease renewal backs
@@ -40,6 +40,9 @@ public final class WorkerLoop {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** A turn of the poll loop is running; {@code again}: it should go round once more. */
+    private final AtomicBoolean cycling = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
     /** The poll step's back-off: a wake-up does not poll while polls fail. */
     private volatile Backoff polling = new Backoff();
 
@@ -83,11 +86,29 @@ public final class WorkerLoop {
         tasks.forEach(t -> t.cancel(false));
     }
 
+    /**
+     * One turn of the loop at a time. A wake-up while a turn runs (a handler finished) makes that
+     * turn go round again rather than start a second one beside it: two turns at once would record
+     * outcomes in one transaction and claim the slots they free in another, a commit more per turn
+     * and ever smaller batches.
+     */
     private void cycle() {
-        worker.flush();
-        // Keep claiming while claims come back full: a backlog drains without waiting a tick.
-        while (!stopped.get() && worker.poll() > 0) {
-            worker.flush();
+        again.set(true);
+        while (again.get() && cycling.compareAndSet(false, true)) {
+            try {
+                while (again.getAndSet(false) && !stopped.get()) {
+                    // Each poll records the outcomes buffered so far in the same transaction as its
+                    // claim. Keep claiming while claims come back: a backlog drains without waiting a tick.
+                    while (!stopped.get() && worker.poll() > 0) {
+                        // claimed and started some; poll again
+                    }
+                    if (!again.get()) {
+                        worker.flush(); // outcomes no poll took: every queue paused, full or empty
+                    }
+                }
+            } finally {
+                cycling.set(false);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.jobs.store.Renewal;
+import io.bulwark.jobs.store.Settled;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,13 @@ final class TimedJobStore implements JobStore {
     @Override
     public List<Renewal> renew(Collection<Lease> leases, Duration lease) {
         return timed("renew", () -> store.renew(leases, lease), List::size);
+    }
+
+    @Override
+    public Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max,
+            Duration lease) {
+        return timed("completeAndClaim", () -> store.completeAndClaim(outcomes, queue, node, max, lease),
+                r -> r.applied().size() + r.claims().size());
     }
 
     @Override

@@ -30,6 +30,7 @@ import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.jobs.store.Renewal;
+import io.bulwark.jobs.store.Settled;
 import org.flywaydb.core.api.FlywayException;
 
 import javax.sql.DataSource;
@@ -286,6 +287,16 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
         List<Outcome> batch = List.copyOf(outcomes);
         return tx("complete", t -> Attempts.complete(t, batch));
+    }
+
+    @Override
+    public Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        Arguments.requirePositive("lease", lease);
+        List<Outcome> batch = List.copyOf(outcomes);
+        // Outcomes first: they lock only this node's own running rows, and the claim skips locked rows.
+        return tx("completeAndClaim", t -> new Settled(batch.isEmpty() ? List.of() : Attempts.complete(t, batch),
+                max < 1 ? List.of() : Attempts.claim(t, queue, node, max, lease)));
     }
 
     @Override

@@ -28,6 +28,7 @@ import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.Outcome;
 import io.bulwark.jobs.store.QueueCounts;
 import io.bulwark.jobs.store.Renewal;
+import io.bulwark.jobs.store.Settled;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.IOException;
@@ -225,6 +226,15 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         }
         List<Outcome> batch = List.copyOf(outcomes);
         return writer.call("complete", s -> Attempts.complete(s, batch));
+    }
+
+    @Override
+    public Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        Arguments.requirePositive("lease", lease);
+        List<Outcome> batch = List.copyOf(outcomes);
+        return writer.call("completeAndClaim", s -> new Settled(batch.isEmpty() ? List.of() : Attempts.complete(s, batch),
+                max < 1 ? List.of() : Attempts.claim(s, queue, node, max, lease)));
     }
 
     @Override

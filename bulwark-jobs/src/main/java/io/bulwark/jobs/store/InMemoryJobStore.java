@@ -194,6 +194,14 @@ public final class InMemoryJobStore implements JobStore {
         });
     }
 
+    @Override
+    public Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max, Duration lease) {
+        Objects.requireNonNull(queue, "queue must be set");
+        requirePositive("lease", lease);
+        // The lock is reentrant: both steps run under one hold of it, so nothing comes between them.
+        return locked(() -> new Settled(complete(outcomes), claim(queue, node, max, lease)));
+    }
+
     private static void apply(InMemoryEntry e, Outcome o, Instant now) {
         e.leaseUntil = null;
         switch (o) {

@@ -65,6 +65,17 @@ public interface JobStore extends AutoCloseable {
     List<Boolean> complete(List<Outcome> outcomes);
 
     /**
+     * {@link #complete} then {@link #claim}, in one transaction: the attempts that ended give up
+     * their place at the same moment as the claimed jobs take one, so a node never holds more
+     * running jobs in the store than its concurrency, and a worker pays one commit instead of two
+     * for each turn of its loop. The claim sees what the outcomes did (a released job may be
+     * claimed again at once). Either both happen or neither.
+     *
+     * @param max the most jobs to claim; 0 only records the outcomes
+     */
+    Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max, Duration lease);
+
+    /**
      * Running jobs whose lease expired (their node died or stalled) become available again, or
      * dead when they have used every attempt.
      *

@@ -5,6 +5,7 @@ import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Outcome;
+import io.bulwark.jobs.store.Settled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import static io.bulwark.test.jobs.StoreFixture.LEASE;
 import static io.bulwark.test.jobs.StoreFixture.lease;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How an attempt ends: success, failure (retry or dead), cancellation, release. */
 abstract class OutcomeRules extends ClaimRules {
@@ -46,6 +48,46 @@ abstract class OutcomeRules extends ClaimRules {
                 new Outcome.Cancelled(lease(c), "late"),
                 new Outcome.Released(lease(c), "late")))).containsExactly(false, false, false, false);
         assertThat(f.get(id)).isEqualTo(done);
+    }
+
+    @Test
+    void completeAndClaimRecordsTheOutcomesThenClaimsSeeingWhatTheyDid() {
+        UUID done = f.enqueue(f.job("q"));
+        UUID released = f.enqueue(f.job("q"));
+        Claim first = f.claimOne("q", "n1");
+        Claim second = f.claimOne("q", "n1");
+        UUID waiting = f.enqueue(f.job("q"));
+        f.clock.advance(Duration.ofSeconds(1));
+        Settled s = f.store.completeAndClaim(List.of(new Outcome.Succeeded(lease(first), "{}"),
+                new Outcome.Released(lease(second), "draining"),
+                new Outcome.Succeeded(new io.bulwark.jobs.store.Lease(first.job().id(), first.token() + 1), "{}")),
+                "q", "n2", 5, LEASE);
+        assertThat(s.applied()).containsExactly(true, true, false);
+        assertThat(f.get(done).state()).isEqualTo(JobState.COMPLETED);
+        assertThat(s.claims()).extracting(c -> c.job().id()).as("the released job is claimable again at once")
+                .containsExactlyInAnyOrder(released, waiting);
+        assertThat(s.claims()).allSatisfy(c -> assertThat(f.get(c.job().id()).state()).isEqualTo(JobState.RUNNING));
+    }
+
+    @Test
+    void completeAndClaimWithNothingToClaimOnlyRecords() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim c = f.claimOne("q", "n1");
+        f.enqueue(f.job("q"));
+        Settled s = f.store.completeAndClaim(List.of(new Outcome.Succeeded(lease(c), "{}")), "q", "n1", 0, LEASE);
+        assertThat(s.applied()).containsExactly(true);
+        assertThat(s.claims()).isEmpty();
+        assertThat(f.get(id).state()).isEqualTo(JobState.COMPLETED);
+        assertThat(f.store.completeAndClaim(List.of(), "q", "n1", 1, LEASE).claims()).hasSize(1);
+    }
+
+    @Test
+    void completeAndClaimWithABadLeaseRecordsNothing() {
+        UUID id = f.enqueue(f.job("q"));
+        Claim c = f.claimOne("q", "n1");
+        assertThatThrownBy(() -> f.store.completeAndClaim(List.of(new Outcome.Succeeded(lease(c), "{}")), "q", "n1", 1,
+                Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThat(f.get(id).state()).isEqualTo(JobState.RUNNING);
     }
 
     @Test

@@ -1,0 +1,198 @@
+package io.bulwark.bench.engine;
+
+import io.bulwark.Bulwark;
+import io.bulwark.bench.CpuTicks;
+import io.bulwark.bench.Machine;
+import io.bulwark.core.ids.Uuid7;
+import io.bulwark.jdbc.sqlite.SqliteJobStore;
+import io.bulwark.jdbc.sqlite.SqliteOptions;
+import io.bulwark.jdbc.sqlite.WriteStats;
+import io.bulwark.jobs.QueueSettings;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.Lease;
+import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.resilience.retry.Backoff;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code bulwark-bench engine}: the job engine in one process, without HTTP, against the
+ * embedded store's own ceiling, measured in the same run.
+ *
+ * <ol>
+ *   <li><b>Store ceiling</b>: one thread claims 100 jobs and completes them, until the queue is
+ *       empty, straight on the {@code SqliteJobStore} (what {@code SqliteStoreBenchmark} calls
+ *       "claim + complete").</li>
+ *   <li><b>Engine</b>, for each concurrency given: the same jobs run by {@link Bulwark}'s worker
+ *       with a no-op handler and every default but the queue's concurrency: the poll loop, the
+ *       handlers on virtual threads, batched outcomes, metrics. The clock runs from
+ *       {@link Bulwark#start()} until the last outcome is recorded.</li>
+ * </ol>
+ *
+ * <p>Each phase gets a fresh store in a temporary directory, filled before the clock starts
+ * (batches of 1,000), with the default durability ({@code synchronous=FULL}). The report gives
+ * each engine run as a ratio to the ceiling; the goal is at least 0.8.
+ *
+ * <pre>{@code
+ * scripts/bench.sh engine --jobs 100000 --concurrency 10,256
+ * }</pre>
+ */
+@Command(name = "engine", mixinStandardHelpOptions = true,
+        description = "The job engine in one process (no HTTP) against the embedded store's claim + complete ceiling.")
+public final class EngineBenchCommand implements Callable<Integer> {
+
+    static final double GOAL = 0.8;
+    private static final String QUEUE = "bench";
+    private static final String TYPE = "bench.noop";
+    private static final String PAYLOAD = "{\"n\":1}";
+
+    @Option(names = "--jobs", defaultValue = "100000", description = "Jobs per phase (default ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--concurrency", defaultValue = "10,256", split = ",",
+            description = "The queue's concurrency for each engine run (default ${DEFAULT-VALUE}).")
+    List<Integer> concurrency;
+
+    @Option(names = "--dir", description = "Where the stores go (default: a new temporary directory, deleted after).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (jobs < 1_000) {
+            System.err.println("--jobs: at least 1000, but was " + jobs);
+            return 2;
+        }
+        for (int c : concurrency) {
+            if (c < 1 || c > 10_000) {
+                System.err.println("--concurrency: each from 1 to 10000, but was " + c);
+                return 2;
+            }
+        }
+        Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("bulwark-engine-bench");
+        System.out.println(Machine.current().describe());
+        Machine.busyWarning(CpuTicks.busyFraction(Duration.ofSeconds(1))).ifPresent(System.out::println);
+        System.out.printf(Locale.ROOT, "%,d no-op jobs per phase, embedded store (synchronous=FULL), one process%n%n", jobs);
+        try {
+            Phase store = ceiling(root.resolve("ceiling"));
+            double ceiling = store.rate();
+            System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s               %s%n", "store alone: claim 100 + complete, 1 thread",
+                    ceiling, store.commits());
+            for (int c : concurrency) {
+                Phase run = engine(root.resolve("engine-" + c), c);
+                System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n", "engine, queue concurrency " + c,
+                        run.rate(), run.rate() / ceiling, run.commits(),
+                        run.rate() / ceiling >= GOAL ? " (goal 0.8x met)" : " (goal 0.8x missed)");
+            }
+        } finally {
+            if (dir == null) {
+                deleteTree(root);
+            }
+        }
+        return 0;
+    }
+
+    /** One phase's rate, and how its writes were committed (each commit one fsync). */
+    record Phase(double rate, int jobs, WriteStats before, WriteStats after) {
+        String commits() {
+            long commits = after.commits() - before.commits();
+            long operations = after.operations() - before.operations();
+            return String.format(Locale.ROOT, "%,d commits, %.1f jobs and %.1f writes per commit", commits,
+                    (double) jobs / commits, (double) operations / commits);
+        }
+    }
+
+    private Phase ceiling(Path where) throws Exception {
+        try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
+            fill(store);
+            WriteStats before = store.writeStats();
+            long t0 = System.nanoTime();
+            int done = 0;
+            while (true) {
+                List<Claim> claims = store.claim(QUEUE, "bench-node", 100, Duration.ofMinutes(5));
+                if (claims.isEmpty()) {
+                    break;
+                }
+                List<Outcome> outcomes = new ArrayList<>(claims.size());
+                for (Claim c : claims) {
+                    outcomes.add(new Outcome.Succeeded(new Lease(c.job().id(), c.token()), "null"));
+                }
+                store.complete(outcomes);
+                done += claims.size();
+            }
+            double rate = done / seconds(t0);
+            check(done);
+            return new Phase(rate, done, before, store.writeStats());
+        }
+    }
+
+    private Phase engine(Path where, int concurrencyOfQueue) throws Exception {
+        try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
+            fill(store);
+            CountDownLatch done = new CountDownLatch(jobs);
+            try (Bulwark bulwark = Bulwark.builder().store(store)
+                    .queue(QUEUE, QueueSettings.DEFAULT.withConcurrency(concurrencyOfQueue))
+                    .handler(TYPE, Object.class, ctx -> null)
+                    .build()) {
+                bulwark.worker().onRecorded(job -> done.countDown());
+                WriteStats before = store.writeStats();
+                long t0 = System.nanoTime();
+                bulwark.start();
+                if (!done.await(10, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the engine did not finish " + jobs + " jobs in 10 minutes; "
+                            + done.getCount() + " left");
+                }
+                double rate = jobs / seconds(t0);
+                return new Phase(rate, jobs, before, store.writeStats());
+            }
+        }
+    }
+
+    private void fill(SqliteJobStore store) {
+        Uuid7 ids = new Uuid7(InstantSource.system(), new java.util.SplittableRandom(1));
+        for (int i = 0; i < jobs; i += 1_000) {
+            List<NewJob> batch = new ArrayList<>(1_000);
+            for (int j = i; j < Math.min(jobs, i + 1_000); j++) {
+                batch.add(new NewJob(ids.next(), QUEUE, TYPE, PAYLOAD, 5, null, 25, Backoff.DEFAULT,
+                        Duration.ofMinutes(5), null, Set.of()));
+            }
+            store.enqueue(batch);
+        }
+    }
+
+    private void check(int done) {
+        if (done != jobs) {
+            throw new IllegalStateException("claimed " + done + " jobs but enqueued " + jobs);
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
