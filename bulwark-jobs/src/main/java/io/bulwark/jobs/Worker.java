@@ -283,7 +283,7 @@ public final class Worker {
             }
             Settled settled;
             try {
-                settled = store.completeAndClaim(batch.stream().map(Finished::outcome).toList(), queue, node, want, lease);
+                settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
             } catch (RuntimeException e) {
                 outcomes.addAll(batch);
                 if (bucket != null) {
@@ -452,7 +452,7 @@ public final class Worker {
             }
             List<Boolean> applied;
             try {
-                applied = store.complete(batch.stream().map(Finished::outcome).toList());
+                applied = store.complete(outcomesOf(batch));
             } catch (RuntimeException e) {
                 outcomes.addAll(batch);
                 throw e;
@@ -470,6 +470,10 @@ public final class Worker {
             batch.add(f);
         }
         return batch;
+    }
+
+    private static List<Outcome> outcomesOf(List<Finished> batch) {
+        return batch.stream().map(Finished::outcome).toList();
     }
 
     /** After the store took {@code batch}: frees the slots, counts the outcomes and tells the listeners. */

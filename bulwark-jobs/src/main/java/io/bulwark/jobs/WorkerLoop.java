@@ -97,18 +97,24 @@ public final class WorkerLoop {
         while (again.get() && cycling.compareAndSet(false, true)) {
             try {
                 while (again.getAndSet(false) && !stopped.get()) {
-                    // Each poll records the outcomes buffered so far in the same transaction as its
-                    // claim. Keep claiming while claims come back: a backlog drains without waiting a tick.
-                    while (!stopped.get() && worker.poll() > 0) {
-                        // claimed and started some; poll again
-                    }
-                    if (!again.get()) {
-                        worker.flush(); // outcomes no poll took: every queue paused, full or empty
-                    }
+                    turn();
                 }
             } finally {
                 cycling.set(false);
             }
+        }
+    }
+
+    /**
+     * Polls until no claim comes back; each poll records the outcomes buffered so far in the same
+     * transaction as its claim, so a backlog drains without waiting a tick.
+     */
+    private void turn() {
+        while (!stopped.get() && worker.poll() > 0) {
+            // claimed and started some; poll again
+        }
+        if (!again.get()) {
+            worker.flush(); // outcomes no poll took: every queue paused, full or empty
         }
     }
 

@@ -1,5 +1,6 @@
 package io.bulwark.bench.engine;
 
+import io.bulwark.bench.TempDirs;
 import io.bulwark.Bulwark;
 import io.bulwark.bench.CpuTicks;
 import io.bulwark.bench.Machine;
@@ -22,14 +23,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code bulwark-bench engine}: the job engine in one process, without HTTP, against the
@@ -101,7 +100,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
             }
         } finally {
             if (dir == null) {
-                deleteTree(root);
+                TempDirs.deleteTree(root);
             }
         }
         return 0;
@@ -183,16 +182,5 @@ public final class EngineBenchCommand implements Callable<Integer> {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

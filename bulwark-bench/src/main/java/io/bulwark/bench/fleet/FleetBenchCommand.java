@@ -1,5 +1,6 @@
 package io.bulwark.bench.fleet;
 
+import io.bulwark.bench.TempDirs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.bench.Machine;
 import io.bulwark.bench.http.DurationConverter;
@@ -21,12 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code bulwark-bench fleet}: Bulwark as a fleet of real {@code bulwark worker} processes on one
@@ -185,7 +184,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (clean && !keepLogs) {
-                deleteTree(work);
+                TempDirs.deleteTree(work);
             } else {
                 err.println("fleet: node logs kept in " + work);
                 err.flush();
@@ -318,13 +317,5 @@ public final class FleetBenchCommand implements Callable<Integer> {
     private static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(p -> Path.of(p).toAbsolutePath().normalize().toString()).collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.bench.http;
 
+import io.bulwark.bench.TempDirs;
 import io.bulwark.bench.CpuTicks;
 import io.bulwark.bench.Machine;
 import io.bulwark.core.BulwarkVersion;
@@ -15,12 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code http}: the end-to-end harness. Starts {@code bulwark.jar serve} as a child process
@@ -101,7 +100,7 @@ public final class HttpBenchCommand implements Callable<Integer> {
             return clean ? 0 : 1;
         } finally {
             if (clean) {
-                deleteTree(work);
+                TempDirs.deleteTree(work);
             } else {
                 err.println("Server logs kept in " + work);
             }
@@ -213,13 +212,5 @@ public final class HttpBenchCommand implements Callable<Integer> {
 
     private static Long boxed(OptionalLong value) {
         return value.isPresent() ? value.getAsLong() : null;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.bench.soak;
 
+import io.bulwark.bench.TempDirs;
 import io.bulwark.bench.CpuTicks;
 import io.bulwark.bench.Machine;
 import io.bulwark.bench.http.ReadinessProbe;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * One soak run, from the options of a {@link SoakCommand}: fake provider, server, calibration,
@@ -100,7 +99,7 @@ final class SoakRun implements Callable<Integer> {
             return clean ? 0 : 1;
         } finally {
             if (clean) {
-                deleteTree(work);
+                TempDirs.deleteTree(work);
             } else {
                 err.println("Server log, GC log and data kept in " + work);
             }
@@ -285,13 +284,5 @@ final class SoakRun implements Callable<Integer> {
 
     private static Double num(Number n) {
         return n == null ? null : n.doubleValue();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
