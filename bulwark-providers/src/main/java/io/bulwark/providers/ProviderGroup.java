@@ -263,8 +263,10 @@ public final class ProviderGroup {
         while (true) {
             if (ticket != null) {
                 ticket.await();
-                if (hasRoom()) {
-                    // Room for more than this call (a limit refilled, several slots freed): pass the turn on.
+                if (freeSlots() > 1) {
+                    // Room for more than this call (several slots freed): pass the turn on. Only then:
+                    // the next call would otherwise race this one for its own slot and could win it,
+                    // jumping the queue's order.
                     queue.signal();
                 }
             }
@@ -299,14 +301,15 @@ public final class ProviderGroup {
         }
     }
 
-    /** True when a provider that takes calls has a free slot now. */
-    private boolean hasRoom() {
+    /** Free slots now, over the providers that take calls. */
+    private int freeSlots() {
+        int free = 0;
         for (Provider p : providers) {
-            if (p.acceptsCalls() && p.bulkhead().available() > 0) {
-                return true;
+            if (p.acceptsCalls()) {
+                free += Math.max(0, p.bulkhead().available());
             }
         }
-        return false;
+        return free;
     }
 
     /** What a round of tries found: how many providers were only busy, whether any failed, the shortest limit wait. */
