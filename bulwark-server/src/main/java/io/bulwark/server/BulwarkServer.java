@@ -30,6 +30,7 @@ import io.bulwark.server.internal.jobs.QueuePersistence;
 import io.bulwark.core.state.StateStore;
 import io.bulwark.server.internal.http.AccessFilter;
 import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.HangUpConnector;
 import io.bulwark.server.internal.http.JettyProblems;
 import io.bulwark.server.internal.http.OpenAccess;
 import io.bulwark.server.internal.http.ProblemRenderer;
@@ -335,8 +336,10 @@ public final class BulwarkServer implements AutoCloseable {
             c.concurrency.useVirtualThreads = true;
             c.http.maxRequestSize = bodyLimit;
             c.jsonMapper(new JavalinJackson(Json.mapper(), true));
-            c.jetty.host = config.get(ServerKeys.HOST);
-            c.jetty.port = config.get(ServerKeys.PORT);
+            // Javalin's own connector, but with connections the gateway's queue can watch for a
+            // caller's hang-up (HangUpConnector).
+            c.jetty.addConnector((server, http) -> HangUpConnector.of(server, http, config.get(ServerKeys.HOST),
+                    config.get(ServerKeys.PORT)));
             // Javalin attaches its servlet context inside a handler set here, so every request
             // passes through the GracefulHandler that Server.stop() waits on.
             c.jetty.modifyServer(server -> {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The gateway's request queue over real HTTP: a provider that takes one call at once and is held
  * by the test, so calls queue behind it; priorities, a full queue, time-outs, bad headers, and the
- * queue's endpoint and metrics. (A caller that goes away is tested on the queue itself: over
- * HTTP/1.1 Jetty tells of a hang-up only when it next reads or writes the connection.)
+ * queue's endpoint and metrics, and callers over raw HTTP/1.1 sockets that hang up or pipeline
+ * another request while their call waits.
  */
 class GatewayQueueEndpointsTest {
 
@@ -142,5 +143,53 @@ class GatewayQueueEndpointsTest {
         assertThat(upstream.requests()).isZero();
         assertThat(queue().path("depth").asInt()).isZero();
         assertThat(http.get("/api/v1/providers/nope/queue").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aCallerThatHangsUpLeavesTheQueueAtOnceAndNeverReachesTheProvider() throws Exception {
+        CompletableFuture<Http.Response> first = occupy();
+        try (Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+            send(socket, call("\"gone\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue().path("depth").asInt() == 1);
+        } // closed: the client hangs up while its call waits (maxWait is 30 s)
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue().path("depth").asInt() == 0);
+        assertThat(queue().path("priorities").get(5).path("abandoned").asLong()).isEqualTo(1);
+        upstream.recover();
+        assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(upstream.requests()).as("the abandoned call never reached the provider").isEqualTo(1);
+        assertThat(http.get("/metrics").body())
+                .contains("bulwark_gateway_queue_calls_total{group=\"g\",outcome=\"abandoned\",priority=\"5\"} 1.0");
+    }
+
+    @Test
+    void aRequestPipelinedBehindAWaitingCallIsReadAndAnsweredAfterIt() throws Exception {
+        CompletableFuture<Http.Response> first = occupy();
+        try (Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+            send(socket, call("\"waiting\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue().path("depth").asInt() == 1);
+            // Sent while the call waits, so the server reads it while watching for a hang-up.
+            send(socket, "GET /health/live HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+
+            upstream.recover();
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answers.split("HTTP/1.1 200", -1)).as(answers).hasSize(3);
+            assertThat(answers.indexOf("waiting")).as("the call's answer came first").isLessThan(answers.lastIndexOf("HTTP/1.1 200"));
+            assertThat(answers.substring(answers.lastIndexOf("HTTP/1.1 200"))).contains("UP");
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(queue().path("priorities").get(5).path("abandoned").asLong()).isZero();
+        assertThat(queue().path("priorities").get(5).path("admitted").asLong()).isEqualTo(1);
+    }
+
+    /** A provider call as raw HTTP/1.1. */
+    private static String call(String body) {
+        return "POST /api/v1/providers/g/call HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    private static void send(Socket socket, String text) throws java.io.IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
     }
 }

@@ -15,9 +15,12 @@ import java.util.function.Consumer;
  * @param abandoned completed when the caller has gone (a client that disconnected): the call leaves
  *                  the queue at once
  * @param waited told how long the call waited, when it waited and was then let through
+ * @param queued run when the call starts waiting in the queue (not for a call let through at
+ *               once), on the caller's thread: a server starts watching the caller's connection
+ *               for a hang-up here, so calls that never wait cost nothing
  */
 public record Admission(int priority, String key, Optional<Duration> maxWait, CompletableFuture<Void> abandoned,
-                        Consumer<Duration> waited) {
+                        Consumer<Duration> waited, Runnable queued) {
 
     /** The priority of a call that names none. */
     public static final int DEFAULT_PRIORITY = 5;
@@ -30,6 +33,13 @@ public record Admission(int priority, String key, Optional<Duration> maxWait, Co
         if (maxWait.isPresent() && maxWait.get().isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative but was " + maxWait.get());
         }
+        queued = queued == null ? () -> { } : queued;
+    }
+
+    /** An admission that needs no word when the call starts waiting. */
+    public Admission(int priority, String key, Optional<Duration> maxWait, CompletableFuture<Void> abandoned,
+                     Consumer<Duration> waited) {
+        this(priority, key, maxWait, abandoned, waited, null);
     }
 
     /** A call of default priority, for an anonymous caller, that waits as long as the queue allows. */
@@ -39,6 +49,6 @@ public record Admission(int priority, String key, Optional<Duration> maxWait, Co
 
     /** This admission with another priority. */
     public Admission withPriority(int value) {
-        return new Admission(value, key, maxWait, abandoned, waited);
+        return new Admission(value, key, maxWait, abandoned, waited, queued);
     }
 }

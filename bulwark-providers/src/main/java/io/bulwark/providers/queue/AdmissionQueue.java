@@ -153,6 +153,7 @@ public final class AdmissionQueue {
         } finally {
             lock.unlock();
         }
+        admission.queued().run();
         admission.abandoned().thenRun(() -> abandon(ticket));
         return ticket;
     }

@@ -12,6 +12,7 @@ import io.bulwark.server.http.ApiRoutes;
 import io.bulwark.server.http.FieldError;
 import io.bulwark.server.http.RouteDoc;
 import io.bulwark.server.internal.http.Authenticator;
+import io.bulwark.server.internal.http.HangUpConnector;
 import io.javalin.http.Context;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
@@ -75,12 +76,12 @@ final class GatewayQueue {
     }
 
     /**
-     * The call's admission: its priority, caller key and wait, with a future completed when the
-     * client goes away, and {@code waited} told how long it waited when it did.
+     * The call's admission: its priority, caller key and wait, with the caller's going away, and
+     * {@code waited} told how long it waited when it did.
      *
      * @throws ApiException 400 naming the header when a priority or timeout is not valid
      */
-    Admission admission(Context ctx, ProviderGroup group, java.util.function.Consumer<Duration> waited) {
+    Admission admission(Context ctx, ProviderGroup group, java.util.function.Consumer<Duration> waited, Caller caller) {
         List<FieldError> errors = new java.util.ArrayList<>();
         int priority = priority(ctx, errors);
         Optional<Duration> wait = timeout(ctx.header(TIMEOUT), group, errors);
@@ -88,7 +89,7 @@ final class GatewayQueue {
             throw ApiException.validation("invalid provider call", errors);
         }
         String key = Optional.ofNullable(ctx.<String>attribute(Authenticator.KEY_ID)).orElse("anonymous");
-        return new Admission(priority, key, wait, clientGone(ctx), waited);
+        return new Admission(priority, key, wait, caller.gone(), waited, caller::waiting);
     }
 
     /** The call's priority: its header (a bad one is added to {@code errors}), else its key's or role's default. */
@@ -138,25 +139,60 @@ final class GatewayQueue {
         return Optional.empty();
     }
 
-    /** A future completed when the client closes its connection before the call is answered. */
-    private static CompletableFuture<Void> clientGone(Context ctx) {
-        CompletableFuture<Void> gone = new CompletableFuture<>();
-        try {
-            Request request = ServletContextRequest.getServletContextRequest(ctx.req());
-            request.addFailureListener(failure -> gone.complete(null));
+    /**
+     * The caller of a call, watched for going away until closed: Jetty reports a failed or closed
+     * connection to the request, and while the call waits in the queue its connection is read
+     * for a hang-up ({@link HangUpConnector#watch}), which over HTTP/1.1 Jetty would not notice.
+     * Close it before the answer is written.
+     */
+    static final class Caller implements AutoCloseable {
+
+        private final CompletableFuture<Void> gone = new CompletableFuture<>();
+        private final Request request;
+        private volatile Runnable stopWatch = () -> { };
+
+        private Caller(Request request) {
+            this.request = request;
+        }
+
+        /** The caller of the request in {@code ctx}. */
+        static Caller of(Context ctx) {
+            Request request;
+            try {
+                request = ServletContextRequest.getServletContextRequest(ctx.req());
+            } catch (IllegalStateException e) {
+                return new Caller(null); // not a Jetty request (a test's): nobody tells us of a hang-up
+            }
+            Caller caller = new Caller(request);
+            request.addFailureListener(failure -> caller.gone.complete(null));
             Connection connection = request.getConnectionMetaData().getConnection();
             Connection.Listener listener = new Connection.Listener() {
                 @Override
                 public void onClosed(Connection closed) {
-                    gone.complete(null);
+                    caller.gone.complete(null);
                 }
             };
             connection.addEventListener(listener);
             Request.addCompletionListener(request, failure -> connection.removeEventListener(listener));
-        } catch (IllegalStateException e) {
-            // Not a Jetty request (a test's): nobody tells us of a hang-up, and the call waits its time.
+            return caller;
         }
-        return gone;
+
+        /** Completed when the caller has gone. */
+        CompletableFuture<Void> gone() {
+            return gone;
+        }
+
+        /** The call started waiting: watch its connection. */
+        void waiting() {
+            if (request != null && !gone.isDone()) {
+                stopWatch = HangUpConnector.watch(request, () -> gone.complete(null));
+            }
+        }
+
+        @Override
+        public void close() {
+            stopWatch.run();
+        }
     }
 
     /** The 429 problem a refused call is answered with, with {@code Retry-After}. */

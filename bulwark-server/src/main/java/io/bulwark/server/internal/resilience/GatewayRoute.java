@@ -173,10 +173,9 @@ public final class GatewayRoute {
                             + "answer to it", null, Map.of("X-Bulwark-Cache", "miss"));
         }
         java.util.concurrent.atomic.AtomicLong waitedMs = new java.util.concurrent.atomic.AtomicLong(-1);
-        var admission = queue.admission(ctx, group, w -> waitedMs.set(w.toMillis()));
         ProviderResponse answer;
-        try {
-            answer = group.call(request, admission);
+        try (GatewayQueue.Caller caller = GatewayQueue.Caller.of(ctx)) {
+            answer = group.call(request, queue.admission(ctx, group, w -> waitedMs.set(w.toMillis()), caller));
         } catch (io.bulwark.providers.queue.QueueRefusedException e) {
             throw GatewayQueue.refused(e);
         } catch (ProviderGroupException e) {
