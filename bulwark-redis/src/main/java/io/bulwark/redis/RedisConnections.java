@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -83,8 +84,17 @@ public final class RedisConnections implements AutoCloseable {
         if (c != null && c.isOpen()) {
             return c;
         }
-        // one caller (re)connects; the others fail at once instead of queueing behind a connect
-        if (!openLock.tryLock()) {
+        // One caller (re)connects. The others wait for it no longer than one command may take, so
+        // callers that arrive together at the first use all get the connection, and during an
+        // outage nobody queues behind a connect that is timing out.
+        boolean locked;
+        try {
+            locked = openLock.tryLock(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisConnectionException("Unable to connect to " + displayUri + ": interrupted", e);
+        }
+        if (!locked) {
             throw new RedisConnectionException("Unable to connect to " + displayUri + ": another caller is connecting");
         }
         try {
