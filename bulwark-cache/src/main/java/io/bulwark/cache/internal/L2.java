@@ -5,6 +5,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes. Every read also returns the cache's change counter, and a fill (a value
  * loaded after a miss) is written only if the counter is unchanged: a put or an invalidation that
  * lands while the value was being loaded wins, instead of being overwritten by a value read
- * before it. Puts and invalidations count a change and publish on the cache's channel in the same
+ * before it. The fills of one getAll go in one script call ({@link #fillAll}) that checks the
+ * counter once for all of them: one round trip instead of one per key. Puts and invalidations count a change and publish on the cache's channel in the same
  * script, so Redis and the broadcast never disagree. While Redis does not answer, reads are
  * misses, fills are dropped, and invalidations (and puts) are kept in {@link Pending} and
  * replayed by the call that finds Redis back.
@@ -31,6 +33,8 @@ final class L2<V> {
     private static final Logger LOG = LoggerFactory.getLogger(L2.class);
     /** Tag-set members are pruned this long after their expiry (nodes' clocks differ a little). */
     private static final long PRUNE_GRACE_MILLIS = 60_000;
+    /** Entries per script call of {@link #fillAll}: bounds how long one call holds Redis. */
+    static final int FILL_BATCH = 500;
 
     /** What a read found: an entry, a miss ({@code entry} null), or nothing since Redis was bypassed ({@code counter} null). */
     record Lookup<V>(Entry<V> entry, String counter) {
@@ -125,6 +129,66 @@ final class L2<V> {
         return false;
     }
 
+    /**
+     * Writes the entries one getAll loaded unless the cache changed since {@code counter} was read:
+     * one script call (one round trip) per {@value #FILL_BATCH} entries, each checking the counter
+     * once for all of its entries. Returns how many were written.
+     */
+    int fillAll(Map<String, Entry<V>> loaded, String counter) {
+        long now = clock.millis();
+        List<String> names = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        int written = 0;
+        int batched = 0;
+        for (Map.Entry<String, Entry<V>> each : loaded.entrySet()) {
+            Entry<V> e = each.getValue();
+            long ttl = e.expiresAtMillis() - now;
+            String payload = ttl <= 0 ? null : encode(each.getKey(), e);
+            if (payload == null) {
+                continue;
+            }
+            if (batched == 0) {
+                names.add(keys.counter());
+                names.add(keys.index());
+                args.add(counter);
+                args.add(Long.toString(now - PRUNE_GRACE_MILLIS));
+            }
+            names.add(keys.entry(each.getKey()));
+            for (String tag : e.tags()) {
+                names.add(keys.tag(tag));
+            }
+            args.add(payload);
+            args.add(Long.toString(ttl));
+            args.add(Long.toString(e.expiresAtMillis()));
+            args.add(Integer.toString(e.tags().size()));
+            if (++batched == FILL_BATCH) {
+                long n = fillBatch(names, args);
+                if (n <= 0) {
+                    return written; // refused (the cache changed) or bypassed: so would the next batches be
+                }
+                written += (int) n;
+                batched = 0;
+                names.clear();
+                args.clear();
+            }
+        }
+        if (batched > 0) {
+            written += (int) Math.max(0, fillBatch(names, args));
+        }
+        return written;
+    }
+
+    private long fillBatch(List<String> names, List<String> args) {
+        String[] k = names.toArray(String[]::new);
+        String[] a = args.toArray(String[]::new);
+        Long n = call(r -> Script.FILL_ALL.run(r, k, a), null);
+        if (n == null) {
+            return -1;
+        }
+        meters.l2Puts.add(n);
+        return n;
+    }
+
     /** Writes {@code e} whatever happened meanwhile, and tells the other nodes. */
     void put(String key, Entry<V> e) {
         if (write(key, e, "", keys.channel(), message(Message.KEY, key)) == null) {
@@ -193,11 +257,8 @@ final class L2<V> {
         if (ttl <= 0) {
             return 1L;
         }
-        String payload;
-        try {
-            payload = Payload.encode(e, codec);
-        } catch (RuntimeException ex) {
-            LOG.warn("Cache '{}' cannot encode the value of key '{}' for Redis ({}); it stays in the L1 only", name, key, ex.toString());
+        String payload = encode(key, e);
+        if (payload == null) {
             return 1L;
         }
         String[] names = new String[3 + e.tags().size()];
@@ -210,6 +271,16 @@ final class L2<V> {
         }
         return call(r -> Script.WRITE.run(r, names, payload, Long.toString(ttl), Long.toString(e.expiresAtMillis()),
                 Long.toString(now - PRUNE_GRACE_MILLIS), counter, channel, message), null);
+    }
+
+    /** The payload of {@code e}, or null (logged) when the codec cannot write its value. */
+    private String encode(String key, Entry<V> e) {
+        try {
+            return Payload.encode(e, codec);
+        } catch (RuntimeException ex) {
+            LOG.warn("Cache '{}' cannot encode the value of key '{}' for Redis ({}); it stays in the L1 only", name, key, ex.toString());
+            return null;
+        }
     }
 
     private Entry<V> decode(String key, String payload) {

@@ -4,6 +4,7 @@ import io.bulwark.cache.CacheConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,10 @@ final class Loads<K, V> {
         return leaseMillis > 0 ? missUnderLock(k, source) : loadAndFill(k, source, found.counter());
     }
 
-    /** The entries of keys missing from the L1: those in the L2, then one call of {@code loader} for the rest. */
+    /**
+     * The entries of keys missing from the L1: those in the L2 (one {@code MGET}), then one call of
+     * {@code loader} for the rest, whose entries fill the L2 in one script call.
+     */
     Map<String, Entry<V>> missAll(Set<String> missing, Map<String, K> byName,
                                   Function<? super Set<K>, ? extends Map<K, V>> loader) {
         Map<String, Entry<V>> out = new HashMap<>();
@@ -88,6 +92,7 @@ final class Loads<K, V> {
         }
         long nanos = parts.ticker().read() - start;
         meters.loaded(nanos, true);
+        Map<String, Entry<V>> fills = new LinkedHashMap<>();
         for (String k : toLoad) {
             K key = byName.get(k);
             V value = loaded == null ? null : loaded.get(key);
@@ -96,9 +101,10 @@ final class Loads<K, V> {
             }
             Entry<V> e = entry(key, value, Set.of(), Math.max(1, nanos / toLoad.size()), batchSource(key, loader));
             out.put(k, e);
-            if (counter != null) {
-                l2.fill(k, e, counter);
-            }
+            fills.put(k, e);
+        }
+        if (counter != null && !fills.isEmpty()) {
+            l2.fillAll(fills, counter); // one round trip, under one check of the change counter
         }
         return out;
     }

@@ -18,6 +18,8 @@ import java.util.HexFormat;
 enum Script {
     /** An entry with its tag sets: a conditional fill or a put that broadcasts. */
     WRITE("write.lua"),
+    /** The entries one getAll loaded, under one check of the change counter. */
+    FILL_ALL("fill-all.lua"),
     /** Delete one entry and broadcast. */
     INVALIDATE("invalidate.lua"),
     /** Delete the entries of a tag set (or of the key index) and broadcast. */

@@ -15,8 +15,11 @@ import javax.cache.spi.CachingProvider;
 /**
  * The {@code javax.cache} (JSR-107) provider of Bulwark: caches held in the process by Caffeine,
  * the same engine as a Bulwark cache's L1, configured by standard JSR-107 configurations or by a
- * {@link BulwarkConfiguration} made from a Bulwark {@link io.bulwark.cache.CacheConfig}. It passes
- * the JSR-107 TCK 1.1.1 (run in this module's build).
+ * {@link BulwarkConfiguration} made from a Bulwark {@link io.bulwark.cache.CacheConfig}. These pass
+ * the JSR-107 TCK 1.1.1 (run in this module's build). A {@code BulwarkConfiguration} whose
+ * {@code CacheConfig} has an L2 gives instead a cache over a Bulwark two-level cache, shared by the
+ * nodes through Redis, with the limits docs/cache.md lists (no iterator; conditional steps atomic
+ * per node; listeners for this node's changes).
  *
  * <pre>{@code
  * CachingProvider provider = Caching.getCachingProvider(BulwarkCachingProvider.class.getName());

@@ -41,6 +41,8 @@ import org.redisson.config.Config;
  *       (no L1 work), a bare Lettuce {@code GET} of a value of the same size on the same Redis
  *       (the floor: one round trip), and Redisson's local-cached map with a local cache of one entry
  *       (its miss path: an {@code HGET}).</li>
+ *   <li>getAll of 100 keys missing from both levels ({@link GetAllMiss}): one {@code MGET}, one call
+ *       of the loader, and the fills of the L2 (the invocation's setup empties both levels, unmeasured).</li>
  * </ul>
  * Values are 100-character strings; keys are picked at random per call.
  *
@@ -193,5 +195,49 @@ public class CacheBenchmark {
     @Benchmark
     public String l2Hit_redissonLocalCachedMapMiss() {
         return redissonTiny.get(key());
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public java.util.Map<String, String> getAll100_bulwarkL1AndL2Miss(GetAllMiss s) {
+        return s.cache.getAll(s.keys, GetAllMiss.LOAD_ALL);
+    }
+
+    /** A two-level cache and 100 keys that the setup of each invocation removes from both levels. */
+    @State(Scope.Benchmark)
+    public static class GetAllMiss {
+        static final int BATCH = 100;
+        static final Function<java.util.Set<String>, java.util.Map<String, String>> LOAD_ALL = ks -> {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            ks.forEach(k -> m.put(k, VALUE));
+            return m;
+        };
+
+        CacheRedis redis;
+        Cache<String, String> cache;
+        List<String> keys;
+        private String namespace;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            namespace = "bench:cache:" + UUID.randomUUID().toString().substring(0, 8);
+            redis = CacheRedis.builder().uri(URI).commandTimeout(Duration.ofSeconds(2)).build();
+            cache = Caches.builder("bench-getall", String.class).maximumSize(10_000).l2(redis).namespace(namespace)
+                    .ttl(Duration.ofHours(1)).earlyRefreshBeta(0).executor(Runnable::run).build();
+            keys = java.util.stream.IntStream.range(0, BATCH).mapToObj(i -> "key-" + i).toList();
+        }
+
+        /** Both levels emptied (a script dropping the key index, and the L1), outside the measured time. */
+        @Setup(Level.Invocation)
+        public void empty() {
+            cache.invalidateAll();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            cache.invalidateAll();
+            cache.close();
+            redis.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.cache.jcache.internal;
 
+import io.bulwark.cache.CacheConfig;
 import io.bulwark.cache.jcache.BulwarkConfiguration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.cache.Cache;
@@ -30,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A JSR-107 cache: the API's checks, statistics and event delivery around the atomic steps of
- * {@link JStore}, and the cache's life (listeners, MXBeans, close).
+ * A JSR-107 cache: the API's checks, statistics and event delivery around the atomic steps of its
+ * {@link JEntries} ({@link JStore} in the process, or {@link JLevelsStore} over a Bulwark cache with
+ * an L2), and the cache's life (listeners, MXBeans, close).
  */
 public final class JCache<K, V> implements Cache<K, V> {
 
@@ -46,7 +49,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     private final Events<K, V> events = new Events<>();
     private final JStatistics stats = new JStatistics();
     private final JConfigurationBean bean = new JConfigurationBean(this);
-    private final JStore<K, V> store;
+    private final JEntries<K, V> store;
     private volatile boolean closed;
 
     JCache(JCacheManager manager, String name, BulwarkConfiguration<K, V> config, InstantSource clock) {
@@ -58,7 +61,9 @@ public final class JCache<K, V> implements Cache<K, V> {
                 writer(config), config.isReadThrough(), config.isWriteThrough());
         this.expiry = new JExpiry(config.getExpiryPolicyFactory() == null ? new EternalExpiryPolicy()
                 : config.getExpiryPolicyFactory().create(), clock, name);
-        this.store = new JStore<>(this, config.getMaximumSize(), events, stats, expiry, integration, copier);
+        this.store = config.getCacheConfig().filter(CacheConfig::l2).isPresent()
+                ? JLevelsStore.open(this, config, clock, events, stats, expiry, integration, copier)
+                : new JStore<>(this, config.getMaximumSize(), events, stats, expiry, integration, copier);
         for (CacheEntryListenerConfiguration<K, V> l : config.getCacheEntryListenerConfigurations()) {
             events.register(l);
         }
@@ -77,12 +82,11 @@ public final class JCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         long start = System.nanoTime();
         return deliverAfter(() -> {
-            Expirable<V> e = store.live(key);
+            V found = store.read(key);
             V value;
-            if (e != null) {
-                store.accessed(key, e);
+            if (found != null) {
                 stats.hits(1);
-                value = copier.copy(e.value);
+                value = copier.copy(found);
             } else {
                 stats.misses(1);
                 value = integration.readsThrough() ? loadAndStore(key) : null;
@@ -100,11 +104,11 @@ public final class JCache<K, V> implements Cache<K, V> {
         return deliverAfter(() -> {
             Map<K, V> out = new LinkedHashMap<>();
             List<K> missing = new ArrayList<>();
+            Map<K, V> found = store.readAll(keys);
             for (K key : keys) {
-                Expirable<V> e = store.live(key);
-                if (e != null) {
-                    store.accessed(key, e);
-                    out.put(copier.copy(key), copier.copy(e.value));
+                V v = found.get(key);
+                if (v != null) {
+                    out.put(copier.copy(key), copier.copy(v));
                 } else {
                     missing.add(key);
                 }
@@ -130,7 +134,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     public boolean containsKey(K key) {
         requireOpen();
         Objects.requireNonNull(key, "key");
-        return deliverAfter(() -> store.live(key) != null);
+        return deliverAfter(() -> store.contains(key));
     }
 
     @Override
@@ -146,7 +150,7 @@ public final class JCache<K, V> implements Cache<K, V> {
             deliverAfter(() -> {
                 List<K> wanted = new ArrayList<>();
                 for (K key : keys) {
-                    if (replaceExistingValues || store.live(key) == null) {
+                    if (replaceExistingValues || !store.contains(key)) {
                         wanted.add(key);
                     }
                 }
@@ -188,7 +192,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = System.nanoTime();
-        JStore.Change<V> c = deliverAfter(() -> store.put(key, value, true));
+        JEntries.Change<V> c = deliverAfter(() -> store.put(key, value, true));
         if (c.written) {
             stats.puts(1);
             stats.putTime(System.nanoTime() - start);
@@ -200,7 +204,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = System.nanoTime();
-        JStore.Change<V> c = deliverAfter(() -> store.put(key, value, true));
+        JEntries.Change<V> c = deliverAfter(() -> store.put(key, value, true));
         long took = System.nanoTime() - start;
         hitOrMiss(c.old != null);
         if (c.written) {
@@ -242,7 +246,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = System.nanoTime();
-        JStore.Change<V> c = deliverAfter(() -> store.putIfAbsent(key, value, true));
+        JEntries.Change<V> c = deliverAfter(() -> store.putIfAbsent(key, value, true));
         hitOrMiss(c.old != null);
         if (c.written) {
             stats.puts(1);
@@ -270,7 +274,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, oldValue);
         long start = System.nanoTime();
-        JStore.Outcome o = deliverAfter(() -> store.removeIf(key, oldValue));
+        JEntries.Outcome o = deliverAfter(() -> store.removeIf(key, oldValue));
         hitOrMiss(o.found());
         if (o.changed()) {
             stats.removals(1);
@@ -301,7 +305,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         requireEntry(key, oldValue);
         Objects.requireNonNull(newValue, "newValue");
         long start = System.nanoTime();
-        JStore.Outcome o = deliverAfter(() -> store.replaceIf(key, oldValue, newValue));
+        JEntries.Outcome o = deliverAfter(() -> store.replaceIf(key, oldValue, newValue));
         long took = System.nanoTime() - start;
         hitOrMiss(o.found());
         if (o.changed()) {
@@ -348,7 +352,12 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public void removeAll() {
         requireOpen();
-        removeKeys(new LinkedHashSet<>(store.map().keySet()));
+        Optional<Set<K>> keys = store.keys();
+        if (keys.isPresent()) {
+            removeKeys(keys.get());
+        } else {
+            store.clear(); // entries in Redis are not listed: see JLevelsStore
+        }
     }
 
     private void removeKeys(Set<K> keys) {
@@ -471,7 +480,7 @@ public final class JCache<K, V> implements Cache<K, V> {
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         requireOpen();
-        return new JIterator<>(this, store, expiry, stats, copier);
+        return store.iterator(this, stats, copier);
     }
 
     @Override
@@ -493,7 +502,7 @@ public final class JCache<K, V> implements Cache<K, V> {
         closeQuietly(expiry.policy());
         integration.parts().forEach(this::closeQuietly);
         events.registrations().forEach(r -> closeQuietly(r.listener()));
-        store.clear();
+        store.close();
     }
 
     @Override
@@ -501,8 +510,8 @@ public final class JCache<K, V> implements Cache<K, V> {
         if (clazz.isInstance(this)) {
             return clazz.cast(this);
         }
-        if (clazz.isInstance(store.caffeine())) {
-            return clazz.cast(store.caffeine());
+        if (clazz.isInstance(store.delegate())) {
+            return clazz.cast(store.delegate());
         }
         throw new IllegalArgumentException("cache " + name + " cannot be unwrapped to " + clazz.getName());
     }

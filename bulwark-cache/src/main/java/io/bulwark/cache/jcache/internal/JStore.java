@@ -3,6 +3,13 @@ package io.bulwark.cache.jcache.internal;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -10,7 +17,7 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 
 /**
- * The entries of a {@link JCache} and the atomic steps on them.
+ * The entries of a {@link JCache} kept in the process, and the atomic steps on them.
  *
  * <p>Design notes. Every change of one key runs inside Caffeine's {@code compute} for that key, so
  * the writer call, the change and the events it causes are one step, in order (the events are
@@ -19,17 +26,7 @@ import javax.cache.processor.EntryProcessorException;
  * entries a minute after their expiry (see {@link JExpiry#storeNanos}), and a maximum size, when
  * configured, is Caffeine's. Keys and values are copied in through {@link Copier}; callers copy out.
  */
-final class JStore<K, V> {
-
-    /** The outcome of a step that writes: the value replaced (null if none), whether the new one was stored. */
-    static final class Change<V> {
-        V old;
-        boolean written;
-    }
-
-    /** The outcome of a conditional step: whether a live entry was found, whether it changed. */
-    record Outcome(boolean found, boolean changed) {
-    }
+final class JStore<K, V> implements JEntries<K, V> {
 
     private final Cache<K, V> cache;
     private final com.github.benmanes.caffeine.cache.Cache<K, Expirable<V>> caffeine;
@@ -76,12 +73,55 @@ final class JStore<K, V> {
     }
 
     /** The Caffeine cache, for {@code unwrap}. */
-    com.github.benmanes.caffeine.cache.Cache<K, Expirable<V>> caffeine() {
+    @Override
+    public Object delegate() {
         return caffeine;
     }
 
     ConcurrentMap<K, Expirable<V>> map() {
         return map;
+    }
+
+    @Override
+    public V read(K key) {
+        Expirable<V> e = live(key);
+        if (e == null) {
+            return null;
+        }
+        accessed(key, e);
+        return e.value;
+    }
+
+    @Override
+    public Map<K, V> readAll(Collection<? extends K> keys) {
+        Map<K, V> found = new HashMap<>();
+        for (K key : keys) {
+            V v = read(key);
+            if (v != null) {
+                found.put(key, v);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public boolean contains(K key) {
+        return live(key) != null;
+    }
+
+    @Override
+    public Optional<Set<K>> keys() {
+        return Optional.of(new LinkedHashSet<>(map.keySet()));
+    }
+
+    @Override
+    public Iterator<Cache.Entry<K, V>> iterator(JCache<K, V> owner, JStatistics statistics, Copier copies) {
+        return new JIterator<>(owner, this, expiry, statistics, copies);
+    }
+
+    @Override
+    public void close() {
+        map.clear();
     }
 
     /** The live entry of {@code key}, or null; an expired one is removed with its event. */
@@ -110,7 +150,8 @@ final class JStore<K, V> {
         }
     }
 
-    Change<V> put(K key, V value, boolean writeThrough) {
+    @Override
+    public Change<V> put(K key, V value, boolean writeThrough) {
         Change<V> c = new Change<>();
         V copy = copier.copy(value);
         map.compute(copier.copy(key), (k, e) -> {
@@ -133,7 +174,8 @@ final class JStore<K, V> {
         return c;
     }
 
-    Change<V> putIfAbsent(K key, V value, boolean writeThrough) {
+    @Override
+    public Change<V> putIfAbsent(K key, V value, boolean writeThrough) {
         Change<V> c = new Change<>();
         map.compute(copier.copy(key), (k, e) -> {
             if (e != null && !e.expired(expiry.now())) {
@@ -154,7 +196,8 @@ final class JStore<K, V> {
     }
 
     /** Removes {@code key}; returns the live value removed, or null. */
-    V remove(K key, boolean writeThrough) {
+    @Override
+    public V remove(K key, boolean writeThrough) {
         Object[] removed = new Object[1];
         map.compute(key, (k, e) -> {
             if (writeThrough) {
@@ -176,7 +219,8 @@ final class JStore<K, V> {
     }
 
     /** Removes {@code key} if its live value equals {@code expected}. */
-    Outcome removeIf(K key, V expected) {
+    @Override
+    public Outcome removeIf(K key, V expected) {
         boolean[] found = {false};
         boolean[] removed = {false};
         map.computeIfPresent(key, (k, e) -> {
@@ -198,7 +242,8 @@ final class JStore<K, V> {
     }
 
     /** Replaces the live value of {@code key}; returns the old one, or null when there was none. */
-    V replace(K key, V value) {
+    @Override
+    public V replace(K key, V value) {
         V copy = copier.copy(value);
         Object[] old = new Object[1];
         map.computeIfPresent(key, (k, e) -> {
@@ -216,7 +261,8 @@ final class JStore<K, V> {
     }
 
     /** Replaces the live value of {@code key} if it equals {@code expected}. */
-    Outcome replaceIf(K key, V expected, V value) {
+    @Override
+    public Outcome replaceIf(K key, V expected, V value) {
         boolean[] found = {false};
         boolean[] replaced = {false};
         map.computeIfPresent(key, (k, e) -> {
@@ -237,7 +283,8 @@ final class JStore<K, V> {
     }
 
     /** Stores a loaded value unless a live one is there; returns the value now stored, or null. */
-    V store(K key, V loaded) {
+    @Override
+    public V store(K key, V loaded) {
         V copy = copier.copy(loaded);
         Object[] now = new Object[1];
         map.compute(copier.copy(key), (k, e) -> {
@@ -258,7 +305,8 @@ final class JStore<K, V> {
     }
 
     /** Runs {@code processor} on {@code key}'s entry and applies what it did, in one step; returns its result. */
-    Object invoke(K key, EntryProcessor<K, V, ?> processor, Object... arguments) {
+    @Override
+    public Object invoke(K key, EntryProcessor<K, V, ?> processor, Object... arguments) {
         Object[] result = new Object[1];
         map.compute(copier.copy(key), (k, current) -> {
             Expirable<V> prior = current;
@@ -285,7 +333,8 @@ final class JStore<K, V> {
         return result[0];
     }
 
-    void clear() {
+    @Override
+    public void clear() {
         map.clear();
     }
 
