@@ -46,7 +46,7 @@ public final class HttpProviderTransport implements ProviderTransport {
             }
         });
         headers.forEach(b::header);
-        HttpResponse<java.io.InputStream> response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = client.send(b.build(), OrderedBody.handler());
         java.io.InputStream body = response.body();
         if (request.streaming() && response.statusCode() >= 200 && response.statusCode() < 300
                 && streams(response.headers().firstValue("Content-Type").orElse(""))) {

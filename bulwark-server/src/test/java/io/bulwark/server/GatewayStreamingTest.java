@@ -102,8 +102,10 @@ class GatewayStreamingTest {
         HttpResponse<InputStream> r = call();
         assertThat(r.statusCode()).isEqualTo(200);
         List<String> all = stream(r).lines().toList();
-        // The JDK client reports the break as soon as it sees it: the last event before it may not make it.
-        assertThat(all).contains("data: one", "event: error");
+        // Every byte the provider sent before the break reaches the client, then the error event.
+        assertThat(all).contains("data: one", "data: two", "data: e" + RawProvider.BURST, "event: error");
+        assertThat(all.indexOf("data: e" + RawProvider.BURST)).isLessThan(all.indexOf("event: error"));
+        assertThat(all.stream().filter(l -> l.startsWith("data: e")).count()).isEqualTo(RawProvider.BURST);
         assertThat(all.get(all.size() - 1)).isEmpty();
         assertThat(all.stream().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow())
                 .contains("stream-broken").contains("\"provider\":\"p\"");
@@ -160,6 +162,8 @@ class GatewayStreamingTest {
 
     /** A provider on a raw socket: one request per connection, answered as its mode says. */
     static final class RawProvider implements AutoCloseable {
+        /** Events a cut stream sends in its last piece, right before it breaks off. */
+        static final int BURST = 200;
         final CountDownLatch lastHeld = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         private final ServerSocket socket = new ServerSocket(0);
@@ -210,6 +214,11 @@ class GatewayStreamingTest {
                 chunk(out, "data: one\n\n");
                 chunk(out, "data: two\n\n");
                 if (mode == Mode.CUT) {
+                    StringBuilder burst = new StringBuilder();
+                    for (int i = 1; i <= BURST; i++) {
+                        burst.append("data: e").append(i).append("\n\n");
+                    }
+                    chunk(out, burst.toString()); // and at once the end: it arrives with the break
                     return; // the connection closes with no terminating chunk: the answer breaks off
                 }
                 lastHeld.await(20, TimeUnit.SECONDS);
