@@ -78,7 +78,7 @@ class DeployCommandTest {
         CliRun target = CliRun.run("deploy", "generate", "--target", "kubernetez", "--out", out.toString(),
                 "--data-dir", dir.toString());
         assertThat(target.exit()).isEqualTo(2);
-        assertThat(target.err()).contains("--target must be one of prometheus, grafana, runbooks, kubernetes, helm, compose, docker or all, but was 'kubernetez'");
+        assertThat(target.err()).contains("--target must be one of prometheus, grafana, runbooks, kubernetes, istio, helm, compose, docker or all, but was 'kubernetez'");
 
         CliRun name = CliRun.run("deploy", "generate", "--target", "all", "--out", out.toString(), "--name", "My App",
                 "--data-dir", dir.toString());

@@ -4,6 +4,7 @@ import io.bulwark.deploy.internal.ComposeFiles;
 import io.bulwark.deploy.internal.DockerFiles;
 import io.bulwark.deploy.internal.GrafanaFiles;
 import io.bulwark.deploy.internal.HelmFiles;
+import io.bulwark.deploy.internal.IstioFiles;
 import io.bulwark.deploy.internal.KubernetesFiles;
 import io.bulwark.deploy.internal.PrometheusFiles;
 import io.bulwark.deploy.internal.RunbookFiles;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -36,15 +38,20 @@ public final class Artifacts {
     private Artifacts() {
     }
 
-    /** Every file of the given targets, in target order. */
+    /** Every file of the given targets, in target order; {@link Target#ISTIO} brings {@link Target#KUBERNETES}, its base. */
     public static List<Artifact> generate(DeploySettings settings, Set<Target> targets) {
         List<Artifact> out = new ArrayList<>();
-        for (Target t : targets) {
+        Set<Target> all = targets.isEmpty() ? EnumSet.noneOf(Target.class) : EnumSet.copyOf(targets);
+        if (all.contains(Target.ISTIO)) {
+            all.add(Target.KUBERNETES);
+        }
+        for (Target t : all) {
             out.addAll(switch (t) {
                 case PROMETHEUS -> PrometheusFiles.generate(settings);
                 case GRAFANA -> GrafanaFiles.generate(settings);
                 case RUNBOOKS -> RunbookFiles.generate(settings);
                 case KUBERNETES -> KubernetesFiles.generate(settings);
+                case ISTIO -> IstioFiles.generate(settings);
                 case HELM -> HelmFiles.generate(settings);
                 case COMPOSE -> ComposeFiles.generate(settings);
                 case DOCKER -> DockerFiles.generate(settings);

@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
  * @param queueWait      the 95th percentile of time from due to started above which a queue alerts
  * @param runbookUrl     where the runbooks are published; each alert links {@code runbookUrl + name + ".md"}
  * @param workload      what runs where: image, replica counts, shutdown timing, configuration
+ * @param mesh          timeouts, retries and limits of the Istio objects, derived from the provider settings
  */
 public record DeploySettings(String name, int port, List<String> scrapeTargets, Duration scrapeInterval,
                              Duration heartbeat, int deadAfter, Duration queueWait, String runbookUrl,
-                             Workload workload) {
+                             Workload workload, Mesh mesh) {
 
     /** A DNS-1123 label: what Kubernetes, Prometheus job names and Grafana uids all accept. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -59,6 +60,7 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
             throw new IllegalArgumentException("deadAfter must be >= 2 but was " + deadAfter);
         }
         Objects.requireNonNull(workload, "workload must be set");
+        Objects.requireNonNull(mesh, "mesh must be set");
         Objects.requireNonNull(runbookUrl, "runbookUrl must be set");
         if (runbookUrl.isBlank() || runbookUrl.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("runbookUrl must be a URL or path without spaces but was '" + runbookUrl + "'");
@@ -93,6 +95,7 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
         private Duration queueWait = Duration.ofMinutes(1);
         private String runbookUrl = "runbooks/";
         private Workload workload = Workload.builder().build();
+        private Mesh mesh = Mesh.defaults();
 
         private Builder(String name) {
             this.name = name;
@@ -141,11 +144,17 @@ public record DeploySettings(String name, int port, List<String> scrapeTargets, 
             return this;
         }
 
+        /** Default {@link Mesh#defaults()}: no providers. */
+        public Builder mesh(Mesh mesh) {
+            this.mesh = mesh;
+            return this;
+        }
+
         public DeploySettings build() {
             List<String> targets = scrapeTargets == null || scrapeTargets.isEmpty()
                     ? List.of("localhost:" + port) : scrapeTargets;
             return new DeploySettings(name, port, targets, scrapeInterval, heartbeat, deadAfter, queueWait, runbookUrl,
-                    workload);
+                    workload, mesh);
         }
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bulwark.deploy.internal.KubernetesSchemas;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -44,6 +45,10 @@ import java.util.Set;
  * the references between objects are checked: a Deployment's selector matches its pod labels,
  * probes name a declared port, Services, PodDisruptionBudgets and HPAs find their Deployments,
  * volumes find their ConfigMaps, pods find their ServiceAccount when the manifests define one.
+ * Istio's VirtualService, DestinationRule and Gateway are read the same way into fabric8's Istio
+ * model, and their routes must find their subsets, hosts and gateways ({@link IstioReferences}).
+ * Before that, every object of a kind Kubernetes defines is validated against its JSON schema in
+ * kubeconform's strict mode ({@link KubernetesSchemas}), which also catches missing required fields.
  */
 public final class ManifestCheck {
 
@@ -70,19 +75,37 @@ public final class ManifestCheck {
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
-            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+            Map.entry("networking.istio.io/v1beta1/VirtualService", io.fabric8.istio.api.networking.v1beta1.VirtualService.class),
+            Map.entry("networking.istio.io/v1beta1/DestinationRule", io.fabric8.istio.api.networking.v1beta1.DestinationRule.class),
+            Map.entry("networking.istio.io/v1beta1/Gateway", io.fabric8.istio.api.networking.v1beta1.Gateway.class),
+            Map.entry("networking.istio.io/v1/VirtualService", io.fabric8.istio.api.networking.v1.VirtualService.class),
+            Map.entry("networking.istio.io/v1/DestinationRule", io.fabric8.istio.api.networking.v1.DestinationRule.class),
+            Map.entry("networking.istio.io/v1/Gateway", io.fabric8.istio.api.networking.v1.Gateway.class));
 
     private final List<String> problems = new ArrayList<>();
     private final List<HasMetadata> objects = new ArrayList<>();
+    private final KubernetesSchemas schemas = KubernetesSchemas.bundled();
+    private int schemaChecked;
+    private final Set<String> schemaless = new java.util.TreeSet<>();
     private final Map<String, String> scaledObjects = new java.util.LinkedHashMap<>();
 
     /**
      * What the check found.
      *
-     * @param problems each naming its file, object and field; empty when the manifests pass
-     * @param objects  the Deployments, Services and others read
+     * @param problems      each naming its file, object and field; empty when the manifests pass
+     * @param objects       the Deployments, Services and others read
+     * @param schemaChecked how many objects were validated against the Kubernetes JSON schemas
+     * @param schemaless    the kinds with no schema there (custom resources), checked by strict parsing only
      */
-    public record Result(List<String> problems, List<HasMetadata> objects) {
+    public record Result(List<String> problems, List<HasMetadata> objects, int schemaChecked, Set<String> schemaless) {
+
+        /** One line for a check's output: what was validated against the schemas, and what could not be. */
+        public String schemaSummary() {
+            return schemaChecked + " against the Kubernetes " + KubernetesSchemas.bundled().version() + " JSON schemas "
+                    + "(strict)" + (schemaless.isEmpty() ? "" : "; no schema for " + String.join(", ", schemaless)
+                    + ": strict parse only");
+        }
     }
 
     public static Result check(Path root, List<Path> files) throws IOException {
@@ -93,7 +116,8 @@ public final class ManifestCheck {
             }
         }
         c.references();
-        return new Result(List.copyOf(c.problems), List.copyOf(c.objects));
+        return new Result(List.copyOf(c.problems), List.copyOf(c.objects), c.schemaChecked,
+                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(c.schemaless)));
     }
 
     /** The same check of YAML text, e.g. what {@code helm template} printed; {@code source} names it in problems. */
@@ -103,7 +127,8 @@ public final class ManifestCheck {
             c.read(source, p);
         }
         c.references();
-        return new Result(List.copyOf(c.problems), List.copyOf(c.objects));
+        return new Result(List.copyOf(c.problems), List.copyOf(c.objects), c.schemaChecked,
+                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(c.schemaless)));
     }
 
     private void read(String file, JsonParser p) throws IOException {
@@ -115,6 +140,12 @@ public final class ManifestCheck {
                 String type = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
                 String where = file + " " + doc.path("kind").asText() + " '" + doc.path("metadata").path("name").asText() + "'";
                 Class<? extends HasMetadata> cls = KINDS.get(type);
+                if (schemas.knows(doc.path("apiVersion").asText(), doc.path("kind").asText())) {
+                    schemaChecked++;
+                    schemas.validate(strip(doc)).forEach(e -> problems.add(where + " at " + e + " (schema)"));
+                } else {
+                    schemaless.add(doc.path("kind").asText());
+                }
                 if (type.equals("keda.sh/v1alpha1/ScaledObject")) {
                     // No model or offline schema for KEDA's CRD: its target is checked with the references.
                     scaledObjects.put(where, doc.path("spec").path("scaleTargetRef").path("name").asText());
@@ -172,7 +203,8 @@ public final class ManifestCheck {
             m.forEach((k, v) -> unknownFields(where, v, path + "." + k, seen));
             return;
         }
-        if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+        if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")
+                && !o.getClass().getName().startsWith("io.fabric8.istio.api")) {
             return;
         }
         for (Method getter : o.getClass().getMethods()) {
@@ -248,6 +280,7 @@ public final class ManifestCheck {
                 problems.add(where + ": scaleTargetRef '" + target + "' is not a Deployment here");
             }
         });
+        problems.addAll(IstioReferences.problems(objects));
         for (HorizontalPodAutoscaler h : of(HorizontalPodAutoscaler.class)) {
             String target = h.getSpec().getScaleTargetRef().getName();
             if (!deploymentNames.contains(target)) {

@@ -16,6 +16,14 @@ public enum Target {
     RUNBOOKS,
     /** {@code kubernetes/}: Deployments, Service, ConfigMap, HPA, KEDA, PDB, NetworkPolicy, RBAC, Ingress, kustomization. */
     KUBERNETES,
+    /**
+     * {@code istio/}: a kustomize overlay on {@code kubernetes/} (which it writes too): a VirtualService whose route
+     * {@code primary} splits traffic 100/0 between the subsets {@code stable} and {@code canary} for the {@code istio}
+     * rollout driver, with timeout and retries derived from the provider settings; a DestinationRule with those
+     * subsets, outlier detection and a connection pool; a canary Deployment; an ingress Gateway for
+     * {@code --ingress-host}.
+     */
+    ISTIO,
     /** {@code helm/<name>/}: a chart with the same objects, every knob a value, a values schema and NOTES. */
     HELM,
     /** {@code compose/}: docker compose with the API, workers, PostgreSQL, Redis, Prometheus and Grafana. */

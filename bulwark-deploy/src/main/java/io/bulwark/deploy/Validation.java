@@ -22,16 +22,15 @@ import java.util.stream.Stream;
  * Checks a directory written by {@link Artifacts#write} with the tools that will consume it, where
  * they are installed: {@code promtool check config}, {@code check rules} and {@code test rules}
  * (Debian: {@code apt-get install prometheus}); every dashboard query through promtool's PromQL
- * parser; {@code yamllint}; and Bulwark's own checks that need no tool (every file parses, each
- * dashboard has the shape Grafana imports, every runbook link resolves). A check whose tool is
- * missing is skipped with the reason, never passed.
+ * parser; {@code yamllint}; {@code kubectl kustomize}; and Bulwark's own checks that need no tool
+ * (every file parses, each dashboard has the shape Grafana imports, every runbook link resolves,
+ * Kubernetes objects pass their JSON schemas and fabric8's model: {@link KubernetesValidation}). A
+ * check whose tool is missing is skipped with the reason, never passed.
  */
 public final class Validation {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Long PromQL lines are the norm in rules files; every other yamllint default applies. */
-    /** Files under kubernetes/ that are not Kubernetes objects. */
-    private static final Set<String> NOT_MANIFESTS = Set.of("kustomization.yaml", "prometheus-adapter-rules.yaml");
     private static final String YAMLLINT_CONFIG = "{extends: default, rules: {line-length: disable}}";
 
     private Validation() {
@@ -57,7 +56,7 @@ public final class Validation {
         }
         out.addAll(grafana(root, files, promtool));
         out.add(runbooks(root));
-        out.addAll(kubernetes(root));
+        out.addAll(KubernetesValidation.checks(root));
         out.addAll(helm(root));
         out.addAll(compose(root));
         out.addAll(docker(root));
@@ -198,69 +197,6 @@ public final class Validation {
                 : CheckResult.failed("runbook links", String.join("\n", missing));
     }
 
-    private static List<CheckResult> kubernetes(Path root) throws IOException {
-        Path dir = root.resolve("kubernetes");
-        List<Path> manifests = list(dir).stream().filter(p -> !NOT_MANIFESTS.contains(p.getFileName().toString())).toList();
-        if (manifests.isEmpty()) {
-            return List.of(CheckResult.skipped("kubernetes manifests", "no kubernetes/ files"));
-        }
-        List<CheckResult> out = new ArrayList<>();
-        ManifestCheck.Result r = ManifestCheck.check(root, manifests);
-        out.add(r.problems().isEmpty()
-                ? CheckResult.passed("kubernetes manifests", r.objects().size() + " objects read strictly into fabric8's "
-                        + "model; selectors and references resolve")
-                : CheckResult.failed("kubernetes manifests", String.join("\n", r.problems())));
-        Path kustomization = dir.resolve("kustomization.yaml");
-        if (Files.exists(kustomization)) {
-            List<String> missing = new ArrayList<>();
-            for (JsonNode res : YAML.readTree(kustomization.toFile()).path("resources")) {
-                if (!Files.isRegularFile(dir.resolve(res.asText()))) {
-                    missing.add(res.asText());
-                }
-            }
-            out.add(missing.isEmpty() ? CheckResult.passed("kustomization", "every resource exists")
-                    : CheckResult.failed("kustomization", "resources missing: " + missing));
-        }
-        List<Path> keda = new ArrayList<>(list(dir.resolve("keda")));
-        keda.addAll(list(dir.resolve("keda-bulwark")));
-        if (!keda.isEmpty()) {
-            Set<String> deployments = new HashSet<>();
-            r.objects().stream().filter(o -> o.getKind().equals("Deployment")).forEach(o -> deployments.add(o.getMetadata().getName()));
-            List<String> problems = new ArrayList<>();
-            for (Path f : keda) {
-                List<JsonNode> docs = new ArrayList<>();
-                try (var parser = YAML.getFactory().createParser(f.toFile())) {
-                    YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
-                }
-                Set<String> auths = new HashSet<>();
-                docs.stream().filter(d -> d.path("kind").asText().equals("TriggerAuthentication"))
-                        .forEach(d -> auths.add(d.path("metadata").path("name").asText()));
-                JsonNode doc = docs.isEmpty() ? YAML.createObjectNode() : docs.getFirst();
-                List<String> refs = new ArrayList<>();
-                doc.path("spec").path("triggers").forEach(t -> {
-                    if (t.has("authenticationRef")) {
-                        refs.add(t.path("authenticationRef").path("name").asText());
-                    }
-                });
-                refs.removeAll(auths);
-                if (!doc.path("apiVersion").asText().equals("keda.sh/v1alpha1") || !doc.path("kind").asText().equals("ScaledObject")) {
-                    problems.add(root.relativize(f) + ": not a keda.sh/v1alpha1 ScaledObject");
-                } else if (!refs.isEmpty()) {
-                    problems.add(root.relativize(f) + ": authenticationRef " + refs + " is not a TriggerAuthentication in the file");
-                } else if (!deployments.contains(doc.path("spec").path("scaleTargetRef").path("name").asText())) {
-                    problems.add(root.relativize(f) + ": scaleTargetRef '" + doc.path("spec").path("scaleTargetRef")
-                            .path("name").asText() + "' is not a Deployment in kubernetes/");
-                } else if (!doc.path("spec").path("triggers").isArray() || doc.path("spec").path("triggers").isEmpty()) {
-                    problems.add(root.relativize(f) + ": no triggers");
-                }
-            }
-            out.add(problems.isEmpty() ? CheckResult.passed("keda ScaledObject", "kind, target and triggers checked "
-                    + "(KEDA's CRD schema is not available offline)") : CheckResult.failed("keda ScaledObject",
-                    String.join("\n", problems)));
-        }
-        return out;
-    }
-
     private static List<CheckResult> docker(Path root) throws IOException {
         Path file = root.resolve("docker/Dockerfile");
         if (!Files.exists(file)) {
@@ -340,7 +276,7 @@ public final class Validation {
             }
             ManifestCheck.Result r = ManifestCheck.check("helm template " + name, template.output());
             out.add(r.problems().isEmpty() ? CheckResult.passed("helm template " + name, r.objects().size()
-                    + " objects read strictly into fabric8's model") : CheckResult.failed("helm template " + name,
+                    + " objects read strictly into fabric8's model; " + r.schemaSummary()) : CheckResult.failed("helm template " + name,
                     String.join("\n", r.problems())));
         }
         return out;
@@ -376,7 +312,8 @@ public final class Validation {
         return all;
     }
 
-    private static List<Path> list(Path dir) throws IOException {
+    /** The YAML files directly in {@code dir}, sorted; none when it does not exist. */
+    static List<Path> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

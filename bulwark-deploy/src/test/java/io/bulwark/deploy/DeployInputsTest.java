@@ -23,7 +23,7 @@ class DeployInputsTest {
         assertThat(Target.parse("prometheus, runbooks")).containsExactly(Target.PROMETHEUS, Target.RUNBOOKS);
         assertThat(Target.parse("all")).isEqualTo(EnumSet.allOf(Target.class));
         assertThatThrownBy(() -> Target.parse("prometheus,kubernetez"))
-                .hasMessage("target must be one of prometheus, grafana, runbooks, kubernetes, helm, compose, docker or all, but was 'kubernetez'");
+                .hasMessage("target must be one of prometheus, grafana, runbooks, kubernetes, istio, helm, compose, docker or all, but was 'kubernetez'");
     }
 
     @Test

@@ -46,6 +46,7 @@ class HelmChartTest {
         ManifestCheck.Result r = ManifestCheck.check("helm template", yaml);
 
         assertThat(r.problems()).isEmpty();
+        assertThat(r.schemaChecked()).as("every object against the Kubernetes JSON schemas").isEqualTo(r.objects().size());
         assertThat(r.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).contains(
                 "Deployment/shop-api", "Deployment/shop-worker", "Service/shop", "ConfigMap/shop-config",
                 "HorizontalPodAutoscaler/shop-api", "HorizontalPodAutoscaler/shop-worker", "PodDisruptionBudget/shop-worker",
@@ -64,6 +65,7 @@ class HelmChartTest {
                 .call();
         ManifestCheck.Result r = ManifestCheck.check("helm template (keda, parts off)", keda);
         assertThat(r.problems()).isEmpty();
+        assertThat(r.schemaless()).as("KEDA's CRD: strict parse only").containsExactly("ScaledObject");
         assertThat(keda).contains("kind: ScaledObject").doesNotContain("kind: HorizontalPodAutoscaler")
                 .doesNotContain("kind: Ingress").doesNotContain("kind: Role");
 
@@ -71,6 +73,23 @@ class HelmChartTest {
         ManifestCheck.Result solo = ManifestCheck.check("helm template (no workers)", noWorkers);
         assertThat(solo.problems()).isEmpty();
         assertThat(noWorkers).doesNotContain("solo-worker").doesNotContain("--node.role=api");
+    }
+
+    @Test
+    void aTemplateThatRendersAMisspeltFieldFailsTheKubernetesSchema() throws Exception {
+        Path chart = chart(prod());
+        Path api = chart.resolve("templates/autoscaling.yaml");
+        String before = Files.readString(api);
+        String after = before.replaceFirst("maxReplicas:", "maxReplica:");
+        assertThat(after).as("the edit applied").isNotEqualTo(before);
+        Files.writeString(api, after);
+
+        ManifestCheck.Result r = ManifestCheck.check("helm template",
+                new Helm(chart).template().withKubeVersion("1.31.0").withName("shop").call());
+
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("HorizontalPodAutoscaler 'shop-api' at spec.maxReplica: ")
+                .contains("(schema)"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("required property 'maxReplicas' not found"));
     }
 
     @Test

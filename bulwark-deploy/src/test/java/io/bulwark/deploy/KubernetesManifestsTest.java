@@ -141,6 +141,52 @@ class KubernetesManifestsTest {
         });
     }
 
+    @Test
+    void aMisspeltFieldFailsTheKubernetesSchemaWithItsPath() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        edit("kubernetes/api.yaml", "  replicas: 3", "  replica: 3");
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail()).contains("kubernetes/api.yaml Deployment 'shop-api' at spec.replica: ")
+                    .contains("is not defined in the schema").contains("(schema)");
+        });
+    }
+
+    @Test
+    void aWrongTypeFailsTheKubernetesSchemaWithItsPath() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        edit("kubernetes/api.yaml", "  replicas: 3", "  replicas: \"two\"");
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail()).contains("Deployment 'shop-api' at spec.replicas: string found, integer expected (schema)");
+        });
+    }
+
+    @Test
+    void aMissingRequiredFieldFailsTheSchemaThoughFabric8ReadsIt() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES)));
+        edit("kubernetes/api.yaml", "  maxReplicas: 9\n", "");
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CheckResult.Status.FAILED);
+            assertThat(r.detail().lines()).as("only the schema sees it").singleElement().asString()
+                    .contains("HorizontalPodAutoscaler 'shop-api' at spec: ").contains("maxReplicas").contains("(schema)");
+        });
+    }
+
+    @Test
+    void thePassingCheckSaysWhatTheSchemasCoveredAndWhatHadNone() throws Exception {
+        Artifacts.write(dir, Artifacts.generate(prod(), EnumSet.of(Target.KUBERNETES, Target.ISTIO)));
+
+        assertThat(kubernetes()).satisfies(r -> {
+            assertThat(r.status()).as(r.detail()).isEqualTo(CheckResult.Status.PASSED);
+            assertThat(r.detail()).contains("14 against the Kubernetes v1.35.0 JSON schemas (strict); no schema for "
+                    + "DestinationRule, Gateway, VirtualService: strict parse only");
+        });
+    }
+
     private CheckResult kubernetes() throws Exception {
         return Validation.validate(dir).stream().filter(r -> r.check().equals("kubernetes manifests")).findFirst()
                 .orElseThrow();

@@ -45,14 +45,16 @@ final class DeployCommand extends GroupCommand {
                     + "cluster.deadAfter) into --out: all files are written to a temporary directory first and moved "
                     + "into place at the end.",
                     "Targets: prometheus (scrape config, alert rules, their promtool unit tests), grafana (dashboards, "
-                            + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), helm (a chart), compose (docker compose with PostgreSQL, Redis, "
+                            + "provisioning), runbooks (one page per alert), kubernetes (manifests, kustomization), istio (a "
+                            + "kustomize overlay on kubernetes/: VirtualService, DestinationRule, canary Deployment, Gateway; "
+                            + "timeouts and retries from the providers.* and retries.* settings), helm (a chart), compose (docker compose with PostgreSQL, Redis, "
                             + "Prometheus and Grafana), docker (a Dockerfile for the distribution), or all."})
     static final class Generate implements Runnable {
         @Mixin
         ConfigOptions options;
 
         @Option(names = "--target", required = true, paramLabel = "LIST",
-                description = "prometheus, grafana, runbooks, kubernetes, helm, compose, docker (comma-separated) or all.")
+                description = "prometheus, grafana, runbooks, kubernetes, istio, helm, compose, docker (comma-separated) or all.")
         String target;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write (created when missing).")
@@ -94,7 +96,8 @@ final class DeployCommand extends GroupCommand {
                 description = "Queues the workers serve, comma-separated (default all).")
         List<String> workerQueues = new ArrayList<>();
 
-        @Option(names = "--ingress-host", paramLabel = "HOST", description = "The Ingress host (default: every host).")
+        @Option(names = "--ingress-host", paramLabel = "HOST",
+                description = "The Ingress host (default: every host); with istio, the ingress Gateway's host (default: no Gateway).")
         String ingressHost;
 
         @CommandLine.Unmatched
@@ -123,7 +126,7 @@ final class DeployCommand extends GroupCommand {
                         .scrapeInterval(duration("--scrape-interval", scrapeInterval))
                         .heartbeat(config.get(ClusterKeys.HEARTBEAT)).deadAfter(config.get(ClusterKeys.DEAD_AFTER))
                         .queueWait(duration("--queue-wait-alert", queueWait)).runbookUrl(runbookUrl)
-                        .workload(workload(config)).build();
+                        .workload(workload(config)).mesh(MeshSettings.of(config)).build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(optionName(e.getMessage()));
             }

@@ -155,7 +155,8 @@ public final class KubernetesFiles {
                 + Documents.yaml(config);
     }
 
-    private static HasMetadata deployment(DeploySettings s, String component) {
+    /** The Deployment of {@code api} or {@code worker} nodes; {@link IstioFiles} derives the canary one from it. */
+    static HasMetadata deployment(DeploySettings s, String component) {
         Workload w = s.workload();
         boolean api = component.equals("api");
         return new DeploymentBuilder().withMetadata(meta(s, s.name() + "-" + component, component))
