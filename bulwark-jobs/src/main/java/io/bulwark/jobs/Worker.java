@@ -92,6 +92,7 @@ public final class Worker {
     private final Condition idle = idleLock.newCondition();
     private volatile Runnable onFinished = () -> { };
     private final List<java.util.function.Consumer<Job>> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Job>> rescuedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Finished(Outcome outcome, Job job, Duration ran, AtomicInteger slot) {
     }
@@ -568,6 +569,35 @@ public final class Worker {
         return stopped;
     }
 
+    /**
+     * Adds {@code listener}, called with each job the store took back from a lost attempt (its
+     * lease expired, or its node was declared dead), as the job is now: available again, or dead
+     * when that attempt was its last. No handler sees such an attempt end, so what a handler does
+     * when its job dies (a callback that says so) is done from here. Called on the rescuing
+     * thread; listeners must be quick and must not throw.
+     */
+    public void onRescued(java.util.function.Consumer<Job> listener) {
+        rescuedListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Counts {@code jobs}, just taken back from their attempts for {@code cause} ({@code lease_expired}
+     * or {@code node_dead}), and tells the {@link #onRescued} listeners; the leader's rescue of a
+     * dead node's jobs reports here too.
+     */
+    public void rescued(List<Job> jobs, String cause) {
+        metrics.rescued(jobs, cause);
+        for (Job job : jobs) {
+            for (var listener : rescuedListeners) {
+                try {
+                    listener.accept(job);
+                } catch (RuntimeException e) {
+                    LOG.warn("A listener of rescued jobs failed on job {}: {}", job.id(), e.toString());
+                }
+            }
+        }
+    }
+
     /** Stops the attempt of {@code id} on this node, if it runs here. */
     public boolean cancelLocal(UUID id) {
         Running r = running.get(id);
@@ -577,7 +607,7 @@ public final class Worker {
     /** Makes jobs whose lease expired available again (or dead); returns how many. */
     public int rescue() {
         List<Job> rescued = store.rescueExpired(node, 1000);
-        metrics.rescued(rescued, "lease_expired");
+        rescued(rescued, "lease_expired");
         if (!rescued.isEmpty()) {
             LOG.warn("Rescued {} jobs whose lease expired (their node died or stalled); they run again or are dead "
                     + "when out of attempts", rescued.size());

@@ -252,6 +252,35 @@ class WorkerTest {
     }
 
     @Test
+    void aJobWhoseLastAttemptLostItsLeaseIsToldToTheRescuedListenersAsDead() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        h.handlers.register("stuck", Map.class, ctx -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+            return null;
+        });
+        UUID id = h.enqueue(JobRequest.builder("q", "stuck").maxAttempts(1).timeout(Duration.ofHours(1)));
+        h.worker().poll();
+        assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        h.clock.advance(Duration.ofSeconds(31)); // node-1 stops renewing: its lease runs out
+        Worker other = h.newWorker("node-2");
+        java.util.List<Job> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        other.onRescued(heard::add);
+        other.onRescued(job -> {
+            throw new IllegalStateException("a failing listener does not stop the others");
+        });
+        assertThat(other.rescue()).isEqualTo(1);
+        assertThat(heard).singleElement().satisfies(job -> {
+            assertThat(job.id()).isEqualTo(id);
+            assertThat(job.state()).isEqualTo(JobState.DEAD);
+            assertThat(job.type()).isEqualTo("stuck");
+        });
+        assertThat(other.rescue()).as("rescued once").isZero();
+        assertThat(heard).hasSize(1);
+    }
+
+    @Test
     void drainingReleasesUnfinishedJobsSoAnotherNodeTakesThemAtOnce() throws Exception {
         h.handlers.register("long", Map.class, ctx -> {
             new CountDownLatch(1).await();

@@ -51,15 +51,16 @@ class AsyncCallRestartIT {
         receiver.close();
     }
 
-    private FleetNode serve(String name) throws IOException {
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
+    private FleetNode serve(String name, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xmx384m", "-jar", Path.of("target", "bulwark.jar").toAbsolutePath().toString(),
                 "serve", "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
                 "--jobs.pollInterval=50ms", "--jobs.lease=2s",
                 "--jobs.queues.bulwark-calls.concurrency=" + CONCURRENCY,
                 "--providers.llm.group=llm", "--providers.llm.baseUrl=" + provider.uri("/v1"),
                 "--providers.llm.capacity=100",
-                "--gateway.callbacks.secret=s3cret", "--gateway.callbacks.allowPrivate=true");
+                "--gateway.callbacks.secret=s3cret", "--gateway.callbacks.allowPrivate=true"));
+        cmd.addAll(List.of(extra));
         FleetNode node = FleetNode.launch(name, FleetNode.Kind.SERVE, dataDir, cmd).awaitReady(Duration.ofSeconds(90));
         nodes.add(node);
         return node;
@@ -124,5 +125,31 @@ class AsyncCallRestartIT {
             assertThat(call(second.url(), id).path("callback").path("state").asText()).isEqualTo("completed");
         }
         assertThat(receiver.requests("/hook")).as("one callback per call").isEqualTo(CALLS);
+    }
+
+    @Test
+    void aCallWhoseNodeDiesDuringItsLastAttemptEndsDeadAndItsCallbackSaysSo() throws Exception {
+        provider.echo().stall();
+        FleetNode first = serve("first", "--gateway.async.maxAttempts=1");
+        HttpResponse<String> r = send("POST", first.url() + "/api/v1/providers/llm/call/chat", "{}",
+                "Prefer", "respond-async", "Content-Type", "application/json",
+                "X-Bulwark-Callback", receiver.uri("/hook").toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = Json.mapper().readTree(r.body()).path("id").asText();
+        provider.awaitStalled(1, Duration.ofSeconds(30)); // on its one and only attempt
+        first.kill9();
+
+        FleetNode second = serve("second", "--gateway.async.maxAttempts=1");
+        // No handler sees that attempt end: the rescue of its expired lease ends the call dead.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> receiver.requests("/hook") >= 1);
+        JsonNode sent = Json.mapper().readTree(receiver.lastRequest().orElseThrow().bodyText());
+        assertThat(sent.path("id").asText()).isEqualTo(id);
+        assertThat(sent.path("state").asText()).isEqualTo("dead");
+        assertThat(sent.path("error").asText()).contains("attempt 1 of 1 was lost");
+        JsonNode c = call(second.url(), id);
+        assertThat(c.path("state").asText()).isEqualTo("dead");
+        assertThat(receiver.requests("/hook")).as("one callback").isEqualTo(1);
+        assertThat(provider.requests()).as("the call was not tried again").isEqualTo(1);
     }
 }

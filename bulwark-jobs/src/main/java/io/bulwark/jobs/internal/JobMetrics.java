@@ -39,11 +39,6 @@ public final class JobMetrics {
      * node stopped renewing) or {@code node_dead} (the leader declared the node dead).
      */
     public void rescued(java.util.List<io.bulwark.jobs.Job> jobs, String cause) {
-        rescued(meters, jobs, cause);
-    }
-
-    /** Counts {@code jobs}, just rescued for {@code cause}, by queue; for the leader's hand-over too. */
-    public static void rescued(MeterRegistry meters, java.util.List<io.bulwark.jobs.Job> jobs, String cause) {
         jobs.stream().collect(java.util.stream.Collectors.groupingBy(io.bulwark.jobs.Job::queue,
                         java.util.stream.Collectors.counting()))
                 .forEach((queue, n) -> Counter.builder("bulwark.jobs.rescued").tag("queue", queue).tag("cause", cause)

@@ -236,20 +236,44 @@ public final class AsyncCalls implements AsyncGateway {
     }
 
     /**
+     * A call taken back from an attempt whose node died or stalled ({@link io.bulwark.jobs.Worker#onRescued}):
+     * when that attempt was its last, no handler ran to say so, so the callback that says the call
+     * is dead is sent from here (once: a handler that did send one wins by the idempotency key).
+     */
+    void rescued(Job job) {
+        if (!CALL_TYPE.equals(job.type()) || job.state() != JobState.DEAD || job.payload() == null) {
+            return;
+        }
+        Call call = payload(job);
+        count("bulwark.gateway.async.calls", call.group(), "dead");
+        if (call.callback() != null) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("state", JobState.DEAD.id());
+            report.put("error", "attempt " + job.attempt() + " of " + job.maxAttempts() + " was lost: its node died or "
+                    + "stopped renewing its lease" + (job.lastError() == null ? "" : " (before it: " + job.lastError() + ")"));
+            sendLater(job.id(), call, job.priority(), job.attempt(), report);
+        }
+    }
+
+    /**
      * Enqueues the callback reporting {@code report} on the call; once per call (a second attempt
      * of the call after a crash finds the first callback and sends no other).
      */
     private UUID sendLater(JobContext<Call> ctx, Map<String, Object> report) {
+        return sendLater(ctx.id(), ctx.payload(), ctx.job().priority(), ctx.attempt(), report);
+    }
+
+    private UUID sendLater(UUID id, Call call, int priority, int attempts, Map<String, Object> report) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", ctx.id().toString());
-        body.put("group", ctx.payload().group());
+        body.put("id", id.toString());
+        body.put("group", call.group());
         body.putAll(report);
-        body.put("attempts", ctx.attempt());
+        body.put("attempts", attempts);
         body.put("sentAt", clock.instant().toString());
-        Callback callback = new Callback(ctx.id().toString(), ctx.payload().callback(), json(body));
+        Callback callback = new Callback(id.toString(), call.callback(), json(body));
         return jobs.enqueue(JobRequest.builder(queue, CALLBACK_TYPE).payload(json(callback))
-                .priority(ctx.job().priority()).maxAttempts(callbackAttempts).backoff(BACKOFF)
-                .idempotencyKey("gateway.callback:" + ctx.id()).build()).job().id();
+                .priority(priority).maxAttempts(callbackAttempts).backoff(BACKOFF)
+                .idempotencyKey("gateway.callback:" + id).build()).job().id();
     }
 
     /** One attempt to send a callback. */

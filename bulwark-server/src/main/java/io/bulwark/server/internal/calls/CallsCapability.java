@@ -52,6 +52,7 @@ public final class CallsCapability implements Capability {
                     ctx.bodyLimit(), ctx.meters(), ctx.clock(),
                     new CallbackUrls(ctx.config().get(CallKeys.CALLBACK_ALLOW_PRIVATE)));
             calls.register(jobs.get().runtime().handlers());
+            jobs.get().runtime().worker().onRescued(calls::rescued);
             resilience.get().asyncGateway(calls);
             return Optional.of(new CallsCapability(calls));
         }

@@ -83,7 +83,7 @@ public final class ClusterCapability implements Capability {
         NodeInfo info = new NodeInfo(id.id(), id.name(), id.role(), BulwarkVersion.get(), ctx.clock().instant(), queues,
                 jobs == null ? 0 : jobs.capacity());
         io.bulwark.cluster.DeadNodeHandler rescue = jobs == null ? (n, at, t) -> { }
-                : new DeadNodeRescue(jobs.store(), id.id(), ctx.meters());
+                : new DeadNodeRescue(jobs.store(), id.id(), jobs.worker());
         java.util.Optional<io.bulwark.core.events.EventLog> events = ctx.capability(
                 io.bulwark.server.internal.events.EventsCapability.class).map(io.bulwark.server.internal.events.EventsCapability::log);
         this.node = ClusterNode.builder(store, info).heartbeat(ctx.config().get(ClusterKeys.HEARTBEAT))

@@ -4,9 +4,8 @@ import io.bulwark.cluster.DeadNodeHandler;
 import io.bulwark.cluster.Term;
 import io.bulwark.cluster.store.NodeRow;
 import io.bulwark.jobs.Job;
-import io.bulwark.jobs.internal.JobMetrics;
+import io.bulwark.jobs.Worker;
 import io.bulwark.jobs.store.JobStore;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +25,13 @@ final class DeadNodeRescue implements DeadNodeHandler {
 
     private final JobStore store;
     private final String self;
-    private final MeterRegistry meters;
+    private final Worker worker;
 
-    DeadNodeRescue(JobStore store, String self, MeterRegistry meters) {
+    /** {@code worker} counts the rescued jobs and tells its listeners (a dead async call's callback). */
+    DeadNodeRescue(JobStore store, String self, Worker worker) {
         this.store = store;
         this.self = self;
-        this.meters = meters;
+        this.worker = worker;
     }
 
     @Override
@@ -40,7 +40,7 @@ final class DeadNodeRescue implements DeadNodeHandler {
         List<Job> batch;
         do {
             batch = store.rescueNode(node.id(), declaredAt, self, BATCH);
-            JobMetrics.rescued(meters, batch, "node_dead");
+            worker.rescued(batch, "node_dead");
             total += batch.size();
         } while (batch.size() == BATCH);
         if (total > 0) {
