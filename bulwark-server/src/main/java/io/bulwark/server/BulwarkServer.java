@@ -289,7 +289,11 @@ public final class BulwarkServer implements AutoCloseable {
             throw new StartupException("health.disk.warnFree (" + config.get(ServerKeys.HEALTH_DISK_WARN_FREE)
                     + ") must be at least health.disk.minFree (" + config.get(ServerKeys.HEALTH_DISK_MIN_FREE) + ")");
         }
-        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // With traces on, counters and histograms keep exemplars: the trace of a request they counted.
+        this.meters = config.get(TracingKeys.ENABLED)
+                ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(),
+                        io.micrometer.core.instrument.Clock.SYSTEM, new io.bulwark.server.internal.tracing.TraceExemplars())
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         configureMeterNames(meters);
         this.authenticator = new Authenticator(keys, adminKey, openAccess, meters);
         this.uiSessions = new UiSessions(keys, adminKey, authenticator, config.get(ServerKeys.AUTH_UI_SESSION_TTL), clock,

@@ -31,6 +31,28 @@ class OtlpExportTest {
     }
 
     @Test
+    void metricsCarryExemplarsLinkingToTheTraceOfARequestTheyCounted() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        try (BulwarkServer server = TestServers.start(dir, Map.of("otel.enabled", "true", "otel.exporter", "otlp",
+                "otel.endpoint", "http://127.0.0.1:9/v1/traces"))) {
+            Http http = new Http(server.uri());
+            assertThat(http.get("/api/v1/whoami", Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"))
+                    .status()).isEqualTo(200);
+            Http.Response open = http.get("/metrics", Map.of("Accept", "application/openmetrics-text; version=1.0.0"));
+            assertThat(open.header("Content-Type")).startsWith("application/openmetrics-text");
+            assertThat(open.body()).contains("# EOF");
+            assertThat(open.body().lines().filter(l -> l.startsWith("http_server_requests_seconds_bucket")
+                    && l.contains("uri=\"/api/v1/whoami\"") && l.contains("# {"))
+                    .toList()).as("a bucket of the request's route keeps the request's trace")
+                    .anyMatch(l -> l.contains("trace_id=\"" + traceId + "\"") && l.contains("span_id=\""));
+
+            Http.Response text = http.get("/metrics");
+            assertThat(text.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+            assertThat(text.body()).doesNotContain("trace_id=");
+        }
+    }
+
+    @Test
     void spansAreSentAsOtlpProtobufToTheConfiguredEndpoint() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -24,6 +24,11 @@ import java.util.function.Predicate;
  */
 public final class HealthRoutes {
 
+    /** Prometheus's text format. */
+    private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** OpenMetrics, which carries exemplars. */
+    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
     private final HealthChecks checks;
     private final BooleanSupplier shuttingDown;
     private final PrometheusMeterRegistry prometheus;
@@ -104,9 +109,15 @@ public final class HealthRoutes {
         ctx.status(overall.equals("unhealthy") ? 503 : 200).json(body);
     }
 
+    /**
+     * The text format, or OpenMetrics when the scraper asks for it (Prometheus does): only
+     * OpenMetrics carries exemplars.
+     */
     private void metrics(Context ctx) {
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
-        ctx.result(prometheus.scrape());
+        String accept = ctx.header("Accept");
+        String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
+        ctx.contentType(type);
+        ctx.result(prometheus.scrape(type));
     }
 
     private static Map<String, Object> statusOnly(HealthReport.Check c) {
