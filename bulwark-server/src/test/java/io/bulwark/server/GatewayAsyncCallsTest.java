@@ -169,6 +169,9 @@ class GatewayAsyncCallsTest {
         assertThat(body.path("state").asText()).isEqualTo("dead");
         assertThat(body.path("error").asText()).isNotEmpty();
         assertThat(body.has("response")).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/v1/calls/" + id).json().path("callback")
+                .path("state").asText().equals("completed")); // a dead call's view finds its callback too
+        assertThat(http.get("/api/v1/calls/" + id).json().path("callback").path("job").asText()).isNotEmpty();
     }
 
     @Test

@@ -149,6 +149,8 @@ class AsyncCallRestartIT {
         assertThat(sent.path("error").asText()).contains("attempt 1 of 1 was lost");
         JsonNode c = call(second.url(), id);
         assertThat(c.path("state").asText()).isEqualTo("dead");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call(second.url(), id).path("callback").path("state").asText().equals("completed"));
         assertThat(receiver.requests("/hook")).as("one callback").isEqualTo(1);
         assertThat(provider.requests()).as("the call was not tried again").isEqualTo(1);
     }

@@ -13,6 +13,8 @@ import io.bulwark.jobs.JobFailure;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.QueueFullException;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.JobStore;
 import io.bulwark.providers.ProviderGroup;
 import io.bulwark.providers.ProviderGroupException;
 import io.bulwark.providers.ProviderRequest;
@@ -71,6 +73,8 @@ public final class AsyncCalls implements AsyncGateway {
     public static final String CALLBACK_TYPE = "gateway.callback";
     /** The request header naming the callback URL. */
     public static final String CALLBACK_HEADER = "X-Bulwark-Callback";
+    /** The tag of a callback job: this prefix and the id of the call it reports. */
+    static final String CALL_TAG = "gateway-call:";
     /** The header of a callback naming its call. */
     public static final String CALL_ID_HEADER = "X-Bulwark-Call-Id";
 
@@ -100,6 +104,7 @@ public final class AsyncCalls implements AsyncGateway {
 
     private final ResilienceRuntime providers;
     private final JobClient jobs;
+    private final JobStore store;
     private final String queue;
     private final int maxAttempts;
     private final Optional<Secret> secret;
@@ -111,10 +116,11 @@ public final class AsyncCalls implements AsyncGateway {
     private final InstantSource clock;
     private final HttpClient http;
 
-    AsyncCalls(ResilienceRuntime providers, JobClient jobs, BulwarkConfig config, long bodyLimit, MeterRegistry meters,
-               InstantSource clock, CallbackUrls urls) {
+    AsyncCalls(ResilienceRuntime providers, JobClient jobs, JobStore store, BulwarkConfig config, long bodyLimit,
+               MeterRegistry meters, InstantSource clock, CallbackUrls urls) {
         this.providers = providers;
         this.jobs = jobs;
+        this.store = store;
         this.queue = config.get(CallKeys.QUEUE);
         if (!JobRequest.NAME.matcher(queue).matches()) {
             throw new StartupException("gateway.async.queue must be a queue name (1 to 64 letters, digits, '.', '_' or "
@@ -272,8 +278,14 @@ public final class AsyncCalls implements AsyncGateway {
         body.put("sentAt", clock.instant().toString());
         Callback callback = new Callback(id.toString(), call.callback(), json(body));
         return jobs.enqueue(JobRequest.builder(queue, CALLBACK_TYPE).payload(json(callback))
-                .priority(priority).maxAttempts(callbackAttempts).backoff(BACKOFF)
+                .priority(priority).maxAttempts(callbackAttempts).backoff(BACKOFF).tag(CALL_TAG + id)
                 .idempotencyKey("gateway.callback:" + id).build()).job().id();
+    }
+
+    /** The callback job of a dead call, found by its tag (a dead call keeps no result to name it). */
+    private Optional<Job> deadCallback(UUID call) {
+        return store.list(new JobQuery(queue, null, CALLBACK_TYPE, CALL_TAG + call, null, null, null, 1)).stream()
+                .findFirst();
     }
 
     /** One attempt to send a callback. */
@@ -366,9 +378,12 @@ public final class AsyncCalls implements AsyncGateway {
         if (call.callback() != null) {
             Map<String, Object> cb = new LinkedHashMap<>();
             cb.put("url", withoutQuery(call.callback()));
-            if (result != null && result.hasNonNull("callback")) {
-                cb.put("job", result.get("callback").asText());
-                jobs.get(UUID.fromString(result.get("callback").asText())).ifPresent(c -> cb.put("state", c.state().id()));
+            Optional<Job> sent = result != null && result.hasNonNull("callback")
+                    ? jobs.get(UUID.fromString(result.get("callback").asText()))
+                    : job.state() == JobState.DEAD ? deadCallback(job.id()) : Optional.empty();
+            if (sent.isPresent()) {
+                cb.put("job", sent.get().id().toString());
+                cb.put("state", sent.get().state().id());
             }
             v.put("callback", cb);
         }

@@ -48,7 +48,8 @@ public final class CallsCapability implements Capability {
             if (resilience.isEmpty() || jobs.isEmpty()) {
                 return Optional.empty();
             }
-            AsyncCalls calls = new AsyncCalls(resilience.get().runtime(), jobs.get().runtime().client(), ctx.config(),
+            AsyncCalls calls = new AsyncCalls(resilience.get().runtime(), jobs.get().runtime().client(),
+                    jobs.get().runtime().store(), ctx.config(),
                     ctx.bodyLimit(), ctx.meters(), ctx.clock(),
                     new CallbackUrls(ctx.config().get(CallKeys.CALLBACK_ALLOW_PRIVATE)));
             calls.register(jobs.get().runtime().handlers());
