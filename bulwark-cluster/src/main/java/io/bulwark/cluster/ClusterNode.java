@@ -52,8 +52,9 @@ import java.util.function.Supplier;
  *   <li><b>No deaths declared across an outage.</b> A leader judges an absence only from the
  *       later of the node's last heartbeat and the moment this leader began to observe the store
  *       (its election, or the store coming back after a failed call). When the database returns
- *       after 30 s, every node gets {@code deadAfter} periods to beat again before anyone is
- *       declared dead.</li>
+ *       after 30 s, every node gets {@code deadAfter} periods, and {@code reconnectGrace} more
+ *       (a node's connection pool may find the database back seconds after the leader's did), to
+ *       beat again before anyone is declared dead.</li>
  *   <li><b>Leadership is believed only while its lease runs on the local monotonic clock</b>,
  *       counted from before the renewal was sent; when renewals fail the node stops acting as
  *       leader before its term can lapse in the store. Leader-only writes are also fenced by the
@@ -70,6 +71,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterStore store;
     private final NodeInfo self;
     private final Duration heartbeat;
+    private final Duration reconnectGrace;
     private final int deadAfter;
     private final Duration forgetAfter;
     private final LongSupplier ticker;
@@ -84,6 +86,8 @@ public final class ClusterNode implements AutoCloseable {
     private volatile Term term;
     private volatile long leaderDeadline;
     private volatile Instant observedSince;
+    /** When this leader last saw the store back after failing to reach it; null if it never failed. */
+    private volatile Instant storeBackAt;
     private volatile boolean sawFailure;
     private volatile boolean reachable = true;
     private volatile long lastBeat;
@@ -103,6 +107,7 @@ public final class ClusterNode implements AutoCloseable {
         this.heartbeat = b.heartbeat;
         this.deadAfter = b.deadAfter;
         this.forgetAfter = b.forgetAfter;
+        this.reconnectGrace = b.reconnectGrace;
         this.ticker = b.ticker;
         this.onDead = b.onDead;
         this.lastBeat = ticker.getAsLong();
@@ -124,6 +129,7 @@ public final class ClusterNode implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(5);
         private int deadAfter = 3;
         private Duration forgetAfter = Duration.ofHours(1);
+        private Duration reconnectGrace = Duration.ofSeconds(5);
         private LongSupplier ticker = System::nanoTime;
         private DeadNodeHandler onDead = (n, at, t) -> { };
         private MeterRegistry meters = new SimpleMeterRegistry();
@@ -148,6 +154,20 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalArgumentException("deadAfter must be between 2 and 100 heartbeats but was " + beats);
             }
             this.deadAfter = beats;
+            return this;
+        }
+
+        /**
+         * How much longer than {@code deadAfter} periods a node last seen before a store outage
+         * gets, counted from the leader seeing the store back: the node's own connection pool may
+         * be that much later to find the store again. 5 s by default, HikariCP's longest wait
+         * between two attempts to open a connection; zero or more.
+         */
+        public Builder reconnectGrace(Duration d) {
+            if (Objects.requireNonNull(d, "reconnectGrace").isNegative()) {
+                throw new IllegalArgumentException("reconnectGrace must not be negative but was " + d);
+            }
+            this.reconnectGrace = d;
             return this;
         }
 
@@ -260,6 +280,9 @@ public final class ClusterNode implements AutoCloseable {
             boolean fresh = term == null || term.term() != t.term();
             if (fresh || sawFailure) {
                 observedSince = t.until().minus(leaderLease());
+                if (sawFailure) {
+                    storeBackAt = observedSince;
+                }
                 sawFailure = false;
             }
             term = t;
@@ -404,9 +427,15 @@ public final class ClusterNode implements AutoCloseable {
     private void judge(ClusterView view) {
         Term t = term;
         Duration limit = heartbeat.multipliedBy(deadAfter);
+        Instant back = storeBackAt;
         List<String> overdue = view.nodes().stream()
                 .filter(n -> !n.row().dead() && !n.id().equals(self.id()))
-                .filter(n -> Duration.between(later(n.row().lastHeartbeat(), observedSince), view.at()).compareTo(limit) > 0)
+                .filter(n -> {
+                    Instant last = n.row().lastHeartbeat();
+                    // Last seen before the outage ended: its pool may find the store later than ours did.
+                    Duration allowed = back != null && last.isBefore(back) ? limit.plus(reconnectGrace) : limit;
+                    return Duration.between(later(last, observedSince), view.at()).compareTo(allowed) > 0;
+                })
                 .map(NodeView::id).toList();
         try {
             if (!overdue.isEmpty()) {

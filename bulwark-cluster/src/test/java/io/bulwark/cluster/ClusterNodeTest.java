@@ -155,6 +155,38 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aNodeWhosePoolFindsTheStoreLaterThanTheLeadersIsGivenTheReconnectGrace() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        ClusterNode c = node("c");
+        a.elect();
+        store.down = true;
+        for (int i = 0; i < 6; i++) {   // 30 s without a store
+            advance(HB);
+            assertThatThrownBy(a::tick).isInstanceOf(IllegalStateException.class);
+        }
+        store.down = false;
+        a.tick();   // the leader's pool finds the store first
+        assertThat(a.isLeader()).isTrue();
+        // b's pool is still waiting out its back-off: deadAfter periods pass without its beat...
+        for (int i = 0; i < 3; i++) {
+            period(a, c);
+        }
+        advance(HB.dividedBy(2));
+        a.elect();
+        assertThat(rescued).as("17.5 s: within deadAfter periods and the 5 s reconnect grace").isEmpty();
+        advance(HB.dividedBy(2));
+        a.elect();
+        c.tick();
+        assertThat(rescued).as("20 s: still within").isEmpty();
+        advance(HB.dividedBy(2));
+        a.elect();
+        assertThat(rescued).as("22.5 s: past the grace, b really is gone").singleElement().asString().startsWith("b@");
+        assertThat(a.view().nodes()).filteredOn(n -> n.id().equals("c")).extracting(NodeView::state)
+                .containsOnly(NodeState.ALIVE);
+    }
+
+    @Test
     void aDrainRequestReachesTheNodeAtItsNextHeartbeatOnce() {
         ClusterNode a = node("a");
         List<String> drains = new ArrayList<>();
