@@ -99,6 +99,7 @@ public final class NatsBroker implements Broker {
     private final MessagingMetrics metrics;
     private final String display;
     private final Features features;
+    private final QuietErrors errors = new QuietErrors();
     private final Map<String, Boolean> streams = new ConcurrentHashMap<>();
     private final List<Consumer> consumers = new CopyOnWriteArrayList<>();
 
@@ -114,7 +115,7 @@ public final class NatsBroker implements Broker {
         try {
             this.connection = Nats.connect(Options.builder().server(b.url).connectionName(b.clientName())
                     .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).connectionTimeout(b.connectTimeout)
-                    .errorListener(new QuietErrors()).build());
+                    .errorListener(errors).build());
             this.js = connection.jetStream();
             this.jsm = connection.jetStreamManagement();
             jsm.getAccountStatistics(); // fails at once when JetStream is not enabled
@@ -227,6 +228,11 @@ public final class NatsBroker implements Broker {
 
     JetStreamManagement jsm() {
         return jsm;
+    }
+
+    /** Whether the client dropped, instead of sending, the pull request answered on {@code reply}. */
+    boolean droppedPull(String reply) {
+        return errors.dropped(reply);
     }
 
     Clock clock() {
