@@ -8,9 +8,9 @@ import java.io.StringWriter;
 import java.util.Map;
 
 /** Runs the CLI in-process with a given environment and captures what it prints. */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun run(Map<String, String> env, String... args) {
+    public static CliRun run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = BulwarkCommand.commandLine(env);
@@ -20,7 +20,7 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(exit, out.toString(), err.toString());
     }
 
-    static CliRun run(String... args) {
+    public static CliRun run(String... args) {
         return run(Map.of(), args);
     }
 }

@@ -49,6 +49,15 @@ class ClusterNodeTest {
         }
     }
 
+    /** The store goes away for 30 s, through which {@code node} keeps ticking and failing. */
+    private void storeAwayFor30s(ClusterNode node) {
+        store.down = true;
+        for (int i = 0; i < 6; i++) {
+            advance(HB);
+            assertThatThrownBy(node::tick).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
     @Test
     void exactlyOneOfManyNodesLeadsAndTheOthersSeeIt() {
         List<ClusterNode> nodes = List.of(node("a"), node("b"), node("c"));
@@ -136,11 +145,7 @@ class ClusterNodeTest {
         ClusterNode a = node("a");
         ClusterNode b = node("b");
         a.elect();
-        store.down = true;
-        for (int i = 0; i < 6; i++) {   // 30 s without a store
-            advance(HB);
-            assertThatThrownBy(a::tick).isInstanceOf(IllegalStateException.class);
-        }
+        storeAwayFor30s(a);
         assertThat(a.storeReachable()).isFalse();
         assertThat(a.isLeader()).as("leadership not believed past its lease").isFalse();
         store.down = false;
@@ -160,11 +165,7 @@ class ClusterNodeTest {
         ClusterNode b = node("b");
         ClusterNode c = node("c");
         a.elect();
-        store.down = true;
-        for (int i = 0; i < 6; i++) {   // 30 s without a store
-            advance(HB);
-            assertThatThrownBy(a::tick).isInstanceOf(IllegalStateException.class);
-        }
+        storeAwayFor30s(a);
         store.down = false;
         a.tick();   // the leader's pool finds the store first
         assertThat(a.isLeader()).isTrue();

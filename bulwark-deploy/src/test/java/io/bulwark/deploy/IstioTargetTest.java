@@ -1,9 +1,6 @@
 package io.bulwark.deploy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class IstioTargetTest {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
     Path dir;
@@ -231,23 +227,16 @@ class IstioTargetTest {
     }
 
     private CheckResult kubernetes() throws Exception {
-        return Validation.validate(dir).stream().filter(r -> r.check().equals("kubernetes manifests")).findFirst()
-                .orElseThrow();
+        return GeneratedDir.kubernetesCheck(dir);
     }
 
     private void edit(String file, String from, String to) throws Exception {
-        Path p = dir.resolve(file);
-        String before = Files.readString(p);
-        String after = before.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
-        assertThat(after).as("the edit applied").isNotEqualTo(before);
-        Files.writeString(p, after);
+        GeneratedDir.edit(dir, file, from, to);
     }
 
     private JsonNode doc(String file) throws Exception {
-        try (JsonParser p = YAML.getFactory().createParser(dir.resolve(file).toFile())) {
-            List<JsonNode> docs = YAML.readValues(p, JsonNode.class).readAll();
-            assertThat(docs).as(file).hasSize(1);
-            return docs.getFirst();
-        }
+        List<JsonNode> docs = GeneratedDir.docs(dir.resolve(file));
+        assertThat(docs).as(file).hasSize(1);
+        return docs.getFirst();
     }
 }

@@ -1,9 +1,6 @@
 package io.bulwark.deploy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubernetesManifestsTest {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
     Path dir;
@@ -188,21 +184,14 @@ class KubernetesManifestsTest {
     }
 
     private CheckResult kubernetes() throws Exception {
-        return Validation.validate(dir).stream().filter(r -> r.check().equals("kubernetes manifests")).findFirst()
-                .orElseThrow();
+        return GeneratedDir.kubernetesCheck(dir);
     }
 
     private void edit(String file, String from, String to) throws Exception {
-        Path p = dir.resolve(file);
-        String before = Files.readString(p);
-        String after = before.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
-        assertThat(after).as("the edit applied").isNotEqualTo(before);
-        Files.writeString(p, after);
+        GeneratedDir.edit(dir, file, from, to);
     }
 
     private static List<JsonNode> docs(Path file) throws Exception {
-        try (JsonParser p = YAML.getFactory().createParser(file.toFile())) {
-            return YAML.readValues(p, JsonNode.class).readAll();
-        }
+        return GeneratedDir.docs(file);
     }
 }

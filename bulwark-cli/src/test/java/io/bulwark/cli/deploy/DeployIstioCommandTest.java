@@ -1,15 +1,11 @@
 package io.bulwark.cli.deploy;
 
-import io.bulwark.cli.commands.BulwarkCommand;
+import io.bulwark.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,24 +15,12 @@ class DeployIstioCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = BulwarkCommand.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void theRouteTimeoutCoversTheLongestGatewayCallTheProviderSettingsAllow() throws Exception {
         Path out = dir.resolve("mesh");
         // llm: openai 2 attempts of 20 s + 1 s capacity wait, 30 s Retry-After between (42 + 30 = 72 s);
         // anthropic 3 x 30 s + 2 x 30 s = 150 s; queue 10 s: 232 s a try. 3 attempts by default: 2 retries.
-        Run gen = run("deploy", "generate", "--target", "istio", "--out", out.toString(), "--name", "shop",
+        CliRun gen = CliRun.run("deploy", "generate", "--target", "istio", "--out", out.toString(), "--name", "shop",
                 "--ingress-host", "shop.example.com", "--data-dir", dir.toString(),
                 "--providers.openai.group=llm", "--providers.openai.baseUrl=https://api.openai.com",
                 "--providers.openai.timeout=20s", "--providers.openai.maxWait=1s", "--providers.openai.retry=fast",
@@ -50,14 +34,14 @@ class DeployIstioCommandTest {
                 .contains("- shop.example.com");
         assertThat(out.resolve("istio/destinationrule.yaml")).content().contains("consecutive5xxErrors: 0");
 
-        Run valid = run("deploy", "validate", out.toString());
+        CliRun valid = CliRun.run("deploy", "validate", out.toString());
         assertThat(valid.exit()).as(valid.out() + valid.err()).isZero();
         assertThat(valid.out()).containsPattern("kubernetes manifests\\s+passed").containsPattern("kustomization \\(istio\\)\\s+passed");
     }
 
     @Test
     void anUnknownTargetListsIstioAmongTheAllowedOnes() {
-        Run r = run("deploy", "generate", "--target", "istoi", "--out", dir.resolve("x").toString(), "--data-dir",
+        CliRun r = CliRun.run("deploy", "generate", "--target", "istoi", "--out", dir.resolve("x").toString(), "--data-dir",
                 dir.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--target must be one of prometheus, grafana, runbooks, kubernetes, istio, helm, "

@@ -1,34 +1,22 @@
 package io.bulwark.cli.dev;
 
-import io.bulwark.cli.commands.BulwarkCommand;
+import io.bulwark.cli.CliRun;
 import io.bulwark.test.provider.FakeMode;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code bulwark dev fake-provider}'s flags: every bad one exits 2 naming the flag and what is allowed. */
 class FakeProviderCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = BulwarkCommand.commandLine(Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static void assertUsage(String message, String... flags) {
@@ -36,7 +24,7 @@ class FakeProviderCommandTest {
         args[0] = "dev";
         args[1] = "fake-provider";
         System.arraycopy(flags, 0, args, 2, flags.length);
-        Run r = run(args);
+        CliRun r = run(args);
         assertThat(r.exit()).as(String.join(" ", flags) + ": " + r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message);
     }
@@ -70,10 +58,10 @@ class FakeProviderCommandTest {
 
     @Test
     void devAloneAndHelpDescribeTheCommand() {
-        Run dev = run("dev");
+        CliRun dev = run("dev");
         assertThat(dev.exit()).isZero();
         assertThat(dev.out()).contains("fake-provider");
-        Run help = run("dev", "fake-provider", "--help");
+        CliRun help = run("dev", "fake-provider", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--fail-rate", "--fail-status", "--latency", "--retry-after", "--cut-after-chunks",
                 "--seed", "localhost:9000/fake/mode", "GET /fake/stats");

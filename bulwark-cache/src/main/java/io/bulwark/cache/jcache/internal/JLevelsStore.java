@@ -155,18 +155,10 @@ final class JLevelsStore<K, V> implements JEntries<K, V> {
 
     @Override
     public Outcome removeIf(K key, V expected) {
-        return locked(key, () -> {
-            V current = read(key);
-            if (current == null) {
-                return new Outcome(false, false);
-            }
-            if (!expected.equals(current)) {
-                return new Outcome(true, false);
-            }
+        return ifCurrentIs(key, expected, current -> {
             integration.delete(key);
             levels.invalidate(key);
             events.removed(owner, key, current);
-            return new Outcome(true, true);
         });
     }
 
@@ -185,6 +177,14 @@ final class JLevelsStore<K, V> implements JEntries<K, V> {
 
     @Override
     public Outcome replaceIf(K key, V expected, V value) {
+        return ifCurrentIs(key, expected, current -> {
+            integration.write(key, value);
+            updated(key, current, copier.copy(value));
+        });
+    }
+
+    /** Under the key's lock: runs {@code change} with the current value when it equals {@code expected}. */
+    private Outcome ifCurrentIs(K key, V expected, java.util.function.Consumer<V> change) {
         return locked(key, () -> {
             V current = read(key);
             if (current == null) {
@@ -193,8 +193,7 @@ final class JLevelsStore<K, V> implements JEntries<K, V> {
             if (!expected.equals(current)) {
                 return new Outcome(true, false);
             }
-            integration.write(key, value);
-            updated(key, current, copier.copy(value));
+            change.accept(current);
             return new Outcome(true, true);
         });
     }
