@@ -58,4 +58,52 @@ class LatencyAwareTest {
 
         assertThat(e0).isLessThan(100);
     }
+
+    @Test
+    void aPickAndItsCompletionWithALatencyReadTheClockOnce() {
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        long[] now = {1_000 * MS};
+        LoadBalancer lb = LoadBalancer.builder("users").endpoints(Fixtures.endpoints(3))
+                .config(BalancerConfig.of(Strategy.LATENCY_AWARE))
+                .ticker(() -> {
+                    reads.incrementAndGet();
+                    return now[0];
+                }).build();
+        lb.pick().complete(200, MS); // the first pick builds the snapshot
+        reads.set(0);
+
+        for (int i = 0; i < 100; i++) {
+            lb.pick().complete(200, 3 * MS);
+        }
+
+        assertThat(reads).as("the completion stamps its sample at the pick's time plus the latency").hasValue(100);
+    }
+
+    @Test
+    void anUntrustworthyLatencyIsStampedWithTheClock() {
+        long[] now = {1_000 * MS};
+        LoadBalancer lb = LoadBalancer.builder("users").endpoints(Fixtures.endpoints(1))
+                .config(BalancerConfig.builder().strategy(Strategy.LATENCY_AWARE).ewmaDecay(Duration.ofSeconds(10)).build())
+                .ticker(() -> now[0]).build();
+        lb.pick().complete(200, 10 * MS);
+        lb.pick().complete(200, Long.MAX_VALUE / 2); // a caller's mistake: not a minute-long latency stamp
+
+        now[0] += 10_000 * MS; // one decay time later, by the clock
+        lb.pick().complete(200, 10 * MS);
+
+        // The huge sample weighs 0.1 after it is taken; one decay time later by the clock it weighs
+        // 0.1 x exp(-1) = 0.037. Stamped at the pick's time plus its latency, it would lie in the
+        // future, the next sample would count as taken at once, and it would weigh 0.1 x 0.9 = 0.09.
+        double share = lb.states().getFirst().ewmaLatency().toNanos() / (Long.MAX_VALUE / 2.0);
+        assertThat(share).isBetween(0.03, 0.04);
+    }
+
+    @Test
+    void theOldValueFadesByTheExponentialBetweenTheCapAndForgetting() {
+        assertThat(io.bulwark.balancer.internal.EndpointSlot.fade(0)).isEqualTo(0.9);
+        assertThat(io.bulwark.balancer.internal.EndpointSlot.fade(Math.log(1 / 0.9))).isEqualTo(0.9);
+        assertThat(io.bulwark.balancer.internal.EndpointSlot.fade(1)).isCloseTo(Math.exp(-1), org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(io.bulwark.balancer.internal.EndpointSlot.fade(69.9)).isCloseTo(Math.exp(-69.9), org.assertj.core.data.Offset.offset(1e-40));
+        assertThat(io.bulwark.balancer.internal.EndpointSlot.fade(70)).isZero();
+    }
 }

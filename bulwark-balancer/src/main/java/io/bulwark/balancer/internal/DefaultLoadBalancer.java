@@ -180,14 +180,27 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return Math.max(0, ticker.getAsLong() - start);
     }
 
-    void onComplete(EndpointSlot slot, int status, long latencyNanos) {
+    /**
+     * A completion of the pick made at ticker time {@code pickedAt}. The latency sample is stamped
+     * {@code pickedAt + latency} rather than with a clock read: the caller measured the latency
+     * from about the pick. A latency outside 0 to {@link #TRUSTED_LATENCY_NANOS} is not trusted
+     * for the stamp, and the clock is read instead.
+     */
+    void onComplete(EndpointSlot slot, long pickedAt, int status, long latencyNanos) {
         release(slot);
-        outliers.onOutcome(slot, status, latencyNanos, ticker.getAsLong());
+        outliers.onOutcome(slot, status, latencyNanos, sampledAt(pickedAt, latencyNanos));
     }
 
-    void onFailure(EndpointSlot slot, long latencyNanos) {
+    void onFailure(EndpointSlot slot, long pickedAt, long latencyNanos) {
         release(slot);
-        outliers.onFailure(slot, latencyNanos, ticker.getAsLong());
+        outliers.onFailure(slot, latencyNanos, sampledAt(pickedAt, latencyNanos));
+    }
+
+    /** A minute: longer latencies than this are read as a caller's mistake when stamping samples. */
+    static final long TRUSTED_LATENCY_NANOS = 60_000_000_000L;
+
+    private long sampledAt(long pickedAt, long latencyNanos) {
+        return latencyNanos >= 0 && latencyNanos <= TRUSTED_LATENCY_NANOS ? pickedAt + latencyNanos : ticker.getAsLong();
     }
 
     void onRelease(EndpointSlot slot) {

@@ -27,21 +27,21 @@ final class DefaultSelection extends AtomicBoolean implements Selection {
     @Override
     public void complete(int status, long latencyNanos) {
         if (compareAndSet(false, true)) {
-            balancer.onComplete(slot, status, latencyNanos);
+            balancer.onComplete(slot, startNanos, status, latencyNanos);
         }
     }
 
     @Override
     public void complete(int status) {
         if (compareAndSet(false, true)) {
-            balancer.onComplete(slot, status, balancer.elapsedSince(startNanos));
+            balancer.onComplete(slot, startNanos, status, balancer.elapsedSince(startNanos));
         }
     }
 
     @Override
     public void fail(Throwable error) {
         if (compareAndSet(false, true)) {
-            balancer.onFailure(slot, balancer.elapsedSince(startNanos));
+            balancer.onFailure(slot, startNanos, balancer.elapsedSince(startNanos));
         }
     }
 

@@ -21,8 +21,25 @@ public final class EndpointSlot {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The latency EWMA as double bits; {@link #EWMA_EMPTY} before the first sample. */
     private final AtomicLong latencyBits = new AtomicLong(EWMA_EMPTY);
-    /** Ticker time of the last sample; written after the value, so a racing reader may see a slightly old stamp. */
-    private volatile long latencyStamp;
+    /**
+     * Ticker time of the last sample; written (release) after the value, so a racing reader may see
+     * a slightly old stamp. Read and written through {@link #STAMP}: a volatile store would fence.
+     */
+    @SuppressWarnings("unused") // through STAMP
+    private long latencyStamp;
+    private static final java.lang.invoke.VarHandle STAMP;
+    /** Below this age, in decay times, the old value keeps the 0.9 cap: exp(-x) >= 0.9 for x <= ln(1/0.9). */
+    private static final double CAPPED_BELOW = Math.log(1 / 0.9);
+    /** Beyond this age, in decay times, the old value's weight is below 1e-30: treated as 0. */
+    private static final double FORGOTTEN_BEYOND = 70;
+
+    static {
+        try {
+            STAMP = java.lang.invoke.MethodHandles.lookup().findVarHandle(EndpointSlot.class, "latencyStamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     final AtomicInteger consecutive5xx = new AtomicInteger();
     final AtomicInteger consecutiveGateway = new AtomicInteger();
     final LongAdder requests = new LongAdder();
@@ -102,17 +119,27 @@ public final class EndpointSlot {
     /**
      * Folds {@code nanos} into the EWMA: the old value fades with the time since the last sample
      * ({@code exp(-elapsed / decay)}), and each new sample weighs at least 10%, so samples taken
-     * at the same instant still count. One CAS on the value bits, no allocation.
+     * at the same instant still count. One CAS on the value bits, no allocation; the exponential
+     * is computed only between the two flat ends (a sample soon after the last keeps the cap, one
+     * long after forgets the old value).
      */
     void recordLatency(long nanos, long now, double decayNanos) {
-        double w = Math.min(0.9, Math.exp(-Math.max(0, now - latencyStamp) / decayNanos));
+        double w = fade(Math.max(0, now - (long) STAMP.getOpaque(this)) / decayNanos);
         while (true) {
             long bits = latencyBits.get();
             double next = bits == EWMA_EMPTY ? nanos : Double.longBitsToDouble(bits) * w + nanos * (1 - w);
             if (latencyBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
-                latencyStamp = now;
+                STAMP.setRelease(this, now);
                 return;
             }
         }
+    }
+
+    /** The weight of the old value after {@code ages} decay times: {@code min(0.9, exp(-ages))}. */
+    public static double fade(double ages) {
+        if (ages <= CAPPED_BELOW) {
+            return 0.9;
+        }
+        return ages >= FORGOTTEN_BEYOND ? 0 : Math.exp(-ages);
     }
 }

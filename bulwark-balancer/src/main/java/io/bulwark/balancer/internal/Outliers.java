@@ -30,23 +30,29 @@ final class Outliers {
         this.penaltyNanos = config.errorPenalty().toNanos();
     }
 
-    void onOutcome(EndpointSlot slot, int status, long latencyNanos, long now) {
+    /**
+     * Records an answer with {@code status}. {@code sampledAt} is the ticker time the latency is
+     * stamped with (the pick's time plus the latency, so a completion needs no clock read of its
+     * own); an ejection reads the clock itself.
+     */
+    void onOutcome(EndpointSlot slot, int status, long latencyNanos, long sampledAt) {
         boolean is5xx = status >= 500;
         boolean penalised = is5xx || status == 429;
-        slot.recordLatency(penalised ? Math.max(latencyNanos, penaltyNanos) : latencyNanos, now, decayNanos);
+        slot.recordLatency(penalised ? Math.max(latencyNanos, penaltyNanos) : latencyNanos, sampledAt, decayNanos);
         if (is5xx) {
             slot.failures.increment();
         }
-        streak(slot, is5xx, status == 502 || status == 503 || status == 504, now, "HTTP " + status);
+        streak(slot, is5xx, status == 502 || status == 503 || status == 504, status);
     }
 
-    void onFailure(EndpointSlot slot, long latencyNanos, long now) {
-        slot.recordLatency(Math.max(latencyNanos, penaltyNanos), now, decayNanos);
+    void onFailure(EndpointSlot slot, long latencyNanos, long sampledAt) {
+        slot.recordLatency(Math.max(latencyNanos, penaltyNanos), sampledAt, decayNanos);
         slot.failures.increment();
-        streak(slot, true, true, now, "a request failure");
+        streak(slot, true, true, -1);
     }
 
-    private void streak(EndpointSlot slot, boolean is5xx, boolean gateway, long now, String what) {
+    /** Counts the streaks; {@code status} is the answer's, or -1 for a request that failed without one. */
+    private void streak(EndpointSlot slot, boolean is5xx, boolean gateway, int status) {
         if (!detection.enabled()) {
             return;
         }
@@ -55,7 +61,8 @@ final class Outliers {
         boolean trip5xx = detection.consecutive5xx() > 0 && c5 >= detection.consecutive5xx();
         boolean tripGateway = detection.consecutiveGatewayErrors() > 0 && cg >= detection.consecutiveGatewayErrors();
         if (trip5xx || tripGateway) {
-            eject(slot, now, (trip5xx ? c5 + " consecutive 5xx" : cg + " consecutive gateway errors") + ", last " + what);
+            String last = status < 0 ? "a request failure" : "HTTP " + status;
+            eject(slot, balancer.now(), (trip5xx ? c5 + " consecutive 5xx" : cg + " consecutive gateway errors") + ", last " + last);
         }
     }
 
