@@ -42,6 +42,36 @@ class L1OnlyCacheTest extends CacheContract {
     }
 
     @Test
+    void expiredEntriesNobodyReadsAgainAreSweptByALaterWrite() {
+        Cache<String, Item> cache = cache(b -> b.maximumSize(100));
+        for (int i = 0; i < 20; i++) {
+            cache.get("k" + i, this::load);
+        }
+        clock.advance(TTL);
+        assertThat(cache.stats().l1().orElseThrow().size()).as("expiry is checked on read, not by Caffeine").isEqualTo(20);
+
+        cache.put("fresh", new Item("fresh", 1));
+
+        CacheStats.Level l1 = cache.stats().l1().orElseThrow();
+        assertThat(l1.size()).as("the write started a sweep (on the caller's thread here)").isEqualTo(1);
+        assertThat(l1.evictionsByCause().get("expired")).isEqualTo(20);
+        assertThat(l1.evictions()).isEqualTo(20);
+        assertThat(cache.getIfPresent("fresh")).isPresent();
+    }
+
+    @Test
+    void anEntryReadJustBeforeItsExpiryIsAHitAndAtItsExpiryAMiss() {
+        Cache<String, Item> cache = cache(b -> b.maximumSize(100));
+        cache.put("a", new Item("a", 1), java.util.Set.of(), java.time.Duration.ofSeconds(30));
+
+        clock.advance(java.time.Duration.ofSeconds(30).minusMillis(1));
+        assertThat(cache.get("a", this::load).version()).isEqualTo(1);
+        clock.advance(java.time.Duration.ofMillis(1));
+        assertThat(cache.getIfPresent("a")).isEmpty();
+        assertThat(cache.stats().l1().orElseThrow().evictionsByCause().get("expired")).isEqualTo(1);
+    }
+
+    @Test
     void withoutAnL2TheStatusIsAlwaysUp() {
         assertThat(cache().status().degraded()).isFalse();
         assertThat(cache().status().l2()).isFalse();

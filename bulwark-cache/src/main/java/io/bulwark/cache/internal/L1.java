@@ -3,7 +3,6 @@ package io.bulwark.cache.internal;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,11 +27,17 @@ import java.util.function.ToIntFunction;
  * Caffeine a future of its own and completes it itself when Caffeine took it, so concurrent
  * callers of one key join that one future (Caffeine's coalescing) while the loader runs where the
  * first caller is. The futures map holds loads in flight too, so an invalidation that arrives
- * during a load removes the future and its value is not kept. Each entry expires at its own
- * {@code expiresAtMillis} (a variable {@link Expiry}), which for an entry read from the L2 is the
- * L2's expiry, not a full ttl from now. Refresh (refresh-after-write and early refresh) is
- * Caffeine's: it calls {@link AsyncCacheLoader#asyncReload} on the executor, one refresh per key
- * at a time, and drops the result if the entry changed meanwhile.
+ * during a load removes the future and its value is not kept. Refresh (refresh-after-write and
+ * early refresh) is Caffeine's: it calls {@link AsyncCacheLoader#asyncReload} on the executor, one
+ * refresh per key at a time, and drops the result if the entry changed meanwhile.
+ *
+ * <p>Expiry is this class's, not Caffeine's. Each entry expires at its own {@code expiresAtMillis}
+ * (for an entry read from the L2, the L2's expiry; for a {@code put} with a ttl, that ttl), and
+ * every read compares it with the clock: an expired entry is removed there and the read is a miss.
+ * Caffeine's variable expiry would do the same but reorders its timer wheel on every read, which
+ * doubled the cost of a hit (decisions.md, "The L1 checks expiry itself"). Entries that expire and
+ * are not read again are removed by a sweep at most every {@link #sweepEveryMillis}, started by a
+ * write on the executor; until then they count in the size and may be evicted by it.
  */
 final class L1<V> {
 
@@ -48,37 +52,26 @@ final class L1<V> {
      */
     private final com.github.benmanes.caffeine.cache.Cache<String, long[]> expired;
     private final CacheMeters meters;
+    private final Executor executor;
+    private final ToIntFunction<? super V> weigher;
+    /** How often at most a write starts a sweep of expired entries: half the ttl, within 1 s and 1 min. */
+    private final long sweepEveryMillis;
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
     static final long EXPIRED_KEYS = 100_000;
 
-    L1(long maximumSize, long maximumWeight, ToIntFunction<? super V> weigher, Duration refreshAfter, Ticker ticker,
-       InstantSource clock, Executor executor, BiFunction<String, Entry<V>, Entry<V>> reload, CacheMeters meters) {
+    L1(long maximumSize, long maximumWeight, ToIntFunction<? super V> weigher, Duration ttl, Duration refreshAfter,
+       Ticker ticker, InstantSource clock, Executor executor, BiFunction<String, Entry<V>, Entry<V>> reload,
+       CacheMeters meters) {
         this.clock = clock;
         this.meters = meters;
+        this.executor = executor;
+        this.weigher = weigher;
+        this.sweepEveryMillis = Math.clamp(ttl.toMillis() / 2, 1_000L, 60_000L);
+        this.lastSweep.set(clock.millis());
         this.expired = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumSize(Math.min(EXPIRED_KEYS, weigher != null ? EXPIRED_KEYS : Math.max(1, maximumSize))).build();
         Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(ticker).executor(executor).recordStats(() -> counter);
-        Caffeine<String, Entry<V>> typed = b.<String, Entry<V>>evictionListener((k, v, cause) -> {
-                    meters.l1Evicted(cause);
-                    if (cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED && v != null) {
-                        expired.put(k, new long[] {v.writtenAtMillis(), v.expiresAtMillis()});
-                    }
-                })
-                .expireAfter(new Expiry<String, Entry<V>>() {
-                    @Override
-                    public long expireAfterCreate(String key, Entry<V> e, long currentTime) {
-                        return nanosUntil(e.expiresAtMillis());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Entry<V> e, long currentTime, long currentDuration) {
-                        return nanosUntil(e.expiresAtMillis());
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Entry<V> e, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                });
+        Caffeine<String, Entry<V>> typed = b.<String, Entry<V>>evictionListener((k, v, cause) -> meters.l1Evicted(cause));
         if (weigher != null) {
             typed.maximumWeight(maximumWeight).weigher((String k, Entry<V> e) -> weigher.applyAsInt(e.value()));
         } else {
@@ -112,9 +105,14 @@ final class L1<V> {
             return null;
         }
         Entry<V> e = f.getNow(null);
-        if (e != null) {
-            counter.recordHits(1);
+        if (e == null) {
+            return null;
         }
+        if (e.expiresAtMillis() <= clock.millis()) {
+            expire(key, f, e);
+            return null;
+        }
+        counter.recordHits(1);
         return e;
     }
 
@@ -122,6 +120,9 @@ final class L1<V> {
     Entry<V> get(String key, Supplier<Entry<V>> load) {
         CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
         CompletableFuture<Entry<V>> f = cache.get(key, (k, ex) -> mine);
+        while (f != mine && expired(key, f)) {
+            f = cache.get(key, (k, ex) -> mine); // the expired entry is gone: load, or join a load begun meanwhile
+        }
         if (f == mine) {
             long[] life = expired.asMap().remove(key);
             if (life != null) {
@@ -132,6 +133,7 @@ final class L1<V> {
             } catch (Throwable t) {
                 mine.completeExceptionally(t);
             }
+            maybeSweep();
         }
         return join(f);
     }
@@ -139,11 +141,21 @@ final class L1<V> {
     /** The entry of {@code key} if it is loaded, without loading. */
     Entry<V> getIfPresent(String key) {
         CompletableFuture<Entry<V>> f = cache.getIfPresent(key);
-        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+        return f != null && f.isDone() && !f.isCompletedExceptionally() && !expired(key, f) ? f.join() : null;
     }
 
     /** The entries of {@code keys}; the missing ones loaded together, on this thread, by {@code load}. */
     Map<String, Entry<V>> getAll(Set<String> keys, Function<Set<String>, Map<String, Entry<V>>> load) {
+        boolean loads = false;
+        for (String key : keys) {
+            CompletableFuture<Entry<V>> f = cache.asMap().get(key);
+            if (f == null || expired(key, f)) {
+                loads = true;
+            }
+        }
+        if (loads) {
+            maybeSweep();
+        }
         return join(cache.getAll(keys, (missing, ex) -> {
             try {
                 return CompletableFuture.completedFuture(load.apply(Set.copyOf(missing)));
@@ -155,6 +167,7 @@ final class L1<V> {
 
     void put(String key, Entry<V> e) {
         cache.put(key, CompletableFuture.completedFuture(e));
+        maybeSweep();
     }
 
     void invalidate(String key) {
@@ -196,9 +209,53 @@ final class L1<V> {
         CaffeineCacheMetrics.monitor(registry, cache, name, "level", "l1");
     }
 
-    private long nanosUntil(long expiresAtMillis) {
-        long millis = Math.max(0, expiresAtMillis - clock.millis());
-        return TimeUnit.MILLISECONDS.toNanos(millis);
+    /** True when {@code f} holds an entry that has expired, which is then removed (a load in flight has not). */
+    private boolean expired(String key, CompletableFuture<Entry<V>> f) {
+        if (!f.isDone() || f.isCompletedExceptionally()) {
+            return false;
+        }
+        Entry<V> e = f.getNow(null);
+        if (e == null || e.expiresAtMillis() > clock.millis()) {
+            return false;
+        }
+        expire(key, f, e);
+        return true;
+    }
+
+    /** Removes the expired entry {@code e} of {@code key} unless it changed meanwhile, counting it as an expiry. */
+    private void expire(String key, CompletableFuture<Entry<V>> f, Entry<V> e) {
+        if (cache.asMap().remove(key, f)) {
+            counter.recordEviction(weigher == null ? 1 : weigher.applyAsInt(e.value()),
+                    com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED);
+            meters.l1Evicted(com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED);
+            expired.put(key, new long[] {e.writtenAtMillis(), e.expiresAtMillis()});
+        }
+    }
+
+    /** Starts a sweep of expired entries on the executor when the last one is {@link #sweepEveryMillis} old. */
+    private void maybeSweep() {
+        long now = clock.millis();
+        long last = lastSweep.get();
+        if (now - last >= sweepEveryMillis && lastSweep.compareAndSet(last, now)) {
+            try {
+                executor.execute(this::sweep);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // the executor is shutting down with the cache: nothing to sweep for
+            }
+        }
+    }
+
+    /** Removes every entry that has expired. */
+    void sweep() {
+        long now = clock.millis();
+        cache.asMap().forEach((key, f) -> {
+            if (f.isDone() && !f.isCompletedExceptionally()) {
+                Entry<V> e = f.getNow(null);
+                if (e != null && e.expiresAtMillis() <= now) {
+                    expire(key, f, e);
+                }
+            }
+        });
     }
 
     static <T> T join(CompletableFuture<T> f) {

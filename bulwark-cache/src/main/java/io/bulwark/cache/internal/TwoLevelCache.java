@@ -78,7 +78,7 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         this.listens = l2 != null && (config.l1() || config.fleetLock().isPresent());
         this.loads = new Loads<>(config, parts, l2, meters);
         this.l1 = config.l1()
-                ? new L1<>(config.maximumSize(), parts.maximumWeight(), parts.weigher(), config.refreshAfter().orElse(null),
+                ? new L1<>(config.maximumSize(), parts.maximumWeight(), parts.weigher(), config.ttl(), config.refreshAfter().orElse(null),
                         parts.ticker(), parts.clock(), parts.executor(), loads::reload, meters)
                 : null;
         this.warmup = parts.warmer() == null ? null : new Warmup<>(config.name(), parts.warmer(), config.warmBatchSize(),
