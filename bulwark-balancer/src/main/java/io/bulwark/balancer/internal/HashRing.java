@@ -12,6 +12,15 @@ public final class HashRing {
 
     private final long[] hashes;
     private final int[] owners;
+    /**
+     * Where each bucket of the hash space starts: bucket {@code b} holds the points whose top
+     * {@link #bits} bits (of the hash read unsigned, in the signed order the points are sorted by)
+     * are {@code b}, at positions {@code bucketStart[b]} to {@code bucketStart[b + 1]}. A lookup
+     * searches only its bucket, about one point, instead of the whole ring: with 300 endpoints and
+     * their virtual nodes that is a few cache lines instead of seventeen steps over 600 KB.
+     */
+    private final int[] bucketStart;
+    private final int bits;
 
     HashRing(EndpointSlot[] slots, int virtualNodes) {
         int total = 0;
@@ -42,6 +51,25 @@ public final class HashRing {
             hashes[k] = packedHashes[order[k]];
             owners[k] = packedOwners[order[k]];
         }
+        this.bits = Math.clamp(31 - Integer.numberOfLeadingZeros(Math.max(1, total)), 1, 20);
+        this.bucketStart = new int[(1 << bits) + 1];
+        int k = 0;
+        for (int b = 0; b < bucketStart.length; b++) {
+            while (k < total && bucket(hashes[k]) < b) {
+                k++;
+            }
+            bucketStart[b] = k;
+        }
+    }
+
+    /** The bucket of {@code h}: its top bits, with the sign flipped so that buckets follow the signed order. */
+    private int bucket(long h) {
+        return (int) ((h ^ Long.MIN_VALUE) >>> (64 - bits));
+    }
+
+    /** A copy of the sorted points, for tests. */
+    long[] hashesForTest() {
+        return hashes.clone();
     }
 
     /** How many points the ring has. */
@@ -51,7 +79,8 @@ public final class HashRing {
 
     /** The position of the first point at or after {@code keyHash}. */
     public int positionOf(long keyHash) {
-        int i = Arrays.binarySearch(hashes, keyHash);
+        int b = bucket(keyHash);
+        int i = Arrays.binarySearch(hashes, bucketStart[b], bucketStart[b + 1], keyHash);
         if (i < 0) {
             i = -i - 1;
         }
