@@ -94,12 +94,12 @@ final class L1<V> {
     }
 
     /**
-     * The entry of {@code key} when it is loaded and unexpired, counted as a hit; null otherwise,
+     * The entry of {@code key} when it is loaded and unexpired at {@code nowMillis} (the clock), counted as a hit; null otherwise,
      * counting nothing (the caller goes on to {@link #get}, which counts the miss or the hit).
      * The hit path allocates nothing: the map view's read does not record statistics, so the hit
      * is recorded here, once.
      */
-    Entry<V> getLoaded(String key) {
+    Entry<V> getLoaded(String key, long nowMillis) {
         CompletableFuture<Entry<V>> f = cache.asMap().get(key);
         if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
             return null;
@@ -108,7 +108,7 @@ final class L1<V> {
         if (e == null) {
             return null;
         }
-        if (e.expiresAtMillis() <= clock.millis()) {
+        if (e.expiresAtMillis() <= nowMillis) {
             expire(key, f, e);
             return null;
         }

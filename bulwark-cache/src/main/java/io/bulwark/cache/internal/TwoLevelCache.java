@@ -136,10 +136,12 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(loader, "loader");
         String k = encode(key);
         if (l1 != null) {
-            // The hit path first: no allocation, no compute; a miss goes on to the coalescing load below.
-            Entry<V> hit = l1.getLoaded(k);
+            // The hit path first: no allocation, no compute, one clock read (expiry and early refresh);
+            // a miss goes on to the coalescing load below.
+            long now = parts.clock().millis();
+            Entry<V> hit = l1.getLoaded(k, now);
             if (hit != null) {
-                refreshIfDue(k, hit);
+                refreshIfDue(k, hit, now);
                 return hit.value();
             }
         }
@@ -359,10 +361,20 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     }
 
     private void refreshIfDue(String k, Entry<V> e) {
-        if (!early.applies(e) && (l1 != null || config.refreshAfter().isEmpty())) {
-            return; // nothing to decide: no clock read on the hit path
+        if (refreshMayBeDue(e)) {
+            refreshIfDue(k, e, parts.clock().millis());
         }
-        long now = parts.clock().millis();
+    }
+
+    /** False when no refresh can be due for {@code e}, so that the clock need not be read. */
+    private boolean refreshMayBeDue(Entry<V> e) {
+        return early.applies(e) || (l1 == null && config.refreshAfter().isPresent());
+    }
+
+    private void refreshIfDue(String k, Entry<V> e, long now) {
+        if (!refreshMayBeDue(e)) {
+            return;
+        }
         if (early.due(e, now)) {
             meters.earlyRefreshes.increment();
             refresh(k, e);
