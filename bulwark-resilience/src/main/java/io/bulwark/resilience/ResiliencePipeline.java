@@ -77,14 +77,19 @@ public final class ResiliencePipeline<T> {
     public Callable<T> decorateCallable(Callable<? extends T> callable) {
         Objects.requireNonNull(callable, "callable");
         Callable<T> c = callable::call;
-        if (timeout != null) {
-            c = timeout.decorateCallable(c);
-        }
-        if (bulkhead != null) {
-            c = bulkhead.decorateCallable(c);
-        }
-        if (circuitBreaker != null) {
-            c = circuitBreaker.decorateCallable(c);
+        if (circuitBreaker != null && timeout != null && circuitBreaker.clock().equals(timeout.clock())) {
+            Callable<T> call = c;
+            c = () -> breakerBulkheadTimeout(call);
+        } else {
+            if (timeout != null) {
+                c = timeout.decorateCallable(c);
+            }
+            if (bulkhead != null) {
+                c = bulkhead.decorateCallable(c);
+            }
+            if (circuitBreaker != null) {
+                c = circuitBreaker.decorateCallable(c);
+            }
         }
         if (retry != null) {
             c = retry.decorateCallable(c);
@@ -106,6 +111,39 @@ public final class ResiliencePipeline<T> {
                 throw Failures.sneakyThrow(e);
             }
         };
+    }
+
+    /**
+     * The breaker, the bulkhead (if any) and the timeout around one attempt, as their own
+     * {@code executeCallable}s nested would run them, with one clock reading fewer: the timeout's
+     * limit counts from the breaker's start reading, taken a few instructions before. When the
+     * bulkhead may make the call wait for a slot, the timeout reads the clock after the wait, so
+     * the wait does not count against the attempt's limit.
+     */
+    private T breakerBulkheadTimeout(Callable<T> call) throws Exception {
+        CircuitBreaker breaker = circuitBreaker;
+        ResilienceClock clock = breaker.clock();
+        breaker.acquirePermission();
+        long start = clock.nanos();
+        try {
+            T result;
+            if (bulkhead == null) {
+                result = timeout.executeCallable(call, start);
+            } else {
+                boolean mayWait = !bulkhead.config().maxWaitDuration().isZero();
+                bulkhead.acquirePermission();
+                try {
+                    result = timeout.executeCallable(call, mayWait ? clock.nanos() : start);
+                } finally {
+                    bulkhead.releasePermission();
+                }
+            }
+            breaker.onResult(clock.nanos() - start, result);
+            return result;
+        } catch (Throwable e) {
+            breaker.onError(clock.nanos() - start, e);
+            throw e;
+        }
     }
 
     /**

@@ -125,4 +125,62 @@ class ResiliencePipelineTest {
         assertThat(calls).hasValue(3);
         assertThat(breaker.state()).isEqualTo(State.OPEN);
     }
+
+    @Test
+    void theSystemClocksOfTwoPoliciesAreEqualSoTheirPipelineSharesReadings() {
+        assertThat(ResilienceClock.system()).isEqualTo(ResilienceClock.system());
+    }
+
+    @Test
+    void onTheSameClockTheTimeoutCountsFromTheBreakersReadingAndStillTimesOut() {
+        ResilienceClock system = ResilienceClock.system();
+        CircuitBreaker b = CircuitBreaker.of("openai", CircuitBreakerConfig.builder()
+                .minimumNumberOfCalls(100).consecutiveFailureThreshold(3).build(), system);
+        Bulkhead slots = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(1).build(), system);
+        Timeout timeout = Timeout.of("openai", TimeoutConfig.of(Duration.ofMillis(20)), scheduler, system);
+        ResiliencePipeline<String> p = ResiliencePipeline.<String>builder()
+                .timeout(timeout).bulkhead(slots).retry(retry).circuitBreaker(b).build();
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> p.execute(() -> {
+            calls.incrementAndGet();
+            new CountDownLatch(1).await(); // hangs until interrupted
+            return "never";
+        })).isInstanceOf(TimeoutExceededException.class);
+
+        assertThat(calls).hasValue(3);
+        assertThat(timeout.timeoutCount()).isEqualTo(3);
+        assertThat(b.state()).isEqualTo(State.OPEN);
+        assertThat(slots.available()).as("every attempt gave its slot back").isEqualTo(1);
+        assertThat(Thread.interrupted()).as("no interrupt leaks to the caller").isFalse();
+    }
+
+    @Test
+    void anAttemptThroughBreakerBulkheadAndTimeoutReadsTheClockTwice() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        ResilienceClock counted = new ResilienceClock(wall, () -> {
+            reads.incrementAndGet();
+            return System.nanoTime();
+        });
+        CircuitBreaker b = CircuitBreaker.of("openai", CircuitBreakerConfig.builder().build(), counted);
+        Timeout timeout = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(10)), scheduler, counted);
+        Bulkhead noWait = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(5).build(), counted);
+        Bulkhead waits = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(5)
+                .maxWaitDuration(Duration.ofSeconds(1)).build(), counted);
+        java.util.concurrent.Callable<String> fast = () -> "ok";
+        java.util.concurrent.Callable<String> withoutWait = ResiliencePipeline.<String>builder()
+                .circuitBreaker(b).bulkhead(noWait).timeout(timeout).build().decorateCallable(fast);
+        java.util.concurrent.Callable<String> withWait = ResiliencePipeline.<String>builder()
+                .circuitBreaker(b).bulkhead(waits).timeout(timeout).build().decorateCallable(fast);
+        withoutWait.call(); // the watchdog arms itself on the first call: a read of its own
+        withWait.call();
+
+        reads.set(0);
+        assertThat(withoutWait.call()).isEqualTo("ok");
+        assertThat(reads).as("the breaker's start and end; the timeout counts from the start").hasValue(2);
+
+        reads.set(0);
+        assertThat(withWait.call()).isEqualTo("ok");
+        assertThat(reads).as("a bulkhead that may wait: the timeout reads the clock after the slot is taken").hasValue(3);
+    }
 }

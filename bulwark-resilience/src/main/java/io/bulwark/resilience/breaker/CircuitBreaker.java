@@ -105,6 +105,11 @@ public final class CircuitBreaker {
         return name;
     }
 
+    /** The clock the breaker times calls and its open state on. */
+    public ResilienceClock clock() {
+        return clock;
+    }
+
     /** The config in force. */
     public CircuitBreakerConfig config() {
         return core.config();

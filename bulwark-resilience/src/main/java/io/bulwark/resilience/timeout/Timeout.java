@@ -83,6 +83,11 @@ public final class Timeout {
         return config;
     }
 
+    /** The clock the limit is measured on. */
+    public ResilienceClock clock() {
+        return clock;
+    }
+
     /** Puts a new limit in force for calls that start from now on. */
     public void reconfigure(TimeoutConfig next) {
         this.config = Objects.requireNonNull(next, "config");
@@ -100,9 +105,19 @@ public final class Timeout {
 
     /** Runs {@code callable} on this thread, interrupting it at the limit. */
     public <T> T executeCallable(Callable<T> callable) throws Exception {
+        return executeCallable(callable, clock.nanos());
+    }
+
+    /**
+     * Runs {@code callable} on this thread with its limit counted from {@code startNanos}, a
+     * reading of this timeout's {@link #clock() ticker} taken just before by the caller (a
+     * {@link io.bulwark.resilience.ResiliencePipeline} shares its breaker's reading), interrupting
+     * it at the limit.
+     */
+    public <T> T executeCallable(Callable<T> callable, long startNanos) throws Exception {
         TimeoutConfig c = config;
         long timeoutNanos = c.timeout().toNanos();
-        Interrupter interrupter = new Interrupter(Thread.currentThread(), clock.nanos() + timeoutNanos);
+        Interrupter interrupter = new Interrupter(Thread.currentThread(), startNanos + timeoutNanos);
         int slot = watchdog.watch(interrupter);
         ScheduledFuture<?> timer = slot >= 0 ? null
                 : scheduler.schedule(interrupter, timeoutNanos, TimeUnit.NANOSECONDS); // every slot taken
