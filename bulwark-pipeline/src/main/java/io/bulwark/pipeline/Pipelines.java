@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.json.Json;
+import io.bulwark.core.tracing.Tracing;
 import io.bulwark.core.validation.FieldProblem;
 import io.bulwark.core.validation.ValidationException;
 import io.bulwark.jobs.Job;
@@ -12,6 +13,7 @@ import io.bulwark.jobs.JobClient;
 import io.bulwark.pipeline.internal.ChildRuns;
 import io.bulwark.pipeline.internal.PipelineMetrics;
 import io.bulwark.pipeline.internal.RunAdvance;
+import io.bulwark.pipeline.internal.RunSpans;
 import io.bulwark.pipeline.store.NewRun;
 import io.bulwark.pipeline.store.PipelineRun;
 import io.bulwark.pipeline.store.PipelineStore;
@@ -51,6 +53,13 @@ import java.util.function.Supplier;
  * worker.onRecorded(job -> executor.execute(() -> pipelines.onRecorded(job)));
  * }</pre>
  *
+ * <h2>Traces</h2>
+ * With {@link Builder#tracing} a run is one span, {@code pipeline <id>}, child of the span current
+ * when it started. Its identity is planned then and stored with the run ({@link PipelineRun#trace()});
+ * every advance, on any node (a worker's outcome, the leader's sweep, an approval), makes it current,
+ * so each step's enqueue and, through the job's trace tag, each attempt is its child; the advance
+ * (or cancel) that ends the run emits it, from the run's start to that moment.
+ *
  * <h2>Why a crash never runs a completed step again</h2>
  * A step's output is its job's result, checkpointed into the step's record once the job
  * completed ({@link PipelineStore#finishStep}, which moves a step once). Planning is a pure
@@ -74,6 +83,7 @@ public final class Pipelines {
     private final Uuid7 ids;
     private final Map<String, RunPlanner> planners = new ConcurrentHashMap<>();
     private final ChildRuns children = new Children();
+    private final RunSpans spans;
 
     private Pipelines(Builder b) {
         this.store = b.store;
@@ -82,6 +92,7 @@ public final class Pipelines {
         this.handlerTypes = b.handlerTypes;
         this.metrics = new PipelineMetrics(b.meters);
         this.ids = new Uuid7(b.clock, new SplittableRandom());
+        this.spans = new RunSpans(b.tracing, b.clock);
     }
 
     /** A builder over {@code store}, enqueuing steps through {@code jobs}. */
@@ -97,6 +108,7 @@ public final class Pipelines {
         private Supplier<? extends java.util.Collection<String>> handlerTypes = Set::of;
         private MeterRegistry meters = new SimpleMeterRegistry();
         private InstantSource clock = InstantSource.system();
+        private Tracing tracing = Tracing.noop();
 
         private Builder(PipelineStore store, JobClient jobs) {
             this.store = Objects.requireNonNull(store, "store must be set");
@@ -120,9 +132,20 @@ public final class Pipelines {
             return this;
         }
 
-        /** The clock run ids are made from (default the system's). */
+        /** The clock run ids are made from, and the end of a run's span (default the system's). */
         public Builder clock(InstantSource c) {
             this.clock = Objects.requireNonNull(c, "clock must be set");
+            return this;
+        }
+
+        /**
+         * Traces runs (off by default): each run is a span {@code pipeline <id>}, child of what
+         * started it, over its steps' enqueues, on whichever nodes advance it; give the tracing the
+         * job client enqueues with. A tracing that cannot plan spans ({@link Tracing#plan}) gives
+         * runs no span: their steps are then traced in the context of whoever advances the run.
+         */
+        public Builder tracing(Tracing t) {
+            this.tracing = Objects.requireNonNull(t, "tracing must be set");
             return this;
         }
 
@@ -198,7 +221,8 @@ public final class Pipelines {
                 throw new ValidationException("input of pipeline '" + pipeline + "' v" + p.version(), errors);
             }
         }
-        PipelineStore.Started started = store.startRun(new NewRun(ids.next(), pipeline, p.version(), in, idempotencyKey));
+        PipelineStore.Started started = store.startRun(new NewRun(ids.next(), pipeline, p.version(), in, idempotencyKey,
+                spans.plan(pipeline)));
         if (!started.replayed()) {
             metrics.started(pipeline);
         }
@@ -225,7 +249,10 @@ public final class Pipelines {
         StoredPipeline p = store.pipeline(r.get().pipeline(), r.get().version()).orElseThrow(() ->
                 new IllegalStateException("run " + run + " runs pipeline " + r.get().pipeline() + " v" + r.get().version()
                         + ", which the store no longer has"));
-        PipelineRun after = new RunAdvance(store, jobs, planner(p), metrics, queue, children).advance(r.get());
+        PipelineRun after;
+        try (Tracing.Scope ignored = spans.activate(r.get())) {
+            after = new RunAdvance(store, jobs, planner(p), metrics, queue, children, spans).advance(r.get());
+        }
         if (notifyParent && after.phase().isOver()) {
             advanceParent(after);
         }
@@ -332,6 +359,7 @@ public final class Pipelines {
         }
         metrics.finished(r.pipeline(), RunPhase.CANCELLED, r.createdAt(), store.now());
         PipelineRun cancelled = store.run(id).orElseThrow();
+        spans.ended(cancelled);
         advanceParent(cancelled);
         return cancelled;
     }
@@ -408,7 +436,7 @@ public final class Pipelines {
      */
     public PipelineRun retry(UUID id) {
         PipelineRun r = store.run(id).orElseThrow(() -> new NoSuchElementException("no pipeline run " + id));
-        if (!store.retryRun(id)) {
+        if (!store.retryRun(id, spans.next(r))) {
             throw new IllegalStateException("run " + id + " is " + r.phase().id() + ", only a failed run can be retried");
         }
         return advance(id).orElseThrow();
@@ -454,13 +482,16 @@ public final class Pipelines {
                             + p.version(), errors).getMessage());
                 }
             }
+            // Planned here, while the parent run's span is current: the child run's span is its child.
             PipelineStore.Started started = store.startRun(new NewRun(ids.next(), id, p.version(), in,
-                    ChildRuns.key(parent.id(), at)));
+                    ChildRuns.key(parent.id(), at), spans.plan(id)));
             PipelineRun child = started.run();
             if (!started.replayed()) {
                 metrics.started(id);
             } else if (child.phase() == RunPhase.FAILED) {
-                store.retryRun(child.id()); // the parent is retried: so is its child, from its own failed step
+                // The parent is retried: so is its child, from its own failed step, timed by a span under the
+                // parent's new generation (current here) rather than beside its failed one.
+                store.retryRun(child.id(), spans.plan(id));
             } else if (child.phase() == RunPhase.CANCELLED) {
                 throw new IllegalArgumentException("its sub-pipeline run " + child.id() + " was cancelled ("
                         + child.error() + "), and a cancelled run does not resume");

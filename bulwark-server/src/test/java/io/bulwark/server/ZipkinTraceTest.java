@@ -2,6 +2,11 @@ package io.bulwark.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
+import io.bulwark.jobs.store.Claim;
+import io.bulwark.jobs.store.InMemoryJobStore;
+import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.Outcome;
+import io.bulwark.server.internal.jobs.QueuePersistence;
 import io.bulwark.server.logging.LogSetup;
 import io.bulwark.test.http.FlakyServer;
 import io.bulwark.test.http.RecordedRequest;
@@ -24,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -260,45 +266,114 @@ class ZipkinTraceTest {
         assertThat(unsampled.statusCode()).isEqualTo(404);
     }
 
+    private static final String TWO_STEPS = """
+            {"id": "two", "steps": [
+              {"id": "first", "type": "builtin.echo", "input": {"n": 1}},
+              {"id": "second", "type": "builtin.echo", "after": ["first"], "input": {"n": 2}}
+            ]}""";
+
+    private static long endOf(JsonNode span) {
+        return span.path("timestamp").asLong() + span.path("duration").asLong();
+    }
+
+    /** The enqueues that made a job: an advance racing another may enqueue a step again, answered as replayed. */
+    private static List<JsonNode> enqueuesThatMadeAJob(List<JsonNode> spans) {
+        return spans.stream().filter(s -> s.path("name").asText().startsWith("enqueue"))
+                .filter(s -> "false".equals(tag(s, "bulwark.job.replayed"))).toList();
+    }
+
     @Test
-    void theStepsOfAPipelineRunJoinTheTraceOfTheRequestThatStartedIt() {
+    void aPipelineRunIsOneSpanUnderTheRequestOverItsStepsEnqueuesAndTheirAttempts() {
         String service = "bulwark-e2e-" + UUID.randomUUID().toString().substring(0, 8);
         String traceId = UUID.randomUUID().toString().replace("-", "");
-        String pipeline = """
-                {"id": "two", "steps": [
-                  {"id": "first", "type": "builtin.echo", "input": {"n": 1}},
-                  {"id": "second", "type": "builtin.echo", "after": ["first"], "input": {"n": 2}}
-                ]}""";
+        String run;
         try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, flags(service))).configuredStore()
                 .build().start()) {
             Http api = new Http(server.uri());
-            assertThat(api.send("POST", "/api/v1/pipelines", pipeline, Map.of()).status()).isEqualTo(201);
+            assertThat(api.send("POST", "/api/v1/pipelines", TWO_STEPS, Map.of()).status()).isEqualTo(201);
             Http.Response started = api.send("POST", "/api/v1/pipelines/two/runs", "{\"input\": {}}",
                     Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
             assertThat(started.status()).as(started.body()).isEqualTo(201);
-            String run = started.json().get("id").asText();
+            run = started.json().get("id").asText();
             await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/runs/" + run).json()
                     .path("state").asText(), "completed"::equals);
         }
 
         List<JsonNode> spans = traceUntil(traceId, all -> all.stream()
-                .filter(x -> x.path("name").asText().equals("job builtin.echo")).count() == 2);
+                .filter(x -> x.path("name").asText().equals("job builtin.echo")).count() == 2
+                && all.stream().anyMatch(x -> x.path("name").asText().equals("pipeline two")));
         JsonNode request = only(spans, "POST /api/v1/pipelines/{id}/runs");
-        // An advance racing the request's own may enqueue a step again: the store answers it with the job
-        // already made (replayed), which makes no job and no attempt. Only the enqueues that made a job count.
-        List<JsonNode> enqueues = spans.stream().filter(s -> s.path("name").asText().startsWith("enqueue"))
-                .filter(s -> "false".equals(tag(s, "bulwark.job.replayed"))).toList();
+        assertThat(request.path("parentId").asText()).isEqualTo("00f067aa0ba902b7");
+
+        JsonNode runSpan = only(spans, "pipeline two");
+        assertThat(runSpan.path("parentId").asText()).as("the request that started the run")
+                .isEqualTo(request.path("id").asText());
+        assertThat(runSpan.has("kind")).as("internal: Zipkin shows no kind").isFalse();
+        assertThat(tag(runSpan, "bulwark.pipeline.name")).isEqualTo("two");
+        assertThat(tag(runSpan, "bulwark.pipeline.run_id")).isEqualTo(run);
+        assertThat(tag(runSpan, "bulwark.pipeline.outcome")).isEqualTo("completed");
+
+        List<JsonNode> enqueues = enqueuesThatMadeAJob(spans);
         List<JsonNode> attempts = spans.stream().filter(s -> s.path("name").asText().equals("job builtin.echo")).toList();
-        assertThat(enqueues).hasSize(2);
-        assertThat(attempts).hasSize(2);
-        // The first step is enqueued by the request; the second by the advance after the first ended,
-        // in the first step's context.
-        JsonNode first = enqueues.stream().filter(e -> e.path("parentId").asText().equals(request.path("id").asText()))
-                .findFirst().orElseThrow();
-        JsonNode second = enqueues.stream().filter(e -> e != first).findFirst().orElseThrow();
-        assertThat(second.path("parentId").asText()).isEqualTo(first.path("id").asText());
+        assertThat(enqueues).hasSize(2).allSatisfy(e -> assertThat(e.path("parentId").asText())
+                .as("every step's enqueue hangs under the run, the second one's advanced by the worker's outcome too")
+                .isEqualTo(runSpan.path("id").asText()));
         assertThat(attempts).extracting(a -> a.path("parentId").asText())
-                .containsExactlyInAnyOrder(first.path("id").asText(), second.path("id").asText());
+                .containsExactlyInAnyOrderElementsOf(enqueues.stream().map(e -> e.path("id").asText()).toList());
+
+        // The run's span covers its steps: it starts when the run starts, before its first enqueue, and ends when
+        // the run ends, after its last attempt.
+        long runStart = runSpan.path("timestamp").asLong();
+        assertThat(enqueues).allSatisfy(e -> assertThat(e.path("timestamp").asLong()).isGreaterThanOrEqualTo(runStart));
+        assertThat(attempts).allSatisfy(a -> assertThat(endOf(a)).isLessThanOrEqualTo(endOf(runSpan)));
+        assertThat(runStart).as("within the request (the store stamps the run's start in whole milliseconds)")
+                .isGreaterThanOrEqualTo(request.path("timestamp").asLong() - 1_000);
+    }
+
+    @Test
+    void aStepTheLeadersSweepAdvancesAfterAMissedNotificationStaysInTheRunsTrace() {
+        String service = "bulwark-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        InMemoryJobStore store = new InMemoryJobStore(InstantSource.system());
+        Map<String, String> f = flags(service);
+        f.put("jobs.serveQueues", "default"); // this node's worker never runs a step: the test does, unheard
+        String run;
+        try (BulwarkServer server = BulwarkServer.builder(TestServers.config(dir, f))
+                .jobStore(store, QueuePersistence.none()).build().start()) {
+            Http api = new Http(server.uri());
+            assertThat(api.send("POST", "/api/v1/pipelines", TWO_STEPS, Map.of()).status()).isEqualTo(201);
+            Http.Response started = api.send("POST", "/api/v1/pipelines/two/runs", "{\"input\": {}}",
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+            assertThat(started.status()).as(started.body()).isEqualTo(201);
+            run = started.json().get("id").asText();
+
+            // The first step's job ends in the store, by hand: no worker records it, so no listener advances the
+            // run. Only the leader's sweep (every second) can enqueue the second step, and then end the run.
+            for (String step : List.of("first", "second")) {
+                List<Claim> claims = await().atMost(Duration.ofSeconds(15)).until(
+                        () -> store.claim("pipelines", "by-hand", 10, Duration.ofMinutes(1)), c -> !c.isEmpty());
+                assertThat(claims).singleElement().satisfies(c -> assertThat(c.job().idempotencyKey()).endsWith(step));
+                Claim c = claims.getFirst();
+                store.complete(List.of(new Outcome.Succeeded(Outcome.lease(c.job().id(), c.token()), c.job().payload())));
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/runs/" + run).json()
+                    .path("state").asText(), "completed"::equals);
+        }
+
+        List<JsonNode> spans = traceUntil(traceId, all -> all.stream()
+                .anyMatch(x -> x.path("name").asText().equals("pipeline two")));
+        JsonNode request = only(spans, "POST /api/v1/pipelines/{id}/runs");
+        JsonNode runSpan = only(spans, "pipeline two");
+        assertThat(runSpan.path("parentId").asText()).isEqualTo(request.path("id").asText());
+        assertThat(tag(runSpan, "bulwark.pipeline.outcome")).as("ended by a sweep").isEqualTo("completed");
+        List<JsonNode> enqueues = enqueuesThatMadeAJob(spans);
+        assertThat(enqueues).hasSize(2).allSatisfy(e -> {
+            assertThat(e.path("traceId").asText()).isEqualTo(traceId);
+            assertThat(e.path("parentId").asText()).isEqualTo(runSpan.path("id").asText());
+        });
+        assertThat(store.list(new JobQuery("pipelines", null, null, null, 10))).hasSize(2)
+                .allSatisfy(j -> assertThat(j.traceparent()).as("so their attempts would join it too")
+                        .startsWith("00-" + traceId + "-"));
     }
 
     @Test

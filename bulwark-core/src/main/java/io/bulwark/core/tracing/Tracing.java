@@ -7,6 +7,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -14,9 +16,11 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import org.slf4j.MDC;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one seam between Bulwark's modules and OpenTelemetry: library modules take a {@code Tracing}
@@ -39,6 +43,14 @@ import java.util.Objects;
  *       tag, see {@code io.bulwark.jobs}), headers out to providers.</li>
  *   <li>{@link #activate} puts {@code trace_id} and {@code span_id} in the SLF4J MDC and restores the
  *       previous values on close, so JSON logs name the span without a global context hook.</li>
+ *   <li>A span that begins on one node and ends on another (a pipeline run) cannot be an SDK span
+ *       held open in memory. It is <em>planned</em> instead ({@link #plan}): its trace id, span id
+ *       and sampled flag are chosen when it begins and stored with what it times, its children are
+ *       started under that identity ({@link #context}), and whichever node sees it end starts it
+ *       then with the planned ids and the real start time ({@link #startPlanned}) and ends it at
+ *       once. The ids reach the SDK through its id generator ({@link SpanPlanner}); the sampled flag
+ *       is the parent's, or for a root the sampler's decision on the planned trace id, which a
+ *       trace-id-ratio sampler makes again identically when the span starts.</li>
  * </ul>
  */
 public final class Tracing {
@@ -50,7 +62,7 @@ public final class Tracing {
     /** MDC key of the current span id (16 hex digits). */
     public static final String MDC_SPAN_ID = "span_id";
 
-    private static final Tracing NOOP = new Tracing(OpenTelemetry.noop(), false);
+    private static final Tracing NOOP = new Tracing(OpenTelemetry.noop(), false, null);
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
         @Override
@@ -84,11 +96,14 @@ public final class Tracing {
     private final OpenTelemetry otel;
     private final Tracer tracer;
     private final boolean enabled;
+    /** Null when spans cannot be planned: {@link #plan} then answers empty. */
+    private final SpanPlanner planner;
 
-    private Tracing(OpenTelemetry otel, boolean enabled) {
+    private Tracing(OpenTelemetry otel, boolean enabled, SpanPlanner planner) {
         this.otel = otel;
         this.tracer = otel.getTracer(SCOPE);
         this.enabled = enabled;
+        this.planner = planner;
     }
 
     /** Tracing that does nothing: no spans, no stored context. */
@@ -98,7 +113,15 @@ public final class Tracing {
 
     /** Tracing through {@code otel} (an SDK the caller owns and closes). */
     public static Tracing of(OpenTelemetry otel) {
-        return new Tracing(Objects.requireNonNull(otel, "otel"), true);
+        return new Tracing(Objects.requireNonNull(otel, "otel"), true, null);
+    }
+
+    /**
+     * Tracing through {@code otel} that can also plan spans ({@link #plan}): {@code planner} must be
+     * backed by the id generator and sampler of {@code otel}'s SDK.
+     */
+    public static Tracing of(OpenTelemetry otel, SpanPlanner planner) {
+        return new Tracing(Objects.requireNonNull(otel, "otel"), true, Objects.requireNonNull(planner, "planner"));
     }
 
     /** False for {@link #noop()}: callers may skip work that only feeds spans. */
@@ -186,6 +209,81 @@ public final class Tracing {
             return Context.root();
         }
         return W3C.extract(Context.root(), headers, MAP_GETTER);
+    }
+
+    /**
+     * Plans a span named {@code name}, child of the span in {@code parent} (a root when there is
+     * none): its ids and sampled flag are chosen now, and it is started later, on any node, by
+     * {@link #startPlanned}. Planning writes nothing and exports nothing.
+     *
+     * @return empty when tracing is off or this tracing cannot plan spans (made without a {@link SpanPlanner})
+     */
+    public Optional<PlannedSpan> plan(String name, SpanKind kind, Context parent) {
+        if (!enabled || planner == null) {
+            return Optional.empty();
+        }
+        SpanContext p = Span.fromContext(parent == null ? Context.root() : parent).getSpanContext();
+        String spanId = planner.newSpanId();
+        if (p.isValid()) {
+            return Optional.of(new PlannedSpan(traceparent(p.getTraceId(), spanId, p.getTraceFlags()), p.getSpanId()));
+        }
+        String traceId = planner.newTraceId();
+        TraceFlags flags = planner.samplesNewTrace(traceId, name, kind) ? TraceFlags.getSampled() : TraceFlags.getDefault();
+        return Optional.of(new PlannedSpan(traceparent(traceId, spanId, flags), null));
+    }
+
+    /**
+     * A new span planned beside {@code planned}: the same trace, parent and sampled flag, a span id
+     * of its own (for what starts over under the same parent, as a retried pipeline run).
+     *
+     * @return empty when tracing is off, this tracing cannot plan spans, or {@code planned} holds no valid context
+     */
+    public Optional<PlannedSpan> replan(PlannedSpan planned) {
+        if (!enabled || planner == null) {
+            return Optional.empty();
+        }
+        SpanContext own = Span.fromContext(fromTraceparent(planned.traceparent())).getSpanContext();
+        if (!own.isValid()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PlannedSpan(traceparent(own.getTraceId(), planner.newSpanId(), own.getTraceFlags()),
+                planned.parentSpanId()));
+    }
+
+    /**
+     * The context whose current span is {@code planned}, as a remote parent: spans started in it are
+     * its children, before it has been started itself. {@link Context#root()} when tracing is off.
+     */
+    public Context context(PlannedSpan planned) {
+        return fromTraceparent(planned.traceparent());
+    }
+
+    /**
+     * Starts {@code planned} now, wherever it was planned: with its planned ids, its planned parent,
+     * {@code start} as its start time and {@code attributes}; the caller ends it. A planned span
+     * that was not sampled starts as a span that records nothing, as any unsampled span.
+     *
+     * @return the span; an invalid one, which records nothing, when tracing is off, this tracing
+     *         cannot plan spans, or {@code planned} holds no valid context
+     */
+    public Span startPlanned(PlannedSpan planned, String name, SpanKind kind, Instant start, Attributes attributes) {
+        if (!enabled || planner == null) {
+            return Span.getInvalid();
+        }
+        SpanContext own = Span.fromContext(fromTraceparent(planned.traceparent())).getSpanContext();
+        if (!own.isValid()) {
+            return Span.getInvalid();
+        }
+        SpanContext parent = planned.parentSpanId() == null ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(own.getTraceId(), planned.parentSpanId(), own.getTraceFlags(),
+                TraceState.getDefault());
+        SpanBuilder builder = span(name, kind, parent.isValid() ? Context.root().with(Span.wrap(parent)) : Context.root())
+                .setStartTimestamp(start).setAllAttributes(attributes);
+        return planner.start(builder, parent.isValid() ? null : own.getTraceId(), own.getSpanId());
+    }
+
+    private static String traceparent(String traceId, String spanId, TraceFlags flags) {
+        return "00-" + traceId + "-" + spanId + "-" + flags.asHex();
     }
 
     /** Sets the status of {@code span} to error with {@code description}. */

@@ -62,11 +62,15 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
             Column.text("id"), Column.integer("version"), Column.text("definition"), Column.bigint("registered_at")),
             "id, version", "id, version", 5);
 
-    /** Pipeline runs in every phase, with their idempotency keys, so a restored store still replays a start. */
+    /**
+     * Pipeline runs in every phase, with their idempotency keys, so a restored store still replays a
+     * start, and their trace context, so a restored run's span and steps stay in the trace it began.
+     */
     static final Table PIPELINE_RUNS = new Table("pipelineRun", "pipeline_runs", "bulwark_pipeline_runs", List.of(
             Column.id("id"), Column.text("pipeline"), Column.integer("version"), Column.text("phase"),
             Column.text("input"), Column.text("idempotency_key"), Column.integer("generation"),
-            Column.text("failed_step"), Column.text("error"), Column.bigint("created_at"), Column.bigint("finished_at")),
+            Column.text("failed_step"), Column.text("error"), Column.bigint("created_at"), Column.bigint("finished_at"),
+            Column.text("traceparent").since(8), Column.text("parent_span_id").since(8)),
             "id", "id", 5);
 
     /** Step instances, completed ones with their outputs: the checkpoints a restored run resumes from. */

@@ -167,7 +167,8 @@ class BackupRoundTripTest {
     /**
      * A pipeline registered twice (two versions) and three runs: one failed with a completed step's
      * output (unicode, nested), a failed branch, a skipped step and a fallback standing for the
-     * failed branch; one running with an idempotency key; one completed whose step output is JSON null.
+     * failed branch, and a span with a parent; one running with an idempotency key and a root span
+     * that was not sampled; one completed whose step output is JSON null, with no span.
      */
     private void fillPipelines(JdbcJobStore store) {
         PipelineStore p = store.pipelines();
@@ -186,7 +187,8 @@ class BackupRoundTripTest {
         Uuid7 runIds = new Uuid7(clock, new SplittableRandom(13));
 
         java.util.UUID failed = p.startRun(new NewRun(runIds.next(), "etl", 1, json("{\"day\":\"2026-11-22\","
-                + "\"note\":\"é 🎉 'quote'\"}"), null)).run().id();
+                + "\"note\":\"é 🎉 'quote'\"}"), null, new io.bulwark.core.tracing.PlannedSpan(
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "b7ad6b7169203331"))).run().id();
         StepInstance extract = StepInstance.of("extract");
         StepInstance load0 = StepInstance.branch("load", 0);
         p.recordSteps(failed, List.of(
@@ -204,7 +206,9 @@ class BackupRoundTripTest {
                 null, "no fallback input", 0, load0, clock.instant(), clock.instant())));
         p.finishRun(failed, RunPhase.FAILED, "load[0]", "disk full");
 
-        java.util.UUID keyed = p.startRun(new NewRun(runIds.next(), "etl", 2, json("{}"), "clé-🎉 ")).run().id();
+        java.util.UUID keyed = p.startRun(new NewRun(runIds.next(), "etl", 2, json("{}"), "clé-🎉 ",
+                new io.bulwark.core.tracing.PlannedSpan("00-0af7651916cd43dd8448eb211c80319c-53995c3f42cd8ad8-00", null)))
+                .run().id();
         p.recordSteps(keyed, List.of(new StepRecord(extract, StepStatus.RUNNING, "job-3", null, null, null, 0, null,
                 clock.instant(), null)));
 
@@ -229,6 +233,8 @@ class BackupRoundTripTest {
         assertThat(b.versions("etl")).hasSize(2).isEqualTo(a.versions("etl"));
         List<PipelineRun> runs = a.runs(new RunQuery(null, null, null, 100));
         assertThat(runs).hasSize(3);
+        assertThat(runs).extracting(PipelineRun::trace).as("two runs have a span, carried with them")
+                .filteredOn(java.util.Objects::nonNull).hasSize(2);
         assertThat(b.runs(new RunQuery(null, null, null, 100))).isEqualTo(runs);
         for (PipelineRun r : runs) {
             assertThat(b.run(r.id())).as("run %s with its steps", r.id()).isEqualTo(a.run(r.id()));

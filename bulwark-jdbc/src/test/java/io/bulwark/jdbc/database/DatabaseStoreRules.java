@@ -247,12 +247,12 @@ abstract class DatabaseStoreRules {
             pool.shutdown();
             try (Connection c = fresh.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Migrations.HISTORY_TABLE
-                         + " WHERE version IN ('1', '2', '3', '4', '5', '6', '7') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
+                         + " WHERE version IN ('1', '2', '3', '4', '5', '6', '7', '8') AND success = " + (server() == LocalService.POSTGRESQL ? "true" : "1"))) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(7);
+                assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(8);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("7");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("8");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -308,7 +308,7 @@ abstract class DatabaseStoreRules {
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("7");
+                assertThat(upgraded.schemaVersion()).isEqualTo("8");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
                 assertThat(old.expiresAt()).as("a job from before expiry never expires").isNull();
@@ -337,21 +337,51 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void aPipelineRunFromBeforeVersionEightUpgradesWithoutASpanAndItsRetryTakesOne() throws Exception {
+        TestDatabase fresh = TestDatabase.create(server());
+        try {
+            DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
+            assertThat(Migrations.migrate(options, Migrations.configure(options.dialect(), options).target("7").load()))
+                    .isEqualTo(7);
+            String id = server() == LocalService.POSTGRESQL ? "'0195b4a2-0000-7000-8000-000000000002'"
+                    : "UNHEX('0195b4a2000070008000000000000002')";
+            try (Connection c = fresh.connect(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO bulwark_pipeline_runs (id, pipeline, version, phase, input, generation, "
+                        + "failed_step, error, created_at, finished_at) VALUES (" + id + ", 'etl', 1, 'failed', '{}', 0, "
+                        + "'load', 'boom', 1000, 2000)");
+                c.commit();
+            }
+            try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
+                java.util.UUID run = java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000002");
+                io.bulwark.pipeline.store.PipelineRun old = upgraded.pipelines().run(run).orElseThrow();
+                assertThat(old.trace()).as("a run from before traces were kept has no span").isNull();
+                assertThat(old.error()).isEqualTo("boom");
+                io.bulwark.core.tracing.PlannedSpan span = new io.bulwark.core.tracing.PlannedSpan(
+                        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "b7ad6b7169203331");
+                assertThat(upgraded.pipelines().retryRun(run, span)).isTrue();
+                assertThat(upgraded.pipelines().run(run).orElseThrow().trace()).isEqualTo(span);
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
     void aFailedMigrationLeavesTheSchemaAtTheLastGoodVersionAndSaysWhich(@org.junit.jupiter.api.io.TempDir
                                                                           java.nio.file.Path dir) throws Exception {
         TestDatabase fresh = TestDatabase.create(server());
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
             DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V8__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            java.nio.file.Files.writeString(dir.resolve("V9__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V8__broken.sql")
+                    .hasMessageContaining("V9__broken.sql")
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("7");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("8");
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -405,7 +435,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("7");
+        assertThat(store.status().schemaVersion()).isEqualTo("8");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

@@ -32,6 +32,8 @@ import java.util.UUID;
  * then plan and record until the plan is idle, then end the run when the plan says it is over.
  * Every write is idempotent (jobs by key, step rows insert-if-absent, step and run ends move
  * once), so two of these racing on one run, or one repeated after a crash, do the same once.
+ * The caller makes the run's span current ({@link RunSpans#activate}), so the steps' enqueues are
+ * its children; the advance that ends the run emits it.
  */
 public final class RunAdvance {
 
@@ -41,10 +43,12 @@ public final class RunAdvance {
     private final PipelineMetrics metrics;
     private final String queue;
     private final ChildRuns children;
+    private final RunSpans spans;
 
     public RunAdvance(PipelineStore store, JobClient jobs, RunPlanner planner, PipelineMetrics metrics, String queue,
-                      ChildRuns children) {
+                      ChildRuns children, RunSpans spans) {
         this.children = children;
+        this.spans = spans;
         this.store = store;
         this.jobs = jobs;
         this.planner = planner;
@@ -70,10 +74,15 @@ public final class RunAdvance {
             }
             if (plan.status().isOver()) {
                 RunPhase to = plan.status() == io.bulwark.pipeline.RunStatus.COMPLETED ? RunPhase.COMPLETED : RunPhase.FAILED;
-                if (store.finishRun(r.id(), to, plan.failedStep() == null ? null : plan.failedStep().toString(), plan.error())) {
+                boolean ended = store.finishRun(r.id(), to, plan.failedStep() == null ? null : plan.failedStep().toString(),
+                        plan.error());
+                if (ended) {
                     metrics.finished(r.pipeline(), to, r.createdAt(), store.now());
                 }
                 r = reload(r);
+                if (ended) {
+                    spans.ended(r); // by the one caller that ended it, on whatever node
+                }
             }
             return r;
         }

@@ -1,6 +1,7 @@
 package io.bulwark.pipeline.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.pipeline.PipelineDefinition;
 import io.bulwark.pipeline.PipelineDefinitions;
 import io.bulwark.pipeline.StepInstance;
@@ -92,7 +93,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
                 throw new IllegalArgumentException("a run with id " + run.id() + " exists already");
             }
             PipelineRun r = new PipelineRun(run.id(), run.pipeline(), run.version(), RunPhase.RUNNING, run.input(),
-                    run.idempotencyKey(), 0, null, null, now(), null, List.of());
+                    run.idempotencyKey(), 0, null, null, now(), null, run.trace(), List.of());
             runs.put(r.id(), r);
             if (key != null) {
                 keys.put(key, r.id());
@@ -188,13 +189,13 @@ public final class InMemoryPipelineStore implements PipelineStore {
                 return false;
             }
             runs.put(run, new PipelineRun(r.id(), r.pipeline(), r.version(), to, r.input(), r.idempotencyKey(),
-                    r.generation(), failedStep, error, r.createdAt(), now(), r.steps()));
+                    r.generation(), failedStep, error, r.createdAt(), now(), r.trace(), r.steps()));
             return true;
         });
     }
 
     @Override
-    public boolean retryRun(UUID run) {
+    public boolean retryRun(UUID run, PlannedSpan trace) {
         return locked(() -> {
             PipelineRun r = runs.get(run);
             if (r == null || r.phase() != RunPhase.FAILED) {
@@ -202,7 +203,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
             }
             List<StepRecord> kept = r.steps().stream().filter(s -> s.status() == StepStatus.COMPLETED).toList();
             runs.put(run, new PipelineRun(r.id(), r.pipeline(), r.version(), RunPhase.RUNNING, r.input(),
-                    r.idempotencyKey(), r.generation() + 1, null, null, r.createdAt(), null, kept));
+                    r.idempotencyKey(), r.generation() + 1, null, null, r.createdAt(), null, trace, kept));
             return true;
         });
     }
@@ -214,8 +215,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
     }
 
     private static PipelineRun withSteps(PipelineRun r, List<StepRecord> steps) {
-        return new PipelineRun(r.id(), r.pipeline(), r.version(), r.phase(), r.input(), r.idempotencyKey(),
-                r.generation(), r.failedStep(), r.error(), r.createdAt(), r.finishedAt(), steps);
+        return r.withSteps(steps);
     }
 
     private <T> T locked(Supplier<T> body) {

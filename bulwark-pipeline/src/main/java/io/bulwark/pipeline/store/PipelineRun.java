@@ -1,6 +1,7 @@
 package io.bulwark.pipeline.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.pipeline.RunState;
 import io.bulwark.pipeline.StepInstance;
 
@@ -26,11 +27,14 @@ import java.util.UUID;
  * @param error why it failed or was cancelled, or null
  * @param createdAt by the store's clock
  * @param finishedAt when it ended, or null
+ * @param trace the span that times this generation of the run, planned when it started (or was
+ *              retried) and emitted when it ends; its steps are enqueued under it. Null when traces
+ *              were off then
  * @param steps its step instances, in the store's order (step id, then index); empty when listed without them
  */
 public record PipelineRun(UUID id, String pipeline, int version, RunPhase phase, JsonNode input, String idempotencyKey,
                           int generation, String failedStep, String error, Instant createdAt, Instant finishedAt,
-                          List<StepRecord> steps) {
+                          PlannedSpan trace, List<StepRecord> steps) {
 
     public PipelineRun {
         Objects.requireNonNull(id, "id");
@@ -38,6 +42,20 @@ public record PipelineRun(UUID id, String pipeline, int version, RunPhase phase,
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(createdAt, "createdAt");
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A run without a span of its own. */
+    public PipelineRun(UUID id, String pipeline, int version, RunPhase phase, JsonNode input, String idempotencyKey,
+                       int generation, String failedStep, String error, Instant createdAt, Instant finishedAt,
+                       List<StepRecord> steps) {
+        this(id, pipeline, version, phase, input, idempotencyKey, generation, failedStep, error, createdAt, finishedAt,
+                null, steps);
+    }
+
+    /** This run with {@code steps} in place of its own. */
+    public PipelineRun withSteps(List<StepRecord> steps) {
+        return new PipelineRun(id, pipeline, version, phase, input, idempotencyKey, generation, failedStep, error,
+                createdAt, finishedAt, trace, steps);
     }
 
     /** The planner's view of its steps. */

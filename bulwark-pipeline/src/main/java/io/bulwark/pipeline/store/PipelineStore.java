@@ -1,6 +1,7 @@
 package io.bulwark.pipeline.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.pipeline.PipelineDefinition;
 import io.bulwark.pipeline.StepInstance;
 import io.bulwark.pipeline.StepStatus;
@@ -30,7 +31,10 @@ import java.util.UUID;
  *       output) or FAILED, once: a completed step's output is kept and never replaced, so a run
  *       resumed after a crash never runs a completed step again.</li>
  *   <li><b>Phases move once.</b> {@link #finishRun} and {@link #cancelRun} only end a RUNNING run;
- *       {@link #retryRun} only restarts a FAILED one.</li>
+ *       {@link #retryRun} only restarts a FAILED one. So exactly one caller ends each generation of a
+ *       run, and that caller emits its span.</li>
+ *   <li><b>Trace context.</b> A run keeps the span it was started with ({@link NewRun#trace()}) until
+ *       a retry gives its next generation another; a replayed start keeps the first run's.</li>
  * </ul>
  */
 public interface PipelineStore extends AutoCloseable {
@@ -110,11 +114,18 @@ public interface PipelineStore extends AutoCloseable {
 
     /**
      * Restarts a FAILED run from its failed step: its step instances that did not complete are
-     * deleted (completed ones keep their outputs), its generation grows by one, it is RUNNING again.
+     * deleted (completed ones keep their outputs), its generation grows by one, it is RUNNING again,
+     * timed by the span {@code trace} in place of the one its failed generation ended.
      *
+     * @param trace the span of the new generation, or null for none
      * @return false when the run is not FAILED
      */
-    boolean retryRun(UUID run);
+    boolean retryRun(UUID run, PlannedSpan trace);
+
+    /** As {@link #retryRun(UUID, PlannedSpan)}, the new generation without a span. */
+    default boolean retryRun(UUID run) {
+        return retryRun(run, null);
+    }
 
     @Override
     void close();

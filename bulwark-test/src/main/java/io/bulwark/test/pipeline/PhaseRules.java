@@ -3,6 +3,7 @@ package io.bulwark.test.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.pipeline.StepInstance;
 import io.bulwark.pipeline.StepStatus;
 import io.bulwark.pipeline.store.NewRun;
@@ -20,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The rules of a run's phase, which moves once ({@code finishRun} and {@code cancelRun} only end
- * a RUNNING run, {@code retryRun} only restarts a FAILED one, keeping the completed steps), and of
- * the JSON a run keeps: input, step inputs and outputs come back as the same JSON.
+ * a RUNNING run, {@code retryRun} only restarts a FAILED one, keeping the completed steps and
+ * taking the span of its next generation), and of the JSON a run keeps: input, step inputs and outputs come back as the same JSON.
  */
 abstract class PhaseRules extends StepRules {
 
@@ -184,5 +185,31 @@ abstract class PhaseRules extends StepRules {
         }
         assertThat(run(id).step(StepInstance.of("null-output")).orElseThrow().output())
                 .as("a JSON null output is an output, not a missing one").isInstanceOf(NullNode.class);
+    }
+
+    @Test
+    void aRunKeepsItsSpanWhenItEndsAndARetryTakesTheSpanOfItsNextGeneration() {
+        PlannedSpan first = new PlannedSpan("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "b7ad6b7169203331");
+        PlannedSpan second = new PlannedSpan("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01",
+                "b7ad6b7169203331");
+        UUID id = ids.next();
+        store.startRun(new NewRun(id, "etl", 1, json("{}"), null, first));
+        store.finishRun(id, RunPhase.FAILED, "load", "boom");
+        assertThat(run(id).trace()).as("ending a run keeps its span").isEqualTo(first);
+
+        assertThat(store.retryRun(id, second)).isTrue();
+        assertThat(run(id).trace()).isEqualTo(second);
+        assertThat(run(id).generation()).isEqualTo(1);
+        store.cancelRun(id, "by hand");
+        assertThat(run(id).trace()).isEqualTo(second);
+
+        UUID other = ids.next();
+        store.startRun(new NewRun(other, "etl", 1, json("{}"), null, first));
+        store.finishRun(other, RunPhase.FAILED, "load", "boom");
+        assertThat(store.retryRun(other)).isTrue();
+        assertThat(run(other).trace()).as("a retry without a span leaves none").isNull();
+        assertThat(store.retryRun(other, second)).as("running: not retried").isFalse();
+        assertThat(run(other).trace()).isNull();
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.test.pipeline;
 
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.pipeline.StepInstance;
 import io.bulwark.pipeline.store.NewRun;
 import io.bulwark.pipeline.store.PipelineRun;
@@ -19,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The rules of starting runs and reading them: a new run is RUNNING at generation 0 stamped by the
  * store's clock, an idempotency key per pipeline returns the first run, runs list newest first by
- * id (UUIDv7, so creation order) without their steps, active runs oldest first.
+ * id (UUIDv7, so creation order) without their steps, active runs oldest first; a run keeps the
+ * trace context of its span as it was started.
  */
 abstract class RunRules extends DefinitionRules {
 
@@ -208,5 +210,27 @@ abstract class RunRules extends DefinitionRules {
 
         assertThat(store.activeRuns(10)).containsExactly(started.get(0), started.get(3), started.get(5));
         assertThat(store.activeRuns(2)).containsExactly(started.get(0), started.get(3));
+    }
+
+    @Test
+    void aRunKeepsTheTraceContextOfItsSpanAndAReplayKeepsTheFirstRunsOwn() {
+        PlannedSpan child = new PlannedSpan("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "b7ad6b7169203331");
+        PlannedSpan root = new PlannedSpan("00-0af7651916cd43dd8448eb211c80319c-53995c3f42cd8ad8-00", null);
+        UUID id = ids.next();
+
+        PipelineStore.Started s = store.startRun(new NewRun(id, "etl", 1, json("{}"), "traced", child));
+        UUID untraced = store.startRun(new NewRun(ids.next(), "etl", 1, json("{}"), null)).run().id();
+        UUID asRoot = store.startRun(new NewRun(ids.next(), "etl", 1, json("{}"), null, root)).run().id();
+
+        assertThat(s.run().trace()).isEqualTo(child);
+        assertThat(run(id)).isEqualTo(s.run());
+        assertThat(run(id).trace()).isEqualTo(child);
+        assertThat(run(untraced).trace()).isNull();
+        assertThat(run(asRoot).trace()).isEqualTo(root);
+        assertThat(store.runs(all(10))).extracting(PipelineRun::trace).containsExactly(root, null, child);
+        PlannedSpan other = new PlannedSpan("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01", null);
+        assertThat(store.startRun(new NewRun(ids.next(), "etl", 1, json("{}"), "traced", other)).run().trace())
+                .as("a replayed start keeps the first run's span").isEqualTo(child);
     }
 }

@@ -1,6 +1,7 @@
 package io.bulwark.jdbc.internal.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.pipeline.PipelineDefinition;
 import io.bulwark.pipeline.StepInstance;
@@ -111,7 +112,7 @@ public final class JdbcPipelineStore implements PipelineStore {
             if (RunRows.insert(t, run)) {
                 return new Started(new PipelineRun(run.id(), run.pipeline(), run.version(), RunPhase.RUNNING,
                         run.input(), run.idempotencyKey(), 0, null, null, Instant.ofEpochMilli(t.now()), null,
-                        List.of()), false);
+                        run.trace(), List.of()), false);
             }
             // A key was taken: the idempotency key by a start that committed meanwhile, or else the id.
             return replay(t, run).orElseThrow(() -> new IllegalArgumentException("a run with id " + run.id()
@@ -142,9 +143,7 @@ public final class JdbcPipelineStore implements PipelineStore {
         if (r.isEmpty()) {
             return r;
         }
-        PipelineRun p = r.get();
-        return Optional.of(new PipelineRun(p.id(), p.pipeline(), p.version(), p.phase(), p.input(), p.idempotencyKey(),
-                p.generation(), p.failedStep(), p.error(), p.createdAt(), p.finishedAt(), StepRows.of(t, id)));
+        return Optional.of(r.get().withSteps(StepRows.of(t, id)));
     }
 
     @Override
@@ -219,10 +218,10 @@ public final class JdbcPipelineStore implements PipelineStore {
     }
 
     @Override
-    public boolean retryRun(UUID run) {
+    public boolean retryRun(UUID run, PlannedSpan trace) {
         Objects.requireNonNull(run, "run must be set");
         return tables.write("pipelines.retryRun", t -> {
-            if (!RunRows.restart(t, run)) {
+            if (!RunRows.restart(t, run, trace)) {
                 return false;
             }
             StepRows.deleteUncompleted(t, run);

@@ -1,5 +1,6 @@
 package io.bulwark.jdbc.internal.pipeline;
 
+import io.bulwark.core.tracing.PlannedSpan;
 import io.bulwark.jdbc.internal.cluster.ClusterTx;
 import io.bulwark.pipeline.store.NewRun;
 import io.bulwark.pipeline.store.PipelineRun;
@@ -24,9 +25,9 @@ final class RunRows {
 
     static final String TABLE = "pipeline_runs";
     private static final List<String> INSERTED = List.of("id", "pipeline", "version", "phase", "input",
-            "idempotency_key", "generation", "created_at");
+            "idempotency_key", "generation", "created_at", "traceparent", "parent_span_id");
     private static final String COLUMNS = "id, pipeline, version, phase, input, idempotency_key, generation, "
-            + "failed_step, error, created_at, finished_at";
+            + "failed_step, error, created_at, finished_at, traceparent, parent_span_id";
 
     private RunRows() {
     }
@@ -46,6 +47,7 @@ final class RunRows {
             ps.setString(6, run.idempotencyKey());
             ps.setInt(7, 0);
             ps.setLong(8, tx.now());
+            setTrace(ps, 9, run.trace());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             if (tx.dialect().keyTaken(e)) {
@@ -149,15 +151,26 @@ final class RunRows {
         }
     }
 
-    /** A FAILED run becomes RUNNING at the next generation, its failure forgotten; false when it is not FAILED. */
-    static boolean restart(ClusterTx tx, UUID id) throws SQLException {
+    /**
+     * A FAILED run becomes RUNNING at the next generation, its failure forgotten, timed by the span
+     * {@code trace} (or none); false when it is not FAILED.
+     */
+    static boolean restart(ClusterTx tx, UUID id, PlannedSpan trace) throws SQLException {
         try (PreparedStatement ps = tx.prepare("UPDATE " + tx.table(TABLE) + " SET phase = ?, generation = generation "
-                + "+ 1, failed_step = NULL, error = NULL, finished_at = NULL WHERE id = ? AND phase = ?")) {
+                + "+ 1, failed_step = NULL, error = NULL, finished_at = NULL, traceparent = ?, parent_span_id = ? "
+                + "WHERE id = ? AND phase = ?")) {
             ps.setString(1, RunPhase.RUNNING.id());
-            Columns.setId(tx, ps, 2, id);
-            ps.setString(3, RunPhase.FAILED.id());
+            setTrace(ps, 2, trace);
+            Columns.setId(tx, ps, 4, id);
+            ps.setString(5, RunPhase.FAILED.id());
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /** Binds {@code trace} as {@code traceparent} at {@code index} and {@code parent_span_id} after it. */
+    private static void setTrace(PreparedStatement ps, int index, PlannedSpan trace) throws SQLException {
+        ps.setString(index, trace == null ? null : trace.traceparent());
+        ps.setString(index + 1, trace == null ? null : trace.parentSpanId());
     }
 
     private static List<PipelineRun> runs(ClusterTx tx, PreparedStatement ps) throws SQLException {
@@ -165,9 +178,11 @@ final class RunRows {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 UUID id = Columns.id(tx, rs, 1);
+                String traceparent = rs.getString(12);
                 out.add(new PipelineRun(id, rs.getString(2), rs.getInt(3), phase(id, rs.getString(4)),
                         Columns.json(rs, 5, "the input of run " + id), rs.getString(6), rs.getInt(7), rs.getString(8),
-                        rs.getString(9), Instant.ofEpochMilli(rs.getLong(10)), Columns.instant(rs, 11), List.of()));
+                        rs.getString(9), Instant.ofEpochMilli(rs.getLong(10)), Columns.instant(rs, 11),
+                        traceparent == null ? null : new PlannedSpan(traceparent, rs.getString(13)), List.of()));
             }
         }
         return out;

@@ -52,7 +52,8 @@ import java.util.function.BooleanSupplier;
  * while its advance waits are folded into that one advance. The leader also sweeps running runs
  * once a second ({@link #sweep()}), which moves on runs whose jobs ended on another node or whose
  * advance was lost in a crash or a full executor. Every advance is idempotent, so the two meeting
- * on one run start nothing twice.
+ * on one run start nothing twice. Either way the run's steps are enqueued under the run's span
+ * (see {@link Pipelines}), so a run is one trace whichever node advances it.
  */
 public final class PipelinesCapability implements Capability {
 
@@ -127,7 +128,7 @@ public final class PipelinesCapability implements Capability {
         this.clock = clock;
         this.bodyLimit = bodyLimit;
         this.pipelines = Pipelines.builder(store, jobs.client()).queue(queue).stepTypes(() -> jobs.handlers().types())
-                .meters(meters).clock(clock).build();
+                .meters(meters).clock(clock).tracing(jobs.tracing()).build();
         this.running = new RunningRuns(store, clock);
         // Not bulwark_pipeline_runs: Prometheus takes that name for the counter bulwark_pipeline_runs_total, and the
         // registry drops whichever of the two comes second.
@@ -159,8 +160,11 @@ public final class PipelinesCapability implements Capability {
     /**
      * The worker's listener: a step job's outcome was recorded, so its run may move on. Quick and
      * never throws: it only queues the run (once, however many of its jobs end meanwhile). With
-     * tracing on, the advance runs in the context of the step's enqueue, so the next steps' enqueues
-     * (and their attempts) join the run's trace.
+     * tracing on, the advance runs in the run's own span, stored with the run ({@link Pipelines}
+     * makes it current), so the next steps' enqueues are its children wherever they are advanced
+     * from, this listener or the leader's sweep. A run that has no span (started while traces were
+     * off, or before the store kept them) advances in the context of the step's enqueue, as it
+     * always did, so its next steps still join the trace of its first.
      */
     void recorded(Job job) {
         Pipelines.runOf(job).ifPresent(run -> {

@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Traces ({@code otel.*}): the OpenTelemetry SDK with a parent-based ratio sampler, a batch
- * processor and an OTLP/HTTP or Zipkin exporter, handed to the other capabilities as a
+ * Traces ({@code otel.*}): the OpenTelemetry SDK with a parent-based ratio sampler, an id
+ * generator that lets spans be planned ({@link PlannedIds}), a batch processor and an OTLP/HTTP or
+ * Zipkin exporter, handed to the other capabilities as a
  * {@link Tracing} ({@link ServerContext#tracing()}). Made first and closed last, so that the spans
  * of a shutdown are flushed. Not made when {@code otel.enabled} is false: everyone gets
  * {@link Tracing#noop()}.
@@ -72,9 +73,13 @@ public final class TracingCapability implements Capability {
                     .put("service.instance.id", ctx.node())
                     .put("service.version", BulwarkVersion.get())
                     .build()));
+            Sampler sampler = Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
+            // Random ids, except for a planned span (a pipeline run's): it starts with the ids it was planned with.
+            PlannedIds ids = new PlannedIds(sampler);
             SdkTracerProvider provider = SdkTracerProvider.builder()
                     .setResource(resource)
-                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
+                    .setSampler(sampler)
+                    .setIdGenerator(ids)
                     .addSpanProcessor(BatchSpanProcessor.builder(spans).setScheduleDelay(BATCH_DELAY).build())
                     .build();
             // Not registered as the global instance: Bulwark passes its Tracing to whoever traces.
@@ -82,7 +87,7 @@ public final class TracingCapability implements Capability {
                     .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
             LOG.info("Traces go to {} ({}) as service {}, {}% of new traces sampled", endpoint, exporter, service,
                     ratio * 100);
-            return Optional.of(new TracingCapability(sdk, endpoint));
+            return Optional.of(new TracingCapability(sdk, ids, endpoint));
         }
 
         static URI endpoint(BulwarkConfig config, String exporter) {
@@ -116,9 +121,9 @@ public final class TracingCapability implements Capability {
     private final Tracing tracing;
     private final URI endpoint;
 
-    private TracingCapability(OpenTelemetrySdk sdk, URI endpoint) {
+    private TracingCapability(OpenTelemetrySdk sdk, PlannedIds ids, URI endpoint) {
         this.sdk = sdk;
-        this.tracing = Tracing.of(sdk);
+        this.tracing = Tracing.of(sdk, ids);
         this.endpoint = endpoint;
     }
 

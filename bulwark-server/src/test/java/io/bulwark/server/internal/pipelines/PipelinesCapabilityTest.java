@@ -7,6 +7,7 @@ import io.bulwark.core.health.HealthResult;
 import io.bulwark.core.health.HealthStatus;
 import io.bulwark.core.json.Json;
 import io.bulwark.core.time.SettableClock;
+import io.bulwark.core.tracing.Tracing;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.InMemoryJobStore;
@@ -24,7 +25,18 @@ import io.bulwark.scheduler.ScheduleJson;
 import io.bulwark.server.ServerKeys;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
+import io.bulwark.server.internal.tracing.PlannedIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +45,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,8 +93,13 @@ class PipelinesCapabilityTest {
     }
 
     private PipelinesCapability capability(Map<String, String> flags) {
+        return capability(flags, Tracing.noop());
+    }
+
+    private PipelinesCapability capability(Map<String, String> flags, Tracing tracing) {
         BulwarkConfig config = config(flags);
-        JobsRuntime jobs = new JobsRuntime(config, jobStore, QueuePersistence.none(), meters, clock, "node-a", null);
+        JobsRuntime jobs = new JobsRuntime(config, jobStore, QueuePersistence.none(), meters, clock, "node-a", null,
+                tracing);
         PipelinesCapability c = new PipelinesCapability(jobs, store, leader::get,
                 config.get(io.bulwark.server.PipelineKeys.QUEUE), meters, clock, 1 << 20);
         made.add(c);
@@ -133,6 +152,64 @@ class PipelinesCapabilityTest {
                 .containsEntry("lastSweepAt", "2026-12-01T00:00:02Z").containsEntry("lastSweepRuns", 0)
                 .containsEntry("queue", "pipelines").containsEntry("durable", false);
         assertThat(gauge()).isEqualTo(0.0);
+    }
+
+    @Test
+    void stepsTheLeadersSweepAdvancesAreEnqueuedUnderTheRunsSpanInTheTraceThatStartedIt() {
+        List<SpanData> exported = new CopyOnWriteArrayList<>();
+        PlannedIds ids = new PlannedIds(Sampler.alwaysOn());
+        SdkTracerProvider provider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).setIdGenerator(ids)
+                .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
+                    @Override
+                    public CompletableResultCode export(Collection<SpanData> spans) {
+                        exported.addAll(spans);
+                        return CompletableResultCode.ofSuccess();
+                    }
+
+                    @Override
+                    public CompletableResultCode flush() {
+                        return CompletableResultCode.ofSuccess();
+                    }
+
+                    @Override
+                    public CompletableResultCode shutdown() {
+                        return CompletableResultCode.ofSuccess();
+                    }
+                })).build();
+        Tracing tracing = Tracing.of(OpenTelemetrySdk.builder().setTracerProvider(provider).build(), ids);
+        PipelinesCapability c = capability(Map.of(), tracing);
+        c.pipelines().register(PipelineDefinitions.parse(ETL, PipelineFormat.JSON));
+        Span request = tracing.span("POST /api/v1/pipelines/{id}/runs", SpanKind.SERVER, Context.root()).startSpan();
+        UUID id;
+        try (Tracing.Scope ignored = tracing.activate(request)) {
+            id = c.pipelines().start("etl", null, null).run().id();
+        } finally {
+            request.end();
+        }
+        leader.set(true);
+
+        // Each step's job ends in the store, unheard by this node's worker: only the sweep moves the run on.
+        for (String type : List.of("builtin.echo", "builtin.noop")) {
+            assertThat(runJobs("pipelines")).extracting(Job::type).containsExactly(type);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(c.sweep()).contains(1);
+        }
+
+        PipelineRun done = run(id);
+        assertThat(done.phase()).isEqualTo(RunPhase.COMPLETED);
+        String traceId = request.getSpanContext().getTraceId();
+        assertThat(exported).as("one trace").allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(traceId));
+        SpanData runSpan = exported.stream().filter(s -> s.getName().equals("pipeline etl")).findFirst().orElseThrow();
+        assertThat(runSpan.getSpanId()).isEqualTo(done.trace().spanId());
+        assertThat(runSpan.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+        assertThat(runSpan.getStartEpochNanos()).isEqualTo(done.createdAt().toEpochMilli() * 1_000_000);
+        assertThat(runSpan.getEndEpochNanos()).as("ended by the second sweep, at the capability's clock")
+                .isEqualTo(clock.instant().toEpochMilli() * 1_000_000);
+        List<SpanData> enqueues = exported.stream().filter(s -> s.getName().equals("enqueue pipelines")).toList();
+        assertThat(enqueues).hasSize(2).allSatisfy(e -> assertThat(e.getParentSpanId()).isEqualTo(runSpan.getSpanId()));
+        assertThat(jobStore.list(new JobQuery("pipelines", null, null, null, 10))).hasSize(2)
+                .allSatisfy(j -> assertThat(j.traceparent()).startsWith("00-" + traceId + "-"));
+        provider.close();
     }
 
     @Test
