@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,6 +28,26 @@ class ComposeProjectTest {
         return DeploySettings.builder("shop").workload(Workload.builder().image("registry.example.com/shop/bulwark:1.4.2")
                 .workers(3).workerQueues(List.of("mail")).config(Map.of("profile", "prod"))
                 .secretEnv(List.of("BULWARK_STORE_URL", "BULWARK_MESSAGING_CONNECTIONS_BUS_URL")).build()).build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.bulwark.deploy.Fixtures#all")
+    void everyFixturesProjectPassesEveryCheck(DeploySettings s) throws Exception {
+        Artifacts.write(dir, Artifacts.generate(s, EnumSet.of(Target.COMPOSE)));
+
+        List<CheckResult> results = Validation.validate(dir);
+
+        assertThat(results).as("%s", results).allSatisfy(r -> assertThat(r.status())
+                .as(r.check() + ": " + r.detail()).isNotEqualTo(CheckResult.Status.FAILED));
+        assertThat(results).filteredOn(r -> r.check().equals("compose file")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(CheckResult.Status.PASSED));
+        assertThat(results).filteredOn(r -> r.check().startsWith("promtool ")).as("the project's own Prometheus")
+                .allSatisfy(r -> assertThat(r.check()).endsWith("(compose/prometheus)"));
+        JsonNode services = YAML.readTree(dir.resolve("compose/docker-compose.yml").toFile()).path("services");
+        assertThat(services.has("worker")).as("a worker service with workers").isEqualTo(s.workload().workers() > 0);
+        if (s.workload().workers() > 0) {
+            assertThat(services.path("worker").path("deploy").path("replicas").asInt()).isEqualTo(s.workload().workers());
+        }
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.bulwark.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,16 +23,20 @@ class DockerTargetTest {
         return dir.resolve("docker/Dockerfile");
     }
 
-    @Test
-    void theDockerfileIsMultiStageNonRootWithAHealthCheckAndPassesTheCheck() throws Exception {
-        Path file = generate();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.bulwark.deploy.Fixtures#all")
+    void theDockerfileIsMultiStageNonRootWithAHealthCheckAndPassesTheCheck(DeploySettings s) throws Exception {
+        Artifacts.write(dir, Artifacts.generate(s, EnumSet.of(Target.DOCKER)));
+        Path file = dir.resolve("docker/Dockerfile");
         String text = Files.readString(file);
         assertThat(text).contains("FROM eclipse-temurin:21-jre AS cds").contains("USER 10001:10001")
-                .contains("HEALTHCHECK").contains("CMD [\"bulwark\", \"health\", \"--url\", \"http://127.0.0.1:9090\"]")
-                .contains("ENTRYPOINT [\"bulwark\"]").contains("-XX:MaxRAMPercentage=70").contains("EXPOSE 9090");
+                .contains("HEALTHCHECK").contains("CMD [\"bulwark\", \"health\", \"--url\", \"http://127.0.0.1:" + s.port() + "\"]")
+                .contains("ENTRYPOINT [\"bulwark\"]").contains("-XX:MaxRAMPercentage=70").contains("EXPOSE " + s.port());
         assertThat(DockerfileCheck.problems(file)).isEmpty();
-        assertThat(Validation.validate(dir)).filteredOn(r -> r.check().equals("Dockerfile")).singleElement()
+        List<CheckResult> results = Validation.validate(dir);
+        assertThat(results).filteredOn(r -> r.check().equals("Dockerfile")).singleElement()
                 .satisfies(r -> assertThat(r.status()).isEqualTo(CheckResult.Status.PASSED));
+        assertThat(Validation.passed(results)).as("%s", results).isTrue();
     }
 
     @Test

@@ -1,13 +1,24 @@
 package io.bulwark.deploy;
 
+import org.junit.jupiter.api.Named;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Settings the deploy tests generate from. */
+/**
+ * Settings the deploy tests generate from. Every target's "passes every check" test runs over
+ * {@link #all()}: {@code @MethodSource("io.bulwark.deploy.Fixtures#all")}.
+ */
 final class Fixtures {
 
     private Fixtures() {
+    }
+
+    /** The three configurations of issue #17: minimal, production, and a gateway with many queues and providers. */
+    static Stream<Named<DeploySettings>> all() {
+        return Stream.of(Named.of("minimal", minimal()), Named.of("prod", prod()), Named.of("gateway", gateway()));
     }
 
     /** Every default: one name and nothing else. */

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bulwark.deploy.internal.Tools;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,7 +20,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Generates every target from two settings and checks the files with the real tools: promtool
+ * Generates every target from each of the {@link Fixtures} (and production thresholds) and checks the files with the real tools: promtool
  * (config, rules, the rules' own unit tests, the dashboards' PromQL) and yamllint. Without the
  * tools the checks say SKIPPED; under BULWARK_REQUIRE_SERVICES=1 (CI) a missing tool fails.
  */
@@ -38,10 +41,10 @@ class GeneratedArtifactsTest {
         }
     }
 
-    @Test
-    void everyTargetPassesEveryToolWithDefaults() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.bulwark.deploy.Fixtures#all")
+    void everyTargetPassesEveryCheck(DeploySettings s) throws Exception {
         requireTools();
-        DeploySettings s = DeploySettings.builder("bulwark").build();
         Artifacts.write(dir, Artifacts.generate(s, EnumSet.allOf(Target.class)));
 
         List<CheckResult> results = Validation.validate(dir);
@@ -49,10 +52,23 @@ class GeneratedArtifactsTest {
         assertThat(results).as("%s", results).allSatisfy(r -> assertThat(r.status())
                 .as(r.check() + ": " + r.detail()).isNotEqualTo(CheckResult.Status.FAILED));
         assertThat(Validation.passed(results)).isTrue();
+        List<String> mustPass = new ArrayList<>(List.of("files parse", "grafana dashboards", "runbook links",
+                "kubernetes manifests", "kustomization", "kustomization (istio)", "compose file", "Dockerfile"));
         if (Tools.find("promtool").isPresent()) {
-            assertThat(results).filteredOn(r -> r.check().equals("promtool test rules")).singleElement()
-                    .satisfies(r -> assertThat(r.status()).isEqualTo(CheckResult.Status.PASSED));
+            mustPass.addAll(List.of("promtool check config", "promtool check rules", "promtool test rules",
+                    "dashboard PromQL", "promtool check config (compose/prometheus)", "promtool check rules (compose/prometheus)"));
         }
+        if (Tools.find("yamllint").isPresent()) {
+            mustPass.add("yamllint");
+        }
+        if (Tools.find("kubectl").isPresent()) {
+            mustPass.addAll(List.of("kubectl kustomize kubernetes", "kubectl kustomize istio"));
+        }
+        if (s.workload().workers() > 0) {
+            mustPass.add("keda ScaledObject");
+        }
+        assertThat(results).filteredOn(r -> r.status() == CheckResult.Status.PASSED).extracting(CheckResult::check)
+                .as("%s", results).containsAll(mustPass);
     }
 
     @Test

@@ -3,12 +3,13 @@ package io.bulwark.deploy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,12 +32,22 @@ class HelmChartTest {
         return dir.resolve("helm/" + s.name());
     }
 
-    @Test
-    void theChartLintsStrictlyForMinimalAndProductionSettings() throws Exception {
-        for (DeploySettings s : List.of(DeploySettings.builder("bulwark").build(), prod())) {
-            LintResult lint = new Helm(chart(s)).lint().strict().call();
-            assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
-        }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.bulwark.deploy.Fixtures#all")
+    void everyFixturesChartLintsStrictlyAndRendersValidManifests(DeploySettings s) throws Exception {
+        Path chart = chart(s);
+
+        LintResult lint = new Helm(chart).lint().strict().call();
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+
+        String yaml = new Helm(chart).template().withKubeVersion("1.31.0").withName(s.name()).call();
+        ManifestCheck.Result r = ManifestCheck.check("helm template", yaml);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.schemaChecked()).as("every object against the Kubernetes JSON schemas").isEqualTo(r.objects().size());
+        assertThat(r.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("Deployment/" + s.name() + "-api", "Service/" + s.name(), "ConfigMap/" + s.name() + "-config");
+        assertThat(r.objects()).filteredOn(o -> o.getKind().equals("Deployment")).as("a worker Deployment with workers")
+                .hasSize(s.workload().workers() == 0 ? 1 : 2);
     }
 
     @Test

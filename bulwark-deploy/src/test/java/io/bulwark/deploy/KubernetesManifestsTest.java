@@ -2,6 +2,8 @@ package io.bulwark.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,18 +28,26 @@ class KubernetesManifestsTest {
         return Fixtures.prod();
     }
 
-    @Test
-    void minimalAndProductionManifestsPassTheStrictCheck() throws Exception {
-        for (DeploySettings s : List.of(DeploySettings.builder("bulwark").build(), prod())) {
-            Path out = dir.resolve(s.name());
-            Artifacts.write(out, Artifacts.generate(s, EnumSet.of(Target.KUBERNETES)));
-            List<CheckResult> results = Validation.validate(out);
-            assertThat(results).filteredOn(r -> r.check().startsWith("kube")).isNotEmpty()
-                    .allSatisfy(r -> assertThat(r.status()).as(r.check() + ": " + r.detail()).isEqualTo(CheckResult.Status.PASSED));
-            assertThat(Validation.passed(results)).as("%s", results).isTrue();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.bulwark.deploy.Fixtures#all")
+    void everyFixturesManifestsPassTheSchemasAndTheStrictCheck(DeploySettings s) throws Exception {
+        Artifacts.write(dir, Artifacts.generate(s, EnumSet.of(Target.KUBERNETES)));
+
+        List<CheckResult> results = Validation.validate(dir);
+
+        assertThat(results).filteredOn(r -> r.check().startsWith("kube")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.status()).as(r.check() + ": " + r.detail()).isEqualTo(CheckResult.Status.PASSED));
+        assertThat(results).filteredOn(r -> r.check().equals("kubernetes manifests")).singleElement()
+                .satisfies(r -> assertThat(r.detail()).as("every object has a schema")
+                        .contains("against the Kubernetes v1.35.0 JSON schemas (strict)").doesNotContain("no schema for"));
+        assertThat(Validation.passed(results)).as("%s", results).isTrue();
+        if (s.workload().workers() == 0) {
+            assertThat(dir.resolve("kubernetes/worker.yaml")).as("no workers: the API nodes run jobs").doesNotExist();
+        } else {
+            assertThat(dir.resolve("kubernetes/keda/worker-scaledobject.yaml")).exists();
+            assertThat(results).filteredOn(r -> r.check().equals("keda ScaledObject")).singleElement()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(CheckResult.Status.PASSED));
         }
-        assertThat(dir.resolve("bulwark/kubernetes/worker.yaml")).as("no workers: the API nodes run jobs").doesNotExist();
-        assertThat(dir.resolve("shop/kubernetes/keda/worker-scaledobject.yaml")).exists();
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.bulwark.cli.CliCapability;
 
 import java.util.List;
 
-/** The CLI's deployment commands: generate artifacts from the configuration, and validate them. */
+/** The CLI's deployment commands: generate artifacts from the configuration, validate them, build the image. */
 public final class DeployCli implements CliCapability {
 
     @Override

@@ -34,10 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code bulwark deploy generate | validate}. */
+/** {@code bulwark deploy generate | validate | image}. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = "Generate deployment and operations artifacts from the configuration, and validate them.",
-        subcommands = {DeployCommand.Generate.class, DeployCommand.Validate.class})
+        description = "Generate deployment and operations artifacts from the configuration, validate them, and build "
+                + "the container image.",
+        subcommands = {DeployCommand.Generate.class, DeployCommand.Validate.class, DeployImageCommand.class})
 final class DeployCommand extends GroupCommand {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,

@@ -17,6 +17,12 @@ public final class DockerFiles {
     /** The base image: Eclipse Temurin's JRE 21, as the issue asks. */
     public static final String BASE = "eclipse-temurin:21-jre";
 
+    /**
+     * The JVM flags of the image (here and in {@code deploy image}): the heap follows the container's memory
+     * limit, and an out-of-memory error ends the process so that it restarts.
+     */
+    public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError";
+
     private DockerFiles() {
     }
 
@@ -62,7 +68,7 @@ public final class DockerFiles {
                     && chmod 0755 /usr/local/bin/bulwark
                 COPY --from=cds /opt/bulwark /opt/bulwark
                 # The heap follows the container's memory limit; an out-of-memory error ends the process so it restarts.
-                ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError" \\
+                ENV JAVA_TOOL_OPTIONS="%6$s" \\
                     BULWARK_PROFILE=prod
                 USER 10001:10001
                 WORKDIR /var/lib/bulwark
@@ -74,7 +80,7 @@ public final class DockerFiles {
                 ENTRYPOINT ["bulwark"]
                 CMD ["serve", "--host", "0.0.0.0", "--port", "%4$d", "--data-dir", "/var/lib/bulwark"]
                 # Give it %5$d s to stop (drain delay, grace and 10 s): docker stop --time %5$d, or stop_grace_period.
-                """.formatted(s.name(), BASE, s.workload().image(), s.port(), stop);
+                """.formatted(s.name(), BASE, s.workload().image(), s.port(), stop, JAVA_TOOL_OPTIONS);
     }
 
     private static String readme(DeploySettings s) {
