@@ -93,15 +93,13 @@ public final class HashRing {
     }
 
     /**
-     * A well-mixed 64-bit hash of {@code key}: FNV-1a over its UTF-16 code units (no byte array
-     * per call), then the murmur3 finaliser.
+     * A well-mixed 64-bit hash of {@code key}: {@link String#hashCode()} (which the JDK computes
+     * with vector instructions, and caches in the string), spread by a golden-ratio multiply and
+     * the murmur3 finaliser. Keys whose 32-bit hash codes collide go to the same endpoint, which
+     * costs nothing but balance, at one pair in four billion.
      */
     public static long hash(String key) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0, n = key.length(); i < n; i++) {
-            h ^= key.charAt(i);
-            h *= 0x100000001b3L;
-        }
+        long h = key.hashCode() * 0x9E3779B97F4A7C15L;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
