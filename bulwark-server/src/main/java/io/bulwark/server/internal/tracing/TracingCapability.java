@@ -3,6 +3,7 @@ package io.bulwark.server.internal.tracing;
 import io.bulwark.core.BulwarkVersion;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.ConfigKey;
+import io.bulwark.core.tracing.PlannedIds;
 import io.bulwark.core.tracing.Tracing;
 import io.bulwark.server.ClusterKeys;
 import io.bulwark.server.StartupException;

@@ -25,13 +25,13 @@ import io.bulwark.scheduler.ScheduleJson;
 import io.bulwark.server.ServerKeys;
 import io.bulwark.server.internal.jobs.JobsRuntime;
 import io.bulwark.server.internal.jobs.QueuePersistence;
-import io.bulwark.server.internal.tracing.PlannedIds;
+import io.bulwark.core.tracing.PlannedIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -45,13 +45,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,26 +154,10 @@ class PipelinesCapabilityTest {
 
     @Test
     void stepsTheLeadersSweepAdvancesAreEnqueuedUnderTheRunsSpanInTheTraceThatStartedIt() {
-        List<SpanData> exported = new CopyOnWriteArrayList<>();
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
         PlannedIds ids = new PlannedIds(Sampler.alwaysOn());
         SdkTracerProvider provider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).setIdGenerator(ids)
-                .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-                    @Override
-                    public CompletableResultCode export(Collection<SpanData> spans) {
-                        exported.addAll(spans);
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode flush() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode shutdown() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-                })).build();
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
         Tracing tracing = Tracing.of(OpenTelemetrySdk.builder().setTracerProvider(provider).build(), ids);
         PipelinesCapability c = capability(Map.of(), tracing);
         c.pipelines().register(PipelineDefinitions.parse(ETL, PipelineFormat.JSON));
@@ -198,6 +180,7 @@ class PipelinesCapabilityTest {
         PipelineRun done = run(id);
         assertThat(done.phase()).isEqualTo(RunPhase.COMPLETED);
         String traceId = request.getSpanContext().getTraceId();
+        List<SpanData> exported = spans.getFinishedSpanItems();
         assertThat(exported).as("one trace").allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(traceId));
         SpanData runSpan = exported.stream().filter(s -> s.getName().equals("pipeline etl")).findFirst().orElseThrow();
         assertThat(runSpan.getSpanId()).isEqualTo(done.trace().spanId());

@@ -1,6 +1,5 @@
-package io.bulwark.server.internal.tracing;
+package io.bulwark.core.tracing;
 
-import io.bulwark.core.tracing.SpanPlanner;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

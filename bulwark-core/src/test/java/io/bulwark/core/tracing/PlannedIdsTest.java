@@ -1,27 +1,22 @@
-package io.bulwark.server.internal.tracing;
+package io.bulwark.core.tracing;
 
-import io.bulwark.core.tracing.PlannedSpan;
-import io.bulwark.core.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PlannedIdsTest {
 
-    private final List<SpanData> exported = new CopyOnWriteArrayList<>();
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private SdkTracerProvider provider;
 
     @AfterEach
@@ -46,23 +41,7 @@ class PlannedIdsTest {
     private Tracing tracing(Sampler sampler) {
         PlannedIds ids = new PlannedIds(sampler);
         provider = SdkTracerProvider.builder().setSampler(sampler).setIdGenerator(ids)
-                .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-                    @Override
-                    public CompletableResultCode export(Collection<SpanData> spans) {
-                        exported.addAll(spans);
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode flush() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode shutdown() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-                })).build();
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
         return Tracing.of(OpenTelemetrySdk.builder().setTracerProvider(provider).build(), ids);
     }
 
@@ -82,8 +61,8 @@ class PlannedIdsTest {
         Span after = tracing.span("next", SpanKind.INTERNAL, Context.root()).startSpan();
         after.end();
 
-        SpanData runData = exported.stream().filter(s -> s.getName().equals("pipeline etl")).findFirst().orElseThrow();
-        SpanData stepData = exported.stream().filter(s -> s.getName().equals("enqueue pipelines")).findFirst().orElseThrow();
+        SpanData runData = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("pipeline etl")).findFirst().orElseThrow();
+        SpanData stepData = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("enqueue pipelines")).findFirst().orElseThrow();
         assertThat(runData.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
         assertThat(runData.getSpanId()).isEqualTo(planned.spanId());
         assertThat(runData.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
@@ -113,8 +92,8 @@ class PlannedIdsTest {
         Set<String> sampledAtPlan = plans.stream().filter(p -> p.traceparent().endsWith("-01")).map(PlannedSpan::spanId)
                 .collect(Collectors.toSet());
         assertThat(sampledAtPlan).as("a ratio of 0.5 samples some and drops some").isNotEmpty().hasSizeLessThan(200);
-        assertThat(exported).extracting(SpanData::getSpanId).containsExactlyInAnyOrderElementsOf(sampledAtPlan);
-        assertThat(exported).allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo("0000000000000000"));
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getSpanId).containsExactlyInAnyOrderElementsOf(sampledAtPlan);
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo("0000000000000000"));
     }
 
     @Test
@@ -128,6 +107,6 @@ class PlannedIdsTest {
 
         assertThat(planned.traceparent()).endsWith("-00");
         assertThat(run.isRecording()).isFalse();
-        assertThat(exported).isEmpty();
+        assertThat(spans.getFinishedSpanItems()).isEmpty();
     }
 }
