@@ -45,6 +45,15 @@ class ResiliencePipelineTest {
         scheduler.shutdownNow();
     }
 
+    /** A call that counts itself and then hangs until it is interrupted. */
+    private static java.util.concurrent.Callable<String> hangsUntilInterrupted(AtomicInteger calls) {
+        return () -> {
+            calls.incrementAndGet();
+            new CountDownLatch(1).await();
+            return "never";
+        };
+    }
+
     /** Given in the reverse of the documented order, to show the builder order does not matter. */
     private ResiliencePipeline<String> pipeline() {
         return ResiliencePipeline.<String>builder()
@@ -100,11 +109,7 @@ class ResiliencePipelineTest {
         ResiliencePipeline<String> p = ResiliencePipeline.<String>builder()
                 .timeout(timeout).retry(retry).circuitBreaker(breaker).build();
         AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> p.execute(() -> {
-            calls.incrementAndGet();
-            new CountDownLatch(1).await(); // hangs until interrupted
-            return "never";
-        })).isInstanceOf(TimeoutExceededException.class);
+        assertThatThrownBy(() -> p.execute(hangsUntilInterrupted(calls))).isInstanceOf(TimeoutExceededException.class);
         assertThat(calls).hasValue(3);
         assertThat(timeout.timeoutCount()).isEqualTo(3);
         assertThat(breaker.state()).isEqualTo(State.OPEN);
@@ -142,11 +147,7 @@ class ResiliencePipelineTest {
                 .timeout(timeout).bulkhead(slots).retry(retry).circuitBreaker(b).build();
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> p.execute(() -> {
-            calls.incrementAndGet();
-            new CountDownLatch(1).await(); // hangs until interrupted
-            return "never";
-        })).isInstanceOf(TimeoutExceededException.class);
+        assertThatThrownBy(() -> p.execute(hangsUntilInterrupted(calls))).isInstanceOf(TimeoutExceededException.class);
 
         assertThat(calls).hasValue(3);
         assertThat(timeout.timeoutCount()).isEqualTo(3);
