@@ -94,7 +94,7 @@ public final class Bulwark implements AutoCloseable {
         b.handlers.forEach(r -> r.registerInto(handlers));
         SecureRandom random = new SecureRandom();
         Worker.Builder wb = Worker.builder(store, handlers).settings(queues).clock(b.clock).random(random)
-                .executor(executor).lease(b.lease).meters(b.meters);
+                .executor(executor).lease(b.lease).meters(b.meters).linger(b.linger);
         if (b.node != null) {
             wb.node(b.node);
         }
@@ -195,6 +195,7 @@ public final class Bulwark implements AutoCloseable {
         private String node;
         private Duration lease = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofMillis(500);
+        private Duration linger = Worker.DEFAULT_LINGER;
         private Duration drainGrace = Duration.ofSeconds(30);
         private Duration agingStep = Duration.ofSeconds(30);
         private QueueSettings defaults = QueueSettings.DEFAULT;
@@ -296,6 +297,18 @@ public final class Bulwark implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be at least 10ms but was " + interval);
             }
             this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * The longest a turn of the worker waits for attempts about to end so that their outcomes
+         * share its commit ({@link Worker.Builder#linger}); 1 ms by default, zero turns it off.
+         */
+        public Builder linger(Duration max) {
+            if (max == null || max.isNegative() || max.compareTo(Duration.ofMillis(100)) > 0) {
+                throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
+            }
+            this.linger = max;
             return this;
         }
 

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
@@ -68,6 +69,8 @@ public final class Worker {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final int FLUSH_BATCH = 500;
+    /** The default {@link Builder#linger}. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(1);
 
     private final JobStore store;
     private final Handlers handlers;
@@ -83,7 +86,7 @@ public final class Worker {
     private final Tracing tracing;
 
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Slots> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> pollLocks = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Finished> outcomes = new ConcurrentLinkedQueue<>();
@@ -94,8 +97,29 @@ public final class Worker {
     private final List<java.util.function.Consumer<Job>> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<Job>> rescuedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private record Finished(Outcome outcome, Job job, Duration ran, AtomicInteger slot) {
+    private record Finished(Outcome outcome, Job job, Duration ran, Slots slot) {
     }
+
+    /**
+     * One queue's attempts on this node: the slots they hold ({@code taken}, until the store has
+     * their outcome) and how many of their handlers still run; {@code lingering} is the poll waiting
+     * for those handlers, if any ({@link #linger}).
+     */
+    private static final class Slots {
+        final AtomicInteger taken = new AtomicInteger();
+        final AtomicInteger executing = new AtomicInteger();
+        volatile Thread lingering;
+    }
+
+    /**
+     * Recent costs, in nanoseconds, of an attempt (handler start to end) and of a store call that
+     * records outcomes and claims; -1 until measured. Moving averages written without a lock by
+     * whichever thread measured last: a lost update only skews a heuristic.
+     */
+    private volatile long attemptNanos = -1;
+    private volatile long commitNanos = -1;
+    private final long lingerNanos;
+    private final java.util.function.LongSupplier ticker;
 
     private Worker(Builder b) {
         this.store = b.store;
@@ -110,6 +134,8 @@ public final class Worker {
         this.claimBatch = b.claimBatch;
         this.metrics = new JobMetrics(b.meters);
         this.tracing = b.tracing;
+        this.lingerNanos = b.linger.toNanos();
+        this.ticker = b.ticker;
     }
 
     /** Starts a builder for a worker on {@code store} running {@code handlers}. */
@@ -131,6 +157,8 @@ public final class Worker {
         private int claimBatch = 100;
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Tracing tracing = Tracing.noop();
+        private Duration linger = DEFAULT_LINGER;
+        private java.util.function.LongSupplier ticker = System::nanoTime;
 
         private Builder(JobStore store, Handlers handlers) {
             this.store = Objects.requireNonNull(store, "store");
@@ -206,6 +234,27 @@ public final class Worker {
             return this;
         }
 
+        /**
+         * The longest a turn waits for attempts about to end, so that their outcomes share its
+         * commit (group commit; default 1 ms, {@link Duration#ZERO} turns it off). A turn waits
+         * only while attempts have lately been shorter than a commit, and never longer than half a
+         * commit: short jobs then complete and are replaced in one transaction per turn instead of
+         * in small cohorts, and jobs longer than a commit never wait.
+         */
+        public Builder linger(Duration max) {
+            if (max.isNegative() || max.compareTo(Duration.ofMillis(100)) > 0) {
+                throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
+            }
+            this.linger = max;
+            return this;
+        }
+
+        /** The nanosecond ticker that times attempts and store calls for {@link #linger}; tests set it. */
+        Builder ticker(java.util.function.LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
         public Worker build() {
             return new Worker(this);
         }
@@ -265,7 +314,8 @@ public final class Worker {
             if (s.paused()) {
                 return 0;
             }
-            AtomicInteger busy = inFlight.computeIfAbsent(queue, q -> new AtomicInteger());
+            Slots busy = inFlight.computeIfAbsent(queue, q -> new Slots());
+            linger(busy);
             List<Finished> batch = takeOutcomes();
             int freed = 0;
             for (Finished f : batch) {
@@ -273,7 +323,7 @@ public final class Worker {
                     freed++;
                 }
             }
-            int want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.get() + freed));
+            int want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.taken.get() + freed));
             TokenBucket bucket = null;
             if (want > 0 && s.ratePerSecond() > 0) {
                 bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
@@ -284,7 +334,9 @@ public final class Worker {
             }
             Settled settled;
             try {
+                long c0 = ticker.getAsLong();
                 settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
+                commitNanos = average(commitNanos, ticker.getAsLong() - c0);
             } catch (RuntimeException e) {
                 outcomes.addAll(batch);
                 if (bucket != null) {
@@ -306,9 +358,40 @@ public final class Worker {
         }
     }
 
-    private void start(Claim claim, AtomicInteger busy) {
+    /**
+     * Group commit: when this queue's handlers still run but lately end sooner than a store call
+     * takes, waits for them (at most half a store call, and {@link Builder#linger}) so that their
+     * outcomes ride in this turn's transaction rather than in a second one right after. Otherwise
+     * the slots of a small queue split into cohorts that alternate, one committing while the
+     * other runs, each commit carrying a fraction of the queue's concurrency.
+     */
+    private void linger(Slots slots) {
+        long attempt = attemptNanos;
+        long commit = commitNanos;
+        if (lingerNanos == 0 || attempt < 0 || commit < 0 || attempt >= commit || slots.executing.get() == 0) {
+            return;
+        }
+        long deadline = ticker.getAsLong() + Math.min(commit / 2, lingerNanos);
+        slots.lingering = Thread.currentThread();
+        try {
+            long left;
+            // Set before the check: a handler ending in between sees the field and unparks.
+            while (slots.executing.get() > 0 && (left = deadline - ticker.getAsLong()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            slots.lingering = null;
+        }
+    }
+
+    private static long average(long average, long sample) {
+        return average < 0 ? sample : average + (sample - average) / 8;
+    }
+
+    private void start(Claim claim, Slots busy) {
         Job job = claim.job();
-        busy.incrementAndGet();
+        busy.taken.incrementAndGet();
+        busy.executing.incrementAndGet();
         Running r = new Running(claim);
         running.put(job.id(), r);
         metrics.count("started", job.queue(), typeLabel(job.type()));
@@ -323,9 +406,10 @@ public final class Worker {
         }
     }
 
-    private void execute(Running r, AtomicInteger busy) {
+    private void execute(Running r, Slots busy) {
         Job job = r.claim().job();
         Instant t0 = clock.instant();
+        long n0 = ticker.getAsLong();
         Outcome outcome;
         Span span = attemptSpan(job);
         r.enter();
@@ -353,6 +437,7 @@ public final class Worker {
             r.exit();
         }
         endSpan(span, job, outcome);
+        attemptNanos = average(attemptNanos, ticker.getAsLong() - n0);
         finish(r, busy, outcome, Duration.between(t0, clock.instant()));
     }
 
@@ -420,14 +505,20 @@ public final class Worker {
         return new Outcome.Failed(lease(r.claim()), reason, error, retryable, d);
     }
 
-    private void finish(Running r, AtomicInteger busy, Outcome outcome, Duration ran) {
+    private void finish(Running r, Slots busy, Outcome outcome, Duration ran) {
         Job job = r.claim().job();
         if (outcome != null) {
             // The slot stays taken until the store has the outcome: until then the job is still running
             // in the store, and a node killed meanwhile must not have claimed more than its concurrency.
             outcomes.add(new Finished(outcome, job, ran, busy));
         } else {
-            busy.decrementAndGet();
+            busy.taken.decrementAndGet();
+        }
+        if (busy.executing.decrementAndGet() == 0) {
+            Thread lingering = busy.lingering;
+            if (lingering != null) {
+                LockSupport.unpark(lingering);
+            }
         }
         // Only now: awaitIdle returns once nothing runs, and a flush right after must find this outcome.
         running.remove(job.id());
@@ -480,7 +571,7 @@ public final class Worker {
     /** After the store took {@code batch}: frees the slots, counts the outcomes and tells the listeners. */
     private void recorded(List<Finished> batch, List<Boolean> applied) {
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).slot().decrementAndGet();
+            batch.get(i).slot().taken.decrementAndGet();
             if (applied.get(i)) {
                 count(batch.get(i));
                 tell(batch.get(i).job());
@@ -676,8 +767,8 @@ public final class Worker {
 
     /** Attempts of {@code queue} running on this node now. */
     public int running(String queue) {
-        AtomicInteger n = inFlight.get(queue);
-        return n == null ? 0 : n.get();
+        Slots n = inFlight.get(queue);
+        return n == null ? 0 : n.taken.get();
     }
 
     /** The queues this worker serves. */

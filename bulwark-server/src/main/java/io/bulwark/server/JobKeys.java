@@ -4,6 +4,8 @@ import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.config.ValueTypes;
 import io.bulwark.jobs.JobLimits;
 
+import io.bulwark.jobs.Worker;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -55,6 +57,13 @@ public final class JobKeys {
             .builder("jobs.pollInterval", ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)))
             .defaultValue(Duration.ofMillis(500))
             .description("How often an idle worker looks for due jobs (new jobs in this process wake it at once).").build();
+
+    public static final ConfigKey<Duration> LINGER = ConfigKey
+            .builder("jobs.linger", ValueTypes.duration(Duration.ZERO, Duration.ofMillis(100)))
+            .defaultValue(Worker.DEFAULT_LINGER)
+            .description("Group commit: the longest a worker's turn waits for attempts about to end so their outcomes share "
+                    + "one commit; it waits only while attempts are shorter than a commit, at most half a commit; 0 turns it off.")
+            .build();
 
     public static final ConfigKey<Duration> RETENTION = ConfigKey
             .builder("jobs.retention", ValueTypes.duration(Duration.ofMinutes(1), Duration.ofDays(3650)))
@@ -118,7 +127,7 @@ public final class JobKeys {
 
     /** Every job key. */
     public static final List<ConfigKey<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(WORKER, SERVE_QUEUES,
-            CONCURRENCY, LEASE, POLL_INTERVAL, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
+            CONCURRENCY, LEASE, POLL_INTERVAL, LINGER, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
             QUEUE_KEYS.stream()).toList();
 
     private JobKeys() {

@@ -5,6 +5,7 @@ import io.bulwark.Bulwark;
 import io.bulwark.bench.CpuTicks;
 import io.bulwark.bench.Machine;
 import io.bulwark.core.ids.Uuid7;
+import io.bulwark.core.units.Durations;
 import io.bulwark.jdbc.sqlite.SqliteJobStore;
 import io.bulwark.jdbc.sqlite.SqliteOptions;
 import io.bulwark.jdbc.sqlite.WriteStats;
@@ -68,6 +69,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
             description = "The queue's concurrency for each engine run (default ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
+    @Option(names = "--linger", defaultValue = "1ms", split = ",",
+            description = "The worker's group-commit linger for each engine run, e.g. 0ms,1ms to compare (default ${DEFAULT-VALUE}).")
+    List<String> linger;
+
     @Option(names = "--dir", description = "Where the stores go (default: a new temporary directory, deleted after).")
     Path dir;
 
@@ -83,6 +88,19 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        List<Duration> lingers = new ArrayList<>();
+        for (String l : linger) {
+            try {
+                Duration d = Durations.parse(l);
+                if (d.isNegative() || d.compareTo(Duration.ofMillis(100)) > 0) {
+                    throw new IllegalArgumentException("from 0ms to 100ms");
+                }
+                lingers.add(d);
+            } catch (IllegalArgumentException e) {
+                System.err.println("--linger: each a duration from 0ms to 100ms, but was '" + l + "'");
+                return 2;
+            }
+        }
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("bulwark-engine-bench");
         System.out.println(Machine.current().describe());
         Machine.busyWarning(CpuTicks.busyFraction(Duration.ofSeconds(1))).ifPresent(System.out::println);
@@ -93,10 +111,13 @@ public final class EngineBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s               %s%n", "store alone: claim 100 + complete, 1 thread",
                     ceiling, store.commits());
             for (int c : concurrency) {
-                Phase run = engine(root.resolve("engine-" + c), c);
-                System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n", "engine, queue concurrency " + c,
-                        run.rate(), run.rate() / ceiling, run.commits(),
-                        run.rate() / ceiling >= GOAL ? " (goal 0.8x met)" : " (goal 0.8x missed)");
+                for (Duration l : lingers) {
+                    Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos()), c, l);
+                    System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n",
+                            "engine, concurrency " + c + ", linger " + l.toNanos() / 1e6 + "ms",
+                            run.rate(), run.rate() / ceiling, run.commits(),
+                            run.rate() / ceiling >= GOAL ? " (goal 0.8x met)" : " (goal 0.8x missed)");
+                }
             }
         } finally {
             if (dir == null) {
@@ -140,13 +161,14 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Phase engine(Path where, int concurrencyOfQueue) throws Exception {
+    private Phase engine(Path where, int concurrencyOfQueue, Duration linger) throws Exception {
         try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
             fill(store);
             CountDownLatch done = new CountDownLatch(jobs);
             try (Bulwark bulwark = Bulwark.builder().store(store)
                     .queue(QUEUE, QueueSettings.DEFAULT.withConcurrency(concurrencyOfQueue))
                     .handler(TYPE, Object.class, ctx -> null)
+                    .linger(linger)
                     .build()) {
                 bulwark.worker().onRecorded(job -> done.countDown());
                 WriteStats before = store.writeStats();

@@ -113,7 +113,8 @@ public final class JobsRuntime {
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
-                .executor(executor).lease(config.get(JobKeys.LEASE)).meters(meters).tracing(tracing).build();
+                .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER)).meters(meters)
+                .tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
             serve(q);
             if (loop != null) {
