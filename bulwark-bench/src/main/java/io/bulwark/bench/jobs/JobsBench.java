@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   <li>peak RSS of the server (VmHWM) over the whole run.</li>
  * </ol>
  * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]
- * [--server-flag --key=value ...] [--only-single]}
+ * [--server-flag --key=value ...] [--jvm-arg ARG ...] [--only-single]}
  */
 public final class JobsBench {
 
@@ -46,6 +46,7 @@ public final class JobsBench {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String base;
     private final List<String> serverFlags = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
 
     /** Only the single-enqueue latency: for experiments with server flags. */
     private void single(Path jar) throws Exception {
@@ -53,7 +54,8 @@ public final class JobsBench {
         try {
             singleEnqueues(500);
             Histogram h = singleEnqueues(3000);
-            System.out.printf("single enqueue over HTTP, flags %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", serverFlags,
+            System.out.printf("single enqueue over HTTP, JVM %s, flags %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    jvmArgs, serverFlags,
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                     h.getMaxValue() / 1000.0);
         } finally {
@@ -74,6 +76,7 @@ public final class JobsBench {
         boolean onlySingle = false;
         Path jar = Path.of("bulwark-cli", "target", "bulwark.jar");
         List<String> serverFlags = new ArrayList<>();
+        List<String> jvmArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
@@ -81,16 +84,18 @@ public final class JobsBench {
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--server-flag" -> serverFlags.add(args[++i]);
+                case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--only-single" -> onlySingle = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] "
-                            + "[--jar PATH] [--server-flag --key=value] [--only-single]");
+                            + "[--jar PATH] [--server-flag --key=value] [--jvm-arg ARG] [--only-single]");
                     return 2;
                 }
             }
         }
         JobsBench bench = new JobsBench();
         bench.serverFlags.addAll(serverFlags);
+        bench.jvmArgs.addAll(jvmArgs);
         if (!Files.isRegularFile(jar)) {
             System.err.println(jar + " does not exist: build it with ./mvnw -pl bulwark-cli -am package -DskipTests");
             return 2;
@@ -109,8 +114,9 @@ public final class JobsBench {
         try {
             System.out.printf("Bulwark jobs benchmark: %d builtin.noop jobs, batches of %d, concurrency %d, one node%n",
                     jobs, batch, concurrency);
-            System.out.printf("machine: %d cores, %s, JDK %s (%s)%n", Runtime.getRuntime().availableProcessors(),
-                    memory(), Runtime.version(), System.getProperty("java.vendor"));
+            System.out.printf("machine: %d cores, %s, JDK %s (%s); server JVM options %s%n",
+                    Runtime.getRuntime().availableProcessors(), memory(), Runtime.version(), System.getProperty("java.vendor"),
+                    jvmArgs.isEmpty() ? "none" : jvmArgs);
 
             call("POST", "/api/v1/queues/bench/pause", "");
             long t0 = System.nanoTime();
@@ -152,8 +158,9 @@ public final class JobsBench {
     }
 
     private Process start(Path jar, Path data, int concurrency) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
-                "serve", "--port", "0", "--data-dir", data.toString(), "--log.access=false",
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--data-dir", data.toString(), "--log.access=false",
                 "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency));
         cmd.addAll(serverFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -84,7 +84,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--forced-gc", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"Force a full GC (jcmd GC.run) a minute before the end of the warm-up and after the load, and judge "
-                    + "the live heap after them (default: on).",
+                    + "the live heap after them; a class histogram (jcmd GC.class_histogram) at both names the classes that grew "
+                    + "most (default: on).",
                     "--no-forced-gc leaves the server's GC alone (the forced GC can make G1 resize the heap, and RSS with it) "
                     + "and judges the heap after each GC instead, which also holds old-generation garbage."})
     boolean forcedGc;

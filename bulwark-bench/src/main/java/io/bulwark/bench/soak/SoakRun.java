@@ -143,9 +143,12 @@ final class SoakRun implements Callable<Integer> {
             double intervalS = o.interval.toNanos() / 1e9;
             double liveAt = o.forcedGc ? liveHeapBaselineSeconds(warmupS, intervalS) : -1;
             Long liveStart = null;
+            ClassHistogram histStart = null;
+            Path histDir = o.csv.toAbsolutePath().getParent();
             if (liveAt == 0) {
                 err.println("Forcing a full GC (jcmd GC.run) for the live heap before the load starts...");
                 liveStart = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+                histStart = histogram(jcmd, server.pid(), histDir, "start");
             }
             List<Sample> samples = new ArrayList<>();
             long sent;
@@ -174,6 +177,7 @@ final class SoakRun implements Callable<Integer> {
                     if (liveAt > 0 && Math.abs(tick - liveAt) < 1e-6) {
                         err.println("Forcing a full GC (jcmd GC.run) for the live heap, inside the warm-up...");
                         liveStart = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+                        histStart = histogram(jcmd, server.pid(), histDir, "start");
                     }
                     err.flush();
                     if (tick >= durationS) {
@@ -188,6 +192,11 @@ final class SoakRun implements Callable<Integer> {
                 err.println("Load stopped; forcing a full GC (jcmd GC.run) for the live heap at the end...");
                 err.flush();
                 liveEnd = probe.liveHeapAfterFullGc(jcmd, jcmdOut);
+                ClassHistogram histEnd = histogram(jcmd, server.pid(), histDir, "end");
+                if (histStart != null && histEnd != null) {
+                    err.print(ClassHistogram.table(histStart, histEnd, 20));
+                    err.println("Both histograms are in " + histDir.resolve("soak-histogram-{start,end}.txt"));
+                }
             }
             ServerProcess.Stopped stopped = server.stop(STOP_BOUND);
 
@@ -209,6 +218,16 @@ final class SoakRun implements Callable<Integer> {
                     measuredSummary, firstSummary, lastSummary, Goal.p99Ratio(firstSummary, lastSummary), growth, firstErrors,
                     liveAt, liveStart, liveEnd, oldPauses, stopped.exitCode(), stopped.took().toNanos() / 1e6, verdict, List.copyOf(samples));
         }
+    }
+
+    /** The server's class histogram, kept as {@code soak-histogram-<what>.txt} in {@code dir}; null when jcmd failed. */
+    private ClassHistogram histogram(Path jcmd, long pid, Path dir, String what) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        ClassHistogram h = ClassHistogram.take(jcmd, pid, dir.resolve("soak-histogram-" + what + ".txt"));
+        if (h == null) {
+            err.println("Could not take the class histogram (" + what + ") with " + jcmd);
+        }
+        return h;
     }
 
     private static Sample sample(double tick, double length, boolean warmup, double lagMs, Resources resources,

@@ -114,7 +114,7 @@ public final class ComposeFiles {
         env.put("BULWARK_STORE_USER", "bulwark");
         env.put("BULWARK_STORE_PASSWORD", required("POSTGRES_PASSWORD"));
         env.put("BULWARK_AUTH_ADMIN_KEY", required("BULWARK_ADMIN_KEY"));
-        env.put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError");
+        env.put("JAVA_TOOL_OPTIONS", DockerFiles.JAVA_TOOL_OPTIONS);
         for (String e : passedThrough(w)) {
             env.put(e, required(e));
         }

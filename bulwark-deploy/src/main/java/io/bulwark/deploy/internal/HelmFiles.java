@@ -69,7 +69,7 @@ public final class HelmFiles {
         v.put("secret", Documents.map("name", "", "env", w.secretEnv()));
         v.put("shutdown", Documents.map("drainDelaySeconds", w.drainDelay().toSeconds(), "graceSeconds",
                 w.shutdownGrace().toSeconds()));
-        v.put("javaToolOptions", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError");
+        v.put("javaToolOptions", DockerFiles.JAVA_TOOL_OPTIONS);
         v.put("resources", Documents.map("requests", Documents.map("cpu", KubernetesFiles.CPU_REQUEST, "memory",
                 KubernetesFiles.MEMORY_REQUEST), "limits", Documents.map("memory", KubernetesFiles.MEMORY_LIMIT)));
         Map<String, Object> api = new LinkedHashMap<>();

@@ -187,7 +187,7 @@ public final class KubernetesFiles {
         Workload w = s.workload();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS")
-                .withValue("-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError").build());
+                .withValue(DockerFiles.JAVA_TOOL_OPTIONS).build());
         List<String> secrets = new ArrayList<>(w.secretEnv());
         if (component.equals("api") && !secrets.contains(ADMIN_KEY_ENV)) {
             secrets.add(0, ADMIN_KEY_ENV);
