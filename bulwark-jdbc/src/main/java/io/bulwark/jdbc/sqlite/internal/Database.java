@@ -24,6 +24,13 @@ import java.sql.SQLException;
  */
 public final class Database {
 
+    /**
+     * The highest migration version this binary holds ({@code db/sqlite/V<n>__*}, and the Java
+     * migrations); {@code DatabaseTest} checks it against what Flyway finds, so a new migration
+     * cannot be added without it.
+     */
+    public static final int LATEST_VERSION = 8;
+
     /** Where the versioned migrations live, on the class path. */
     public static final String MIGRATIONS = "classpath:db/sqlite";
 
@@ -66,8 +73,44 @@ public final class Database {
      * @return how many were applied now
      */
     public static int migrate(Path file, SqliteOptions options) {
+        if (current(file, options)) {
+            return 0;
+        }
         MigrateResult result = flyway(file, options).migrate();
         return result.migrationsExecuted;
+    }
+
+    /**
+     * True when the schema history records exactly this binary's migrations, versions 1 to
+     * {@link #LATEST_VERSION}, each applied successfully: then Flyway has nothing to do, and a
+     * start skips it (loading it, scanning the class path for migrations and checksumming them
+     * is a large part of a start). Anything else (no file or history yet, a version missing, a
+     * failed or newer one) is Flyway's to migrate or to refuse, with its own messages.
+     */
+    static boolean current(Path file, SqliteOptions options) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        SQLiteConfig config = common(options);
+        config.setReadOnly(true);
+        try (Connection c = config.createConnection(url(file));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history "
+                     + "WHERE version IS NOT NULL")) {
+            java.util.BitSet applied = new java.util.BitSet();
+            int rows = 0;
+            while (rs.next()) {
+                int version = Integer.parseInt(rs.getString(1));
+                if (rs.getInt(2) != 1 || version < 1 || version > LATEST_VERSION) {
+                    return false;
+                }
+                applied.set(version);
+                rows++;
+            }
+            return rows == LATEST_VERSION && applied.cardinality() == LATEST_VERSION;
+        } catch (SQLException | NumberFormatException e) {
+            return false; // no history table yet, or one Flyway must judge
+        }
     }
 
     /** Flyway for the embedded store's file, with its migrations. */
