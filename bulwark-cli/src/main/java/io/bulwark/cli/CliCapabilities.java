@@ -38,13 +38,4 @@ public final class CliCapabilities {
         ServiceLoader.load(CliCapability.class, CliCapabilities.class.getClassLoader()).forEach(all::add);
         return all;
     }
-
-    /** Adds every capability's commands to {@code root}. */
-    public static void addTo(CommandLine root) {
-        for (CliCapability c : all()) {
-            for (Class<?> command : c.commands()) {
-                root.addSubcommand(command);
-            }
-        }
-    }
 }

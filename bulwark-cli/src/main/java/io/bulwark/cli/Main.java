@@ -15,6 +15,6 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 bad usage or config. */
     public static int run(String... args) {
-        return BulwarkCommand.commandLine().execute(args);
+        return BulwarkCommand.commandLine(System.getenv(), args).execute(args);
     }
 }

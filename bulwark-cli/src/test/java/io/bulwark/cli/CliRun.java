@@ -13,7 +13,7 @@ public record CliRun(int exit, String out, String err) {
     public static CliRun run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = BulwarkCommand.commandLine(env);
+        CommandLine cl = BulwarkCommand.commandLine(env, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);

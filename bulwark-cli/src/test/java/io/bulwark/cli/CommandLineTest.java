@@ -62,6 +62,23 @@ class CommandLineTest {
     }
 
     @Test
+    void aNamedCommandIsBuiltAloneAndReadsAsInTheWholeTree() {
+        CommandLine whole = BulwarkCommand.commandLine(Map.of());
+        whole.getSubcommands().forEach((name, full) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            CommandLine alone = BulwarkCommand.commandLine(Map.of(), new String[] {name, "list"});
+            assertThat(alone.getSubcommands().values()).as(name).allMatch(c -> c.getCommandSpec().userObject().getClass()
+                    == full.getCommandSpec().userObject().getClass());
+            assertThat(alone.getSubcommands().get(name).getUsageMessage()).as(name).isEqualTo(full.getUsageMessage());
+        });
+        assertThat(BulwarkCommand.commandLine(Map.of(), new String[] {"serv"}).getSubcommands()).as("a misspelt name")
+                .containsKeys("serve", "help");
+        assertThat(BulwarkCommand.commandLine(Map.of(), new String[0]).getSubcommands()).containsKeys("serve", "help");
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertThat(CliRun.run("frobnicate").exit()).isEqualTo(2);
         assertThat(CliRun.run("keys", "list", "--nope").exit()).isEqualTo(2);

@@ -10,16 +10,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /** The root {@code bulwark} command. */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCommand.Version.class,
         description = "Bulwark: durable jobs, resilient provider calls and the operations layer, in one runtime.",
-        subcommands = {VersionCommand.class, ServeCommand.class, WorkerCommand.class, ConfigCommand.class,
-                KeysCommand.class, HealthCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage or config.",
                 "Server address: --url or BULWARK_URL; API key: --api-key or BULWARK_API_KEY."})
 public final class BulwarkCommand implements Runnable {
+
+    /** The root's own subcommands, listed first in help; the capabilities' follow ({@link io.bulwark.cli.CliCapabilities}). */
+    private static final List<Class<?>> OWN = List.of(VersionCommand.class, ServeCommand.class, WorkerCommand.class,
+            ConfigCommand.class, KeysCommand.class, HealthCommand.class);
 
     private final Map<String, String> env;
 
@@ -45,11 +48,53 @@ public final class BulwarkCommand implements Runnable {
         return commandLine(System.getenv());
     }
 
-    /** A command line over {@code env}, with Bulwark's exit codes and error printing. */
+    /** A command line over {@code env} with every command, with Bulwark's exit codes and error printing. */
     public static CommandLine commandLine(Map<String, String> env) {
+        return build(env, null);
+    }
+
+    /**
+     * A command line for running {@code args}: when the first argument names a command, only that
+     * command is built, since picocli reads every command's annotations and builds its model up
+     * front (with every command, a large part of a server's start); anything else (help, an
+     * option, a misspelt name that picocli then suggests a fix for) gets every command.
+     */
+    public static CommandLine commandLine(Map<String, String> env, String[] args) {
+        Class<?> named = args.length == 0 ? null : commands().get(args[0]);
+        return build(env, named);
+    }
+
+    /** Every first-level command by its names and aliases, in help order. */
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+        for (Class<?> c : all()) {
+            Command command = c.getAnnotation(Command.class);
+            if (command != null) {
+                byName.putIfAbsent(command.name(), c);
+                for (String alias : command.aliases()) {
+                    byName.putIfAbsent(alias, c);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static List<Class<?>> all() {
+        List<Class<?>> all = new java.util.ArrayList<>(OWN);
+        for (io.bulwark.cli.CliCapability c : io.bulwark.cli.CliCapabilities.all()) {
+            all.addAll(c.commands());
+        }
+        return all;
+    }
+
+    private static CommandLine build(Map<String, String> env, Class<?> only) {
         CommandLine cl = new CommandLine(new BulwarkCommand(env));
-        io.bulwark.cli.CliCapabilities.addTo(cl);
-        cl.addSubcommand(new CommandLine.HelpCommand());
+        if (only != null) {
+            cl.addSubcommand(only);
+        } else {
+            all().forEach(cl::addSubcommand);
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof CliException cli) {
