@@ -1,5 +1,6 @@
 package io.bulwark.providers;
 
+import io.bulwark.core.http.LazyHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +30,8 @@ public final class HttpProviderTransport implements ProviderTransport {
 
     /** A transport on a new HTTP/1.1 client that connects within {@code connectTimeout}. */
     public static HttpProviderTransport create(Duration connectTimeout) {
-        return new HttpProviderTransport(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout).build());
+        return new HttpProviderTransport(LazyHttpClient.of(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).build()));
     }
 
     @Override

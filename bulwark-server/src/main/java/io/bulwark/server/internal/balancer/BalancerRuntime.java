@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.balancer;
 
+import io.bulwark.core.http.LazyHttpClient;
 import io.bulwark.balancer.BalancerConfig;
 import io.bulwark.balancer.Endpoint;
 import io.bulwark.balancer.HealthCheck;
@@ -114,7 +115,7 @@ public final class BalancerRuntime implements AutoCloseable {
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bulwark-lb-health")
                 .factory());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        http = LazyHttpClient.of(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
         activeChecks.forEach((name, active) -> {
             if (active) {
                 checkers.add(HealthChecker.of(registry.find(name).orElseThrow(), HealthProbe.http(http)).start(scheduler));

@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.calls;
 
+import io.bulwark.core.http.LazyHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.config.Secret;
@@ -134,8 +135,8 @@ public final class AsyncCalls implements AsyncGateway {
         this.bodyLimit = bodyLimit;
         this.meters = meters;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(callbackTimeout).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = LazyHttpClient.of(() -> HttpClient.newBuilder().connectTimeout(callbackTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     /** Registers the two job types. */

@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.events;
 
+import io.bulwark.core.http.LazyHttpClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class EventSender implements AutoCloseable {
     private final URI uri;
     private final int attempts;
     private final Duration firstBackoff;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = LazyHttpClient.of(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     private final BlockingQueue<Delivery> queue = new ArrayBlockingQueue<>(1000);
     private final Thread thread;
     private final MeterRegistry meters;

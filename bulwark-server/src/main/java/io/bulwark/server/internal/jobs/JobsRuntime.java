@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.jobs;
 
+import io.bulwark.core.http.LazyHttpClient;
 import io.bulwark.core.config.BulwarkConfig;
 import io.bulwark.core.health.HealthCheck;
 import io.bulwark.core.health.HealthResult;
@@ -98,7 +99,8 @@ public final class JobsRuntime {
                 .orElse(QueueSettings.DEFAULT));
         this.pollInterval = config.get(JobKeys.POLL_INTERVAL);
         this.retention = config.get(JobKeys.RETENTION);
-        BuiltinHandlers.registerAll(handlers, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+        BuiltinHandlers.registerAll(handlers,
+                LazyHttpClient.of(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()),
                 config.get(JobKeys.MAX_RETRY_AFTER), groups);
         // Runs kubernetes-job steps (and jobs of that type); the client is made on first use, from
         // ~/.kube/config or the pod's service account, so a server without a cluster starts as before.

@@ -1,5 +1,6 @@
 package io.bulwark.server.internal.tracing;
 
+import io.bulwark.core.http.LazyHttpClient;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.bulwark.core.json.Json;
 import io.opentelemetry.api.common.AttributeKey;
@@ -47,7 +48,7 @@ final class ZipkinJsonExporter implements SpanExporter {
     ZipkinJsonExporter(URI endpoint, Duration timeout) {
         this.endpoint = endpoint;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = LazyHttpClient.of(() -> HttpClient.newBuilder().connectTimeout(timeout).build());
     }
 
     @Override
