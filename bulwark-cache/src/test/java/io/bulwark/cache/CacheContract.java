@@ -295,6 +295,32 @@ abstract class CacheContract {
     }
 
     @Test
+    void aValueLoadedWhileItsKeyIsInvalidatedIsNotKept() throws Exception {
+        Cache<String, Item> cache = cache(b -> b.tags("catalog"));
+
+        assertThat(whileLoading(cache, "a", () -> cache.invalidate("a"))).as("the caller gets its load").isEqualTo(new Item("a", 1));
+        assertThat(cache.getIfPresent("a")).as("but it was loaded before the invalidation").isEmpty();
+        whileLoading(cache, "b", () -> cache.invalidateTag("catalog"));
+        assertThat(cache.getIfPresent("b")).isEmpty();
+        whileLoading(cache, "c", cache::invalidateAll);
+        assertThat(cache.getIfPresent("c")).isEmpty();
+
+        assertThat(cache.get("a", this::load)).isEqualTo(new Item("a", 4));
+        assertThat(cache.getIfPresent("a")).contains(new Item("a", 4));
+    }
+
+    @Test
+    void aPutWhileItsKeyLoadsWinsOverTheLoad() throws Exception {
+        Cache<String, Item> cache = cache();
+
+        assertThat(whileLoading(cache, "a", () -> cache.put("a", new Item("a", 42)))).isEqualTo(new Item("a", 1));
+
+        assertThat(cache.getIfPresent("a")).contains(new Item("a", 42));
+        assertThat(cache.get("a", this::load)).isEqualTo(new Item("a", 42));
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
     void keysOfAnotherTypeAreEncodedToStrings() {
         Cache<Long, Item> cache = levels(Caches.builder(TestRedis.uniqueName("typed"), Item.class).keys(Long.class))
                 .clock(clock).executor(Runnable::run).loader(id -> new Item("n" + id, loads.incrementAndGet())).build();
@@ -409,6 +435,23 @@ abstract class CacheContract {
         });
         assertThat(stats.l1().isPresent()).isEqualTo(cache.config().l1());
         assertThat(stats.l2().isPresent()).isEqualTo(cache.config().l2());
+    }
+
+    /** Runs {@code during} while a {@code get} of {@code key} on another thread is inside its loader; returns what that get returned. */
+    Item whileLoading(Cache<String, Item> cache, String key, Runnable during) throws Exception {
+        CountDownLatch inLoader = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Item> got = thread.submit(() -> cache.get(key, id -> {
+                inLoader.countDown();
+                awaitQuietly(release);
+                return load(id);
+            }));
+            awaitQuietly(inLoader);
+            during.run();
+            release.countDown();
+            return got.get(20, TimeUnit.SECONDS);
+        }
     }
 
     static void awaitQuietly(CountDownLatch latch) {

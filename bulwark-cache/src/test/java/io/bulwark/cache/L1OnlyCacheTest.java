@@ -1,8 +1,22 @@
 package io.bulwark.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The contract on an L1 alone: Caffeine in the process, no Redis. */
@@ -69,6 +83,86 @@ class L1OnlyCacheTest extends CacheContract {
         clock.advance(java.time.Duration.ofMillis(1));
         assertThat(cache.getIfPresent("a")).isEmpty();
         assertThat(cache.stats().l1().orElseThrow().evictionsByCause().get("expired")).isEqualTo(1);
+    }
+
+    @Test
+    void aGetOfAKeyThatAGetAllLoadsJoinsThatLoad() throws Exception {
+        Cache<String, Item> cache = cache();
+        CountDownLatch inLoader = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Map<String, Item>> all = threads.submit(() -> cache.getAll(List.of("a", "b"), ids -> {
+                inLoader.countDown();
+                awaitQuietly(release);
+                return ids.stream().collect(Collectors.toMap(id -> id, this::load));
+            }));
+            awaitQuietly(inLoader);
+            AtomicReference<Item> one = new AtomicReference<>();
+            Thread getter = Thread.ofVirtual().start(() -> one.set(cache.get("a", this::load)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> getter.getState() == Thread.State.WAITING);
+            release.countDown();
+            getter.join(Duration.ofSeconds(20));
+
+            assertThat(all.get(20, TimeUnit.SECONDS)).containsOnlyKeys("a", "b");
+            assertThat(one.get()).isEqualTo(all.get().get("a"));
+        }
+        assertThat(loads).as("the batch's two, none for the get").hasValue(2);
+        assertThat(cache.stats().l1().orElseThrow().misses()).isEqualTo(2);
+        assertThat(cache.stats().l1().orElseThrow().hits()).as("the get served by the load in flight").isEqualTo(1);
+    }
+
+    @Test
+    void aGetAllJoinsTheLoadOfAKeyInFlightAndLoadsOnlyTheOthers() throws Exception {
+        Cache<String, Item> cache = cache();
+        CountDownLatch inLoader = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch batchCalled = new CountDownLatch(1);
+        List<Set<String>> batches = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Item> one = threads.submit(() -> cache.get("a", id -> {
+                inLoader.countDown();
+                awaitQuietly(release);
+                return load(id);
+            }));
+            awaitQuietly(inLoader);
+            Future<Map<String, Item>> all = threads.submit(() -> cache.getAll(List.of("a", "b"), ids -> {
+                batches.add(Set.copyOf(ids));
+                batchCalled.countDown();
+                return ids.stream().collect(Collectors.toMap(id -> id, this::load));
+            }));
+            awaitQuietly(batchCalled);
+            release.countDown();
+
+            assertThat(all.get(20, TimeUnit.SECONDS)).containsOnlyKeys("a", "b").containsEntry("a", one.get());
+        }
+        assertThat(batches).containsExactly(Set.of("b"));
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void invalidationsRacingLoadsNeverLeaveAStaleValueBehind() throws Exception {
+        Cache<String, Item> cache = cache();
+        AtomicInteger truth = new AtomicInteger();
+        for (int round = 0; round < 200; round++) {
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int reader = 0; reader < 4; reader++) {
+                    threads.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            cache.get("k", id -> new Item(id, truth.get()));
+                        }
+                    });
+                }
+                threads.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        truth.incrementAndGet(); // the source changes, then the cache is told
+                        cache.invalidate("k");
+                    }
+                });
+            }
+            int now = truth.get();
+            assertThat(cache.getIfPresent("k")).as("round %d", round)
+                    .satisfiesAnyOf(held -> assertThat(held).isEmpty(), held -> assertThat(held).contains(new Item("k", now)));
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.bulwark.core.health.HealthStatus;
 import io.micrometer.core.instrument.Meter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,11 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
 
     private final CacheConfig config;
     private final Parts<K, V> parts;
+    /** {@code parts.keyEncoder()} and {@code parts.clock()}, held here for the hit path. */
+    private final Function<? super K, String> keyEncoder;
+    private final InstantSource clock;
+    /** Whether a hit may start an early refresh (beta above 0): when not, a hit skips the check. */
+    private final boolean refreshesEarly;
     private final String origin = UUID.randomUUID().toString();
     private final CacheMeters meters = new CacheMeters();
     private final L1<V> l1;
@@ -65,6 +71,9 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     public TwoLevelCache(Parts<K, V> parts) {
         this.parts = parts;
         this.config = parts.config();
+        this.keyEncoder = parts.keyEncoder();
+        this.clock = parts.clock();
+        this.refreshesEarly = config.earlyRefreshBeta() != 0;
         this.created = parts.clock().instant();
         this.early = new EarlyRefresh(config.earlyRefreshBeta());
         this.keys = new RedisKeys(config.namespace(), config.name(), config.version());
@@ -136,15 +145,22 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(loader, "loader");
         String k = encode(key);
         if (l1 != null) {
-            // The hit path first: no allocation, no compute, one clock read (expiry and early refresh);
-            // a miss goes on to the coalescing load below.
-            long now = parts.clock().millis();
+            // The hit path: one lookup, one clock read (expiry and early refresh), one count, no
+            // allocation. A miss goes on to load(), a method of its own.
+            long now = clock.millis();
             Entry<V> hit = l1.getLoaded(k, now);
             if (hit != null) {
-                refreshIfDue(k, hit, now);
+                if (refreshesEarly) {
+                    refreshIfDue(k, hit, now);
+                }
                 return hit.value();
             }
         }
+        return load(key, k, loader);
+    }
+
+    /** The miss path of {@link #get(Object, Function)}: one load per key and node at a time. */
+    private V load(K key, String k, Function<? super K, ? extends V> loader) {
         Source<K, V> source = new Source<>(key, loader);
         Entry<V> e = l1 != null ? l1.get(k, () -> loads.miss(k, source)) : inFlight.run(k, () -> loads.miss(k, source));
         if (e == null) {
@@ -443,11 +459,15 @@ public final class TwoLevelCache<K, V> implements Cache<K, V> {
     }
 
     private String encode(K key) {
-        String k = parts.keyEncoder().apply(key);
+        String k = keyEncoder.apply(key);
         if (k == null) {
-            throw new IllegalArgumentException("the key encoder of cache '" + name() + "' returned null for key " + key);
+            throw nullEncoding(key);
         }
         return k;
+    }
+
+    private IllegalArgumentException nullEncoding(K key) {
+        return new IllegalArgumentException("the key encoder of cache '" + name() + "' returned null for key " + key);
     }
 
     private Function<? super K, ? extends V> defaultLoader() {
