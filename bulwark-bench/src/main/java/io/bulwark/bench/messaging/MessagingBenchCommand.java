@@ -38,18 +38,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code bulwark-bench messaging}: for each broker, the Bulwark broker beside the broker's own
- * client doing the same work in the same run, on the local servers: publish throughput (batches
- * of {@code --batch}, each waited for until the broker holds it) and end-to-end consume throughput
- * (a group, {@code --concurrency} handlers, each message acknowledged after its handler). Rounds
- * alternate Bulwark and raw so a change in the machine's load hits both; the best round of each is
- * reported, with the ratio (Bulwark's rate over the raw client's: the issue's goal is at least 0.9).
+ * client doing the same work in the same run, on the local servers (Kafka and SQS in this JVM, see
+ * {@link Servers}): publish throughput (batches of {@code --batch}, each waited for until the
+ * broker holds it, Bulwark's and the raw client's taking turns batch by batch) and end-to-end
+ * consume throughput (a group, {@code --concurrency} handlers, each message acknowledged after its
+ * handler; Bulwark's, then the raw client's, each round). A change in the machine's load so hits
+ * both; the best round of each is reported, with the ratio (Bulwark's rate over the raw client's:
+ * the issue's goal is at least 0.9). The raw client's messages carry an id and a publish time as
+ * Bulwark's do ({@link RawClient}), or the body alone with {@code --raw-bare}.
  */
 @Command(name = "messaging", mixinStandardHelpOptions = true,
         description = "Publish and consume throughput per broker: the Bulwark API beside the raw client, same run.")
 public final class MessagingBenchCommand implements Callable<Integer> {
 
     @Option(names = "--brokers", split = ",", defaultValue = "redis,nats,rabbitmq",
-            description = "Brokers to measure (default ${DEFAULT-VALUE}).")
+            description = "Brokers to measure, of redis, nats, rabbitmq, kafka, sqs (default ${DEFAULT-VALUE}; kafka "
+                    + "and sqs run in this JVM).")
     List<String> brokers;
 
     @Option(names = "--messages", defaultValue = "20000", description = "Messages per round (default ${DEFAULT-VALUE}).")
@@ -66,6 +70,10 @@ public final class MessagingBenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds of each, alternating (default ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--raw-bare", description = "The raw clients publish the body alone, without the id and publish time "
+            + "every Bulwark message carries (see RawClient).")
+    boolean rawBare;
 
     @Option(names = "--bridge", split = ",", description = "Also measure a bridge into jobs through a real 'bulwark "
             + "serve', on these stores: embedded, postgres (e.g. --bridge embedded,postgres).")
@@ -84,12 +92,11 @@ public final class MessagingBenchCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "postgres", description = "Its user (default ${DEFAULT-VALUE}).")
     String user;
 
-    private static final Map<String, String[]> SERVERS = Map.of(
-            "redis", new String[]{"redis-streams", "redis://127.0.0.1:6379"},
-            "nats", new String[]{"nats", "nats://127.0.0.1:4222"},
-            "rabbitmq", new String[]{"rabbitmq", "amqp://guest:guest@127.0.0.1:5672"});
+    /** The broker type and URL of each broker: the three local servers, and Kafka and SQS started in this JVM. */
+    private final Servers servers = new Servers();
 
-    record Rates(double bulwarkPublish, double rawPublish, double bulwarkConsume, double rawConsume) {
+    /** Best rounds of each, and the median of the rounds' publish ratios (each round's two rates measured side by side). */
+    record Rates(double bulwarkPublish, double rawPublish, double bulwarkConsume, double rawConsume, double publishRatioMedian) {
     }
 
     @Override
@@ -97,27 +104,38 @@ public final class MessagingBenchCommand implements Callable<Integer> {
         System.out.println(Machine.current().describe());
         System.out.printf(Locale.ROOT, "%d messages of %d bytes a round, batches of %d, %d handlers, best of %d rounds%n",
                 messages, size, batch, concurrency, rounds);
+        for (String name : brokers) {
+            Servers.requireKnown(name);
+        }
+        try {
+            return run();
+        } finally {
+            servers.close();
+        }
+    }
+
+    private int run() throws Exception {
         Map<String, Rates> all = new LinkedHashMap<>();
         for (String name : brokers) {
-            String[] server = SERVERS.get(name);
-            if (server == null) {
-                throw new IllegalArgumentException("--brokers: unknown broker '" + name + "'; known: " + SERVERS.keySet());
-            }
-            all.put(name, measure(server[0], server[1], name));
+            Servers.Server server = servers.get(name);
+            all.put(name, measure(server.type(), server.url(), name));
         }
         System.out.println();
-        System.out.println("| broker | publish, Bulwark | publish, raw client | ratio | consume, Bulwark | consume, raw client | ratio |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        all.forEach((name, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f/s | %,.0f/s | %.2f | %,.0f/s | %,.0f/s | %.2f |%n",
-                name, r.bulwarkPublish(), r.rawPublish(), r.bulwarkPublish() / r.rawPublish(), r.bulwarkConsume(),
-                r.rawConsume(), r.bulwarkConsume() / r.rawConsume()));
+        System.out.println("| broker | publish, Bulwark | publish, raw client | ratio | ratio, median of rounds "
+                + "| consume, Bulwark | consume, raw client | ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        all.forEach((name, r) -> System.out.printf(Locale.ROOT,
+                "| %s | %,.0f/s | %,.0f/s | %.2f | %.2f | %,.0f/s | %,.0f/s | %.2f |%n",
+                name, r.bulwarkPublish(), r.rawPublish(), r.bulwarkPublish() / r.rawPublish(), r.publishRatioMedian(),
+                r.bulwarkConsume(), r.rawConsume(), r.bulwarkConsume() / r.rawConsume()));
         if (!bridgeStores.isEmpty()) {
             System.out.println();
             System.out.println("| broker | store | messages | into completed jobs |");
             System.out.println("|---|---|---|---|");
             for (String name : brokers) {
                 for (String store : bridgeStores) {
-                    double rate = bridge(name, SERVERS.get(name)[0], SERVERS.get(name)[1], store);
+                    Servers.Server server = servers.get(name);
+                    double rate = bridge(name, server.type(), server.url(), store);
                     System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,.0f/s |%n", name, store, bridgeMessages, rate);
                 }
             }
@@ -193,8 +211,9 @@ public final class MessagingBenchCommand implements Callable<Integer> {
         byte[] body = new byte[size];
         Arrays.fill(body, (byte) 'x');
         double bp = 0, rp = 0, bc = 0, rc = 0;
+        List<Double> publishRatios = new ArrayList<>();
         try (Broker broker = Brokers.open(new BrokerSettings("bench", type, url, Map.of()), new SimpleMeterRegistry());
-             RawClient raw = RawClients.of(name, url)) {
+             RawClient raw = RawClients.of(name, url, rawBare)) {
             for (int round = 0; round <= rounds; round++) {
                 boolean warmUp = round == 0;
                 int n = warmUp ? Math.min(messages, 2_000) : messages;
@@ -202,24 +221,36 @@ public final class MessagingBenchCommand implements Callable<Integer> {
                 broker.declare(topic, "g");
                 raw.declare(topic, "g");
 
-                long t0 = System.nanoTime();
+                // Publish: batch by batch, Bulwark's and the raw client's in turn (which goes first
+                // alternating too), each timed, so a change in the machine's load hits both alike.
+                long bNanos = 0;
+                long rNanos = 0;
                 for (int i = 0; i < n; i += batch) {
-                    List<Outgoing> out = new ArrayList<>(batch);
-                    for (int j = i; j < Math.min(n, i + batch); j++) {
-                        out.add(Outgoing.bytes(body).build());
+                    int size = Math.min(n, i + batch) - i;
+                    for (int turn = 0; turn < 2; turn++) {
+                        boolean bulwarkNow = (turn == 0) == ((i / batch) % 2 == 0);
+                        if (bulwarkNow) {
+                            List<Outgoing> out = new ArrayList<>(size);
+                            for (int j = 0; j < size; j++) {
+                                out.add(Outgoing.bytes(body).build());
+                            }
+                            long t = System.nanoTime();
+                            broker.publishAll(topic, out);
+                            bNanos += System.nanoTime() - t;
+                        } else {
+                            List<byte[]> out = new ArrayList<>(size);
+                            for (int j = 0; j < size; j++) {
+                                out.add(body);
+                            }
+                            long t = System.nanoTime();
+                            raw.publish(topic, out);
+                            rNanos += System.nanoTime() - t;
+                        }
                     }
-                    broker.publishAll(topic, out);
                 }
-                double bPub = n / seconds(t0);
-                t0 = System.nanoTime();
-                for (int i = 0; i < n; i += batch) {
-                    List<byte[]> out = new ArrayList<>(batch);
-                    for (int j = i; j < Math.min(n, i + batch); j++) {
-                        out.add(body);
-                    }
-                    raw.publish(topic, out);
-                }
-                double rPub = n / seconds(t0);
+                double bPub = n / (bNanos / 1e9);
+                double rPub = n / (rNanos / 1e9);
+                long t0;
 
                 CountDownLatch handled = new CountDownLatch(n);
                 AtomicInteger count = new AtomicInteger();
@@ -240,10 +271,11 @@ public final class MessagingBenchCommand implements Callable<Integer> {
                 t0 = System.nanoTime();
                 raw.consume(topic, "g", n, concurrency);
                 double rCon = n / seconds(t0);
-                System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s), consume %,.0f/s (raw %,.0f/s), "
-                        + "subscription stopped in %.0f ms%n", name, warmUp ? "warm-up" : Integer.toString(round), bPub, rPub,
-                        bCon, rCon, stopMs);
+                System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s, ratio %.2f), consume %,.0f/s (raw "
+                        + "%,.0f/s), subscription stopped in %.0f ms%n", name, warmUp ? "warm-up" : Integer.toString(round), bPub,
+                        rPub, bPub / rPub, bCon, rCon, stopMs);
                 if (!warmUp) {
+                    publishRatios.add(bPub / rPub);
                     bp = Math.max(bp, bPub);
                     rp = Math.max(rp, rPub);
                     bc = Math.max(bc, bCon);
@@ -251,7 +283,11 @@ public final class MessagingBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Rates(bp, rp, bc, rc);
+        publishRatios.sort(null);
+        int mid = publishRatios.size() / 2;
+        double median = publishRatios.size() % 2 == 1 ? publishRatios.get(mid)
+                : (publishRatios.get(mid - 1) + publishRatios.get(mid)) / 2;
+        return new Rates(bp, rp, bc, rc, median);
     }
 
     private static double seconds(long t0) {

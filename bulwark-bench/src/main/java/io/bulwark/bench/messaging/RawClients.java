@@ -27,8 +27,14 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.PullSubscribeOptions;
 
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,21 +50,29 @@ final class RawClients {
     private RawClients() {
     }
 
-    static RawClient of(String broker, String url) throws Exception {
+    /** The raw client of {@code broker}; {@code bare}: its messages carry the body alone (see {@link RawClient}). */
+    static RawClient of(String broker, String url, boolean bare) throws Exception {
         return switch (broker) {
-            case "redis" -> new Redis(url);
-            case "nats" -> new NatsRaw(url);
-            case "rabbitmq" -> new Rabbit(url);
+            case "redis" -> new Redis(url, bare);
+            case "nats" -> new NatsRaw(url, bare);
+            case "rabbitmq" -> new Rabbit(url, bare);
+            case "kafka" -> new RawKafka(url, bare);
+            case "sqs" -> new RawSqs(url, bare);
             default -> throw new IllegalArgumentException("no raw client for " + broker);
         };
     }
 
-    /** Lettuce: a batch of XADDs pipelined on one connection; XREADGROUP and XACK per message. */
+    /**
+     * Lettuce: a batch of XADDs pipelined on one connection, each entry with the fields {@code id},
+     * {@code at} (epoch ms) and {@code body}; XREADGROUP and XACK per message.
+     */
     static final class Redis implements RawClient {
         private final RedisClient client;
         private final StatefulRedisConnection<String, byte[]> conn;
+        private final boolean bare;
 
-        Redis(String url) {
+        Redis(String url, boolean bare) {
+            this.bare = bare;
             client = RedisClient.create(url);
             conn = client.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
                     io.lettuce.core.codec.ByteArrayCodec.INSTANCE));
@@ -72,8 +86,16 @@ final class RawClients {
         public void publish(String topic, List<byte[]> bodies) throws Exception {
             List<RedisFuture<String>> sent = new ArrayList<>(bodies.size());
             for (byte[] b : bodies) {
-                sent.add(conn.async().xadd(key(topic), XAddArgs.Builder.maxlen(1_000_000).approximateTrimming(),
-                        Map.of("body", b)));
+                Map<String, byte[]> fields;
+                if (bare) {
+                    fields = Map.of("body", b);
+                } else {
+                    fields = new LinkedHashMap<>(4);
+                    fields.put("id", RawClient.newId().getBytes(StandardCharsets.UTF_8));
+                    fields.put("at", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+                    fields.put("body", b);
+                }
+                sent.add(conn.async().xadd(key(topic), XAddArgs.Builder.maxlen(1_000_000).approximateTrimming(), fields));
             }
             for (RedisFuture<String> f : sent) {
                 f.get(10, TimeUnit.SECONDS);
@@ -121,13 +143,18 @@ final class RawClients {
         }
     }
 
-    /** jnats: a batch of JetStream publishAsync awaited together; a durable pull consumer, fetch and ack each. */
+    /**
+     * jnats: a batch of JetStream publishAsync awaited together, each with its id as
+     * {@code Nats-Msg-Id} and an {@code at} header (epoch ms); a durable pull consumer, fetch and ack each.
+     */
     static final class NatsRaw implements RawClient {
         private final io.nats.client.Connection nc;
         private final JetStream js;
         private final JetStreamManagement jsm;
+        private final boolean bare;
 
-        NatsRaw(String url) throws Exception {
+        NatsRaw(String url, boolean bare) throws Exception {
+            this.bare = bare;
             nc = Nats.connect(url);
             js = nc.jetStream();
             jsm = nc.jetStreamManagement();
@@ -141,7 +168,14 @@ final class RawClients {
         public void publish(String topic, List<byte[]> bodies) throws Exception {
             List<CompletableFuture<PublishAck>> sent = new ArrayList<>(bodies.size());
             for (byte[] b : bodies) {
-                sent.add(js.publishAsync("raw." + topic, b));
+                if (bare) {
+                    sent.add(js.publishAsync("raw." + topic, b));
+                } else {
+                    Headers h = new Headers();
+                    h.put("at", Long.toString(System.currentTimeMillis()));
+                    sent.add(js.publishAsync(NatsMessage.builder().subject("raw." + topic).headers(h).data(b).build(),
+                            PublishOptions.builder().messageId(RawClient.newId()).build()));
+                }
             }
             for (CompletableFuture<PublishAck> f : sent) {
                 f.get(10, TimeUnit.SECONDS);
@@ -193,12 +227,17 @@ final class RawClients {
         }
     }
 
-    /** amqp-client: a batch of persistent publishes on a confirm channel, then one waitForConfirms; manual acks with a prefetch. */
+    /**
+     * amqp-client: a batch of persistent publishes with a message id and a timestamp on a confirm
+     * channel, then one waitForConfirms; manual acks with a prefetch.
+     */
     static final class Rabbit implements RawClient {
         private final Connection conn;
         private final Channel publish;
+        private final boolean bare;
 
-        Rabbit(String url) throws Exception {
+        Rabbit(String url, boolean bare) throws Exception {
+            this.bare = bare;
             ConnectionFactory f = new ConnectionFactory();
             f.setUri(url);
             conn = f.newConnection("bulwark-bench-raw");
@@ -209,7 +248,11 @@ final class RawClients {
         @Override
         public void publish(String topic, List<byte[]> bodies) throws Exception {
             for (byte[] b : bodies) {
-                publish.basicPublish("raw." + topic, "", new AMQP.BasicProperties.Builder().deliveryMode(2).build(), b);
+                AMQP.BasicProperties.Builder p = new AMQP.BasicProperties.Builder().deliveryMode(2);
+                if (!bare) {
+                    p.messageId(RawClient.newId()).timestamp(new java.util.Date());
+                }
+                publish.basicPublish("raw." + topic, "", p.build(), b);
             }
             publish.waitForConfirmsOrDie(10_000);
         }

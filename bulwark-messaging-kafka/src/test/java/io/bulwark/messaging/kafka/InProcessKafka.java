@@ -1,41 +1,11 @@
 package io.bulwark.messaging.kafka;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
-
 /**
- * One Kafka broker for the whole test run, in the test JVM: a KRaft node that is controller and
- * broker at once, formatted and started as {@code kafka-storage.sh format --standalone} and
- * {@code kafka-server-start.sh} would (Kafka's own {@code StorageTool} and
- * {@code KafkaRaftServer}), in a temporary directory. The first test class that uses it starts it;
- * it stops when the run ends (a resource of JUnit's root store). Its client listener is behind a
- * {@link TcpProxy}, which it advertises, so a test can drop every client connection. Tuned to be
- * quick: one partition and one replica everywhere, no initial rebalance delay, session timeouts
- * from 100 ms.
+ * One {@link KafkaServer} for the whole test run: the first test class that uses it starts it; it
+ * stops when the run ends (a resource of JUnit's root store).
  *
  * <pre>{@code
  * @ExtendWith(InProcessKafka.class)
@@ -44,117 +14,33 @@ import static org.awaitility.Awaitility.await;
  */
 final class InProcessKafka implements BeforeAllCallback {
 
-    private static volatile Running running;
-
-    private record Running(KafkaRaftServer server, TcpProxy proxy, Path dir) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            try {
-                server.shutdown();
-                server.awaitShutdown();
-            } finally {
-                proxy.close();
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
-    }
+    private static volatile KafkaServer running;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(InProcessKafka.class, k -> start(), Running.class);
+                .getOrComputeIfAbsent(InProcessKafka.class, k -> {
+                    KafkaServer s = KafkaServer.start();
+                    running = s;
+                    return s;
+                }, KafkaServer.class);
     }
 
     /** The broker's URL, through the proxy. */
     static String url() {
-        return "kafka://127.0.0.1:" + running().proxy().port();
+        return running().url();
     }
 
     /** Closes every client connection to the broker, as a network failure would. */
     static void dropConnections() {
-        running().proxy().dropAll();
+        running().dropConnections();
     }
 
-    private static Running running() {
-        Running r = running;
+    private static KafkaServer running() {
+        KafkaServer r = running;
         if (r == null) {
             throw new IllegalStateException("the test class needs @ExtendWith(InProcessKafka.class)");
         }
         return r;
-    }
-
-    private static Running start() {
-        TcpProxy proxy = null;
-        try {
-            proxy = TcpProxy.start();
-            Path dir = Files.createTempDirectory("bulwark-kafka-test");
-            int controller = freePort();
-            int broker = freePort();
-            Properties p = new Properties();
-            p.putAll(Map.ofEntries(
-                    Map.entry("process.roles", "broker,controller"),
-                    Map.entry("node.id", "1"),
-                    Map.entry("controller.quorum.bootstrap.servers", "127.0.0.1:" + controller),
-                    Map.entry("listeners", "EXTERNAL://127.0.0.1:" + broker + ",CONTROLLER://127.0.0.1:" + controller),
-                    Map.entry("advertised.listeners", "EXTERNAL://127.0.0.1:" + proxy.port() + ",CONTROLLER://127.0.0.1:"
-                            + controller),
-                    Map.entry("listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                    Map.entry("controller.listener.names", "CONTROLLER"),
-                    Map.entry("inter.broker.listener.name", "EXTERNAL"),
-                    Map.entry("log.dirs", dir.resolve("logs").toString()),
-                    Map.entry("num.partitions", "1"),
-                    Map.entry("default.replication.factor", "1"),
-                    Map.entry("offsets.topic.replication.factor", "1"),
-                    Map.entry("offsets.topic.num.partitions", "1"),
-                    Map.entry("transaction.state.log.replication.factor", "1"),
-                    Map.entry("transaction.state.log.min.isr", "1"),
-                    Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                    Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                    Map.entry("group.initial.rebalance.delay.ms", "0"),
-                    Map.entry("group.min.session.timeout.ms", "100")));
-            Path config = dir.resolve("server.properties");
-            try (Writer w = Files.newBufferedWriter(config)) {
-                p.store(w, "in-process broker for bulwark-messaging-kafka's tests");
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int formatted = StorageTool.execute(new String[]{"format", "--standalone", "-t", Uuid.randomUuid().toString(),
-                    "-c", config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
-            if (formatted != 0) {
-                throw new IllegalStateException("kafka-storage format failed: " + out.toString(StandardCharsets.UTF_8));
-            }
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-            server.startup();
-            proxy.forwardTo(broker);
-            Running r = new Running(server, proxy, dir);
-            running = r;
-            awaitReady("127.0.0.1:" + proxy.port());
-            return r;
-        } catch (Exception e) {
-            if (proxy != null) {
-                try {
-                    proxy.close();
-                } catch (IOException ignored) {
-                    // the start failed already
-                }
-            }
-            throw new IllegalStateException("could not start the in-process Kafka broker: " + e, e);
-        }
-    }
-
-    /** Until the broker answers a client and lists itself. */
-    private static void awaitReady(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "2000",
-                "default.api.timeout.ms", "2000"))) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -79,6 +79,11 @@ public final class NatsBroker implements Broker {
     /** The broker type as configured. */
     public static final String TYPE = "nats";
 
+    /**
+     * The message's id. It also goes as {@link #MSG_ID} (the server de-duplicates on it), but a
+     * copy (a dead letter, a redrive) cannot carry that header, and nodes of an older version read
+     * the id only from here: leaving it out would cost a fleet in a rolling upgrade its ids.
+     */
     static final String ID = "bulwark-id";
     static final String KEY = "bulwark-key";
     static final String AT = "bulwark-at";
@@ -323,27 +328,33 @@ public final class NatsBroker implements Broker {
         messages.forEach(m -> Broker.check(topic, m, features, TYPE));
         ensureStream(topic);
         List<Published> out = new ArrayList<>();
+        // Every message is made first, then they go out back to back, so that jnats' writer finds
+        // them queued together and writes them in few socket writes (as in the Redis broker).
         // Every message of the batch is sent before the first acknowledgement is awaited (one
         // connection keeps their order); each is then awaited in order.
         List<Published> sent = new ArrayList<>(messages.size());
+        List<NatsMessage> made = new ArrayList<>(messages.size());
+        Instant now = clock.instant();
+        String subject = subject(topic);
+        for (Outgoing m : messages) {
+            String id = ids.next().toString();
+            Headers h = new Headers();
+            m.headers().forEach(h::put);
+            h.put(ID, id);
+            h.put(AT, Long.toString(now.toEpochMilli()));
+            if (m.key() != null) {
+                h.put(KEY, m.key());
+            }
+            if (!m.delay().isZero()) {
+                h.put(NOT_BEFORE, Long.toString(now.plus(m.delay()).toEpochMilli()));
+            }
+            made.add(NatsMessage.builder().subject(subject).headers(h).data(m.body()).build());
+            sent.add(new Published(id, topic, now.plus(m.delay())));
+        }
         List<java.util.concurrent.CompletableFuture<io.nats.client.api.PublishAck>> acks = new ArrayList<>(messages.size());
         try {
-            for (Outgoing m : messages) {
-                Instant now = clock.instant();
-                String id = ids.next().toString();
-                Headers h = new Headers();
-                m.headers().forEach(h::put);
-                h.put(ID, id);
-                h.put(AT, Long.toString(now.toEpochMilli()));
-                if (m.key() != null) {
-                    h.put(KEY, m.key());
-                }
-                if (!m.delay().isZero()) {
-                    h.put(NOT_BEFORE, Long.toString(now.plus(m.delay()).toEpochMilli()));
-                }
-                acks.add(js.publishAsync(NatsMessage.builder().subject(subject(topic)).headers(h).data(m.body()).build(),
-                        PublishOptions.builder().messageId(id).build()));
-                sent.add(new Published(id, topic, now.plus(m.delay())));
+            for (int i = 0; i < made.size(); i++) {
+                acks.add(js.publishAsync(made.get(i), PublishOptions.builder().messageId(sent.get(i).id()).build()));
             }
             for (int i = 0; i < acks.size(); i++) {
                 acks.get(i).get(publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -398,6 +409,10 @@ public final class NatsBroker implements Broker {
         if (original.getHeaders() != null) {
             original.getHeaders().entrySet().stream().filter(e -> !e.getKey().equals(MSG_ID))
                     .forEach(e -> h.put(e.getKey(), e.getValue()));
+            String msgId = original.getHeaders().getFirst(MSG_ID);
+            if (!h.containsKey(ID) && msgId != null) {
+                h.put(ID, msgId); // the copy keeps the id, in a header the server does not de-duplicate on
+            }
         }
         h.put(DEATH_HEADER, reason);
         h.put(GROUP, group);

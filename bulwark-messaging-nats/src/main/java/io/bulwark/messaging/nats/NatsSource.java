@@ -289,7 +289,8 @@ final class NatsSource implements DeliverySource {
 
     static Delivery delivery(String topic, Message m, int deliveries) {
         Map<String, String> headers = new LinkedHashMap<>();
-        String id = "?";
+        String id = null;
+        String msgId = null;
         String key = null;
         long at = 0;
         Headers h = m.getHeaders();
@@ -300,14 +301,16 @@ final class NatsSource implements DeliverySource {
                     case NatsBroker.ID -> id = value;
                     case NatsBroker.KEY -> key = value;
                     case NatsBroker.AT -> at = Long.parseLong(value);
-                    case NatsBroker.NOT_BEFORE, NatsBroker.GROUP, NatsBroker.MSG_ID -> {
+                    case NatsBroker.MSG_ID -> msgId = value;
+                    case NatsBroker.NOT_BEFORE, NatsBroker.GROUP -> {
                     }
                     default -> headers.put(name, value);
                 }
             }
         }
-        return new Delivery(id, topic, key, headers, m.getData() == null ? new byte[0] : m.getData(), deliveries,
-                Instant.ofEpochMilli(at));
+        // A published message has its id as Nats-Msg-Id only; a copy (dead letter, redrive) as bulwark-id.
+        return new Delivery(id != null ? id : msgId != null ? msgId : "?", topic, key, headers,
+                m.getData() == null ? new byte[0] : m.getData(), deliveries, Instant.ofEpochMilli(at));
     }
 
     private static String header(Message m, String name) {

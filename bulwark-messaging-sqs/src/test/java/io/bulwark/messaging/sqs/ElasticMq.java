@@ -29,8 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #restart()} stops the HTTP server and starts it again on the same port over the same
  * queues (the queue manager actor lives on): clients see their connections closed and refused, as
  * when SQS is unreachable for a moment, and find their queues and messages when it is back.
+ *
+ * <p>Public for bulwark-bench's messaging harness, which takes it from this module's test-jar (one
+ * launcher for the tests and the benchmark).
  */
-final class ElasticMq {
+public final class ElasticMq {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static ActorSystem system;
@@ -42,7 +45,7 @@ final class ElasticMq {
     }
 
     /** The endpoint, with credentials (ElasticMQ checks none; they keep the SDK off its default chain). */
-    static String url() {
+    public static String url() {
         start();
         return "http://test:secret@127.0.0.1:" + port + "?region=elasticmq";
     }
@@ -53,7 +56,7 @@ final class ElasticMq {
     }
 
     /** A plain SDK client of the server, to look at queues and messages as another SQS client would; the caller closes it. */
-    static SqsClient client() {
+    public static SqsClient client() {
         start();
         return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.of("elasticmq"))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "secret")))
