@@ -305,10 +305,7 @@ public final class Bulwark implements AutoCloseable {
          * share its commit ({@link Worker.Builder#linger}); 1 ms by default, zero turns it off.
          */
         public Builder linger(Duration max) {
-            if (max == null || max.isNegative() || max.compareTo(Duration.ofMillis(100)) > 0) {
-                throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
-            }
-            this.linger = max;
+            this.linger = Worker.checkLinger(max);
             return this;
         }
 

@@ -71,6 +71,8 @@ public final class Worker {
     private static final int FLUSH_BATCH = 500;
     /** The default {@link Builder#linger}. */
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(1);
+    /** The longest {@link Builder#linger} allowed. */
+    public static final Duration MAX_LINGER = Duration.ofMillis(100);
 
     private final JobStore store;
     private final Handlers handlers;
@@ -242,10 +244,7 @@ public final class Worker {
          * in small cohorts, and jobs longer than a commit never wait.
          */
         public Builder linger(Duration max) {
-            if (max.isNegative() || max.compareTo(Duration.ofMillis(100)) > 0) {
-                throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
-            }
-            this.linger = max;
+            this.linger = checkLinger(max);
             return this;
         }
 
@@ -334,9 +333,11 @@ public final class Worker {
             }
             Settled settled;
             try {
-                long c0 = ticker.getAsLong();
+                long c0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
                 settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
-                commitNanos = average(commitNanos, ticker.getAsLong() - c0);
+                if (lingerNanos != 0) {
+                    commitNanos = average(commitNanos, ticker.getAsLong() - c0);
+                }
             } catch (RuntimeException e) {
                 outcomes.addAll(batch);
                 if (bucket != null) {
@@ -384,6 +385,14 @@ public final class Worker {
         }
     }
 
+    /** {@code max} when it is a valid {@link Builder#linger}: from zero to {@link #MAX_LINGER}. */
+    public static Duration checkLinger(Duration max) {
+        if (max == null || max.isNegative() || max.compareTo(MAX_LINGER) > 0) {
+            throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
+        }
+        return max;
+    }
+
     private static long average(long average, long sample) {
         return average < 0 ? sample : average + (sample - average) / 8;
     }
@@ -409,7 +418,7 @@ public final class Worker {
     private void execute(Running r, Slots busy) {
         Job job = r.claim().job();
         Instant t0 = clock.instant();
-        long n0 = ticker.getAsLong();
+        long n0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
         Outcome outcome;
         Span span = attemptSpan(job);
         r.enter();
@@ -437,7 +446,9 @@ public final class Worker {
             r.exit();
         }
         endSpan(span, job, outcome);
-        attemptNanos = average(attemptNanos, ticker.getAsLong() - n0);
+        if (lingerNanos != 0) {
+            attemptNanos = average(attemptNanos, ticker.getAsLong() - n0);
+        }
         finish(r, busy, outcome, Duration.between(t0, clock.instant()));
     }
 

@@ -59,7 +59,7 @@ public final class JobKeys {
             .description("How often an idle worker looks for due jobs (new jobs in this process wake it at once).").build();
 
     public static final ConfigKey<Duration> LINGER = ConfigKey
-            .builder("jobs.linger", ValueTypes.duration(Duration.ZERO, Duration.ofMillis(100)))
+            .builder("jobs.linger", ValueTypes.duration(Duration.ZERO, Worker.MAX_LINGER))
             .defaultValue(Worker.DEFAULT_LINGER)
             .description("Group commit: the longest a worker's turn waits for attempts about to end so their outcomes share "
                     + "one commit; it waits only while attempts are shorter than a commit, at most half a commit; 0 turns it off.")

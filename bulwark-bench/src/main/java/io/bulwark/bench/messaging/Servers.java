@@ -40,7 +40,10 @@ final class Servers implements AutoCloseable {
                 yield new Server("kafka", kafka.url());
             }
             case "sqs" -> new Server("sqs", ElasticMq.url());
-            default -> throw new IllegalArgumentException("--brokers: unknown broker '" + name + "'; known: " + KNOWN);
+            default -> {
+                requireKnown(name);
+                throw new AssertionError(name); // every known name has its case
+            }
         };
     }
 

@@ -50,7 +50,7 @@ public final class BulwarkCommand implements Runnable {
 
     /** A command line over {@code env} with every command, with Bulwark's exit codes and error printing. */
     public static CommandLine commandLine(Map<String, String> env) {
-        return build(env, null);
+        return build(env, all());
     }
 
     /**
@@ -60,23 +60,20 @@ public final class BulwarkCommand implements Runnable {
      * option, a misspelt name that picocli then suggests a fix for) gets every command.
      */
     public static CommandLine commandLine(Map<String, String> env, String[] args) {
-        Class<?> named = args.length == 0 ? null : commands().get(args[0]);
-        return build(env, named);
+        List<Class<?>> all = all();
+        Class<?> named = args.length == 0 ? null : named(all, args[0]);
+        return build(env, named == null ? all : List.of(named));
     }
 
-    /** Every first-level command by its names and aliases, in help order. */
-    private static Map<String, Class<?>> commands() {
-        Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
-        for (Class<?> c : all()) {
+    /** The first of {@code commands} whose name or an alias is {@code name}, or null. */
+    private static Class<?> named(List<Class<?>> commands, String name) {
+        for (Class<?> c : commands) {
             Command command = c.getAnnotation(Command.class);
-            if (command != null) {
-                byName.putIfAbsent(command.name(), c);
-                for (String alias : command.aliases()) {
-                    byName.putIfAbsent(alias, c);
-                }
+            if (command != null && (command.name().equals(name) || List.of(command.aliases()).contains(name))) {
+                return c;
             }
         }
-        return byName;
+        return null;
     }
 
     private static List<Class<?>> all() {
@@ -87,12 +84,11 @@ public final class BulwarkCommand implements Runnable {
         return all;
     }
 
-    private static CommandLine build(Map<String, String> env, Class<?> only) {
+    /** The root with {@code commands}; with more than one, {@code help} too. */
+    private static CommandLine build(Map<String, String> env, List<Class<?>> commands) {
         CommandLine cl = new CommandLine(new BulwarkCommand(env));
-        if (only != null) {
-            cl.addSubcommand(only);
-        } else {
-            all().forEach(cl::addSubcommand);
+        commands.forEach(cl::addSubcommand);
+        if (commands.size() > 1) {
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
