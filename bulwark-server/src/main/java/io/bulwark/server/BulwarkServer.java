@@ -388,7 +388,7 @@ public final class BulwarkServer implements AutoCloseable {
                 new ServerRoutes(config, features, clock, startedAt, bodyLimit).register(routes);
                 new ApiDocsRoutes(this::openApiJson).register(routes);
                 new WhoAmIRoutes(authenticator).register(routes);
-                new UiRoutes(UiAssets.load()).register(routes);
+                new UiRoutes(UiAssets::load).register(routes);
                 uiSessions.register(routes);
                 capabilities.forEach(cap -> cap.routes(routes));
             }

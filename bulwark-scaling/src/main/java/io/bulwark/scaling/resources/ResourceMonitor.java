@@ -85,7 +85,12 @@ public final class ResourceMonitor implements AutoCloseable {
         return s;
     }
 
-    /** Samples every interval on a daemon thread until {@link #close()}. */
+    /**
+     * Samples every interval on a daemon thread until {@link #close()}, the first time one interval
+     * from now: the first sample loads the OS and management libraries it reads through, which would
+     * otherwise compete with a server's start for the CPU (a reader that needs a sample before then
+     * calls {@link #sampleNow()}).
+     */
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bulwark-resources").factory());
         timer.scheduleAtFixedRate(() -> {
@@ -94,7 +99,7 @@ public final class ResourceMonitor implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Resource sampling failed: {}; the next one runs in {}", e.toString(), interval);
             }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Called with every sample. */

@@ -45,6 +45,7 @@ public final class Database {
     }
 
     private static SQLiteConfig common(SqliteOptions options) {
+        NativeLibrary.prepare();
         SQLiteConfig c = new SQLiteConfig();
         c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
         c.enforceForeignKeys(true);

@@ -55,10 +55,34 @@ public final class UiRoutes {
             + "require-trusted-types-for 'script'; trusted-types 'none'";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
-    private final UiAssets assets;
+    private final java.util.function.Supplier<UiAssets> load;
+    private volatile UiAssets assets;
 
     public UiRoutes(UiAssets assets) {
+        this.load = () -> assets;
         this.assets = assets;
+    }
+
+    /**
+     * Routes whose files are read by {@code load} on the first dashboard request, not at start: reading
+     * and hashing them took a start's main thread tens of milliseconds for a page most starts never serve.
+     */
+    public UiRoutes(java.util.function.Supplier<UiAssets> load) {
+        this.load = load;
+    }
+
+    private UiAssets assets() {
+        UiAssets a = assets;
+        if (a == null) {
+            synchronized (this) {
+                a = assets;
+                if (a == null) {
+                    a = load.get();
+                    assets = a;
+                }
+            }
+        }
+        return a;
     }
 
     /**
@@ -66,7 +90,7 @@ public final class UiRoutes {
      * file behind a session ({@link UiSession#REQUIRED}).
      */
     public void register(ApiRoutes routes) {
-        routes.get(LOGIN, ctx -> page(ctx, assets.login()), Anonymous.ALLOWED, RouteDoc.of("The dashboard's login page")
+        routes.get(LOGIN, ctx -> page(ctx, assets().login()), Anonymous.ALLOWED, RouteDoc.of("The dashboard's login page")
                 .describe("Takes the API key, keeps it in the tab's session storage and starts a session (POST "
                         + UiSessions.PATH + "). The only page served without one.")
                 .answers(200, "text/html", "the page"));
@@ -77,7 +101,7 @@ public final class UiRoutes {
                 .describe("Cached for a year: the URL changes whenever any file does.")
                 .answers(200, "*/*", "the file")
                 .errors(404));
-        routes.get(UI, ctx -> page(ctx, assets.shell()), UiSession.REQUIRED, RouteDoc.of("The dashboard's overview page")
+        routes.get(UI, ctx -> page(ctx, assets().shell()), UiSession.REQUIRED, RouteDoc.of("The dashboard's overview page")
                 .describe("A static page: its scripts ask the API for every figure, with the API key kept by the login "
                         + "page. Needs the session cookie (or a key); without one, 303 to the login page. See "
                         + "docs/dashboard.md.")
@@ -89,7 +113,7 @@ public final class UiRoutes {
                 .answers(200, "text/html", "the page")
                 .answers(303, null, "no session: to the login page, which comes back here")
                 .errors(404));
-        routes.get(ASSETS + "/{version}/{file}", ctx -> file(ctx, assets.names()), UiSession.REQUIRED,
+        routes.get(ASSETS + "/{version}/{file}", ctx -> file(ctx, assets().names()), UiSession.REQUIRED,
                 RouteDoc.of("A script, style sheet or library file of the dashboard")
                 .path("version", "the fingerprint of the dashboard's files, as the pages name it")
                 .path("file", "a file the pages load")
@@ -105,7 +129,7 @@ public final class UiRoutes {
             throw ApiException.notFound("the dashboard has no page named '" + name + "'; its pages are " + UI
                     + ", " + LOGIN + " and " + UI + "/" + String.join(", " + UI + "/", PAGES));
         }
-        page(ctx, assets.shell());
+        page(ctx, assets().shell());
     }
 
     private static void page(Context ctx, UiAssets.Asset page) {
@@ -117,11 +141,11 @@ public final class UiRoutes {
     private void file(Context ctx, java.util.Collection<String> served) {
         String version = ctx.pathParam("version");
         String file = ctx.pathParam("file");
-        UiAssets.Asset asset = assets.asset(file).filter(a -> served.contains(file)).orElseThrow(() -> ApiException.notFound("the dashboard has no file "
+        UiAssets.Asset asset = assets().asset(file).filter(a -> served.contains(file)).orElseThrow(() -> ApiException.notFound("the dashboard has no file "
                 + "named '" + file + "'"));
-        if (!version.equals(assets.version())) {
+        if (!version.equals(assets().version())) {
             // An old page naming files of another version: those are not kept, and these may differ.
-            throw ApiException.notFound("the dashboard's files are at version " + assets.version() + ", not '" + version
+            throw ApiException.notFound("the dashboard's files are at version " + assets().version() + ", not '" + version
                     + "': reload the page");
         }
         secure(ctx);
