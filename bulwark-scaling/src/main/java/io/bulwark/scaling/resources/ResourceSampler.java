@@ -29,7 +29,9 @@ public final class ResourceSampler {
     private final CgroupReader cgroups;
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final SystemInfo oshi;
+    /** OSHI, made by the first sample (its classes and native bindings load then, not at a server's start); null when unsupported. */
+    private SystemInfo oshi;
+    private boolean oshiTried;
     private final int pid = (int) ProcessHandle.current().pid();
     private final ReentrantLock lock = new ReentrantLock();
     private Counters last;
@@ -43,13 +45,19 @@ public final class ResourceSampler {
     public ResourceSampler(InstantSource clock, CgroupReader cgroups) {
         this.clock = clock;
         this.cgroups = cgroups;
-        SystemInfo si;
-        try {
-            si = new SystemInfo();
-        } catch (RuntimeException | LinkageError e) {
-            si = null; // an unsupported platform: the OSHI figures read -1
+    }
+
+    /** Called under the lock. */
+    private SystemInfo oshi() {
+        if (!oshiTried) {
+            oshiTried = true;
+            try {
+                oshi = new SystemInfo();
+            } catch (RuntimeException | LinkageError e) {
+                oshi = null; // an unsupported platform: the OSHI figures read -1
+            }
         }
-        this.oshi = si;
+        return oshi;
     }
 
     /**
@@ -71,6 +79,7 @@ public final class ResourceSampler {
         try {
             Instant now = clock.instant();
             ContainerLimits limits = cgroups.read();
+            SystemInfo oshi = oshi();
             OSProcess self = oshi == null ? null : oshi.getOperatingSystem().getProcess(pid);
             long rss = self == null ? -1 : self.getResidentSetSize();
             long read = self == null ? -1 : self.getBytesRead();
