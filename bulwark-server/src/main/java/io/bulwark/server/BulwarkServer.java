@@ -121,6 +121,8 @@ public final class BulwarkServer implements AutoCloseable {
     private final UiSessions uiSessions;
     private final GracefulHandler graceful = new GracefulHandler();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** Set once every capability has started: readiness answers 503 until then, though the port answers earlier. */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final boolean loopback;
@@ -329,7 +331,7 @@ public final class BulwarkServer implements AutoCloseable {
         bindMetrics();
         long bodyLimit = config.get(ServerKeys.MAX_REQUEST_BODY).bytes();
         RequestObserver observer = new RequestObserver(meters, config.get(ServerKeys.LOG_ACCESS), tracing);
-        HealthRoutes healthRoutes = new HealthRoutes(health, shuttingDown::get, meters,
+        HealthRoutes healthRoutes = new HealthRoutes(health, started::get, shuttingDown::get, meters,
                 ctx -> authenticator.identify(ctx).isPresent());
         startedAt = clock.instant();
         FeatureFlags features = FeatureFlags.from(config);
@@ -416,6 +418,7 @@ public final class BulwarkServer implements AutoCloseable {
             }
         }
         capabilities.forEach(Capability::start);
+        started.set(true);
         for (HealthCheck check : health.checks()) {
             Gauge.builder("bulwark.health.status", healthRoutes,
                             r -> r.lastReport().checks().stream().filter(c -> c.name().equals(check.name())).findFirst()

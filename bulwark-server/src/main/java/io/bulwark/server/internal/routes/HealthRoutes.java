@@ -31,14 +31,20 @@ public final class HealthRoutes {
 
     private final HealthChecks checks;
     private final BooleanSupplier shuttingDown;
+    private final BooleanSupplier started;
     private final PrometheusMeterRegistry prometheus;
     private final Predicate<Context> showDetails;
     private final AtomicReference<HealthReport> last = new AtomicReference<>();
 
-    /** @param showDetails whether the caller may see check details: it presents a valid key, or the API is open */
-    public HealthRoutes(HealthChecks checks, BooleanSupplier shuttingDown, PrometheusMeterRegistry prometheus,
-                        Predicate<Context> showDetails) {
+    /**
+     * @param started whether the server has started everything it runs (workers, consumers, bridges): until then
+     *     readiness answers 503, though the port already answers
+     * @param showDetails whether the caller may see check details: it presents a valid key, or the API is open
+     */
+    public HealthRoutes(HealthChecks checks, BooleanSupplier started, BooleanSupplier shuttingDown,
+                        PrometheusMeterRegistry prometheus, Predicate<Context> showDetails) {
         this.checks = checks;
+        this.started = started;
         this.shuttingDown = shuttingDown;
         this.prometheus = prometheus;
         this.showDetails = showDetails;
@@ -52,7 +58,8 @@ public final class HealthRoutes {
                 RouteDoc.of("Readiness: whether every readiness check passes")
                 .answers(200, "`{\"status\":\"UP\"}`")
                 .answers(503, "`{\"status\":\"DOWN\",\"reason\":...,\"failing\":[...]}` naming the failing checks "
-                        + "(their details only for a valid key), or `\"reason\":\"shutting down\"`"));
+                        + "(their details only for a valid key), or `\"reason\":\"starting\"` until the server has "
+                        + "started its workers and consumers, or `\"reason\":\"shutting down\"`"));
         routes.get("/health", this::health, Anonymous.ALLOWED, RouteDoc.of("Every health check with its status")
                 .describe("Without a valid key (unless the API is open) each check shows only its name and status: no "
                         + "paths, heap figures or error messages.")
@@ -78,6 +85,10 @@ public final class HealthRoutes {
     private void ready(Context ctx) {
         if (shuttingDown.getAsBoolean()) {
             ctx.status(503).json(Map.of("status", "DOWN", "reason", "shutting down"));
+            return;
+        }
+        if (!started.getAsBoolean()) {
+            ctx.status(503).json(Map.of("status", "DOWN", "reason", "starting"));
             return;
         }
         HealthReport report = run();
