@@ -12,13 +12,17 @@ public interface Subscription extends AutoCloseable {
     /** True until stopped. */
     boolean isRunning();
 
-    /** Deliveries being handled now. */
+    /**
+     * Deliveries being handled now; on a broker that acknowledges several in one request (SQS),
+     * also those handled whose acknowledgement the broker has not answered yet.
+     */
     int inFlight();
 
     /**
      * Stops fetching, lets deliveries in flight finish for up to {@code grace}, then interrupts
      * the rest and gives them back to the broker for another consumer (none is acknowledged
-     * unless its handler returned).
+     * unless its handler returned). Returns once the broker answered the acknowledgements of
+     * those whose handlers returned.
      *
      * @return how many were given back unfinished
      */

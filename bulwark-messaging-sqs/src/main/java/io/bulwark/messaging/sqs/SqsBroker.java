@@ -16,6 +16,7 @@ import io.bulwark.messaging.spi.Consumer;
 import io.bulwark.messaging.spi.MessagingMetrics;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -52,8 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       a live consumer extends it three times per
  *       {@code claimAfter} while the message is handled or waits in its prefetch. The delivery
  *       count is SQS's {@code ApproximateReceiveCount}.</li>
- *   <li>Ack deletes the message; a retry sets its visibility timeout to the backoff; a release sets
- *       it to 0 (SQS counts the next receive all the same).</li>
+ *   <li>Ack deletes the message, ten to a {@code DeleteMessageBatch} (see {@link SqsSource}); a
+ *       retry sets its visibility timeout to the backoff; a release sets it to 0 (SQS counts the
+ *       next receive all the same).</li>
  *   <li>Delays: native ({@code DelaySeconds}) up to 15 minutes, rounded up to a second; a longer
  *       one carries its due time and is sent on by the group's consumers, 15 minutes at a
  *       stretch.</li>
@@ -93,7 +95,7 @@ public final class SqsBroker implements Broker {
         this.ids = new Uuid7(b.clock(), new SplittableRandom());
         this.metrics = new MessagingMetrics(b.meters(), b.connection());
         this.maxNativeDelay = b.maxNativeDelay;
-        this.client = SqsClients.open(url, b.clientName(), b.timeout);
+        this.client = SqsClients.open(url, b.clientName(), b.timeout, b.interceptors);
         this.queues = new Queues(this::client, new QueueNames(b.prefix), b.clock(), b.groupRefresh, b.retention,
                 b.maxReceiveCount);
         this.deadLetters = new DeadLetters(this::client, queues, b.maxReceiveCount);
@@ -123,6 +125,7 @@ public final class SqsBroker implements Broker {
         private int maxReceiveCount = 1000;
         private Duration timeout = Duration.ofSeconds(10);
         private Duration maxNativeDelay = Delays.SQS_MAX_DELAY;
+        private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
 
         private Builder(String url) {
             super(TYPE);
@@ -194,6 +197,12 @@ public final class SqsBroker implements Broker {
                 throw new IllegalArgumentException("maxNativeDelay must be from 1s to 15m but was " + d);
             }
             this.maxNativeDelay = d;
+            return this;
+        }
+
+        /** For tests: sees (or changes) each request of the broker's client and its answer, to count requests or feign a failure. */
+        Builder intercept(ExecutionInterceptor i) {
+            this.interceptors.add(Objects.requireNonNull(i, "interceptor must be set"));
             return this;
         }
 

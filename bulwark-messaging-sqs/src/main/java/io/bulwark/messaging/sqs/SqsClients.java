@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Makes the SDK's SQS client for a broker: the JDK's URLConnection HTTP client (no connection pool
@@ -26,7 +28,7 @@ final class SqsClients {
     private SqsClients() {
     }
 
-    static SqsClient open(SqsUrl url, String clientName, Duration timeout) {
+    static SqsClient open(SqsUrl url, String clientName, Duration timeout, List<ExecutionInterceptor> interceptors) {
         Region region = url.region() != null ? Region.of(url.region()) : defaultRegion();
         AwsCredentialsProvider credentials = url.accessKeyId() != null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(url.accessKeyId(), url.secretAccessKey()))
@@ -34,7 +36,8 @@ final class SqsClients {
         SqsClientBuilder b = SqsClient.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(timeout)
-                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, clientName));
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, clientName)
+                        .executionInterceptors(interceptors));
         if (url.endpoint() != null) {
             b.endpointOverride(url.endpoint());
         }

@@ -1,12 +1,16 @@
 package io.bulwark.messaging.sqs;
 
+import io.bulwark.messaging.MessagingException;
 import io.bulwark.messaging.spi.DeliverySource;
 import io.bulwark.messaging.spi.Received;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -14,6 +18,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * One member of a group: receives from the group's queue with the subscription's
  * {@code claimAfter} as the visibility timeout.
  *
- * <p>Design notes. Each SQS move is one request: ack is {@code DeleteMessage}; retry is
- * {@code ChangeMessageVisibility} to the backoff (the message stays where it is and SQS counts the
- * next receive); release is {@code ChangeMessageVisibility} to 0; a dead letter is sent to the
- * topic's dead-letter queue first and deleted after, so a crash between the two duplicates a dead
- * letter but never loses one.
+ * <p>Design notes. Acknowledgements go ten to a {@code DeleteMessageBatch} ({@link #ackBatch()}:
+ * the consumer gathers the deliveries whose handlers returned, see {@code Consumer}); SQS answers
+ * each entry on its own, and an entry it failed is not acknowledged (the consumer logs it, and SQS
+ * delivers the message again after its visibility timeout). The other moves are one request per
+ * message, as they are rare beside acknowledgements: retry is {@code ChangeMessageVisibility} to the
+ * backoff (the message stays where it is and SQS counts the next receive); release is
+ * {@code ChangeMessageVisibility} to 0; a dead letter is sent to the topic's dead-letter queue
+ * first and deleted after, so a crash between the two duplicates a dead letter but never loses one.
  *
  * <p>The visibility timeout is {@code claimAfter} (rounded up to a second) plus the
  * {@value #RECEIVE_WAIT_SECONDS} s a receive waits. A consumer that dies leaves its last receive
@@ -50,6 +58,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SqsSource implements DeliverySource {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsSource.class);
+    /** SQS's most messages in a receive or a batch request. */
+    static final int BATCH = 10;
     /** How long a receive waits for a first message (a long poll; 0 would be a busy loop of short polls). */
     static final int RECEIVE_WAIT_SECONDS = 1;
 
@@ -99,7 +109,7 @@ final class SqsSource implements DeliverySource {
     /** Waits {@value #RECEIVE_WAIT_SECONDS} s for a first message, whatever {@code wait} is (SQS waits whole seconds). */
     @Override
     public List<Received> poll(int max, Duration wait) {
-        int n = Math.min(10, Math.max(1, max));
+        int n = Math.min(BATCH, Math.max(1, max));
         List<Message> got;
         try {
             got = broker.client().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(n).waitTimeSeconds(RECEIVE_WAIT_SECONDS)
@@ -153,6 +163,38 @@ final class SqsSource implements DeliverySource {
         broker.client().deleteMessage(b -> b.queueUrl(url).receiptHandle(receipt));
     }
 
+    /** SQS's most entries in a {@code DeleteMessageBatch}. */
+    @Override
+    public int ackBatch() {
+        return BATCH;
+    }
+
+    /**
+     * One {@code DeleteMessageBatch} of {@code done} (at most ten); answers the entries SQS failed,
+     * each with SQS's code and message. A message is no longer extended once its delete is asked,
+     * so one whose delete failed comes back after its visibility timeout.
+     */
+    @Override
+    public Map<Received, Exception> ackAll(List<Received> done) {
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(done.size());
+        for (int i = 0; i < done.size(); i++) {
+            String receipt = handle(done.get(i)).receipt();
+            held.remove(receipt);
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(receipt).build());
+        }
+        DeleteMessageBatchResponse answer = broker.client().deleteMessageBatch(b -> b.queueUrl(url).entries(entries));
+        if (answer.failed().isEmpty()) {
+            return Map.of();
+        }
+        Map<Received, Exception> failed = new HashMap<>();
+        for (BatchResultErrorEntry f : answer.failed()) {
+            failed.put(done.get(Integer.parseInt(f.id())), new MessagingException("SQS did not delete it ("
+                    + (Boolean.TRUE.equals(f.senderFault()) ? "sender" : "server") + " fault " + f.code() + ": " + f.message()
+                    + ")"));
+        }
+        return failed;
+    }
+
     @Override
     public void retry(Received r, Duration delay) {
         visible(r, Delays.visibilitySeconds(delay));
@@ -188,8 +230,8 @@ final class SqsSource implements DeliverySource {
                 receipts.add(receipt);
             }
         });
-        for (int from = 0; from < receipts.size(); from += 10) {
-            List<String> part = receipts.subList(from, Math.min(receipts.size(), from + 10));
+        for (int from = 0; from < receipts.size(); from += BATCH) {
+            List<String> part = receipts.subList(from, Math.min(receipts.size(), from + BATCH));
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(part.size());
             for (int i = 0; i < part.size(); i++) {
                 entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))

@@ -34,12 +34,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * free, in fetch order: started by the poller, or by the handler that just finished, so a
  * delivery never waits for the poller's blocking read to end. A poll that fails (the broker is away) is retried with a growing wait
  * up to 5 s, and {@link #isConnected()} reads false until one succeeds.
+ *
+ * <p>Acknowledgements. A source whose {@link DeliverySource#ackBatch()} is 1 has each delivery
+ * acknowledged by its handler's thread as the handler returns. One that takes more in a request
+ * has them gathered ({@link PendingAcks}) and sent together, without a timer: a batch leaves when
+ * it is full (sent by the handler that filled it), when the consumer goes idle (the last handler
+ * to finish, with nothing fetched, sends what waits), before each poll, when the poller waited
+ * {@link #POLL_WAIT} without a handler finishing, and at once while stopping; {@link #stop}
+ * sends what is left and waits for the answers before it returns. So a busy consumer sends full
+ * batches and an idle one sends each acknowledgement as its handler returns. A delivery waiting
+ * for its acknowledgement has left its handler's concurrency permit, but counts as in flight, and
+ * its claim is extended, until the broker answered; up to a prefetch of them take no room in the
+ * prefetch (see {@link #room()}).
  */
 public final class Consumer implements Subscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(500);
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
+    /** How long {@link #stop} waits for acknowledgements on their way (a request and the client's retries). */
+    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
 
     private final String topic;
     private final String group;
@@ -49,8 +63,12 @@ public final class Consumer implements Subscription {
     private final MessagingMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** The heartbeat's own: {@link #changed} is signalled as each handler finishes, which must not start a round. */
+    private final Condition beat = lock.newCondition();
     private final ArrayDeque<Received> fetched = new ArrayDeque<>();
     private final Map<Received, Thread> running = new ConcurrentHashMap<>();
+    /** Null when the source acknowledges one delivery per request: each is acknowledged by its handler's thread. */
+    private final PendingAcks acks;
     private final Thread poller;
     private final Thread toucher;
     private volatile boolean stopping;
@@ -68,6 +86,7 @@ public final class Consumer implements Subscription {
         this.handler = handler;
         this.options = options;
         this.metrics = metrics;
+        this.acks = source.ackBatch() > 1 ? new PendingAcks(topic, group, source, metrics, lock, changed) : null;
         this.poller = Thread.ofPlatform().daemon().name("bulwark-consumer-" + topic + "-" + group).unstarted(this::pollLoop);
         this.toucher = Thread.ofVirtual().name("bulwark-consumer-touch-" + topic + "-" + group).unstarted(this::touchLoop);
         this.lagGauge = metrics.lag(topic, group, this::lag);
@@ -126,9 +145,10 @@ public final class Consumer implements Subscription {
         return connected;
     }
 
+    /** Deliveries being handled now, and those handled whose acknowledgement the broker has not answered yet. */
     @Override
     public int inFlight() {
-        return running.size();
+        return running.size() + (acks == null ? 0 : acks.unsettled());
     }
 
     private void pollLoop() {
@@ -137,9 +157,12 @@ public final class Consumer implements Subscription {
             try {
                 dispatch();
                 if (!worthPolling()) {
-                    awaitChange();
+                    if (awaitChange()) {
+                        sendAcks(); // the handlers are all busy and slow: what waits for a full batch goes now
+                    }
                     continue;
                 }
+                sendAcks();
                 List<Received> got = source.poll(room(), POLL_WAIT);
                 if (!connected) {
                     LOG.info("Consumer of {} in group {} reaches its broker again", topic, group);
@@ -175,11 +198,16 @@ public final class Consumer implements Subscription {
         }
     }
 
-    /** How many more deliveries the prefetch has room for. */
+    /**
+     * How many more deliveries the prefetch has room for. Deliveries whose acknowledgement is on its
+     * way take room only past a prefetch of them: the next poll does not wait for the broker's
+     * answer, yet a broker slow to answer holds the consumer at twice its prefetch.
+     */
     private int room() {
         lock.lock();
         try {
-            return Math.max(0, options.prefetch() - fetched.size() - running.size());
+            int acking = acks == null ? 0 : Math.max(0, acks.unsettled() - options.prefetch());
+            return Math.max(0, options.prefetch() - fetched.size() - running.size() - acking);
         } finally {
             lock.unlock();
         }
@@ -219,14 +247,33 @@ public final class Consumer implements Subscription {
         }
     }
 
-    private void awaitChange() throws InterruptedException {
+    /** Waits for a change, up to {@link #POLL_WAIT}; true when that whole wait passed without one. */
+    private boolean awaitChange() throws InterruptedException {
         lock.lock();
         try {
             if (!stopping && !worthPolling() && (fetched.isEmpty() || running.size() >= options.concurrency())) {
-                changed.await(POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return !changed.await(POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
+            return false;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Sends every acknowledgement waiting, on a thread of its own (the poller goes on to its poll). */
+    private void sendAcks() {
+        if (acks == null) {
+            return;
+        }
+        List<Received> batch;
+        lock.lock();
+        try {
+            batch = acks.take(true);
+        } finally {
+            lock.unlock();
+        }
+        if (!batch.isEmpty()) {
+            Thread.ofVirtual().name("bulwark-ack-" + topic).start(() -> acks.send(batch));
         }
     }
 
@@ -234,10 +281,15 @@ public final class Consumer implements Subscription {
         Delivery d = r.delivery();
         metrics.delivered(topic, group);
         long start = System.nanoTime();
+        boolean toAck = false;
         try {
             handler.handle(d);
-            settle(r, () -> source.ack(r), "acknowledge");
-            metrics.acked(topic, group);
+            if (acks == null) {
+                settle(r, () -> source.ack(r), "acknowledge");
+                metrics.acked(topic, group);
+            } else {
+                toAck = true;
+            }
         } catch (Reject e) {
             deadLetter(r, "rejected: " + e.getMessage());
         } catch (Throwable e) {
@@ -253,14 +305,37 @@ public final class Consumer implements Subscription {
             }
         } finally {
             metrics.handled(topic, group, Duration.ofNanos(System.nanoTime() - start));
+            List<Received> batch = List.of();
             lock.lock();
             try {
+                if (toAck) {
+                    acks.add(r); // before it leaves running: the consumer never looks idle holding it unacknowledged
+                }
                 running.remove(r);
                 dispatch(); // the next fetched delivery starts now, not when the poller's wait ends
+                if (toAck) {
+                    batch = acks.take(stopping || running.isEmpty() && fetched.isEmpty());
+                }
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
+            if (!batch.isEmpty()) {
+                sendFrom(batch);
+            }
+        }
+    }
+
+    /**
+     * Sends a batch of acknowledgements from this handler's thread, which is done with its handler;
+     * one interrupted by {@link #stop} (its handler returned all the same) hands it to a fresh thread,
+     * whose request the interrupt does not abort.
+     */
+    private void sendFrom(List<Received> batch) {
+        if (Thread.currentThread().isInterrupted()) {
+            Thread.ofVirtual().name("bulwark-ack-" + topic).start(() -> acks.send(batch));
+        } else {
+            acks.send(batch);
         }
     }
 
@@ -318,12 +393,15 @@ public final class Consumer implements Subscription {
     private void touchLoop() {
         Duration every = options.claimAfter().dividedBy(3);
         while (!stopped) {
-            pause(every);
+            awaitBeat(every);
             List<Received> held;
             lock.lock();
             try {
                 held = new ArrayList<>(running.keySet());
                 held.addAll(fetched);
+                if (acks != null) {
+                    held.addAll(acks.held());
+                }
             } finally {
                 lock.unlock();
             }
@@ -334,6 +412,21 @@ public final class Consumer implements Subscription {
                     LOG.debug("Could not extend the claim on message {} of {}: {}", r.delivery().id(), topic, e.toString());
                 }
             }
+        }
+    }
+
+    /** Waits {@code d} (cut short only by {@link #stop}, which interrupts the heartbeat). */
+    private void awaitBeat(Duration d) {
+        lock.lock();
+        try {
+            long left = d.toNanos();
+            while (!stopped && left > 0) {
+                left = beat.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -384,6 +477,7 @@ public final class Consumer implements Subscription {
             for (Thread t : List.copyOf(running.values())) {
                 t.join(Duration.ofSeconds(5));
             }
+            flushAcks();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -393,6 +487,25 @@ public final class Consumer implements Subscription {
             source.close();
         }
         return given;
+    }
+
+    /** At stop, once the handlers are done: sends the acknowledgements still waiting, and waits for every answer. */
+    private void flushAcks() throws InterruptedException {
+        if (acks == null) {
+            return;
+        }
+        List<Received> rest;
+        lock.lock();
+        try {
+            rest = acks.take(true);
+        } finally {
+            lock.unlock();
+        }
+        acks.send(rest);
+        if (!acks.awaitSettled(ACK_WAIT)) {
+            LOG.warn("Consumer of {} in group {} stops with {} acknowledgements unanswered after {} s; those the broker did"
+                    + " not take come back after their claim time", topic, group, acks.unsettled(), ACK_WAIT.toSeconds());
+        }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.bulwark.messaging.spi;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -19,6 +21,34 @@ public interface DeliverySource extends AutoCloseable {
 
     /** The handler returned: the message is done for this group. */
     void ack(Received r) throws Exception;
+
+    /**
+     * How many acknowledgements the broker takes in one request. 1 (the default): the consumer
+     * acknowledges each delivery with {@link #ack} as its handler returns. More: the consumer
+     * gathers the deliveries whose handlers returned and hands them to {@link #ackAll}, at most this
+     * many at a time (see {@link Consumer} for when it sends them).
+     */
+    default int ackBatch() {
+        return 1;
+    }
+
+    /**
+     * The handlers of {@code done} returned (at most {@link #ackBatch()} of them): acknowledges them
+     * in as few requests as the broker allows, and answers those it could not acknowledge, each with
+     * why (empty: all were). A throw counts as none acknowledged. The default acknowledges each
+     * with {@link #ack}.
+     */
+    default Map<Received, Exception> ackAll(List<Received> done) throws Exception {
+        Map<Received, Exception> failed = new HashMap<>();
+        for (Received r : done) {
+            try {
+                ack(r);
+            } catch (Exception e) {
+                failed.put(r, e);
+            }
+        }
+        return failed;
+    }
 
     /** The handler failed: deliver it again (its {@code deliveries} one higher) after {@code delay}. */
     void retry(Received r, Duration delay) throws Exception;
