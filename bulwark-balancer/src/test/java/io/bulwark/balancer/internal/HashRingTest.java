@@ -9,13 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class HashRingTest {
 
-    /** The position by a search of the whole ring: what the bucketed lookup must agree with. */
+    /**
+     * The position by a search of the whole ring: the first point whose kept hash bits are at or
+     * after the key's (a lower bound, so that points sharing those bits are found from the first).
+     */
     private static int wholeRingPosition(long[] hashes, long keyHash) {
-        int i = Arrays.binarySearch(hashes, keyHash);
-        if (i < 0) {
-            i = -i - 1;
+        long probe = keyHash & -(1L << HashRing.OWNER_BITS);
+        int lo = 0;
+        int hi = hashes.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (hashes[mid] < probe) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
-        return i == hashes.length ? 0 : i;
+        return lo == hashes.length ? 0 : lo;
     }
 
     private static HashRing ring(int endpoints, int virtualNodes) {
@@ -54,5 +64,28 @@ class HashRingTest {
                 assertThat(ring.positionOf(h)).as("hash %d on %s", h, Arrays.toString(shape)).isEqualTo(wholeRingPosition(hashes, h));
             }
         }
+    }
+
+    @Test
+    void eachPointBelongsToTheEndpointWhoseIdPlacedIt() {
+        EndpointSlot[] slots = new EndpointSlot[300];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new EndpointSlot(Endpoint.builder("http://10.0." + (i / 250) + "." + (i % 250 + 1) + ":8080")
+                    .weight(1 + i % 4).build(), 0);
+        }
+        HashRing ring = new HashRing(slots, 100);
+        int checked = 0;
+        for (int i = 0; i < slots.length; i++) {
+            for (int v = 0; v < 100 * slots[i].endpoint().weight(); v += 7) {
+                long h = HashRing.hash(slots[i].endpoint().id() + "#" + v);
+                int position = ring.positionOf(h);
+                if (ring.ownerAt(position) != i) { // only when another endpoint's point shares the kept bits
+                    assertThat(ring.hashesForTest()[position]).isEqualTo(h & -(1L << HashRing.OWNER_BITS));
+                } else {
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10_000);
     }
 }

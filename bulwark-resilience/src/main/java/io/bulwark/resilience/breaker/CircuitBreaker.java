@@ -177,7 +177,10 @@ public final class CircuitBreaker {
     }
 
     private void recorded(boolean failed, long nanos, Throwable error) {
-        core.record(failed, nanos);
+        if (core.record(failed, nanos)) { // a success its window's ticket counted already
+            published(Outcome.SUCCESS, nanos, null);
+            return;
+        }
         boolean slow = nanos >= core.config().slowCallDuration().toNanos();
         count(failed ? (slow ? Outcome.SLOW_ERROR : Outcome.ERROR) : (slow ? Outcome.SLOW_SUCCESS : Outcome.SUCCESS),
                 nanos, error);
@@ -185,6 +188,10 @@ public final class CircuitBreaker {
 
     private void count(Outcome outcome, long nanos, Throwable error) {
         calls[outcome.ordinal()].increment();
+        published(outcome, nanos, error);
+    }
+
+    private void published(Outcome outcome, long nanos, Throwable error) {
         if (listeners.any()) {
             listeners.publish(() -> new BreakerCallRecorded(name, clock.now(), outcome, Duration.ofNanos(nanos), error));
         }
@@ -249,7 +256,8 @@ public final class CircuitBreaker {
 
     /** Calls recorded with {@code outcome} since the breaker was created. */
     public long calls(Outcome outcome) {
-        return calls[outcome.ordinal()].sum();
+        long counted = calls[outcome.ordinal()].sum();
+        return outcome == Outcome.SUCCESS ? counted + core.windowSuccesses() : counted;
     }
 
     /** The transitions kept, oldest first (including those loaded from the history store). */

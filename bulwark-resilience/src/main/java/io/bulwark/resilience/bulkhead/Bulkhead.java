@@ -3,6 +3,7 @@ package io.bulwark.resilience.bulkhead;
 import io.bulwark.resilience.ResilienceClock;
 import io.bulwark.resilience.event.BulkheadRejected;
 import io.bulwark.resilience.event.ResilienceEvent;
+import io.bulwark.resilience.bulkhead.internal.Slots;
 import io.bulwark.resilience.internal.Checks;
 import io.bulwark.resilience.internal.Listeners;
 import java.time.Duration;
@@ -10,8 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -27,8 +26,9 @@ import java.util.function.Supplier;
  * Answer a = bulkhead.executeCallable(() -> client.ask(q));
  * }</pre>
  *
- * <p>Built on a fair {@link Semaphore}: taking a free slot is one CAS, waiting parks (a virtual
- * thread unmounts). The limit can be changed at runtime with {@link #reconfigure}.
+ * <p>Built on a semaphore-like synchronizer ({@code Slots}): taking a free slot is one CAS and also
+ * counts the call as let through; waiting parks in arrival order (a virtual thread unmounts). The
+ * limit can be changed at runtime with {@link #reconfigure}.
  */
 public final class Bulkhead {
 
@@ -37,7 +37,6 @@ public final class Bulkhead {
     private final Listeners listeners = new Listeners();
     private final Slots slots;
     private final LongAdder rejected = new LongAdder();
-    private final LongAdder permitted = new LongAdder();
     private final ReentrantLock resize = new ReentrantLock();
     private volatile BulkheadConfig config;
 
@@ -65,17 +64,17 @@ public final class Bulkhead {
 
     /** Calls in flight now. */
     public int inUse() {
-        return Math.max(0, config.maxConcurrentCalls() - slots.availablePermits());
+        return slots.inUse();
     }
 
-    /** Calls waiting for a slot now (an estimate, as {@link Semaphore#getQueueLength()}). */
+    /** Calls waiting for a slot now (an estimate). */
     public int waiting() {
-        return slots.getQueueLength();
+        return slots.waiting();
     }
 
     /** Free slots now. */
     public int available() {
-        return Math.max(0, slots.availablePermits());
+        return Math.max(0, slots.available());
     }
 
     /** Calls refused since creation. */
@@ -85,7 +84,7 @@ public final class Bulkhead {
 
     /** Calls let through since creation. */
     public long permittedCount() {
-        return permitted.sum();
+        return slots.taken();
     }
 
     /** Adds a listener for this bulkhead's events; a listener that throws never breaks a call. */
@@ -98,13 +97,8 @@ public final class Bulkhead {
         Objects.requireNonNull(next, "config");
         resize.lock();
         try {
-            int delta = next.maxConcurrentCalls() - config.maxConcurrentCalls();
-            if (delta > 0) {
-                slots.release(delta);
-            } else if (delta < 0) {
-                slots.shrink(-delta);
-            }
             config = next;
+            slots.limit(next.maxConcurrentCalls());
         } finally {
             resize.unlock();
         }
@@ -127,16 +121,14 @@ public final class Bulkhead {
 
     /** -1 when a slot was taken, else the nanoseconds waited in vain (the rejection is counted and published). */
     private long take(BulkheadConfig c) {
-        if (slots.tryAcquire()) {
-            permitted.increment();
+        if (slots.tryTake()) {
             return -1;
         }
         long waited = 0;
         if (!c.maxWaitDuration().isZero()) {
             long start = clock.nanos();
             try {
-                if (slots.tryAcquire(c.maxWaitDuration().toNanos(), TimeUnit.NANOSECONDS)) {
-                    permitted.increment();
+                if (slots.tryTake(c.maxWaitDuration().toNanos())) {
                     return -1;
                 }
             } catch (InterruptedException e) {
@@ -152,7 +144,7 @@ public final class Bulkhead {
 
     /** Frees a slot taken by a successful acquisition. */
     public void releasePermission() {
-        slots.release();
+        slots.give();
     }
 
     /** Runs {@code callable} in a slot. */
@@ -161,7 +153,7 @@ public final class Bulkhead {
         try {
             return callable.call();
         } finally {
-            slots.release();
+            slots.give();
         }
     }
 
@@ -171,7 +163,7 @@ public final class Bulkhead {
         try {
             return supplier.get();
         } finally {
-            slots.release();
+            slots.give();
         }
     }
 
@@ -197,21 +189,10 @@ public final class Bulkhead {
             try {
                 stage = supplier.get();
             } catch (RuntimeException | Error e) {
-                slots.release();
+                slots.give();
                 return CompletableFuture.failedFuture(e);
             }
-            return stage.whenComplete((r, e) -> slots.release());
+            return stage.whenComplete((r, e) -> slots.give());
         };
-    }
-
-    /** A fair semaphore that can give up permits when the limit shrinks. */
-    private static final class Slots extends Semaphore {
-        Slots(int permits) {
-            super(permits, true);
-        }
-
-        void shrink(int permits) {
-            reducePermits(permits);
-        }
     }
 }

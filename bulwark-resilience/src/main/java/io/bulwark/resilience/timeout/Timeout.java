@@ -36,9 +36,10 @@ import java.util.function.Supplier;
  *
  * <p>Design notes. A synchronous call runs on the caller's thread; a {@code Watchdog} task on the
  * injected scheduler interrupts that thread at the deadline (one task watches every call in
- * flight, so the scheduler is not woken per call). The interrupt and the
- * end of the call race through one small state machine per call (RUNNING, then DONE by the
- * caller or INTERRUPTING then INTERRUPTED by the timer): when the timer won, the caller waits
+ * flight, so the scheduler is not woken per call; a call borrows one of its preallocated slots
+ * and allocates nothing). The interrupt and the end of the call race through one small state
+ * machine per call (RUNNING, then ended by the caller or INTERRUPTING then INTERRUPTED by the
+ * timer): when the timer won, the caller waits
  * the few instructions until the interrupt has been delivered and then clears it, so that no
  * stray interrupt leaks into whatever the thread does next. A call that outlives its limit
  * fails with {@link TimeoutExceededException} even when it then returned a value, so the result
@@ -117,10 +118,30 @@ public final class Timeout {
     public <T> T executeCallable(Callable<T> callable, long startNanos) throws Exception {
         TimeoutConfig c = config;
         long timeoutNanos = c.timeout().toNanos();
-        Interrupter interrupter = new Interrupter(Thread.currentThread(), startNanos + timeoutNanos);
-        int slot = watchdog.watch(interrupter);
-        ScheduledFuture<?> timer = slot >= 0 ? null
-                : scheduler.schedule(interrupter, timeoutNanos, TimeUnit.NANOSECONDS); // every slot taken
+        int slot = watchdog.watch(startNanos + timeoutNanos);
+        if (slot < 0) {
+            return executeAlone(callable, c, timeoutNanos);
+        }
+        T result = null;
+        Throwable error = null;
+        try {
+            result = callable.call();
+        } catch (Throwable t) {
+            error = t;
+        }
+        if (watchdog.finish(slot)) {
+            if (error != null) {
+                throw Failures.sneakyThrow(error);
+            }
+            return result;
+        }
+        throw exceeded(c, error);
+    }
+
+    /** A call made while the watchdog's every slot is taken: it schedules its own interrupt. */
+    private <T> T executeAlone(Callable<T> callable, TimeoutConfig c, long timeoutNanos) throws Exception {
+        Interrupter interrupter = new Interrupter(Thread.currentThread());
+        ScheduledFuture<?> timer = scheduler.schedule(interrupter, timeoutNanos, TimeUnit.NANOSECONDS);
         T result = null;
         Throwable error = null;
         try {
@@ -129,12 +150,8 @@ public final class Timeout {
             error = t;
         }
         boolean inTime = interrupter.finish();
-        if (slot >= 0) {
-            watchdog.unwatch(slot);
-        } else if (inTime) {
-            timer.cancel(false);
-        }
         if (inTime) {
+            timer.cancel(false);
             if (error != null) {
                 throw Failures.sneakyThrow(error);
             }

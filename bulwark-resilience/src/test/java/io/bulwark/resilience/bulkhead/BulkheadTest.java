@@ -104,6 +104,58 @@ class BulkheadTest {
     }
 
     @Test
+    void countsEveryCallLetThroughExactlyWhetherItWaitedOrNotUnderManyThreads() throws Exception {
+        Bulkhead b = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(3)
+                .maxWaitDuration(Duration.ofMinutes(1)).build(), clock);
+        Bulkhead noWait = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(3).build(), clock);
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger ranNoWait = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        b.executeSupplier(ran::incrementAndGet);
+                        try {
+                            noWait.executeSupplier(() -> {
+                                Thread.yield();
+                                return ranNoWait.incrementAndGet();
+                            });
+                        } catch (BulkheadFullException full) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        assertThat(b.permittedCount()).isEqualTo(ran.get()).isEqualTo(32 * 300);
+        assertThat(noWait.permittedCount()).isEqualTo(ranNoWait.get());
+        assertThat(noWait.rejectedCount()).isEqualTo(refused.get());
+        assertThat(b.inUse()).isZero();
+        assertThat(noWait.available()).isEqualTo(3);
+    }
+
+    @Test
+    void growingTheLimitLetsAWaitingCallIn() throws Exception {
+        Bulkhead b = Bulkhead.of("openai", BulkheadConfig.builder().maxConcurrentCalls(1)
+                .maxWaitDuration(Duration.ofMinutes(1)).build(), clock);
+        assertThat(b.tryAcquirePermission()).isTrue();
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<String> waiting = pool.submit(() -> b.executeSupplier(() -> "got in"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> b.waiting() == 1);
+            b.reconfigure(BulkheadConfig.builder().maxConcurrentCalls(2).maxWaitDuration(Duration.ofMinutes(1)).build());
+            assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("got in");
+        }
+        assertThat(b.inUse()).isEqualTo(1);
+        assertThat(b.permittedCount()).isEqualTo(2);
+    }
+
+    @Test
     void theConfigNamesTheBadValue() {
         assertThatThrownBy(() -> BulkheadConfig.builder().maxConcurrentCalls(0))
                 .hasMessage("maxConcurrentCalls must be >= 1 but was 0");

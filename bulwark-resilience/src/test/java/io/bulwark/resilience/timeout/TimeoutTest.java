@@ -51,6 +51,69 @@ class TimeoutTest {
     }
 
     @Test
+    void interruptsAVirtualThreadAtItsDeadlineAndItsNextCallsRunUndisturbed() throws Exception {
+        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofMillis(50)), scheduler, clock);
+        try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+            String outcome = virtual.submit(() -> {
+                try {
+                    t.executeCallable(() -> {
+                        new CountDownLatch(1).await(); // returns only when interrupted
+                        return "unreachable";
+                    });
+                    return "not interrupted";
+                } catch (TimeoutExceededException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return "the interrupt leaked";
+                    }
+                }
+                for (int i = 0; i < 1_000; i++) { // the same thread, the same slot, later generations
+                    if (!"ok".equals(t.executeCallable(() -> "ok")) || Thread.currentThread().isInterrupted()) {
+                        return "a later call was disturbed";
+                    }
+                }
+                return "timed out, then ran on";
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(outcome).isEqualTo("timed out, then ran on");
+        }
+        assertThat(t.timeoutCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aNestedCallUnderTheSameTimeoutTimesOutAloneAndTheOuterCallCarriesOn() throws Exception {
+        List<Runnable> timers = new ArrayList<>();
+        Timeout outer = Timeout.of("outer", TimeoutConfig.of(Duration.ofSeconds(10)), capturing(timers),
+                ResilienceClock.of(wall));
+        String result = outer.executeCallable(() -> {
+            outer.reconfigure(TimeoutConfig.of(Duration.ofSeconds(1)));
+            assertThatThrownBy(() -> outer.executeCallable(() -> {
+                wall.advance(Duration.ofSeconds(1));
+                timers.getLast().run(); // the inner deadline passes; the outer one is 9s away
+                return "late";
+            })).isInstanceOf(TimeoutExceededException.class);
+            return Thread.currentThread().isInterrupted() ? "interrupt leaked" : "outer finished";
+        });
+        assertThat(result).isEqualTo("outer finished");
+        assertThat(outer.timeoutCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunForAnEarlierDeadlineDoesNotInterruptALaterCallInTheSameSlot() throws Exception {
+        List<Runnable> timers = new ArrayList<>();
+        Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), capturing(timers),
+                ResilienceClock.of(wall));
+        t.executeCallable(() -> "ok"); // arms a run for now + 1s
+        t.reconfigure(TimeoutConfig.of(Duration.ofSeconds(10)));
+        String result = t.executeCallable(() -> {
+            wall.advance(Duration.ofSeconds(1));
+            timers.getFirst().run(); // this call is due in 9s more: the run re-arms for it
+            return "ok";
+        });
+        assertThat(result).isEqualTo("ok");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(timers).hasSize(2);
+    }
+
+    @Test
     void aCallThatFinishesInTimeReturnsItsResultAndIsNeverInterrupted() throws Exception {
         List<Runnable> timers = new ArrayList<>();
         Timeout t = Timeout.of("openai", TimeoutConfig.of(Duration.ofSeconds(1)), capturing(timers),

@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
  * Consistent hashing over a ring of virtual nodes, optionally with bounded load (Mirrokni et al.):
  * walking clockwise from the key's point, skip endpoints that are not usable, and, when bounded,
  * those already at {@code ceil(factor x (total in flight + 1) / usable)}. The acquire itself checks
- * the bound, so concurrent picks cannot push one endpoint past it. A missing key hashes a random
+ * the bound, so concurrent picks cannot push one endpoint past it; the group total is read only
+ * for an endpoint that already has requests in flight (an idle one is under any bound). A missing key hashes a random
  * number.
  */
 final class RingPicker implements Picker {
@@ -36,19 +37,32 @@ final class RingPicker implements Picker {
     public EndpointSlot pick(Snapshot snapshot, String key) {
         HashRing ring = snapshot.ring();
         long h = key == null ? random.nextLong() : HashRing.hash(key);
-        int limit = Integer.MAX_VALUE;
-        if (boundFactor > 0) {
-            limit = (int) Math.ceil(boundFactor * (totalInFlight.getAsInt() + 1) / snapshot.usable.length);
-        }
         int start = ring.positionOf(h);
         EndpointSlot[] all = snapshot.all();
         boolean[] usable = snapshot.usableByIndex;
         for (int k = 0, size = ring.size(); k < size; k++) {
             int owner = ring.ownerAt(start + k);
-            if (usable[owner] && all[owner].tryAcquire(capacityAware, limit)) {
+            if (usable[owner] && acquire(all[owner], snapshot.usable.length)) {
                 return all[owner];
             }
         }
         return Picker.scan(snapshot.usable, 0, capacityAware);
+    }
+
+    /**
+     * Takes a slot of {@code slot} if it is under the load bound. The bound,
+     * {@code ceil(factor x (total + 1) / usable)}, is at least 1 (the factor is at least 1), so an
+     * endpoint with nothing in flight is always under it: the group total is read and the bound
+     * computed only for an endpoint already busy (or when the idle one was taken meanwhile).
+     */
+    private boolean acquire(EndpointSlot slot, int usableCount) {
+        if (boundFactor <= 0) {
+            return slot.tryAcquire(capacityAware, Integer.MAX_VALUE);
+        }
+        if (slot.inFlight() == 0 && slot.tryAcquire(capacityAware, 1)) {
+            return true;
+        }
+        int limit = (int) Math.ceil(boundFactor * (totalInFlight.getAsInt() + 1) / usableCount);
+        return slot.tryAcquire(capacityAware, limit);
     }
 }

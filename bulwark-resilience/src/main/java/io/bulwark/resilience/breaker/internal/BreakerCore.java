@@ -45,6 +45,7 @@ public final class BreakerCore {
     private final TransitionSink sink;
     private final AtomicReference<BreakerSnapshot> ref;
     private final LongAdder notPermitted = new LongAdder();
+    private final SuccessTally successes = new SuccessTally();
     /** Orders transitions with their reports (history, store, listeners); never taken on a non-transition path. */
     private final ReentrantLock transitionLock = new ReentrantLock();
 
@@ -116,8 +117,13 @@ public final class BreakerCore {
         }
     }
 
-    /** Records a finished call that took {@code nanos}; {@code failed} per the config's predicates. */
-    public void record(boolean failed, long nanos) {
+    /**
+     * Records a finished call that took {@code nanos}; {@code failed} per the config's predicates.
+     * Returns true when the call was a success (neither failed nor slow) recorded through a count
+     * window, whose ticket already counts it in {@link #windowSuccesses()}: the caller must not
+     * count it again.
+     */
+    public boolean record(boolean failed, long nanos) {
         BreakerSnapshot s = ref.get();
         if (s.state() == State.CLOSED) {
             CircuitBreakerConfig c = s.config();
@@ -130,10 +136,17 @@ public final class BreakerCore {
             } else if (failed) { // unchanged rates, but the run of consecutive failures grew
                 checkTrip(s, window.counts(now), true);
             } // an unchanged success cannot cross a threshold the counts had not crossed
-
-        } else if (s.state() == State.HALF_OPEN) {
+            return outcome == Outcome.SUCCESS && window instanceof CountWindow;
+        }
+        if (s.state() == State.HALF_OPEN) {
             probeOutcome(failed || nanos >= s.config().slowCallDuration().toNanos());
         }
+        return false;
+    }
+
+    /** The successes counted by count windows' tickets (see {@link #record}); never goes down. */
+    public long windowSuccesses() {
+        return successes.successes(ref.get().window());
     }
 
     /** Frees a HALF_OPEN probe slot without recording an outcome (ignored error, cancelled call). */
@@ -246,8 +259,9 @@ public final class BreakerCore {
     public void reconfigure(CircuitBreakerConfig config) {
         while (true) {
             BreakerSnapshot s = ref.get();
-            CallWindow window = s.state() == State.CLOSED ? CallWindow.of(config, clock.nanos()) : s.window();
+            CallWindow window = s.state() == State.CLOSED ? CallWindow.of(config, clock.nanos(), successes) : s.window();
             if (ref.compareAndSet(s, s.withConfig(config, window))) {
+                retireIfReplaced(s.window(), window);
                 return;
             }
         }
@@ -300,11 +314,19 @@ public final class BreakerCore {
             if (!ref.compareAndSet(from, to)) {
                 return false;
             }
+            retireIfReplaced(from.window(), to.window());
             sink.transitioned(new BreakerTransition(to.since(), from.state(), to.state(), reason, failureRate,
                     slowRate), to.openUntil(), local);
             return true;
         } finally {
             transitionLock.unlock();
+        }
+    }
+
+    /** Closes the tickets of a count window a successful CAS just replaced (once: only that CAS replaced it). */
+    private static void retireIfReplaced(CallWindow old, CallWindow next) {
+        if (old != next && old instanceof CountWindow window) {
+            window.retire();
         }
     }
 
@@ -314,8 +336,8 @@ public final class BreakerCore {
     }
 
     private BreakerSnapshot closed(CircuitBreakerConfig config, Instant now, int trips) {
-        return new BreakerSnapshot(State.CLOSED, config, CallWindow.of(config, clock.nanos()), now, 0, null, trips,
-                BreakerSnapshot.NO_PROBES, 0, 0);
+        return new BreakerSnapshot(State.CLOSED, config, CallWindow.of(config, clock.nanos(), successes), now, 0, null,
+                trips, BreakerSnapshot.NO_PROBES, 0, 0);
     }
 
     /** A count-based window never holds more than its size, so a larger minimum means "the whole window". */

@@ -17,10 +17,10 @@ public sealed interface CallWindow permits CountWindow, TimeWindow {
     /** Failures in a row, reset by any success. */
     int consecutiveFailures();
 
-    /** A new, empty window of the configured type and size. */
-    static CallWindow of(CircuitBreakerConfig config, long nowNanos) {
+    /** A new, empty window of the configured type and size; a count window's tickets count successes in {@code tally}. */
+    static CallWindow of(CircuitBreakerConfig config, long nowNanos, SuccessTally tally) {
         return switch (config.windowType()) {
-            case COUNT_BASED -> new CountWindow(config.windowSize());
+            case COUNT_BASED -> new CountWindow(config.windowSize(), tally);
             case TIME_BASED -> new TimeWindow(config.windowSize(), nowNanos);
         };
     }

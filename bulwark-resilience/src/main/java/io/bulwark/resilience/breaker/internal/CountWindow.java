@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * contribution (a success replacing a success: the steady state of a healthy provider) the
  * swap and the add are skipped, leaving the ticket as the only shared write; skipping is
  * equivalent to writing, because the sum always equals the ring's contents once writers finish.
+ * The tickets also count the breaker's successes ({@link SuccessTally}).
  */
 final class CountWindow implements CallWindow {
 
@@ -34,21 +35,40 @@ final class CountWindow implements CallWindow {
         }
     }
 
+    /** Tickets below this take {@link #slotOf}'s fast path: 2^40, a trillion calls in one window. */
+    private static final long FAST_BELOW = 1L << 40;
+
     private final int size;
+    private final double inverse;
+    private final SuccessTally tally;
     private final AtomicLongArray ring;
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicLong sum = new AtomicLong();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
-    CountWindow(int size) {
+    CountWindow(int size, SuccessTally tally) {
         this.size = size;
+        this.inverse = 1.0 / size;
+        this.tally = tally;
         this.ring = new AtomicLongArray(size);
     }
 
     @Override
     public WindowCounts record(Outcome outcome, long nowNanos) {
         long contribution = CONTRIBUTION[outcome.ordinal()];
-        int slot = (int) Long.remainderUnsigned(ticket.getAndIncrement(), size);
+        boolean success = outcome == Outcome.SUCCESS;
+        if (!success) {
+            tally.notSuccess.increment(); // before the ticket: the tally may under-count, never over-count
+        }
+        long t = ticket.getAndIncrement();
+        if (t >= SuccessTally.CLOSED) { // late into a replaced window: count outside the tickets
+            if (success) {
+                tally.late.increment();
+            } else {
+                tally.notSuccess.decrement();
+            }
+        }
+        int slot = slotOf(t);
         if (outcome.failed) {
             consecutiveFailures.incrementAndGet();
         } else if (consecutiveFailures.get() != 0) {
@@ -59,6 +79,35 @@ final class CountWindow implements CallWindow {
         }
         long old = ring.getAndSet(slot, contribution);
         return decode(sum.addAndGet(contribution - old));
+    }
+
+    /**
+     * {@code ticket mod size}: a multiplication by the precomputed inverse and one correction
+     * instead of a 64-bit division (several times slower). Exact while the quotient's error stays
+     * under one, which holds far beyond {@link #FAST_BELOW} tickets; past it (or for a late ticket)
+     * the division.
+     */
+    int slotOf(long ticket) {
+        if (ticket >= FAST_BELOW) {
+            return (int) Long.remainderUnsigned(ticket, size);
+        }
+        long r = ticket - (long) (ticket * inverse) * size;
+        if (r < 0) {
+            r += size;
+        } else if (r >= size) {
+            r -= size;
+        }
+        return (int) r;
+    }
+
+    /** The tickets taken (plus {@link SuccessTally#CLOSED} once the window was replaced). */
+    long tickets() {
+        return ticket.get();
+    }
+
+    /** Closes the tickets of this replaced window, moving their count to the tally. */
+    void retire() {
+        tally.retire(ticket);
     }
 
     @Override

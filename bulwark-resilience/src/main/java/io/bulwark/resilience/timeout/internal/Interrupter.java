@@ -3,9 +3,10 @@ package io.bulwark.resilience.timeout.internal;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One synchronous call under a timeout: its thread, its deadline, and the race between the
- * call ending and the interrupt (RUNNING, then DONE by the caller, or INTERRUPTING then
- * INTERRUPTED by the timer).
+ * One synchronous call under a timeout that schedules its own interrupt (when every
+ * {@link Watchdog} slot is taken): its thread and the race between the call
+ * ending and the interrupt (RUNNING, then DONE by the caller, or INTERRUPTING then INTERRUPTED
+ * by the timer).
  */
 public final class Interrupter extends AtomicInteger implements Runnable {
 
@@ -15,22 +16,10 @@ public final class Interrupter extends AtomicInteger implements Runnable {
     private static final int INTERRUPTED = 3;
 
     private final transient Thread target;
-    private final long deadlineNanos;
 
-    /** A call running on {@code target} until {@code deadlineNanos} on the timeout's ticker. */
-    public Interrupter(Thread target, long deadlineNanos) {
+    /** A call running on {@code target}. */
+    public Interrupter(Thread target) {
         this.target = target;
-        this.deadlineNanos = deadlineNanos;
-    }
-
-    /** The deadline on the ticker. */
-    public long deadlineNanos() {
-        return deadlineNanos;
-    }
-
-    /** True while neither the call nor the timer has finished it. */
-    public boolean running() {
-        return get() == RUNNING;
     }
 
     /** Interrupts the call's thread, unless the call finished first. */
