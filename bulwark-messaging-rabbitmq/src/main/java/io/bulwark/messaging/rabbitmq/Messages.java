@@ -47,13 +47,45 @@ final class Messages {
 
     /** The properties of {@code m}, newly published as {@code id} at {@code at}. */
     static AMQP.BasicProperties properties(String id, Instant at, Outgoing m) {
-        Map<String, Object> headers = new LinkedHashMap<>(m.headers());
-        if (m.key() != null) {
-            headers.put(KEY, m.key());
+        return properties(id, new Stamp(at), m);
+    }
+
+    /**
+     * The properties of {@code m}, newly published as {@code id} at the stamp's time. The messages
+     * of one publish share the stamp's timestamp and, when they have no headers or key of their own,
+     * its headers: a publish then makes no map per message.
+     */
+    static AMQP.BasicProperties properties(String id, Stamp at, Outgoing m) {
+        Map<String, Object> headers;
+        if (m.headers().isEmpty() && m.key() == null) {
+            headers = at.headers;
+        } else {
+            headers = LinkedHashMap.newLinkedHashMap(m.headers().size() + 2);
+            headers.putAll(m.headers());
+            if (m.key() != null) {
+                headers.put(KEY, m.key());
+            }
+            headers.put(AT, at.millis);
         }
-        headers.put(AT, at.toEpochMilli());
-        return new AMQP.BasicProperties.Builder().messageId(id).timestamp(Date.from(at)).deliveryMode(2)
+        return new AMQP.BasicProperties.Builder().messageId(id).timestamp(at.timestamp).deliveryMode(2)
                 .priority(m.priority()).contentType(m.headers().get("content-type")).headers(headers).build();
+    }
+
+    /**
+     * The publish time of a batch as its messages carry it: the AMQP timestamp and the
+     * {@value #AT} header. Its date and map are shared by the batch's properties and read only by
+     * the client as it writes them, so they must not be handed out.
+     */
+    static final class Stamp {
+        private final Long millis;
+        private final Date timestamp;
+        private final Map<String, Object> headers;
+
+        Stamp(Instant at) {
+            this.millis = at.toEpochMilli();
+            this.timestamp = Date.from(at);
+            this.headers = Map.of(AT, millis);
+        }
     }
 
     /**

@@ -234,6 +234,7 @@ public final class RabbitMqBroker implements Broker {
             return List.of();
         }
         Instant now = clock.instant();
+        Messages.Stamp stamp = new Messages.Stamp(now);
         List<Published> out = new ArrayList<>(messages.size());
         long[] delays = new long[messages.size()];
         List<AMQP.BasicProperties> properties = new ArrayList<>(messages.size());
@@ -242,7 +243,7 @@ public final class RabbitMqBroker implements Broker {
             Outgoing m = messages.get(i);
             String id = ids.next().toString();
             long ms = Delays.roundUp(m.delay());
-            properties.add(Messages.properties(id, now, m));
+            properties.add(Messages.properties(id, stamp, m));
             delays[i] = ms;
             if (ms > 0) {
                 distinct.add(ms);
@@ -255,11 +256,12 @@ public final class RabbitMqBroker implements Broker {
                 for (long ms : distinct) {
                     topology.declareDelay(ch, topic, ms);
                 }
+                String exchange = topology.exchange(topic);
                 for (int i = 0; i < messages.size(); i++) {
                     Outgoing m = messages.get(i);
                     long ms = delays[i];
                     if (ms == 0) {
-                        ch.basicPublish(topology.exchange(topic), routingKey(m.key()), properties.get(i), m.body());
+                        ch.basicPublish(exchange, routingKey(m.key()), properties.get(i), m.body());
                     } else {
                         ch.basicPublish("", topology.delayQueue(topic, ms), properties.get(i), m.body());
                     }

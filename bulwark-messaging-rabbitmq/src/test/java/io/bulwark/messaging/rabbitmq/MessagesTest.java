@@ -46,6 +46,29 @@ class MessagesTest {
     }
 
     @Test
+    void messagesOfOnePublishShareItsTimeAndKeepTheirOwnHeaders() {
+        Messages.Stamp stamp = new Messages.Stamp(AT);
+        Outgoing plain = Outgoing.text("a").build();
+        Outgoing keyed = Outgoing.text("b").key("k").build();
+        Outgoing headed = Outgoing.text("c").header("source", "web").build();
+
+        AMQP.BasicProperties p1 = Messages.properties("id-1", stamp, plain);
+        AMQP.BasicProperties p2 = Messages.properties("id-2", stamp, keyed);
+        AMQP.BasicProperties p3 = Messages.properties("id-3", stamp, headed);
+
+        assertThat(p1.getHeaders()).containsExactlyInAnyOrderEntriesOf(Map.of(Messages.AT, AT.toEpochMilli()));
+        assertThat(p2.getHeaders()).containsExactlyInAnyOrderEntriesOf(Map.of(Messages.AT, AT.toEpochMilli(), Messages.KEY, "k"));
+        assertThat(p3.getHeaders()).containsExactlyInAnyOrderEntriesOf(Map.of(Messages.AT, AT.toEpochMilli(), "source", "web"));
+        for (var p : List.of(p1, p2, p3)) {
+            assertThat(p.getTimestamp().toInstant()).isEqualTo(AT);
+            assertThat(Messages.delivery("t", asDelivered(p, Map.of()), new byte[0], false).publishedAt()).isEqualTo(AT);
+        }
+        assertThat(Messages.delivery("t", asDelivered(p2, Map.of()), new byte[0], false).key()).isEqualTo("k");
+        assertThat(Messages.delivery("t", asDelivered(p3, Map.of()), new byte[0], false).headers())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("source", "web"));
+    }
+
+    @Test
     void deliveriesAddWhatCameBeforeAndWhatTheBrokerCounted() {
         AMQP.BasicProperties p = Messages.properties("id", AT, Outgoing.text("x").build());
         AMQP.BasicProperties retried = Messages.copy(asDelivered(p, Map.of()), 2, Map.of());

@@ -16,24 +16,25 @@ import io.bulwark.messaging.spi.Consumer;
 import io.bulwark.messaging.spi.MessagingMetrics;
 import io.bulwark.redis.RedisUris;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.AsyncCommand;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The messaging API on Redis Streams (Redis 6.2 or newer, for XAUTOCLAIM).
@@ -197,46 +198,43 @@ public final class RedisStreamsBroker implements Broker {
     @Override
     public List<Published> publishAll(String topic, List<Outgoing> messages) {
         messages.forEach(m -> Broker.check(topic, m, FEATURES, TYPE));
-        List<Published> out = new ArrayList<>();
-        // Every entry is made first, then the commands go out back to back: Lettuce hands each to
-        // its I/O thread, which writes what has come by the time it runs, so commands sent in a
-        // tight loop share wake-ups and writes (and Redis's reads), while work between them (an id,
-        // the UTF-8 check of a body) let the thread wake and write them one at a time (the
-        // publishing thread spent 2.5 times the raw client's CPU, and published at about 0.6 of its
-        // rate; docs/decisions.md). Pipelined: every command is sent before the first answer is
-        // awaited (one connection keeps their order), then each answer is awaited in order.
-        List<Published> sent = new ArrayList<>(messages.size());
-        List<Map<String, String>> entries = new ArrayList<>(messages.size());
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        // The whole batch is made first (PublishCommands: no map or body copy per message), then
+        // handed to Lettuce in one dispatch, which its I/O thread writes with one flush, so Redis
+        // reads the batch at once; commands sent one by one cost a write each. Pipelined: every
+        // command is sent before any answer is awaited. (Bulwark published at 0.72x the raw
+        // client's rate before; docs/decisions.md.)
         Instant now = clock.instant();
+        PublishCommands encode = new PublishCommands(stream(topic), maxLength, now.toEpochMilli());
+        List<Published> sent = new ArrayList<>(messages.size());
+        List<AsyncCommand<String, String, ?>> commands = new ArrayList<>(messages.size());
         for (Outgoing m : messages) {
             String id = ids.next().toString();
-            entries.add(Entries.of(id, now, m));
-            sent.add(new Published(id, topic, now.plus(m.delay())));
+            Published p = new Published(id, topic, now.plus(m.delay()));
+            sent.add(p);
+            commands.add(m.delay().isZero() ? encode.xadd(id, m) : PublishCommands.zadd(delayed(topic),
+                    p.deliverAt().toEpochMilli(), Entries.member(Entries.flat(Entries.of(id, now, m), 0), id)));
         }
-        String stream = stream(topic);
-        XAddArgs trim = XAddArgs.Builder.maxlen(maxLength).approximateTrimming();
-        List<io.lettuce.core.RedisFuture<?>> answers = new ArrayList<>(messages.size());
+        int done = 0;
         try {
-            for (int i = 0; i < messages.size(); i++) {
-                Outgoing m = messages.get(i);
-                if (m.delay().isZero()) {
-                    answers.add(connection.async().xadd(stream, trim, entries.get(i)));
-                } else {
-                    answers.add(connection.async().zadd(delayed(topic), sent.get(i).deliverAt().toEpochMilli(),
-                            Entries.member(Entries.flat(entries.get(i), 0), sent.get(i).id())));
-                }
-            }
-            for (int i = 0; i < answers.size(); i++) {
-                io.lettuce.core.LettuceFutures.awaitOrCancel(answers.get(i), connection.getTimeout().toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                out.add(sent.get(i));
+            connection.dispatch(commands);
+            // Answers come in order and complete their commands in order on the I/O thread, so
+            // this thread waits for the last one only: waiting for each would wake it once per
+            // answer (it spent more CPU waiting than making the batch).
+            long deadline = System.nanoTime() + connection.getTimeout().toNanos();
+            commands.getLast().await(connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            for (AsyncCommand<String, String, ?> c : commands) {
+                LettuceFutures.awaitOrCancel(c, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                done++;
             }
         } catch (RuntimeException e) {
             throw new MessagingException("could not publish to " + topic + " on Redis at " + display + " (the first "
-                    + out.size() + " of " + messages.size() + " are published; later ones may be too): " + e.getMessage(), e);
+                    + done + " of " + messages.size() + " are published; later ones may be too): " + e.getMessage(), e);
         }
-        metrics.published(topic, out.size());
-        return out;
+        metrics.published(topic, done);
+        return sent;
     }
 
     @Override
