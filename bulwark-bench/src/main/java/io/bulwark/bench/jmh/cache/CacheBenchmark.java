@@ -35,7 +35,8 @@ import org.redisson.config.Config;
  * Redis (127.0.0.1:6379), from one thread (the time of one read, not the machine's capacity):
  * <ul>
  *   <li>L1 hit: {@code Cache.get(key, loader)} of a key the L1 holds, beside bare Caffeine's
- *       {@code get(key, loader)}, Caffeine configured as the L1 is (the floor of its design:
+ *       {@code get(key, loader)} without and with its statistics ({@code recordStats()}, which count
+ *       every hit as the L1 does), Caffeine configured as the L1 is (the floor of its design:
  *       synchronous, statistics, no Caffeine expiry, each value held with its own expiry and
  *       compared with the clock) and Redisson's {@code RLocalCachedMap.get} served from its local cache;</li>
  *   <li>L1 miss + L2 hit: a two-level cache whose L1 holds one entry, read over 1,024 keys (so
@@ -69,6 +70,8 @@ public class CacheBenchmark {
     private Cache<String, String> twoLevelTinyL1;
     private Cache<String, String> l2Only;
     private com.github.benmanes.caffeine.cache.Cache<String, String> caffeine;
+    /** Bare Caffeine with what the L1 is asked to have: a size bound, expiry and its own statistics. */
+    private com.github.benmanes.caffeine.cache.Cache<String, String> caffeineWithStats;
     /**
      * Caffeine as Bulwark's L1 configures it: synchronous, statistics, no expiry of Caffeine's; each value
      * is held with its own expiry, which the read compares with the clock (the L1's entry, reduced to that).
@@ -105,6 +108,8 @@ public class CacheBenchmark {
                 .ttl(Duration.ofHours(1)).earlyRefreshBeta(0).executor(Runnable::run).build();
         caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1))
                 .executor(Runnable::run).build();
+        caffeineWithStats = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1))
+                .recordStats().executor(Runnable::run).build();
         caffeineLikeL1 = Caffeine.newBuilder().maximumSize(10_000).recordStats().executor(Runnable::run).build();
         long expiresAt = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
         for (String k : keys) {
@@ -113,6 +118,7 @@ public class CacheBenchmark {
             twoLevelTinyL1.put(k, VALUE);
             l2Only.put(k, VALUE);
             caffeine.put(k, VALUE);
+            caffeineWithStats.put(k, VALUE);
         }
 
         lettuceClient = RedisClient.create(URI);
@@ -168,6 +174,11 @@ public class CacheBenchmark {
     @Benchmark
     public String l1Hit_caffeine() {
         return caffeine.get(key(), LOADER);
+    }
+
+    @Benchmark
+    public String l1Hit_caffeineWithStats() {
+        return caffeineWithStats.get(key(), LOADER);
     }
 
     @Benchmark
