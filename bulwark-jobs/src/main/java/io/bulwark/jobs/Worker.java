@@ -388,7 +388,7 @@ public final class Worker {
     /** {@code max} when it is a valid {@link Builder#linger}: from zero to {@link #MAX_LINGER}. */
     public static Duration checkLinger(Duration max) {
         if (max == null || max.isNegative() || max.compareTo(MAX_LINGER) > 0) {
-            throw new IllegalArgumentException("linger must be from 0 to 100ms but was " + max);
+            throw new IllegalArgumentException("linger must be from 0 to " + MAX_LINGER.toMillis() + "ms but was " + max);
         }
         return max;
     }

@@ -50,7 +50,7 @@ class ConsumerAckBatchTest {
     /** Polls {@code first} once; {@code ackBatch} per request; {@code fail} is an id whose acknowledgement the broker refuses. */
     private DeliverySource source(List<Received> first, int ackBatch, String fail) {
         AtomicInteger polls = new AtomicInteger();
-        return new DeliverySource() {
+        return new StubSource() {
             @Override
             public List<Received> poll(int max, Duration wait) throws InterruptedException {
                 if (polls.getAndIncrement() == 0) {
@@ -80,20 +80,8 @@ class ConsumerAckBatchTest {
             }
 
             @Override
-            public void retry(Received r, Duration delay) {
-            }
-
-            @Override
-            public void deadLetter(Received r, String reason) {
-            }
-
-            @Override
             public void release(Received r) {
                 released.add(r.delivery().id());
-            }
-
-            @Override
-            public void close() {
             }
         };
     }

@@ -31,7 +31,7 @@ class ConsumerHeartbeatTest {
     void handlersFinishingDoNotStartAHeartbeatRound() {
         AtomicInteger touches = new AtomicInteger();
         AtomicInteger polls = new AtomicInteger();
-        DeliverySource source = new DeliverySource() {
+        DeliverySource source = new StubSource() {
             @Override
             public List<Received> poll(int max, Duration wait) throws InterruptedException {
                 if (polls.getAndIncrement() == 0) {
@@ -43,28 +43,8 @@ class ConsumerHeartbeatTest {
             }
 
             @Override
-            public void ack(Received r) {
-            }
-
-            @Override
-            public void retry(Received r, Duration delay) {
-            }
-
-            @Override
-            public void deadLetter(Received r, String reason) {
-            }
-
-            @Override
-            public void release(Received r) {
-            }
-
-            @Override
             public void touch(Received r) {
                 touches.incrementAndGet();
-            }
-
-            @Override
-            public void close() {
             }
         };
         AtomicInteger handled = new AtomicInteger();

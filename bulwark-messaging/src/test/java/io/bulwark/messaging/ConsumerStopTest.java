@@ -31,7 +31,7 @@ class ConsumerStopTest {
         CountDownLatch polling = new CountDownLatch(1);
         List<Received> released = new CopyOnWriteArrayList<>();
         Received held = new Received(new Delivery("id", "t", null, Map.of(), new byte[0], 1, Instant.EPOCH), "tag");
-        DeliverySource source = new DeliverySource() {
+        DeliverySource source = new StubSource() {
             @Override
             public List<Received> poll(int max, Duration wait) {
                 polling.countDown();
@@ -45,18 +45,6 @@ class ConsumerStopTest {
             }
 
             @Override
-            public void ack(Received r) {
-            }
-
-            @Override
-            public void retry(Received r, Duration delay) {
-            }
-
-            @Override
-            public void deadLetter(Received r, String reason) {
-            }
-
-            @Override
             public void release(Received r) {
                 released.add(r);
             }
@@ -64,10 +52,6 @@ class ConsumerStopTest {
             @Override
             public int releaseUnpolled() {
                 return 2; // sent ahead by the broker, never polled
-            }
-
-            @Override
-            public void close() {
             }
         };
         Consumer c = Consumer.start("t", "g", source, d -> { }, SubscribeOptions.defaults(),

@@ -265,15 +265,9 @@ public final class Consumer implements Subscription {
         if (acks == null) {
             return;
         }
-        List<Received> batch;
-        lock.lock();
-        try {
-            batch = acks.take(true);
-        } finally {
-            lock.unlock();
-        }
+        List<Received> batch = acks.takeAll();
         if (!batch.isEmpty()) {
-            Thread.ofVirtual().name("bulwark-ack-" + topic).start(() -> acks.send(batch));
+            acks.sendAside(batch);
         }
     }
 
@@ -333,7 +327,7 @@ public final class Consumer implements Subscription {
      */
     private void sendFrom(List<Received> batch) {
         if (Thread.currentThread().isInterrupted()) {
-            Thread.ofVirtual().name("bulwark-ack-" + topic).start(() -> acks.send(batch));
+            acks.sendAside(batch);
         } else {
             acks.send(batch);
         }
@@ -494,14 +488,7 @@ public final class Consumer implements Subscription {
         if (acks == null) {
             return;
         }
-        List<Received> rest;
-        lock.lock();
-        try {
-            rest = acks.take(true);
-        } finally {
-            lock.unlock();
-        }
-        acks.send(rest);
+        acks.send(acks.takeAll());
         if (!acks.awaitSettled(ACK_WAIT)) {
             LOG.warn("Consumer of {} in group {} stops with {} acknowledgements unanswered after {} s; those the broker did"
                     + " not take come back after their claim time", topic, group, acks.unsettled(), ACK_WAIT.toSeconds());

@@ -32,7 +32,11 @@ public final class MessagingMetrics {
     }
 
     void acked(String topic, String group) {
-        counter("bulwark_messaging_acked_total", "Deliveries acknowledged after their handler returned", topic, group).increment();
+        acked(topic, group, 1);
+    }
+
+    void acked(String topic, String group, int n) {
+        counter("bulwark_messaging_acked_total", "Deliveries acknowledged after their handler returned", topic, group).increment(n);
     }
 
     void retried(String topic, String group) {

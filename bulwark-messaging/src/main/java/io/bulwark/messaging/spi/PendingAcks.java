@@ -72,6 +72,21 @@ final class PendingAcks {
         return taken;
     }
 
+    /** Everything waiting, taken under the consumer's lock (for a caller that does not hold it). */
+    List<Received> takeAll() {
+        lock.lock();
+        try {
+            return take(true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends {@code taken} on a thread of its own, so that the caller does not wait for the broker. */
+    void sendAside(List<Received> taken) {
+        Thread.ofVirtual().name("bulwark-ack-" + topic).start(() -> send(taken));
+    }
+
     /** Deliveries not acknowledged yet: waiting, or in a batch on its way. */
     int unsettled() {
         lock.lock();
@@ -113,8 +128,8 @@ final class PendingAcks {
                         + " claim time", part.stream().map(r -> r.delivery().id()).collect(Collectors.joining(", ")), topic,
                         group, e.toString());
             }
-            for (int i = 0; i < acked; i++) {
-                metrics.acked(topic, group);
+            if (acked > 0) {
+                metrics.acked(topic, group, acked);
             }
             lock.lock();
             try {

@@ -129,13 +129,7 @@ public final class Timeout {
         } catch (Throwable t) {
             error = t;
         }
-        if (watchdog.finish(slot)) {
-            if (error != null) {
-                throw Failures.sneakyThrow(error);
-            }
-            return result;
-        }
-        throw exceeded(c, error);
+        return outcome(watchdog.finish(slot), result, error, c);
     }
 
     /** A call made while the watchdog's every slot is taken: it schedules its own interrupt. */
@@ -152,12 +146,19 @@ public final class Timeout {
         boolean inTime = interrupter.finish();
         if (inTime) {
             timer.cancel(false);
-            if (error != null) {
-                throw Failures.sneakyThrow(error);
-            }
-            return result;
         }
-        throw exceeded(c, error);
+        return outcome(inTime, result, error, c);
+    }
+
+    /** What a call that ended {@code inTime} (or not) with {@code result} or {@code error} answers. */
+    private <T> T outcome(boolean inTime, T result, Throwable error, TimeoutConfig c) {
+        if (!inTime) {
+            throw exceeded(c, error);
+        }
+        if (error != null) {
+            throw Failures.sneakyThrow(error);
+        }
+        return result;
     }
 
     /** Runs {@code supplier} on this thread, interrupting it at the limit. */

@@ -59,8 +59,7 @@ public final class UiRoutes {
     private volatile UiAssets assets;
 
     public UiRoutes(UiAssets assets) {
-        this.load = () -> assets;
-        this.assets = assets;
+        this(() -> assets);
     }
 
     /**
