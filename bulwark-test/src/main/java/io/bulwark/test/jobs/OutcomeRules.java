@@ -17,6 +17,7 @@ import static io.bulwark.test.jobs.StoreFixture.LEASE;
 import static io.bulwark.test.jobs.StoreFixture.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** How an attempt ends: success, failure (retry or dead), cancellation, release. */
 abstract class OutcomeRules extends ClaimRules {
@@ -67,6 +68,11 @@ abstract class OutcomeRules extends ClaimRules {
         assertThat(s.claims()).extracting(c -> c.job().id()).as("the released job is claimable again at once")
                 .containsExactlyInAnyOrder(released, waiting);
         assertThat(s.claims()).allSatisfy(c -> assertThat(f.get(c.job().id()).state()).isEqualTo(JobState.RUNNING));
+        Claim again = s.claims().stream().filter(c -> c.job().id().equals(released)).findFirst().orElseThrow();
+        assertThat(again.job().history()).as("the claim carries the history, the release before the new claim")
+                .isEqualTo(f.get(released).history())
+                .extracting(Transition::from, Transition::to, Transition::node)
+                .endsWith(tuple(JobState.RUNNING, JobState.AVAILABLE, "n1"), tuple(JobState.AVAILABLE, JobState.RUNNING, "n2"));
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class Tx implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private PreparedStatement history;
     private int pendingHistory;
+    private final List<PendingTransition> pgHistory = new ArrayList<>();
     private final java.util.Set<String> wake = new java.util.LinkedHashSet<>();
 
     public Tx(Connection connection, Dialect dialect, long now, long agingStepMs) {
@@ -124,6 +125,11 @@ public final class Tx implements AutoCloseable {
 
     /** Records one transition; written with the others of this transaction by {@link #flushHistory}. */
     void history(UUID id, JobState from, JobState to, String reason, String node, int attempt) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            pgHistory.add(new PendingTransition(id, from == null ? null : from.id(), to.id(), reason, node, attempt));
+            pendingHistory++;
+            return;
+        }
         if (history == null) {
             history = connection.prepareStatement(INSERT_HISTORY);
         }
@@ -172,10 +178,58 @@ public final class Tx implements AutoCloseable {
 
     /** Writes the transitions recorded so far; must run before they are read back. */
     void flushHistory() throws SQLException {
-        if (pendingHistory > 0) {
-            history.executeBatch();
-            pendingHistory = 0;
+        if (pendingHistory == 0) {
+            return;
         }
+        if (dialect == Dialect.POSTGRESQL) {
+            insertHistoryFromArrays();
+        } else {
+            history.executeBatch();
+        }
+        pendingHistory = 0;
+    }
+
+    /** A transition waiting for {@link #flushHistory} on PostgreSQL. */
+    private record PendingTransition(UUID id, String from, String to, String reason, String node, int attempt) {
+    }
+
+    /**
+     * On PostgreSQL the pending transitions go in as one {@code INSERT ... SELECT FROM unnest(...)}:
+     * a JDBC batch would still be one statement execution per row on the server. {@code ORDINALITY}
+     * keeps the rows in the order they were recorded, which is the order of a job's history.
+     */
+    private static final String INSERT_HISTORY_PG = "INSERT INTO " + HISTORY
+            + " (job_id, at, from_state, to_state, reason, node, attempt) SELECT u.id, ?, u.f, u.t, u.r, u.n, u.a"
+            + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY"
+            + " AS u(id, f, t, r, n, a, o) ORDER BY u.o";
+
+    private void insertHistoryFromArrays() throws SQLException {
+        int n = pgHistory.size();
+        UUID[] ids = new UUID[n];
+        String[] froms = new String[n];
+        String[] tos = new String[n];
+        String[] reasons = new String[n];
+        String[] nodes = new String[n];
+        Integer[] attempts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            PendingTransition t = pgHistory.get(i);
+            ids[i] = t.id();
+            froms[i] = t.from();
+            tos[i] = t.to();
+            reasons[i] = t.reason();
+            nodes[i] = t.node();
+            attempts[i] = t.attempt();
+        }
+        PreparedStatement ps = prepare(INSERT_HISTORY_PG);
+        ps.setLong(1, now);
+        ps.setArray(2, connection.createArrayOf("uuid", ids));
+        ps.setArray(3, connection.createArrayOf("text", froms));
+        ps.setArray(4, connection.createArrayOf("text", tos));
+        ps.setArray(5, connection.createArrayOf("text", reasons));
+        ps.setArray(6, connection.createArrayOf("text", nodes));
+        ps.setArray(7, connection.createArrayOf("int4", attempts));
+        ps.executeUpdate();
+        pgHistory.clear();
     }
 
     /** The job's row alone, as this transaction sees it. */
