@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * LocalRateLimiter limiter = LocalRateLimiter.of(
- *         RateLimitConfig.builder("api").limits("100/1m,5000/1h").build(), System::nanoTime);
- * Decision d = limiter.tryAcquire("key-42");
+ *         RateLimitConfig.builder("api").limits("100/1m,5000/1h").build(), CoarseTicker.system());
+ * Decision d = limiter.tryAcquire("key-42");           // figures for X-RateLimit-* headers
+ * boolean go = limiter.tryAcquirePermit("key-42");     // the same rule, no Decision allocated
  * }</pre>
  *
  * <p>The map holds about {@link RateLimitConfig#maxKeys()} keys at most: past that, keys that
@@ -35,7 +36,10 @@ import java.util.function.LongSupplier;
  * ticker before a faster one never sees time run backwards. A retry after a lost race keeps
  * its cell and its ticker reading (clamped to the winner's time): under contention the retry
  * is arithmetic and one CAS, not another map look-up and clock read; a slightly old reading
- * only ever refills less, never more.
+ * only ever refills less, never more. {@link #tryAcquirePermit} runs the same loop on the
+ * engines' {@link LimitEngine#admit lean form}, which computes the new state and no figures.
+ * The back-off stays although it parks a thread: on one hot key with two threads, spinning
+ * instead was 8x slower and retrying at once 6x (docs/decisions.md, issue #21).
  */
 public final class LocalRateLimiter implements RateLimiter {
 
@@ -54,8 +58,10 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     /**
-     * A limiter enforcing {@code config}, reading time from {@code nanoTicker}
-     * ({@code System::nanoTime} in production, a settable ticker in tests).
+     * A limiter enforcing {@code config}, reading time from {@code nanoTicker}: in production
+     * {@link CoarseTicker#system()} (a field read; lags by up to about a millisecond, so it may
+     * under-admit by that much refill, never over-admit) or {@code System::nanoTime} (exact, about
+     * 20 ns a read); a settable ticker in tests.
      */
     public static LocalRateLimiter of(RateLimitConfig config, LongSupplier nanoTicker) {
         return new LocalRateLimiter(config, nanoTicker);
@@ -71,6 +77,74 @@ public final class LocalRateLimiter implements RateLimiter {
         Objects.requireNonNull(key, "key");
         requireCost(cost);
         return engines.length == 1 ? tryAcquireOne(key, cost) : tryAcquireAll(key, cost);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the same decision as {@link #tryAcquire(String, long)} without building a
+     * {@link Decision}; with one limit, an admission allocates only the key's new state. A
+     * pacing limit refuses what it would only admit with a delay, consuming nothing.
+     */
+    @Override
+    public boolean tryAcquirePermit(String key, long cost) {
+        Objects.requireNonNull(key, "key");
+        requireCost(cost);
+        return engines.length == 1 ? permitOne(key, cost) : permitAll(key, cost);
+    }
+
+    private boolean permitOne(String key, long cost) {
+        LimitEngine engine = engines[0];
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
+        while (true) {
+            KeyState state = cell.get();
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                cell = table.cell(key, read);
+                continue;
+            }
+            KeyState next = (KeyState) engine.admit(state.state(0), Math.max(read, state.touched()), cost);
+            if (next == null) {
+                return false;
+            }
+            if (cell.compareAndSet(state, next)) {
+                return true;
+            }
+            backOff(++lost);
+        }
+    }
+
+    private boolean permitAll(String key, long cost) {
+        int n = engines.length;
+        Verdict v = new Verdict();
+        long read = ticker.getAsLong();
+        AtomicReference<KeyState> cell = table.cell(key, read);
+        int lost = 0;
+        while (true) {
+            KeyState state = cell.get();
+            if (state == KeyState.EVICTED) {
+                table.drop(key, cell);
+                cell = table.cell(key, read);
+                continue;
+            }
+            long now = Math.max(read, state.touched());
+            Object[] next = new Object[n];
+            long quiet = 0;
+            for (int i = 0; i < n; i++) {
+                engines[i].attempt(state.state(i), now, cost, v);
+                if (!v.allowed || v.delayNanos != 0) {
+                    return false;
+                }
+                next[i] = v.next;
+                quiet = Math.max(quiet, v.resetNanos);
+            }
+            if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
+                return true;
+            }
+            backOff(++lost);
+        }
     }
 
     /** The common case of one limit: no arrays, one scratch verdict the JIT can keep in registers. */

@@ -87,6 +87,13 @@ public final class RateLimitMetrics {
         }
 
         @Override
+        public boolean tryAcquirePermit(String key, long cost) {
+            boolean permitted = delegate.tryAcquirePermit(key, cost);
+            (permitted ? allowed : rejected).increment();
+            return permitted;
+        }
+
+        @Override
         public Usage usage(String key) {
             return delegate.usage(key);
         }

@@ -40,6 +40,39 @@ public interface RateLimiter {
         return tryAcquire(key, 1);
     }
 
+    /**
+     * Takes {@code cost} permits from every limit for {@code key} if the request may proceed
+     * now, and says whether it did: the call for callers that need no {@code X-RateLimit-*}
+     * figures, which a local limiter answers without allocating a {@link Decision}.
+     *
+     * <pre>{@code
+     * if (!limiter.tryAcquirePermit(clientIp)) {
+     *     return tooManyRequests();
+     * }
+     * }</pre>
+     *
+     * <p>Pacing limits hand out no delay here: a request that {@link #tryAcquire(String, long)}
+     * would admit with a delay is refused. {@link LocalRateLimiter} refuses it as it refuses any
+     * request, consuming nothing (as if {@code maxDelay} were zero). This default, built on
+     * {@code tryAcquire}, cannot take the queued request back: it has used its permits, which
+     * errs towards fewer calls, never more. Implementations whose limits do not pace answer
+     * exactly {@code tryAcquire(key, cost).allowed()}.
+     *
+     * @param key  the key, not null
+     * @param cost the weight of this request, {@code >= 1}
+     * @return true when the caller may proceed at once
+     * @throws IllegalArgumentException when cost is below 1 or above a limit's capacity
+     */
+    default boolean tryAcquirePermit(String key, long cost) {
+        Decision d = tryAcquire(key, cost);
+        return d.allowed() && d.delay().isZero();
+    }
+
+    /** {@link #tryAcquirePermit(String, long)} with cost 1. */
+    default boolean tryAcquirePermit(String key) {
+        return tryAcquirePermit(key, 1);
+    }
+
     /** The current usage of {@code key}; consumes nothing. */
     Usage usage(String key);
 

@@ -30,6 +30,26 @@ class LocalRateLimiterConcurrencyTest {
     }
 
     @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void manyThreadsOnOneKeyAtOneInstantTakeExactlyTheCapacityInPermits(Algorithm algorithm) throws Exception {
+        Limit limit = Limit.of(algorithm, 1_000, Duration.ofHours(1));
+        LocalRateLimiter limiter = LocalRateLimiter.of(RateLimitConfig.of("hot", limit), () -> 0L);
+        // pacing included: the permit path queues nothing
+        assertThat(race(() -> limiter.tryAcquirePermit("one-key"))).isEqualTo(1_000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "LEAKY_BUCKET", "SLIDING_LOG"})
+    void manyThreadsAskingForPermitsWithAMovingClockStayWithinThePromise(Algorithm algorithm) throws Exception {
+        Limit limit = Limit.of(algorithm, 500, Duration.ofMillis(10));
+        AtomicLong ticker = new AtomicLong();
+        LocalRateLimiter limiter = LocalRateLimiter.of(RateLimitConfig.of("hot", limit), () -> ticker.addAndGet(100));
+        long admitted = race(() -> limiter.tryAcquirePermit("one-key"));
+        long promise = limit.burst() + limit.permits() * ticker.get() / limit.windowNanos();
+        assertThat(admitted).isPositive().isLessThanOrEqualTo(promise);
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Algorithm.class, names = {"TOKEN_BUCKET", "LEAKY_BUCKET", "SLIDING_LOG"})
     void manyThreadsWithAMovingClockStayWithinThePromise(Algorithm algorithm) throws Exception {
         Limit limit = Limit.of(algorithm, 500, Duration.ofMillis(10));

@@ -68,6 +68,14 @@ final class BucketEngine extends EngineBase {
     }
 
     @Override
+    public Object admit(Object state, long now, long cost) {
+        long t = tick == 1 ? now : Math.floorDiv(now, tick);
+        long need = drained((State) state, t) + cost * window;
+        // within the bucket only: what pacing would admit beyond it comes with a delay
+        return need <= capacity ? new State(now, nanosUntil(t, need, now), t, need) : null;
+    }
+
+    @Override
     public LimitUsage usage(Object state, long now) {
         long t = Math.floorDiv(now, tick);
         long debt = drained((State) state, t);

@@ -20,6 +20,18 @@ public interface LimitEngine {
     /** Decides {@code cost} at {@code now} and fills {@code out}. */
     void attempt(Object state, long now, long cost, Verdict out);
 
+    /**
+     * The lean form of {@link #attempt}: the state after admitting {@code cost} at
+     * {@code now} without a delay, or null when the limit refuses (or, pacing, would only
+     * admit with a delay). Figures for a response are not computed. The default asks
+     * {@code attempt}; engines on a hot path answer directly.
+     */
+    default Object admit(Object state, long now, long cost) {
+        Verdict v = new Verdict();
+        attempt(state, now, cost, v);
+        return v.allowed && v.delayNanos == 0 ? v.next : null;
+    }
+
     /** The usage at {@code now}. */
     LimitUsage usage(Object state, long now);
 

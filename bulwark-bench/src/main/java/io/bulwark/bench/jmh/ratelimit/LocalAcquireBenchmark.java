@@ -1,5 +1,6 @@
 package io.bulwark.bench.jmh.ratelimit;
 
+import io.bulwark.ratelimit.CoarseTicker;
 import io.bulwark.ratelimit.Limit;
 import io.bulwark.ratelimit.LocalRateLimiter;
 import io.bulwark.ratelimit.RateLimitConfig;
@@ -32,6 +33,18 @@ import java.util.concurrent.TimeUnit;
  * (remaining, reset, the limit that is closest) where the peers return a boolean. The
  * {@code ...Keyed} variants give the peers the same job: one limiter per key, found in a
  * {@code ConcurrentHashMap}, which is how per-client limits are built on them.
+ *
+ * <p>Bulwark's rows, by call and clock:
+ * <ul>
+ *   <li>{@code bulwark1/2}: {@code tryAcquire(key)}, a full {@code Decision}, on {@code System::nanoTime};
+ *   <li>{@code bulwarkCoarse1/2}: the same call on {@link CoarseTicker#system()};
+ *   <li>{@code bulwarkPermitNano1/2}: {@code tryAcquirePermit(key)}, a boolean like the peers', on
+ *       {@code System::nanoTime};
+ *   <li>{@code bulwarkPermit1/2}: {@code tryAcquirePermit(key)} on {@link CoarseTicker#system()}, the
+ *       call and clock a service that needs no {@code X-RateLimit-*} headers would use.
+ * </ul>
+ * The peers keep their own clocks ({@code System.nanoTime}); Bucket4j could be given a coarse one
+ * through a custom {@code TimeMeter}, Resilience4j's {@code AtomicRateLimiter} cannot.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +54,7 @@ public class LocalAcquireBenchmark {
     private static final long PERMITS = 1_000_000_000L;
 
     private LocalRateLimiter bulwark;
+    private LocalRateLimiter bulwarkCoarse;
     private Bucket bucket4j;
     private RateLimiter resilience4j;
     private final java.util.concurrent.ConcurrentHashMap<String, Bucket> bucket4jByKey = new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,7 +62,9 @@ public class LocalAcquireBenchmark {
 
     @Setup
     public void create() {
-        bulwark = LocalRateLimiter.of(RateLimitConfig.of("bench", Limit.of(PERMITS, Duration.ofSeconds(1))), System::nanoTime);
+        RateLimitConfig config = RateLimitConfig.of("bench", Limit.of(PERMITS, Duration.ofSeconds(1)));
+        bulwark = LocalRateLimiter.of(config, System::nanoTime);
+        bulwarkCoarse = LocalRateLimiter.of(config, CoarseTicker.system());
         bucket4j = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(PERMITS).refillGreedy(PERMITS, Duration.ofSeconds(1)).build())
                 .withNanosecondPrecision() // the same clock as the others: System.nanoTime
@@ -57,7 +73,7 @@ public class LocalAcquireBenchmark {
                 .limitForPeriod((int) PERMITS).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
         bucket4jByKey.put("key", bucket4j);
         resilience4jByKey.put("key", resilience4j);
-        if (!bulwark.tryAcquire("key").allowed() || !bucket4j.tryConsume(1) || !resilience4j.acquirePermission()) {
+        if (!bulwark.tryAcquire("key").allowed() || !bulwarkCoarse.tryAcquirePermit("key") || !bucket4j.tryConsume(1) || !resilience4j.acquirePermission()) {
             throw new IllegalStateException("setup is wrong: every limiter must admit");
         }
     }
@@ -72,6 +88,42 @@ public class LocalAcquireBenchmark {
     @Threads(2)
     public boolean bulwark2() {
         return bulwark.tryAcquire("key").allowed();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bulwarkCoarse1() {
+        return bulwarkCoarse.tryAcquire("key").allowed();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bulwarkCoarse2() {
+        return bulwarkCoarse.tryAcquire("key").allowed();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bulwarkPermitNano1() {
+        return bulwark.tryAcquirePermit("key");
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bulwarkPermitNano2() {
+        return bulwark.tryAcquirePermit("key");
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean bulwarkPermit1() {
+        return bulwarkCoarse.tryAcquirePermit("key");
+    }
+
+    @Benchmark
+    @Threads(2)
+    public boolean bulwarkPermit2() {
+        return bulwarkCoarse.tryAcquirePermit("key");
     }
 
     @Benchmark

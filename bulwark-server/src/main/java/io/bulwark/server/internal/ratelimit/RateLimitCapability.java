@@ -30,7 +30,7 @@ public final class RateLimitCapability implements Capability {
         @Override
         public Optional<Capability> create(ServerContext ctx) {
             return Optional.of(new RateLimitCapability(new RateLimitRuntime(ctx.config(), ctx.state(), ctx.meters(),
-                    ctx.clock(), System::nanoTime), ctx.bodyLimit()));
+                    ctx.clock(), io.bulwark.ratelimit.CoarseTicker.system()), ctx.bodyLimit()));
         }
     }
 
