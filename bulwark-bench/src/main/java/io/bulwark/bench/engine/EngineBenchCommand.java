@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Store ceiling</b>: one thread claims 100 jobs and completes them, until the queue is
  *       empty, straight on the {@code SqliteJobStore} (what {@code SqliteStoreBenchmark} calls
  *       "claim + complete").</li>
+ *   <li><b>Store at a concurrency</b>, for each concurrency given: one thread records the last
+ *       {@code c} outcomes and claims the next {@code c} in one {@code completeAndClaim}, the
+ *       worker's turn with no handler time: the most a node limited to {@code c} jobs at once
+ *       can reach, since a commit then carries at most {@code c} jobs.</li>
  *   <li><b>Engine</b>, for each concurrency given: the same jobs run by {@link Bulwark}'s worker
  *       with a no-op handler and every default but the queue's concurrency: the poll loop, the
  *       handlers on virtual threads, batched outcomes, metrics. The clock runs from
@@ -111,6 +115,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s               %s%n", "store alone: claim 100 + complete, 1 thread",
                     ceiling, store.commits());
             for (int c : concurrency) {
+                Phase bound = storeAtConcurrency(root.resolve("bound-" + c), c);
+                System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%n",
+                        "store alone, " + c + " at a time (completeAndClaim)", bound.rate(), bound.rate() / ceiling,
+                        bound.commits());
                 for (Duration l : lingers) {
                     Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos()), c, l);
                     System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n",
@@ -154,6 +162,37 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 }
                 store.complete(outcomes);
                 done += claims.size();
+            }
+            double rate = done / seconds(t0);
+            check(done);
+            return new Phase(rate, done, before, store.writeStats());
+        }
+    }
+
+    /**
+     * The store's own ceiling for a node that may hold {@code c} jobs at once: one thread records
+     * the last {@code c} outcomes and claims the next {@code c} in one {@code completeAndClaim},
+     * as the worker's turn does with no handler time at all. What the engine at concurrency
+     * {@code c} can reach at best: a commit carries at most {@code c} jobs.
+     */
+    private Phase storeAtConcurrency(Path where, int c) throws Exception {
+        try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
+            fill(store);
+            WriteStats before = store.writeStats();
+            long t0 = System.nanoTime();
+            int done = 0;
+            List<Outcome> outcomes = List.of();
+            while (true) {
+                List<Claim> claims = store.completeAndClaim(outcomes, QUEUE, "bench-node", c, Duration.ofMinutes(5)).claims();
+                done += outcomes.size();
+                if (claims.isEmpty()) {
+                    break;
+                }
+                List<Outcome> next = new ArrayList<>(claims.size());
+                for (Claim claim : claims) {
+                    next.add(new Outcome.Succeeded(new Lease(claim.job().id(), claim.token()), "null"));
+                }
+                outcomes = next;
             }
             double rate = done / seconds(t0);
             check(done);
