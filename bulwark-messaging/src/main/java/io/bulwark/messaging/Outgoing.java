@@ -43,7 +43,7 @@ public record Outgoing(byte[] body, String key, Map<String, String> headers, Dur
             throw new IllegalArgumentException("headers: at most " + MAX_HEADERS + " but there were " + headers.size());
         }
         headers.forEach((name, value) -> {
-            if (!Names.HEADER.matcher(name).matches()) {
+            if (!Names.matches(name, 64)) {
                 throw new IllegalArgumentException("headers: '" + name + "' is not a header name (1-64 letters, digits, "
                         + "'.', '_' or '-')");
             }

@@ -41,11 +41,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client doing the same work in the same run, on the local servers (Kafka and SQS in this JVM, see
  * {@link Servers}): publish throughput (batches of {@code --batch}, each waited for until the
  * broker holds it, Bulwark's and the raw client's taking turns batch by batch) and end-to-end
- * consume throughput (a group, {@code --concurrency} handlers, each message acknowledged after its
- * handler; Bulwark's, then the raw client's, each round). A change in the machine's load so hits
- * both; the best round of each is reported, with the ratio (Bulwark's rate over the raw client's:
- * the issue's goal is at least 0.9). The raw client's messages carry an id and a publish time as
- * Bulwark's do ({@link RawClient}), or the body alone with {@code --raw-bare}.
+ * consume throughput (a group, {@code --concurrency} handlers with a prefetch of twice that, each
+ * message acknowledged after its handler; Bulwark's and the raw client's one after the other,
+ * which goes first alternating by round). A change in the machine's load so hits both; the best
+ * round of each is reported, with the ratio (Bulwark's rate over the raw client's: the issue's
+ * goal is at least 0.9). The raw client's messages carry an id and a publish time as Bulwark's do
+ * ({@link RawClient}), or the body alone with {@code --raw-bare}. A warm-up round of at least
+ * {@value #WARM_UP} messages comes first. Each round prints the publishing thread's CPU per
+ * message on each side and the CPU each consume cost this JVM and, for RabbitMQ, the broker's
+ * process ({@link PhaseCpu}; {@code --cpu-threads} breaks this JVM's down by thread). What the
+ * rounds declared is deleted at the end where the broker would keep it ({@link RawClient#delete}).
  */
 @Command(name = "messaging", mixinStandardHelpOptions = true,
         description = "Publish and consume throughput per broker: the Bulwark API beside the raw client, same run.")
@@ -75,6 +80,9 @@ public final class MessagingBenchCommand implements Callable<Integer> {
             + "every Bulwark message carries (see RawClient).")
     boolean rawBare;
 
+    @Option(names = "--cpu-threads", description = "Also print, per consume phase, where this JVM's CPU went by thread.")
+    boolean cpuThreads;
+
     @Option(names = "--bridge", split = ",", description = "Also measure a bridge into jobs through a real 'bulwark "
             + "serve', on these stores: embedded, postgres (e.g. --bridge embedded,postgres).")
     List<String> bridgeStores = List.of();
@@ -91,6 +99,16 @@ public final class MessagingBenchCommand implements Callable<Integer> {
 
     @Option(names = "--user", defaultValue = "postgres", description = "Its user (default ${DEFAULT-VALUE}).")
     String user;
+
+    /**
+     * Messages of the warm-up round, at least. With the 2,000 it had, the JIT was still compiling
+     * Bulwark's consumer in rounds 1 and 2 (100-400 ms of C2 time in a 5,000-message consume, by
+     * {@code --cpu-threads}) while the raw client's few methods were done: both sides get the
+     * same warm-up, but the measured rounds should be steady state for both.
+     */
+    private static final int WARM_UP = 20_000;
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** The broker type and URL of each broker: the three local servers, and Kafka and SQS started in this JVM. */
     private final Servers servers = new Servers();
@@ -214,72 +232,97 @@ public final class MessagingBenchCommand implements Callable<Integer> {
         List<Double> publishRatios = new ArrayList<>();
         try (Broker broker = Brokers.open(new BrokerSettings("bench", type, url, Map.of()), new SimpleMeterRegistry());
              RawClient raw = RawClients.of(name, url, rawBare)) {
-            for (int round = 0; round <= rounds; round++) {
-                boolean warmUp = round == 0;
-                int n = warmUp ? Math.min(messages, 2_000) : messages;
-                String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-                broker.declare(topic, "g");
-                raw.declare(topic, "g");
+            PhaseCpu cpu = PhaseCpu.of(name);
+            List<String> topics = new ArrayList<>();
+            try {
+                for (int round = 0; round <= rounds; round++) {
+                    boolean warmUp = round == 0;
+                    int n = warmUp ? Math.max(messages, WARM_UP) : messages;
+                    String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+                    topics.add(topic);
+                    broker.declare(topic, "g");
+                    raw.declare(topic, "g");
 
-                // Publish: batch by batch, Bulwark's and the raw client's in turn (which goes first
-                // alternating too), each timed, so a change in the machine's load hits both alike.
-                long bNanos = 0;
-                long rNanos = 0;
-                for (int i = 0; i < n; i += batch) {
-                    int size = Math.min(n, i + batch) - i;
-                    for (int turn = 0; turn < 2; turn++) {
-                        boolean bulwarkNow = (turn == 0) == ((i / batch) % 2 == 0);
-                        if (bulwarkNow) {
-                            List<Outgoing> out = new ArrayList<>(size);
-                            for (int j = 0; j < size; j++) {
-                                out.add(Outgoing.bytes(body).build());
+                    // Publish: batch by batch, Bulwark's and the raw client's in turn (which goes first
+                    // alternating too), each timed, so a change in the machine's load hits both alike.
+                    long bNanos = 0;
+                    long rNanos = 0;
+                    long bCpuNanos = 0; // the publishing thread's CPU: what each client costs besides the broker's answer
+                    long rCpuNanos = 0;
+                    for (int i = 0; i < n; i += batch) {
+                        int size = Math.min(n, i + batch) - i;
+                        for (int turn = 0; turn < 2; turn++) {
+                            boolean bulwarkNow = (turn == 0) == ((i / batch) % 2 == 0);
+                            if (bulwarkNow) {
+                                List<Outgoing> out = new ArrayList<>(size);
+                                for (int j = 0; j < size; j++) {
+                                    out.add(Outgoing.bytes(body).build());
+                                }
+                                long c = THREADS.getCurrentThreadCpuTime();
+                                long t = System.nanoTime();
+                                broker.publishAll(topic, out);
+                                bNanos += System.nanoTime() - t;
+                                bCpuNanos += THREADS.getCurrentThreadCpuTime() - c;
+                            } else {
+                                List<byte[]> out = new ArrayList<>(size);
+                                for (int j = 0; j < size; j++) {
+                                    out.add(body);
+                                }
+                                long c = THREADS.getCurrentThreadCpuTime();
+                                long t = System.nanoTime();
+                                raw.publish(topic, out);
+                                rNanos += System.nanoTime() - t;
+                                rCpuNanos += THREADS.getCurrentThreadCpuTime() - c;
                             }
-                            long t = System.nanoTime();
-                            broker.publishAll(topic, out);
-                            bNanos += System.nanoTime() - t;
-                        } else {
-                            List<byte[]> out = new ArrayList<>(size);
-                            for (int j = 0; j < size; j++) {
-                                out.add(body);
-                            }
-                            long t = System.nanoTime();
-                            raw.publish(topic, out);
-                            rNanos += System.nanoTime() - t;
                         }
                     }
-                }
-                double bPub = n / (bNanos / 1e9);
-                double rPub = n / (rNanos / 1e9);
-                long t0;
+                    double bPub = n / (bNanos / 1e9);
+                    double rPub = n / (rNanos / 1e9);
 
-                CountDownLatch handled = new CountDownLatch(n);
-                AtomicInteger count = new AtomicInteger();
-                t0 = System.nanoTime();
-                double bCon;
-                long stopStart;
-                try (Subscription s = broker.subscribe(topic, "g", d -> {
-                    count.incrementAndGet();
-                    handled.countDown();
-                }, SubscribeOptions.builder().concurrency(concurrency).prefetch(concurrency * 2).build())) {
-                    if (!handled.await(10, TimeUnit.MINUTES)) {
-                        throw new IllegalStateException(name + ": only " + count.get() + " of " + n + " consumed");
+                    // Consume: which goes first alternates by round, as the publish turns do, so that
+                    // whatever the broker and this JVM still do after the publish (the broker writing
+                    // its log, the JIT, a collection) does not fall on the same side every round.
+                    boolean bulwarkFirst = round % 2 == 0;
+                    double[] bStop = new double[1];
+                    String bCpu = null;
+                    String rCpu = null;
+                    double bCon = 0;
+                    double rCon = 0;
+                    for (int turn = 0; turn < 2; turn++) {
+                        cpu.start();
+                        if ((turn == 0) == bulwarkFirst) {
+                            bCon = consumeBulwark(broker, topic, n, name, bStop);
+                            bCpu = cpu.end(n);
+                            if (cpuThreads) {
+                                System.out.println("  Bulwark consume, ticks by thread: " + cpu.byThread());
+                            }
+                        } else {
+                            long t0 = System.nanoTime();
+                            raw.consume(topic, "g", n, concurrency);
+                            rCon = n / seconds(t0);
+                            rCpu = cpu.end(n);
+                            if (cpuThreads) {
+                                System.out.println("  raw consume, ticks by thread: " + cpu.byThread());
+                            }
+                        }
                     }
-                    bCon = n / seconds(t0); // handled; the acknowledgements of the last few may still be on their way
-                    stopStart = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s, ratio %.2f; publishing thread's CPU "
+                            + "%.1f µs a message, raw %.1f µs), consume %,.0f/s (raw "
+                            + "%,.0f/s, ratio %.2f, %s first), subscription stopped in %.0f ms; CPU ticks per 1,000 consumed: "
+                            + "Bulwark %s, raw %s%n", name, warmUp ? "warm-up" : Integer.toString(round), bPub, rPub, bPub / rPub,
+                            bCpuNanos / 1e3 / n, rCpuNanos / 1e3 / n,
+                            bCon, rCon, bCon / rCon, bulwarkFirst ? "Bulwark" : "raw", bStop[0], bCpu, rCpu);
+                    if (!warmUp) {
+                        publishRatios.add(bPub / rPub);
+                        bp = Math.max(bp, bPub);
+                        rp = Math.max(rp, rPub);
+                        bc = Math.max(bc, bCon);
+                        rc = Math.max(rc, rCon);
+                    }
                 }
-                double stopMs = seconds(stopStart) * 1000;
-                t0 = System.nanoTime();
-                raw.consume(topic, "g", n, concurrency);
-                double rCon = n / seconds(t0);
-                System.out.printf(Locale.ROOT, "%s round %s: publish %,.0f/s (raw %,.0f/s, ratio %.2f), consume %,.0f/s (raw "
-                        + "%,.0f/s), subscription stopped in %.0f ms%n", name, warmUp ? "warm-up" : Integer.toString(round), bPub,
-                        rPub, bPub / rPub, bCon, rCon, stopMs);
-                if (!warmUp) {
-                    publishRatios.add(bPub / rPub);
-                    bp = Math.max(bp, bPub);
-                    rp = Math.max(rp, rPub);
-                    bc = Math.max(bc, bCon);
-                    rc = Math.max(rc, rCon);
+            } finally {
+                for (String topic : topics) {
+                    raw.delete(topic, "g"); // what both declared: the harness leaves no queue behind
                 }
             }
         }
@@ -288,6 +331,27 @@ public final class MessagingBenchCommand implements Callable<Integer> {
         double median = publishRatios.size() % 2 == 1 ? publishRatios.get(mid)
                 : (publishRatios.get(mid - 1) + publishRatios.get(mid)) / 2;
         return new Rates(bp, rp, bc, rc, median);
+    }
+
+    /** Bulwark's consume of {@code n} messages: the rate from subscribing to the last handled; the stop's time in {@code stopMs[0]}. */
+    private double consumeBulwark(Broker broker, String topic, int n, String name, double[] stopMs) throws Exception {
+        CountDownLatch handled = new CountDownLatch(n);
+        AtomicInteger count = new AtomicInteger();
+        long t0 = System.nanoTime();
+        double rate;
+        long stopStart;
+        try (Subscription s = broker.subscribe(topic, "g", d -> {
+            count.incrementAndGet();
+            handled.countDown();
+        }, SubscribeOptions.builder().concurrency(concurrency).prefetch(concurrency * 2).build())) {
+            if (!handled.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(name + ": only " + count.get() + " of " + n + " consumed");
+            }
+            rate = n / seconds(t0); // handled; the acknowledgements of the last few may still be on their way
+            stopStart = System.nanoTime();
+        }
+        stopMs[0] = seconds(stopStart) * 1000;
+        return rate;
     }
 
     private static double seconds(long t0) {

@@ -34,6 +34,14 @@ interface RawClient extends AutoCloseable {
     /** Consumes and acknowledges {@code n} messages; returns when all were handled. */
     void consume(String topic, String group, int n, int concurrency) throws Exception;
 
+    /**
+     * Deletes what this client's {@link #declare} made for {@code topic} and {@code group}, and what the
+     * Bulwark broker declared for them, where the broker keeps such things until deleted (RabbitMQ's
+     * queues and exchanges); nothing where a round's topic costs the broker nothing kept.
+     */
+    default void delete(String topic, String group) throws Exception {
+    }
+
     @Override
     void close() throws Exception;
 }

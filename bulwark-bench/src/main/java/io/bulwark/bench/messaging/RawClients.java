@@ -293,6 +293,23 @@ final class RawClients {
             }
         }
 
+        /**
+         * Deletes the raw client's exchange and queue, and the Bulwark broker's of the same topic and
+         * group by the names its documentation gives (docs/messaging.md, RabbitMQ: default prefix
+         * {@code bulwark.}): the topic's exchange, the group's quorum queue and the topic's dead
+         * letters. Quorum queues are Raft groups that live until deleted; a run left eight of them.
+         */
+        @Override
+        public void delete(String topic, String group) throws Exception {
+            try (Channel ch = conn.createChannel()) {
+                for (String prefix : List.of("raw.", "bulwark.")) {
+                    ch.queueDelete(prefix + topic + ":" + group);
+                    ch.exchangeDelete(prefix + topic);
+                }
+                ch.queueDelete("bulwark." + topic + ".dead");
+            }
+        }
+
         @Override
         public void close() throws Exception {
             conn.close();

@@ -134,12 +134,15 @@ final class Messages {
 
     private static Delivery of(String topic, AMQP.BasicProperties p, byte[] body, int deliveries) {
         Map<String, Object> h = p.getHeaders() == null ? Map.of() : p.getHeaders();
-        Map<String, String> headers = new LinkedHashMap<>();
-        h.forEach((k, v) -> {
-            if (!reserved(k) && v != null) {
-                headers.put(k, text(v));
+        Map<String, String> headers = Map.of(); // most messages carry only Bulwark's and RabbitMQ's: no map made
+        for (Map.Entry<String, Object> e : h.entrySet()) {
+            if (e.getValue() != null && !reserved(e.getKey())) {
+                if (headers.isEmpty()) {
+                    headers = LinkedHashMap.newLinkedHashMap(h.size());
+                }
+                headers.put(e.getKey(), text(e.getValue()));
             }
-        });
+        }
         Object key = h.get(KEY);
         Instant at = h.get(AT) instanceof Number n ? Instant.ofEpochMilli(n.longValue())
                 : p.getTimestamp() != null ? p.getTimestamp().toInstant() : Instant.EPOCH;

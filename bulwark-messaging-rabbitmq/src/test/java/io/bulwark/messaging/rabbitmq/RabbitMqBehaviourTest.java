@@ -178,6 +178,47 @@ class RabbitMqBehaviourTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> messagesIn(broker.topology().groupQueue(topic, "g")) == 0);
     }
 
+    /**
+     * Acknowledgements go several to a basic.ack with multiple set (a quarter of the prefetch):
+     * one must never cover a delivery still being handled, or retried, or dead-lettered alone,
+     * and by the time the subscription stopped every finished delivery is acknowledged, so that
+     * closing its channel gives nothing back.
+     */
+    @Test
+    void batchedAcknowledgementsCoverOnlyFinishedDeliveriesAndAllOfThemByStop() throws Exception {
+        broker.declare(topic, "g");
+        int n = 1000;
+        broker.publishAll(topic, IntStream.range(0, n).mapToObj(i -> Outgoing.text(Integer.toString(i)).build()).toList());
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+        Subscription s = broker.subscribe(topic, "g", d -> {
+            int i = Integer.parseInt(d.text());
+            seen.computeIfAbsent(d.text(), k -> new CopyOnWriteArrayList<>()).add(d.deliveries());
+            long spin = java.util.concurrent.ThreadLocalRandom.current().nextLong(50_000); // out of order, a little
+            for (long end = System.nanoTime() + spin; System.nanoTime() < end; ) {
+                Thread.onSpinWait();
+            }
+            if (i % 50 == 0) {
+                throw new Reject("every fiftieth");
+            }
+            if (i % 7 == 0 && d.deliveries() == 1) {
+                throw new IllegalStateException("every seventh fails once");
+            }
+        }, fast().concurrency(16).prefetch(64).build());
+        subscriptions.add(s);
+        long retried = IntStream.range(0, n).filter(i -> i % 7 == 0 && i % 50 != 0).count();
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == n
+                && seen.values().stream().mapToInt(List::size).sum() == n + retried);
+        s.stop(Duration.ofSeconds(5));
+
+        String queue = broker.topology().groupQueue(topic, "g");
+        assertThat(messagesIn(queue)).as("deliveries given back when the channel closed: not acknowledged").isZero();
+        seen.forEach((m, deliveries) -> {
+            int i = Integer.parseInt(m);
+            assertThat(deliveries).as("message %s", m).isEqualTo(i % 7 == 0 && i % 50 != 0 ? List.of(1, 2) : List.of(1));
+        });
+        assertThat(broker.deadLetters(topic, n)).hasSize(n / 50);
+    }
+
     @Test
     void aConsumerWhoseQueueWasDeletedDeclaresItAgainAndGoesOn() throws Exception {
         List<String> got = new CopyOnWriteArrayList<>();

@@ -61,6 +61,10 @@ public final class Consumer implements Subscription {
     private final MessageHandler handler;
     private final SubscribeOptions options;
     private final MessagingMetrics metrics;
+    /** This subscription's meters, looked up once (see {@link MessagingMetrics}). */
+    private final MessagingMetrics.Subscriber meters;
+    /** Makes the handlers' virtual threads; used under {@link #lock} only, as a builder is not thread-safe. */
+    private final Thread.Builder handlers;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** The heartbeat's own: {@link #changed} is signalled as each handler finishes, which must not start a round. */
@@ -86,7 +90,9 @@ public final class Consumer implements Subscription {
         this.handler = handler;
         this.options = options;
         this.metrics = metrics;
-        this.acks = source.ackBatch() > 1 ? new PendingAcks(topic, group, source, metrics, lock, changed) : null;
+        this.meters = metrics.subscriber(topic, group);
+        this.handlers = Thread.ofVirtual().name("bulwark-handler-" + topic);
+        this.acks = source.ackBatch() > 1 ? new PendingAcks(topic, group, source, meters, lock, changed) : null;
         this.poller = Thread.ofPlatform().daemon().name("bulwark-consumer-" + topic + "-" + group).unstarted(this::pollLoop);
         this.toucher = Thread.ofVirtual().name("bulwark-consumer-touch-" + topic + "-" + group).unstarted(this::touchLoop);
         this.lagGauge = metrics.lag(topic, group, this::lag);
@@ -238,7 +244,7 @@ public final class Consumer implements Subscription {
         try {
             while (!stopping && !fetched.isEmpty() && running.size() < options.concurrency()) {
                 Received r = fetched.poll();
-                Thread t = Thread.ofVirtual().name("bulwark-handler-" + topic).unstarted(() -> handle(r));
+                Thread t = handlers.unstarted(() -> handle(r));
                 running.put(r, t);
                 t.start();
             }
@@ -273,14 +279,14 @@ public final class Consumer implements Subscription {
 
     private void handle(Received r) {
         Delivery d = r.delivery();
-        metrics.delivered(topic, group);
+        meters.delivered();
         long start = System.nanoTime();
         boolean toAck = false;
         try {
             handler.handle(d);
             if (acks == null) {
                 settle(r, () -> source.ack(r), "acknowledge");
-                metrics.acked(topic, group);
+                meters.acked(1);
             } else {
                 toAck = true;
             }
@@ -295,10 +301,10 @@ public final class Consumer implements Subscription {
                 long ceiling = options.backoff().ceiling(d.deliveries()).toMillis();
                 Duration delay = Duration.ofMillis(ceiling / 2 + (ceiling < 2 ? 0 : ThreadLocalRandom.current().nextLong(ceiling / 2 + 1)));
                 settle(r, () -> source.retry(r, delay), "retry");
-                metrics.retried(topic, group);
+                meters.retried();
             }
         } finally {
-            metrics.handled(topic, group, Duration.ofNanos(System.nanoTime() - start));
+            meters.handled(System.nanoTime() - start);
             List<Received> batch = List.of();
             lock.lock();
             try {
@@ -335,13 +341,13 @@ public final class Consumer implements Subscription {
 
     private void deadLetter(Received r, String reason) {
         settle(r, () -> source.deadLetter(r, reason), "dead-letter");
-        metrics.deadLettered(topic, group);
+        meters.deadLettered();
         LOG.warn("Message {} of {} (group {}) went to the dead letters: {}", r.delivery().id(), topic, group, reason);
     }
 
     private void release(Received r) {
         settle(r, () -> source.release(r), "release");
-        metrics.released(topic, group);
+        meters.released();
     }
 
     /** What a pushing broker sent ahead of the polls, given back; a failure leaves it to the broker, which gives it back when the consumer goes. */
@@ -349,7 +355,7 @@ public final class Consumer implements Subscription {
         try {
             int n = source.releaseUnpolled();
             for (int i = 0; i < n; i++) {
-                metrics.released(topic, group);
+                meters.released();
             }
             return n;
         } catch (Exception e) {

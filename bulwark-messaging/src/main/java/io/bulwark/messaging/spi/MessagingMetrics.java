@@ -1,10 +1,14 @@
 package io.bulwark.messaging.spi;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * The meters of one broker connection ({@code connection} tag), by topic and group:
@@ -12,11 +16,18 @@ import java.time.Duration;
  * {@code _retried_total}, {@code _dead_lettered_total}, {@code _released_total},
  * {@code bulwark_messaging_handling_seconds}, and the gauge {@code bulwark_messaging_consumer_lag}
  * (messages the group has not finished, where the broker tells it).
+ *
+ * <p>Design notes. A meter is looked up in the registry once, when first used, and kept: a
+ * topic's publish counter here, a subscription's meters in its {@link Subscriber}. Looking one
+ * up builds its id and tags and searches the registry, which per message cost a consumer more
+ * than its broker client's own work. Lookups happen outside any map lock (a race registers the
+ * same meter twice, and the registry hands back the one it has), as a meter is a few fields.
  */
 public final class MessagingMetrics {
 
     private final MeterRegistry meters;
     private final String connection;
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
     public MessagingMetrics(MeterRegistry meters, String connection) {
         this.meters = meters;
@@ -24,51 +35,30 @@ public final class MessagingMetrics {
     }
 
     public void published(String topic, int n) {
-        counter("bulwark_messaging_published_total", "Messages published", topic, null).increment(n);
+        Counter c = published.get(topic);
+        if (c == null) {
+            c = counter("bulwark_messaging_published_total", "Messages published", topic, null);
+            published.putIfAbsent(topic, c);
+        }
+        c.increment(n);
     }
 
-    void delivered(String topic, String group) {
-        counter("bulwark_messaging_delivered_total", "Deliveries handed to handlers", topic, group).increment();
-    }
-
-    void acked(String topic, String group) {
-        acked(topic, group, 1);
-    }
-
-    void acked(String topic, String group, int n) {
-        counter("bulwark_messaging_acked_total", "Deliveries acknowledged after their handler returned", topic, group).increment(n);
-    }
-
-    void retried(String topic, String group) {
-        counter("bulwark_messaging_retried_total", "Deliveries whose handler failed, to be delivered again", topic, group).increment();
-    }
-
-    void deadLettered(String topic, String group) {
-        counter("bulwark_messaging_dead_lettered_total", "Messages sent to the dead letters", topic, group).increment();
-    }
-
-    void released(String topic, String group) {
-        counter("bulwark_messaging_released_total", "Deliveries given back unhandled when a consumer stopped", topic, group)
-                .increment();
-    }
-
-    void handled(String topic, String group, Duration took) {
-        Timer.builder("bulwark_messaging_handling").description("Time a handler took, success or not")
-                .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters).record(took);
+    /** The meters of one subscription of {@code group} to {@code topic}. */
+    Subscriber subscriber(String topic, String group) {
+        return new Subscriber(topic, group);
     }
 
     /** The lag gauge of one subscription; remove it with {@link #removeLag} when the subscription stops. */
-    io.micrometer.core.instrument.Gauge lag(String topic, String group, java.util.function.DoubleSupplier lag) {
+    Gauge lag(String topic, String group, DoubleSupplier lag) {
         // Strongly held: the gauge is removed when its subscription stops, not left to the garbage collector.
-        return io.micrometer.core.instrument.Gauge
-                .builder("bulwark_messaging_consumer_lag", lag, java.util.function.DoubleSupplier::getAsDouble)
+        return Gauge.builder("bulwark_messaging_consumer_lag", lag, DoubleSupplier::getAsDouble)
                 .strongReference(true)
                 .description("Messages of the topic the group has not finished, as the broker counts them "
                         + "(NaN where the broker does not say)")
                 .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters);
     }
 
-    void removeLag(io.micrometer.core.instrument.Gauge gauge) {
+    void removeLag(Gauge gauge) {
         meters.remove(gauge);
     }
 
@@ -78,5 +68,78 @@ public final class MessagingMetrics {
             b.tag("group", group);
         }
         return b.register(meters);
+    }
+
+    /**
+     * The meters of one subscription, each registered when first used (a subscription that never
+     * retries shows no retry counter, as before) and then kept. Safe from any thread.
+     */
+    final class Subscriber {
+        private final String topic;
+        private final String group;
+        private volatile Counter delivered;
+        private volatile Counter acked;
+        private volatile Counter retried;
+        private volatile Counter deadLettered;
+        private volatile Counter released;
+        private volatile Timer handling;
+
+        private Subscriber(String topic, String group) {
+            this.topic = topic;
+            this.group = group;
+        }
+
+        void delivered() {
+            Counter c = delivered;
+            if (c == null) {
+                delivered = c = counter("bulwark_messaging_delivered_total", "Deliveries handed to handlers", topic, group);
+            }
+            c.increment();
+        }
+
+        void acked(int n) {
+            Counter c = acked;
+            if (c == null) {
+                acked = c = counter("bulwark_messaging_acked_total", "Deliveries acknowledged after their handler returned",
+                        topic, group);
+            }
+            c.increment(n);
+        }
+
+        void retried() {
+            Counter c = retried;
+            if (c == null) {
+                retried = c = counter("bulwark_messaging_retried_total",
+                        "Deliveries whose handler failed, to be delivered again", topic, group);
+            }
+            c.increment();
+        }
+
+        void deadLettered() {
+            Counter c = deadLettered;
+            if (c == null) {
+                deadLettered = c = counter("bulwark_messaging_dead_lettered_total", "Messages sent to the dead letters",
+                        topic, group);
+            }
+            c.increment();
+        }
+
+        void released() {
+            Counter c = released;
+            if (c == null) {
+                released = c = counter("bulwark_messaging_released_total",
+                        "Deliveries given back unhandled when a consumer stopped", topic, group);
+            }
+            c.increment();
+        }
+
+        void handled(long nanos) {
+            Timer t = handling;
+            if (t == null) {
+                handling = t = Timer.builder("bulwark_messaging_handling").description("Time a handler took, success or not")
+                        .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters);
+            }
+            t.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 }

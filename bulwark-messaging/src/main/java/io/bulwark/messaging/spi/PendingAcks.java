@@ -34,7 +34,7 @@ final class PendingAcks {
     private final String topic;
     private final String group;
     private final DeliverySource source;
-    private final MessagingMetrics metrics;
+    private final MessagingMetrics.Subscriber meters;
     private final int batch;
     private final ReentrantLock lock;
     private final Condition changed;
@@ -42,12 +42,12 @@ final class PendingAcks {
     /** Waiting, or taken into a batch not answered yet. */
     private final Set<Received> unsettled = new HashSet<>();
 
-    PendingAcks(String topic, String group, DeliverySource source, MessagingMetrics metrics, ReentrantLock lock,
+    PendingAcks(String topic, String group, DeliverySource source, MessagingMetrics.Subscriber meters, ReentrantLock lock,
                 Condition changed) {
         this.topic = topic;
         this.group = group;
         this.source = source;
-        this.metrics = metrics;
+        this.meters = meters;
         this.batch = source.ackBatch();
         this.lock = lock;
         this.changed = changed;
@@ -129,7 +129,7 @@ final class PendingAcks {
                         group, e.toString());
             }
             if (acked > 0) {
-                metrics.acked(topic, group, acked);
+                meters.acked(acked);
             }
             lock.lock();
             try {
