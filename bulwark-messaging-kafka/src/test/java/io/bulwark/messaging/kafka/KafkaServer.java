@@ -4,6 +4,10 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -99,6 +103,7 @@ public final class KafkaServer implements AutoCloseable {
             proxy.forwardTo(broker);
             KafkaServer started = new KafkaServer(server, proxy, dir);
             awaitReady(started.bootstrapServers());
+            warmUp(started.bootstrapServers());
             return started;
         } catch (Exception e) {
             if (proxy != null) {
@@ -149,6 +154,26 @@ public final class KafkaServer implements AutoCloseable {
                     .until(() -> !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty());
         }
     }
+
+    /**
+     * Publishes one record and waits for the broker's answer, so that what the first producer of a
+     * fresh broker waits for (the first topic's leader, a block of producer ids from the controller)
+     * is paid here, with a generous bound, rather than inside the first test's publish: on a loaded
+     * two-core CI machine that first publish once took more than its 30 s.
+     */
+    private static void warmUp(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(java.util.List.of(new NewTopic(WARM_UP_TOPIC, 1, (short) 1))).all().get(120, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "delivery.timeout.ms", "150000", "request.timeout.ms", "30000", "max.block.ms", "150000"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(WARM_UP_TOPIC, new byte[0])).get(160, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The topic {@link #warmUp} publishes to; no test reads it. */
+    private static final String WARM_UP_TOPIC = "bulwark-test-warm-up";
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
