@@ -60,8 +60,8 @@ public record CpuTicks(long busy, long total, int cpus) {
         });
     }
 
-    /** utime + stime of a {@code /proc/<pid>/stat} line. */
-    static OptionalLong process(List<String> stat) {
+    /** utime + stime of a {@code /proc/<pid>/stat} (or {@code /proc/<pid>/task/<tid>/stat}) text. */
+    public static OptionalLong process(List<String> stat) {
         if (stat.isEmpty()) {
             return OptionalLong.empty();
         }

@@ -117,34 +117,7 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private boolean permitAll(String key, long cost) {
-        int n = engines.length;
-        Verdict v = new Verdict();
-        long read = ticker.getAsLong();
-        AtomicReference<KeyState> cell = table.cell(key, read);
-        int lost = 0;
-        while (true) {
-            KeyState state = cell.get();
-            if (state == KeyState.EVICTED) {
-                table.drop(key, cell);
-                cell = table.cell(key, read);
-                continue;
-            }
-            long now = Math.max(read, state.touched());
-            Object[] next = new Object[n];
-            long quiet = 0;
-            for (int i = 0; i < n; i++) {
-                engines[i].attempt(state.state(i), now, cost, v);
-                if (!v.allowed || v.delayNanos != 0) {
-                    return false;
-                }
-                next[i] = v.next;
-                quiet = Math.max(quiet, v.resetNanos);
-            }
-            if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
-                return true;
-            }
-            backOff(++lost);
-        }
+        return attemptAll(key, cost, verdicts(), true);
     }
 
     /** The common case of one limit: no arrays, one scratch verdict the JIT can keep in registers. */
@@ -187,11 +160,25 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private Decision tryAcquireAll(String key, long cost) {
-        int n = engines.length;
-        Verdict[] verdicts = new Verdict[n];
-        for (int i = 0; i < n; i++) {
+        Verdict[] verdicts = verdicts();
+        return decide(verdicts, attemptAll(key, cost, verdicts, false));
+    }
+
+    private Verdict[] verdicts() {
+        Verdict[] verdicts = new Verdict[engines.length];
+        for (int i = 0; i < verdicts.length; i++) {
             verdicts[i] = new Verdict();
         }
+        return verdicts;
+    }
+
+    /**
+     * Several limits: every engine decides into {@code verdicts}, and the key's state changes
+     * only when all of them admit (and, with {@code noDelay}, none asks for a delay). Returns
+     * whether it changed.
+     */
+    private boolean attemptAll(String key, long cost, Verdict[] verdicts, boolean noDelay) {
+        int n = engines.length;
         long read = ticker.getAsLong();
         AtomicReference<KeyState> cell = table.cell(key, read);
         int lost = 0;
@@ -206,10 +193,10 @@ public final class LocalRateLimiter implements RateLimiter {
             boolean allowed = true;
             for (int i = 0; i < n; i++) {
                 engines[i].attempt(state.state(i), now, cost, verdicts[i]);
-                allowed &= verdicts[i].allowed;
+                allowed &= verdicts[i].allowed && !(noDelay && verdicts[i].delayNanos != 0);
             }
             if (!allowed) {
-                return decide(verdicts, false);
+                return false;
             }
             Object[] next = new Object[n];
             long quiet = 0;
@@ -218,7 +205,7 @@ public final class LocalRateLimiter implements RateLimiter {
                 quiet = Math.max(quiet, verdicts[i].resetNanos);
             }
             if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
-                return decide(verdicts, true);
+                return true;
             }
             backOff(++lost);
         }

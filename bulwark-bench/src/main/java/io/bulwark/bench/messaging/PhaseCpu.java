@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -69,11 +70,8 @@ final class PhaseCpu {
             tasks.forEach(task -> {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    String name = stat.substring(open + 1, close).replaceAll("\\d+", "N");
-                    String[] f = stat.substring(close + 2).split(" ");
-                    out.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    CpuTicks.process(List.of(stat)).ifPresent(t -> out.put(task.getFileName() + " " + name, t));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended
                 }

@@ -77,11 +77,14 @@ public final class MessagingMetrics {
     final class Subscriber {
         private final String topic;
         private final String group;
-        private volatile Counter delivered;
-        private volatile Counter acked;
-        private volatile Counter retried;
-        private volatile Counter deadLettered;
-        private volatile Counter released;
+        private final Lazy delivered = new Lazy("bulwark_messaging_delivered_total", "Deliveries handed to handlers");
+        private final Lazy acked = new Lazy("bulwark_messaging_acked_total",
+                "Deliveries acknowledged after their handler returned");
+        private final Lazy retried = new Lazy("bulwark_messaging_retried_total",
+                "Deliveries whose handler failed, to be delivered again");
+        private final Lazy deadLettered = new Lazy("bulwark_messaging_dead_lettered_total", "Messages sent to the dead letters");
+        private final Lazy released = new Lazy("bulwark_messaging_released_total",
+                "Deliveries given back unhandled when a consumer stopped");
         private volatile Timer handling;
 
         private Subscriber(String topic, String group) {
@@ -90,47 +93,23 @@ public final class MessagingMetrics {
         }
 
         void delivered() {
-            Counter c = delivered;
-            if (c == null) {
-                delivered = c = counter("bulwark_messaging_delivered_total", "Deliveries handed to handlers", topic, group);
-            }
-            c.increment();
+            delivered.add(1);
         }
 
         void acked(int n) {
-            Counter c = acked;
-            if (c == null) {
-                acked = c = counter("bulwark_messaging_acked_total", "Deliveries acknowledged after their handler returned",
-                        topic, group);
-            }
-            c.increment(n);
+            acked.add(n);
         }
 
         void retried() {
-            Counter c = retried;
-            if (c == null) {
-                retried = c = counter("bulwark_messaging_retried_total",
-                        "Deliveries whose handler failed, to be delivered again", topic, group);
-            }
-            c.increment();
+            retried.add(1);
         }
 
         void deadLettered() {
-            Counter c = deadLettered;
-            if (c == null) {
-                deadLettered = c = counter("bulwark_messaging_dead_lettered_total", "Messages sent to the dead letters",
-                        topic, group);
-            }
-            c.increment();
+            deadLettered.add(1);
         }
 
         void released() {
-            Counter c = released;
-            if (c == null) {
-                released = c = counter("bulwark_messaging_released_total",
-                        "Deliveries given back unhandled when a consumer stopped", topic, group);
-            }
-            c.increment();
+            released.add(1);
         }
 
         void handled(long nanos) {
@@ -140,6 +119,26 @@ public final class MessagingMetrics {
                         .tag("connection", connection).tag("topic", topic).tag("group", group).register(meters);
             }
             t.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** One of this subscription's counters, registered at its first increment. */
+        private final class Lazy {
+            private final String name;
+            private final String description;
+            private volatile Counter counter;
+
+            Lazy(String name, String description) {
+                this.name = name;
+                this.description = description;
+            }
+
+            void add(int n) {
+                Counter c = counter;
+                if (c == null) {
+                    counter = c = counter(name, description, topic, group);
+                }
+                c.increment(n);
+            }
         }
     }
 }

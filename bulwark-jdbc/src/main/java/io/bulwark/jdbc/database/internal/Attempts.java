@@ -123,8 +123,7 @@ public final class Attempts {
             + " WHERE queue = ? AND state IN ('scheduled', 'retryable') AND run_at <= ? ORDER BY run_at, id LIMIT 1000"
             + " FOR UPDATE SKIP LOCKED), promoted AS (UPDATE " + Tx.JOBS + " SET state = 'available',"
             + " sort_key = run_at + priority * ? FROM due WHERE id = due.due_id RETURNING id, due.was, attempt)"
-            + " INSERT INTO " + Tx.HISTORY + " (job_id, at, from_state, to_state, reason, node, attempt)"
-            + " SELECT id, ?, was, 'available', 'due', NULL, attempt FROM promoted";
+            + " " + Tx.INSERT_INTO_HISTORY + " SELECT id, ?, was, 'available', 'due', NULL, attempt FROM promoted";
 
     /**
      * On PostgreSQL, the pick, the update, its history rows and the read of the claimed rows in
@@ -135,8 +134,7 @@ public final class Attempts {
             + " ORDER BY sort_key, id LIMIT ? FOR UPDATE SKIP LOCKED), claimed AS (UPDATE " + Tx.JOBS
             + " SET state = 'running', attempt = attempt + 1, token = token + 1, started_at = ?, lease_until = ?,"
             + " node = ?, cancel_requested = FALSE FROM picked WHERE id = picked.picked_id RETURNING "
-            + JobRows.COLUMNS + "), logged AS (INSERT INTO " + Tx.HISTORY
-            + " (job_id, at, from_state, to_state, reason, node, attempt)"
+            + JobRows.COLUMNS + "), logged AS (" + Tx.INSERT_INTO_HISTORY
             + " SELECT id, ?, 'available', 'running', 'claimed', ?, attempt FROM claimed)"
             + " SELECT " + JobRows.COLUMNS + " FROM claimed ORDER BY sort_key, id";
 

@@ -31,8 +31,11 @@ public final class Tx implements AutoCloseable {
     static final String JOBS = "bulwark_jobs";
     static final String HISTORY = "bulwark_job_history";
 
-    private static final String INSERT_HISTORY = "INSERT INTO " + HISTORY
-            + " (job_id, at, from_state, to_state, reason, node, attempt) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** The start of every statement that writes history rows; the columns follow in this order. */
+    static final String INSERT_INTO_HISTORY = "INSERT INTO " + HISTORY
+            + " (job_id, at, from_state, to_state, reason, node, attempt)";
+
+    private static final String INSERT_HISTORY = INSERT_INTO_HISTORY + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final Connection connection;
     private final Dialect dialect;
@@ -198,8 +201,7 @@ public final class Tx implements AutoCloseable {
      * a JDBC batch would still be one statement execution per row on the server. {@code ORDINALITY}
      * keeps the rows in the order they were recorded, which is the order of a job's history.
      */
-    private static final String INSERT_HISTORY_PG = "INSERT INTO " + HISTORY
-            + " (job_id, at, from_state, to_state, reason, node, attempt) SELECT u.id, ?, u.f, u.t, u.r, u.n, u.a"
+    private static final String INSERT_HISTORY_PG = INSERT_INTO_HISTORY + " SELECT u.id, ?, u.f, u.t, u.r, u.n, u.a"
             + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY"
             + " AS u(id, f, t, r, n, a, o) ORDER BY u.o";
 

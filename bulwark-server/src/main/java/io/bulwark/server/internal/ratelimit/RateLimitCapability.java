@@ -2,6 +2,7 @@ package io.bulwark.server.internal.ratelimit;
 
 import io.bulwark.core.config.ConfigKey;
 import io.bulwark.core.health.HealthCheck;
+import io.bulwark.ratelimit.CoarseTicker;
 import io.bulwark.server.RateLimitKeys;
 import io.bulwark.server.capability.Capability;
 import io.bulwark.server.capability.CapabilityFactory;
@@ -30,7 +31,7 @@ public final class RateLimitCapability implements Capability {
         @Override
         public Optional<Capability> create(ServerContext ctx) {
             return Optional.of(new RateLimitCapability(new RateLimitRuntime(ctx.config(), ctx.state(), ctx.meters(),
-                    ctx.clock(), io.bulwark.ratelimit.CoarseTicker.system()), ctx.bodyLimit()));
+                    ctx.clock(), CoarseTicker.system()), ctx.bodyLimit()));
         }
     }
 
