@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   <li>peak RSS of the server (VmHWM) over the whole run.</li>
  * </ol>
  * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]
- * [--server-flag --key=value ...] [--jvm-arg ARG ...] [--only-single]}
+ * [--server-flag --key=value ...] [--jvm-arg ARG ...] [--only-single [--single-rounds 5] [--single-calls 3000]]}
  */
 public final class JobsBench {
 
@@ -48,20 +48,34 @@ public final class JobsBench {
     private final List<String> serverFlags = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
 
-    /** Only the single-enqueue latency: for experiments with server flags. */
-    private void single(Path jar) throws Exception {
+    /**
+     * Only the single-enqueue latency, on one server kept running: {@code rounds} rounds of
+     * {@code calls} sequential enqueues into a paused queue (nothing else writes) and then into an
+     * active one (the worker claims and completes each job as it comes, sharing the one writer).
+     * The first rounds show the JIT warming up; the steady figures are the last rounds'.
+     */
+    private void single(Path jar, int rounds, int calls) throws Exception {
         Process server = start(jar, Files.createTempDirectory("bulwark-jobs-bench"), 10);
         try {
-            singleEnqueues(500);
-            Histogram h = singleEnqueues(3000);
-            System.out.printf("single enqueue over HTTP, JVM %s, flags %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                    jvmArgs, serverFlags,
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getMaxValue() / 1000.0);
+            call("POST", "/api/v1/queues/single-idle/pause", "");
+            System.out.printf("single enqueue over HTTP, one client, %d rounds of %d calls per queue; JVM %s, flags %s%n",
+                    rounds, calls, jvmArgs.isEmpty() ? "none" : jvmArgs, serverFlags);
+            System.out.println("| round | paused queue p50 / p90 / p99 / max (ms) | active queue p50 / p90 / p99 / max (ms) |");
+            System.out.println("|---|---|---|");
+            for (int round = 1; round <= rounds; round++) {
+                Histogram idle = singleEnqueues("single-idle", calls);
+                Histogram busy = singleEnqueues("single", calls);
+                System.out.printf("| %d | %s | %s |%n", round, percentiles(idle), percentiles(busy));
+            }
         } finally {
             server.toHandle().destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String percentiles(Histogram h) {
+        return String.format("%.2f / %.2f / %.2f / %.2f", h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
     public static void main(String[] args) throws Exception {
@@ -74,6 +88,8 @@ public final class JobsBench {
         int batch = 1000;
         int concurrency = 256;
         boolean onlySingle = false;
+        int singleRounds = 5;
+        int singleCalls = 3000;
         Path jar = Path.of("bulwark-cli", "target", "bulwark.jar");
         List<String> serverFlags = new ArrayList<>();
         List<String> jvmArgs = new ArrayList<>();
@@ -86,9 +102,11 @@ public final class JobsBench {
                 case "--server-flag" -> serverFlags.add(args[++i]);
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--only-single" -> onlySingle = true;
+                case "--single-rounds" -> singleRounds = Integer.parseInt(args[++i]);
+                case "--single-calls" -> singleCalls = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] "
-                            + "[--jar PATH] [--server-flag --key=value] [--jvm-arg ARG] [--only-single]");
+                            + "[--jar PATH] [--server-flag --key=value] [--jvm-arg ARG] [--only-single [--single-rounds N] [--single-calls N]]");
                     return 2;
                 }
             }
@@ -101,7 +119,7 @@ public final class JobsBench {
             return 2;
         }
         if (onlySingle) {
-            bench.single(jar);
+            bench.single(jar, singleRounds, singleCalls);
         } else {
             bench.run(jar, jobs, batch, concurrency);
         }
@@ -221,8 +239,12 @@ public final class JobsBench {
 
     /** Sequential single enqueues; microseconds each. */
     private Histogram singleEnqueues(int n) throws Exception {
+        return singleEnqueues("single", n);
+    }
+
+    private Histogram singleEnqueues(String queue, int n) throws Exception {
         Histogram h = new Histogram(3);
-        String body = "{\"queue\":\"single\",\"type\":\"builtin.noop\"}";
+        String body = "{\"queue\":\"" + queue + "\",\"type\":\"builtin.noop\"}";
         for (int i = 0; i < n; i++) {
             long t = System.nanoTime();
             call("POST", "/api/v1/jobs", body);
