@@ -6,6 +6,7 @@ import io.bulwark.ratelimit.internal.LimitEngine;
 import io.bulwark.ratelimit.internal.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,8 +117,11 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
+    /** Several limits, no figures wanted: one scratch verdict serves every engine in turn. */
     private boolean permitAll(String key, long cost) {
-        return attemptAll(key, cost, verdicts(), true);
+        Verdict[] scratch = new Verdict[engines.length];
+        Arrays.fill(scratch, new Verdict());
+        return attemptAll(key, cost, scratch, true);
     }
 
     /** The common case of one limit: no arrays, one scratch verdict the JIT can keep in registers. */
@@ -174,10 +178,12 @@ public final class LocalRateLimiter implements RateLimiter {
 
     /**
      * Several limits: every engine decides into {@code verdicts}, and the key's state changes
-     * only when all of them admit (and, with {@code noDelay}, none asks for a delay). Returns
-     * whether it changed.
+     * only when all of them admit. With {@code permit}, a delay counts as a refusal and the first
+     * refusal ends the attempt (no figures are wanted, so {@code verdicts} may repeat one
+     * scratch verdict); without it every engine decides, for {@link #decide}. Returns whether the
+     * state changed.
      */
-    private boolean attemptAll(String key, long cost, Verdict[] verdicts, boolean noDelay) {
+    private boolean attemptAll(String key, long cost, Verdict[] verdicts, boolean permit) {
         int n = engines.length;
         long read = ticker.getAsLong();
         AtomicReference<KeyState> cell = table.cell(key, read);
@@ -190,19 +196,23 @@ public final class LocalRateLimiter implements RateLimiter {
                 continue;
             }
             long now = Math.max(read, state.touched());
+            Object[] next = new Object[n];
+            long quiet = 0;
             boolean allowed = true;
             for (int i = 0; i < n; i++) {
-                engines[i].attempt(state.state(i), now, cost, verdicts[i]);
-                allowed &= verdicts[i].allowed && !(noDelay && verdicts[i].delayNanos != 0);
+                Verdict v = verdicts[i];
+                engines[i].attempt(state.state(i), now, cost, v);
+                if (!v.allowed || (permit && v.delayNanos != 0)) {
+                    if (permit) {
+                        return false;
+                    }
+                    allowed = false;
+                }
+                next[i] = v.next;
+                quiet = Math.max(quiet, v.resetNanos);
             }
             if (!allowed) {
                 return false;
-            }
-            Object[] next = new Object[n];
-            long quiet = 0;
-            for (int i = 0; i < n; i++) {
-                next[i] = verdicts[i].next;
-                quiet = Math.max(quiet, verdicts[i].resetNanos);
             }
             if (cell.compareAndSet(state, KeyState.of(now, now + quiet, next))) {
                 return true;

@@ -151,7 +151,7 @@ public final class JobsBench {
             double overallSeconds = seconds(t2);
 
             Histogram startDelay = startDelays(500);
-            Histogram single = singleEnqueues(2000);
+            Histogram single = singleEnqueues("single", 2000);
             long peakKb = status(server.pid(), "VmHWM");
 
             System.out.printf("%n%-44s %12s%n", "measure", "value");
@@ -237,11 +237,7 @@ public final class JobsBench {
         return h;
     }
 
-    /** Sequential single enqueues; microseconds each. */
-    private Histogram singleEnqueues(int n) throws Exception {
-        return singleEnqueues("single", n);
-    }
-
+    /** Sequential single enqueues into {@code queue}; microseconds each. */
     private Histogram singleEnqueues(String queue, int n) throws Exception {
         Histogram h = new Histogram(3);
         String body = "{\"queue\":\"" + queue + "\",\"type\":\"builtin.noop\"}";

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +156,9 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
+    /** The topic {@link #warmUp} publishes to; no test reads it. */
+    private static final String WARM_UP_TOPIC = "bulwark-test-warm-up";
+
     /**
      * Publishes one record and waits for the broker's answer, so that what the first producer of a
      * fresh broker waits for (the first topic's leader, a block of producer ids from the controller)
@@ -163,7 +167,7 @@ public final class KafkaServer implements AutoCloseable {
      */
     private static void warmUp(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(java.util.List.of(new NewTopic(WARM_UP_TOPIC, 1, (short) 1))).all().get(120, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(WARM_UP_TOPIC, 1, (short) 1))).all().get(120, TimeUnit.SECONDS);
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                 "delivery.timeout.ms", "150000", "request.timeout.ms", "30000", "max.block.ms", "150000"),
@@ -171,9 +175,6 @@ public final class KafkaServer implements AutoCloseable {
             producer.send(new ProducerRecord<>(WARM_UP_TOPIC, new byte[0])).get(160, TimeUnit.SECONDS);
         }
     }
-
-    /** The topic {@link #warmUp} publishes to; no test reads it. */
-    private static final String WARM_UP_TOPIC = "bulwark-test-warm-up";
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

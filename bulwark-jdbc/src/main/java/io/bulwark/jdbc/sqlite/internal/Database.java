@@ -52,7 +52,7 @@ public final class Database {
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // No statement asks for generated keys; with this on, sqlite-jdbc matches every executed
         // INSERT/UPDATE against a regular expression and reads column names back through a direct
-        // buffer, about a tenth of what a single enqueue allocated (docs/decisions.md).
+        // buffer, about 6% of what a server taking single enqueues allocated (docs/decisions.md).
         c.setGetGeneratedKeys(false);
         return c;
     }
