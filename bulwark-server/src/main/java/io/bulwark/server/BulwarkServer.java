@@ -110,6 +110,9 @@ public final class BulwarkServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
 
+    /** The buffer Javalin copies a response through, in bytes (see {@link #start()}). */
+    private static final int RESPONSE_COPY_BUFFER = 4096;
+
     private final BulwarkConfig config;
     private final InstantSource clock;
     private final Path dataDir;
@@ -341,6 +344,10 @@ public final class BulwarkServer implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.concurrency.useVirtualThreads = true;
             c.http.maxRequestSize = bodyLimit;
+            // Javalin copies each response through a buffer of this size, allocated afresh per
+            // response; its default, Jetty's 32 KB output buffer, was 13% of a small request's
+            // allocation. Jetty still gathers the copies in its own output buffer.
+            c.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             c.jsonMapper(new JavalinJackson(Json.mapper(), true));
             // Javalin's own connector, but with connections the gateway's queue can watch for a
             // caller's hang-up (HangUpConnector).

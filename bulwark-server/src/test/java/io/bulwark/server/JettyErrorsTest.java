@@ -42,11 +42,19 @@ class JettyErrorsTest {
     }
 
     private Raw send(String request) throws IOException {
+        return send(request, false);
+    }
+
+    /** Sends {@code request}; with {@code halfClose}, then says the request has ended. */
+    private Raw send(String request, boolean halfClose) throws IOException {
         try (Socket s = new Socket(server.uri().getHost(), server.uri().getPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+            if (halfClose) {
+                s.shutdownOutput();
+            }
             InputStream in = s.getInputStream();
             String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             int split = all.indexOf("\r\n\r\n");
@@ -95,6 +103,20 @@ class JettyErrorsTest {
     @Test
     void aBadUriIsAProblem() throws IOException {
         assertProblem(send(get("/api/v1/%zz", "")), 400);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsAProblemAndStoresNothing() throws IOException {
+        String part = "{\"name\":\"a\"";
+        Raw r = send("POST /api/v1/keys HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60\r\nConnection: close\r\n\r\n" + part, true);
+        assertProblem(r, 400);
+        try (Socket s = new Socket(server.uri().getHost(), server.uri().getPort())) {
+            s.getOutputStream().write("GET /api/v1/keys HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .as("no key was made").contains("\"items\":[]");
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class Json {
     }
 
     private static ObjectMapper newStrictMapper() {
-        JsonMapper m = JsonMapper.builder()
+        JsonMapper m = JsonMapper.builder(factory())
                 .addModule(new JavaTimeModule())
                 .addModule(StrictNumbers.module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -87,9 +87,14 @@ public final class Json {
         return m;
     }
 
+    /** A parser factory whose buffers are reused on virtual threads as well ({@link BufferPool}). */
+    private static com.fasterxml.jackson.core.JsonFactory factory() {
+        return com.fasterxml.jackson.core.JsonFactory.builder().recyclerPool(BufferPool.INSTANCE).build();
+    }
+
     /** A new mapper with Bulwark's settings, for callers that need to add modules of their own. */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
+        return JsonMapper.builder(factory())
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
