@@ -65,8 +65,8 @@ abstract class CrashRecoveryRules {
 
     /** Starts {@code bulwark serve} as a child process; returns its base URL once it is ready. */
     String start() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                Path.of("target", "bulwark.jar").toAbsolutePath().toString(), "serve", "--port", "0",
+        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
+        cmd.addAll(List.of("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--jobs.lease=5s", "--jobs.pollInterval=50ms", "--log.access=false",
                 "--jobs.queues.default.concurrency=" + CONCURRENCY));
         cmd.addAll(storeArgs());

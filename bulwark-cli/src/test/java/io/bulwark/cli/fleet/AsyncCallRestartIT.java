@@ -1,5 +1,6 @@
 package io.bulwark.cli.fleet;
 
+import io.bulwark.cli.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bulwark.core.json.Json;
 import io.bulwark.test.http.FlakyServer;
@@ -52,9 +53,8 @@ class AsyncCallRestartIT {
     }
 
     private FleetNode serve(String name, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xmx384m", "-jar", Path.of("target", "bulwark.jar").toAbsolutePath().toString(),
-                "serve", "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
+        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
+        cmd.addAll(List.of("serve", "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
                 "--jobs.pollInterval=50ms", "--jobs.lease=2s",
                 "--jobs.queues.bulwark-calls.concurrency=" + CONCURRENCY,
                 "--providers.llm.group=llm", "--providers.llm.baseUrl=" + provider.uri("/v1"),

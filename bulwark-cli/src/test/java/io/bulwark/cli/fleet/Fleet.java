@@ -1,5 +1,6 @@
 package io.bulwark.cli.fleet;
 
+import io.bulwark.cli.ChildJvm;
 import io.bulwark.jdbc.internal.JobRows;
 
 import java.io.IOException;
@@ -98,19 +99,14 @@ public final class Fleet implements AutoCloseable {
 
     private FleetNode launch(FleetNode.Kind kind, String name, List<String> flags) throws IOException {
         Path dataDir = Files.createDirectories(root.resolve("node-" + name + "-" + (++started)));
-        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx384m",
-                "-jar", Path.of("target", "bulwark.jar").toAbsolutePath().toString(), kind.command,
-                "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
+        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
+        cmd.addAll(List.of(kind.command, "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
                 "--cluster.heartbeat=" + HEARTBEAT.toMillis() + "ms", "--jobs.pollInterval=50ms"));
         cmd.addAll(store);
         cmd.addAll(flags);
         FleetNode node = FleetNode.launch(name, kind, dataDir, cmd);
         nodes.add(node);
         return node;
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 
     /** The API of the first serve node. */

@@ -1,5 +1,6 @@
 package io.bulwark.cli.fleet;
 
+import io.bulwark.cli.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +34,10 @@ class PipelineCrashRecoveryIT {
     }
 
     private FleetNode serve() throws IOException {
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
-                "-Xmx384m", "-jar", Path.of("target", "bulwark.jar").toAbsolutePath().toString(), "serve", "--port", "0",
+        List<String> cmd = new java.util.ArrayList<>(ChildJvm.bulwarkJar());
+        cmd.addAll(List.of("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--log.access=false", "--jobs.lease=5s", "--jobs.pollInterval=50ms",
-                "--jobs.queues.pipelines.concurrency=16");
+                "--jobs.queues.pipelines.concurrency=16"));
         FleetNode node = FleetNode.launch("serve", FleetNode.Kind.SERVE, dataDir, cmd).awaitReady(Duration.ofSeconds(90));
         nodes.add(node);
         return node;
