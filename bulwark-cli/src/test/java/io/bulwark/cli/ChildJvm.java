@@ -1,6 +1,7 @@
 package io.bulwark.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,9 +15,12 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** {@code java <flags> -jar target/bulwark.jar}; append the command and its options. */
-    public static List<String> bulwarkJar() {
-        return List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xmx384m", "-jar", Path.of("target", "bulwark.jar").toAbsolutePath().toString());
+    /** {@code java <flags> -jar target/bulwark.jar <args>}, as a list the caller may add to. */
+    public static List<String> bulwark(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx384m", "-jar",
+                Path.of("target", "bulwark.jar").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 }

@@ -65,10 +65,9 @@ abstract class CrashRecoveryRules {
 
     /** Starts {@code bulwark serve} as a child process; returns its base URL once it is ready. */
     String start() throws IOException {
-        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
-        cmd.addAll(List.of("serve", "--port", "0",
+        List<String> cmd = ChildJvm.bulwark("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--jobs.lease=5s", "--jobs.pollInterval=50ms", "--log.access=false",
-                "--jobs.queues.default.concurrency=" + CONCURRENCY));
+                "--jobs.queues.default.concurrency=" + CONCURRENCY);
         cmd.addAll(storeArgs());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         children.add(p);

@@ -6,7 +6,6 @@ import io.bulwark.ratelimit.internal.LimitEngine;
 import io.bulwark.ratelimit.internal.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -117,11 +116,9 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
-    /** Several limits, no figures wanted: one scratch verdict serves every engine in turn. */
+    /** Several limits, no figures wanted. */
     private boolean permitAll(String key, long cost) {
-        Verdict[] scratch = new Verdict[engines.length];
-        Arrays.fill(scratch, new Verdict());
-        return attemptAll(key, cost, scratch, true);
+        return attemptAll(key, cost, null);
     }
 
     /** The common case of one limit: no arrays, one scratch verdict the JIT can keep in registers. */
@@ -165,7 +162,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     private Decision tryAcquireAll(String key, long cost) {
         Verdict[] verdicts = verdicts();
-        return decide(verdicts, attemptAll(key, cost, verdicts, false));
+        return decide(verdicts, attemptAll(key, cost, verdicts));
     }
 
     private Verdict[] verdicts() {
@@ -177,14 +174,18 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     /**
-     * Several limits: every engine decides into {@code verdicts}, and the key's state changes
-     * only when all of them admit. With {@code permit}, a delay counts as a refusal and the first
-     * refusal ends the attempt (no figures are wanted, so {@code verdicts} may repeat one
-     * scratch verdict); without it every engine decides, for {@link #decide}. Returns whether the
-     * state changed.
+     * Several limits: the key's state changes only when every engine admits. Every engine decides
+     * into {@code verdicts}, for {@link #decide}; with {@code verdicts} null (a permit: no figures
+     * wanted) one scratch verdict serves each engine in turn, a delay counts as a refusal and the
+     * first refusal ends the attempt. Returns whether the state changed.
      */
-    private boolean attemptAll(String key, long cost, Verdict[] verdicts, boolean permit) {
+    private boolean attemptAll(String key, long cost, Verdict[] verdicts) {
         int n = engines.length;
+        boolean permit = verdicts == null;
+        Verdict scratch = permit ? new Verdict() : null;
+        // The engines' next states, made on the first admission; a failed CAS publishes nothing,
+        // so a retry writes over it.
+        Object[] next = null;
         long read = ticker.getAsLong();
         AtomicReference<KeyState> cell = table.cell(key, read);
         int lost = 0;
@@ -196,20 +197,23 @@ public final class LocalRateLimiter implements RateLimiter {
                 continue;
             }
             long now = Math.max(read, state.touched());
-            Object[] next = new Object[n];
             long quiet = 0;
             boolean allowed = true;
             for (int i = 0; i < n; i++) {
-                Verdict v = verdicts[i];
+                Verdict v = permit ? scratch : verdicts[i];
                 engines[i].attempt(state.state(i), now, cost, v);
                 if (!v.allowed || (permit && v.delayNanos != 0)) {
                     if (permit) {
                         return false;
                     }
                     allowed = false;
+                } else if (allowed) {
+                    if (next == null) {
+                        next = new Object[n];
+                    }
+                    next[i] = v.next;
+                    quiet = Math.max(quiet, v.resetNanos);
                 }
-                next[i] = v.next;
-                quiet = Math.max(quiet, v.resetNanos);
             }
             if (!allowed) {
                 return false;

@@ -1,7 +1,7 @@
 package io.bulwark.cli.fleet;
 
-import io.bulwark.cli.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.cli.ChildJvm;
 import io.bulwark.core.json.Json;
 import io.bulwark.test.http.FlakyServer;
 import org.junit.jupiter.api.AfterEach;
@@ -53,13 +53,12 @@ class AsyncCallRestartIT {
     }
 
     private FleetNode serve(String name, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
-        cmd.addAll(List.of("serve", "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
+        List<String> cmd = ChildJvm.bulwark("serve", "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
                 "--jobs.pollInterval=50ms", "--jobs.lease=2s",
                 "--jobs.queues.bulwark-calls.concurrency=" + CONCURRENCY,
                 "--providers.llm.group=llm", "--providers.llm.baseUrl=" + provider.uri("/v1"),
                 "--providers.llm.capacity=100",
-                "--gateway.callbacks.secret=s3cret", "--gateway.callbacks.allowPrivate=true"));
+                "--gateway.callbacks.secret=s3cret", "--gateway.callbacks.allowPrivate=true");
         cmd.addAll(List.of(extra));
         FleetNode node = FleetNode.launch(name, FleetNode.Kind.SERVE, dataDir, cmd).awaitReady(Duration.ofSeconds(90));
         nodes.add(node);

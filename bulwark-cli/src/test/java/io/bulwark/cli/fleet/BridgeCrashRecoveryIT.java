@@ -1,7 +1,7 @@
 package io.bulwark.cli.fleet;
 
-import io.bulwark.cli.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bulwark.cli.ChildJvm;
 import io.bulwark.messaging.Outgoing;
 import io.bulwark.messaging.Published;
 import io.bulwark.messaging.redis.RedisStreamsBroker;
@@ -57,13 +57,12 @@ class BridgeCrashRecoveryIT {
     }
 
     private FleetNode serve() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(ChildJvm.bulwarkJar());
-        cmd.addAll(List.of("serve", "--port", "0",
+        List<String> cmd = ChildJvm.bulwark("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--log.access=false", "--jobs.pollInterval=50ms",
                 "--messaging.connections.bus.type=redis-streams", "--messaging.connections.bus.url=redis://127.0.0.1:6379",
                 "--messaging.bridges.in.connection=bus", "--messaging.bridges.in.topic=" + topic,
                 "--messaging.bridges.in.type=builtin.noop", "--messaging.bridges.in.queue=bridged",
-                "--messaging.bridges.in.concurrency=16", "--messaging.bridges.in.claimAfter=3s"));
+                "--messaging.bridges.in.concurrency=16", "--messaging.bridges.in.claimAfter=3s");
         FleetNode node = FleetNode.launch("serve", FleetNode.Kind.SERVE, dataDir, cmd).awaitReady(Duration.ofSeconds(90));
         nodes.add(node);
         return node;

@@ -99,9 +99,8 @@ public final class Fleet implements AutoCloseable {
 
     private FleetNode launch(FleetNode.Kind kind, String name, List<String> flags) throws IOException {
         Path dataDir = Files.createDirectories(root.resolve("node-" + name + "-" + (++started)));
-        List<String> cmd = new ArrayList<>(ChildJvm.bulwarkJar());
-        cmd.addAll(List.of(kind.command, "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
-                "--cluster.heartbeat=" + HEARTBEAT.toMillis() + "ms", "--jobs.pollInterval=50ms"));
+        List<String> cmd = ChildJvm.bulwark(kind.command, "--port", "0", "--data-dir", dataDir.toString(), "--node.name=" + name, "--log.access=false",
+                "--cluster.heartbeat=" + HEARTBEAT.toMillis() + "ms", "--jobs.pollInterval=50ms");
         cmd.addAll(store);
         cmd.addAll(flags);
         FleetNode node = FleetNode.launch(name, kind, dataDir, cmd);

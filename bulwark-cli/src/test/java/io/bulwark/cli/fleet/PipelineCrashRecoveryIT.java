@@ -34,10 +34,9 @@ class PipelineCrashRecoveryIT {
     }
 
     private FleetNode serve() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(ChildJvm.bulwarkJar());
-        cmd.addAll(List.of("serve", "--port", "0",
+        List<String> cmd = ChildJvm.bulwark("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--log.access=false", "--jobs.lease=5s", "--jobs.pollInterval=50ms",
-                "--jobs.queues.pipelines.concurrency=16"));
+                "--jobs.queues.pipelines.concurrency=16");
         FleetNode node = FleetNode.launch("serve", FleetNode.Kind.SERVE, dataDir, cmd).awaitReady(Duration.ofSeconds(90));
         nodes.add(node);
         return node;

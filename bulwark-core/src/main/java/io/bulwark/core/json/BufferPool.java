@@ -28,14 +28,19 @@ final class BufferPool implements RecyclerPool<BufferRecycler> {
     private BufferPool() {
     }
 
+    /** The pool for the calling thread. */
+    private RecyclerPool<BufferRecycler> pool() {
+        return Thread.currentThread().isVirtual() ? shared : platform;
+    }
+
     @Override
     public BufferRecycler acquireAndLinkPooled() {
-        return Thread.currentThread().isVirtual() ? shared.acquireAndLinkPooled() : platform.acquireAndLinkPooled();
+        return pool().acquireAndLinkPooled();
     }
 
     @Override
     public BufferRecycler acquirePooled() {
-        return Thread.currentThread().isVirtual() ? shared.acquirePooled() : platform.acquirePooled();
+        return pool().acquirePooled();
     }
 
     /**
