@@ -54,8 +54,10 @@ import java.util.random.RandomGenerator;
  * <h2>Design notes</h2>
  * <ul>
  *   <li>Concurrency per queue is a counter checked before each claim, not a semaphore, so it can
- *       change at run time. One poll per queue runs at a time (a per-queue lock), so the check
- *       and the claim cannot race.</li>
+ *       change at run time. A poll reserves the slots it claims for under a per-queue lock before it
+ *       calls the store, so the check and the claim cannot race. A queue has at most
+ *       {@link Builder#claimsInFlight} such calls at once (the store's {@link JobStore#claimsInFlight}
+ *       by default: one on the embedded store, two on a database).</li>
  *   <li>An attempt stopped from outside (timeout, cancellation, lost lease, drain) records its
  *       stop reason first and then interrupts the handler; the reason, not what the handler
  *       returns afterwards, decides the outcome.</li>
@@ -84,6 +86,7 @@ public final class Worker {
     private final ExecutorService executor;
     private final Duration lease;
     private final int claimBatch;
+    private final int claimsInFlight;
     private final JobMetrics metrics;
     private final Tracing tracing;
 
@@ -110,6 +113,10 @@ public final class Worker {
     private static final class Slots {
         final AtomicInteger taken = new AtomicInteger();
         final AtomicInteger executing = new AtomicInteger();
+        /** Polls of this queue between their reservation and the store's answer; changed under the poll lock. */
+        final AtomicInteger calls = new AtomicInteger();
+        /** Outcomes of this queue's attempts waiting in the buffer. */
+        final AtomicInteger pending = new AtomicInteger();
         volatile Thread lingering;
     }
 
@@ -134,6 +141,7 @@ public final class Worker {
         this.executor = Objects.requireNonNull(b.executor, "executor");
         this.lease = b.lease;
         this.claimBatch = b.claimBatch;
+        this.claimsInFlight = b.claimsInFlight > 0 ? b.claimsInFlight : Math.max(1, b.store.claimsInFlight());
         this.metrics = new JobMetrics(b.meters);
         this.tracing = b.tracing;
         this.lingerNanos = b.linger.toNanos();
@@ -157,6 +165,7 @@ public final class Worker {
         private ExecutorService executor;
         private Duration lease = Duration.ofSeconds(30);
         private int claimBatch = 100;
+        private int claimsInFlight;
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Tracing tracing = Tracing.noop();
         private Duration linger = DEFAULT_LINGER;
@@ -221,6 +230,21 @@ public final class Worker {
             return this;
         }
 
+        /**
+         * The most store calls ({@link JobStore#completeAndClaim}) one queue may have in flight at
+         * once (default: the store's {@link JobStore#claimsInFlight}). A second call takes the
+         * outcomes that came in while the first runs and the slots they free, so a database keeps
+         * two of a node's commits going; on a store that commits one writer at a time it only
+         * splits each commit in two. The queue's concurrency holds whatever this is.
+         */
+        public Builder claimsInFlight(int n) {
+            if (n < 1 || n > 8) {
+                throw new IllegalArgumentException("claimsInFlight must be from 1 to 8 but was " + n);
+            }
+            this.claimsInFlight = n;
+            return this;
+        }
+
         /** Where the job meters go. */
         public Builder meters(MeterRegistry meters) {
             this.meters = Objects.requireNonNull(meters, "meters");
@@ -269,6 +293,21 @@ public final class Worker {
         return lease;
     }
 
+    /** The most polls of one queue in the store at once ({@link Builder#claimsInFlight}). */
+    public int claimsInFlight() {
+        return claimsInFlight;
+    }
+
+    /** Whether a poll of some queue is waiting for the store. */
+    boolean claiming() {
+        for (Slots s : inFlight.values()) {
+            if (s.calls.get() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Called (on a handler's thread) whenever an attempt has finished; the loop uses it to flush and poll. */
     void onFinished(Runnable r) {
         this.onFinished = r;
@@ -298,32 +337,53 @@ public final class Worker {
      * the outcomes buffered so far in the same store call ({@link JobStore#completeAndClaim}): the
      * attempts that ended free their slots in the same transaction as the new claims take them, so
      * the store never sees this node run more than the queue's concurrency, and a turn of the loop
-     * costs one commit.
+     * costs one commit. Returns 0 at once when the queue already has {@link #claimsInFlight} polls
+     * in the store.
+     *
+     * <p>The slots a poll may claim are reserved before the store call: the slots of this queue's
+     * outcomes in the call pass to its claims (as many as it claims), and the rest come from the
+     * free ones. Whichever of two calls in flight commits first, the store holds at most the
+     * concurrency: each call's claims fit in what was free when it reserved plus the slots of its
+     * own outcomes, which leave the store in the same transaction.
      */
     public int poll(String queue) {
         if (draining.get()) {
             return 0;
         }
         ReentrantLock lock = pollLocks.computeIfAbsent(queue, q -> new ReentrantLock());
-        if (!lock.tryLock()) {
-            return 0; // another poll of this queue is under way
+        Slots busy = inFlight.computeIfAbsent(queue, q -> new Slots());
+        if (busy.calls.get() >= claimsInFlight) {
+            return 0;
         }
+        if (busy.calls.get() == 0) {
+            linger(busy);
+        }
+        if (!lock.tryLock()) {
+            return 0; // another poll of this queue is reserving
+        }
+        List<Finished> batch;
+        int freed = 0;
+        int want;
+        int passed;
+        TokenBucket bucket = null;
         try {
             QueueSettings s = queues.get(queue);
-            if (s.paused()) {
+            if (s.paused() || busy.calls.get() >= claimsInFlight) {
                 return 0;
             }
-            Slots busy = inFlight.computeIfAbsent(queue, q -> new Slots());
-            linger(busy);
-            List<Finished> batch = takeOutcomes();
-            int freed = 0;
+            if (busy.calls.get() > 0 && Math.min(claimBatch, s.concurrency() - busy.taken.get() + busy.pending.get())
+                    < Math.max(1, Math.min(claimBatch, s.concurrency()) / 2)) {
+                // A call is in the store: a second one goes only if it can claim half a batch, or the
+                // work would split into many small commits. The first takes these outcomes when it returns.
+                return 0;
+            }
+            batch = takeOutcomes();
             for (Finished f : batch) {
                 if (f.slot() == busy) {
                     freed++;
                 }
             }
-            int want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.taken.get() + freed));
-            TokenBucket bucket = null;
+            want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.taken.get() + freed));
             if (want > 0 && s.ratePerSecond() > 0) {
                 bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
                 want = bucket.take(want, s.ratePerSecond(), s.burst());
@@ -331,31 +391,46 @@ public final class Worker {
             if (want == 0 && batch.isEmpty()) {
                 return 0;
             }
-            Settled settled;
-            try {
-                long c0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
-                settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
-                if (lingerNanos != 0) {
-                    commitNanos = average(commitNanos, ticker.getAsLong() - c0);
-                }
-            } catch (RuntimeException e) {
-                outcomes.addAll(batch);
-                if (bucket != null) {
-                    bucket.giveBack(want);
-                }
-                throw e;
+            // The outcomes' slots become this call's claims, free slots make up the rest. Outcomes
+            // beyond the claim (a batch or rate limit) keep their slots until the store has them:
+            // until then their jobs still run in the store.
+            passed = Math.min(freed, want);
+            busy.taken.addAndGet(want - passed);
+            busy.calls.incrementAndGet();
+        } finally {
+            lock.unlock();
+        }
+        Settled settled;
+        try {
+            long c0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
+            settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
+            if (lingerNanos != 0) {
+                commitNanos = average(commitNanos, ticker.getAsLong() - c0);
             }
-            recorded(batch, settled.applied());
+        } catch (RuntimeException e) {
+            busy.taken.addAndGet(passed - want); // the outcomes hold their slots again, the reservation goes
+            putBack(batch);
+            if (bucket != null) {
+                bucket.giveBack(want);
+            }
+            busy.calls.decrementAndGet();
+            throw e;
+        }
+        try {
+            recorded(batch, settled.applied(), busy, passed);
             List<Claim> claims = settled.claims();
-            if (bucket != null && claims.size() < want) {
-                bucket.giveBack(want - claims.size());
+            if (claims.size() < want) {
+                busy.taken.addAndGet(claims.size() - want);
+                if (bucket != null) {
+                    bucket.giveBack(want - claims.size());
+                }
             }
             for (Claim c : claims) {
                 start(c, busy);
             }
             return claims.size();
         } finally {
-            lock.unlock();
+            busy.calls.decrementAndGet();
         }
     }
 
@@ -397,9 +472,9 @@ public final class Worker {
         return average < 0 ? sample : average + (sample - average) / 8;
     }
 
+    /** Starts a claimed job in a slot its poll reserved. */
     private void start(Claim claim, Slots busy) {
         Job job = claim.job();
-        busy.taken.incrementAndGet();
         busy.executing.incrementAndGet();
         Running r = new Running(claim);
         running.put(job.id(), r);
@@ -521,6 +596,7 @@ public final class Worker {
         if (outcome != null) {
             // The slot stays taken until the store has the outcome: until then the job is still running
             // in the store, and a node killed meanwhile must not have claimed more than its concurrency.
+            busy.pending.incrementAndGet();
             outcomes.add(new Finished(outcome, job, ran, busy));
         } else {
             busy.taken.decrementAndGet();
@@ -557,10 +633,10 @@ public final class Worker {
             try {
                 applied = store.complete(outcomesOf(batch));
             } catch (RuntimeException e) {
-                outcomes.addAll(batch);
+                putBack(batch);
                 throw e;
             }
-            recorded(batch, applied);
+            recorded(batch, applied, null, 0);
             total += batch.size();
         }
     }
@@ -570,19 +646,36 @@ public final class Worker {
         List<Finished> batch = new ArrayList<>();
         Finished f;
         while (batch.size() < FLUSH_BATCH && (f = outcomes.poll()) != null) {
+            f.slot().pending.decrementAndGet();
             batch.add(f);
         }
         return batch;
+    }
+
+    /** Returns outcomes a failed store call took to the buffer. */
+    private void putBack(List<Finished> batch) {
+        for (Finished f : batch) {
+            f.slot().pending.incrementAndGet();
+        }
+        outcomes.addAll(batch);
     }
 
     private static List<Outcome> outcomesOf(List<Finished> batch) {
         return batch.stream().map(Finished::outcome).toList();
     }
 
-    /** After the store took {@code batch}: frees the slots, counts the outcomes and tells the listeners. */
-    private void recorded(List<Finished> batch, List<Boolean> applied) {
+    /**
+     * After the store took {@code batch}: frees the slots (but the first {@code passed} of
+     * {@code queue}'s, which the poll that recorded them gave to its claims), counts the outcomes and
+     * tells the listeners.
+     */
+    private void recorded(List<Finished> batch, List<Boolean> applied, Slots queue, int passed) {
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).slot().taken.decrementAndGet();
+            if (batch.get(i).slot() == queue && passed > 0) {
+                passed--;
+            } else {
+                batch.get(i).slot().taken.decrementAndGet();
+            }
             if (applied.get(i)) {
                 count(batch.get(i));
                 tell(batch.get(i).job());

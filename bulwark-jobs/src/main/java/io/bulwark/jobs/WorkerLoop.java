@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drives a {@link Worker} on a scheduler the caller owns: polls every {@code pollInterval} and
@@ -40,8 +41,8 @@ public final class WorkerLoop {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    /** A turn of the poll loop is running; {@code again}: it should go round once more. */
-    private final AtomicBoolean cycling = new AtomicBoolean();
+    /** Turns of the poll loop running (at most the worker's claims in flight); {@code again}: go round once more. */
+    private final AtomicInteger turns = new AtomicInteger();
     private final AtomicBoolean again = new AtomicBoolean();
     /** The poll step's back-off: a wake-up does not poll while polls fail. */
     private volatile Backoff polling = new Backoff();
@@ -87,34 +88,47 @@ public final class WorkerLoop {
     }
 
     /**
-     * One turn of the loop at a time. A wake-up while a turn runs (a handler finished) makes that
-     * turn go round again rather than start a second one beside it: two turns at once would record
-     * outcomes in one transaction and claim the slots they free in another, a commit more per turn
-     * and ever smaller batches.
+     * As many turns of the loop at once as the worker may have claims in flight per queue: one on
+     * the embedded store, two on a database. A wake-up while they all run (a handler finished)
+     * makes one of them go round again rather than start another beside them: more turns than
+     * claims in flight would record outcomes in one transaction and claim the slots they free in
+     * another, a commit more per turn and ever smaller batches.
      */
     private void cycle() {
         again.set(true);
-        while (again.get() && cycling.compareAndSet(false, true)) {
+        while (again.get() && enterTurn()) {
             try {
                 while (again.getAndSet(false) && !stopped.get()) {
                     turn();
                 }
             } finally {
-                cycling.set(false);
+                turns.decrementAndGet();
             }
         }
     }
 
+    private boolean enterTurn() {
+        int max = worker.claimsInFlight();
+        for (int n = turns.get(); n < max; n = turns.get()) {
+            if (turns.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Polls until no claim comes back; each poll records the outcomes buffered so far in the same
-     * transaction as its claim, so a backlog drains without waiting a tick.
+     * transaction as its claim, so a backlog drains without waiting a tick. Outcomes left when no
+     * poll took them (every queue paused, full or empty) are flushed, unless a poll is still in the
+     * store: it polls again when it returns and takes them with its next claim.
      */
     private void turn() {
         while (!stopped.get() && worker.poll() > 0) {
             // claimed and started some; poll again
         }
-        if (!again.get()) {
-            worker.flush(); // outcomes no poll took: every queue paused, full or empty
+        if (!again.get() && !worker.claiming()) {
+            worker.flush();
         }
     }
 

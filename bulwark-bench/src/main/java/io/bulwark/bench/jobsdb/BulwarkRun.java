@@ -37,8 +37,10 @@ import java.util.random.RandomGenerator;
  * @param poolSize connections per node's pool
  * @param pollInterval the loop's poll period (a full claim polls again at once)
  * @param loopThreads threads of each node's loop scheduler
+ * @param claimsInFlight store calls of the queue each node keeps in flight; 0 takes the store's choice
  */
-record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollInterval, int loopThreads) {
+record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollInterval, int loopThreads,
+        int claimsInFlight) {
 
     /** The store calls of the last run, one line per operation (set by {@link #run}). */
     static volatile String lastCalls = "";
@@ -50,7 +52,8 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
     String settings() {
         return "claimBatch " + claimBatch + ", concurrency " + concurrency + "/node, pool " + poolSize
                 + "/node, poll " + pollInterval.toMillis() + " ms + LISTEN/NOTIFY, " + loopThreads
-                + " loop threads/node, virtual-thread handlers";
+                + " loop threads/node, " + (claimsInFlight > 0 ? claimsInFlight + " claims in flight/queue" : "the store's claims in flight")
+                + ", virtual-thread handlers";
     }
 
     DatabaseOptions options(String url, String user) {
@@ -93,7 +96,8 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
                 ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(loopThreads,
                         Thread.ofPlatform().daemon().name("bench-node-" + i + "-loop-", 0).factory());
                 Worker worker = Worker.builder(new TimedJobStore(store, calls), handlers).queues(QUEUE).settings(queues).node("node-" + (i + 1))
-                        .executor(executor).claimBatch(claimBatch).build();
+                        .executor(executor).claimBatch(claimBatch).claimsInFlight(claimsInFlight > 0 ? claimsInFlight : store.claimsInFlight())
+                        .build();
                 WorkerLoop loop = WorkerLoop.start(worker, scheduler, pollInterval);
                 store.listen(q -> loop.wake(), Thread.ofPlatform().daemon().name("bench-node-" + i + "-listen").factory())
                         .ifPresent(closers::add);

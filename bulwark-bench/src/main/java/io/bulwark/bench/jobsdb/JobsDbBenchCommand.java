@@ -68,6 +68,9 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
     @Option(names = "--loop-threads", defaultValue = "2", description = "Bulwark: threads of each node's WorkerLoop scheduler (default ${DEFAULT-VALUE}).")
     int loopThreads;
 
+    @Option(names = "--claims-in-flight", defaultValue = "0", description = "Bulwark: store calls of the queue each node keeps in flight; 0 (default) takes the store's choice, two on PostgreSQL.")
+    int claimsInFlight;
+
     @Option(names = "--dbs-threads", defaultValue = "20", description = "db-scheduler: threads per node (default ${DEFAULT-VALUE}).")
     int dbsThreads;
 
@@ -114,7 +117,7 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
         out.printf("PostgreSQL: %s%n%n", db.serverSettings());
         out.flush();
 
-        BulwarkRun bulwark = new BulwarkRun(claimBatch, concurrency, pool, Duration.ofMillis(pollMillis), loopThreads);
+        BulwarkRun bulwark = new BulwarkRun(claimBatch, concurrency, pool, Duration.ofMillis(pollMillis), loopThreads, claimsInFlight);
         DbSchedulerRun dbScheduler = new DbSchedulerRun(dbsThreads, 4.0, 20.0, Duration.ofMillis(100));
         JobRunrRun jobRunr = new JobRunrRun(jobrunrWorkers, jobrunrWorkers + 2, Duration.ofSeconds(5));
         JobsDbReport report = new JobsDbReport();

@@ -95,6 +95,11 @@ final class TimedJobStore implements JobStore {
     }
 
     @Override
+    public int claimsInFlight() {
+        return store.claimsInFlight();
+    }
+
+    @Override
     public Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max,
             Duration lease) {
         return timed("completeAndClaim", () -> store.completeAndClaim(outcomes, queue, node, max, lease),

@@ -299,6 +299,17 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
                 max < 1 ? List.of() : Attempts.claim(t, queue, node, max, lease)));
     }
 
+    /**
+     * Two: a database commits transactions side by side, and with one call in flight a node's
+     * throughput is bound by the latency of its calls rather than by the database (issue #11's
+     * measurement: one call in flight kept 1.2 of 2 cores busy). The calls of one node cannot
+     * block each other: outcomes lock only their own rows, and claims skip locked ones.
+     */
+    @Override
+    public int claimsInFlight() {
+        return 2;
+    }
+
     @Override
     public List<Job> rescueExpired(String node, int max) {
         if (max < 1) {

@@ -86,6 +86,59 @@ abstract class DatabaseStoreRules {
     }
 
     @Test
+    void aWorkerKeepsTwoClaimsInFlightAndRunsEveryJobOnceWithinItsConcurrency() throws Exception {
+        DatabaseJobStore store = open();
+        assertThat(store.claimsInFlight()).isEqualTo(2);
+        int jobs = 1_500;
+        int concurrency = 7;
+        List<NewJob> batch = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            batch.add(job("two"));
+        }
+        store.enqueue(batch);
+        java.util.Set<java.util.UUID> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        io.bulwark.jobs.Handlers handlers = new io.bulwark.jobs.Handlers().register("t", java.util.Map.class, ctx -> {
+            ran.add(ctx.job().id());
+            runs.incrementAndGet();
+            return null;
+        });
+        io.bulwark.jobs.QueueRegistry queues = new io.bulwark.jobs.QueueRegistry(io.bulwark.jobs.QueueSettings.DEFAULT);
+        queues.put("two", io.bulwark.jobs.QueueSettings.DEFAULT.withConcurrency(concurrency));
+        ExecutorService handlerThreads = Executors.newVirtualThreadPerTaskExecutor();
+        java.util.concurrent.ScheduledExecutorService loopThreads = Executors.newScheduledThreadPool(3);
+        int maxRunning = 0;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            io.bulwark.jobs.Worker worker = io.bulwark.jobs.Worker.builder(store, handlers).queues("two").settings(queues)
+                    .executor(handlerThreads).claimBatch(3).build();
+            io.bulwark.jobs.WorkerLoop loop = io.bulwark.jobs.WorkerLoop.start(worker, loopThreads, Duration.ofMillis(20));
+            c.setAutoCommit(true); // each sample sees the latest commits
+            int left = jobs;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (left > 0 && System.nanoTime() < deadline) { // sampled as fast as the database answers
+                try (ResultSet rs = st.executeQuery("SELECT count(CASE WHEN state = 'running' THEN 1 END), "
+                        + "count(CASE WHEN state <> 'completed' THEN 1 END) FROM bulwark_jobs WHERE queue = 'two'")) {
+                    rs.next();
+                    maxRunning = Math.max(maxRunning, rs.getInt(1));
+                    left = rs.getInt(2);
+                }
+            }
+            loop.stop();
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM bulwark_jobs WHERE queue = 'two' AND attempt <> 1")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("jobs claimed more than once").isZero();
+            }
+            assertThat(left).as("jobs not completed within a minute").isZero();
+        } finally {
+            loopThreads.shutdownNow();
+            handlerThreads.shutdownNow();
+        }
+        assertThat(runs.get()).as("each job ran once").isEqualTo(jobs);
+        assertThat(ran).hasSize(jobs);
+        assertThat(maxRunning).as("running in the store, sampled throughout").isBetween(1, concurrency);
+    }
+
+    @Test
     void aJobEnqueuedInTheCallersTransactionIsSeenOnlyAfterItCommits() throws SQLException {
         DatabaseJobStore store = open();
         NewJob committed = job("tx");

@@ -76,6 +76,16 @@ public interface JobStore extends AutoCloseable {
     Settled completeAndClaim(List<Outcome> outcomes, String queue, String node, int max, Duration lease);
 
     /**
+     * How many {@link #completeAndClaim} calls of one queue a worker should keep in flight at once:
+     * 1 (the default) where the store commits one writer at a time, so that a second call would
+     * only split the first one's commit in two; more where transactions commit side by side and a
+     * worker's single call would leave the database waiting on the worker.
+     */
+    default int claimsInFlight() {
+        return 1;
+    }
+
+    /**
      * Running jobs whose lease expired (their node died or stalled) become available again, or
      * dead when they have used every attempt.
      *

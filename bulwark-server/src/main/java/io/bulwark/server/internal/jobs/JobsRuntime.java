@@ -112,7 +112,9 @@ public final class JobsRuntime {
         }
         applyConfig(config);
         syncQueueSettings();
-        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
+        // A thread for each claim in flight and one for leases, timeouts and rescues beside them.
+        this.scheduler = Executors.newScheduledThreadPool(1 + Math.max(1, store.claimsInFlight()),
+                Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
                 .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER)).meters(meters)
