@@ -65,6 +65,13 @@ public final class JobKeys {
                     + "one commit; it waits only while attempts are shorter than a commit, at most half a commit; 0 turns it off.")
             .build();
 
+    public static final ConfigKey<Integer> CLAIM_BATCH = ConfigKey
+            .builder("jobs.claimBatch", ValueTypes.integer(1, 10_000))
+            .defaultValue(100)
+            .description("The most jobs one claim of a queue takes (never more than the queue's free slots); larger "
+                    + "batches mean fewer commits for queues with a high concurrency.")
+            .build();
+
     public static final ConfigKey<Duration> RETENTION = ConfigKey
             .builder("jobs.retention", ValueTypes.duration(Duration.ofMinutes(1), Duration.ofDays(3650)))
             .defaultValue(Duration.ofDays(7))
@@ -127,7 +134,7 @@ public final class JobKeys {
 
     /** Every job key. */
     public static final List<ConfigKey<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(WORKER, SERVE_QUEUES,
-            CONCURRENCY, LEASE, POLL_INTERVAL, LINGER, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
+            CONCURRENCY, LEASE, POLL_INTERVAL, LINGER, CLAIM_BATCH, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
             QUEUE_KEYS.stream()).toList();
 
     private JobKeys() {

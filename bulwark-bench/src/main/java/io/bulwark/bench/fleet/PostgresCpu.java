@@ -5,7 +5,10 @@ import io.bulwark.bench.jobsdb.BenchDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.stream.Stream;
 
 /**
@@ -19,10 +22,20 @@ import java.util.stream.Stream;
  */
 record PostgresCpu(long postmaster) {
 
-    /** The server {@code db} runs on: the parent of one of its backends. */
+    /**
+     * The server {@code db} runs on: the parent of one of its backends, read while that backend's
+     * connection is open (a closed connection's backend exits at once, and reading it then failed
+     * now and then).
+     */
     static PostgresCpu of(BenchDatabase db) throws SQLException {
-        long backend = db.scalar(db.baseUrl(), "SELECT pg_backend_pid()");
-        Stat stat = read(Path.of("/proc", Long.toString(backend), "stat"));
+        Stat stat;
+        long backend;
+        try (Connection c = db.connect(db.baseUrl()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            backend = rs.getLong(1);
+            stat = read(Path.of("/proc", Long.toString(backend), "stat"));
+        }
         if (stat == null) {
             throw new IllegalStateException("cannot read /proc/" + backend + "/stat: is PostgreSQL on another machine "
                     + "or in another PID namespace? Its CPU can only be measured locally");

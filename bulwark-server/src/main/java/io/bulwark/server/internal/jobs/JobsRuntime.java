@@ -117,7 +117,7 @@ public final class JobsRuntime {
                 Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
-                .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER)).meters(meters)
+                .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER)).claimBatch(config.get(JobKeys.CLAIM_BATCH)).meters(meters)
                 .tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
             serve(q);
