@@ -355,7 +355,7 @@ public final class Worker {
         if (busy.calls.get() >= claimsInFlight) {
             return 0;
         }
-        if (busy.calls.get() == 0) {
+        if (busy.calls.get() == 0 && !queues.get(queue).paused()) {
             linger(busy);
         }
         if (!lock.tryLock()) {
