@@ -84,8 +84,7 @@ public final class Bulwark implements AutoCloseable {
         this.drainGrace = b.drainGrace;
         this.runWorker = b.runWorker;
         this.ownsScheduler = b.scheduler == null;
-        // A thread for each claim in flight and one for leases, timeouts and rescues beside them.
-        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(1 + Math.max(1, store.claimsInFlight()),
+        this.scheduler = ownsScheduler ? Executors.newScheduledThreadPool(WorkerLoop.schedulerThreads(store),
                 Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory()) : b.scheduler;
         this.ownsExecutor = b.executor == null;
         this.executor = ownsExecutor ? Executors.newVirtualThreadPerTaskExecutor() : b.executor;

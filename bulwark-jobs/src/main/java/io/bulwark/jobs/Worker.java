@@ -92,7 +92,6 @@ public final class Worker {
 
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Slots> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> pollLocks = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Finished> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -111,6 +110,8 @@ public final class Worker {
      * for those handlers, if any ({@link #linger}).
      */
     private static final class Slots {
+        /** Held while a poll of this queue reserves its slots. */
+        final ReentrantLock reserving = new ReentrantLock();
         final AtomicInteger taken = new AtomicInteger();
         final AtomicInteger executing = new AtomicInteger();
         /** Polls of this queue between their reservation and the store's answer; changed under the poll lock. */
@@ -141,7 +142,7 @@ public final class Worker {
         this.executor = Objects.requireNonNull(b.executor, "executor");
         this.lease = b.lease;
         this.claimBatch = b.claimBatch;
-        this.claimsInFlight = b.claimsInFlight > 0 ? b.claimsInFlight : Math.max(1, b.store.claimsInFlight());
+        this.claimsInFlight = b.claimsInFlight > 0 ? b.claimsInFlight : claimsInFlightOf(b.store);
         this.metrics = new JobMetrics(b.meters);
         this.tracing = b.tracing;
         this.lingerNanos = b.linger.toNanos();
@@ -298,6 +299,11 @@ public final class Worker {
         return claimsInFlight;
     }
 
+    /** What {@code store} asks for ({@link JobStore#claimsInFlight}), at least one. */
+    static int claimsInFlightOf(JobStore store) {
+        return Math.max(1, store.claimsInFlight());
+    }
+
     /** Whether a poll of some queue is waiting for the store. */
     boolean claiming() {
         for (Slots s : inFlight.values()) {
@@ -350,15 +356,15 @@ public final class Worker {
         if (draining.get()) {
             return 0;
         }
-        ReentrantLock lock = pollLocks.computeIfAbsent(queue, q -> new ReentrantLock());
         Slots busy = inFlight.computeIfAbsent(queue, q -> new Slots());
-        if (busy.calls.get() >= claimsInFlight) {
+        QueueSettings s = queues.get(queue);
+        if (s.paused() || busy.calls.get() >= claimsInFlight) {
             return 0;
         }
-        if (busy.calls.get() == 0 && !queues.get(queue).paused()) {
+        if (busy.calls.get() == 0) {
             linger(busy);
         }
-        if (!lock.tryLock()) {
+        if (!busy.reserving.tryLock()) {
             return 0; // another poll of this queue is reserving
         }
         List<Finished> batch;
@@ -367,8 +373,7 @@ public final class Worker {
         int passed;
         TokenBucket bucket = null;
         try {
-            QueueSettings s = queues.get(queue);
-            if (s.paused() || busy.calls.get() >= claimsInFlight) {
+            if (busy.calls.get() >= claimsInFlight) {
                 return 0;
             }
             if (busy.calls.get() > 0 && Math.min(claimBatch, s.concurrency() - busy.taken.get() + busy.pending.get())
@@ -398,7 +403,7 @@ public final class Worker {
             busy.taken.addAndGet(want - passed);
             busy.calls.incrementAndGet();
         } finally {
-            lock.unlock();
+            busy.reserving.unlock();
         }
         Settled settled;
         try {

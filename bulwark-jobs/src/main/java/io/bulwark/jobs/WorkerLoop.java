@@ -1,5 +1,6 @@
 package io.bulwark.jobs;
 
+import io.bulwark.jobs.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,14 @@ public final class WorkerLoop {
         loop.every(Math.max(100, lease / 2), worker::rescue, "rescue expired leases");
         loop.every(1000, worker::expire, "expire waiting jobs past their expiresAt");
         return loop;
+    }
+
+    /**
+     * The threads a scheduler needs to run the loop of a worker on {@code store} without delay: one
+     * for each claim in flight and one for lease renewals, timeouts and rescues beside them.
+     */
+    public static int schedulerThreads(JobStore store) {
+        return 1 + Worker.claimsInFlightOf(store);
     }
 
     /** Flushes outcomes and polls soon; many calls in a row coalesce into one run. */

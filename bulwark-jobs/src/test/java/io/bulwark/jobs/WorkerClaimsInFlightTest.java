@@ -71,6 +71,25 @@ class WorkerClaimsInFlightTest {
         }
     }
 
+    /**
+     * A worker whose first claim filled the queue's {@code concurrency} with no-op jobs (of
+     * {@code jobs} enqueued), all of them ended: their outcomes wait for the next poll.
+     */
+    private Worker afterAFullFirstClaim(int concurrency, int jobs, int claimBatch) throws InterruptedException {
+        handlers.register("work", Map.class, ctx -> null);
+        queues.put("q", QueueSettings.DEFAULT.withConcurrency(concurrency));
+        enqueue(jobs);
+        Worker worker = worker(2, claimBatch);
+        assertThat(worker.poll("q")).isEqualTo(concurrency);
+        assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        return worker;
+    }
+
+    /** A poll on another thread, to be held in the store. */
+    private CompletableFuture<Integer> pollAside(Worker worker) {
+        return CompletableFuture.supplyAsync(() -> worker.poll("q"), executor);
+    }
+
     @Test
     void theStoreSaysHowManyCallsAWorkerKeepsInFlightAndTheBuilderMayOverride() {
         assertThat(worker(0, 10).claimsInFlight()).as("the in-memory store commits one at a time").isEqualTo(1);
@@ -98,7 +117,7 @@ class WorkerClaimsInFlightTest {
 
         // Call A: the first job's outcome and its slot; held in the store.
         store.hold();
-        CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> worker.poll("q"), executor);
+        CompletableFuture<Integer> a = pollAside(worker);
         store.awaitHeld(1);
         assertThat(worker.claiming()).isTrue();
         assertThat(store.lastOutcomes.get()).isEqualTo(1);
@@ -107,7 +126,7 @@ class WorkerClaimsInFlightTest {
         // The other two end while A is in the store; call B takes their outcomes and only their slots.
         slowOnes.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.running() == 0);
-        CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> worker.poll("q"), executor);
+        CompletableFuture<Integer> b = pollAside(worker);
         store.awaitHeld(2);
         assertThat(store.lastOutcomes.get()).isEqualTo(2);
         assertThat(store.lastMax.get()).as("B may claim the two slots its outcomes free, no more").isEqualTo(2);
@@ -123,18 +142,13 @@ class WorkerClaimsInFlightTest {
 
     @Test
     void outcomesBeyondWhatACallClaimsKeepTheirSlotsUntilTheStoreHasThem() throws Exception {
-        handlers.register("work", Map.class, ctx -> null);
-        queues.put("q", QueueSettings.DEFAULT.withConcurrency(5));
-        enqueue(20);
-        Worker worker = worker(2, 5);
-        assertThat(worker.poll("q")).isEqualTo(5);
-        assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        Worker worker = afterAFullFirstClaim(5, 20, 5);
         queues.put("q", QueueSettings.DEFAULT.withConcurrency(5).withRate(1000, 2));
 
         // A records five outcomes but may claim two (the rate's burst): three jobs still run in the
         // store until A commits, so B, with no outcome of its own, has no slot to claim.
         store.hold();
-        CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> worker.poll("q"), executor);
+        CompletableFuture<Integer> a = pollAside(worker);
         store.awaitHeld(1);
         assertThat(store.lastOutcomes.get()).isEqualTo(5);
         assertThat(store.lastMax.get()).isEqualTo(2);
@@ -152,8 +166,8 @@ class WorkerClaimsInFlightTest {
         enqueue(6);
         Worker two = worker(2, 2);
         store.hold();
-        CompletableFuture<Integer> p1 = CompletableFuture.supplyAsync(() -> two.poll("q"), executor);
-        CompletableFuture<Integer> p2 = CompletableFuture.supplyAsync(() -> two.poll("q"), executor);
+        CompletableFuture<Integer> p1 = pollAside(two);
+        CompletableFuture<Integer> p2 = pollAside(two);
         store.awaitHeld(2);
         assertThat(two.poll("q")).as("two polls of the queue are in the store").isZero();
         store.release();
@@ -163,7 +177,7 @@ class WorkerClaimsInFlightTest {
 
         Worker one = worker(0, 1);
         store.hold();
-        CompletableFuture<Integer> p3 = CompletableFuture.supplyAsync(() -> one.poll("q"), executor);
+        CompletableFuture<Integer> p3 = pollAside(one);
         store.awaitHeld(1);
         assertThat(one.poll("q")).as("the in-memory store's worker keeps one call in flight").isZero();
         store.release();
@@ -172,12 +186,7 @@ class WorkerClaimsInFlightTest {
 
     @Test
     void aFailedCallGivesItsOutcomesTheirSlotsBackAndItsReservationUp() throws Exception {
-        handlers.register("work", Map.class, ctx -> null);
-        queues.put("q", QueueSettings.DEFAULT.withConcurrency(2));
-        enqueue(5);
-        Worker worker = worker(2, 10);
-        assertThat(worker.poll("q")).isEqualTo(2);
-        assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        Worker worker = afterAFullFirstClaim(2, 5, 10);
         store.failNext();
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> worker.poll("q"))).hasMessage("store down");
         assertThat(worker.claiming()).isFalse();

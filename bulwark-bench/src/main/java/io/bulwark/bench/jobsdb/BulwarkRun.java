@@ -95,9 +95,9 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
                 ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
                 ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(loopThreads,
                         Thread.ofPlatform().daemon().name("bench-node-" + i + "-loop-", 0).factory());
-                Worker worker = Worker.builder(new TimedJobStore(store, calls), handlers).queues(QUEUE).settings(queues).node("node-" + (i + 1))
-                        .executor(executor).claimBatch(claimBatch).claimsInFlight(claimsInFlight > 0 ? claimsInFlight : store.claimsInFlight())
-                        .build();
+                Worker.Builder wb = Worker.builder(new TimedJobStore(store, calls), handlers).queues(QUEUE).settings(queues)
+                        .node("node-" + (i + 1)).executor(executor).claimBatch(claimBatch);
+                Worker worker = (claimsInFlight > 0 ? wb.claimsInFlight(claimsInFlight) : wb).build(); // else the store's
                 WorkerLoop loop = WorkerLoop.start(worker, scheduler, pollInterval);
                 store.listen(q -> loop.wake(), Thread.ofPlatform().daemon().name("bench-node-" + i + "-listen").factory())
                         .ifPresent(closers::add);

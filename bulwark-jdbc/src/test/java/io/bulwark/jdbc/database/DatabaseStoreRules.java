@@ -9,7 +9,12 @@ import io.bulwark.cluster.store.NotLeaderException;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.database.internal.Migrations;
+import io.bulwark.jobs.Handlers;
 import io.bulwark.jobs.Job;
+import io.bulwark.jobs.QueueRegistry;
+import io.bulwark.jobs.QueueSettings;
+import io.bulwark.jobs.Worker;
+import io.bulwark.jobs.WorkerLoop;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.JobQuery;
 import io.bulwark.jobs.store.NewJob;
@@ -30,11 +35,16 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,22 +106,22 @@ abstract class DatabaseStoreRules {
             batch.add(job("two"));
         }
         store.enqueue(batch);
-        java.util.Set<java.util.UUID> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        io.bulwark.jobs.Handlers handlers = new io.bulwark.jobs.Handlers().register("t", java.util.Map.class, ctx -> {
+        Set<UUID> ran = ConcurrentHashMap.newKeySet();
+        AtomicInteger runs = new AtomicInteger();
+        Handlers handlers = new Handlers().register("t", Map.class, ctx -> {
             ran.add(ctx.job().id());
             runs.incrementAndGet();
             return null;
         });
-        io.bulwark.jobs.QueueRegistry queues = new io.bulwark.jobs.QueueRegistry(io.bulwark.jobs.QueueSettings.DEFAULT);
-        queues.put("two", io.bulwark.jobs.QueueSettings.DEFAULT.withConcurrency(concurrency));
+        QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
+        queues.put("two", QueueSettings.DEFAULT.withConcurrency(concurrency));
         ExecutorService handlerThreads = Executors.newVirtualThreadPerTaskExecutor();
-        java.util.concurrent.ScheduledExecutorService loopThreads = Executors.newScheduledThreadPool(3);
+        ScheduledExecutorService loopThreads = Executors.newScheduledThreadPool(WorkerLoop.schedulerThreads(store));
         int maxRunning = 0;
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            io.bulwark.jobs.Worker worker = io.bulwark.jobs.Worker.builder(store, handlers).queues("two").settings(queues)
+            Worker worker = Worker.builder(store, handlers).queues("two").settings(queues)
                     .executor(handlerThreads).claimBatch(3).build();
-            io.bulwark.jobs.WorkerLoop loop = io.bulwark.jobs.WorkerLoop.start(worker, loopThreads, Duration.ofMillis(20));
+            WorkerLoop loop = WorkerLoop.start(worker, loopThreads, Duration.ofMillis(20));
             c.setAutoCommit(true); // each sample sees the latest commits
             int left = jobs;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

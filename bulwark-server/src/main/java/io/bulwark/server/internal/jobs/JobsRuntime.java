@@ -112,12 +112,12 @@ public final class JobsRuntime {
         }
         applyConfig(config);
         syncQueueSettings();
-        // A thread for each claim in flight and one for leases, timeouts and rescues beside them.
-        this.scheduler = Executors.newScheduledThreadPool(1 + Math.max(1, store.claimsInFlight()),
+        this.scheduler = Executors.newScheduledThreadPool(WorkerLoop.schedulerThreads(store),
                 Thread.ofPlatform().name("bulwark-jobs-", 0).daemon(true).factory());
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
-                .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER)).claimBatch(config.get(JobKeys.CLAIM_BATCH)).meters(meters)
+                .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER))
+                .claimBatch(config.get(JobKeys.CLAIM_BATCH)).meters(meters)
                 .tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
             serve(q);
