@@ -32,13 +32,13 @@ class StoreCommandTest {
 
             CliRun migrated = CliRun.run(args("store", "migrate", store));
             assertThat(migrated.exit()).as(migrated.err()).isZero();
-            assertThat(migrated.out()).contains("Applied 8 migration(s); schema is at version 8.");
+            assertThat(migrated.out()).contains("Applied 9 migration(s); schema is at version 9.");
             assertThat(CliRun.run(args("store", "migrate", store)).out())
-                    .contains("Schema is current at version 8; nothing to apply.");
+                    .contains("Schema is current at version 9; nothing to apply.");
             assertThat(CliRun.run(args("store", "info", store)).out()).containsPattern("2\\s+state\\s+Success").containsPattern("3\\s+cluster\\s+Success")
                     .containsPattern("4\\s+schedules\\s+Success").containsPattern("5\\s+pipelines\\s+Success")
                     .containsPattern("6\\s+expiry\\s+Success").containsPattern("7\\s+exact keys\\s+Success")
-                    .containsPattern("8\\s+pipeline trace\\s+Success");
+                    .containsPattern("8\\s+pipeline trace\\s+Success").containsPattern("9\\s+lean writes\\s+Success");
             CliRun valid = CliRun.run(args("store", "validate", store));
             assertThat(valid.exit()).as(valid.err()).isZero();
             assertThat(valid.out()).contains("Schema matches this Bulwark.");

@@ -63,7 +63,7 @@ class DatabaseStoreServerTest {
             var status = httpB.get("/api/v1/store").json();
             String dialect = server == LocalService.POSTGRESQL ? "postgresql" : "mariadb";
             assertThat(status.get("dialect").asText()).isEqualTo(dialect);
-            assertThat(status.get("schemaVersion").asText()).isEqualTo("8");
+            assertThat(status.get("schemaVersion").asText()).isEqualTo("9");
             assertThat(status.get("location").asText()).isEqualTo(DBS.get(server).url());
             assertThat(status.get("pools").get(0).get("max").asInt()).isEqualTo(10);
             assertThat(httpB.get("/metrics").body()).contains("hikaricp_connections_active{pool=\"bulwark-" + dialect + "\"");

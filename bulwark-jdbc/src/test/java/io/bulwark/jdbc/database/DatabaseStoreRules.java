@@ -17,7 +17,9 @@ import io.bulwark.jobs.Worker;
 import io.bulwark.jobs.WorkerLoop;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.JobQuery;
+import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.jobs.store.Outcome;
 import io.bulwark.resilience.retry.Backoff;
 import io.bulwark.test.db.TestDatabase;
 import io.bulwark.test.services.LocalService;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -201,6 +204,53 @@ abstract class DatabaseStoreRules {
         assertThat(c.leaseUntil()).isEqualTo(c.job().startedAt().plusSeconds(30));
     }
 
+    @Test
+    void pruneAndPurgeDeleteTheHistoryWithTheirJobsAndNothingElse() throws Exception {
+        // A database of its own: prune takes every finished job, and other rules leave theirs behind.
+        TestDatabase fresh = TestDatabase.create(server());
+        try (DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(fresh.url()).user(fresh.user()).build())) {
+            UUID kept = store.enqueue(List.of(job("history-kept"))).get(0).job().id();
+            UUID dead = store.enqueue(List.of(job("history"))).get(0).job().id();
+            Claim c = store.claim("history", "n1", 1, Duration.ofSeconds(30)).get(0);
+            store.complete(List.of(new Outcome.Failed(new Lease(dead, c.token()), "error", "x", false, Duration.ZERO)));
+            UUID done = store.enqueue(List.of(job("history"))).get(0).job().id();
+            Claim d = store.claim("history", "n1", 1, Duration.ofSeconds(30)).get(0);
+            store.complete(List.of(new Outcome.Succeeded(new Lease(done, d.token()), null)));
+            assertThat(historyRows(fresh, dead)).isEqualTo(3);
+            assertThat(historyRows(fresh, done)).isEqualTo(3);
+
+            assertThat(store.purgeDead("history")).isEqualTo(1);
+            assertThat(historyRows(fresh, dead)).as("no foreign key cascades (V9): the purge deletes the history").isZero();
+            assertThat(historyRows(fresh, done)).isEqualTo(3);
+            assertThat(store.prune(databaseNow().plusSeconds(1), 10)).isEqualTo(1);
+            assertThat(historyRows(fresh, done)).isZero();
+            assertThat(historyRows(fresh, kept)).as("a waiting job keeps its history").isEqualTo(1);
+            try (Connection conn = fresh.connect(); Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT count(*) FROM bulwark_job_history h WHERE NOT EXISTS "
+                            + "(SELECT 1 FROM bulwark_jobs j WHERE j.id = h.job_id)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("history rows without their job").isZero();
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    private long historyRows(TestDatabase in, UUID job) throws SQLException {
+        try (Connection c = in.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM bulwark_job_history WHERE job_id = ?")) {
+            if (server() == LocalService.POSTGRESQL) {
+                ps.setObject(1, job);
+            } else {
+                ps.setBytes(1, io.bulwark.jdbc.internal.JobRows.bytes(job));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private Instant databaseNow() throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(io.bulwark.jdbc.database.internal.Pools.clockQuery(
@@ -315,7 +365,7 @@ abstract class DatabaseStoreRules {
                 assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(8);
             }
             assertThat(Migrations.migrate(stores.get(0).options())).isZero();
-            assertThat(stores.get(0).schemaVersion()).isEqualTo("8");
+            assertThat(stores.get(0).schemaVersion()).isEqualTo("9");
             stores.forEach(DatabaseJobStore::close);
         } finally {
             fresh.close();
@@ -367,13 +417,17 @@ abstract class DatabaseStoreRules {
                 st.execute("INSERT INTO bulwark_jobs (id, queue, type, payload, priority, state, run_at, sort_key, "
                         + "max_attempts, idempotency_key, tags, created_at) VALUES (" + id + ", 'old', 't', '{\"v\":1}', 5, "
                         + "'available', 1000, 1150, 3, 'clé-1', '[]', 1000)");
+                st.execute("INSERT INTO bulwark_job_history (job_id, at, from_state, to_state, reason, node, attempt) "
+                        + "VALUES (" + id + ", 1000, NULL, 'available', 'enqueued', NULL, 0)");
                 st.execute("INSERT INTO bulwark_queues (name, settings, updated_at) VALUES ('old', '{}', 1000)");
                 c.commit();
             }
             try (DatabaseJobStore upgraded = DatabaseJobStore.open(options)) {
-                assertThat(upgraded.schemaVersion()).isEqualTo("8");
+                assertThat(upgraded.schemaVersion()).isEqualTo("9");
                 Job old = upgraded.get(java.util.UUID.fromString("0195b4a2-0000-7000-8000-000000000001")).orElseThrow();
                 assertThat(old.payload()).isEqualTo("{\"v\":1}");
+                assertThat(old.history()).as("V9 rebuilds the history's key and keeps its rows")
+                        .extracting(io.bulwark.jobs.Transition::reason).containsExactly("enqueued");
                 assertThat(old.expiresAt()).as("a job from before expiry never expires").isNull();
                 assertThat(old.idempotencyKey()).as("V7 keeps the key's characters").isEqualTo("clé-1");
                 assertThat(upgraded.enqueue(List.of(job("old", "t", "{}", "clé-1", Set.of()))).get(0).replayed())
@@ -435,16 +489,20 @@ abstract class DatabaseStoreRules {
         TestDatabase fresh = TestDatabase.create(server());
         try {
             DatabaseOptions options = DatabaseOptions.builder(fresh.url()).user(fresh.user()).build();
-            DatabaseJobStore.open(options).close();
-            java.nio.file.Files.writeString(dir.resolve("V9__broken.sql"), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
+            String good;
+            try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
+                good = store.schemaVersion();
+            }
+            String script = "V" + (Integer.parseInt(good) + 1) + "__broken.sql";
+            java.nio.file.Files.writeString(dir.resolve(script), "ALTER TABLE bulwark_jobs ADD COLUMN nope "
                     + "no_such_type;");
             var broken = Migrations.configure(options.dialect(), options)
                     .locations("classpath:db/" + options.dialect().id(), "filesystem:" + dir).load();
             assertThatThrownBy(() -> Migrations.migrate(options, broken))
-                    .hasMessageContaining("V9__broken.sql")
+                    .hasMessageContaining(script)
                     .hasMessageContaining("no_such_type");
             try (DatabaseJobStore store = DatabaseJobStore.open(options)) {
-                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo("8");
+                assertThat(store.schemaVersion()).as("the store still opens at the last good version").isEqualTo(good);
                 store.enqueue(List.of(job("after")));
             }
         } finally {
@@ -498,7 +556,7 @@ abstract class DatabaseStoreRules {
             release.countDown();
             holder.join();
         }
-        assertThat(store.status().schemaVersion()).isEqualTo("8");
+        assertThat(store.status().schemaVersion()).isEqualTo("9");
         assertThat(store.status().dialect()).isEqualTo(Dialect.of(db.url()).id());
     }
 

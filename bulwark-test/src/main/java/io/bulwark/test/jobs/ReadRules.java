@@ -119,6 +119,39 @@ abstract class ReadRules extends ExpiryRules {
     }
 
     @Test
+    void aQueueListedAcrossStatesIsNewestFirstWhateverStateEachJobIsIn() {
+        UUID dead = f.deadJob("q");
+        f.clock.advance(Duration.ofMillis(1));
+        UUID completed = f.completedJob("q");
+        f.clock.advance(Duration.ofMillis(1));
+        UUID running = f.enqueue(f.job("q"));
+        assertThat(f.claimOne("q", "n1").job().id()).isEqualTo(running);
+        f.clock.advance(Duration.ofMillis(1));
+        f.enqueue(f.job("other"));
+        UUID scheduled = f.enqueue(f.job("q", 5, f.clock.instant().plus(Duration.ofHours(1)), 3, null));
+        f.clock.advance(Duration.ofMillis(1));
+        UUID available = f.enqueue(f.job("q"));
+
+        List<UUID> newestFirst = List.of(available, scheduled, running, completed, dead);
+        assertThat(f.store.list(new JobQuery("q", null, null, null, 10))).extracting(Job::id)
+                .containsExactlyElementsOf(newestFirst);
+        assertThat(f.store.list(new JobQuery("q", null, null, null, 1))).extracting(Job::id).containsExactly(available);
+        List<UUID> paged = new ArrayList<>();
+        UUID after = null;
+        for (int n = 0; n < 5; n++) {
+            List<Job> page = f.store.list(new JobQuery("q", null, null, after, 2));
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(j -> paged.add(j.id()));
+            after = page.get(page.size() - 1).id();
+        }
+        assertThat(paged).as("pages of two, each strictly older than the last").isEqualTo(newestFirst);
+        assertThat(f.store.list(new JobQuery("q", null, StoreFixture.TYPE, running, 10))).extracting(Job::id)
+                .containsExactly(completed, dead);
+    }
+
+    @Test
     void listPagesWithACursorOfTheLastIdSeen() {
         List<UUID> newestFirst = new ArrayList<>();
         for (int i = 0; i < 7; i++) {

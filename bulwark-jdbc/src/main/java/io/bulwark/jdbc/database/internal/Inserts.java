@@ -38,7 +38,8 @@ public final class Inserts {
     public static List<Enqueued> enqueue(Tx tx, List<NewJob> jobs) throws SQLException {
         long now = tx.now();
         boolean pg = tx.dialect() == Dialect.POSTGRESQL;
-        PreparedStatement insert = tx.prepare(pg ? INSERT_PG : INSERT);
+        // ON CONFLICT makes every row a speculative insertion (two WAL records): only for keyed jobs.
+        PreparedStatement insert = tx.prepare(pg && jobs.stream().anyMatch(j -> j.idempotencyKey() != null) ? INSERT_PG : INSERT);
         int[] inserted = new int[jobs.size()];
         JobState[] states = new JobState[jobs.size()];
         long[] runAts = new long[jobs.size()];

@@ -146,7 +146,7 @@ public final class Operator {
 
     /**
      * Deletes up to {@code limit} final jobs that finished before {@code before}, oldest first,
-     * with their history (ON DELETE CASCADE); returns how many. Rows another transaction holds are
+     * with their history; returns how many. Rows another transaction holds are
      * skipped, never waited for: pruning must not hold up claims.
      */
     public static int prune(Tx tx, Instant before, int limit) throws SQLException {
@@ -171,6 +171,10 @@ public final class Operator {
         int total = 0;
         for (int from = 0; from < ids.size(); from += 512) {
             List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + 512));
+            // No foreign key deletes the history (V9): the store does, in the same transaction.
+            PreparedStatement history = tx.prepare("DELETE FROM " + Tx.HISTORY + " WHERE job_id IN " + Tx.in(chunk.size()));
+            tx.setIds(history, 1, chunk);
+            history.executeUpdate();
             PreparedStatement ps = tx.prepare("DELETE FROM " + Tx.JOBS + " WHERE id IN " + Tx.in(chunk.size()));
             tx.setIds(ps, 1, chunk);
             total += ps.executeUpdate();
