@@ -56,11 +56,12 @@ public final class Queries {
         sql.append(" ORDER BY id DESC LIMIT ?");
         PreparedStatement ps = tx.prepare(sql.toString());
         int i = 1;
-        for (int s = 0; s < (perState ? JobState.values().length : 0); s++) {
-            i = bind(ps, i, tx, q);
-            ps.setInt(i++, q.limit());
-        }
-        if (!perState) {
+        if (perState) {
+            for (int s = 0; s < JobState.values().length; s++) {
+                i = bind(ps, i, tx, q);
+                ps.setInt(i++, q.limit());
+            }
+        } else {
             i = bind(ps, i, tx, q);
         }
         ps.setInt(i, q.limit());
