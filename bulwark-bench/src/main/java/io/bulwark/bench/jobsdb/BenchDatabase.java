@@ -78,10 +78,18 @@ public record BenchDatabase(String baseUrl, String user) {
     /** A private schema; {@link #close()} drops it and checkpoints. */
     public record Schema(String name, String url, BenchDatabase db) implements AutoCloseable {
 
-        /** Polls {@code remainingSql} (a count of unfinished jobs) until it reads 0; seconds since {@code startNanos}. */
-        public double awaitZero(String remainingSql, long startNanos, long timeoutSeconds) throws SQLException, InterruptedException {
+        /**
+         * Waits until the handlers have run {@code jobs} times ({@link HandlerRuns}, no database
+         * work), then polls {@code remainingSql} (a count of unfinished jobs) until it reads 0;
+         * seconds since {@code startNanos}.
+         */
+        public double awaitZero(String remainingSql, long jobs, long startNanos, long timeoutSeconds)
+                throws SQLException, InterruptedException {
+            long deadline = startNanos + timeoutSeconds * 1_000_000_000L;
+            while (HandlerRuns.COUNT.get() < jobs && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             try (Connection c = DriverManager.getConnection(url, db.user(), null); Statement st = c.createStatement()) {
-                long deadline = startNanos + timeoutSeconds * 1_000_000_000L;
                 while (true) {
                     try (ResultSet rs = st.executeQuery(remainingSql)) {
                         rs.next();

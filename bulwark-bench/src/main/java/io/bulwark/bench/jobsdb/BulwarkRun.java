@@ -86,8 +86,12 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
             }
             double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
 
-            Handlers handlers = new Handlers().register("noop", Map.class, ctx -> null);
+            Handlers handlers = new Handlers().register("noop", Map.class, ctx -> {
+                HandlerRuns.ran();
+                return null;
+            });
             Map<String, TimedJobStore.Stat> calls = TimedJobStore.newStats();
+            HandlerRuns.COUNT.set(0);
             CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             for (int i = 0; i < nodes; i++) {
@@ -110,7 +114,7 @@ record BulwarkRun(int claimBatch, int concurrency, int poolSize, Duration pollIn
                     executor.shutdown();
                 });
             }
-            double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            double runSeconds = schema.awaitZero(REMAINING, jobs, t1, 600);
             CpuUse cpu = CpuUse.now().minus(cpu0);
             long completed = schema.scalar("SELECT count(*) FROM bulwark_jobs WHERE queue = 'bench' AND state = 'completed'");
             if (completed != jobs) {

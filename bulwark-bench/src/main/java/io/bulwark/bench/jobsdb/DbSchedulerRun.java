@@ -34,7 +34,7 @@ public record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, 
     public static final String REMAINING = "SELECT count(*) FROM scheduled_tasks";
 
     /** The one task: does nothing; a finished one-time execution is deleted. */
-    public static final OneTimeTask<Void> NOOP = Tasks.oneTime("noop").execute((instance, context) -> { });
+    public static final OneTimeTask<Void> NOOP = Tasks.oneTime("noop").execute((instance, context) -> HandlerRuns.ran());
 
     private static final String DDL = """
             create table scheduled_tasks (
@@ -79,10 +79,11 @@ public record DbSchedulerRun(int threads, double lowerLimit, double upperLimit, 
                 pools.add(ds);
                 schedulers.add(scheduler(ds, "node-" + (i + 1)));
             }
+            HandlerRuns.COUNT.set(0);
             CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             schedulers.forEach(Scheduler::start);
-            double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            double runSeconds = schema.awaitZero(REMAINING, jobs, t1, 600);
             CpuUse cpu = CpuUse.now().minus(cpu0);
             return new ThroughputResult(SYSTEM, nodes, jobs, enqueueSeconds, runSeconds, settings(), loadBefore,
                     BenchDatabase.loadAverage(), cpu);

@@ -46,6 +46,7 @@ public record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
     public static final class NoopHandler implements JobRequestHandler<Noop> {
         @Override
         public void run(Noop job) {
+            HandlerRuns.ran();
         }
     }
 
@@ -71,9 +72,10 @@ public record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
                 servers.add(server(storages.get(i), "node-" + (i + 1)));
             }
             CpuUse cpu0 = CpuUse.now();
+            HandlerRuns.COUNT.set(0);
             long t1 = System.nanoTime();
             servers.forEach(BackgroundJobServer::start);
-            double runSeconds = schema.awaitZero(REMAINING, t1, 600);
+            double runSeconds = schema.awaitZero(REMAINING, jobs, t1, 600);
             CpuUse cpu = CpuUse.now().minus(cpu0);
             return new ThroughputResult(SYSTEM, nodes, jobs, enqueueSeconds, runSeconds, settings(), loadBefore,
                     BenchDatabase.loadAverage(), cpu);
