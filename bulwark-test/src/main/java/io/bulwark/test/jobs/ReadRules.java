@@ -136,17 +136,8 @@ abstract class ReadRules extends ExpiryRules {
         assertThat(f.store.list(new JobQuery("q", null, null, null, 10))).extracting(Job::id)
                 .containsExactlyElementsOf(newestFirst);
         assertThat(f.store.list(new JobQuery("q", null, null, null, 1))).extracting(Job::id).containsExactly(available);
-        List<UUID> paged = new ArrayList<>();
-        UUID after = null;
-        for (int n = 0; n < 5; n++) {
-            List<Job> page = f.store.list(new JobQuery("q", null, null, after, 2));
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(j -> paged.add(j.id()));
-            after = page.get(page.size() - 1).id();
-        }
-        assertThat(paged).as("pages of two, each strictly older than the last").isEqualTo(newestFirst);
+        assertThat(pagesOf("q", 2).stream().flatMap(List::stream).toList())
+                .as("pages of two, each strictly older than the last").isEqualTo(newestFirst);
         assertThat(f.store.list(new JobQuery("q", null, StoreFixture.TYPE, running, 10))).extracting(Job::id)
                 .containsExactly(completed, dead);
     }
@@ -159,23 +150,28 @@ abstract class ReadRules extends ExpiryRules {
             f.enqueue(f.job("other"));
             f.clock.advance(Duration.ofMillis(1));
         }
-        List<UUID> seen = new ArrayList<>();
-        List<Integer> pageSizes = new ArrayList<>();
-        UUID after = null;
-        // Bounded, so that a cursor which returns its own job fails here instead of paging forever.
-        for (int n = 0; n < 10; n++) {
-            List<Job> page = f.store.list(new JobQuery("q", null, null, after, 3));
-            if (page.isEmpty()) {
-                break;
-            }
-            pageSizes.add(page.size());
-            page.forEach(j -> seen.add(j.id()));
-            after = page.get(page.size() - 1).id();
-        }
-        assertThat(pageSizes).containsExactly(3, 3, 1);
+        List<List<UUID>> pages = pagesOf("q", 3);
+        List<UUID> seen = pages.stream().flatMap(List::stream).toList();
+        assertThat(pages).extracting(List::size).containsExactly(3, 3, 1);
         assertThat(seen).isEqualTo(newestFirst);
         assertThat(f.store.list(new JobQuery("q", null, null, newestFirst.get(2), 10))).extracting(Job::id)
                 .as("strictly older than the cursor").containsExactlyElementsOf(newestFirst.subList(3, 7));
+    }
+
+    /** The ids of {@code queue}'s pages of {@code size}, each page following the cursor of the last. */
+    private List<List<UUID>> pagesOf(String queue, int size) {
+        List<List<UUID>> pages = new ArrayList<>();
+        UUID after = null;
+        // Bounded, so that a cursor which returns its own job fails here instead of paging forever.
+        for (int n = 0; n < 10; n++) {
+            List<Job> page = f.store.list(new JobQuery(queue, null, null, after, size));
+            if (page.isEmpty()) {
+                break;
+            }
+            pages.add(page.stream().map(Job::id).toList());
+            after = page.get(page.size() - 1).id();
+        }
+        return pages;
     }
 
     @Test

@@ -37,34 +37,35 @@ public final class Queries {
      * index there (V9), whose upkeep every state change of every job paid for.
      */
     public static List<Job> list(Tx tx, JobQuery q) throws SQLException {
-        boolean perState = tx.dialect() == Dialect.POSTGRESQL && q.queue() != null && q.state() == null;
         StringBuilder sql = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM ");
-        if (perState) {
+        List<Object> params = new ArrayList<>();
+        if (tx.dialect() == Dialect.POSTGRESQL && q.queue() != null && q.state() == null) {
             sql.append('(');
             JobState[] states = JobState.values();
             for (int s = 0; s < states.length; s++) {
                 sql.append(s == 0 ? "(" : " UNION ALL (").append("SELECT ").append(JobRows.COLUMNS).append(" FROM ")
                         .append(Tx.JOBS);
-                where(sql, tx, q, states[s]);
+                where(sql, params, tx, q, states[s]);
                 sql.append(" ORDER BY id DESC LIMIT ?)");
+                params.add(q.limit());
             }
             sql.append(") listed");
         } else {
             sql.append(Tx.JOBS);
-            where(sql, tx, q, q.state());
+            where(sql, params, tx, q, q.state());
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
+        params.add(q.limit());
         PreparedStatement ps = tx.prepare(sql.toString());
-        int i = 1;
-        if (perState) {
-            for (int s = 0; s < JobState.values().length; s++) {
-                i = bind(ps, i, tx, q);
-                ps.setInt(i++, q.limit());
+        for (int i = 0; i < params.size(); i++) {
+            switch (params.get(i)) {
+                case UUID id -> tx.setId(ps, i + 1, id);
+                case String text -> ps.setString(i + 1, text);
+                case Long number -> ps.setLong(i + 1, number);
+                case Integer number -> ps.setInt(i + 1, number);
+                default -> throw new IllegalStateException("no binding for " + params.get(i).getClass());
             }
-        } else {
-            i = bind(ps, i, tx, q);
         }
-        ps.setInt(i, q.limit());
         List<Job> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -74,59 +75,43 @@ public final class Queries {
         return out;
     }
 
-    /** The {@code WHERE} of a listing; {@code state} is a literal (an enum's id), every other value a parameter. */
-    private static void where(StringBuilder sql, Tx tx, JobQuery q, JobState state) {
+    /**
+     * Appends the {@code WHERE} of a listing to {@code sql} and its values, in order, to
+     * {@code params}; {@code state} is a literal (an enum's id).
+     */
+    private static void where(StringBuilder sql, List<Object> params, Tx tx, JobQuery q, JobState state) {
         sql.append(" WHERE 1 = 1");
         if (q.queue() != null) {
             sql.append(" AND queue = ?");
+            params.add(q.queue());
         }
         if (state != null) {
             sql.append(" AND state = '").append(state.id()).append('\'');
         }
         if (q.type() != null) {
             sql.append(" AND type = ?");
+            params.add(q.type());
         }
         if (q.after() != null) {
             sql.append(" AND id < ?");
+            params.add(q.after());
         }
         if (q.tag() != null) {
             // See JobRows.tagNeedles: the tag's literal opening the array or following a comma (case-sensitive).
             sql.append(tx.dialect() == Dialect.POSTGRESQL ? " AND (strpos(tags, ?) > 0 OR strpos(tags, ?) > 0)"
                     : " AND (INSTR(tags, ?) > 0 OR INSTR(tags, ?) > 0)");
+            params.addAll(JobRows.tagNeedles(q.tag()));
         }
         if (q.createdFrom() != null) {
             sql.append(" AND id >= ? AND created_at >= ?");
+            params.add(q.lowestId());
+            params.add(q.createdFrom().toEpochMilli());
         }
         if (q.createdBefore() != null) {
             sql.append(" AND id < ? AND created_at < ?");
+            params.add(q.highestId());
+            params.add(q.createdBefore().toEpochMilli());
         }
-    }
-
-    /** Binds what {@link #where} left as parameters from index {@code i}; the next free index. */
-    private static int bind(PreparedStatement ps, int i, Tx tx, JobQuery q) throws SQLException {
-        if (q.queue() != null) {
-            ps.setString(i++, q.queue());
-        }
-        if (q.type() != null) {
-            ps.setString(i++, q.type());
-        }
-        if (q.after() != null) {
-            tx.setId(ps, i++, q.after());
-        }
-        if (q.tag() != null) {
-            for (String needle : JobRows.tagNeedles(q.tag())) {
-                ps.setString(i++, needle);
-            }
-        }
-        if (q.createdFrom() != null) {
-            tx.setId(ps, i++, q.lowestId());
-            ps.setLong(i++, q.createdFrom().toEpochMilli());
-        }
-        if (q.createdBefore() != null) {
-            tx.setId(ps, i++, q.highestId());
-            ps.setLong(i++, q.createdBefore().toEpochMilli());
-        }
-        return i;
     }
 
     /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
