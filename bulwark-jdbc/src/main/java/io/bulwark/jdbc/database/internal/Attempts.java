@@ -118,8 +118,18 @@ public final class Attempts {
     /**
      * On PostgreSQL, due jobs made available with their history rows in one statement: the
      * {@code FROM} list keeps each row's state before the change for the history.
+     *
+     * <p>It starts by turning off full sorts for the rest of the claim's transaction, in the same
+     * round trip, so the promotion and the claim walk their partial indexes in order whatever
+     * the table's statistics say. Statistics taken while a queue was drained (every job
+     * finished, none available) put the available jobs at one row; the planner then prefers to
+     * read all of them and sort, and a backlog of 300,000 jobs made every claim read and sort
+     * the whole backlog (58 ms and 10,000 buffers a claim) until autovacuum analysed the table
+     * again. Every other plan for these statements needs a full sort, so none is left to choose.
+     * A plan with a sort turned off costs ten billion more, which would pass {@code
+     * jit_above_cost} and compile each claim (180 ms a claim), so JIT is turned off with it.
      */
-    private static final String PROMOTE_PG = "WITH due AS (SELECT id AS due_id, state AS was FROM " + Tx.JOBS
+    static final String PROMOTE_PG = "SET LOCAL enable_sort = off; SET LOCAL jit = off; WITH due AS (SELECT id AS due_id, state AS was FROM " + Tx.JOBS
             + " WHERE queue = ? AND state IN ('scheduled', 'retryable') AND run_at <= ? ORDER BY run_at, id LIMIT 1000"
             + " FOR UPDATE SKIP LOCKED), promoted AS (UPDATE " + Tx.JOBS + " SET state = 'available',"
             + " sort_key = run_at + priority * ? FROM due WHERE id = due.due_id RETURNING id, due.was, attempt)"
@@ -129,7 +139,7 @@ public final class Attempts {
      * On PostgreSQL, the pick, the update, its history rows and the read of the claimed rows in
      * one statement, in claim order ({@code sort_key} does not change when a job is claimed).
      */
-    private static final String CLAIM_PG = "WITH picked AS (SELECT id AS picked_id FROM " + Tx.JOBS
+    static final String CLAIM_PG = "WITH picked AS (SELECT id AS picked_id FROM " + Tx.JOBS
             + " WHERE queue = ? AND state = 'available' AND (expires_at IS NULL OR expires_at > ?)"
             + " ORDER BY sort_key, id LIMIT ? FOR UPDATE SKIP LOCKED), claimed AS (UPDATE " + Tx.JOBS
             + " SET state = 'running', attempt = attempt + 1, token = token + 1, started_at = ?, lease_until = ?,"
