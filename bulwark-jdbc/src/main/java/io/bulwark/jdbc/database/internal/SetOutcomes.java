@@ -14,9 +14,9 @@ import java.util.UUID;
 /**
  * Applies a batch of outcomes on PostgreSQL with one set-based {@code UPDATE ... FROM unnest(...)}
  * per kind of outcome instead of one statement per job: a hundred completions cost five
- * statements at most, not a hundred round trips. The fencing stays in each statement's WHERE
- * ({@code state = 'running' AND token = u.token}); the rows are already locked by the caller, so
- * every row must match, and a shortfall is an error rather than a silent loss.
+ * statements at most, not a hundred round trips. The caller locks the rows and checks that each
+ * is running under the outcome's token; each statement's WHERE checks the token again, so every
+ * row must match, and a shortfall is an error rather than a silent loss.
  */
 final class SetOutcomes {
 
@@ -60,14 +60,23 @@ final class SetOutcomes {
         }
     }
 
+    /**
+     * The rows are locked and their state checked before this runs, so the WHERE names no state:
+     * {@code state = 'running'} there would let the planner reach the rows through the partial
+     * lease index, and statistics taken while few jobs ran make it do so, walking every running
+     * job for each outcome (15 ms for 200 outcomes with 400 running). Without it the rows are
+     * reached by their key. The token stays as a last check.
+     */
     private static final String FROM = " FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[]) "
-            + "AS u(id, token, txt, num) WHERE j.id = u.id AND j.state = 'running' AND j.token = u.token";
+            + "AS u(id, token, txt, num) WHERE j.id = u.id AND j.token = u.token";
+
+    static final String SUCCEEDED = "UPDATE " + Tx.JOBS + " j SET state = 'completed', result = u.txt, "
+            + "finished_at = ?, lease_until = NULL" + FROM;
 
     /** Runs one statement per kind that has rows. */
     void execute(Tx tx, Connection c) throws SQLException {
         long now = tx.now();
-        run(tx, c, succeeded, "UPDATE " + Tx.JOBS + " j SET state = 'completed', result = u.txt, finished_at = ?, "
-                + "lease_until = NULL" + FROM, now);
+        run(tx, c, succeeded, SUCCEEDED, now);
         run(tx, c, dead, "UPDATE " + Tx.JOBS + " j SET state = 'dead', last_error = u.txt, finished_at = ?, "
                 + "lease_until = NULL" + FROM, now);
         run(tx, c, retry, "UPDATE " + Tx.JOBS + " j SET state = 'retryable', run_at = u.num, last_error = u.txt, "
