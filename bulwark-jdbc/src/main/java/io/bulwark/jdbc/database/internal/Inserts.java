@@ -7,11 +7,13 @@ import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.NewJob;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Inserting jobs. Idempotency is decided by the unique index on {@code (queue, idempotency_key)},
@@ -28,6 +30,20 @@ public final class Inserts {
     private static final String INSERT_PG = INSERT
             + " ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
 
+    /**
+     * On PostgreSQL, a batch without idempotency keys as one statement over arrays, one per column:
+     * a JDBC batch runs one statement per row on the server (parse, plan and execute each time),
+     * this runs one for the batch. Batches with a key keep the batch, which reports per row whether
+     * the key let it in.
+     */
+    private static final String INSERT_ARRAYS_PG = "INSERT INTO " + Tx.JOBS + " (" + JobRows.INSERT_COLUMNS + ")"
+            + " SELECT id, queue, type, payload, priority, state, run_at, sort_key, 0, max_attempts, backoff_base_ms,"
+            + " backoff_factor, backoff_cap_ms, timeout_ms, NULL, tags, ?, expires_at FROM unnest(?::uuid[],"
+            + " ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[],"
+            + " ?::float8[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(id, queue, type, payload,"
+            + " priority, state, run_at, sort_key, max_attempts, backoff_base_ms, backoff_factor, backoff_cap_ms,"
+            + " timeout_ms, tags, expires_at)";
+
     /** MariaDB's error code for a duplicate key. */
     private static final int ER_DUP_ENTRY = 1062;
 
@@ -38,8 +54,12 @@ public final class Inserts {
     public static List<Enqueued> enqueue(Tx tx, List<NewJob> jobs) throws SQLException {
         long now = tx.now();
         boolean pg = tx.dialect() == Dialect.POSTGRESQL;
+        boolean keyed = jobs.stream().anyMatch(j -> j.idempotencyKey() != null);
+        if (pg && !keyed) {
+            return enqueueArrays(tx, jobs, now);
+        }
         // ON CONFLICT makes every row a speculative insertion (two WAL records): only for keyed jobs.
-        PreparedStatement insert = tx.prepare(pg && jobs.stream().anyMatch(j -> j.idempotencyKey() != null) ? INSERT_PG : INSERT);
+        PreparedStatement insert = tx.prepare(pg ? INSERT_PG : INSERT);
         int[] inserted = new int[jobs.size()];
         JobState[] states = new JobState[jobs.size()];
         long[] runAts = new long[jobs.size()];
@@ -72,6 +92,83 @@ public final class Inserts {
             } else {
                 out.add(new Enqueued(existing(tx, j), true));
             }
+        }
+        tx.flushHistory();
+        return out;
+    }
+
+    /** A PostgreSQL batch without keys: every row goes in, or the statement fails (a taken id). */
+    private static List<Enqueued> enqueueArrays(Tx tx, List<NewJob> jobs, long now) throws SQLException {
+        int n = jobs.size();
+        UUID[] ids = new UUID[n];
+        String[] queues = new String[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        Integer[] priorities = new Integer[n];
+        String[] states = new String[n];
+        Long[] runAts = new Long[n];
+        Long[] sortKeys = new Long[n];
+        Integer[] maxAttempts = new Integer[n];
+        Long[] backoffBases = new Long[n];
+        Double[] backoffFactors = new Double[n];
+        Long[] backoffCaps = new Long[n];
+        Long[] timeouts = new Long[n];
+        String[] tags = new String[n];
+        Long[] expiries = new Long[n];
+        JobState[] jobStates = new JobState[n];
+        for (int i = 0; i < n; i++) {
+            NewJob j = jobs.get(i);
+            long requested = j.runAt() == null ? now : j.runAt().toEpochMilli();
+            long runAt = Math.max(requested, now);
+            jobStates[i] = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
+            ids[i] = j.id();
+            queues[i] = j.queue();
+            types[i] = j.type();
+            payloads[i] = j.payload();
+            priorities[i] = j.priority();
+            states[i] = jobStates[i].id();
+            runAts[i] = runAt;
+            sortKeys[i] = jobStates[i] == JobState.AVAILABLE ? tx.sortKey(runAt, j.priority()) : null;
+            maxAttempts[i] = j.maxAttempts();
+            if (j.backoff() != null) {
+                backoffBases[i] = j.backoff().base().toMillis();
+                backoffFactors[i] = j.backoff().factor();
+                backoffCaps[i] = j.backoff().cap().toMillis();
+            }
+            timeouts[i] = j.timeout() == null ? null : j.timeout().toMillis();
+            tags[i] = JobRows.tagsJson(j.tags());
+            expiries[i] = j.expiresAt() == null ? null : j.expiresAt().toEpochMilli();
+        }
+        Connection c = tx.connection();
+        PreparedStatement insert = tx.prepare(INSERT_ARRAYS_PG);
+        insert.setLong(1, now);
+        insert.setArray(2, c.createArrayOf("uuid", ids));
+        insert.setArray(3, c.createArrayOf("text", queues));
+        insert.setArray(4, c.createArrayOf("text", types));
+        insert.setArray(5, c.createArrayOf("text", payloads));
+        insert.setArray(6, c.createArrayOf("int4", priorities));
+        insert.setArray(7, c.createArrayOf("text", states));
+        insert.setArray(8, c.createArrayOf("int8", runAts));
+        insert.setArray(9, c.createArrayOf("int8", sortKeys));
+        insert.setArray(10, c.createArrayOf("int4", maxAttempts));
+        insert.setArray(11, c.createArrayOf("int8", backoffBases));
+        insert.setArray(12, c.createArrayOf("float8", backoffFactors));
+        insert.setArray(13, c.createArrayOf("int8", backoffCaps));
+        insert.setArray(14, c.createArrayOf("int8", timeouts));
+        insert.setArray(15, c.createArrayOf("text", tags));
+        insert.setArray(16, c.createArrayOf("int8", expiries));
+        int inserted = insert.executeUpdate();
+        if (inserted != n) {
+            throw new IllegalStateException(inserted + " of " + n + " jobs were inserted; the batch was not enqueued");
+        }
+        List<Enqueued> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            NewJob j = jobs.get(i);
+            tx.history(j.id(), null, jobStates[i], "enqueued", null, 0);
+            if (jobStates[i] == JobState.AVAILABLE) {
+                tx.wake(j.queue());
+            }
+            out.add(new Enqueued(JobRows.inserted(j, jobStates[i], runAts[i], now), false));
         }
         tx.flushHistory();
         return out;
