@@ -71,8 +71,8 @@ public record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
             for (int i = 0; i < nodes; i++) {
                 servers.add(server(storages.get(i), "node-" + (i + 1)));
             }
-            CpuUse cpu0 = CpuUse.now();
             HandlerRuns.COUNT.set(0);
+            CpuUse cpu0 = CpuUse.now();
             long t1 = System.nanoTime();
             servers.forEach(BackgroundJobServer::start);
             double runSeconds = schema.awaitZero(REMAINING, jobs, t1, 600);

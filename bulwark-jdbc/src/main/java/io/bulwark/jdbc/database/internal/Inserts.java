@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -53,35 +54,25 @@ public final class Inserts {
     /** Inserts the batch, all or nothing: the caller's transaction commits or rolls it back as one. */
     public static List<Enqueued> enqueue(Tx tx, List<NewJob> jobs) throws SQLException {
         long now = tx.now();
-        boolean pg = tx.dialect() == Dialect.POSTGRESQL;
-        boolean keyed = jobs.stream().anyMatch(j -> j.idempotencyKey() != null);
-        if (pg && !keyed) {
-            return enqueueArrays(tx, jobs, now);
-        }
-        // ON CONFLICT makes every row a speculative insertion (two WAL records): only for keyed jobs.
-        PreparedStatement insert = tx.prepare(pg ? INSERT_PG : INSERT);
-        int[] inserted = new int[jobs.size()];
-        JobState[] states = new JobState[jobs.size()];
-        long[] runAts = new long[jobs.size()];
-        for (int i = 0; i < jobs.size(); i++) {
+        int n = jobs.size();
+        JobState[] states = new JobState[n];
+        long[] runAts = new long[n];
+        for (int i = 0; i < n; i++) {
             NewJob j = jobs.get(i);
             long requested = j.runAt() == null ? now : j.runAt().toEpochMilli();
             runAts[i] = Math.max(requested, now);
             states[i] = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
-            bind(tx, insert, j, states[i], runAts[i], now);
-            if (pg) {
-                insert.addBatch();
-            } else {
-                inserted[i] = insertOne(insert);
-            }
         }
-        if (pg) {
-            // One round trip for the whole batch; each row's count says whether it went in.
-            int[] counts = insert.executeBatch();
-            System.arraycopy(counts, 0, inserted, 0, counts.length);
+        int[] inserted;
+        if (tx.dialect() != Dialect.POSTGRESQL) {
+            inserted = insertEach(tx, jobs, states, runAts, now);
+        } else if (jobs.stream().allMatch(j -> j.idempotencyKey() == null)) {
+            inserted = insertArrays(tx, jobs, states, runAts, now);
+        } else {
+            inserted = insertBatch(tx, jobs, states, runAts, now);
         }
-        List<Enqueued> out = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
+        List<Enqueued> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             NewJob j = jobs.get(i);
             if (inserted[i] == 1) {
                 tx.history(j.id(), null, states[i], "enqueued", null, 0);
@@ -97,8 +88,36 @@ public final class Inserts {
         return out;
     }
 
+    /** MariaDB: one statement per job, a duplicate key caught per row. Each row's count (0 or 1). */
+    private static int[] insertEach(Tx tx, List<NewJob> jobs, JobState[] states, long[] runAts, long now)
+            throws SQLException {
+        PreparedStatement insert = tx.prepare(INSERT);
+        int[] inserted = new int[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            bind(tx, insert, jobs.get(i), states[i], runAts[i], now);
+            inserted[i] = insertOne(insert);
+        }
+        return inserted;
+    }
+
+    /**
+     * PostgreSQL with an idempotency key in the batch: one round trip for the whole batch, and each
+     * row's count says whether its key let it in. ON CONFLICT makes every row a speculative
+     * insertion (two WAL records), so batches without keys go through {@link #insertArrays}.
+     */
+    private static int[] insertBatch(Tx tx, List<NewJob> jobs, JobState[] states, long[] runAts, long now)
+            throws SQLException {
+        PreparedStatement insert = tx.prepare(INSERT_PG);
+        for (int i = 0; i < jobs.size(); i++) {
+            bind(tx, insert, jobs.get(i), states[i], runAts[i], now);
+            insert.addBatch();
+        }
+        return insert.executeBatch();
+    }
+
     /** A PostgreSQL batch without keys: every row goes in, or the statement fails (a taken id). */
-    private static List<Enqueued> enqueueArrays(Tx tx, List<NewJob> jobs, long now) throws SQLException {
+    private static int[] insertArrays(Tx tx, List<NewJob> jobs, JobState[] jobStates, long[] jobRunAts, long now)
+            throws SQLException {
         int n = jobs.size();
         UUID[] ids = new UUID[n];
         String[] queues = new String[n];
@@ -115,20 +134,16 @@ public final class Inserts {
         Long[] timeouts = new Long[n];
         String[] tags = new String[n];
         Long[] expiries = new Long[n];
-        JobState[] jobStates = new JobState[n];
         for (int i = 0; i < n; i++) {
             NewJob j = jobs.get(i);
-            long requested = j.runAt() == null ? now : j.runAt().toEpochMilli();
-            long runAt = Math.max(requested, now);
-            jobStates[i] = requested > now ? JobState.SCHEDULED : JobState.AVAILABLE;
             ids[i] = j.id();
             queues[i] = j.queue();
             types[i] = j.type();
             payloads[i] = j.payload();
             priorities[i] = j.priority();
             states[i] = jobStates[i].id();
-            runAts[i] = runAt;
-            sortKeys[i] = jobStates[i] == JobState.AVAILABLE ? tx.sortKey(runAt, j.priority()) : null;
+            runAts[i] = jobRunAts[i];
+            sortKeys[i] = jobStates[i] == JobState.AVAILABLE ? tx.sortKey(jobRunAts[i], j.priority()) : null;
             maxAttempts[i] = j.maxAttempts();
             if (j.backoff() != null) {
                 backoffBases[i] = j.backoff().base().toMillis();
@@ -161,17 +176,9 @@ public final class Inserts {
         if (inserted != n) {
             throw new IllegalStateException(inserted + " of " + n + " jobs were inserted; the batch was not enqueued");
         }
-        List<Enqueued> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            NewJob j = jobs.get(i);
-            tx.history(j.id(), null, jobStates[i], "enqueued", null, 0);
-            if (jobStates[i] == JobState.AVAILABLE) {
-                tx.wake(j.queue());
-            }
-            out.add(new Enqueued(JobRows.inserted(j, jobStates[i], runAts[i], now), false));
-        }
-        tx.flushHistory();
-        return out;
+        int[] each = new int[n];
+        Arrays.fill(each, 1);
+        return each;
     }
 
     private static int insertOne(PreparedStatement insert) throws SQLException {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,7 +183,7 @@ class StaleStatisticsPlanTest {
     /** The plan of recording 200 of the running jobs as succeeded with {@code sql}. */
     private static String outcomePlan(Connection c, String sql) throws SQLException {
         int n = 200;
-        java.util.UUID[] ids = new java.util.UUID[n];
+        UUID[] ids = new UUID[n];
         Long[] tokens = new Long[n];
         for (int i = 0; i < n; i++) {
             ids[i] = running.get(i).job().id();
