@@ -141,6 +141,9 @@ class JobsEndpointsTest {
         assertThat(queue.get("paused").asBoolean()).isTrue();
         assertThat(queue.has("completedPerSecond")).isTrue();
         assertThat(queue.get("counts").get("available").asLong()).isEqualTo(1);
+        assertThat(java.time.Instant.parse(queue.get("countedAt").asText()))
+                .as("read just now: a count this small is read on every call")
+                .isBetween(java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
         assertThat(post("/api/v1/jobs/" + id + "/cancel", "").get("state").asText()).isEqualTo("cancelled");
         assertThat(http.send("POST", "/api/v1/jobs/" + id + "/cancel", "", Map.of()).status()).isEqualTo(200);
         post("/api/v1/queues/slow/resume", "");

@@ -7,6 +7,7 @@ import io.bulwark.core.state.StateStore;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.StoreStatus;
 import io.bulwark.jdbc.internal.Batches;
+import io.bulwark.jdbc.internal.StoreCounts;
 import io.bulwark.jdbc.database.internal.Attempts;
 import io.bulwark.jdbc.database.internal.Inserts;
 import io.bulwark.jdbc.database.internal.Migrations;
@@ -120,6 +121,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final String schemaVersion;
     /** Where list and count queries go when a replica is configured; null otherwise. */
     private final ReplicaReads replica;
+    private final StoreCounts counts;
 
     private DatabaseJobStore(DatabaseOptions options, HikariDataSource pool, String serverVersion,
                              String schemaVersion) {
@@ -134,6 +136,9 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
         this.schemaVersion = schemaVersion;
         this.watch = new PoolWatch(pool, options.ticker());
         this.replica = options.readUrl() == null ? null : new ReplicaReads(options);
+        this.counts = new StoreCounts(location, () -> reading("counts", t -> Queries.liveCounts(t, countedAt())),
+                () -> reading("finalCounts", t -> Queries.finalCounts(t, countedAt())), options.ticker(),
+                StoreCounts.background());
     }
 
     /**
@@ -346,8 +351,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     @Override
     public List<Job> list(JobQuery query) {
         Objects.requireNonNull(query, "query must be set");
-        return replica == null ? tx("list", t -> Queries.list(t, query))
-                : replica.read("list", t -> Queries.list(t, query), () -> tx("list", t -> Queries.list(t, query)));
+        return reading("list", t -> Queries.list(t, query));
     }
 
     @Override
@@ -366,25 +370,51 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     public int retryDead(String queue, Collection<UUID> ids) {
         Objects.requireNonNull(queue, "queue must be set");
         List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
-        return tx("retryDead", t -> Operator.retryDead(t, queue, only));
+        try {
+            return tx("retryDead", t -> Operator.retryDead(t, queue, only));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        return Batches.delete(Integer.MAX_VALUE, n -> tx("purgeDead", t -> Operator.purgeDead(t, queue, n)));
+        try {
+            return Batches.delete(Integer.MAX_VALUE, n -> tx("purgeDead", t -> Operator.purgeDead(t, queue, n)));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        return Batches.delete(limit, n -> tx("prune", t -> Operator.prune(t, finishedBefore, n)));
+        try {
+            return Batches.delete(limit, n -> tx("prune", t -> Operator.prune(t, finishedBefore, n)));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
+    /**
+     * Live states are read through indexes that hold only them; final states take a read of every
+     * final job, so once either part costs over 20 ms it is served from its last reading (see
+     * {@link StoreCounts}).
+     */
     @Override
     public List<QueueCounts> counts() {
-        return replica == null ? tx("counts", Queries::counts)
-                : replica.read("counts", Queries::counts, () -> tx("counts", Queries::counts));
+        return counts.get();
+    }
+
+    /** A read on the replica when one is configured and serves, else on the primary. */
+    private <T> T reading(String operation, TxWork<T> work) {
+        return replica == null ? tx(operation, work) : replica.read(operation, work::run, () -> tx(operation, work));
+    }
+
+    /** When counts were read, by this node's clock (a replica's transaction has no store time). */
+    private Instant countedAt() {
+        return (options.clock() == null ? Instant.now() : options.clock().instant()).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */

@@ -268,32 +268,6 @@ public final class JobRows {
     }
 
     /**
-     * Per queue of {@code table}, in name order: how many jobs in each state, and the oldest run
-     * time among available ones.
-     */
-    public static List<io.bulwark.jobs.store.QueueCounts> counts(java.sql.Connection c, String table)
-            throws SQLException {
-        String sql = "SELECT queue, state, count(*), min(CASE WHEN state = 'available' THEN run_at END) FROM " + table
-                + " GROUP BY queue, state";
-        Map<String, Map<JobState, Long>> byQueue = new java.util.TreeMap<>();
-        Map<String, Instant> oldest = new java.util.HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String queue = rs.getString(1);
-                JobState state = state(rs.getString(2));
-                byQueue.computeIfAbsent(queue, k -> new java.util.EnumMap<>(JobState.class)).put(state, rs.getLong(3));
-                if (state == JobState.AVAILABLE) {
-                    oldest.put(queue, Instant.ofEpochMilli(rs.getLong(4)));
-                }
-            }
-        }
-        List<io.bulwark.jobs.store.QueueCounts> out = new ArrayList<>(byQueue.size());
-        byQueue.forEach((queue, states) -> out.add(new io.bulwark.jobs.store.QueueCounts(queue, states,
-                oldest.get(queue))));
-        return out;
-    }
-
-    /**
      * The newest version Flyway applied whole, read from its history table {@code table} on
      * {@code c}; {@code "none"} before the first migration. One query, no Flyway scan of the
      * migrations, so status and backups can ask cheaply. ({@code WHERE success} reads the same

@@ -5,6 +5,7 @@ import io.bulwark.jdbc.internal.Arguments;
 import com.zaxxer.hikari.HikariDataSource;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jdbc.internal.Batches;
+import io.bulwark.jdbc.internal.StoreCounts;
 import io.bulwark.jdbc.sqlite.internal.Admin;
 import io.bulwark.jdbc.sqlite.internal.Attempts;
 import io.bulwark.jdbc.sqlite.internal.Database;
@@ -116,11 +117,16 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     private final JdbcScheduleStore schedules = new JdbcScheduleStore(tables, () -> "schedules of " + this);
     private final JdbcPipelineStore pipelines = new JdbcPipelineStore(tables, () -> "pipelines of " + this);
 
+    private final StoreCounts counts;
+
     private SqliteJobStore(Path file, InstantSource clock, GroupCommitWriter writer, HikariDataSource readers) {
         this.file = file;
         this.clock = clock;
         this.writer = writer;
         this.readers = readers;
+        this.counts = new StoreCounts(file.toString(), () -> read("counts", c -> Reads.liveCounts(c, clock.instant())),
+                () -> read("finalCounts", c -> Reads.finalCounts(c, clock.instant())), System::nanoTime,
+                StoreCounts.background());
     }
 
     /**
@@ -292,24 +298,36 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     public int retryDead(String queue, Collection<UUID> ids) {
         Objects.requireNonNull(queue, "queue must be set");
         List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
-        return writer.call("retryDead", s -> Admin.retryDead(s, queue, only));
+        try {
+            return writer.call("retryDead", s -> Admin.retryDead(s, queue, only));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        return Batches.delete(Integer.MAX_VALUE, n -> writer.call("purgeDead", s -> Admin.purgeDead(s, queue, n)));
+        try {
+            return Batches.delete(Integer.MAX_VALUE, n -> writer.call("purgeDead", s -> Admin.purgeDead(s, queue, n)));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        return Batches.delete(limit, n -> writer.call("prune", s -> Admin.prune(s, finishedBefore, n)));
+        try {
+            return Batches.delete(limit, n -> writer.call("prune", s -> Admin.prune(s, finishedBefore, n)));
+        } finally {
+            counts.finalsChanged();
+        }
     }
 
     @Override
     public List<QueueCounts> counts() {
-        return read("counts", Reads::counts);
+        return counts.get();
     }
 
     /** The persisted settings (JSON) of queue {@code name}, if any were saved. */

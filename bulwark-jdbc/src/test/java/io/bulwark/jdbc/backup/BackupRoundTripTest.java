@@ -249,7 +249,8 @@ class BackupRoundTripTest {
         }
         assertThat(b.list(new JobQuery(null, null, null, null, 1_000))).isEqualTo(a.list(new JobQuery(null, null, null,
                 null, 1_000)));
-        assertThat(b.counts()).isEqualTo(a.counts());
+        assertThat(b.counts()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("countedAt")
+                .isEqualTo(a.counts());
         assertThat(b.allQueueSettings()).isEqualTo(a.allQueueSettings());
         for (String kind : List.of("provider-group")) {
             assertThat(b.state().list(kind)).isEqualTo(a.state().list(kind));

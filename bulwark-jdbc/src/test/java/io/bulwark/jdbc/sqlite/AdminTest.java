@@ -262,8 +262,8 @@ class AdminTest {
         List<QueueCounts> counts = f.store.counts();
 
         assertThat(counts).containsExactly(
-                new QueueCounts("a", Map.of(JobState.AVAILABLE, 2L, JobState.SCHEDULED, 1L), T0),
-                new QueueCounts("b", Map.of(JobState.RUNNING, 1L), null));
+                new QueueCounts("a", Map.of(JobState.AVAILABLE, 2L, JobState.SCHEDULED, 1L), T0, f.clock.instant()),
+                new QueueCounts("b", Map.of(JobState.RUNNING, 1L), null, f.clock.instant()));
     }
 
     @Test

@@ -190,6 +190,16 @@ class ClaimTest {
                 + "'cancelled') ORDER BY finished_at, id LIMIT 5")).contains("jobs_finished");
     }
 
+    @Test
+    void liveCountsFindTheQueuesAndTheirLiveJobsThroughIndexesWithoutReadingFinishedOnes() throws Exception {
+        assertThat(plan(io.bulwark.jdbc.sqlite.internal.Reads.QUEUES)).as("one look-up per queue")
+                .contains("SEARCH jobs USING COVERING INDEX jobs_queue_id (queue>?)")
+                .doesNotContain("SCAN jobs");
+        assertThat(plan(io.bulwark.jdbc.internal.StoreCounts.liveSql("jobs", 2).replace("?", "'q'")))
+                .contains("SEARCH jobs USING INDEX jobs_claim (queue=? AND state=?)")
+                .doesNotContain("SCAN jobs");
+    }
+
     private String plan(String sql) throws Exception {
         StringBuilder out = new StringBuilder();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.store.file());

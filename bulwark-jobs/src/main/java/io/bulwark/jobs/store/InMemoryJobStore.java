@@ -416,7 +416,8 @@ public final class InMemoryJobStore implements JobStore {
                 }
             }
             List<QueueCounts> out = new ArrayList<>(byQueue.size());
-            byQueue.forEach((q, states) -> out.add(new QueueCounts(q, states, oldest.get(q))));
+            Instant now = clock.instant();
+            byQueue.forEach((q, states) -> out.add(new QueueCounts(q, states, oldest.get(q), now)));
             return out;
         });
     }

@@ -11,11 +11,15 @@ import java.util.Map;
  * @param queue the queue
  * @param byState how many jobs are in each state (states with none are absent)
  * @param oldestAvailableRunAt the run time of the oldest available job, for queue lag; null when none
+ * @param countedAt when the oldest of these figures was read. A store may serve counts that are dear
+ *     to read from an earlier reading (the JDBC stores do once a count takes over 20 ms, for at
+ *     most 50 times what it took); this says how old they are
  */
-public record QueueCounts(String queue, Map<JobState, Long> byState, Instant oldestAvailableRunAt) {
+public record QueueCounts(String queue, Map<JobState, Long> byState, Instant oldestAvailableRunAt, Instant countedAt) {
 
     public QueueCounts {
         byState = Map.copyOf(byState);
+        java.util.Objects.requireNonNull(countedAt, "countedAt must be set");
     }
 
     public long count(JobState state) {

@@ -2,14 +2,17 @@ package io.bulwark.jdbc.database.internal;
 
 import io.bulwark.jdbc.database.Dialect;
 import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jdbc.internal.StoreCounts;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.JobQuery;
-import io.bulwark.jobs.store.QueueCounts;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,9 +117,42 @@ public final class Queries {
         }
     }
 
-    /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
-    public static List<QueueCounts> counts(Tx tx) throws SQLException {
-        return JobRows.counts(tx.connection(), Tx.JOBS);
+    /**
+     * On PostgreSQL, the live states' counts: each branch reads the partial index that holds only
+     * its states. Scans of the whole table are off for the transaction (as claims turn off sorts),
+     * so statistics that believe the backlog empty cannot turn this into a read of every job; so
+     * are parallel workers, whose start cost 45 ms against the 2 ms of the reads themselves.
+     */
+    static final String LIVE_PG = "SET LOCAL enable_seqscan = off; SET LOCAL jit = off;"
+            + " SET LOCAL max_parallel_workers_per_gather = 0";
+    static final String LIVE_COUNTS_PG = "SELECT queue, 'available', count(*), min(run_at) FROM " + Tx.JOBS
+            + " WHERE state = 'available' GROUP BY queue"
+            + " UNION ALL SELECT queue, state, count(*), NULL FROM " + Tx.JOBS
+            + " WHERE state IN ('scheduled', 'retryable') GROUP BY queue, state"
+            + " UNION ALL SELECT queue, 'running', count(*), NULL FROM " + Tx.JOBS
+            + " WHERE state = 'running' GROUP BY queue";
+
+    /**
+     * Per queue: how many jobs are scheduled, available, running and retryable, and the oldest run
+     * time among available ones. On MariaDB the queues come from a loose scan of the (queue, id)
+     * index, then one range of the (queue, state, run_at) index per queue and state.
+     */
+    public static StoreCounts.Counted liveCounts(Tx tx, Instant at) throws SQLException {
+        Connection c = tx.connection();
+        if (tx.dialect() == Dialect.POSTGRESQL) {
+            try (Statement s = c.createStatement()) {
+                s.execute(LIVE_PG);
+            }
+            try (PreparedStatement ps = c.prepareStatement(LIVE_COUNTS_PG)) {
+                return StoreCounts.read(ps, at);
+            }
+        }
+        return StoreCounts.live(c, Tx.JOBS, StoreCounts.queues(c, "SELECT DISTINCT queue FROM " + Tx.JOBS), at);
+    }
+
+    /** Per queue: how many jobs are completed, dead, cancelled and expired. */
+    public static StoreCounts.Counted finalCounts(Tx tx, Instant at) throws SQLException {
+        return StoreCounts.finals(tx.connection(), Tx.JOBS, at);
     }
 
     public static Optional<String> queueSettings(Tx tx, String name) throws SQLException {

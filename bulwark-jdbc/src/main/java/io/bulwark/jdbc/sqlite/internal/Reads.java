@@ -1,14 +1,15 @@
 package io.bulwark.jdbc.sqlite.internal;
 
 import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jdbc.internal.StoreCounts;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.JobQuery;
-import io.bulwark.jobs.store.QueueCounts;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,10 +96,23 @@ public final class Reads {
         }
     }
 
-    /** Per queue, in name order: how many jobs in each state, and the oldest run time among available ones. */
-    public static List<QueueCounts> counts(Connection c) throws SQLException {
-        return JobRows.counts(c, "jobs");
+    /** Per queue: how many jobs are scheduled, available, running and retryable, and the oldest available run time. */
+    public static StoreCounts.Counted liveCounts(Connection c, Instant at) throws SQLException {
+        return StoreCounts.live(c, "jobs", StoreCounts.queues(c, QUEUES), at);
     }
+
+    /** Per queue: how many jobs are completed, dead, cancelled and expired. */
+    public static StoreCounts.Counted finalCounts(Connection c, Instant at) throws SQLException {
+        return StoreCounts.finals(c, "jobs", at);
+    }
+
+    /**
+     * Every queue name, one look-up in the (queue, id) index per queue: SQLite's DISTINCT would
+     * read the whole index.
+     */
+    public static final String QUEUES = "WITH RECURSIVE q(name) AS (SELECT min(queue) FROM jobs"
+            + " UNION ALL SELECT (SELECT min(queue) FROM jobs WHERE queue > q.name) FROM q WHERE q.name IS NOT NULL)"
+            + " SELECT name FROM q WHERE name IS NOT NULL";
 
     public static Optional<String> queueSettings(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT settings FROM queues WHERE name = ?")) {

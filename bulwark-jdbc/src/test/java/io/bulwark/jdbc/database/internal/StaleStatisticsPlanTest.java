@@ -3,6 +3,7 @@ package io.bulwark.jdbc.database.internal;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.jdbc.database.DatabaseJobStore;
 import io.bulwark.jdbc.database.DatabaseOptions;
+import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.Lease;
 import io.bulwark.jobs.store.NewJob;
@@ -121,6 +122,34 @@ class StaleStatisticsPlanTest {
 
             assertThat(renewPlan(c, Attempts.RENEW)).contains("Index Scan using bulwark_jobs_pkey")
                     .doesNotContain("bulwark_jobs_lease");
+        }
+    }
+
+    @Test
+    void liveCountsReadOnlyThePartialIndexesOfLiveJobs() throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(Queries.LIVE_PG);
+            }
+            try (PreparedStatement explain = c.prepareStatement("EXPLAIN " + Queries.LIVE_COUNTS_PG)) {
+                assertThat(plan(explain)).contains("bulwark_jobs_claim", "bulwark_jobs_due", "bulwark_jobs_lease")
+                        .doesNotContain("Seq Scan")
+                        .doesNotContain("bulwark_jobs_queue_state")
+                        .doesNotContain("Gather")
+                        .doesNotContain("JIT");
+            }
+            c.rollback();
+            assertThat(setting(c, "enable_seqscan")).as("for the transaction only").isEqualTo("on");
+        }
+        try (DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build())) {
+            var counts = store.counts();
+            assertThat(counts).singleElement().satisfies(q -> {
+                assertThat(q.count(JobState.COMPLETED)).isEqualTo(FIRST - 3);
+                assertThat(q.count(JobState.AVAILABLE)).isEqualTo(3 + BACKLOG - RUNNING);
+                assertThat(q.count(JobState.RUNNING)).isEqualTo(RUNNING);
+                assertThat(q.oldestAvailableRunAt()).isNotNull();
+            });
         }
     }
 

@@ -118,6 +118,8 @@ public final class QueueRoutes {
             byState.put(st.id(), counts == null ? 0 : counts.count(st));
         }
         m.put("counts", byState);
+        // A store serves counts that are dear to read from an earlier reading: say how old they are.
+        m.put("countedAt", counts == null ? null : counts.countedAt().toString());
         m.put("inFlight", jobs.worker().running(name));
         m.put("completedPerSecond", jobs.completedPerSecond(name));
         Instant oldest = counts == null ? null : counts.oldestAvailableRunAt();

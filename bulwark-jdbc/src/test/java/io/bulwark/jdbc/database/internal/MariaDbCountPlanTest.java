@@ -1,0 +1,90 @@
+package io.bulwark.jdbc.database.internal;
+
+import io.bulwark.jdbc.database.DatabaseJobStore;
+import io.bulwark.jdbc.database.DatabaseOptions;
+import io.bulwark.jdbc.internal.StoreCounts;
+import io.bulwark.jobs.JobState;
+import io.bulwark.jobs.store.QueueCounts;
+import io.bulwark.test.db.TestDatabase;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On MariaDB, which has no partial indexes, live counts still read only live jobs: the queue
+ * names come from a loose scan of the (queue, id) index, and each queue's live states are ranges
+ * of the (queue, state, run_at) index. Checked with 40,000 completed jobs beside 400 live ones.
+ */
+@RequiresService(LocalService.MARIADB)
+class MariaDbCountPlanTest {
+
+    @Test
+    void liveCountsReadRangesOfAnIndexNotTheFinishedJobs() throws SQLException {
+        try (TestDatabase db = TestDatabase.create(LocalService.MARIADB);
+             DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build());
+             Connection c = db.connect()) {
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION max_recursive_iterations = 100000");
+                st.execute(seed(40_000, "completed", null));
+                st.execute(seed(300, "available", null));
+                st.execute(seed(100, "running", "1900000000000"));
+                st.execute("ANALYZE TABLE bulwark_jobs");
+            }
+            assertThat(explain(c, "SELECT queue, state, count(*) FROM bulwark_jobs GROUP BY queue, state", 0))
+                    .as("counting every state reads the whole of an index, or this test shows nothing")
+                    .singleElement().satisfies(row -> assertThat(row).startsWith("index|"));
+            assertThat(explain(c, "SELECT DISTINCT queue FROM bulwark_jobs", 0)).singleElement()
+                    .satisfies(row -> assertThat(row).contains("Using index for group-by"));
+            assertThat(explain(c, StoreCounts.liveSql("bulwark_jobs", 4), 4)).singleElement().satisfies(row -> {
+                assertThat(row).startsWith("range|");
+                assertThat(row).contains("Using index");
+            });
+
+            List<QueueCounts> counts = store.counts();
+            assertThat(counts).extracting(QueueCounts::queue).containsExactly("q0", "q1", "q2", "q3");
+            assertThat(counts).allSatisfy(q -> {
+                assertThat(q.count(JobState.COMPLETED)).isEqualTo(10_000);
+                assertThat(q.count(JobState.AVAILABLE)).isEqualTo(75);
+                assertThat(q.count(JobState.RUNNING)).isEqualTo(25);
+                assertThat(q.oldestAvailableRunAt()).isNotNull();
+            });
+        }
+    }
+
+    /** {@code n} jobs in {@code state}, spread over queues q0 to q3. */
+    private static String seed(int n, String state, String leaseUntil) {
+        return "INSERT INTO bulwark_jobs (tags, id, queue, type, priority, state, run_at, sort_key, max_attempts,"
+                + " created_at, finished_at, lease_until)"
+                + " WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < " + n + ")"
+                + " SELECT '[]', UNHEX(REPLACE(UUID(), '-', '')), CONCAT('q', n % 4), 't', 0, '" + state + "',"
+                + " 1700000000000 + n, 1700000000000 + n, 3, 1700000000000 + n,"
+                + ("completed".equals(state) ? " 1700000000000 + n" : " NULL") + ", " + leaseUntil + " FROM g";
+    }
+
+    /** The rows of MariaDB's EXPLAIN as type|key|Extra. */
+    private static List<String> explain(Connection c, String sql, int queues) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+            for (int i = 1; i <= queues; i++) {
+                ps.setString(i, "q" + (i - 1));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString("type") + "|" + rs.getString("key") + "|" + rs.getString("Extra"));
+                }
+            }
+        }
+        return rows;
+    }
+}
