@@ -399,7 +399,7 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
 
     /**
      * Live states are read through indexes that hold only them; final states take a read of every
-     * final job, so once either part costs over 20 ms it is served from its last reading (see
+     * final job, so once either part counts over 50,000 jobs it is served from its last reading (see
      * {@link StoreCounts}).
      */
     @Override

@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  *       all: with a million of them that is a fifth of a second.</li>
  * </ul>
  *
- * Each part is a {@link Tally}: read afresh while that is cheap, and otherwise served from its last
- * reading, refreshed in the background. {@link QueueCounts#countedAt()} says when the older part
+ * Each part is a {@link Tally}: read afresh while it counts at most {@link #DEAR_ROWS} jobs, and
+ * otherwise served from its last reading, refreshed in the background. {@link QueueCounts#countedAt()} says when the older part
  * was read.
  */
 public final class StoreCounts {
@@ -42,6 +42,12 @@ public final class StoreCounts {
     public static final String LIVE = "('scheduled', 'available', 'running', 'retryable')";
     /** The final states, as an SQL IN list. */
     public static final String FINAL = "('completed', 'dead', 'cancelled', 'expired')";
+
+    /**
+     * A part that counted more jobs than this is kept between readings: about 10 ms of counting on
+     * PostgreSQL, MariaDB or SQLite on a 2-core machine. Below it, every call reads it again.
+     */
+    public static final long DEAR_ROWS = 50_000;
 
     /** IN lists of queue names are sent in chunks of this many. */
     private static final int QUEUES_PER_STATEMENT = 500;
@@ -56,8 +62,8 @@ public final class StoreCounts {
      */
     public StoreCounts(String name, Supplier<Counted> live, Supplier<Counted> finals, LongSupplier ticker,
                        Executor background) {
-        this.live = new Tally<>("live job counts of " + name, live, ticker, background);
-        this.finals = new Tally<>("final job counts of " + name, finals, ticker, background);
+        this.live = new Tally<>("live job counts of " + name, live, c -> c.total() > DEAR_ROWS, ticker, background);
+        this.finals = new Tally<>("final job counts of " + name, finals, c -> c.total() > DEAR_ROWS, ticker, background);
     }
 
     /** A virtual thread per refresh. */
@@ -88,6 +94,11 @@ public final class StoreCounts {
      * Jobs per queue and state, the oldest available run time per queue, and when they were read.
      */
     public record Counted(Map<String, Map<JobState, Long>> byQueue, Map<String, Instant> oldestAvailable, Instant at) {
+
+        /** How many jobs were counted. */
+        public long total() {
+            return byQueue.values().stream().flatMap(s -> s.values().stream()).mapToLong(Long::longValue).sum();
+        }
     }
 
     /**

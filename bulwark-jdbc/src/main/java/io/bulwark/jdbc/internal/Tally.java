@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -17,12 +18,14 @@ import java.util.function.Supplier;
  * from the last reading while a background read refreshes it.
  *
  * <p>Counting jobs costs time in proportion to the rows counted, and a store's counts are asked
- * for every second by each node, by every readiness probe and by every API call. A reading that
- * took under {@link #CHEAP_NANOS} is simply read again. A dearer one is kept and served for up to
- * {@link #BUDGET} times what it cost (between {@link #MIN_AGE_NANOS} and {@link #MAX_AGE_NANOS}),
- * so counting never takes more than about one fiftieth of the time; once it is older, the next call
- * still gets it at once and starts one background read. {@link #changed()} marks the reading stale
- * after a change the caller made itself, such as a purge.
+ * for every second by each node, by every readiness probe and by every API call. Whether a reading
+ * was dear is judged from the reading itself (for counts: how many rows it counted), not from the
+ * time it took, which a busy machine stretches at random. A cheap reading is simply read again. A
+ * dear one is kept and served for up to {@link #BUDGET} times what it took (between
+ * {@link #MIN_AGE_NANOS} and {@link #MAX_AGE_NANOS}), so counting takes about one fiftieth of the
+ * time at most; once it is older, the next call still gets it at once and starts one background
+ * read. {@link #changed()} marks the reading stale after a change the caller made itself, such as
+ * a purge.
  *
  * <p>A background read that fails drops the kept reading, so the next call reads in the caller's
  * thread and reports the failure there, as it would without this class.
@@ -33,18 +36,17 @@ public final class Tally<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tally.class);
 
-    /** A reading that took less than this is read again on every call. */
-    public static final long CHEAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A dear reading is kept for this many times what it cost. */
     public static final int BUDGET = 50;
     public static final long MIN_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
     public static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    private record Reading<T>(T value, long at, long cost, long generation) {
+    private record Reading<T>(T value, long at, long cost, boolean dear, long generation) {
     }
 
     private final String what;
     private final Supplier<T> read;
+    private final Predicate<T> dear;
     private final LongSupplier ticker;
     private final Executor background;
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -54,12 +56,14 @@ public final class Tally<T> {
     /**
      * @param what what is counted, for the log
      * @param read reads the figure; it may throw
+     * @param dear whether a reading was dear enough to keep
      * @param ticker nanoseconds
      * @param background where a refresh runs
      */
-    public Tally(String what, Supplier<T> read, LongSupplier ticker, Executor background) {
+    public Tally(String what, Supplier<T> read, Predicate<T> dear, LongSupplier ticker, Executor background) {
         this.what = Objects.requireNonNull(what, "what must be set");
         this.read = Objects.requireNonNull(read, "read must be set");
+        this.dear = Objects.requireNonNull(dear, "dear must be set");
         this.ticker = Objects.requireNonNull(ticker, "ticker must be set");
         this.background = Objects.requireNonNull(background, "background must be set");
     }
@@ -67,7 +71,7 @@ public final class Tally<T> {
     /** The figure: read now when that is cheap or nothing is kept, else the kept reading. */
     public T get() {
         Reading<T> r = last;
-        if (r == null || r.cost() < CHEAP_NANOS) {
+        if (r == null || !r.dear()) {
             return readNow();
         }
         if (r.generation() != generation.get() || ticker.getAsLong() - r.at() > maxAge(r.cost())) {
@@ -91,7 +95,7 @@ public final class Tally<T> {
         long started = ticker.getAsLong();
         T value = read.get();
         long done = ticker.getAsLong();
-        last = new Reading<>(value, done, done - started, g);
+        last = new Reading<>(value, done, done - started, dear.test(value), g);
         return value;
     }
 

@@ -15,10 +15,14 @@ class TallyTest {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** A figure that counts its reads and takes {@code cost} of the ticker's time to read. */
+    /**
+     * A figure that counts its reads and takes {@code cost} of the ticker's time to read; a
+     * reading is dear while {@code dear} is set.
+     */
     private final AtomicLong ticker = new AtomicLong();
     private final AtomicInteger reads = new AtomicInteger();
     private volatile long cost = MS;
+    private volatile boolean dear;
     private volatile RuntimeException failure;
     private volatile Runnable duringRead = () -> { };
     private final Queue<Runnable> background = new ArrayDeque<>();
@@ -29,10 +33,11 @@ class TallyTest {
             throw failure;
         }
         return reads.incrementAndGet();
-    }, ticker::get, background::add);
+    }, n -> dear, ticker::get, background::add);
 
     @Test
-    void aCheapFigureIsReadOnEveryCall() {
+    void aCheapFigureIsReadOnEveryCallHoweverLongItTook() {
+        cost = 500 * MS;
         assertThat(tally.get()).isEqualTo(1);
         assertThat(tally.get()).isEqualTo(2);
         assertThat(tally.get()).isEqualTo(3);
@@ -42,6 +47,7 @@ class TallyTest {
     @Test
     void aDearFigureIsServedFromItsReadingForFiftyTimesItsCostThenRefreshedInTheBackground() {
         cost = 100 * MS;
+        dear = true;
         assertThat(tally.get()).as("nothing is kept yet: read in the caller").isEqualTo(1);
         ticker.addAndGet(5_000 * MS);
         assertThat(tally.get()).as("5 s old, kept for 50 x 100 ms").isEqualTo(1);
@@ -68,8 +74,9 @@ class TallyTest {
     @Test
     void aFigureThatBecomesCheapAgainIsReadOnEveryCallAfterItsNextRefresh() {
         cost = 100 * MS;
+        dear = true;
         tally.get();
-        cost = MS;
+        dear = false;
         ticker.addAndGet(10_000 * MS);
         assertThat(tally.get()).isEqualTo(1);
         background.poll().run();
@@ -80,6 +87,7 @@ class TallyTest {
     @Test
     void aChangeMadeHereStartsARefreshAtTheNextCall() {
         cost = 100 * MS;
+        dear = true;
         tally.get();
         tally.changed();
         assertThat(tally.get()).isEqualTo(1);
@@ -92,6 +100,7 @@ class TallyTest {
     @Test
     void aChangeDuringARefreshLeavesTheReadingStale() {
         cost = 100 * MS;
+        dear = true;
         tally.get();
         tally.changed();
         tally.get();
@@ -109,6 +118,7 @@ class TallyTest {
     @Test
     void aFailedRefreshDropsTheReadingSoTheNextCallReadsAndReportsTheFailure() {
         cost = 100 * MS;
+        dear = true;
         tally.get();
         ticker.addAndGet(10_000 * MS);
         tally.get();
@@ -126,7 +136,7 @@ class TallyTest {
         Tally<Integer> t = new Tally<>("rejected", () -> {
             ticker.addAndGet(100 * MS);
             return reads.incrementAndGet();
-        }, ticker::get, r -> {
+        }, n -> true, ticker::get, r -> {
             offered.incrementAndGet();
             throw new java.util.concurrent.RejectedExecutionException("shut down");
         });

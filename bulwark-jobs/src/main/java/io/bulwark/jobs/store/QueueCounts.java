@@ -12,8 +12,8 @@ import java.util.Map;
  * @param byState how many jobs are in each state (states with none are absent)
  * @param oldestAvailableRunAt the run time of the oldest available job, for queue lag; null when none
  * @param countedAt when the oldest of these figures was read. A store may serve counts that are dear
- *     to read from an earlier reading (the JDBC stores do once a count takes over 20 ms, for at
- *     most 50 times what it took); this says how old they are
+ *     to read from an earlier reading (the JDBC stores do once a part counts over 50,000 jobs, for
+ *     at most 50 times what that reading took); this says how old they are
  */
 public record QueueCounts(String queue, Map<JobState, Long> byState, Instant oldestAvailableRunAt, Instant countedAt) {
 
