@@ -101,7 +101,7 @@ class GroupCommitTest {
             assertThat(f.store.get(a.id())).isPresent();
             assertThat(f.store.get(b.id())).isEmpty();
             assertThat(f.store.get(c.id())).isPresent();
-            // History rows are written at the end of each write: the refused one's went with it.
+            // The refused write's history rows went with it.
             assertThat(f.store.get(a.id()).orElseThrow().history()).extracting(t -> t.reason()).containsExactly("enqueued");
             assertThat(f.store.get(c.id()).orElseThrow().history()).extracting(t -> t.reason()).containsExactly("enqueued");
         }

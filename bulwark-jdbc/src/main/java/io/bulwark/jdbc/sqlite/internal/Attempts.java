@@ -46,9 +46,6 @@ public final class Attempts {
     private static final String RENEW = "UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND token = ? "
             + "RETURNING cancel_requested";
 
-    private static final String SUCCEEDED = "UPDATE jobs SET state = 'completed', result = ?, finished_at = ?, "
-            + "lease_until = NULL WHERE id = ? AND state = 'running' AND token = ? RETURNING attempt, node";
-
     private static final String HELD = "SELECT attempt, max_attempts, node, priority FROM jobs "
             + "WHERE id = ? AND state = 'running' AND token = ?";
 
@@ -179,21 +176,6 @@ public final class Attempts {
 
     private static boolean apply(Session s, Outcome o, long now) throws SQLException {
         byte[] id = JobRows.bytes(o.lease().jobId());
-        if (o instanceof Outcome.Succeeded ok) {
-            // The common outcome checks its lease and records itself in one statement.
-            PreparedStatement ps = s.prepare(SUCCEEDED);
-            ps.setString(1, ok.result());
-            ps.setLong(2, now);
-            ps.setBytes(3, id);
-            ps.setLong(4, o.lease().token());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
-                }
-                s.history(id, now, JobState.RUNNING, JobState.COMPLETED, "completed", rs.getString(2), rs.getInt(1));
-            }
-            return true;
-        }
         PreparedStatement held = s.prepare(HELD);
         held.setBytes(1, id);
         held.setLong(2, o.lease().token());
@@ -211,7 +193,15 @@ public final class Attempts {
             priority = rs.getInt(4);
         }
         switch (o) {
-            case Outcome.Succeeded ok -> throw new IllegalStateException("recorded above");
+            case Outcome.Succeeded ok -> {
+                PreparedStatement ps = s.prepare("UPDATE jobs SET state = 'completed', result = ?, finished_at = ?, "
+                        + "lease_until = NULL WHERE id = ?");
+                ps.setString(1, ok.result());
+                ps.setLong(2, now);
+                ps.setBytes(3, id);
+                ps.executeUpdate();
+                s.history(id, now, JobState.RUNNING, JobState.COMPLETED, "completed", node, attempt);
+            }
             case Outcome.Failed f -> {
                 boolean exhausted = attempt >= maxAttempts;
                 if (exhausted || !f.retryable()) {

@@ -5,7 +5,6 @@ import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,13 +14,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,12 +27,9 @@ import java.util.UUID;
  */
 public final class Session implements AutoCloseable {
 
-    private static final String INSERT_HISTORY_INTO = "INSERT INTO job_history (job_id, seq, at, from_state, to_state, "
-            + "reason, node, attempt) VALUES ";
-    private static final int HISTORY_ROWS_PER_STATEMENT = 64;
-
-    private record PendingHistory(byte[] id, long at, String from, String to, String reason, String node, int attempt) {
-    }
+    private static final String INSERT_HISTORY = "INSERT INTO job_history (job_id, seq, at, from_state, to_state, "
+            + "reason, node, attempt) VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM job_history WHERE job_id = ?1), "
+            + "?2, ?3, ?4, ?5, ?6, ?7)";
 
     private static final int HISTORY_CHUNK = 512;
 
@@ -44,8 +37,6 @@ public final class Session implements AutoCloseable {
     private final InstantSource clock;
     private final long agingStepMs;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final List<PendingHistory> pendingHistory = new ArrayList<>();
-    private final Set<ByteBuffer> pendingJobs = new HashSet<>();
 
     public Session(Connection connection, InstantSource clock, long agingStepMs) {
         this.connection = connection;
@@ -93,67 +84,22 @@ public final class Session implements AutoCloseable {
         prepare(sql).execute();
     }
 
-    /**
-     * Records one transition of job {@code id}; its sequence number follows the job's last one. The
-     * row is written with the operation's others, several to a statement (one statement per row
-     * was two fifths of the writer's time): before the operation's savepoint is released, before
-     * any read of history, and before a second transition of the same job.
-     */
+    /** Records one transition of job {@code id}; its sequence number follows the job's last one. */
     void history(byte[] id, long at, JobState from, JobState to, String reason, String node, int attempt)
             throws SQLException {
-        if (!pendingJobs.add(ByteBuffer.wrap(id))) {
-            flushHistory();
-            pendingJobs.add(ByteBuffer.wrap(id));
+        PreparedStatement ps = prepare(INSERT_HISTORY);
+        ps.setBytes(1, id);
+        ps.setLong(2, at);
+        if (from == null) {
+            ps.setNull(3, Types.VARCHAR);
+        } else {
+            ps.setString(3, from.id());
         }
-        pendingHistory.add(new PendingHistory(id, at, from == null ? null : from.id(), to.id(), reason, node, attempt));
-    }
-
-    /** Writes the history rows recorded since the last flush. */
-    void flushHistory() throws SQLException {
-        int at = 0;
-        while (at < pendingHistory.size()) {
-            int n = Math.min(HISTORY_ROWS_PER_STATEMENT, Integer.highestOneBit(pendingHistory.size() - at));
-            PreparedStatement ps = prepare(insertHistory(n));
-            for (int i = 0; i < n; i++) {
-                PendingHistory h = pendingHistory.get(at + i);
-                int p = i * 7;
-                ps.setBytes(p + 1, h.id());
-                ps.setLong(p + 2, h.at());
-                if (h.from() == null) {
-                    ps.setNull(p + 3, Types.VARCHAR);
-                } else {
-                    ps.setString(p + 3, h.from());
-                }
-                ps.setString(p + 4, h.to());
-                ps.setString(p + 5, h.reason());
-                ps.setString(p + 6, h.node());
-                ps.setInt(p + 7, h.attempt());
-            }
-            ps.executeUpdate();
-            at += n;
-        }
-        discardHistory();
-    }
-
-    private void discardHistory() {
-        pendingHistory.clear();
-        pendingJobs.clear();
-    }
-
-    /**
-     * An INSERT of {@code n} history rows (a power of two, so that at most seven statements are
-     * ever prepared for it); each row's sequence number is one more than its job's last.
-     */
-    private static String insertHistory(int n) {
-        StringBuilder sql = new StringBuilder(INSERT_HISTORY_INTO);
-        for (int i = 0; i < n; i++) {
-            int p = i * 7;
-            sql.append(i == 0 ? "" : ", ").append("(?").append(p + 1)
-                    .append(", (SELECT coalesce(max(seq), 0) + 1 FROM job_history WHERE job_id = ?").append(p + 1)
-                    .append("), ?").append(p + 2).append(", ?").append(p + 3).append(", ?").append(p + 4)
-                    .append(", ?").append(p + 5).append(", ?").append(p + 6).append(", ?").append(p + 7).append(')');
-        }
-        return sql.toString();
+        ps.setString(4, to.id());
+        ps.setString(5, reason);
+        ps.setString(6, node);
+        ps.setInt(7, attempt);
+        ps.executeUpdate();
     }
 
     /** The job with its full history, as this transaction sees it. */
@@ -175,7 +121,6 @@ public final class Session implements AutoCloseable {
     }
 
     Job withHistory(Job job, byte[] id) throws SQLException {
-        flushHistory();
         return job.withHistory(JobRows.history(prepare(JobRows.SELECT_HISTORY), id));
     }
 
@@ -185,7 +130,6 @@ public final class Session implements AutoCloseable {
      * statements are ever prepared for it.
      */
     Map<UUID, List<Transition>> histories(List<byte[]> ids) throws SQLException {
-        flushHistory();
         Map<UUID, List<Transition>> out = new HashMap<>(ids.size() * 2);
         for (int from = 0; from < ids.size(); from += HISTORY_CHUNK) {
             List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + HISTORY_CHUNK));
@@ -214,20 +158,17 @@ public final class Session implements AutoCloseable {
     }
 
     void releaseSavepoint() throws SQLException {
-        flushHistory();
         execute("RELEASE op");
     }
 
     /** Undoes one operation's changes and leaves the batch's transaction open. */
     void rollbackToSavepoint() throws SQLException {
-        discardHistory();
         execute("ROLLBACK TO op");
         execute("RELEASE op");
     }
 
     /** Ends the transaction, if one is open, without keeping anything. */
     void rollbackQuietly() {
-        discardHistory();
         try (Statement st = connection.createStatement()) {
             st.execute("ROLLBACK");
         } catch (SQLException ignored) {
