@@ -49,7 +49,7 @@ public final class Attempts {
             + " WHERE queue = ? AND state IN ('scheduled', 'retryable') AND run_at <= ? ORDER BY run_at, id LIMIT 1000"
             + " FOR UPDATE SKIP LOCKED";
 
-    private static final String PICK = "SELECT id FROM " + Tx.JOBS + " WHERE queue = ? AND state = 'available' "
+    static final String PICK = "SELECT id FROM " + Tx.JOBS + " WHERE queue = ? AND state = 'available' "
             + "AND (expires_at IS NULL OR expires_at > ?) ORDER BY sort_key, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
     /** Waiting jobs past their expiry, soonest first; the same terms as the partial index on PostgreSQL. */

@@ -21,13 +21,17 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On MariaDB, which has no partial indexes, live counts still read only live jobs: the queue
- * names come from a loose scan of the (queue, id) index, and each queue's live states are ranges
- * of the (queue, state, run_at) index. Checked with 40,000 completed jobs beside 400 live ones.
+ * On MariaDB, which has no partial indexes, the claim and the live counts still read only the
+ * rows they need, whatever the table's statistics say.
  */
 @RequiresService(LocalService.MARIADB)
-class MariaDbCountPlanTest {
+class MariaDbPlanTest {
 
+    /**
+     * The queue names come from a loose scan of the (queue, id) index, and each queue's live states
+     * are ranges of the (queue, state, run_at) index. Checked with 40,000 completed jobs beside 400
+     * live ones.
+     */
     @Test
     void liveCountsReadRangesOfAnIndexNotTheFinishedJobs() throws SQLException {
         try (TestDatabase db = TestDatabase.create(LocalService.MARIADB);
@@ -59,6 +63,51 @@ class MariaDbCountPlanTest {
                 assertThat(q.count(JobState.RUNNING)).isEqualTo(25);
                 assertThat(q.oldestAvailableRunAt()).isNotNull();
             });
+        }
+    }
+
+    /**
+     * The statistics are taken while the queues hold three available jobs beside 40,000 completed
+     * ones, and kept (automatic recalculation off, as between InnoDB's recalculations); then a
+     * backlog of 20,000 arrives. The pick still walks the claim index in claim order: no sort of
+     * the backlog.
+     */
+    @Test
+    void theClaimWalksTheClaimIndexInOrderWhenTheStatisticsSayThreeJobsAreAvailable() throws SQLException {
+        try (TestDatabase db = TestDatabase.create(LocalService.MARIADB);
+             DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build());
+             Connection c = db.connect()) {
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION max_recursive_iterations = 100000");
+                st.execute("ALTER TABLE bulwark_jobs STATS_AUTO_RECALC = 0");
+                st.execute(seed(40_000, "completed", null));
+                st.execute(seed(3, "available", null));
+                st.execute("ANALYZE TABLE bulwark_jobs");
+                st.execute(seed(20_000, "available", null));
+                try (ResultSet rs = st.executeQuery("SELECT n_rows FROM mysql.innodb_table_stats"
+                        + " WHERE database_name = DATABASE() AND table_name = 'bulwark_jobs'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as("the statistics still describe the table before the backlog")
+                            .isLessThan(50_000);
+                }
+            }
+            List<String> plan = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + Attempts.PICK)) {
+                ps.setString(1, "q1");
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setInt(3, 200);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        plan.add(rs.getString("type") + "|" + rs.getString("key") + "|" + rs.getString("Extra"));
+                    }
+                }
+            }
+            assertThat(plan).singleElement().satisfies(row -> {
+                assertThat(row).contains("|bulwark_jobs_claim|");
+                assertThat(row).doesNotContain("filesort");
+            });
+            assertThat(store.claim("q1", "n1", 200, java.time.Duration.ofMinutes(1))).hasSize(200);
         }
     }
 
