@@ -53,6 +53,22 @@ public record BenchDatabase(String baseUrl, String user) {
         }
     }
 
+    /**
+     * Connections the systems under test may open at once: the server's {@code max_connections}
+     * less those kept for superusers and {@link #HARNESS_CONNECTIONS} for the harness itself.
+     */
+    public int connectionBudget() throws SQLException {
+        try (Connection c = connect(baseUrl); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('max_connections')::int"
+                     + " - current_setting('superuser_reserved_connections')::int")) {
+            rs.next();
+            return rs.getInt(1) - HARNESS_CONNECTIONS;
+        }
+    }
+
+    /** The harness's own connections beside the systems': the schema, the count watcher, CPU reads. */
+    static final int HARNESS_CONNECTIONS = 4;
+
     /** The server's version and the settings that move job throughput, for a report header. */
     public String serverSettings() {
         try (Connection c = connect(baseUrl); Statement st = c.createStatement();

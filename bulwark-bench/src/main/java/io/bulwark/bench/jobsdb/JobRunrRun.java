@@ -86,6 +86,21 @@ public record JobRunrRun(int workers, int poolSize, Duration pollInterval) {
         }
     }
 
+    /**
+     * This run with a pool small enough that {@code nodes} of them fit in {@code budget}
+     * connections (three nodes of 32 workers would need 102 of a default server's 97), saying so
+     * on {@code out} when it had to shrink. The workers stay as many: they share the pool.
+     */
+    public JobRunrRun fitting(int nodes, int budget, java.io.PrintWriter out) {
+        if ((long) poolSize * nodes <= budget) {
+            return this;
+        }
+        int fits = Math.max(2, budget / nodes);
+        out.printf("jobrunr, %d node(s): pool %d a node instead of %d, so that %d nodes fit in the server's %d "
+                + "connections for the systems under test%n", nodes, fits, poolSize, nodes, budget);
+        return new JobRunrRun(workers, fits, pollInterval);
+    }
+
     /** A node's pool of {@code poolSize} connections. */
     public HikariDataSource nodePool(String url, String user, String name) {
         return DbSchedulerRun.pool(url, user, name, poolSize);

@@ -146,7 +146,8 @@ public final class JobsDbBenchCommand implements Callable<Integer> {
                 measure(out, report, db, "db-scheduler", n, s -> dbScheduler.run(s, user, jobs, n, enqueueBatch));
             }
             if (systems.contains("jobrunr")) {
-                measure(out, report, db, "jobrunr", n, s -> jobRunr.run(s, user, jobs, n));
+                JobRunrRun fitting = jobRunr.fitting(n, db.connectionBudget(), out);
+                measure(out, report, db, "jobrunr", n, s -> fitting.run(s, user, jobs, n));
             }
         }
         if (systems.contains("pgbench")) {
