@@ -144,6 +144,7 @@ class JobsEndpointsTest {
         assertThat(java.time.Instant.parse(queue.get("countedAt").asText()))
                 .as("read just now: a count this small is read on every call")
                 .isBetween(java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
+        assertThat(queue.get("countsAgeSeconds").asLong()).isZero();
         assertThat(post("/api/v1/jobs/" + id + "/cancel", "").get("state").asText()).isEqualTo("cancelled");
         assertThat(http.send("POST", "/api/v1/jobs/" + id + "/cancel", "", Map.of()).status()).isEqualTo(200);
         post("/api/v1/queues/slow/resume", "");

@@ -120,6 +120,7 @@ public final class QueueRoutes {
         m.put("counts", byState);
         // A store serves counts that are dear to read from an earlier reading: say how old they are.
         m.put("countedAt", counts == null ? null : counts.countedAt().toString());
+        m.put("countsAgeSeconds", counts == null ? 0 : Math.max(0, Duration.between(counts.countedAt(), now).toSeconds()));
         m.put("inFlight", jobs.worker().running(name));
         m.put("completedPerSecond", jobs.completedPerSecond(name));
         Instant oldest = counts == null ? null : counts.oldestAvailableRunAt();
