@@ -370,31 +370,22 @@ public final class DatabaseJobStore implements io.bulwark.jdbc.JdbcJobStore {
     public int retryDead(String queue, Collection<UUID> ids) {
         Objects.requireNonNull(queue, "queue must be set");
         List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
-        try {
-            return tx("retryDead", t -> Operator.retryDead(t, queue, only));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                tx("retryDead", t -> Operator.retryDead(t, queue, only)));
     }
 
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        try {
-            return Batches.delete(Integer.MAX_VALUE, n -> tx("purgeDead", t -> Operator.purgeDead(t, queue, n)));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                Batches.delete(Integer.MAX_VALUE, n -> tx("purgeDead", t -> Operator.purgeDead(t, queue, n))));
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        try {
-            return Batches.delete(limit, n -> tx("prune", t -> Operator.prune(t, finishedBefore, n)));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                Batches.delete(limit, n -> tx("prune", t -> Operator.prune(t, finishedBefore, n))));
     }
 
     /**

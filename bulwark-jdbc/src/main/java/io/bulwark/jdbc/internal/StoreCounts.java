@@ -9,14 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -33,8 +31,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * Each part is a {@link Tally}: read afresh while it counts at most {@link #DEAR_ROWS} jobs, and
- * otherwise served from its last reading, refreshed in the background. {@link QueueCounts#countedAt()} says when the older part
- * was read.
+ * otherwise served from its last reading, refreshed in the background.
+ * {@link QueueCounts#countedAt()} says when the older part was read.
  */
 public final class StoreCounts {
 
@@ -77,17 +75,25 @@ public final class StoreCounts {
         Counted l = live.get();
         Counted f = finals.get();
         Map<String, Map<JobState, Long>> byQueue = new TreeMap<>();
-        l.byQueue().forEach((q, s) -> byQueue.computeIfAbsent(q, k -> new EnumMap<>(JobState.class)).putAll(s));
-        f.byQueue().forEach((q, s) -> byQueue.computeIfAbsent(q, k -> new EnumMap<>(JobState.class)).putAll(s));
+        for (Counted part : List.of(l, f)) {
+            part.byQueue().forEach((q, s) -> byQueue.computeIfAbsent(q, k -> new EnumMap<>(JobState.class)).putAll(s));
+        }
         Instant at = l.at().isBefore(f.at()) ? l.at() : f.at();
         List<QueueCounts> out = new ArrayList<>(byQueue.size());
         byQueue.forEach((q, s) -> out.add(new QueueCounts(q, s, l.oldestAvailable().get(q), at)));
         return out;
     }
 
-    /** After a change to final jobs made here (a purge, a prune, dead jobs retried): count them again soon. */
-    public void finalsChanged() {
-        finals.changed();
+    /**
+     * Runs {@code change} to final jobs made here (a purge, a prune, dead jobs retried), then has
+     * them counted again soon, whether or not it finished.
+     */
+    public <T> T changingFinals(Supplier<T> change) {
+        try {
+            return change.get();
+        } finally {
+            finals.changed();
+        }
     }
 
     /**
@@ -113,11 +119,10 @@ public final class StoreCounts {
     }
 
     /**
-     * The live states' counts of {@code queues} in {@code table}, whose first index columns must be
+     * The live states' counts of the queues {@code names} in {@code table}, whose first index columns must be
      * (queue, state): one range of that index per queue and live state.
      */
-    public static Counted live(Connection c, String table, Collection<String> queues, Instant at) throws SQLException {
-        List<String> names = new ArrayList<>(new TreeSet<>(queues));
+    public static Counted live(Connection c, String table, List<String> names, Instant at) throws SQLException {
         Counted out = new Counted(new TreeMap<>(), new HashMap<>(), at);
         for (int from = 0; from < names.size(); from += QUEUES_PER_STATEMENT) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + QUEUES_PER_STATEMENT));

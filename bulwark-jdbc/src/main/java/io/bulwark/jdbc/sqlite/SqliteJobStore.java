@@ -298,31 +298,22 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
     public int retryDead(String queue, Collection<UUID> ids) {
         Objects.requireNonNull(queue, "queue must be set");
         List<UUID> only = ids == null ? List.of() : List.copyOf(ids);
-        try {
-            return writer.call("retryDead", s -> Admin.retryDead(s, queue, only));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                writer.call("retryDead", s -> Admin.retryDead(s, queue, only)));
     }
 
     @Override
     public int purgeDead(String queue) {
         Objects.requireNonNull(queue, "queue must be set");
-        try {
-            return Batches.delete(Integer.MAX_VALUE, n -> writer.call("purgeDead", s -> Admin.purgeDead(s, queue, n)));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                Batches.delete(Integer.MAX_VALUE, n -> writer.call("purgeDead", s -> Admin.purgeDead(s, queue, n))));
     }
 
     @Override
     public int prune(Instant finishedBefore, int limit) {
         Objects.requireNonNull(finishedBefore, "finishedBefore must be set");
-        try {
-            return Batches.delete(limit, n -> writer.call("prune", s -> Admin.prune(s, finishedBefore, n)));
-        } finally {
-            counts.finalsChanged();
-        }
+        return counts.changingFinals(() ->
+                Batches.delete(limit, n -> writer.call("prune", s -> Admin.prune(s, finishedBefore, n))));
     }
 
     @Override

@@ -363,7 +363,7 @@ public final class Attempts {
             applied.add(true);
         }
         if (set != null) {
-            set.execute(tx, tx.connection());
+            set.execute(tx);
         }
         tx.flushHistory();
         return applied;

@@ -6,8 +6,8 @@ import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.NewJob;
+import io.bulwark.resilience.retry.Backoff;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -115,63 +115,35 @@ public final class Inserts {
         return insert.executeBatch();
     }
 
+    /** {@code part} of the job's backoff, null when the job has none. */
+    private static <T> T backoff(NewJob job, java.util.function.Function<Backoff, T> part) {
+        return job.backoff() == null ? null : part.apply(job.backoff());
+    }
+
     /** A PostgreSQL batch without keys: every row goes in, or the statement fails (a taken id). */
-    private static int[] insertArrays(Tx tx, List<NewJob> jobs, JobState[] jobStates, long[] jobRunAts, long now)
+    private static int[] insertArrays(Tx tx, List<NewJob> jobs, JobState[] states, long[] runAts, long now)
             throws SQLException {
         int n = jobs.size();
-        UUID[] ids = new UUID[n];
-        String[] queues = new String[n];
-        String[] types = new String[n];
-        String[] payloads = new String[n];
-        Integer[] priorities = new Integer[n];
-        String[] states = new String[n];
-        Long[] runAts = new Long[n];
-        Long[] sortKeys = new Long[n];
-        Integer[] maxAttempts = new Integer[n];
-        Long[] backoffBases = new Long[n];
-        Double[] backoffFactors = new Double[n];
-        Long[] backoffCaps = new Long[n];
-        Long[] timeouts = new Long[n];
-        String[] tags = new String[n];
-        Long[] expiries = new Long[n];
-        for (int i = 0; i < n; i++) {
-            NewJob j = jobs.get(i);
-            ids[i] = j.id();
-            queues[i] = j.queue();
-            types[i] = j.type();
-            payloads[i] = j.payload();
-            priorities[i] = j.priority();
-            states[i] = jobStates[i].id();
-            runAts[i] = jobRunAts[i];
-            sortKeys[i] = jobStates[i] == JobState.AVAILABLE ? tx.sortKey(jobRunAts[i], j.priority()) : null;
-            maxAttempts[i] = j.maxAttempts();
-            if (j.backoff() != null) {
-                backoffBases[i] = j.backoff().base().toMillis();
-                backoffFactors[i] = j.backoff().factor();
-                backoffCaps[i] = j.backoff().cap().toMillis();
-            }
-            timeouts[i] = j.timeout() == null ? null : j.timeout().toMillis();
-            tags[i] = JobRows.tagsJson(j.tags());
-            expiries[i] = j.expiresAt() == null ? null : j.expiresAt().toEpochMilli();
-        }
-        Connection c = tx.connection();
         PreparedStatement insert = tx.prepare(INSERT_ARRAYS_PG);
         insert.setLong(1, now);
-        insert.setArray(2, c.createArrayOf("uuid", ids));
-        insert.setArray(3, c.createArrayOf("text", queues));
-        insert.setArray(4, c.createArrayOf("text", types));
-        insert.setArray(5, c.createArrayOf("text", payloads));
-        insert.setArray(6, c.createArrayOf("int4", priorities));
-        insert.setArray(7, c.createArrayOf("text", states));
-        insert.setArray(8, c.createArrayOf("int8", runAts));
-        insert.setArray(9, c.createArrayOf("int8", sortKeys));
-        insert.setArray(10, c.createArrayOf("int4", maxAttempts));
-        insert.setArray(11, c.createArrayOf("int8", backoffBases));
-        insert.setArray(12, c.createArrayOf("float8", backoffFactors));
-        insert.setArray(13, c.createArrayOf("int8", backoffCaps));
-        insert.setArray(14, c.createArrayOf("int8", timeouts));
-        insert.setArray(15, c.createArrayOf("text", tags));
-        insert.setArray(16, c.createArrayOf("int8", expiries));
+        insert.setArray(2, tx.column("uuid", new UUID[n], i -> jobs.get(i).id()));
+        insert.setArray(3, tx.column("text", new String[n], i -> jobs.get(i).queue()));
+        insert.setArray(4, tx.column("text", new String[n], i -> jobs.get(i).type()));
+        insert.setArray(5, tx.column("text", new String[n], i -> jobs.get(i).payload()));
+        insert.setArray(6, tx.column("int4", new Integer[n], i -> jobs.get(i).priority()));
+        insert.setArray(7, tx.column("text", new String[n], i -> states[i].id()));
+        insert.setArray(8, tx.column("int8", new Long[n], i -> runAts[i]));
+        insert.setArray(9, tx.column("int8", new Long[n], i -> states[i] == JobState.AVAILABLE
+                ? Long.valueOf(tx.sortKey(runAts[i], jobs.get(i).priority())) : null));
+        insert.setArray(10, tx.column("int4", new Integer[n], i -> jobs.get(i).maxAttempts()));
+        insert.setArray(11, tx.column("int8", new Long[n], i -> backoff(jobs.get(i), b -> b.base().toMillis())));
+        insert.setArray(12, tx.column("float8", new Double[n], i -> backoff(jobs.get(i), Backoff::factor)));
+        insert.setArray(13, tx.column("int8", new Long[n], i -> backoff(jobs.get(i), b -> b.cap().toMillis())));
+        insert.setArray(14, tx.column("int8", new Long[n], i -> jobs.get(i).timeout() == null ? null
+                : Long.valueOf(jobs.get(i).timeout().toMillis())));
+        insert.setArray(15, tx.column("text", new String[n], i -> JobRows.tagsJson(jobs.get(i).tags())));
+        insert.setArray(16, tx.column("int8", new Long[n], i -> jobs.get(i).expiresAt() == null ? null
+                : Long.valueOf(jobs.get(i).expiresAt().toEpochMilli())));
         int inserted = insert.executeUpdate();
         if (inserted != n) {
             throw new IllegalStateException(inserted + " of " + n + " jobs were inserted; the batch was not enqueued");

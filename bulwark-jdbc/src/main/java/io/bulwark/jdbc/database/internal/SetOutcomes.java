@@ -3,8 +3,6 @@ package io.bulwark.jdbc.database.internal;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.Outcome;
 
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -74,50 +72,35 @@ final class SetOutcomes {
             + "finished_at = ?, lease_until = NULL" + FROM;
 
     /** Runs one statement per kind that has rows. */
-    void execute(Tx tx, Connection c) throws SQLException {
+    void execute(Tx tx) throws SQLException {
         long now = tx.now();
-        run(tx, c, succeeded, SUCCEEDED, now);
-        run(tx, c, dead, "UPDATE " + Tx.JOBS + " j SET state = 'dead', last_error = u.txt, finished_at = ?, "
+        run(tx, succeeded, SUCCEEDED, now);
+        run(tx, dead, "UPDATE " + Tx.JOBS + " j SET state = 'dead', last_error = u.txt, finished_at = ?, "
                 + "lease_until = NULL" + FROM, now);
-        run(tx, c, retry, "UPDATE " + Tx.JOBS + " j SET state = 'retryable', run_at = u.num, last_error = u.txt, "
+        run(tx, retry, "UPDATE " + Tx.JOBS + " j SET state = 'retryable', run_at = u.num, last_error = u.txt, "
                 + "lease_until = NULL" + FROM, null);
-        run(tx, c, cancelled, "UPDATE " + Tx.JOBS + " j SET state = 'cancelled', finished_at = ?, lease_until = NULL"
+        run(tx, cancelled, "UPDATE " + Tx.JOBS + " j SET state = 'cancelled', finished_at = ?, lease_until = NULL"
                 + FROM, now);
         // run_at and sort_key stay: a released job keeps its place in line.
-        run(tx, c, released, "UPDATE " + Tx.JOBS + " j SET state = 'available', "
+        run(tx, released, "UPDATE " + Tx.JOBS + " j SET state = 'available', "
                 + "attempt = j.attempt - 1, lease_until = NULL" + FROM, null);
     }
 
     /** Runs {@code sql}: the store's time first when {@code now} is set, then the four arrays. */
-    private static void run(Tx tx, Connection c, List<Row> rows, String sql, Long now) throws SQLException {
+    private static void run(Tx tx, List<Row> rows, String sql, Long now) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         int n = rows.size();
-        UUID[] ids = new UUID[n];
-        Long[] tokens = new Long[n];
-        String[] texts = new String[n];
-        Long[] numbers = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Row r = rows.get(i);
-            ids[i] = r.id();
-            tokens[i] = r.token();
-            texts[i] = r.text();
-            numbers[i] = r.number();
-        }
         PreparedStatement ps = tx.prepare(sql);
-        Array a1 = c.createArrayOf("uuid", ids);
-        Array a2 = c.createArrayOf("bigint", tokens);
-        Array a3 = c.createArrayOf("text", texts);
-        Array a4 = c.createArrayOf("bigint", numbers);
-        int i = 1;
+        int p = 1;
         if (now != null) {
-            ps.setLong(i++, now);
+            ps.setLong(p++, now);
         }
-        ps.setArray(i++, a1);
-        ps.setArray(i++, a2);
-        ps.setArray(i++, a3);
-        ps.setArray(i, a4);
+        ps.setArray(p++, tx.column("uuid", new UUID[n], i -> rows.get(i).id()));
+        ps.setArray(p++, tx.column("bigint", new Long[n], i -> rows.get(i).token()));
+        ps.setArray(p++, tx.column("text", new String[n], i -> rows.get(i).text()));
+        ps.setArray(p, tx.column("bigint", new Long[n], i -> rows.get(i).number()));
         int updated = ps.executeUpdate();
         if (updated != n) {
             throw new IllegalStateException(n - updated + " of " + n + " jobs changed under their row locks; the "

@@ -6,6 +6,7 @@ import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * One transaction of a database store: its connection, the store's time for the whole
@@ -206,32 +208,29 @@ public final class Tx implements AutoCloseable {
             + " AS u(id, f, t, r, n, a, o) ORDER BY u.o";
 
     private void insertHistoryFromArrays() throws SQLException {
-        int n = pgHistory.size();
-        UUID[] ids = new UUID[n];
-        String[] froms = new String[n];
-        String[] tos = new String[n];
-        String[] reasons = new String[n];
-        String[] nodes = new String[n];
-        Integer[] attempts = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            PendingTransition t = pgHistory.get(i);
-            ids[i] = t.id();
-            froms[i] = t.from();
-            tos[i] = t.to();
-            reasons[i] = t.reason();
-            nodes[i] = t.node();
-            attempts[i] = t.attempt();
-        }
+        List<PendingTransition> h = pgHistory;
+        int n = h.size();
         PreparedStatement ps = prepare(INSERT_HISTORY_PG);
         ps.setLong(1, now);
-        ps.setArray(2, connection.createArrayOf("uuid", ids));
-        ps.setArray(3, connection.createArrayOf("text", froms));
-        ps.setArray(4, connection.createArrayOf("text", tos));
-        ps.setArray(5, connection.createArrayOf("text", reasons));
-        ps.setArray(6, connection.createArrayOf("text", nodes));
-        ps.setArray(7, connection.createArrayOf("int4", attempts));
+        ps.setArray(2, column("uuid", new UUID[n], i -> h.get(i).id()));
+        ps.setArray(3, column("text", new String[n], i -> h.get(i).from()));
+        ps.setArray(4, column("text", new String[n], i -> h.get(i).to()));
+        ps.setArray(5, column("text", new String[n], i -> h.get(i).reason()));
+        ps.setArray(6, column("text", new String[n], i -> h.get(i).node()));
+        ps.setArray(7, column("int4", new Integer[n], i -> h.get(i).attempt()));
         ps.executeUpdate();
         pgHistory.clear();
+    }
+
+    /**
+     * One column of an {@code unnest(...)} on PostgreSQL: an array of SQL type {@code type} holding
+     * {@code value} of each index of {@code into}, whose element class picks the driver's encoding.
+     */
+    <T> Array column(String type, T[] into, IntFunction<? extends T> value) throws SQLException {
+        for (int i = 0; i < into.length; i++) {
+            into[i] = value.apply(i);
+        }
+        return connection.createArrayOf(type, into);
     }
 
     /** The job's row alone, as this transaction sees it. */

@@ -37,14 +37,8 @@ class MariaDbPlanTest {
         try (TestDatabase db = TestDatabase.create(LocalService.MARIADB);
              DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build());
              Connection c = db.connect()) {
-            c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION max_recursive_iterations = 100000");
-                st.execute(seed(40_000, "completed", null));
-                st.execute(seed(300, "available", null));
-                st.execute(seed(100, "running", "1900000000000"));
-                st.execute("ANALYZE TABLE bulwark_jobs");
-            }
+            run(c, seed(40_000, "completed", null), seed(300, "available", null), seed(100, "running", "1900000000000"),
+                    "ANALYZE TABLE bulwark_jobs");
             assertThat(explain(c, "SELECT queue, state, count(*) FROM bulwark_jobs GROUP BY queue, state", 0))
                     .as("counting every state reads the whole of an index, or this test shows nothing")
                     .singleElement().satisfies(row -> assertThat(row).startsWith("index|"));
@@ -77,32 +71,19 @@ class MariaDbPlanTest {
         try (TestDatabase db = TestDatabase.create(LocalService.MARIADB);
              DatabaseJobStore store = DatabaseJobStore.open(DatabaseOptions.builder(db.url()).user(db.user()).build());
              Connection c = db.connect()) {
-            c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION max_recursive_iterations = 100000");
-                st.execute("ALTER TABLE bulwark_jobs STATS_AUTO_RECALC = 0");
-                st.execute(seed(40_000, "completed", null));
-                st.execute(seed(3, "available", null));
-                st.execute("ANALYZE TABLE bulwark_jobs");
-                st.execute(seed(20_000, "available", null));
-                try (ResultSet rs = st.executeQuery("SELECT n_rows FROM mysql.innodb_table_stats"
-                        + " WHERE database_name = DATABASE() AND table_name = 'bulwark_jobs'")) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getLong(1)).as("the statistics still describe the table before the backlog")
-                            .isLessThan(50_000);
-                }
+            run(c, "ALTER TABLE bulwark_jobs STATS_AUTO_RECALC = 0", seed(40_000, "completed", null),
+                    seed(3, "available", null), "ANALYZE TABLE bulwark_jobs", seed(20_000, "available", null));
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT n_rows FROM"
+                    + " mysql.innodb_table_stats WHERE database_name = DATABASE() AND table_name = 'bulwark_jobs'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("the statistics still describe the table before the backlog")
+                        .isLessThan(50_000);
             }
-            List<String> plan = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + Attempts.PICK)) {
+            List<String> plan = explain(c, Attempts.PICK, ps -> {
                 ps.setString(1, "q1");
                 ps.setLong(2, System.currentTimeMillis());
                 ps.setInt(3, 200);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        plan.add(rs.getString("type") + "|" + rs.getString("key") + "|" + rs.getString("Extra"));
-                    }
-                }
-            }
+            });
             assertThat(plan).singleElement().satisfies(row -> {
                 assertThat(row).contains("|bulwark_jobs_claim|");
                 assertThat(row).doesNotContain("filesort");
@@ -121,13 +102,34 @@ class MariaDbPlanTest {
                 + ("completed".equals(state) ? " 1700000000000 + n" : " NULL") + ", " + leaseUntil + " FROM g";
     }
 
-    /** The rows of MariaDB's EXPLAIN as type|key|Extra. */
+    /** Runs each statement in auto-commit, with recursion deep enough for {@link #seed}. */
+    private static void run(Connection c, String... statements) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION max_recursive_iterations = 100000");
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    /** The rows of MariaDB's EXPLAIN as type|key|Extra, with queues q0 to q{@code queues - 1} bound. */
     private static List<String> explain(Connection c, String sql, int queues) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+        return explain(c, sql, ps -> {
             for (int i = 1; i <= queues; i++) {
                 ps.setString(i, "q" + (i - 1));
             }
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static List<String> explain(Connection c, String sql, Binder binder) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(rs.getString("type") + "|" + rs.getString("key") + "|" + rs.getString("Extra"));

@@ -49,13 +49,11 @@ export async function render(ctx) {
       { label: 'Completed/s', cell: (q) => num(q.completedPerSecond), numeric: true },
       { label: 'Oldest waiting (s)', cell: (q) => num(q.oldestAvailableAgeSeconds, 0), numeric: true },
     ];
+    const queues = table('Queues', columns, items, { empty: 'No queue has jobs or settings yet.' });
     const age = Math.max(0, ...items.map((q) => q.countsAgeSeconds || 0));
     // Counts of a large table are read in the background: say how old these are once it shows.
-    return age >= 2
-      ? el('div', {}, table('Queues', columns, items, { empty: 'No queue has jobs or settings yet.' }),
-        el('p', { class: 'muted', 'data-counted-ago': String(age),
-          text: `Counts read ${age} s ago: a store with many jobs counts them in the background.` }))
-      : table('Queues', columns, items, { empty: 'No queue has jobs or settings yet.' });
+    return age < 2 ? queues : el('div', {}, queues, el('p', { class: 'muted', 'data-counted-ago': String(age),
+      text: `Counts read ${age} s ago: a store with many jobs counts them in the background.` }));
   }
 
   function showSettings(queue) {
