@@ -94,7 +94,8 @@ public final class Bulwark implements AutoCloseable {
         b.handlers.forEach(r -> r.registerInto(handlers));
         SecureRandom random = new SecureRandom();
         Worker.Builder wb = Worker.builder(store, handlers).settings(queues).clock(b.clock).random(random)
-                .executor(executor).lease(b.lease).meters(b.meters).linger(b.linger);
+                .executor(executor).lease(b.lease).meters(b.meters).linger(b.linger)
+                .claimAhead(b.claimAhead);
         if (b.node != null) {
             wb.node(b.node);
         }
@@ -196,6 +197,7 @@ public final class Bulwark implements AutoCloseable {
         private Duration lease = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration linger = Worker.DEFAULT_LINGER;
+        private boolean claimAhead = true;
         private Duration drainGrace = Duration.ofSeconds(30);
         private Duration agingStep = Duration.ofSeconds(30);
         private QueueSettings defaults = QueueSettings.DEFAULT;
@@ -306,6 +308,15 @@ public final class Bulwark implements AutoCloseable {
          */
         public Builder linger(Duration max) {
             this.linger = Worker.checkLinger(max);
+            return this;
+        }
+
+        /**
+         * Whether a queue of jobs shorter than a store call claims more than its concurrency, to
+         * commit more of them at once ({@link Worker.Builder#claimAhead}); on by default.
+         */
+        public Builder claimAhead(boolean on) {
+            this.claimAhead = on;
             return this;
         }
 

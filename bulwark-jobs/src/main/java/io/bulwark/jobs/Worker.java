@@ -58,6 +58,10 @@ import java.util.random.RandomGenerator;
  *       calls the store, so the check and the claim cannot race. A queue has at most
  *       {@link Builder#claimsInFlight} such calls at once (the store's {@link JobStore#claimsInFlight}
  *       by default: one on the embedded store, two on a database).</li>
+ *   <li>A claimed job waits in its queue's ready list until one of the queue's handlers ends, so at
+ *       most the concurrency run at once. A queue claims more than its concurrency only while its
+ *       attempts are shorter than a store call ({@link Builder#claimAhead}): then the commit, not
+ *       the handlers, bounds its speed, and a job claimed ahead waits about one store call.</li>
  *   <li>An attempt stopped from outside (timeout, cancellation, lost lease, drain) records its
  *       stop reason first and then interrupts the handler; the reason, not what the handler
  *       returns afterwards, decides the outcome.</li>
@@ -113,7 +117,16 @@ public final class Worker {
         /** Held while a poll of this queue reserves its slots. */
         final ReentrantLock reserving = new ReentrantLock();
         final AtomicInteger taken = new AtomicInteger();
+        /** Claimed attempts not yet finished: those whose handlers run and those waiting in {@link #ready}. */
         final AtomicInteger executing = new AtomicInteger();
+        /** Handlers running now: at most {@link #concurrency}. */
+        final AtomicInteger active = new AtomicInteger();
+        /** Claimed ahead ({@link Builder#claimAhead}), waiting for a handler to end. */
+        final ConcurrentLinkedQueue<Running> ready = new ConcurrentLinkedQueue<>();
+        /** The queue's concurrency as its last poll read it. */
+        volatile int concurrency = Integer.MAX_VALUE;
+        /** Recent cost of one of this queue's attempts, handler start to end, in nanoseconds; -1 until measured. */
+        volatile long attemptNanos = -1;
         /** Polls of this queue between their reservation and the store's answer; changed under the poll lock. */
         final AtomicInteger calls = new AtomicInteger();
         /** Outcomes of this queue's attempts waiting in the buffer. */
@@ -122,13 +135,15 @@ public final class Worker {
     }
 
     /**
-     * Recent costs, in nanoseconds, of an attempt (handler start to end) and of a store call that
-     * records outcomes and claims; -1 until measured. Moving averages written without a lock by
-     * whichever thread measured last: a lost update only skews a heuristic.
+     * Recent cost, in nanoseconds, of a store call that records outcomes and claims (and, per queue,
+     * {@link Slots#attemptNanos} of an attempt); -1 until measured. Moving averages written without
+     * a lock by whichever thread measured last: a lost update only skews a heuristic.
      */
-    private volatile long attemptNanos = -1;
     private volatile long commitNanos = -1;
     private final long lingerNanos;
+    private final boolean claimAhead;
+    /** Whether attempts and store calls are timed: {@link #linger} and {@link #ahead} need it. */
+    private final boolean timing;
     private final java.util.function.LongSupplier ticker;
 
     private Worker(Builder b) {
@@ -146,6 +161,8 @@ public final class Worker {
         this.metrics = new JobMetrics(b.meters);
         this.tracing = b.tracing;
         this.lingerNanos = b.linger.toNanos();
+        this.claimAhead = b.claimAhead;
+        this.timing = lingerNanos != 0 || claimAhead;
         this.ticker = b.ticker;
     }
 
@@ -170,6 +187,7 @@ public final class Worker {
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Tracing tracing = Tracing.noop();
         private Duration linger = DEFAULT_LINGER;
+        private boolean claimAhead = true;
         private java.util.function.LongSupplier ticker = System::nanoTime;
 
         private Builder(JobStore store, Handlers handlers) {
@@ -273,6 +291,19 @@ public final class Worker {
             return this;
         }
 
+        /**
+         * Whether a queue whose attempts are shorter than a store call claims ahead (default on): it
+         * then claims, beyond its concurrency, as many jobs as its slots get through while one store
+         * call lasts, never more than {@link #claimBatch} in all. They wait on this node, claimed,
+         * until a handler of the queue ends; no more than the concurrency run at once. A queue of
+         * jobs that take a millisecond or less then commits a claim batch at a time instead of its
+         * concurrency, and one whose jobs take longer than a store call claims as before.
+         */
+        public Builder claimAhead(boolean on) {
+            this.claimAhead = on;
+            return this;
+        }
+
         /** The nanosecond ticker that times attempts and store calls for {@link #linger}; tests set it. */
         Builder ticker(java.util.function.LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -342,8 +373,8 @@ public final class Worker {
      * Claims and starts jobs of one queue, as many as its concurrency and rate allow, and records
      * the outcomes buffered so far in the same store call ({@link JobStore#completeAndClaim}): the
      * attempts that ended free their slots in the same transaction as the new claims take them, so
-     * the store never sees this node run more than the queue's concurrency, and a turn of the loop
-     * costs one commit. Returns 0 at once when the queue already has {@link #claimsInFlight} polls
+     * the store never sees this node hold more than the queue's concurrency (plus what it claims
+     * ahead, {@link Builder#claimAhead}), and a turn of the loop costs one commit. Returns 0 at once when the queue already has {@link #claimsInFlight} polls
      * in the store.
      *
      * <p>The slots a poll may claim are reserved before the store call: the slots of this queue's
@@ -361,6 +392,8 @@ public final class Worker {
         if (s.paused() || busy.calls.get() >= claimsInFlight) {
             return 0;
         }
+        busy.concurrency = s.concurrency();
+        int limit = s.concurrency() + ahead(busy, s.concurrency());
         if (busy.calls.get() == 0) {
             linger(busy);
         }
@@ -376,8 +409,8 @@ public final class Worker {
             if (busy.calls.get() >= claimsInFlight) {
                 return 0;
             }
-            if (busy.calls.get() > 0 && Math.min(claimBatch, s.concurrency() - busy.taken.get() + busy.pending.get())
-                    < Math.max(1, Math.min(claimBatch, s.concurrency()) / 2)) {
+            if (busy.calls.get() > 0 && Math.min(claimBatch, limit - busy.taken.get() + busy.pending.get())
+                    < Math.max(1, Math.min(claimBatch, limit) / 2)) {
                 // A call is in the store: a second one goes only if it can claim half a batch, or the
                 // work would split into many small commits. The first takes these outcomes when it returns.
                 return 0;
@@ -388,7 +421,7 @@ public final class Worker {
                     freed++;
                 }
             }
-            want = Math.max(0, Math.min(claimBatch, s.concurrency() - busy.taken.get() + freed));
+            want = Math.max(0, Math.min(claimBatch, limit - busy.taken.get() + freed));
             if (want > 0 && s.ratePerSecond() > 0) {
                 bucket = buckets.computeIfAbsent(queue, q -> new TokenBucket(clock, s.ratePerSecond(), s.burst()));
                 want = bucket.take(want, s.ratePerSecond(), s.burst());
@@ -407,9 +440,9 @@ public final class Worker {
         }
         Settled settled;
         try {
-            long c0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
+            long c0 = timing ? ticker.getAsLong() : 0;
             settled = store.completeAndClaim(outcomesOf(batch), queue, node, want, lease);
-            if (lingerNanos != 0) {
+            if (timing) {
                 commitNanos = average(commitNanos, ticker.getAsLong() - c0);
             }
         } catch (RuntimeException e) {
@@ -433,6 +466,7 @@ public final class Worker {
             for (Claim c : claims) {
                 start(c, busy);
             }
+            dispatch(busy);
             return claims.size();
         } finally {
             busy.calls.decrementAndGet();
@@ -447,7 +481,7 @@ public final class Worker {
      * other runs, each commit carrying a fraction of the queue's concurrency.
      */
     private void linger(Slots slots) {
-        long attempt = attemptNanos;
+        long attempt = slots.attemptNanos;
         long commit = commitNanos;
         if (lingerNanos == 0 || attempt < 0 || commit < 0 || attempt >= commit || slots.executing.get() == 0) {
             return;
@@ -473,11 +507,29 @@ public final class Worker {
         return max;
     }
 
+    /**
+     * How many jobs of a queue to claim beyond its {@code concurrency}: none unless its attempts are
+     * lately shorter than a store call; then as many as its slots get through while one call lasts,
+     * no more than fills a claim batch. Claimed jobs wait no longer than about one store call before
+     * a slot takes them, and a queue of jobs that end at once commits a batch per turn instead of
+     * its concurrency.
+     */
+    private int ahead(Slots slots, int concurrency) {
+        long attempt = slots.attemptNanos;
+        long commit = commitNanos;
+        int room = claimBatch - concurrency;
+        if (!claimAhead || room <= 0 || attempt < 0 || commit < 0 || attempt >= commit) {
+            return 0;
+        }
+        long perSlot = commit / Math.max(1, attempt);
+        return (int) Math.min(room, concurrency * perSlot);
+    }
+
     private static long average(long average, long sample) {
         return average < 0 ? sample : average + (sample - average) / 8;
     }
 
-    /** Starts a claimed job in a slot its poll reserved. */
+    /** Takes a claimed job on in a slot its poll reserved; {@link #dispatch} starts it. */
     private void start(Claim claim, Slots busy) {
         Job job = claim.job();
         busy.executing.incrementAndGet();
@@ -487,18 +539,51 @@ public final class Worker {
         if (job.startedAt() != null) {
             metrics.queueWait(job.queue(), Duration.between(job.runAt(), job.startedAt()));
         }
+        busy.ready.add(r);
+    }
+
+    /**
+     * Starts the queue's ready attempts while fewer than its concurrency run. Called after a claim
+     * and whenever a handler ends; a caller that finds every slot taken leaves the job to the
+     * handler that frees one, which calls this again.
+     */
+    private void dispatch(Slots busy) {
+        while (true) {
+            int a = busy.active.get();
+            if (a >= busy.concurrency || busy.ready.isEmpty()) {
+                return;
+            }
+            if (!busy.active.compareAndSet(a, a + 1)) {
+                continue;
+            }
+            Running r = busy.ready.poll();
+            if (r == null) {
+                busy.active.decrementAndGet(); // another caller took it; look again, one may have come in between
+                continue;
+            }
+            launch(r, busy);
+        }
+    }
+
+    /** Runs the attempt's handler on the executor; its slot in {@code active} is taken. */
+    private void launch(Running r, Slots busy) {
         try {
             executor.execute(() -> execute(r, busy));
         } catch (RuntimeException e) {
             // The executor refused (shut down): give the job back at once.
-            finish(r, busy, new Outcome.Released(lease(claim), "executor refused: " + e.getMessage()), Duration.ZERO);
+            finish(r, busy, new Outcome.Released(lease(r.claim()), "executor refused: " + e.getMessage()), Duration.ZERO);
         }
     }
 
     private void execute(Running r, Slots busy) {
         Job job = r.claim().job();
+        if (r.stopReason() != null) {
+            // Stopped while it waited for a slot (cancelled, drained, timed out, lease lost): the reason decides.
+            finish(r, busy, stopped(r), Duration.ZERO);
+            return;
+        }
         Instant t0 = clock.instant();
-        long n0 = lingerNanos == 0 ? 0 : ticker.getAsLong();
+        long n0 = timing ? ticker.getAsLong() : 0;
         Outcome outcome;
         Span span = attemptSpan(job);
         r.enter();
@@ -526,8 +611,8 @@ public final class Worker {
             r.exit();
         }
         endSpan(span, job, outcome);
-        if (lingerNanos != 0) {
-            attemptNanos = average(attemptNanos, ticker.getAsLong() - n0);
+        if (timing) {
+            busy.attemptNanos = average(busy.attemptNanos, ticker.getAsLong() - n0);
         }
         finish(r, busy, outcome, Duration.between(t0, clock.instant()));
     }
@@ -606,6 +691,8 @@ public final class Worker {
         } else {
             busy.taken.decrementAndGet();
         }
+        busy.active.decrementAndGet();
+        dispatch(busy);
         if (busy.executing.decrementAndGet() == 0) {
             Thread lingering = busy.lingering;
             if (lingering != null) {
@@ -861,12 +948,28 @@ public final class Worker {
             LOG.info("Draining: {} jobs still running after {}; interrupting them and releasing their leases",
                     running.size(), grace);
             running.values().forEach(r -> r.stop(Running.Stop.DRAIN));
+            releaseReady();
             if (!awaitIdle(Duration.ofSeconds(5))) {
                 LOG.warn("{} handlers ignored the interrupt; their leases will expire and another node will rescue them",
                         running.size());
             }
         }
         flush();
+    }
+
+    /**
+     * Gives back the attempts claimed ahead that no slot has taken yet, whatever the concurrency:
+     * they are stopped, so no handler runs and each is released. Handlers that ignore their
+     * interrupt then cannot keep them here until their leases run out.
+     */
+    private void releaseReady() {
+        for (Slots busy : inFlight.values()) {
+            Running r;
+            while ((r = busy.ready.poll()) != null) {
+                busy.active.incrementAndGet();
+                launch(r, busy);
+            }
+        }
     }
 
     /** Attempts running on this node now. */

@@ -3,14 +3,19 @@ package io.bulwark.jobs;
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.time.SettableClock;
 import io.bulwark.jobs.store.InMemoryJobStore;
+import io.bulwark.jobs.store.JobStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +53,25 @@ final class WorkerHarness implements AutoCloseable {
         assertThat(worker().awaitIdle(Duration.ofSeconds(5))).as("handlers finished").isTrue();
         worker().flush();
         return started;
+    }
+
+    /**
+     * The store, where a call that records outcomes and claims costs {@code commitNanos} of the fake
+     * time {@code now} and reports how many outcomes it carried to {@code outcomesPerCall}.
+     */
+    JobStore timedStore(AtomicLong now, long commitNanos, List<Integer> outcomesPerCall) {
+        return (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("completeAndClaim")) {
+                        outcomesPerCall.add(((List<?>) args[0]).size());
+                        now.addAndGet(commitNanos);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     Job job(UUID id) {

@@ -1,12 +1,8 @@
 package io.bulwark.jobs;
 
-import io.bulwark.jobs.store.JobStore;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -109,7 +105,7 @@ class WorkerLingerTest {
             gate.await();
             return null;
         });
-        return Worker.builder(timedStore(), h.handlers).queues("q").settings(h.queues).clock(h.clock)
+        return Worker.builder(h.timedStore(now, COMMIT_NANOS, outcomesPerCall), h.handlers).queues("q").settings(h.queues).clock(h.clock)
                 .executor(h.executor).meters(h.meters).linger(linger).ticker(now::get).build();
     }
 
@@ -139,22 +135,5 @@ class WorkerLingerTest {
         });
         poller.set(t);
         return result.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    /** The harness's store, where a call that records outcomes and claims costs one commit of fake time. */
-    private JobStore timedStore() {
-        JobStore store = h.store;
-        return (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(), new Class<?>[] {JobStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("completeAndClaim")) {
-                        outcomesPerCall.add(((List<?>) args[0]).size());
-                        now.addAndGet(COMMIT_NANOS);
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 }

@@ -65,6 +65,14 @@ public final class JobKeys {
                     + "one commit; it waits only while attempts are shorter than a commit, at most half a commit; 0 turns it off.")
             .build();
 
+    public static final ConfigKey<Boolean> CLAIM_AHEAD = ConfigKey
+            .builder("jobs.claimAhead", ValueTypes.bool())
+            .defaultValue(true)
+            .description("While a queue's jobs are shorter than a store call, claim more than its concurrency: as many "
+                    + "as its slots get through during one store call, at most jobs.claimBatch in all; they wait on the "
+                    + "node until a slot is free, so no more than the concurrency run at once.")
+            .build();
+
     public static final ConfigKey<Integer> CLAIM_BATCH = ConfigKey
             .builder("jobs.claimBatch", ValueTypes.integer(1, 10_000))
             .defaultValue(100)
@@ -134,7 +142,7 @@ public final class JobKeys {
 
     /** Every job key. */
     public static final List<ConfigKey<?>> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(WORKER, SERVE_QUEUES,
-            CONCURRENCY, LEASE, POLL_INTERVAL, LINGER, CLAIM_BATCH, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
+            CONCURRENCY, LEASE, POLL_INTERVAL, LINGER, CLAIM_AHEAD, CLAIM_BATCH, RETENTION, PRIORITY_AGING, MAX_RETRY_AFTER, PLUGINS_DIR),
             QUEUE_KEYS.stream()).toList();
 
     private JobKeys() {

@@ -77,6 +77,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
             description = "The worker's group-commit linger for each engine run, e.g. 0ms,1ms to compare (default ${DEFAULT-VALUE}).")
     List<String> linger;
 
+    @Option(names = "--claim-ahead", defaultValue = "on", split = ",",
+            description = "Whether the worker claims ahead for each engine run: on, off, or on,off to compare (default ${DEFAULT-VALUE}).")
+    List<String> claimAhead;
+
     @Option(names = "--dir", description = "Where the stores go (default: a new temporary directory, deleted after).")
     Path dir;
 
@@ -105,6 +109,14 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        List<Boolean> aheads = new ArrayList<>();
+        for (String a : claimAhead) {
+            if (!a.equals("on") && !a.equals("off")) {
+                System.err.println("--claim-ahead: each on or off, but was '" + a + "'");
+                return 2;
+            }
+            aheads.add(a.equals("on"));
+        }
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("bulwark-engine-bench");
         System.out.println(Machine.current().describe());
         Machine.busyWarning(CpuTicks.busyFraction(Duration.ofSeconds(1))).ifPresent(System.out::println);
@@ -120,11 +132,14 @@ public final class EngineBenchCommand implements Callable<Integer> {
                         "store alone, " + c + " at a time (completeAndClaim)", bound.rate(), bound.rate() / ceiling,
                         bound.commits());
                 for (Duration l : lingers) {
-                    Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos()), c, l);
-                    System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n",
-                            "engine, concurrency " + c + ", linger " + l.toNanos() / 1e6 + "ms",
-                            run.rate(), run.rate() / ceiling, run.commits(),
-                            run.rate() / ceiling >= GOAL ? " (goal 0.8x met)" : " (goal 0.8x missed)");
+                    for (boolean ahead : aheads) {
+                        Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos() + "-" + ahead), c, l, ahead);
+                        System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n",
+                                "engine, concurrency " + c + ", linger " + l.toNanos() / 1e6 + "ms"
+                                        + (aheads.size() > 1 ? ", ahead " + (ahead ? "on" : "off") : ""),
+                                run.rate(), run.rate() / ceiling, run.commits(),
+                                run.rate() / ceiling >= GOAL ? " (goal 0.8x met)" : " (goal 0.8x missed)");
+                    }
                 }
             }
         } finally {
@@ -200,7 +215,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Phase engine(Path where, int concurrencyOfQueue, Duration linger) throws Exception {
+    private Phase engine(Path where, int concurrencyOfQueue, Duration linger, boolean ahead) throws Exception {
         try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
             fill(store);
             CountDownLatch done = new CountDownLatch(jobs);
@@ -208,6 +223,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
                     .queue(QUEUE, QueueSettings.DEFAULT.withConcurrency(concurrencyOfQueue))
                     .handler(TYPE, Object.class, ctx -> null)
                     .linger(linger)
+                    .claimAhead(ahead)
                     .build()) {
                 bulwark.worker().onRecorded(job -> done.countDown());
                 WriteStats before = store.writeStats();

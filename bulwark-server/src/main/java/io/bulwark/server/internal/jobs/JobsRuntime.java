@@ -117,6 +117,7 @@ public final class JobsRuntime {
         SecureRandom random = new SecureRandom();
         this.worker = Worker.builder(store, handlers).settings(queues).node(node).clock(clock).random(random)
                 .executor(executor).lease(config.get(JobKeys.LEASE)).linger(config.get(JobKeys.LINGER))
+                .claimAhead(config.get(JobKeys.CLAIM_AHEAD))
                 .claimBatch(config.get(JobKeys.CLAIM_BATCH)).meters(meters)
                 .tracing(tracing).build();
         this.client = new JobClient(store, queues, new Uuid7(clock, random), meters, q -> {
