@@ -34,13 +34,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * Durability of {@code bulwark serve} as a child process, whatever its store: 5,000 jobs, a fault
  * mid-run (the subclass's), then every acknowledged job reaches a final state, none is lost, jobs
- * run twice are at most those in flight at the fault (bounded by the queue's concurrency) and are
+ * run twice are at most those in flight at the fault (bounded by the node's claim batch) and are
  * counted, and {@code builtin.fail} jobs end as their payloads say.
  */
 abstract class CrashRecoveryRules {
 
     static final int JOBS = 5000;
     static final int CONCURRENCY = 32;
+    /**
+     * The node's claim batch: a queue whose jobs end sooner than a store call claims ahead of its
+     * concurrency, up to a batch, so a node holds at most this many jobs (never fewer than its
+     * concurrency). The jobs here mostly sleep, so it rarely claims ahead; the bound allows for it.
+     */
+    static final int CLAIM_BATCH = 48;
     private static final Pattern READY = Pattern.compile("ready on (http://\\S+)");
 
     /** What a job should end as. */
@@ -67,7 +73,7 @@ abstract class CrashRecoveryRules {
     String start() throws IOException {
         List<String> cmd = ChildJvm.bulwark("serve", "--port", "0",
                 "--data-dir", dataDir.toString(), "--jobs.lease=5s", "--jobs.pollInterval=50ms", "--log.access=false",
-                "--jobs.queues.default.concurrency=" + CONCURRENCY);
+                "--jobs.queues.default.concurrency=" + CONCURRENCY, "--jobs.claimBatch=" + CLAIM_BATCH);
         cmd.addAll(storeArgs());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         children.add(p);
@@ -153,7 +159,7 @@ abstract class CrashRecoveryRules {
 
     /**
      * Waits until every job is final, then checks each against what it should be: none lost, an
-     * extra attempt only where a lease expired, at most {@link #CONCURRENCY} such, each counted.
+     * extra attempt only where a lease expired, at most {@link #CLAIM_BATCH} such, each counted.
      */
     void verifyAllFinal(String base, Map<String, Expect> expected) throws Exception {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -190,12 +196,12 @@ abstract class CrashRecoveryRules {
             }
         }
         System.out.printf("%s: %d jobs ran twice (rescued after the fault)%n", getClass().getSimpleName(), rescued);
-        assertThat(rescued).as("jobs run twice are at most those in flight at the fault").isLessThanOrEqualTo(CONCURRENCY);
+        assertThat(rescued).as("jobs run twice are at most those in flight at the fault").isLessThanOrEqualTo(CLAIM_BATCH);
         String metrics = new String(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("bulwark_jobs_rescued_total\\{cause=\"lease_expired\",queue=\"default\"} (\\S+)").matcher(metrics);
         long counted = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-        assertThat(counted).as("every rescue is counted").isGreaterThanOrEqualTo(rescued).isLessThanOrEqualTo(CONCURRENCY);
+        assertThat(counted).as("every rescue is counted").isGreaterThanOrEqualTo(rescued).isLessThanOrEqualTo(CLAIM_BATCH);
     }
 
     /** The kill -9 scenario every store must survive: the node dies mid-run and a new one takes over. */

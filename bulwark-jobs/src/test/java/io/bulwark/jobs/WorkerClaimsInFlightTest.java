@@ -59,10 +59,18 @@ class WorkerClaimsInFlightTest {
         executor.shutdownNow();
     }
 
+    /**
+     * Claiming ahead is off: these tests pin how calls in flight share the slots, and whether a
+     * queue claims ahead depends on how long the real calls took (WorkerClaimAheadTest pins that).
+     */
     private Worker worker(int claimsInFlight, int claimBatch) {
+        return builder(claimsInFlight, claimBatch).claimAhead(false).build();
+    }
+
+    private Worker.Builder builder(int claimsInFlight, int claimBatch) {
         Worker.Builder b = Worker.builder(store, handlers).queues("q").settings(queues).clock(clock)
                 .random(new SplittableRandom(42)).executor(executor).claimBatch(claimBatch).linger(Duration.ZERO);
-        return (claimsInFlight > 0 ? b.claimsInFlight(claimsInFlight) : b).build();
+        return claimsInFlight > 0 ? b.claimsInFlight(claimsInFlight) : b;
     }
 
     private void enqueue(int n) {
@@ -201,7 +209,23 @@ class WorkerClaimsInFlightTest {
 
     @Test
     void aLoopWithTwoCallsInFlightRunsEveryJobOnceAndNeverAboveTheConcurrency() throws Exception {
+        loopWithTwoCallsInFlight(false);
+    }
+
+    @Test
+    void claimingAheadWithTwoCallsInFlightRunsEveryJobOnceAndHoldsNoMoreThanABatch() throws Exception {
+        loopWithTwoCallsInFlight(true);
+    }
+
+    /**
+     * A loop with two calls in flight and jittery store calls. Without claiming ahead the store
+     * never sees more than the concurrency running; with it, never more than a claim batch (and
+     * whether it claims ahead at all depends on the real timings, so only the bound is asserted).
+     * Either way, no more than the concurrency of handlers run at once.
+     */
+    private void loopWithTwoCallsInFlight(boolean claimAhead) throws Exception {
         int concurrency = 7;
+        int claimBatch = claimAhead ? 12 : 3;
         AtomicInteger executing = new AtomicInteger();
         AtomicInteger maxExecuting = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -217,7 +241,7 @@ class WorkerClaimsInFlightTest {
         queues.put("q", QueueSettings.DEFAULT.withConcurrency(concurrency));
         store.jitter = true;
         enqueue(1_000);
-        Worker worker = worker(2, 3);
+        Worker worker = builder(2, claimBatch).claimAhead(claimAhead).build();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         try {
             WorkerLoop loop = WorkerLoop.start(worker, scheduler, Duration.ofMillis(20));
@@ -228,7 +252,8 @@ class WorkerClaimsInFlightTest {
         }
         assertThat(done.get()).as("each job ran once").isEqualTo(1_000);
         assertThat(maxExecuting.get()).isLessThanOrEqualTo(concurrency);
-        assertThat(store.maxRunningSeen.get()).as("running in the store").isLessThanOrEqualTo(concurrency);
+        assertThat(store.maxRunningSeen.get()).as("running in the store")
+                .isLessThanOrEqualTo(Math.max(concurrency, claimAhead ? claimBatch : 0));
         assertThat(store.maxInFlight.get()).as("the loop kept two calls in the store at once").isEqualTo(2);
     }
 

@@ -38,9 +38,15 @@ final class WorkerHarness implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * A worker that does not claim ahead: whether it would depends on how long real store calls and
+     * handlers took, and these tests count what a poll claims (WorkerClaimAheadTest covers it with a
+     * fake ticker).
+     */
     Worker newWorker(String node) {
         return Worker.builder(store, handlers).queues("q").settings(queues).node(node).clock(clock)
-                .random(new SplittableRandom(42)).executor(executor).lease(Duration.ofSeconds(30)).meters(meters).build();
+                .random(new SplittableRandom(42)).executor(executor).lease(Duration.ofSeconds(30)).meters(meters)
+                .claimAhead(false).build();
     }
 
     UUID enqueue(JobRequest.Builder b) {
