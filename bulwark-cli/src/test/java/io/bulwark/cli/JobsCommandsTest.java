@@ -122,7 +122,7 @@ class JobsCommandsTest {
         JsonNode shown = json(CliRun.run(env, "queues", "show", "p", "-o", "json"));
         assertThat(shown.get("paused").asBoolean()).isTrue();
         assertThat(shown.get("counts").get("available").asLong()).isEqualTo(1);
-        assertThat(CliRun.run(env, "queues", "list").out()).containsPattern("p\\s+1\\s+0").contains("PERSECOND").contains("COUNTEDSECONDSAGO");
+        assertThat(CliRun.run(env, "queues", "list").out()).containsPattern("p\\s+1\\s+0").contains("PERSECOND").contains("COUNTSAGESECONDS");
         assertThat(CliRun.run(env, "queues", "resume", "p").exit()).isZero();
         JsonNode set = json(CliRun.run(env, "queues", "set", "p", "--concurrency", "3", "--max-size", "100", "-o", "json"));
         assertThat(set.get("settings").get("concurrency").asInt()).isEqualTo(3);

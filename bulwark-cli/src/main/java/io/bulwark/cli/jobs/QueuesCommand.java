@@ -34,7 +34,7 @@ final class QueuesCommand extends GroupCommand {
             "expired", "completed");
 
     static final List<String> COLUMNS = java.util.stream.Stream.of(List.of("name"), STATES,
-            List.of("inFlight", "perSecond", "lagSeconds", "paused", "concurrency", "countedSecondsAgo"))
+            List.of("inFlight", "perSecond", "lagSeconds", "paused", "concurrency", "countsAgeSeconds"))
             .flatMap(List::stream).toList();
 
     static Map<String, Object> row(JsonNode q) {
@@ -48,7 +48,7 @@ final class QueuesCommand extends GroupCommand {
         row.put("lagSeconds", q.path("oldestAvailableAgeSeconds").asLong());
         row.put("paused", q.path("paused").asBoolean());
         row.put("concurrency", q.path("settings").path("concurrency").asInt());
-        row.put("countedSecondsAgo", q.path("countsAgeSeconds").asLong());
+        row.put("countsAgeSeconds", q.path("countsAgeSeconds").asLong());
         return row;
     }
 
