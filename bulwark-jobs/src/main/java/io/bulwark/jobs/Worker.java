@@ -387,7 +387,7 @@ public final class Worker {
         if (draining.get()) {
             return 0;
         }
-        Slots busy = inFlight.computeIfAbsent(queue, q -> new Slots());
+        Slots busy = inFlight.computeIfAbsent(queue, this::slots);
         QueueSettings s = queues.get(queue);
         if (s.paused() || busy.calls.get() >= claimsInFlight) {
             return 0;
@@ -471,6 +471,13 @@ public final class Worker {
         } finally {
             busy.calls.decrementAndGet();
         }
+    }
+
+    /** A queue's slots on this node, first seen; its claimed-ahead gauge reads them. */
+    private Slots slots(String queue) {
+        Slots slots = new Slots();
+        metrics.claimedAhead(queue, slots.ready::size);
+        return slots;
     }
 
     /**

@@ -56,6 +56,8 @@ class WorkerClaimAheadTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> executing.get() == CONCURRENCY);
         assertThat(worker.running("q")).as("claimed by this node").isEqualTo(BATCH);
         assertThat(h.store.counts().getFirst().count(JobState.RUNNING)).isEqualTo(BATCH);
+        assertThat(h.meters.get("bulwark.jobs.claimed.ahead").tag("queue", "q").gauge().value())
+                .as("waiting for a slot").isEqualTo(BATCH - CONCURRENCY);
 
         gate.countDown();
         assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
@@ -63,6 +65,7 @@ class WorkerClaimAheadTest {
         assertThat(ran).hasSize(BATCH + 3);
         assertThat(maxExecuting.get()).as("handlers at once").isEqualTo(CONCURRENCY);
         assertThat(h.store.counts().getFirst().count(JobState.COMPLETED)).isEqualTo(BATCH + 3);
+        assertThat(h.meters.get("bulwark.jobs.claimed.ahead").tag("queue", "q").gauge().value()).isZero();
     }
 
     @Test

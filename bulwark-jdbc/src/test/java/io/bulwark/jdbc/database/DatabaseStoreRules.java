@@ -100,10 +100,25 @@ abstract class DatabaseStoreRules {
 
     @Test
     void aWorkerKeepsTwoClaimsInFlightAndRunsEveryJobOnceWithinItsConcurrency() throws Exception {
+        twoClaimsInFlight(3, false);
+    }
+
+    /**
+     * No-op jobs end far sooner than a database commit, so the worker claims ahead: the store may
+     * hold up to a claim batch of this node's jobs, and still no more than the concurrency run.
+     */
+    @Test
+    void aWorkerClaimingAheadRunsEveryJobOnceAndHoldsNoMoreThanABatch() throws Exception {
+        twoClaimsInFlight(20, true);
+    }
+
+    private void twoClaimsInFlight(int claimBatch, boolean claimAhead) throws Exception {
         DatabaseJobStore store = open();
         assertThat(store.claimsInFlight()).isEqualTo(2);
         int jobs = 1_500;
         int concurrency = 7;
+        AtomicInteger executing = new AtomicInteger();
+        AtomicInteger maxExecuting = new AtomicInteger();
         List<NewJob> batch = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
             batch.add(job("two"));
@@ -112,8 +127,10 @@ abstract class DatabaseStoreRules {
         Set<UUID> ran = ConcurrentHashMap.newKeySet();
         AtomicInteger runs = new AtomicInteger();
         Handlers handlers = new Handlers().register("t", Map.class, ctx -> {
+            maxExecuting.accumulateAndGet(executing.incrementAndGet(), Math::max);
             ran.add(ctx.job().id());
             runs.incrementAndGet();
+            executing.decrementAndGet();
             return null;
         });
         QueueRegistry queues = new QueueRegistry(QueueSettings.DEFAULT);
@@ -123,7 +140,7 @@ abstract class DatabaseStoreRules {
         int maxRunning = 0;
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             Worker worker = Worker.builder(store, handlers).queues("two").settings(queues)
-                    .executor(handlerThreads).claimBatch(3).build();
+                    .executor(handlerThreads).claimBatch(claimBatch).claimAhead(claimAhead).build();
             WorkerLoop loop = WorkerLoop.start(worker, loopThreads, Duration.ofMillis(20));
             c.setAutoCommit(true); // each sample sees the latest commits
             int left = jobs;
@@ -148,7 +165,11 @@ abstract class DatabaseStoreRules {
         }
         assertThat(runs.get()).as("each job ran once").isEqualTo(jobs);
         assertThat(ran).hasSize(jobs);
-        assertThat(maxRunning).as("running in the store, sampled throughout").isBetween(1, concurrency);
+        System.out.printf("claim ahead %s: at most %d handlers at once, %d running in the store%n", claimAhead,
+                maxExecuting.get(), maxRunning);
+        assertThat(maxExecuting.get()).as("handlers at once").isBetween(1, concurrency);
+        assertThat(maxRunning).as("running in the store, sampled throughout")
+                .isBetween(1, claimAhead ? Math.max(concurrency, claimBatch) : concurrency);
     }
 
     @Test

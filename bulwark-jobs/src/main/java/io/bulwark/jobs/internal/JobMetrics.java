@@ -57,6 +57,18 @@ public final class JobMetrics {
                 .register(meters).increment();
     }
 
+    /**
+     * The jobs of {@code queue} this node claimed ahead of its concurrency and that wait for a
+     * slot, as {@code waiting} tells at each scrape.
+     */
+    public void claimedAhead(String queue, java.util.function.IntSupplier waiting) {
+        io.micrometer.core.instrument.Gauge.builder("bulwark.jobs.claimed.ahead", waiting, w -> w.getAsInt())
+                .tag("queue", queue)
+                .description("Jobs this node claimed ahead of the queue's concurrency (its jobs end sooner than a store "
+                        + "call) that wait for a slot")
+                .strongReference(true).register(meters);
+    }
+
     public void runDuration(String queue, String type, Duration d) {
         Timer.builder("bulwark.jobs.run.duration").tag("queue", queue).tag("type", type)
                 .description("How long attempts ran").publishPercentileHistogram().register(meters).record(d);
