@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -60,12 +61,26 @@ public final class JobsBench {
             call("POST", "/api/v1/queues/single-idle/pause", "");
             System.out.printf("single enqueue over HTTP, one client, %d rounds of %d calls per queue; JVM %s, flags %s%n",
                     rounds, calls, jvmArgs.isEmpty() ? "none" : jvmArgs, serverFlags);
-            System.out.println("| round | paused queue p50 / p90 / p99 / max (ms) | active queue p50 / p90 / p99 / max (ms) |");
-            System.out.println("|---|---|---|");
+            System.out.println("one blocking keep-alive connection (RawHttp); the floor is GET /health/live on it, and the last"
+                    + " column the paused queue through the JDK's HttpClient");
+            System.out.println("| round | floor p50 / p99 (ms) | paused queue p50 / p90 / p99 / max (ms) "
+                    + "| active queue p50 / p90 / p99 / max (ms) | paused, HttpClient, p50 / p99 (ms) |");
+            System.out.println("|---|---|---|---|---|");
             for (int round = 1; round <= rounds; round++) {
+                Histogram floor = timed(calls, raw -> raw.call("GET", "/health/live", null));
                 Histogram idle = singleEnqueues("single-idle", calls);
                 Histogram busy = singleEnqueues("single", calls);
-                System.out.printf("| %d | %s | %s |%n", round, percentiles(idle), percentiles(busy));
+                Histogram viaClient = new Histogram(3);
+                String body = "{\"queue\":\"single-idle\",\"type\":\"builtin.noop\"}";
+                for (int i = 0; i < calls; i++) {
+                    long t = System.nanoTime();
+                    call("POST", "/api/v1/jobs", body);
+                    viaClient.recordValue((System.nanoTime() - t) / 1000);
+                }
+                System.out.printf(Locale.ROOT, "| %d | %.2f / %.2f | %s | %s | %.2f / %.2f |%n", round,
+                        floor.getValueAtPercentile(50) / 1000.0, floor.getValueAtPercentile(99) / 1000.0,
+                        percentiles(idle), percentiles(busy),
+                        viaClient.getValueAtPercentile(50) / 1000.0, viaClient.getValueAtPercentile(99) / 1000.0);
             }
         } finally {
             server.toHandle().destroy();
@@ -237,14 +252,32 @@ public final class JobsBench {
         return h;
     }
 
-    /** Sequential single enqueues into {@code queue}; microseconds each. */
+    /** Sequential single enqueues into {@code queue} on one blocking connection; microseconds each. */
     private Histogram singleEnqueues(String queue, int n) throws Exception {
-        Histogram h = new Histogram(3);
         String body = "{\"queue\":\"" + queue + "\",\"type\":\"builtin.noop\"}";
-        for (int i = 0; i < n; i++) {
-            long t = System.nanoTime();
-            call("POST", "/api/v1/jobs", body);
-            h.recordValue((System.nanoTime() - t) / 1000);
+        return timed(n, raw -> {
+            int status = raw.call("POST", "/api/v1/jobs", body);
+            if (status != 201) {
+                throw new IllegalStateException("POST /api/v1/jobs answered " + status);
+            }
+            return status;
+        });
+    }
+
+    /** One call of {@code n} in a row. */
+    private interface Call {
+        int on(RawHttp raw) throws Exception;
+    }
+
+    /** {@code n} calls in a row on one blocking keep-alive connection; microseconds each. */
+    private Histogram timed(int n, Call call) throws Exception {
+        Histogram h = new Histogram(3);
+        try (RawHttp raw = new RawHttp(URI.create(base))) {
+            for (int i = 0; i < n; i++) {
+                long t = System.nanoTime();
+                call.on(raw);
+                h.recordValue((System.nanoTime() - t) / 1000);
+            }
         }
         return h;
     }
