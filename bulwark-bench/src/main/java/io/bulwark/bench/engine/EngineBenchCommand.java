@@ -81,6 +81,11 @@ public final class EngineBenchCommand implements Callable<Integer> {
             description = "Whether the worker claims ahead for each engine run: on, off, or on,off to compare (default ${DEFAULT-VALUE}).")
     List<String> claimAhead;
 
+    @Option(names = "--warmup-jobs", defaultValue = "20000",
+            description = "Jobs each kind of phase runs first, untimed, so the JIT has compiled the store and the worker "
+                    + "before any phase is timed (default ${DEFAULT-VALUE}; 0 skips it).")
+    int warmupJobs;
+
     @Option(names = "--dir", description = "Where the stores go (default: a new temporary directory, deleted after).")
     Path dir;
 
@@ -117,23 +122,33 @@ public final class EngineBenchCommand implements Callable<Integer> {
             }
             aheads.add(a.equals("on"));
         }
+        if (warmupJobs < 0) {
+            System.err.println("--warmup-jobs: 0 or more, but was " + warmupJobs);
+            return 2;
+        }
         Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("bulwark-engine-bench");
         System.out.println(Machine.current().describe());
         Machine.busyWarning(CpuTicks.busyFraction(Duration.ofSeconds(1))).ifPresent(System.out::println);
         System.out.printf(Locale.ROOT, "%,d no-op jobs per phase, embedded store (synchronous=FULL), one process%n%n", jobs);
         try {
-            Phase store = ceiling(root.resolve("ceiling"));
+            if (warmupJobs > 0) {
+                ceiling(root.resolve("warmup-ceiling"), warmupJobs);
+                storeAtConcurrency(root.resolve("warmup-bound"), concurrency.getFirst(), warmupJobs);
+                engine(root.resolve("warmup-engine"), concurrency.getFirst(), lingers.getFirst(), aheads.getFirst(), warmupJobs);
+                System.out.printf(Locale.ROOT, "(warmed up: %,d jobs through each kind of phase, untimed)%n", warmupJobs);
+            }
+            Phase store = ceiling(root.resolve("ceiling"), jobs);
             double ceiling = store.rate();
             System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s               %s%n", "store alone: claim 100 + complete, 1 thread",
                     ceiling, store.commits());
             for (int c : concurrency) {
-                Phase bound = storeAtConcurrency(root.resolve("bound-" + c), c);
+                Phase bound = storeAtConcurrency(root.resolve("bound-" + c), c, jobs);
                 System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%n",
                         "store alone, " + c + " at a time (completeAndClaim)", bound.rate(), bound.rate() / ceiling,
                         bound.commits());
                 for (Duration l : lingers) {
                     for (boolean ahead : aheads) {
-                        Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos() + "-" + ahead), c, l, ahead);
+                        Phase run = engine(root.resolve("engine-" + c + "-" + l.toNanos() + "-" + ahead), c, l, ahead, jobs);
                         System.out.printf(Locale.ROOT, "%-44s %,10.0f jobs/s  %.2fx the store  %s%s%n",
                                 "engine, concurrency " + c + ", linger " + l.toNanos() / 1e6 + "ms"
                                         + (aheads.size() > 1 ? ", ahead " + (ahead ? "on" : "off") : ""),
@@ -160,9 +175,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Phase ceiling(Path where) throws Exception {
+    private Phase ceiling(Path where, int n) throws Exception {
         try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
-            fill(store);
+            fill(store, n);
             WriteStats before = store.writeStats();
             long t0 = System.nanoTime();
             int done = 0;
@@ -179,7 +194,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 done += claims.size();
             }
             double rate = done / seconds(t0);
-            check(done);
+            check(done, n);
             return new Phase(rate, done, before, store.writeStats());
         }
     }
@@ -190,9 +205,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
      * as the worker's turn does with no handler time at all. What the engine at concurrency
      * {@code c} can reach at best: a commit carries at most {@code c} jobs.
      */
-    private Phase storeAtConcurrency(Path where, int c) throws Exception {
+    private Phase storeAtConcurrency(Path where, int c, int n) throws Exception {
         try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
-            fill(store);
+            fill(store, n);
             WriteStats before = store.writeStats();
             long t0 = System.nanoTime();
             int done = 0;
@@ -210,15 +225,15 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 outcomes = next;
             }
             double rate = done / seconds(t0);
-            check(done);
+            check(done, n);
             return new Phase(rate, done, before, store.writeStats());
         }
     }
 
-    private Phase engine(Path where, int concurrencyOfQueue, Duration linger, boolean ahead) throws Exception {
+    private Phase engine(Path where, int concurrencyOfQueue, Duration linger, boolean ahead, int n) throws Exception {
         try (SqliteJobStore store = SqliteJobStore.open(where, InstantSource.system(), SqliteOptions.defaults())) {
-            fill(store);
-            CountDownLatch done = new CountDownLatch(jobs);
+            fill(store, n);
+            CountDownLatch done = new CountDownLatch(n);
             try (Bulwark bulwark = Bulwark.builder().store(store)
                     .queue(QUEUE, QueueSettings.DEFAULT.withConcurrency(concurrencyOfQueue))
                     .handler(TYPE, Object.class, ctx -> null)
@@ -230,20 +245,20 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 bulwark.start();
                 if (!done.await(10, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the engine did not finish " + jobs + " jobs in 10 minutes; "
+                    throw new IllegalStateException("the engine did not finish " + n + " jobs in 10 minutes; "
                             + done.getCount() + " left");
                 }
-                double rate = jobs / seconds(t0);
-                return new Phase(rate, jobs, before, store.writeStats());
+                double rate = n / seconds(t0);
+                return new Phase(rate, n, before, store.writeStats());
             }
         }
     }
 
-    private void fill(SqliteJobStore store) {
+    private void fill(SqliteJobStore store, int n) {
         Uuid7 ids = new Uuid7(InstantSource.system(), new java.util.SplittableRandom(1));
-        for (int i = 0; i < jobs; i += 1_000) {
+        for (int i = 0; i < n; i += 1_000) {
             List<NewJob> batch = new ArrayList<>(1_000);
-            for (int j = i; j < Math.min(jobs, i + 1_000); j++) {
+            for (int j = i; j < Math.min(n, i + 1_000); j++) {
                 batch.add(new NewJob(ids.next(), QUEUE, TYPE, PAYLOAD, 5, null, 25, Backoff.DEFAULT,
                         Duration.ofMinutes(5), null, Set.of()));
             }
@@ -251,9 +266,9 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void check(int done) {
-        if (done != jobs) {
-            throw new IllegalStateException("claimed " + done + " jobs but enqueued " + jobs);
+    private void check(int done, int n) {
+        if (done != n) {
+            throw new IllegalStateException("claimed " + done + " jobs but enqueued " + n);
         }
     }
 
