@@ -48,16 +48,11 @@ class WorkerClaimAheadTest {
     @Test
     void shortJobsAreClaimedUpToABatchAndNoMoreThanTheConcurrencyRun() throws Exception {
         Worker worker = worker(true);
-        warmUp(worker, 10); // 10 µs attempts against 1 ms store calls
-
-        gate = new CountDownLatch(1);
-        enqueue(30, 10, false);
-        assertThat(worker.poll()).as("a claim batch, not the concurrency").isEqualTo(BATCH);
-        await().atMost(Duration.ofSeconds(5)).until(() -> executing.get() == CONCURRENCY);
+        gatedAfterWarmUp(worker, 10, false); // 10 µs attempts against 1 ms store calls
+        claimBatchFillingTheSlots(worker);
         assertThat(worker.running("q")).as("claimed by this node").isEqualTo(BATCH);
         assertThat(h.store.counts().getFirst().count(JobState.RUNNING)).isEqualTo(BATCH);
-        assertThat(h.meters.get("bulwark.jobs.claimed.ahead").tag("queue", "q").gauge().value())
-                .as("waiting for a slot").isEqualTo(BATCH - CONCURRENCY);
+        assertThat(claimedAhead()).as("waiting for a slot").isEqualTo(BATCH - CONCURRENCY);
 
         gate.countDown();
         assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
@@ -65,38 +60,28 @@ class WorkerClaimAheadTest {
         assertThat(ran).hasSize(BATCH + 3);
         assertThat(maxExecuting.get()).as("handlers at once").isEqualTo(CONCURRENCY);
         assertThat(h.store.counts().getFirst().count(JobState.COMPLETED)).isEqualTo(BATCH + 3);
-        assertThat(h.meters.get("bulwark.jobs.claimed.ahead").tag("queue", "q").gauge().value()).isZero();
+        assertThat(claimedAhead()).isZero();
     }
 
     @Test
     void jobsLongerThanAStoreCallAreNotClaimedAhead() throws Exception {
         Worker worker = worker(true);
-        warmUp(worker, 5_000); // 5 ms attempts against 1 ms store calls
-
-        gate = new CountDownLatch(1);
-        enqueue(30, 5_000, false);
+        gatedAfterWarmUp(worker, 5_000, false); // 5 ms attempts against 1 ms store calls
         assertThat(worker.poll()).isEqualTo(CONCURRENCY);
     }
 
     @Test
     void offClaimsTheConcurrencyOnly() throws Exception {
         Worker worker = worker(false);
-        warmUp(worker, 10);
-
-        gate = new CountDownLatch(1);
-        enqueue(30, 10, false);
+        gatedAfterWarmUp(worker, 10, false);
         assertThat(worker.poll()).isEqualTo(CONCURRENCY);
     }
 
     @Test
     void aJobCancelledWhileItWaitsForASlotEndsCancelledWithoutRunning() throws Exception {
         Worker worker = worker(true);
-        warmUp(worker, 10);
-
-        gate = new CountDownLatch(1);
-        List<UUID> ids = enqueue(30, 10, false);
-        assertThat(worker.poll()).isEqualTo(BATCH);
-        await().atMost(Duration.ofSeconds(5)).until(() -> executing.get() == CONCURRENCY);
+        List<UUID> ids = gatedAfterWarmUp(worker, 10, false);
+        claimBatchFillingTheSlots(worker);
         UUID waiting = ids.subList(0, BATCH).stream().filter(id -> !ran.contains(id)).findFirst().orElseThrow();
         assertThat(worker.cancelLocal(waiting)).isTrue();
 
@@ -111,12 +96,8 @@ class WorkerClaimAheadTest {
     @Test
     void aDrainGivesBackTheJobsNoSlotTookEvenWhileHandlersIgnoreTheirInterrupt() throws Exception {
         Worker worker = worker(true);
-        warmUp(worker, 10);
-
-        gate = new CountDownLatch(1);
-        enqueue(30, 10, true);
-        assertThat(worker.poll()).isEqualTo(BATCH);
-        await().atMost(Duration.ofSeconds(5)).until(() -> executing.get() == CONCURRENCY);
+        gatedAfterWarmUp(worker, 10, true);
+        claimBatchFillingTheSlots(worker);
 
         Thread drain = Thread.ofPlatform().daemon().start(() -> {
             try {
@@ -164,13 +145,28 @@ class WorkerClaimAheadTest {
                 .claimAhead(claimAhead).ticker(now::get).build();
     }
 
-    /** Runs three jobs to completion so the worker has measured attempts and store calls. */
-    private void warmUp(Worker worker, long micros) throws Exception {
+    /**
+     * Runs three jobs of {@code micros} to completion, so the worker has measured attempts and store
+     * calls, then closes the gate and enqueues 30 more; returns their ids.
+     */
+    private List<UUID> gatedAfterWarmUp(Worker worker, long micros, boolean stubborn) throws Exception {
         enqueue(3, micros, false);
         worker.poll();
         assertThat(worker.awaitIdle(Duration.ofSeconds(5))).isTrue();
         worker.poll();
         assertThat(worker.running("q")).isZero();
+        gate = new CountDownLatch(1);
+        return enqueue(30, micros, stubborn);
+    }
+
+    /** Polls once, which claims a batch, and waits until the concurrency's handlers wait at the gate. */
+    private void claimBatchFillingTheSlots(Worker worker) {
+        assertThat(worker.poll()).as("a claim batch, not the concurrency").isEqualTo(BATCH);
+        await().atMost(Duration.ofSeconds(5)).until(() -> executing.get() == CONCURRENCY);
+    }
+
+    private double claimedAhead() {
+        return h.meters.get("bulwark.jobs.claimed.ahead").tag("queue", "q").gauge().value();
     }
 
     private List<UUID> enqueue(int n, long micros, boolean stubborn) {

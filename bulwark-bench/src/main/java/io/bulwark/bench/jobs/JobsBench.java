@@ -67,16 +67,13 @@ public final class JobsBench {
                     + "| active queue p50 / p90 / p99 / max (ms) | paused, HttpClient, p50 / p99 (ms) |");
             System.out.println("|---|---|---|---|---|");
             for (int round = 1; round <= rounds; round++) {
-                Histogram floor = timed(calls, raw -> raw.call("GET", "/health/live", null));
+                Histogram floor;
+                try (RawHttp raw = new RawHttp(URI.create(base))) {
+                    floor = timed(calls, () -> raw.call("GET", "/health/live", null));
+                }
                 Histogram idle = singleEnqueues("single-idle", calls);
                 Histogram busy = singleEnqueues("single", calls);
-                Histogram viaClient = new Histogram(3);
-                String body = "{\"queue\":\"single-idle\",\"type\":\"builtin.noop\"}";
-                for (int i = 0; i < calls; i++) {
-                    long t = System.nanoTime();
-                    call("POST", "/api/v1/jobs", body);
-                    viaClient.recordValue((System.nanoTime() - t) / 1000);
-                }
+                Histogram viaClient = timed(calls, () -> call("POST", "/api/v1/jobs", singleBody("single-idle")));
                 System.out.printf(Locale.ROOT, "| %d | %.2f / %.2f | %s | %s | %.2f / %.2f |%n", round,
                         floor.getValueAtPercentile(50) / 1000.0, floor.getValueAtPercentile(99) / 1000.0,
                         percentiles(idle), percentiles(busy),
@@ -238,16 +235,25 @@ public final class JobsBench {
      */
     private void awaitCompleted(String queue, int jobs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (live(call("GET", "/api/v1/queues/" + queue, null).get("counts")) > 0) {
+        pollUntil(deadline, () -> live(counts(queue)) == 0, "jobs of " + queue + " did not complete within 10 minutes");
+        pollUntil(deadline, () -> counts(queue).get("completed").asLong() >= jobs,
+                "no live jobs are left in " + queue + " but fewer than " + jobs + " completed within 10 minutes");
+    }
+
+    private JsonNode counts(String queue) throws Exception {
+        return call("GET", "/api/v1/queues/" + queue, null).get("counts");
+    }
+
+    /** A condition read over HTTP. */
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Reads {@code check} every 50 ms until it holds; fails with {@code otherwise} past {@code deadline}. */
+    private static void pollUntil(long deadline, Check check, String otherwise) throws Exception {
+        while (!check.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("jobs of " + queue + " did not complete within 10 minutes");
-            }
-            Thread.sleep(50);
-        }
-        while (call("GET", "/api/v1/queues/" + queue, null).get("counts").get("completed").asLong() < jobs) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no live jobs are left in " + queue + " but fewer than " + jobs
-                        + " completed within 10 minutes");
+                throw new IllegalStateException(otherwise);
             }
             Thread.sleep(50);
         }
@@ -262,7 +268,7 @@ public final class JobsBench {
     private Histogram startDelays(int n) throws Exception {
         Histogram h = new Histogram(3);
         for (int i = 0; i < n; i++) {
-            String id = call("POST", "/api/v1/jobs", "{\"queue\":\"latency\",\"type\":\"builtin.noop\"}").get("id").asText();
+            String id = call("POST", "/api/v1/jobs", singleBody("latency")).get("id").asText();
             JsonNode job;
             do {
                 job = call("GET", "/api/v1/jobs/" + id, null);
@@ -275,30 +281,33 @@ public final class JobsBench {
 
     /** Sequential single enqueues into {@code queue} on one blocking connection; microseconds each. */
     private Histogram singleEnqueues(String queue, int n) throws Exception {
-        String body = "{\"queue\":\"" + queue + "\",\"type\":\"builtin.noop\"}";
-        return timed(n, raw -> {
-            int status = raw.call("POST", "/api/v1/jobs", body);
-            if (status != 201) {
-                throw new IllegalStateException("POST /api/v1/jobs answered " + status);
-            }
-            return status;
-        });
-    }
-
-    /** One call of {@code n} in a row. */
-    private interface Call {
-        int on(RawHttp raw) throws Exception;
-    }
-
-    /** {@code n} calls in a row on one blocking keep-alive connection; microseconds each. */
-    private Histogram timed(int n, Call call) throws Exception {
-        Histogram h = new Histogram(3);
+        String body = singleBody(queue);
         try (RawHttp raw = new RawHttp(URI.create(base))) {
-            for (int i = 0; i < n; i++) {
-                long t = System.nanoTime();
-                call.on(raw);
-                h.recordValue((System.nanoTime() - t) / 1000);
-            }
+            return timed(n, () -> {
+                int status = raw.call("POST", "/api/v1/jobs", body);
+                if (status != 201) {
+                    throw new IllegalStateException("POST /api/v1/jobs answered " + status);
+                }
+            });
+        }
+    }
+
+    private static String singleBody(String queue) {
+        return "{\"queue\":\"" + queue + "\",\"type\":\"builtin.noop\"}";
+    }
+
+    /** One call of a timed run. */
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** {@code n} calls in a row; microseconds each. */
+    private static Histogram timed(int n, Call call) throws Exception {
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            call.run();
+            h.recordValue((System.nanoTime() - t) / 1000);
         }
         return h;
     }

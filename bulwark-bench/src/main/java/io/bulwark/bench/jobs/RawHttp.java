@@ -58,8 +58,7 @@ final class RawHttp implements AutoCloseable {
             }
         }
         if (chunked) {
-            for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
-                    size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+            for (long size = chunkSize(); size > 0; size = chunkSize()) {
                 skip(size);
                 line();
             }
@@ -68,6 +67,11 @@ final class RawHttp implements AutoCloseable {
             skip(length);
         }
         return code;
+    }
+
+    /** The size line of the next chunk, without its extensions. */
+    private long chunkSize() throws IOException {
+        return Long.parseLong(line().split(";")[0].trim(), 16);
     }
 
     private void skip(long n) throws IOException {
