@@ -10,7 +10,6 @@ import io.bulwark.jdbc.database.DatabaseOptions;
 import io.bulwark.jdbc.database.Dialect;
 import io.bulwark.jdbc.database.PoolSettings;
 import io.bulwark.jdbc.database.StoreUrls;
-import io.bulwark.jdbc.sqlite.SqliteOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,16 +74,8 @@ public final class StoreKeys {
             .description("Warn, naming the holder, when a connection is held longer than this; 0 is off (else >= 2s).")
             .build();
 
-    public static final ConfigKey<Duration> SYNC_DELAY = ConfigKey
-            .builder("store.syncDelay", ValueTypes.duration(Duration.ZERO, SqliteOptions.MAX_SYNC_DELAY))
-            .defaultValue(SqliteOptions.DEFAULT_SYNC_DELAY)
-            .description("Embedded store: how long the worker's own writes (claims, lease renewals, outcomes) may stay "
-                    + "off the disk. They survive a crash of the process at once; the next enqueue or other write, or "
-                    + "this delay, syncs them; power loss can take back this much, and those jobs run again. 0s syncs "
-                    + "every commit.").build();
-
     public static final List<ConfigKey<?>> ALL = List.of(URL, USER, PASSWORD, READ_URL, READ_MAX_LAG, POOL_SIZE, POOL_MIN_IDLE,
-            POOL_MAX_LIFETIME, POOL_CONNECTION_TIMEOUT, POOL_VALIDATION_TIMEOUT, POOL_LEAK_DETECTION, SYNC_DELAY);
+            POOL_MAX_LIFETIME, POOL_CONNECTION_TIMEOUT, POOL_VALIDATION_TIMEOUT, POOL_LEAK_DETECTION);
 
     private StoreKeys() {
     }

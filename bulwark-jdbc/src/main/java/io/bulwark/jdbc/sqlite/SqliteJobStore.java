@@ -65,11 +65,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       (a thread from {@link SqliteOptions#threadFactory()}): it takes all the writes waiting,
  *       runs them in one transaction and commits once, so concurrent callers share an fsync.
  *       A call returns only after its commit: in {@link Durability#FULL} an acknowledged write
- *       survives power loss, in {@link Durability#NORMAL} a crash of the process. The worker's
- *       own writes ({@link #claim}, {@link #renew}, {@link #complete}, {@link #completeAndClaim},
- *       {@link #rescueExpired}) survive a crash of the process at once and power loss from the
- *       next synced commit or {@link SqliteOptions#syncDelay()} later: losing one only makes an
- *       attempt run again, and an fsync each made a no-op job cost three where one does. Since only this
+ *       survives power loss, in {@link Durability#NORMAL} a crash of the process. Since only this
  *       loop writes, a write operation may read and then update without races: claims by
  *       concurrent callers cannot hand out one job twice.</li>
  *   <li><b>Readers.</b> {@link #get}, {@link #list}, {@link #counts} and the queue settings run on
@@ -172,8 +168,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         GroupCommitWriter writer;
         try {
             writer = GroupCommitWriter.start(session, location, options.maxBatch(), options.writeQueueCapacity(),
-                    options.threadFactory(), Path.of(file + "-wal"),
-                    options.durability() == Durability.FULL ? options.syncDelay() : Duration.ZERO);
+                    options.threadFactory());
         } catch (RuntimeException e) {
             closeQuietly(connection);
             readers.close();
@@ -217,7 +212,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         if (max < 1) {
             return List.of();
         }
-        return writer.callDeferringSync("claim", s -> Attempts.claim(s, queue, node, max, lease));
+        return writer.call("claim", s -> Attempts.claim(s, queue, node, max, lease));
     }
 
     @Override
@@ -227,7 +222,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
             return List.of();
         }
         List<Lease> batch = List.copyOf(leases);
-        return writer.callDeferringSync("renew", s -> Attempts.renew(s, batch, lease));
+        return writer.call("renew", s -> Attempts.renew(s, batch, lease));
     }
 
     @Override
@@ -236,7 +231,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
             return List.of();
         }
         List<Outcome> batch = List.copyOf(outcomes);
-        return writer.callDeferringSync("complete", s -> Attempts.complete(s, batch));
+        return writer.call("complete", s -> Attempts.complete(s, batch));
     }
 
     @Override
@@ -244,7 +239,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         Objects.requireNonNull(queue, "queue must be set");
         Arguments.requirePositive("lease", lease);
         List<Outcome> batch = List.copyOf(outcomes);
-        return writer.callDeferringSync("completeAndClaim", s -> new Settled(batch.isEmpty() ? List.of() : Attempts.complete(s, batch),
+        return writer.call("completeAndClaim", s -> new Settled(batch.isEmpty() ? List.of() : Attempts.complete(s, batch),
                 max < 1 ? List.of() : Attempts.claim(s, queue, node, max, lease)));
     }
 
@@ -253,7 +248,7 @@ public final class SqliteJobStore implements io.bulwark.jdbc.JdbcJobStore {
         if (max < 1) {
             return List.of();
         }
-        return writer.callDeferringSync("rescueExpired", s -> Attempts.rescueExpired(s, node, max));
+        return writer.call("rescueExpired", s -> Attempts.rescueExpired(s, node, max));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.bulwark.jdbc.sqlite;
 import io.bulwark.jdbc.StoreException;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
-import io.bulwark.jobs.store.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,41 +47,6 @@ class DurabilityTest {
             Claim c = f.claimOne("q", "n");
             assertThat(c.job().id()).isEqualTo(second.id());
             assertThat(f.store.queueSettings("q")).contains("{}");
-        }
-    }
-
-    @Test
-    void onlyTheWorkersOwnWritesDeferTheirSync() {
-        try (StoreFixture f = new StoreFixture(dir)) {
-            Job first = f.enqueue(f.job());
-            f.enqueue(f.job());
-            assertThat(f.store.writeStats().unsyncedCommits()).as("enqueues are synced").isZero();
-
-            Claim c = f.claimOne("q", "n");
-            f.store.renew(List.of(ClaimTest.lease(c)), StoreFixture.LEASE);
-            f.store.complete(List.of(new Outcome.Succeeded(ClaimTest.lease(c), null)));
-            f.store.completeAndClaim(List.of(), "q", "n", 1, StoreFixture.LEASE);
-            assertThat(f.store.writeStats().unsyncedCommits()).as("claim, renew, complete, completeAndClaim").isEqualTo(4);
-
-            f.store.cancel(f.enqueue(f.job()).id(), "test");
-            f.store.saveQueueSettings("q", "{}");
-            assertThat(f.store.writeStats().unsyncedCommits()).as("an operator's writes are synced").isEqualTo(4);
-            assertThat(f.get(first.id()).state()).isEqualTo(io.bulwark.jobs.JobState.COMPLETED);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Durability.class)
-    void noWriteDefersItsSyncWithoutADelayOrWhenNothingIsSynced(Durability durability) {
-        SqliteOptions options = durability == Durability.FULL
-                ? SqliteOptions.builder().syncDelay(Duration.ZERO).build()
-                : SqliteOptions.builder().durability(Durability.NORMAL).build();
-        try (StoreFixture f = new StoreFixture(dir, options)) {
-            f.enqueue(f.job());
-            Claim c = f.claimOne("q", "n");
-            f.store.complete(List.of(new Outcome.Succeeded(ClaimTest.lease(c), null)));
-            assertThat(f.store.writeStats().unsyncedCommits()).isZero();
-            assertThat(f.store.writeStats().commits()).isEqualTo(3);
         }
     }
 

@@ -69,7 +69,7 @@ class GroupCommitTest {
                 d.get();
             }
 
-            assertThat(f.store.writeStats()).isEqualTo(new WriteStats(32, 1, 32, 0, 0, 0));
+            assertThat(f.store.writeStats()).isEqualTo(new WriteStats(32, 1, 32, 0));
             assertThat(f.scalar("SELECT count(*) FROM jobs")).isEqualTo(32);
         }
     }

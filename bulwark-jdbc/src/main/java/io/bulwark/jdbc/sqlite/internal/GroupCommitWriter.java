@@ -5,13 +5,7 @@ import io.bulwark.jdbc.sqlite.WriteStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.LongSupplier;
 
 /**
  * The one writer of an SQLite database, with group commit.
@@ -49,14 +42,6 @@ import java.util.function.LongSupplier;
  *   <li><b>Closing.</b> {@code gate} orders submission against close: submitters hold its read
  *       lock while they enqueue, close takes the write lock, so no task can land behind the stop
  *       marker and wait forever. Tasks queued before close still run.</li>
- *   <li><b>Deferred sync.</b> With a {@code syncDelay}, a batch made only of tasks submitted
- *       through {@link #callDeferringSync} (the worker's own claims, renewals and outcomes, which
- *       a lost write only makes run again) commits in {@code synchronous=NORMAL}: its frames reach
- *       the write-ahead log in the kernel's page cache, which survives a crash of the process, and
- *       are forced to disk by the next commit in {@code synchronous=FULL} (an fsync of the log covers
- *       every frame before it), or by an fsync of the log once {@code syncDelay} has passed
- *       without one. So power loss takes back at most {@code syncDelay} of them, and every
- *       {@link #call} still returns only once everything up to its commit is on disk.</li>
  * </ul>
  */
 public final class GroupCommitWriter implements AutoCloseable {
@@ -73,16 +58,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final class Task<T> {
         final String operation;
         final Work<T> work;
-        /** Whether the batch holding it must be on disk before it is acknowledged. */
-        final boolean sync;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
         Throwable error;
 
-        Task(String operation, Work<T> work, boolean sync) {
+        Task(String operation, Work<T> work) {
             this.operation = operation;
             this.work = work;
-            this.sync = sync;
         }
 
         void run(Session session) throws SQLException {
@@ -102,7 +84,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final String location;
     private final int maxBatch;
     private final BlockingQueue<Task<?>> queue;
-    private final Task<Void> stop = new Task<>("stop", s -> null, true);
+    private final Task<Void> stop = new Task<>("stop", s -> null);
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private boolean closed; // guarded by gate
     private volatile Throwable died;
@@ -110,50 +92,18 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicInteger largestBatch = new AtomicInteger();
-    private final AtomicLong unsyncedCommits = new AtomicLong();
-    private final AtomicLong logSyncs = new AtomicLong();
-    /** The write-ahead log, forced to disk when deferred commits have waited {@link #syncDelayNanos}. */
-    private final Path log;
-    /** 0: every commit is synced as the connection's {@code synchronous} setting says. */
-    private final long syncDelayNanos;
-    /** The connection's {@code synchronous} is FULL right now (it opens so when syncDelayNanos is set). */
-    private boolean syncing = true;
-    /** When the first commit not yet on disk was made ({@link #ticker}); meaningful while {@link #unsynced}. */
-    private long unsyncedSince;
-    private boolean unsynced;
-    private FileChannel logChannel;
 
-    /** {@link System#nanoTime}; tests set another. */
-    private final LongSupplier ticker;
-
-    private GroupCommitWriter(Session session, String location, int maxBatch, int capacity, Path log,
-                              Duration syncDelay, LongSupplier ticker) {
-        this.ticker = ticker;
+    private GroupCommitWriter(Session session, String location, int maxBatch, int capacity) {
         this.session = session;
         this.location = location;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.log = log;
-        this.syncDelayNanos = syncDelay.toNanos();
     }
 
-    /**
-     * Starts the writer loop on a new thread from {@code threads}; it owns {@code session} from now on.
-     *
-     * @param log the database's write-ahead log file ({@code <file>-wal})
-     * @param syncDelay how long commits of {@link #callDeferringSync} may stay off the disk; zero
-     *                  syncs each commit as the session's {@code synchronous} setting says, which
-     *                  must be FULL when this is not zero
-     */
+    /** Starts the writer loop on a new thread from {@code threads}; it owns {@code session} from now on. */
     public static GroupCommitWriter start(Session session, String location, int maxBatch, int capacity,
-                                          ThreadFactory threads, Path log, Duration syncDelay) {
-        return start(session, location, maxBatch, capacity, threads, log, syncDelay, System::nanoTime);
-    }
-
-    /** {@link #start}, with the sync delay timed by {@code ticker}. */
-    static GroupCommitWriter start(Session session, String location, int maxBatch, int capacity, ThreadFactory threads,
-                                   Path log, Duration syncDelay, LongSupplier ticker) {
-        GroupCommitWriter writer = new GroupCommitWriter(session, location, maxBatch, capacity, log, syncDelay, ticker);
+                                          ThreadFactory threads) {
+        GroupCommitWriter writer = new GroupCommitWriter(session, location, maxBatch, capacity);
         Thread t = threads.newThread(writer::loop);
         if (t == null) {
             throw new IllegalStateException("the thread factory refused to make the writer thread of " + STORE + " "
@@ -170,21 +120,7 @@ public final class GroupCommitWriter implements AutoCloseable {
      * @throws IllegalStateException when the store is closed
      */
     public <T> T call(String operation, Work<T> work) {
-        return call(operation, work, true);
-    }
-
-    /**
-     * Like {@link #call}, for a write that may be taken back by power loss (an operating-system
-     * crash) within the store's sync delay, because losing it only makes work run again: it
-     * returns once committed, which survives a crash of the process, and reaches the disk with the
-     * next synced commit or at most the sync delay later. Without a sync delay, the same as {@link #call}.
-     */
-    public <T> T callDeferringSync(String operation, Work<T> work) {
-        return call(operation, work, syncDelayNanos == 0);
-    }
-
-    private <T> T call(String operation, Work<T> work, boolean sync) {
-        Task<T> task = new Task<>(operation, work, sync);
+        Task<T> task = new Task<>(operation, work);
         gate.readLock().lock();
         try {
             if (closed) {
@@ -221,8 +157,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public WriteStats stats() {
-        return new WriteStats(operations.get(), commits.get(), largestBatch.get(), queue.size(), unsyncedCommits.get(),
-                logSyncs.get());
+        return new WriteStats(operations.get(), commits.get(), largestBatch.get(), queue.size());
     }
 
     private void loop() {
@@ -230,12 +165,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         try {
             boolean stopping = false;
             while (!stopping) {
-                Task<?> first = next();
-                if (first == null) {
-                    syncLog();
-                    continue;
-                }
-                batch.add(first);
+                batch.add(takeUninterruptibly());
                 queue.drainTo(batch, maxBatch - 1);
                 // The stop marker is always last: nothing can be queued behind it (see gate).
                 if (batch.getLast() == stop) {
@@ -256,10 +186,6 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             refuseEverything(e);
         } finally {
-            if (unsynced) {
-                syncLogQuietly();
-            }
-            closeLogChannel();
             try {
                 session.close();
             } catch (SQLException e) {
@@ -267,77 +193,6 @@ public final class GroupCommitWriter implements AutoCloseable {
                         STORE, location, e);
             }
             finished.countDown();
-        }
-    }
-
-    /**
-     * The next task; null when deferred commits have waited the sync delay and nothing came to
-     * sync them. A task already waiting comes first: its batch's commit syncs them when it is due.
-     */
-    private Task<?> next() {
-        if (!unsynced) {
-            return takeUninterruptibly();
-        }
-        Task<?> waiting = queue.poll();
-        if (waiting != null) {
-            return waiting;
-        }
-        while (true) {
-            long left = unsyncedSince + syncDelayNanos - ticker.getAsLong();
-            if (left <= 0) {
-                return null;
-            }
-            try {
-                Task<?> task = queue.poll(left, TimeUnit.NANOSECONDS);
-                if (task != null) {
-                    return task;
-                }
-            } catch (InterruptedException e) {
-                LOG.warn("The writer thread of {} {} was interrupted; it keeps running until the store is closed",
-                        STORE, location);
-            }
-        }
-    }
-
-    /**
-     * Forces the write-ahead log to disk: on Linux an fsync covers the file's pages whichever
-     * descriptor wrote them, so this makes every deferred commit as durable as a synced one.
-     */
-    private void syncLog() {
-        try {
-            if (logChannel == null) {
-                logChannel = FileChannel.open(log, StandardOpenOption.READ);
-            }
-            logChannel.force(false);
-            logSyncs.incrementAndGet();
-        } catch (NoSuchFileException e) {
-            // No log yet: nothing was written.
-        } catch (IOException e) {
-            // Not a write that failed: the commits stand and survive a crash of the process; the next
-            // synced commit forces them to disk. Retried after another delay.
-            LOG.warn("Syncing the write-ahead log {} of {} {} failed: {}; retrying after the sync delay", log, STORE,
-                    location, e.toString());
-            unsyncedSince = ticker.getAsLong();
-            return;
-        }
-        unsynced = false;
-    }
-
-    private void syncLogQuietly() {
-        try {
-            syncLog();
-        } catch (RuntimeException e) {
-            LOG.warn("Syncing the write-ahead log {} of {} {} at close failed", log, STORE, location, e);
-        }
-    }
-
-    private void closeLogChannel() {
-        if (logChannel != null) {
-            try {
-                logChannel.close();
-            } catch (IOException ignored) {
-                // A read-only descriptor: nothing to lose.
-            }
         }
     }
 
@@ -353,15 +208,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void runBatch(List<Task<?>> batch) {
-        boolean sync = syncDelayNanos == 0 || unsynced && ticker.getAsLong() - unsyncedSince >= syncDelayNanos;
-        for (int i = 0; i < batch.size() && !sync; i++) {
-            sync = batch.get(i).sync;
-        }
         try {
-            if (sync != syncing) {
-                session.execute(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-                syncing = sync;
-            }
             session.begin();
         } catch (SQLException e) {
             session.rollbackQuietly();
@@ -396,15 +243,6 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         operations.addAndGet(batch.size());
         commits.incrementAndGet();
-        if (sync) {
-            unsynced = false;
-        } else {
-            unsyncedCommits.incrementAndGet();
-            if (!unsynced) {
-                unsynced = true;
-                unsyncedSince = ticker.getAsLong();
-            }
-        }
         largestBatch.accumulateAndGet(batch.size(), Math::max);
         for (Task<?> task : batch) {
             task.finish();

@@ -57,8 +57,7 @@ public final class ConfiguredStore {
         SqliteJobStore store;
         try {
             store = SqliteJobStore.open(dir, clock, SqliteOptions.builder()
-                    .agingStep(config.get(JobKeys.PRIORITY_AGING))
-                    .syncDelay(config.get(StoreKeys.SYNC_DELAY)).build());
+                    .agingStep(config.get(JobKeys.PRIORITY_AGING)).build());
         } catch (RuntimeException e) {
             throw new StartupException("cannot open the job store in " + dir + " (data.dir): " + e.getMessage(), e);
         }
