@@ -8,7 +8,7 @@ import io.bulwark.jobs.store.Enqueued;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.jobs.store.QueueCounts;
-import io.micrometer.core.instrument.Counter;
+import io.bulwark.jobs.internal.JobMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -38,7 +38,7 @@ public final class JobClient {
     private final JobStore store;
     private final QueueRegistry queues;
     private final Uuid7 ids;
-    private final MeterRegistry meters;
+    private final JobMetrics metrics;
     private final Consumer<String> onEnqueued;
     private final Tracing tracing;
 
@@ -59,7 +59,7 @@ public final class JobClient {
         this.store = store;
         this.queues = queues;
         this.ids = ids;
-        this.meters = meters;
+        this.metrics = new JobMetrics(meters);
         this.onEnqueued = onEnqueued;
         this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
     }
@@ -134,8 +134,7 @@ public final class JobClient {
         List<Enqueued> out = store.enqueue(jobs);
         for (Enqueued e : out) {
             if (!e.replayed()) {
-                Counter.builder("bulwark.jobs.enqueued").tag("queue", e.job().queue()).tag("type", e.job().type())
-                        .description("Jobs enqueued, by queue and type").register(meters).increment();
+                metrics.count("enqueued", e.job().queue(), e.job().type());
             }
         }
         out.stream().map(e -> e.job().queue()).distinct().forEach(onEnqueued);

@@ -257,8 +257,14 @@ public final class ApiKeyStore {
     private List<ApiKey> current() {
         Snapshot s = snapshot;
         try {
-            // One stat per verification: the modification time and size come from the same call.
-            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            // One stat per verification: the modification time and size come from the same call. A
+            // missing file reads as null rather than as an exception, which cost every request of a
+            // server without keys a stack trace.
+            BasicFileAttributes attrs = file.getFileSystem().provider().readAttributesIfExists(file,
+                    BasicFileAttributes.class);
+            if (attrs == null) {
+                return none(s);
+            }
             FileTime modified = attrs.lastModifiedTime();
             long size = attrs.size();
             if (modified.equals(s.modified) && size == s.size) {
@@ -267,14 +273,17 @@ public final class ApiKeyStore {
             Snapshot fresh = new Snapshot(modified, size, read());
             snapshot = fresh;
             return fresh.keys;
-        } catch (NoSuchFileException e) {
-            if (s.modified != null || s.size != -1) {
-                snapshot = new Snapshot(null, -1, List.of());
-            }
-            return List.of();
         } catch (IOException e) {
             throw new KeyFileException(file, "unreadable: " + e.getMessage(), e);
         }
+    }
+
+    /** No key file: no keys, remembered so that one appearing later is read. */
+    private List<ApiKey> none(Snapshot s) {
+        if (s.modified != null || s.size != -1) {
+            snapshot = new Snapshot(null, -1, List.of());
+        }
+        return List.of();
     }
 
     private List<ApiKey> read() throws IOException {
