@@ -435,6 +435,12 @@ public final class Worker {
             passed = Math.min(freed, want);
             busy.taken.addAndGet(want - passed);
             busy.calls.incrementAndGet();
+            if (draining.get()) {
+                // A drain began after the check above and may have looked for calls in flight before
+                // this one counted: it makes none, and the drain's flush records the outcomes.
+                callEnded(busy, passed - want, batch, bucket, want);
+                return 0;
+            }
         } finally {
             busy.reserving.unlock();
         }
@@ -446,12 +452,7 @@ public final class Worker {
                 commitNanos = average(commitNanos, ticker.getAsLong() - c0);
             }
         } catch (RuntimeException e) {
-            busy.taken.addAndGet(passed - want); // the outcomes hold their slots again, the reservation goes
-            putBack(batch);
-            if (bucket != null) {
-                bucket.giveBack(want);
-            }
-            busy.calls.decrementAndGet();
+            callEnded(busy, passed - want, batch, bucket, want); // the outcomes hold their slots again
             throw e;
         }
         try {
@@ -470,6 +471,34 @@ public final class Worker {
             return claims.size();
         } finally {
             busy.calls.decrementAndGet();
+            signalIfDraining();
+        }
+    }
+
+    /** A poll that made no store call, or whose call failed: its reservation and outcomes go back. */
+    private void callEnded(Slots busy, int reserved, List<Finished> batch, TokenBucket bucket, int tokens) {
+        busy.taken.addAndGet(reserved);
+        putBack(batch);
+        if (bucket != null) {
+            bucket.giveBack(tokens);
+        }
+        busy.calls.decrementAndGet();
+        signalIfDraining();
+    }
+
+    /** Wakes a {@link #drain} waiting for the calls in flight to come back. */
+    private void signalIfDraining() {
+        if (draining.get()) {
+            signalIdle();
+        }
+    }
+
+    private void signalIdle() {
+        idleLock.lock();
+        try {
+            idle.signalAll();
+        } finally {
+            idleLock.unlock();
         }
     }
 
@@ -710,12 +739,7 @@ public final class Worker {
         running.remove(job.id());
         metrics.runDuration(job.queue(), typeLabel(job.type()), ran);
         if (running.isEmpty()) {
-            idleLock.lock();
-            try {
-                idle.signalAll();
-            } finally {
-                idleLock.unlock();
-            }
+            signalIdle();
         }
         onFinished.run();
     }
@@ -927,6 +951,19 @@ public final class Worker {
         return total;
     }
 
+    /** Waits until no poll of this worker is in the store, or {@code timeout} passes. */
+    private void awaitNoCalls(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (claiming() && left > 0) {
+                left = idle.awaitNanos(left);
+            }
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
     /** Waits until no attempt runs on this node, or {@code timeout} passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -951,7 +988,11 @@ public final class Worker {
      */
     public void drain(Duration grace) throws InterruptedException {
         draining.set(true);
-        if (!awaitIdle(grace)) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        // A poll still in the store brings back jobs the store now counts as this node's: they start
+        // (and are drained below) rather than waiting out their lease after an interrupted call.
+        awaitNoCalls(grace);
+        if (!awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             LOG.info("Draining: {} jobs still running after {}; interrupting them and releasing their leases",
                     running.size(), grace);
             running.values().forEach(r -> r.stop(Running.Stop.DRAIN));

@@ -162,6 +162,11 @@ public final class WorkerLoop {
         try {
             step.run();
         } catch (RuntimeException e) {
+            if (stopped.get()) {
+                // Stopping (the scheduler may interrupt a step on its way out): not an outage to report.
+                LOG.debug("Worker {} stopped while it tried to {}: {}", worker.node(), what, e.toString());
+                return;
+            }
             int n = backoff.failed();
             if (n == 1) {
                 LOG.warn("Worker {} failed to {}: {}. It backs off (up to 64 ticks between tries) and resumes by itself "

@@ -193,6 +193,38 @@ class WorkerClaimsInFlightTest {
     }
 
     @Test
+    void aDrainWaitsForThePollInTheStoreAndFinishesWhatItClaimed() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        handlers.register("work", Map.class, ctx -> {
+            ran.incrementAndGet();
+            return null;
+        });
+        queues.put("q", QueueSettings.DEFAULT.withConcurrency(3));
+        enqueue(5);
+        Worker worker = worker(1, 10);
+        store.hold();
+        CompletableFuture<Integer> poll = pollAside(worker);
+        store.awaitHeld(1);
+
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
+            try {
+                worker.drain(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, executor);
+        await().atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(50)).until(() -> !drain.isDone());
+        assertThat(worker.poll("q")).as("nothing new once draining").isZero();
+
+        store.release();
+        drain.get(5, TimeUnit.SECONDS);
+        assertThat(poll.get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(ran.get()).as("what the held call claimed ran").isEqualTo(3);
+        assertThat(store.counts().getFirst().count(JobState.COMPLETED)).as("and was recorded by the drain").isEqualTo(3);
+        assertThat(store.runningInStore()).as("nothing left held by this node").isZero();
+    }
+
+    @Test
     void aFailedCallGivesItsOutcomesTheirSlotsBackAndItsReservationUp() throws Exception {
         Worker worker = afterAFullFirstClaim(2, 5, 10);
         store.failNext();
