@@ -29,7 +29,9 @@ class DockerTargetTest {
         Artifacts.write(dir, Artifacts.generate(s, EnumSet.of(Target.DOCKER)));
         Path file = dir.resolve("docker/Dockerfile");
         String text = Files.readString(file);
-        assertThat(text).contains("FROM eclipse-temurin:21-jre AS cds").contains("USER 10001:10001")
+        assertThat(text).contains("FROM eclipse-temurin:25-jre AS cds").contains("USER 10001:10001")
+                .contains("-XX:AOTCacheOutput=/opt/bulwark/bulwark.aot").contains("bulwark.jar dev train")
+                .contains("-XX:AOTCache=/opt/bulwark/bulwark.aot").contains("-XX:ArchiveClassesAtExit=/opt/bulwark/bulwark.jsa")
                 .contains("HEALTHCHECK").contains("CMD [\"bulwark\", \"health\", \"--url\", \"http://127.0.0.1:" + s.port() + "\"]")
                 .contains("ENTRYPOINT [\"bulwark\"]").contains("-XX:MaxRAMPercentage=70").contains("EXPOSE " + s.port());
         assertThat(DockerfileCheck.problems(file)).isEmpty();

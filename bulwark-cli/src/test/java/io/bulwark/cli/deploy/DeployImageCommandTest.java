@@ -79,7 +79,7 @@ class DeployImageCommandTest {
         assertUsage(image("--base", "tar:" + base, "--distribution", dist), "Missing required argument");
         assertUsage(image("--out", out.toString(), "--to-daemon", "--distribution", dist), "mutually exclusive");
         assertUsage(image("--out", out.toString(), "--base", "Not An Image", "--distribution", dist),
-                "error: --base must be an image reference such as eclipse-temurin:21-jre, tar:/path/to/image.tar");
+                "error: --base must be an image reference such as eclipse-temurin:25-jre, tar:/path/to/image.tar");
         assertUsage(image("--out", out.toString(), "--image", "Shop Image", "--distribution", dist),
                 "error: --image must be an image reference such as registry.example.com/shop/bulwark:1.4.2 but was 'Shop Image'");
         Path missing = dir.resolve("missing.tar");
@@ -103,11 +103,11 @@ class DeployImageCommandTest {
         assertThat(toDaemon.exit()).as(toDaemon.err()).isEqualTo(1);
         assertThat(errorLines(toDaemon)).singleElement().asString().startsWith("error: the Docker daemon could not load the image: ");
 
-        CliRun fromDaemon = image("--out", dir.resolve("x.tar").toString(), "--base", "docker://eclipse-temurin:21-jre",
+        CliRun fromDaemon = image("--out", dir.resolve("x.tar").toString(), "--base", "docker://eclipse-temurin:25-jre",
                 "--distribution", dist.toString());
         assertThat(fromDaemon.exit()).isEqualTo(1);
         assertThat(errorLines(fromDaemon)).singleElement().asString()
-                .startsWith("error: the Docker daemon could not save eclipse-temurin:21-jre: ");
+                .startsWith("error: the Docker daemon could not save eclipse-temurin:25-jre: ");
         assertThat(dir.resolve("x.tar")).doesNotExist();
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The image {@code deploy image} builds on: a registry reference ({@code eclipse-temurin:21-jre},
+ * The image {@code deploy image} builds on: a registry reference ({@code eclipse-temurin:25-jre},
  * the default), a tarball written by {@code docker save} ({@code tar:/path/to/image.tar}), or an
  * image in the local Docker daemon ({@code docker://name:tag}).
  *
@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public record BaseImage(Source source, String reference, Path tarball) {
 
-    /** The default base: Eclipse Temurin's JRE 21, as the Dockerfile target uses. */
+    /** The default base: Eclipse Temurin's JRE 25, as the Dockerfile target uses. */
     public static final String DEFAULT = DockerFiles.BASE;
 
     /** Where a base image comes from. */

@@ -5,7 +5,7 @@
  *
  * <pre>{@code
  * ImageSettings settings = ImageSettings.builder().image("shop/bulwark:1.4.2").port(9090)
- *         .base(BaseImage.parse("tar:/tmp/temurin-21-jre.tar")).build();
+ *         .base(BaseImage.parse("tar:/tmp/temurin-25-jre.tar")).build();
  * ImageResult r = ImageBuild.build(settings, Distribution.at(Path.of("bulwark-cli/target")),
  *         ImageTarget.tarball(Path.of("bulwark.tar")), executor, ImageBuildListener.NONE);
  * }</pre>

@@ -45,13 +45,13 @@ class ImageInputsTest {
 
     @Test
     void baseReferencesParseInEveryFormAndBadOnesNameTheForms() {
-        assertThat(BaseImage.defaults()).isEqualTo(new BaseImage(BaseImage.Source.REGISTRY, "eclipse-temurin:21-jre", null));
+        assertThat(BaseImage.defaults()).isEqualTo(new BaseImage(BaseImage.Source.REGISTRY, "eclipse-temurin:25-jre", null));
         assertThat(BaseImage.parse("tar:/images/jre.tar").tarball()).isEqualTo(Path.of("/images/jre.tar"));
         assertThat(BaseImage.parse("tar:///images/jre.tar").tarball()).as("Jib's own form").isEqualTo(Path.of("/images/jre.tar"));
-        assertThat(BaseImage.parse("docker://eclipse-temurin:21-jre").source()).isEqualTo(BaseImage.Source.DOCKER_DAEMON);
+        assertThat(BaseImage.parse("docker://eclipse-temurin:25-jre").source()).isEqualTo(BaseImage.Source.DOCKER_DAEMON);
         assertThat(BaseImage.parse("registry://ghcr.io/acme/jre:21").reference()).isEqualTo("ghcr.io/acme/jre:21");
         assertThatThrownBy(() -> BaseImage.parse("Not An Image")).hasMessage("base must be an image reference such as "
-                + "eclipse-temurin:21-jre, tar:/path/to/image.tar (from docker save) or docker://name:tag, but was 'Not An Image'");
+                + "eclipse-temurin:25-jre, tar:/path/to/image.tar (from docker save) or docker://name:tag, but was 'Not An Image'");
         assertThatThrownBy(() -> BaseImage.parse("tar:")).hasMessageContaining("but was 'tar:'");
         assertThatThrownBy(() -> ImageSettings.builder().image("Shop Image").build())
                 .hasMessage("image must be an image reference such as registry.example.com/shop/bulwark:1.4.2 but was 'Shop Image'");
@@ -114,8 +114,8 @@ class ImageInputsTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(daemonRuns(), "a Docker daemon runs here");
         Path out = dir.resolve("out/image.tar");
 
-        assertThatThrownBy(() -> build("docker://eclipse-temurin:21-jre", out)).isInstanceOf(ImageBuildException.class)
-                .hasMessageStartingWith("the Docker daemon could not save eclipse-temurin:21-jre: ")
+        assertThatThrownBy(() -> build("docker://eclipse-temurin:25-jre", out)).isInstanceOf(ImageBuildException.class)
+                .hasMessageStartingWith("the Docker daemon could not save eclipse-temurin:25-jre: ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
         try (Stream<Path> left = Files.list(out.getParent())) {
@@ -132,13 +132,13 @@ class ImageInputsTest {
         BaseImage base = BaseImage.defaults();
         assertThat(JibFailures.describe(new ExecutionException(new UnknownHostException(
                 "registry-1.docker.io: Name or service not known")), base, false))
-                .isEqualTo("cannot reach the registry of eclipse-temurin:21-jre: unknown host registry-1.docker.io: Name or "
+                .isEqualTo("cannot reach the registry of eclipse-temurin:25-jre: unknown host registry-1.docker.io: Name or "
                         + "service not known (no network or DNS?)");
         assertThat(JibFailures.describe(new ExecutionException(new IOException("Connect to localhost:1 failed",
                 new ConnectException("Connection refused"))), base, false))
-                .isEqualTo("cannot reach the registry of eclipse-temurin:21-jre: Connection refused");
+                .isEqualTo("cannot reach the registry of eclipse-temurin:25-jre: Connection refused");
         assertThat(JibFailures.describe(new RegistryUnauthorizedException("registry-1.docker.io", "library/x",
-                null), base, false)).startsWith("the registry refused eclipse-temurin:21-jre (unauthorized)");
+                null), base, false)).startsWith("the registry refused eclipse-temurin:25-jre (unauthorized)");
         assertThat(JibFailures.describe(new IOException("'docker load' command failed with error: Cannot connect to the "
                 + "Docker daemon at unix:///var/run/docker.sock.\nIs the docker daemon running?"), base, true))
                 .isEqualTo("the Docker daemon could not load the image: 'docker load' command failed with error: Cannot "

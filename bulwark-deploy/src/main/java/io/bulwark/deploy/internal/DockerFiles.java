@@ -7,15 +7,21 @@ import java.util.List;
 
 /**
  * {@code docker/Dockerfile}: a multi-stage build of the distribution ({@code bulwark.jar} and
- * {@code lib/}, as {@code bulwark-cli/target} holds them) on a JRE 21 base. The first stage records
- * a class-data-sharing archive from a short run; the image runs as user 10001 with nothing to
- * write outside its data volume and {@code /tmp}, sizes the heap from the container's memory
- * limit, and checks its own health with {@code bulwark health}.
+ * {@code lib/}, as {@code bulwark-cli/target} holds them) on a JRE 25 base. The first stage records
+ * the start-up cache: JDK 25's ahead-of-time cache from {@code bulwark dev train}, the workload the
+ * {@code ./bulwark} launcher trains its own with, or, on a base older than JDK 25, a
+ * class-data-sharing archive from a server started and stopped; the image runs as user 10001 with
+ * nothing to write outside its data volume and {@code /tmp}, sizes the heap from the container's
+ * memory limit, and checks its own health with {@code bulwark health}.
  */
 public final class DockerFiles {
 
-    /** The base image: Eclipse Temurin's JRE 21, as the issue asks. */
-    public static final String BASE = "eclipse-temurin:21-jre";
+    /**
+     * The base image: Eclipse Temurin's JRE 25, for its ahead-of-time cache (JEP 483/514/515), which
+     * starts a server faster than a class-data-sharing archive (docs/benchmarks.md). Bulwark itself
+     * runs on 21 or later.
+     */
+    public static final String BASE = "eclipse-temurin:25-jre";
 
     /**
      * The JVM flags of the image (here and in {@code deploy image}): the heap follows the container's memory
@@ -41,14 +47,20 @@ public final class DockerFiles {
                 # Build from the distribution, with this file's directory holding the .dockerignore:
                 #   docker build -f docker/Dockerfile -t %3$s bulwark-cli/target
 
-                # Stage 1: record a class-data-sharing archive of the classes a server loads: start one,
-                # wait until it is ready, stop it (the archive is written as the JVM exits).
+                # Stage 1: record the start-up cache. On JDK 25 and later, an ahead-of-time cache (classes
+                # loaded and linked, method profiles) from `bulwark dev train`, a short workload that exits
+                # by itself. On an older base that option is refused, and a class-data-sharing archive is
+                # recorded instead: start a server, wait until it is ready, stop it (the archive is written
+                # as the JVM exits). Either holds the class path as given: the launcher's absolute jar path.
                 FROM %2$s AS cds
                 WORKDIR /opt/bulwark
                 COPY bulwark.jar ./
                 COPY lib/ lib/
-                # The archive holds the class path as given: the same absolute jar path as the launcher's.
-                RUN java -XX:ArchiveClassesAtExit=/opt/bulwark/bulwark.jsa -jar /opt/bulwark/bulwark.jar serve --port 18080 \\
+                RUN if java -XX:AOTCacheOutput=/opt/bulwark/bulwark.aot -Xlog:aot=off -Xlog:cds=off \\
+                        -jar /opt/bulwark/bulwark.jar dev train >/tmp/aot.log 2>&1 \\
+                        && test -s /opt/bulwark/bulwark.aot; then exit 0; fi; \\
+                    rm -f /opt/bulwark/bulwark.aot; \\
+                    java -XX:ArchiveClassesAtExit=/opt/bulwark/bulwark.jsa -jar /opt/bulwark/bulwark.jar serve --port 18080 \\
                         --data-dir /tmp/cds >/tmp/cds.log 2>&1 & \\
                     pid=$!; \\
                     for i in $(seq 1 60); do \\
@@ -63,7 +75,7 @@ public final class DockerFiles {
                 RUN groupadd --system --gid 10001 bulwark \\
                     && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/bulwark --no-create-home bulwark \\
                     && mkdir -p /var/lib/bulwark && chown 10001:10001 /var/lib/bulwark \\
-                    && printf '#!/bin/sh\\nexec java -XX:SharedArchiveFile=/opt/bulwark/bulwark.jsa -Xshare:auto -jar /opt/bulwark/bulwark.jar "$@"\\n' \\
+                    && printf '#!/bin/sh\\nif [ -f /opt/bulwark/bulwark.aot ]; then\\n  exec java -XX:AOTCache=/opt/bulwark/bulwark.aot -Xlog:aot=off -Xlog:cds=off -jar /opt/bulwark/bulwark.jar "$@"\\nfi\\nexec java -XX:SharedArchiveFile=/opt/bulwark/bulwark.jsa -Xshare:auto -jar /opt/bulwark/bulwark.jar "$@"\\n' \\
                         > /usr/local/bin/bulwark \\
                     && chmod 0755 /usr/local/bin/bulwark
                 COPY --from=cds /opt/bulwark /opt/bulwark
@@ -91,7 +103,8 @@ public final class DockerFiles {
                 + "docker run --rm -p " + s.port() + ":" + s.port() + " --read-only --tmpfs /tmp -e BULWARK_AUTH_ADMIN_KEY=... "
                 + s.workload().image() + "\n```\n\n"
                 + "Base `" + BASE + "`; runs as user 10001; writes only to `/var/lib/bulwark` (a volume) and `/tmp`, so "
-                + "`--read-only` works; a class-data-sharing archive recorded at build time shortens the start; the heap "
+                + "`--read-only` works; an ahead-of-time cache recorded at build time (`bulwark dev train`) shortens the "
+                + "start (a class-data-sharing archive on a base older than JDK 25); the heap "
                 + "is 70% of the container's memory limit; `HEALTHCHECK` runs `bulwark health`. The `prod` profile "
                 + "refuses to start without an API key: pass `BULWARK_AUTH_ADMIN_KEY` (or mount a data directory "
                 + "with keys). `bulwark` is the entrypoint, so `docker run IMAGE worker --queues mail` runs a worker.\n";
