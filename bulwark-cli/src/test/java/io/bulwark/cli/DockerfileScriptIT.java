@@ -19,9 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The generated Dockerfile's shell steps, run without Docker (no daemon here) against the packaged
- * distribution: the first stage's training run must start a server, see it ready, stop it and
- * leave a class-data-sharing archive; the second stage's launcher must run Bulwark with it. Paths
- * under /opt/bulwark and /usr/local/bin become temp directories; java is this JVM's.
+ * distribution: on JDK 25 and later the first stage's training run must leave an ahead-of-time
+ * cache, and its fallback for an older base (start a server, see it ready, stop it) a
+ * class-data-sharing archive; the second stage's launcher must run Bulwark with whichever is there,
+ * its classes coming from it. Paths under /opt/bulwark and /usr/local/bin become temp directories;
+ * java is this JVM's.
  */
 class DockerfileScriptIT {
 
@@ -49,22 +51,43 @@ class DockerfileScriptIT {
         String training = runs.get(0).replace("/opt/bulwark", opt.toString()).replace("18080", String.valueOf(port))
                 .replace("/tmp/cds", dir.resolve("cds").toString());
         assertThat(sh(opt, training)).as("the training step").isZero();
-        assertThat(opt.resolve("bulwark.jsa")).isNotEmptyFile();
+        boolean aot = Runtime.version().feature() >= 25;
+        assertThat(opt.resolve(aot ? "bulwark.aot" : "bulwark.jsa")).isNotEmptyFile();
 
         Path bin = Files.createDirectories(dir.resolve("bin"));
         String launcher = runs.get(1).substring(runs.get(1).indexOf("printf"));
         launcher = launcher.substring(0, launcher.indexOf("&& chmod")).replace("/usr/local/bin", bin.toString())
                 .replace("/opt/bulwark", opt.toString());
         assertThat(sh(dir, launcher + " && chmod 0755 " + bin.resolve("bulwark"))).isZero();
+        assertThat(classesFromTheCache(bin, "aot")).as("Bulwark's classes from the start-up cache").isGreaterThan(10);
+
+        if (aot) {
+            // A base older than JDK 25 refuses the option and runs the rest of the step: the CDS recording.
+            String fallback = training.substring(training.indexOf("fi;") + "fi;".length());
+            assertThat(sh(opt, fallback)).as("the fallback").isZero();
+            assertThat(opt.resolve("bulwark.aot")).doesNotExist();
+            assertThat(opt.resolve("bulwark.jsa")).isNotEmptyFile();
+            assertThat(classesFromTheCache(bin, "cds")).as("Bulwark's classes from the CDS archive").isGreaterThan(10);
+        }
+    }
+
+    /**
+     * Runs {@code bulwark version} through the launcher; how many of Bulwark's own classes it loaded
+     * from a shared archive (the JDK's default archive holds none of them).
+     */
+    private long classesFromTheCache(Path bin, String name) throws Exception {
+        Path log = dir.resolve("classes-" + name + ".txt");
         ProcessBuilder run = new ProcessBuilder(bin.resolve("bulwark").toString(), "version").redirectErrorStream(true);
         run.environment().put("PATH", javaBin() + ":" + System.getenv("PATH"));
-        run.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:cds=info");
+        run.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
         Process version = run.start();
         String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(version.exitValue()).as(out).isZero();
-        assertThat(out).contains("bulwark ").doesNotContain("Unable to use shared archive")
-                .contains(opt.resolve("bulwark.jsa").toString());
+        assertThat(out).contains("bulwark ");
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(" io.bulwark.") && l.contains("source: shared objects file")).count();
+        }
     }
 
     /** This JVM's bin directory: the tests run on JDK 21 or later, whatever java the PATH holds. */
