@@ -951,29 +951,24 @@ public final class Worker {
         return total;
     }
 
-    /** Waits until no poll of this worker is in the store, or {@code timeout} passes. */
-    private void awaitNoCalls(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
-        idleLock.lock();
-        try {
-            while (claiming() && left > 0) {
-                left = idle.awaitNanos(left);
-            }
-        } finally {
-            idleLock.unlock();
-        }
-    }
-
     /** Waits until no attempt runs on this node, or {@code timeout} passes; true when idle. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+        return awaitUntil(running::isEmpty, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Waits until {@code done} holds or the {@link System#nanoTime} {@code deadline} passes; true
+     * when it holds. {@code done} must turn true only where {@link #signalIdle} follows.
+     */
+    private boolean awaitUntil(java.util.function.BooleanSupplier done, long deadline) throws InterruptedException {
         idleLock.lock();
         try {
-            while (!running.isEmpty()) {
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                left = idle.awaitNanos(left);
+                idle.awaitNanos(left);
             }
             return true;
         } finally {
@@ -991,8 +986,8 @@ public final class Worker {
         long deadline = System.nanoTime() + grace.toNanos();
         // A poll still in the store brings back jobs the store now counts as this node's: they start
         // (and are drained below) rather than waiting out their lease after an interrupted call.
-        awaitNoCalls(grace);
-        if (!awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        awaitUntil(() -> !claiming(), deadline);
+        if (!awaitUntil(running::isEmpty, deadline)) {
             LOG.info("Draining: {} jobs still running after {}; interrupting them and releasing their leases",
                     running.size(), grace);
             running.values().forEach(r -> r.stop(Running.Stop.DRAIN));

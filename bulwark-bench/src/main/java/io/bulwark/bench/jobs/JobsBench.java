@@ -74,15 +74,18 @@ public final class JobsBench {
                 Histogram idle = singleEnqueues("single-idle", calls);
                 Histogram busy = singleEnqueues("single", calls);
                 Histogram viaClient = timed(calls, () -> call("POST", "/api/v1/jobs", singleBody("single-idle")));
-                System.out.printf(Locale.ROOT, "| %d | %.2f / %.2f | %s | %s | %.2f / %.2f |%n", round,
-                        floor.getValueAtPercentile(50) / 1000.0, floor.getValueAtPercentile(99) / 1000.0,
-                        percentiles(idle), percentiles(busy),
-                        viaClient.getValueAtPercentile(50) / 1000.0, viaClient.getValueAtPercentile(99) / 1000.0);
+                System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", round, p50p99(floor), percentiles(idle),
+                        percentiles(busy), p50p99(viaClient));
             }
         } finally {
             server.toHandle().destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String p50p99(Histogram h) {
+        return String.format(Locale.ROOT, "%.2f / %.2f", h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0);
     }
 
     private static String percentiles(Histogram h) {

@@ -29,15 +29,11 @@ public final class JobMetrics {
         this.meters = meters;
     }
 
+    /** Adds one to {@code bulwark_jobs_<what>_total} of the queue and type. */
     public void count(String what, String queue, String type) {
-        count(what, queue, type, 1);
-    }
-
-    /** Adds {@code n} to {@code bulwark_jobs_<what>_total} of the queue and type. */
-    public void count(String what, String queue, String type, long n) {
         counters.computeIfAbsent(new Key(what, queue, type), k -> Counter.builder("bulwark.jobs." + what)
                 .tag("queue", queue).tag("type", type)
-                .description("Jobs " + what + ", by queue and type").register(meters)).increment(n);
+                .description("Jobs " + what + ", by queue and type").register(meters)).increment();
     }
 
     /** Counts waiting jobs that just ended expired, by queue and type. */
