@@ -146,7 +146,9 @@ public final class JobClient {
         String where = total > 1 ? "jobs[" + index + "]." : "";
         String payload = r.payload() == null ? "{}" : r.payload();
         try {
-            Json.mapper().readTree(payload);
+            if (Json.mapper().readTree(payload).isMissingNode()) {
+                throw new IllegalArgumentException(where + "payload is empty; it must be one JSON value, e.g. {}");
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(where + "payload is not valid JSON: " + e.getOriginalMessage());
         }

@@ -337,6 +337,18 @@ class WorkerTest {
     void anInvalidPayloadIsRefusedAndNothingIsStored() {
         assertThatThrownBy(() -> h.enqueue(JobRequest.builder("q", "x").payload("{not json")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("payload is not valid JSON");
+        // One value and nothing after it: a reader would otherwise see {"a":1} and drop the rest.
+        assertThatThrownBy(() -> h.enqueue(JobRequest.builder("q", "x").payload("{\"a\":1} x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("payload is not valid JSON");
+        assertThatThrownBy(() -> h.enqueue(JobRequest.builder("q", "x").payload("{}{}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("payload is not valid JSON");
+        for (String empty : new String[]{"", "  \n"}) {
+            assertThatThrownBy(() -> h.enqueue(JobRequest.builder("q", "x").payload(empty)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("payload is empty; it must be one JSON value, e.g. {}");
+        }
         assertThat(h.store.counts()).isEmpty();
+        UUID kept = h.enqueue(JobRequest.builder("q", "x").payload(" [1, 2] \n"));
+        assertThat(h.store.get(kept).orElseThrow().payload()).isEqualTo(" [1, 2] \n");
     }
 }

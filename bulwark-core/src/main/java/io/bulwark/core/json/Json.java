@@ -13,7 +13,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one Jackson configuration Bulwark uses on every surface: camelCase, ISO-8601 UTC times,
- * nulls left out, and unknown properties rejected so that a misspelt field is an error.
+ * nulls left out, unknown properties rejected so that a misspelt field is an error, and a document
+ * is one value: anything after it but white space ({@code {"a":1} x}, {@code {}{}}) is an error, not
+ * silently dropped.
  *
  * <p>{@link #strictMapper()} adds the input rules for documents from outside (request bodies):
  * no value changes type or loses part of itself on the way in. A fraction is not an integer
@@ -66,6 +68,7 @@ public final class Json {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
         for (LogicalType numeric : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
@@ -100,6 +103,7 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
     }
