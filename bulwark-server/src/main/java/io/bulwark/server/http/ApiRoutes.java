@@ -9,6 +9,7 @@ import io.javalin.security.Roles;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -20,6 +21,14 @@ import java.util.regex.Pattern;
  * document is generated from. The access goes to Javalin as the route's roles, exactly as
  * {@code RoutesConfig.get(path, handler, role)} puts it; the documentation rides along as the
  * endpoint's metadata.
+ *
+ * <p>The parameters a route lists are also all it takes: a request to an {@code /api/} route with
+ * a query parameter the route does not list, or with one listed parameter given twice, is a 400
+ * naming the parameter and those the route takes, before the handler runs. A misspelt filter
+ * ({@code ?stat=dead}) or a parameter of another route ({@code /api/v1/events?since=...}) would
+ * otherwise be ignored and the answer look right while holding everything. Routes that pass their
+ * query string on ({@link RouteDoc#passesQueryOn()}) and the health and metrics routes, which
+ * probes and scrapers call with parameters of their own, take any.
  *
  * <pre>{@code
  * public void routes(ApiRoutes routes) {
@@ -92,8 +101,30 @@ public final class ApiRoutes {
                         + p.name() + "' it does not have; its path parameters are " + names);
             }
         }
+        Handler checked = !path.startsWith("/api/") || doc.queryPassedOn() ? handler
+                : onlyListedQuery(handler, java.util.List.copyOf(doc.queryNames()));
         routes.addEndpoint(Endpoint.create(method, path).addMetadata(new Roles(Set.of(access))).addMetadata(doc)
-                .handler(handler));
+                .handler(checked));
         return this;
+    }
+
+    /** {@code handler}, run only when the request's query parameters are among {@code listed}, each once. */
+    private static Handler onlyListedQuery(Handler handler, List<String> listed) {
+        return ctx -> {
+            String query = ctx.queryString();
+            if (query != null && !query.isEmpty()) {
+                for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+                    String problem = !listed.contains(e.getKey())
+                            ? (listed.isEmpty() ? "is not a query parameter of this route, which takes none"
+                                    : "is not a query parameter of this route; it takes " + String.join(", ", listed))
+                            : e.getValue().size() > 1 ? "is given " + e.getValue().size() + " times; give it once" : null;
+                    if (problem != null) {
+                        throw ApiException.validation("invalid query parameter",
+                                List.of(new FieldError(io.bulwark.core.logging.LogText.safe(e.getKey(), 100), problem)));
+                    }
+                }
+            }
+            handler.handle(ctx);
+        };
     }
 }

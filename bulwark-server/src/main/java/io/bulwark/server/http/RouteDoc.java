@@ -36,9 +36,12 @@ import java.util.TreeSet;
  * @param body the request body it reads; null when it reads none
  * @param answers its answers other than errors; empty means one: 200 with a JSON body
  * @param errors the problem+json statuses it answers besides those every route of its kind answers
+ * @param queryPassedOn true when the route passes its whole query string on (the gateway's
+ *                      pass-through), so that it takes any query parameter; an {@code /api/} route
+ *                      otherwise refuses one it does not list ({@link ApiRoutes})
  */
 public record RouteDoc(String summary, String description, List<Param> params, Body body, List<Answer> answers,
-                       Set<Integer> errors) implements EndpointMetadata {
+                       Set<Integer> errors, boolean queryPassedOn) implements EndpointMetadata {
 
     /** The media type of JSON bodies and answers. */
     public static final String JSON = "application/json";
@@ -140,12 +143,12 @@ public record RouteDoc(String summary, String description, List<Param> params, B
 
     /** The documentation of a route that {@code summary} says all about: 200 with JSON, no parameters, no body. */
     public static RouteDoc of(String summary) {
-        return new RouteDoc(summary, "", List.of(), null, List.of(), Set.of());
+        return new RouteDoc(summary, "", List.of(), null, List.of(), Set.of(), false);
     }
 
     /** This documentation with a longer description (CommonMark) after the summary. */
     public RouteDoc describe(String description) {
-        return new RouteDoc(summary, description, params, body, answers, errors);
+        return new RouteDoc(summary, description, params, body, answers, errors, queryPassedOn);
     }
 
     /** Describes the path parameter {@code {name}}. */
@@ -174,6 +177,25 @@ public record RouteDoc(String summary, String description, List<Param> params, B
                 .query("cursor", String.class, "the nextCursor of the previous page; absent for the first page");
     }
 
+    /**
+     * The route passes its whole query string on (the gateway's pass-through to a provider), so it
+     * takes query parameters it does not list.
+     */
+    public RouteDoc passesQueryOn() {
+        return new RouteDoc(summary, description, params, body, answers, errors, true);
+    }
+
+    /** The names of the query parameters it lists. */
+    public java.util.Set<String> queryNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (Param p : params) {
+            if (p.in() == In.QUERY) {
+                names.add(p.name());
+            }
+        }
+        return names;
+    }
+
     /** The route reads a required JSON body of {@code type}. */
     public RouteDoc body(Class<?> type) {
         return body(Body.of(type, ""));
@@ -186,7 +208,7 @@ public record RouteDoc(String summary, String description, List<Param> params, B
 
     /** The route reads {@code body}. */
     public RouteDoc body(Body body) {
-        return new RouteDoc(summary, description, params, Objects.requireNonNull(body, "body"), answers, errors);
+        return new RouteDoc(summary, description, params, Objects.requireNonNull(body, "body"), answers, errors, queryPassedOn);
     }
 
     /** Adds an answer with a JSON body ({@code 204}: without a body). */
@@ -198,7 +220,7 @@ public record RouteDoc(String summary, String description, List<Param> params, B
     public RouteDoc answers(int status, String mediaType, String what) {
         List<Answer> all = new ArrayList<>(answers);
         all.add(new Answer(status, what, mediaType));
-        return new RouteDoc(summary, description, params, body, all, errors);
+        return new RouteDoc(summary, description, params, body, all, errors, queryPassedOn);
     }
 
     /** Adds problem+json statuses the route answers, e.g. {@code 404} for an unknown resource. */
@@ -207,13 +229,13 @@ public record RouteDoc(String summary, String description, List<Param> params, B
         for (int s : statuses) {
             all.add(s);
         }
-        return new RouteDoc(summary, description, params, body, answers, all);
+        return new RouteDoc(summary, description, params, body, answers, all, queryPassedOn);
     }
 
     private RouteDoc param(Param p) {
         List<Param> all = new ArrayList<>(params);
         all.add(p);
-        return new RouteDoc(summary, description, all, body, answers, errors);
+        return new RouteDoc(summary, description, all, body, answers, errors, queryPassedOn);
     }
 
     private static void requireText(String what, String text) {

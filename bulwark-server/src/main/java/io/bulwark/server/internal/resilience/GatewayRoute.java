@@ -99,7 +99,8 @@ public final class GatewayRoute {
                 .body(RouteDoc.Body.of(Object.class, "forwarded as sent").optional().media("*/*"))
                 .describe("As `POST /api/v1/providers/{group}/call`, with the caller's method, path and query string.")
                 .answers(200, "*/*", "the provider's answer, with its status, body and content type")
-                .errors(400, 404, 429, 503);
+                .errors(400, 404, 429, 503)
+                .passesQueryOn();
         routes.get(passPath, this::call, Role.OPERATOR, pass.apply("GET"));
         routes.post(passPath, this::call, Role.OPERATOR, pass.apply("POST"));
         routes.put(passPath, this::call, Role.OPERATOR, pass.apply("PUT"));

@@ -383,16 +383,17 @@ public final class RolloutsCapability implements Capability {
                 .describe("Its steps, current step and weight, the analysis runs with every measurement, and its history.")
                 .answers(200, "the rollout's state").errors(404));
         for (String action : List.of("promote", "abort", "pause", "resume", "retry")) {
-            routes.post("/api/v1/rollouts/{name}/" + action, ctx -> act(ctx, action), Role.OPERATOR,
-                    RouteDoc.of(switch (action) {
+            RouteDoc doc = RouteDoc.of(switch (action) {
                         case "promote" -> "Promote a rollout: skip its remaining steps, all traffic to the new version";
                         case "abort" -> "Abort a rollout: all traffic back to the stable version at once";
                         case "pause" -> "Pause a progressing rollout at its step";
                         case "resume" -> "Resume a paused rollout";
                         default -> "Retry an aborted rollout from step 0";
                     }).path("name", "the rollout")
-                            .describe("409 names the phase when the action does not apply to it.")
-                            .answers(200, "the rollout's state after the action").errors(404, 409));
+                    .describe("409 names the phase when the action does not apply to it.")
+                    .answers(200, "the rollout's state after the action").errors(404, 409);
+            routes.post("/api/v1/rollouts/{name}/" + action, ctx -> act(ctx, action), Role.OPERATOR,
+                    action.equals("abort") ? doc.query("reason", String.class, "why, kept in the rollout's history") : doc);
         }
     }
 

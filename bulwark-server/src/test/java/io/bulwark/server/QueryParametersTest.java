@@ -1,0 +1,107 @@
+package io.bulwark.server;
+
+import io.bulwark.server.auth.ApiKeyStore;
+import io.bulwark.server.auth.Role;
+import io.bulwark.server.internal.http.RouteAccess;
+import io.bulwark.test.services.LocalService;
+import io.bulwark.test.services.RequiresService;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An {@code /api/} route takes the query parameters it lists and no others, each once: a misspelt
+ * filter or a parameter of another route is a 400 naming it, never ignored while the answer looks
+ * filtered. Every route of the server's own route table is tried, so a new one is covered at once.
+ */
+@RequiresService(LocalService.REDIS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryParametersTest {
+
+    private static final String UNLISTED = "bulwarkNoSuchParameter";
+    private static final String PASS_THROUGH = "/api/v1/providers/{group}/call/<path>";
+
+    @TempDir
+    static Path dir;
+
+    private BulwarkServer server;
+    private Http http;
+    private Map<String, String> admin;
+
+    @BeforeAll
+    void start() {
+        admin = Http.bearer(ApiKeyStore.open(dir, InstantSource.system()).create("admin", Role.ADMIN).plaintext());
+        server = BulwarkServer.builder(TestServers.config(dir, Map.of("messaging.connections.bus.type", "redis-streams",
+                        "messaging.connections.bus.url", "redis://127.0.0.1:6379")))
+                .configuredStore().build().start();
+        http = new Http(server.uri());
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyApiRouteRefusesAParameterItDoesNotListBeforeItActs() {
+        List<RouteAccess.Route> api = server.routeTable().stream()
+                .filter(r -> r.path().startsWith("/api/v1/") && !r.path().equals(PASS_THROUGH)).toList();
+        assertThat(api).hasSizeGreaterThan(100);
+        for (RouteAccess.Route r : api) {
+            String path = r.path().replaceAll("\\{[^}]+}", "x-querytest").replaceAll("<[^>]+>", "x-querytest");
+            Map<String, String> headers = new HashMap<>(admin);
+            headers.put("Content-Type", "application/json");
+            Http.Response res = http.send(r.method(), path + "?" + UNLISTED + "=1", r.method().equals("GET") ? null : "{}",
+                    headers);
+            String what = r.method() + " " + r.path() + " -> " + res.status() + " " + res.body();
+            assertThat(res.status()).as(what).isEqualTo(400);
+            JsonNode error = res.json().get("errors").get(0);
+            assertThat(error.get("field").asText()).as(what).isEqualTo(UNLISTED);
+            assertThat(error.get("message").asText()).as(what).startsWith("is not a query parameter of this route");
+        }
+    }
+
+    @Test
+    void theProblemNamesTheParameterAndWhatTheRouteTakes() {
+        Http.Response events = http.send("GET", "/api/v1/events?since=2026-01-01T00:00:00Z", null, admin);
+        assertThat(events.status()).isEqualTo(400);
+        assertThat(events.json().get("errors").get(0).get("field").asText()).isEqualTo("since");
+        assertThat(events.json().get("errors").get(0).get("message").asText())
+                .isEqualTo("is not a query parameter of this route; it takes after, kind, limit");
+
+        Http.Response locks = http.send("GET", "/api/v1/locks?limit=5", null, admin);
+        assertThat(locks.status()).isEqualTo(400);
+        assertThat(locks.json().get("errors").get(0).get("message").asText())
+                .isEqualTo("is not a query parameter of this route, which takes none");
+    }
+
+    @Test
+    void aListedParameterGivenTwiceIsRefusedAndOnceIsFine() {
+        Http.Response twice = http.send("GET", "/api/v1/jobs?limit=1&limit=2", null, admin);
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.json().get("errors").get(0).get("field").asText()).isEqualTo("limit");
+        assertThat(twice.json().get("errors").get(0).get("message").asText()).isEqualTo("is given 2 times; give it once");
+
+        assertThat(http.send("GET", "/api/v1/jobs?state=dead&limit=2", null, admin).status()).isEqualTo(200);
+        assertThat(http.send("GET", "/api/v1/events?kind=breaker.&after=0&limit=5", null, admin).status()).isEqualTo(200);
+    }
+
+    @Test
+    void authenticationComesFirstAndProbesAndScrapersMayAddTheirOwn() {
+        assertThat(http.send("GET", "/api/v1/jobs?" + UNLISTED + "=1", null, Map.of()).status()).isEqualTo(401);
+        assertThat(http.send("GET", "/health/ready?probe=kubelet", null, Map.of()).status()).isEqualTo(200);
+        assertThat(http.send("GET", "/metrics?name[]=bulwark_jobs", null, Map.of()).status()).isEqualTo(200);
+    }
+}
