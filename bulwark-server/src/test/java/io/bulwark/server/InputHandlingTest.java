@@ -157,6 +157,25 @@ class InputHandlingTest {
     }
 
     @Test
+    void aCompressedBodyIs415NotAnEncodingError() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            gz.write("{\"type\":\"builtin.noop\",\"queue\":\"gz\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Http.Response gzip = http.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/jobs"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build());
+        JsonNode p = assertProblem(gzip, 415, "unsupported-media-type");
+        assertThat(p.get("detail").asText()).isEqualTo("the request body must be sent uncompressed, but it came with "
+                + "Content-Encoding: gzip");
+        assertProblem(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"gz\"}",
+                Map.of("Content-Encoding", "br")), 415, "unsupported-media-type");
+        assertThat(http.get("/api/v1/jobs?queue=gz").json().get("items")).as("nothing was enqueued").isEmpty();
+        assertThat(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"gz\"}",
+                Map.of("Content-Encoding", "identity")).status()).isEqualTo(201);
+    }
+
+    @Test
     void aFractionIsNotAnIntegerAndNoTypeStandsForAnother() {
         for (String priority : new String[] {"-0.5", "9.99", "1e0", "\"5\"", "true"}) {
             Http.Response r = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"priority\":" + priority + "}", Map.of());

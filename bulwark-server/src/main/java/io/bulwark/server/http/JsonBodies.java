@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * <p>Every route reads its body through here, so a body is read the same way whatever its
  * transfer encoding: the stream is read to its end (bounded), never skipped because no
  * {@code Content-Length} was sent. A body that is present must be declared JSON
- * ({@code application/json} or {@code application/*+json}); anything else is a 415.
+ * ({@code application/json} or {@code application/*+json}) and sent uncompressed; anything else
+ * is a 415.
  */
 public final class JsonBodies {
 
@@ -58,7 +59,19 @@ public final class JsonBodies {
             return java.util.Optional.empty();
         }
         requireJson(ctx.req().getContentType());
+        requireUncompressed(ctx.header("Content-Encoding"));
         return java.util.Optional.of(parse(body, type));
+    }
+
+    /**
+     * 415 for a body sent compressed: bodies are small and read as sent, so a gzip body would
+     * otherwise fail as text that is not UTF-8, a message that sends the caller looking elsewhere.
+     */
+    static void requireUncompressed(String contentEncoding) {
+        if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.strip().equalsIgnoreCase("identity")) {
+            throw ApiException.unsupportedMediaType("the request body must be sent uncompressed, but it came with "
+                    + "Content-Encoding: " + io.bulwark.core.logging.LogText.safe(contentEncoding.strip(), 100));
+        }
     }
 
     /** 415 unless {@code contentType} is {@code application/json} or {@code application/*+json}. */
