@@ -102,6 +102,25 @@ class StoreCommandTest {
                 .contains("and the API keys");
         assertThat(CliRun.run("store", "backup", "--to", file.toString(), "--data-dir", origin.toString()).exit())
                 .as("an existing file is kept without --force").isEqualTo(2);
+        CliRun nowhere = CliRun.run("store", "backup", "--to", dir.resolve("missing/b.gz").toString(),
+                "--data-dir", origin.toString());
+        assertThat(nowhere.exit()).isEqualTo(2);
+        assertThat(nowhere.err()).contains("--to ").contains("missing does not exist; create it first");
+        Path notBackup = dir.resolve("not-a-backup.txt");
+        java.nio.file.Files.writeString(notBackup, "hello");
+        CliRun foreign = CliRun.run("store", "restore", "--from", notBackup.toString(), "--data-dir",
+                dir.resolve("empty").toString());
+        assertThat(foreign.exit()).isEqualTo(2);
+        assertThat(foreign.err()).isEqualTo("error: this is not a Bulwark store backup (it is not gzipped JSON lines)"
+                + System.lineSeparator());
+        Path cut = dir.resolve("cut.gz");
+        byte[] whole = java.nio.file.Files.readAllBytes(file);
+        java.nio.file.Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        CliRun damaged = CliRun.run("store", "restore", "--from", cut.toString(), "--data-dir",
+                dir.resolve("empty").toString());
+        assertThat(damaged.exit()).isEqualTo(2);
+        assertThat(damaged.err()).startsWith("error: the backup is damaged or cut short after line ")
+                .doesNotContain("\tat ");
 
         try (TestDatabase db = TestDatabase.create(LocalService.POSTGRESQL)) {
             Path node = dir.resolve("node");

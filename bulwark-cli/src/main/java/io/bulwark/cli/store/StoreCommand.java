@@ -185,7 +185,10 @@ final class StoreCommand extends GroupCommand {
                 summary = copy(store, dataDir, progress);
             } catch (StoreException e) {
                 throw CliException.failure(e.getMessage());
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (IllegalArgumentException e) {
+                // A file that is not a whole backup: bad input.
+                throw CliException.usage(e.getMessage());
+            } catch (IllegalStateException e) {
                 throw CliException.failure(e.getMessage());
             } catch (java.io.IOException e) {
                 throw CliException.failure(spec.name() + " failed: " + e.getMessage());
@@ -228,6 +231,11 @@ final class StoreCommand extends GroupCommand {
                 throws java.io.IOException {
             if (java.nio.file.Files.exists(to) && !force) {
                 throw CliException.usage(to + " exists; choose another file or pass --force");
+            }
+            java.nio.file.Path parent = to.toAbsolutePath().getParent();
+            if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+                throw CliException.usage("--to " + to + ": " + parent + (java.nio.file.Files.exists(parent)
+                        ? " is not a directory" : " does not exist; create it first"));
             }
             Map<String, String> files = new LinkedHashMap<>();
             java.nio.file.Path keys = dataDir.resolve(io.bulwark.server.auth.ApiKeyStore.FILE);

@@ -370,6 +370,37 @@ public final class StoreBackup {
         }
     }
 
+    /**
+     * The lines of a backup, one JSON value each. A line that is not JSON, or a file whose
+     * compressed stream is damaged or cut, is bad input named by where it broke, not a stack trace.
+     */
+    private static final class Lines {
+        private final MappingIterator<JsonNode> it;
+        private long read;
+
+        Lines(MappingIterator<JsonNode> it) {
+            this.it = it;
+        }
+
+        /** The next line's value; null after the last. */
+        JsonNode next() throws IOException {
+            try {
+                if (!it.hasNextValue()) {
+                    return null;
+                }
+                JsonNode value = it.nextValue();
+                read++;
+                return value;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("the backup is not valid JSON" + Json.syntaxError(e)
+                        + "; nothing was restored");
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new IllegalArgumentException("the backup is damaged or cut short after line " + read + " ("
+                        + e.getMessage() + "); nothing was restored");
+            }
+        }
+    }
+
     private void requireEmpty(Connection c) throws SQLException {
         for (Table t : Table.ALL) {
             long n = count(c, t);
@@ -399,12 +430,18 @@ public final class StoreBackup {
         if (sqliteIndexes != null) {
             sqliteIndexes.defer(c);
         }
-        InputStream gz = new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
-        try (MappingIterator<JsonNode> lines = Json.mapper().readerFor(JsonNode.class).readValues(gz)) {
-            if (!lines.hasNext()) {
+        InputStream gz;
+        try {
+            gz = new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new IllegalArgumentException("this is not a Bulwark store backup (it is not gzipped JSON lines)");
+        }
+        try (MappingIterator<JsonNode> it = Json.mapper().readerFor(JsonNode.class).readValues(gz)) {
+            Lines lines = new Lines(it);
+            JsonNode header = lines.next();
+            if (header == null) {
                 throw new IllegalArgumentException("the backup is empty");
             }
-            JsonNode header = lines.next();
             if (!"header".equals(header.path("t").asText()) || !FORMAT.equals(header.path("format").asText())) {
                 throw new IllegalArgumentException("this is not a Bulwark store backup (its first line has no "
                         + "\"format\":\"" + FORMAT + "\")");
@@ -416,8 +453,7 @@ public final class StoreBackup {
             source = header.path("source").asText();
             declared = counts(header.path("rows"));
             progress.start(declared.values().stream().mapToLong(Long::longValue).sum());
-            while (lines.hasNext()) {
-                JsonNode row = lines.next();
+            for (JsonNode row = lines.next(); row != null; row = lines.next()) {
                 String tag = row.path("t").asText();
                 if (tag.equals("end")) {
                     ended = true;

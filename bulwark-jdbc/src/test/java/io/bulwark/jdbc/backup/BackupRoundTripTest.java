@@ -400,6 +400,27 @@ class BackupRoundTripTest {
         assertThatThrownBy(() -> target.restore(in.apply(foreign.toByteArray()), StoreBackup.Progress.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Bulwark store backup");
 
+        // A file that is not gzipped, a compressed stream cut in the middle, a line that is not JSON.
+        assertThatThrownBy(() -> target.restore(in.apply("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                StoreBackup.Progress.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("this is not a Bulwark store backup (it is not gzipped JSON lines)");
+        assertThatThrownBy(() -> target.restore(in.apply(java.util.Arrays.copyOf(whole, whole.length / 2)),
+                StoreBackup.Progress.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the backup is damaged or cut short after line ")
+                .hasMessageEndingWith("; nothing was restored");
+        ByteArrayOutputStream broken = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(broken)) {
+            gz.write((text.substring(0, text.indexOf('\n') + 1) + "{\"t\":\"job\", broken\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> target.restore(in.apply(broken.toByteArray()), StoreBackup.Progress.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the backup is not valid JSON at line 2, column ")
+                .hasMessageEndingWith("; nothing was restored");
+        SqliteJobStore stillEmpty = sqlite("target");
+        assertThat(stillEmpty.counts()).as("nothing was kept").isEmpty();
+        stillEmpty.close();
+
         assertThatThrownBy(() -> StoreBackup.embedded(dir.resolve("origin")).restore(in.apply(whole),
                 StoreBackup.Progress.NONE))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not empty");
