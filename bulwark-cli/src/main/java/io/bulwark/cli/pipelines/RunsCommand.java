@@ -126,7 +126,7 @@ final class RunsCommand extends GroupCommand {
                 }
                 return tree;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw CliException.usage(option + " is not valid JSON: " + e.getOriginalMessage());
+                throw CliException.usage(option + " is not valid JSON" + io.bulwark.core.json.Json.syntaxError(e));
             }
         }
     }

@@ -123,8 +123,8 @@ final class CreateSchedule extends ApiCommand implements Runnable {
         if (payload != null) {
             try {
                 job.set("payload", Json.mapper().readTree(payload));
-            } catch (Exception e) {
-                throw CliException.usage("--payload is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw CliException.usage("--payload is not valid JSON" + io.bulwark.core.json.Json.syntaxError(e));
             }
         }
         if (priority != null) {

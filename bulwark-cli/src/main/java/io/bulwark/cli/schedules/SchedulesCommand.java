@@ -239,7 +239,7 @@ final class SchedulesCommand extends GroupCommand {
             }
             return text;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw CliException.usage("--file " + file + " is not valid JSON: " + e.getOriginalMessage());
+            throw CliException.usage("--file " + file + " is not valid JSON" + io.bulwark.core.json.Json.syntaxError(e));
         } catch (IOException e) {
             throw CliException.usage("--file " + file + " cannot be read: " + e.getMessage());
         }

@@ -40,8 +40,12 @@ public final class Json {
     public static String syntaxError(com.fasterxml.jackson.core.JsonProcessingException e) {
         com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
         String at = l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
-        return at + ": " + e.getOriginalMessage();
+        return at + ": " + SOURCE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
     }
+
+    /** Where a message points inside itself, e.g. an unclosed object's start: the parser's source description is noise. */
+    private static final java.util.regex.Pattern SOURCE =
+            java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (-?\\d+), column: (-?\\d+)]");
 
     /** A shared, fully configured mapper. Thread-safe; do not reconfigure it. */
     public static ObjectMapper mapper() {

@@ -12,6 +12,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonTest {
 
     @Test
+    void aSyntaxErrorSaysWhereWithoutTheParsersSourceDescription() {
+        assertThatThrownBy(() -> Json.mapper().readTree("{"))
+                .isInstanceOfSatisfying(JsonProcessingException.class, e -> assertThat(Json.syntaxError(e))
+                        .isEqualTo(" at line 1, column 2: Unexpected end-of-input: expected close marker for Object "
+                                + "(start marker at line 1, column 1)"));
+    }
+
+    @Test
     void aDocumentIsOneValueForEveryMapper() throws Exception {
         for (ObjectMapper m : new ObjectMapper[]{Json.mapper(), Json.strictMapper(), Json.newMapper()}) {
             for (String text : new String[]{"{\"a\":1} x", "{\"a\":1}{}", "[1] [2]", "1 2", "{\"a\":1}]"}) {
