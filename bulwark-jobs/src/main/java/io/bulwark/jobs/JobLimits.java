@@ -48,6 +48,10 @@ public final class JobLimits {
     public static final ValueType<Duration> BACKOFF_BASE = ValueTypes.duration(Duration.ZERO, Duration.ofDays(1));
     /** The backoff's growth per failure. */
     public static final ValueType<Double> BACKOFF_FACTOR = ValueTypes.decimal(1, 100);
+    /** The most distinct tags a job is given, each 1 to {@link #TAG_LENGTH} characters: labels to filter by, not storage. */
+    public static final int MAX_TAGS = 32;
+    /** The longest tag. */
+    public static final int TAG_LENGTH = 64;
     /** The backoff's largest ceiling. */
     public static final ValueType<Duration> BACKOFF_CAP = ValueTypes.duration(Duration.ZERO, Duration.ofDays(7));
 

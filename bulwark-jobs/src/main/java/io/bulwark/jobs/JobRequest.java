@@ -48,6 +48,9 @@ public record JobRequest(String queue, String type, String payload, Integer prio
 
     public JobRequest {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
+        if (tags.size() > JobLimits.MAX_TAGS) {
+            throw new IllegalArgumentException("a job has at most " + JobLimits.MAX_TAGS + " tags but was given " + tags.size());
+        }
     }
 
     public static Builder builder(String queue, String type) {
@@ -176,8 +179,13 @@ public record JobRequest(String queue, String type, String payload, Integer prio
         }
 
         public Builder tag(String tag) {
-            if (tag == null || tag.isBlank() || tag.length() > 64) {
-                throw new IllegalArgumentException("a tag must be 1 to 64 characters but was '" + tag + "'");
+            if (tag == null || tag.isBlank() || tag.length() > JobLimits.TAG_LENGTH) {
+                throw new IllegalArgumentException("a tag must be 1 to " + JobLimits.TAG_LENGTH + " characters but was '"
+                        + tag + "'");
+            }
+            if (!tags.contains(tag) && tags.size() == JobLimits.MAX_TAGS) {
+                throw new IllegalArgumentException("a job has at most " + JobLimits.MAX_TAGS + " tags; '" + tag
+                        + "' would be one more");
             }
             tags.add(tag);
             return this;

@@ -157,6 +157,22 @@ class InputHandlingTest {
     }
 
     @Test
+    void aJobTakesAtMost32TagsAndTheErrorsOfManyBadOnesAreBounded() {
+        String tags = java.util.stream.IntStream.range(0, 20_000).mapToObj(i -> "\"t" + i + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        JsonNode e = assertFieldError(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"tags\":[" + tags + "]}",
+                Map.of()), "tags");
+        assertThat(e.get("message").asText()).isEqualTo("holds 20000 distinct tags; at most 32");
+        String blank = String.join(",", java.util.Collections.nCopies(5_000, "\" \""));
+        Http.Response r = http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"tags\":[" + blank + "]}", Map.of());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").size()).as("one error per bad tag, up to 20").isEqualTo(20);
+        String same = String.join(",", java.util.Collections.nCopies(100, "\"dup\""));
+        assertThat(http.send("POST", "/api/v1/jobs", "{\"type\":\"builtin.noop\",\"queue\":\"tags\",\"tags\":[" + same + "]}",
+                Map.of()).status()).as("one distinct tag given 100 times").isEqualTo(201);
+    }
+
+    @Test
     void aCompressedBodyIs415NotAnEncodingError() throws Exception {
         java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {

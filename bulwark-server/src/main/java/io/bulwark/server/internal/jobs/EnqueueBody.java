@@ -100,10 +100,14 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
             errors.add(new FieldError(prefix + "idempotencyKey", "must be 1 to 255 characters"));
         }
         if (tags != null) {
-            for (int i = 0; i < tags.size(); i++) {
+            long distinct = tags.stream().distinct().count();
+            if (distinct > JobLimits.MAX_TAGS) {
+                errors.add(new FieldError(prefix + "tags", "holds " + distinct + " distinct tags; at most " + JobLimits.MAX_TAGS));
+            }
+            for (int i = 0; i < tags.size() && errors.size() - before < 20; i++) {
                 String t = tags.get(i);
-                if (t == null || t.isBlank() || t.length() > 64) {
-                    errors.add(new FieldError(prefix + "tags[" + i + "]", "must be 1 to 64 characters"));
+                if (t == null || t.isBlank() || t.length() > JobLimits.TAG_LENGTH) {
+                    errors.add(new FieldError(prefix + "tags[" + i + "]", "must be 1 to " + JobLimits.TAG_LENGTH + " characters"));
                 }
             }
         }
