@@ -20,13 +20,17 @@ public final class ApiException extends RuntimeException {
     private final List<FieldError> errors;
     private final Map<String, String> headers;
 
+    /** The most field errors a problem lists; a body with thousands of bad entries gets the first ones and their count. */
+    public static final int MAX_ERRORS = 50;
+
     public ApiException(int status, String slug, String title, String detail, List<FieldError> errors,
                         Map<String, String> headers) {
-        super(detail);
+        super(errors != null && errors.size() > MAX_ERRORS
+                ? detail + " (the first " + MAX_ERRORS + " of " + errors.size() + " errors are listed)" : detail);
         this.status = status;
         this.slug = slug;
         this.title = title;
-        this.errors = errors == null ? null : List.copyOf(errors);
+        this.errors = errors == null ? null : List.copyOf(errors.subList(0, Math.min(errors.size(), MAX_ERRORS)));
         this.headers = Map.copyOf(headers);
     }
 

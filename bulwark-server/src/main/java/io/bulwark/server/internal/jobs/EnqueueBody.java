@@ -104,7 +104,7 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
             if (distinct > JobLimits.MAX_TAGS) {
                 errors.add(new FieldError(prefix + "tags", "holds " + distinct + " distinct tags; at most " + JobLimits.MAX_TAGS));
             }
-            for (int i = 0; i < tags.size() && errors.size() - before < 20; i++) {
+            for (int i = 0; i < tags.size(); i++) {
                 String t = tags.get(i);
                 if (t == null || t.isBlank() || t.length() > JobLimits.TAG_LENGTH) {
                     errors.add(new FieldError(prefix + "tags[" + i + "]", "must be 1 to " + JobLimits.TAG_LENGTH + " characters"));
