@@ -42,6 +42,8 @@ public final class ConfigLoader {
 
     private static final List<String> DEFAULT_FILES = List.of("bulwark.yaml", "bulwark.yml", "bulwark.json");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The largest config file read. */
+    static final long MAX_FILE_BYTES = 1 << 20;
 
     private ConfigLoader() {
     }
@@ -152,9 +154,18 @@ public final class ConfigLoader {
         }
         Object tree;
         try {
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                // The YAML parser takes time quadratic in a scalar's length: a 20 MB value took minutes.
+                problems.add(new ConfigProblem("--config", origin, "is " + size + " bytes; a config file is at most "
+                        + MAX_FILE_BYTES + " bytes (1 MiB)"));
+                return;
+            }
             ObjectMapper mapper = path.toString().endsWith(".json") ? Json.mapper() : YAML;
             // An empty or comments-only file has no content at all: it sets nothing.
             try (JsonParser parser = mapper.createParser(Files.readAllBytes(path))) {
+                // A key given twice is a mistake to show, not a value to pick.
+                parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
                 tree = parser.nextToken() == null ? null : mapper.readValue(parser, Object.class);
             }
         } catch (JsonProcessingException e) {

@@ -150,6 +150,23 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aKeyGivenTwiceInTheFileIsAProblemNotALastOneWins() {
+        ConfigException yaml = TestSchema.in(dir).file("c.yaml", "server:\n  port: 8080\n  port: 9090\n").fails();
+        assertThat(yaml.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .startsWith("cannot parse at line 3, column ").contains("Duplicate field 'port'");
+        ConfigException json = TestSchema.in(dir).file("c.json", "{\"server\": {\"port\": 1, \"port\": 2}}").fails();
+        assertThat(json.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .contains("Duplicate field 'port'");
+    }
+
+    @Test
+    void aFileOverOneMebibyteIsAProblemBeforeItIsParsed() {
+        ConfigException e = TestSchema.in(dir).file("c.yaml", "x: " + "y".repeat(1 << 20) + "\n").fails();
+        assertThat(e.problems()).singleElement().extracting(ConfigProblem::message)
+                .isEqualTo("is 1048580 bytes; a config file is at most 1048576 bytes (1 MiB)");
+    }
+
+    @Test
     void aFileWhoseTopLevelIsNotAMapIsAProblem() {
         ConfigException e = TestSchema.in(dir).file("c.yaml", "- server.port\n- 9090\n").fails();
 
