@@ -121,9 +121,13 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    /** Waits up to the usual bound for {@code condition}. */
+    /**
+     * Waits up to the usual bound for {@code condition}. A condition that reads elements while the
+     * page draws them again finds them detached (stale); it is then asked again, as when it is false.
+     */
     <T> T await(java.util.function.Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition::apply);
+        return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     Object js(String script, Object... args) {
