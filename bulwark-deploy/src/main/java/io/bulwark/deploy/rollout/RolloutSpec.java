@@ -18,6 +18,13 @@ import java.util.Objects;
  */
 public record RolloutSpec(String name, Strategy strategy, DriverSpec driver) {
 
+    /** A rollout's name: 1 to 63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
+
+    /** What {@link #NAME} allows, for messages. */
+    public static final String NAME_RULE = "must be 1 to 63 lowercase letters, digits, '.', '_' or '-', starting and ending "
+            + "with a letter or digit";
+
     public RolloutSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(strategy, "strategy");

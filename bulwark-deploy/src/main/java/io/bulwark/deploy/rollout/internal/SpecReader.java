@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Walks a definition's tree by hand, so every problem is reported with its field path and the
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
 public final class SpecReader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
 
     private final List<SpecError> errors = new ArrayList<>();
     private Map<String, JsonNode> templates = Map.of();
@@ -76,8 +74,8 @@ public final class SpecReader {
         }
         unknown(root, "", Set.of("name", "strategy", "driver", "analysisTemplates"));
         String name = text(root, "name", "name");
-        if (name != null && !NAME.matcher(name).matches()) {
-            error("name", "must be 1 to 63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit, but was '" + name + "'");
+        if (name != null && !io.bulwark.deploy.rollout.RolloutSpec.NAME.matcher(name).matches()) {
+            error("name", io.bulwark.deploy.rollout.RolloutSpec.NAME_RULE + ", but was '" + name + "'");
         }
         templates = templates(root.get("analysisTemplates"));
         DriverSpec driver = driver(root.get("driver"));

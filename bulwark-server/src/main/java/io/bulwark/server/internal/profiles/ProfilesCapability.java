@@ -282,6 +282,9 @@ public final class ProfilesCapability implements Capability {
 
     private void one(Context ctx) {
         String id = ctx.pathParam("id");
+        if (!ID.matcher(id).matches()) {
+            throw ApiException.notFound("no profile '" + io.bulwark.core.logging.LogText.safe(id, 100) + "': ids are UUIDs");
+        }
         Map<String, Object> request = state.get(REQUEST, id).map(e -> read(e.json()))
                 .orElseThrow(() -> ApiException.notFound("no profile '" + id + "' (kept: the last " + keep + ")"));
         ctx.json(view(request));

@@ -132,9 +132,14 @@ public final class ProviderRoutes {
 
     private void reset(Context ctx) {
         String name = ctx.pathParam("group");
+        java.util.function.Supplier<ApiException> unknown = () -> ApiException.notFound("no provider group '"
+                + io.bulwark.core.logging.LogText.safe(name, 100) + "' is configured or kept in the store; configured: "
+                + runtime.configuredGroupNames());
+        if (!io.bulwark.providers.ProviderSpec.NAME.matcher(name).matches()) {
+            throw unknown.get(); // no group can have this name, so none is stored under it
+        }
         ResilienceRuntime.Reset[] done = new ResilienceRuntime.Reset[1];
-        apply(() -> done[0] = runtime.resetGroup(name).orElseThrow(() -> ApiException.notFound("no provider group '"
-                + name + "' is configured or kept in the store; configured: " + runtime.configuredGroupNames())));
+        apply(() -> done[0] = runtime.resetGroup(name).orElseThrow(unknown));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("group", name);
         body.put("droppedStored", done[0].droppedStored());

@@ -455,7 +455,18 @@ public final class RolloutsCapability implements Capability {
     }
 
     private void show(Context ctx) {
-        ctx.json(stored(ctx.pathParam("name")).state());
+        ctx.json(stored(name(ctx)).state());
+    }
+
+    /** The {@code {name}} path parameter, refused with a 400 unless a rollout could have it. */
+    private static String name(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!io.bulwark.deploy.rollout.RolloutSpec.NAME.matcher(name).matches()) {
+            throw ApiException.validation("invalid rollout name", java.util.List.of(new FieldError("name",
+                    io.bulwark.deploy.rollout.RolloutSpec.NAME_RULE + ", but was '"
+                            + io.bulwark.core.logging.LogText.safe(name, 100) + "'")));
+        }
+        return name;
     }
 
     /**
@@ -464,7 +475,7 @@ public final class RolloutsCapability implements Capability {
      * answers 409.
      */
     private void act(Context ctx, String action) {
-        String name = ctx.pathParam("name");
+        String name = name(ctx);
         lock.lock();
         try {
             for (int attempt = 1; attempt <= 2; attempt++) {
