@@ -503,6 +503,11 @@ public final class BulwarkServer implements AutoCloseable {
         return routeAccess.table();
     }
 
+    /** Every route with its access and documentation, for the parameter tests. */
+    List<RouteAccess.DocumentedRoute> documentedRoutes() {
+        return routeAccess.documented();
+    }
+
     /** The health checks, so modules can add theirs before start. */
     public HealthChecks health() {
         return health;

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The parameters of every {@code /api/} route, tried on each route of the server's own route table
  * so that a new one is covered at once: a route takes the query parameters it lists and no others,
  * each once (a misspelt filter or a parameter of another route is a 400 naming it, never ignored
- * while the answer looks filtered), and no path parameter, however long or odd, gets a 5xx.
+ * while the answer looks filtered), and no path or query parameter, however long or odd, gets a 5xx.
  */
 @RequiresService(LocalService.REDIS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -98,6 +98,38 @@ class RouteParametersTest {
                 }
             }
         }
+        assertThat(failed).as("routes that answered 5xx; the server log has each cause").isEmpty();
+    }
+
+    @Test
+    void noQueryParameterGetsA5xxWhateverItsValue() {
+        List<String> failed = new java.util.ArrayList<>();
+        int tried = 0;
+        for (RouteAccess.DocumentedRoute r : server.documentedRoutes()) {
+            if (!r.path().startsWith("/api/v1/") || r.path().equals(PASS_THROUGH)) {
+                continue;
+            }
+            String path = r.path().replaceAll("\\{[^}]+}", "x-paramtest").replaceAll("<[^>]+>", "x-paramtest");
+            for (String name : r.doc().queryNames()) {
+                for (String value : new String[]{"k".repeat(3000), "", "-1", "0", "99999999999999999999", "1e400", "NaN",
+                        "%E2%80%AE%F0%9F%92%A5", "%20", "null", "true", "2026-13-45T25:61:61Z", "-999999999d"}) {
+                    tried++;
+                    Map<String, String> headers = new HashMap<>(admin);
+                    headers.put("Content-Type", "application/json");
+                    String what = r.method() + " " + r.path() + "?" + name + "=" + value.substring(0, Math.min(20, value.length()));
+                    try {
+                        Http.Response res = http.send(r.method(), path + "?" + name + "=" + value,
+                                r.method().equals("GET") || r.method().equals("DELETE") ? null : "{}", headers);
+                        if (res.status() >= 500) {
+                            failed.add(what + " -> " + res.status());
+                        }
+                    } catch (java.io.UncheckedIOException e) {
+                        failed.add(what + " -> no answer: " + e.getCause());
+                    }
+                }
+            }
+        }
+        assertThat(tried).as("values tried").isGreaterThan(200);
         assertThat(failed).as("routes that answered 5xx; the server log has each cause").isEmpty();
     }
 
