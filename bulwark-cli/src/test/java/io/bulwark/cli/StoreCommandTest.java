@@ -54,6 +54,30 @@ class StoreCommandTest {
     }
 
     @Test
+    void aDataDirectoryTheStoreCommandsCreateIsTheOwnersAlone() throws Exception {
+        Path migrated = dir.resolve("migrated");
+        assertThat(CliRun.run("store", "migrate", "--data-dir", migrated.toString()).exit()).isZero();
+        CliRun nothing = CliRun.run("store", "backup", "--to", dir.resolve("none.gz").toString(), "--data-dir",
+                dir.resolve("nothing-here").toString());
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("there is no embedded store at ").contains("to back up");
+        assertThat(dir.resolve("nothing-here")).doesNotExist();
+        assertThat(dir.resolve("none.gz")).doesNotExist();
+        CliRun backup = CliRun.run("store", "backup", "--to", dir.resolve("b.gz").toString(), "--data-dir", migrated.toString());
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        Path restored = dir.resolve("restored");
+        CliRun restore = CliRun.run("store", "restore", "--from", dir.resolve("b.gz").toString(), "--data-dir",
+                restored.toString());
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        for (Path d : new Path[]{migrated, restored}) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(d)))
+                    .as(d.toString()).isEqualTo("rwx------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+                    d.resolve("jobs.db")))).as(d + "/jobs.db").isEqualTo("rw-------");
+        }
+    }
+
+    @Test
     void configShowNeverPrintsTheStorePasswordNorOneWrittenIntoTheUrl() {
         CliRun show = CliRun.run("config", "show", "--store.url=jdbc:postgresql://u:pw123@db:5432/app?password=secret9",
                 "--store.password=hunter2", "--data-dir=" + dir);

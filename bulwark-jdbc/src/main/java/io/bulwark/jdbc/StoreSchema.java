@@ -55,11 +55,11 @@ public final class StoreSchema {
                 io.bulwark.jdbc.database.StoreUrls.redact(options.url()), options);
     }
 
-    /** The schema of the embedded store in {@code dataDir} (created when missing, as the store does). */
+    /** The schema of the embedded store in {@code dataDir} (created when missing, owner-only, as the store does). */
     public static StoreSchema embedded(Path dataDir) {
         Path file = dataDir.toAbsolutePath().resolve(io.bulwark.jdbc.sqlite.SqliteJobStore.FILE_NAME);
         try {
-            Files.createDirectories(dataDir);
+            Database.createOwnerOnly(dataDir, file);
         } catch (java.io.IOException e) {
             throw new StoreException("SQLite job store", file.toString(), "open", "cannot create the data directory: "
                     + e, e);

@@ -141,6 +141,11 @@ public final class StoreBackup {
     public static StoreBackup embedded(Path dataDir) {
         Path file = dataDir.toAbsolutePath().resolve(SqliteJobStore.FILE_NAME);
         return new StoreBackup(Flavor.SQLITE, file.toString(), restore -> {
+            if (!restore && !Files.exists(file)) {
+                // SQLite would create an empty file, with the process's umask, and find no schema in it.
+                throw new IllegalArgumentException("there is no embedded store at " + file
+                        + " to back up; is the data directory right?");
+            }
             Connection c = DriverManager.getConnection(Database.url(file));
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA foreign_keys = ON");
@@ -149,7 +154,7 @@ public final class StoreBackup {
             return c;
         }, () -> {
             try {
-                Files.createDirectories(dataDir);
+                Database.createOwnerOnly(dataDir, file);
             } catch (IOException e) {
                 throw new StoreException("SQLite job store", file.toString(), "open", e.toString(), e);
             }
@@ -188,6 +193,7 @@ public final class StoreBackup {
     /**
      * Writes a snapshot of the store to {@code out} (gzipped JSON lines); {@code out} is not closed.
      *
+     * @throws IllegalArgumentException when the embedded store's file does not exist
      * @throws StoreException when the store cannot be read
      * @throws IOException when {@code out} fails
      */
