@@ -56,17 +56,20 @@ public final class JobsBench {
      * The first rounds show the JIT warming up; the steady figures are the last rounds'.
      */
     private void single(Path jar, int rounds, int calls) throws Exception {
-        Process server = start(jar, Files.createTempDirectory("bulwark-jobs-bench"), 10);
+        Path dataDir = Files.createTempDirectory("bulwark-jobs-bench");
+        Process server = start(jar, dataDir, 10);
         try {
             call("POST", "/api/v1/queues/single-idle/pause", "");
             System.out.printf("single enqueue over HTTP, one client, %d rounds of %d calls per queue; JVM %s, flags %s%n",
                     rounds, calls, jvmArgs.isEmpty() ? "none" : jvmArgs, serverFlags);
-            System.out.println("one blocking keep-alive connection (RawHttp); the floor is GET /health/live on it, and the last"
-                    + " column the paused queue through the JDK's HttpClient");
-            System.out.println("| round | floor p50 / p99 (ms) | paused queue p50 / p90 / p99 / max (ms) "
+            System.out.println("one blocking keep-alive connection (RawHttp); the floor is GET /health/live on it, the disk"
+                    + " column 500 fdatasyncs of a 4 KiB append in the data directory (what each durable commit waits for),"
+                    + " and the last column the paused queue through the JDK's HttpClient");
+            System.out.println("| round | floor p50 / p99 (ms) | disk fsync p50 / p99 (ms) | paused queue p50 / p90 / p99 / max (ms) "
                     + "| active queue p50 / p90 / p99 / max (ms) | paused, HttpClient, p50 / p99 (ms) |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println("|---|---|---|---|---|---|");
             for (int round = 1; round <= rounds; round++) {
+                Histogram disk = fsyncs(dataDir.resolve("fsync-probe"), 500);
                 Histogram floor;
                 try (RawHttp raw = new RawHttp(URI.create(base))) {
                     floor = timed(calls, () -> raw.call("GET", "/health/live", null));
@@ -74,8 +77,8 @@ public final class JobsBench {
                 Histogram idle = singleEnqueues("single-idle", calls);
                 Histogram busy = singleEnqueues("single", calls);
                 Histogram viaClient = timed(calls, () -> call("POST", "/api/v1/jobs", singleBody("single-idle")));
-                System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", round, p50p99(floor), percentiles(idle),
-                        percentiles(busy), p50p99(viaClient));
+                System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", round, p50p99(floor), p50p99(disk),
+                        percentiles(idle), percentiles(busy), p50p99(viaClient));
             }
         } finally {
             server.toHandle().destroy();
@@ -305,6 +308,22 @@ public final class JobsBench {
     }
 
     /** {@code n} calls in a row; microseconds each. */
+    /** {@code n} appends of 4 KiB to {@code file}, each followed by an fdatasync, timed; the file is removed after. */
+    private static Histogram fsyncs(Path file, int n) throws Exception {
+        java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(4096);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            return timed(n, () -> {
+                block.rewind();
+                ch.write(block);
+                ch.force(false);
+            });
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private static Histogram timed(int n, Call call) throws Exception {
         Histogram h = new Histogram(3);
         for (int i = 0; i < n; i++) {
