@@ -48,12 +48,12 @@ public final class JobLimits {
     public static final ValueType<Duration> BACKOFF_BASE = ValueTypes.duration(Duration.ZERO, Duration.ofDays(1));
     /** The backoff's growth per failure. */
     public static final ValueType<Double> BACKOFF_FACTOR = ValueTypes.decimal(1, 100);
-    /** The most distinct tags a job is given, each 1 to {@link #TAG_LENGTH} characters: labels to filter by, not storage. */
+    /** The backoff's largest ceiling. */
+    public static final ValueType<Duration> BACKOFF_CAP = ValueTypes.duration(Duration.ZERO, Duration.ofDays(7));
+    /** The most distinct tags a job is given, each a {@link #isTag tag}: labels to filter by, not storage. */
     public static final int MAX_TAGS = 32;
     /** The longest tag. */
     public static final int TAG_LENGTH = 64;
-    /** The backoff's largest ceiling. */
-    public static final ValueType<Duration> BACKOFF_CAP = ValueTypes.duration(Duration.ZERO, Duration.ofDays(7));
 
     /**
      * What is wrong with {@code at} as a job's {@code runAt} or {@code expiresAt} ("must be from ...
@@ -62,6 +62,11 @@ public final class JobLimits {
     public static String instantProblem(Instant at) {
         return at.isBefore(MIN_RUN_AT) || at.isAfter(MAX_RUN_AT)
                 ? "must be from " + MIN_RUN_AT + " to " + MAX_RUN_AT + " but was " + at : null;
+    }
+
+    /** Whether {@code text} can be a tag: 1 to {@link #TAG_LENGTH} characters, not blank. */
+    public static boolean isTag(String text) {
+        return text != null && !text.isBlank() && text.length() <= TAG_LENGTH;
     }
 
     private JobLimits() {

@@ -179,7 +179,7 @@ public record JobRequest(String queue, String type, String payload, Integer prio
         }
 
         public Builder tag(String tag) {
-            if (tag == null || tag.isBlank() || tag.length() > JobLimits.TAG_LENGTH) {
+            if (!JobLimits.isTag(tag)) {
                 throw new IllegalArgumentException("a tag must be 1 to " + JobLimits.TAG_LENGTH + " characters but was '"
                         + tag + "'");
             }

@@ -307,7 +307,6 @@ public final class JobsBench {
         void run() throws Exception;
     }
 
-    /** {@code n} calls in a row; microseconds each. */
     /** {@code n} appends of 4 KiB to {@code file}, each followed by an fdatasync, timed; the file is removed after. */
     private static Histogram fsyncs(Path file, int n) throws Exception {
         java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(4096);
@@ -324,6 +323,7 @@ public final class JobsBench {
         }
     }
 
+    /** {@code n} calls in a row; microseconds each. */
     private static Histogram timed(int n, Call call) throws Exception {
         Histogram h = new Histogram(3);
         for (int i = 0; i < n; i++) {

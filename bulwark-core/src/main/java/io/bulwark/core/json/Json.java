@@ -27,6 +27,9 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = newMapper();
     private static final ObjectMapper STRICT = newStrictMapper();
+    /** Where a message points inside itself, e.g. an unclosed object's start: the parser's source description is noise. */
+    private static final java.util.regex.Pattern SOURCE =
+            java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (-?\\d+), column: (-?\\d+)]");
 
     private Json() {
     }
@@ -42,10 +45,6 @@ public final class Json {
         String at = l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
         return at + ": " + SOURCE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
     }
-
-    /** Where a message points inside itself, e.g. an unclosed object's start: the parser's source description is noise. */
-    private static final java.util.regex.Pattern SOURCE =
-            java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (-?\\d+), column: (-?\\d+)]");
 
     /** A shared, fully configured mapper. Thread-safe; do not reconfigure it. */
     public static ObjectMapper mapper() {

@@ -102,7 +102,7 @@ public final class ApiRoutes {
             }
         }
         Handler checked = !path.startsWith("/api/") || doc.queryPassedOn() ? handler
-                : onlyListedQuery(handler, java.util.List.copyOf(doc.queryNames()));
+                : onlyListedQuery(handler, List.copyOf(doc.queryNames()));
         routes.addEndpoint(Endpoint.create(method, path).addMetadata(new Roles(Set.of(access))).addMetadata(doc)
                 .handler(checked));
         return this;

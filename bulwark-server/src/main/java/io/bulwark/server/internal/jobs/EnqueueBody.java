@@ -106,7 +106,7 @@ public record EnqueueBody(String queue, String type, JsonNode payload, Integer p
             }
             for (int i = 0; i < tags.size(); i++) {
                 String t = tags.get(i);
-                if (t == null || t.isBlank() || t.length() > JobLimits.TAG_LENGTH) {
+                if (!JobLimits.isTag(t)) {
                     errors.add(new FieldError(prefix + "tags[" + i + "]", "must be 1 to " + JobLimits.TAG_LENGTH + " characters"));
                 }
             }

@@ -160,9 +160,9 @@ public final class JobRoutes {
                     "must be after since (" + since + ") but was " + until)));
         }
         String tag = ctx.queryParam("tag");
-        if (tag != null && (tag.isBlank() || tag.length() > 64)) {
+        if (tag != null && !io.bulwark.jobs.JobLimits.isTag(tag)) {
             throw ApiException.validation("invalid query parameter", List.of(new FieldError("tag",
-                    "must be 1 to 64 characters, as tags are")));
+                    "must be 1 to " + io.bulwark.jobs.JobLimits.TAG_LENGTH + " characters, as tags are")));
         }
         List<Job> found = jobs.store().list(new JobQuery(ctx.queryParam("queue"), state, ctx.queryParam("type"), tag,
                 since, until, after, limit + 1));
