@@ -26,7 +26,17 @@ import java.util.Optional;
  */
 public record PipelineDefinition(String id, int version, JsonNode inputSchema, List<StepDefinition> steps) {
 
-    /** Checks the id, the version and that steps is a list; the graph is {@link PipelineValidator}'s business. */
+    /**
+     * The most steps a pipeline may have. A fan-out step runs one branch per element of its list,
+     * so a large run needs no large definition; the bound keeps validation and planning, which
+     * look at every pair of steps in places, within milliseconds for any definition accepted.
+     */
+    public static final int MAX_STEPS = 1000;
+
+    /**
+     * Checks the id, the version, that steps is a list and holds at most {@value #MAX_STEPS}; the
+     * graph is {@link PipelineValidator}'s business.
+     */
     public PipelineDefinition {
         Ids.requireId("id", id);
         if (version < 1) {
@@ -36,6 +46,10 @@ public record PipelineDefinition(String id, int version, JsonNode inputSchema, L
             inputSchema = null;
         }
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
+        if (steps.size() > MAX_STEPS) {
+            throw new IllegalArgumentException("steps: a pipeline has at most " + MAX_STEPS + " steps but this one has "
+                    + steps.size() + "; fan a step out (forEach) to run it over many items");
+        }
     }
 
     /** The step with this id (the first one, should ids repeat). */

@@ -42,6 +42,8 @@ import java.util.Set;
  */
 public final class PipelineValidator {
 
+    private static final int IDS_LISTED = 20;
+
     private PipelineValidator() {
     }
 
@@ -175,10 +177,18 @@ public final class PipelineValidator {
         return "it waits for a step that can never start";
     }
 
+    /** The steps' ids for a message: the first {@value #IDS_LISTED}, then how many more, so that a message stays short. */
     private static String ids(Graph graph) {
         List<String> ids = new ArrayList<>();
-        graph.steps().forEach(s -> ids.add(s.id()));
-        return String.join(", ", ids);
+        int more = 0;
+        for (StepDefinition s : graph.steps()) {
+            if (ids.size() < IDS_LISTED) {
+                ids.add(s.id());
+            } else {
+                more++;
+            }
+        }
+        return String.join(", ", ids) + (more == 0 ? "" : " and " + more + " more");
     }
 
     private static String path(int index) {

@@ -40,6 +40,29 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void aPipelineHasAtMostAThousandStepsAndAMessageListsTwentyIds() {
+        String chain = java.util.stream.IntStream.range(0, PipelineDefinition.MAX_STEPS)
+                .mapToObj(i -> "{\"id\": \"s" + i + "\", \"type\": \"x\"" + (i == 0 ? "" : ", \"after\": [\"s" + (i - 1) + "\"]")
+                        + ", \"input\": {\"v\": \"${steps.s0.output}\"}}")
+                .collect(java.util.stream.Collectors.joining(", "));
+        // The longest chain allowed is valid (the first step's template reads nothing upstream: it has none).
+        assertThat(check(pipeline(chain.replaceFirst("\\$\\{steps.s0.output}", "v")))).isEmpty();
+        assertThat(check(pipeline(chain + ", {\"id\": \"one-more\", \"type\": \"x\"}"))).singleElement()
+                .isEqualTo(new Problem(null, "steps", "a pipeline has at most 1000 steps but this one has 1001; fan a step"
+                        + " out (forEach) to run it over many items"));
+        String waitsForAll = "{\"id\": \"w\", \"type\": \"x\", \"after\": [" + java.util.stream.IntStream.range(0, 1001)
+                .mapToObj(i -> "\"s" + i + "\"").collect(java.util.stream.Collectors.joining(", ")) + "]}";
+        assertThat(check(pipeline(waitsForAll))).singleElement()
+                .isEqualTo(new Problem("w", "steps[0].after", "a step waits for at most 1000 steps but this one names 1001"));
+
+        String missing = java.util.stream.IntStream.range(0, 30)
+                .mapToObj(i -> "{\"id\": \"s" + i + "\", \"type\": \"x\", \"after\": [\"gone\"]}")
+                .collect(java.util.stream.Collectors.joining(", "));
+        assertThat(check(pipeline(missing)).getFirst().message()).isEqualTo("waits for step 'gone', which does not exist;"
+                + " steps are: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19 and 10 more");
+    }
+
+    @Test
     void duplicateStepIdsAreNamed() {
         assertThat(check(pipeline("{\"id\": \"a\", \"type\": \"x\"}, {\"id\": \"a\", \"type\": \"x\"}")))
                 .singleElement().isEqualTo(new Problem("a", "steps[1].id",

@@ -80,6 +80,92 @@ class ApiBodiesFuzzTest {
         }
     }
 
+    /**
+     * Every list of every body, grown to fill the body limit: with copies of one of its elements whose
+     * ids and names differ, and with copies whose every string differs (so each names things that do
+     * not exist). No answer may be a 5xx: a 14,000-step pipeline whose steps each waited for a
+     * missing step once ran the server out of heap, each problem listing every step.
+     */
+    @Test
+    void everyListMayBeAsLongAsTheBodyLimitAllows() {
+        int tried = 0;
+        try {
+            for (BodyRoutes.Route r : fixture.routes) {
+                JsonNode seed = io.bulwark.core.json.Json.mapper().readTree(r.seed());
+                for (com.fasterxml.jackson.core.JsonPointer at : arrays(seed, com.fasterxml.jackson.core.JsonPointer.empty())) {
+                    for (int k = 0; k < seed.at(at).size(); k++) {
+                        for (boolean everyString : new boolean[]{false, true}) {
+                            String body = grown(seed, at, k, everyString);
+                            tried++;
+                            Http.Response res = fixture.http.send(r.method(), r.path(), body,
+                                    Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN, "Content-Type", "application/json"));
+                            BodyRoutes.requireNoServerErrorAndAProblem(r, body, res);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            // The grown provider lists replaced the fixture's groups; put them back for the other tests.
+            for (BodyRoutes.Route r : fixture.routes) {
+                if (r.method().equals("PUT") && r.path().startsWith("/api/v1/providers")) {
+                    fixture.http.send(r.method(), r.path(), r.seed(), Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN));
+                }
+            }
+        }
+        assertThat(tried).as("lists grown").isGreaterThan(30);
+    }
+
+    private static java.util.List<com.fasterxml.jackson.core.JsonPointer> arrays(JsonNode node,
+                                                                               com.fasterxml.jackson.core.JsonPointer at) {
+        java.util.List<com.fasterxml.jackson.core.JsonPointer> found = new java.util.ArrayList<>();
+        if (node.isArray() && !node.isEmpty()) {
+            found.add(at);
+        }
+        if (node.isObject()) {
+            node.properties().forEach(e -> found.addAll(arrays(e.getValue(), at.appendProperty(e.getKey()))));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                found.addAll(arrays(node.get(i), at.appendIndex(i)));
+            }
+        }
+        return found;
+    }
+
+    /** {@code seed} with the list at {@code at} grown to about 900 KB (the limit is 1 MiB) by copies of its element {@code k}. */
+    private static String grown(JsonNode seed, com.fasterxml.jackson.core.JsonPointer at, int k, boolean everyString) {
+        JsonNode body = seed.deepCopy();
+        com.fasterxml.jackson.databind.node.ArrayNode list = (com.fasterxml.jackson.databind.node.ArrayNode) body.at(at);
+        JsonNode first = list.get(k);
+        int size = body.toString().length();
+        int each = first.toString().length() + 8;
+        list.removeAll();
+        for (int i = 0; size + (long) each * (i + 1) < 900_000; i++) {
+            list.add(distinct(first, "-" + i, everyString, true));
+        }
+        return body.toString();
+    }
+
+    private static JsonNode distinct(JsonNode node, String suffix, boolean everyString, boolean top) {
+        if (node.isTextual()) {
+            return top || everyString ? com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText() + suffix) : node;
+        }
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+            node.properties().forEach(e -> copy.set(e.getKey(), distinct(e.getValue(), suffix,
+                    everyString, top && (e.getKey().equals("id") || e.getKey().equals("name")))));
+            return copy;
+        }
+        if (node.isArray() && everyString) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = node.deepCopy();
+            copy.removeAll();
+            node.forEach(e -> copy.add(distinct(e, suffix, true, false)));
+            return copy;
+        }
+        return node;
+    }
+
     @Test
     void whiteSpaceAfterTheBodyIsFine() {
         BodyRoutes.Route job = fixture.routes.stream().filter(r -> r.path().equals("/api/v1/jobs")).findFirst().orElseThrow();

@@ -75,6 +75,50 @@ class RouteParametersTest {
     }
 
     @Test
+    void aServedPathWithAnotherMethodIsA405ListingTheMethodsItTakes() {
+        List<RouteAccess.Route> table = server.routeTable();
+        List<String> failed = new java.util.ArrayList<>();
+        int tried = 0;
+        for (String template : table.stream().map(RouteAccess.Route::path).distinct().toList()) {
+            String path = template.replaceAll("\\{[^}]+}", "x-methodtest").replaceAll("<[^>]+>", "x-methodtest");
+            // Every route whose template matches the path, not only this template's: /jobs/{id} also matches /jobs/stats.
+            java.util.Set<String> served = new java.util.TreeSet<>();
+            for (RouteAccess.Route r : table) {
+                if (path.matches(r.path().replaceAll("\\{[^}]+}", "[^/]+").replaceAll("<[^>]+>", ".+"))) {
+                    served.add(r.method());
+                }
+            }
+            if (served.contains("GET")) {
+                served.add("HEAD");
+            }
+            for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+                if (served.contains(method)) {
+                    continue;
+                }
+                tried++;
+                Http.Response res = http.send(method, path, null, admin);
+                java.util.Set<String> allow = new java.util.TreeSet<>(
+                        List.of(res.headers().firstValue("Allow").orElse("").split(",\\s*")));
+                if (res.status() != 405 || !allow.equals(served)) {
+                    failed.add(method + " " + path + " -> " + res.status() + " Allow " + allow + ", served " + served);
+                } else if (!method.equals("HEAD")
+                        && !res.json().get("type").asText().equals("urn:bulwark:problem:method-not-allowed")) {
+                    failed.add(method + " " + path + " -> " + res.body());
+                }
+            }
+        }
+        assertThat(tried).as("method and path pairs tried").isGreaterThan(300);
+        assertThat(failed).as("paths whose other methods did not answer 405 with Allow").isEmpty();
+
+        // Only a caller who may use one of the path's methods learns them; a path no route has stays a 404.
+        assertThat(http.send("PATCH", "/api/v1/jobs", null, Map.of()).status()).isEqualTo(401);
+        assertThat(http.send("PUT", "/health/ready", null, Map.of()).status()).isEqualTo(405);
+        assertThat(http.send("PATCH", "/api/v1/no-such-thing", null, admin).status()).isEqualTo(404);
+        Http.Response patch = http.send("PATCH", "/api/v1/jobs", null, admin);
+        assertThat(patch.json().get("detail").asText()).isEqualTo("this path does not take PATCH; it takes GET, HEAD, POST");
+    }
+
+    @Test
     void noPathParameterGetsA5xxHoweverLongOrOdd() {
         List<String> failed = new java.util.ArrayList<>();
         for (RouteAccess.Route r : server.routeTable()) {

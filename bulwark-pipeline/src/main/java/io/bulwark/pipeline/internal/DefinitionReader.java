@@ -73,6 +73,10 @@ public final class DefinitionReader {
             doc.add(null, "steps", "is required: a list of steps");
         } else if (!stepsNode.isArray()) {
             doc.add(null, "steps", "must be a list of steps but was " + DocumentReader.kind(stepsNode));
+        } else if (stepsNode.size() > PipelineDefinition.MAX_STEPS) {
+            doc.add(null, "steps", "a pipeline has at most " + PipelineDefinition.MAX_STEPS + " steps but this one has "
+                    + stepsNode.size() + "; fan a step out (forEach) to run it over many items");
+            complete = false;
         } else {
             for (int i = 0; i < stepsNode.size(); i++) {
                 StepDefinition step = readStep("steps[" + i + "]", stepsNode.get(i));
@@ -140,6 +144,11 @@ public final class DefinitionReader {
         }
         if (!node.isArray()) {
             doc.add(stepId, path + ".after", "must be a list of step ids or {step, when} objects but was " + DocumentReader.kind(node));
+            return after;
+        }
+        if (node.size() > PipelineDefinition.MAX_STEPS) {
+            doc.add(stepId, path + ".after", "a step waits for at most " + PipelineDefinition.MAX_STEPS + " steps but"
+                    + " this one names " + node.size());
             return after;
         }
         for (int i = 0; i < node.size(); i++) {

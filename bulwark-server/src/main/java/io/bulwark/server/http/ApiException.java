@@ -70,6 +70,13 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not-found", "Not found", detail, null, Map.of());
     }
 
+    /** 405: the path is served, but not with {@code method}; the {@code Allow} header lists {@code allowed}. */
+    public static ApiException methodNotAllowed(String method, java.util.Collection<String> allowed) {
+        String list = String.join(", ", allowed);
+        return new ApiException(405, "method-not-allowed", "Method not allowed", "this path does not take "
+                + io.bulwark.core.logging.LogText.safe(method, 20) + "; it takes " + list, null, Map.of("Allow", list));
+    }
+
     /** 409: the request conflicts with the current state. */
     public static ApiException conflict(String detail) {
         return new ApiException(409, "conflict", "Conflict", detail, null, Map.of());

@@ -42,7 +42,11 @@ public final class AccessFilter {
         this.uiSession = uiSession;
     }
 
-    /** The {@code before} handler: refuses method override, then checks the route's access. */
+    /**
+     * The {@code before} handler: refuses method override, then checks the route's access. A
+     * request whose path is served but not with its method is a 405 listing the methods in its
+     * {@code Allow} header, once the caller passed the least access among them.
+     */
     public void before(Context ctx) {
         for (String header : METHOD_OVERRIDE_HEADERS) {
             if (ctx.req().getHeader(header) != null) {
@@ -50,14 +54,42 @@ public final class AccessFilter {
                         + "HTTP method it means (method override is disabled)");
             }
         }
-        routes.required(ctx).ifPresent(access -> {
-            if (access instanceof Role role) {
-                authenticator.authorize(ctx, role);
-            } else if (access instanceof UiSession) {
-                uiSession.accept(ctx);
-            }
+        java.util.Optional<RouteRole> required = routes.required(ctx);
+        if (required.isPresent()) {
+            check(ctx, required.get());
             ctx.attribute(CHECKED, Boolean.TRUE);
-        });
+            return;
+        }
+        java.util.SequencedMap<String, RouteRole> served = routes.otherMethods(ctx);
+        if (!served.isEmpty()) {
+            check(ctx, weakest(served.values()));
+            throw ApiException.methodNotAllowed(ctx.req().getMethod(), served.sequencedKeySet());
+        }
+    }
+
+    private void check(Context ctx, RouteRole access) {
+        if (access instanceof Role role) {
+            authenticator.authorize(ctx, role);
+        } else if (access instanceof UiSession) {
+            uiSession.accept(ctx);
+        }
+    }
+
+    /**
+     * The least of the accesses: a caller told which methods a path takes must be one who may use
+     * at least one of them, so that a 405 tells an anonymous caller no more than a 401 would.
+     */
+    private static RouteRole weakest(java.util.Collection<RouteRole> accesses) {
+        RouteRole weakest = null;
+        for (RouteRole a : accesses) {
+            if (a instanceof Anonymous) {
+                return a;
+            }
+            if (weakest == null || (a instanceof Role r && (!(weakest instanceof Role w) || r.compareTo(w) < 0))) {
+                weakest = a;
+            }
+        }
+        return weakest;
     }
 
     /** The {@code beforeMatched} handler: the second check, for a route {@link #before} did not find. */

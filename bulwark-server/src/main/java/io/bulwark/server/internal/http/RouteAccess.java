@@ -43,6 +43,9 @@ public final class RouteAccess {
     public record DocumentedRoute(String method, String path, RouteRole access, RouteDoc doc) {
     }
 
+    private static final List<HandlerType> LISTED_METHODS = List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
+            HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE, HandlerType.OPTIONS);
+
     private final Supplier<InternalRouter> router;
 
     /** @param router Javalin's router; read on each call because it exists only once the app is created */
@@ -76,13 +79,12 @@ public final class RouteAccess {
                 .toList();
     }
 
-    /** The access the route that will serve {@code ctx} needs; empty when no route matches (a 404 follows). */
+    /**
+     * The access the route that will serve {@code ctx} needs; empty when no route matches its method
+     * and path ({@link #otherMethods} then says whether a 405 or a 404 follows).
+     */
     public Optional<RouteRole> required(Context ctx) {
-        String path = ctx.path();
-        String contextPath = ctx.contextPath();
-        if (path.startsWith(contextPath)) {
-            path = path.substring(contextPath.length());
-        }
+        String path = routedPath(ctx);
         HandlerType method = HandlerType.findOrDefault(ctx.req().getMethod());
         InternalRouter r = router.get();
         ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
@@ -90,6 +92,34 @@ public final class RouteAccess {
             found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
         }
         return found == null ? Optional.empty() : Optional.of(access(found.endpoint));
+    }
+
+    /**
+     * The routes that serve {@code ctx}'s path with some method, keyed by method ({@code GET},
+     * {@code HEAD}, {@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}, {@code OPTIONS} in
+     * that order, {@code HEAD} wherever {@code GET} is served): what a request with a method none of
+     * them takes is told it may use. Empty when no route has the path.
+     */
+    public java.util.SequencedMap<String, RouteRole> otherMethods(Context ctx) {
+        String path = routedPath(ctx);
+        InternalRouter r = router.get();
+        java.util.SequencedMap<String, RouteRole> served = new java.util.LinkedHashMap<>();
+        for (HandlerType method : LISTED_METHODS) {
+            ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
+            if (found == null && method.equals(HandlerType.HEAD)) {
+                found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
+            }
+            if (found != null) {
+                served.put(method.name(), access(found.endpoint));
+            }
+        }
+        return served;
+    }
+
+    private static String routedPath(Context ctx) {
+        String path = ctx.path();
+        String contextPath = ctx.contextPath();
+        return path.startsWith(contextPath) ? path.substring(contextPath.length()) : path;
     }
 
     private static RouteDoc doc(Endpoint e) {
