@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  *       (its election, or the store coming back after a failed call). When the database returns
  *       after 30 s, every node gets {@code deadAfter} periods, and {@code reconnectGrace} more
  *       (a node's connection pool may find the database back seconds after the leader's did), to
- *       beat again before anyone is declared dead.</li>
+ *       beat again before anyone is declared dead. A node last seen within {@code reconnectGrace}
+ *       of the store's return gets the same: its pool may hand it one connection and then make its
+ *       next beat wait while it refills (seen on MariaDB: one beat, then none for four seconds).</li>
  *   <li><b>Leadership is believed only while its lease runs on the local monotonic clock</b>,
  *       counted from before the renewal was sent; when renewals fail the node stops acting as
  *       leader before its term can lapse in the store. Leader-only writes are also fenced by the
@@ -158,9 +160,9 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         /**
-         * How much longer than {@code deadAfter} periods a node last seen before a store outage
-         * gets, counted from the leader seeing the store back: the node's own connection pool may
-         * be that much later to find the store again. 5 s by default, HikariCP's longest wait
+         * How much longer than {@code deadAfter} periods a node last seen before a store outage, or
+         * within this grace after the leader saw the store back, gets: the node's own connection
+         * pool may be that much later to find the store again, or to refill after a first connection. 5 s by default, HikariCP's longest wait
          * between two attempts to open a connection; zero or more.
          */
         public Builder reconnectGrace(Duration d) {
@@ -432,8 +434,11 @@ public final class ClusterNode implements AutoCloseable {
                 .filter(n -> !n.row().dead() && !n.id().equals(self.id()))
                 .filter(n -> {
                     Instant last = n.row().lastHeartbeat();
-                    // Last seen before the outage ended: its pool may find the store later than ours did.
-                    Duration allowed = back != null && last.isBefore(back) ? limit.plus(reconnectGrace) : limit;
+                    // Last seen before the outage ended, or while pools were refilling after it: its pool may
+                    // find the store later than ours did, or hand it a connection once and then make its next
+                    // beat wait while it refills.
+                    Duration allowed = back != null && last.isBefore(back.plus(reconnectGrace)) ? limit.plus(reconnectGrace)
+                            : limit;
                     return Duration.between(later(last, observedSince), view.at()).compareTo(allowed) > 0;
                 })
                 .map(NodeView::id).toList();
@@ -441,8 +446,11 @@ public final class ClusterNode implements AutoCloseable {
             if (!overdue.isEmpty()) {
                 Instant at = store.markDead(overdue, t);
                 metrics.declaredDead(overdue.size());
-                LOG.warn("Leader {} (term {}) declared {} dead: no heartbeat for more than {} ({} periods); rescuing "
-                        + "their running jobs now", self.id(), t.term(), overdue, limit, deadAfter);
+                LOG.warn("Leader {} (term {}) declared {} dead: no heartbeat for more than {} ({} periods; last heartbeats {}, "
+                        + "store back since {}); rescuing their running jobs now", self.id(), t.term(), overdue, limit, deadAfter,
+                        view.nodes().stream().filter(n -> overdue.contains(n.id()))
+                                .map(n -> n.id() + " at " + n.row().lastHeartbeat()).toList(),
+                        back == null ? "this term began" : back);
                 refreshView().nodes().stream().filter(n -> overdue.contains(n.id()))
                         .forEach(n -> handle(n.row(), n.row().deadAt() != null ? n.row().deadAt() : at, t));
             }

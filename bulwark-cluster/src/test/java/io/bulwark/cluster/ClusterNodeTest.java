@@ -188,6 +188,31 @@ class ClusterNodeTest {
     }
 
     @Test
+    void aNodeThatBeatsOnceAsTheStoreReturnsAndThenWaitsForItsPoolIsGivenTheReconnectGraceToo() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        ClusterNode c = node("c");
+        a.elect();
+        storeAwayFor30s(a);
+        store.down = false;
+        a.tick();   // the leader finds the store
+        b.beat();   // b's first connection lands, then its next beat waits while its pool refills
+        for (int i = 0; i < 3; i++) {
+            period(a, c);
+        }
+        advance(HB.dividedBy(2));
+        a.elect();
+        assertThat(rescued).as("17.5 s after its one beat: past deadAfter periods, within the reconnect grace").isEmpty();
+        advance(HB.dividedBy(2));
+        a.elect();
+        c.tick();
+        assertThat(rescued).as("20 s: still within").isEmpty();
+        advance(HB.dividedBy(2));
+        a.elect();
+        assertThat(rescued).as("22.5 s: past the grace, b really is gone").singleElement().asString().startsWith("b@");
+    }
+
+    @Test
     void aDrainRequestReachesTheNodeAtItsNextHeartbeatOnce() {
         ClusterNode a = node("a");
         List<String> drains = new ArrayList<>();
