@@ -166,6 +166,51 @@ class ApiBodiesFuzzTest {
         return node;
     }
 
+    /**
+     * Every request header a route documents, on every route of the route table that documents one
+     * (today the gateway's), with odd values: no answer may be a 5xx or a dropped connection. The
+     * gateway routes reach a real provider group, so each header is read where it is used.
+     */
+    @Test
+    void noDocumentedHeaderGetsA5xxWhateverItsValue() {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        int tried = 0;
+        for (io.bulwark.server.internal.http.RouteAccess.DocumentedRoute r : fixture.server.documentedRoutes()) {
+            java.util.List<String> headers = r.doc().params().stream()
+                    .filter(p -> p.in() == io.bulwark.server.http.RouteDoc.In.HEADER)
+                    .map(io.bulwark.server.http.RouteDoc.Param::name).toList();
+            if (headers.isEmpty()) {
+                continue;
+            }
+            String path = r.path().replace("{group}", "llm").replaceAll("<[^>]+>", "v1/x")
+                    + (r.doc().queryNames().contains("path") ? "?path=/v1/x" : "");
+            for (String header : headers) {
+                for (String value : new String[]{"k".repeat(3000), "", "-1", "0", "99999999999999999999", "1e400", "NaN",
+                        "null", "true", "-999999999d", "9999999999d", "0s", " 7 ", "0x10", "+1", "1.5"}) {
+                    tried++;
+                    String what = r.method() + " " + r.path() + " " + header + ": " + value.substring(0, Math.min(20, value.length()));
+                    try {
+                        Http.Response res = fixture.http.send(r.method(), path, r.method().equals("GET")
+                                        || r.method().equals("DELETE") ? null : "{}",
+                                Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN, "Content-Type", "application/json",
+                                        header, value));
+                        statuses.merge(res.status(), 1, Integer::sum);
+                        if (res.status() >= 500) {
+                            failed.add(what + " -> " + res.status() + " " + res.body());
+                        }
+                    } catch (java.io.UncheckedIOException e) {
+                        failed.add(what + " -> no answer: " + e.getCause());
+                    }
+                }
+            }
+        }
+        assertThat(tried).as("header values tried").isGreaterThan(100);
+        // Not vacuous: the calls reached the provider group, which took some values and refused others.
+        assertThat(statuses).as("statuses answered").containsKeys(200, 400);
+        assertThat(failed).as("answers that were 5xx or dropped").isEmpty();
+    }
+
     @Test
     void whiteSpaceAfterTheBodyIsFine() {
         BodyRoutes.Route job = fixture.routes.stream().filter(r -> r.path().equals("/api/v1/jobs")).findFirst().orElseThrow();
