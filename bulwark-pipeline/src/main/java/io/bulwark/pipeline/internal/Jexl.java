@@ -23,6 +23,8 @@ import java.util.List;
  * ({@code steps.a.output.rows[0]}, {@code input['x-y']}), arithmetic, comparison, logic,
  * {@code ?:}, {@code ??}, {@code =~}, and the functions {@code size()} and {@code empty()}.
  * The engine is strict: an undefined variable or a property of null is an error, not a silent null.
+ * A regular expression match gives up after a bounded number of steps ({@link BoundedArithmetic}),
+ * since the text it matches may be a step's output, from outside.
  * JEXL engines are thread-safe and cache parsed expressions.
  */
 public final class Jexl {
@@ -62,6 +64,7 @@ public final class Jexl {
                 .features(features)
                 .permissions(JexlPermissions.RESTRICTED)
                 .sandbox(sandbox)
+                .arithmetic(new BoundedArithmetic(true))
                 .strict(true)
                 .safe(false)
                 .silent(false)
