@@ -5,7 +5,10 @@ import io.bulwark.server.http.ApiException;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.function.Consumer;
 
 /**
@@ -54,13 +57,13 @@ public final class AccessFilter {
                         + "HTTP method it means (method override is disabled)");
             }
         }
-        java.util.Optional<RouteRole> required = routes.required(ctx);
+        Optional<RouteRole> required = routes.required(ctx);
         if (required.isPresent()) {
             check(ctx, required.get());
             ctx.attribute(CHECKED, Boolean.TRUE);
             return;
         }
-        java.util.SequencedMap<String, RouteRole> served = routes.otherMethods(ctx);
+        SequencedMap<String, RouteRole> served = routes.otherMethods(ctx);
         if (!served.isEmpty()) {
             check(ctx, weakest(served.values()));
             throw ApiException.methodNotAllowed(ctx.req().getMethod(), served.sequencedKeySet());
@@ -79,7 +82,7 @@ public final class AccessFilter {
      * The least of the accesses: a caller told which methods a path takes must be one who may use
      * at least one of them, so that a 405 tells an anonymous caller no more than a 401 would.
      */
-    private static RouteRole weakest(java.util.Collection<RouteRole> accesses) {
+    private static RouteRole weakest(Collection<RouteRole> accesses) {
         RouteRole weakest = null;
         for (RouteRole a : accesses) {
             if (a instanceof Anonymous) {

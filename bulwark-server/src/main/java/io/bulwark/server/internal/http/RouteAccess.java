@@ -10,8 +10,10 @@ import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.RouteRole;
 import io.javalin.security.Roles;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -100,10 +102,10 @@ public final class RouteAccess {
      * that order, {@code HEAD} wherever {@code GET} is served): what a request with a method none of
      * them takes is told it may use. Empty when no route has the path.
      */
-    public java.util.SequencedMap<String, RouteRole> otherMethods(Context ctx) {
+    public SequencedMap<String, RouteRole> otherMethods(Context ctx) {
         String path = routedPath(ctx);
         InternalRouter r = router.get();
-        java.util.SequencedMap<String, RouteRole> served = new java.util.LinkedHashMap<>();
+        SequencedMap<String, RouteRole> served = new LinkedHashMap<>();
         for (HandlerType method : LISTED_METHODS) {
             ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
             if (found == null && method.equals(HandlerType.HEAD)) {
