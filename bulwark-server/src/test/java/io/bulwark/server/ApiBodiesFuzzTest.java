@@ -1,17 +1,28 @@
 package io.bulwark.server;
 
+import io.bulwark.core.json.Json;
+import io.bulwark.server.http.RouteDoc;
+import io.bulwark.server.internal.http.RouteAccess;
 import io.bulwark.test.services.LocalService;
 import io.bulwark.test.services.RequiresService;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,8 +102,8 @@ class ApiBodiesFuzzTest {
         int tried = 0;
         try {
             for (BodyRoutes.Route r : fixture.routes) {
-                JsonNode seed = io.bulwark.core.json.Json.mapper().readTree(r.seed());
-                for (com.fasterxml.jackson.core.JsonPointer at : arrays(seed, com.fasterxml.jackson.core.JsonPointer.empty())) {
+                JsonNode seed = Json.mapper().readTree(r.seed());
+                for (JsonPointer at : arrays(seed, JsonPointer.empty())) {
                     for (int k = 0; k < seed.at(at).size(); k++) {
                         for (boolean everyString : new boolean[]{false, true}) {
                             String body = grown(seed, at, k, everyString);
@@ -105,7 +116,7 @@ class ApiBodiesFuzzTest {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } finally {
             // The grown provider lists replaced the fixture's groups; put them back for the other tests.
             for (BodyRoutes.Route r : fixture.routes) {
@@ -117,9 +128,9 @@ class ApiBodiesFuzzTest {
         assertThat(tried).as("lists grown").isGreaterThan(30);
     }
 
-    private static java.util.List<com.fasterxml.jackson.core.JsonPointer> arrays(JsonNode node,
-                                                                               com.fasterxml.jackson.core.JsonPointer at) {
-        java.util.List<com.fasterxml.jackson.core.JsonPointer> found = new java.util.ArrayList<>();
+    private static List<JsonPointer> arrays(JsonNode node,
+                                                                               JsonPointer at) {
+        List<JsonPointer> found = new ArrayList<>();
         if (node.isArray() && !node.isEmpty()) {
             found.add(at);
         }
@@ -134,9 +145,9 @@ class ApiBodiesFuzzTest {
     }
 
     /** {@code seed} with the list at {@code at} grown to about 900 KB (the limit is 1 MiB) by copies of its element {@code k}. */
-    private static String grown(JsonNode seed, com.fasterxml.jackson.core.JsonPointer at, int k, boolean everyString) {
+    private static String grown(JsonNode seed, JsonPointer at, int k, boolean everyString) {
         JsonNode body = seed.deepCopy();
-        com.fasterxml.jackson.databind.node.ArrayNode list = (com.fasterxml.jackson.databind.node.ArrayNode) body.at(at);
+        ArrayNode list = (ArrayNode) body.at(at);
         JsonNode first = list.get(k);
         int size = body.toString().length();
         int each = first.toString().length() + 8;
@@ -149,16 +160,16 @@ class ApiBodiesFuzzTest {
 
     private static JsonNode distinct(JsonNode node, String suffix, boolean everyString, boolean top) {
         if (node.isTextual()) {
-            return top || everyString ? com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText() + suffix) : node;
+            return top || everyString ? TextNode.valueOf(node.asText() + suffix) : node;
         }
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+            ObjectNode copy = node.deepCopy();
             node.properties().forEach(e -> copy.set(e.getKey(), distinct(e.getValue(), suffix,
                     everyString, top && (e.getKey().equals("id") || e.getKey().equals("name")))));
             return copy;
         }
         if (node.isArray() && everyString) {
-            com.fasterxml.jackson.databind.node.ArrayNode copy = node.deepCopy();
+            ArrayNode copy = node.deepCopy();
             copy.removeAll();
             node.forEach(e -> copy.add(distinct(e, suffix, true, false)));
             return copy;
@@ -173,13 +184,13 @@ class ApiBodiesFuzzTest {
      */
     @Test
     void noDocumentedHeaderGetsA5xxWhateverItsValue() {
-        java.util.List<String> failed = new java.util.ArrayList<>();
-        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        Map<Integer, Integer> statuses = new TreeMap<>();
         int tried = 0;
-        for (io.bulwark.server.internal.http.RouteAccess.DocumentedRoute r : fixture.server.documentedRoutes()) {
-            java.util.List<String> headers = r.doc().params().stream()
-                    .filter(p -> p.in() == io.bulwark.server.http.RouteDoc.In.HEADER)
-                    .map(io.bulwark.server.http.RouteDoc.Param::name).toList();
+        for (RouteAccess.DocumentedRoute r : fixture.server.documentedRoutes()) {
+            List<String> headers = r.doc().params().stream()
+                    .filter(p -> p.in() == RouteDoc.In.HEADER)
+                    .map(RouteDoc.Param::name).toList();
             if (headers.isEmpty()) {
                 continue;
             }
@@ -199,7 +210,7 @@ class ApiBodiesFuzzTest {
                         if (res.status() >= 500) {
                             failed.add(what + " -> " + res.status() + " " + res.body());
                         }
-                    } catch (java.io.UncheckedIOException e) {
+                    } catch (UncheckedIOException e) {
                         failed.add(what + " -> no answer: " + e.getCause());
                     }
                 }
