@@ -128,8 +128,7 @@ class ApiBodiesFuzzTest {
         assertThat(tried).as("lists grown").isGreaterThan(30);
     }
 
-    private static List<JsonPointer> arrays(JsonNode node,
-                                                                               JsonPointer at) {
+    private static List<JsonPointer> arrays(JsonNode node, JsonPointer at) {
         List<JsonPointer> found = new ArrayList<>();
         if (node.isArray() && !node.isEmpty()) {
             found.add(at);
