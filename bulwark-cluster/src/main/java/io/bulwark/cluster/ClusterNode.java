@@ -162,8 +162,9 @@ public final class ClusterNode implements AutoCloseable {
         /**
          * How much longer than {@code deadAfter} periods a node last seen before a store outage, or
          * within this grace after the leader saw the store back, gets: the node's own connection
-         * pool may be that much later to find the store again, or to refill after a first connection. 5 s by default, HikariCP's longest wait
-         * between two attempts to open a connection; zero or more.
+         * pool may be that much later to find the store again, or to refill after a first
+         * connection. 5 s by default, HikariCP's longest wait between two attempts to open a
+         * connection; zero or more.
          */
         public Builder reconnectGrace(Duration d) {
             if (Objects.requireNonNull(d, "reconnectGrace").isNegative()) {
@@ -437,8 +438,8 @@ public final class ClusterNode implements AutoCloseable {
                     // Last seen before the outage ended, or while pools were refilling after it: its pool may
                     // find the store later than ours did, or hand it a connection once and then make its next
                     // beat wait while it refills.
-                    Duration allowed = back != null && last.isBefore(back.plus(reconnectGrace)) ? limit.plus(reconnectGrace)
-                            : limit;
+                    boolean reconnecting = back != null && last.isBefore(back.plus(reconnectGrace));
+                    Duration allowed = reconnecting ? limit.plus(reconnectGrace) : limit;
                     return Duration.between(later(last, observedSince), view.at()).compareTo(allowed) > 0;
                 })
                 .map(NodeView::id).toList();

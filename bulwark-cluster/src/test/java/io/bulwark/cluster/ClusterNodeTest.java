@@ -170,19 +170,7 @@ class ClusterNodeTest {
         a.tick();   // the leader's pool finds the store first
         assertThat(a.isLeader()).isTrue();
         // b's pool is still waiting out its back-off: deadAfter periods pass without its beat...
-        for (int i = 0; i < 3; i++) {
-            period(a, c);
-        }
-        advance(HB.dividedBy(2));
-        a.elect();
-        assertThat(rescued).as("17.5 s: within deadAfter periods and the 5 s reconnect grace").isEmpty();
-        advance(HB.dividedBy(2));
-        a.elect();
-        c.tick();
-        assertThat(rescued).as("20 s: still within").isEmpty();
-        advance(HB.dividedBy(2));
-        a.elect();
-        assertThat(rescued).as("22.5 s: past the grace, b really is gone").singleElement().asString().startsWith("b@");
+        bIsDeclaredDeadOnlyPastTheGrace(a, c, "17.5 s: within deadAfter periods and the 5 s reconnect grace");
         assertThat(a.view().nodes()).filteredOn(n -> n.id().equals("c")).extracting(NodeView::state)
                 .containsOnly(NodeState.ALIVE);
     }
@@ -197,12 +185,20 @@ class ClusterNodeTest {
         store.down = false;
         a.tick();   // the leader finds the store
         b.beat();   // b's first connection lands, then its next beat waits while its pool refills
+        bIsDeclaredDeadOnlyPastTheGrace(a, c, "17.5 s after its one beat: past deadAfter periods, within the reconnect grace");
+    }
+
+    /**
+     * Leader {@code a} and node {@code c} go on beating while b is silent: a declares b dead only
+     * at 22.5 s, past deadAfter periods (15 s) and the 5 s reconnect grace.
+     */
+    private void bIsDeclaredDeadOnlyPastTheGrace(ClusterNode a, ClusterNode c, String withinGrace) {
         for (int i = 0; i < 3; i++) {
             period(a, c);
         }
         advance(HB.dividedBy(2));
         a.elect();
-        assertThat(rescued).as("17.5 s after its one beat: past deadAfter periods, within the reconnect grace").isEmpty();
+        assertThat(rescued).as(withinGrace).isEmpty();
         advance(HB.dividedBy(2));
         a.elect();
         c.tick();

@@ -47,9 +47,19 @@ public record PipelineDefinition(String id, int version, JsonNode inputSchema, L
         }
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         if (steps.size() > MAX_STEPS) {
-            throw new IllegalArgumentException("steps: a pipeline has at most " + MAX_STEPS + " steps but this one has "
-                    + steps.size() + "; fan a step out (forEach) to run it over many items");
+            throw new IllegalArgumentException("steps: " + tooManySteps(steps.size()));
         }
+    }
+
+    /** The problem of a pipeline of {@code count} steps, more than {@value #MAX_STEPS}. */
+    public static String tooManySteps(int count) {
+        return "a pipeline has at most " + MAX_STEPS + " steps but this one has " + count
+                + "; fan a step out (forEach) to run it over many items";
+    }
+
+    /** The problem of a step that waits for {@code count} steps, more than {@value #MAX_STEPS}. */
+    public static String tooManyAfter(int count) {
+        return "a step waits for at most " + MAX_STEPS + " steps but this one names " + count;
     }
 
     /** The step with this id (the first one, should ids repeat). */

@@ -180,15 +180,9 @@ public final class PipelineValidator {
     /** The steps' ids for a message: the first {@value #IDS_LISTED}, then how many more, so that a message stays short. */
     private static String ids(Graph graph) {
         List<String> ids = new ArrayList<>();
-        int more = 0;
-        for (StepDefinition s : graph.steps()) {
-            if (ids.size() < IDS_LISTED) {
-                ids.add(s.id());
-            } else {
-                more++;
-            }
-        }
-        return String.join(", ", ids) + (more == 0 ? "" : " and " + more + " more");
+        graph.steps().forEach(s -> ids.add(s.id()));
+        int more = ids.size() - IDS_LISTED;
+        return more <= 0 ? String.join(", ", ids) : String.join(", ", ids.subList(0, IDS_LISTED)) + " and " + more + " more";
     }
 
     private static String path(int index) {

@@ -51,8 +51,7 @@ public record StepDefinition(String id, String type, JsonNode input, List<After>
         Ids.requireType("type", type);
         after = List.copyOf(Objects.requireNonNull(after, "after"));
         if (after.size() > PipelineDefinition.MAX_STEPS) {
-            throw new IllegalArgumentException("after: a step waits for at most " + PipelineDefinition.MAX_STEPS
-                    + " steps but '" + id + "' names " + after.size());
+            throw new IllegalArgumentException("after of '" + id + "': " + PipelineDefinition.tooManyAfter(after.size()));
         }
         if (forEach != null && !forEach.isTextual() && !forEach.isArray()) {
             throw new IllegalArgumentException("forEach must be a template yielding a list, such as ${input.items},"

@@ -193,24 +193,17 @@ class ApiBodiesFuzzTest {
             if (headers.isEmpty()) {
                 continue;
             }
-            String path = r.path().replace("{group}", "llm").replaceAll("<[^>]+>", "v1/x")
-                    + (r.doc().queryNames().contains("path") ? "?path=/v1/x" : "");
+            String path = Http.concrete(r.path(), "llm", "v1/x") + (r.doc().queryNames().contains("path") ? "?path=/v1/x" : "");
             for (String header : headers) {
                 for (String value : new String[]{"k".repeat(3000), "", "-1", "0", "99999999999999999999", "1e400", "NaN",
                         "null", "true", "-999999999d", "9999999999d", "0s", " 7 ", "0x10", "+1", "1.5"}) {
                     tried++;
-                    String what = r.method() + " " + r.path() + " " + header + ": " + value.substring(0, Math.min(20, value.length()));
-                    try {
-                        Http.Response res = fixture.http.send(r.method(), path, r.method().equals("GET")
-                                        || r.method().equals("DELETE") ? null : "{}",
-                                Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN, "Content-Type", "application/json",
-                                        header, value));
-                        statuses.merge(res.status(), 1, Integer::sum);
-                        if (res.status() >= 500) {
-                            failed.add(what + " -> " + res.status() + " " + res.body());
-                        }
-                    } catch (UncheckedIOException e) {
-                        failed.add(what + " -> no answer: " + e.getCause());
+                    Http.Response res = fixture.http.sendOrDropped(r.method(), path, Http.emptyBodyFor(r.method()),
+                            Map.of("Authorization", "Bearer " + BodyRoutes.ADMIN, header, value));
+                    statuses.merge(res.status(), 1, Integer::sum);
+                    if (res.serverFault()) {
+                        failed.add(r.method() + " " + r.path() + " " + header + ": " + value.substring(0, Math.min(20, value.length()))
+                                + " -> " + res.status() + " " + res.body());
                     }
                 }
             }

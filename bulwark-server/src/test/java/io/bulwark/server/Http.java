@@ -27,6 +27,11 @@ final class Http {
         String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
+
+        /** A 5xx, or no answer at all ({@link #sendOrDropped}): what no client input may get. */
+        boolean serverFault() {
+            return status == 0 || status >= 500;
+        }
     }
 
     private final URI base;
@@ -38,6 +43,16 @@ final class Http {
 
     Response get(String path, Map<String, String> headers) {
         return send("GET", path, null, headers);
+    }
+
+    /** A route's {@code template} with each {@code {name}} parameter as {@code param} and each {@code <rest>} as {@code rest}. */
+    static String concrete(String template, String param, String rest) {
+        return template.replaceAll("\\{[^}]+}", param).replaceAll("<[^>]+>", rest);
+    }
+
+    /** A body to try a route of {@code method} with: none for GET and DELETE, an empty object for the others. */
+    static String emptyBodyFor(String method) {
+        return method.equals("GET") || method.equals("DELETE") ? null : "{}";
     }
 
     Response get(String path) {
@@ -53,6 +68,19 @@ final class Http {
             b.header("Content-Type", "application/json");
         }
         return send(b.build());
+    }
+
+    /**
+     * As {@link #send(String, String, String, Map)}, with a dropped connection as an answer of status
+     * 0 whose body is the cause: for tests that send many requests and list those that failed.
+     */
+    Response sendOrDropped(String method, String path, String body, Map<String, String> headers) {
+        try {
+            return send(method, path, body, headers);
+        } catch (UncheckedIOException e) {
+            return new Response(0, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true),
+                    "no answer: " + e.getCause());
+        }
     }
 
     /**

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,11 +63,9 @@ class RouteParametersTest {
                 .filter(r -> r.path().startsWith("/api/v1/") && !r.path().equals(PASS_THROUGH)).toList();
         assertThat(api).hasSizeGreaterThan(100);
         for (RouteAccess.Route r : api) {
-            String path = r.path().replaceAll("\\{[^}]+}", "x-querytest").replaceAll("<[^>]+>", "x-querytest");
-            Map<String, String> headers = new HashMap<>(admin);
-            headers.put("Content-Type", "application/json");
+            String path = Http.concrete(r.path(), "x-querytest", "x-querytest");
             Http.Response res = http.send(r.method(), path + "?" + UNLISTED + "=1", r.method().equals("GET") ? null : "{}",
-                    headers);
+                    admin);
             String what = r.method() + " " + r.path() + " -> " + res.status() + " " + res.body();
             assertThat(res.status()).as(what).isEqualTo(400);
             JsonNode error = res.json().get("errors").get(0);
@@ -77,14 +77,14 @@ class RouteParametersTest {
     @Test
     void aServedPathWithAnotherMethodIsA405ListingTheMethodsItTakes() {
         List<RouteAccess.Route> table = server.routeTable();
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int tried = 0;
         for (String template : table.stream().map(RouteAccess.Route::path).distinct().toList()) {
-            String path = template.replaceAll("\\{[^}]+}", "x-methodtest").replaceAll("<[^>]+>", "x-methodtest");
+            String path = Http.concrete(template, "x-methodtest", "x-methodtest");
             // Every route whose template matches the path, not only this template's: /jobs/{id} also matches /jobs/stats.
-            java.util.Set<String> served = new java.util.TreeSet<>();
+            Set<String> served = new TreeSet<>();
             for (RouteAccess.Route r : table) {
-                if (path.matches(r.path().replaceAll("\\{[^}]+}", "[^/]+").replaceAll("<[^>]+>", ".+"))) {
+                if (path.matches(Http.concrete(r.path(), "[^/]+", ".+"))) {
                     served.add(r.method());
                 }
             }
@@ -97,7 +97,7 @@ class RouteParametersTest {
                 }
                 tried++;
                 Http.Response res = http.send(method, path, null, admin);
-                java.util.Set<String> allow = new java.util.TreeSet<>(
+                Set<String> allow = new TreeSet<>(
                         List.of(res.headers().firstValue("Allow").orElse("").split(",\\s*")));
                 if (res.status() != 405 || !allow.equals(served)) {
                     failed.add(method + " " + path + " -> " + res.status() + " Allow " + allow + ", served " + served);
@@ -120,25 +120,18 @@ class RouteParametersTest {
 
     @Test
     void noPathParameterGetsA5xxHoweverLongOrOdd() {
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (RouteAccess.Route r : server.routeTable()) {
             if (!r.path().startsWith("/api/v1/") || !r.path().contains("{")) {
                 continue;
             }
             // 3,000 characters: over every name's limit, and with two parameters still within Jetty's 8 KiB request line.
             for (String value : new String[]{"k".repeat(3000), "%E2%80%AE%F0%9F%92%A5", "a.b", "-"}) {
-                String path = r.path().replaceAll("\\{[^}]+}", value).replaceAll("<[^>]+>", "x-paramtest");
-                Map<String, String> headers = new HashMap<>(admin);
-                headers.put("Content-Type", "application/json");
-                String what = r.method() + " " + r.path() + " with " + value.substring(0, Math.min(20, value.length()));
-                try {
-                    Http.Response res = http.send(r.method(), path, r.method().equals("GET") || r.method().equals("DELETE")
-                            ? null : "{}", headers);
-                    if (res.status() >= 500) {
-                        failed.add(what + " -> " + res.status());
-                    }
-                } catch (java.io.UncheckedIOException e) {
-                    failed.add(what + " -> no answer: " + e.getCause());
+                Http.Response res = http.sendOrDropped(r.method(), Http.concrete(r.path(), value, "x-paramtest"), Http.emptyBodyFor(r.method()),
+                        admin);
+                if (res.serverFault()) {
+                    failed.add(r.method() + " " + r.path() + " with " + value.substring(0, Math.min(20, value.length()))
+                            + " -> " + res.status() + " " + res.body());
                 }
             }
         }
@@ -147,28 +140,21 @@ class RouteParametersTest {
 
     @Test
     void noQueryParameterGetsA5xxWhateverItsValue() {
-        List<String> failed = new java.util.ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int tried = 0;
         for (RouteAccess.DocumentedRoute r : server.documentedRoutes()) {
             if (!r.path().startsWith("/api/v1/") || r.path().equals(PASS_THROUGH)) {
                 continue;
             }
-            String path = r.path().replaceAll("\\{[^}]+}", "x-paramtest").replaceAll("<[^>]+>", "x-paramtest");
+            String path = Http.concrete(r.path(), "x-paramtest", "x-paramtest");
             for (String name : r.doc().queryNames()) {
                 for (String value : new String[]{"k".repeat(3000), "", "-1", "0", "99999999999999999999", "1e400", "NaN",
                         "%E2%80%AE%F0%9F%92%A5", "%20", "null", "true", "2026-13-45T25:61:61Z", "-999999999d"}) {
                     tried++;
-                    Map<String, String> headers = new HashMap<>(admin);
-                    headers.put("Content-Type", "application/json");
-                    String what = r.method() + " " + r.path() + "?" + name + "=" + value.substring(0, Math.min(20, value.length()));
-                    try {
-                        Http.Response res = http.send(r.method(), path + "?" + name + "=" + value,
-                                r.method().equals("GET") || r.method().equals("DELETE") ? null : "{}", headers);
-                        if (res.status() >= 500) {
-                            failed.add(what + " -> " + res.status());
-                        }
-                    } catch (java.io.UncheckedIOException e) {
-                        failed.add(what + " -> no answer: " + e.getCause());
+                    Http.Response res = http.sendOrDropped(r.method(), path + "?" + name + "=" + value, Http.emptyBodyFor(r.method()), admin);
+                    if (res.serverFault()) {
+                        failed.add(r.method() + " " + r.path() + "?" + name + "=" + value.substring(0, Math.min(20, value.length()))
+                                + " -> " + res.status() + " " + res.body());
                     }
                 }
             }
@@ -208,4 +194,5 @@ class RouteParametersTest {
         assertThat(http.send("GET", "/health/ready?probe=kubelet", null, Map.of()).status()).isEqualTo(200);
         assertThat(http.send("GET", "/metrics?name[]=bulwark_jobs", null, Map.of()).status()).isEqualTo(200);
     }
+
 }

@@ -74,8 +74,7 @@ public final class DefinitionReader {
         } else if (!stepsNode.isArray()) {
             doc.add(null, "steps", "must be a list of steps but was " + DocumentReader.kind(stepsNode));
         } else if (stepsNode.size() > PipelineDefinition.MAX_STEPS) {
-            doc.add(null, "steps", "a pipeline has at most " + PipelineDefinition.MAX_STEPS + " steps but this one has "
-                    + stepsNode.size() + "; fan a step out (forEach) to run it over many items");
+            doc.add(null, "steps", PipelineDefinition.tooManySteps(stepsNode.size()));
             complete = false;
         } else {
             for (int i = 0; i < stepsNode.size(); i++) {
@@ -147,8 +146,7 @@ public final class DefinitionReader {
             return after;
         }
         if (node.size() > PipelineDefinition.MAX_STEPS) {
-            doc.add(stepId, path + ".after", "a step waits for at most " + PipelineDefinition.MAX_STEPS + " steps but"
-                    + " this one names " + node.size());
+            doc.add(stepId, path + ".after", PipelineDefinition.tooManyAfter(node.size()));
             return after;
         }
         for (int i = 0; i < node.size(); i++) {

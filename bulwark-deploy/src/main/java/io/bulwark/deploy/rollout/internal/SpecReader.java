@@ -74,8 +74,8 @@ public final class SpecReader {
         }
         unknown(root, "", Set.of("name", "strategy", "driver", "analysisTemplates"));
         String name = text(root, "name", "name");
-        if (name != null && !io.bulwark.deploy.rollout.RolloutSpec.NAME.matcher(name).matches()) {
-            error("name", io.bulwark.deploy.rollout.RolloutSpec.NAME_RULE + ", but was '" + name + "'");
+        if (name != null && !RolloutSpec.NAME.matcher(name).matches()) {
+            error("name", RolloutSpec.NAME_RULE + ", but was '" + name + "'");
         }
         templates = templates(root.get("analysisTemplates"));
         DriverSpec driver = driver(root.get("driver"));

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
@@ -83,16 +84,11 @@ public final class AccessFilter {
      * at least one of them, so that a 405 tells an anonymous caller no more than a 401 would.
      */
     private static RouteRole weakest(Collection<RouteRole> accesses) {
-        RouteRole weakest = null;
-        for (RouteRole a : accesses) {
-            if (a instanceof Anonymous) {
-                return a;
-            }
-            if (weakest == null || (a instanceof Role r && (!(weakest instanceof Role w) || r.compareTo(w) < 0))) {
-                weakest = a;
-            }
+        if (accesses.contains(Anonymous.ALLOWED)) {
+            return Anonymous.ALLOWED;
         }
-        return weakest;
+        return accesses.stream().filter(Role.class::isInstance).map(Role.class::cast).min(Comparator.naturalOrder())
+                .<RouteRole>map(r -> r).orElse(UiSession.REQUIRED);
     }
 
     /** The {@code beforeMatched} handler: the second check, for a route {@link #before} did not find. */
@@ -101,11 +97,7 @@ public final class AccessFilter {
             return;
         }
         for (RouteRole role : ctx.routeRoles()) {
-            if (role instanceof Role r) {
-                authenticator.authorize(ctx, r);
-            } else if (role instanceof UiSession) {
-                uiSession.accept(ctx);
-            }
+            check(ctx, role);
         }
     }
 }

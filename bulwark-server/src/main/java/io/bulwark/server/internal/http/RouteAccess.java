@@ -86,13 +86,7 @@ public final class RouteAccess {
      * and path ({@link #otherMethods} then says whether a 405 or a 404 follows).
      */
     public Optional<RouteRole> required(Context ctx) {
-        String path = routedPath(ctx);
-        HandlerType method = HandlerType.findOrDefault(ctx.req().getMethod());
-        InternalRouter r = router.get();
-        ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
-        if (found == null && method.equals(HandlerType.HEAD)) {
-            found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
-        }
+        ParsedEndpoint found = find(router.get(), HandlerType.findOrDefault(ctx.req().getMethod()), routedPath(ctx));
         return found == null ? Optional.empty() : Optional.of(access(found.endpoint));
     }
 
@@ -107,15 +101,18 @@ public final class RouteAccess {
         InternalRouter r = router.get();
         SequencedMap<String, RouteRole> served = new LinkedHashMap<>();
         for (HandlerType method : LISTED_METHODS) {
-            ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
-            if (found == null && method.equals(HandlerType.HEAD)) {
-                found = r.findFirstHttpHandlerEntry(HandlerType.GET, path);
-            }
+            ParsedEndpoint found = find(r, method, path);
             if (found != null) {
                 served.put(method.name(), access(found.endpoint));
             }
         }
         return served;
+    }
+
+    /** The route Javalin runs for {@code method} and {@code path}: a {@code HEAD} without a route of its own runs the {@code GET} one. */
+    private static ParsedEndpoint find(InternalRouter r, HandlerType method, String path) {
+        ParsedEndpoint found = r.findFirstHttpHandlerEntry(method, path);
+        return found == null && method.equals(HandlerType.HEAD) ? r.findFirstHttpHandlerEntry(HandlerType.GET, path) : found;
     }
 
     private static String routedPath(Context ctx) {

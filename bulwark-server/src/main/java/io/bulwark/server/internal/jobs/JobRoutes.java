@@ -1,6 +1,7 @@
 package io.bulwark.server.internal.jobs;
 
 import io.bulwark.jobs.Job;
+import io.bulwark.jobs.JobLimits;
 import io.bulwark.jobs.JobRequest;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.QueueFullException;
@@ -160,9 +161,9 @@ public final class JobRoutes {
                     "must be after since (" + since + ") but was " + until)));
         }
         String tag = ctx.queryParam("tag");
-        if (tag != null && !io.bulwark.jobs.JobLimits.isTag(tag)) {
+        if (tag != null && !JobLimits.isTag(tag)) {
             throw ApiException.validation("invalid query parameter", List.of(new FieldError("tag",
-                    "must be 1 to " + io.bulwark.jobs.JobLimits.TAG_LENGTH + " characters, as tags are")));
+                    "must be 1 to " + JobLimits.TAG_LENGTH + " characters, as tags are")));
         }
         List<Job> found = jobs.store().list(new JobQuery(ctx.queryParam("queue"), state, ctx.queryParam("type"), tag,
                 since, until, after, limit + 1));

@@ -280,21 +280,24 @@ public final class ProfilesCapability implements Capability {
         ctx.json(Map.of("profiles", out));
     }
 
-    private void one(Context ctx) {
+    /** The {@code {id}} path parameter; 404 unless it is a UUID, as every profile's id is. */
+    private static String id(Context ctx) {
         String id = ctx.pathParam("id");
         if (!ID.matcher(id).matches()) {
             throw ApiException.notFound("no profile '" + io.bulwark.core.logging.LogText.safe(id, 100) + "': ids are UUIDs");
         }
+        return id;
+    }
+
+    private void one(Context ctx) {
+        String id = id(ctx);
         Map<String, Object> request = state.get(REQUEST, id).map(e -> read(e.json()))
                 .orElseThrow(() -> ApiException.notFound("no profile '" + id + "' (kept: the last " + keep + ")"));
         ctx.json(view(request));
     }
 
     private void download(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
-        if (!ID.matcher(id).matches()) {
-            throw ApiException.notFound("no profile '" + id + "': ids are UUIDs");
-        }
+        String id = id(ctx);
         Path file = recorder.file(id);
         if (!Files.isRegularFile(file) || id.equals(recorder.running())) {
             List<String> where = results(id).stream().filter(r -> "done".equals(r.get("status")))

@@ -461,9 +461,9 @@ public final class RolloutsCapability implements Capability {
     /** The {@code {name}} path parameter, refused with a 400 unless a rollout could have it. */
     private static String name(Context ctx) {
         String name = ctx.pathParam("name");
-        if (!io.bulwark.deploy.rollout.RolloutSpec.NAME.matcher(name).matches()) {
-            throw ApiException.validation("invalid rollout name", java.util.List.of(new FieldError("name",
-                    io.bulwark.deploy.rollout.RolloutSpec.NAME_RULE + ", but was '"
+        if (!RolloutSpec.NAME.matcher(name).matches()) {
+            throw ApiException.validation("invalid rollout name", List.of(new FieldError("name",
+                    RolloutSpec.NAME_RULE + ", but was '"
                             + io.bulwark.core.logging.LogText.safe(name, 100) + "'")));
         }
         return name;
