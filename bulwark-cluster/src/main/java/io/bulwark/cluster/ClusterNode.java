@@ -95,6 +95,8 @@ public final class ClusterNode implements AutoCloseable {
     private volatile long lastBeat;
     private volatile boolean drainRequested;
     private volatile boolean joined;
+    /** Set as {@link #leave()} begins: a beat that then finds the row gone must not register it again. */
+    private volatile boolean left;
     private volatile long lastTermSeen;
     private volatile ClusterView lastView;
     // Micrometer holds a gauge's state object weakly: these fields keep the gauges' suppliers
@@ -244,6 +246,9 @@ public final class ClusterNode implements AutoCloseable {
         NodeLoad now = load.get();
         Beat b = guarded("heartbeat", () -> store.heartbeat(self.id(), now.inFlight(), now.queues(), now.draining()));
         lastBeat = ticker.getAsLong();
+        if (!b.known() && left) {
+            return b; // the periodic beat raced leave(): its row is gone on purpose
+        }
         if (!b.known() && !joined) {
             join();
         } else if (!b.known()) {
@@ -399,6 +404,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Stops the periodic work, gives up leadership at once and removes this node's row. */
     public void leave() {
+        left = true;
         tasks.forEach(t -> t.cancel(false));
         Term t = term;
         try {

@@ -261,6 +261,21 @@ class ClusterNodeTest {
     }
 
     /**
+     * Regression (MariaDbWorkerDrainIT): a periodic beat that ran while the node left found its row
+     * deleted, took that for a death declared by the leader and registered the node again, so a
+     * node that had left stayed listed and was declared dead three beats later.
+     */
+    @Test
+    void aBeatRacingLeaveDoesNotRegisterTheNodeAgain() {
+        ClusterNode a = node("a");
+        ClusterNode b = node("b");
+        a.elect();
+        b.leave();
+        b.beat();   // the scheduler's beat, already running when leave() cancelled it
+        assertThat(a.view().nodes()).extracting(NodeView::id).containsExactly("a");
+    }
+
+    /**
      * Regression: elections were scheduled with a fixed delay, so each round's own duration (the
      * election, reading the fleet, judging it) was added to the half period; at a 300 ms heartbeat
      * a slow first round pushed the leader's renewal past its one-period lease (FleetElectionTest
