@@ -174,7 +174,10 @@ class WorkerClaimsInFlightTest {
         enqueue(6);
         Worker two = worker(2, 2);
         store.hold();
+        // One after the other: a poll that finds another reserving its slots returns at once (by
+        // design), so two polls started together may reach the store as one.
         CompletableFuture<Integer> p1 = pollAside(two);
+        store.awaitHeld(1);
         CompletableFuture<Integer> p2 = pollAside(two);
         store.awaitHeld(2);
         assertThat(two.poll("q")).as("two polls of the queue are in the store").isZero();
