@@ -426,8 +426,6 @@ public final class StoreBackup {
         String source = null;
         boolean ended = false;
         long done = 0;
-        UUID lastJob = null;
-        int seq = 0;
         PgCopy copy = flavor == Flavor.POSTGRESQL ? new PgCopy(c) : null;
         if (copy != null) {
             copy.deferIndexes(c);
@@ -436,6 +434,7 @@ public final class StoreBackup {
         if (sqliteIndexes != null) {
             sqliteIndexes.defer(c);
         }
+        SqliteHistory sqliteHistory = flavor == Flavor.SQLITE ? new SqliteHistory(c) : null;
         InputStream gz;
         try {
             gz = new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
@@ -481,18 +480,17 @@ public final class StoreBackup {
                     copy.add(t, row);
                     continue;
                 }
+                if (sqliteHistory != null && t == Table.HISTORY) {
+                    flushUpTo(inserts, pending, Table.JOBS); // the rows the history is appended to
+                    sqliteHistory.add(row);
+                    continue;
+                }
                 PreparedStatement ps = inserts.get(t);
                 if (ps == null) {
                     ps = c.prepareStatement(insertSql(t));
                     inserts.put(t, ps);
                 }
-                int n = bind(ps, t, row);
-                if (t == Table.HISTORY && flavor == Flavor.SQLITE) {
-                    UUID job = UUID.fromString(row.path("job_id").asText());
-                    seq = job.equals(lastJob) ? seq + 1 : 1;
-                    lastJob = job;
-                    ps.setInt(n + 1, seq);
-                }
+                bind(ps, t, row);
                 ps.addBatch();
                 int p = pending.merge(t, 1, Integer::sum);
                 if (p >= BATCH) {
@@ -514,6 +512,9 @@ public final class StoreBackup {
         }
         for (PreparedStatement ps : inserts.values()) {
             ps.close();
+        }
+        if (sqliteHistory != null) {
+            sqliteHistory.finish();
         }
         if (sqliteIndexes != null) {
             sqliteIndexes.rebuild(c);
@@ -547,19 +548,15 @@ public final class StoreBackup {
     }
 
     private String insertSql(Table t) {
-        StringBuilder cols = new StringBuilder(String.join(", ", t.columns().stream().map(Column::name).toList()));
+        String cols = String.join(", ", t.columns().stream().map(Column::name).toList());
         int n = t.columns().size();
-        if (t == Table.HISTORY && flavor == Flavor.SQLITE) {
-            cols.append(", seq");
-            n++;
-        }
         String[] marks = new String[n];
         Arrays.fill(marks, "?");
         return "INSERT INTO " + t.name(flavor) + " (" + cols + ") VALUES (" + String.join(", ", marks) + ")";
     }
 
-    /** Binds the row's columns in order; returns how many were bound. */
-    private int bind(PreparedStatement ps, Table t, JsonNode row) throws SQLException {
+    /** Binds the row's columns in order. */
+    private void bind(PreparedStatement ps, Table t, JsonNode row) throws SQLException {
         int i = 0;
         for (Column col : t.columns()) {
             i++;
@@ -603,7 +600,6 @@ public final class StoreBackup {
                 }
             }
         }
-        return i;
     }
 
     private static Map<String, Long> counts(JsonNode rows) {

@@ -31,7 +31,10 @@ record Table(String tag, String sqliteName, String serverName, List<Column> colu
             Column.bigint("expires_at").since(6)),
             "id", "id", 1);
 
-    /** History in the order it happened, per job; {@code seq} is rebuilt on restore where the store numbers per job. */
+    /**
+     * History in the order it happened, per job. On the embedded store {@code job_history} is a view over
+     * the history each job keeps in its row, and a restore appends to those rows ({@link SqliteHistory}).
+     */
     static final Table HISTORY = new Table("history", "job_history", "bulwark_job_history", List.of(
             Column.id("job_id"), Column.bigint("at"), Column.text("from_state"), Column.text("to_state"),
             Column.text("reason"), Column.text("node"), Column.integer("attempt")),

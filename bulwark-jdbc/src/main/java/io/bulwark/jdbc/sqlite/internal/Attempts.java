@@ -34,10 +34,17 @@ public final class Attempts {
 
     private static final String MAKE_AVAILABLE = "UPDATE jobs SET state = 'available', sort_key = ? WHERE id = ?";
 
+    /** The claim and its history entry in one statement (attempt in the entry: the row's old value + 1, the new one). */
     private static final String CLAIM = "UPDATE jobs SET state = 'running', attempt = attempt + 1, token = token + 1, "
-            + "started_at = ?, lease_until = ?, node = ?, cancel_requested = 0 "
-            + "WHERE rowid IN (SELECT rowid FROM jobs WHERE queue = ? AND state = 'available' "
-            + "AND (expires_at IS NULL OR expires_at > ?) ORDER BY sort_key, id LIMIT ?) RETURNING " + JobRows.COLUMNS;
+            + "started_at = ?1, lease_until = ?2, node = ?3, cancel_requested = 0, "
+            + Session.appendHistory("json_array(?1, 'available', 'running', 'claimed', ?3, attempt + 1)") + " "
+            + "WHERE rowid IN (SELECT rowid FROM jobs WHERE queue = ?4 AND state = 'available' "
+            + "AND (expires_at IS NULL OR expires_at > ?5) ORDER BY sort_key, id LIMIT ?6) RETURNING " + JobRows.COLUMNS;
+
+    /** A success and its history entry in one statement; the row's node and attempt are the attempt's. */
+    private static final String SUCCEED = "UPDATE jobs SET state = 'completed', result = ?1, finished_at = ?2, "
+            + "lease_until = NULL, " + Session.appendHistory("json_array(?2, 'running', 'completed', 'completed', node, attempt)")
+            + " WHERE id = ?3";
 
     /** Waiting jobs past their expiry, soonest first; the same terms as the partial index jobs_expiry. */
     private static final String EXPIRING = "SELECT id, state, attempt, expires_at FROM jobs "
@@ -84,9 +91,6 @@ public final class Attempts {
         // RETURNING gives rows in no particular order; hand them out in claim order.
         rows.sort(Comparator.comparingLong(Row::sortKey).thenComparing(Row::id, JobRows::compareIds));
         List<Claim> claims = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            s.history(r.id(), now, JobState.AVAILABLE, JobState.RUNNING, "claimed", node, r.job().attempt());
-        }
         Map<UUID, List<Transition>> histories = s.histories(rows.stream().map(Row::id).toList());
         for (Row r : rows) {
             claims.add(new Claim(r.job().withHistory(histories.get(r.job().id())), r.token(),
@@ -194,13 +198,11 @@ public final class Attempts {
         }
         switch (o) {
             case Outcome.Succeeded ok -> {
-                PreparedStatement ps = s.prepare("UPDATE jobs SET state = 'completed', result = ?, finished_at = ?, "
-                        + "lease_until = NULL WHERE id = ?");
+                PreparedStatement ps = s.prepare(SUCCEED);
                 ps.setString(1, ok.result());
                 ps.setLong(2, now);
                 ps.setBytes(3, id);
                 ps.executeUpdate();
-                s.history(id, now, JobState.RUNNING, JobState.COMPLETED, "completed", node, attempt);
             }
             case Outcome.Failed f -> {
                 boolean exhausted = attempt >= maxAttempts;

@@ -19,8 +19,13 @@ import java.util.List;
  */
 public final class Enqueues {
 
-    private static final String INSERT = "INSERT INTO jobs (" + JobRows.INSERT_COLUMNS + ") VALUES "
-            + JobRows.INSERT_VALUES + " ON CONFLICT DO NOTHING";
+    /**
+     * The job with its first history entry: enqueued, at its creation time (parameter 16) into its
+     * first state (parameter 6).
+     */
+    private static final String INSERT = "INSERT INTO jobs (" + JobRows.INSERT_COLUMNS + ", history) VALUES "
+            + JobRows.INSERT_VALUES.substring(0, JobRows.INSERT_VALUES.length() - 1)
+            + ", json_array(json_array(?16, NULL, ?6, 'enqueued', NULL, 0))) ON CONFLICT DO NOTHING";
 
     private static final String ID_TAKEN = "SELECT 1 FROM jobs WHERE id = ?";
 
@@ -43,7 +48,6 @@ public final class Enqueues {
             JobRows.bindNew(insert, j, state, runAt, state == JobState.AVAILABLE ? s.sortKey(runAt, j.priority()) : null,
                     now);
             if (insert.executeUpdate() == 1) {
-                s.history(id, now, null, state, "enqueued", null, 0);
                 out.add(new Enqueued(JobRows.inserted(j, state, runAt, now), false));
             } else {
                 out.add(new Enqueued(existing(s, j, id), true));
