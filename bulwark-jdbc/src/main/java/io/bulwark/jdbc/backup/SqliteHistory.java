@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.bulwark.core.json.Json;
 import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jdbc.sqlite.internal.Session;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +19,9 @@ import java.util.UUID;
  */
 final class SqliteHistory {
 
-    /** Appends the array {@code ?2} of transitions to job {@code ?1}'s history. */
-    private static final String APPEND = "UPDATE jobs SET history = CASE WHEN history = '[]' THEN ?2 "
-            + "ELSE substr(history, 1, length(history) - 1) || ',' || substr(?2, 2) END WHERE id = ?1";
+    /** Appends the transitions of the array {@code ?2} (its brackets cut off) to job {@code ?1}'s history. */
+    private static final String APPEND = "UPDATE jobs SET " + Session.appendHistory("substr(?2, 2, length(?2) - 2)")
+            + " WHERE id = ?1";
 
     private static final int BATCH = 1_000;
 

@@ -1,12 +1,10 @@
 package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jdbc.sqlite.internal.Database;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.resilience.retry.Backoff;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +35,7 @@ class ExpiryMigrationTest {
     @Test
     void aVersionFiveStoreUpgradesKeepingJobsAndHistoryAndTheCheckStillRefusesUnknownStates() throws Exception {
         SettableClock clock = SettableClock.at(Instant.parse("2026-12-01T10:00:00Z"));
-        Path file = dir.resolve(SqliteJobStore.FILE_NAME);
-        Database.createOwnerOnly(dir, file);
-        Flyway v5 = Flyway.configure().configuration(Database.flyway(file, SqliteOptions.defaults()).getConfiguration())
-                .target("5").load();
-        assertThat(v5.migrate().migrationsExecuted).isEqualTo(5);
+        Path file = StoreFixture.atVersion(dir, 5);
         UUID old = UUID.fromString("0195b4a2-0000-7000-8000-000000000001");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
             st.execute("PRAGMA foreign_keys = ON");

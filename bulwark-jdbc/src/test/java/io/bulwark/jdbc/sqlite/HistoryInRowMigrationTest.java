@@ -1,11 +1,9 @@
 package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.time.SettableClock;
-import io.bulwark.jdbc.sqlite.internal.Database;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
 import io.bulwark.jobs.Transition;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +32,7 @@ class HistoryInRowMigrationTest {
     @Test
     void aVersionEightStoreKeepsEveryTransitionInOrderAndAppendsTheNext() throws Exception {
         SettableClock clock = SettableClock.at(Instant.parse("2026-12-07T10:00:00Z"));
-        Path file = dir.resolve(SqliteJobStore.FILE_NAME);
-        Database.createOwnerOnly(dir, file);
-        Flyway v8 = Flyway.configure().configuration(Database.flyway(file, SqliteOptions.defaults()).getConfiguration())
-                .target("8").load();
-        assertThat(v8.migrate().migrationsExecuted).isEqualTo(8);
+        Path file = StoreFixture.atVersion(dir, 8);
         UUID old = UUID.fromString("0195b4a2-0000-7000-8000-000000000001");
         String job = "X'0195b4a2000070008000000000000001'";
         String odd = "quote \" backslash \\ newline \n tab \t ünï 🚀 '";

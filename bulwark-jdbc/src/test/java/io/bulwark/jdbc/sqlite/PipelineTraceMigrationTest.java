@@ -2,10 +2,8 @@ package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.time.SettableClock;
 import io.bulwark.core.tracing.PlannedSpan;
-import io.bulwark.jdbc.sqlite.internal.Database;
 import io.bulwark.pipeline.store.PipelineRun;
 import io.bulwark.pipeline.store.RunPhase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +28,7 @@ class PipelineTraceMigrationTest {
     @Test
     void aRunFromVersionSevenReadsBackWithoutASpanAndItsRetryTakesOne() throws Exception {
         SettableClock clock = SettableClock.at(Instant.parse("2026-12-01T10:00:00Z"));
-        Path file = dir.resolve(SqliteJobStore.FILE_NAME);
-        Database.createOwnerOnly(dir, file);
-        Flyway v7 = Flyway.configure().configuration(Database.flyway(file, SqliteOptions.defaults()).getConfiguration())
-                .target("7").load();
-        assertThat(v7.migrate().migrationsExecuted).isEqualTo(7);
+        Path file = StoreFixture.atVersion(dir, 7);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
             st.execute("INSERT INTO pipeline_runs (id, pipeline, version, phase, input, generation, failed_step, error, "
                     + "created_at, finished_at) VALUES (X'0195b4a2000070008000000000000002', 'etl', 1, 'failed', '{}', 0, "

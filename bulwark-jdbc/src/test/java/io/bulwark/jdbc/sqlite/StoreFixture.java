@@ -2,10 +2,14 @@ package io.bulwark.jdbc.sqlite;
 
 import io.bulwark.core.ids.Uuid7;
 import io.bulwark.core.time.SettableClock;
+import io.bulwark.jdbc.sqlite.internal.Database;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.NewJob;
 import io.bulwark.resilience.retry.Backoff;
+import org.flywaydb.core.Flyway;
+
+import java.io.IOException;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +23,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A store in a temporary directory with a settable clock, and short ways to make jobs. */
 final class StoreFixture implements AutoCloseable {
@@ -92,6 +98,19 @@ final class StoreFixture implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+    }
+
+    /**
+     * The store file in {@code dir} made by the migrations up to {@code version} only, as a Bulwark of
+     * that schema version left it, for the upgrade tests.
+     */
+    static Path atVersion(Path dir, int version) throws IOException {
+        Path file = dir.resolve(SqliteJobStore.FILE_NAME);
+        Database.createOwnerOnly(dir, file);
+        Flyway older = Flyway.configure().configuration(Database.flyway(file, SqliteOptions.defaults()).getConfiguration())
+                .target(String.valueOf(version)).load();
+        assertThat(older.migrate().migrationsExecuted).isEqualTo(version);
+        return file;
     }
 
     /** A NewJob with test defaults: queue "q", type "test", priority 5, 3 attempts. */

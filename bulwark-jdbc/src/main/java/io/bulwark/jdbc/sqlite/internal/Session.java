@@ -31,9 +31,10 @@ public final class Session implements AutoCloseable {
      * Appends one transition to the job's {@code history} column (a compact JSON array, one array per
      * transition, V9__history_in_row.sql); the same expression as that migration's trigger on the
      * {@code job_history} view. Hot statements put it in their own SET list, so that recording the
-     * transition costs no row of its own.
+     * transition costs no row of its own. {@code entry} may also be several entries separated by
+     * commas (a restore appends a job's whole history at once).
      */
-    static String appendHistory(String entry) {
+    public static String appendHistory(String entry) {
         return "history = CASE WHEN history = '[]' THEN '[' ELSE substr(history, 1, length(history) - 1) || ',' END || "
                 + entry + " || ']'";
     }
