@@ -37,7 +37,12 @@ import java.util.regex.Pattern;
  *   <li>single-enqueue latency over HTTP (p50/p99), each a durable commit;</li>
  *   <li>peak RSS of the server (VmHWM) over the whole run.</li>
  * </ol>
- * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--jar bulwark-cli/target/bulwark.jar]
+ * Before the timed phases, {@code --warmup-jobs} jobs (20,000 by default) go through the same two
+ * kinds of run on a queue of their own, untimed, as the engine benchmark warms up: on a freshly
+ * started server a 100,000-job run is otherwise mostly the JIT compiling the job path (its two
+ * compiler threads took 30% of the process's CPU during such a run), not what a running server does.
+ * {@code --warmup-jobs 0} measures the cold server.
+ * Usage: {@code JobsBench [--jobs 100000] [--batch 1000] [--concurrency 256] [--warmup-jobs 20000] [--jar bulwark-cli/target/bulwark.jar]
  * [--server-flag --key=value ...] [--jvm-arg ARG ...] [--only-single [--single-rounds 5] [--single-calls 3000]]}
  */
 public final class JobsBench {
@@ -108,6 +113,7 @@ public final class JobsBench {
         boolean onlySingle = false;
         int singleRounds = 5;
         int singleCalls = 3000;
+        int warmupJobs = 20_000;
         Path jar = Path.of("bulwark-cli", "target", "bulwark.jar");
         List<String> serverFlags = new ArrayList<>();
         List<String> jvmArgs = new ArrayList<>();
@@ -116,6 +122,7 @@ public final class JobsBench {
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--warmup-jobs" -> warmupJobs = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--server-flag" -> serverFlags.add(args[++i]);
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
@@ -123,7 +130,7 @@ public final class JobsBench {
                 case "--single-rounds" -> singleRounds = Integer.parseInt(args[++i]);
                 case "--single-calls" -> singleCalls = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] "
+                    System.err.println("unknown option " + args[i] + "; usage: jobs [--jobs N] [--batch N] [--concurrency N] [--warmup-jobs N] "
                             + "[--jar PATH] [--server-flag --key=value] [--jvm-arg ARG] [--only-single [--single-rounds N] [--single-calls N]]");
                     return 2;
                 }
@@ -139,12 +146,12 @@ public final class JobsBench {
         if (onlySingle) {
             bench.single(jar, singleRounds, singleCalls);
         } else {
-            bench.run(jar, jobs, batch, concurrency);
+            bench.run(jar, jobs, batch, concurrency, warmupJobs);
         }
         return 0;
     }
 
-    private void run(Path jar, int jobs, int batch, int concurrency) throws Exception {
+    private void run(Path jar, int jobs, int batch, int concurrency, int warmupJobs) throws Exception {
         Path data = Files.createTempDirectory("bulwark-jobs-bench");
         Process server = start(jar, data, concurrency);
         try {
@@ -153,6 +160,18 @@ public final class JobsBench {
             System.out.printf("machine: %d cores, %s, JDK %s (%s); server JVM options %s%n",
                     Runtime.getRuntime().availableProcessors(), memory(), Runtime.version(), System.getProperty("java.vendor"),
                     jvmArgs.isEmpty() ? "none" : jvmArgs);
+            if (warmupJobs > 0) {
+                call("POST", "/api/v1/queues/warmup/pause", "");
+                enqueue("warmup", warmupJobs, batch);
+                call("POST", "/api/v1/queues/warmup/resume", "");
+                awaitCompleted("warmup", warmupJobs);
+                enqueue("warmup", warmupJobs, batch);
+                awaitCompleted("warmup", 2 * warmupJobs);
+                System.out.printf("(warmed up: %,d jobs run after a paused enqueue and %,d enqueued while running, untimed)%n",
+                        warmupJobs, warmupJobs);
+            } else {
+                System.out.println("(no warm-up: a cold server)");
+            }
 
             call("POST", "/api/v1/queues/bench/pause", "");
             long t0 = System.nanoTime();
@@ -197,7 +216,8 @@ public final class JobsBench {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--data-dir", data.toString(), "--log.access=false",
-                "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency));
+                "--jobs.queues.bench.concurrency=" + concurrency, "--jobs.queues.overall.concurrency=" + concurrency,
+                "--jobs.queues.warmup.concurrency=" + concurrency));
         cmd.addAll(serverFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();

@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -122,35 +121,12 @@ public final class JobRows {
         return rs.getLong(23);
     }
 
-    /** Reads every transition of one job from a statement selecting {@link #HISTORY_COLUMNS} by job id. */
-    public static List<Transition> history(PreparedStatement select, byte[] id) throws SQLException {
-        select.setBytes(1, id);
-        List<Transition> out = new ArrayList<>();
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                out.add(transition(rs, 1));
-            }
-        }
-        return out;
-    }
-
     /** The transition whose {@link #HISTORY_COLUMNS} start at column {@code first} of the row at the cursor. */
     public static Transition transition(ResultSet rs, int first) throws SQLException {
         String from = rs.getString(first + 1);
         return new Transition(instant(rs.getLong(first)), from == null ? null : state(from),
                 state(rs.getString(first + 2)), rs.getString(first + 3), rs.getString(first + 4), rs.getInt(first + 5));
     }
-
-    /** Reads the histories selected by a statement whose columns are {@code job_id, } then {@link #HISTORY_COLUMNS}. */
-    public static void histories(PreparedStatement select, Map<UUID, List<Transition>> into) throws SQLException {
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                into.computeIfAbsent(uuid(rs.getBytes(1)), k -> new ArrayList<>()).add(transition(rs, 2));
-            }
-        }
-    }
-
-    public static final String SELECT_HISTORY = "SELECT " + HISTORY_COLUMNS + " FROM job_history WHERE job_id = ? ORDER BY seq";
 
     public static byte[] bytes(UUID id) {
         return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();

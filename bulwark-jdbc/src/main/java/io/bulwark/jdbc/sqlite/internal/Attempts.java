@@ -3,7 +3,6 @@ package io.bulwark.jdbc.sqlite.internal;
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
-import io.bulwark.jobs.Transition;
 import io.bulwark.jobs.store.Claim;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.store.Lease;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * The life of an attempt: claim, lease renewal, outcome, and rescue of attempts whose lease ran
@@ -39,12 +36,16 @@ public final class Attempts {
             + "started_at = ?1, lease_until = ?2, node = ?3, cancel_requested = 0, "
             + Session.appendHistory("json_array(?1, 'available', 'running', 'claimed', ?3, attempt + 1)") + " "
             + "WHERE rowid IN (SELECT rowid FROM jobs WHERE queue = ?4 AND state = 'available' "
-            + "AND (expires_at IS NULL OR expires_at > ?5) ORDER BY sort_key, id LIMIT ?6) RETURNING " + JobRows.COLUMNS;
+            + "AND (expires_at IS NULL OR expires_at > ?5) ORDER BY sort_key, id LIMIT ?6) RETURNING " + HistoryColumn.COLUMNS;
 
-    /** A success and its history entry in one statement; the row's node and attempt are the attempt's. */
+    /**
+     * A success and its history entry in one statement, fenced by the lease's token in the same
+     * statement (no row changes when the lease is no longer held); the row's node and attempt are the
+     * attempt's.
+     */
     private static final String SUCCEED = "UPDATE jobs SET state = 'completed', result = ?1, finished_at = ?2, "
             + "lease_until = NULL, " + Session.appendHistory("json_array(?2, 'running', 'completed', 'completed', node, attempt)")
-            + " WHERE id = ?3";
+            + " WHERE id = ?3 AND state = 'running' AND token = ?4";
 
     /** Waiting jobs past their expiry, soonest first; the same terms as the partial index jobs_expiry. */
     private static final String EXPIRING = "SELECT id, state, attempt, expires_at FROM jobs "
@@ -85,16 +86,15 @@ public final class Attempts {
         List<Row> rows = new ArrayList<>(Math.min(max, 1_024));
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Row(JobRows.job(rs), JobRows.token(rs), JobRows.sortKey(rs), rs.getBytes(1)));
+                Job job = JobRows.job(rs).withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX)));
+                rows.add(new Row(job, JobRows.token(rs), JobRows.sortKey(rs), rs.getBytes(1)));
             }
         }
         // RETURNING gives rows in no particular order; hand them out in claim order.
         rows.sort(Comparator.comparingLong(Row::sortKey).thenComparing(Row::id, JobRows::compareIds));
         List<Claim> claims = new ArrayList<>(rows.size());
-        Map<UUID, List<Transition>> histories = s.histories(rows.stream().map(Row::id).toList());
         for (Row r : rows) {
-            claims.add(new Claim(r.job().withHistory(histories.get(r.job().id())), r.token(),
-                    Instant.ofEpochMilli(leaseUntil)));
+            claims.add(new Claim(r.job(), r.token(), Instant.ofEpochMilli(leaseUntil)));
         }
         return claims;
     }
@@ -180,6 +180,15 @@ public final class Attempts {
 
     private static boolean apply(Session s, Outcome o, long now) throws SQLException {
         byte[] id = JobRows.bytes(o.lease().jobId());
+        if (o instanceof Outcome.Succeeded ok) {
+            // The common outcome needs nothing from the row first: one statement checks and writes.
+            PreparedStatement ps = s.prepare(SUCCEED);
+            ps.setString(1, ok.result());
+            ps.setLong(2, now);
+            ps.setBytes(3, id);
+            ps.setLong(4, o.lease().token());
+            return ps.executeUpdate() == 1;
+        }
         PreparedStatement held = s.prepare(HELD);
         held.setBytes(1, id);
         held.setLong(2, o.lease().token());
@@ -197,13 +206,7 @@ public final class Attempts {
             priority = rs.getInt(4);
         }
         switch (o) {
-            case Outcome.Succeeded ok -> {
-                PreparedStatement ps = s.prepare(SUCCEED);
-                ps.setString(1, ok.result());
-                ps.setLong(2, now);
-                ps.setBytes(3, id);
-                ps.executeUpdate();
-            }
+            case Outcome.Succeeded ok -> throw new AssertionError("a success is applied above");
             case Outcome.Failed f -> {
                 boolean exhausted = attempt >= maxAttempts;
                 if (exhausted || !f.retryable()) {

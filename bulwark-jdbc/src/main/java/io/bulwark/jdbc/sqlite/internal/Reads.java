@@ -28,21 +28,16 @@ public final class Reads {
 
     public static Optional<Job> get(Connection c, UUID jobId) throws SQLException {
         byte[] id = JobRows.bytes(jobId);
-        return inSnapshot(c, () -> {
-            Job job;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?")) {
-                ps.setBytes(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    job = JobRows.job(rs);
+        // One statement reads the row and its history together, so it needs no transaction of its own.
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + HistoryColumn.COLUMNS + " FROM jobs WHERE id = ?")) {
+            ps.setBytes(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
+                return Optional.of(JobRows.job(rs).withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX))));
             }
-            try (PreparedStatement ps = c.prepareStatement(JobRows.SELECT_HISTORY)) {
-                return Optional.of(job.withHistory(JobRows.history(ps, id)));
-            }
-        });
+        }
     }
 
     /** Newest first; only the filters that are set reach the SQL, so that the planner can use an index. */
@@ -132,28 +127,5 @@ public final class Reads {
             }
         }
         return out;
-    }
-
-    @FunctionalInterface
-    private interface Query<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T inSnapshot(Connection c, Query<T> query) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            T result = query.run();
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailed) {
-                e.addSuppressed(rollbackFailed);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
     }
 }

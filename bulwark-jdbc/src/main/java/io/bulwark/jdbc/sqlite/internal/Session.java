@@ -3,7 +3,6 @@ package io.bulwark.jdbc.sqlite.internal;
 import io.bulwark.jdbc.internal.JobRows;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.JobState;
-import io.bulwark.jobs.Transition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,10 +14,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The writer's connection and what every write operation needs from it: prepared statements
@@ -41,8 +38,6 @@ public final class Session implements AutoCloseable {
 
     private static final String APPEND_HISTORY = "UPDATE jobs SET " + appendHistory("json_array(?2, ?3, ?4, ?5, ?6, ?7)")
             + " WHERE id = ?1";
-
-    private static final int HISTORY_CHUNK = 512;
 
     private final Connection connection;
     private final InstantSource clock;
@@ -118,45 +113,25 @@ public final class Session implements AutoCloseable {
 
     /** The job with its full history, as this transaction sees it. */
     Optional<Job> job(byte[] id) throws SQLException {
-        Optional<Job> job = jobWithoutHistory(id);
-        return job.isEmpty() ? job : Optional.of(withHistory(job.get(), id));
+        return job(id, true);
     }
 
     /** The job's row alone, as this transaction sees it. */
     Optional<Job> jobWithoutHistory(byte[] id) throws SQLException {
-        PreparedStatement ps = prepare("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?");
+        return job(id, false);
+    }
+
+    private Optional<Job> job(byte[] id, boolean withHistory) throws SQLException {
+        PreparedStatement ps = prepare("SELECT " + (withHistory ? HistoryColumn.COLUMNS : JobRows.COLUMNS)
+                + " FROM jobs WHERE id = ?");
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(JobRows.job(rs));
+            Job job = JobRows.job(rs);
+            return Optional.of(withHistory ? job.withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX))) : job);
         }
-    }
-
-    Job withHistory(Job job, byte[] id) throws SQLException {
-        return job.withHistory(JobRows.history(prepare(JobRows.SELECT_HISTORY), id));
-    }
-
-    /**
-     * The history of many jobs in one statement (a third of a claim's time went to one query per
-     * job). The IN list is padded to a power of two by repeating the last id, so that at most ten
-     * statements are ever prepared for it.
-     */
-    Map<UUID, List<Transition>> histories(List<byte[]> ids) throws SQLException {
-        Map<UUID, List<Transition>> out = new HashMap<>(ids.size() * 2);
-        for (int from = 0; from < ids.size(); from += HISTORY_CHUNK) {
-            List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + HISTORY_CHUNK));
-            int slots = Integer.bitCount(chunk.size()) == 1 ? chunk.size() : Integer.highestOneBit(chunk.size()) << 1;
-            String sql = "SELECT job_id, " + JobRows.HISTORY_COLUMNS + " FROM job_history WHERE job_id IN ("
-                    + "?, ".repeat(slots - 1) + "?) ORDER BY job_id, seq";
-            PreparedStatement ps = prepare(sql);
-            for (int i = 0; i < slots; i++) {
-                ps.setBytes(i + 1, chunk.get(Math.min(i, chunk.size() - 1)));
-            }
-            JobRows.histories(ps, out);
-        }
-        return out;
     }
 
     void begin() throws SQLException {
