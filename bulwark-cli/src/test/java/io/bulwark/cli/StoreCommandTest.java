@@ -49,7 +49,7 @@ class StoreCommandTest {
     void theEmbeddedStoreMigratesInItsDataDirectory() {
         CliRun migrated = CliRun.run("store", "migrate", "--data-dir", dir.toString(), "-o", "json");
         assertThat(migrated.exit()).as(migrated.err()).isZero();
-        assertThat(migrated.out()).contains("\"applied\" : 9").contains("\"schemaVersion\" : \"9\"");
+        assertThat(migrated.out()).contains("\"applied\" : 10").contains("\"schemaVersion\" : \"10\"");
         assertThat(dir.resolve("jobs.db")).exists();
     }
 

@@ -45,7 +45,7 @@ class EmbeddedJobsTest {
                     .isEqualTo("SqliteJobStore");
             var status = http.get("/api/v1/store").json();
             assertThat(status.get("dialect").asText()).isEqualTo("sqlite");
-            assertThat(status.get("schemaVersion").asText()).isEqualTo("9");
+            assertThat(status.get("schemaVersion").asText()).isEqualTo("10");
             assertThat(status.get("location").asText()).endsWith("jobs.db");
         }
     }

@@ -183,11 +183,23 @@ class ClaimTest {
                 + "ORDER BY sort_key, id LIMIT 10");
         assertThat(plan).contains("jobs_claim").doesNotContain("TEMP B-TREE");
         assertThat(plan("SELECT id FROM jobs WHERE queue = 'q' AND state IN ('scheduled', 'retryable') "
-                + "AND run_at <= 5")).contains("jobs_due");
+                + "AND run_at <= 5")).contains("jobs_due (queue=? AND state=? AND run_at<?)");
         assertThat(plan("SELECT id FROM jobs WHERE state = 'running' AND lease_until < 5 ORDER BY lease_until, id "
                 + "LIMIT 5")).contains("jobs_lease");
-        assertThat(plan("SELECT rowid FROM jobs WHERE finished_at < 5 AND state IN ('completed', 'dead', "
-                + "'cancelled') ORDER BY finished_at, id LIMIT 5")).contains("jobs_finished");
+    }
+
+    @Test
+    void finalJobsAreFoundPerQueueAndStateThroughTheirOwnIndex() throws Exception {
+        assertThat(plan("SELECT rowid FROM jobs WHERE queue = 'q' AND state = 'dead' AND finished_at IS NOT NULL"))
+                .contains("SEARCH jobs USING COVERING INDEX jobs_finished (queue=? AND state=?");
+        assertThat(plan("SELECT rowid, finished_at FROM jobs INDEXED BY jobs_finished WHERE queue = 'q' "
+                + "AND state = 'completed' AND finished_at < 5 ORDER BY finished_at, rowid LIMIT 5"))
+                .as("a prune reads each range from the index alone, in order")
+                .contains("COVERING INDEX jobs_finished (queue=? AND state=? AND finished_at<?)")
+                .doesNotContain("TEMP B-TREE");
+        assertThat(plan(io.bulwark.jdbc.sqlite.internal.Reads.FINAL_COUNTS))
+                .contains("COVERING INDEX jobs_finished")
+                .doesNotContain("TEMP B-TREE");
     }
 
     @Test
@@ -195,9 +207,12 @@ class ClaimTest {
         assertThat(plan(io.bulwark.jdbc.sqlite.internal.Reads.QUEUES)).as("one look-up per queue")
                 .contains("SEARCH jobs USING COVERING INDEX jobs_queue_id (queue>?)")
                 .doesNotContain("SCAN jobs");
-        assertThat(plan(io.bulwark.jdbc.internal.StoreCounts.liveSql("jobs", 2).replace("?", "'q'")))
-                .contains("SEARCH jobs USING INDEX jobs_claim (queue=? AND state=?)")
-                .doesNotContain("SCAN jobs");
+        assertThat(plan(io.bulwark.jdbc.sqlite.internal.Reads.liveSql(2).replace("?", "'q'")))
+                .contains("SEARCH jobs USING INDEX jobs_claim (queue=?)")
+                .contains("SEARCH jobs USING COVERING INDEX jobs_due (queue=? AND state=?)")
+                .contains("INDEX jobs_lease")
+                .doesNotContain("jobs_queue_id")
+                .doesNotContain("SCAN jobs\n");
     }
 
     private String plan(String sql) throws Exception {

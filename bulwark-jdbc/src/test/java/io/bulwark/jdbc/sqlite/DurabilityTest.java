@@ -58,8 +58,8 @@ class DurabilityTest {
 
             // One row per migration (V1 jobs, V2 state, V3 cluster, V4 schedules, V5 pipelines, V6 expiry, V7 exact keys,
             // V8 pipeline trace, V9 history in the job's row), however often the store opens.
-            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(9);
-            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(9);
+            assertThat(f.scalar("SELECT count(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(10);
+            assertThat(f.scalar("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(10);
             assertThat(f.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('jobs', 'job_history', 'queues', "
                     + "'state_documents', 'state_history', 'nodes', 'leader', 'leader_terms', 'locks', 'schedules', "
                     + "'schedule_firings', 'pipelines', 'pipeline_runs', 'pipeline_steps')")).isEqualTo(14);

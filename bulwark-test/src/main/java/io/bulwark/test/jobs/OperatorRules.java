@@ -174,6 +174,30 @@ abstract class OperatorRules extends LeaseRules {
     }
 
     @Test
+    void pruneTakesTheOldestFinishedJobsAcrossQueuesAndStates() {
+        UUID first = f.completedJob("x");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID second = f.deadJob("y");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID third = f.completedJob("y");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID fourth = f.deadJob("x");
+        f.clock.advance(Duration.ofSeconds(1));
+        UUID fifth = f.completedJob("x");
+        f.clock.advance(Duration.ofSeconds(1));
+        Instant cutoff = f.clock.instant();
+
+        assertThat(f.store.prune(cutoff, 2)).isEqualTo(2);
+        assertThat(List.of(first, second)).allSatisfy(id -> assertThat(f.store.get(id)).isEmpty());
+        assertThat(List.of(third, fourth, fifth)).allSatisfy(id -> assertThat(f.store.get(id)).isPresent());
+        assertThat(f.store.prune(cutoff, 2)).isEqualTo(2);
+        assertThat(List.of(third, fourth)).allSatisfy(id -> assertThat(f.store.get(id)).isEmpty());
+        assertThat(f.store.get(fifth)).isPresent();
+        assertThat(f.store.prune(cutoff, 2)).isEqualTo(1);
+        assertThat(f.store.get(fifth)).isEmpty();
+    }
+
+    @Test
     void pruneDeletesFinishedJobsThatEndedBeforeTheCutoffOldestFirstUpToTheLimit() {
         UUID first = f.completedJob("q");
         f.clock.advance(Duration.ofSeconds(1));

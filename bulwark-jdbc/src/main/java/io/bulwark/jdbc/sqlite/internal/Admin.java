@@ -10,9 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.UUID;
 
 /** What operators do to jobs: cancel, retry, purge and prune; and persisted queue settings. */
@@ -20,11 +23,23 @@ public final class Admin {
 
     private static final String STATE = "SELECT state, attempt FROM jobs WHERE id = ?";
 
-    private static final String DELETE_FINISHED = "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs "
-            + "WHERE finished_at < ? AND state IN ('completed', 'dead', 'cancelled', 'expired') ORDER BY finished_at, id LIMIT ?)";
+    /**
+     * The dead jobs of queue {@code ?}. Every final job has a finish time, and saying so lets the
+     * query use the index of final jobs by (queue, state), {@code jobs_finished}.
+     */
+    private static final String DEAD = "FROM jobs WHERE queue = ? AND state = 'dead' AND finished_at IS NOT NULL";
 
-    private static final String DELETE_DEAD = "DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs "
-            + "WHERE queue = ? AND state = 'dead' LIMIT ?)";
+    private static final String DELETE_DEAD = "DELETE FROM jobs WHERE rowid IN (SELECT rowid " + DEAD + " LIMIT ?)";
+
+    /**
+     * The oldest final jobs of one (queue, state) range of {@code jobs_finished} that finished
+     * before {@code ?3}, oldest first (then by row), at most {@code ?4}: read from the index alone.
+     */
+    private static final String FINISHED_IN_RANGE = "SELECT rowid, finished_at FROM jobs INDEXED BY jobs_finished "
+            + "WHERE queue = ?1 AND state = ?2 AND finished_at < ?3 ORDER BY finished_at, rowid LIMIT ?4";
+
+    private static final List<String> FINAL_STATES = Arrays.stream(JobState.values()).filter(JobState::isFinal)
+            .map(JobState::id).toList();
 
     private Admin() {
     }
@@ -107,7 +122,7 @@ public final class Admin {
         List<byte[]> dead = new ArrayList<>();
         List<Integer> attempts = new ArrayList<>();
         if (ids == null || ids.isEmpty()) {
-            PreparedStatement ps = s.prepare("SELECT id, attempt FROM jobs WHERE queue = ? AND state = 'dead'");
+            PreparedStatement ps = s.prepare("SELECT id, attempt " + DEAD);
             ps.setString(1, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -145,13 +160,59 @@ public final class Admin {
 
     /**
      * Deletes up to {@code limit} final jobs that finished before {@code before}, oldest first,
-     * with their history (ON DELETE CASCADE); returns how many.
+     * with their history (which lives in their rows); returns how many.
      */
     public static int prune(Session s, Instant before, int limit) throws SQLException {
-        PreparedStatement ps = s.prepare(DELETE_FINISHED);
-        ps.setLong(1, ceilMillis(before));
-        ps.setInt(2, limit);
-        return ps.executeUpdate();
+        if (limit <= 0) {
+            return 0;
+        }
+        // jobs_finished is ordered by (queue, state, finished_at): the oldest `limit` of all its
+        // (queue, state) ranges, kept in a heap whose newest entry bounds what the next range is
+        // asked for, so that a range newer than what is already held costs one look-up.
+        record Finished(long rowid, long at) {
+        }
+        Comparator<Finished> oldestFirst = Comparator.comparingLong(Finished::at).thenComparingLong(Finished::rowid);
+        PriorityQueue<Finished> oldest = new PriorityQueue<>(oldestFirst.reversed());
+        PreparedStatement range = s.prepare(FINISHED_IN_RANGE);
+        long cutoff = ceilMillis(before);
+        for (String queue : queues(s)) {
+            for (String state : FINAL_STATES) {
+                range.setString(1, queue);
+                range.setString(2, state);
+                range.setLong(3, oldest.size() < limit ? cutoff : Math.min(cutoff, oldest.peek().at() + 1));
+                range.setInt(4, limit);
+                try (ResultSet rs = range.executeQuery()) {
+                    while (rs.next()) {
+                        Finished f = new Finished(rs.getLong(1), rs.getLong(2));
+                        if (oldest.size() < limit) {
+                            oldest.add(f);
+                        } else if (oldestFirst.compare(f, oldest.peek()) < 0) {
+                            oldest.poll();
+                            oldest.add(f);
+                        } else {
+                            break; // the range is in order: nothing after this one is older
+                        }
+                    }
+                }
+            }
+        }
+        PreparedStatement delete = s.prepare("DELETE FROM jobs WHERE rowid = ?");
+        int deleted = 0;
+        for (Finished f : oldest) {
+            delete.setLong(1, f.rowid());
+            deleted += delete.executeUpdate();
+        }
+        return deleted;
+    }
+
+    private static List<String> queues(Session s) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.prepare(Reads.QUEUES).executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /** {@code finished_at < ceil(t)} in milliseconds is {@code finishedAt < t} for every stored time. */

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,13 +94,36 @@ public final class Reads {
 
     /** Per queue: how many jobs are scheduled, available, running and retryable, and the oldest available run time. */
     public static StoreCounts.Counted liveCounts(Connection c, Instant at) throws SQLException {
-        return StoreCounts.live(c, "jobs", StoreCounts.queues(c, QUEUES), at);
+        return StoreCounts.live(c, StoreCounts.queues(c, QUEUES), at, Reads::liveSql, 3);
     }
 
-    /** Per queue: how many jobs are completed, dead, cancelled and expired. */
-    public static StoreCounts.Counted finalCounts(Connection c, Instant at) throws SQLException {
-        return StoreCounts.finals(c, "jobs", at);
+    /**
+     * The live counts of {@code queues} queues (named three times over), each state from the index
+     * that holds it (schema version 10): available jobs from {@code jobs_claim}, scheduled and
+     * retryable ones from {@code jobs_due}, running ones from {@code jobs_lease}.
+     */
+    public static String liveSql(int queues) {
+        String in = "queue IN (" + String.join(", ", Collections.nCopies(queues, "?")) + ")";
+        return "SELECT queue, 'available', count(*), min(run_at) FROM jobs WHERE " + in
+                + " AND state = 'available' GROUP BY queue"
+                + " UNION ALL SELECT queue, state, count(*), NULL FROM jobs WHERE " + in
+                + " AND state IN ('scheduled', 'retryable') GROUP BY queue, state"
+                + " UNION ALL SELECT queue, 'running', count(*), NULL FROM jobs INDEXED BY jobs_lease WHERE state = 'running' AND "
+                + in + " GROUP BY queue";
     }
+
+    /**
+     * Per queue: how many jobs are completed, dead, cancelled and expired, in one pass over the
+     * index of final jobs ({@code jobs_finished}, by queue and state; every final job has a finish time).
+     */
+    public static StoreCounts.Counted finalCounts(Connection c, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FINAL_COUNTS)) {
+            return StoreCounts.read(ps, at);
+        }
+    }
+
+    public static final String FINAL_COUNTS = "SELECT queue, state, count(*), NULL FROM jobs INDEXED BY jobs_finished "
+            + "WHERE finished_at IS NOT NULL AND state IN " + StoreCounts.FINAL + " GROUP BY queue, state";
 
     /**
      * Every queue name, one look-up in the (queue, id) index per queue: SQLite's DISTINCT would
