@@ -36,6 +36,10 @@ public final class Session implements AutoCloseable {
                 + entry + " || ']'";
     }
 
+    private static final String JOB = "SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?";
+
+    private static final String JOB_WITH_HISTORY = "SELECT " + HistoryColumn.COLUMNS + " FROM jobs WHERE id = ?";
+
     private static final String APPEND_HISTORY = "UPDATE jobs SET " + appendHistory("json_array(?2, ?3, ?4, ?5, ?6, ?7)")
             + " WHERE id = ?1";
 
@@ -122,8 +126,7 @@ public final class Session implements AutoCloseable {
     }
 
     private Optional<Job> job(byte[] id, boolean withHistory) throws SQLException {
-        PreparedStatement ps = prepare("SELECT " + (withHistory ? HistoryColumn.COLUMNS : JobRows.COLUMNS)
-                + " FROM jobs WHERE id = ?");
+        PreparedStatement ps = prepare(withHistory ? JOB_WITH_HISTORY : JOB);
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
