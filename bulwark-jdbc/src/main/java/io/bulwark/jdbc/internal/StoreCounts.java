@@ -124,24 +124,22 @@ public final class StoreCounts {
      * (queue, state): one range of that index per queue and live state.
      */
     public static Counted live(Connection c, String table, List<String> names, Instant at) throws SQLException {
-        return live(c, names, at, queues -> liveSql(table, queues), 1);
+        return live(c, names, at, queues -> liveSql(table, queues));
     }
 
     /**
      * The live states' counts of the queues {@code names}, read by the statements {@code sql}
      * makes for a number of queues: rows as {@link #read} takes them, with the queue names as
-     * parameters, {@code copies} times in a row.
+     * parameters 1 to n.
      */
-    public static Counted live(Connection c, List<String> names, Instant at, IntFunction<String> sql, int copies)
+    public static Counted live(Connection c, List<String> names, Instant at, IntFunction<String> sql)
             throws SQLException {
         Counted out = new Counted(new TreeMap<>(), new HashMap<>(), at);
         for (int from = 0; from < names.size(); from += QUEUES_PER_STATEMENT) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + QUEUES_PER_STATEMENT));
             try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk.size()))) {
-                for (int copy = 0; copy < copies; copy++) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(copy * chunk.size() + i + 1, chunk.get(i));
-                    }
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
                 }
                 Counted part = read(ps, at);
                 out.byQueue().putAll(part.byQueue());

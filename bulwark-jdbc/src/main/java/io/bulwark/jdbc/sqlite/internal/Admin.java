@@ -1,6 +1,7 @@
 package io.bulwark.jdbc.sqlite.internal;
 
 import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jdbc.internal.StoreCounts;
 import io.bulwark.jobs.Job;
 import io.bulwark.jobs.store.JobStore;
 import io.bulwark.jobs.JobState;
@@ -175,7 +176,7 @@ public final class Admin {
         PriorityQueue<Finished> oldest = new PriorityQueue<>(oldestFirst.reversed());
         PreparedStatement range = s.prepare(FINISHED_IN_RANGE);
         long cutoff = ceilMillis(before);
-        for (String queue : queues(s)) {
+        for (String queue : StoreCounts.queues(s.connection(), Reads.QUEUES)) {
             for (String state : FINAL_STATES) {
                 range.setString(1, queue);
                 range.setString(2, state);
@@ -203,16 +204,6 @@ public final class Admin {
             deleted += delete.executeUpdate();
         }
         return deleted;
-    }
-
-    private static List<String> queues(Session s) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = s.prepare(Reads.QUEUES).executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 
     /** {@code finished_at < ceil(t)} in milliseconds is {@code finishedAt < t} for every stored time. */

@@ -86,8 +86,7 @@ public final class Attempts {
         List<Row> rows = new ArrayList<>(Math.min(max, 1_024));
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Job job = JobRows.job(rs).withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX)));
-                rows.add(new Row(job, JobRows.token(rs), JobRows.sortKey(rs), rs.getBytes(1)));
+                rows.add(new Row(HistoryColumn.job(rs), JobRows.token(rs), JobRows.sortKey(rs), rs.getBytes(1)));
             }
         }
         // RETURNING gives rows in no particular order; hand them out in claim order.

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.bulwark.core.json.Json;
 import io.bulwark.jdbc.internal.JobRows;
+import io.bulwark.jobs.Job;
 import io.bulwark.jobs.Transition;
 
 import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,15 @@ public final class HistoryColumn {
 
     public static final int INDEX = 25;
 
+    /** One job by id ({@code ?}), with its history. */
+    public static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
+
     private HistoryColumn() {
+    }
+
+    /** The job at the cursor of a statement selecting {@link #COLUMNS}, with its history. */
+    public static Job job(ResultSet rs) throws SQLException {
+        return JobRows.job(rs).withHistory(read(rs.getString(INDEX)));
     }
 
     /** The transitions the column holds, oldest first. */

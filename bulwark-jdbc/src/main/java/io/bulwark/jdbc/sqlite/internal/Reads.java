@@ -11,12 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Queries on a read-only connection. Each method that reads more than one statement runs in one
@@ -30,13 +31,13 @@ public final class Reads {
     public static Optional<Job> get(Connection c, UUID jobId) throws SQLException {
         byte[] id = JobRows.bytes(jobId);
         // One statement reads the row and its history together, so it needs no transaction of its own.
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + HistoryColumn.COLUMNS + " FROM jobs WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(HistoryColumn.SELECT_BY_ID)) {
             ps.setBytes(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(JobRows.job(rs).withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX))));
+                return Optional.of(HistoryColumn.job(rs));
             }
         }
     }
@@ -94,16 +95,16 @@ public final class Reads {
 
     /** Per queue: how many jobs are scheduled, available, running and retryable, and the oldest available run time. */
     public static StoreCounts.Counted liveCounts(Connection c, Instant at) throws SQLException {
-        return StoreCounts.live(c, StoreCounts.queues(c, QUEUES), at, Reads::liveSql, 3);
+        return StoreCounts.live(c, StoreCounts.queues(c, QUEUES), at, Reads::liveSql);
     }
 
     /**
-     * The live counts of {@code queues} queues (named three times over), each state from the index
+     * The live counts of {@code queues} queues (parameters 1 to n, named in each branch), each state from the index
      * that holds it (schema version 10): available jobs from {@code jobs_claim}, scheduled and
      * retryable ones from {@code jobs_due}, running ones from {@code jobs_lease}.
      */
     public static String liveSql(int queues) {
-        String in = "queue IN (" + String.join(", ", Collections.nCopies(queues, "?")) + ")";
+        String in = IntStream.rangeClosed(1, queues).mapToObj(i -> "?" + i).collect(Collectors.joining(", ", "queue IN (", ")"));
         return "SELECT queue, 'available', count(*), min(run_at) FROM jobs WHERE " + in
                 + " AND state = 'available' GROUP BY queue"
                 + " UNION ALL SELECT queue, state, count(*), NULL FROM jobs WHERE " + in

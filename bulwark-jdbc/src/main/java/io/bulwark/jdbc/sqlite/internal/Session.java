@@ -38,8 +38,6 @@ public final class Session implements AutoCloseable {
 
     private static final String JOB = "SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ?";
 
-    private static final String JOB_WITH_HISTORY = "SELECT " + HistoryColumn.COLUMNS + " FROM jobs WHERE id = ?";
-
     private static final String APPEND_HISTORY = "UPDATE jobs SET " + appendHistory("json_array(?2, ?3, ?4, ?5, ?6, ?7)")
             + " WHERE id = ?1";
 
@@ -126,14 +124,13 @@ public final class Session implements AutoCloseable {
     }
 
     private Optional<Job> job(byte[] id, boolean withHistory) throws SQLException {
-        PreparedStatement ps = prepare(withHistory ? JOB_WITH_HISTORY : JOB);
+        PreparedStatement ps = prepare(withHistory ? HistoryColumn.SELECT_BY_ID : JOB);
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            Job job = JobRows.job(rs);
-            return Optional.of(withHistory ? job.withHistory(HistoryColumn.read(rs.getString(HistoryColumn.INDEX))) : job);
+            return Optional.of(withHistory ? HistoryColumn.job(rs) : JobRows.job(rs));
         }
     }
 
